@@ -1,0 +1,92 @@
+package dev.aegis.orchestrator.lifecycle;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The full state of one experiment as the core sees it. Immutable; the core returns a new value.
+ *
+ * @param productionVersion the V2 version of the service when the experiment was submitted, or null
+ * @param revision bumped by every decision that changes something; the persistence layer uses it for
+ *     optimistic locking and the core uses it to give commands deterministic ids
+ * @param stepEnteredAt wall time the current step began, or the canary resumed (for silence only)
+ * @param lastWindowAt wall time the last counted window arrived, or null (for silence only)
+ * @param silent whether the current step is flagged as held for silence
+ */
+public record Experiment(
+    String id,
+    String service,
+    String namespace,
+    Candidate candidate,
+    Policy policy,
+    Phase phase,
+    int stepIndex,
+    StepProgress progress,
+    Judgment lastJudgment,
+    String productionVersion,
+    long revision,
+    Instant submittedAt,
+    Instant stepEnteredAt,
+    Instant lastWindowAt,
+    boolean silent) {
+
+  public Experiment {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(candidate, "candidate");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(phase, "phase");
+    Objects.requireNonNull(progress, "progress");
+  }
+
+  /** A new experiment, before its first decision. */
+  public static Experiment submitted(String id, String service, String namespace, Candidate candidate,
+      Policy policy, String productionVersion, Instant now) {
+    return new Experiment(id, service, namespace, candidate, policy, Phase.SUBMITTED, 0,
+        StepProgress.startingAfter(null), null, productionVersion, 0, now, null, null, false);
+  }
+
+  /** The step currently running or last run. */
+  public CanaryStep currentStep() {
+    return policy.step(stepIndex);
+  }
+
+  /** The traffic weight the candidate should receive now: the step's weight while it is live, else 0. */
+  public int currentWeight() {
+    return switch (phase) {
+      case CANARY, PAUSED -> currentStep().weight();
+      case PROMOTED -> 100;
+      case SUBMITTED, QUEUED, ROLLING_BACK, QUARANTINED, ABORTED, RELEASED -> 0;
+    };
+  }
+
+  Experiment withPhase(Phase next) {
+    return new Experiment(id, service, namespace, candidate, policy, next, stepIndex, progress,
+        lastJudgment, productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, silent);
+  }
+
+  Experiment enteringStep(int index, StepProgress fresh, Instant now) {
+    return new Experiment(id, service, namespace, candidate, policy, phase, index, fresh, lastJudgment,
+        productionVersion, revision, submittedAt, now, null, false);
+  }
+
+  Experiment observed(StepProgress next, Judgment judgment, Instant now) {
+    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, next, judgment,
+        productionVersion, revision, submittedAt, stepEnteredAt, now, false);
+  }
+
+  Experiment flaggedSilent(Judgment judgment) {
+    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress, judgment,
+        productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, true);
+  }
+
+  Experiment resumedAt(Instant now) {
+    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress,
+        lastJudgment, productionVersion, revision, submittedAt, now, lastWindowAt, false);
+  }
+
+  Experiment withRevision(long next) {
+    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress,
+        lastJudgment, productionVersion, next, submittedAt, stepEnteredAt, lastWindowAt, silent);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.aegis.orchestrator.lifecycle;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One health window of one track of one service version, as a health monitor reported it. The core's
+ * clock for step durations is {@link #windowEnd()}.
+ */
+public record HealthWindow(
+    String service,
+    String version,
+    Track track,
+    Instant windowStart,
+    Instant windowEnd,
+    long requests,
+    long errors,
+    double p50Ms,
+    double p95Ms,
+    double p99Ms,
+    Double cpuUtilization,
+    Double memoryUtilization) {
+
+  /** Which deployment a window describes. */
+  public enum Track {
+    CANARY,
+    BASELINE,
+    STABLE
+  }
+
+  /** errors / requests, or 0 when there were no requests. */
+  public double errorRate() {
+    return requests == 0 ? 0 : (double) errors / requests;
+  }
+
+  public Duration length() {
+    return Duration.between(windowStart, windowEnd);
+  }
+}

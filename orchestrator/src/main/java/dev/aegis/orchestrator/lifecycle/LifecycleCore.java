@@ -1,0 +1,229 @@
+package dev.aegis.orchestrator.lifecycle;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The pure lifecycle core: {@code decide(experiment, input, now)} returns the next state, the
+ * transitions, the commands and the evidence. No I/O, no clock of its own, no randomness: the same
+ * arguments always give the same decision, so recorded history replays identically.
+ *
+ * <p>Legality of every phase change comes from the {@link TransitionTable}; an input whose trigger the
+ * current phase does not accept is refused with a reason and changes nothing.
+ */
+public final class LifecycleCore {
+
+  private final TransitionTable table;
+
+  public LifecycleCore(TransitionTable table) {
+    this.table = table;
+  }
+
+  public TransitionTable table() {
+    return table;
+  }
+
+  /**
+   * Decides what {@code input} does to {@code experiment}.
+   *
+   * @param now wall time of the decision: stamps transitions and drives silence; step durations are
+   *     measured on the health windows' own event time, never on {@code now}
+   */
+  public Decision decide(Experiment experiment, LifecycleInput input, Instant now) {
+    return input.accept(new Run(experiment, now));
+  }
+
+  /** One decision in the making: collects transitions and commands, then builds the result once. */
+  private final class Run implements LifecycleInput.Visitor<Decision> {
+    private final Experiment before;
+    private final Instant now;
+    private final List<Transition> transitions = new ArrayList<>();
+    private final List<Command> commands = new ArrayList<>();
+    private Experiment current;
+    private Judgment judgment;
+    private Judgment quarantineEvidence;
+
+    Run(Experiment before, Instant now) {
+      this.before = before;
+      this.current = before;
+      this.now = now;
+    }
+
+    @Override
+    public Decision submit(LifecycleInput.Submit submit) {
+      if (submit.heldBy() != null) {
+        return fire(Trigger.ENQUEUE, Transition.AEGIS,
+                "service " + before.service() + " is held by experiment " + submit.heldBy())
+            .map(ok -> done())
+            .orElseGet(() -> illegal(Trigger.ENQUEUE));
+      }
+      return startCanary(Trigger.START, "service " + before.service() + " is free");
+    }
+
+    @Override
+    public Decision dequeue(LifecycleInput.Dequeue dequeue) {
+      return startCanary(Trigger.DEQUEUE, "service " + before.service() + " freed; oldest queued");
+    }
+
+    private Decision startCanary(Trigger trigger, String why) {
+      CanaryStep first = before.policy().step(0);
+      if (table.target(before.phase(), trigger).isEmpty()) {
+        return illegal(trigger);
+      }
+      current = current.enteringStep(0, StepProgress.startingAfter(null), now);
+      fire(trigger, Transition.AEGIS,
+          why + ": canary step 1 of " + before.policy().steps().size() + " at " + first.weight() + "%");
+      setWeight(first.weight());
+      return done();
+    }
+
+    @Override
+    public Decision observe(LifecycleInput.Observe observe) {
+      HealthWindow window = observe.window();
+      if (before.phase() != Phase.CANARY) {
+        return Decision.refused(before, Refusal.NOT_JUDGING,
+            "health windows are judged only in CANARY; experiment " + before.id() + " is " + before.phase());
+      }
+      if (window.track() != HealthWindow.Track.CANARY || !window.version().equals(before.candidate().version())) {
+        return Decision.refused(before, Refusal.NOT_CANDIDATE_WINDOW,
+            "window of " + window.track() + " version " + window.version()
+                + " is not the canary of candidate " + before.candidate().version());
+      }
+      StepProgress progress = before.progress();
+      if (!progress.admits(window)) {
+        return Decision.refused(before, Refusal.WINDOW_BEFORE_STEP,
+            "window ending " + window.windowEnd() + " belongs before step " + (before.stepIndex() + 1)
+                + ", which began at " + progress.boundary());
+      }
+      StepProgress next = progress.add(window);
+      judgment = StepJudge.judge(before.policy(), before.stepIndex(), next, window.windowEnd());
+      current = current.observed(next, judgment, now);
+      return switch (judgment.verdict()) {
+        case IN_PROGRESS, HOLD -> done();
+        case PASS -> stepPassed(next);
+        case FAIL -> stepFailed();
+      };
+    }
+
+    private Decision stepPassed(StepProgress finished) {
+      if (before.policy().isLast(before.stepIndex())) {
+        fire(Trigger.FINAL_STEP_PASSED, Transition.AEGIS, judgment.summary());
+        commands.add(new Command.PromoteCandidate(nextCommandId(), before.id(), before.service(),
+            before.namespace(), before.candidate()));
+        return done();
+      }
+      int nextIndex = before.stepIndex() + 1;
+      current = current.enteringStep(nextIndex, StepProgress.startingAfter(finished.coveredUntil()), now);
+      fire(Trigger.STEP_PASSED, Transition.AEGIS, judgment.summary() + "; advancing to step "
+          + (nextIndex + 1) + " at " + before.policy().step(nextIndex).weight() + "%");
+      setWeight(before.policy().step(nextIndex).weight());
+      return done();
+    }
+
+    private Decision stepFailed() {
+      fire(Trigger.STEP_FAILED, Transition.AEGIS, judgment.summary() + "; rolling back");
+      commands.add(new Command.RollBackCandidate(nextCommandId(), before.id(), before.service(),
+          before.namespace(), before.candidate(), judgment.summary()));
+      fire(Trigger.QUARANTINE, Transition.AEGIS,
+          "rollback commanded; candidate " + before.candidate().version() + " quarantined into V3");
+      commands.add(new Command.QuarantineCandidate(nextCommandId(), before.id(), before.service(),
+          before.namespace(), before.candidate(), before.id()));
+      quarantineEvidence = judgment;
+      return done();
+    }
+
+    @Override
+    public Decision manual(LifecycleInput.Manual manual) {
+      Trigger trigger = manual.action().trigger();
+      String why = manual.action().name().toLowerCase(Locale.ROOT) + " requested by " + manual.actor()
+          + (manual.reason() == null || manual.reason().isBlank() ? "" : ": " + manual.reason());
+      if (trigger == Trigger.RESUME && table.target(before.phase(), trigger).isPresent()) {
+        current = current.resumedAt(now);
+      }
+      if (fire(trigger, manual.actor(), why).isEmpty()) {
+        return illegal(trigger);
+      }
+      switch (manual.action()) {
+        case PROMOTE -> commands.add(new Command.PromoteCandidate(nextCommandId(), before.id(),
+            before.service(), before.namespace(), before.candidate()));
+        case ABORT -> finishAbort(manual.actor());
+        case PAUSE, RESUME, RELEASE -> { }
+      }
+      return done();
+    }
+
+    private void finishAbort(String actor) {
+      if (current.phase() != Phase.ROLLING_BACK) {
+        return; // aborted before any traffic reached the candidate: nothing to roll back
+      }
+      commands.add(new Command.RollBackCandidate(nextCommandId(), before.id(), before.service(),
+          before.namespace(), before.candidate(), "aborted by " + actor));
+      fire(Trigger.FINISH_ABORT, actor, "rollback commanded; experiment aborted");
+    }
+
+    @Override
+    public Decision checkSilence(LifecycleInput.CheckSilence tick) {
+      if (before.phase() != Phase.CANARY) {
+        return Decision.refused(before, Refusal.NOT_JUDGING,
+            "silence is watched only in CANARY; experiment " + before.id() + " is " + before.phase());
+      }
+      Instant heardAt = before.lastWindowAt() == null ? before.stepEnteredAt() : before.lastWindowAt();
+      Duration silence = heardAt == null ? Duration.ZERO : Duration.between(heardAt, now);
+      Duration limit = before.policy().maxSilence();
+      if (before.silent() || silence.compareTo(limit) <= 0) {
+        return Decision.unchanged(before);
+      }
+      Check check = Check.below(Check.SILENCE, silence.toSeconds(), limit.toSeconds());
+      judgment = new Judgment(Verdict.HOLD, before.stepIndex() + 1, before.currentStep().weight(),
+          String.format(Locale.ROOT, "step %d at %d%%: held, no health window for %ds (limit %ds)",
+              before.stepIndex() + 1, before.currentStep().weight(), silence.toSeconds(), limit.toSeconds()),
+          List.of(check), before.progress(), before.currentStep().minDuration().toSeconds(), now);
+      current = current.flaggedSilent(judgment);
+      return done();
+    }
+
+    private Optional<Phase> fire(Trigger trigger, String actor, String reason) {
+      Optional<Phase> target = table.target(current.phase(), trigger);
+      target.ifPresent(to -> {
+        Phase from = current.phase();
+        current = current.withPhase(to);
+        Judgment evidence = trigger.isManual() ? null : judgment;
+        transitions.add(new Transition(from, to, trigger, stepNumber(to), current.currentWeight(),
+            reason, actor, evidence, now));
+      });
+      return target;
+    }
+
+    private int stepNumber(Phase to) {
+      return to == Phase.SUBMITTED || to == Phase.QUEUED ? 0 : current.stepIndex() + 1;
+    }
+
+    private void setWeight(int weight) {
+      commands.add(new Command.SetTrafficWeight(nextCommandId(), before.id(), before.service(),
+          before.namespace(), before.candidate(), weight));
+    }
+
+    private String nextCommandId() {
+      return before.id() + ":" + (before.revision() + 1) + ":" + commands.size();
+    }
+
+    private Decision illegal(Trigger trigger) {
+      return Decision.refused(before, Refusal.ILLEGAL_TRANSITION,
+          "cannot " + trigger.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " experiment "
+              + before.id() + " in phase " + before.phase() + "; it accepts "
+              + table.accepted(before.phase()));
+    }
+
+    private Decision done() {
+      if (current == before) {
+        return Decision.unchanged(before);
+      }
+      Experiment after = current.withRevision(before.revision() + 1);
+      return new Decision(before, after, transitions, commands, judgment, quarantineEvidence, null);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.aegis.orchestrator.lifecycle;
+
+/**
+ * Everything that can happen to an experiment. Java 17 has no pattern matching over sealed types in
+ * switch, so the core dispatches through {@link Visitor}, whose methods the compiler forces every
+ * handler to implement.
+ */
+public sealed interface LifecycleInput
+    permits LifecycleInput.Submit, LifecycleInput.Dequeue, LifecycleInput.Observe,
+        LifecycleInput.Manual, LifecycleInput.CheckSilence {
+
+  <R> R accept(Visitor<R> visitor);
+
+  /** One handler per kind of input. */
+  interface Visitor<R> {
+    R submit(Submit submit);
+
+    R dequeue(Dequeue dequeue);
+
+    R observe(Observe observe);
+
+    R manual(Manual manual);
+
+    R checkSilence(CheckSilence check);
+  }
+
+  /**
+   * The first decision on a new experiment.
+   *
+   * @param heldBy id of the experiment that holds the service now, or null when it is free
+   */
+  record Submit(String heldBy) implements LifecycleInput {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.submit(this);
+    }
+  }
+
+  /** The service freed and this experiment is the oldest queued for it. */
+  record Dequeue() implements LifecycleInput {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.dequeue(this);
+    }
+  }
+
+  /** A health window of the experiment's service. */
+  record Observe(HealthWindow window) implements LifecycleInput {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.observe(this);
+    }
+  }
+
+  /** A human's command, with who and why. */
+  record Manual(ManualAction action, String actor, String reason) implements LifecycleInput {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.manual(this);
+    }
+  }
+
+  /** The wall-clock timer: flag a step that has heard no health window for the policy's maxSilence. */
+  record CheckSilence() implements LifecycleInput {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.checkSilence(this);
+    }
+  }
+
+  /** What a human can ask for. */
+  enum ManualAction {
+    PROMOTE(Trigger.PROMOTE),
+    ABORT(Trigger.ABORT),
+    PAUSE(Trigger.PAUSE),
+    RESUME(Trigger.RESUME),
+    RELEASE(Trigger.RELEASE);
+
+    private final Trigger trigger;
+
+    ManualAction(Trigger trigger) {
+      this.trigger = trigger;
+    }
+
+    public Trigger trigger() {
+      return trigger;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.aegis.orchestrator.lifecycle;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The evidence gathered for the current step, as running totals, so a health window costs O(1).
+ *
+ * <p>Observed time is the length of the union of the windows' intervals, measured from
+ * {@code boundary} (the event time at which the step began): overlapping or repeated windows never
+ * count twice, and a gap in reporting does not count as observation. Because everything here is
+ * stored with the experiment, a restarted orchestrator resumes the step where it was.
+ *
+ * @param boundary windows ending at or before this instant belong to an earlier step; null for step 1
+ * @param windows windows counted in this step
+ * @param requests total requests in those windows
+ * @param errors total errors in those windows
+ * @param p95RequestWeightedSum sum of (window p95 × window requests), for a request-weighted p95
+ * @param p95Sum plain sum of window p95 values, used when no window had requests
+ * @param maxP95Ms the worst window p95 seen
+ * @param observed union length of the counted windows
+ * @param firstWindowStart start of the earliest counted window, or null
+ * @param coveredUntil end of the latest counted window, or null
+ */
+public record StepProgress(
+    Instant boundary,
+    long windows,
+    long requests,
+    long errors,
+    double p95RequestWeightedSum,
+    double p95Sum,
+    double maxP95Ms,
+    Duration observed,
+    Instant firstWindowStart,
+    Instant coveredUntil) {
+
+  /** A fresh step that starts after {@code boundary} (null: no earlier step). */
+  public static StepProgress startingAfter(Instant boundary) {
+    return new StepProgress(boundary, 0, 0, 0, 0, 0, 0, Duration.ZERO, null, null);
+  }
+
+  /** Whether {@code window} ends after this step began, so that it can count toward it. */
+  public boolean admits(HealthWindow window) {
+    return boundary == null || window.windowEnd().isAfter(boundary);
+  }
+
+  /** The totals with {@code window} added. */
+  public StepProgress add(HealthWindow window) {
+    Instant from = latest(window.windowStart(), boundary);
+    Instant alreadyCovered = coveredUntil == null ? from : latest(from, coveredUntil);
+    Duration newlyObserved =
+        window.windowEnd().isAfter(alreadyCovered)
+            ? Duration.between(alreadyCovered, window.windowEnd())
+            : Duration.ZERO;
+    return new StepProgress(
+        boundary,
+        windows + 1,
+        requests + window.requests(),
+        errors + window.errors(),
+        p95RequestWeightedSum + window.p95Ms() * window.requests(),
+        p95Sum + window.p95Ms(),
+        Math.max(maxP95Ms, window.p95Ms()),
+        observed.plus(newlyObserved),
+        firstWindowStart == null ? window.windowStart() : earliest(firstWindowStart, window.windowStart()),
+        coveredUntil == null ? window.windowEnd() : latest(coveredUntil, window.windowEnd()));
+  }
+
+  /** errors / requests over the step, or 0 without requests. */
+  public double errorRate() {
+    return requests == 0 ? 0 : (double) errors / requests;
+  }
+
+  /** The request-weighted mean of the windows' p95, or their plain mean when none had requests. */
+  public double p95Ms() {
+    if (requests > 0) {
+      return p95RequestWeightedSum / requests;
+    }
+    return windows == 0 ? 0 : p95Sum / windows;
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    if (b == null) {
+      return a;
+    }
+    return a.isAfter(b) ? a : b;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}
