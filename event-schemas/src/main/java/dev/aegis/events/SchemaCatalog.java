@@ -1,0 +1,94 @@
+package dev.aegis.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.path.PathType;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compiled JSON Schema of every {@link EventType}, loaded once from the classpath.
+ *
+ * <p>Schemas are named by their {@code https://schemas.aegis.dev/...} ids; the loader maps that
+ * prefix to the classpath folder {@code schemas/} and refuses to load anything else, so compiling
+ * or validating never touches the network (the draft 2020-12 dialect is built into the validator).
+ * Compiled schemas are immutable and thread-safe.
+ */
+final class SchemaCatalog {
+
+  private static final String CLASSPATH_FOLDER = "classpath:schemas/";
+
+  /** Keyword the schemas use for readable messages; standard validators ignore it. */
+  private static final String ERROR_MESSAGE_KEYWORD = "errorMessage";
+
+  private final Map<EventType, Schema> schemas = new EnumMap<>(EventType.class);
+
+  SchemaCatalog() {
+    SchemaRegistry registry = offlineRegistry();
+    for (EventType type : EventType.values()) {
+      Schema schema = registry.getSchema(SchemaLocation.of(type.dataschemaUri()));
+      // Resolve every $ref now: the hot path must not load or compile anything lazily.
+      schema.initializeValidators();
+      schemas.put(type, schema);
+    }
+  }
+
+  /**
+   * Checks {@code data} against the schema of {@code type}.
+   *
+   * @throws Rejection with {@link RejectionReason#SCHEMA_VIOLATION} naming the first violation
+   */
+  void requireValid(EventType type, JsonNode data) {
+    List<Error> errors = schemas.get(type).validate(data);
+    if (!errors.isEmpty()) {
+      throw Violation.reject(
+          RejectionReason.SCHEMA_VIOLATION, "schema violation", toViolations(errors));
+    }
+  }
+
+  private static SchemaRegistry offlineRegistry() {
+    SchemaRegistryConfig config =
+        SchemaRegistryConfig.builder()
+            // Draft 2020-12 treats "format" as an annotation; we want date-time enforced.
+            .formatAssertionsEnabled(true)
+            .pathType(PathType.JSON_POINTER)
+            .errorMessageKeyword(ERROR_MESSAGE_KEYWORD)
+            .build();
+    return SchemaRegistry.withDialect(
+        Dialects.getDraft202012(),
+        builder ->
+            builder
+                .schemaRegistryConfig(config)
+                .schemaLoader(
+                    loader ->
+                        loader
+                            .schemaIdResolvers(
+                                ids -> ids.mapPrefix(EventType.SCHEMA_BASE_URI, CLASSPATH_FOLDER))
+                            .fetchRemoteResources(false)
+                            .allow(iri -> iri.toString().startsWith(EventType.SCHEMA_BASE_URI))));
+  }
+
+  private static List<Violation> toViolations(List<Error> errors) {
+    List<Violation> violations = new ArrayList<>(errors.size());
+    for (Error error : errors) {
+      violations.add(toViolation(error));
+    }
+    return violations;
+  }
+
+  private static Violation toViolation(Error error) {
+    String pointer = error.getInstanceLocation().toString();
+    // A missing member has no instance location of its own; point at where it should be.
+    if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
+      pointer = Violation.child(pointer, error.getProperty());
+    }
+    return new Violation(pointer, error.getMessage());
+  }
+}

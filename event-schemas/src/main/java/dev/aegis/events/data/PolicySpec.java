@@ -1,0 +1,21 @@
+package dev.aegis.events.data;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Per-experiment overrides of the seed canary policy. Every member may be {@code null}, meaning the
+ * orchestrator's default for it.
+ *
+ * @param steps canary steps, weights strictly ascending and ending at 100
+ * @param slo the objective each step must meet
+ * @param minRequestsPerStep requests a step must see before it can pass, {@code >= 0}
+ * @param maxSilence how long a step may go without a health window before it is held, positive
+ */
+public record PolicySpec(
+    List<StepSpec> steps, SloSpec slo, Long minRequestsPerStep, Duration maxSilence) {
+
+  public PolicySpec {
+    steps = steps == null ? null : List.copyOf(steps);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.aegis.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialects;
+import dev.aegis.events.data.ExperimentSubmitted;
+import dev.aegis.events.data.HealthReported;
+import dev.aegis.events.data.Latency;
+import dev.aegis.events.data.Track;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Records built in Java serialise to JSON their own schema accepts, and read back equal. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class RecordsTest {
+
+  private static final EventCodec CODEC = new EventCodec();
+
+  /**
+   * A validator built the way an outside consumer would, straight from the schema files, so this
+   * test does not rely on the codec's own schema handling.
+   */
+  private static final SchemaRegistry STANDALONE =
+      SchemaRegistry.withDialect(
+          Dialects.getDraft202012(),
+          builder ->
+              builder
+                  .schemaRegistryConfig(
+                      SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build())
+                  .schemaIdResolvers(
+                      ids -> ids.mapPrefix(EventType.SCHEMA_BASE_URI, "classpath:schemas/")));
+
+  @ParameterizedTest(name = "a {0} record built in Java passes its own schema")
+  @EnumSource(EventType.class)
+  void a_record_built_in_Java_serialises_to_JSON_its_own_schema_accepts(EventType type)
+      throws IOException {
+    JsonNode json = EventJson.mapper().readTree(EventJson.toJson(Samples.of(type)));
+
+    Schema schema = STANDALONE.getSchema(SchemaLocation.of(type.dataschemaUri()));
+
+    assertThat(schema.validate(json)).isEmpty();
+    assertThat(CODEC.validate(type, Samples.of(type))).isEmpty();
+  }
+
+  @ParameterizedTest(name = "a {0} record reads back equal")
+  @EnumSource(EventType.class)
+  void a_record_round_trips_through_JSON_unchanged(EventType type) {
+    Object sample = Samples.of(type);
+
+    Object read = CODEC.readData(type, EventJson.toJson(sample));
+
+    assertThat(read).isEqualTo(sample);
+  }
+
+  @Test
+  void health_data_uses_the_field_names_of_the_contract_and_RFC_3339_strings() throws IOException {
+    JsonNode json = EventJson.mapper().readTree(EventJson.toJson(Samples.health()));
+
+    assertThat(fieldNames(json))
+        .containsExactly(
+            "service",
+            "version",
+            "track",
+            "windowStart",
+            "windowEnd",
+            "requests",
+            "errors",
+            "latencyMs",
+            "cpuUtilization");
+    assertThat(fieldNames(json.get("latencyMs"))).containsExactly("p50", "p95", "p99");
+    assertThat(json.get("track").textValue()).isEqualTo("canary");
+    assertThat(json.get("windowStart").textValue()).isEqualTo("2025-03-01T12:00:00Z");
+  }
+
+  @Test
+  void an_omitted_optional_member_is_left_out_of_the_JSON_rather_than_written_as_null() {
+    String json = new String(EventJson.toJson(Samples.health()));
+
+    assertThat(json).doesNotContain("memoryUtilization");
+  }
+
+  @Test
+  void policy_durations_are_ISO_8601_strings() throws IOException {
+    JsonNode policy =
+        EventJson.mapper().readTree(EventJson.toJson(Samples.experiment())).get("policy");
+
+    assertThat(policy.get("steps").get(0).get("minDuration").textValue()).isEqualTo("PT24H");
+    assertThat(policy.get("steps").get(2).get("minDuration").textValue()).isEqualTo("PT168H");
+    assertThat(policy.get("maxSilence").textValue()).isEqualTo("PT15M");
+  }
+
+  @Test
+  void a_submission_without_a_policy_is_valid_and_keeps_the_policy_null() {
+    ExperimentSubmitted submitted = Samples.experimentWithDefaults();
+
+    Object read = CODEC.readData(EventType.EXPERIMENT_SUBMITTED, EventJson.toJson(submitted));
+
+    assertThat(read).isEqualTo(submitted);
+    assertThat(((ExperimentSubmitted) read).policy()).isNull();
+  }
+
+  @Test
+  void null_values_inside_evidence_survive_a_round_trip() {
+    Object read =
+        CODEC.readData(EventType.LIFECYCLE_TRANSITIONED, EventJson.toJson(Samples.transition()));
+
+    assertThat(read).isEqualTo(Samples.transition());
+  }
+
+  @Test
+  void error_rate_of_a_window_without_requests_is_zero() {
+    HealthReported idle =
+        new HealthReported(
+            "checkout",
+            "1",
+            Track.STABLE,
+            Samples.T0,
+            Samples.T0.plusSeconds(5),
+            0,
+            0,
+            new Latency(0, 0, 0),
+            null,
+            null);
+
+    assertThat(idle.errorRate()).isZero();
+    assertThat(Samples.health().errorRate()).isEqualTo(0.005);
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.aegis.orchestrator.config;
+
+import dev.aegis.events.EventCodec;
+import dev.aegis.events.Topics;
+import dev.aegis.orchestrator.deadletter.DeadLetterRecorder;
+import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.messaging.BatchProcessor;
+import dev.aegis.orchestrator.messaging.DeadLetterRecoverer;
+import dev.aegis.orchestrator.messaging.IngestListener;
+import dev.aegis.orchestrator.outbox.OutboxRelay;
+import dev.aegis.orchestrator.persistence.OutboxRepository;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.backoff.FixedBackOff;
+
+/**
+ * Kafka in and out: one batch consumer for the input topics (offsets committed after the batch's
+ * transaction), one for the dead-letter topic (records it in the table), and the outbox relay.
+ */
+@Configuration(proxyBeanMethods = false)
+public class MessagingConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(MessagingConfiguration.class);
+
+  @Bean
+  KafkaTemplate<byte[], byte[]> bytesKafkaTemplate(ProducerFactory<byte[], byte[]> producers) {
+    return new KafkaTemplate<>(producers);
+  }
+
+  @Bean
+  IngestListener ingestListener(EventCodec codec, BatchProcessor processor, Clock clock) {
+    return new IngestListener(codec, processor, clock);
+  }
+
+  @Bean
+  ConcurrentMessageListenerContainer<byte[], byte[]> ingestContainer(ConsumerFactory<byte[], byte[]> consumers,
+      IngestListener listener, KafkaTemplate<byte[], byte[]> kafka, AegisProperties properties) {
+    ContainerProperties props = new ContainerProperties(Topics.HEALTH, Topics.EXPERIMENTS, Topics.CHAOS);
+    props.setAckMode(ContainerProperties.AckMode.BATCH);
+    props.setMessageListener((BatchMessageListener<byte[], byte[]>) listener::onBatch);
+    var container = new ConcurrentMessageListenerContainer<>(consumers, props);
+    container.setConcurrency(1);
+    AegisProperties.Processing p = properties.processing();
+    ExponentialBackOff backOff = new ExponentialBackOff(p.initialBackoff().toMillis(), p.multiplier());
+    backOff.setMaxInterval(p.maxBackoff().toMillis());
+    backOff.setMaxAttempts(Math.max(0, p.attempts() - 1));
+    DefaultErrorHandler errors = new DefaultErrorHandler(new DeadLetterRecoverer(kafka, listener), backOff);
+    errors.addNotRetryableExceptions(InvalidSubmissionException.class);
+    container.setCommonErrorHandler(errors);
+    container.setBeanName("aegis-ingest");
+    return container;
+  }
+
+  @Bean
+  KafkaMessageListenerContainer<byte[], byte[]> deadLetterContainer(ConsumerFactory<byte[], byte[]> consumers,
+      DeadLetterRecorder recorder) {
+    ContainerProperties props = new ContainerProperties(Topics.DLQ);
+    props.setAckMode(ContainerProperties.AckMode.BATCH);
+    props.setMessageListener((BatchMessageListener<byte[], byte[]>) (List<ConsumerRecord<byte[], byte[]>> batch) -> recorder.onBatch(batch));
+    var container = new KafkaMessageListenerContainer<>(consumers, props);
+    // The dead-letter table is fed from the topic and must never lose a record: retry without end.
+    container.setCommonErrorHandler(new DefaultErrorHandler(new FixedBackOff(1000, FixedBackOff.UNLIMITED_ATTEMPTS)));
+    container.setBeanName("aegis-dead-letters");
+    return container;
+  }
+
+  @Bean
+  OutboxRelay outboxRelay(Jdbi jdbi, OutboxRepository outbox, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec,
+      Clock clock, AegisProperties properties) {
+    return new OutboxRelay(jdbi, outbox, kafka, codec, clock, properties.outbox().batchSize());
+  }
+
+  /** Runs the relay on its own thread at the configured interval, from start to stop of the context. */
+  @Bean
+  SmartLifecycle outboxRelayLoop(OutboxRelay relay, AegisProperties properties) {
+    return new SmartLifecycle() {
+      private ScheduledExecutorService executor;
+
+      @Override
+      public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aegis-outbox-relay"));
+        long every = properties.outbox().pollInterval().toMillis();
+        executor.scheduleWithFixedDelay(() -> {
+          try {
+            relay.drain();
+          } catch (RuntimeException e) {
+            log.warn("outbox relay pass failed: {}", e.toString());
+          }
+        }, every, every, TimeUnit.MILLISECONDS);
+      }
+
+      @Override
+      public void stop() {
+        executor.shutdown();
+        try {
+          executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+
+      @Override
+      public boolean isRunning() {
+        return executor != null && !executor.isShutdown();
+      }
+    };
+  }
+}

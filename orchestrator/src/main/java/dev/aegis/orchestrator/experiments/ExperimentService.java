@@ -1,0 +1,162 @@
+package dev.aegis.orchestrator.experiments;
+
+import dev.aegis.events.data.ExperimentSubmitted;
+import dev.aegis.orchestrator.lifecycle.Candidate;
+import dev.aegis.orchestrator.lifecycle.Decision;
+import dev.aegis.orchestrator.lifecycle.Experiment;
+import dev.aegis.orchestrator.lifecycle.LifecycleCore;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.lifecycle.Policy;
+import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.persistence.ExperimentRecord;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.RcaRepository;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Submissions and human commands. Each call is one transaction: lock, decide with the pure core,
+ * record the decision, audit who asked. Submissions over REST and over Kafka take the same path.
+ */
+public class ExperimentService {
+
+  /** Who asked, and through which door. */
+  public record Origin(String actor, String channel, String causedBy) {
+    public static Origin rest(String actor) {
+      return new Origin(actor, "rest", "rest:" + actor);
+    }
+  }
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+  private final LifecycleCore core;
+  private final DecisionRecorder recorder;
+  private final ExperimentRepository experiments;
+  private final RcaRepository rcas;
+  private final AuditRepository audit;
+  private final Policy defaults;
+
+  public ExperimentService(Jdbi jdbi, Clock clock, LifecycleCore core, DecisionRecorder recorder,
+      ExperimentRepository experiments, RcaRepository rcas, AuditRepository audit, Policy defaults) {
+    this.jdbi = jdbi;
+    this.clock = clock;
+    this.core = core;
+    this.recorder = recorder;
+    this.experiments = experiments;
+    this.rcas = rcas;
+    this.audit = audit;
+    this.defaults = defaults;
+  }
+
+  /**
+   * Submits an experiment in its own transaction.
+   *
+   * @param idempotencyKey when non-null, the experiment id is derived from it, so the same key
+   *     submitted twice yields the same experiment once
+   * @throws InvalidSubmissionException naming the field at fault
+   */
+  public SubmitOutcome submit(ExperimentSubmitted request, Origin origin, String idempotencyKey) {
+    return jdbi.inTransaction(h -> submit(h, request, origin, idempotencyKey));
+  }
+
+  /** As {@link #submit(ExperimentSubmitted, Origin, String)}, inside the caller's transaction. */
+  public SubmitOutcome submit(Handle h, ExperimentSubmitted request, Origin origin, String idempotencyKey) {
+    validate(request);
+    Policy policy = PolicyMapper.toPolicy(request.policy(), defaults);
+    String id = idempotencyKey == null ? UUID.randomUUID().toString()
+        : UUID.nameUUIDFromBytes(idempotencyKey.getBytes(StandardCharsets.UTF_8)).toString();
+    Optional<ExperimentRecord> existing = experiments.find(h, id);
+    if (existing.isPresent()) {
+      return new SubmitOutcome.Accepted(existing.get(), true);
+    }
+    Optional<RcaRepository.StoredRca> quarantined = rcas.openForImage(h, request.candidate().image());
+    if (quarantined.isPresent()) {
+      return new SubmitOutcome.QuarantinedImage(request.candidate().image(), quarantined.get().id(),
+          "image " + request.candidate().image() + " is quarantined (V3) by experiment "
+              + quarantined.get().experimentId() + "; release it first");
+    }
+    Instant now = clock.instant();
+    String namespace = request.namespace() == null ? "default" : request.namespace();
+    String production = experiments.manage(h, request.service(), namespace, now).orElse(null);
+    lockService(h, request.service());
+    Experiment e = Experiment.submitted(id, request.service(), namespace,
+        new Candidate(request.candidate().version(), request.candidate().image()), policy, production, now);
+    experiments.insert(h, e, origin.actor(), origin.channel(), now);
+    String heldBy = experiments.findLiveForUpdate(h, request.service()).map(r -> r.experiment().id()).orElse(null);
+    Decision d = core.decide(e, new LifecycleInput.Submit(heldBy), now);
+    recorder.record(h, List.of(new DecisionRecorder.Caused(d, origin.causedBy())), now);
+    audit.record(h, origin.actor(), "experiment.submit", id, Map.of("service", request.service(),
+        "image", request.candidate().image(), "version", request.candidate().version(),
+        "channel", origin.channel()), now);
+    return new SubmitOutcome.Accepted(experiments.find(h, id).orElseThrow(), false);
+  }
+
+  /** Applies a human's command to experiment {@code id} in its own transaction. */
+  public CommandOutcome command(String id, LifecycleInput.ManualAction action, String actor, String reason) {
+    return jdbi.inTransaction(h -> {
+      Optional<ExperimentRecord> found = experiments.findForUpdate(h, id);
+      if (found.isEmpty()) {
+        return new CommandOutcome.NotFound(id);
+      }
+      Instant now = clock.instant();
+      Experiment before = found.get().experiment();
+      Decision d = core.decide(before, new LifecycleInput.Manual(action, actor, reason), now);
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("from", before.phase().name());
+      detail.put("reason", reason == null ? "" : reason);
+      if (d.isRefused()) {
+        detail.put("refused", d.refusal().message());
+        audit.record(h, actor, "experiment." + action.name().toLowerCase(java.util.Locale.ROOT) + ".refused", id, detail, now);
+        return new CommandOutcome.Refused(found.get(), d.refusal());
+      }
+      recorder.record(h, List.of(new DecisionRecorder.Caused(d, "rest:" + actor)), now);
+      if (action == LifecycleInput.ManualAction.RELEASE) {
+        rcas.release(h, id, actor, reason, now);
+      }
+      if (d.freedService()) {
+        recorder.startNextQueued(h, before.service(), "rest:" + actor, now);
+      }
+      detail.put("to", d.after().phase().name());
+      audit.record(h, actor, "experiment." + action.name().toLowerCase(java.util.Locale.ROOT), id, detail, now);
+      return new CommandOutcome.Applied(experiments.find(h, id).orElseThrow());
+    });
+  }
+
+  /** Phases in which an experiment is on the quarantine list. */
+  public static final List<Phase> QUARANTINE = List.of(Phase.QUARANTINED);
+
+  private void lockService(Handle h, String service) {
+    h.createQuery("SELECT name FROM services WHERE name = :name FOR UPDATE").bind("name", service)
+        .mapTo(String.class).one();
+  }
+
+  private static void validate(ExperimentSubmitted r) {
+    if (r == null) {
+      throw new InvalidSubmissionException("", "a JSON body is required");
+    }
+    require(r.service(), "service");
+    if (!r.service().matches("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")) {
+      throw new InvalidSubmissionException("service", "service must be a DNS-1123 label (lowercase letters, digits, '-'), was '" + r.service() + "'");
+    }
+    if (r.candidate() == null) {
+      throw new InvalidSubmissionException("candidate", "candidate is required");
+    }
+    require(r.candidate().version(), "candidate.version");
+    require(r.candidate().image(), "candidate.image");
+  }
+
+  private static void require(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidSubmissionException(field, field + " is required");
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.aegis.orchestrator.experiments;
+
+import dev.aegis.events.data.PolicySpec;
+import dev.aegis.events.data.SloSpec;
+import dev.aegis.events.data.StepSpec;
+import dev.aegis.orchestrator.lifecycle.CanaryStep;
+import dev.aegis.orchestrator.lifecycle.Policy;
+import dev.aegis.orchestrator.lifecycle.Slo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a submitted policy (every field optional) into a complete {@link Policy}, seed defaults filling gaps. */
+public final class PolicyMapper {
+
+  private PolicyMapper() {}
+
+  /**
+   * @throws InvalidSubmissionException naming the field (e.g. {@code policy.steps[1].weight})
+   */
+  public static Policy toPolicy(PolicySpec spec, Policy defaults) {
+    if (spec == null) {
+      return defaults;
+    }
+    List<CanaryStep> steps = spec.steps() == null || spec.steps().isEmpty() ? defaults.steps() : steps(spec.steps());
+    Slo slo = slo(spec.slo(), defaults.slo());
+    long minRequests = spec.minRequestsPerStep() == null ? defaults.minRequestsPerStep() : spec.minRequestsPerStep();
+    Duration maxSilence = spec.maxSilence() == null ? defaults.maxSilence() : spec.maxSilence();
+    try {
+      return new Policy(steps, slo, minRequests, maxSilence);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSubmissionException(fieldOf(e.getMessage()), e.getMessage());
+    }
+  }
+
+  private static List<CanaryStep> steps(List<StepSpec> specs) {
+    List<CanaryStep> steps = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      StepSpec s = specs.get(i);
+      try {
+        steps.add(new CanaryStep(s.weight(), s.minDuration()));
+      } catch (IllegalArgumentException e) {
+        String field = e.getMessage().contains("weight") ? "weight" : "minDuration";
+        throw new InvalidSubmissionException("policy.steps[" + i + "]." + field, e.getMessage());
+      }
+    }
+    return steps;
+  }
+
+  private static Slo slo(SloSpec spec, Slo defaults) {
+    if (spec == null) {
+      return defaults;
+    }
+    double maxErrorRate = spec.maxErrorRate() == null ? defaults.maxErrorRate() : spec.maxErrorRate();
+    double maxP95 = spec.maxP95LatencyMs() == null ? defaults.maxP95LatencyMs() : spec.maxP95LatencyMs();
+    try {
+      return new Slo(maxErrorRate, maxP95);
+    } catch (IllegalArgumentException e) {
+      String field = e.getMessage().startsWith("maxErrorRate") ? "maxErrorRate" : "maxP95LatencyMs";
+      throw new InvalidSubmissionException("policy.slo." + field, e.getMessage());
+    }
+  }
+
+  private static String fieldOf(String message) {
+    if (message.contains("minRequestsPerStep")) {
+      return "policy.minRequestsPerStep";
+    }
+    if (message.contains("maxSilence")) {
+      return "policy.maxSilence";
+    }
+    return "policy.steps";
+  }
+}

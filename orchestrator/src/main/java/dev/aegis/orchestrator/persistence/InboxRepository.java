@@ -1,0 +1,84 @@
+package dev.aegis.orchestrator.persistence;
+
+import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The processed-events table: duplicate suppression by CloudEvents identity (source + id). Claiming
+ * happens in the same transaction as the event's effects, so either both are written or neither.
+ */
+public final class InboxRepository {
+
+  /** The identity of one consumed event and where it was read. */
+  public record Arrival(String source, String eventId, String type, String topic, int partition, long offset) {
+    public String key() {
+      return source + "\u001f" + eventId;
+    }
+  }
+
+  /** How an event ended. */
+  public enum Outcome {
+    APPLIED, REFUSED, STORED, IGNORED, DEAD_LETTERED;
+
+    String column() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /**
+   * Inserts markers for {@code arrivals} and returns the keys ({@link Arrival#key()}) of those that
+   * were new; the others were processed before (or earlier in this batch) and must be skipped.
+   * Outcomes start as {@code applied} and are corrected with {@link #setOutcome}.
+   */
+  public Set<String> claim(Handle h, List<Arrival> arrivals, Instant now) {
+    if (arrivals.isEmpty()) {
+      return Set.of();
+    }
+    int n = arrivals.size();
+    String[] sources = new String[n];
+    String[] ids = new String[n];
+    String[] types = new String[n];
+    String[] topics = new String[n];
+    Integer[] partitions = new Integer[n];
+    Long[] offsets = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Arrival a = arrivals.get(i);
+      sources[i] = a.source();
+      ids[i] = a.eventId();
+      types[i] = a.type();
+      topics[i] = a.topic();
+      partitions[i] = a.partition();
+      offsets[i] = a.offset();
+    }
+    List<String> fresh = h.createQuery("INSERT INTO processed_events (source, event_id, type, topic, "
+            + "partition, kafka_offset, outcome, processed_at) SELECT s, i, t, tp, p, o, 'applied', :now "
+            + "FROM unnest(:sources, :ids, :types, :topics, :partitions, :offsets) AS x(s, i, t, tp, p, o) "
+            + "ON CONFLICT DO NOTHING RETURNING source || chr(31) || event_id")
+        .bindArray("sources", String.class, (Object[]) sources)
+        .bindArray("ids", String.class, (Object[]) ids)
+        .bindArray("types", String.class, (Object[]) types)
+        .bindArray("topics", String.class, (Object[]) topics)
+        .bindArray("partitions", Integer.class, (Object[]) partitions)
+        .bindArray("offsets", Long.class, (Object[]) offsets)
+        .bind("now", ts(now))
+        .mapTo(String.class).list();
+    return new HashSet<>(fresh);
+  }
+
+  public void setOutcome(Handle h, String source, String eventId, Outcome outcome, String detail) {
+    h.createUpdate("UPDATE processed_events SET outcome = :outcome, detail = :detail "
+            + "WHERE source = :source AND event_id = :id")
+        .bind("outcome", outcome.column()).bind("detail", detail).bind("source", source)
+        .bind("id", eventId).execute();
+  }
+
+  public boolean seen(Handle h, String source, String eventId) {
+    return h.createQuery("SELECT count(*) FROM processed_events WHERE source = :source AND event_id = :id")
+        .bind("source", source).bind("id", eventId).mapTo(Integer.class).one() > 0;
+  }
+}

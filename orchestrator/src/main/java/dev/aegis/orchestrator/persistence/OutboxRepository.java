@@ -1,0 +1,100 @@
+package dev.aegis.orchestrator.persistence;
+
+import static dev.aegis.orchestrator.persistence.ExperimentRepository.instant;
+import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
+
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The transactional outbox. A row is written with the decision that caused it and carried out after
+ * commit by a relay. Rows are small state machines: PENDING (with attempts, next attempt time and last
+ * error) → DONE, or BLOCKED when a human must look. The id is the idempotency key: a row whose id
+ * exists already is not written twice.
+ */
+public final class OutboxRepository {
+
+  /** What a row asks for. */
+  public enum Kind {
+    /** Publish a CloudEvent to a topic. */
+    EVENT,
+    /** Carry out a command on the cluster. */
+    ACTUATION,
+    /** Publish a record to the dead-letter topic. */
+    DEAD_LETTER;
+
+    String column() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** One outbox row. {@code payload} is JSON text. */
+  public record Entry(long seq, String id, Kind kind, String type, String experimentId, String topic,
+      String key, String payload, String status, int attempts, Instant nextAttemptAt, String lastError,
+      Instant createdAt) {}
+
+  /** Adds a row unless one with the same id exists. */
+  public void add(Handle h, String id, Kind kind, String type, String experimentId, String topic,
+      String key, String payloadJson, Instant now) {
+    h.createUpdate("INSERT INTO outbox (id, kind, type, experiment_id, topic, message_key, payload, "
+            + "next_attempt_at, created_at) VALUES (:id, :kind, :type, :experimentId, :topic, :key, "
+            + ":payload::jsonb, :now, :now) ON CONFLICT (id) DO NOTHING")
+        .bind("id", id).bind("kind", kind.column()).bind("type", type).bind("experimentId", experimentId)
+        .bind("topic", topic).bind("key", key).bind("payload", payloadJson).bind("now", ts(now))
+        .execute();
+  }
+
+  /**
+   * Claims up to {@code limit} due PENDING rows of {@code kind}, oldest first, locking them so that
+   * other relay threads or replicas skip them ({@code FOR UPDATE SKIP LOCKED}) until the caller's
+   * transaction ends.
+   */
+  public List<Entry> claimDue(Handle h, Kind kind, Instant now, int limit) {
+    return h.createQuery("SELECT seq, id, kind, type, experiment_id, topic, message_key, payload::text "
+            + "AS payload, status, attempts, next_attempt_at, last_error, created_at FROM outbox "
+            + "WHERE status = 'PENDING' AND kind = :kind AND next_attempt_at <= :now "
+            + "ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED")
+        .bind("kind", kind.column()).bind("now", ts(now)).bind("limit", limit)
+        .map((rs, ctx) -> new Entry(rs.getLong("seq"), rs.getString("id"), kind, rs.getString("type"),
+            rs.getString("experiment_id"), rs.getString("topic"), rs.getString("message_key"),
+            rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"),
+            instant(rs, "next_attempt_at"), rs.getString("last_error"), instant(rs, "created_at")))
+        .list();
+  }
+
+  public void markDone(Handle h, List<String> ids, Instant now) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    h.createUpdate("UPDATE outbox SET status = 'DONE', done_at = :now, attempts = attempts + 1, "
+            + "version = version + 1 WHERE id IN (<ids>)")
+        .bindList("ids", ids).bind("now", ts(now)).execute();
+  }
+
+  public void markFailed(Handle h, String id, String error, Instant nextAttemptAt) {
+    h.createUpdate("UPDATE outbox SET attempts = attempts + 1, last_error = :error, "
+            + "next_attempt_at = :next, version = version + 1 WHERE id = :id")
+        .bind("error", error).bind("next", ts(nextAttemptAt)).bind("id", id).execute();
+  }
+
+  /** How many rows of {@code kind} are PENDING. */
+  public long pending(Handle h, Kind kind) {
+    return h.createQuery("SELECT count(*) FROM outbox WHERE status = 'PENDING' AND kind = :kind")
+        .bind("kind", kind.column()).mapTo(Long.class).one();
+  }
+
+  /** The commands of one experiment, oldest first (what Aegis asked the cluster to do, and its state). */
+  public List<Entry> ofExperiment(Handle h, String experimentId) {
+    return h.createQuery("SELECT seq, id, kind, type, experiment_id, topic, message_key, payload::text "
+            + "AS payload, status, attempts, next_attempt_at, last_error, created_at FROM outbox "
+            + "WHERE experiment_id = :id AND kind = 'actuation' ORDER BY seq")
+        .bind("id", experimentId)
+        .map((rs, ctx) -> new Entry(rs.getLong("seq"), rs.getString("id"), Kind.ACTUATION,
+            rs.getString("type"), rs.getString("experiment_id"), rs.getString("topic"),
+            rs.getString("message_key"), rs.getString("payload"), rs.getString("status"),
+            rs.getInt("attempts"), instant(rs, "next_attempt_at"), rs.getString("last_error"),
+            instant(rs, "created_at")))
+        .list();
+  }
+}

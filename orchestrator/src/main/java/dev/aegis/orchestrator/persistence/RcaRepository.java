@@ -1,0 +1,63 @@
+package dev.aegis.orchestrator.persistence;
+
+import static dev.aegis.orchestrator.persistence.ExperimentRepository.instant;
+import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** RCA records, one per quarantine, and the quarantine memory of images they imply. */
+public final class RcaRepository {
+
+  /** A stored RCA: the record as JSON text, and whether the quarantine was released. */
+  public record StoredRca(String id, String experimentId, String service, String candidateVersion,
+      String candidateImage, String recordJson, Instant recordedAt, Instant releasedAt,
+      String releasedBy, String releaseReason) {}
+
+  public void insert(Handle h, String id, String experimentId, String service, String version,
+      String image, String recordJson, Instant now) {
+    h.createUpdate("INSERT INTO rca_records (id, experiment_id, service, candidate_version, "
+            + "candidate_image, record, recorded_at) VALUES (:id, :experimentId, :service, :version, "
+            + ":image, :record::jsonb, :now)")
+        .bind("id", id).bind("experimentId", experimentId).bind("service", service)
+        .bind("version", version).bind("image", image).bind("record", recordJson).bind("now", ts(now))
+        .execute();
+  }
+
+  public Optional<StoredRca> find(Handle h, String id) {
+    return h.createQuery(SELECT + " WHERE id = :id").bind("id", id).map(RcaRepository::map).findOne();
+  }
+
+  /** The open (not released) quarantine of {@code image}, if any. */
+  public Optional<StoredRca> openForImage(Handle h, String image) {
+    return h.createQuery(SELECT + " WHERE candidate_image = :image AND released_at IS NULL "
+            + "ORDER BY recorded_at DESC LIMIT 1")
+        .bind("image", image).map(RcaRepository::map).findOne();
+  }
+
+  public List<StoredRca> list(Handle h, boolean includeReleased, int limit) {
+    return h.createQuery(SELECT + (includeReleased ? "" : " WHERE released_at IS NULL")
+            + " ORDER BY recorded_at DESC LIMIT :limit")
+        .bind("limit", limit).map(RcaRepository::map).list();
+  }
+
+  public void release(Handle h, String id, String actor, String reason, Instant now) {
+    h.createUpdate("UPDATE rca_records SET released_at = :now, released_by = :actor, "
+            + "release_reason = :reason WHERE id = :id AND released_at IS NULL")
+        .bind("now", ts(now)).bind("actor", actor).bind("reason", reason).bind("id", id).execute();
+  }
+
+  private static final String SELECT = "SELECT id, experiment_id, service, candidate_version, "
+      + "candidate_image, record::text AS record, recorded_at, released_at, released_by, "
+      + "release_reason FROM rca_records";
+
+  private static StoredRca map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new StoredRca(rs.getString("id"), rs.getString("experiment_id"), rs.getString("service"),
+        rs.getString("candidate_version"), rs.getString("candidate_image"), rs.getString("record"),
+        instant(rs, "recorded_at"), instant(rs, "released_at"), rs.getString("released_by"),
+        rs.getString("release_reason"));
+  }
+}

@@ -1,0 +1,57 @@
+package dev.aegis.orchestrator.persistence;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * The JSON form of the core's values in jsonb columns (policy, step progress, judgments). Only record
+ * components are written: derived accessors such as {@code Check.isSloCheck()} are not state.
+ */
+public final class StateJson {
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .build();
+
+  private StateJson() {}
+
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** {@code value} as JSON text, or null for null. */
+  public static String write(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** The JSON text read as {@code type}, or null for null. */
+  public static <T> T read(String json, Class<T> type) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored " + type.getSimpleName() + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+}

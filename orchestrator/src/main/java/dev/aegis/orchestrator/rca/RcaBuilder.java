@@ -1,0 +1,75 @@
+package dev.aegis.orchestrator.rca;
+
+import dev.aegis.events.data.ChaosFault;
+import dev.aegis.events.data.FailedCheck;
+import dev.aegis.events.data.RcaRecorded;
+import dev.aegis.events.data.TimelineEntry;
+import dev.aegis.events.data.Track;
+import dev.aegis.events.data.WindowSummary;
+import dev.aegis.orchestrator.lifecycle.Check;
+import dev.aegis.orchestrator.lifecycle.Experiment;
+import dev.aegis.orchestrator.lifecycle.HealthWindow;
+import dev.aegis.orchestrator.lifecycle.Judgment;
+import dev.aegis.orchestrator.lifecycle.Transition;
+import dev.aegis.orchestrator.persistence.ChaosRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the root-cause-analysis record of a quarantine from the failing judgment, the windows the
+ * step used, the chaos faults active during them and the experiment's timeline. Pure: the caller
+ * reads those facts in the transaction that quarantines.
+ */
+public final class RcaBuilder {
+
+  private RcaBuilder() {}
+
+  public static RcaRecorded build(Experiment quarantined, Judgment failed, List<HealthWindow> windows,
+      List<ChaosRepository.Fault> faults, List<Transition> timeline, Instant now) {
+    List<FailedCheck> checks = failed.checks().stream()
+        .filter(c -> !c.passed())
+        .map(RcaBuilder::explain)
+        .toList();
+    String faultNote = faults.isEmpty() ? "" : "; chaos active then: "
+        + String.join(", ", faults.stream().map(f -> f.kind() + " on " + f.track() + " (" + f.faultId() + ")").toList());
+    return new RcaRecorded(
+        quarantined.id(),
+        quarantined.service(),
+        quarantined.namespace(),
+        quarantined.candidate().version(),
+        quarantined.candidate().image(),
+        quarantined.productionVersion(),
+        failed.step(),
+        failed.weight(),
+        failed.summary() + faultNote,
+        checks,
+        windows.stream().map(RcaBuilder::summary).toList(),
+        faults.stream().map(RcaBuilder::fault).toList(),
+        timeline.stream().map(t -> new TimelineEntry(t.from() == null ? null : t.from().name(),
+            t.to().name(), t.reason(), t.actor(), t.at())).toList(),
+        now);
+  }
+
+  private static FailedCheck explain(Check c) {
+    String message = switch (c.name()) {
+      case Check.ERROR_RATE -> String.format(Locale.ROOT, "error rate %.2f%% is not below the %.2f%% SLO",
+          c.observed() * 100, c.threshold() * 100);
+      case Check.P95_LATENCY -> String.format(Locale.ROOT, "p95 latency %.0f ms is not below the %.0f ms SLO",
+          c.observed(), c.threshold());
+      default -> String.format(Locale.ROOT, "%s: observed %s, needed %s %s", c.name(), c.observed(),
+          c.comparison(), c.threshold());
+    };
+    return new FailedCheck(c.name(), c.observed(), c.threshold(), c.comparison(), message);
+  }
+
+  private static WindowSummary summary(HealthWindow w) {
+    return new WindowSummary(Track.valueOf(w.track().name()), w.version(), w.windowStart(), w.windowEnd(),
+        w.requests(), w.errors(), w.p95Ms());
+  }
+
+  private static ChaosFault fault(ChaosRepository.Fault f) {
+    return new ChaosFault(f.faultId(), f.service(), Track.fromWire(f.track()), f.kind(), f.startedAt(),
+        f.expiresAt());
+  }
+}

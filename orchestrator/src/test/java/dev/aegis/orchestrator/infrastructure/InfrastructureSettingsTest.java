@@ -1,0 +1,77 @@
+package dev.aegis.orchestrator.infrastructure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.env.MockEnvironment;
+
+class InfrastructureSettingsTest {
+
+  @Test
+  void withNothingConfiguredEverythingIsEmbeddedWithPersistentPostgresData() {
+    MockEnvironment env = new MockEnvironment();
+
+    DatabaseSettings database = DatabaseSettings.from(env);
+    KafkaSettings kafka = KafkaSettings.from(env);
+
+    assertThat(database.external()).isEmpty();
+    assertThat(database.embeddedDataDirectory())
+        .contains(Path.of(System.getProperty("user.home"), ".aegis", "postgres"));
+    assertThat(database.embeddedPort()).isZero();
+    assertThat(kafka).isEqualTo(new KafkaSettings(Optional.empty(), 9092, 3));
+  }
+
+  @Test
+  void theDocumentedEnvironmentVariablesSelectExternalServers() {
+    MockEnvironment env = new MockEnvironment()
+        .withProperty("DATABASE_URL", "postgres://u:p@db:5432/aegis")
+        .withProperty("DATABASE_USERNAME", "ops")
+        .withProperty("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092");
+
+    DatabaseUrl url = DatabaseSettings.from(env).external().orElseThrow();
+
+    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/aegis");
+    assertThat(url.username()).isEqualTo("ops");
+    assertThat(url.password()).isEqualTo("p");
+    assertThat(KafkaSettings.from(env).external()).contains("k1:9092,k2:9092");
+  }
+
+  @Test
+  void aegisPropertiesWinOverEnvironmentVariablesAndBlankMeansUnset() {
+    MockEnvironment env = new MockEnvironment()
+        .withProperty("aegis.database.url", "jdbc:postgresql://mine/aegis")
+        .withProperty("DATABASE_URL", "postgres://u:p@theirs/aegis")
+        .withProperty("aegis.kafka.bootstrap-servers", "")
+        .withProperty("KAFKA_BOOTSTRAP_SERVERS", "k:9092");
+
+    assertThat(DatabaseSettings.from(env).external().orElseThrow().jdbcUrl())
+        .isEqualTo("jdbc:postgresql://mine/aegis");
+    assertThat(KafkaSettings.from(env).external()).contains("k:9092");
+  }
+
+  @Test
+  void anEmptyOrEphemeralDataDirectoryMeansATemporaryOne() {
+    assertThat(dataDirectory("")).isEmpty();
+    assertThat(dataDirectory("ephemeral")).isEmpty();
+    assertThat(dataDirectory("/var/lib/aegis")).contains(Path.of("/var/lib/aegis"));
+  }
+
+  @Test
+  void embeddedPortsAndPartitionsAreConfigurable() {
+    MockEnvironment env = new MockEnvironment()
+        .withProperty("aegis.database.embedded.port", "15432")
+        .withProperty("aegis.kafka.embedded.port", "0")
+        .withProperty("aegis.kafka.embedded.partitions", "1");
+
+    assertThat(DatabaseSettings.from(env).embeddedPort()).isEqualTo(15432);
+    assertThat(KafkaSettings.from(env)).isEqualTo(KafkaSettings.embedded(0, 1));
+  }
+
+  private static Optional<Path> dataDirectory(String value) {
+    return DatabaseSettings.from(
+            new MockEnvironment().withProperty("aegis.database.embedded.data-dir", value))
+        .embeddedDataDirectory();
+  }
+}

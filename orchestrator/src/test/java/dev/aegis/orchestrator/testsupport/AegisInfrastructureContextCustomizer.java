@@ -1,0 +1,100 @@
+package dev.aegis.orchestrator.testsupport;
+
+import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
+import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.MergedContextConfiguration;
+
+/**
+ * Before an {@link AegisComponentTest} context refreshes: provisions its database, positions its
+ * consumer group, and puts the addresses first among the context's property sources.
+ *
+ * <p>Equal only for the same test class, so no two classes share a cached context (and a
+ * database).
+ */
+final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
+
+  static final int RESTARTABLE_CONNECTION_TIMEOUT_MS = 2000;
+  private static final Logger LOG =
+      LoggerFactory.getLogger(AegisInfrastructureContextCustomizer.class);
+  private static final String HIKARI_CONNECTION_TIMEOUT =
+      "spring.datasource.hikari.connection-timeout";
+  private static final String GROUP_ID = "spring.kafka.consumer.group-id";
+
+  private final Class<?> testClass;
+  private final DatabaseMode mode;
+
+  AegisInfrastructureContextCustomizer(Class<?> testClass, DatabaseMode mode) {
+    this.testClass = testClass;
+    this.mode = mode;
+  }
+
+  @Override
+  public void customizeContext(
+      ConfigurableApplicationContext context, MergedContextConfiguration config) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.putAll(kafkaProperties());
+    properties.putAll(databaseProperties(context));
+    context.getEnvironment().getPropertySources()
+        .addFirst(new MapPropertySource("aegisComponentTestInfrastructure", properties));
+  }
+
+  private Map<String, Object> kafkaProperties() {
+    SharedKafka kafka = SharedInfrastructure.kafka();
+    String groupId = "aegis-test-" + testClass.getSimpleName() + "-" + UUID.randomUUID();
+    kafka.positionGroupAtEnd(groupId, AegisKafkaBootstrap.CONTRACT_TOPICS);
+    return Map.of(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(), GROUP_ID, groupId);
+  }
+
+  private Map<String, Object> databaseProperties(ConfigurableApplicationContext context) {
+    DefaultListableBeanFactory beans = (DefaultListableBeanFactory) context.getBeanFactory();
+    Map<String, Object> properties = new HashMap<>();
+    DatabaseUrl connection;
+    if (mode == DatabaseMode.RESTARTABLE) {
+      RestartablePostgres postgres = RestartablePostgres.start();
+      register(beans, "restartablePostgres", postgres, postgres);
+      connection = postgres.connection();
+      if (!context.getEnvironment().containsProperty(HIKARI_CONNECTION_TIMEOUT)) {
+        properties.put(HIKARI_CONNECTION_TIMEOUT, RESTARTABLE_CONNECTION_TIMEOUT_MS);
+      }
+    } else {
+      TestDatabase database = SharedInfrastructure.postgres().createDatabase();
+      register(beans, "aegisTestDatabase", database, database);
+      connection = database.connection();
+    }
+    LOG.info("{} uses {} PostgreSQL {}", testClass.getSimpleName(), mode, connection);
+    properties.put(DatabaseSettings.URL, connection.jdbcUrl());
+    properties.put(DatabaseSettings.USERNAME, connection.username());
+    return properties;
+  }
+
+  private static void register(DefaultListableBeanFactory beans, String name, Object bean,
+      AutoCloseable closer) {
+    beans.registerSingleton(name, bean);
+    // Registered before every other bean, so destroyed after them all, once the pool is closed.
+    beans.registerDisposableBean(name, closer::close);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof AegisInfrastructureContextCustomizer that
+        && testClass.equals(that.testClass)
+        && mode == that.mode;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(testClass, mode);
+  }
+}

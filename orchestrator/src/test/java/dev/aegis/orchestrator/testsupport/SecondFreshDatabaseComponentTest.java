@@ -1,0 +1,22 @@
+package dev.aegis.orchestrator.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** See {@link FreshDatabaseComponentTest}. */
+@AegisComponentTest(classes = InfrastructureOnlyConfiguration.class)
+class SecondFreshDatabaseComponentTest {
+
+  @Autowired Jdbi jdbi;
+  @Autowired TestDatabase database;
+
+  @Test
+  void theContextUsesADatabaseOfItsOwnToo() {
+    jdbi.useHandle(h -> h.execute("CREATE TABLE marker (owner text)"));
+
+    assertThat(FreshDatabaseComponentTest.currentDatabase(jdbi)).isEqualTo(database.name());
+  }
+}

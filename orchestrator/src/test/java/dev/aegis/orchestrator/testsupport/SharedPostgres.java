@@ -1,0 +1,55 @@
+package dev.aegis.orchestrator.testsupport;
+
+import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.infrastructure.EmbeddedPostgresServer;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The shared embedded PostgreSQL server of the test JVM; hands out fresh databases so that test
+ * classes never see each other's rows. Obtain it from {@link SharedInfrastructure#postgres()}.
+ */
+public final class SharedPostgres implements AutoCloseable {
+
+  private final EmbeddedPostgresServer server;
+
+  private SharedPostgres(EmbeddedPostgresServer server) {
+    this.server = server;
+  }
+
+  static SharedPostgres start() {
+    // The JVM hook is SharedInfrastructure's, which stops Kafka first.
+    return new SharedPostgres(EmbeddedPostgresServer.start(Optional.empty(), 0, false));
+  }
+
+  /** Creates a new, empty database named {@code test_<random>}. */
+  public TestDatabase createDatabase() {
+    String name = "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    server.createDatabase(name);
+    return new TestDatabase(name, server.connection(name), this);
+  }
+
+  /** How to connect to {@code database} on the shared server. */
+  public DatabaseUrl connection(String database) {
+    return server.connection(database);
+  }
+
+  /** The shared server's port. */
+  public int port() {
+    return server.port();
+  }
+
+  void drop(String database) {
+    server.dropDatabase(database);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  @Override
+  public String toString() {
+    return "SharedPostgres[" + server + "]";
+  }
+}
