@@ -1,0 +1,133 @@
+package dev.aegis.orchestrator.api;
+
+import dev.aegis.events.data.ExperimentSubmitted;
+import dev.aegis.orchestrator.experiments.CommandOutcome;
+import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.experiments.SubmitOutcome;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput.ManualAction;
+import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.persistence.ExperimentRecord;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.TransitionRepository;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Experiments: submit, list, inspect, and the human commands promote / abort / pause / resume. */
+@RestController
+@RequestMapping("/api/v1/experiments")
+class ExperimentsController {
+
+  static final String ACTOR = "X-Aegis-Actor";
+
+  /** The optional body of a command: why. */
+  record CommandRequest(String reason) {}
+
+  private final ExperimentService service;
+  private final Jdbi jdbi;
+  private final ExperimentRepository experiments;
+  private final TransitionRepository transitions;
+  private final OutboxRepository outbox;
+
+  ExperimentsController(ExperimentService service, Jdbi jdbi, ExperimentRepository experiments,
+      TransitionRepository transitions, OutboxRepository outbox) {
+    this.service = service;
+    this.jdbi = jdbi;
+    this.experiments = experiments;
+    this.transitions = transitions;
+    this.outbox = outbox;
+  }
+
+  @PostMapping
+  ResponseEntity<?> submit(@RequestBody ExperimentSubmitted body,
+      @RequestHeader(value = ACTOR, defaultValue = "anonymous") String actor,
+      @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
+    SubmitOutcome outcome = service.submit(body, ExperimentService.Origin.rest(actor),
+        idempotencyKey == null ? null : "rest:" + idempotencyKey);
+    if (outcome instanceof SubmitOutcome.QuarantinedImage q) {
+      ProblemDetail p = Problems.of(HttpStatus.CONFLICT, "quarantined-image", "Candidate image is quarantined", q.summary());
+      p.setProperty("field", "candidate.image");
+      p.setProperty("rca", "/api/v1/quarantine/" + q.rcaId() + "/rca");
+      p.setProperty("release", "/api/v1/quarantine/" + q.rcaId() + "/release");
+      return ResponseEntity.status(HttpStatus.CONFLICT).body(p);
+    }
+    SubmitOutcome.Accepted accepted = (SubmitOutcome.Accepted) outcome;
+    ExperimentView view = view(accepted.experiment());
+    URI location = URI.create("/api/v1/experiments/" + view.id());
+    return accepted.replayed() ? ResponseEntity.ok().location(location).body(view)
+        : ResponseEntity.created(location).body(view);
+  }
+
+  @GetMapping
+  List<ExperimentView.Summary> list(@RequestParam(required = false) String service,
+      @RequestParam(required = false) List<Phase> phase, @RequestParam(defaultValue = "100") int limit) {
+    return jdbi.withHandle(h -> experiments.list(h, service, phase, Math.min(Math.max(limit, 1), 1000)))
+        .stream().map(ExperimentView.Summary::of).toList();
+  }
+
+  @GetMapping("/{id}")
+  ResponseEntity<?> get(@PathVariable String id) {
+    return jdbi.withHandle(h -> experiments.find(h, id)).<ResponseEntity<?>>map(r -> ResponseEntity.ok(view(r)))
+        .orElseGet(() -> notFound(id));
+  }
+
+  @PostMapping("/{id}/{action}")
+  ResponseEntity<?> command(@PathVariable String id, @PathVariable String action,
+      @RequestBody(required = false) CommandRequest body,
+      @RequestHeader(value = ACTOR, defaultValue = "anonymous") String actor) {
+    ManualAction manual = switch (action) {
+      case "promote" -> ManualAction.PROMOTE;
+      case "abort" -> ManualAction.ABORT;
+      case "pause" -> ManualAction.PAUSE;
+      case "resume" -> ManualAction.RESUME;
+      default -> null;
+    };
+    if (manual == null) {
+      ProblemDetail p = Problems.of(HttpStatus.NOT_FOUND, "unknown-action", "Unknown action",
+          "'" + action + "' is not one of " + Arrays.asList("promote", "abort", "pause", "resume"));
+      p.setProperty("field", "action");
+      return ResponseEntity.status(HttpStatus.NOT_FOUND).body(p);
+    }
+    return respond(service.command(id, manual, actor, body == null ? null : body.reason()));
+  }
+
+  ResponseEntity<?> respond(CommandOutcome outcome) {
+    if (outcome instanceof CommandOutcome.NotFound n) {
+      return notFound(n.id());
+    }
+    if (outcome instanceof CommandOutcome.Refused r) {
+      ProblemDetail p = Problems.of(HttpStatus.CONFLICT, r.refusal().code(), "Command refused", r.refusal().message());
+      p.setProperty("phase", r.experiment().experiment().phase().name());
+      return ResponseEntity.status(HttpStatus.CONFLICT).body(p);
+    }
+    return ResponseEntity.ok(view(((CommandOutcome.Applied) outcome).experiment()));
+  }
+
+  ExperimentView view(ExperimentRecord r) {
+    return jdbi.withHandle(h -> ExperimentView.of(r, transitions.history(h, r.experiment().id()),
+        outbox.ofExperiment(h, r.experiment().id())));
+  }
+
+  static ResponseEntity<?> notFound(String id) {
+    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND, "not-found",
+        "No such experiment", "no experiment has id '" + id + "'"));
+  }
+
+  static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+}

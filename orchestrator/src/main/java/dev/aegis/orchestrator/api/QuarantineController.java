@@ -1,0 +1,72 @@
+package dev.aegis.orchestrator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput.ManualAction;
+import dev.aegis.orchestrator.persistence.RcaRepository;
+import dev.aegis.orchestrator.persistence.StateJson;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** V3: the quarantined candidates, their RCA records, and release (with a reason). */
+@RestController
+@RequestMapping("/api/v1/quarantine")
+class QuarantineController {
+
+  record QuarantineEntry(String id, String experimentId, String service, String candidateVersion,
+      String candidateImage, String summary, Instant recordedAt, Instant releasedAt, String releasedBy,
+      String releaseReason, String rca) {}
+
+  record ReleaseRequest(String reason) {}
+
+  private final Jdbi jdbi;
+  private final RcaRepository rcas;
+  private final ExperimentService service;
+  private final ExperimentsController experiments;
+
+  QuarantineController(Jdbi jdbi, RcaRepository rcas, ExperimentService service, ExperimentsController experiments) {
+    this.jdbi = jdbi;
+    this.rcas = rcas;
+    this.service = service;
+    this.experiments = experiments;
+  }
+
+  @GetMapping
+  List<QuarantineEntry> list(@RequestParam(defaultValue = "false") boolean includeReleased,
+      @RequestParam(defaultValue = "100") int limit) {
+    return jdbi.withHandle(h -> rcas.list(h, includeReleased, Math.min(Math.max(limit, 1), 1000))).stream()
+        .map(r -> new QuarantineEntry(r.id(), r.experimentId(), r.service(), r.candidateVersion(), r.candidateImage(),
+            StateJson.read(r.recordJson(), JsonNode.class).path("summary").asText(), r.recordedAt(), r.releasedAt(),
+            r.releasedBy(), r.releaseReason(), "/api/v1/quarantine/" + r.id() + "/rca"))
+        .toList();
+  }
+
+  @GetMapping("/{id}/rca")
+  ResponseEntity<?> rca(@PathVariable String id) {
+    return jdbi.withHandle(h -> rcas.find(h, id))
+        .<ResponseEntity<?>>map(r -> ResponseEntity.ok(StateJson.read(r.recordJson(), JsonNode.class)))
+        .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND,
+            "not-found", "No such RCA", "no RCA record has id '" + id + "'")));
+  }
+
+  @PostMapping("/{id}/release")
+  ResponseEntity<?> release(@PathVariable String id, @RequestBody(required = false) ReleaseRequest body,
+      @RequestHeader(value = ExperimentsController.ACTOR, defaultValue = "anonymous") String actor) {
+    if (body == null || body.reason() == null || body.reason().isBlank()) {
+      throw new InvalidSubmissionException("reason", "a release needs a reason: say why the quarantine no longer applies");
+    }
+    return experiments.respond(service.command(id, ManualAction.RELEASE, actor, body.reason()));
+  }
+}
