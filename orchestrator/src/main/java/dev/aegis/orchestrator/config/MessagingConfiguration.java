@@ -89,21 +89,35 @@ public class MessagingConfiguration {
     return new OutboxRelay(jdbi, outbox, kafka, codec, clock, properties.outbox().batchSize());
   }
 
+  /** Flags silent canary steps on the wall clock, every {@code aegis.health.silence-check-interval}. */
+  @Bean
+  SmartLifecycle silenceWatch(dev.aegis.orchestrator.experiments.ExperimentService service, AegisProperties properties) {
+    return periodic("aegis-silence-watch", properties.health().silenceCheckInterval().toMillis(), () -> {
+      int flagged = service.checkSilence();
+      if (flagged > 0) {
+        log.warn("{} canary step(s) flagged as held: no health window within maxSilence", flagged);
+      }
+    });
+  }
+
   /** Runs the relay on its own thread at the configured interval, from start to stop of the context. */
   @Bean
   SmartLifecycle outboxRelayLoop(OutboxRelay relay, AegisProperties properties) {
+    return periodic("aegis-outbox-relay", properties.outbox().pollInterval().toMillis(), relay::drain);
+  }
+
+  private static SmartLifecycle periodic(String name, long every, Runnable task) {
     return new SmartLifecycle() {
       private ScheduledExecutorService executor;
 
       @Override
       public void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aegis-outbox-relay"));
-        long every = properties.outbox().pollInterval().toMillis();
+        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, name));
         executor.scheduleWithFixedDelay(() -> {
           try {
-            relay.drain();
+            task.run();
           } catch (RuntimeException e) {
-            log.warn("outbox relay pass failed: {}", e.toString());
+            log.warn("{} pass failed: {}", name, e.toString());
           }
         }, every, every, TimeUnit.MILLISECONDS);
       }

@@ -131,6 +131,26 @@ public class ExperimentService {
     });
   }
 
+  /**
+   * The wall-clock timer: flags every CANARY step that heard no health window for its policy's
+   * maxSilence. Returns how many experiments were newly flagged.
+   */
+  public int checkSilence() {
+    return jdbi.inTransaction(h -> {
+      Instant now = clock.instant();
+      int flagged = 0;
+      for (ExperimentRecord r : experiments.list(h, null, List.of(Phase.CANARY), 10_000)) {
+        Experiment locked = experiments.findForUpdate(h, r.experiment().id()).orElseThrow().experiment();
+        Decision d = core.decide(locked, new LifecycleInput.CheckSilence(), now);
+        if (d.changed()) {
+          recorder.record(h, List.of(new DecisionRecorder.Caused(d, "timer:silence")), now);
+          flagged++;
+        }
+      }
+      return flagged;
+    });
+  }
+
   /** Phases in which an experiment is on the quarantine list. */
   public static final List<Phase> QUARANTINE = List.of(Phase.QUARANTINED);
 

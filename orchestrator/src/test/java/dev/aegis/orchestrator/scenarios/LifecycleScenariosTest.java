@@ -129,6 +129,20 @@ class LifecycleScenariosTest {
     assertThat(awaitPhase(second, Phase.CANARY).currentWeight()).isEqualTo(10);
   }
 
+  @Test
+  @DisplayName("a canary step that hears no window for maxSilence is flagged as held, never promoted")
+  void silentStepIsFlagged() {
+    var policy = new dev.aegis.events.data.PolicySpec(Wire.fastPolicy(10).steps(), null, 10L, Duration.ofMillis(1));
+    SubmitOutcome outcome = service.submit(Wire.submission("quiet", "v2", policy), ExperimentService.Origin.rest("test"), null);
+    String id = ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
+
+    await().atMost(WAIT).until(() -> { service.checkSilence(); return experiment(id).silent(); });
+    Experiment held = experiment(id);
+    assertThat(held.phase()).isEqualTo(Phase.CANARY);
+    assertThat(held.lastJudgment().verdict()).isEqualTo(Verdict.HOLD);
+    assertThat(held.lastJudgment().checks().get(0).name()).isEqualTo("silence");
+  }
+
   private static JsonNode read(byte[] value) {
     try {
       return JSON.readTree(value);
