@@ -65,25 +65,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static EmbeddedPostgresServer start(
       Optional<Path> persistentDataDirectory, int port, boolean stopOnJvmExit) {
     long started = System.nanoTime();
+    boolean ephemeral = persistentDataDirectory.isEmpty();
     try {
-      Path directory = persistentDataDirectory.isPresent()
-          ? prepare(persistentDataDirectory.get())
-          : Files.createTempDirectory("aegis-postgres-");
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-          .setDataDirectory(directory)
-          .setCleanDataDirectory(persistentDataDirectory.isEmpty())
-          .setPort(port)
-          .setRegisterShutdownHook(stopOnJvmExit)
-          .setPGStartupWait(STARTUP_WAIT)
-          .start();
+      Path directory = ephemeral
+          ? Files.createTempDirectory("aegis-postgres-")
+          : prepare(persistentDataDirectory.get());
+      EmbeddedPostgres postgres = launch(directory, ephemeral, port, stopOnJvmExit);
       LOG.info("Embedded PostgreSQL started on port {} with data in {} ({}) in {} ms",
-          postgres.getPort(), directory,
-          persistentDataDirectory.isPresent() ? "persistent" : "ephemeral",
+          postgres.getPort(), directory, ephemeral ? "ephemeral" : "persistent",
           (System.nanoTime() - started) / 1_000_000);
-      return new EmbeddedPostgresServer(postgres, directory, persistentDataDirectory.isEmpty());
+      return new EmbeddedPostgresServer(postgres, directory, ephemeral);
     } catch (IOException e) {
       throw new IllegalStateException("embedded PostgreSQL failed to start", e);
     }
+  }
+
+  private static EmbeddedPostgres launch(
+      Path directory, boolean ephemeral, int port, boolean stopOnJvmExit) throws IOException {
+    // An existing, initialised directory is started as it is: zonky runs initdb only when
+    // postgresql.conf is missing, and cleans the directory on close only when told to.
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(directory)
+        .setCleanDataDirectory(ephemeral)
+        .setPort(port)
+        .setRegisterShutdownHook(stopOnJvmExit)
+        .setPGStartupWait(STARTUP_WAIT)
+        .start();
   }
 
   private static Path prepare(Path directory) throws IOException {

@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.common.utils.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -22,10 +24,13 @@ final class InProcessKafkaBroker implements AutoCloseable {
 
   private final EmbeddedKafkaKraftBroker broker;
   private final String bootstrapServers;
+  private final List<Runnable> cleanups;
 
-  private InProcessKafkaBroker(EmbeddedKafkaKraftBroker broker, String bootstrapServers) {
+  private InProcessKafkaBroker(
+      EmbeddedKafkaKraftBroker broker, String bootstrapServers, List<Runnable> cleanups) {
     this.broker = broker;
     this.bootstrapServers = bootstrapServers;
+    this.cleanups = cleanups;
   }
 
   static InProcessKafkaBroker start(int port, int partitions, List<String> topics) {
@@ -37,11 +42,28 @@ final class InProcessKafkaBroker implements AutoCloseable {
     // By default the broker writes its address into the system property
     // spring.kafka.bootstrap-servers, which would leak into every later Spring context of the JVM.
     broker.brokerListProperty(null);
-    broker.afterPropertiesSet();
+    List<Runnable> cleanups = startCapturingShutdownHooks(broker);
     String bootstrap = LOOPBACK + ":" + boundPort(broker);
     LOG.info("Embedded Kafka (KRaft) started at {} with topics {} ({} partitions) in {} ms",
         bootstrap, topics, partitions, (System.nanoTime() - started) / 1_000_000);
-    return new InProcessKafkaBroker(broker, bootstrap);
+    return new InProcessKafkaBroker(broker, bootstrap, cleanups);
+  }
+
+  /**
+   * Kafka's test kit registers JVM shutdown hooks that delete the broker's log directories. On
+   * Ctrl-C they would run while the Spring context is still stopping the broker, which then fails
+   * with storage errors. They are kept instead and run by {@link #close()}, after the broker.
+   */
+  private static synchronized List<Runnable> startCapturingShutdownHooks(
+      EmbeddedKafkaKraftBroker broker) {
+    List<Runnable> captured = new CopyOnWriteArrayList<>();
+    Exit.setShutdownHookAdder((name, hook) -> captured.add(hook));
+    try {
+      broker.afterPropertiesSet();
+    } finally {
+      Exit.resetShutdownHookAdder();
+    }
+    return captured;
   }
 
   private static Map<String, String> brokerProperties(int port) {
@@ -83,6 +105,7 @@ final class InProcessKafkaBroker implements AutoCloseable {
   public void close() {
     long started = System.nanoTime();
     broker.destroy();
+    cleanups.forEach(Runnable::run);
     LOG.info("Embedded Kafka at {} stopped in {} ms", bootstrapServers,
         (System.nanoTime() - started) / 1_000_000);
   }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.MergedContextConfiguration;
@@ -60,30 +61,36 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
   private Map<String, Object> databaseProperties(ConfigurableApplicationContext context) {
     DefaultListableBeanFactory beans = (DefaultListableBeanFactory) context.getBeanFactory();
     Map<String, Object> properties = new HashMap<>();
-    DatabaseUrl connection;
-    if (mode == DatabaseMode.RESTARTABLE) {
-      RestartablePostgres postgres = RestartablePostgres.start();
-      register(beans, "restartablePostgres", postgres, postgres);
-      connection = postgres.connection();
-      if (!context.getEnvironment().containsProperty(HIKARI_CONNECTION_TIMEOUT)) {
-        properties.put(HIKARI_CONNECTION_TIMEOUT, RESTARTABLE_CONNECTION_TIMEOUT_MS);
-      }
-    } else {
-      TestDatabase database = SharedInfrastructure.postgres().createDatabase();
-      register(beans, "aegisTestDatabase", database, database);
-      connection = database.connection();
-    }
+    DatabaseUrl connection = mode == DatabaseMode.RESTARTABLE
+        ? restartableDatabase(beans, context.getEnvironment(), properties)
+        : freshDatabase(beans);
     LOG.info("{} uses {} PostgreSQL {}", testClass.getSimpleName(), mode, connection);
     properties.put(DatabaseSettings.URL, connection.jdbcUrl());
     properties.put(DatabaseSettings.USERNAME, connection.username());
     return properties;
   }
 
-  private static void register(DefaultListableBeanFactory beans, String name, Object bean,
-      AutoCloseable closer) {
+  private static DatabaseUrl freshDatabase(DefaultListableBeanFactory beans) {
+    TestDatabase database = SharedInfrastructure.postgres().createDatabase();
+    register(beans, "aegisTestDatabase", database);
+    return database.connection();
+  }
+
+  private static DatabaseUrl restartableDatabase(
+      DefaultListableBeanFactory beans, Environment env, Map<String, Object> properties) {
+    RestartablePostgres postgres = RestartablePostgres.start();
+    register(beans, "restartablePostgres", postgres);
+    // Hikari's default waits 30 s for a connection; an outage test wants the failure at once.
+    if (!env.containsProperty(HIKARI_CONNECTION_TIMEOUT)) {
+      properties.put(HIKARI_CONNECTION_TIMEOUT, RESTARTABLE_CONNECTION_TIMEOUT_MS);
+    }
+    return postgres.connection();
+  }
+
+  private static void register(DefaultListableBeanFactory beans, String name, AutoCloseable bean) {
     beans.registerSingleton(name, bean);
     // Registered before every other bean, so destroyed after them all, once the pool is closed.
-    beans.registerDisposableBean(name, closer::close);
+    beans.registerDisposableBean(name, bean::close);
   }
 
   @Override

@@ -16,6 +16,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * @param name the database name, {@code test_<random>}
  * @param connection how to connect to it
+ * @param server the shared server that holds it
  */
 public record TestDatabase(String name, DatabaseUrl connection, SharedPostgres server)
     implements AutoCloseable {
