@@ -13,7 +13,6 @@ import dev.aegis.orchestrator.persistence.TransitionRepository;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -125,9 +124,5 @@ class ExperimentsController {
   static ResponseEntity<?> notFound(String id) {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND, "not-found",
         "No such experiment", "no experiment has id '" + id + "'"));
-  }
-
-  static String lower(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
   }
 }

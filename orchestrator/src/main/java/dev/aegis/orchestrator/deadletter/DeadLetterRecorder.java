@@ -47,21 +47,19 @@ public class DeadLetterRecorder {
   private DeadLetterRepository.DeadLetter toDeadLetter(ConsumerRecord<byte[], byte[]> r) {
     Map<String, String> dlq = new LinkedHashMap<>();
     Map<String, byte[]> original = new LinkedHashMap<>();
-    List<Map<String, String>> originalJson = new ArrayList<>();
+    List<DeadLetterRequest.Header> originalJson = new ArrayList<>();
     for (Header header : r.headers()) {
       if (header.key().startsWith("aegis_dlq_")) {
         dlq.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
       } else {
         original.put(header.key(), header.value());
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("name", header.key());
-        h.put("value", header.value() == null ? null : Base64.getEncoder().encodeToString(header.value()));
-        originalJson.add(h);
+        originalJson.add(new DeadLetterRequest.Header(header.key(),
+            header.value() == null ? null : Base64.getEncoder().encodeToString(header.value())));
       }
     }
     var decoded = codec.decode(r.value() == null ? new byte[0] : r.value(), original).decoded();
     String reason = dlq.getOrDefault(DeadLetterHeaders.REASON, "unknown: no reason header");
-    String code = dlq.getOrDefault(DeadLetters.REASON_CODE_HEADER, reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason);
+    String code = dlq.getOrDefault(DeadLetterHeaders.REASON_CODE, reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason);
     return new DeadLetterRepository.DeadLetter(0,
         dlq.getOrDefault(DeadLetterHeaders.ORIGINAL_TOPIC, r.topic()),
         parseInt(dlq.get(DeadLetterHeaders.ORIGINAL_PARTITION), r.partition()),

@@ -16,9 +16,6 @@ import java.util.Map;
 /** Builds dead-letter requests and the Kafka records that carry them to {@code aegis.dlq}. */
 public final class DeadLetters {
 
-  /** An additional header carrying the stable reason code on its own, for filtering. */
-  public static final String REASON_CODE_HEADER = "aegis_dlq_reason_code";
-
   private DeadLetters() {}
 
   public static DeadLetterRequest request(InboundRecord r, String code, String reason, String errorClass,
@@ -50,7 +47,7 @@ public final class DeadLetters {
       headers.put(h.name(), h.value() == null ? null : b64.decode(h.value()));
     }
     headers.put(DeadLetterHeaders.REASON, utf8(request.reasonCode() + ": " + request.reason()));
-    headers.put(REASON_CODE_HEADER, utf8(request.reasonCode()));
+    headers.put(DeadLetterHeaders.REASON_CODE, utf8(request.reasonCode()));
     headers.put(DeadLetterHeaders.ERROR_CLASS, utf8(request.errorClass()));
     headers.put(DeadLetterHeaders.ORIGINAL_TOPIC, utf8(request.originalTopic()));
     headers.put(DeadLetterHeaders.ORIGINAL_PARTITION, utf8(Integer.toString(request.originalPartition())));

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,9 +60,8 @@ public class ReplayService {
 
   private Replayed replay(DeadLetter d, String actor) {
     ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(d.originalTopic(), null, d.key(), d.value());
-    for (Map<?, ?> header : StateJson.read(d.headersJson(), Map[].class)) {
-      Object value = header.get("value");
-      out.headers().add((String) header.get("name"), value == null ? null : Base64.getDecoder().decode((String) value));
+    for (DeadLetterRequest.Header header : StateJson.read(d.headersJson(), DeadLetterRequest.Header[].class)) {
+      out.headers().add(header.name(), DeadLetters.decode(header.value()));
     }
     out.headers().add(REPLAY_OF_HEADER, Long.toString(d.id()).getBytes(StandardCharsets.UTF_8));
     RecordMetadata sent;

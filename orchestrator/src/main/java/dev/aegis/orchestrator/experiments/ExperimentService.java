@@ -151,9 +151,6 @@ public class ExperimentService {
     });
   }
 
-  /** Phases in which an experiment is on the quarantine list. */
-  public static final List<Phase> QUARANTINE = List.of(Phase.QUARANTINED);
-
   private void lockService(Handle h, String service) {
     h.createQuery("SELECT name FROM services WHERE name = :name FOR UPDATE").bind("name", service)
         .mapTo(String.class).one();

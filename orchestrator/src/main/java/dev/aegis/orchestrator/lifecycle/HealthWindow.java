@@ -1,6 +1,5 @@
 package dev.aegis.orchestrator.lifecycle;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -26,14 +25,5 @@ public record HealthWindow(
     CANARY,
     BASELINE,
     STABLE
-  }
-
-  /** errors / requests, or 0 when there were no requests. */
-  public double errorRate() {
-    return requests == 0 ? 0 : (double) errors / requests;
-  }
-
-  public Duration length() {
-    return Duration.between(windowStart, windowEnd);
   }
 }

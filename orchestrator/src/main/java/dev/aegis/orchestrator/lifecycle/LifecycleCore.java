@@ -141,9 +141,6 @@ public final class LifecycleCore {
       Trigger trigger = manual.action().trigger();
       String why = manual.action().name().toLowerCase(Locale.ROOT) + " requested by " + manual.actor()
           + (manual.reason() == null || manual.reason().isBlank() ? "" : ": " + manual.reason());
-      if (trigger == Trigger.RESUME && table.target(before.phase(), trigger).isPresent()) {
-        current = current.resumedAt(now);
-      }
       if (fire(trigger, manual.actor(), why).isEmpty()) {
         return illegal(trigger);
       }
@@ -151,7 +148,8 @@ public final class LifecycleCore {
         case PROMOTE -> commands.add(new Command.PromoteCandidate(nextCommandId(), before.id(),
             before.service(), before.namespace(), before.candidate()));
         case ABORT -> finishAbort(manual.actor());
-        case PAUSE, RESUME, RELEASE -> { }
+        case RESUME -> current = current.resumedAt(now); // restart the silence clock, keep the step
+        case PAUSE, RELEASE -> { }
       }
       return done();
     }

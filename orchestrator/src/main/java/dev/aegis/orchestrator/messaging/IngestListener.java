@@ -43,7 +43,9 @@ public class IngestListener {
     }
     try {
       processor.process(records);
-      records.forEach(r -> firstFailures.remove(coordinates(r.topic(), r.partition(), r.offset())));
+      if (!firstFailures.isEmpty()) {
+        records.forEach(r -> firstFailures.remove(coordinates(r.topic(), r.partition(), r.offset())));
+      }
     } catch (RuntimeException batchFailure) {
       log.warn("batch of {} records failed ({}); isolating the failing record", records.size(), batchFailure.toString());
       isolate(records);

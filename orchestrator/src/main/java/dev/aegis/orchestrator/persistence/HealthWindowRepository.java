@@ -51,9 +51,4 @@ public final class HealthWindowRepository {
             (Double) rs.getObject("cpu"), (Double) rs.getObject("memory")))
         .list();
   }
-
-  public long count(Handle h, String service) {
-    return h.createQuery("SELECT count(*) FROM health_windows WHERE service = :service")
-        .bind("service", service).mapTo(Long.class).one();
-  }
 }

@@ -78,12 +78,6 @@ public final class OutboxRepository {
         .bind("error", error).bind("next", ts(nextAttemptAt)).bind("id", id).execute();
   }
 
-  /** How many rows of {@code kind} are PENDING. */
-  public long pending(Handle h, Kind kind) {
-    return h.createQuery("SELECT count(*) FROM outbox WHERE status = 'PENDING' AND kind = :kind")
-        .bind("kind", kind.column()).mapTo(Long.class).one();
-  }
-
   /** The commands of one experiment, oldest first (what Aegis asked the cluster to do, and its state). */
   public List<Entry> ofExperiment(Handle h, String experimentId) {
     return h.createQuery("SELECT seq, id, kind, type, experiment_id, topic, message_key, payload::text "

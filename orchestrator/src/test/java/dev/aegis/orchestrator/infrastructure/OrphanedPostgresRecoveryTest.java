@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.infrastructure;
 
 import static dev.aegis.orchestrator.infrastructure.EmbeddedPostgresServerTest.queryText;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,18 +52,20 @@ class OrphanedPostgresRecoveryTest {
 
   private static void awaitLine(Path log, String line, Duration timeout, Process process)
       throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log) && Files.readAllLines(log).contains(line)) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError("owner JVM exited early:\n" + Files.readString(log));
-      }
-      Thread.sleep(100);
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+        if (Files.exists(log) && Files.readAllLines(log).contains(line)) {
+          return true;
+        }
+        if (!process.isAlive()) {
+          throw new AssertionError("owner JVM exited early:\n" + Files.readString(log));
+        }
+        return false;
+      });
+    } catch (ConditionTimeoutException e) {
+      process.destroyForcibly();
+      throw new AssertionError("owner JVM never became ready:\n" + Files.readString(log));
     }
-    process.destroyForcibly();
-    throw new AssertionError("owner JVM never became ready:\n" + Files.readString(log));
   }
 
   private static long postmasterPid(Path dataDirectory) throws IOException {
