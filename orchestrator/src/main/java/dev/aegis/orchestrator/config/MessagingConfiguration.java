@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,8 +73,10 @@ public class MessagingConfiguration {
 
   @Bean
   KafkaMessageListenerContainer<byte[], byte[]> deadLetterContainer(ConsumerFactory<byte[], byte[]> consumers,
-      DeadLetterRecorder recorder) {
+      DeadLetterRecorder recorder, @Value("${spring.kafka.consumer.group-id}") String ingestGroup) {
     ContainerProperties props = new ContainerProperties(Topics.DLQ);
+    // A group of its own: sharing the ingest group would make every DLQ rebalance stop ingestion too.
+    props.setGroupId(ingestGroup + ".dead-letters");
     props.setAckMode(ContainerProperties.AckMode.BATCH);
     props.setMessageListener((BatchMessageListener<byte[], byte[]>) (List<ConsumerRecord<byte[], byte[]>> batch) -> recorder.onBatch(batch));
     var container = new KafkaMessageListenerContainer<>(consumers, props);

@@ -23,6 +23,8 @@ import org.jdbi.v3.core.Jdbi;
  */
 public class DeadLetterRecorder {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeadLetterRecorder.class);
+
   private final Jdbi jdbi;
   private final DeadLetterRepository repository;
   private final EventCodec codec;
@@ -37,11 +39,18 @@ public class DeadLetterRecorder {
 
   public void onBatch(List<ConsumerRecord<byte[], byte[]>> batch) {
     Instant now = clock.instant();
-    jdbi.useTransaction(h -> {
-      for (ConsumerRecord<byte[], byte[]> r : batch) {
-        repository.record(h, toDeadLetter(r), now);
-      }
-    });
+    try {
+      jdbi.useTransaction(h -> {
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+          repository.record(h, toDeadLetter(r), now);
+        }
+      });
+    } catch (RuntimeException e) {
+      // Retried without end by the container; say why, since the table lags the topic until it succeeds.
+      log.warn("could not record {} dead letter(s) from {}-{} at offset {}: {}", batch.size(),
+          batch.get(0).topic(), batch.get(0).partition(), batch.get(0).offset(), e.toString());
+      throw e;
+    }
   }
 
   private DeadLetterRepository.DeadLetter toDeadLetter(ConsumerRecord<byte[], byte[]> r) {

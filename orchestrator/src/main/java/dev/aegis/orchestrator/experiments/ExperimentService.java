@@ -136,19 +136,27 @@ public class ExperimentService {
    * maxSilence. Returns how many experiments were newly flagged.
    */
   public int checkSilence() {
-    return jdbi.inTransaction(h -> {
-      Instant now = clock.instant();
-      int flagged = 0;
-      for (ExperimentRecord r : experiments.list(h, null, List.of(Phase.CANARY), 10_000)) {
-        Experiment locked = experiments.findForUpdate(h, r.experiment().id()).orElseThrow().experiment();
-        Decision d = core.decide(locked, new LifecycleInput.CheckSilence(), now);
-        if (d.changed()) {
-          recorder.record(h, List.of(new DecisionRecorder.Caused(d, "timer:silence")), now);
-          flagged++;
-        }
+    List<String> canaries = jdbi.withHandle(h -> experiments.list(h, null, List.of(Phase.CANARY), 10_000)).stream()
+        .map(r -> r.experiment().id()).toList();
+    int flagged = 0;
+    for (String id : canaries) {
+      // One short transaction per experiment; one that ingestion holds right now is hearing from its
+      // monitors anyway, so it is skipped rather than waited for.
+      boolean changed = jdbi.inTransaction(h -> experiments.findForUpdateSkipLocked(h, id)
+          .filter(r -> r.experiment().phase() == Phase.CANARY)
+          .map(r -> {
+            Instant now = clock.instant();
+            Decision d = core.decide(r.experiment(), new LifecycleInput.CheckSilence(), now);
+            if (d.changed()) {
+              recorder.record(h, List.of(new DecisionRecorder.Caused(d, "timer:silence")), now);
+            }
+            return d.changed();
+          }).orElse(false));
+      if (changed) {
+        flagged++;
       }
-      return flagged;
-    });
+    }
+    return flagged;
   }
 
   private void lockService(Handle h, String service) {

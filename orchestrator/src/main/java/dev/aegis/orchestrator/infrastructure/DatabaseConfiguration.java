@@ -43,6 +43,8 @@ public class DatabaseConfiguration {
     pool.setJdbcUrl(connection.jdbcUrl());
     pool.setUsername(connection.username());
     pool.setPassword(connection.password());
+    // Batched INSERTs (health windows, outbox rows) go to the server as multi-row statements.
+    pool.addDataSourceProperty("reWriteBatchedInserts", "true");
     LOG.info("PostgreSQL ({}): {} as {}", database.isEmbedded() ? "embedded" : "external",
         connection.redactedJdbcUrl(), connection.username());
     return pool;

@@ -81,7 +81,10 @@ public class BatchProcessor {
 
   /** Processes {@code records} in one transaction; any exception means nothing was written. */
   public void process(List<InboundRecord> records) {
-    jdbi.useTransaction(h -> new Run(h, clock.instant()).process(records));
+    Map<List<String>, Integer> tally = jdbi.inTransaction(h -> new Run(h, clock.instant()).process(records));
+    // Counted only once the batch committed: a rolled-back batch is processed again, and must not count twice.
+    tally.forEach((tags, n) -> metrics.counter(tags.get(0), tags.subList(1, tags.size()).toArray(String[]::new))
+        .increment(n));
   }
 
   /** The state of one batch transaction. */
@@ -91,27 +94,51 @@ public class BatchProcessor {
     private final Map<String, Slot> slots = new HashMap<>();
     private final List<HealthWindowRepository.Row> rows = new ArrayList<>();
     private final Map<String, List<DecisionRecorder.Caused>> chains = new LinkedHashMap<>();
+    private final Map<List<String>, Integer> tally = new HashMap<>();
 
     Run(Handle h, Instant now) {
       this.h = h;
       this.now = now;
     }
 
-    void process(List<InboundRecord> records) {
+    Map<List<String>, Integer> process(List<InboundRecord> records) {
       List<InboxRepository.Arrival> arrivals = records.stream().map(r -> new InboxRepository.Arrival(
           r.source(), r.eventId(), r.decoded().decoded().map(d -> d.type().type()).orElse(null),
           r.topic(), r.partition(), r.offset())).toList();
       Set<String> fresh = inbox.claim(h, arrivals, now);
+      lockInOrder(records, arrivals, fresh);
       for (int i = 0; i < records.size(); i++) {
         if (fresh.remove(arrivals.get(i).key())) {
           InboundRecord r = records.get(i);
           Outcome outcome = apply(r);
           count(r, outcome);
         } else {
-          metrics.counter("aegis.events.duplicates", "topic", records.get(i).topic()).increment();
+          tally(List.of("aegis.events.duplicates", "topic", records.get(i).topic()));
         }
       }
       flush();
+      return tally;
+    }
+
+    /**
+     * Loads (and locks) the live experiment of every service this batch has health for, in service order.
+     * Every writer that locks several experiments does so in one order, so two batches (two replicas) or a
+     * batch and a timer never wait on each other in a cycle.
+     */
+    private void lockInOrder(List<InboundRecord> records, List<InboxRepository.Arrival> arrivals, Set<String> fresh) {
+      java.util.SortedSet<String> services = new java.util.TreeSet<>();
+      for (int i = 0; i < records.size(); i++) {
+        if (fresh.contains(arrivals.get(i).key())) {
+          records.get(i).decoded().decoded()
+              .filter(d -> d.type() == EventType.HEALTH_REPORTED)
+              .ifPresent(d -> services.add(d.data(HealthReported.class).service()));
+        }
+      }
+      services.forEach(service -> slots.computeIfAbsent(service, this::load));
+    }
+
+    private void tally(List<String> nameAndTags) {
+      tally.merge(nameAndTags, 1, Integer::sum);
     }
 
     private Outcome apply(InboundRecord r) {
@@ -136,7 +163,7 @@ public class BatchProcessor {
       }
       Slot slot = slots.computeIfAbsent(data.service(), this::load);
       if (!slot.managed) {
-        metrics.counter("aegis.health.unmanaged", "service", data.service()).increment();
+        tally(List.of("aegis.health.unmanaged", "service", data.service()));
         inbox.setOutcome(h, r.source(), r.eventId(), Outcome.IGNORED, "service " + data.service() + " is not managed");
         return Outcome.IGNORED;
       }
@@ -207,8 +234,8 @@ public class BatchProcessor {
     }
 
     private void count(InboundRecord r, Outcome outcome) {
-      metrics.counter("aegis.events.processed", "topic", r.topic(),
-          "outcome", outcome.name().toLowerCase(Locale.ROOT)).increment();
+      tally(List.of("aegis.events.processed", "topic", r.topic(), "outcome",
+          outcome.name().toLowerCase(Locale.ROOT)));
     }
   }
 

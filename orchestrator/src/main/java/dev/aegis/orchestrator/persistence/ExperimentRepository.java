@@ -39,6 +39,12 @@ public final class ExperimentRepository {
         .bind("id", id).map(ExperimentRepository::map).findOne();
   }
 
+  /** The experiment, locked, or empty when it does not exist or another transaction holds its lock. */
+  public Optional<ExperimentRecord> findForUpdateSkipLocked(Handle h, String id) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE SKIP LOCKED")
+        .bind("id", id).map(ExperimentRepository::map).findOne();
+  }
+
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), locked. */
   public Optional<ExperimentRecord> findLiveForUpdate(Handle h, String service) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "

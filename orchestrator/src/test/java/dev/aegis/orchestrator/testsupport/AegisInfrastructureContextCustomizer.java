@@ -1,10 +1,12 @@
 package dev.aegis.orchestrator.testsupport;
 
+import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
 import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.infrastructure.KafkaSettings;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -55,6 +57,8 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     SharedKafka kafka = SharedInfrastructure.kafka();
     String groupId = "aegis-test-" + testClass.getSimpleName() + "-" + UUID.randomUUID();
     kafka.positionGroupAtEnd(groupId, AegisKafkaBootstrap.CONTRACT_TOPICS);
+    // The dead-letter recorder's own group (see MessagingConfiguration) starts where this test starts too.
+    kafka.positionGroupAtEnd(groupId + ".dead-letters", List.of(Topics.DLQ));
     return Map.of(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(), GROUP_ID, groupId);
   }
 
