@@ -11,11 +11,18 @@ import java.util.List;
  * @param slo the objective each step must meet
  * @param minRequestsPerStep requests a step must see before it can pass, {@code >= 0}
  * @param maxSilence how long a step may go without a health window before it is held, positive
+ * @param quarantine what is left of a quarantined candidate: {@code scale-to-zero} or
+ *     {@code keep-isolated}
  */
 public record PolicySpec(
-    List<StepSpec> steps, SloSpec slo, Long minRequestsPerStep, Duration maxSilence) {
+    List<StepSpec> steps, SloSpec slo, Long minRequestsPerStep, Duration maxSilence, String quarantine) {
 
   public PolicySpec {
     steps = steps == null ? null : List.copyOf(steps);
+  }
+
+  /** A policy that leaves the quarantine shape to the default (scale to zero). */
+  public PolicySpec(List<StepSpec> steps, SloSpec slo, Long minRequestsPerStep, Duration maxSilence) {
+    this(steps, slo, minRequestsPerStep, maxSilence, null);
   }
 }

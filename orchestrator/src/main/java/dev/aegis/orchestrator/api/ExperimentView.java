@@ -35,7 +35,17 @@ public record ExperimentView(
     Instant submittedAt,
     Instant updatedAt,
     List<HistoryEntry> history,
-    List<CommandEntry> commands) {
+    List<CommandEntry> commands,
+    String router,
+    ActuationStatus actuation) {
+
+  /**
+   * Where the experiment's effects on the cluster stand: {@code pending} is "actuation pending" (commands
+   * wait in the outbox, e.g. while the API is down or the breaker is open); {@code alarm} means a rollback
+   * keeps failing and a human must look.
+   */
+  public record ActuationStatus(boolean pending, int pendingCommands, String awaiting, int failures,
+      String problem, boolean alarm) {}
 
   public record Candidate(String version, String image) {}
 
@@ -68,6 +78,13 @@ public record ExperimentView(
             s.transition().to().name(), s.transition().trigger().name(), s.transition().step(), s.transition().weight(),
             s.transition().reason(), s.transition().actor(), s.transition().at(), s.causedBy(), s.transition().evidence())).toList(),
         commands.stream().map(c -> new CommandEntry(c.id(), c.type(), c.status(), c.attempts(), c.lastError(), c.createdAt(),
-            StateJson.read(c.payload(), JsonNode.class))).toList());
+            StateJson.read(c.payload(), JsonNode.class))).toList(),
+        r.router() == null ? "auto" : r.router(), actuation(e, commands));
+  }
+
+  private static ActuationStatus actuation(Experiment e, List<OutboxRepository.Entry> commands) {
+    int pending = (int) commands.stream().filter(c -> "PENDING".equals(c.status())).count();
+    var a = e.actuation();
+    return new ActuationStatus(pending > 0, pending, a.awaiting(), a.failures(), a.problem(), a.alarm());
   }
 }

@@ -109,7 +109,7 @@ public class MessagingConfiguration {
     return periodic("aegis-outbox-relay", properties.outbox().pollInterval().toMillis(), relay::drain);
   }
 
-  private static SmartLifecycle periodic(String name, long every, Runnable task) {
+  static SmartLifecycle periodic(String name, long every, Runnable task) {
     return new SmartLifecycle() {
       private ScheduledExecutorService executor;
 

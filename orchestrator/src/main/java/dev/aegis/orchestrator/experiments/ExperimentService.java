@@ -1,6 +1,8 @@
 package dev.aegis.orchestrator.experiments;
 
 import dev.aegis.events.data.ExperimentSubmitted;
+import dev.aegis.operators.actuation.QuarantineShape;
+import dev.aegis.operators.actuation.RouterKind;
 import dev.aegis.orchestrator.lifecycle.Candidate;
 import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
@@ -90,7 +92,8 @@ public class ExperimentService {
     lockService(h, request.service());
     Experiment e = Experiment.submitted(id, request.service(), namespace,
         new Candidate(request.candidate().version(), request.candidate().image()), policy, production, now);
-    experiments.insert(h, e, origin.actor(), origin.channel(), now);
+    experiments.insert(h, e, origin.actor(), origin.channel(), request.router(),
+        request.policy() == null ? null : request.policy().quarantine(), now);
     String heldBy = experiments.findLiveForUpdate(h, request.service()).map(r -> r.experiment().id()).orElse(null);
     Decision d = core.decide(e, new LifecycleInput.Submit(heldBy), now);
     recorder.record(h, List.of(new DecisionRecorder.Caused(d, origin.causedBy())), now);
@@ -177,6 +180,16 @@ public class ExperimentService {
     }
     require(r.candidate().version(), "candidate.version");
     require(r.candidate().image(), "candidate.image");
+    try {
+      RouterKind.parse(r.router());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSubmissionException("router", e.getMessage());
+    }
+    try {
+      QuarantineShape.parse(r.policy() == null ? null : r.policy().quarantine());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSubmissionException("policy.quarantine", e.getMessage());
+    }
   }
 
   private static void require(String value, String field) {

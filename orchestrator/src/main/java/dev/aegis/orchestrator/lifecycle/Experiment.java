@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param stepEnteredAt wall time the current step began, or the canary resumed (for silence only)
  * @param lastWindowAt wall time the last counted window arrived, or null (for silence only)
  * @param silent whether the current step is flagged as held for silence
+ * @param actuation what the cluster reported of this experiment's commands (never null)
  */
 public record Experiment(
     String id,
@@ -28,9 +29,11 @@ public record Experiment(
     Instant submittedAt,
     Instant stepEnteredAt,
     Instant lastWindowAt,
-    boolean silent) {
+    boolean silent,
+    Actuation actuation) {
 
   public Experiment {
+    actuation = actuation == null ? Actuation.NONE : actuation;
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(candidate, "candidate");
@@ -43,7 +46,7 @@ public record Experiment(
   public static Experiment submitted(String id, String service, String namespace, Candidate candidate,
       Policy policy, String productionVersion, Instant now) {
     return new Experiment(id, service, namespace, candidate, policy, Phase.SUBMITTED, 0,
-        StepProgress.startingAfter(null), null, productionVersion, 0, now, null, null, false);
+        StepProgress.startingAfter(null), null, productionVersion, 0, now, null, null, false, Actuation.NONE);
   }
 
   /** The step currently running or last run. */
@@ -62,31 +65,36 @@ public record Experiment(
 
   Experiment withPhase(Phase next) {
     return new Experiment(id, service, namespace, candidate, policy, next, stepIndex, progress,
-        lastJudgment, productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, silent);
+        lastJudgment, productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, silent, actuation);
   }
 
   Experiment enteringStep(int index, StepProgress fresh, Instant now) {
     return new Experiment(id, service, namespace, candidate, policy, phase, index, fresh, lastJudgment,
-        productionVersion, revision, submittedAt, now, null, false);
+        productionVersion, revision, submittedAt, now, null, false, actuation);
   }
 
   Experiment observed(StepProgress next, Judgment judgment, Instant now) {
     return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, next, judgment,
-        productionVersion, revision, submittedAt, stepEnteredAt, now, false);
+        productionVersion, revision, submittedAt, stepEnteredAt, now, false, actuation);
   }
 
   Experiment flaggedSilent(Judgment judgment) {
     return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress, judgment,
-        productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, true);
+        productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, true, actuation);
   }
 
   Experiment resumedAt(Instant now) {
     return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress,
-        lastJudgment, productionVersion, revision, submittedAt, now, lastWindowAt, false);
+        lastJudgment, productionVersion, revision, submittedAt, now, lastWindowAt, false, actuation);
   }
 
   Experiment withRevision(long next) {
     return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress,
-        lastJudgment, productionVersion, next, submittedAt, stepEnteredAt, lastWindowAt, silent);
+        lastJudgment, productionVersion, next, submittedAt, stepEnteredAt, lastWindowAt, silent, actuation);
+  }
+
+  Experiment withActuation(Actuation next) {
+    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress,
+        lastJudgment, productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, silent, next);
   }
 }

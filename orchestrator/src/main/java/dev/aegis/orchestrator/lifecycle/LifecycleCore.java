@@ -126,14 +126,16 @@ public final class LifecycleCore {
 
     private Decision stepFailed() {
       fire(Trigger.STEP_FAILED, Transition.AEGIS, judgment.summary() + "; rolling back");
-      commands.add(new Command.RollBackCandidate(nextCommandId(), before.id(), before.service(),
-          before.namespace(), before.candidate(), judgment.summary()));
-      fire(Trigger.QUARANTINE, Transition.AEGIS,
-          "rollback commanded; candidate " + before.candidate().version() + " quarantined into V3");
-      commands.add(new Command.QuarantineCandidate(nextCommandId(), before.id(), before.service(),
-          before.namespace(), before.candidate(), before.id()));
-      quarantineEvidence = judgment;
+      rollBack(judgment.summary(), Phase.QUARANTINED);
       return done();
+    }
+
+    /** Commands the rollback and waits for the cluster to report it applied before settling. */
+    private void rollBack(String reason, Phase settlesTo) {
+      String id = nextCommandId();
+      commands.add(new Command.RollBackCandidate(id, before.id(), before.service(), before.namespace(),
+          before.candidate(), reason));
+      current = current.withActuation(current.actuation().awaitingRollback(id, settlesTo));
     }
 
     @Override
@@ -158,9 +160,54 @@ public final class LifecycleCore {
       if (current.phase() != Phase.ROLLING_BACK) {
         return; // aborted before any traffic reached the candidate: nothing to roll back
       }
-      commands.add(new Command.RollBackCandidate(nextCommandId(), before.id(), before.service(),
-          before.namespace(), before.candidate(), "aborted by " + actor));
-      fire(Trigger.FINISH_ABORT, actor, "rollback commanded; experiment aborted");
+      rollBack("aborted by " + actor, Phase.ABORTED);
+    }
+
+    @Override
+    public Decision actuationReport(LifecycleInput.ActuationReport report) {
+      Actuation actuation = before.actuation();
+      boolean awaited = report.commandId().equals(actuation.awaiting());
+      switch (report.outcome()) {
+        case APPLIED -> {
+          if (awaited && before.phase() == Phase.ROLLING_BACK) {
+            return settle(report);
+          }
+          if (actuation.failures() > 0 || actuation.problem() != null) {
+            current = current.withActuation(actuation.succeeded());
+          }
+        }
+        case DEFERRED -> current = current.withActuation(actuation.failed(
+            report.commandKind() + " " + report.commandId() + " pending: " + report.detail(),
+            awaited && actuation.failures() + 1 >= Actuation.ALARM_AFTER));
+        case REJECTED -> {
+          String problem = report.commandKind() + " " + report.commandId() + " rejected: " + report.detail();
+          current = current.withActuation(actuation.failed(problem, awaited || before.phase().isSettled()));
+          if (!awaited && (before.phase() == Phase.CANARY || before.phase() == Phase.PAUSED)) {
+            // The candidate cannot get its traffic: not its fault, so abort rather than quarantine.
+            fire(Trigger.ABORT, Transition.AEGIS, "aborted: " + problem);
+            rollBack("actuation failed: " + problem, Phase.ABORTED);
+          }
+        }
+      }
+      return done();
+    }
+
+    /** The awaited rollback is applied: the experiment ends as it was headed. */
+    private Decision settle(LifecycleInput.ActuationReport report) {
+      Phase target = before.actuation().settlesTo();
+      current = current.withActuation(before.actuation().settled());
+      if (target == Phase.QUARANTINED) {
+        fire(Trigger.QUARANTINE, Transition.AEGIS, "rollback applied (" + report.detail() + "); candidate "
+            + before.candidate().version() + " quarantined into V3");
+        commands.add(new Command.QuarantineCandidate(nextCommandId(), before.id(), before.service(),
+            before.namespace(), before.candidate(), before.id()));
+        // The failing judgment is the last one: nothing is judged while rolling back.
+        quarantineEvidence = before.lastJudgment();
+      } else {
+        fire(Trigger.FINISH_ABORT, Transition.AEGIS, "rollback applied (" + report.detail()
+            + "); experiment aborted");
+      }
+      return done();
     }
 
     @Override

@@ -7,7 +7,7 @@ package dev.aegis.orchestrator.lifecycle;
  */
 public sealed interface LifecycleInput
     permits LifecycleInput.Submit, LifecycleInput.Dequeue, LifecycleInput.Observe,
-        LifecycleInput.Manual, LifecycleInput.CheckSilence {
+        LifecycleInput.Manual, LifecycleInput.CheckSilence, LifecycleInput.ActuationReport {
 
   <R> R accept(Visitor<R> visitor);
 
@@ -22,6 +22,8 @@ public sealed interface LifecycleInput
     R manual(Manual manual);
 
     R checkSilence(CheckSilence check);
+
+    R actuationReport(ActuationReport report);
   }
 
   /**
@@ -66,6 +68,31 @@ public sealed interface LifecycleInput
     public <R> R accept(Visitor<R> visitor) {
       return visitor.checkSilence(this);
     }
+  }
+
+  /**
+   * What the cluster made of one of the experiment's commands.
+   *
+   * @param commandId the command's id (see {@link Command#id()})
+   * @param commandKind the command's kind (see {@link Command#kind()})
+   * @param detail what was done, or why it failed
+   */
+  record ActuationReport(String commandId, String commandKind, ActuationOutcome outcome, String detail)
+      implements LifecycleInput {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.actuationReport(this);
+    }
+  }
+
+  /** How a command ended on the cluster. */
+  enum ActuationOutcome {
+    /** The cluster has the command's effect. */
+    APPLIED,
+    /** The command cannot succeed as it stands (missing workload, invalid, forbidden). */
+    REJECTED,
+    /** The command could not be applied now (API down, breaker open); it stays pending and is retried. */
+    DEFERRED
   }
 
   /** What a human can ask for. */

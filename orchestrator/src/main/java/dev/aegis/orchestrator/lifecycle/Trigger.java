@@ -17,7 +17,7 @@ public enum Trigger {
   FINAL_STEP_PASSED,
   /** A step failed its judgment: roll back, then quarantine. */
   STEP_FAILED,
-  /** The rollback after a failed step is commanded: the candidate is quarantined into V3. */
+  /** The rollback after a failed step is applied on the cluster: the candidate is quarantined into V3. */
   QUARANTINE,
   /** A human paused the canary. */
   PAUSE,
@@ -27,7 +27,7 @@ public enum Trigger {
   PROMOTE,
   /** A human aborted the experiment. */
   ABORT,
-  /** The rollback after an abort is commanded: the experiment ends aborted. */
+  /** The rollback after an abort is applied on the cluster: the experiment ends aborted. */
   FINISH_ABORT,
   /** A human released a quarantined candidate, with a reason. */
   RELEASE;

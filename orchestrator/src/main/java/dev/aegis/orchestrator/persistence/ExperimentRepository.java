@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.persistence;
 
+import dev.aegis.orchestrator.lifecycle.Actuation;
 import dev.aegis.orchestrator.lifecycle.Candidate;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Judgment;
@@ -27,7 +28,7 @@ public final class ExperimentRepository {
       "id, service, namespace, candidate_version, candidate_image, policy::text AS policy, phase, "
           + "step_index, progress::text AS progress, last_judgment::text AS last_judgment, "
           + "production_version, version, submitted_at, submitted_by, origin, step_entered_at, "
-          + "last_window_at, silent, updated_at";
+          + "last_window_at, silent, updated_at, router, quarantine_shape, actuation::text AS actuation";
 
   public Optional<ExperimentRecord> find(Handle h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id")
@@ -79,13 +80,23 @@ public final class ExperimentRepository {
     return query.map(ExperimentRepository::map).list();
   }
 
-  public void insert(Handle h, Experiment e, String submittedBy, String origin, Instant now) {
+  /**
+   * Stores a new experiment.
+   *
+   * @param router the submission's router ({@code istio}, …), or null to detect it
+   * @param quarantineShape the policy's quarantine shape, or null for the default
+   */
+  public void insert(Handle h, Experiment e, String submittedBy, String origin, String router,
+      String quarantineShape, Instant now) {
     h.createUpdate("INSERT INTO experiments (id, service, namespace, candidate_version, candidate_image, "
             + "policy, phase, step_index, progress, last_judgment, production_version, version, "
-            + "submitted_at, submitted_by, origin, step_entered_at, last_window_at, silent, updated_at) "
+            + "submitted_at, submitted_by, origin, step_entered_at, last_window_at, silent, updated_at, "
+            + "router, quarantine_shape, actuation) "
             + "VALUES (:id, :service, :namespace, :cv, :ci, :policy::jsonb, :phase, :step, "
             + ":progress::jsonb, :judgment::jsonb, :pv, :version, :submittedAt, :submittedBy, :origin, "
-            + ":stepEnteredAt, :lastWindowAt, :silent, :now)")
+            + ":stepEnteredAt, :lastWindowAt, :silent, :now, :router, :quarantineShape, :actuation::jsonb)")
+        .bind("router", router).bind("quarantineShape", quarantineShape)
+        .bind("actuation", StateJson.write(e.actuation()))
         .bind("id", e.id()).bind("service", e.service()).bind("namespace", e.namespace())
         .bind("cv", e.candidate().version()).bind("ci", e.candidate().image())
         .bind("policy", StateJson.write(e.policy())).bind("phase", e.phase().name())
@@ -107,7 +118,8 @@ public final class ExperimentRepository {
     int rows = h.createUpdate("UPDATE experiments SET phase = :phase, step_index = :step, "
             + "progress = :progress::jsonb, last_judgment = :judgment::jsonb, version = :version, "
             + "step_entered_at = :stepEnteredAt, last_window_at = :lastWindowAt, silent = :silent, "
-            + "updated_at = :now WHERE id = :id AND version = :expected")
+            + "actuation = :actuation::jsonb, updated_at = :now WHERE id = :id AND version = :expected")
+        .bind("actuation", StateJson.write(after.actuation()))
         .bind("phase", after.phase().name()).bind("step", after.stepIndex())
         .bind("progress", StateJson.write(after.progress()))
         .bind("judgment", StateJson.write(after.lastJudgment())).bind("version", after.revision())
@@ -166,7 +178,9 @@ public final class ExperimentRepository {
         instant(rs, "submitted_at"),
         instant(rs, "step_entered_at"),
         instant(rs, "last_window_at"),
-        rs.getBoolean("silent"));
-    return new ExperimentRecord(e, rs.getString("submitted_by"), rs.getString("origin"), instant(rs, "updated_at"));
+        rs.getBoolean("silent"),
+        StateJson.read(rs.getString("actuation"), Actuation.class));
+    return new ExperimentRecord(e, rs.getString("submitted_by"), rs.getString("origin"), instant(rs, "updated_at"),
+        rs.getString("router"), rs.getString("quarantine_shape"));
   }
 }

@@ -63,6 +63,46 @@ public final class OutboxRepository {
         .list();
   }
 
+  /**
+   * Claims up to {@code limit} due actuation commands for the caller to carry out, and leases them until
+   * {@code leaseUntil}: another relay (thread or replica) skips them while they are locked and, once this
+   * transaction commits, until the lease runs out. A relay that dies mid-call leaves its command to be
+   * retried after the lease, which the command id makes harmless. Only the oldest pending command of each
+   * service is due, so one service's commands reach the cluster in the order they were decided.
+   */
+  public List<Entry> leaseDueActuations(Handle h, Instant now, Instant leaseUntil, int limit) {
+    List<Entry> due = h.createQuery("SELECT seq, id, kind, type, experiment_id, topic, message_key, "
+            + "payload::text AS payload, status, attempts, next_attempt_at, last_error, created_at FROM outbox o "
+            + "WHERE status = 'PENDING' AND kind = 'actuation' AND next_attempt_at <= :now "
+            + "AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.kind = 'actuation' "
+            + "AND older.status = 'PENDING' AND older.message_key = o.message_key AND older.seq < o.seq) "
+            + "ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED")
+        .bind("now", ts(now)).bind("limit", limit)
+        .map((rs, ctx) -> new Entry(rs.getLong("seq"), rs.getString("id"), Kind.ACTUATION, rs.getString("type"),
+            rs.getString("experiment_id"), rs.getString("topic"), rs.getString("message_key"),
+            rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"),
+            instant(rs, "next_attempt_at"), rs.getString("last_error"), instant(rs, "created_at")))
+        .list();
+    if (!due.isEmpty()) {
+      h.createUpdate("UPDATE outbox SET next_attempt_at = :lease, version = version + 1 WHERE id IN (<ids>)")
+          .bind("lease", ts(leaseUntil)).bindList("ids", due.stream().map(Entry::id).toList()).execute();
+    }
+    return due;
+  }
+
+  /** Ends a command that cannot succeed as it stands; it is kept, with its reason, for the record. */
+  public void markRejected(Handle h, String id, String reason, Instant now) {
+    h.createUpdate("UPDATE outbox SET status = 'BLOCKED', last_error = :error, attempts = attempts + 1, "
+            + "done_at = :now, version = version + 1 WHERE id = :id")
+        .bind("error", reason).bind("now", ts(now)).bind("id", id).execute();
+  }
+
+  /** How many actuation commands of {@code experimentId} are still waiting to be carried out. */
+  public int pendingActuations(Handle h, String experimentId) {
+    return h.createQuery("SELECT count(*) FROM outbox WHERE experiment_id = :id AND kind = 'actuation' "
+            + "AND status = 'PENDING'").bind("id", experimentId).mapTo(Integer.class).one();
+  }
+
   public void markDone(Handle h, List<String> ids, Instant now) {
     if (ids.isEmpty()) {
       return;

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
@@ -10,6 +11,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.aegis.operators.testing.ClusterFixtures;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.EventCodec;
@@ -42,6 +45,7 @@ class ApiContractTest {
                  "slo": {"maxErrorRate": 0.02, "maxP95LatencyMs": 3000}, "minRequestsPerStep": 50}""";
 
   @Autowired MockMvc mvc;
+  @Autowired KubernetesClient cluster;
 
   private static String body(String service, String version) {
     return """
@@ -50,6 +54,10 @@ class ApiContractTest {
   }
 
   private String submit(String service, String version) throws Exception {
+    if (cluster.apps().deployments().inNamespace("shop").withName(service).get() == null) {
+      cluster.resource(ClusterFixtures.stableDeployment("shop", service, "registry.local/" + service + ":v1", 2))
+          .create();
+    }
     String response = mvc.perform(post("/api/v1/experiments").contentType(MediaType.APPLICATION_JSON)
             .header("X-Aegis-Actor", "alice").content(body(service, version)))
         .andExpect(status().isCreated())
@@ -121,7 +129,10 @@ class ApiContractTest {
             .content("{\"reason\": \"looking at a dashboard\"}"))
         .andExpect(status().isOk()).andExpect(jsonPath("$.phase").value("PAUSED"));
     mvc.perform(post("/api/v1/experiments/" + id + "/abort")).andExpect(status().isOk())
-        .andExpect(jsonPath("$.phase").value("ABORTED"));
+        .andExpect(jsonPath("$.phase").value("ROLLING_BACK"))
+        .andExpect(jsonPath("$.actuation.awaiting").value(containsString(id)));
+    await().atMost(Duration.ofSeconds(60)).until(() -> "ABORTED".equals(experiment(id).path("phase").asText()));
+    assertThat(experiment(id).path("actuation").path("pending").asBoolean()).isFalse();
     mvc.perform(post("/api/v1/experiments/" + id + "/launch")).andExpect(status().isNotFound());
   }
 

@@ -147,7 +147,10 @@ public final class PipelineBenchmark {
     PolicySpec policy = new PolicySpec(List.of(new StepSpec(10, Duration.ofHours(24)),
         new StepSpec(50, Duration.ofHours(48)), new StepSpec(100, Duration.ofDays(7))),
         new SloSpec(0.02, 3000.0), 100L, Duration.ofDays(1));
+    var cluster = app.getBean(io.fabric8.kubernetes.client.KubernetesClient.class);
     for (int i = 0; i < experiments; i++) {
+      cluster.resource(dev.aegis.operators.testing.ClusterFixtures.stableDeployment("bench", service(i),
+          "registry.local/" + service(i) + ":1.0", 4)).create();
       SubmitOutcome outcome = service.submit(new ExperimentSubmitted(service(i), "bench",
           new Candidate("2.0." + i, "registry.local/" + service(i) + ":2.0." + i), policy),
           ExperimentService.Origin.rest("bench"), null);

@@ -27,11 +27,19 @@ final class Fixtures {
     return Experiment.submitted("exp-1", "checkout", "shop", CANDIDATE, SECONDS, "v1", T0);
   }
 
-  /** An experiment sitting in {@code phase} on step 1, as if the lifecycle had brought it there. */
+  /** The rollback an experiment in ROLLING_BACK (see {@link #inPhase}) waits for. */
+  static final String AWAITED_ROLLBACK = "exp-1:3:0";
+
+  /**
+   * An experiment sitting in {@code phase} on step 1, as if the lifecycle had brought it there; in
+   * ROLLING_BACK it waits for {@link #AWAITED_ROLLBACK}, to settle into QUARANTINED.
+   */
   static Experiment inPhase(Phase phase) {
     Experiment e = submitted();
+    Actuation actuation = phase == Phase.ROLLING_BACK
+        ? new Actuation(AWAITED_ROLLBACK, Phase.QUARANTINED, 0, null, false) : Actuation.NONE;
     return new Experiment(e.id(), e.service(), e.namespace(), e.candidate(), e.policy(), phase, 0,
-        StepProgress.startingAfter(null), null, e.productionVersion(), 3, T0, T0, null, false);
+        StepProgress.startingAfter(null), null, e.productionVersion(), 3, T0, T0, null, false, actuation);
   }
 
   /** A canary window of the candidate: {@code seconds} long, starting {@code offset} seconds after T0. */

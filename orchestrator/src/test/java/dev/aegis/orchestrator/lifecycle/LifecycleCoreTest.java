@@ -71,18 +71,76 @@ class LifecycleCoreTest {
   void errorRateBreachQuarantines() {
     Experiment e = feed(started(), 0, 10, 100, 5, 250);
 
-    assertThat(e.phase()).isEqualTo(Phase.QUARANTINED);
-    Decision last = decisions.get(decisions.size() - 1);
-    assertThat(last.transitions()).extracting(Transition::to)
-        .containsExactly(Phase.ROLLING_BACK, Phase.QUARANTINED);
-    assertThat(last.commands()).extracting(Command::kind)
-        .containsExactly("RollBackCandidate", "QuarantineCandidate");
-    assertThat(last.quarantineEvidence().failedChecks()).singleElement().satisfies(check -> {
+    assertThat(e.phase()).as("the rollback is commanded, not yet applied").isEqualTo(Phase.ROLLING_BACK);
+    Decision failed = decisions.get(decisions.size() - 1);
+    assertThat(failed.transitions()).extracting(Transition::to).containsExactly(Phase.ROLLING_BACK);
+    assertThat(failed.commands()).extracting(Command::kind).containsExactly("RollBackCandidate");
+    assertThat(failed.quarantineEvidence()).as("the RCA is written once quarantined").isNull();
+    assertThat(failed.judgment().failedChecks()).singleElement().satisfies(check -> {
       assertThat(check.name()).isEqualTo(Check.ERROR_RATE);
       assertThat(check.observed()).isEqualTo(0.05);
       assertThat(check.threshold()).isEqualTo(0.02);
     });
-    assertThat(last.freedService()).isTrue();
+    assertThat(failed.freedService()).isFalse();
+
+    e = apply(e, rollbackReport(failed, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
+    Decision settled = decisions.get(decisions.size() - 1);
+    assertThat(e.phase()).isEqualTo(Phase.QUARANTINED);
+    assertThat(settled.transitions()).extracting(Transition::to).containsExactly(Phase.QUARANTINED);
+    assertThat(settled.commands()).extracting(Command::kind).containsExactly("QuarantineCandidate");
+    assertThat(settled.freedService()).isTrue();
+    assertThat(settled.quarantineEvidence()).isEqualTo(failed.judgment());
+    assertThat(e.actuation()).isEqualTo(Actuation.NONE);
+  }
+
+  @Test
+  @DisplayName("a rollback that keeps failing raises the alarm and is never reported as done")
+  void failingRollbackRaisesTheAlarm() {
+    Experiment e = feed(started(), 0, 10, 100, 5, 250);
+    Decision failed = decisions.get(decisions.size() - 1);
+
+    for (int i = 1; i < Actuation.ALARM_AFTER; i++) {
+      e = apply(e, rollbackReport(failed, LifecycleInput.ActuationOutcome.DEFERRED, "API answered 503"));
+      assertThat(e.actuation().alarm()).as("after %d deferral(s)", i).isFalse();
+    }
+    e = apply(e, rollbackReport(failed, LifecycleInput.ActuationOutcome.DEFERRED, "circuit breaker open"));
+
+    assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
+    assertThat(e.actuation().alarm()).isTrue();
+    assertThat(e.actuation().failures()).isEqualTo(Actuation.ALARM_AFTER);
+    assertThat(e.actuation().problem()).contains("circuit breaker open");
+    assertThat(decisions.subList(decisions.size() - Actuation.ALARM_AFTER, decisions.size()))
+        .allSatisfy(d -> assertThat(d.transitions()).isEmpty());
+
+    e = apply(e, rollbackReport(failed, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
+    assertThat(e.phase()).isEqualTo(Phase.QUARANTINED);
+    assertThat(e.actuation().alarm()).as("the alarm ends with the rollback").isFalse();
+  }
+
+  @Test
+  @DisplayName("a traffic shift the cluster rejects aborts the experiment (not the candidate's fault) and rolls back")
+  void rejectedTrafficShiftAborts() {
+    Experiment e = started();
+    Decision start = decisions.get(decisions.size() - 1);
+    Command shift = start.commands().get(0);
+
+    e = apply(e, new LifecycleInput.ActuationReport(shift.id(), shift.kind(), LifecycleInput.ActuationOutcome.REJECTED,
+        "deployment shop/checkout not found"));
+
+    Decision rejected = decisions.get(decisions.size() - 1);
+    assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
+    assertThat(rejected.transitions()).singleElement()
+        .satisfies(t -> assertThat(t.reason()).contains("deployment shop/checkout not found"));
+    assertThat(rejected.quarantineEvidence()).as("nothing is held against the image").isNull();
+    e = apply(e, rollbackReport(rejected, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
+    assertThat(e.phase()).isEqualTo(Phase.ABORTED);
+  }
+
+  private static LifecycleInput rollbackReport(Decision decision, LifecycleInput.ActuationOutcome outcome,
+      String detail) {
+    Command rollback = decision.commands().stream().filter(c -> c instanceof Command.RollBackCandidate)
+        .findFirst().orElseThrow();
+    return new LifecycleInput.ActuationReport(rollback.id(), rollback.kind(), outcome, detail);
   }
 
   @Test
@@ -90,8 +148,8 @@ class LifecycleCoreTest {
   void latencyBreachQuarantines() {
     Experiment e = feed(started(), 0, 10, 100, 0, 4000);
 
-    assertThat(e.phase()).isEqualTo(Phase.QUARANTINED);
-    assertThat(decisions.get(decisions.size() - 1).quarantineEvidence().failedChecks())
+    assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
+    assertThat(decisions.get(decisions.size() - 1).judgment().failedChecks())
         .extracting(Check::name).containsExactly(Check.P95_LATENCY);
   }
 
@@ -161,11 +219,14 @@ class LifecycleCoreTest {
     e = apply(e, new LifecycleInput.Manual(LifecycleInput.ManualAction.ABORT, "alice", "wrong build"));
 
     Decision last = decisions.get(decisions.size() - 1);
-    assertThat(e.phase()).isEqualTo(Phase.ABORTED);
+    assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
     assertThat(last.commands()).extracting(Command::kind).containsExactly("RollBackCandidate");
     assertThat(last.transitions()).allSatisfy(t -> assertThat(t.actor()).isEqualTo("alice"));
     assertThat(last.transitions().get(0).reason()).contains("wrong build");
     assertThat(last.quarantineEvidence()).isNull();
+
+    e = apply(e, rollbackReport(last, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
+    assertThat(e.phase()).isEqualTo(Phase.ABORTED);
   }
 
   @Test

@@ -11,6 +11,7 @@ import static dev.aegis.orchestrator.scenarios.ScenarioKit.windowRowsPerEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.aegis.events.DeadLetterHeaders;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.Topics;
@@ -51,6 +52,7 @@ class DatabaseOutageReplayTest {
   private static final String SERVICE = "outage-replay";
 
   @Autowired ExperimentService service;
+  @Autowired KubernetesClient cluster;
   @Autowired Jdbi jdbi;
   @Autowired RestartablePostgres postgres;
   @Autowired DeadLetterRepository deadLetters;
@@ -60,7 +62,7 @@ class DatabaseOutageReplayTest {
   @Test
   @DisplayName("a window dead-lettered during a database outage takes effect once when replayed, and a second replay changes nothing")
   void windowFailedDuringOutageTakesEffectOnceWhenReplayed() {
-    String id = ScenarioKit.submit(service, SERVICE, "v2");
+    String id = ScenarioKit.submit(service, cluster, SERVICE, "v2");
     EncodedEvent window = canaryWindows(SERVICE, "v2", Instant.now().minusSeconds(600), 1, 100, 0, 200).get(0);
 
     RecordMetadata original = publishDuringOutage(window);

@@ -9,6 +9,7 @@ import static dev.aegis.orchestrator.scenarios.ScenarioKit.withHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.events.CloudEventHeaders;
@@ -51,6 +52,7 @@ class DeadLetterScenariosTest {
       RejectionReason.SCHEMA_VIOLATION.code(), RejectionReason.UNKNOWN_TYPE.code());
 
   @Autowired ExperimentService service;
+  @Autowired KubernetesClient cluster;
   @Autowired Jdbi jdbi;
   @Autowired DeadLetterRepository deadLetters;
 
@@ -61,7 +63,7 @@ class DeadLetterScenariosTest {
   @DisplayName("not-JSON, schema-invalid and unknown-type events land in dead_letters with their reason and origin, and the good events behind them are processed")
   void refusedEventsAreRecordedAndTheStreamGoesOn() {
     String serviceName = "dl-refused";
-    String id = ScenarioKit.submit(service, serviceName, "v2");
+    String id = ScenarioKit.submit(service, cluster, serviceName, "v2");
     List<EncodedEvent> good = canaryWindows(serviceName, "v2", Instant.now().minusSeconds(600), 2, 100, 0, 200);
 
     List<ProducedRecord> rejects = publishRejects(serviceName);

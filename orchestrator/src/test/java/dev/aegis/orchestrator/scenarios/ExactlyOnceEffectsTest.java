@@ -14,6 +14,7 @@ import static dev.aegis.orchestrator.scenarios.ScenarioKit.windowRowsPerEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.AegisApplication;
@@ -23,6 +24,7 @@ import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import dev.aegis.orchestrator.testsupport.InProcessCluster;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -54,6 +56,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 class ExactlyOnceEffectsTest {
 
   @Autowired ExperimentService service;
+  @Autowired KubernetesClient cluster;
   @Autowired Jdbi jdbi;
   @Autowired MeterRegistry metrics;
   @Autowired ApplicationContext context;
@@ -63,7 +66,7 @@ class ExactlyOnceEffectsTest {
   @Test
   @DisplayName("a good run whose every health event is delivered twice makes the same transitions and stores each window once")
   void everyEventDeliveredTwiceTakesEffectOnce() {
-    String id = ScenarioKit.submit(service, "eo-twice", "v2");
+    String id = ScenarioKit.submit(service, cluster, "eo-twice", "v2");
     Instant start = Instant.now().minusSeconds(600);
     List<EncodedEvent> windows = canaryWindows("eo-twice", "v2", start, 6, 100, 0, 200);
     // Published after the duplicates on the same partition: once it is processed, so are they.
@@ -92,7 +95,7 @@ class ExactlyOnceEffectsTest {
   @Test
   @DisplayName("a consumer restarted mid-stream and reset to re-read every record of the service changes nothing twice")
   void recordsReReadAfterAConsumerRestartTakeEffectOnce() {
-    String id = ScenarioKit.submit(service, "eo-reread", "v3");
+    String id = ScenarioKit.submit(service, cluster, "eo-reread", "v3");
     List<EncodedEvent> windows = canaryWindows("eo-reread", "v3", Instant.now().minusSeconds(600), 6, 100, 0, 200);
     List<RecordMetadata> firstPart = windows.subList(0, 3).stream().map(ScenarioKit::publish).toList();
     await().atMost(WAIT).until(() -> experiment(jdbi, id).stepIndex() == 1
@@ -134,12 +137,14 @@ class ExactlyOnceEffectsTest {
     SharedInfrastructure.kafka().positionGroupAtEnd(group, AegisKafkaBootstrap.CONTRACT_TOPICS);
     List<EncodedEvent> windows = canaryWindows(serviceName, "v5", Instant.now().minusSeconds(600), 6, 100, 0, 200);
 
-    // A database of this test's own: the class's context would otherwise process the same events.
-    try (TestDatabase database = SharedInfrastructure.postgres().createDatabase()) {
+    // A database of this test's own: the class's context would otherwise process the same events. A
+    // cluster of its own too, outliving both orchestrators, as a real one would.
+    try (TestDatabase database = SharedInfrastructure.postgres().createDatabase();
+        InProcessCluster cluster = InProcessCluster.start()) {
       Jdbi db = database.jdbi();
       String id;
-      try (ConfigurableApplicationContext old = startOrchestrator(database, group)) {
-        id = ScenarioKit.submit(old.getBean(ExperimentService.class), serviceName, "v5");
+      try (ConfigurableApplicationContext old = startOrchestrator(database, group, cluster.url())) {
+        id = ScenarioKit.submit(old.getBean(ExperimentService.class), old.getBean(KubernetesClient.class), serviceName, "v5");
         windows.subList(0, 3).forEach(ScenarioKit::publish);
         await().atMost(WAIT).until(() -> experiment(db, id).stepIndex() == 1
             && experiment(db, id).progress().windows() == 1);
@@ -148,7 +153,7 @@ class ExactlyOnceEffectsTest {
 
       // Published while no orchestrator runs; the new one must pick it up from the group's offset.
       publish(windows.get(3));
-      try (ConfigurableApplicationContext replacement = startOrchestrator(database, group)) {
+      try (ConfigurableApplicationContext replacement = startOrchestrator(database, group, cluster.url())) {
         awaitProcessed(db, windows.get(3));
         Experiment resumed = experiment(db, id);
         assertThat(resumed.phase()).isEqualTo(Phase.CANARY);
@@ -174,7 +179,7 @@ class ExactlyOnceEffectsTest {
     }
   }
 
-  /** The ingest and dead-letter containers and any {@code @KafkaListener} container: one group. */
+  /** The ingest and dead-letter containers and any {@code @KafkaListener} container of the context. */
   private List<MessageListenerContainer> consumersOfTheGroup() {
     List<MessageListenerContainer> consumers = new ArrayList<>();
     consumers.add(context.getBean("ingestContainer", MessageListenerContainer.class));
@@ -183,7 +188,9 @@ class ExactlyOnceEffectsTest {
     return consumers;
   }
 
-  private static ConfigurableApplicationContext startOrchestrator(TestDatabase database, String group) {
+  private static ConfigurableApplicationContext startOrchestrator(TestDatabase database, String group,
+      String clusterUrl) {
+    SharedInfrastructure.kafka().positionGroupAtEnd(group + ".dead-letters", List.of(Topics.DLQ));
     // Command-line arguments outrank application.yml, which sets the group id and the server port.
     return new SpringApplicationBuilder(AegisApplication.class).run(
         "--aegis.database.url=" + database.connection().jdbcUrl(),
@@ -191,6 +198,9 @@ class ExactlyOnceEffectsTest {
         "--aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
         "--spring.kafka.consumer.group-id=" + group,
         "--server.port=0",
+        "--aegis.kubernetes.mode=external",
+        "--aegis.kubernetes.master-url=" + clusterUrl,
+        "--aegis.kubernetes.experiment-resources=false",
         "--aegis.processing.attempts=3",
         "--aegis.processing.initial-backoff=100ms",
         "--aegis.processing.max-backoff=200ms");

@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.Topics;
@@ -37,12 +38,14 @@ class LifecycleScenariosTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Autowired ExperimentService service;
+  @Autowired KubernetesClient cluster;
   @Autowired Jdbi jdbi;
   @Autowired ExperimentRepository experiments;
   @Autowired TransitionRepository transitions;
   @Autowired RcaRepository rcas;
 
   private String submit(String serviceName, String version, long minRequests) {
+    ScenarioKit.deployStable(cluster, serviceName);
     SubmitOutcome outcome = service.submit(Wire.submission(serviceName, version, Wire.fastPolicy(minRequests)),
         ExperimentService.Origin.rest("test"), null);
     assertThat(outcome).isInstanceOf(SubmitOutcome.Accepted.class);
@@ -133,6 +136,7 @@ class LifecycleScenariosTest {
   @DisplayName("a canary step that hears no window for maxSilence is flagged as held, never promoted")
   void silentStepIsFlagged() {
     var policy = new dev.aegis.events.data.PolicySpec(Wire.fastPolicy(10).steps(), null, 10L, Duration.ofMillis(1));
+    ScenarioKit.deployStable(cluster, "quiet");
     SubmitOutcome outcome = service.submit(Wire.submission("quiet", "v2", policy), ExperimentService.Origin.rest("test"), null);
     String id = ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
 

@@ -7,6 +7,7 @@ import dev.aegis.events.CloudEventHeaders;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventType;
 import dev.aegis.events.data.Track;
+import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.experiments.ExperimentService;
 import dev.aegis.orchestrator.experiments.SubmitOutcome;
 import dev.aegis.orchestrator.lifecycle.Experiment;
@@ -17,6 +18,7 @@ import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,12 +52,25 @@ final class ScenarioKit {
 
   private ScenarioKit() {}
 
-  /** Submits a {@link Wire#fastPolicy} experiment needing 50 requests per step; returns its id. */
-  static String submit(ExperimentService service, String serviceName, String version) {
+  /**
+   * Submits a {@link Wire#fastPolicy} experiment needing 50 requests per step, after deploying the
+   * service's stable workload on the cluster; returns its id.
+   */
+  static String submit(ExperimentService service, KubernetesClient cluster, String serviceName, String version) {
+    deployStable(cluster, serviceName);
     SubmitOutcome outcome = service.submit(Wire.submission(serviceName, version, Wire.fastPolicy(50)),
         ExperimentService.Origin.rest("test"), null);
     assertThat(outcome).isInstanceOf(SubmitOutcome.Accepted.class);
     return ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
+  }
+
+  /** Creates the service's stable Deployment and Service in namespace {@code shop}, unless they exist. */
+  static void deployStable(KubernetesClient cluster, String serviceName) {
+    if (cluster.apps().deployments().inNamespace(Wire.NAMESPACE).withName(serviceName).get() == null) {
+      cluster.resource(ClusterFixtures.stableDeployment(Wire.NAMESPACE, serviceName,
+          "registry.local/" + serviceName + ":v1", 4)).create();
+      cluster.resource(ClusterFixtures.stableService(Wire.NAMESPACE, serviceName)).create();
+    }
   }
 
   /** {@code count} one-second canary windows, back to back from {@code start}, encoded but not published. */

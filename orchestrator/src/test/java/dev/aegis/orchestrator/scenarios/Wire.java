@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class Wire {
   static final EventCodec CODEC = new EventCodec();
   static final String MONITOR = "/monitors/test";
+  static final String NAMESPACE = "shop";
 
   private Wire() {}
 
@@ -36,7 +37,7 @@ final class Wire {
   }
 
   static ExperimentSubmitted submission(String service, String version, PolicySpec policy) {
-    return new ExperimentSubmitted(service, "shop", new Candidate(version, "registry.local/" + service + ":" + version), policy);
+    return new ExperimentSubmitted(service, NAMESPACE, new Candidate(version, "registry.local/" + service + ":" + version), policy);
   }
 
   static HealthReported window(String service, String version, Track track, Instant start, long requests, long errors, double p95) {

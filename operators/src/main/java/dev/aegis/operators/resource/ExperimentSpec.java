@@ -1,0 +1,47 @@
+package dev.aegis.operators.resource;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * What an {@link Experiment} asks for. Deliberately the same shape as the body of
+ * {@code POST /api/v1/experiments}, so the reconciler submits the spec itself (with the namespace
+ * defaulted) and a field added to the REST body is added here and to the CRD schema, nowhere else.
+ * Absent optional fields stay absent in the submission, so the orchestrator's seed defaults apply.
+ *
+ * @param service the service under analysis (DNS-1123 label)
+ * @param namespace namespace of the service's workloads; {@code null} means the resource's namespace
+ * @param candidate the release to analyse
+ * @param policy overrides of the seed policy, or {@code null}
+ * @param router {@code istio}, {@code gateway-api}, {@code smi}, {@code replica-ratio} or {@code auto}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExperimentSpec(
+    String service, String namespace, Candidate candidate, Policy policy, String router) {
+
+  /** This spec with {@code namespace} filled in from the resource's own namespace when it is absent. */
+  public ExperimentSpec withDefaultNamespace(String resourceNamespace) {
+    return namespace != null ? this : new ExperimentSpec(service, resourceNamespace, candidate, policy, router);
+  }
+
+  /** The candidate release: a version label and the image that carries it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Candidate(String version, String image) {}
+
+  /**
+   * Per-experiment overrides of the seed policy; every member may be {@code null}.
+   *
+   * @param quarantine {@code scale-to-zero} or {@code keep-isolated}: what is left of a V3 candidate
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Policy(
+      List<Step> steps, Slo slo, Long minRequestsPerStep, String maxSilence, String quarantine) {}
+
+  /** One canary step: {@code weight} percent for at least {@code minDuration} (ISO-8601) of event time. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Step(Integer weight, String minDuration) {}
+
+  /** The objective a step must meet: error ratio 0..1 and p95 latency in milliseconds. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Slo(Double maxErrorRate, Double maxP95LatencyMs) {}
+}

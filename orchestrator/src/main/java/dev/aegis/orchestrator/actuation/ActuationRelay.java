@@ -1,0 +1,161 @@
+package dev.aegis.orchestrator.actuation;
+
+import dev.aegis.operators.actuation.ActuationResult;
+import dev.aegis.operators.actuation.Actuator;
+import dev.aegis.orchestrator.experiments.DecisionRecorder;
+import dev.aegis.orchestrator.lifecycle.Command;
+import dev.aegis.orchestrator.lifecycle.Decision;
+import dev.aegis.orchestrator.lifecycle.LifecycleCore;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput.ActuationOutcome;
+import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.persistence.ExperimentRecord;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.OutboxRepository.Entry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the outbox's actuation commands through the {@link Actuator} port and feeds each result back
+ * into the lifecycle core as an {@link LifecycleInput.ActuationReport}.
+ *
+ * <p>A command is leased in a short transaction ({@code FOR UPDATE SKIP LOCKED}, then a lease time), carried
+ * out with no transaction open, and its result recorded in a second transaction together with the core's
+ * decision on it. Several relay threads or replicas never carry out one command at the same time; one that
+ * dies mid-call leaves the command to be retried after the lease, and the command id recorded on the cluster
+ * objects makes that retry change nothing twice.
+ *
+ * <p>Outcomes: applied → DONE; deferred (API down, breaker open) → stays PENDING with exponential backoff,
+ * the experiment shows "actuation pending"; rejected → BLOCKED with its reason, except a rollback, which is
+ * never given up: it stays pending, and the core raises the alarm on it.
+ */
+public class ActuationRelay {
+
+  private static final Logger log = LoggerFactory.getLogger(ActuationRelay.class);
+
+  private final Jdbi jdbi;
+  private final OutboxRepository outbox;
+  private final ExperimentRepository experiments;
+  private final AuditRepository audit;
+  private final LifecycleCore core;
+  private final DecisionRecorder recorder;
+  private final Actuator actuator;
+  private final MeterRegistry metrics;
+  private final Clock clock;
+  private final Settings settings;
+
+  /**
+   * @param lease how long a claimed command is kept from other relays; longer than the actuator's worst
+   *     case (all retries with their backoff)
+   * @param retryBackoff first delay before a deferred command is tried again; doubles up to {@code maxBackoff}
+   */
+  public record Settings(int batchSize, Duration lease, Duration retryBackoff, Duration maxBackoff) {}
+
+  public ActuationRelay(Jdbi jdbi, OutboxRepository outbox, ExperimentRepository experiments, AuditRepository audit,
+      LifecycleCore core, DecisionRecorder recorder, Actuator actuator, MeterRegistry metrics, Clock clock,
+      Settings settings) {
+    this.jdbi = jdbi;
+    this.outbox = outbox;
+    this.experiments = experiments;
+    this.audit = audit;
+    this.core = core;
+    this.recorder = recorder;
+    this.actuator = actuator;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /** Carries out every due command, batch by batch; returns how many were attempted. */
+  public int drain() {
+    int total = 0;
+    List<Entry> leased;
+    do {
+      Instant now = clock.instant();
+      leased = jdbi.inTransaction(h -> outbox.leaseDueActuations(h, now, now.plus(settings.lease()),
+          settings.batchSize()));
+      for (Entry entry : leased) {
+        carryOut(entry);
+      }
+      total += leased.size();
+    } while (!leased.isEmpty());
+    return total;
+  }
+
+  private void carryOut(Entry entry) {
+    Command command;
+    ExperimentRecord experiment;
+    try {
+      command = CommandMapper.read(entry.type(), entry.payload());
+      experiment = jdbi.withHandle(h -> experiments.find(h, entry.experimentId())).orElseThrow(
+          () -> new IllegalStateException("experiment " + entry.experimentId() + " does not exist"));
+    } catch (RuntimeException e) {
+      log.error("actuation command {} cannot be read: {}", entry.id(), e.toString());
+      jdbi.useHandle(h -> outbox.markRejected(h, entry.id(), "unreadable command: " + e.getMessage(),
+          clock.instant()));
+      return;
+    }
+    ActuationResult result = actuator.apply(CommandMapper.toCluster(command, experiment));
+    metrics.counter("aegis.actuation.results", "command", command.kind(), "outcome",
+        result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).increment();
+    jdbi.useTransaction(h -> {
+      Instant now = clock.instant();
+      ActuationOutcome outcome;
+      String detail;
+      if (result instanceof ActuationResult.Applied applied) {
+        outcome = ActuationOutcome.APPLIED;
+        detail = applied.alreadyApplied() ? "already applied: " + applied.detail() : applied.detail();
+        outbox.markDone(h, List.of(entry.id()), now);
+      } else if (result instanceof ActuationResult.Rejected rejected) {
+        outcome = ActuationOutcome.REJECTED;
+        detail = rejected.reason();
+        if (command instanceof Command.RollBackCandidate) {
+          outbox.markFailed(h, entry.id(), "rejected: " + detail, now.plus(backoff(entry.attempts())));
+        } else {
+          outbox.markRejected(h, entry.id(), detail, now);
+        }
+      } else {
+        outcome = ActuationOutcome.DEFERRED;
+        detail = ((ActuationResult.Deferred) result).reason();
+        outbox.markFailed(h, entry.id(), detail, now.plus(backoff(entry.attempts())));
+      }
+      report(h, entry, command, outcome, detail, now);
+    });
+  }
+
+  private void report(org.jdbi.v3.core.Handle h, Entry entry, Command command, ActuationOutcome outcome,
+      String detail, Instant now) {
+    ExperimentRecord locked = experiments.findForUpdate(h, entry.experimentId()).orElseThrow();
+    Decision d = core.decide(locked.experiment(),
+        new LifecycleInput.ActuationReport(command.id(), command.kind(), outcome, detail), now);
+    if (d.isRefused() || !d.changed()) {
+      return;
+    }
+    String cause = "actuation:" + command.id();
+    recorder.record(h, List.of(new DecisionRecorder.Caused(d, cause)), now);
+    if (d.after().actuation().alarm() && !d.before().actuation().alarm()) {
+      metrics.counter("aegis.actuation.alarms", "service", d.after().service()).increment();
+      audit.record(h, "aegis", "actuation.alarm", d.after().id(), Map.of("service", d.after().service(),
+          "command", command.id(), "problem", d.after().actuation().problem()), now);
+      log.error("ALARM experiment {} ({}): {} keeps failing: {}", d.after().id(), d.after().service(),
+          command.kind(), d.after().actuation().problem());
+    }
+    if (d.freedService()) {
+      recorder.startNextQueued(h, d.after().service(), cause, now);
+    }
+  }
+
+  private Duration backoff(int attemptsSoFar) {
+    long factor = 1L << Math.min(20, Math.max(0, attemptsSoFar));
+    Duration next = settings.retryBackoff().multipliedBy(factor);
+    return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.aegis.orchestrator.config;
+
+import dev.aegis.operators.actuation.Actuator;
+import dev.aegis.operators.actuation.KubernetesActuator;
+import dev.aegis.operators.actuation.ResilienceSettings;
+import dev.aegis.operators.actuation.ResilientActuator;
+import dev.aegis.operators.resource.ExperimentReconciler;
+import dev.aegis.orchestrator.actuation.ActuationRelay;
+import dev.aegis.orchestrator.experiments.DecisionRecorder;
+import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
+import dev.aegis.orchestrator.kubernetes.KubernetesClientCustomizer;
+import dev.aegis.orchestrator.kubernetes.KubernetesProperties;
+import dev.aegis.orchestrator.kubernetes.OrchestratorExperimentGateway;
+import dev.aegis.orchestrator.lifecycle.LifecycleCore;
+import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.OutboxRepository;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Kubernetes actuation: the cluster (in-process or external), the resilient actuator of the operators
+ * module, the relay that carries out the outbox's commands through it, and the {@code Experiment} custom
+ * resource reconciler.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(KubernetesProperties.class)
+public class KubernetesConfiguration {
+
+  @Bean(destroyMethod = "close")
+  AegisKubernetes aegisKubernetes(KubernetesProperties properties,
+      ObjectProvider<KubernetesClientCustomizer> customizers) {
+    return AegisKubernetes.start(properties, customizers.orderedStream().toList());
+  }
+
+  @Bean(destroyMethod = "")
+  KubernetesClient kubernetesClient(AegisKubernetes kubernetes) {
+    return kubernetes.client(); // closed with AegisKubernetes
+  }
+
+  @Bean
+  ResilientActuator actuator(KubernetesClient client, KubernetesProperties properties, MeterRegistry metrics) {
+    KubernetesProperties.Retry retry = properties.retry();
+    KubernetesProperties.Breaker breaker = properties.breaker();
+    return new ResilientActuator(new KubernetesActuator(client),
+        new ResilienceSettings("kubernetes-api", retry.attempts(), retry.initialBackoff(), retry.multiplier(),
+            retry.maxBackoff(), breaker.failuresToOpen(), breaker.openDuration(), breaker.successesToClose()),
+        metrics);
+  }
+
+  @Bean
+  ActuationRelay actuationRelay(Jdbi jdbi, OutboxRepository outbox, ExperimentRepository experiments,
+      AuditRepository audit, LifecycleCore core, DecisionRecorder recorder, Actuator actuator, MeterRegistry metrics,
+      Clock clock, KubernetesProperties properties) {
+    return new ActuationRelay(jdbi, outbox, experiments, audit, core, recorder, actuator, metrics, clock,
+        new ActuationRelay.Settings(20, properties.lease(), properties.retry().initialBackoff(),
+            properties.retry().maxBackoff()));
+  }
+
+  /** Runs the actuation relay on its own thread, from start to stop of the context. */
+  @Bean
+  SmartLifecycle actuationRelayLoop(ActuationRelay relay, KubernetesProperties properties) {
+    return MessagingConfiguration.periodic("aegis-actuation-relay", properties.relayInterval().toMillis(),
+        relay::drain);
+  }
+
+  @Bean
+  OrchestratorExperimentGateway experimentGateway(Jdbi jdbi, ExperimentService service,
+      ExperimentRepository experiments, OutboxRepository outbox) {
+    return new OrchestratorExperimentGateway(jdbi, service, experiments, outbox);
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  @ConditionalOnProperty(name = "aegis.kubernetes.experiment-resources", havingValue = "true", matchIfMissing = true)
+  ExperimentReconciler experimentReconciler(KubernetesClient client, OrchestratorExperimentGateway gateway,
+      KubernetesProperties properties, Clock clock) {
+    ExperimentReconciler.Settings settings = ExperimentReconciler.Settings.allNamespaces()
+        .pollEvery(Duration.ofSeconds(2));
+    if (!properties.namespace().isBlank()) {
+      settings = settings.inNamespace(properties.namespace());
+    }
+    return new ExperimentReconciler(client, gateway, settings, clock);
+  }
+}

@@ -1,0 +1,108 @@
+package dev.aegis.orchestrator.kubernetes;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster Aegis acts on: the kubeconfig's (or in-cluster) one in production, or an in-process
+ * Kubernetes API server (fabric8's, CRUD mode) in standalone mode and tests, with the {@code Experiment}
+ * CRD installed. The client never retries on its own: retries and the circuit breaker live in one place,
+ * the operators' {@code ResilientActuator}.
+ */
+public final class AegisKubernetes implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AegisKubernetes.class);
+  static final String CRD_RESOURCE = "kubernetes/crd/experiments.aegis.dev.yaml";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private AegisKubernetes(KubernetesMockServer server, KubernetesClient client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  /**
+   * Connects to the cluster {@code properties} name, starting the in-process one in embedded mode.
+   *
+   * @param customizers applied to the client Aegis acts with (not to the one that installs the CRD)
+   */
+  public static AegisKubernetes start(KubernetesProperties properties, List<KubernetesClientCustomizer> customizers) {
+    if (!properties.embedded()) {
+      ConfigBuilder builder = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0);
+      if (!properties.masterUrl().isBlank()) {
+        builder.withMasterUrl(properties.masterUrl());
+      }
+      Config config = builder.build();
+      log.info("Kubernetes: external cluster at {}", config.getMasterUrl());
+      return new AegisKubernetes(null, build(config, customizers));
+    }
+    KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
+        new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init(InetAddress.getLoopbackAddress(), properties.embeddedPort());
+    Config config = new ConfigBuilder(server.createClient().getConfiguration()).withRequestRetryBackoffLimit(0)
+        .build();
+    // Installing the CRD is the cluster admin's job, not Aegis's: done with the server's own client.
+    try (KubernetesClient admin = server.createClient()) {
+      installCrd(admin);
+    }
+    KubernetesClient client = build(config, customizers);
+    log.info("Kubernetes: in-process API server at {}", config.getMasterUrl());
+    return new AegisKubernetes(server, client);
+  }
+
+  private static KubernetesClient build(Config config, List<KubernetesClientCustomizer> customizers) {
+    KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
+    customizers.forEach(c -> c.customize(builder));
+    return builder.build();
+  }
+
+  private static void installCrd(KubernetesClient client) {
+    try (InputStream yaml = AegisKubernetes.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
+      if (yaml == null) {
+        throw new IllegalStateException(CRD_RESOURCE + " is not on the classpath");
+      }
+      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
+      client.resource(crd).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public boolean isEmbedded() {
+    return server != null;
+  }
+
+  /** The API server's URL (what a kubeconfig's {@code server:} would say). */
+  public String masterUrl() {
+    return client.getConfiguration().getMasterUrl();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    if (server != null) {
+      server.destroy();
+    }
+  }
+}
