@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,10 @@ public class ActuationRelay {
   }
 
   private void carryOut(Entry entry) {
+    if (CommandMapper.isServiceCommand(entry.type())) {
+      carryOutServiceCommand(entry);
+      return;
+    }
     Command command;
     ExperimentRecord experiment;
     try {
@@ -98,40 +103,73 @@ public class ActuationRelay {
       experiment = jdbi.withHandle(h -> experiments.find(h, entry.experimentId())).orElseThrow(
           () -> new IllegalStateException("experiment " + entry.experimentId() + " does not exist"));
     } catch (RuntimeException e) {
-      log.error("actuation command {} cannot be read: {}", entry.id(), e.toString());
-      jdbi.useHandle(h -> outbox.markRejected(h, entry.id(), "unreadable command: " + e.getMessage(),
-          clock.instant()));
+      rejectUnreadable(entry, e);
       return;
     }
     ActuationResult result = actuator.apply(CommandMapper.toCluster(command, experiment));
-    metrics.counter("aegis.actuation.results", "command", command.kind(), "outcome",
-        result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).increment();
+    count(command.kind(), result);
     jdbi.useTransaction(h -> {
       Instant now = clock.instant();
-      ActuationOutcome outcome;
-      String detail;
-      if (result instanceof ActuationResult.Applied applied) {
-        outcome = ActuationOutcome.APPLIED;
-        detail = applied.alreadyApplied() ? "already applied: " + applied.detail() : applied.detail();
-        outbox.markDone(h, List.of(entry.id()), now);
-      } else if (result instanceof ActuationResult.Rejected rejected) {
-        outcome = ActuationOutcome.REJECTED;
-        detail = rejected.reason();
-        if (command instanceof Command.RollBackCandidate) {
-          outbox.markFailed(h, entry.id(), "rejected: " + detail, now.plus(backoff(entry.attempts())));
-        } else {
-          outbox.markRejected(h, entry.id(), detail, now);
-        }
-      } else {
-        outcome = ActuationOutcome.DEFERRED;
-        detail = ((ActuationResult.Deferred) result).reason();
-        outbox.markFailed(h, entry.id(), detail, now.plus(backoff(entry.attempts())));
-      }
-      report(h, entry, command, outcome, detail, now);
+      // A rollback is never given up: rejected, it stays pending (with backoff) and the core raises the alarm.
+      Outcome outcome = settle(h, entry, result, command instanceof Command.RollBackCandidate, now);
+      report(h, entry, command, outcome.outcome(), outcome.detail(), now);
     });
   }
 
-  private void report(org.jdbi.v3.core.Handle h, Entry entry, Command command, ActuationOutcome outcome,
+  /** A command on a service's production workload: no experiment to report to, so the audit log says how it went. */
+  private void carryOutServiceCommand(Entry entry) {
+    ServiceCommand command;
+    try {
+      command = CommandMapper.readService(entry.type(), entry.payload());
+    } catch (RuntimeException e) {
+      rejectUnreadable(entry, e);
+      return;
+    }
+    ActuationResult result = actuator.apply(CommandMapper.toCluster(command));
+    count(command.kind(), result);
+    jdbi.useTransaction(h -> {
+      Instant now = clock.instant();
+      Outcome outcome = settle(h, entry, result, false, now);
+      if (outcome.outcome() != ActuationOutcome.DEFERRED) {
+        audit.record(h, "aegis", "service.actuation", command.service(), Map.of("command", command.id(),
+            "kind", command.kind(), "outcome", outcome.outcome().name(), "detail", outcome.detail()), now);
+      }
+    });
+  }
+
+  private record Outcome(ActuationOutcome outcome, String detail) {}
+
+  /** Marks the outbox row after a result: DONE, PENDING with backoff, or BLOCKED (unless {@code neverGiveUp}). */
+  private Outcome settle(Handle h, Entry entry, ActuationResult result, boolean neverGiveUp, Instant now) {
+    if (result instanceof ActuationResult.Applied applied) {
+      outbox.markDone(h, List.of(entry.id()), now);
+      return new Outcome(ActuationOutcome.APPLIED,
+          applied.alreadyApplied() ? "already applied: " + applied.detail() : applied.detail());
+    }
+    if (result instanceof ActuationResult.Rejected rejected) {
+      if (neverGiveUp) {
+        outbox.markFailed(h, entry.id(), "rejected: " + rejected.reason(), now.plus(backoff(entry.attempts())));
+      } else {
+        outbox.markRejected(h, entry.id(), rejected.reason(), now);
+      }
+      return new Outcome(ActuationOutcome.REJECTED, rejected.reason());
+    }
+    String reason = ((ActuationResult.Deferred) result).reason();
+    outbox.markFailed(h, entry.id(), reason, now.plus(backoff(entry.attempts())));
+    return new Outcome(ActuationOutcome.DEFERRED, reason);
+  }
+
+  private void rejectUnreadable(Entry entry, RuntimeException e) {
+    log.error("actuation command {} cannot be read: {}", entry.id(), e.toString());
+    jdbi.useHandle(h -> outbox.markRejected(h, entry.id(), "unreadable command: " + e.getMessage(), clock.instant()));
+  }
+
+  private void count(String kind, ActuationResult result) {
+    metrics.counter("aegis.actuation.results", "command", kind, "outcome",
+        result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).increment();
+  }
+
+  private void report(Handle h, Entry entry, Command command, ActuationOutcome outcome,
       String detail, Instant now) {
     ExperimentRecord locked = experiments.findForUpdate(h, entry.experimentId()).orElseThrow();
     Decision d = core.decide(locked.experiment(),

@@ -27,6 +27,29 @@ final class CommandMapper {
     };
   }
 
+  /** Whether outbox rows of kind {@code type} hold a {@link ServiceCommand} rather than a lifecycle command. */
+  static boolean isServiceCommand(String type) {
+    return "RollBackProduction".equals(type) || "ScaleStable".equals(type);
+  }
+
+  static ServiceCommand readService(String type, String payload) {
+    return switch (type) {
+      case "RollBackProduction" -> StateJson.read(payload, ServiceCommand.RollBackProduction.class);
+      case "ScaleStable" -> StateJson.read(payload, ServiceCommand.ScaleStable.class);
+      default -> throw new IllegalArgumentException("unknown service command kind " + type);
+    };
+  }
+
+  static ActuationCommand toCluster(ServiceCommand command) {
+    if (command instanceof ServiceCommand.RollBackProduction c) {
+      return new ActuationCommand.RollBackProduction(c.id(), c.service(), c.namespace(),
+          "back from " + c.fromVersion() + " to " + c.toVersion() + ": " + c.reason());
+    }
+    ServiceCommand.ScaleStable c = (ServiceCommand.ScaleStable) command;
+    return new ActuationCommand.ScaleStable(c.id(), c.service(), c.namespace(), c.replicas(), c.minReplicas(),
+        c.maxReplicas());
+  }
+
   static ActuationCommand toCluster(Command command, ExperimentRecord experiment) {
     RouterKind router = RouterKind.parse(experiment.router());
     String version = command.candidate().version();

@@ -16,6 +16,8 @@ import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.ServiceRepository;
+import dev.aegis.orchestrator.production.ProductionService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -72,6 +74,12 @@ public class KubernetesConfiguration {
   SmartLifecycle actuationRelayLoop(ActuationRelay relay, KubernetesProperties properties) {
     return MessagingConfiguration.periodic("aegis-actuation-relay", properties.relayInterval().toMillis(),
         relay::drain);
+  }
+
+  @Bean
+  ProductionService productionService(Jdbi jdbi, ServiceRepository services, ExperimentRepository experiments,
+      OutboxRepository outbox, AuditRepository audit, Clock clock) {
+    return new ProductionService(jdbi, services, experiments, outbox, audit, clock);
   }
 
   @Bean

@@ -15,6 +15,7 @@ import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
+import dev.aegis.orchestrator.persistence.ServiceRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +54,7 @@ public class LifecycleConfiguration {
   @Bean RcaRepository rcaRepository() { return new RcaRepository(); }
   @Bean ChaosRepository chaosRepository() { return new ChaosRepository(); }
   @Bean AuditRepository auditRepository() { return new AuditRepository(); }
+  @Bean ServiceRepository serviceRepository() { return new ServiceRepository(); }
   @Bean DeadLetterRepository deadLetterRepository() { return new DeadLetterRepository(); }
 
   @Bean

@@ -46,6 +46,13 @@ public final class ExperimentRepository {
         .bind("id", id).map(ExperimentRepository::map).findOne();
   }
 
+  /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), not locked. */
+  public Optional<ExperimentRecord> findLive(Handle h, String service) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "
+            + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK')")
+        .bind("service", service).map(ExperimentRepository::map).findOne();
+  }
+
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), locked. */
   public Optional<ExperimentRecord> findLiveForUpdate(Handle h, String service) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "

@@ -97,6 +97,17 @@ public final class OutboxRepository {
         .bind("error", reason).bind("now", ts(now)).bind("id", id).execute();
   }
 
+  /** 1 when a row with {@code id} exists, else 0. */
+  public int countById(Handle h, String id) {
+    return h.createQuery("SELECT count(*) FROM outbox WHERE id = :id").bind("id", id).mapTo(Integer.class).one();
+  }
+
+  /** How many actuation commands on {@code service} (experiments' and production's) are still waiting. */
+  public int pendingActuationsOfService(Handle h, String service) {
+    return h.createQuery("SELECT count(*) FROM outbox WHERE message_key = :service AND kind = 'actuation' "
+            + "AND status = 'PENDING'").bind("service", service).mapTo(Integer.class).one();
+  }
+
   /** How many actuation commands of {@code experimentId} are still waiting to be carried out. */
   public int pendingActuations(Handle h, String experimentId) {
     return h.createQuery("SELECT count(*) FROM outbox WHERE experiment_id = :id AND kind = 'actuation' "
