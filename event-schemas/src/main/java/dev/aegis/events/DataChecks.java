@@ -34,8 +34,8 @@ final class DataChecks {
       case EXPERIMENT_SUBMITTED -> experiment((ExperimentSubmitted) data, violations);
       case CHAOS_INJECTED, CHAOS_CLEARED -> chaos((ChaosFault) data, violations);
       case RCA_RECORDED -> rca((RcaRecorded) data, violations);
-      case LIFECYCLE_TRANSITIONED -> {
-        // The orchestrator owns its states and reasons; nothing relates its fields.
+      case LIFECYCLE_TRANSITIONED, ACTUATION_ALARMED -> {
+        // The orchestrator owns its states, reasons and commands; nothing relates their fields.
       }
     }
     if (!violations.isEmpty()) {

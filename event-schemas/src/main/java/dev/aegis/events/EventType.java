@@ -1,5 +1,6 @@
 package dev.aegis.events;
 
+import dev.aegis.events.data.ActuationAlarmed;
 import dev.aegis.events.data.ChaosFault;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
@@ -56,7 +57,13 @@ public enum EventType {
       Topics.RCA,
       RcaRecorded.class,
       false,
-      data -> ((RcaRecorded) data).experimentId());
+      data -> ((RcaRecorded) data).experimentId()),
+  ACTUATION_ALARMED(
+      "dev.aegis.actuation.alarmed.v1",
+      Topics.LIFECYCLE,
+      ActuationAlarmed.class,
+      false,
+      data -> ((ActuationAlarmed) data).experimentId());
 
   /** Base of every {@code dataschema} URI; mapped to the classpath folder {@code schemas/}. */
   public static final String SCHEMA_BASE_URI = "https://schemas.aegis.dev/";

@@ -3,6 +3,7 @@ package dev.aegis.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.events.data.ActuationAlarmed;
 import dev.aegis.events.data.ChaosFault;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
@@ -41,7 +42,9 @@ class ContractTest {
             "aegis.lifecycle",
             LifecycleTransitioned.class,
             false),
-        Arguments.of("dev.aegis.rca.recorded.v1", "aegis.rca", RcaRecorded.class, false));
+        Arguments.of("dev.aegis.rca.recorded.v1", "aegis.rca", RcaRecorded.class, false),
+        Arguments.of(
+            "dev.aegis.actuation.alarmed.v1", "aegis.lifecycle", ActuationAlarmed.class, false));
   }
 
   @ParameterizedTest(name = "{0} goes to {1} carrying {2}")

@@ -8,6 +8,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.dialect.Dialects;
+import dev.aegis.events.data.ActuationAlarmed;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.Latency;
@@ -116,6 +117,37 @@ class RecordsTest {
         CODEC.readData(EventType.LIFECYCLE_TRANSITIONED, EventJson.toJson(Samples.transition()));
 
     assertThat(read).isEqualTo(Samples.transition());
+  }
+
+  @Test
+  void an_actuation_alarm_uses_the_field_names_of_the_contract_and_is_keyed_by_experiment()
+      throws IOException {
+    JsonNode json = EventJson.mapper().readTree(EventJson.toJson(Samples.alarm()));
+
+    assertThat(fieldNames(json))
+        .containsExactly(
+            "experimentId",
+            "service",
+            "namespace",
+            "commandId",
+            "commandKind",
+            "failures",
+            "problem",
+            "raisedAt",
+            "phase");
+    assertThat(json.get("raisedAt").textValue()).isEqualTo("2025-03-01T12:06:30Z");
+    assertThat(EventType.ACTUATION_ALARMED.partitionKey(Samples.alarm())).isEqualTo("exp-01HQ3Z6");
+  }
+
+  @Test
+  void an_actuation_alarm_without_a_phase_is_valid_and_leaves_the_phase_out() {
+    ActuationAlarmed alarm = Samples.alarmWithoutPhase();
+
+    byte[] json = EventJson.toJson(alarm);
+
+    assertThat(new String(json)).doesNotContain("phase");
+    assertThat(CODEC.validate(EventType.ACTUATION_ALARMED, alarm)).isEmpty();
+    assertThat(CODEC.readData(EventType.ACTUATION_ALARMED, json)).isEqualTo(alarm);
   }
 
   @Test

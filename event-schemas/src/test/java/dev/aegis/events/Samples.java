@@ -1,5 +1,6 @@
 package dev.aegis.events;
 
+import dev.aegis.events.data.ActuationAlarmed;
 import dev.aegis.events.data.Candidate;
 import dev.aegis.events.data.ChaosFault;
 import dev.aegis.events.data.ExperimentSubmitted;
@@ -34,6 +35,7 @@ final class Samples {
       case CHAOS_INJECTED, CHAOS_CLEARED -> fault();
       case LIFECYCLE_TRANSITIONED -> transition();
       case RCA_RECORDED -> rca();
+      case ACTUATION_ALARMED -> alarm();
     };
   }
 
@@ -119,5 +121,32 @@ final class Samples {
             new TimelineEntry(
                 "CANARY", "ROLLING_BACK", "slo-breached", "system", T0.plusSeconds(60))),
         T0.plusSeconds(90));
+  }
+
+  static ActuationAlarmed alarm() {
+    return new ActuationAlarmed(
+        "exp-01HQ3Z6",
+        "checkout",
+        "shop",
+        "exp-01HQ3Z6/cmd/7",
+        "RollBackCandidate",
+        5,
+        "PATCH deployments/checkout-canary in shop: 503 Service Unavailable",
+        T0.plusSeconds(390),
+        "ROLLING_BACK");
+  }
+
+  static ActuationAlarmed alarmWithoutPhase() {
+    ActuationAlarmed alarm = alarm();
+    return new ActuationAlarmed(
+        alarm.experimentId(),
+        alarm.service(),
+        alarm.namespace(),
+        alarm.commandId(),
+        alarm.commandKind(),
+        alarm.failures(),
+        alarm.problem(),
+        alarm.raisedAt(),
+        null);
   }
 }

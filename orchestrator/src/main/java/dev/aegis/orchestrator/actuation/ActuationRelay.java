@@ -1,5 +1,7 @@
 package dev.aegis.orchestrator.actuation;
 
+import dev.aegis.events.EventType;
+import dev.aegis.events.data.ActuationAlarmed;
 import dev.aegis.operators.actuation.ActuationResult;
 import dev.aegis.operators.actuation.Actuator;
 import dev.aegis.orchestrator.experiments.DecisionRecorder;
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public class ActuationRelay {
 
   private static final Logger log = LoggerFactory.getLogger(ActuationRelay.class);
+  /** The alarm event's {@code problem} is a bounded string (schema: at most 1024 characters). */
+  private static final int MAX_PROBLEM = 1024;
 
   private final Jdbi jdbi;
   private final OutboxRepository outbox;
@@ -185,6 +189,13 @@ public class ActuationRelay {
           "command", command.id(), "problem", d.after().actuation().problem()), now);
       log.error("ALARM experiment {} ({}): {} keeps failing: {}", d.after().id(), d.after().service(),
           command.kind(), d.after().actuation().problem());
+      String problem = d.after().actuation().problem();
+      ActuationAlarmed alarm = new ActuationAlarmed(d.after().id(), d.after().service(), d.after().namespace(),
+          command.id(), command.kind(), d.after().actuation().failures(),
+          problem.length() > MAX_PROBLEM ? problem.substring(0, MAX_PROBLEM - 1) + "…" : problem, now,
+          d.after().phase().name());
+      recorder.enqueueEvent(h, EventType.ACTUATION_ALARMED, d.after().id() + "/alarm/" + command.id(),
+          d.after().id(), alarm, now, now);
     }
     if (d.freedService()) {
       recorder.startNextQueued(h, d.after().service(), cause, now);

@@ -142,7 +142,11 @@ public final class DecisionRecorder {
     enqueueEvent(h, EventType.RCA_RECORDED, e.id() + "/rca", e.id(), rca, now, now);
   }
 
-  private void enqueueEvent(Handle h, EventType type, String id, String key, Object data, Instant time, Instant now) {
+  /**
+   * Adds an outgoing event to the outbox in the caller's transaction; the outbox relay publishes it after
+   * commit, with {@code id} as its CloudEvent id.
+   */
+  public void enqueueEvent(Handle h, EventType type, String id, String key, Object data, Instant time, Instant now) {
     OutgoingEvent payload = new OutgoingEvent(time, EVENTS.valueToTree(data));
     outbox.add(h, id, OutboxRepository.Kind.EVENT, type.type(), key, type.topic(), key,
         new String(EventJson.toJson(payload), java.nio.charset.StandardCharsets.UTF_8), now);

@@ -151,7 +151,7 @@ public class BatchProcessor {
         case HEALTH_REPORTED -> health(r, d.data(HealthReported.class));
         case EXPERIMENT_SUBMITTED -> submission(r, d.data(ExperimentSubmitted.class));
         case CHAOS_INJECTED, CHAOS_CLEARED -> chaos(r, d.type(), d.data(ChaosFault.class));
-        case LIFECYCLE_TRANSITIONED, RCA_RECORDED -> deadLetter(r, "unexpected-type",
+        case LIFECYCLE_TRANSITIONED, RCA_RECORDED, ACTUATION_ALARMED -> deadLetter(r, "unexpected-type",
             "events of type " + d.type().type() + " are published by Aegis, not consumed", "EventRejected");
       };
     }
