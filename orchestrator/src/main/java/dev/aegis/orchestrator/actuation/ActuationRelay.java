@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -85,19 +86,20 @@ public class ActuationRelay {
     List<Entry> leased;
     do {
       Instant now = clock.instant();
-      leased = jdbi.inTransaction(h -> outbox.leaseDueActuations(h, now, now.plus(settings.lease()),
-          settings.batchSize()));
+      // PostgreSQL keeps microseconds: the lease must compare equal when read back.
+      Instant leaseUntil = now.plus(settings.lease()).truncatedTo(ChronoUnit.MICROS);
+      leased = jdbi.inTransaction(h -> outbox.leaseDueActuations(h, now, leaseUntil, settings.batchSize()));
       for (Entry entry : leased) {
-        carryOut(entry);
+        carryOut(entry, leaseUntil);
       }
       total += leased.size();
     } while (!leased.isEmpty());
     return total;
   }
 
-  private void carryOut(Entry entry) {
+  private void carryOut(Entry entry, Instant leaseUntil) {
     if (CommandMapper.isServiceCommand(entry.type())) {
-      carryOutServiceCommand(entry);
+      carryOutServiceCommand(entry, leaseUntil);
       return;
     }
     Command command;
@@ -111,17 +113,21 @@ public class ActuationRelay {
       return;
     }
     ActuationResult result = actuator.apply(CommandMapper.toCluster(command, experiment));
-    count(command.kind(), result);
-    jdbi.useTransaction(h -> {
+    boolean recorded = jdbi.inTransaction(h -> {
       Instant now = clock.instant();
+      if (!outbox.holdsLease(h, entry.id(), leaseUntil)) {
+        return false;
+      }
       // A rollback is never given up: rejected, it stays pending (with backoff) and the core raises the alarm.
       Outcome outcome = settle(h, entry, result, command instanceof Command.RollBackCandidate, now);
       report(h, entry, command, outcome.outcome(), outcome.detail(), now);
+      return true;
     });
+    count(command.kind(), result, recorded);
   }
 
   /** A command on a service's production workload: no experiment to report to, so the audit log says how it went. */
-  private void carryOutServiceCommand(Entry entry) {
+  private void carryOutServiceCommand(Entry entry, Instant leaseUntil) {
     ServiceCommand command;
     try {
       command = CommandMapper.readService(entry.type(), entry.payload());
@@ -130,15 +136,19 @@ public class ActuationRelay {
       return;
     }
     ActuationResult result = actuator.apply(CommandMapper.toCluster(command));
-    count(command.kind(), result);
-    jdbi.useTransaction(h -> {
+    boolean recorded = jdbi.inTransaction(h -> {
       Instant now = clock.instant();
+      if (!outbox.holdsLease(h, entry.id(), leaseUntil)) {
+        return false;
+      }
       Outcome outcome = settle(h, entry, result, false, now);
       if (outcome.outcome() != ActuationOutcome.DEFERRED) {
         audit.record(h, "aegis", "service.actuation", command.service(), Map.of("command", command.id(),
             "kind", command.kind(), "outcome", outcome.outcome().name(), "detail", outcome.detail()), now);
       }
+      return true;
     });
+    count(command.kind(), result, recorded);
   }
 
   private record Outcome(ActuationOutcome outcome, String detail) {}
@@ -168,7 +178,17 @@ public class ActuationRelay {
     jdbi.useHandle(h -> outbox.markRejected(h, entry.id(), "unreadable command: " + e.getMessage(), clock.instant()));
   }
 
-  private void count(String kind, ActuationResult result) {
+  /**
+   * Counts a result once it is recorded. A result is not recorded when this relay's lease ran out during the
+   * call and another relay took the command over: that relay's result stands, the cluster saw the command
+   * id twice and changed nothing the second time.
+   */
+  private void count(String kind, ActuationResult result, boolean recorded) {
+    if (!recorded) {
+      log.warn("lease on {} command ran out during the call; another relay carries it out", kind);
+      metrics.counter("aegis.actuation.lease.lost").increment();
+      return;
+    }
     metrics.counter("aegis.actuation.results", "command", kind, "outcome",
         result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).increment();
   }

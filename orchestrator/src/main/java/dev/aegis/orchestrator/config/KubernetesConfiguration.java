@@ -65,7 +65,8 @@ public class KubernetesConfiguration {
       AuditRepository audit, LifecycleCore core, DecisionRecorder recorder, Actuator actuator, MeterRegistry metrics,
       Clock clock, KubernetesProperties properties) {
     return new ActuationRelay(jdbi, outbox, experiments, audit, core, recorder, actuator, metrics, clock,
-        new ActuationRelay.Settings(20, properties.lease(), properties.retry().initialBackoff(),
+        // One command per lease: the lease covers that command's call, however slow the ones before it were.
+        new ActuationRelay.Settings(1, properties.lease(), properties.retry().initialBackoff(),
             properties.retry().maxBackoff()));
   }
 

@@ -90,6 +90,17 @@ public final class OutboxRepository {
     return due;
   }
 
+  /**
+   * Locks a leased command and tells whether the caller's lease still holds: the row is PENDING and its
+   * next attempt is the caller's lease time (another relay that took it over after the lease ran out has
+   * moved it on).
+   */
+  public boolean holdsLease(Handle h, String id, Instant leaseUntil) {
+    return h.createQuery("SELECT id FROM outbox WHERE id = :id AND status = 'PENDING' "
+            + "AND next_attempt_at = :lease FOR UPDATE")
+        .bind("id", id).bind("lease", ts(leaseUntil)).mapTo(String.class).findOne().isPresent();
+  }
+
   /** Ends a command that cannot succeed as it stands; it is kept, with its reason, for the record. */
   public void markRejected(Handle h, String id, String reason, Instant now) {
     h.createUpdate("UPDATE outbox SET status = 'BLOCKED', last_error = :error, attempts = attempts + 1, "
