@@ -137,6 +137,7 @@ public final class PipelineBenchmark {
     props.put(DatabaseSettings.URL, database.connection().jdbcUrl());
     props.put(DatabaseSettings.USERNAME, database.connection().username());
     props.put("server.port", "0");
+    props.put("aegis.simulator.enabled", "false");
     props.put("logging.level.root", "WARN");
     props.put("logging.level.dev.aegis", "WARN");
     // As command-line arguments: they take precedence over application.yml's environment placeholders.

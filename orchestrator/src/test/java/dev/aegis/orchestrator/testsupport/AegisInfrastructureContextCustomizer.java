@@ -43,12 +43,18 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     this.mode = mode;
   }
 
+  private static final String SIMULATOR_ENABLED = "aegis.simulator.enabled";
+
   @Override
   public void customizeContext(
       ConfigurableApplicationContext context, MergedContextConfiguration config) {
     Map<String, Object> properties = new HashMap<>();
     properties.putAll(kafkaProperties());
     properties.putAll(databaseProperties(context));
+    // The standalone demo publishes health on the shared broker; a test that wants it says so.
+    if (!context.getEnvironment().containsProperty(SIMULATOR_ENABLED)) {
+      properties.put(SIMULATOR_ENABLED, "false");
+    }
     context.getEnvironment().getPropertySources()
         .addFirst(new MapPropertySource("aegisComponentTestInfrastructure", properties));
   }

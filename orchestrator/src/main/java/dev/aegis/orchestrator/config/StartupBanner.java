@@ -1,0 +1,49 @@
+package dev.aegis.orchestrator.config;
+
+import dev.aegis.orchestrator.infrastructure.AegisDatabaseBootstrap;
+import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Says where everything is once Aegis is ready: the dashboard and API, the Kafka bootstrap address to
+ * publish health to, the Kubernetes API it acts on, and the database, each marked in-process or external.
+ */
+@Component
+class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
+
+  private static final Logger log = LoggerFactory.getLogger(StartupBanner.class);
+
+  private final AegisKafkaBootstrap kafka;
+  private final AegisDatabaseBootstrap database;
+  private final AegisKubernetes kubernetes;
+
+  StartupBanner(AegisKafkaBootstrap kafka, AegisDatabaseBootstrap database, AegisKubernetes kubernetes) {
+    this.kafka = kafka;
+    this.database = database;
+    this.kubernetes = kubernetes;
+  }
+
+  @Override
+  public void onApplicationEvent(ApplicationReadyEvent event) {
+    String web = event.getApplicationContext() instanceof WebServerApplicationContext w && w.getWebServer() != null
+        ? "http://127.0.0.1:" + w.getWebServer().getPort() : "(no web server)";
+    log.info("""
+
+        ─── Aegis is ready ───────────────────────────────────────────────
+          dashboard        {}/
+          REST API         {}/api/v1/experiments
+          Kafka bootstrap  {} ({})
+          Kubernetes API   {} ({})
+          PostgreSQL       {} ({})
+        ──────────────────────────────────────────────────────────────────""",
+        web, web, kafka.bootstrapServers(), kafka.isEmbedded() ? "in-process" : "external",
+        kubernetes.masterUrl(), kubernetes.isEmbedded() ? "in-process" : "external",
+        database.connection().redactedJdbcUrl(), database.isEmbedded() ? "embedded" : "external");
+  }
+}

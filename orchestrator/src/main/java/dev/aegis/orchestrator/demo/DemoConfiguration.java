@@ -1,0 +1,113 @@
+package dev.aegis.orchestrator.demo;
+
+import dev.aegis.events.EventCodec;
+import dev.aegis.events.data.Candidate;
+import dev.aegis.events.data.ExperimentSubmitted;
+import dev.aegis.events.data.PolicySpec;
+import dev.aegis.events.data.SloSpec;
+import dev.aegis.events.data.StepSpec;
+import dev.aegis.orchestrator.demo.DemoCatalogue.DemoService;
+import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.experiments.SubmitOutcome;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * The standalone demo: seeds the in-process cluster, runs the workload simulator and submits one good and
+ * one bad demo experiment, so a fresh clone shows a whole lifecycle within a minute or two. Only with the
+ * in-process cluster: Aegis never seeds a real one.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SimulatorProperties.class)
+@ConditionalOnExpression("${aegis.simulator.enabled:true} and '${aegis.kubernetes.mode:embedded}' == 'embedded'")
+public class DemoConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(DemoConfiguration.class);
+
+  @Bean
+  DemoCluster demoCluster(KubernetesClient client, SimulatorProperties properties) {
+    return new DemoCluster(client, properties.namespace());
+  }
+
+  @Bean
+  WorkloadSimulator workloadSimulator(DemoCluster cluster, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec,
+      Clock clock, SimulatorProperties properties) {
+    return new WorkloadSimulator(cluster, kafka, codec, clock, properties);
+  }
+
+  /** Seeds, submits the demo experiments, then ticks the simulator until the context stops. */
+  @Bean
+  SmartLifecycle demoRunner(DemoCluster cluster, WorkloadSimulator simulator, ExperimentService experiments,
+      SimulatorProperties properties, Clock clock) {
+    return new SmartLifecycle() {
+      private ScheduledExecutorService executor;
+
+      @Override
+      public void start() {
+        cluster.seed();
+        if (properties.experiments()) {
+          submitDemoExperiments(experiments, properties, clock);
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aegis-simulator"));
+        long every = properties.tick().toMillis();
+        executor.scheduleAtFixedRate(() -> {
+          try {
+            simulator.tick();
+          } catch (RuntimeException e) {
+            log.warn("simulator tick failed: {}", e.toString());
+          }
+        }, every, every, TimeUnit.MILLISECONDS);
+        log.info("workload simulator: {} demo services in namespace {}, a window per service and track every {}",
+            DemoCatalogue.SERVICES.size(), properties.namespace(), properties.tick());
+      }
+
+      @Override
+      public void stop() {
+        executor.shutdownNow();
+      }
+
+      @Override
+      public boolean isRunning() {
+        return executor != null && !executor.isShutdown();
+      }
+
+      @Override
+      public int getPhase() {
+        return Integer.MAX_VALUE - 100; // after the consumers and relays are up
+      }
+    };
+  }
+
+  /**
+   * One experiment per demo service, on a policy scaled to the demo (10/50/100% for {@code stepDuration}
+   * each). Candidate versions carry a start stamp, so a restart on a kept database submits fresh candidates
+   * rather than running into the quarantine of the last run's bad one.
+   */
+  static void submitDemoExperiments(ExperimentService experiments, SimulatorProperties properties, Clock clock) {
+    String stamp = Long.toString(clock.millis() / 1000, 36);
+    Duration step = properties.stepDuration();
+    PolicySpec policy = new PolicySpec(List.of(new StepSpec(10, step), new StepSpec(50, step),
+        new StepSpec(100, step)), new SloSpec(0.02, 3000.0), 200L, Duration.ofMinutes(1));
+    for (DemoService s : DemoCatalogue.SERVICES) {
+      String version = s.candidateVersion() + "-" + stamp;
+      SubmitOutcome outcome = experiments.submit(new ExperimentSubmitted(s.name(), properties.namespace(),
+          new Candidate(version, DemoCatalogue.image(s.name(), version)), policy, s.router()),
+          new ExperimentService.Origin("demo", "rest", "demo:" + s.name()), "demo:" + s.name() + ":" + version);
+      log.info("demo experiment for {} {}: {}", s.name(), version,
+          outcome instanceof SubmitOutcome.Accepted a ? a.experiment().experiment().id() : outcome);
+    }
+  }
+}
