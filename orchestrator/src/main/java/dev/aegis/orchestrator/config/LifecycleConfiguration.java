@@ -89,4 +89,9 @@ public class LifecycleConfiguration {
       KafkaTemplate<byte[], byte[]> kafka, Clock clock) {
     return new ReplayService(jdbi, repository, audit, kafka, clock);
   }
+
+  @Bean
+  dev.aegis.orchestrator.suggestions.SuggestionService suggestionService(Jdbi jdbi, Clock clock) {
+    return new dev.aegis.orchestrator.suggestions.SuggestionService(jdbi, clock);
+  }
 }
