@@ -94,4 +94,10 @@ public class LifecycleConfiguration {
   dev.aegis.orchestrator.suggestions.SuggestionService suggestionService(Jdbi jdbi, Clock clock) {
     return new dev.aegis.orchestrator.suggestions.SuggestionService(jdbi, clock);
   }
+
+  @Bean
+  dev.aegis.orchestrator.backtest.BacktestService backtestService(Jdbi jdbi, LifecycleCore core,
+      AegisProperties properties) {
+    return new dev.aegis.orchestrator.backtest.BacktestService(jdbi, core, properties.policy().toPolicy());
+  }
 }
