@@ -1,0 +1,26 @@
+package dev.aegis.orchestrator.cli;
+
+/**
+ * The CLI's exit codes, stable so that scripts and CI jobs can branch on them. Listed in every
+ * command's {@code --help} (the list in {@link AegisCli}'s annotation must match) and in docs/cli.md.
+ */
+final class ExitCode {
+  /** The command did what was asked. */
+  static final int OK = 0;
+  /** The command line was wrong: unknown command or option, missing argument, unreadable file. */
+  static final int USAGE = 1;
+  /** The server has no such experiment, quarantine, dead letter or service (HTTP 404). */
+  static final int NOT_FOUND = 2;
+  /** The server refused the request (HTTP 400, 409, 413 and other 4xx); the problem detail is printed. */
+  static final int REFUSED = 3;
+  /** The server could not be reached, or did not answer in time. */
+  static final int UNREACHABLE = 4;
+  /** {@code watch}: the experiment ended QUARANTINED or ABORTED. */
+  static final int EXPERIMENT_FAILED = 5;
+  /** {@code watch --timeout}: the experiment had not settled when the timeout ran out. */
+  static final int TIMED_OUT = 6;
+  /** The server failed (HTTP 5xx) or answered something that is not the Aegis API. */
+  static final int SERVER_ERROR = 7;
+
+  private ExitCode() {}
+}
