@@ -1,0 +1,81 @@
+package dev.aegis.orchestrator.dashboard;
+
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import java.net.URI;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/v1/experiments/{id}/windows[?step=&limit=]}: the health windows stored for an experiment (every
+ * track: canary, baseline, stable), per step, oldest first, so the dashboard can chart canary against baseline.
+ * Read-only; {@code limit} (default 2000, at most 10000) keeps the newest windows.
+ */
+@RestController
+class WindowsController {
+
+  /** One stored window; {@code errorRate} is errors / requests (0 without requests). */
+  record WindowView(long id, int step, String track, String version, Instant windowStart, Instant windowEnd,
+      long requests, long errors, double errorRate, double p50Ms, double p95Ms, double p99Ms) {}
+
+  record Windows(String experimentId, String service, List<WindowView> windows) {}
+
+  private final Jdbi jdbi;
+  private final ExperimentRepository experiments;
+
+  WindowsController(Jdbi jdbi, ExperimentRepository experiments) {
+    this.jdbi = jdbi;
+    this.experiments = experiments;
+  }
+
+  @GetMapping("/api/v1/experiments/{id}/windows")
+  ResponseEntity<?> windows(@PathVariable String id, @RequestParam(required = false) Integer step,
+      @RequestParam(defaultValue = "2000") int limit) {
+    int bounded = Math.min(Math.max(limit, 1), 10_000);
+    return jdbi.withHandle(h -> experiments.find(h, id)
+        .<ResponseEntity<?>>map(r -> ResponseEntity.ok(new Windows(id, r.experiment().service(),
+            read(h, id, step, bounded))))
+        .orElseGet(() -> notFound(id)));
+  }
+
+  private static List<WindowView> read(Handle h, String id, Integer step, int limit) {
+    Query q = h.createQuery("SELECT * FROM (SELECT id, step, track, version, window_start, window_end, requests, "
+            + "errors, p50_ms, p95_ms, p99_ms FROM health_windows WHERE experiment_id = :id"
+            + (step == null ? "" : " AND step = :step")
+            + " ORDER BY window_end DESC, id DESC LIMIT :limit) newest ORDER BY window_end, id")
+        .bind("id", id).bind("limit", limit);
+    if (step != null) {
+      q.bind("step", step);
+    }
+    return q.map((rs, ctx) -> {
+      long requests = rs.getLong("requests");
+      long errors = rs.getLong("errors");
+      return new WindowView(rs.getLong("id"), rs.getInt("step"), rs.getString("track"), rs.getString("version"),
+          instant(rs.getTimestamp("window_start")), instant(rs.getTimestamp("window_end")), requests, errors,
+          requests == 0 ? 0 : (double) errors / requests, rs.getDouble("p50_ms"), rs.getDouble("p95_ms"),
+          rs.getDouble("p99_ms"));
+    }).list();
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static ResponseEntity<?> notFound(String id) {
+    ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no experiment has id '" + id + "'");
+    p.setType(URI.create("https://aegis.dev/problems/not-found"));
+    p.setTitle("No such experiment");
+    return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+  }
+}
