@@ -1,11 +1,13 @@
 package dev.aegis.events;
 
+import dev.aegis.events.data.AnalysisSpec;
 import dev.aegis.events.data.ChaosFault;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.PolicySpec;
 import dev.aegis.events.data.RcaRecorded;
+import dev.aegis.events.data.SloBurnRateAlerted;
 import dev.aegis.events.data.StepSpec;
 import dev.aegis.events.data.WindowSummary;
 import java.math.BigDecimal;
@@ -34,6 +36,7 @@ final class DataChecks {
       case EXPERIMENT_SUBMITTED -> experiment((ExperimentSubmitted) data, violations);
       case CHAOS_INJECTED, CHAOS_CLEARED -> chaos((ChaosFault) data, violations);
       case RCA_RECORDED -> rca((RcaRecorded) data, violations);
+      case SLO_BURN_RATE_ALERTED -> burnRateAlert((SloBurnRateAlerted) data, violations);
       case LIFECYCLE_TRANSITIONED, ACTUATION_ALARMED -> {
         // The orchestrator owns its states, reasons and commands; nothing relates their fields.
       }
@@ -69,6 +72,14 @@ final class DataChecks {
     Duration maxSilence = policy.maxSilence();
     if (maxSilence != null && (maxSilence.isZero() || maxSilence.isNegative())) {
       out.add(new Violation("/policy/maxSilence", "must be longer than zero"));
+    }
+    AnalysisSpec analysis = policy.analysis();
+    if (analysis != null && analysis.marginalScore() != null && analysis.passScore() != null
+        && analysis.marginalScore() > analysis.passScore()) {
+      out.add(
+          new Violation(
+              "/policy/analysis/marginalScore",
+              "must not be above passScore (" + number(analysis.passScore()) + ")"));
     }
   }
 
@@ -123,6 +134,24 @@ final class DataChecks {
                 Violation.child("/activeFaults", i) + "/expiresAt",
                 "must be after startedAt (" + fault.startedAt() + ")"));
       }
+    }
+  }
+
+  /** The short window is the shorter one; a change never precedes its firing, and a firing is one. */
+  private static void burnRateAlert(SloBurnRateAlerted alert, List<Violation> out) {
+    if (alert.shortWindow().isZero() || alert.shortWindow().isNegative()) {
+      out.add(new Violation("/shortWindow", "must be longer than zero"));
+    } else if (alert.shortWindow().compareTo(alert.longWindow()) >= 0) {
+      out.add(
+          new Violation(
+              "/shortWindow", "must be shorter than longWindow (" + alert.longWindow() + ")"));
+    }
+    if (alert.at().isBefore(alert.firedAt())) {
+      out.add(new Violation("/at", "must not be before firedAt (" + alert.firedAt() + ")"));
+    } else if ("firing".equals(alert.state()) && !alert.at().equals(alert.firedAt())) {
+      out.add(
+          new Violation(
+              "/at", "must equal firedAt (" + alert.firedAt() + ") when the alert is firing"));
     }
   }
 

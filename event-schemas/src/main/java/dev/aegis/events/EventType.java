@@ -6,6 +6,7 @@ import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.LifecycleTransitioned;
 import dev.aegis.events.data.RcaRecorded;
+import dev.aegis.events.data.SloBurnRateAlerted;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Map;
@@ -63,7 +64,13 @@ public enum EventType {
       Topics.LIFECYCLE,
       ActuationAlarmed.class,
       false,
-      data -> ((ActuationAlarmed) data).experimentId());
+      data -> ((ActuationAlarmed) data).experimentId()),
+  SLO_BURN_RATE_ALERTED(
+      "dev.aegis.slo.burnrate.alerted.v1",
+      Topics.LIFECYCLE,
+      SloBurnRateAlerted.class,
+      false,
+      data -> ((SloBurnRateAlerted) data).service());
 
   /** Base of every {@code dataschema} URI; mapped to the classpath folder {@code schemas/}. */
   public static final String SCHEMA_BASE_URI = "https://schemas.aegis.dev/";
@@ -126,8 +133,8 @@ public enum EventType {
   }
 
   /**
-   * The Kafka record key for {@code data}: the service for inbound types, the experiment id for
-   * outbound ones.
+   * The Kafka record key for {@code data}: the service for inbound types and SLO alerts, the
+   * experiment id for the other outbound ones.
    *
    * @throws IllegalArgumentException if {@code data} is not an instance of {@link #dataClass()}
    */

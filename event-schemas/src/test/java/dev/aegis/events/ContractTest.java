@@ -9,6 +9,7 @@ import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.LifecycleTransitioned;
 import dev.aegis.events.data.RcaRecorded;
+import dev.aegis.events.data.SloBurnRateAlerted;
 import dev.aegis.events.data.Track;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,12 @@ class ContractTest {
             false),
         Arguments.of("dev.aegis.rca.recorded.v1", "aegis.rca", RcaRecorded.class, false),
         Arguments.of(
-            "dev.aegis.actuation.alarmed.v1", "aegis.lifecycle", ActuationAlarmed.class, false));
+            "dev.aegis.actuation.alarmed.v1", "aegis.lifecycle", ActuationAlarmed.class, false),
+        Arguments.of(
+            "dev.aegis.slo.burnrate.alerted.v1",
+            "aegis.lifecycle",
+            SloBurnRateAlerted.class,
+            false));
   }
 
   @ParameterizedTest(name = "{0} goes to {1} carrying {2}")

@@ -12,6 +12,7 @@ import dev.aegis.events.data.ActuationAlarmed;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.Latency;
+import dev.aegis.events.data.SloBurnRateAlerted;
 import dev.aegis.events.data.Track;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -148,6 +149,46 @@ class RecordsTest {
     assertThat(new String(json)).doesNotContain("phase");
     assertThat(CODEC.validate(EventType.ACTUATION_ALARMED, alarm)).isEmpty();
     assertThat(CODEC.readData(EventType.ACTUATION_ALARMED, json)).isEqualTo(alarm);
+  }
+
+  @Test
+  void a_burn_rate_alert_uses_the_field_names_of_the_contract_and_is_keyed_by_service()
+      throws IOException {
+    JsonNode json = EventJson.mapper().readTree(EventJson.toJson(Samples.burnRateAlert()));
+
+    assertThat(fieldNames(json))
+        .containsExactly(
+            "service",
+            "track",
+            "version",
+            "rule",
+            "severity",
+            "state",
+            "longWindow",
+            "shortWindow",
+            "factor",
+            "burnRateLong",
+            "burnRateShort",
+            "objective",
+            "firedAt",
+            "at");
+    assertThat(json.get("longWindow").textValue()).isEqualTo("PT1H");
+    assertThat(json.get("shortWindow").textValue()).isEqualTo("PT5M");
+    assertThat(json.get("track").textValue()).isEqualTo("stable");
+    assertThat(json.get("at").textValue()).isEqualTo("2025-03-01T12:30:00Z");
+    assertThat(EventType.SLO_BURN_RATE_ALERTED.partitionKey(Samples.burnRateAlert()))
+        .isEqualTo("checkout");
+  }
+
+  @Test
+  void a_resolved_burn_rate_alert_without_a_version_is_valid_and_leaves_the_version_out() {
+    SloBurnRateAlerted resolved = Samples.burnRateResolvedWithoutVersion();
+
+    byte[] json = EventJson.toJson(resolved);
+
+    assertThat(new String(json)).doesNotContain("version").contains("\"PT72H\"");
+    assertThat(CODEC.validate(EventType.SLO_BURN_RATE_ALERTED, resolved)).isEmpty();
+    assertThat(CODEC.readData(EventType.SLO_BURN_RATE_ALERTED, json)).isEqualTo(resolved);
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.LifecycleTransitioned;
 import dev.aegis.events.data.PolicySpec;
 import dev.aegis.events.data.RcaRecorded;
+import dev.aegis.events.data.SloBurnRateAlerted;
 import dev.aegis.events.data.SloSpec;
 import dev.aegis.events.data.StepSpec;
 import dev.aegis.events.data.TimelineEntry;
@@ -36,6 +37,7 @@ final class Samples {
       case LIFECYCLE_TRANSITIONED -> transition();
       case RCA_RECORDED -> rca();
       case ACTUATION_ALARMED -> alarm();
+      case SLO_BURN_RATE_ALERTED -> burnRateAlert();
     };
   }
 
@@ -148,5 +150,41 @@ final class Samples {
         alarm.problem(),
         alarm.raisedAt(),
         null);
+  }
+
+  static SloBurnRateAlerted burnRateAlert() {
+    return new SloBurnRateAlerted(
+        "checkout",
+        Track.STABLE,
+        "1.4.1",
+        "page-1h-5m",
+        "page",
+        "firing",
+        Duration.ofHours(1),
+        Duration.ofMinutes(5),
+        14.4,
+        20.0,
+        20.0,
+        0.999,
+        T0.plusSeconds(1800),
+        T0.plusSeconds(1800));
+  }
+
+  static SloBurnRateAlerted burnRateResolvedWithoutVersion() {
+    return new SloBurnRateAlerted(
+        "checkout",
+        Track.CANARY,
+        null,
+        "ticket-3d-6h",
+        "ticket",
+        "resolved",
+        Duration.ofDays(3),
+        Duration.ofHours(6),
+        1,
+        1.2,
+        0.8,
+        0.999,
+        T0,
+        T0.plusSeconds(7200));
   }
 }

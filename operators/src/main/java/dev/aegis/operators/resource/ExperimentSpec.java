@@ -32,10 +32,35 @@ public record ExperimentSpec(
    * Per-experiment overrides of the seed policy; every member may be {@code null}.
    *
    * @param quarantine {@code scale-to-zero} or {@code keep-isolated}: what is left of a V3 candidate
+   * @param analysis overrides of the analysis settings (docs/judgment.md)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Policy(
-      List<Step> steps, Slo slo, Long minRequestsPerStep, String maxSilence, String quarantine) {}
+      List<Step> steps, Slo slo, Long minRequestsPerStep, String maxSilence, String quarantine, Analysis analysis) {
+
+    /** A policy that leaves the analysis settings to the defaults. */
+    public Policy(List<Step> steps, Slo slo, Long minRequestsPerStep, String maxSilence, String quarantine) {
+      this(steps, slo, minRequestsPerStep, maxSilence, quarantine, null);
+    }
+  }
+
+  /**
+   * How a step's evidence becomes a verdict beyond the SLO: comparison with the baseline, score, severe
+   * breaches, extension. {@code maxExtension} is ISO-8601; {@code onInconclusive} is {@code pause} or
+   * {@code fail}.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Analysis(
+      Double confidence,
+      Double errorRateTolerance,
+      Double latencyTolerance,
+      Double passScore,
+      Double marginalScore,
+      Double severeErrorRateFactor,
+      Double severeLatencyFactor,
+      String maxExtension,
+      String onInconclusive,
+      Integer failureLimit) {}
 
   /** One canary step: {@code weight} percent for at least {@code minDuration} (ISO-8601) of event time. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -152,6 +152,7 @@ class ExperimentCrdTest {
     JSONSchemaProps policy = schema("spec").getProperties().get("policy");
     return List.of(
         policy.getProperties().get("maxSilence").getPattern(),
+        policy.getProperties().get("analysis").getProperties().get("maxExtension").getPattern(),
         policy.getProperties().get("steps").getItems().getSchema().getProperties().get("minDuration").getPattern())
         .stream().map(Pattern::compile).toList();
   }

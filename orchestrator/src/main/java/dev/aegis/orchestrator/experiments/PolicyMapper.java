@@ -1,8 +1,10 @@
 package dev.aegis.orchestrator.experiments;
 
+import dev.aegis.events.data.AnalysisSpec;
 import dev.aegis.events.data.PolicySpec;
 import dev.aegis.events.data.SloSpec;
 import dev.aegis.events.data.StepSpec;
+import dev.aegis.orchestrator.lifecycle.Analysis;
 import dev.aegis.orchestrator.lifecycle.CanaryStep;
 import dev.aegis.orchestrator.lifecycle.Policy;
 import dev.aegis.orchestrator.lifecycle.Slo;
@@ -26,8 +28,9 @@ public final class PolicyMapper {
     Slo slo = slo(spec.slo(), defaults.slo());
     long minRequests = spec.minRequestsPerStep() == null ? defaults.minRequestsPerStep() : spec.minRequestsPerStep();
     Duration maxSilence = spec.maxSilence() == null ? defaults.maxSilence() : spec.maxSilence();
+    Analysis analysis = analysis(spec.analysis(), defaults.analysis());
     try {
-      return new Policy(steps, slo, minRequests, maxSilence);
+      return new Policy(steps, slo, minRequests, maxSilence, analysis);
     } catch (IllegalArgumentException e) {
       throw new InvalidSubmissionException(fieldOf(e.getMessage()), e.getMessage());
     }
@@ -59,6 +62,41 @@ public final class PolicyMapper {
       String field = e.getMessage().startsWith("maxErrorRate") ? "maxErrorRate" : "maxP95LatencyMs";
       throw new InvalidSubmissionException("policy.slo." + field, e.getMessage());
     }
+  }
+
+  private static Analysis analysis(AnalysisSpec spec, Analysis d) {
+    if (spec == null) {
+      return d;
+    }
+    try {
+      return new Analysis(
+          or(spec.confidence(), d.confidence()),
+          or(spec.errorRateTolerance(), d.errorRateTolerance()),
+          or(spec.latencyTolerance(), d.latencyTolerance()),
+          or(spec.passScore(), d.passScore()),
+          or(spec.marginalScore(), d.marginalScore()),
+          or(spec.severeErrorRateFactor(), d.severeErrorRateFactor()),
+          or(spec.severeLatencyFactor(), d.severeLatencyFactor()),
+          spec.maxExtension() == null ? d.maxExtension() : spec.maxExtension(),
+          spec.onInconclusive() == null ? d.onInconclusive() : onInconclusive(spec.onInconclusive()),
+          spec.failureLimit() == null ? d.failureLimit() : spec.failureLimit());
+    } catch (IllegalArgumentException e) {
+      // Analysis names the offending member first: "confidence must be ...".
+      String member = e.getMessage().split(" ", 2)[0];
+      throw new InvalidSubmissionException("policy.analysis." + member, e.getMessage());
+    }
+  }
+
+  private static Analysis.OnInconclusive onInconclusive(String value) {
+    return switch (value) {
+      case "pause" -> Analysis.OnInconclusive.PAUSE;
+      case "fail" -> Analysis.OnInconclusive.FAIL;
+      default -> throw new IllegalArgumentException("onInconclusive must be pause or fail, was " + value);
+    };
+  }
+
+  private static double or(Double value, double fallback) {
+    return value == null ? fallback : value;
   }
 
   private static String fieldOf(String message) {

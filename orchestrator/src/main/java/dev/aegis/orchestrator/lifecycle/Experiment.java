@@ -78,13 +78,20 @@ public record Experiment(
         productionVersion, revision, submittedAt, stepEnteredAt, now, false, actuation);
   }
 
+  /** Comparison evidence added: neither the silence clock nor the last judgment changes. */
+  Experiment withProgress(StepProgress next) {
+    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, next, lastJudgment,
+        productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, silent, actuation);
+  }
+
   Experiment flaggedSilent(Judgment judgment) {
     return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress, judgment,
         productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, true, actuation);
   }
 
+  /** Resumed by a human: the silence clock restarts and the step's extension counts again. */
   Experiment resumedAt(Instant now) {
-    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress,
+    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress.extendedFromNow(),
         lastJudgment, productionVersion, revision, submittedAt, now, lastWindowAt, false, actuation);
   }
 

@@ -88,10 +88,11 @@ public final class LifecycleCore {
         return Decision.refused(before, Refusal.NOT_JUDGING,
             "health windows are judged only in CANARY; experiment " + before.id() + " is " + before.phase());
       }
-      if (window.track() != HealthWindow.Track.CANARY || !window.version().equals(before.candidate().version())) {
+      boolean canary = window.track() == HealthWindow.Track.CANARY;
+      if (canary != window.version().equals(before.candidate().version())) {
         return Decision.refused(before, Refusal.NOT_CANDIDATE_WINDOW,
-            "window of " + window.track() + " version " + window.version()
-                + " is not the canary of candidate " + before.candidate().version());
+            "window of " + window.track() + " version " + window.version() + " is neither the canary of candidate "
+                + before.candidate().version() + " nor a baseline or stable window of another version");
       }
       StepProgress progress = before.progress();
       if (!progress.admits(window)) {
@@ -99,14 +100,28 @@ public final class LifecycleCore {
             "window ending " + window.windowEnd() + " belongs before step " + (before.stepIndex() + 1)
                 + ", which began at " + progress.boundary());
       }
-      StepProgress next = progress.add(window);
+      List<ActiveFault> faults = ActiveFault.touching(observe.faults(), window);
+      if (!canary) {
+        // Comparison evidence: kept for the statistics, never advances the step's clock or silence.
+        current = current.withProgress(progress.compare(window, faults));
+        return done();
+      }
+      StepProgress next = progress.add(window, faults);
       judgment = StepJudge.judge(before.policy(), before.stepIndex(), next, window.windowEnd());
+      // A tolerated failure (policy failureLimit) is counted in the judgment's copy of the progress.
+      next = next.withFailures(judgment.progress().failures());
       current = current.observed(next, judgment, now);
       return switch (judgment.verdict()) {
         case IN_PROGRESS, HOLD -> done();
         case PASS -> stepPassed(next);
         case FAIL -> stepFailed();
+        case INCONCLUSIVE -> stepInconclusive();
       };
+    }
+
+    private Decision stepInconclusive() {
+      fire(Trigger.STEP_INCONCLUSIVE, Transition.AEGIS, judgment.summary());
+      return done();
     }
 
     private Decision stepPassed(StepProgress finished) {
@@ -117,7 +132,7 @@ public final class LifecycleCore {
         return done();
       }
       int nextIndex = before.stepIndex() + 1;
-      current = current.enteringStep(nextIndex, StepProgress.startingAfter(finished.coveredUntil()), now);
+      current = current.enteringStep(nextIndex, finished.next(), now);
       fire(Trigger.STEP_PASSED, Transition.AEGIS, judgment.summary() + "; advancing to step "
           + (nextIndex + 1) + " at " + before.policy().step(nextIndex).weight() + "%");
       setWeight(before.policy().step(nextIndex).weight());

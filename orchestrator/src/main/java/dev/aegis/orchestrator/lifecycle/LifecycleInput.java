@@ -1,5 +1,7 @@
 package dev.aegis.orchestrator.lifecycle;
 
+import java.util.List;
+
 /**
  * Everything that can happen to an experiment. Java 17 has no pattern matching over sealed types in
  * switch, so the core dispatches through {@link Visitor}, whose methods the compiler forces every
@@ -46,8 +48,23 @@ public sealed interface LifecycleInput
     }
   }
 
-  /** A health window of the experiment's service. */
-  record Observe(HealthWindow window) implements LifecycleInput {
+  /**
+   * A health window of the experiment's service: the canary's counts toward the step; the baseline's
+   * or stable's is kept as comparison evidence.
+   *
+   * @param faults chaos faults the edge knows to be active on the service around the window; the core
+   *     keeps those on the window's track that overlap it (empty when none or unknown)
+   */
+  record Observe(HealthWindow window, List<ActiveFault> faults) implements LifecycleInput {
+    public Observe {
+      faults = faults == null ? List.of() : List.copyOf(faults);
+    }
+
+    /** A window observed with no chaos fault active. */
+    public Observe(HealthWindow window) {
+      this(window, List.of());
+    }
+
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.observe(this);

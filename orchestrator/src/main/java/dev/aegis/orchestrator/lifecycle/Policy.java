@@ -5,10 +5,15 @@ import java.util.List;
 
 /**
  * How a candidate is judged: its canary steps, the SLO each step must meet, the requests a step needs
- * before it can be judged at all, and how long silence (no health window, wall clock) is tolerated
- * before the step is flagged as held.
+ * before it can be judged at all, how long silence (no health window, wall clock) is tolerated before
+ * the step is flagged as held, and the analysis settings (comparison with the baseline, score, severe
+ * breaches, extension; see {@link Analysis}).
+ *
+ * @param analysis the analysis settings; null (e.g. a policy stored before they existed) means
+ *     {@link Analysis#DEFAULT}
  */
-public record Policy(List<CanaryStep> steps, Slo slo, long minRequestsPerStep, Duration maxSilence) {
+public record Policy(List<CanaryStep> steps, Slo slo, long minRequestsPerStep, Duration maxSilence,
+    Analysis analysis) {
 
   /** The seed defaults: 10% for 24 h, 50% for 48 h, 100% for 7 days; error rate < 2%, p95 < 3 s. */
   public static final Policy DEFAULT =
@@ -23,6 +28,7 @@ public record Policy(List<CanaryStep> steps, Slo slo, long minRequestsPerStep, D
 
   public Policy {
     steps = List.copyOf(steps);
+    analysis = analysis == null ? Analysis.DEFAULT : analysis;
     if (steps.isEmpty()) {
       throw new IllegalArgumentException("a policy needs at least one step");
     }
@@ -43,6 +49,16 @@ public record Policy(List<CanaryStep> steps, Slo slo, long minRequestsPerStep, D
     }
   }
 
+  /** A policy with the default analysis settings. */
+  public Policy(List<CanaryStep> steps, Slo slo, long minRequestsPerStep, Duration maxSilence) {
+    this(steps, slo, minRequestsPerStep, maxSilence, Analysis.DEFAULT);
+  }
+
+  /** This policy with other analysis settings. */
+  public Policy withAnalysis(Analysis next) {
+    return new Policy(steps, slo, minRequestsPerStep, maxSilence, next);
+  }
+
   /** The step at {@code index} (0-based). */
   public CanaryStep step(int index) {
     return steps.get(index);
@@ -51,5 +67,15 @@ public record Policy(List<CanaryStep> steps, Slo slo, long minRequestsPerStep, D
   /** Whether {@code index} is the last step. */
   public boolean isLast(int index) {
     return index == steps.size() - 1;
+  }
+
+  /** An error rate at or above this fails a step at once: {@code severeErrorRateFactor × maxErrorRate}, at most 1. */
+  public double severeErrorRate() {
+    return Math.min(1, analysis.severeErrorRateFactor() * slo.maxErrorRate());
+  }
+
+  /** A p95 at or above this fails a step at once: {@code severeLatencyFactor × maxP95LatencyMs}. */
+  public double severeP95LatencyMs() {
+    return analysis.severeLatencyFactor() * slo.maxP95LatencyMs();
   }
 }

@@ -2,17 +2,20 @@ package dev.aegis.orchestrator.lifecycle;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * The evidence gathered for the current step, as running totals, so a health window costs O(1).
+ * The evidence gathered for the current step: running totals of the canary's windows, so a health
+ * window costs O(1), plus the per-window samples the statistics need ({@link StepEvidence}).
  *
- * <p>Observed time is the length of the union of the windows' intervals, measured from
+ * <p>Observed time is the length of the union of the canary windows' intervals, measured from
  * {@code boundary} (the event time at which the step began): overlapping or repeated windows never
- * count twice, and a gap in reporting does not count as observation. Because everything here is
- * stored with the experiment, a restarted orchestrator resumes the step where it was.
+ * count twice, and a gap in reporting does not count as observation. Baseline and stable windows are
+ * comparison evidence only: they never advance the step's clock. Because everything here is stored with
+ * the experiment, a restarted orchestrator resumes the step where it was.
  *
  * @param boundary windows ending at or before this instant belong to an earlier step; null for step 1
- * @param windows windows counted in this step
+ * @param windows canary windows counted in this step
  * @param requests total requests in those windows
  * @param errors total errors in those windows
  * @param p95RequestWeightedSum sum of (window p95 × window requests), for a request-weighted p95
@@ -21,6 +24,10 @@ import java.time.Instant;
  * @param observed union length of the counted windows
  * @param firstWindowStart start of the earliest counted window, or null
  * @param coveredUntil end of the latest counted window, or null
+ * @param evidence per-window samples of every track; null in the copy a {@link Judgment} keeps
+ * @param failures failing judgments tolerated so far in this step (policy failureLimit)
+ * @param extendedFrom observed time when a human resumed the step after it was paused, from which its
+ *     extension counts again; null when never resumed
  */
 public record StepProgress(
     Instant boundary,
@@ -32,11 +39,27 @@ public record StepProgress(
     double maxP95Ms,
     Duration observed,
     Instant firstWindowStart,
-    Instant coveredUntil) {
+    Instant coveredUntil,
+    StepEvidence evidence,
+    int failures,
+    Duration extendedFrom) {
+
+  /** The totals without samples (the shape of issue 2's progress). */
+  public StepProgress(Instant boundary, long windows, long requests, long errors, double p95RequestWeightedSum,
+      double p95Sum, double maxP95Ms, Duration observed, Instant firstWindowStart, Instant coveredUntil) {
+    this(boundary, windows, requests, errors, p95RequestWeightedSum, p95Sum, maxP95Ms, observed, firstWindowStart,
+        coveredUntil, StepEvidence.EMPTY, 0, null);
+  }
 
   /** A fresh step that starts after {@code boundary} (null: no earlier step). */
   public static StepProgress startingAfter(Instant boundary) {
     return new StepProgress(boundary, 0, 0, 0, 0, 0, 0, Duration.ZERO, null, null);
+  }
+
+  /** The next step, starting after this one's last canary window, inheriting comparison windows past it. */
+  StepProgress next() {
+    StepProgress fresh = startingAfter(coveredUntil);
+    return fresh.withEvidence(samples().carriedPast(coveredUntil));
   }
 
   /** Whether {@code window} ends after this step began, so that it can count toward it. */
@@ -44,8 +67,8 @@ public record StepProgress(
     return boundary == null || window.windowEnd().isAfter(boundary);
   }
 
-  /** The totals with {@code window} added. */
-  public StepProgress add(HealthWindow window) {
+  /** The totals with canary {@code window} added; {@code faults} are the chaos faults that touched it. */
+  public StepProgress add(HealthWindow window, List<ActiveFault> faults) {
     Instant from = latest(window.windowStart(), boundary);
     Instant alreadyCovered = coveredUntil == null ? from : latest(from, coveredUntil);
     Duration newlyObserved =
@@ -62,7 +85,46 @@ public record StepProgress(
         Math.max(maxP95Ms, window.p95Ms()),
         observed.plus(newlyObserved),
         firstWindowStart == null ? window.windowStart() : earliest(firstWindowStart, window.windowStart()),
-        coveredUntil == null ? window.windowEnd() : latest(coveredUntil, window.windowEnd()));
+        coveredUntil == null ? window.windowEnd() : latest(coveredUntil, window.windowEnd()),
+        samples().with(window, faults),
+        failures,
+        extendedFrom);
+  }
+
+  /** The totals with canary {@code window} added, no chaos. */
+  public StepProgress add(HealthWindow window) {
+    return add(window, List.of());
+  }
+
+  /** A baseline or stable window kept as comparison evidence: the step's clock and totals do not move. */
+  StepProgress compare(HealthWindow window, List<ActiveFault> faults) {
+    return withEvidence(samples().with(window, faults));
+  }
+
+  /** The per-window samples, empty when none were kept. */
+  public StepEvidence samples() {
+    return evidence == null ? StepEvidence.EMPTY : evidence;
+  }
+
+  /** This progress without its samples, as a judgment keeps it. */
+  StepProgress withoutSamples() {
+    return withEvidence(null);
+  }
+
+  StepProgress withFailures(int count) {
+    return new StepProgress(boundary, windows, requests, errors, p95RequestWeightedSum, p95Sum, maxP95Ms, observed,
+        firstWindowStart, coveredUntil, evidence, count, extendedFrom);
+  }
+
+  /** The step, resumed by a human: its extension counts again from now on. */
+  StepProgress extendedFromNow() {
+    return new StepProgress(boundary, windows, requests, errors, p95RequestWeightedSum, p95Sum, maxP95Ms, observed,
+        firstWindowStart, coveredUntil, evidence, failures, observed);
+  }
+
+  private StepProgress withEvidence(StepEvidence next) {
+    return new StepProgress(boundary, windows, requests, errors, p95RequestWeightedSum, p95Sum, maxP95Ms, observed,
+        firstWindowStart, coveredUntil, next, failures, extendedFrom);
   }
 
   /** errors / requests over the step, or 0 without requests. */

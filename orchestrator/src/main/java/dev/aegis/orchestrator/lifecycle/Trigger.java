@@ -17,6 +17,8 @@ public enum Trigger {
   FINAL_STEP_PASSED,
   /** A step failed its judgment: roll back, then quarantine. */
   STEP_FAILED,
+  /** A step stayed inconclusive past its extension: Aegis pauses it for a human (policy onInconclusive). */
+  STEP_INCONCLUSIVE,
   /** The rollback after a failed step is applied on the cluster: the candidate is quarantined into V3. */
   QUARANTINE,
   /** A human paused the canary. */
@@ -36,8 +38,8 @@ public enum Trigger {
   public boolean isManual() {
     return switch (this) {
       case PAUSE, RESUME, PROMOTE, ABORT, RELEASE -> true;
-      case START, ENQUEUE, DEQUEUE, STEP_PASSED, FINAL_STEP_PASSED, STEP_FAILED, QUARANTINE,
-          FINISH_ABORT -> false;
+      case START, ENQUEUE, DEQUEUE, STEP_PASSED, FINAL_STEP_PASSED, STEP_FAILED, STEP_INCONCLUSIVE,
+          QUARANTINE, FINISH_ABORT -> false;
     };
   }
 }

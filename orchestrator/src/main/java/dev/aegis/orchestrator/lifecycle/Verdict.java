@@ -4,17 +4,22 @@ package dev.aegis.orchestrator.lifecycle;
 public enum Verdict {
   /** The step has not been observed for its minimum duration yet. */
   IN_PROGRESS,
-  /** Long enough, but too little evidence (requests) or silence: wait, never promote. */
+  /**
+   * Long enough, but not enough evidence yet (requests, windows for the statistics, a marginal score,
+   * a tolerated failure) or silence: the step is extended, never promoted.
+   */
   HOLD,
-  /** Every check passed: advance or promote. */
+  /** Every check passed and the score reached the pass threshold: advance or promote. */
   PASS,
-  /** At least one SLO check failed: roll back and quarantine. */
-  FAIL;
+  /** An SLO check failed, a severe breach, or the score fell below the marginal threshold: roll back. */
+  FAIL,
+  /** Still not enough evidence after the step's extension: paused for a human (policy onInconclusive). */
+  INCONCLUSIVE;
 
   /** Whether the verdict moves the experiment. */
   public boolean isConclusive() {
     return switch (this) {
-      case PASS, FAIL -> true;
+      case PASS, FAIL, INCONCLUSIVE -> true;
       case IN_PROGRESS, HOLD -> false;
     };
   }

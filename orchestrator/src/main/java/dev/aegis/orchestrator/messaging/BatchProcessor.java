@@ -10,6 +10,7 @@ import dev.aegis.orchestrator.experiments.DecisionRecorder;
 import dev.aegis.orchestrator.experiments.ExperimentService;
 import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
 import dev.aegis.orchestrator.experiments.SubmitOutcome;
+import dev.aegis.orchestrator.lifecycle.ActiveFault;
 import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.HealthWindow;
@@ -92,6 +93,8 @@ public class BatchProcessor {
     private final Handle h;
     private final Instant now;
     private final Map<String, Slot> slots = new HashMap<>();
+    /** Per service, the earliest start and latest end of this batch's health windows: where faults matter. */
+    private final Map<String, Instant[]> spans = new HashMap<>();
     private final List<HealthWindowRepository.Row> rows = new ArrayList<>();
     private final Map<String, List<DecisionRecorder.Caused>> chains = new LinkedHashMap<>();
     private final Map<List<String>, Integer> tally = new HashMap<>();
@@ -131,7 +134,12 @@ public class BatchProcessor {
         if (fresh.contains(arrivals.get(i).key())) {
           records.get(i).decoded().decoded()
               .filter(d -> d.type() == EventType.HEALTH_REPORTED)
-              .ifPresent(d -> services.add(d.data(HealthReported.class).service()));
+              .map(d -> d.data(HealthReported.class))
+              .ifPresent(data -> {
+                services.add(data.service());
+                spans.merge(data.service(), new Instant[] {data.windowStart(), data.windowEnd()},
+                    (a, b) -> new Instant[] {earliest(a[0], b[0]), latest(a[1], b[1])});
+              });
         }
       }
       services.forEach(service -> slots.computeIfAbsent(service, this::load));
@@ -151,7 +159,7 @@ public class BatchProcessor {
         case HEALTH_REPORTED -> health(r, d.data(HealthReported.class));
         case EXPERIMENT_SUBMITTED -> submission(r, d.data(ExperimentSubmitted.class));
         case CHAOS_INJECTED, CHAOS_CLEARED -> chaos(r, d.type(), d.data(ChaosFault.class));
-        case LIFECYCLE_TRANSITIONED, RCA_RECORDED, ACTUATION_ALARMED -> deadLetter(r, "unexpected-type",
+        case LIFECYCLE_TRANSITIONED, RCA_RECORDED, ACTUATION_ALARMED, SLO_BURN_RATE_ALERTED -> deadLetter(r, "unexpected-type",
             "events of type " + d.type().type() + " are published by Aegis, not consumed", "EventRejected");
       };
     }
@@ -170,7 +178,8 @@ public class BatchProcessor {
       HealthWindow window = window(data);
       Experiment live = slot.live;
       if (live != null && live.phase() == Phase.CANARY) {
-        Decision d = core.decide(live, new LifecycleInput.Observe(window), now);
+        Instant[] span = spans.getOrDefault(data.service(), new Instant[] {data.windowStart(), data.windowEnd()});
+        Decision d = core.decide(live, new LifecycleInput.Observe(window, slot.faults(h, data.service(), span)), now);
         if (!d.isRefused()) {
           chains.computeIfAbsent(live.id(), k -> new ArrayList<>()).add(new DecisionRecorder.Caused(d, r.cause()));
           rows.add(new HealthWindowRepository.Row(window, live.id(), live.stepIndex() + 1, r.source(), r.eventId(), now));
@@ -209,6 +218,10 @@ public class BatchProcessor {
       } else {
         chaos.cleared(h, fault, now, r.eventId());
       }
+      Slot slot = slots.get(f.service());
+      if (slot != null) {
+        slot.chaos(fault, type == EventType.CHAOS_CLEARED ? now : null);
+      }
       return Outcome.STORED;
     }
 
@@ -239,15 +252,50 @@ public class BatchProcessor {
     }
   }
 
-  /** What a batch knows about one service: managed at all, and its live experiment. */
-  private static final class Slot {
+  /** What a batch knows about one service: managed at all, its live experiment, its chaos faults. */
+  private final class Slot {
     final boolean managed;
     Experiment live;
+    /** Faults active during this batch's windows of the service, loaded once, on first need. */
+    private List<ActiveFault> faults;
 
     Slot(boolean managed, Experiment live) {
       this.managed = managed;
       this.live = live;
     }
+
+    /** The faults of {@code service} active at some moment of {@code span} (earliest start, latest end). */
+    List<ActiveFault> faults(Handle h, String service, Instant[] span) {
+      if (faults == null) {
+        faults = new ArrayList<>();
+        chaos.activeBetween(h, service, span[0], span[1]).forEach(f -> faults.add(active(f, null)));
+      }
+      return faults;
+    }
+
+    /** A fault announced in this batch: added, or cut short when cleared at {@code clearedAt}. */
+    void chaos(ChaosRepository.Fault fault, Instant clearedAt) {
+      if (faults == null) {
+        return; // loaded later from the table, which already has it
+      }
+      faults.removeIf(f -> f.faultId().equals(fault.faultId()));
+      faults.add(active(fault, clearedAt));
+    }
+  }
+
+  private static ActiveFault active(ChaosRepository.Fault f, Instant clearedAt) {
+    Instant cleared = clearedAt != null ? clearedAt : f.clearedAt();
+    Instant until = cleared != null && cleared.isBefore(f.expiresAt()) ? cleared : f.expiresAt();
+    return new ActiveFault(f.faultId(), f.kind(), HealthWindow.Track.valueOf(f.track().toUpperCase(Locale.ROOT)),
+        f.startedAt(), until);
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   static HealthWindow window(HealthReported data) {

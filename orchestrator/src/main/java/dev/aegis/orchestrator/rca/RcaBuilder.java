@@ -7,6 +7,7 @@ import dev.aegis.events.data.TimelineEntry;
 import dev.aegis.events.data.Track;
 import dev.aegis.events.data.WindowSummary;
 import dev.aegis.orchestrator.lifecycle.Check;
+import dev.aegis.orchestrator.lifecycle.Comparison;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.HealthWindow;
 import dev.aegis.orchestrator.lifecycle.Judgment;
@@ -18,8 +19,9 @@ import java.util.Locale;
 
 /**
  * Builds the root-cause-analysis record of a quarantine from the failing judgment, the windows the
- * step used, the chaos faults active during them and the experiment's timeline. Pure: the caller
- * reads those facts in the transaction that quarantines.
+ * step used (canary, and the baseline or stable windows it was compared with, each saying its track and
+ * the chaos faults active on that track during it), the faults active during the step and the
+ * experiment's timeline. Pure: the caller reads those facts in the transaction that quarantines.
  */
 public final class RcaBuilder {
 
@@ -27,10 +29,11 @@ public final class RcaBuilder {
 
   public static RcaRecorded build(Experiment quarantined, Judgment failed, List<HealthWindow> windows,
       List<ChaosRepository.Fault> faults, List<Transition> timeline, Instant now) {
-    List<FailedCheck> checks = failed.checks().stream()
-        .filter(c -> !c.passed())
-        .map(RcaBuilder::explain)
-        .toList();
+    // The quality checks that failed; when none did (a step failed for lack of evidence), what was missing.
+    List<Check> failing = failed.failedChecks().isEmpty()
+        ? failed.checks().stream().filter(c -> !c.passed()).toList()
+        : failed.failedChecks();
+    List<FailedCheck> checks = failing.stream().map(RcaBuilder::explain).toList();
     String faultNote = faults.isEmpty() ? "" : "; chaos active then: "
         + String.join(", ", faults.stream().map(f -> f.kind() + " on " + f.track() + " (" + f.faultId() + ")").toList());
     return new RcaRecorded(
@@ -44,7 +47,7 @@ public final class RcaBuilder {
         failed.weight(),
         failed.summary() + faultNote,
         checks,
-        windows.stream().map(RcaBuilder::summary).toList(),
+        windows.stream().map(w -> summary(w, faults)).toList(),
         faults.stream().map(RcaBuilder::fault).toList(),
         timeline.stream().map(t -> new TimelineEntry(t.from() == null ? null : t.from().name(),
             t.to().name(), t.reason(), t.actor(), t.at())).toList(),
@@ -57,15 +60,36 @@ public final class RcaBuilder {
           c.observed() * 100, c.threshold() * 100);
       case Check.P95_LATENCY -> String.format(Locale.ROOT, "p95 latency %.0f ms is not below the %.0f ms SLO",
           c.observed(), c.threshold());
-      default -> String.format(Locale.ROOT, "%s: observed %s, needed %s %s", c.name(), c.observed(),
-          c.comparison(), c.threshold());
+      case Check.SEVERE_ERROR_RATE -> String.format(Locale.ROOT,
+          "error rate %.2f%% reached the severe limit %.2f%%: the step failed at once", c.observed() * 100,
+          c.threshold() * 100);
+      case Check.SEVERE_P95_LATENCY -> String.format(Locale.ROOT,
+          "p95 latency %.0f ms reached the severe limit %.0f ms: the step failed at once", c.observed(), c.threshold());
+      default -> c.explanation() != null ? c.explanation() : String.format(Locale.ROOT,
+          "%s: observed %s, needed %s %s", c.name(), c.observed(), c.comparison(), c.threshold());
     };
-    return new FailedCheck(c.name(), c.observed(), c.threshold(), c.comparison(), message);
+    Comparison t = c.test();
+    return new FailedCheck(c.name(), c.observed(), c.threshold(), c.comparison(), message,
+        c.classification() == null ? null : c.classification().name().toLowerCase(Locale.ROOT),
+        t == null ? null : t.against(), c.baseline(), t == null ? null : t.test(),
+        t == null ? null : t.statistic(), t == null ? null : t.pValue(), t == null ? null : t.confidence(),
+        t == null ? null : t.tolerance(), t == null ? null : t.canaryWindows(),
+        t == null ? null : t.baselineWindows());
   }
 
-  private static WindowSummary summary(HealthWindow w) {
+  /** The window, tagged with the faults active on its own track during it. */
+  private static WindowSummary summary(HealthWindow w, List<ChaosRepository.Fault> faults) {
+    List<String> tags = faults.stream()
+        .filter(f -> f.track().equalsIgnoreCase(w.track().name()))
+        .filter(f -> f.startedAt().isBefore(w.windowEnd()) && end(f).isAfter(w.windowStart()))
+        .map(ChaosRepository.Fault::faultId)
+        .toList();
     return new WindowSummary(Track.valueOf(w.track().name()), w.version(), w.windowStart(), w.windowEnd(),
-        w.requests(), w.errors(), w.p95Ms());
+        w.requests(), w.errors(), w.p95Ms(), tags);
+  }
+
+  private static Instant end(ChaosRepository.Fault f) {
+    return f.clearedAt() != null && f.clearedAt().isBefore(f.expiresAt()) ? f.clearedAt() : f.expiresAt();
   }
 
   private static ChaosFault fault(ChaosRepository.Fault f) {

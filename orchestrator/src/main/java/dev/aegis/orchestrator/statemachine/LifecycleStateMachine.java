@@ -42,6 +42,7 @@ public final class LifecycleStateMachine {
           .withInternal().source(Phase.CANARY).event(Trigger.STEP_PASSED).and()
           .withExternal().source(Phase.CANARY).target(Phase.PROMOTED).event(Trigger.FINAL_STEP_PASSED).and()
           .withExternal().source(Phase.CANARY).target(Phase.ROLLING_BACK).event(Trigger.STEP_FAILED).and()
+          .withExternal().source(Phase.CANARY).target(Phase.PAUSED).event(Trigger.STEP_INCONCLUSIVE).and()
           .withExternal().source(Phase.CANARY).target(Phase.PAUSED).event(Trigger.PAUSE).and()
           .withExternal().source(Phase.CANARY).target(Phase.PROMOTED).event(Trigger.PROMOTE).and()
           .withExternal().source(Phase.CANARY).target(Phase.ROLLING_BACK).event(Trigger.ABORT).and()

@@ -53,6 +53,11 @@ final class Fixtures {
         T0.plusSeconds(offset + seconds), requests, errors, p95 / 2, p95, p95 * 1.5, 0.4, 0.5);
   }
 
+  /** A chaos fault on {@code track}, active from {@code from} to {@code to} seconds after T0. */
+  static ActiveFault fault(String id, HealthWindow.Track track, long from, long to) {
+    return new ActiveFault(id, "latency", track, T0.plusSeconds(from), T0.plusSeconds(to));
+  }
+
   static LifecycleInput.Observe observe(HealthWindow window) {
     return new LifecycleInput.Observe(window);
   }

@@ -154,14 +154,25 @@ class LifecycleCoreTest {
   }
 
   @Test
-  @DisplayName("a candidate with too few requests holds and is never promoted")
+  @DisplayName("a candidate with too few requests holds within its extension, then is paused for a human, never promoted")
   void tooFewRequestsHolds() {
-    Experiment e = feed(started(), 0, 50, 1, 0, 250);
+    Experiment e = feed(started(), 0, 3, 1, 0, 250);
 
-    assertThat(e.phase()).isEqualTo(Phase.CANARY);
-    assertThat(e.stepIndex()).isZero();
+    assertThat(e.phase()).as("15 s observed: past the 10 s minimum, within the 10 s extension").isEqualTo(Phase.CANARY);
     assertThat(e.lastJudgment().verdict()).isEqualTo(Verdict.HOLD);
-    assertThat(e.lastJudgment().summary()).contains("50 requests observed, 100 needed");
+    assertThat(e.lastJudgment().summary()).contains("3 requests observed, 100 needed");
+
+    e = feed(e, 15, 50, 1, 0, 250);
+
+    assertThat(e.phase()).isEqualTo(Phase.PAUSED);
+    assertThat(e.stepIndex()).isZero();
+    assertThat(e.lastJudgment().verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(e.lastJudgment().summary()).contains("4 requests observed, 100 needed", "paused for a human");
+    Transition paused = decisions.get(decisions.size() - 1).transitions().get(0);
+    assertThat(paused.trigger()).isEqualTo(Trigger.STEP_INCONCLUSIVE);
+    assertThat(paused.actor()).isEqualTo(Transition.AEGIS);
+    assertThat(paused.evidence().verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(commands()).noneMatch(c -> c instanceof Command.PromoteCandidate);
   }
 
   @Test
@@ -189,7 +200,7 @@ class LifecycleCoreTest {
   }
 
   @Test
-  @DisplayName("windows of the baseline track or of another version are not judged")
+  @DisplayName("a canary window of another version, or a baseline window of the candidate's own version, is refused")
   void otherTracksAreNotJudged() {
     Experiment e = started();
     Decision baseline = CORE.decide(e, observe(Fixtures.window(HealthWindow.Track.BASELINE, "v2", 0, 5, 1, 1, 1)), T0);

@@ -27,6 +27,12 @@ class LifecycleTransitionTableTest {
     SUBMIT_HELD(() -> new LifecycleInput.Submit("exp-0")),
     DEQUEUE(LifecycleInput.Dequeue::new),
     OBSERVE_CANARY_WINDOW(() -> Fixtures.observe(Fixtures.canary(0, 5, 50, 0, 100))),
+    OBSERVE_BASELINE_WINDOW(() -> Fixtures.observe(Fixtures.window(HealthWindow.Track.BASELINE, "v1", 0, 5, 50, 0, 100))),
+    OBSERVE_STABLE_WINDOW(() -> Fixtures.observe(Fixtures.window(HealthWindow.Track.STABLE, "v1", 0, 5, 50, 0, 100))),
+    OBSERVE_SEVERE_BREACH(() -> Fixtures.observe(Fixtures.canary(0, 5, 100, 50, 100))),
+    OBSERVE_SEVERE_BREACH_UNDER_CHAOS(() -> new LifecycleInput.Observe(Fixtures.canary(0, 5, 100, 50, 100),
+        List.of(Fixtures.fault("f-1", HealthWindow.Track.CANARY, 0, 60)))),
+    OBSERVE_INCONCLUSIVE_PAST_EXTENSION(() -> Fixtures.observe(Fixtures.canary(0, 25, 50, 0, 100))),
     PROMOTE(() -> new LifecycleInput.Manual(ManualAction.PROMOTE, "alice", "looks good")),
     ABORT(() -> new LifecycleInput.Manual(ManualAction.ABORT, "alice", "wrong build")),
     PAUSE(() -> new LifecycleInput.Manual(ManualAction.PAUSE, "alice", "investigating")),
@@ -64,6 +70,11 @@ class LifecycleTransitionTableTest {
     legal(InputKind.SUBMIT_HELD, Phase.SUBMITTED, Phase.QUEUED);
     legal(InputKind.DEQUEUE, Phase.QUEUED, Phase.CANARY);
     legal(InputKind.OBSERVE_CANARY_WINDOW, Phase.CANARY, Phase.CANARY);
+    legal(InputKind.OBSERVE_BASELINE_WINDOW, Phase.CANARY, Phase.CANARY);
+    legal(InputKind.OBSERVE_STABLE_WINDOW, Phase.CANARY, Phase.CANARY);
+    legal(InputKind.OBSERVE_SEVERE_BREACH, Phase.CANARY, Phase.ROLLING_BACK);
+    legal(InputKind.OBSERVE_SEVERE_BREACH_UNDER_CHAOS, Phase.CANARY, Phase.ROLLING_BACK);
+    legal(InputKind.OBSERVE_INCONCLUSIVE_PAST_EXTENSION, Phase.CANARY, Phase.PAUSED);
     legal(InputKind.PROMOTE, Phase.CANARY, Phase.PROMOTED);
     legal(InputKind.PROMOTE, Phase.PAUSED, Phase.PROMOTED);
     legal(InputKind.ABORT, Phase.SUBMITTED, Phase.ABORTED);

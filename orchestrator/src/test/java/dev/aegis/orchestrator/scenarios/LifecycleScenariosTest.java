@@ -107,16 +107,18 @@ class LifecycleScenariosTest {
   }
 
   @Test
-  @DisplayName("a candidate with too few requests holds at step 1 and is never promoted")
+  @DisplayName("a candidate with too few requests holds at step 1, is paused for a human after its extension, never promoted")
   void tooFewRequestsHolds() {
     String id = submit("search", "v3", 1000);
     Wire.publishCanary("search", "v3", Instant.now().minusSeconds(600), 8, 10, 0, 200);
 
-    await().atMost(WAIT).until(() -> experiment(id).progress().windows() == 8);
-    Experiment held = experiment(id);
-    assertThat(held.phase()).isEqualTo(Phase.CANARY);
+    // 2 s steps extended by 2 s: held at 2 and 3 s, paused (by aegis, inconclusive) at 4 s.
+    Experiment held = awaitPhase(id, Phase.PAUSED);
     assertThat(held.stepIndex()).isZero();
-    assertThat(held.lastJudgment().verdict()).isEqualTo(Verdict.HOLD);
+    assertThat(held.progress().windows()).isEqualTo(4);
+    assertThat(held.lastJudgment().verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    List<TransitionRepository.StoredTransition> history = jdbi.withHandle(h -> transitions.history(h, id));
+    assertThat(history.get(history.size() - 1).transition().actor()).isEqualTo("aegis");
   }
 
   @Test

@@ -43,8 +43,10 @@ class StandaloneDemoTest {
         .findFirst().orElseThrow();
     var rca = jdbi.withHandle(h -> rcas.find(h, payments.experiment().id())).orElseThrow();
     assertThat(rca.recordJson()).contains("error-rate");
-    assertThat(cluster.apps().deployments().inNamespace("demo").withName("checkout").get().getSpec().getTemplate()
-        .getSpec().getContainers().get(0).getImage()).contains(":1.5.0-");
+    // PROMOTED is recorded before the relay applies the promotion on the cluster (ADR-003): wait for it.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.apps().deployments().inNamespace("demo")
+        .withName("checkout").get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .contains(":1.5.0-"));
   }
 
   private List<ExperimentRecord> demo() {

@@ -1,0 +1,84 @@
+package dev.aegis.orchestrator.lifecycle.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Reference values computed independently with SciPy 1.17.1: z and its tails from the pooled formula
+ * with {@code scipy.stats.norm}; Fisher's test with {@code scipy.stats.fisher_exact(table,
+ * alternative='greater'|'less')}. The tea-tasting case is Fisher's own (The Design of Experiments, 1935).
+ */
+class ProportionsTest {
+
+  @ParameterizedTest(name = "{0}/{1} vs {2}/{3}: z = {4}, P(higher) = {5}, P(lower) = {6}")
+  @CsvSource({
+    "31, 1000, 10, 1000, 3.313791245008234, 0.0004602009808071322, 0.9995397990191929",
+    "200, 10000, 150, 10000, 2.6963092563653506, 0.0035056269841066997, 0.9964943730158933",
+    "45, 500, 60, 500, -1.547337646055907, 0.9391090757870716, 0.06089092421292836"
+  })
+  void twoProportionZMatchesReference(long x1, long n1, long x2, long n2, double z, double pHigher, double pLower) {
+    TestResult r = Proportions.twoProportionZ(x1, n1, x2, n2);
+
+    assertThat(r.test()).isEqualTo(TestResult.TWO_PROPORTION_Z);
+    assertThat(r.statistic()).isCloseTo(z, within(1e-12));
+    assertThat(r.pHigher()).isCloseTo(pHigher, within(pHigher * 2e-7));
+    assertThat(r.pLower()).isCloseTo(pLower, within(pLower * 2e-7));
+  }
+
+  @ParameterizedTest(name = "Fisher [[{0}, {1}-{0}], [{2}, {3}-{2}]]: P(higher) = {4}, P(lower) = {5}")
+  @CsvSource({
+    "3, 4, 1, 4, 0.24285714285714283, 0.9857142857142858",
+    "3, 100, 0, 100, 0.12311557788944724, 1.0",
+    "5, 100, 0, 100, 0.029691605234293292, 1.0",
+    "1, 10, 11, 14, 0.9999663480953022, 0.0013797280926100418",
+    "8, 10, 1, 6, 0.024475524475524483, 0.9991258741258742"
+  })
+  void fisherExactMatchesReference(long x1, long n1, long x2, long n2, double pHigher, double pLower) {
+    TestResult r = Proportions.fisherExact(x1, n1, x2, n2);
+
+    assertThat(r.test()).isEqualTo(TestResult.FISHER_EXACT);
+    assertThat(r.statistic()).isEqualTo(x1);
+    assertThat(r.pHigher()).isCloseTo(pHigher, within(1e-10));
+    assertThat(r.pLower()).isCloseTo(pLower, within(1e-10));
+  }
+
+  @Test
+  @DisplayName("small expected counts choose Fisher's exact test, large ones the z-test")
+  void exactTestForSmallCounts() {
+    assertThat(Proportions.compare(3, 100, 0, 100).test()).isEqualTo(TestResult.FISHER_EXACT);
+    assertThat(Proportions.compare(2, 100_000, 1, 100_000).test()).as("few errors among many requests")
+        .isEqualTo(TestResult.FISHER_EXACT);
+    assertThat(Proportions.compare(31, 1000, 10, 1000).test()).isEqualTo(TestResult.TWO_PROPORTION_Z);
+  }
+
+  @Test
+  @DisplayName("Fisher's test stays finite and correct with hundreds of thousands of requests")
+  void fisherWithLargeMargins() {
+    TestResult r = Proportions.fisherExact(2, 100_000, 1, 100_000);
+
+    // SciPy: fisher_exact([[2, 99998], [1, 99999]], alternative='greater' | 'less').
+    assertThat(r.pHigher()).isCloseTo(0.5000000000063223, within(1e-8));
+    assertThat(r.pLower()).isCloseTo(0.875001875007558, within(1e-8));
+  }
+
+  @Test
+  @DisplayName("two identical error-free samples have no variance: nothing is significant")
+  void noVariance() {
+    TestResult r = Proportions.twoProportionZ(0, 500, 0, 500);
+
+    assertThat(r.pHigher()).isEqualTo(1);
+    assertThat(r.pLower()).isEqualTo(1);
+  }
+
+  @Test
+  void countsAreValidated() {
+    assertThatThrownBy(() -> Proportions.compare(5, 4, 0, 10)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Proportions.compare(0, 0, 0, 10)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
