@@ -15,13 +15,50 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param outbox how often the outbox relay looks for due rows
  * @param health health-window admission
  * @param policy the seed defaults every submission starts from
+ * @param remediation production (V2) guard and SLO alerting
  */
 @ConfigurationProperties("aegis")
 public record AegisProperties(
     @DefaultValue Processing processing,
     @DefaultValue Outbox outbox,
     @DefaultValue Health health,
-    @DefaultValue PolicyDefaults policy) {
+    @DefaultValue PolicyDefaults policy,
+    @DefaultValue Remediation remediation) {
+
+  /**
+   * Production (V2) guard (seed defaults of DESIGN.md) and SLO burn-rate alerts. Each signal breaches above
+   * its high mark and recovers below its low mark; actions need the breach to last its {@code for}.
+   *
+   * @param sloObjective availability objective of the burn-rate alerts (0.999 = 99.9%)
+   * @param burnRateRollback whether a burn-rate page on production rolls it back too
+   */
+  public record Remediation(
+      @DefaultValue("0.05") double errorRateHigh,
+      @DefaultValue("0.03") double errorRateLow,
+      @DefaultValue("5m") Duration errorRateFor,
+      @DefaultValue("10000") double p95HighMs,
+      @DefaultValue("6000") double p95LowMs,
+      @DefaultValue("2m") Duration p95For,
+      @DefaultValue("0.90") double cpuHigh,
+      @DefaultValue("0.75") double cpuLow,
+      @DefaultValue("2m") Duration cpuFor,
+      @DefaultValue("1.5") double scaleUpFactor,
+      @DefaultValue("20") int maxReplicas,
+      @DefaultValue("10m") Duration scaleCooldown,
+      @DefaultValue("30m") Duration rollbackCooldown,
+      @DefaultValue("100") long minRequests,
+      @DefaultValue("0.999") double sloObjective,
+      @DefaultValue("true") boolean burnRateRollback) {
+
+    public dev.aegis.orchestrator.remediation.GuardPolicy toPolicy() {
+      return new dev.aegis.orchestrator.remediation.GuardPolicy(
+          new dev.aegis.orchestrator.remediation.GuardPolicy.Threshold(errorRateHigh, errorRateLow), errorRateFor,
+          new dev.aegis.orchestrator.remediation.GuardPolicy.Threshold(p95HighMs, p95LowMs), p95For,
+          new dev.aegis.orchestrator.remediation.GuardPolicy.Threshold(cpuHigh, cpuLow), cpuFor, scaleUpFactor,
+          maxReplicas, scaleCooldown, rollbackCooldown, minRequests);
+    }
+  }
+
 
   /** Retry of a failing record: {@code attempts} tries, exponential backoff {@code initial} ×{@code multiplier} up to {@code max}. */
   public record Processing(

@@ -16,7 +16,13 @@ import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.GuardRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
+import dev.aegis.orchestrator.remediation.CoreProductionQuarantine;
+import dev.aegis.orchestrator.remediation.ProductionWatch;
+import dev.aegis.orchestrator.remediation.StableReplicas;
+import dev.aegis.orchestrator.slo.BurnRateMonitor;
+import dev.aegis.orchestrator.slo.SloPolicy;
 import dev.aegis.orchestrator.production.ProductionService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,6 +87,18 @@ public class KubernetesConfiguration {
   ProductionService productionService(Jdbi jdbi, ServiceRepository services, ExperimentRepository experiments,
       OutboxRepository outbox, AuditRepository audit, Clock clock) {
     return new ProductionService(jdbi, services, experiments, outbox, audit, clock);
+  }
+
+  /** Production (V2) guard and SLO burn-rate alerts on the ingestion path (docs/remediation.md). */
+  @Bean
+  ProductionWatch productionWatch(ServiceRepository services, ProductionService production,
+      DecisionRecorder recorder, AuditRepository audit, KubernetesClient client, ExperimentRepository experiments,
+      LifecycleCore core, MeterRegistry metrics, Clock clock, AegisProperties properties) {
+    AegisProperties.Remediation r = properties.remediation();
+    return new ProductionWatch(services, new GuardRepository(), r.toPolicy(),
+        new BurnRateMonitor(SloPolicy.workbook(r.sloObjective())), production, recorder, audit,
+        new StableReplicas(client, clock, Duration.ofSeconds(10)),
+        new CoreProductionQuarantine(experiments, core, recorder), metrics, r.burnRateRollback());
   }
 
   @Bean

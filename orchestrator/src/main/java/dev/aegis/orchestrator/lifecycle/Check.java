@@ -33,6 +33,10 @@ public record Check(
   public static final String SEVERE_P95_LATENCY = "severe-p95-latency";
   public static final String MIN_REQUESTS = "min-requests";
   public static final String MIN_DURATION = "min-duration";
+  /** Production: the SLO error budget burned faster than an alert rule allows. */
+  public static final String SLO_BURN_RATE = "slo-burn-rate";
+  /** Production: CPU utilization. */
+  public static final String CPU = "cpu";
   public static final String SILENCE = "silence";
 
   /** A check without classification or statistics (the shape of issue 2's checks). */
@@ -61,7 +65,7 @@ public record Check(
   public boolean isSloCheck() {
     return switch (name) {
       case ERROR_RATE, P95_LATENCY, ERROR_RATE_COMPARISON, P95_LATENCY_COMPARISON, SEVERE_ERROR_RATE,
-          SEVERE_P95_LATENCY -> true;
+          SEVERE_P95_LATENCY, SLO_BURN_RATE, CPU -> true;
       default -> false;
     };
   }

@@ -207,6 +207,19 @@ public final class LifecycleCore {
       return done();
     }
 
+    @Override
+    public Decision productionBreach(LifecycleInput.ProductionBreach breach) {
+      judgment = new Judgment(Verdict.FAIL, before.policy().steps().size(), 100, breach.summary(),
+          List.of(Check.below(breach.check(), breach.observed(), breach.threshold())), before.progress(),
+          breach.sustainedSeconds(), now);
+      if (fire(Trigger.PRODUCTION_BREACH, Transition.AEGIS, breach.summary()).isEmpty()) {
+        return illegal(Trigger.PRODUCTION_BREACH);
+      }
+      current = current.observed(before.progress(), judgment, now);
+      quarantineEvidence = judgment;
+      return done();
+    }
+
     /** The awaited rollback is applied: the experiment ends as it was headed. */
     private Decision settle(LifecycleInput.ActuationReport report) {
       Phase target = before.actuation().settlesTo();

@@ -9,7 +9,8 @@ import java.util.List;
  */
 public sealed interface LifecycleInput
     permits LifecycleInput.Submit, LifecycleInput.Dequeue, LifecycleInput.Observe,
-        LifecycleInput.Manual, LifecycleInput.CheckSilence, LifecycleInput.ActuationReport {
+        LifecycleInput.Manual, LifecycleInput.CheckSilence, LifecycleInput.ActuationReport,
+        LifecycleInput.ProductionBreach {
 
   <R> R accept(Visitor<R> visitor);
 
@@ -26,6 +27,8 @@ public sealed interface LifecycleInput
     R checkSilence(CheckSilence check);
 
     R actuationReport(ActuationReport report);
+
+    R productionBreach(ProductionBreach breach);
   }
 
   /**
@@ -99,6 +102,23 @@ public sealed interface LifecycleInput
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.actuationReport(this);
+    }
+  }
+
+  /**
+   * The promoted version breached its production SLO and production was rolled back to the previous V2
+   * (the production guard's decision, with its evidence).
+   *
+   * @param check the breached check's name ({@link Check#ERROR_RATE}, {@link Check#P95_LATENCY},
+   *     {@link Check#SLO_BURN_RATE}, …)
+   * @param sustainedSeconds how long, on event time, the breach lasted
+   * @param summary one plain sentence: what was seen and what was done
+   */
+  record ProductionBreach(String check, double observed, double threshold, long sustainedSeconds, String summary)
+      implements LifecycleInput {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.productionBreach(this);
     }
   }
 

@@ -32,14 +32,19 @@ public enum Trigger {
   /** The rollback after an abort is applied on the cluster: the experiment ends aborted. */
   FINISH_ABORT,
   /** A human released a quarantined candidate, with a reason. */
-  RELEASE;
+  RELEASE,
+  /**
+   * The promoted version breached its production SLO and production was rolled back to the previous V2:
+   * the version is quarantined into V3.
+   */
+  PRODUCTION_BREACH;
 
   /** Whether a human (or an API client acting for one) fires this trigger, rather than the core. */
   public boolean isManual() {
     return switch (this) {
       case PAUSE, RESUME, PROMOTE, ABORT, RELEASE -> true;
       case START, ENQUEUE, DEQUEUE, STEP_PASSED, FINAL_STEP_PASSED, STEP_FAILED, STEP_INCONCLUSIVE,
-          QUARANTINE, FINISH_ABORT -> false;
+          QUARANTINE, FINISH_ABORT, PRODUCTION_BREACH -> false;
     };
   }
 }

@@ -24,6 +24,7 @@ import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository.Outcome;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.remediation.ProductionWatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,11 +62,13 @@ public class BatchProcessor {
   private final ChaosRepository chaos;
   private final MeterRegistry metrics;
   private final Duration maxClockSkew;
+  /** Production remediation and SLO burn rates, fed every managed service's windows in the batch. */
+  private final ProductionWatch watch;
 
   public BatchProcessor(Jdbi jdbi, Clock clock, LifecycleCore core, DecisionRecorder recorder,
       ExperimentService experimentsService, ExperimentRepository experiments, HealthWindowRepository health,
       InboxRepository inbox, OutboxRepository outbox, ChaosRepository chaos, MeterRegistry metrics,
-      Duration maxClockSkew) {
+      Duration maxClockSkew, ProductionWatch watch) {
     this.jdbi = jdbi;
     this.clock = clock;
     this.core = core;
@@ -78,6 +81,7 @@ public class BatchProcessor {
     this.chaos = chaos;
     this.metrics = metrics;
     this.maxClockSkew = maxClockSkew;
+    this.watch = watch;
   }
 
   /** Processes {@code records} in one transaction; any exception means nothing was written. */
@@ -99,9 +103,12 @@ public class BatchProcessor {
     private final Map<String, List<DecisionRecorder.Caused>> chains = new LinkedHashMap<>();
     private final Map<List<String>, Integer> tally = new HashMap<>();
 
+    private final ProductionWatch.Batch watched;
+
     Run(Handle h, Instant now) {
       this.h = h;
       this.now = now;
+      this.watched = watch.begin(h, now);
     }
 
     Map<List<String>, Integer> process(List<InboundRecord> records) {
@@ -120,6 +127,7 @@ public class BatchProcessor {
         }
       }
       flush();
+      watched.end();
       return tally;
     }
 
@@ -176,6 +184,7 @@ public class BatchProcessor {
         return Outcome.IGNORED;
       }
       HealthWindow window = window(data);
+      watched.observe(window);
       Experiment live = slot.live;
       if (live != null && live.phase() == Phase.CANARY) {
         Instant[] span = spans.getOrDefault(data.service(), new Instant[] {data.windowStart(), data.windowEnd()});

@@ -46,6 +46,13 @@ public final class ExperimentRepository {
         .bind("id", id).map(ExperimentRepository::map).findOne();
   }
 
+  /** The PROMOTED experiment that made {@code version} the service's V2, locked; empty when none. */
+  public Optional<ExperimentRecord> findPromotedForUpdate(Handle h, String service, String version) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "
+            + "AND candidate_version = :version AND phase = 'PROMOTED' ORDER BY submitted_at DESC LIMIT 1 FOR UPDATE")
+        .bind("service", service).bind("version", version).map(ExperimentRepository::map).findOne();
+  }
+
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), not locked. */
   public Optional<ExperimentRecord> findLive(Handle h, String service) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "

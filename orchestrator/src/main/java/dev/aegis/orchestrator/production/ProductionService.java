@@ -62,38 +62,41 @@ public class ProductionService {
    * rollback whose target was already used; the audit log records that outcome.
    */
   public Outcome rollBack(String name, String actor, String reason, String idempotencyKey) {
+    return jdbi.inTransaction(h -> rollBack(h, name, actor, reason, idempotencyKey));
+  }
+
+  /** As {@link #rollBack(String, String, String, String)}, in the caller's transaction. */
+  public Outcome rollBack(Handle h, String name, String actor, String reason, String idempotencyKey) {
     if (reason == null || reason.isBlank()) {
       return new Outcome.Refused("reason-required", "a reason is required to roll production back", "reason");
     }
-    return jdbi.inTransaction(h -> {
-      var service = services.findForUpdate(h, name);
-      if (service.isEmpty()) {
-        return new Outcome.NotFound(name);
-      }
-      ManagedService s = service.get();
-      var live = experiments.findLiveForUpdate(h, name);
-      if (live.isPresent()) {
-        return new Outcome.Refused("service-held", "experiment " + live.get().experiment().id() + " ("
-            + live.get().experiment().phase() + ") holds service " + name + "; abort it first", null);
-      }
-      if (s.productionVersion() == null) {
-        return new Outcome.Refused("no-rollback-target", "service " + name + " has no V2 promoted by Aegis, so "
-            + "there is nothing to roll back", null);
-      }
-      Instant now = clock.instant();
-      String id = commandId(name, "rollback", idempotencyKey);
-      String target = s.previousProductionVersion() != null ? s.previousProductionVersion()
-          : "the version before " + s.productionVersion();
-      var command = new ServiceCommand.RollBackProduction(id, name, s.namespace(), s.productionVersion(), target,
-          reason);
-      if (!enqueue(h, command, now)) {
-        return new Outcome.Accepted(id, s);
-      }
-      services.rollBackProduction(h, name, now);
-      audit.record(h, actor, "service.rollback", name, Map.of("from", s.productionVersion(),
-          "to", target, "reason", reason, "command", id), now);
-      return new Outcome.Accepted(id, services.find(h, name).orElseThrow());
-    });
+    var service = services.findForUpdate(h, name);
+    if (service.isEmpty()) {
+      return new Outcome.NotFound(name);
+    }
+    ManagedService s = service.get();
+    var live = experiments.findLiveForUpdate(h, name);
+    if (live.isPresent()) {
+      return new Outcome.Refused("service-held", "experiment " + live.get().experiment().id() + " ("
+          + live.get().experiment().phase() + ") holds service " + name + "; abort it first", null);
+    }
+    if (s.productionVersion() == null) {
+      return new Outcome.Refused("no-rollback-target", "service " + name + " has no V2 promoted by Aegis, so "
+          + "there is nothing to roll back", null);
+    }
+    Instant now = clock.instant();
+    String id = commandId(name, "rollback", idempotencyKey);
+    String target = s.previousProductionVersion() != null ? s.previousProductionVersion()
+        : "the version before " + s.productionVersion();
+    var command = new ServiceCommand.RollBackProduction(id, name, s.namespace(), s.productionVersion(), target,
+        reason);
+    if (!enqueue(h, command, now)) {
+      return new Outcome.Accepted(id, s);
+    }
+    services.rollBackProduction(h, name, now);
+    audit.record(h, actor, "service.rollback", name, Map.of("from", s.productionVersion(),
+        "to", target, "reason", reason, "command", id), now);
+    return new Outcome.Accepted(id, services.find(h, name).orElseThrow());
   }
 
   /**
@@ -111,25 +114,29 @@ public class ProductionService {
       return new Outcome.Refused("invalid-bounds", "need 0 <= minReplicas <= maxReplicas, got [" + min + ", "
           + max + "]", max < min ? "maxReplicas" : "minReplicas");
     }
-    return jdbi.inTransaction(h -> {
-      var service = services.find(h, name);
-      if (service.isEmpty()) {
-        return new Outcome.NotFound(name);
-      }
-      Instant now = clock.instant();
-      String id = commandId(name, "scale", idempotencyKey);
-      var command = new ServiceCommand.ScaleStable(id, name, service.get().namespace(), replicas, min, max, reason);
-      if (enqueue(h, command, now)) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("replicas", replicas);
-        detail.put("min", min);
-        detail.put("max", max);
-        detail.put("reason", reason == null ? "" : reason);
-        detail.put("command", id);
-        audit.record(h, actor, "service.scale", name, detail, now);
-      }
-      return new Outcome.Accepted(id, service.get());
-    });
+    return jdbi.inTransaction(h -> scale(h, name, replicas, min, max, actor, reason, idempotencyKey));
+  }
+
+  /** As {@link #scale}, in the caller's transaction, with bounds already checked. */
+  public Outcome scale(Handle h, String name, int replicas, int min, int max, String actor, String reason,
+      String idempotencyKey) {
+    var service = services.find(h, name);
+    if (service.isEmpty()) {
+      return new Outcome.NotFound(name);
+    }
+    Instant now = clock.instant();
+    String id = commandId(name, "scale", idempotencyKey);
+    var command = new ServiceCommand.ScaleStable(id, name, service.get().namespace(), replicas, min, max, reason);
+    if (enqueue(h, command, now)) {
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("replicas", replicas);
+      detail.put("min", min);
+      detail.put("max", max);
+      detail.put("reason", reason == null ? "" : reason);
+      detail.put("command", id);
+      audit.record(h, actor, "service.scale", name, detail, now);
+    }
+    return new Outcome.Accepted(id, service.get());
   }
 
   /** Adds the command unless one with its id exists; returns whether it was new. */

@@ -41,6 +41,7 @@ public final class LifecycleStateMachine {
           .withExternal().source(Phase.QUEUED).target(Phase.ABORTED).event(Trigger.ABORT).and()
           .withInternal().source(Phase.CANARY).event(Trigger.STEP_PASSED).and()
           .withExternal().source(Phase.CANARY).target(Phase.PROMOTED).event(Trigger.FINAL_STEP_PASSED).and()
+          .withExternal().source(Phase.PROMOTED).target(Phase.QUARANTINED).event(Trigger.PRODUCTION_BREACH).and()
           .withExternal().source(Phase.CANARY).target(Phase.ROLLING_BACK).event(Trigger.STEP_FAILED).and()
           .withExternal().source(Phase.CANARY).target(Phase.PAUSED).event(Trigger.STEP_INCONCLUSIVE).and()
           .withExternal().source(Phase.CANARY).target(Phase.PAUSED).event(Trigger.PAUSE).and()

@@ -136,6 +136,28 @@ class LifecycleCoreTest {
     assertThat(e.phase()).isEqualTo(Phase.ABORTED);
   }
 
+  @Test
+  @DisplayName("a promoted version that breaches its production SLO is quarantined, with the breach as RCA evidence")
+  void productionBreachQuarantinesThePromotedVersion() {
+    Experiment e = feed(started(), 0, 6, 100, 0, 250);
+    assertThat(e.phase()).isEqualTo(Phase.PROMOTED);
+
+    e = apply(e, new LifecycleInput.ProductionBreach(Check.ERROR_RATE, 0.08, 0.05, 300,
+        "8.0% errors > 5.0% for 300 s: production rolled back to the previous V2"));
+
+    Decision breach = decisions.get(decisions.size() - 1);
+    assertThat(e.phase()).isEqualTo(Phase.QUARANTINED);
+    assertThat(breach.transitions()).singleElement().satisfies(t -> {
+      assertThat(t.trigger()).isEqualTo(Trigger.PRODUCTION_BREACH);
+      assertThat(t.evidence().verdict()).isEqualTo(Verdict.FAIL);
+    });
+    assertThat(breach.quarantineEvidence().failedChecks()).singleElement().satisfies(c -> {
+      assertThat(c.name()).isEqualTo(Check.ERROR_RATE);
+      assertThat(c.observed()).isEqualTo(0.08);
+    });
+    assertThat(breach.commands()).as("production was rolled back by the guard's own command").isEmpty();
+  }
+
   private static LifecycleInput rollbackReport(Decision decision, LifecycleInput.ActuationOutcome outcome,
       String detail) {
     Command rollback = decision.commands().stream().filter(c -> c instanceof Command.RollBackCandidate)

@@ -44,7 +44,9 @@ class LifecycleTransitionTableTest {
     ROLLBACK_DEFERRED(() -> report(Fixtures.AWAITED_ROLLBACK, "RollBackCandidate", ActuationOutcome.DEFERRED,
         "circuit breaker open")),
     WEIGHT_REJECTED(() -> report("exp-1:2:0", "SetTrafficWeight", ActuationOutcome.REJECTED,
-        "deployment shop/checkout not found"));
+        "deployment shop/checkout not found")),
+    PRODUCTION_BREACH(() -> new LifecycleInput.ProductionBreach(Check.ERROR_RATE, 0.08, 0.05, 300,
+        "8.0% errors > 5.0% for 300 s: production rolled back"));
 
     final Supplier<LifecycleInput> input;
 
@@ -88,6 +90,7 @@ class LifecycleTransitionTableTest {
     legal(InputKind.ROLLBACK_APPLIED, Phase.ROLLING_BACK, Phase.QUARANTINED);
     legal(InputKind.WEIGHT_REJECTED, Phase.CANARY, Phase.ROLLING_BACK);
     legal(InputKind.WEIGHT_REJECTED, Phase.PAUSED, Phase.ROLLING_BACK);
+    legal(InputKind.PRODUCTION_BREACH, Phase.PROMOTED, Phase.QUARANTINED);
   }
 
   private static void legal(InputKind input, Phase from, Phase to) {

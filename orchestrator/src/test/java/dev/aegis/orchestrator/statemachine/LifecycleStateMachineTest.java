@@ -19,9 +19,10 @@ class LifecycleStateMachineTest {
   private final TransitionTable table = LifecycleStateMachine.transitionTable();
 
   @Test
-  @DisplayName("the table derived from the state machine has exactly its 18 declared moves")
+  @DisplayName("the table derived from the state machine has exactly its 19 declared moves")
   void tableMatchesDefinition() {
-    assertThat(table.entries()).hasSize(18);
+    assertThat(table.entries()).hasSize(19);
+    assertThat(table.target(Phase.PROMOTED, Trigger.PRODUCTION_BREACH)).contains(Phase.QUARANTINED);
     assertThat(table.target(Phase.CANARY, Trigger.STEP_INCONCLUSIVE)).contains(Phase.PAUSED);
     assertThat(table.target(Phase.CANARY, Trigger.STEP_PASSED)).contains(Phase.CANARY);
     assertThat(table.target(Phase.ROLLING_BACK, Trigger.QUARANTINE)).contains(Phase.QUARANTINED);
@@ -29,13 +30,14 @@ class LifecycleStateMachineTest {
   }
 
   @Test
-  @DisplayName("settled phases accept nothing but a quarantine release")
+  @DisplayName("settled phases accept nothing but a quarantine release, and a production breach of a promoted version")
   void settledPhasesAreFinal() {
     for (Phase phase : Phase.values()) {
       if (phase.isSettled()) {
-        assertThat(table.accepted(phase)).isSubsetOf(Trigger.RELEASE);
+        assertThat(table.accepted(phase)).isSubsetOf(Trigger.RELEASE, Trigger.PRODUCTION_BREACH);
       }
     }
+    assertThat(table.accepted(Phase.PROMOTED)).containsExactly(Trigger.PRODUCTION_BREACH);
   }
 
   @Test
