@@ -163,6 +163,11 @@ public final class KubernetesActuator implements Actuator {
   }
 
   private Plan rollBackCandidate(RollBackCandidate c) {
+    if (canary(c) == null && deployments(c).withName(c.service()).get() == null) {
+      // The first traffic shift never happened (no stable workload to split from): no traffic to return.
+      return new Plan("nothing to roll back: neither Deployment " + c.namespace() + "/" + c.service()
+          + " nor a canary of " + c.candidateVersion() + " exists", List.of());
+    }
     Deployment stable = stable(c);
     TrafficRouter router = routers.select(c.router(), c.namespace(), c.service());
     Deployment canary = candidateCanary(c, c.candidateVersion());
