@@ -7,10 +7,11 @@ import java.time.Duration;
  * canary with its baseline (or stable) track, the score thresholds, the severe breaches that fail a
  * step at once, and what happens when the evidence stays too thin. See docs/judgment.md.
  *
- * @param confidence confidence of the comparison tests; a difference is significant when its one-sided
- *     p-value is below {@code 1 - confidence} (Kayenta's NetflixACAJudge default: 0.98)
- * @param errorRateTolerance allowed relative increase of the canary's error rate over the baseline's
- *     before a significant difference counts as High (0.10: 10% more errors is tolerated)
+ * @param confidence confidence of the rollout's comparisons as a family: {@code 1 - confidence} is shared
+ *     out over the steps and comparison metrics ({@link #alphaPerComparison}); a difference is significant
+ *     when its one-sided p-value is below that share (Kayenta's NetflixACAJudge default: 0.98)
+ * @param errorRateTolerance allowed relative increase of the canary's error rate over the baseline's,
+ *     part of the test's null hypothesis (0.10: H0 is canary ≤ 1.1 × baseline)
  * @param latencyTolerance allowed relative increase of the canary's median window p95 over the
  *     baseline's before a significant difference counts as High
  * @param passScore a score at or above it passes (0..100)
@@ -63,9 +64,24 @@ public record Analysis(
     require(failureLimit >= 0, "failureLimit must not be negative, was " + failureLimit);
   }
 
-  /** The significance level: a one-sided p-value below it is significant. */
+  /** Comparison metrics judged per step: error rate and p95 latency. */
+  public static final int COMPARISON_METRICS = 2;
+
+  /**
+   * The significance level of the whole rollout: the chance that a candidate no worse than its
+   * reference is failed by some comparison, at most.
+   */
   public double alpha() {
     return 1 - confidence;
+  }
+
+  /**
+   * The significance level of one comparison: {@link #alpha()} shared out (Bonferroni) over the
+   * comparisons a rollout of {@code steps} steps makes, one per step and comparison metric. Any HIGH fails
+   * the step, so the family-wise error of the rollout stays below {@link #alpha()}.
+   */
+  public double alphaPerComparison(int steps) {
+    return alpha() / (Math.max(1, steps) * COMPARISON_METRICS);
   }
 
   /** How long {@code step} may be extended past its minimum duration. */

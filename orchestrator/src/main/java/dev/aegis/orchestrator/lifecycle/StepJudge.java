@@ -87,7 +87,7 @@ public final class StepJudge {
         return notEnough(String.format(Locale.ROOT, "%d requests observed, %d needed before it can be judged",
             progress.requests(), policy.minRequestsPerStep()), concat(slo, evidence), null, null);
       }
-      CanaryComparison.Result compared = CanaryComparison.of(analysis, progress);
+      CanaryComparison.Result compared = CanaryComparison.of(analysis, policy.steps().size(), progress);
       Score score = Score.of(compared.checks(), analysis);
       List<Check> checks = concat(slo, compared.checks(), evidence);
       List<Check> sloBreaches = slo.stream().filter(c -> !c.passed()).toList();

@@ -104,14 +104,74 @@ class CanaryJudgmentTest {
     assertThat(compared.classification()).isEqualTo(Classification.HIGH);
     assertThat(compared.observed()).isEqualTo(0.01);
     assertThat(compared.baseline()).isEqualTo(0.0);
-    // 10/1000 vs 0/1000: pooled z = 3.1702, one-sided p = 0.00076 (SciPy 1.17.1, scipy.stats.norm.sf).
-    assertThat(compared.test().statistic()).isCloseTo(3.1702, org.assertj.core.api.Assertions.within(1e-4));
-    assertThat(compared.test().pValue()).isLessThan(0.001);
+    // 10/1000 vs 0/1000 against H0: canary <= 1.1 x baseline, Farrington-Manning z = 3.0223, one-sided
+    // p = 0.00125 (SciPy 1.17.1, restricted MLE checked by scipy.optimize); below α = 0.02 / (3 steps × 2).
+    assertThat(compared.test().statistic()).isCloseTo(3.0223, org.assertj.core.api.Assertions.within(1e-4));
+    assertThat(compared.test().pValue()).isCloseTo(0.00125, org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(compared.test().alpha()).isCloseTo(0.02 / 6, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(compared.test().dispersion()).as("identical windows: no scatter beyond the binomial").isEqualTo(1.0);
     assertThat(compared.test().direction()).isEqualTo("higher");
     assertThat(j.score().value()).isEqualTo(50.0);
     assertThat(j.failedChecks()).extracting(Check::name).containsExactly(Check.ERROR_RATE_COMPARISON);
-    assertThat(j.summary()).contains("error rate 1.00% vs baseline 0.00% (10 + 10 windows): higher with p=0.0008",
-        "two-proportion-z, confidence 0.98", "→ HIGH", "score 50 < 75 → FAIL");
+    assertThat(j.summary()).contains(
+        "error rate 1.00% vs baseline 0.00% (10 + 10 windows, dispersion 1.00): higher with p=0.0013",
+        "two-proportion-z, confidence 0.98, α 0.0033 per comparison", "→ HIGH", "score 50 < 75 → FAIL");
+  }
+
+  @Test
+  @DisplayName("calm windows: 1.5% vs 0.9% over 10 000 requests each is HIGH (z-test, dispersion 1)")
+  void calmErrorIncreaseIsHigh() {
+    Experiment e = run(started(), 0, 10, new Load(1000, 15, 250), BASELINE, new Load(1000, 9, 250));
+
+    Check compared = check(lastJudgment(), Check.ERROR_RATE_COMPARISON);
+    assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
+    assertThat(compared.classification()).isEqualTo(Classification.HIGH);
+    assertThat(compared.test().test()).isEqualTo(TestResult.TWO_PROPORTION_Z);
+    // Farrington-Manning, H0: canary <= 1.1 × baseline: z = 3.1576, p = 0.00080 (SciPy 1.17.1).
+    assertThat(compared.test().pValue()).isCloseTo(0.000795, org.assertj.core.api.Assertions.within(1e-5));
+  }
+
+  @Test
+  @DisplayName("bursty windows with the same totals (1.5% vs 0.9%) are not HIGH: the dispersion of the windows "
+      + "inflates the variance and the quasi-binomial t-test finds no significant increase")
+  void burstyErrorsAreJudgedOnTheirScatter() {
+    Experiment e = started();
+    for (int i = 0; i < 10; i++) {
+      e = apply(e, observe(Fixtures.window(BASELINE, "v1", i, 1, 1000, i % 2 == 0 ? 1 : 17, 250)));
+      e = apply(e, observe(canary(i, 1, 1000, i % 2 == 0 ? 3 : 27, 250)));
+    }
+
+    Check compared = check(lastJudgment(), Check.ERROR_RATE_COMPARISON);
+    assertThat(e.stepIndex()).as("the step passed").isEqualTo(1);
+    assertThat(compared.classification()).isEqualTo(Classification.PASS);
+    assertThat(compared.test().test()).isEqualTo(TestResult.QUASI_BINOMIAL_T);
+    // Pearson χ² 169.22 on 18 df: φ = 9.401; t = 1.0298, P(T_18 >= t) = 0.1584 (SciPy 1.17.1).
+    assertThat(compared.test().dispersion()).isCloseTo(9.401, org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(compared.test().statistic()).isCloseTo(1.0298, org.assertj.core.api.Assertions.within(1e-4));
+    assertThat(compared.test().pValue()).isCloseTo(0.1584, org.assertj.core.api.Assertions.within(1e-4));
+    assertThat(compared.explanation()).contains("dispersion 9.40", "quasi-binomial-t");
+  }
+
+  @Test
+  @DisplayName("the rollout's α is shared out over steps × metrics: p = 0.0076 would be HIGH at 0.02, "
+      + "but not at 0.02 / 6")
+  void significanceIsSharedOutOverTheRollout() {
+    Experiment e = run(started(), 0, 10, new Load(1000, 15, 250), BASELINE, new Load(1000, 10, 250));
+
+    Check compared = check(lastJudgment(), Check.ERROR_RATE_COMPARISON);
+    assertThat(e.stepIndex()).isEqualTo(1);
+    // Farrington-Manning, 150/10000 vs 100/10000, H0: canary <= 1.1 × baseline: p = 0.00761 (SciPy 1.17.1).
+    assertThat(compared.test().pValue()).isCloseTo(0.00761, org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(compared.test().pValue()).isBetween(0.02 / 6, 0.02);
+    assertThat(compared.classification()).isEqualTo(Classification.PASS);
+
+    Policy oneStep = new Policy(List.of(new CanaryStep(100, Duration.ofSeconds(10))), Fixtures.SECONDS.slo(), 100,
+        Duration.ofSeconds(30));
+    decisions.clear();
+    run(started(oneStep), 0, 10, new Load(1000, 15, 250), BASELINE, new Load(1000, 10, 250));
+    assertThat(check(lastJudgment(), Check.ERROR_RATE_COMPARISON).test().alpha())
+        .as("one step: 0.02 over 2 metrics").isCloseTo(0.01, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(check(lastJudgment(), Check.ERROR_RATE_COMPARISON).classification()).isEqualTo(Classification.HIGH);
   }
 
   @Test

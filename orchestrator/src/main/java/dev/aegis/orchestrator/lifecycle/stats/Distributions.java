@@ -55,6 +55,65 @@ public final class Distributions {
     return LN_SQRT_2PI + (y + 0.5) * Math.log(t) - t + Math.log(a);
   }
 
+  /**
+   * P(T >= t) for Student's t with {@code df} degrees of freedom (df > 0, not necessarily whole):
+   * {@code ½ · I_{df/(df+t²)}(df/2, ½)} for t ≥ 0, by symmetry otherwise. A quasi-binomial test whose
+   * dispersion was estimated from the windows refers its statistic to this distribution.
+   */
+  public static double studentTSf(double t, double df) {
+    if (!(df > 0)) {
+      throw new IllegalArgumentException("degrees of freedom must be positive, was " + df);
+    }
+    double tail = 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
+    return t >= 0 ? tail : 1 - tail;
+  }
+
+  /**
+   * The regularized incomplete beta function I_x(a, b), by the continued fraction of Press et al.,
+   * Numerical Recipes (2nd ed., section 6.4), evaluated on whichever side converges quickly.
+   */
+  static double regularizedBeta(double x, double a, double b) {
+    if (x <= 0) {
+      return 0;
+    }
+    if (x >= 1) {
+      return 1;
+    }
+    double front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+    if (x < (a + 1) / (a + b + 2)) {
+      return front * betaContinuedFraction(x, a, b) / a;
+    }
+    return 1 - front * betaContinuedFraction(1 - x, b, a) / b;
+  }
+
+  private static double betaContinuedFraction(double x, double a, double b) {
+    double tiny = 1e-300;
+    double c = 1;
+    double d = 1 - (a + b) * x / (a + 1);
+    d = 1 / (Math.abs(d) < tiny ? tiny : d);
+    double h = d;
+    for (int m = 1; m <= 500; m++) {
+      int m2 = 2 * m;
+      double even = m * (b - m) * x / ((a - 1 + m2) * (a + m2));
+      d = 1 + even * d;
+      d = 1 / (Math.abs(d) < tiny ? tiny : d);
+      c = 1 + even / c;
+      c = Math.abs(c) < tiny ? tiny : c;
+      h *= d * c;
+      double odd = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1 + m2));
+      d = 1 + odd * d;
+      d = 1 / (Math.abs(d) < tiny ? tiny : d);
+      c = 1 + odd / c;
+      c = Math.abs(c) < tiny ? tiny : c;
+      double step = d * c;
+      h *= step;
+      if (Math.abs(step - 1) < 1e-15) {
+        break;
+      }
+    }
+    return h;
+  }
+
   /** ln C(n, k). */
   public static double logChoose(long n, long k) {
     return logGamma(n + 1.0) - logGamma(k + 1.0) - logGamma(n - k + 1.0);

@@ -45,4 +45,16 @@ class DistributionsTest {
     assertThat(Math.exp(Distributions.logChoose(8, 4))).isCloseTo(70, within(1e-9));
     assertThat(Math.exp(Distributions.logChoose(50, 25))).isCloseTo(126410606437752.0, within(1e2));
   }
+
+  @ParameterizedTest(name = "P(T_{1} >= {0}) = {2}")
+  @CsvSource({
+    "2.0, 10, 0.03669401738537018",
+    "3.0, 18, 0.0038427060701571544",
+    "-1.5, 4.5, 0.8998904571719233",
+    "0.3, 1, 0.4072264209222577"
+  })
+  void studentTTailMatchesScipy(double t, double df, double expected) {
+    // scipy.stats.t.sf(t, df), SciPy 1.17.1
+    assertThat(Distributions.studentTSf(t, df)).isCloseTo(expected, within(expected * 1e-9));
+  }
 }
