@@ -18,8 +18,12 @@ import java.util.Map;
 public record StepEvidence(
     List<WindowSample> canary, List<WindowSample> baseline, List<WindowSample> stable, List<ActiveFault> faults) {
 
-  /** Windows kept per track before neighbours are merged. */
-  public static final int MAX_SAMPLES = 720;
+  /**
+   * Windows kept per track before neighbours are merged. The samples are part of the experiment's stored
+   * state, rewritten once per consumed batch: 60 keep Mann-Whitney meaningful (exact up to 60 values) while
+   * the state stays small on the hot path (720 cost the pipeline two thirds of its throughput).
+   */
+  public static final int MAX_SAMPLES = 60;
 
   public static final StepEvidence EMPTY = new StepEvidence(List.of(), List.of(), List.of(), List.of());
 

@@ -394,7 +394,7 @@ class CanaryJudgmentTest {
   }
 
   @Test
-  @DisplayName("a long step keeps at most 720 samples per track by merging neighbours, spanning the whole step")
+  @DisplayName("a long step keeps at most StepEvidence.MAX_SAMPLES (60) samples per track by merging neighbours, spanning the whole step")
   void samplesAreBounded() {
     Policy policy = new Policy(List.of(new CanaryStep(100, Duration.ofHours(1))), Fixtures.SECONDS.slo(), 100,
         Duration.ofMinutes(5));
