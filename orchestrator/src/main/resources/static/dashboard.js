@@ -381,12 +381,30 @@ function renderDeadLetters() {
   $('#dead-letter-count').textContent = state.deadLetters.size ? String(state.deadLetters.size) : '';
 }
 
+/**
+ * A change (POST) to the API. Changes need Aegis's bearer token (AEGIS_API_TOKEN, or the dev token printed
+ * at start); the page asks for it once, on the first 401, and keeps it for this browser tab only.
+ */
+async function changeRequest(url) {
+  const send = () => fetch(url, { method: 'POST', headers: Object.assign({ 'X-Aegis-Actor': ACTOR },
+    sessionStorage.getItem('aegis-token') ? { Authorization: `Bearer ${sessionStorage.getItem('aegis-token')}` } : {}) });
+  let res = await send();
+  if (res.status === 401) {
+    const token = window.prompt('This change needs the Aegis API token (AEGIS_API_TOKEN, or the dev token in the start-up banner):');
+    if (token) {
+      sessionStorage.setItem('aegis-token', token.trim());
+      res = await send();
+    }
+  }
+  return res;
+}
+
 async function replay(d, button) {
   button.disabled = true;
   const status = $('#replay-status');
   status.textContent = `Replaying dead letter ${d.id}…`;
   try {
-    const res = await fetch(`${API}/dead-letters/${d.id}/replay`, { method: 'POST', headers: { 'X-Aegis-Actor': ACTOR } });
+    const res = await changeRequest(`${API}/dead-letters/${d.id}/replay`);
     if (!res.ok) throw new Error(await problem(res));
     const r = await res.json();
     status.textContent = `Dead letter ${d.id} replayed to ${r.topic} (partition ${r.partition}, offset ${r.offset}); replays: ${r.replayCount}.`;

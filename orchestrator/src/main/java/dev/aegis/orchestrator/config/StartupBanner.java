@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.config;
 
+import dev.aegis.orchestrator.api.ApiToken;
 import dev.aegis.orchestrator.infrastructure.AegisDatabaseBootstrap;
 import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
@@ -22,11 +23,14 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
   private final AegisKafkaBootstrap kafka;
   private final AegisDatabaseBootstrap database;
   private final AegisKubernetes kubernetes;
+  private final ApiToken token;
 
-  StartupBanner(AegisKafkaBootstrap kafka, AegisDatabaseBootstrap database, AegisKubernetes kubernetes) {
+  StartupBanner(AegisKafkaBootstrap kafka, AegisDatabaseBootstrap database, AegisKubernetes kubernetes,
+      ApiToken token) {
     this.kafka = kafka;
     this.database = database;
     this.kubernetes = kubernetes;
+    this.token = token;
   }
 
   @Override
@@ -41,9 +45,13 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
           Kafka bootstrap  {} ({})
           Kubernetes API   {} ({})
           PostgreSQL       {} ({})
+          API token        {}
         ──────────────────────────────────────────────────────────────────""",
         web, web, kafka.bootstrapServers(), kafka.isEmbedded() ? "in-process" : "external",
         kubernetes.masterUrl(), kubernetes.isEmbedded() ? "in-process" : "external",
-        database.connection().redactedJdbcUrl(), database.isEmbedded() ? "embedded" : "external");
+        database.connection().redactedJdbcUrl(), database.isEmbedded() ? "embedded" : "external",
+        !token.required() ? "none (aegis.api.auth=none)"
+            : token.generated() ? token.shown() + " (dev token, made at start: export AEGIS_TOKEN=" + token.shown()
+                + " for the CLI)" : "from AEGIS_API_TOKEN");
   }
 }

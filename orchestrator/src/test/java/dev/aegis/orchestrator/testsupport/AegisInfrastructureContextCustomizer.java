@@ -44,6 +44,7 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
   }
 
   private static final String SIMULATOR_ENABLED = "aegis.simulator.enabled";
+  private static final String API_AUTH = "aegis.api.auth";
 
   @Override
   public void customizeContext(
@@ -54,6 +55,10 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     // The standalone demo publishes health on the shared broker; a test that wants it says so.
     if (!context.getEnvironment().containsProperty(SIMULATOR_ENABLED)) {
       properties.put(SIMULATOR_ENABLED, "false");
+    }
+    // The API's bearer token has a test of its own (ApiTokenTest); elsewhere changes go through without it.
+    if (!context.getEnvironment().containsProperty(API_AUTH)) {
+      properties.put(API_AUTH, "none");
     }
     context.getEnvironment().getPropertySources()
         .addFirst(new MapPropertySource("aegisComponentTestInfrastructure", properties));
