@@ -14,14 +14,11 @@ import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.lifecycle.Policy;
 import dev.aegis.orchestrator.lifecycle.Transition;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -44,11 +41,13 @@ public class BacktestService {
   private final Jdbi jdbi;
   private final LifecycleCore core;
   private final Policy defaults;
+  private final HealthWindowRepository health;
 
-  public BacktestService(Jdbi jdbi, LifecycleCore core, Policy defaults) {
+  public BacktestService(Jdbi jdbi, LifecycleCore core, Policy defaults, HealthWindowRepository health) {
     this.jdbi = jdbi;
     this.core = core;
     this.defaults = defaults;
+    this.health = health;
   }
 
   public record Request(String service, PolicySpec policy, Instant from, Instant to, String version) {}
@@ -147,20 +146,7 @@ public class BacktestService {
   }
 
   private List<HealthWindow> windows(Handle h, Request request) {
-    return h.createQuery("SELECT service, version, track, window_start, window_end, requests, errors, p50_ms, "
-            + "p95_ms, p99_ms, cpu, memory FROM health_windows WHERE service = :service AND window_end > :from "
-            + "AND window_end <= :to ORDER BY window_end, id LIMIT :limit")
-        .bind("service", request.service()).bind("from", Timestamp.from(request.from()))
-        .bind("to", Timestamp.from(request.to())).bind("limit", MAX_WINDOWS)
-        .map((rs, ctx) -> window(rs)).list();
-  }
-
-  private static HealthWindow window(ResultSet rs) throws SQLException {
-    return new HealthWindow(rs.getString("service"), rs.getString("version"),
-        HealthWindow.Track.valueOf(rs.getString("track").toUpperCase(Locale.ROOT)),
-        rs.getTimestamp("window_start").toInstant(), rs.getTimestamp("window_end").toInstant(),
-        rs.getLong("requests"), rs.getLong("errors"), rs.getDouble("p50_ms"), rs.getDouble("p95_ms"),
-        rs.getDouble("p99_ms"), (Double) rs.getObject("cpu"), (Double) rs.getObject("memory"));
+    return health.ofService(h, request.service(), request.from(), request.to(), MAX_WINDOWS);
   }
 
   private static Actual actual(Handle h, String service, String version) {

@@ -97,7 +97,7 @@ public class LifecycleConfiguration {
 
   @Bean
   dev.aegis.orchestrator.backtest.BacktestService backtestService(Jdbi jdbi, LifecycleCore core,
-      AegisProperties properties) {
-    return new dev.aegis.orchestrator.backtest.BacktestService(jdbi, core, properties.policy().toPolicy());
+      AegisProperties properties, HealthWindowRepository health) {
+    return new dev.aegis.orchestrator.backtest.BacktestService(jdbi, core, properties.policy().toPolicy(), health);
   }
 }

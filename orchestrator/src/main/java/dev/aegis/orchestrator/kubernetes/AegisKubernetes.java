@@ -53,14 +53,23 @@ public final class AegisKubernetes implements AutoCloseable {
       log.info("Kubernetes: external cluster at {}", config.getMasterUrl());
       return new AegisKubernetes(null, build(config, customizers));
     }
+    return inProcess(properties.embeddedPort(), customizers);
+  }
+
+  /**
+   * Starts an in-process API server on 127.0.0.1:{@code port} (0: a free port) with the {@code Experiment}
+   * CRD installed, and connects to it. Tests that need a cluster outliving an application context use it
+   * too.
+   */
+  public static AegisKubernetes inProcess(int port, List<KubernetesClientCustomizer> customizers) {
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
         new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init(InetAddress.getLoopbackAddress(), properties.embeddedPort());
-    Config config = new ConfigBuilder(server.createClient().getConfiguration()).withRequestRetryBackoffLimit(0)
-        .build();
+    server.init(InetAddress.getLoopbackAddress(), port);
+    Config config;
     // Installing the CRD is the cluster admin's job, not Aegis's: done with the server's own client.
     try (KubernetesClient admin = server.createClient()) {
       installCrd(admin);
+      config = new ConfigBuilder(admin.getConfiguration()).withRequestRetryBackoffLimit(0).build();
     }
     KubernetesClient client = build(config, customizers);
     log.info("Kubernetes: in-process API server at {}", config.getMasterUrl());

@@ -44,11 +44,26 @@ public final class HealthWindowRepository {
     return h.createQuery("SELECT * FROM health_windows WHERE experiment_id = :id AND step = :step "
             + "ORDER BY window_end, id")
         .bind("id", experimentId).bind("step", step)
-        .map((rs, ctx) -> new HealthWindow(rs.getString("service"), rs.getString("version"),
-            HealthWindow.Track.valueOf(rs.getString("track").toUpperCase(java.util.Locale.ROOT)),
-            instant(rs, "window_start"), instant(rs, "window_end"), rs.getLong("requests"),
-            rs.getLong("errors"), rs.getDouble("p50_ms"), rs.getDouble("p95_ms"), rs.getDouble("p99_ms"),
-            (Double) rs.getObject("cpu"), (Double) rs.getObject("memory")))
-        .list();
+        .map(HealthWindowRepository::window).list();
+  }
+
+  /**
+   * Every window of {@code service} (all tracks) ending in ({@code from}, {@code to}], oldest first, at most
+   * {@code limit}.
+   */
+  public List<HealthWindow> ofService(Handle h, String service, Instant from, Instant to, int limit) {
+    return h.createQuery("SELECT * FROM health_windows WHERE service = :service AND window_end > :from "
+            + "AND window_end <= :to ORDER BY window_end, id LIMIT :limit")
+        .bind("service", service).bind("from", ts(from)).bind("to", ts(to)).bind("limit", limit)
+        .map(HealthWindowRepository::window).list();
+  }
+
+  private static HealthWindow window(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new HealthWindow(rs.getString("service"), rs.getString("version"),
+        HealthWindow.Track.valueOf(rs.getString("track").toUpperCase(java.util.Locale.ROOT)),
+        instant(rs, "window_start"), instant(rs, "window_end"), rs.getLong("requests"),
+        rs.getLong("errors"), rs.getDouble("p50_ms"), rs.getDouble("p95_ms"), rs.getDouble("p99_ms"),
+        (Double) rs.getObject("cpu"), (Double) rs.getObject("memory"));
   }
 }

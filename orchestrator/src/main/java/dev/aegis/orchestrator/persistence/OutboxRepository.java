@@ -27,12 +27,27 @@ public final class OutboxRepository {
     String column() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
+
+    static Kind ofColumn(String column) {
+      return valueOf(column.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
   }
 
   /** One outbox row. {@code payload} is JSON text. */
   public record Entry(long seq, String id, Kind kind, String type, String experimentId, String topic,
       String key, String payload, String status, int attempts, Instant nextAttemptAt, String lastError,
       Instant createdAt) {}
+
+  private static final String COLUMNS = "seq, id, kind, type, experiment_id, topic, message_key, "
+      + "payload::text AS payload, status, attempts, next_attempt_at, last_error, created_at";
+
+  private static Entry entry(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new Entry(rs.getLong("seq"), rs.getString("id"), Kind.ofColumn(rs.getString("kind")),
+        rs.getString("type"), rs.getString("experiment_id"), rs.getString("topic"), rs.getString("message_key"),
+        rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"), instant(rs, "next_attempt_at"),
+        rs.getString("last_error"), instant(rs, "created_at"));
+  }
 
   /** Adds a row unless one with the same id exists. */
   public void add(Handle h, String id, Kind kind, String type, String experimentId, String topic,
@@ -51,16 +66,11 @@ public final class OutboxRepository {
    * transaction ends.
    */
   public List<Entry> claimDue(Handle h, Kind kind, Instant now, int limit) {
-    return h.createQuery("SELECT seq, id, kind, type, experiment_id, topic, message_key, payload::text "
-            + "AS payload, status, attempts, next_attempt_at, last_error, created_at FROM outbox "
+    return h.createQuery("SELECT " + COLUMNS + " FROM outbox "
             + "WHERE status = 'PENDING' AND kind = :kind AND next_attempt_at <= :now "
             + "ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED")
         .bind("kind", kind.column()).bind("now", ts(now)).bind("limit", limit)
-        .map((rs, ctx) -> new Entry(rs.getLong("seq"), rs.getString("id"), kind, rs.getString("type"),
-            rs.getString("experiment_id"), rs.getString("topic"), rs.getString("message_key"),
-            rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"),
-            instant(rs, "next_attempt_at"), rs.getString("last_error"), instant(rs, "created_at")))
-        .list();
+        .map(OutboxRepository::entry).list();
   }
 
   /**
@@ -71,18 +81,13 @@ public final class OutboxRepository {
    * service is due, so one service's commands reach the cluster in the order they were decided.
    */
   public List<Entry> leaseDueActuations(Handle h, Instant now, Instant leaseUntil, int limit) {
-    List<Entry> due = h.createQuery("SELECT seq, id, kind, type, experiment_id, topic, message_key, "
-            + "payload::text AS payload, status, attempts, next_attempt_at, last_error, created_at FROM outbox o "
+    List<Entry> due = h.createQuery("SELECT " + COLUMNS + " FROM outbox o "
             + "WHERE status = 'PENDING' AND kind = 'actuation' AND next_attempt_at <= :now "
             + "AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.kind = 'actuation' "
             + "AND older.status = 'PENDING' AND older.message_key = o.message_key AND older.seq < o.seq) "
             + "ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED")
         .bind("now", ts(now)).bind("limit", limit)
-        .map((rs, ctx) -> new Entry(rs.getLong("seq"), rs.getString("id"), Kind.ACTUATION, rs.getString("type"),
-            rs.getString("experiment_id"), rs.getString("topic"), rs.getString("message_key"),
-            rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"),
-            instant(rs, "next_attempt_at"), rs.getString("last_error"), instant(rs, "created_at")))
-        .list();
+        .map(OutboxRepository::entry).list();
     if (!due.isEmpty()) {
       h.createUpdate("UPDATE outbox SET next_attempt_at = :lease, version = version + 1 WHERE id IN (<ids>)")
           .bind("lease", ts(leaseUntil)).bindList("ids", due.stream().map(Entry::id).toList()).execute();
@@ -142,15 +147,9 @@ public final class OutboxRepository {
 
   /** The commands of one experiment, oldest first (what Aegis asked the cluster to do, and its state). */
   public List<Entry> ofExperiment(Handle h, String experimentId) {
-    return h.createQuery("SELECT seq, id, kind, type, experiment_id, topic, message_key, payload::text "
-            + "AS payload, status, attempts, next_attempt_at, last_error, created_at FROM outbox "
+    return h.createQuery("SELECT " + COLUMNS + " FROM outbox "
             + "WHERE experiment_id = :id AND kind = 'actuation' ORDER BY seq")
         .bind("id", experimentId)
-        .map((rs, ctx) -> new Entry(rs.getLong("seq"), rs.getString("id"), Kind.ACTUATION,
-            rs.getString("type"), rs.getString("experiment_id"), rs.getString("topic"),
-            rs.getString("message_key"), rs.getString("payload"), rs.getString("status"),
-            rs.getInt("attempts"), instant(rs, "next_attempt_at"), rs.getString("last_error"),
-            instant(rs, "created_at")))
-        .list();
+        .map(OutboxRepository::entry).list();
   }
 }

@@ -20,11 +20,11 @@ import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.AegisApplication;
 import dev.aegis.orchestrator.experiments.ExperimentService;
 import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.InProcessCluster;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -140,10 +140,10 @@ class ExactlyOnceEffectsTest {
     // A database of this test's own: the class's context would otherwise process the same events. A
     // cluster of its own too, outliving both orchestrators, as a real one would.
     try (TestDatabase database = SharedInfrastructure.postgres().createDatabase();
-        InProcessCluster cluster = InProcessCluster.start()) {
+        AegisKubernetes cluster = AegisKubernetes.inProcess(0, List.of())) {
       Jdbi db = database.jdbi();
       String id;
-      try (ConfigurableApplicationContext old = startOrchestrator(database, group, cluster.url())) {
+      try (ConfigurableApplicationContext old = startOrchestrator(database, group, cluster.masterUrl())) {
         id = ScenarioKit.submit(old.getBean(ExperimentService.class), old.getBean(KubernetesClient.class), serviceName, "v5");
         windows.subList(0, 3).forEach(ScenarioKit::publish);
         await().atMost(WAIT).until(() -> experiment(db, id).stepIndex() == 1
@@ -153,7 +153,7 @@ class ExactlyOnceEffectsTest {
 
       // Published while no orchestrator runs; the new one must pick it up from the group's offset.
       publish(windows.get(3));
-      try (ConfigurableApplicationContext replacement = startOrchestrator(database, group, cluster.url())) {
+      try (ConfigurableApplicationContext replacement = startOrchestrator(database, group, cluster.masterUrl())) {
         awaitProcessed(db, windows.get(3));
         Experiment resumed = experiment(db, id);
         assertThat(resumed.phase()).isEqualTo(Phase.CANARY);
