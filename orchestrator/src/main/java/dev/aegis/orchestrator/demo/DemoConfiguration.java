@@ -9,6 +9,10 @@ import dev.aegis.events.data.StepSpec;
 import dev.aegis.orchestrator.demo.DemoCatalogue.DemoService;
 import dev.aegis.orchestrator.experiments.ExperimentService;
 import dev.aegis.orchestrator.experiments.SubmitOutcome;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.persistence.ExperimentRecord;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -51,7 +56,7 @@ public class DemoConfiguration {
   /** Seeds, submits the demo experiments, then ticks the simulator until the context stops. */
   @Bean
   SmartLifecycle demoRunner(DemoCluster cluster, WorkloadSimulator simulator, ExperimentService experiments,
-      SimulatorProperties properties, Clock clock) {
+      SimulatorProperties properties, Clock clock, Jdbi jdbi, ExperimentRepository repository) {
     return new SmartLifecycle() {
       private ScheduledExecutorService executor;
 
@@ -59,6 +64,7 @@ public class DemoConfiguration {
       public void start() {
         cluster.seed();
         if (properties.experiments()) {
+          abortLeftovers(experiments, jdbi, repository, properties);
           submitDemoExperiments(experiments, properties, clock);
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aegis-simulator"));
@@ -89,6 +95,25 @@ public class DemoConfiguration {
         return Integer.MAX_VALUE - 100; // after the consumers and relays are up
       }
     };
+  }
+
+  /**
+   * Aborts the demo experiments a previous run left running: the database is kept across restarts, but the
+   * in-process cluster they acted on is gone, so they could never finish, and they would hold their
+   * services against this run's experiments.
+   */
+  static void abortLeftovers(ExperimentService experiments, Jdbi jdbi, ExperimentRepository repository,
+      SimulatorProperties properties) {
+    for (DemoService s : DemoCatalogue.SERVICES) {
+      List<ExperimentRecord> left = jdbi.withHandle(h -> repository.list(h, s.name(),
+          List.of(Phase.QUEUED, Phase.CANARY, Phase.PAUSED), 100));
+      for (ExperimentRecord r : left) {
+        if (r.experiment().namespace().equals(properties.namespace())) {
+          experiments.command(r.experiment().id(), LifecycleInput.ManualAction.ABORT, "demo",
+              "left running by a previous demo run, whose in-process cluster is gone");
+        }
+      }
+    }
   }
 
   /**
