@@ -2,7 +2,7 @@
 // No build step: a plain ES module. Every value from the server is put into the page as text, never as HTML.
 
 const API = 'api/v1';
-const ACTOR = 'dashboard';
+const CSRF_HEADER = 'X-CSRF-TOKEN';
 const SETTLED = new Set(['PROMOTED', 'QUARANTINED', 'ABORTED', 'RELEASED']);
 const LIVE = new Set(['SUBMITTED', 'QUEUED', 'CANARY', 'PAUSED', 'ROLLING_BACK']);
 const MAX_AUDIT = 200;
@@ -15,6 +15,7 @@ const state = {
   audit: [],
   route: { view: 'overview' },
   detail: null, // { id, view, windows } of the open experiment page
+  session: null, // { name, roles, namespaces, csrfToken } of the logged-in principal
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -40,6 +41,7 @@ const $ = (sel) => document.querySelector(sel);
 
 async function getJson(path) {
   const res = await fetch(`${API}/${path}`, { headers: { Accept: 'application/json' } });
+  if (res.status === 401) showLogin('Your session has ended; log in again.');
   if (!res.ok) throw new Error(await problem(res));
   return res.json();
 }
@@ -382,21 +384,65 @@ function renderDeadLetters() {
 }
 
 /**
- * A change (POST) to the API. Changes need Aegis's bearer token (AEGIS_API_TOKEN, or the dev token printed
- * at start); the page asks for it once, on the first 401, and keeps it for this browser tab only.
+ * A change (POST) to the API, made with the session cookie: it carries the session's CSRF token, without
+ * which the server refuses it. The actor in the audit log is the logged-in principal.
  */
 async function changeRequest(url) {
-  const send = () => fetch(url, { method: 'POST', headers: Object.assign({ 'X-Aegis-Actor': ACTOR },
-    sessionStorage.getItem('aegis-token') ? { Authorization: `Bearer ${sessionStorage.getItem('aegis-token')}` } : {}) });
-  let res = await send();
-  if (res.status === 401) {
-    const token = window.prompt('This change needs the Aegis API token (AEGIS_API_TOKEN, or the dev token in the start-up banner):');
-    if (token) {
-      sessionStorage.setItem('aegis-token', token.trim());
-      res = await send();
-    }
-  }
+  const headers = state.session && state.session.csrfToken ? { [CSRF_HEADER]: state.session.csrfToken } : {};
+  const res = await fetch(url, { method: 'POST', headers });
+  if (res.status === 401) showLogin('Your session has ended; log in again.');
   return res;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Session: who is logged in; the login dialog exchanges a token for an HttpOnly session cookie
+
+async function loadSession() {
+  const res = await fetch(`${API}/session`, { headers: { Accept: 'application/json' } });
+  if (!res.ok) return null;
+  return res.json();
+}
+
+function showSession(s) {
+  state.session = s;
+  $('#whoami').textContent = s ? `${s.name} (${s.roles.join(', ') || 'no roles'})` : '';
+  $('#logout').hidden = !s || s.via === 'local';
+}
+
+function showLogin(message) {
+  const dialog = $('#login-dialog');
+  $('#login-status').textContent = message || '';
+  if (!dialog.open) dialog.showModal();
+  $('#login-token').focus();
+}
+
+function setUpLogin(onLoggedIn) {
+  $('#login-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const input = $('#login-token');
+    const res = await fetch(`${API}/session`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ token: input.value.trim() }),
+    });
+    if (!res.ok) {
+      $('#login-status').textContent = `Login refused: ${await problem(res)}`;
+      return;
+    }
+    input.value = '';
+    showSession(await res.json());
+    $('#login-dialog').close();
+    onLoggedIn();
+  });
+  $('#logout').addEventListener('click', async () => {
+    await changeRequestDelete(`${API}/session`);
+    showSession(null);
+    showLogin('Logged out.');
+  });
+}
+
+async function changeRequestDelete(url) {
+  const headers = state.session && state.session.csrfToken ? { [CSRF_HEADER]: state.session.csrfToken } : {};
+  return fetch(url, { method: 'DELETE', headers });
 }
 
 async function replay(d, button) {
@@ -408,7 +454,7 @@ async function replay(d, button) {
     if (!res.ok) throw new Error(await problem(res));
     const r = await res.json();
     status.textContent = `Dead letter ${d.id} replayed to ${r.topic} (partition ${r.partition}, offset ${r.offset}); replays: ${r.replayCount}.`;
-    state.deadLetters.set(d.id, { ...d, replayCount: r.replayCount, lastReplayedBy: ACTOR, lastReplayedAt: new Date().toISOString() });
+    state.deadLetters.set(d.id, { ...d, replayCount: r.replayCount, lastReplayedBy: state.session ? state.session.name : '', lastReplayedAt: new Date().toISOString() });
     renderDeadLetters();
   } catch (err) {
     status.textContent = `Replay of dead letter ${d.id} failed: ${err.message}`;
@@ -735,7 +781,22 @@ function connect() {
   };
 }
 
-window.addEventListener('hashchange', route);
+let started = false;
+function start() {
+  if (started) { route(); return; }
+  started = true;
+  window.addEventListener('hashchange', route);
+  route();
+  connect();
+}
+
 setUpDialog();
-route();
-connect();
+setUpLogin(start);
+loadSession().then((s) => {
+  if (s) {
+    showSession(s);
+    start();
+  } else {
+    showLogin('');
+  }
+});

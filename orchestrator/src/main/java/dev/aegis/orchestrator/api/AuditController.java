@@ -5,6 +5,7 @@ import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
 import java.time.Instant;
 import java.util.List;
+import dev.aegis.orchestrator.security.Access;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,8 +22,10 @@ class AuditController {
 
   private final Jdbi jdbi;
   private final AuditRepository audit;
+  private final Access access;
 
-  AuditController(Jdbi jdbi, AuditRepository audit) {
+  AuditController(Jdbi jdbi, AuditRepository audit, Access access) {
+    this.access = access;
     this.jdbi = jdbi;
     this.audit = audit;
   }
@@ -30,6 +33,7 @@ class AuditController {
   @GetMapping
   List<AuditView> list(@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant since,
       @RequestParam(defaultValue = "100") int limit) {
+    access.requireAllNamespaces("the audit log");
     return jdbi.withHandle(h -> audit.list(h, since, Math.min(Math.max(limit, 1), 1000))).stream()
         .map(e -> new AuditView(e.id(), e.at(), e.actor(), e.action(), e.target(),
             StateJson.read(e.detailJson(), JsonNode.class)))

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import dev.aegis.orchestrator.security.Access;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
@@ -15,7 +16,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -49,8 +49,10 @@ class DeadLettersController {
   private final Jdbi jdbi;
   private final DeadLetterRepository repository;
   private final ReplayService replay;
+  private final Access access;
 
-  DeadLettersController(Jdbi jdbi, DeadLetterRepository repository, ReplayService replay) {
+  DeadLettersController(Jdbi jdbi, DeadLetterRepository repository, ReplayService replay, Access access) {
+    this.access = access;
     this.jdbi = jdbi;
     this.repository = repository;
     this.replay = replay;
@@ -61,22 +63,24 @@ class DeadLettersController {
       @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
       @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
       @RequestParam(defaultValue = "100") int limit) {
+    access.requireAllNamespaces("the dead-letter queue");
     Filter filter = new Filter(reason, type, from, to);
     return jdbi.withHandle(h -> repository.list(h, filter, Math.min(Math.max(limit, 1), 1000))).stream()
         .map(DeadLetterView::of).toList();
   }
 
   @PostMapping("/{id}/replay")
-  ResponseEntity<?> replayOne(@PathVariable long id,
-      @RequestHeader(value = ExperimentsController.ACTOR, defaultValue = "anonymous") String actor) {
-    return replay.replay(id, actor).<ResponseEntity<?>>map(ResponseEntity::ok)
+  ResponseEntity<?> replayOne(@PathVariable long id) {
+    access.requireAllNamespaces("the dead-letter queue");
+    return replay.replay(id, access.actor()).<ResponseEntity<?>>map(ResponseEntity::ok)
         .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND,
             "not-found", "No such dead letter", "no dead letter has id " + id)));
   }
 
   @PostMapping("/replay")
-  Map<String, Object> replayMatching(@RequestBody(required = false) ReplayRequest body,
-      @RequestHeader(value = ExperimentsController.ACTOR, defaultValue = "anonymous") String actor) {
+  Map<String, Object> replayMatching(@RequestBody(required = false) ReplayRequest body) {
+    access.requireAllNamespaces("the dead-letter queue");
+    String actor = access.actor();
     ReplayRequest r = body == null ? new ReplayRequest(null, null, null, null, null) : body;
     int limit = r.limit() == null ? 1000 : Math.min(Math.max(r.limit(), 1), 10_000);
     List<ReplayService.Replayed> done = replay.replayMatching(new Filter(r.reason(), r.type(), r.from(), r.to()), actor, limit);

@@ -10,6 +10,7 @@ import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
+import dev.aegis.orchestrator.security.Access;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -31,8 +32,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/experiments")
 class ExperimentsController {
 
-  static final String ACTOR = "X-Aegis-Actor";
-
   /** The optional body of a command: why. */
   record CommandRequest(String reason) {}
 
@@ -41,9 +40,11 @@ class ExperimentsController {
   private final ExperimentRepository experiments;
   private final TransitionRepository transitions;
   private final OutboxRepository outbox;
+  private final Access access;
 
   ExperimentsController(ExperimentService service, Jdbi jdbi, ExperimentRepository experiments,
-      TransitionRepository transitions, OutboxRepository outbox) {
+      TransitionRepository transitions, OutboxRepository outbox, Access access) {
+    this.access = access;
     this.service = service;
     this.jdbi = jdbi;
     this.experiments = experiments;
@@ -53,10 +54,13 @@ class ExperimentsController {
 
   @PostMapping
   ResponseEntity<?> submit(@RequestBody ExperimentSubmitted body,
-      @RequestHeader(value = ACTOR, defaultValue = "anonymous") String actor,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
-    SubmitOutcome outcome = service.submit(body, ExperimentService.Origin.rest(actor),
-        idempotencyKey == null ? null : "rest:" + idempotencyKey);
+    if (body != null) {
+      access.requireNamespace(body.namespace() == null ? "default" : body.namespace());
+    }
+    // The key is the principal's own: another principal's key cannot reach (or reveal) its experiment.
+    SubmitOutcome outcome = service.submit(body, ExperimentService.Origin.rest(access.actor()),
+        idempotencyKey == null ? null : "rest:" + access.actor() + ":" + idempotencyKey);
     if (outcome instanceof SubmitOutcome.QuarantinedImage q) {
       ProblemDetail p = Problems.of(HttpStatus.CONFLICT, "quarantined-image", "Candidate image is quarantined", q.summary());
       p.setProperty("field", "candidate.image");
@@ -75,19 +79,18 @@ class ExperimentsController {
   List<ExperimentView.Summary> list(@RequestParam(required = false) String service,
       @RequestParam(required = false) List<Phase> phase, @RequestParam(defaultValue = "100") int limit) {
     return jdbi.withHandle(h -> experiments.list(h, service, phase, Math.min(Math.max(limit, 1), 1000)))
-        .stream().map(ExperimentView.Summary::of).toList();
+        .stream().filter(r -> access.mayRead(r.experiment().namespace())).map(ExperimentView.Summary::of).toList();
   }
 
   @GetMapping("/{id}")
   ResponseEntity<?> get(@PathVariable String id) {
-    return jdbi.withHandle(h -> experiments.find(h, id)).<ResponseEntity<?>>map(r -> ResponseEntity.ok(view(r)))
-        .orElseGet(() -> notFound(id));
+    return jdbi.withHandle(h -> experiments.find(h, id)).filter(r -> access.mayRead(r.experiment().namespace()))
+        .<ResponseEntity<?>>map(r -> ResponseEntity.ok(view(r))).orElseGet(() -> notFound(id));
   }
 
   @PostMapping("/{id}/{action}")
   ResponseEntity<?> command(@PathVariable String id, @PathVariable String action,
-      @RequestBody(required = false) CommandRequest body,
-      @RequestHeader(value = ACTOR, defaultValue = "anonymous") String actor) {
+      @RequestBody(required = false) CommandRequest body) {
     ManualAction manual = switch (action) {
       case "promote" -> ManualAction.PROMOTE;
       case "abort" -> ManualAction.ABORT;
@@ -101,7 +104,21 @@ class ExperimentsController {
       p.setProperty("field", "action");
       return ResponseEntity.status(HttpStatus.NOT_FOUND).body(p);
     }
-    return respond(service.command(id, manual, actor, body == null ? null : body.reason()));
+    java.util.Optional<ExperimentRecord> target = jdbi.withHandle(h -> experiments.find(h, id))
+        .filter(r -> access.mayRead(r.experiment().namespace()));
+    if (target.isEmpty()) {
+      return notFound(id);
+    }
+    requireMayCommand(target.get(), manual);
+    return respond(service.command(id, manual, access.actor(), body == null ? null : body.reason()));
+  }
+
+  /** Namespace for every command; ownership too for what a platform-engineer may do (pause, resume, abort). */
+  void requireMayCommand(ExperimentRecord r, ManualAction action) {
+    access.requireNamespace(r.experiment().namespace());
+    if (action == ManualAction.PAUSE || action == ManualAction.RESUME || action == ManualAction.ABORT) {
+      access.requireOwnerOrSre(r.submittedBy(), r.experiment().id());
+    }
   }
 
   ResponseEntity<?> respond(CommandOutcome outcome) {

@@ -8,6 +8,9 @@ import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
 import java.time.Instant;
 import java.util.List;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.security.Access;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -15,7 +18,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,8 +37,13 @@ class QuarantineController {
   private final RcaRepository rcas;
   private final ExperimentService service;
   private final ExperimentsController experiments;
+  private final ExperimentRepository experimentRows;
+  private final Access access;
 
-  QuarantineController(Jdbi jdbi, RcaRepository rcas, ExperimentService service, ExperimentsController experiments) {
+  QuarantineController(Jdbi jdbi, RcaRepository rcas, ExperimentService service, ExperimentsController experiments,
+      ExperimentRepository experimentRows, Access access) {
+    this.experimentRows = experimentRows;
+    this.access = access;
     this.jdbi = jdbi;
     this.rcas = rcas;
     this.service = service;
@@ -46,7 +53,8 @@ class QuarantineController {
   @GetMapping
   List<QuarantineEntry> list(@RequestParam(defaultValue = "false") boolean includeReleased,
       @RequestParam(defaultValue = "100") int limit) {
-    return jdbi.withHandle(h -> rcas.list(h, includeReleased, Math.min(Math.max(limit, 1), 1000))).stream()
+    return jdbi.withHandle(h -> rcas.list(h, includeReleased, Math.min(Math.max(limit, 1), 1000)).stream()
+        .filter(r -> readable(h, r.experimentId())).toList()).stream()
         .map(r -> new QuarantineEntry(r.id(), r.experimentId(), r.service(), r.candidateVersion(), r.candidateImage(),
             StateJson.read(r.recordJson(), JsonNode.class).path("summary").asText(), r.recordedAt(), r.releasedAt(),
             r.releasedBy(), r.releaseReason(), "/api/v1/quarantine/" + r.id() + "/rca"))
@@ -55,18 +63,30 @@ class QuarantineController {
 
   @GetMapping("/{id}/rca")
   ResponseEntity<?> rca(@PathVariable String id) {
-    return jdbi.withHandle(h -> rcas.find(h, id))
+    return jdbi.withHandle(h -> rcas.find(h, id).filter(r -> readable(h, r.experimentId())))
         .<ResponseEntity<?>>map(r -> ResponseEntity.ok(StateJson.read(r.recordJson(), JsonNode.class)))
         .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND,
             "not-found", "No such RCA", "no RCA record has id '" + id + "'")));
   }
 
   @PostMapping("/{id}/release")
-  ResponseEntity<?> release(@PathVariable String id, @RequestBody(required = false) ReleaseRequest body,
-      @RequestHeader(value = ExperimentsController.ACTOR, defaultValue = "anonymous") String actor) {
+  ResponseEntity<?> release(@PathVariable String id, @RequestBody(required = false) ReleaseRequest body) {
+    java.util.Optional<dev.aegis.orchestrator.persistence.ExperimentRecord> target =
+        jdbi.withHandle(h -> experimentRows.find(h, id)).filter(r -> access.mayRead(r.experiment().namespace()));
+    if (target.isEmpty()) {
+      return ExperimentsController.notFound(id);
+    }
+    access.requireNamespace(target.get().experiment().namespace());
+    String actor = access.actor();
     if (body == null || body.reason() == null || body.reason().isBlank()) {
       throw new InvalidSubmissionException("reason", "a release needs a reason: say why the quarantine no longer applies");
     }
     return experiments.respond(service.command(id, ManualAction.RELEASE, actor, body.reason()));
+  }
+
+  /** Whether the principal may read the RCA of {@code experimentId} (its experiment's namespace). */
+  private boolean readable(Handle h, String experimentId) {
+    return access.principal().allNamespaces() || experimentRows.find(h, experimentId)
+        .map(r -> access.mayRead(r.experiment().namespace())).orElse(false);
   }
 }

@@ -9,6 +9,7 @@ import dev.aegis.orchestrator.production.ProductionService;
 import dev.aegis.orchestrator.production.ProductionService.Outcome;
 import java.time.Instant;
 import java.util.List;
+import dev.aegis.orchestrator.security.Access;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.HttpStatus;
@@ -48,9 +49,11 @@ class ServicesController {
   private final ExperimentRepository experiments;
   private final OutboxRepository outbox;
   private final ProductionService production;
+  private final Access access;
 
   ServicesController(Jdbi jdbi, ServiceRepository services, ExperimentRepository experiments, OutboxRepository outbox,
-      ProductionService production) {
+      ProductionService production, Access access) {
+    this.access = access;
     this.jdbi = jdbi;
     this.services = services;
     this.experiments = experiments;
@@ -60,26 +63,33 @@ class ServicesController {
 
   @GetMapping
   List<ServiceView> list() {
-    return jdbi.withHandle(h -> services.list(h).stream().map(s -> view(h, s)).toList());
+    return jdbi.withHandle(h -> services.list(h).stream().filter(s -> access.mayRead(s.namespace()))
+        .map(s -> view(h, s)).toList());
   }
 
   @GetMapping("/{name}")
   ResponseEntity<?> get(@PathVariable String name) {
-    return jdbi.withHandle(h -> services.find(h, name).<ResponseEntity<?>>map(s -> ResponseEntity.ok(view(h, s)))
+    return jdbi.withHandle(h -> services.find(h, name).filter(s -> access.mayRead(s.namespace())).<ResponseEntity<?>>map(s -> ResponseEntity.ok(view(h, s)))
         .orElseGet(() -> notFound(name)));
   }
 
   @PostMapping("/{name}/rollback")
   ResponseEntity<?> rollBack(@PathVariable String name, @RequestBody(required = false) RollbackRequest body,
-      @RequestHeader(value = ExperimentsController.ACTOR, defaultValue = "anonymous") String actor,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
+    if (!mayCommand(name)) {
+      return notFound(name);
+    }
+    String actor = access.actor();
     return respond(production.rollBack(name, actor, body == null ? null : body.reason(), idempotencyKey));
   }
 
   @PostMapping("/{name}/scale")
   ResponseEntity<?> scale(@PathVariable String name, @RequestBody(required = false) ScaleRequest body,
-      @RequestHeader(value = ExperimentsController.ACTOR, defaultValue = "anonymous") String actor,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
+    if (!mayCommand(name)) {
+      return notFound(name);
+    }
+    String actor = access.actor();
     ScaleRequest r = body == null ? new ScaleRequest(null, null, null, null) : body;
     return respond(production.scale(name, r.replicas(), r.minReplicas(), r.maxReplicas(), actor, r.reason(),
         idempotencyKey));
@@ -100,6 +110,19 @@ class ServicesController {
     Outcome.Accepted a = (Outcome.Accepted) outcome;
     return ResponseEntity.accepted().body(new CommandAccepted(a.commandId(),
         jdbi.withHandle(h -> view(h, services.find(h, a.service().name()).orElse(a.service())))));
+  }
+
+  /** False when the principal may not even see the service; refuses (403) when it sees it but may not act there. */
+  private boolean mayCommand(String name) {
+    java.util.Optional<ManagedService> found = jdbi.withHandle(h -> services.find(h, name));
+    if (found.isEmpty()) {
+      return true; // the command answers 404 itself
+    }
+    if (!access.mayRead(found.get().namespace())) {
+      return false;
+    }
+    access.requireNamespace(found.get().namespace());
+    return true;
   }
 
   private ServiceView view(Handle h, ManagedService s) {

@@ -1,5 +1,8 @@
 package dev.aegis.orchestrator.backtest;
 
+import dev.aegis.orchestrator.persistence.ServiceRepository;
+import dev.aegis.orchestrator.security.Access;
+import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -16,13 +19,23 @@ import org.springframework.web.bind.annotation.RestController;
 class BacktestController {
 
   private final BacktestService backtests;
+  private final Access access;
+  private final Jdbi jdbi;
+  private final ServiceRepository services;
 
-  BacktestController(BacktestService backtests) {
+  BacktestController(BacktestService backtests, Access access, Jdbi jdbi, ServiceRepository services) {
+    this.access = access;
+    this.jdbi = jdbi;
+    this.services = services;
     this.backtests = backtests;
   }
 
   @PostMapping
   ResponseEntity<BacktestService.Report> run(@RequestBody BacktestService.Request request) {
+    if (request != null && request.service() != null) {
+      jdbi.withHandle(h -> services.find(h, request.service()))
+          .ifPresent(s -> access.requireNamespace(s.namespace()));
+    }
     return ResponseEntity.ok(backtests.run(request));
   }
 }

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       DlqCommand.class,
       ServicesCommand.class,
       AuditCommand.class,
+      TokenCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
       "0:ok",
@@ -50,8 +51,8 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nEnvironment:%n", footer = {
       "  AEGIS_SERVER   server URL, default " + AegisCli.DEFAULT_SERVER,
-      "  AEGIS_TOKEN    API token, sent as 'Authorization: Bearer'",
-      "  AEGIS_ACTOR    who you are in the audit log, default the OS user",
+      "  AEGIS_TOKEN    API token, JWT or dev token, sent as 'Authorization: Bearer'; the audit log",
+      "                 records the principal it authenticates as",
     })
 public final class AegisCli implements Callable<Integer> {
 
@@ -64,10 +65,6 @@ public final class AegisCli implements Callable<Integer> {
   @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT,
       description = "API token, sent as a bearer token (env AEGIS_TOKEN).")
   String token;
-
-  @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT,
-      description = "Who you are in the audit log (env AEGIS_ACTOR, default the OS user).")
-  String actor;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "table",
       description = "Output format: table, json or yaml (default: ${DEFAULT-VALUE}).")
@@ -157,13 +154,9 @@ public final class AegisCli implements Callable<Integer> {
     return first(token, environment.variable("AEGIS_TOKEN"), null);
   }
 
-  String actorName() {
-    return first(actor, environment.variable("AEGIS_ACTOR"), first(environment.osUser(), null, "anonymous"));
-  }
-
   ApiClient api() {
     if (api == null) {
-      api = new ApiClient(serverUrl(), tokenValue(), actorName());
+      api = new ApiClient(serverUrl(), tokenValue());
     }
     return api;
   }

@@ -38,14 +38,12 @@ final class ApiClient {
   /** The base URL without a trailing slash, so a path prefix (a reverse proxy's) is kept. */
   private final String root;
   private final String token;
-  private final String actor;
 
-  ApiClient(URI base, String token, String actor) {
+  ApiClient(URI base, String token) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
     this.base = base;
     this.root = base.toString().replaceAll("/+$", "");
     this.token = token;
-    this.actor = actor;
   }
 
   URI base() {
@@ -66,6 +64,11 @@ final class ApiClient {
     return send("POST", path, HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8), idempotencyKey);
   }
 
+  /** DELETEs {@code path}. */
+  Reply delete(String path) {
+    return send("DELETE", path, HttpRequest.BodyPublishers.noBody(), null);
+  }
+
   private Reply send(String method, String pathAndQuery, HttpRequest.BodyPublisher body, String idempotencyKey) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root + pathAndQuery))
         .timeout(REQUEST_TIMEOUT)
@@ -74,9 +77,6 @@ final class ApiClient {
         .method(method, body);
     if ("POST".equals(method)) {
       request.header("Content-Type", "application/json");
-    }
-    if (actor != null && !actor.isBlank()) {
-      request.header("X-Aegis-Actor", actor);
     }
     if (token != null && !token.isBlank()) {
       request.header("Authorization", "Bearer " + token);

@@ -1,9 +1,9 @@
 package dev.aegis.orchestrator.config;
 
-import dev.aegis.orchestrator.api.ApiToken;
 import dev.aegis.orchestrator.infrastructure.AegisDatabaseBootstrap;
 import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
+import dev.aegis.orchestrator.security.StaticTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -23,10 +23,10 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
   private final AegisKafkaBootstrap kafka;
   private final AegisDatabaseBootstrap database;
   private final AegisKubernetes kubernetes;
-  private final ApiToken token;
+  private final StaticTokens token;
 
   StartupBanner(AegisKafkaBootstrap kafka, AegisDatabaseBootstrap database, AegisKubernetes kubernetes,
-      ApiToken token) {
+      StaticTokens token) {
     this.kafka = kafka;
     this.database = database;
     this.kubernetes = kubernetes;
@@ -50,8 +50,9 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
         web, web, kafka.bootstrapServers(), kafka.isEmbedded() ? "in-process" : "external",
         kubernetes.masterUrl(), kubernetes.isEmbedded() ? "in-process" : "external",
         database.connection().redactedJdbcUrl(), database.isEmbedded() ? "embedded" : "external",
-        !token.required() ? "none (aegis.api.auth=none)"
-            : token.generated() ? token.shown() + " (dev token, made at start: export AEGIS_TOKEN=" + token.shown()
-                + " for the CLI)" : "from AEGIS_API_TOKEN");
+        token.authenticationOff() ? "none needed from this machine (aegis.api.auth=none)"
+            : token.devToken() != null ? token.devToken() + " (dev token, made at start, accepted from this machine "
+                + "only: export AEGIS_TOKEN=" + token.devToken() + " for the CLI)"
+            : token.bootstrapConfigured() ? "bootstrap admin token from AEGIS_API_TOKEN" : "JWT bearer tokens and API tokens");
   }
 }

@@ -33,8 +33,10 @@ class WindowsController {
 
   private final Jdbi jdbi;
   private final ExperimentRepository experiments;
+  private final dev.aegis.orchestrator.security.Access access;
 
-  WindowsController(Jdbi jdbi, ExperimentRepository experiments) {
+  WindowsController(Jdbi jdbi, ExperimentRepository experiments, dev.aegis.orchestrator.security.Access access) {
+    this.access = access;
     this.jdbi = jdbi;
     this.experiments = experiments;
   }
@@ -43,7 +45,7 @@ class WindowsController {
   ResponseEntity<?> windows(@PathVariable String id, @RequestParam(required = false) Integer step,
       @RequestParam(defaultValue = "2000") int limit) {
     int bounded = Math.min(Math.max(limit, 1), 10_000);
-    return jdbi.withHandle(h -> experiments.find(h, id)
+    return jdbi.withHandle(h -> experiments.find(h, id).filter(r -> access.mayRead(r.experiment().namespace()))
         .<ResponseEntity<?>>map(r -> ResponseEntity.ok(new Windows(id, r.experiment().service(),
             read(h, id, step, bounded))))
         .orElseGet(() -> notFound(id)));

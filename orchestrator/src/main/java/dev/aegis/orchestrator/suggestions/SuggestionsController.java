@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.suggestions;
 
+import dev.aegis.orchestrator.security.Access;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -11,13 +12,16 @@ import org.springframework.web.bind.annotation.RestController;
 class SuggestionsController {
 
   private final SuggestionService suggestions;
+  private final Access access;
 
-  SuggestionsController(SuggestionService suggestions) {
+  SuggestionsController(SuggestionService suggestions, Access access) {
+    this.access = access;
     this.suggestions = suggestions;
   }
 
   @GetMapping
   List<Suggestion> list() {
+    access.requireAllNamespaces("suggestions");
     return suggestions.suggestions();
   }
 }

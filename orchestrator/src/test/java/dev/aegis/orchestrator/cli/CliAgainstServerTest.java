@@ -15,6 +15,7 @@ import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.Track;
 import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.cli.CliRunner.Run;
+import dev.aegis.orchestrator.security.ApiTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,7 +42,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * in-process Kubernetes API): every command is run in-process as the launcher script runs it, and
  * its output and exit code are asserted.
  */
-@AegisComponentTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AegisComponentTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"aegis.api.auth=token",
+    "aegis.api.token=bootstrap-token-of-the-cli-test-0123456789abcdef"})
 class CliAgainstServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,13 +53,16 @@ class CliAgainstServerTest {
 
   @LocalServerPort int port;
   @Autowired KubernetesClient cluster;
+  @Autowired ApiTokens tokens;
   @TempDir Path dir;
 
   private CliRunner cli;
 
   @BeforeEach
   void pointTheCliAtTheServer() {
-    cli = new CliRunner().env("AEGIS_SERVER", "http://127.0.0.1:" + port).env("AEGIS_ACTOR", "cli-tester");
+    // A real API token: the actor in the audit log is the principal it authenticates as.
+    String token = tokens.create("cli-tester", List.of("platform-engineer", "sre"), List.of("*"), null, "test").secret();
+    cli = new CliRunner().env("AEGIS_SERVER", "http://127.0.0.1:" + port).env("AEGIS_TOKEN", token);
   }
 
   @Test

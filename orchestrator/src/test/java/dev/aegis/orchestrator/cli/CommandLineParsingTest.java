@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.orchestrator.cli.CliRunner.Run;
 import java.io.PrintWriter;
@@ -36,37 +37,33 @@ class CommandLineParsingTest {
   @Test
   @DisplayName("global options given after the subcommand reach the client, as before it")
   void globalOptionsAfterTheSubcommand() {
-    AegisCli after = parse(Map.of(), "list", "--server", "http://aegis.example:9000", "-o", "json", "--token", "t0k",
-        "--actor", "alice");
-    AegisCli before = parse(Map.of(), "--server", "http://aegis.example:9000", "-o", "JSON", "--token", "t0k",
-        "--actor", "alice", "list");
+    AegisCli after = parse(Map.of(), "list", "--server", "http://aegis.example:9000", "-o", "json", "--token", "t0k");
+    AegisCli before = parse(Map.of(), "--server", "http://aegis.example:9000", "-o", "JSON", "--token", "t0k", "list");
     for (AegisCli root : List.of(after, before)) {
       assertThat(root.serverUrl()).isEqualTo(URI.create("http://aegis.example:9000"));
       assertThat(root.output()).isEqualTo(OutputFormat.JSON);
       assertThat(root.tokenValue()).isEqualTo("t0k");
-      assertThat(root.actorName()).isEqualTo("alice");
     }
   }
 
   @Test
-  @DisplayName("without flags, the server, token and actor come from AEGIS_SERVER, AEGIS_TOKEN, AEGIS_ACTOR; flags win")
+  @DisplayName("without flags, the server and token come from AEGIS_SERVER and AEGIS_TOKEN; flags win")
   void environmentFallbacks() {
-    Map<String, String> env = Map.of("AEGIS_SERVER", "https://aegis.prod:8443", "AEGIS_TOKEN", "from-env",
-        "AEGIS_ACTOR", "ci-bot");
+    Map<String, String> env = Map.of("AEGIS_SERVER", "https://aegis.prod:8443", "AEGIS_TOKEN", "from-env");
     AegisCli fromEnv = parse(env, "list");
     assertThat(fromEnv.serverUrl()).isEqualTo(URI.create("https://aegis.prod:8443"));
     assertThat(fromEnv.tokenValue()).isEqualTo("from-env");
-    assertThat(fromEnv.actorName()).isEqualTo("ci-bot");
     assertThat(fromEnv.output()).isEqualTo(OutputFormat.TABLE);
 
-    AegisCli flags = parse(env, "list", "--server", "http://other:1", "--actor", "bob");
+    AegisCli flags = parse(env, "list", "--server", "http://other:1", "--token", "from-flag");
     assertThat(flags.serverUrl()).isEqualTo(URI.create("http://other:1"));
-    assertThat(flags.actorName()).isEqualTo("bob");
+    assertThat(flags.tokenValue()).isEqualTo("from-flag");
+    assertThatThrownBy(() -> parse(env, "list", "--actor", "bob")).as("--actor is gone: the actor is the principal")
+        .hasMessageContaining("--actor");
 
     AegisCli defaults = parse(Map.of(), "list");
     assertThat(defaults.serverUrl()).isEqualTo(URI.create("http://127.0.0.1:8080"));
     assertThat(defaults.tokenValue()).isNull();
-    assertThat(defaults.actorName()).as("the OS user").isEqualTo("os-user");
   }
 
   @Test
@@ -132,7 +129,7 @@ class CommandLineParsingTest {
     Run run = new CliRunner().run("--help");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("submit", "watch", "quarantine", "dlq", "services", "audit", "Exit codes:",
-        "5   watched experiment ended QUARANTINED or ABORTED", "AEGIS_SERVER", "AEGIS_TOKEN", "AEGIS_ACTOR");
+        "5   watched experiment ended QUARANTINED or ABORTED", "AEGIS_SERVER", "AEGIS_TOKEN");
   }
 
   @Test

@@ -1,0 +1,112 @@
+package dev.aegis.orchestrator.security;
+
+import dev.aegis.orchestrator.api.Problems;
+import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.web.authentication.WebAuthenticationDetailsSource;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The dashboard's login: a token (API token, JWT, or the dev token from this machine) exchanged for a session
+ * cookie (HttpOnly, Secure, SameSite=Strict) and a CSRF token that changes made with that cookie must carry
+ * in {@code X-CSRF-TOKEN}. The session id changes at login, so a planted session is worth nothing.
+ */
+@RestController
+@RequestMapping("/api/v1/session")
+class SessionController {
+
+  record LoginRequest(String token) {}
+
+  record SessionView(String name, List<String> roles, List<String> namespaces, String via, String csrfHeader,
+      String csrfToken) {}
+
+  private final AuthenticationManager authentication;
+  private final HttpSessionCsrfTokenRepository csrfTokens;
+  private final Access access;
+  private final HttpSessionSecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
+  private final WebAuthenticationDetailsSource details = new WebAuthenticationDetailsSource();
+
+  SessionController(AuthenticationManager bearerAuthentication, HttpSessionCsrfTokenRepository csrfTokens,
+      Access access) {
+    this.authentication = bearerAuthentication;
+    this.csrfTokens = csrfTokens;
+    this.access = access;
+  }
+
+  @PostMapping
+  ResponseEntity<?> login(@RequestBody(required = false) LoginRequest body, HttpServletRequest request,
+      HttpServletResponse response) {
+    if (body == null || body.token() == null || body.token().isBlank() || body.token().length() > 8192) {
+      throw new InvalidSubmissionException("token", "token is required: an API token, a JWT, or the dev token");
+    }
+    BearerTokenAuthenticationToken presented = new BearerTokenAuthenticationToken(body.token().trim());
+    presented.setDetails(details.buildDetails(request));
+    Authentication authenticated;
+    try {
+      authenticated = authentication.authenticate(presented);
+    } catch (AuthenticationException e) {
+      return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Problems.of(HttpStatus.UNAUTHORIZED,
+          "unauthorized", "Login refused", e.getMessage()));
+    }
+    HttpSession old = request.getSession(false);
+    if (old != null) {
+      old.invalidate();
+    }
+    request.getSession(true);
+    SecurityContext context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(authenticated);
+    SecurityContextHolder.setContext(context);
+    sessions.saveContext(context, request, response);
+    CsrfToken csrf = csrfTokens.generateToken(request);
+    csrfTokens.saveToken(csrf, request, response);
+    return ResponseEntity.ok(view(csrf));
+  }
+
+  @GetMapping
+  SessionView whoAmI(HttpServletRequest request, HttpServletResponse response) {
+    CsrfToken csrf = null;
+    if (request.getSession(false) != null) {
+      csrf = csrfTokens.loadToken(request);
+      if (csrf == null) {
+        csrf = csrfTokens.generateToken(request);
+        csrfTokens.saveToken(csrf, request, response);
+      }
+    }
+    return view(csrf);
+  }
+
+  @DeleteMapping
+  ResponseEntity<Void> logout(HttpServletRequest request) {
+    HttpSession session = request.getSession(false);
+    if (session != null) {
+      session.invalidate();
+    }
+    SecurityContextHolder.clearContext();
+    return ResponseEntity.noContent().build();
+  }
+
+  private SessionView view(CsrfToken csrf) {
+    AegisPrincipal p = access.principal();
+    return new SessionView(p.name(), p.roles().stream().map(Role::external).toList(), List.copyOf(p.namespaces()),
+        p.via(), csrf == null ? null : csrf.getHeaderName(), csrf == null ? null : csrf.getToken());
+  }
+}
