@@ -59,7 +59,7 @@ public final class ApiTokenRepository {
   /** Notes a use, at most once a minute per token, so authentication is not a write per request. */
   public void touch(Handle h, String id, Instant now) {
     h.createUpdate("UPDATE api_tokens SET last_used_at = :now WHERE id = :id "
-            + "AND (last_used_at IS NULL OR last_used_at < :now - interval '1 minute')")
+            + "AND (last_used_at IS NULL OR last_used_at < CAST(:now AS timestamptz) - interval '1 minute')")
         .bind("id", id).bind("now", ts(now)).execute();
   }
 }

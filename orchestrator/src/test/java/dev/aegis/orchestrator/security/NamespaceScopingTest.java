@@ -1,0 +1,115 @@
+package dev.aegis.orchestrator.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+/**
+ * Roles apply only in the principal's namespaces, a platform-engineer commands only its own experiments, and
+ * the actor recorded is the principal, whatever header the client sends.
+ */
+@AegisComponentTest(properties = {"aegis.api.auth=token", "aegis.api.token=bootstrap-token-of-namespace-test-0123456789"})
+@AutoConfigureMockMvc
+class NamespaceScopingTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Autowired MockMvc mvc;
+  @Autowired ApiTokens tokens;
+  @Autowired Jdbi jdbi;
+
+  private String alice;
+  private String bob;
+  private String sre;
+  private String viewerOfPay;
+
+  @BeforeEach
+  void principals() {
+    alice = tokens.create("alice", List.of("platform-engineer"), List.of("shop"), null, "test").secret();
+    bob = tokens.create("bob", List.of("platform-engineer"), List.of("shop"), null, "test").secret();
+    sre = tokens.create("sre-shop", List.of("sre"), List.of("shop"), null, "test").secret();
+    viewerOfPay = tokens.create("viewer-pay", List.of("viewer"), List.of("pay"), null, "test").secret();
+  }
+
+  private static MockHttpServletRequestBuilder as(MockHttpServletRequestBuilder b, String token) {
+    return b.header("Authorization", "Bearer " + token).contentType(MediaType.APPLICATION_JSON);
+  }
+
+  private static String submission(String service, String namespace) {
+    return """
+        {"service": "%s", "namespace": "%s", "candidate": {"version": "v2", "image": "registry.local/%s:v2"}}"""
+        .formatted(service, namespace, service);
+  }
+
+  private long experiments() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM experiments").mapTo(Long.class).one());
+  }
+
+  @Test
+  @DisplayName("a platform-engineer submits in its namespace, not in another; the refusal changes nothing")
+  void submitOnlyInOwnNamespaces() throws Exception {
+    long before = experiments();
+    mvc.perform(as(post("/api/v1/experiments"), alice).content(submission("basket", "pay")))
+        .andExpect(status().isForbidden())
+        .andExpect(jsonPath("$.type").value("https://aegis.dev/problems/forbidden-namespace"));
+    assertThat(experiments()).isEqualTo(before);
+    mvc.perform(as(post("/api/v1/experiments"), alice).content(submission("basket", "shop")))
+        .andExpect(status().isCreated());
+    assertThat(experiments()).isEqualTo(before + 1);
+  }
+
+  @Test
+  @DisplayName("a platform-engineer pauses its own experiment but not a colleague's; an SRE of the namespace may")
+  void ownership() throws Exception {
+    String body = mvc.perform(as(post("/api/v1/experiments"), alice).header("X-Aegis-Actor", "mallory")
+            .content(submission("cart", "shop")))
+        .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+    String id = JSON.readTree(body).path("id").asText();
+
+    mvc.perform(as(post("/api/v1/experiments/" + id + "/abort"), bob))
+        .andExpect(status().isForbidden())
+        .andExpect(jsonPath("$.type").value("https://aegis.dev/problems/not-owner"));
+    mvc.perform(as(post("/api/v1/experiments/" + id + "/promote"), alice)).andExpect(status().isForbidden());
+    mvc.perform(as(post("/api/v1/experiments/" + id + "/pause"), sre))
+        .andExpect(result -> assertThat(result.getResponse().getStatus()).isNotIn(401, 403));
+
+    JsonNode audit = JSON.readTree(mvc.perform(as(get("/api/v1/audit"), bootstrap()))
+        .andReturn().getResponse().getContentAsString());
+    assertThat(audit.findValuesAsText("actor")).contains("alice", "sre-shop").doesNotContain("mallory", "bob");
+  }
+
+  @Test
+  @DisplayName("a viewer of another namespace neither lists nor reads the experiment, nor the cross-namespace audit")
+  void readsAreScoped() throws Exception {
+    String body = mvc.perform(as(post("/api/v1/experiments"), alice).content(submission("shelf", "shop")))
+        .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+    String id = JSON.readTree(body).path("id").asText();
+
+    mvc.perform(as(get("/api/v1/experiments/" + id), viewerOfPay)).andExpect(status().isNotFound());
+    JsonNode list = JSON.readTree(mvc.perform(as(get("/api/v1/experiments"), viewerOfPay))
+        .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+    assertThat(list.findValuesAsText("id")).doesNotContain(id);
+    mvc.perform(as(get("/api/v1/audit"), viewerOfPay)).andExpect(status().isForbidden());
+    mvc.perform(as(get("/api/v1/experiments/" + id), bob)).andExpect(status().isOk());
+  }
+
+  private String bootstrap() {
+    return "bootstrap-token-of-namespace-test-0123456789";
+  }
+}
