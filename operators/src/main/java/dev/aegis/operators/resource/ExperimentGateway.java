@@ -12,8 +12,10 @@ public interface ExperimentGateway {
    * Submits an experiment. {@code submissionJson} is the same JSON body as {@code POST /api/v1/experiments}
    * (service, namespace, candidate, optional policy, optional router). Submitting again with the same
    * {@code idempotencyKey} (the resource's uid) returns the first answer and creates nothing new.
+   * {@code resourceNamespace} is where the resource lives: an experiment acts there only, unless the
+   * orchestrator's configuration lets that namespace act in the one the spec names.
    */
-  SubmitAnswer submit(String submissionJson, String idempotencyKey, String actor);
+  SubmitAnswer submit(String resourceNamespace, String submissionJson, String idempotencyKey, String actor);
 
   /** Aborts a running experiment; does nothing for one that has already ended. */
   void abort(String experimentId, String actor, String reason);

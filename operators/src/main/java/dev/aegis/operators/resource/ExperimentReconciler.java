@@ -262,7 +262,8 @@ public final class ExperimentReconciler implements AutoCloseable {
     });
     String body = client.getKubernetesSerialization()
         .asJson(experiment.getSpec().withDefaultNamespace(experiment.getMetadata().getNamespace()));
-    SubmitAnswer answer = gateway.submit(body, experiment.getMetadata().getUid(), actor(experiment));
+    SubmitAnswer answer = gateway.submit(experiment.getMetadata().getNamespace(), body, experiment.getMetadata().getUid(),
+        actor(experiment));
     ExperimentStatus previous = experiment.getStatus();
     Instant now = clock.instant();
     ExperimentStatus next;

@@ -28,7 +28,7 @@ final class RecordingGateway implements ExperimentGateway {
   private volatile String refusal;
 
   @Override
-  public SubmitAnswer submit(String submissionJson, String idempotencyKey, String actor) {
+  public SubmitAnswer submit(String resourceNamespace, String submissionJson, String idempotencyKey, String actor) {
     failIfAsked();
     submissions.add(new Submission(submissionJson, idempotencyKey, actor));
     if (refusal != null) {

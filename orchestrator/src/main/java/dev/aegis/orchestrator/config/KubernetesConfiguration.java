@@ -14,6 +14,7 @@ import dev.aegis.orchestrator.kubernetes.KubernetesProperties;
 import dev.aegis.orchestrator.kubernetes.OrchestratorExperimentGateway;
 import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.security.AegisSecurityProperties;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.GuardRepository;
@@ -103,8 +104,9 @@ public class KubernetesConfiguration {
 
   @Bean
   OrchestratorExperimentGateway experimentGateway(Jdbi jdbi, ExperimentService service,
-      ExperimentRepository experiments, OutboxRepository outbox) {
-    return new OrchestratorExperimentGateway(jdbi, service, experiments, outbox);
+      ExperimentRepository experiments, OutboxRepository outbox, AegisSecurityProperties security) {
+    return new OrchestratorExperimentGateway(jdbi, service, experiments, outbox,
+        security.experimentResources().crossNamespace());
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")

@@ -14,6 +14,8 @@ import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -30,9 +32,12 @@ public final class OrchestratorExperimentGateway implements ExperimentGateway {
   private final ExperimentService service;
   private final ExperimentRepository experiments;
   private final OutboxRepository outbox;
+  /** Resource namespace → the other namespaces its Experiment resources may act in (admin-configured). */
+  private final Map<String, List<String>> crossNamespace;
 
   public OrchestratorExperimentGateway(Jdbi jdbi, ExperimentService service, ExperimentRepository experiments,
-      OutboxRepository outbox) {
+      OutboxRepository outbox, Map<String, List<String>> crossNamespace) {
+    this.crossNamespace = Map.copyOf(crossNamespace);
     this.jdbi = jdbi;
     this.service = service;
     this.experiments = experiments;
@@ -40,12 +45,19 @@ public final class OrchestratorExperimentGateway implements ExperimentGateway {
   }
 
   @Override
-  public SubmitAnswer submit(String submissionJson, String idempotencyKey, String actor) {
+  public SubmitAnswer submit(String resourceNamespace, String submissionJson, String idempotencyKey, String actor) {
     ExperimentSubmitted request;
     try {
       request = JSON.readValue(submissionJson, ExperimentSubmitted.class);
     } catch (IOException e) {
       return new SubmitAnswer.Refused("the spec is not a valid submission: " + e.getMessage());
+    }
+    String target = request.namespace() == null ? resourceNamespace : request.namespace();
+    if (resourceNamespace != null && !resourceNamespace.equals(target)
+        && !crossNamespace.getOrDefault(resourceNamespace, List.of()).contains(target)) {
+      return new SubmitAnswer.Refused("spec.namespace: '" + target + "' is not this resource's namespace '"
+          + resourceNamespace + "'; an Experiment resource acts only in its own namespace unless "
+          + "aegis.security.experiment-resources.cross-namespace." + resourceNamespace + " lists '" + target + "'");
     }
     try {
       SubmitOutcome outcome = service.submit(request,

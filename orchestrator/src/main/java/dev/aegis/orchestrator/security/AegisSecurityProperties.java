@@ -15,7 +15,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param session the dashboard's session cookie
  */
 @ConfigurationProperties("aegis.security")
-public record AegisSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue Tokens tokens, @DefaultValue Session session) {
+public record AegisSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue Tokens tokens, @DefaultValue Session session,
+    @DefaultValue ExperimentResources experimentResources) {
+
+  /**
+   * @param crossNamespace resource namespace → other namespaces its {@code Experiment} resources may act in;
+   *     empty (the default): each acts only in its own namespace
+   */
+  public record ExperimentResources(@DefaultValue({}) java.util.Map<String, java.util.List<String>> crossNamespace) {
+    public ExperimentResources {
+      crossNamespace = crossNamespace == null ? java.util.Map.of() : crossNamespace;
+    }
+  }
 
   /**
    * @param nameClaim the claim naming the principal (the actor in the audit log); {@code sub} when absent

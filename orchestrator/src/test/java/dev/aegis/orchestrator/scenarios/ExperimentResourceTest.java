@@ -114,6 +114,19 @@ class ExperimentResourceTest {
     });
   }
 
+  @Test
+  @DisplayName("an Experiment resource naming another namespace in its spec is refused (no confused deputy), and nothing runs")
+  void otherNamespaceIsRefused() {
+    Experiment resource = experiment("cr-elsewhere", "v2");
+    resource.setSpec(new ExperimentSpec("cr-elsewhere", "payments", resource.getSpec().candidate(),
+        resource.getSpec().policy(), resource.getSpec().router()));
+    admin.resource(resource).create();
+
+    ExperimentStatus refused = awaitStatus("cr-elsewhere", s -> "Refused".equalsIgnoreCase(s.phase()));
+    assertThat(refused.experimentId()).isNull();
+    assertThat(refused.message()).contains("spec.namespace").contains("payments").contains(Wire.NAMESPACE);
+  }
+
   private static Experiment experiment(String service, String version) {
     Experiment resource = new Experiment();
     resource.setMetadata(new ObjectMetaBuilder().withName(service + "-" + version).withNamespace(Wire.NAMESPACE)
