@@ -72,7 +72,7 @@ class DeadLettersController {
   @PostMapping("/{id}/replay")
   ResponseEntity<?> replayOne(@PathVariable long id) {
     access.requireAllNamespaces("the dead-letter queue");
-    return replay.replay(id, access.actor()).<ResponseEntity<?>>map(ResponseEntity::ok)
+    return replay.replay(id, access.actor()).map(DeadLettersController::replayed)
         .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND,
             "not-found", "No such dead letter", "no dead letter has id " + id)));
   }
@@ -83,7 +83,18 @@ class DeadLettersController {
     String actor = access.actor();
     ReplayRequest r = body == null ? new ReplayRequest(null, null, null, null, null) : body;
     int limit = r.limit() == null ? 1000 : Math.min(Math.max(r.limit(), 1), 10_000);
-    List<ReplayService.Replayed> done = replay.replayMatching(new Filter(r.reason(), r.type(), r.from(), r.to()), actor, limit);
-    return Map.of("replayed", done.size(), "items", done);
+    List<ReplayService.Outcome> done = replay.replayMatching(new Filter(r.reason(), r.type(), r.from(), r.to()), actor, limit);
+    List<ReplayService.Outcome> items = done.stream().filter(o -> o instanceof ReplayService.Replayed).toList();
+    List<ReplayService.Outcome> refused = done.stream().filter(o -> o instanceof ReplayService.Refused).toList();
+    return Map.of("replayed", items.size(), "items", items, "refused", refused);
+  }
+
+  /** 200 with where it went, or 409 problem+json when replay to its original topic is not allowed. */
+  private static ResponseEntity<?> replayed(ReplayService.Outcome outcome) {
+    if (outcome instanceof ReplayService.Refused refused) {
+      return ResponseEntity.status(HttpStatus.CONFLICT).body(Problems.of(HttpStatus.CONFLICT,
+          refused.reason().code(), "Replay refused", refused.detail()));
+    }
+    return ResponseEntity.ok(outcome);
   }
 }

@@ -86,8 +86,8 @@ public class LifecycleConfiguration {
 
   @Bean
   ReplayService replayService(Jdbi jdbi, DeadLetterRepository repository, AuditRepository audit,
-      KafkaTemplate<byte[], byte[]> kafka, Clock clock) {
-    return new ReplayService(jdbi, repository, audit, kafka, clock);
+      KafkaTemplate<byte[], byte[]> kafka, Clock clock, dev.aegis.orchestrator.deadletter.DeadLetterProperties settings) {
+    return new ReplayService(jdbi, repository, audit, kafka, clock, settings.replayTopics());
   }
 
   @Bean

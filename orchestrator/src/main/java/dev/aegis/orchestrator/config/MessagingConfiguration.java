@@ -4,9 +4,11 @@ import dev.aegis.events.EventCodec;
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.deadletter.DeadLetterRecorder;
 import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.messaging.Admission;
 import dev.aegis.orchestrator.messaging.BatchProcessor;
 import dev.aegis.orchestrator.messaging.DeadLetterRecoverer;
 import dev.aegis.orchestrator.messaging.IngestListener;
+import dev.aegis.orchestrator.messaging.KafkaTrustProperties;
 import dev.aegis.orchestrator.outbox.OutboxRelay;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import java.time.Clock;
@@ -47,9 +49,15 @@ public class MessagingConfiguration {
     return new KafkaTemplate<>(producers);
   }
 
+  /** Who may publish what on the input topics (aegis.kafka.trust); warns at start about what is left open. */
   @Bean
-  IngestListener ingestListener(EventCodec codec, BatchProcessor processor, Clock clock) {
-    return new IngestListener(codec, processor, clock);
+  Admission admission(KafkaTrustProperties trust) {
+    return new Admission(trust).warnIfOpen();
+  }
+
+  @Bean
+  IngestListener ingestListener(EventCodec codec, BatchProcessor processor, Clock clock, Admission admission) {
+    return new IngestListener(codec, processor, clock, admission);
   }
 
   @Bean

@@ -42,6 +42,12 @@ public class KafkaBootstrapConfiguration {
     return bootstrap;
   }
 
+  /** Configuration for Kafka clients built by hand: the same address and security settings as Boot's. */
+  @Bean
+  public AegisKafkaClients aegisKafkaClients(org.springframework.kafka.core.KafkaAdmin admin) {
+    return new AegisKafkaClients(admin);
+  }
+
   /** Completes Spring Boot's KafkaProperties with the bootstrap address. */
   @Bean
   static KafkaPropertiesBootstrapBinder aegisKafkaPropertiesBootstrapBinder() {

@@ -115,10 +115,21 @@ public class BatchProcessor {
       List<InboxRepository.Arrival> arrivals = records.stream().map(r -> new InboxRepository.Arrival(
           r.source(), r.eventId(), r.decoded().decoded().map(d -> d.type().type()).orElse(null),
           r.topic(), r.partition(), r.offset())).toList();
-      Set<String> fresh = inbox.claim(h, arrivals, now);
+      // A refused record claims no marker: it must not take the (source, id) of a genuine event, and once the
+      // trust configuration allows it, its replay takes effect.
+      List<InboxRepository.Arrival> admitted = new ArrayList<>();
+      for (int i = 0; i < records.size(); i++) {
+        if (!(records.get(i).admission() instanceof Admission.Refused)) {
+          admitted.add(arrivals.get(i));
+        }
+      }
+      Set<String> fresh = inbox.claim(h, admitted, now);
       lockInOrder(records, arrivals, fresh);
       for (int i = 0; i < records.size(); i++) {
-        if (fresh.remove(arrivals.get(i).key())) {
+        if (records.get(i).admission() instanceof Admission.Refused refused) {
+          InboundRecord r = records.get(i);
+          count(r, refuse(r, refused));
+        } else if (fresh.remove(arrivals.get(i).key())) {
           InboundRecord r = records.get(i);
           Outcome outcome = apply(r);
           count(r, outcome);
@@ -139,7 +150,7 @@ public class BatchProcessor {
     private void lockInOrder(List<InboundRecord> records, List<InboxRepository.Arrival> arrivals, Set<String> fresh) {
       java.util.SortedSet<String> services = new java.util.TreeSet<>();
       for (int i = 0; i < records.size(); i++) {
-        if (fresh.contains(arrivals.get(i).key())) {
+        if (fresh.contains(arrivals.get(i).key()) && !(records.get(i).admission() instanceof Admission.Refused)) {
           records.get(i).decoded().decoded()
               .filter(d -> d.type() == EventType.HEALTH_REPORTED)
               .map(d -> d.data(HealthReported.class))
@@ -232,6 +243,14 @@ public class BatchProcessor {
         slot.chaos(fault, type == EventType.CHAOS_CLEARED ? now : null);
       }
       return Outcome.STORED;
+    }
+
+    /** Dead-letters a record its sender may not have take effect; it has no processed marker to update. */
+    private Outcome refuse(InboundRecord r, Admission.Refused refused) {
+      DeadLetters.enqueue(h, outbox, DeadLetters.request(r, refused.reason().code(), refused.detail(),
+          "AdmissionRefused", now), now);
+      tally(List.of("aegis.events.refused", "topic", r.topic(), "reason", refused.reason().code()));
+      return Outcome.DEAD_LETTERED;
     }
 
     private Outcome deadLetter(InboundRecord r, String code, String reason, String errorClass) {

@@ -7,9 +7,10 @@ import java.util.Map;
  * One consumed Kafka record, its coordinates, and what the codec made of it.
  *
  * @param headers the record's headers (last value wins for repeated names)
+ * @param admission whether its sender may have it take effect ({@link Admission})
  */
 public record InboundRecord(String topic, int partition, long offset, byte[] key, byte[] value,
-    Map<String, byte[]> headers, DecodeResult decoded) {
+    Map<String, byte[]> headers, DecodeResult decoded, Admission.Verdict admission) {
 
   /** The identity used for duplicate suppression: CloudEvents source, or Kafka coordinates when undecodable. */
   public String source() {

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.messaging;
 
+import dev.aegis.events.DecodeResult;
 import dev.aegis.events.EventCodec;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,12 +29,14 @@ public class IngestListener {
   private final EventCodec codec;
   private final BatchProcessor processor;
   private final Clock clock;
+  private final Admission admission;
   private final Map<String, Instant> firstFailures = new ConcurrentHashMap<>();
 
-  public IngestListener(EventCodec codec, BatchProcessor processor, Clock clock) {
+  public IngestListener(EventCodec codec, BatchProcessor processor, Clock clock, Admission admission) {
     this.codec = codec;
     this.processor = processor;
     this.clock = clock;
+    this.admission = admission;
   }
 
   public void onBatch(List<ConsumerRecord<byte[], byte[]>> batch) {
@@ -76,8 +79,11 @@ public class IngestListener {
     for (Header header : r.headers()) {
       headers.put(header.key(), header.value());
     }
-    return new InboundRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), headers,
-        codec.decode(r.value() == null ? new byte[0] : r.value(), headers));
+    DecodeResult decoded = codec.decode(r.value() == null ? new byte[0] : r.value(), headers);
+    Admission.Verdict verdict = decoded.decoded()
+        .map(d -> admission.judge(d.type(), d.envelope().source(), headers, d.data()))
+        .orElse(Admission.NOT_JUDGED);
+    return new InboundRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), headers, decoded, verdict);
   }
 
   private static String coordinates(String topic, int partition, long offset) {
