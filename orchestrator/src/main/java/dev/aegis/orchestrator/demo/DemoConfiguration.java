@@ -23,21 +23,22 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * The standalone demo: seeds the in-process cluster, runs the workload simulator and submits one good and
  * one bad demo experiment, so a fresh clone shows a whole lifecycle within a minute or two. Only with the
- * in-process cluster: Aegis never seeds a real one.
+ * in-process cluster: Aegis never seeds a real one; and by default only when Kafka and PostgreSQL are
+ * in-process too ({@link DemoCondition}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SimulatorProperties.class)
-@ConditionalOnExpression("${aegis.simulator.enabled:true} and '${aegis.kubernetes.mode:embedded}' == 'embedded'")
+@Conditional(DemoCondition.class)
 public class DemoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(DemoConfiguration.class);

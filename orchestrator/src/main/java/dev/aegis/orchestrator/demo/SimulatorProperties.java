@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The standalone demo ({@code aegis.simulator.*}): demo services seeded into the in-process Kubernetes API,
  * a workload simulator publishing their health, and two demo experiments (one good, one bad). Runs only
- * with the in-process cluster ({@code aegis.kubernetes.mode=embedded}); {@code aegis.simulator.enabled=false}
- * leaves the broker to health events from outside.
+ * with the in-process cluster ({@code aegis.kubernetes.mode=embedded}), and by default only when Kafka and
+ * PostgreSQL are in-process too ({@link DemoCondition}); {@code aegis.simulator.enabled=false} leaves the
+ * broker to health events from outside.
  *
  * @param namespace where the demo services live
  * @param tick length of each simulated health window, and how often one is published per service and track

@@ -199,6 +199,7 @@ class ExactlyOnceEffectsTest {
         "--spring.kafka.consumer.group-id=" + group,
         "--server.port=0",
         "--aegis.kubernetes.mode=external",
+        "--aegis.security.development=true",
         "--aegis.kubernetes.master-url=" + clusterUrl,
         "--aegis.kubernetes.experiment-resources=false",
         "--aegis.processing.attempts=3",

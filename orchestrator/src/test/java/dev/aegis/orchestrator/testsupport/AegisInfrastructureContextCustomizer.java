@@ -45,6 +45,7 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
 
   private static final String SIMULATOR_ENABLED = "aegis.simulator.enabled";
   private static final String API_AUTH = "aegis.api.auth";
+  private static final String SECURITY_DEVELOPMENT = "aegis.security.development";
 
   @Override
   public void customizeContext(
@@ -59,6 +60,10 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     // The API's bearer token has a test of its own (ApiTokenTest); elsewhere changes go through without it.
     if (!context.getEnvironment().containsProperty(API_AUTH)) {
       properties.put(API_AUTH, "none");
+    }
+    // The shared broker and database are external servers to the production checks; this is development.
+    if (!context.getEnvironment().containsProperty(SECURITY_DEVELOPMENT)) {
+      properties.put(SECURITY_DEVELOPMENT, "true");
     }
     context.getEnvironment().getPropertySources()
         .addFirst(new MapPropertySource("aegisComponentTestInfrastructure", properties));
