@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.Topics;
+import dev.aegis.orchestrator.security.StaticTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +55,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * {@code docs/images/} for docs/quickstart.md.
  */
 @ExtendWith(DashboardBrowserTest.ChromiumInstalled.class)
-@AegisComponentTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"aegis.simulator.enabled=true",
+@AegisComponentTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"aegis.api.auth=token",
+    "aegis.simulator.enabled=true",
     "aegis.simulator.step-duration=PT15S", "aegis.simulator.tick=500ms"})
 class DashboardBrowserTest {
 
@@ -68,6 +70,7 @@ class DashboardBrowserTest {
 
   @LocalServerPort int port;
   @Autowired KafkaTemplate<byte[], byte[]> kafka;
+  @Autowired StaticTokens tokens;
 
   /**
    * Skips the class, with the reason in the test report, where no Chromium is installed; evaluated before the
@@ -110,6 +113,18 @@ class DashboardBrowserTest {
   void watchesTheDemoLive() throws Exception {
     browser.get(url("/"));
     WebDriverWait wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(200));
+    // Nothing is shown without a principal: the page asks for a token and exchanges it for a session cookie.
+    WebElement login = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-dialog")));
+    login.findElement(By.id("login-token")).sendKeys("not-a-token");
+    login.findElement(By.id("login-submit")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-status"), "Login refused"));
+    login.findElement(By.id("login-token")).clear();
+    login.findElement(By.id("login-token")).sendKeys(tokens.devToken());
+    login.findElement(By.id("login-submit")).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("login-dialog")));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), "dev"));
+    assertThat(browser.manage().getCookieNamed("AEGIS_SESSION")).isNotNull()
+        .satisfies(c -> assertThat(c.isHttpOnly()).isTrue());
     wait.until(ExpectedConditions.textToBe(By.id("connection"), "Live"));
     markPageSession();
 
@@ -197,7 +212,8 @@ class DashboardBrowserTest {
   }
 
   private JsonNode getJson(String path) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(path))).build(),
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + tokens.devToken()).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
