@@ -88,6 +88,13 @@ public class ExperimentService {
     }
     Instant now = clock.instant();
     String namespace = request.namespace() == null ? "default" : request.namespace();
+    Optional<String> managedIn = experiments.namespaceOf(h, request.service());
+    if (managedIn.isPresent() && !managedIn.get().equals(namespace)) {
+      // A service name is one service: health windows name it without a namespace, so a second namespace's
+      // 'checkout' would be judged on the first one's traffic (and act on the other's workloads).
+      throw new InvalidSubmissionException("namespace", "service '" + request.service() + "' is managed in namespace '"
+          + managedIn.get() + "', not '" + namespace + "'; a service name is unique across namespaces");
+    }
     String production = experiments.manage(h, request.service(), namespace, now).orElse(null);
     lockService(h, request.service());
     Experiment e = Experiment.submitted(id, request.service(), namespace,

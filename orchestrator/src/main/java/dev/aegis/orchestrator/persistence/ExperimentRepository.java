@@ -155,6 +155,12 @@ public final class ExperimentRepository {
         .bind("name", service).mapTo(String.class).findOne();
   }
 
+  /** The namespace a managed service lives in, if it is managed. */
+  public Optional<String> namespaceOf(Handle h, String service) {
+    return h.createQuery("SELECT namespace FROM services WHERE name = :name")
+        .bind("name", service).mapTo(String.class).findOne();
+  }
+
   public boolean isManaged(Handle h, String service) {
     return h.createQuery("SELECT count(*) FROM services WHERE name = :name")
         .bind("name", service).mapTo(Integer.class).one() > 0;

@@ -109,6 +109,19 @@ class NamespaceScopingTest {
     mvc.perform(as(get("/api/v1/experiments/" + id), bob)).andExpect(status().isOk());
   }
 
+  @Test
+  @DisplayName("a service managed in one namespace cannot be claimed from another (no collision, no confused deputy)")
+  void serviceNameBelongsToOneNamespace() throws Exception {
+    String admin = bootstrap();
+    mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "shop")))
+        .andExpect(status().isCreated());
+    long before = experiments();
+    mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "pay")))
+        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("namespace"))
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("managed in namespace 'shop'")));
+    assertThat(experiments()).isEqualTo(before);
+  }
+
   private String bootstrap() {
     return "bootstrap-token-of-namespace-test-0123456789";
   }
