@@ -102,12 +102,18 @@ class LiveStream implements SmartLifecycle {
    * {@code maxClients} streams are open already, or the application is stopping.
    */
   Optional<SseEmitter> subscribe() {
+    return subscribe("");
+  }
+
+  /** As {@link #subscribe()}, for {@code principal}: empty too when it has {@code maxPerPrincipal} streams open. */
+  Optional<SseEmitter> subscribe(String principal) {
     Client client;
     synchronized (admission) {
-      if (!running || clients.size() >= properties.maxClients()) {
+      if (!running || clients.size() >= properties.maxClients()
+          || clients.stream().filter(c -> c.principal.equals(principal)).count() >= properties.maxPerPrincipal()) {
         return Optional.empty();
       }
-      client = new Client(new SseEmitter(properties.emitterTimeout().toMillis()));
+      client = new Client(new SseEmitter(properties.emitterTimeout().toMillis()), principal);
       clients.add(client);
     }
     SseEmitter emitter = client.emitter;
@@ -286,14 +292,16 @@ class LiveStream implements SmartLifecycle {
   /** One connected stream: its emitter and the events waiting to be written to it, in order. */
   private final class Client {
     final SseEmitter emitter;
+    final String principal;
     /** Set by the ticker once the snapshot is queued; only then do broadcasts reach this client. */
     volatile boolean ready;
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private boolean draining;
     private boolean closed;
 
-    Client(SseEmitter emitter) {
+    Client(SseEmitter emitter, String principal) {
       this.emitter = emitter;
+      this.principal = principal;
     }
 
     void offer(Frame frame) {
