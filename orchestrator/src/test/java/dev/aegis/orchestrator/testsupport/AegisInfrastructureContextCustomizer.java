@@ -45,6 +45,7 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
 
   private static final String SIMULATOR_ENABLED = "aegis.simulator.enabled";
   private static final String API_AUTH = "aegis.api.auth";
+  private static final String RATE_LIMITS = "aegis.limits.rate.enabled";
   private static final String SECURITY_DEVELOPMENT = "aegis.security.development";
 
   @Override
@@ -60,6 +61,10 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     // The API's bearer token has a test of its own (ApiTokenTest); elsewhere changes go through without it.
     if (!context.getEnvironment().containsProperty(API_AUTH)) {
       properties.put(API_AUTH, "none");
+    }
+    // Rate limits have a test of their own (RateLimitTest); every test here calls from one loopback address.
+    if (!context.getEnvironment().containsProperty(RATE_LIMITS)) {
+      properties.put(RATE_LIMITS, "false");
     }
     // The shared broker and database are external servers to the production checks; this is development.
     if (!context.getEnvironment().containsProperty(SECURITY_DEVELOPMENT)) {
