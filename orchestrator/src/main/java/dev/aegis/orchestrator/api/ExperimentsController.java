@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.api;
 
+import dev.aegis.orchestrator.experiments.Limits;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.orchestrator.experiments.CommandOutcome;
 import dev.aegis.orchestrator.experiments.ExperimentService;
@@ -110,7 +111,8 @@ class ExperimentsController {
       return notFound(id);
     }
     requireMayCommand(target.get(), manual);
-    return respond(service.command(id, manual, access.actor(), body == null ? null : body.reason()));
+    return respond(service.command(id, manual, access.actor(),
+        body == null ? null : Limits.reason(body.reason(), "reason")));
   }
 
   /** Namespace for every command; ownership too for what a platform-engineer may do (pause, resume, abort). */

@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.api;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
 import java.util.stream.Collectors;
 import org.springframework.core.Ordered;
@@ -25,19 +26,40 @@ class ProblemHandler {
     return p;
   }
 
+  @ExceptionHandler(BodySizeLimitFilter.BodyTooLargeException.class)
+  ProblemDetail tooLarge(BodySizeLimitFilter.BodyTooLargeException e) {
+    return Problems.of(HttpStatus.PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large", e.getMessage());
+  }
+
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ProblemDetail unreadable(HttpMessageNotReadableException e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
+        return tooLarge(tooLarge);
+      }
+    }
     ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "unreadable-body", "Unreadable request body",
         "the body is not valid JSON for this request");
     JsonMappingException m = mappingCause(e);
+    if (m instanceof UnrecognizedPropertyException u) {
+      String field = path(u);
+      p.setType(java.net.URI.create(Problems.BASE + "unknown-field"));
+      p.setProperty("field", field);
+      p.setDetail("field '" + field + "' is not part of this request; known fields: " + u.getKnownPropertyIds());
+      return p;
+    }
     if (m != null && !m.getPath().isEmpty()) {
-      String field = m.getPath().stream()
-          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .collect(Collectors.joining(".")).replace(".[", "[");
+      String field = path(m);
       p.setProperty("field", field);
       p.setDetail("field '" + field + "' has an invalid value: " + m.getOriginalMessage());
     }
     return p;
+  }
+
+  private static String path(JsonMappingException m) {
+    return m.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
   }
 
   private static JsonMappingException mappingCause(Throwable e) {

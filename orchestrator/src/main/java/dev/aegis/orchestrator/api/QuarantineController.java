@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.api;
 
+import dev.aegis.orchestrator.experiments.Limits;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
 import dev.aegis.orchestrator.experiments.ExperimentService;
@@ -81,7 +82,7 @@ class QuarantineController {
     if (body == null || body.reason() == null || body.reason().isBlank()) {
       throw new InvalidSubmissionException("reason", "a release needs a reason: say why the quarantine no longer applies");
     }
-    return experiments.respond(service.command(id, ManualAction.RELEASE, actor, body.reason()));
+    return experiments.respond(service.command(id, ManualAction.RELEASE, actor, Limits.reason(body.reason(), "reason")));
   }
 
   /** Whether the principal may read the RCA of {@code experimentId} (its experiment's namespace). */

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.api;
 
+import dev.aegis.orchestrator.experiments.Limits;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
@@ -80,7 +81,8 @@ class ServicesController {
       return notFound(name);
     }
     String actor = access.actor();
-    return respond(production.rollBack(name, actor, body == null ? null : body.reason(), idempotencyKey));
+    return respond(production.rollBack(name, actor, body == null ? null : Limits.reason(body.reason(), "reason"),
+        idempotencyKey));
   }
 
   @PostMapping("/{name}/scale")
@@ -91,7 +93,8 @@ class ServicesController {
     }
     String actor = access.actor();
     ScaleRequest r = body == null ? new ScaleRequest(null, null, null, null) : body;
-    return respond(production.scale(name, r.replicas(), r.minReplicas(), r.maxReplicas(), actor, r.reason(),
+    return respond(production.scale(name, r.replicas(), r.minReplicas(), r.maxReplicas(), actor,
+        Limits.reason(r.reason(), "reason"),
         idempotencyKey));
   }
 

@@ -174,19 +174,34 @@ public class ExperimentService {
         .mapTo(String.class).one();
   }
 
+  private static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+
   private static void validate(ExperimentSubmitted r) {
     if (r == null) {
       throw new InvalidSubmissionException("", "a JSON body is required");
     }
     require(r.service(), "service");
-    if (!r.service().matches("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")) {
-      throw new InvalidSubmissionException("service", "service must be a DNS-1123 label (lowercase letters, digits, '-'), was '" + r.service() + "'");
+    if (!r.service().matches(DNS_LABEL)) {
+      throw new InvalidSubmissionException("service", "service must be a DNS-1123 label (lowercase letters, digits, '-'), was '" + Limits.shown(r.service()) + "'");
     }
     if (r.candidate() == null) {
       throw new InvalidSubmissionException("candidate", "candidate is required");
     }
     require(r.candidate().version(), "candidate.version");
     require(r.candidate().image(), "candidate.image");
+    if (r.namespace() != null && !r.namespace().matches(DNS_LABEL)) {
+      throw new InvalidSubmissionException("namespace", "namespace must be a DNS-1123 label (at most 63 lowercase "
+          + "letters, digits, '-'), was '" + Limits.shown(r.namespace()) + "'");
+    }
+    if (!r.candidate().version().matches("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")) {
+      throw new InvalidSubmissionException("candidate.version", "candidate.version must be 1-128 letters, digits and "
+          + ". _ + -, was '" + Limits.shown(r.candidate().version()) + "'");
+    }
+    if (!Limits.isImageReference(r.candidate().image())) {
+      throw new InvalidSubmissionException("candidate.image", "candidate.image must be an OCI image reference "
+          + "([registry/]path[:tag][@sha256:digest], at most " + Limits.MAX_IMAGE + " characters), was '"
+          + Limits.shown(r.candidate().image()) + "'");
+    }
     try {
       RouterKind.parse(r.router());
     } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import dev.aegis.orchestrator.testsupport.RawHttp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

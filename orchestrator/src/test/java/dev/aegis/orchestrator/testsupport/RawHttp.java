@@ -1,4 +1,4 @@
-package dev.aegis.orchestrator.security;
+package dev.aegis.orchestrator.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,18 +14,18 @@ import java.util.Map;
  * HTTP/1.1 over a plain socket, so a test sends exactly the bytes an attacker would: the request target is
  * not parsed, normalised or re-encoded by any client library on the way.
  */
-final class RawHttp {
+public final class RawHttp {
 
   /** A response: status, headers (last value wins; Set-Cookie joined with "\n"), body. */
-  record Response(int status, Map<String, String> headers, String body) {
-    String header(String name) {
+  public record Response(int status, Map<String, String> headers, String body) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
   }
 
   private RawHttp() {}
 
-  static Response send(int port, String method, String target, List<String> headers, String body) throws IOException {
+  public static Response send(int port, String method, String target, List<String> headers, String body) throws IOException {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
         + "\r\nConnection: close\r\n");
