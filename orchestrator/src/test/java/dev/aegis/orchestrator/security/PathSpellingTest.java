@@ -123,4 +123,16 @@ class PathSpellingTest {
     assertThat(encoded.header("content-type")).contains("application/problem+json");
     assertThat(encoded.body()).contains("rejected-path");
   }
+
+  @Test
+  @DisplayName("the probes answer anyone, but only with a status: no component details without a principal")
+  void probesAreOpenButTerse() throws Exception {
+    for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+      RawHttp.Response r = RawHttp.send(port, "GET", probe, List.of(), null);
+      assertThat(r.status()).as(probe).isEqualTo(200);
+      assertThat(r.body()).contains("UP").doesNotContain("components").doesNotContain("details");
+    }
+    assertThat(RawHttp.send(port, "GET", "/actuator/health", List.of(), null).status()).isEqualTo(401);
+    assertThat(RawHttp.send(port, "GET", "/actuator/prometheus", List.of(), null).status()).isEqualTo(401);
+  }
 }
