@@ -90,14 +90,21 @@ public class KubernetesConfiguration {
     return new ProductionService(jdbi, services, experiments, outbox, audit, clock);
   }
 
+  /** SLO burn-rate trackers; a bean so the retention sweeper can retire idle ones. */
+  @Bean
+  BurnRateMonitor burnRateMonitor(AegisProperties properties) {
+    return new BurnRateMonitor(SloPolicy.workbook(properties.remediation().sloObjective()));
+  }
+
   /** Production (V2) guard and SLO burn-rate alerts on the ingestion path (docs/remediation.md). */
   @Bean
   ProductionWatch productionWatch(ServiceRepository services, ProductionService production,
       DecisionRecorder recorder, AuditRepository audit, KubernetesClient client, ExperimentRepository experiments,
-      LifecycleCore core, MeterRegistry metrics, Clock clock, AegisProperties properties) {
+      LifecycleCore core, MeterRegistry metrics, Clock clock, AegisProperties properties,
+      BurnRateMonitor burnRates) {
     AegisProperties.Remediation r = properties.remediation();
     return new ProductionWatch(services, new GuardRepository(), r.toPolicy(),
-        new BurnRateMonitor(SloPolicy.workbook(r.sloObjective())), production, recorder, audit,
+        burnRates, production, recorder, audit,
         new StableReplicas(client, clock, Duration.ofSeconds(10)),
         new CoreProductionQuarantine(experiments, core, recorder), metrics, r.burnRateRollback());
   }

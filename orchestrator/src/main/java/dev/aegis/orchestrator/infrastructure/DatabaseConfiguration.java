@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +21,10 @@ import org.springframework.core.env.Environment;
  * migrates this DataSource; the Jdbi bean is marked to wait for that migration, since Boot only
  * knows to order its own JDBC templates after it. Pool tuning comes from the usual {@code
  * spring.datasource.hikari.*} properties.
+ *
+ * <p>The pool connects as the application role; Flyway connects separately, as the schema owner
+ * ({@link AegisDatabaseBootstrap#migrationConnection()}), and is told the application role's name
+ * so the migrations grant it exactly what it needs ({@link DatabaseRoles}).
  */
 @Configuration(value = "aegisDatabaseConfiguration", proxyBeanMethods = false)
 public class DatabaseConfiguration {
@@ -48,6 +53,19 @@ public class DatabaseConfiguration {
     LOG.info("PostgreSQL ({}): {} as {}", database.isEmbedded() ? "embedded" : "external",
         connection.redactedJdbcUrl(), connection.username());
     return pool;
+  }
+
+  /** Flyway migrates as the schema owner and grants the application role its privileges. */
+  @Bean
+  public FlywayConfigurationCustomizer aegisFlywayRoles(AegisDatabaseBootstrap database) {
+    return flyway -> {
+      DatabaseUrl owner = database.migrationConnection();
+      if (database.migratesAsSeparateRole()) {
+        flyway.dataSource(owner.jdbcUrl(), owner.username(), owner.password());
+        LOG.info("Flyway migrates as {}", owner.username());
+      }
+      DatabaseRoles.withAppRole(flyway, database.connection().username());
+    };
   }
 
   /** Jdbi for the repositories; created after Flyway has migrated the schema. */

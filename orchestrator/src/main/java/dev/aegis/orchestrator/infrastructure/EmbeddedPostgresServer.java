@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  *       another process or of this JVM is refused with {@link IllegalStateException}.
  *   <li>The server listens on localhost only, with trust authentication for the superuser {@value
  *       #SUPERUSER}: it is a local, single-user server, never exposed to a network.
+ *   <li>{@link #prepareApplicationDatabase} gives a database the two roles of {@link DatabaseRoles}:
+ *       the owner {@value DatabaseRoles#EMBEDDED_OWNER}, which migrations run as, and the
+ *       application role {@value DatabaseRoles#EMBEDDED_APP}, which gets only what the migrations
+ *       grant it. The superuser is for provisioning only.
  *   <li>{@link #close()} stops the server ("fast" shutdown) and is idempotent.
  * </ul>
  */
@@ -119,6 +124,31 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public DatabaseUrl connection(String database) {
     return new DatabaseUrl(
         "jdbc:postgresql://localhost:" + port() + "/" + checkedName(database), SUPERUSER, null);
+  }
+
+  /** How to connect to {@code database} on this server as {@code role} (trusted, no password). */
+  public DatabaseUrl connection(String database, String role) {
+    return new DatabaseUrl(
+        "jdbc:postgresql://localhost:" + port() + "/" + checkedName(database), checkedName(role), null);
+  }
+
+  /**
+   * Creates {@code database} unless it exists and makes it an application database: the roles of
+   * {@link DatabaseRoles} exist, the owner role owns the database, and whatever an earlier version
+   * created in it as the superuser (tables, sequences, functions, Flyway's history) is handed to
+   * the owner role, so migrations can run as the owner on a data directory kept from before.
+   * Nothing is granted to the application role here: the migrations do that.
+   */
+  public void prepareApplicationDatabase(String database) {
+    execute(DatabaseRoles.CREATE_EMBEDDED_ROLES);
+    createDatabaseIfMissing(database);
+    execute("ALTER DATABASE " + checkedName(database) + " OWNER TO " + DatabaseRoles.EMBEDDED_OWNER);
+    try (Connection c = DriverManager.getConnection(connection(database).jdbcUrl(), SUPERUSER, null);
+        Statement statement = c.createStatement()) {
+      statement.execute(DatabaseRoles.ADOPT_SUPERUSER_OBJECTS);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot hand database " + database + " to its owner role", e);
+    }
   }
 
   /** Creates {@code database} unless it exists. */

@@ -1,12 +1,16 @@
 package dev.aegis.orchestrator.slo;
 
 import dev.aegis.orchestrator.lifecycle.HealthWindow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
@@ -43,6 +47,11 @@ import java.util.function.Function;
  *   <li><b>When a track stops reporting for good</b> (an experiment's canary ended, a service is no
  *       longer managed): {@link #retire(String, HealthWindow.Track)} and publish the RESOLVED changes
  *       it returns, so no alert stays firing forever; the next window starts a fresh tracker.
+ *   <li><b>Idle tracks are retired</b> so memory stays bounded by the tracks that still report:
+ *       {@link #retireIdle(Instant)} (called by the retention sweeper with the window-retention
+ *       cutoff) forgets every track whose newest window ended before the cutoff. Their RESOLVED
+ *       changes are handed out with the next {@link #observe} call, whatever its track, so they are
+ *       published in an ingest transaction like any other change.
  *   <li><b>After a restart</b> the trackers are empty. To resume, feed the stored windows of the
  *       longest rule window (3 days by default) before consuming new ones; changes re-emitted then
  *       carry the ids they had before, so the outbox ({@code ON CONFLICT DO NOTHING}) and consumers
@@ -55,6 +64,7 @@ public final class BurnRateMonitor {
 
   private final Function<String, SloPolicy> policyOf;
   private final ConcurrentMap<Key, BurnRateTracker> trackers = new ConcurrentHashMap<>();
+  private final Queue<AlertChange> retiredChanges = new ConcurrentLinkedQueue<>();
 
   /** A monitor holding every service to {@code policy}. */
   public BurnRateMonitor(SloPolicy policy) {
@@ -73,7 +83,8 @@ public final class BurnRateMonitor {
   /**
    * Adds a health window to its track's tracker and evaluates that track's rules.
    *
-   * @return the alerts that started firing or resolved, usually none
+   * @return the alerts that started firing or resolved, usually none; first the RESOLVED changes
+   *     of tracks retired as idle since the last call (of any service)
    * @throws IllegalArgumentException if the window does not end after it starts or its counts are
    *     inconsistent (the codec rejects such windows before)
    */
@@ -82,9 +93,43 @@ public final class BurnRateMonitor {
         trackers.computeIfAbsent(
             new Key(window.service(), window.track()),
             key -> new BurnRateTracker(key.service(), key.track(), policyOf.apply(key.service())));
+    List<AlertChange> changes;
     synchronized (tracker) {
-      return tracker.observe(window);
+      changes = tracker.observe(window);
     }
+    if (retiredChanges.isEmpty()) {
+      return changes;
+    }
+    List<AlertChange> all = new ArrayList<>();
+    for (AlertChange retired = retiredChanges.poll(); retired != null; retired = retiredChanges.poll()) {
+      all.add(retired);
+    }
+    all.addAll(changes);
+    return all;
+  }
+
+  /**
+   * Retires every track whose newest window ended before {@code cutoff}: a service that stopped
+   * reporting, or stopped being managed, no longer holds memory. Firing alerts of those tracks are
+   * resolved; the changes come out of the next {@link #observe} call.
+   *
+   * @return how many tracks were retired
+   */
+  public int retireIdle(Instant cutoff) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    int retired = 0;
+    for (Map.Entry<Key, BurnRateTracker> entry : trackers.entrySet()) {
+      BurnRateTracker tracker = entry.getValue();
+      synchronized (tracker) {
+        boolean idle = tracker.watermark().map(end -> end.isBefore(cutoff)).orElse(true);
+        // remove(key, value): a tracker replaced meanwhile is left alone.
+        if (idle && trackers.remove(entry.getKey(), tracker)) {
+          retiredChanges.addAll(tracker.resolveAll());
+          retired++;
+        }
+      }
+    }
+    return retired;
   }
 
   /** The burn rates and alerts of one track, if it has reported. */

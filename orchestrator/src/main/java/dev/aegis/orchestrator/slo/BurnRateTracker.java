@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Burn rates and multi-window alerts of one track of one service, on event time.
@@ -89,6 +90,11 @@ public final class BurnRateTracker {
       ring.add(start, end, window.requests(), window.errors(), watermark);
     }
     return evaluate(read());
+  }
+
+  /** The newest window end observed, or empty before the first window. */
+  public Optional<Instant> watermark() {
+    return watermark == NONE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(watermark));
   }
 
   /**

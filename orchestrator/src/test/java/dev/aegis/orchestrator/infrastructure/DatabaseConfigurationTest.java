@@ -36,8 +36,9 @@ class DatabaseConfigurationTest {
       AegisDatabaseBootstrap database = context.getBean(AegisDatabaseBootstrap.class);
       assertThat(database.isEmbedded()).isTrue();
       firstRun.set(database.connection());
-      context.getBean(Jdbi.class).useHandle(h -> h.execute(
-          "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('first run')"));
+      // The owner creates; the application role, which the pool connects as, may only read.
+      execute(database.migrationConnection(), "CREATE TABLE kept (v text); "
+          + "INSERT INTO kept VALUES ('first run'); GRANT SELECT ON kept TO aegis_app");
     });
     assertThatThrownBy(() -> queryText(firstRun.get(), "SELECT 1"))
         .as("closing the context stops the server").isInstanceOf(SQLException.class);
@@ -62,6 +63,13 @@ class DatabaseConfigurationTest {
             assertThat(text(context.getBean(Jdbi.class), "SELECT current_database()"))
                 .isEqualTo(database.name());
           });
+    }
+  }
+
+  private static void execute(DatabaseUrl url, String sql) throws SQLException {
+    try (var c = java.sql.DriverManager.getConnection(url.jdbcUrl(), url.username(), url.password());
+        var statement = c.createStatement()) {
+      statement.execute(sql);
     }
   }
 

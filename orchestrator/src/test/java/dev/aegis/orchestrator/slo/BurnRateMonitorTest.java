@@ -98,4 +98,36 @@ class BurnRateMonitorTest {
     assertThat(monitor.snapshots()).hasSize(8)
         .allSatisfy(s -> assertThat(s.window(H1).requests()).isCloseTo(60_000, within(1e-6)));
   }
+
+  @Test
+  @DisplayName("an idle track is retired: memory holds only tracks that still report, and its firing page resolves with the next window")
+  void idleTracksAreRetired() {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+    assertThat(feed(monitor, "gone", Track.CANARY, 60, 20)).as("the page fires").hasSize(1);
+    feed(monitor, "alive", Track.STABLE, 120, 0);
+
+    int retired = monitor.retireIdle(minutes(90));
+
+    assertThat(retired).isEqualTo(1);
+    assertThat(monitor.size()).isEqualTo(1);
+    assertThat(monitor.snapshot("gone", Track.CANARY)).isEmpty();
+    List<AlertChange> next = monitor.observe(
+        window("alive", Track.STABLE, "v1", minutes(120), minutes(121), 1000, 0));
+    assertThat(next).extracting(AlertChange::eventId)
+        .containsExactly("gone/canary/page-1h-5m/2025-03-01T12:30:00Z/resolved");
+    assertThat(monitor.observe(
+        window("alive", Track.STABLE, "v1", minutes(121), minutes(122), 1000, 0)))
+        .as("handed out once").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a track that reported after the cutoff is kept")
+  void recentTracksStay() {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+    feed(monitor, "checkout", Track.STABLE, 10, 0);
+
+    assertThat(monitor.retireIdle(minutes(10))).isZero();
+    assertThat(monitor.retireIdle(minutes(11))).isEqualTo(1);
+    assertThat(monitor.size()).isZero();
+  }
 }

@@ -22,7 +22,9 @@ import org.springframework.test.context.ContextCustomizerFactories;
  *       spring.kafka.consumer.group-id} = a group unique to this context, committed at the end of
  *       every contract topic, so the application's consumers neither replay earlier classes'
  *       records nor miss the test's own.
- *   <li>{@code aegis.database.url} and {@code aegis.database.username} = the class's database.
+ *   <li>{@code aegis.database.url} and {@code aegis.database.username} = the class's database, as
+ *       the application role; {@code aegis.database.migration-username} = its owner role, which
+ *       Flyway migrates as. Tests therefore run with the production privileges (docs/database.md).
  * </ul>
  *
  * <p>Every test class gets its own context, closed after the class ({@link DirtiesContext}): a

@@ -86,22 +86,25 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
   private Map<String, Object> databaseProperties(ConfigurableApplicationContext context) {
     DefaultListableBeanFactory beans = (DefaultListableBeanFactory) context.getBeanFactory();
     Map<String, Object> properties = new HashMap<>();
-    DatabaseUrl connection = mode == DatabaseMode.RESTARTABLE
+    DatabaseUrl[] connections = mode == DatabaseMode.RESTARTABLE
         ? restartableDatabase(beans, context.getEnvironment(), properties)
         : freshDatabase(beans);
-    LOG.info("{} uses {} PostgreSQL {}", testClass.getSimpleName(), mode, connection);
-    properties.put(DatabaseSettings.URL, connection.jdbcUrl());
-    properties.put(DatabaseSettings.USERNAME, connection.username());
+    DatabaseUrl app = connections[0];
+    LOG.info("{} uses {} PostgreSQL {}", testClass.getSimpleName(), mode, app);
+    // The application connects as the least-privileged role; Flyway migrates as the owner.
+    properties.put(DatabaseSettings.URL, app.jdbcUrl());
+    properties.put(DatabaseSettings.USERNAME, app.username());
+    properties.put(DatabaseSettings.MIGRATION_USERNAME, connections[1].username());
     return properties;
   }
 
-  private static DatabaseUrl freshDatabase(DefaultListableBeanFactory beans) {
+  private static DatabaseUrl[] freshDatabase(DefaultListableBeanFactory beans) {
     TestDatabase database = SharedInfrastructure.postgres().createDatabase();
     register(beans, "aegisTestDatabase", database);
-    return database.connection();
+    return new DatabaseUrl[] {database.appConnection(), database.connection()};
   }
 
-  private static DatabaseUrl restartableDatabase(
+  private static DatabaseUrl[] restartableDatabase(
       DefaultListableBeanFactory beans, Environment env, Map<String, Object> properties) {
     RestartablePostgres postgres = RestartablePostgres.start();
     register(beans, "restartablePostgres", postgres);
@@ -109,7 +112,7 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     if (!env.containsProperty(HIKARI_CONNECTION_TIMEOUT)) {
       properties.put(HIKARI_CONNECTION_TIMEOUT, RESTARTABLE_CONNECTION_TIMEOUT_MS);
     }
-    return postgres.connection();
+    return new DatabaseUrl[] {postgres.appConnection(), postgres.connection()};
   }
 
   private static void register(DefaultListableBeanFactory beans, String name, AutoCloseable bean) {

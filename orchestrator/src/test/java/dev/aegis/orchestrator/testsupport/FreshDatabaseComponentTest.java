@@ -27,7 +27,8 @@ class FreshDatabaseComponentTest {
 
   @Test
   void theContextUsesADatabaseOfItsOwn() {
-    jdbi.useHandle(h -> h.execute("CREATE TABLE marker (owner text)"));
+    // As the owner: the application role may not create tables.
+    database.jdbi().useHandle(h -> h.execute("CREATE TABLE marker (owner text)"));
 
     assertThat(database.name()).startsWith("test_");
     assertThat(currentDatabase(jdbi)).isEqualTo(database.name());

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.aegis.orchestrator.infrastructure.JdbiFactory;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** The application's pool survives an outage of a restartable server and keeps its data. */
 @AegisComponentTest(classes = InfrastructureOnlyConfiguration.class,
@@ -19,7 +21,11 @@ class RestartableDatabaseComponentTest {
 
   @Test
   void queriesFailWhileStoppedAndWorkAgainAfterRestart() {
-    jdbi.useHandle(h -> h.execute("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('x')"));
+    // The owner creates the table; the application role (the pool's) may only read it.
+    JdbiFactory.create(new DriverManagerDataSource(postgres.connection().jdbcUrl(),
+        postgres.connection().username(), null)).useHandle(h -> h.execute(
+            "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('x'); GRANT SELECT ON kept TO "
+                + postgres.appConnection().username()));
 
     postgres.stop();
     assertThatThrownBy(() -> kept(jdbi)).isInstanceOf(Exception.class);

@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.testsupport;
 
 import dev.aegis.orchestrator.infrastructure.AegisDatabaseBootstrap;
+import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
 import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.infrastructure.EmbeddedPostgresServer;
 import java.io.IOException;
@@ -37,24 +38,36 @@ public final class RestartablePostgres implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a new server with an empty database {@value AegisDatabaseBootstrap#EMBEDDED_DATABASE}. */
+  /**
+   * Starts a new server with an empty database {@value AegisDatabaseBootstrap#EMBEDDED_DATABASE}
+   * owned by the owner role, as the standalone one is (see {@link DatabaseRoles}).
+   */
   public static RestartablePostgres start() {
     try {
       RestartablePostgres postgres = new RestartablePostgres(
           Files.createTempDirectory("aegis-restartable-postgres-"), freePort());
       postgres.restart();
-      postgres.server.createDatabaseIfMissing(AegisDatabaseBootstrap.EMBEDDED_DATABASE);
+      postgres.server.prepareApplicationDatabase(AegisDatabaseBootstrap.EMBEDDED_DATABASE);
       return postgres;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** How to connect to its database; valid across restarts. */
+  /** How to connect to its database as the owner role (migrations, DDL); valid across restarts. */
   public DatabaseUrl connection() {
+    return connection(DatabaseRoles.EMBEDDED_OWNER);
+  }
+
+  /** How to connect to its database as the application role; valid across restarts. */
+  public DatabaseUrl appConnection() {
+    return connection(DatabaseRoles.EMBEDDED_APP);
+  }
+
+  private DatabaseUrl connection(String role) {
     return new DatabaseUrl(
         "jdbc:postgresql://localhost:" + port + "/" + AegisDatabaseBootstrap.EMBEDDED_DATABASE,
-        EmbeddedPostgresServer.SUPERUSER, null);
+        role, null);
   }
 
   /** Stops the server; connections fail until {@link #restart()}. Does nothing if stopped. */

@@ -15,7 +15,8 @@ class SecondFreshDatabaseComponentTest {
 
   @Test
   void theContextUsesADatabaseOfItsOwnToo() {
-    jdbi.useHandle(h -> h.execute("CREATE TABLE marker (owner text)"));
+    // As the owner: the application role may not create tables.
+    database.jdbi().useHandle(h -> h.execute("CREATE TABLE marker (owner text)"));
 
     assertThat(FreshDatabaseComponentTest.currentDatabase(jdbi)).isEqualTo(database.name());
   }

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.testsupport;
 
+import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
 import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.infrastructure.EmbeddedPostgresServer;
 import java.util.Optional;
@@ -22,16 +23,25 @@ public final class SharedPostgres implements AutoCloseable {
     return new SharedPostgres(EmbeddedPostgresServer.start(Optional.empty(), 0, false));
   }
 
-  /** Creates a new, empty database named {@code test_<random>}. */
+  /**
+   * Creates a new, empty database named {@code test_<random>}, owned by the owner role and with
+   * the application role ready to be granted its privileges, as the standalone database is (see
+   * {@link dev.aegis.orchestrator.infrastructure.DatabaseRoles}).
+   */
   public TestDatabase createDatabase() {
     String name = "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    server.createDatabase(name);
-    return new TestDatabase(name, server.connection(name), this);
+    server.prepareApplicationDatabase(name);
+    return new TestDatabase(name, server.connection(name, DatabaseRoles.EMBEDDED_OWNER), this);
   }
 
-  /** How to connect to {@code database} on the shared server. */
+  /** How to connect to {@code database} on the shared server as the superuser. */
   public DatabaseUrl connection(String database) {
     return server.connection(database);
+  }
+
+  /** How to connect to {@code database} on the shared server as {@code role}. */
+  public DatabaseUrl connection(String database, String role) {
+    return server.connection(database, role);
   }
 
   /** The shared server's port. */

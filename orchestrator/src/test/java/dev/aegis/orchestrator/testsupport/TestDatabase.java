@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.testsupport;
 
+import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
 import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.infrastructure.JdbiFactory;
 import javax.sql.DataSource;
@@ -14,30 +15,52 @@ import org.postgresql.ds.PGSimpleDataSource;
  * ({@code classpath:db/migration}) and {@link #jdbi()} gives a Jdbi configured like the
  * application's. {@link #close()} drops the database.
  *
+ * <p>Two roles, as in production: {@link #connection()} is the owner, which migrates and may do
+ * anything to the schema; {@link #appConnection()} is the application role, with only what the
+ * migrations grant it (no UPDATE or DELETE of the history, no DDL).
+ *
  * @param name the database name, {@code test_<random>}
- * @param connection how to connect to it
+ * @param connection how to connect to it as the owner role
  * @param server the shared server that holds it
  */
 public record TestDatabase(String name, DatabaseUrl connection, SharedPostgres server)
     implements AutoCloseable {
 
-  /** A non-pooled DataSource; every call opens a new connection. */
-  public DataSource dataSource() {
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    dataSource.setUrl(connection.jdbcUrl());
-    dataSource.setUser(connection.username());
-    return dataSource;
+  /** How to connect to it as the application role. */
+  public DatabaseUrl appConnection() {
+    return server.connection(name, DatabaseRoles.EMBEDDED_APP);
   }
 
-  /** A Jdbi on {@link #dataSource()}, configured as the application's. */
+  /** A non-pooled DataSource as the owner; every call opens a new connection. */
+  public DataSource dataSource() {
+    return dataSource(connection);
+  }
+
+  /** A Jdbi on {@link #dataSource()} (the owner), configured as the application's. */
   public Jdbi jdbi() {
     return JdbiFactory.create(dataSource());
   }
 
-  /** Applies the application's Flyway migrations; returns this for chaining. */
+  /** A Jdbi connected as the application role, configured as the application's. */
+  public Jdbi appJdbi() {
+    return JdbiFactory.create(dataSource(appConnection()));
+  }
+
+  /**
+   * Applies the application's Flyway migrations as the owner, granting the application role its
+   * privileges; returns this for chaining.
+   */
   public TestDatabase migrate() {
-    Flyway.configure().dataSource(dataSource()).load().migrate();
+    DatabaseRoles.withAppRole(Flyway.configure().dataSource(dataSource()),
+        DatabaseRoles.EMBEDDED_APP).load().migrate();
     return this;
+  }
+
+  private static DataSource dataSource(DatabaseUrl url) {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(url.jdbcUrl());
+    dataSource.setUser(url.username());
+    return dataSource;
   }
 
   /** Drops the database, disconnecting whoever still uses it. */

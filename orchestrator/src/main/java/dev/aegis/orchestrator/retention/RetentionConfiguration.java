@@ -1,0 +1,33 @@
+package dev.aegis.orchestrator.retention;
+
+import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.slo.BurnRateMonitor;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The retention sweeper (docs/retention.md) and its schedule. */
+@Configuration(proxyBeanMethods = false)
+public class RetentionConfiguration {
+
+  @Bean
+  RetentionSweeper retentionSweeper(Jdbi jdbi, RetentionProperties properties,
+      AuditRepository audit, ObjectProvider<BurnRateMonitor> burnRates, MeterRegistry metrics,
+      Clock clock) {
+    return new RetentionSweeper(jdbi, properties, audit,
+        Optional.ofNullable(burnRates.getIfAvailable()), metrics, clock);
+  }
+
+  @Bean
+  @ConditionalOnProperty(name = "aegis.retention.enabled", havingValue = "true",
+      matchIfMissing = true)
+  SmartLifecycle retentionSchedule(RetentionSweeper sweeper, RetentionProperties properties) {
+    return new RetentionSchedule(sweeper, properties.interval());
+  }
+}
