@@ -37,6 +37,12 @@ class LogEscapingTest {
     assertThat(line.strip()).doesNotContain("\r").doesNotContain("\u0007").doesNotContain("\u2028")
         .contains("ok\\r\\n2026-12-04T00:00:00Z  INFO forged line\\u0007\\u2028end\tTAB");
     assertThat(line.indexOf('\n')).as("one line, ended by the layout's own newline").isEqualTo(line.length() - 1);
+
+    LoggingEvent banner = new LoggingEvent("x", root, Level.INFO, "\n--- ready ---\n  dashboard {}\r", null,
+        new Object[] {"http://127.0.0.1:8080/\nINFO forged"});
+    String text = new String(encoder.encode(banner), StandardCharsets.UTF_8);
+    assertThat(text).as("the template (code) keeps its lines; the value does not")
+        .contains("\n--- ready ---\n  dashboard http://127.0.0.1:8080/\\nINFO forged\\r");
     context.stop();
   }
 
