@@ -409,8 +409,24 @@ function showSession(s) {
   $('#logout').hidden = !s || s.via === 'local';
 }
 
+async function showSingleSignOn() {
+  try {
+    const res = await fetch(`${API}/session/options`, { headers: { Accept: 'application/json' } });
+    if (!res.ok) return;
+    const options = await res.json();
+    const list = $('#login-sso');
+    list.replaceChildren(...options.singleSignOn.map((p) =>
+      el('li', {}, el('a', { href: p.url, class: 'button' }, `Log in with ${p.name || p.id}`))));
+    list.hidden = options.singleSignOn.length === 0;
+  } catch {
+    // the token form still works
+  }
+}
+
 function showLogin(message) {
   const dialog = $('#login-dialog');
+  showSingleSignOn();
+  if (!message && window.location.hash === '#login-failed') message = 'Single sign-on failed; try again or use a token.';
   $('#login-status').textContent = message || '';
   if (!dialog.open) dialog.showModal();
   $('#login-token').focus();

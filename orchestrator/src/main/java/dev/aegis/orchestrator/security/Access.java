@@ -36,17 +36,18 @@ public class Access {
     if (a instanceof AegisAuthentication aegis) {
       return aegis.getPrincipal();
     }
-    if (a == null || !a.isAuthenticated()) {
+    if (a == null || !a.isAuthenticated()
+        || a instanceof org.springframework.security.authentication.AnonymousAuthenticationToken) {
       throw new Denied("unauthenticated", "no principal");
     }
-    // Any other authentication (a test's mock user): its authorities, every namespace.
+    // Any other authentication (a test's mock user): its roles, in no namespace until it is an Aegis principal.
     Set<Role> roles = EnumSet.noneOf(Role.class);
     Collection<? extends GrantedAuthority> authorities = a.getAuthorities();
     for (GrantedAuthority g : authorities) {
       String name = g.getAuthority().startsWith("ROLE_") ? g.getAuthority().substring(5) : g.getAuthority();
       Role.parse(name).ifPresent(roles::add);
     }
-    return new AegisPrincipal(a.getName(), roles, Set.of(AegisPrincipal.ALL_NAMESPACES), "other");
+    return new AegisPrincipal(a.getName(), roles, Set.of(), "other");
   }
 
   /** The actor to record: always the authenticated principal, never a header the client chose. */

@@ -25,15 +25,20 @@ final class JwtPrincipals implements Converter<Jwt, AbstractAuthenticationToken>
 
   @Override
   public AbstractAuthenticationToken convert(Jwt jwt) {
-    Object named = claim(jwt.getClaims(), claims.nameClaim());
-    String name = named instanceof String s && !s.isBlank() ? s : jwt.getSubject();
+    return new AegisAuthentication(principal(jwt.getClaims(), jwt.getSubject(), "jwt"));
+  }
+
+  /** The principal the claims of a verified token (a JWT, an OIDC ID token) describe. */
+  AegisPrincipal principal(java.util.Map<String, Object> all, String subject, String via) {
+    Object named = claim(all, claims.nameClaim());
+    String name = named instanceof String s && !s.isBlank() ? s : subject;
     Set<Role> roles = EnumSet.noneOf(Role.class);
-    for (String r : strings(claim(jwt.getClaims(), claims.rolesClaim()))) {
+    for (String r : strings(claim(all, claims.rolesClaim()))) {
       Role.parse(r).ifPresent(roles::add);
     }
-    List<String> ns = strings(claim(jwt.getClaims(), claims.namespacesClaim()));
+    List<String> ns = strings(claim(all, claims.namespacesClaim()));
     Set<String> namespaces = new LinkedHashSet<>(ns.isEmpty() ? claims.defaultNamespaces() : ns);
-    return new AegisAuthentication(new AegisPrincipal(name == null ? "jwt" : name, roles, namespaces, "jwt"));
+    return new AegisPrincipal(name == null ? via : name, roles, namespaces, via);
   }
 
   /** The claim at a dotted path ({@code realm_access.roles}), or null. */

@@ -18,6 +18,7 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
@@ -98,7 +99,8 @@ class SecurityConfiguration {
 
   @Bean
   SecurityFilterChain aegisSecurity(HttpSecurity http, AuthenticationManager bearerAuthentication,
-      StaticTokens statics, HttpSessionCsrfTokenRepository csrfTokens) throws Exception {
+      StaticTokens statics, HttpSessionCsrfTokenRepository csrfTokens,
+      ObjectProvider<ClientRegistrationRepository> oidc, AegisSecurityProperties properties) throws Exception {
     ProblemResponses problems = new ProblemResponses();
     http.authorizeHttpRequests(this::authorize)
         .oauth2ResourceServer(o -> o.authenticationManagerResolver(request -> bearerAuthentication)
@@ -116,6 +118,10 @@ class SecurityConfiguration {
             .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
             .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
             .addHeaderWriter(new StaticHeadersWriter("Cross-Origin-Opener-Policy", "same-origin")));
+    if (oidc.getIfAvailable() != null) {
+      OidcLogin login = new OidcLogin(new JwtPrincipals(properties.jwt()));
+      http.oauth2Login(o -> o.successHandler(login).failureHandler(login));
+    }
     if (statics.authenticationOff()) {
       http.addFilterBefore(new LocalAccessFilter(), AnonymousAuthenticationFilter.class);
     }

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -13,6 +14,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.web.authentication.WebAuthenticationDetailsSource;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -39,14 +42,21 @@ class SessionController {
   record SessionView(String name, List<String> roles, List<String> namespaces, String via, String csrfHeader,
       String csrfToken) {}
 
+  /** One single sign-on provider the dashboard may offer. */
+  record Provider(String id, String name, String url) {}
+
+  record LoginOptions(boolean token, List<Provider> singleSignOn) {}
+
   private final AuthenticationManager authentication;
+  private final ObjectProvider<ClientRegistrationRepository> oidc;
   private final HttpSessionCsrfTokenRepository csrfTokens;
   private final Access access;
   private final HttpSessionSecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
   private final WebAuthenticationDetailsSource details = new WebAuthenticationDetailsSource();
 
   SessionController(AuthenticationManager bearerAuthentication, HttpSessionCsrfTokenRepository csrfTokens,
-      Access access) {
+      Access access, ObjectProvider<ClientRegistrationRepository> oidc) {
+    this.oidc = oidc;
     this.authentication = bearerAuthentication;
     this.csrfTokens = csrfTokens;
     this.access = access;
@@ -79,6 +89,20 @@ class SessionController {
     CsrfToken csrf = csrfTokens.generateToken(request);
     csrfTokens.saveToken(csrf, request, response);
     return ResponseEntity.ok(view(csrf));
+  }
+
+  /** Open: what the login dialog may offer (always a token; the configured single sign-on providers). */
+  @GetMapping("/options")
+  LoginOptions options() {
+    List<Provider> providers = new java.util.ArrayList<>();
+    if (oidc.getIfAvailable() instanceof Iterable<?> registrations) {
+      for (Object r : registrations) {
+        ClientRegistration c = (ClientRegistration) r;
+        providers.add(new Provider(c.getRegistrationId(), c.getClientName(),
+            "oauth2/authorization/" + c.getRegistrationId()));
+      }
+    }
+    return new LoginOptions(true, providers);
   }
 
   @GetMapping
