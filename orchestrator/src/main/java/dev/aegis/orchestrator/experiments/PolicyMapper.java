@@ -18,12 +18,14 @@ public final class PolicyMapper {
   private PolicyMapper() {}
 
   /**
-   * @throws InvalidSubmissionException naming the field (e.g. {@code policy.steps[1].weight})
+   * @throws InvalidSubmissionException naming the field (e.g. {@code policy.steps[1].weight}), also for a value
+   *     past the bounds of {@link PolicyLimits}
    */
   public static Policy toPolicy(PolicySpec spec, Policy defaults) {
     if (spec == null) {
       return defaults;
     }
+    PolicyLimits.check(spec);
     List<CanaryStep> steps = spec.steps() == null || spec.steps().isEmpty() ? defaults.steps() : steps(spec.steps());
     Slo slo = slo(spec.slo(), defaults.slo());
     long minRequests = spec.minRequestsPerStep() == null ? defaults.minRequestsPerStep() : spec.minRequestsPerStep();
