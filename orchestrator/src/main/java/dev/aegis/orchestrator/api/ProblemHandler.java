@@ -51,7 +51,10 @@ class ProblemHandler {
     if (m != null && !m.getPath().isEmpty()) {
       String field = path(m);
       p.setProperty("field", field);
-      p.setDetail("field '" + field + "' has an invalid value: " + m.getOriginalMessage());
+      String why = m.getOriginalMessage();
+      // A constructor's NullPointerException says nothing a client can act on (and names our classes).
+      p.setDetail("field '" + field + "' has an invalid value: " + (why == null || why.contains("java.lang.")
+          ? "a null or malformed element where a value is required" : why));
     }
     return p;
   }
