@@ -193,8 +193,10 @@ class ExactlyOnceEffectsTest {
     SharedInfrastructure.kafka().positionGroupAtEnd(group + ".dead-letters", List.of(Topics.DLQ));
     // Command-line arguments outrank application.yml, which sets the group id and the server port.
     return new SpringApplicationBuilder(AegisApplication.class).run(
-        "--aegis.database.url=" + database.connection().jdbcUrl(),
-        "--aegis.database.username=" + database.connection().username(),
+        // As in production: the application role, Flyway as the owner role.
+        "--aegis.database.url=" + database.appConnection().jdbcUrl(),
+        "--aegis.database.username=" + database.appConnection().username(),
+        "--aegis.database.migration-username=" + database.connection().username(),
         "--aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
         "--spring.kafka.consumer.group-id=" + group,
         "--server.port=0",
