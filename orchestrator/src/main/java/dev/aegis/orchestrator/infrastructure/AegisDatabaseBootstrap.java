@@ -41,6 +41,15 @@ public final class AegisDatabaseBootstrap implements AutoCloseable {
    * @param stopOnJvmExit see {@link EmbeddedPostgresServer#start}
    */
   public static AegisDatabaseBootstrap start(DatabaseSettings settings, boolean stopOnJvmExit) {
+    return start(settings, stopOnJvmExit, true);
+  }
+
+  /**
+   * As {@link #start(DatabaseSettings, boolean)}; {@code durableCommits} false turns the embedded server's
+   * {@code synchronous_commit} off (faster; an OS crash may lose the last acknowledged commits).
+   */
+  public static AegisDatabaseBootstrap start(DatabaseSettings settings, boolean stopOnJvmExit,
+      boolean durableCommits) {
     if (settings.external().isPresent()) {
       DatabaseUrl app = settings.external().get();
       LOG.info("Using external PostgreSQL");
@@ -52,8 +61,8 @@ public final class AegisDatabaseBootstrap implements AutoCloseable {
       return new AegisDatabaseBootstrap(
           app, settings.externalMigration().orElse(app), Optional.empty());
     }
-    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(
-        settings.embeddedDataDirectory(), settings.embeddedPort(), stopOnJvmExit);
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(settings.embeddedDataDirectory(),
+        settings.embeddedPort(), stopOnJvmExit, durableCommits && settings.embeddedDataDirectory().isPresent());
     try {
       server.prepareApplicationDatabase(EMBEDDED_DATABASE);
     } catch (RuntimeException e) {

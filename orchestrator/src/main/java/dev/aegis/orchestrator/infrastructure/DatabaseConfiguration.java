@@ -35,7 +35,9 @@ public class DatabaseConfiguration {
   @Bean(destroyMethod = "close")
   public AegisDatabaseBootstrap aegisDatabaseBootstrap(Environment environment) {
     // No JVM hook: the context stops the server itself, after the pool that uses it.
-    return AegisDatabaseBootstrap.start(DatabaseSettings.from(environment), false);
+    // aegis.database.embedded.synchronous-commit=false trades durability for speed (docs/database.md)
+    return AegisDatabaseBootstrap.start(DatabaseSettings.from(environment), false,
+        environment.getProperty("aegis.database.embedded.synchronous-commit", Boolean.class, true));
   }
 
   /** The connection pool every JDBC user shares. */

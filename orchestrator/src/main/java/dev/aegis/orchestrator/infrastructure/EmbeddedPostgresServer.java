@@ -69,15 +69,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    */
   public static EmbeddedPostgresServer start(
       Optional<Path> persistentDataDirectory, int port, boolean stopOnJvmExit) {
+    return start(persistentDataDirectory, port, stopOnJvmExit, persistentDataDirectory.isPresent());
+  }
+
+  /**
+   * As {@link #start(Optional, int, boolean)}, saying whether a commit waits for its WAL to reach the disk
+   * ({@code synchronous_commit}): on for a persistent server unless turned off explicitly, because a commit
+   * Aegis acknowledged to Kafka must survive an OS crash; off for an ephemeral one, whose data is thrown away.
+   */
+  public static EmbeddedPostgresServer start(
+      Optional<Path> persistentDataDirectory, int port, boolean stopOnJvmExit, boolean durableCommits) {
     long started = System.nanoTime();
     boolean ephemeral = persistentDataDirectory.isEmpty();
     try {
       Path directory = ephemeral
           ? Files.createTempDirectory("aegis-postgres-")
           : prepare(persistentDataDirectory.get());
-      EmbeddedPostgres postgres = launch(directory, ephemeral, port, stopOnJvmExit);
-      LOG.info("Embedded PostgreSQL started on port {} with data in {} ({}) in {} ms",
-          postgres.getPort(), directory, ephemeral ? "ephemeral" : "persistent",
+      EmbeddedPostgres postgres = launch(directory, ephemeral, port, stopOnJvmExit, durableCommits);
+      LOG.info("Embedded PostgreSQL started on port {} with data in {} ({}, synchronous_commit {}) in {} ms",
+          postgres.getPort(), directory, ephemeral ? "ephemeral" : "persistent", durableCommits ? "on" : "off",
           (System.nanoTime() - started) / 1_000_000);
       return new EmbeddedPostgresServer(postgres, directory, ephemeral);
     } catch (IOException e) {
@@ -85,8 +95,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  private static EmbeddedPostgres launch(
-      Path directory, boolean ephemeral, int port, boolean stopOnJvmExit) throws IOException {
+  private static EmbeddedPostgres launch(Path directory, boolean ephemeral, int port, boolean stopOnJvmExit,
+      boolean durableCommits) throws IOException {
     // An existing, initialised directory is started as it is: zonky runs initdb only when
     // postgresql.conf is missing, and cleans the directory on close only when told to.
     return EmbeddedPostgres.builder()
@@ -95,6 +105,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setPort(port)
         .setRegisterShutdownHook(stopOnJvmExit)
         .setPGStartupWait(STARTUP_WAIT)
+        // zonky's default is off: fast, but an OS crash loses commits already acknowledged
+        .setServerConfig("synchronous_commit", durableCommits ? "on" : "off")
         .start();
   }
 

@@ -66,6 +66,22 @@ class EmbeddedPostgresServerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("a persistent server commits durably (synchronous_commit on) unless told not to; an ephemeral one does not")
+  void commitsAreDurableWhereDataIsKept(@TempDir Path kept)
+      throws SQLException {
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Optional.of(kept.resolve("a")), 0, true)) {
+      assertThat(queryText(server.connection("postgres"), "SHOW synchronous_commit")).isEqualTo("on");
+    }
+    try (EmbeddedPostgresServer server =
+        EmbeddedPostgresServer.start(Optional.of(kept.resolve("b")), 0, true, false)) {
+      assertThat(queryText(server.connection("postgres"), "SHOW synchronous_commit")).isEqualTo("off");
+    }
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Optional.empty(), 0, true)) {
+      assertThat(queryText(server.connection("postgres"), "SHOW synchronous_commit")).isEqualTo("off");
+    }
+  }
+
+  @Test
   void databaseNamesMustBePlainIdentifiers() {
     try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Optional.empty(), 0, true)) {
       assertThatThrownBy(() -> server.createDatabase("x; DROP DATABASE postgres"))
