@@ -33,7 +33,6 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.util.backoff.ExponentialBackOff;
-import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * Kafka in and out: one batch consumer for the input topics (offsets committed after the batch's
@@ -88,8 +87,12 @@ public class MessagingConfiguration {
     props.setAckMode(ContainerProperties.AckMode.BATCH);
     props.setMessageListener((BatchMessageListener<byte[], byte[]>) (List<ConsumerRecord<byte[], byte[]>> batch) -> recorder.onBatch(batch));
     var container = new KafkaMessageListenerContainer<>(consumers, props);
-    // The dead-letter table is fed from the topic and must never lose a record: retry without end.
-    container.setCommonErrorHandler(new DefaultErrorHandler(new FixedBackOff(1000, FixedBackOff.UNLIMITED_ATTEMPTS)));
+    // The dead-letter table is fed from the topic and must never lose a record: while the database is away, retry
+    // without end, 1 s doubling up to a minute between tries (a record the database refuses for its data is
+    // recorded as unrecordable by the recorder itself, so only an outage retries).
+    ExponentialBackOff backOff = new ExponentialBackOff(1000, 2.0);
+    backOff.setMaxInterval(60_000);
+    container.setCommonErrorHandler(new DefaultErrorHandler(backOff));
     container.setBeanName("aegis-dead-letters");
     return container;
   }

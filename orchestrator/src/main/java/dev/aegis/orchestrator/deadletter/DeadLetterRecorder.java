@@ -19,7 +19,12 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Records every record of {@code aegis.dlq} in the {@code dead_letters} table, once per original
  * record. The topic is the source of truth: a record dead-lettered while the database was down is
- * recorded when it is back (this consumer retries without end and never dead-letters).
+ * recorded when it is back (the container retries with a backoff capped at a minute, without end).
+ *
+ * <p>No record can stop it: payloads are stored as bytes, every text taken from a record (reason,
+ * header names, event type, source and id) has NUL escaped (PostgreSQL text cannot hold it), and a record
+ * the database still refuses on its own is recorded as {@code unrecordable} with its bytes and the
+ * database's error, where an SRE sees it, instead of being retried for ever.
  */
 public class DeadLetterRecorder {
 
@@ -46,11 +51,57 @@ public class DeadLetterRecorder {
         }
       });
     } catch (RuntimeException e) {
+      if (isDataError(e)) {
+        recordOneByOne(batch, now);
+        return;
+      }
       // Retried without end by the container; say why, since the table lags the topic until it succeeds.
       log.warn("could not record {} dead letter(s) from {}-{} at offset {}: {}", batch.size(),
           batch.get(0).topic(), batch.get(0).partition(), batch.get(0).offset(), e.toString());
       throw e;
     }
+  }
+
+  /** The batch again, a record a transaction: one the database refuses for its data is recorded as unrecordable. */
+  private void recordOneByOne(List<ConsumerRecord<byte[], byte[]>> batch, Instant now) {
+    for (ConsumerRecord<byte[], byte[]> r : batch) {
+      try {
+        jdbi.useTransaction(h -> repository.record(h, toDeadLetter(r), now));
+      } catch (RuntimeException e) {
+        if (!isDataError(e)) {
+          throw e; // the database is away: the container retries from here
+        }
+        log.warn("dead letter at {}-{}@{} refused by the database ({}); recording it as unrecordable", r.topic(),
+            r.partition(), r.offset(), e.toString());
+        jdbi.useTransaction(h -> repository.record(h, unrecordable(r, e), now));
+      }
+    }
+  }
+
+  /** A data error (SQLSTATE class 22 or 23), as opposed to the database being unreachable. */
+  static boolean isDataError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private DeadLetterRepository.DeadLetter unrecordable(ConsumerRecord<byte[], byte[]> r, Exception error) {
+    return new DeadLetterRepository.DeadLetter(0, r.topic(), r.partition(), r.offset(), r.key(), r.value(), "[]",
+        "unrecordable", clean("unrecordable: the database refused this dead letter: " + error.getMessage()),
+        error.getClass().getName(), null, null, null, clock.instant(), null, 0, null, null);
+  }
+
+  /** {@code text} storable in a PostgreSQL text column: NUL written as backslash-u-0000, at most 8192 characters. */
+  static String clean(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = text.indexOf('\0') < 0 ? text : text.replace("\0", "\\u0000");
+    return out.length() > 8192 ? out.substring(0, 8192) + "…" : out;
   }
 
   private DeadLetterRepository.DeadLetter toDeadLetter(ConsumerRecord<byte[], byte[]> r) {
@@ -59,10 +110,10 @@ public class DeadLetterRecorder {
     List<DeadLetterRequest.Header> originalJson = new ArrayList<>();
     for (Header header : r.headers()) {
       if (header.key().startsWith("aegis_dlq_")) {
-        dlq.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+        dlq.put(header.key(), header.value() == null ? null : clean(new String(header.value(), StandardCharsets.UTF_8)));
       } else {
         original.put(header.key(), header.value());
-        originalJson.add(new DeadLetterRequest.Header(header.key(),
+        originalJson.add(new DeadLetterRequest.Header(clean(header.key()),
             header.value() == null ? null : Base64.getEncoder().encodeToString(header.value())));
       }
     }
@@ -70,14 +121,14 @@ public class DeadLetterRecorder {
     String reason = dlq.getOrDefault(DeadLetterHeaders.REASON, "unknown: no reason header");
     String code = dlq.getOrDefault(DeadLetterHeaders.REASON_CODE, reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason);
     return new DeadLetterRepository.DeadLetter(0,
-        dlq.getOrDefault(DeadLetterHeaders.ORIGINAL_TOPIC, r.topic()),
+        clean(dlq.getOrDefault(DeadLetterHeaders.ORIGINAL_TOPIC, r.topic())),
         parseInt(dlq.get(DeadLetterHeaders.ORIGINAL_PARTITION), r.partition()),
         parseLong(dlq.get(DeadLetterHeaders.ORIGINAL_OFFSET), r.offset()),
         r.key(), r.value(), StateJson.write(originalJson), code, reason,
         dlq.get(DeadLetterHeaders.ERROR_CLASS),
-        decoded.map(d -> d.type().type()).orElse(null),
-        decoded.map(d -> d.envelope().source()).orElse(null),
-        decoded.map(d -> d.envelope().id()).orElse(null),
+        decoded.map(d -> clean(d.type().type())).orElse(null),
+        decoded.map(d -> clean(d.envelope().source())).orElse(null),
+        decoded.map(d -> clean(d.envelope().id())).orElse(null),
         parseInstant(dlq.get(DeadLetterHeaders.FIRST_FAILED_AT)), null, 0, null, null);
   }
 
