@@ -46,7 +46,7 @@ class SuggestionsTest {
       awaitPhase(id, Phase.PROMOTED);
     }
     for (int i = 0; i < 3; i++) {
-      production.scale("catalog", 4 + i, 1, 20, "aegis:guard", "p95 12000 ms > 10000 ms for 120 s", null);
+      production.scale(Wire.NAMESPACE, "catalog", 4 + i, 1, 20, "aegis:guard", "p95 12000 ms > 10000 ms for 120 s", null);
     }
     String slow = ScenarioKit.submit(service, cluster, "images", "v5");
     Wire.publishCanary("images", "v5", start, 3, 100, 0, 4500);

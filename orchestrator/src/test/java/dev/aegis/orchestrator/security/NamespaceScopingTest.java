@@ -110,16 +110,35 @@ class NamespaceScopingTest {
   }
 
   @Test
-  @DisplayName("a service managed in one namespace cannot be claimed from another (no collision, no confused deputy)")
-  void serviceNameBelongsToOneNamespace() throws Exception {
+  @DisplayName("two 'ledger' services in two namespaces live side by side, each with its own live experiment")
+  void sameServiceNameInTwoNamespaces() throws Exception {
     String admin = bootstrap();
-    mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "shop")))
-        .andExpect(status().isCreated());
-    long before = experiments();
-    mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "pay")))
-        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("namespace"))
-        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("managed in namespace 'shop'")));
-    assertThat(experiments()).isEqualTo(before);
+    String inShop = id(mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "shop")))
+        .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString());
+    String inPay = id(mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "pay")))
+        .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString());
+    assertThat(inPay).isNotEqualTo(inShop);
+
+    mvc.perform(as(get("/api/v1/services/shop/ledger"), admin)).andExpect(status().isOk())
+        .andExpect(jsonPath("$.namespace").value("shop"))
+        .andExpect(jsonPath("$.liveExperiment.id").value(inShop));
+    mvc.perform(as(get("/api/v1/services/pay/ledger"), admin)).andExpect(status().isOk())
+        .andExpect(jsonPath("$.namespace").value("pay"))
+        .andExpect(jsonPath("$.liveExperiment.id").value(inPay));
+    mvc.perform(as(get("/api/v1/services/ledger"), admin)).andExpect(status().isConflict())
+        .andExpect(jsonPath("$.type").value("https://aegis.dev/problems/ambiguous-service"))
+        .andExpect(jsonPath("$.namespaces[0]").value("pay")).andExpect(jsonPath("$.namespaces[1]").value("shop"));
+    // Who sees only one of them gets that one by the old form, and learns nothing of the other.
+    mvc.perform(as(get("/api/v1/services/ledger"), viewerOfPay)).andExpect(status().isOk())
+        .andExpect(jsonPath("$.namespace").value("pay"));
+    mvc.perform(as(get("/api/v1/services/shop/ledger"), viewerOfPay)).andExpect(status().isNotFound());
+    JsonNode ofShop = JSON.readTree(mvc.perform(as(get("/api/v1/experiments?service=ledger&namespace=shop"), admin))
+        .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+    assertThat(ofShop.findValuesAsText("id")).containsExactly(inShop);
+  }
+
+  private static String id(String body) throws Exception {
+    return JSON.readTree(body).path("id").asText();
   }
 
   private String bootstrap() {

@@ -52,7 +52,7 @@ class RoleMatrixTest {
   }
 
   static String concrete(String path) {
-    return path.replace("{id}", "0").replace("{name}", "no-such-service").replace("{action}", "launch");
+    return path.replace("{id}", "0").replace("{name}", "no-such-service").replace("{namespace}", "no-such-namespace").replace("{action}", "launch");
   }
 
   private int call(AccessRules.Rule rule, String token) throws Exception {
