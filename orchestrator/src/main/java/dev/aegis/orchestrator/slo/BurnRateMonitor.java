@@ -36,7 +36,7 @@ import java.util.function.Function;
  *       {@code rule} ({@code rule().name()}), {@code severity} ({@code rule().severity().wire()}),
  *       {@code state} ({@code state().wire()}), {@code longWindow}, {@code shortWindow}, {@code
  *       factor}, {@code burnRateLong}, {@code burnRateShort}, {@code objective}, {@code firedAt},
- *       {@code at}. Then set the gauge {@code aegis_slo_alert_firing{service,track,rule,severity}}
+ *       {@code at}. Then set the gauge {@code aegis_slo_alert_firing{namespace,service,track,rule,severity}}
  *       to 1 on FIRING and 0 on RESOLVED, and, if the alert is a remediation trigger (see
  *       docs/slo-alerts.md: by default a {@link Severity#PAGE} firing on the {@code stable} track
  *       rolls production back, on the {@code canary} track fails the step), feed that to the core.
