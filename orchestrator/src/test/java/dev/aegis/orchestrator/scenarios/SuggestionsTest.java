@@ -57,6 +57,7 @@ class SuggestionsTest {
         org.assertj.core.groups.Tuple.tuple("shorter-steps", "catalog"),
         org.assertj.core.groups.Tuple.tuple("production-keeps-scaling", "catalog"),
         org.assertj.core.groups.Tuple.tuple("latency-quarantine", "images"));
+    assertThat(all).extracting(Suggestion::namespace).containsOnly(Wire.NAMESPACE);
     Suggestion shorter = all.stream().filter(s -> s.kind().equals("shorter-steps")).findFirst().orElseThrow();
     assertThat(shorter.evidence()).containsEntry("promotedExperiments", 3).containsEntry("maxErrorRateShareOfSlo", 0.0);
     assertThat(shorter.evidence().get("maxP95ShareOfSlo")).isEqualTo(0.067);
