@@ -221,9 +221,9 @@ function renderRows(table, items, key, cells, rowAttrs = () => ({})) {
 function renderOverview() {
   const all = [...state.experiments.values()];
   const live = all.filter((e) => LIVE.has(e.phase))
-    .sort((a, b) => a.service.localeCompare(b.service) || a.submittedAt.localeCompare(b.submittedAt));
+    .sort((a, b) => serviceName(a).localeCompare(serviceName(b)) || a.submittedAt.localeCompare(b.submittedAt));
   renderRows($('#canaries'), live, (e) => e.id, (e) => [
-    [e.service + e.id, () => experimentLink(e.id, e.service), { header: true, 'data-field': 'service' }],
+    [serviceName(e) + e.id, () => experimentLink(e.id, serviceName(e)), { header: true, 'data-field': 'service' }],
     [e.candidateVersion, () => e.candidateVersion, { 'data-field': 'candidate' }],
     [e.phase, () => phaseBadge(e.phase), { 'data-field': 'phase' }],
     [`${e.step}/${e.steps}/${e.phase}`, () => (e.phase === 'QUEUED' ? '—' : `${e.step} of ${e.steps}`), { 'data-field': 'step' }],
@@ -236,13 +236,18 @@ function renderOverview() {
   const recent = all.sort((a, b) => b.submittedAt.localeCompare(a.submittedAt) || b.id.localeCompare(a.id)).slice(0, 50);
   renderRows($('#experiments'), recent, (e) => e.id, (e) => [
     [e.id, () => experimentLink(e.id, e.id.length > 14 ? `${e.id.slice(0, 13)}…` : e.id), { header: true }],
-    [e.service, () => e.service],
+    [serviceName(e), () => serviceName(e)],
     [e.candidateVersion, () => e.candidateVersion],
     [e.phase, () => phaseBadge(e.phase), { 'data-field': 'phase' }],
     [`${e.step}/${e.steps}/${e.weight}/${e.phase}`, () => (SETTLED.has(e.phase) || e.phase === 'QUEUED' ? '—' : `${e.step} of ${e.steps} · ${e.weight}%`)],
     [e.submittedAt, () => timeEl(e.submittedAt)],
     [e.updatedAt, () => timeEl(e.updatedAt)],
   ], (e) => ({ 'data-service': e.service, 'data-experiment': e.id, 'data-phase': e.phase }));
+}
+
+// A service is a name in a namespace: shown as namespace/name wherever the namespace is known.
+function serviceName(item) {
+  return item.namespace ? `${item.namespace}/${item.service}` : item.service;
 }
 
 function weightCell(weight) {
@@ -265,7 +270,7 @@ function verdictCell(e) {
 }
 
 function renderServices() {
-  renderRows($('#services'), state.services, (s) => s.name, (s) => [
+  renderRows($('#services'), state.services, (s) => `${s.namespace}/${s.name}`, (s) => [
     [s.name, () => s.name, { header: true }],
     [s.namespace, () => s.namespace],
     [s.productionVersion, () => (s.productionVersion ? el('strong', {}, s.productionVersion) : el('span', { class: 'muted' }, 'not promoted by Aegis yet')), { 'data-field': 'production-version' }],
@@ -274,18 +279,18 @@ function renderServices() {
       ? experimentLink(s.liveExperiment.id, `${s.liveExperiment.candidateVersion} · ${s.liveExperiment.phase.toLowerCase()} · ${s.liveExperiment.weight}%`)
       : '—')],
     [s.pendingCommands, () => String(s.pendingCommands), { class: 'num' }],
-  ], (s) => ({ 'data-service': s.name }));
+  ], (s) => ({ 'data-service': s.name, 'data-namespace': s.namespace }));
 }
 
 function renderQuarantine() {
   renderRows($('#quarantine'), state.quarantine, (q) => q.id, (q) => [
-    [q.service, () => experimentLink(q.experimentId, q.service), { header: true }],
+    [serviceName(q), () => experimentLink(q.experimentId, serviceName(q)), { header: true }],
     [q.candidateVersion, () => q.candidateVersion],
     [q.summary, () => q.summary, { class: 'small' }],
     [q.recordedAt, () => timeEl(q.recordedAt)],
     [q.id, () => el('button', {
       type: 'button', class: 'rca-open', 'data-rca': q.id, 'aria-haspopup': 'dialog',
-      'aria-label': `View the root-cause analysis of ${q.service} ${q.candidateVersion}`,
+      'aria-label': `View the root-cause analysis of ${serviceName(q)} ${q.candidateVersion}`,
       onclick: (ev) => openRca(q.id, ev.currentTarget),
     }, 'View RCA')],
   ], (q) => ({ 'data-service': q.service, 'data-experiment': q.experimentId }));
@@ -305,7 +310,7 @@ async function openRca(id, opener) {
   if (!dialog.open) dialog.showModal();
   try {
     const rca = await getJson(`quarantine/${encodeURIComponent(id)}/rca`);
-    $('#rca-title').textContent = `Root-cause analysis: ${rca.service} ${rca.candidateVersion}`;
+    $('#rca-title').textContent = `Root-cause analysis: ${serviceName(rca)} ${rca.candidateVersion}`;
     $('#rca-summary').textContent = rca.summary;
     $('#rca-facts').replaceChildren(...facts([
       ['Experiment', experimentLink(rca.experimentId)],
@@ -524,8 +529,8 @@ const refreshExperiment = throttle(() => {
 function renderExperiment() {
   const { view: v, windows } = state.detail;
   const live = state.experiments.get(v.id);
-  $('#experiment-title').replaceChildren(`${v.service} ${v.candidate.version} `, phaseBadge(v.phase));
-  document.title = `${v.service} ${v.candidate.version} · Aegis`;
+  $('#experiment-title').replaceChildren(`${serviceName(v)} ${v.candidate.version} `, phaseBadge(v.phase));
+  document.title = `${serviceName(v)} ${v.candidate.version} · Aegis`;
   const stepping = v.phase === 'CANARY' || v.phase === 'PAUSED';
   const minDuration = seconds(v.policy?.steps?.[v.step - 1]?.minDuration);
   const observed = seconds(v.stepProgress?.observed) ?? 0;
@@ -735,7 +740,7 @@ function onExperiment(summary) {
 
 function onTransition(t) {
   const weight = t.to === 'CANARY' ? ` at ${t.weight}%` : '';
-  announce(`${t.service}: ${t.from ? t.from.toLowerCase() : 'new'} to ${t.to.toLowerCase()}${weight}.`);
+  announce(`${serviceName(t)}: ${t.from ? t.from.toLowerCase() : 'new'} to ${t.to.toLowerCase()}${weight}.`);
   refreshProduction();
   if (state.route.view === 'experiment' && state.route.id === t.experimentId) refreshExperiment();
 }

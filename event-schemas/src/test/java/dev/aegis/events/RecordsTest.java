@@ -192,6 +192,47 @@ class RecordsTest {
   }
 
   @Test
+  void a_health_window_with_a_namespace_carries_it_and_one_without_leaves_it_out() {
+    HealthReported plain = Samples.health();
+    HealthReported namespaced =
+        new HealthReported(
+            plain.service(),
+            plain.version(),
+            plain.track(),
+            plain.windowStart(),
+            plain.windowEnd(),
+            plain.requests(),
+            plain.errors(),
+            plain.latencyMs(),
+            plain.cpuUtilization(),
+            plain.memoryUtilization(),
+            "shop");
+
+    assertThat(new String(EventJson.toJson(plain))).doesNotContain("namespace");
+    assertThat(((HealthReported) CODEC.readData(EventType.HEALTH_REPORTED, EventJson.toJson(plain))).namespace())
+        .isNull();
+    assertThat(CODEC.validate(EventType.HEALTH_REPORTED, namespaced)).isEmpty();
+    assertThat(CODEC.readData(EventType.HEALTH_REPORTED, EventJson.toJson(namespaced)))
+        .isEqualTo(namespaced);
+    assertThat(
+            CODEC.validate(
+                EventType.HEALTH_REPORTED,
+                new HealthReported(
+                    plain.service(),
+                    plain.version(),
+                    plain.track(),
+                    plain.windowStart(),
+                    plain.windowEnd(),
+                    plain.requests(),
+                    plain.errors(),
+                    plain.latencyMs(),
+                    null,
+                    null,
+                    "Not_A_Label")))
+        .isNotEmpty();
+  }
+
+  @Test
   void error_rate_of_a_window_without_requests_is_zero() {
     HealthReported idle =
         new HealthReported(

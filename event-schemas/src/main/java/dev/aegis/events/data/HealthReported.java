@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param latencyMs latency percentiles in milliseconds
  * @param cpuUtilization optional CPU utilisation, a ratio {@code 0..1} of the requested CPU
  * @param memoryUtilization optional memory utilisation, a ratio {@code 0..1} of the memory limit
+ * @param namespace optional Kubernetes namespace of the service; without it the window belongs to the one
+ *     managed service of that name
  */
 public record HealthReported(
     String service,
@@ -28,10 +30,17 @@ public record HealthReported(
     long errors,
     Latency latencyMs,
     Double cpuUtilization,
-    Double memoryUtilization) {
+    Double memoryUtilization,
+    String namespace) {
 
   /** The window's error rate, {@code 0} when it saw no requests. */
   public double errorRate() {
     return requests == 0 ? 0.0 : (double) errors / requests;
+  }
+
+  /** As before namespaces were carried: {@code namespace} absent. */
+  public HealthReported(String service, String version, Track track, Instant windowStart, Instant windowEnd, long requests,
+      long errors, Latency latencyMs, Double cpuUtilization, Double memoryUtilization) {
+    this(service, version, track, windowStart, windowEnd, requests, errors, latencyMs, cpuUtilization, memoryUtilization, null);
   }
 }

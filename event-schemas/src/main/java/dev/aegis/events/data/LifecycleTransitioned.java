@@ -20,6 +20,7 @@ import java.util.Map;
  * @param weight optional candidate traffic weight after the transition, {@code 0..100}
  * @param evidence optional free-form evidence (judgment numbers, window ids); values are JSON
  *     values
+ * @param namespace optional Kubernetes namespace of the service
  */
 public record LifecycleTransitioned(
     String experimentId,
@@ -31,10 +32,17 @@ public record LifecycleTransitioned(
     Instant at,
     Integer step,
     Integer weight,
-    Map<String, Object> evidence) {
+    Map<String, Object> evidence,
+    String namespace) {
 
   public LifecycleTransitioned {
     // Map.copyOf would reject the null values JSON evidence may legitimately hold.
     evidence = evidence == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
+  }
+
+  /** As before namespaces were carried: {@code namespace} absent. */
+  public LifecycleTransitioned(String experimentId, String service, String from, String to, String reason, String actor,
+      Instant at, Integer step, Integer weight, Map<String, Object> evidence) {
+    this(experimentId, service, from, to, reason, actor, at, step, weight, evidence, null);
   }
 }

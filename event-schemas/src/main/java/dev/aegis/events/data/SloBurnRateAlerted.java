@@ -23,6 +23,7 @@ import java.time.Instant;
  * @param objective the availability objective, {@code 0 < objective < 1}, e.g. {@code 0.999}
  * @param firedAt when the alert fired; pairs a resolution with its firing
  * @param at event time of this change: {@code firedAt} when firing, later when resolved
+ * @param namespace optional Kubernetes namespace of the service
  */
 public record SloBurnRateAlerted(
     String service,
@@ -38,4 +39,14 @@ public record SloBurnRateAlerted(
     double burnRateShort,
     double objective,
     Instant firedAt,
-    Instant at) {}
+    Instant at,
+    String namespace) {
+
+  /** As before namespaces were carried: {@code namespace} absent. */
+  public SloBurnRateAlerted(String service, Track track, String version, String rule, String severity, String state,
+      Duration longWindow, Duration shortWindow, double factor, double burnRateLong, double burnRateShort,
+      double objective, Instant firedAt, Instant at) {
+    this(service, track, version, rule, severity, state, longWindow, shortWindow, factor, burnRateLong,
+        burnRateShort, objective, firedAt, at, null);
+  }
+}

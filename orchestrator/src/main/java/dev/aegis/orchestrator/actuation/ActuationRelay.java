@@ -218,7 +218,7 @@ public class ActuationRelay {
           d.after().id(), alarm, now, now);
     }
     if (d.freedService()) {
-      recorder.startNextQueued(h, d.after().service(), cause, now);
+      recorder.startNextQueued(h, d.after().namespace(), d.after().service(), cause, now);
     }
   }
 

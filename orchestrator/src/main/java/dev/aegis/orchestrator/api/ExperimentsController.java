@@ -78,8 +78,9 @@ class ExperimentsController {
 
   @GetMapping
   List<ExperimentView.Summary> list(@RequestParam(required = false) String service,
+      @RequestParam(required = false) String namespace,
       @RequestParam(required = false) List<Phase> phase, @RequestParam(defaultValue = "100") int limit) {
-    return jdbi.withHandle(h -> experiments.list(h, service, phase, Math.min(Math.max(limit, 1), 1000)))
+    return jdbi.withHandle(h -> experiments.list(h, namespace, service, phase, Math.min(Math.max(limit, 1), 1000)))
         .stream().filter(r -> access.mayRead(r.experiment().namespace())).map(ExperimentView.Summary::of).toList();
   }
 

@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.api;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import java.util.stream.Collectors;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -23,6 +24,14 @@ class ProblemHandler {
   ProblemDetail invalid(InvalidSubmissionException e) {
     ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
     p.setProperty("field", e.field());
+    return p;
+  }
+
+  @ExceptionHandler(AmbiguousServiceException.class)
+  ProblemDetail ambiguous(AmbiguousServiceException e) {
+    ProblemDetail p = Problems.of(HttpStatus.CONFLICT, "ambiguous-service", "Ambiguous service", e.getMessage());
+    p.setProperty("field", "namespace");
+    p.setProperty("namespaces", e.namespaces());
     return p;
   }
 

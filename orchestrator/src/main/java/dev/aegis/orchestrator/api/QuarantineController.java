@@ -30,7 +30,7 @@ class QuarantineController {
 
   record QuarantineEntry(String id, String experimentId, String service, String candidateVersion,
       String candidateImage, String summary, Instant recordedAt, Instant releasedAt, String releasedBy,
-      String releaseReason, String rca) {}
+      String releaseReason, String rca, String namespace) {}
 
   record ReleaseRequest(String reason) {}
 
@@ -56,9 +56,12 @@ class QuarantineController {
       @RequestParam(defaultValue = "100") int limit) {
     return jdbi.withHandle(h -> rcas.list(h, includeReleased, Math.min(Math.max(limit, 1), 1000)).stream()
         .filter(r -> readable(h, r.experimentId())).toList()).stream()
-        .map(r -> new QuarantineEntry(r.id(), r.experimentId(), r.service(), r.candidateVersion(), r.candidateImage(),
-            StateJson.read(r.recordJson(), JsonNode.class).path("summary").asText(), r.recordedAt(), r.releasedAt(),
-            r.releasedBy(), r.releaseReason(), "/api/v1/quarantine/" + r.id() + "/rca"))
+        .map(r -> {
+          JsonNode record = StateJson.read(r.recordJson(), JsonNode.class);
+          return new QuarantineEntry(r.id(), r.experimentId(), r.service(), r.candidateVersion(), r.candidateImage(),
+              record.path("summary").asText(), r.recordedAt(), r.releasedAt(), r.releasedBy(), r.releaseReason(),
+              "/api/v1/quarantine/" + r.id() + "/rca", record.path("namespace").asText(null));
+        })
         .toList();
   }
 

@@ -2,15 +2,17 @@ package dev.aegis.orchestrator.api;
 
 import dev.aegis.orchestrator.experiments.Limits;
 import dev.aegis.orchestrator.lifecycle.Experiment;
+import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository.ManagedService;
 import dev.aegis.orchestrator.production.ProductionService;
 import dev.aegis.orchestrator.production.ProductionService.Outcome;
+import dev.aegis.orchestrator.security.Access;
 import java.time.Instant;
 import java.util.List;
-import dev.aegis.orchestrator.security.Access;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.HttpStatus;
@@ -25,9 +27,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Managed services and their production (V2): what runs, what production would roll back to, the live
+ * Managed services, each keyed by (namespace, name), and their production (V2): what runs, what production would roll back to, the live
  * experiment, and the production commands (fast rollback to the previous V2, scaling). A command is
- * accepted with 202: it is carried out by the actuation relay, and its outcome lands in the audit log.
+ * accepted with 202: it is carried out by the actuation relay, and its outcome lands in the audit log. The forms
+ * without a namespace ({@code /services/{name}...}) answer for the one service of that name the principal may
+ * see, and 409 {@code ambiguous-service} when several namespaces have one.
  */
 @RestController
 @RequestMapping("/api/v1/services")
@@ -68,39 +72,60 @@ class ServicesController {
         .map(s -> view(h, s)).toList());
   }
 
+  /** The old form: the service of that name, when only one namespace the principal may read has one. */
   @GetMapping("/{name}")
   ResponseEntity<?> get(@PathVariable String name) {
-    return jdbi.withHandle(h -> services.find(h, name).filter(s -> access.mayRead(s.namespace())).<ResponseEntity<?>>map(s -> ResponseEntity.ok(view(h, s)))
-        .orElseGet(() -> notFound(name)));
+    return get(null, name);
+  }
+
+  @GetMapping("/{namespace}/{name}")
+  ResponseEntity<?> get(@PathVariable String namespace, @PathVariable String name) {
+    return jdbi.withHandle(h -> visible(h, namespace, name).<ResponseEntity<?>>map(s -> ResponseEntity.ok(view(h, s)))
+        .orElseGet(() -> notFound(namespace, name)));
   }
 
   @PostMapping("/{name}/rollback")
   ResponseEntity<?> rollBack(@PathVariable String name, @RequestBody(required = false) RollbackRequest body,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
-    if (!mayCommand(name)) {
-      return notFound(name);
+    return rollBack(null, name, body, idempotencyKey);
+  }
+
+  @PostMapping("/{namespace}/{name}/rollback")
+  ResponseEntity<?> rollBack(@PathVariable String namespace, @PathVariable String name,
+      @RequestBody(required = false) RollbackRequest body,
+      @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
+    Optional<ManagedService> target = commandable(namespace, name);
+    if (target.isEmpty()) {
+      return notFound(namespace, name);
     }
     String actor = access.actor();
-    return respond(production.rollBack(name, actor, body == null ? null : Limits.reason(body.reason(), "reason"),
-        idempotencyKey));
+    return respond(production.rollBack(target.get().namespace(), name, actor,
+        body == null ? null : Limits.reason(body.reason(), "reason"), idempotencyKey));
   }
 
   @PostMapping("/{name}/scale")
   ResponseEntity<?> scale(@PathVariable String name, @RequestBody(required = false) ScaleRequest body,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
-    if (!mayCommand(name)) {
-      return notFound(name);
+    return scale(null, name, body, idempotencyKey);
+  }
+
+  @PostMapping("/{namespace}/{name}/scale")
+  ResponseEntity<?> scale(@PathVariable String namespace, @PathVariable String name,
+      @RequestBody(required = false) ScaleRequest body,
+      @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
+    Optional<ManagedService> target = commandable(namespace, name);
+    if (target.isEmpty()) {
+      return notFound(namespace, name);
     }
     String actor = access.actor();
     ScaleRequest r = body == null ? new ScaleRequest(null, null, null, null) : body;
-    return respond(production.scale(name, r.replicas(), r.minReplicas(), r.maxReplicas(), actor,
-        Limits.reason(r.reason(), "reason"),
-        idempotencyKey));
+    return respond(production.scale(target.get().namespace(), name, r.replicas(), r.minReplicas(), r.maxReplicas(),
+        actor, Limits.reason(r.reason(), "reason"), idempotencyKey));
   }
 
   private ResponseEntity<?> respond(Outcome outcome) {
     if (outcome instanceof Outcome.NotFound n) {
-      return notFound(n.service());
+      return notFound(null, n.service());
     }
     if (outcome instanceof Outcome.Refused r) {
       HttpStatus status = r.field() != null ? HttpStatus.BAD_REQUEST : HttpStatus.CONFLICT;
@@ -112,33 +137,46 @@ class ServicesController {
     }
     Outcome.Accepted a = (Outcome.Accepted) outcome;
     return ResponseEntity.accepted().body(new CommandAccepted(a.commandId(),
-        jdbi.withHandle(h -> view(h, services.find(h, a.service().name()).orElse(a.service())))));
+        jdbi.withHandle(h -> view(h, services.find(h, a.service().namespace(), a.service().name())
+            .orElse(a.service())))));
   }
 
-  /** False when the principal may not even see the service; refuses (403) when it sees it but may not act there. */
-  private boolean mayCommand(String name) {
-    java.util.Optional<ManagedService> found = jdbi.withHandle(h -> services.find(h, name));
-    if (found.isEmpty()) {
-      return true; // the command answers 404 itself
+  /**
+   * The service the principal may see: {@code name} in {@code namespace}, or, with no namespace, the one service
+   * of that name among the namespaces the principal may read (so the answer reveals no other namespace).
+   *
+   * @throws AmbiguousServiceException (409) when several of those namespaces have a service of that name
+   */
+  private Optional<ManagedService> visible(Handle h, String namespace, String name) {
+    if (namespace != null) {
+      return services.find(h, namespace, name).filter(s -> access.mayRead(s.namespace()));
     }
-    if (!access.mayRead(found.get().namespace())) {
-      return false;
+    List<ManagedService> named = services.named(h, name).stream().filter(s -> access.mayRead(s.namespace())).toList();
+    if (named.size() > 1) {
+      throw new AmbiguousServiceException(name, named.stream().map(ManagedService::namespace).toList());
     }
-    access.requireNamespace(found.get().namespace());
-    return true;
+    return named.stream().findFirst();
+  }
+
+  /** The service to command, empty when the principal may not see it; refuses (403) when it may not act there. */
+  private Optional<ManagedService> commandable(String namespace, String name) {
+    Optional<ManagedService> found = jdbi.withHandle(h -> visible(h, namespace, name));
+    found.ifPresent(s -> access.requireNamespace(s.namespace()));
+    return found;
   }
 
   private ServiceView view(Handle h, ManagedService s) {
-    LiveExperiment live = experiments.findLive(h, s.name()).map(r -> {
+    LiveExperiment live = experiments.findLive(h, s.namespace(), s.name()).map(r -> {
       Experiment e = r.experiment();
       return new LiveExperiment(e.id(), e.phase().name(), e.candidate().version(), e.currentWeight());
     }).orElse(null);
     return new ServiceView(s.name(), s.namespace(), s.productionVersion(), s.previousProductionVersion(), live,
-        outbox.pendingActuationsOfService(h, s.name()), s.managedSince(), s.updatedAt());
+        outbox.pendingActuationsOfService(h, s.namespace(), s.name()), s.managedSince(), s.updatedAt());
   }
 
-  private static ResponseEntity<?> notFound(String name) {
+  private static ResponseEntity<?> notFound(String namespace, String name) {
+    String service = namespace == null ? "'" + name + "'" : "'" + name + "' in namespace '" + namespace + "'";
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND, "not-found",
-        "No such service", "service '" + name + "' is not managed by Aegis"));
+        "No such service", "service " + service + " is not managed by Aegis"));
   }
 }

@@ -33,7 +33,7 @@ class BacktestController {
   @PostMapping
   ResponseEntity<BacktestService.Report> run(@RequestBody BacktestService.Request request) {
     if (request != null && request.service() != null) {
-      jdbi.withHandle(h -> services.find(h, request.service()))
+      jdbi.withHandle(h -> services.resolve(h, request.namespace(), request.service()))
           .ifPresent(s -> access.requireNamespace(s.namespace()));
     }
     return ResponseEntity.ok(backtests.run(request));

@@ -15,6 +15,7 @@ import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.lifecycle.Policy;
 import dev.aegis.orchestrator.lifecycle.Transition;
 import dev.aegis.orchestrator.persistence.HealthWindowRepository;
+import dev.aegis.orchestrator.persistence.ServiceRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +51,13 @@ public class BacktestService {
     this.health = health;
   }
 
-  public record Request(String service, PolicySpec policy, Instant from, Instant to, String version) {}
+  /** @param namespace optional; needed when a service of that name is managed in several namespaces */
+  public record Request(String service, PolicySpec policy, Instant from, Instant to, String version,
+      String namespace) {
+    public Request(String service, PolicySpec policy, Instant from, Instant to, String version) {
+      this(service, policy, from, to, version, null);
+    }
+  }
 
   /**
    * @param outcome PROMOTED, QUARANTINED, ABORTED, PAUSED, or UNDECIDED when the recorded windows ran out first
@@ -78,22 +85,26 @@ public class BacktestService {
     }
     Policy policy = PolicyMapper.toPolicy(request.policy(), defaults);
     return jdbi.withHandle(h -> {
-      List<HealthWindow> windows = windows(h, request);
+      String namespace = new ServiceRepository().resolve(h, request.namespace(), request.service())
+          .map(ServiceRepository.ManagedService::namespace).orElse(request.namespace());
+      List<HealthWindow> windows = health.ofService(h, namespace, request.service(), request.from(), request.to(),
+          MAX_WINDOWS);
       List<String> versions = request.version() != null ? List.of(request.version())
           : windows.stream().filter(w -> w.track() == HealthWindow.Track.CANARY).map(HealthWindow::version)
               .distinct().toList();
       List<Run> runs = new ArrayList<>();
       for (String version : versions) {
-        runs.add(replay(h, request.service(), version, policy, windows));
+        runs.add(replay(h, namespace, request.service(), version, policy, windows));
       }
       return new Report(request.service(), policy, request.from(), request.to(), windows.size(), runs);
     });
   }
 
-  private Run replay(Handle h, String service, String version, Policy policy, List<HealthWindow> windows) {
+  private Run replay(Handle h, String namespace, String service, String version, Policy policy,
+      List<HealthWindow> windows) {
     Optional<HealthWindow> first = windows.stream()
         .filter(w -> w.track() == HealthWindow.Track.CANARY && w.version().equals(version)).findFirst();
-    Actual actual = actual(h, service, version);
+    Actual actual = actual(h, namespace, service, version);
     if (first.isEmpty()) {
       return new Run(version, 0, "UNDECIDED", null, null, null, List.of(), null, actual);
     }
@@ -145,15 +156,12 @@ public class BacktestService {
     }
   }
 
-  private List<HealthWindow> windows(Handle h, Request request) {
-    return health.ofService(h, request.service(), request.from(), request.to(), MAX_WINDOWS);
-  }
-
-  private static Actual actual(Handle h, String service, String version) {
+  private static Actual actual(Handle h, String namespace, String service, String version) {
     return h.createQuery("SELECT e.id, e.phase, (SELECT max(t.at) FROM transitions t WHERE t.experiment_id = e.id "
             + "AND t.to_phase IN ('PROMOTED', 'QUARANTINED', 'ABORTED')) AS decided_at FROM experiments e "
-            + "WHERE e.service = :service AND e.candidate_version = :version ORDER BY e.submitted_at DESC LIMIT 1")
-        .bind("service", service).bind("version", version)
+            + "WHERE e.namespace = :namespace AND e.service = :service AND e.candidate_version = :version "
+            + "ORDER BY e.submitted_at DESC LIMIT 1")
+        .bind("namespace", namespace).bind("service", service).bind("version", version)
         .map((rs, ctx) -> new Actual(rs.getString("id"), rs.getString("phase"),
             rs.getTimestamp("decided_at") == null ? null : rs.getTimestamp("decided_at").toInstant()))
         .findOne().orElse(null);

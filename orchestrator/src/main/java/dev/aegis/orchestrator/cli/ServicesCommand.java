@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code aegis services list|get|rollback|scale}: production (V2) of each managed service. The
  * production commands are accepted (HTTP 202) and carried out by the server's actuation relay;
- * their outcome lands in the audit log ({@code aegis audit}).
+ * their outcome lands in the audit log ({@code aegis audit}). A service is a name in a namespace: {@code -n}
+ * names the namespace, needed only when the name is managed in several.
  */
 @Command(name = "services", aliases = "svc", description = "Managed services and their production (V2): list, "
     + "fast rollback to the previous V2, scaling.",
@@ -42,14 +43,28 @@ final class ServicesCommand extends GroupCommand {
     }
   }
 
+  /** The service's path: {@code /api/v1/services/[namespace/]name}. */
+  static String path(String namespace, String name) {
+    return "/api/v1/services/" + (namespace == null ? "" : ApiClient.segment(namespace) + "/") + ApiClient.segment(name);
+  }
+
+  /** How a message names the service: {@code namespace/name}, or the name alone. */
+  static String shown(String namespace, String name) {
+    return namespace == null ? name : namespace + "/" + name;
+  }
+
   @Command(name = "get", description = "Show one managed service.")
   static final class GetService extends ApiCommand {
     @Parameters(paramLabel = "NAME", description = "The service.")
     String name;
 
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+        description = "The service's namespace; needed when several namespaces have a service of that name.")
+    String namespace;
+
     @Override
     public Integer call() {
-      var reply = api().get("/api/v1/services/" + ApiClient.segment(name));
+      var reply = api().get(path(namespace, name));
       print(reply.body(), s -> table(ApiClient.JSON.createArrayNode().add(s), clock().instant()));
       return ExitCode.OK;
     }
@@ -60,6 +75,10 @@ final class ServicesCommand extends GroupCommand {
     @Parameters(paramLabel = "NAME", description = "The service.")
     String name;
 
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+        description = "The service's namespace; needed when several namespaces have a service of that name.")
+    String namespace;
+
     @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (required; audit log).")
     String reason;
 
@@ -69,8 +88,8 @@ final class ServicesCommand extends GroupCommand {
     @Override
     public Integer call() {
       ObjectNode body = ApiClient.JSON.createObjectNode().put("reason", reason);
-      var reply = api().post("/api/v1/services/" + ApiClient.segment(name) + "/rollback", body, idempotencyKey);
-      print(reply.body(), r -> "rollback of " + name + " to " + Text.str(r.path("service"), "rollbackTarget")
+      var reply = api().post(path(namespace, name) + "/rollback", body, idempotencyKey);
+      print(reply.body(), r -> "rollback of " + shown(Text.str(r.path("service"), "namespace"), name) + " to " + Text.str(r.path("service"), "rollbackTarget")
           + " accepted as command " + Text.str(r, "commandId") + "; its outcome goes to the audit log (aegis audit)\n");
       return ExitCode.OK;
     }
@@ -80,6 +99,10 @@ final class ServicesCommand extends GroupCommand {
   static final class Scale extends ApiCommand {
     @Parameters(paramLabel = "NAME", description = "The service.")
     String name;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+        description = "The service's namespace; needed when several namespaces have a service of that name.")
+    String namespace;
 
     @Option(names = "--replicas", required = true, paramLabel = "N", description = "Replicas wanted.")
     int replicas;
@@ -108,8 +131,8 @@ final class ServicesCommand extends GroupCommand {
       if (reason != null) {
         body.put("reason", reason);
       }
-      var reply = api().post("/api/v1/services/" + ApiClient.segment(name) + "/scale", body, idempotencyKey);
-      print(reply.body(), r -> "scaling " + name + " to " + replicas + " replicas"
+      var reply = api().post(path(namespace, name) + "/scale", body, idempotencyKey);
+      print(reply.body(), r -> "scaling " + shown(Text.str(r.path("service"), "namespace"), name) + " to " + replicas + " replicas"
           + (min != null || max != null ? " (within " + (min == null ? "1" : min) + ".." + (max == null ? "20" : max) + ")" : "")
           + " accepted as command " + Text.str(r, "commandId") + "; its outcome goes to the audit log (aegis audit)\n");
       return ExitCode.OK;

@@ -84,17 +84,18 @@ public final class DecisionRecorder {
   }
 
   /**
-   * Starts the oldest QUEUED experiment of {@code service} if there is one; call after a decision
-   * freed the service and was recorded.
+   * Starts the oldest QUEUED experiment of {@code service} in {@code namespace} if there is one; call after a
+   * decision freed the service and was recorded.
    */
-  public Optional<Experiment> startNextQueued(Handle h, String service, String causedBy, Instant now) {
-    Optional<ExperimentRecord> queued = experiments.oldestQueuedForUpdate(h, service);
+  public Optional<Experiment> startNextQueued(Handle h, String namespace, String service, String causedBy,
+      Instant now) {
+    Optional<ExperimentRecord> queued = experiments.oldestQueuedForUpdate(h, namespace, service);
     if (queued.isEmpty()) {
       return Optional.empty();
     }
     Decision d = core.decide(queued.get().experiment(), new LifecycleInput.Dequeue(), now);
     record(h, List.of(new Caused(d, causedBy)), now);
-    log.info("experiment {} dequeued for service {}", d.after().id(), service);
+    log.info("experiment {} dequeued for service {}/{}", d.after().id(), namespace, service);
     return Optional.of(d.after());
   }
 
@@ -110,7 +111,7 @@ public final class DecisionRecorder {
           StateJson.write(command), now);
     }
     if (e.phase() == Phase.PROMOTED && d.before().phase() != Phase.PROMOTED) {
-      experiments.promote(h, e.service(), e.candidate().version(), now);
+      experiments.promote(h, e.namespace(), e.service(), e.candidate().version(), now);
     }
     if (d.quarantineEvidence() != null) {
       recordRca(h, e, d.quarantineEvidence(), now);
@@ -125,7 +126,7 @@ public final class DecisionRecorder {
     Map<String, Object> evidence = t.evidence() == null ? null : StateJson.mapper().convertValue(t.evidence(), Map.class);
     LifecycleTransitioned data = new LifecycleTransitioned(e.id(), e.service(),
         t.from() == null ? null : t.from().name(), t.to().name(), t.reason(), t.actor(), t.at(), t.step(),
-        t.weight(), evidence);
+        t.weight(), evidence, e.namespace());
     enqueueEvent(h, EventType.LIFECYCLE_TRANSITIONED, e.id() + "/transition/" + rowId, e.id(), data, t.at(), now);
   }
 
@@ -134,7 +135,7 @@ public final class DecisionRecorder {
     var progress = failed.progress();
     Instant from = progress.firstWindowStart() == null ? e.submittedAt() : progress.firstWindowStart();
     Instant to = progress.coveredUntil() == null ? now : progress.coveredUntil();
-    var faults = chaos.activeBetween(h, e.service(), from, to);
+    var faults = chaos.activeBetween(h, e.namespace(), e.service(), from, to);
     var timeline = transitions.history(h, e.id()).stream().map(TransitionRepository.StoredTransition::transition).toList();
     RcaRecorded rca = RcaBuilder.build(e, failed, windows, faults, timeline, now);
     rcas.insert(h, e.id(), e.id(), e.service(), e.candidate().version(), e.candidate().image(),

@@ -88,23 +88,17 @@ public class ExperimentService {
     }
     Instant now = clock.instant();
     String namespace = request.namespace() == null ? "default" : request.namespace();
-    Optional<String> managedIn = experiments.namespaceOf(h, request.service());
-    if (managedIn.isPresent() && !managedIn.get().equals(namespace)) {
-      // A service name is one service: health windows name it without a namespace, so a second namespace's
-      // 'checkout' would be judged on the first one's traffic (and act on the other's workloads).
-      throw new InvalidSubmissionException("namespace", "service '" + request.service() + "' is managed in namespace '"
-          + managedIn.get() + "', not '" + namespace + "'; a service name is unique across namespaces");
-    }
+    // A service is (namespace, name): 'ledger' in 'shop' and 'ledger' in 'pay' are two services.
     String production = experiments.manage(h, request.service(), namespace, now).orElse(null);
-    lockService(h, request.service());
+    lockService(h, namespace, request.service());
     Experiment e = Experiment.submitted(id, request.service(), namespace,
         new Candidate(request.candidate().version(), request.candidate().image()), policy, production, now);
     experiments.insert(h, e, origin.actor(), origin.channel(), request.router(),
         request.policy() == null ? null : request.policy().quarantine(), now);
-    String heldBy = experiments.findLiveForUpdate(h, request.service()).map(r -> r.experiment().id()).orElse(null);
+    String heldBy = experiments.findLiveForUpdate(h, namespace, request.service()).map(r -> r.experiment().id()).orElse(null);
     Decision d = core.decide(e, new LifecycleInput.Submit(heldBy), now);
     recorder.record(h, List.of(new DecisionRecorder.Caused(d, origin.causedBy())), now);
-    audit.record(h, origin.actor(), "experiment.submit", id, Map.of("service", request.service(),
+    audit.record(h, origin.actor(), "experiment.submit", id, Map.of("service", request.service(), "namespace", namespace,
         "image", request.candidate().image(), "version", request.candidate().version(),
         "channel", origin.channel()), now);
     return new SubmitOutcome.Accepted(experiments.find(h, id).orElseThrow(), false);
@@ -133,7 +127,7 @@ public class ExperimentService {
         rcas.release(h, id, actor, reason, now);
       }
       if (d.freedService()) {
-        recorder.startNextQueued(h, before.service(), "rest:" + actor, now);
+        recorder.startNextQueued(h, before.namespace(), before.service(), "rest:" + actor, now);
       }
       detail.put("to", d.after().phase().name());
       audit.record(h, actor, "experiment." + action.name().toLowerCase(java.util.Locale.ROOT), id, detail, now);
@@ -169,9 +163,9 @@ public class ExperimentService {
     return flagged;
   }
 
-  private void lockService(Handle h, String service) {
-    h.createQuery("SELECT name FROM services WHERE name = :name FOR UPDATE").bind("name", service)
-        .mapTo(String.class).one();
+  private void lockService(Handle h, String namespace, String service) {
+    h.createQuery("SELECT name FROM services WHERE namespace = :namespace AND name = :name FOR UPDATE")
+        .bind("namespace", namespace).bind("name", service).mapTo(String.class).one();
   }
 
   private static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";

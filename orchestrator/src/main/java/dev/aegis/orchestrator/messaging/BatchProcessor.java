@@ -17,6 +17,7 @@ import dev.aegis.orchestrator.lifecycle.HealthWindow;
 import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import dev.aegis.orchestrator.persistence.ChaosRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
@@ -96,9 +97,11 @@ public class BatchProcessor {
   private final class Run {
     private final Handle h;
     private final Instant now;
-    private final Map<String, Slot> slots = new HashMap<>();
+    private final Map<ServiceKey, Slot> slots = new HashMap<>();
     /** Per service, the earliest start and latest end of this batch's health windows: where faults matter. */
-    private final Map<String, Instant[]> spans = new HashMap<>();
+    private final Map<ServiceKey, Instant[]> spans = new HashMap<>();
+    /** Per service name, the namespaces where it is managed: how a window without a namespace is resolved. */
+    private final Map<String, List<String>> namespaces = new HashMap<>();
     private final List<HealthWindowRepository.Row> rows = new ArrayList<>();
     private final Map<String, List<DecisionRecorder.Caused>> chains = new LinkedHashMap<>();
     private final Map<List<String>, Integer> tally = new HashMap<>();
@@ -143,25 +146,47 @@ public class BatchProcessor {
     }
 
     /**
-     * Loads (and locks) the live experiment of every service this batch has health for, in service order.
+     * Loads (and locks) the live experiment of every service this batch has health for, in (namespace, service)
+     * order.
      * Every writer that locks several experiments does so in one order, so two batches (two replicas) or a
      * batch and a timer never wait on each other in a cycle.
      */
     private void lockInOrder(List<InboundRecord> records, List<InboxRepository.Arrival> arrivals, Set<String> fresh) {
-      java.util.SortedSet<String> services = new java.util.TreeSet<>();
+      java.util.SortedSet<ServiceKey> services = new java.util.TreeSet<>();
       for (int i = 0; i < records.size(); i++) {
         if (fresh.contains(arrivals.get(i).key()) && !(records.get(i).admission() instanceof Admission.Refused)) {
           records.get(i).decoded().decoded()
               .filter(d -> d.type() == EventType.HEALTH_REPORTED)
               .map(d -> d.data(HealthReported.class))
-              .ifPresent(data -> {
-                services.add(data.service());
-                spans.merge(data.service(), new Instant[] {data.windowStart(), data.windowEnd()},
-                    (a, b) -> new Instant[] {earliest(a[0], b[0]), latest(a[1], b[1])});
-              });
+              .flatMap(this::keyOf)
+              .ifPresent(key -> services.add(key));
         }
       }
-      services.forEach(service -> slots.computeIfAbsent(service, this::load));
+      services.forEach(key -> slots.computeIfAbsent(key, this::load));
+    }
+
+    /**
+     * The service a window belongs to: (namespace, service) when it names its namespace; otherwise the one
+     * namespace where a service of that name is managed. Empty when that is ambiguous (several namespaces).
+     * Records the window's span for its service.
+     */
+    private java.util.Optional<ServiceKey> keyOf(HealthReported data) {
+      String namespace = data.namespace();
+      if (namespace == null) {
+        List<String> managedIn = namespacesOf(data.service());
+        if (managedIn.size() > 1) {
+          return java.util.Optional.empty();
+        }
+        namespace = managedIn.isEmpty() ? null : managedIn.get(0);
+      }
+      ServiceKey key = new ServiceKey(namespace, data.service());
+      spans.merge(key, new Instant[] {data.windowStart(), data.windowEnd()},
+          (a, b) -> new Instant[] {earliest(a[0], b[0]), latest(a[1], b[1])});
+      return java.util.Optional.of(key);
+    }
+
+    private List<String> namespacesOf(String service) {
+      return namespaces.computeIfAbsent(service, name -> experiments.namespacesOf(h, name));
     }
 
     private void tally(List<String> nameAndTags) {
@@ -188,25 +213,30 @@ public class BatchProcessor {
         return deadLetter(r, "window-in-future", "windowEnd " + data.windowEnd() + " is more than "
             + maxClockSkew + " ahead of the orchestrator clock " + now, "EventRejected");
       }
-      Slot slot = slots.computeIfAbsent(data.service(), this::load);
+      if (data.namespace() == null && namespacesOf(data.service()).size() > 1) {
+        return deadLetter(r, "ambiguous-service", AmbiguousServiceException.message(data.service(),
+            namespacesOf(data.service())) + " in the window", "EventRejected");
+      }
+      ServiceKey key = keyOf(data).orElseThrow();
+      Slot slot = slots.computeIfAbsent(key, this::load);
       if (!slot.managed) {
         tally(List.of("aegis.health.unmanaged", "service", data.service()));
-        inbox.setOutcome(h, r.source(), r.eventId(), Outcome.IGNORED, "service " + data.service() + " is not managed");
+        inbox.setOutcome(h, r.source(), r.eventId(), Outcome.IGNORED, "service " + key + " is not managed");
         return Outcome.IGNORED;
       }
-      HealthWindow window = window(data);
+      HealthWindow window = window(data).inNamespace(key.namespace());
       watched.observe(window);
       Experiment live = slot.live;
       if (live != null && live.phase() == Phase.CANARY) {
-        Instant[] span = spans.getOrDefault(data.service(), new Instant[] {data.windowStart(), data.windowEnd()});
-        Decision d = core.decide(live, new LifecycleInput.Observe(window, slot.faults(h, data.service(), span)), now);
+        Instant[] span = spans.getOrDefault(key, new Instant[] {data.windowStart(), data.windowEnd()});
+        Decision d = core.decide(live, new LifecycleInput.Observe(window, slot.faults(h, key, span)), now);
         if (!d.isRefused()) {
           chains.computeIfAbsent(live.id(), k -> new ArrayList<>()).add(new DecisionRecorder.Caused(d, r.cause()));
           rows.add(new HealthWindowRepository.Row(window, live.id(), live.stepIndex() + 1, r.source(), r.eventId(), now));
           slot.live = d.after();
           if (d.freedService()) {
             flush();
-            slot.live = recorder.startNextQueued(h, live.service(), r.cause(), now).orElse(null);
+            slot.live = recorder.startNextQueued(h, live.namespace(), live.service(), r.cause(), now).orElse(null);
           }
           return Outcome.APPLIED;
         }
@@ -223,7 +253,9 @@ public class BatchProcessor {
         if (outcome instanceof SubmitOutcome.QuarantinedImage q) {
           return deadLetter(r, "quarantined-image", q.summary() + " (RCA " + q.rcaId() + ")", "SubmissionRefused");
         }
-        slots.remove(data.service());
+        // The submission may have made the service managed (in a new namespace too): forget what was loaded.
+        slots.keySet().removeIf(k -> k.service().equals(data.service()));
+        namespaces.remove(data.service());
         return Outcome.APPLIED;
       } catch (InvalidSubmissionException e) {
         return deadLetter(r, "invalid-submission", e.field() + ": " + e.getMessage(), e.getClass().getName());
@@ -231,17 +263,19 @@ public class BatchProcessor {
     }
 
     private Outcome chaos(InboundRecord r, EventType type, ChaosFault f) {
-      var fault = new ChaosRepository.Fault(f.faultId(), f.service(), f.track().wire(), f.kind(), f.startedAt(),
-          f.expiresAt(), null);
+      var fault = new ChaosRepository.Fault(f.faultId(), f.namespace(), f.service(), f.track().wire(), f.kind(),
+          f.startedAt(), f.expiresAt(), null);
       if (type == EventType.CHAOS_INJECTED) {
         chaos.injected(h, fault, r.eventId());
       } else {
         chaos.cleared(h, fault, now, r.eventId());
       }
-      Slot slot = slots.get(f.service());
-      if (slot != null) {
-        slot.chaos(fault, type == EventType.CHAOS_CLEARED ? now : null);
-      }
+      // A fault without a namespace applies to the service name in every namespace.
+      slots.forEach((key, slot) -> {
+        if (key.service().equals(f.service()) && (f.namespace() == null || f.namespace().equals(key.namespace()))) {
+          slot.chaos(fault, type == EventType.CHAOS_CLEARED ? now : null);
+        }
+      });
       return Outcome.STORED;
     }
 
@@ -259,11 +293,12 @@ public class BatchProcessor {
       return Outcome.DEAD_LETTERED;
     }
 
-    private Slot load(String service) {
-      if (!experiments.isManaged(h, service)) {
+    private Slot load(ServiceKey key) {
+      if (key.namespace() == null || !experiments.isManaged(h, key.namespace(), key.service())) {
         return new Slot(false, null);
       }
-      return new Slot(true, experiments.findLiveForUpdate(h, service).map(ExperimentRecord::experiment).orElse(null));
+      return new Slot(true, experiments.findLiveForUpdate(h, key.namespace(), key.service())
+          .map(ExperimentRecord::experiment).orElse(null));
     }
 
     /** Writes the windows first (an RCA reads its step's windows), then every experiment's chain. */
@@ -280,6 +315,23 @@ public class BatchProcessor {
     }
   }
 
+  /** A service: a name in a namespace (null namespace: a name managed nowhere). */
+  private record ServiceKey(String namespace, String service) implements Comparable<ServiceKey> {
+    private static final java.util.Comparator<ServiceKey> ORDER = java.util.Comparator
+        .comparing(ServiceKey::namespace, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+        .thenComparing(ServiceKey::service);
+
+    @Override
+    public int compareTo(ServiceKey other) {
+      return ORDER.compare(this, other);
+    }
+
+    @Override
+    public String toString() {
+      return namespace == null ? service : namespace + "/" + service;
+    }
+  }
+
   /** What a batch knows about one service: managed at all, its live experiment, its chaos faults. */
   private final class Slot {
     final boolean managed;
@@ -293,10 +345,10 @@ public class BatchProcessor {
     }
 
     /** The faults of {@code service} active at some moment of {@code span} (earliest start, latest end). */
-    List<ActiveFault> faults(Handle h, String service, Instant[] span) {
+    List<ActiveFault> faults(Handle h, ServiceKey service, Instant[] span) {
       if (faults == null) {
         faults = new ArrayList<>();
-        chaos.activeBetween(h, service, span[0], span[1]).forEach(f -> faults.add(active(f, null)));
+        chaos.activeBetween(h, service.namespace(), service.service(), span[0], span[1]).forEach(f -> faults.add(active(f, null)));
       }
       return faults;
     }
@@ -330,6 +382,6 @@ public class BatchProcessor {
     return new HealthWindow(data.service(), data.version(),
         HealthWindow.Track.valueOf(data.track().name()), data.windowStart(), data.windowEnd(),
         data.requests(), data.errors(), data.latencyMs().p50(), data.latencyMs().p95(), data.latencyMs().p99(),
-        data.cpuUtilization(), data.memoryUtilization());
+        data.cpuUtilization(), data.memoryUtilization(), data.namespace());
   }
 }

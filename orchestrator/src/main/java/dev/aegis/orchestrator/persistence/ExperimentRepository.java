@@ -47,36 +47,49 @@ public final class ExperimentRepository {
   }
 
   /** The PROMOTED experiment that made {@code version} the service's V2, locked; empty when none. */
-  public Optional<ExperimentRecord> findPromotedForUpdate(Handle h, String service, String version) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "
+  public Optional<ExperimentRecord> findPromotedForUpdate(Handle h, String namespace, String service,
+      String version) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
             + "AND candidate_version = :version AND phase = 'PROMOTED' ORDER BY submitted_at DESC LIMIT 1 FOR UPDATE")
-        .bind("service", service).bind("version", version).map(ExperimentRepository::map).findOne();
+        .bind("namespace", namespace).bind("service", service).bind("version", version).map(ExperimentRepository::map).findOne();
   }
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), not locked. */
-  public Optional<ExperimentRecord> findLive(Handle h, String service) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "
+  public Optional<ExperimentRecord> findLive(Handle h, String namespace, String service) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
             + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK')")
-        .bind("service", service).map(ExperimentRepository::map).findOne();
+        .bind("namespace", namespace).bind("service", service).map(ExperimentRepository::map).findOne();
   }
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), locked. */
-  public Optional<ExperimentRecord> findLiveForUpdate(Handle h, String service) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "
+  public Optional<ExperimentRecord> findLiveForUpdate(Handle h, String namespace, String service) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
             + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') FOR UPDATE")
-        .bind("service", service).map(ExperimentRepository::map).findOne();
+        .bind("namespace", namespace).bind("service", service).map(ExperimentRepository::map).findOne();
   }
 
   /** The oldest QUEUED experiment of {@code service}, locked. */
-  public Optional<ExperimentRecord> oldestQueuedForUpdate(Handle h, String service) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE service = :service "
+  public Optional<ExperimentRecord> oldestQueuedForUpdate(Handle h, String namespace, String service) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
             + "AND phase = 'QUEUED' ORDER BY submitted_at, id LIMIT 1 FOR UPDATE")
-        .bind("service", service).map(ExperimentRepository::map).findOne();
+        .bind("namespace", namespace).bind("service", service).map(ExperimentRepository::map).findOne();
   }
 
-  /** Experiments, newest first, optionally only those of {@code service} and in {@code phases}. */
+  /** Experiments, newest first, optionally only those of {@code service} (any namespace) and in {@code phases}. */
   public List<ExperimentRecord> list(Handle h, String service, Collection<Phase> phases, int limit) {
+    return list(h, null, service, phases, limit);
+  }
+
+  /**
+   * Experiments, newest first, optionally only those in {@code namespace}, of {@code service} and in
+   * {@code phases}.
+   */
+  public List<ExperimentRecord> list(Handle h, String namespace, String service, Collection<Phase> phases,
+      int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM experiments WHERE true");
+    if (namespace != null) {
+      sql.append(" AND namespace = :namespace");
+    }
     if (service != null) {
       sql.append(" AND service = :service");
     }
@@ -85,6 +98,9 @@ public final class ExperimentRepository {
     }
     sql.append(" ORDER BY submitted_at DESC, id DESC LIMIT :limit");
     var query = h.createQuery(sql.toString()).bind("limit", limit);
+    if (namespace != null) {
+      query.bind("namespace", namespace);
+    }
     if (service != null) {
       query.bind("service", service);
     }
@@ -146,31 +162,32 @@ public final class ExperimentRepository {
     }
   }
 
-  /** Makes {@code service} managed (idempotent) and returns its current production version, if any. */
+  /** Makes {@code service} in {@code namespace} managed (idempotent) and returns its production version, if any. */
   public Optional<String> manage(Handle h, String service, String namespace, Instant now) {
     h.createUpdate("INSERT INTO services (name, namespace, managed_since, updated_at) "
-            + "VALUES (:name, :namespace, :now, :now) ON CONFLICT (name) DO NOTHING")
+            + "VALUES (:name, :namespace, :now, :now) ON CONFLICT (namespace, name) DO NOTHING")
         .bind("name", service).bind("namespace", namespace).bind("now", ts(now)).execute();
-    return h.createQuery("SELECT production_version FROM services WHERE name = :name")
-        .bind("name", service).mapTo(String.class).findOne();
+    return h.createQuery("SELECT production_version FROM services WHERE namespace = :namespace AND name = :name")
+        .bind("namespace", namespace).bind("name", service).mapTo(String.class).findOne();
   }
 
-  /** The namespace a managed service lives in, if it is managed. */
-  public Optional<String> namespaceOf(Handle h, String service) {
-    return h.createQuery("SELECT namespace FROM services WHERE name = :name")
-        .bind("name", service).mapTo(String.class).findOne();
+  /** The namespaces in which a service called {@code service} is managed, in order; empty when none. */
+  public List<String> namespacesOf(Handle h, String service) {
+    return h.createQuery("SELECT namespace FROM services WHERE name = :name ORDER BY namespace")
+        .bind("name", service).mapTo(String.class).list();
   }
 
-  public boolean isManaged(Handle h, String service) {
-    return h.createQuery("SELECT count(*) FROM services WHERE name = :name")
-        .bind("name", service).mapTo(Integer.class).one() > 0;
+  public boolean isManaged(Handle h, String namespace, String service) {
+    return h.createQuery("SELECT count(*) FROM services WHERE namespace = :namespace AND name = :name")
+        .bind("namespace", namespace).bind("name", service).mapTo(Integer.class).one() > 0;
   }
 
   /** Records {@code version} as the service's V2, keeping the previous one as the rollback target. */
-  public void promote(Handle h, String service, String version, Instant now) {
+  public void promote(Handle h, String namespace, String service, String version, Instant now) {
     h.createUpdate("UPDATE services SET previous_production_version = production_version, "
-            + "production_version = :version, updated_at = :now WHERE name = :name")
-        .bind("version", version).bind("now", ts(now)).bind("name", service).execute();
+            + "production_version = :version, updated_at = :now WHERE namespace = :namespace AND name = :name")
+        .bind("version", version).bind("now", ts(now)).bind("namespace", namespace).bind("name", service)
+        .execute();
   }
 
   static Timestamp ts(Instant instant) {

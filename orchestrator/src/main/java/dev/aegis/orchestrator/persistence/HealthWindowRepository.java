@@ -20,14 +20,14 @@ public final class HealthWindowRepository {
     if (rows.isEmpty()) {
       return;
     }
-    PreparedBatch batch = h.prepareBatch("INSERT INTO health_windows (service, version, track, "
+    PreparedBatch batch = h.prepareBatch("INSERT INTO health_windows (namespace, service, version, track, "
         + "window_start, window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, "
-        + "experiment_id, step, event_source, event_id, received_at) VALUES (:service, :version, "
+        + "experiment_id, step, event_source, event_id, received_at) VALUES (:namespace, :service, :version, "
         + ":track, :start, :end, :requests, :errors, :p50, :p95, :p99, :cpu, :memory, :experimentId, "
         + ":step, :source, :eventId, :receivedAt)");
     for (Row row : rows) {
       HealthWindow w = row.window();
-      batch.bind("service", w.service()).bind("version", w.version())
+      batch.bind("namespace", w.namespace()).bind("service", w.service()).bind("version", w.version())
           .bind("track", w.track().name().toLowerCase(java.util.Locale.ROOT))
           .bind("start", ts(w.windowStart())).bind("end", ts(w.windowEnd()))
           .bind("requests", w.requests()).bind("errors", w.errors()).bind("p50", w.p50Ms())
@@ -48,13 +48,14 @@ public final class HealthWindowRepository {
   }
 
   /**
-   * Every window of {@code service} (all tracks) ending in ({@code from}, {@code to}], oldest first, at most
-   * {@code limit}.
+   * Every window of {@code service} in {@code namespace} (all tracks) ending in ({@code from}, {@code to}],
+   * oldest first, at most {@code limit}.
    */
-  public List<HealthWindow> ofService(Handle h, String service, Instant from, Instant to, int limit) {
-    return h.createQuery("SELECT * FROM health_windows WHERE service = :service AND window_end > :from "
-            + "AND window_end <= :to ORDER BY window_end, id LIMIT :limit")
-        .bind("service", service).bind("from", ts(from)).bind("to", ts(to)).bind("limit", limit)
+  public List<HealthWindow> ofService(Handle h, String namespace, String service, Instant from, Instant to,
+      int limit) {
+    return h.createQuery("SELECT * FROM health_windows WHERE namespace = :namespace AND service = :service "
+            + "AND window_end > :from AND window_end <= :to ORDER BY window_end, id LIMIT :limit")
+        .bind("namespace", namespace).bind("service", service).bind("from", ts(from)).bind("to", ts(to)).bind("limit", limit)
         .map(HealthWindowRepository::window).list();
   }
 
@@ -64,6 +65,6 @@ public final class HealthWindowRepository {
         HealthWindow.Track.valueOf(rs.getString("track").toUpperCase(java.util.Locale.ROOT)),
         instant(rs, "window_start"), instant(rs, "window_end"), rs.getLong("requests"),
         rs.getLong("errors"), rs.getDouble("p50_ms"), rs.getDouble("p95_ms"), rs.getDouble("p99_ms"),
-        (Double) rs.getObject("cpu"), (Double) rs.getObject("memory"));
+        (Double) rs.getObject("cpu"), (Double) rs.getObject("memory"), rs.getString("namespace"));
   }
 }

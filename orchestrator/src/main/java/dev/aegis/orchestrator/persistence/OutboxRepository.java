@@ -118,10 +118,14 @@ public final class OutboxRepository {
     return h.createQuery("SELECT count(*) FROM outbox WHERE id = :id").bind("id", id).mapTo(Integer.class).one();
   }
 
-  /** How many actuation commands on {@code service} (experiments' and production's) are still waiting. */
-  public int pendingActuationsOfService(Handle h, String service) {
+  /**
+   * How many actuation commands on {@code service} in {@code namespace} (experiments' and production's) are still
+   * waiting.
+   */
+  public int pendingActuationsOfService(Handle h, String namespace, String service) {
     return h.createQuery("SELECT count(*) FROM outbox WHERE message_key = :service AND kind = 'actuation' "
-            + "AND status = 'PENDING'").bind("service", service).mapTo(Integer.class).one();
+            + "AND status = 'PENDING' AND payload->>'namespace' = :namespace")
+        .bind("namespace", namespace).bind("service", service).mapTo(Integer.class).one();
   }
 
   /** How many actuation commands of {@code experimentId} are still waiting to be carried out. */

@@ -61,21 +61,22 @@ public class ProductionService {
    * remembered at the last promotion, even when the version before Aegis is unknown to it) and rejects a
    * rollback whose target was already used; the audit log records that outcome.
    */
-  public Outcome rollBack(String name, String actor, String reason, String idempotencyKey) {
-    return jdbi.inTransaction(h -> rollBack(h, name, actor, reason, idempotencyKey));
+  public Outcome rollBack(String namespace, String name, String actor, String reason, String idempotencyKey) {
+    return jdbi.inTransaction(h -> rollBack(h, namespace, name, actor, reason, idempotencyKey));
   }
 
-  /** As {@link #rollBack(String, String, String, String)}, in the caller's transaction. */
-  public Outcome rollBack(Handle h, String name, String actor, String reason, String idempotencyKey) {
+  /** As {@link #rollBack(String, String, String, String, String)}, in the caller's transaction. */
+  public Outcome rollBack(Handle h, String namespace, String name, String actor, String reason,
+      String idempotencyKey) {
     if (reason == null || reason.isBlank()) {
       return new Outcome.Refused("reason-required", "a reason is required to roll production back", "reason");
     }
-    var service = services.findForUpdate(h, name);
+    var service = services.findForUpdate(h, namespace, name);
     if (service.isEmpty()) {
       return new Outcome.NotFound(name);
     }
     ManagedService s = service.get();
-    var live = experiments.findLiveForUpdate(h, name);
+    var live = experiments.findLiveForUpdate(h, namespace, name);
     if (live.isPresent()) {
       return new Outcome.Refused("service-held", "experiment " + live.get().experiment().id() + " ("
           + live.get().experiment().phase() + ") holds service " + name + "; abort it first", null);
@@ -85,7 +86,7 @@ public class ProductionService {
           + "there is nothing to roll back", null);
     }
     Instant now = clock.instant();
-    String id = commandId(name, "rollback", idempotencyKey);
+    String id = commandId(namespace, name, "rollback", idempotencyKey);
     String target = s.previousProductionVersion() != null ? s.previousProductionVersion()
         : "the version before " + s.productionVersion();
     var command = new ServiceCommand.RollBackProduction(id, name, s.namespace(), s.productionVersion(), target,
@@ -93,17 +94,17 @@ public class ProductionService {
     if (!enqueue(h, command, now)) {
       return new Outcome.Accepted(id, s);
     }
-    services.rollBackProduction(h, name, now);
-    audit.record(h, actor, "service.rollback", name, Map.of("from", s.productionVersion(),
+    services.rollBackProduction(h, namespace, name, now);
+    audit.record(h, actor, "service.rollback", name, Map.of("namespace", namespace, "from", s.productionVersion(),
         "to", target, "reason", reason, "command", id), now);
-    return new Outcome.Accepted(id, services.find(h, name).orElseThrow());
+    return new Outcome.Accepted(id, services.find(h, namespace, name).orElseThrow());
   }
 
   /**
    * Scales the stable Deployment to {@code replicas}, kept within [min, max] (defaults
    * {@value #DEFAULT_MIN_REPLICAS} and {@value #DEFAULT_MAX_REPLICAS}).
    */
-  public Outcome scale(String name, Integer replicas, Integer minReplicas, Integer maxReplicas, String actor,
+  public Outcome scale(String namespace, String name, Integer replicas, Integer minReplicas, Integer maxReplicas, String actor,
       String reason, String idempotencyKey) {
     int min = minReplicas == null ? DEFAULT_MIN_REPLICAS : minReplicas;
     int max = maxReplicas == null ? DEFAULT_MAX_REPLICAS : maxReplicas;
@@ -114,21 +115,22 @@ public class ProductionService {
       return new Outcome.Refused("invalid-bounds", "need 0 <= minReplicas <= maxReplicas, got [" + min + ", "
           + max + "]", max < min ? "maxReplicas" : "minReplicas");
     }
-    return jdbi.inTransaction(h -> scale(h, name, replicas, min, max, actor, reason, idempotencyKey));
+    return jdbi.inTransaction(h -> scale(h, namespace, name, replicas, min, max, actor, reason, idempotencyKey));
   }
 
   /** As {@link #scale}, in the caller's transaction, with bounds already checked. */
-  public Outcome scale(Handle h, String name, int replicas, int min, int max, String actor, String reason,
-      String idempotencyKey) {
-    var service = services.find(h, name);
+  public Outcome scale(Handle h, String namespace, String name, int replicas, int min, int max, String actor,
+      String reason, String idempotencyKey) {
+    var service = services.find(h, namespace, name);
     if (service.isEmpty()) {
       return new Outcome.NotFound(name);
     }
     Instant now = clock.instant();
-    String id = commandId(name, "scale", idempotencyKey);
+    String id = commandId(namespace, name, "scale", idempotencyKey);
     var command = new ServiceCommand.ScaleStable(id, name, service.get().namespace(), replicas, min, max, reason);
     if (enqueue(h, command, now)) {
       Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("namespace", namespace);
       detail.put("replicas", replicas);
       detail.put("min", min);
       detail.put("max", max);
@@ -148,10 +150,10 @@ public class ProductionService {
   }
 
   /** Deterministic under an idempotency key, so a retried request never commands twice. */
-  private static String commandId(String service, String kind, String idempotencyKey) {
+  private static String commandId(String namespace, String service, String kind, String idempotencyKey) {
     String suffix = idempotencyKey == null ? UUID.randomUUID().toString()
-        : UUID.nameUUIDFromBytes((service + "/" + kind + "/" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
-            .toString();
+        : UUID.nameUUIDFromBytes((namespace + "/" + service + "/" + kind + "/" + idempotencyKey)
+            .getBytes(StandardCharsets.UTF_8)).toString();
     return "service:" + service + ":" + kind + ":" + suffix;
   }
 }

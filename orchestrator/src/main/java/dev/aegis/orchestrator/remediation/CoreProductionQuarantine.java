@@ -32,8 +32,8 @@ public class CoreProductionQuarantine implements ProductionQuarantine {
   }
 
   @Override
-  public void quarantine(Handle h, String service, String version, GuardAction.Evidence why, Instant now) {
-    var promoted = experiments.findPromotedForUpdate(h, service, version);
+  public void quarantine(Handle h, String namespace, String service, String version, GuardAction.Evidence why, Instant now) {
+    var promoted = experiments.findPromotedForUpdate(h, namespace, service, version);
     if (promoted.isEmpty()) {
       log.warn("{} {} was rolled back from production but no PROMOTED experiment made it V2", service, version);
       return;

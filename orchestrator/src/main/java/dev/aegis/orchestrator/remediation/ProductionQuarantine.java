@@ -10,5 +10,5 @@ import org.jdbi.v3.core.Handle;
 @FunctionalInterface
 public interface ProductionQuarantine {
 
-  void quarantine(Handle h, String service, String version, GuardAction.Evidence why, Instant now);
+  void quarantine(Handle h, String namespace, String service, String version, GuardAction.Evidence why, Instant now);
 }

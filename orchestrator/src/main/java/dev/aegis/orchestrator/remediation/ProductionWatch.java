@@ -83,14 +83,16 @@ public class ProductionWatch {
   public final class Batch {
     private final Handle h;
     private final Instant now;
-    private final Map<String, Optional<ManagedService>> managed = new HashMap<>();
-    private final Map<String, GuardState> states = new LinkedHashMap<>();
+    /** By (namespace, service): the same name in two namespaces is two services, each with its own guard. */
+    private final Map<List<String>, Optional<ManagedService>> managed = new HashMap<>();
+    private final Map<List<String>, GuardState> states = new LinkedHashMap<>();
 
     private Batch(Handle h, Instant now) {
       this.h = h;
       this.now = now;
     }
 
+    /** Observes a window of a managed service; its {@code namespace} names which one. */
     public void observe(HealthWindow w) {
       for (AlertChange change : burnRates.observe(w)) {
         alert(change);
@@ -98,28 +100,34 @@ public class ProductionWatch {
       if (w.track() != HealthWindow.Track.STABLE) {
         return;
       }
-      Optional<ManagedService> service = managed.computeIfAbsent(w.service(), name -> services.find(h, name));
+      List<String> key = List.of(w.namespace(), w.service());
+      Optional<ManagedService> service = managed(key);
       if (service.isEmpty() || !w.version().equals(service.get().productionVersion())) {
         return; // not a version Aegis promoted: nothing of ours to remediate
       }
-      GuardState state = states.computeIfAbsent(w.service(), name -> guards.findForUpdate(h, name));
+      GuardState state = states.computeIfAbsent(key, k -> guards.findForUpdate(h, k.get(0), k.get(1)));
       int current = replicas.of(service.get().namespace(), w.service()).orElse(0);
       ProductionGuard.Decision d = guard.observe(state, w, current);
-      states.put(w.service(), d.state());
+      states.put(key, d.state());
       for (GuardAction action : d.actions()) {
         act(service.get(), action);
       }
     }
 
     public void end() {
-      states.forEach((service, state) -> guards.save(h, service, state, now));
+      states.forEach((key, state) -> guards.save(h, key.get(0), key.get(1), state, now));
+    }
+
+    private Optional<ManagedService> managed(List<String> key) {
+      return managed.computeIfAbsent(key, k -> services.find(h, k.get(0), k.get(1)));
     }
 
     private void act(ManagedService service, GuardAction action) {
       Map<String, Object> evidence = evidence(action.evidence());
+      evidence.put("namespace", service.namespace());
       if (action instanceof GuardAction.ScaleUp up) {
-        production.scale(h, service.name(), up.to(), ProductionService.DEFAULT_MIN_REPLICAS, policy.maxReplicas(),
-            ACTOR, up.evidence().summary(), "guard:" + service.name() + ":" + now);
+        production.scale(h, service.namespace(), service.name(), up.to(), ProductionService.DEFAULT_MIN_REPLICAS, policy.maxReplicas(),
+            ACTOR, up.evidence().summary(), "guard:" + service.namespace() + "/" + service.name() + ":" + now);
         replicas.forget(service.namespace(), service.name());
         audit.record(h, ACTOR, "guard.scale-up", service.name(), evidence, now);
         metrics.counter("aegis.remediation.actions", "action", "scale-up", "signal", up.evidence().signal())
@@ -132,14 +140,15 @@ public class ProductionWatch {
 
     private void rollBack(ManagedService service, String badVersion, String summary, Map<String, Object> evidence,
         GuardAction.Evidence why) {
-      ProductionService.Outcome outcome = production.rollBack(h, service.name(), ACTOR, summary,
-          "guard:" + service.name() + ":" + badVersion);
+      evidence.put("namespace", service.namespace());
+      ProductionService.Outcome outcome = production.rollBack(h, service.namespace(), service.name(), ACTOR, summary,
+          "guard:" + service.namespace() + "/" + service.name() + ":" + badVersion);
       evidence.put("outcome", outcome.getClass().getSimpleName());
       if (outcome instanceof ProductionService.Outcome.Refused r) {
         evidence.put("refused", r.message());
-        log.warn("production rollback of {} refused: {}", service.name(), r.message());
+        log.warn("production rollback of {}/{} refused: {}", service.namespace(), service.name(), r.message());
       } else if (outcome instanceof ProductionService.Outcome.Accepted) {
-        quarantine.quarantine(h, service.name(), badVersion, why, now);
+        quarantine.quarantine(h, service.namespace(), service.name(), badVersion, why, now);
         metrics.counter("aegis.remediation.actions", "action", "rollback", "signal", why.signal()).increment();
       }
       audit.record(h, ACTOR, "guard.rollback", service.name(), evidence, now);
@@ -149,13 +158,14 @@ public class ProductionWatch {
       SloBurnRateAlerted data = new SloBurnRateAlerted(change.service(), Track.valueOf(change.track().name()),
           change.version(), change.rule().name(), change.rule().severity().wire(), change.state().wire(),
           change.rule().longWindow(), change.rule().shortWindow(), change.rule().factor(), change.burnRateLong(),
-          change.burnRateShort(), change.objective(), change.firedAt(), change.at());
+          change.burnRateShort(), change.objective(), change.firedAt(), change.at(), change.namespace());
       recorder.enqueueEvent(h, EventType.SLO_BURN_RATE_ALERTED, change.eventId(), change.service(), data,
           change.at(), now);
       gauge(change).set(change.isFiring() ? 1 : 0);
       if (burnRateRollback && change.isFiring() && change.rule().severity() == Severity.PAGE
           && change.track() == HealthWindow.Track.STABLE) {
-        Optional<ManagedService> service = managed.computeIfAbsent(change.service(), name -> services.find(h, name));
+        Optional<ManagedService> service = change.namespace() == null ? Optional.empty()
+            : managed(List.of(change.namespace(), change.service()));
         if (service.isPresent() && change.version() != null
             && change.version().equals(service.get().productionVersion())) {
           String summary = String.format(Locale.ROOT, "SLO burn rate %.1fx over %s and %.1fx over %s (page above "
@@ -172,10 +182,10 @@ public class ProductionWatch {
   }
 
   private AtomicInteger gauge(AlertChange change) {
-    List<String> key = List.of(change.service(), change.trackWire(), change.rule().name(),
-        change.rule().severity().wire());
+    List<String> key = List.of(change.namespace() == null ? "" : change.namespace(), change.service(),
+        change.trackWire(), change.rule().name(), change.rule().severity().wire());
     return firing.computeIfAbsent(key, k -> metrics.gauge("aegis.slo.alert.firing",
-        Tags.of("service", k.get(0), "track", k.get(1), "rule", k.get(2), "severity", k.get(3)),
+        Tags.of("namespace", k.get(0), "service", k.get(1), "track", k.get(2), "rule", k.get(3), "severity", k.get(4)),
         new AtomicInteger()));
   }
 

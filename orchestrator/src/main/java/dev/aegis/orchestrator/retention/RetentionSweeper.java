@@ -84,7 +84,7 @@ public final class RetentionSweeper {
         DELETE FROM experiments WHERE id IN (
           SELECT e.id FROM experiments e
           WHERE e.phase IN (%s) AND e.updated_at < :cutoff
-            AND NOT EXISTS (SELECT 1 FROM services s WHERE s.name = e.service
+            AND NOT EXISTS (SELECT 1 FROM services s WHERE s.namespace = e.namespace AND s.name = e.service
                             AND e.candidate_version IN (s.production_version,
                                                         s.previous_production_version))
             AND NOT EXISTS (SELECT 1 FROM outbox o

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
 /**
- * Multi-window, multi-burn-rate SLO alerts for every (service, track): one {@link BurnRateTracker}
+ * Multi-window, multi-burn-rate SLO alerts for every (namespace, service, track): one {@link BurnRateTracker}
  * each, created on the first window. Plain Java, no I/O, thread-safe (one lock per tracker, so
  * services never wait for each other).
  *
@@ -36,7 +36,7 @@ import java.util.function.Function;
  *       {@code rule} ({@code rule().name()}), {@code severity} ({@code rule().severity().wire()}),
  *       {@code state} ({@code state().wire()}), {@code longWindow}, {@code shortWindow}, {@code
  *       factor}, {@code burnRateLong}, {@code burnRateShort}, {@code objective}, {@code firedAt},
- *       {@code at}. Then set the gauge {@code aegis_slo_alert_firing{service,track,rule,severity}}
+ *       {@code at}. Then set the gauge {@code aegis_slo_alert_firing{namespace,service,track,rule,severity}}
  *       to 1 on FIRING and 0 on RESOLVED, and, if the alert is a remediation trigger (see
  *       docs/slo-alerts.md: by default a {@link Severity#PAGE} firing on the {@code stable} track
  *       rolls production back, on the {@code canary} track fails the step), feed that to the core.
@@ -60,7 +60,8 @@ import java.util.function.Function;
  */
 public final class BurnRateMonitor {
 
-  private record Key(String service, HealthWindow.Track track) {}
+  /** A track of a service; {@code namespace} is null for windows that carry none. */
+  private record Key(String namespace, String service, HealthWindow.Track track) {}
 
   private final Function<String, SloPolicy> policyOf;
   private final ConcurrentMap<Key, BurnRateTracker> trackers = new ConcurrentHashMap<>();
@@ -91,8 +92,9 @@ public final class BurnRateMonitor {
   public List<AlertChange> observe(HealthWindow window) {
     BurnRateTracker tracker =
         trackers.computeIfAbsent(
-            new Key(window.service(), window.track()),
-            key -> new BurnRateTracker(key.service(), key.track(), policyOf.apply(key.service())));
+            new Key(window.namespace(), window.service(), window.track()),
+            key -> new BurnRateTracker(key.namespace(), key.service(), key.track(),
+                policyOf.apply(key.service())));
     List<AlertChange> changes;
     synchronized (tracker) {
       changes = tracker.observe(window);
@@ -132,9 +134,17 @@ public final class BurnRateMonitor {
     return retired;
   }
 
-  /** The burn rates and alerts of one track, if it has reported. */
+  /** The burn rates and alerts of one track of {@code service} in any namespace (the first), if it has reported. */
   public Optional<BurnRateSnapshot> snapshot(String service, HealthWindow.Track track) {
-    BurnRateTracker tracker = trackers.get(new Key(service, track));
+    return trackers.keySet().stream()
+        .filter(k -> k.service().equals(service) && k.track() == track)
+        .min(Comparator.comparing(Key::namespace, Comparator.nullsFirst(Comparator.naturalOrder())))
+        .flatMap(k -> snapshot(k.namespace(), service, track));
+  }
+
+  /** The burn rates and alerts of one track of {@code service} in {@code namespace}, if it has reported. */
+  public Optional<BurnRateSnapshot> snapshot(String namespace, String service, HealthWindow.Track track) {
+    BurnRateTracker tracker = trackers.get(new Key(namespace, service, track));
     if (tracker == null) {
       return Optional.empty();
     }
@@ -147,7 +157,9 @@ public final class BurnRateMonitor {
   public List<BurnRateSnapshot> snapshots() {
     List<BurnRateTracker> all = new ArrayList<>(trackers.values());
     all.sort(
-        Comparator.comparing(BurnRateTracker::service).thenComparing(BurnRateTracker::track));
+        Comparator.comparing(BurnRateTracker::service)
+            .thenComparing(BurnRateTracker::namespace, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(BurnRateTracker::track));
     List<BurnRateSnapshot> snapshots = new ArrayList<>(all.size());
     for (BurnRateTracker tracker : all) {
       synchronized (tracker) {
@@ -163,7 +175,12 @@ public final class BurnRateMonitor {
    * @return the RESOLVED changes to publish, empty if nothing was firing or the track is unknown
    */
   public List<AlertChange> retire(String service, HealthWindow.Track track) {
-    BurnRateTracker tracker = trackers.remove(new Key(service, track));
+    return retire(null, service, track);
+  }
+
+  /** As {@link #retire(String, HealthWindow.Track)}, for {@code service} in {@code namespace}. */
+  public List<AlertChange> retire(String namespace, String service, HealthWindow.Track track) {
+    BurnRateTracker tracker = trackers.remove(new Key(namespace, service, track));
     if (tracker == null) {
       return List.of();
     }

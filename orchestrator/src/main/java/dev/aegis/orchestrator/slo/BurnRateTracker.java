@@ -28,6 +28,7 @@ public final class BurnRateTracker {
 
   private static final long NONE = Long.MIN_VALUE;
 
+  private final String namespace;
   private final String service;
   private final HealthWindow.Track track;
   private final SloPolicy policy;
@@ -39,6 +40,12 @@ public final class BurnRateTracker {
   private String version;
 
   public BurnRateTracker(String service, HealthWindow.Track track, SloPolicy policy) {
+    this(null, service, track, policy);
+  }
+
+  /** The tracker of {@code service} in {@code namespace} (null: windows that carry no namespace). */
+  public BurnRateTracker(String namespace, String service, HealthWindow.Track track, SloPolicy policy) {
+    this.namespace = namespace;
     this.service = Objects.requireNonNull(service, "service");
     this.track = Objects.requireNonNull(track, "track");
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -60,6 +67,11 @@ public final class BurnRateTracker {
 
   public String service() {
     return service;
+  }
+
+  /** The service's namespace, or null for windows that carry none. */
+  public String namespace() {
+    return namespace;
   }
 
   public HealthWindow.Track track() {
@@ -186,11 +198,13 @@ public final class BurnRateTracker {
         Instant.ofEpochMilli(firedAt[rule]),
         burns[longRing[rule]].burnRate(),
         burns[shortRing[rule]].burnRate(),
-        policy.objective());
+        policy.objective(),
+        namespace);
   }
 
   private void requireOwn(HealthWindow window) {
-    if (!service.equals(window.service()) || track != window.track()) {
+    if (!service.equals(window.service()) || !Objects.equals(namespace, window.namespace())
+        || track != window.track()) {
       throw new IllegalArgumentException(
           "window of " + window.service() + "/" + window.track() + " fed to the tracker of "
               + service + "/" + track);

@@ -56,19 +56,20 @@ public class SuggestionService {
     // Per service: its promoted experiments, and over all their passed steps the largest share of the SLO used.
     return h.createQuery("""
             WITH promoted AS (
-              SELECT e.id, e.service FROM experiments e WHERE e.phase = 'PROMOTED'),
+              SELECT e.id, e.namespace, e.service FROM experiments e WHERE e.phase = 'PROMOTED'),
             checks AS (
-              SELECT p.service, p.id AS experiment, c->>'name' AS name,
+              SELECT p.namespace, p.service, p.id AS experiment, c->>'name' AS name,
                      (c->>'observed')::float8 / NULLIF((c->>'threshold')::float8, 0) AS used
               FROM promoted p JOIN transitions t ON t.experiment_id = p.id
               CROSS JOIN LATERAL jsonb_array_elements(t.evidence->'checks') c
               WHERE t.trigger IN ('STEP_PASSED', 'FINAL_STEP_PASSED') AND t.evidence IS NOT NULL)
-            SELECT service, count(DISTINCT experiment) AS experiments, count(*) FILTER (WHERE name = 'error-rate') AS steps,
+            SELECT namespace, service, count(DISTINCT experiment) AS experiments, count(*) FILTER (WHERE name = 'error-rate') AS steps,
                    max(used) FILTER (WHERE name = 'error-rate') AS error_used,
                    max(used) FILTER (WHERE name = 'p95-latency') AS latency_used
-            FROM checks GROUP BY service""")
+            FROM checks GROUP BY namespace, service""")
         .map((rs, ctx) -> {
           String service = rs.getString("service");
+          String namespace = rs.getString("namespace");
           int experiments = rs.getInt("experiments");
           double errorUsed = rs.getDouble("error_used");
           double latencyUsed = rs.getDouble("latency_used");
@@ -83,7 +84,7 @@ public class SuggestionService {
           return new Suggestion("shorter-steps", service, "Shorter canary steps for " + service,
               String.format(Locale.ROOT, "The last %d promoted experiments of %s passed all %d steps using at most "
                   + "%.0f%% of the error-rate objective and %.0f%% of the p95 objective. Try steps half as long.",
-                  experiments, service, rs.getInt("steps"), errorUsed * 100, latencyUsed * 100), evidence);
+                  experiments, service, rs.getInt("steps"), errorUsed * 100, latencyUsed * 100), evidence, namespace);
         })
         .list().stream().filter(java.util.Objects::nonNull).toList();
   }
@@ -91,10 +92,10 @@ public class SuggestionService {
   private List<Suggestion> productionKeepsScaling(Handle h) {
     Instant since = clock.instant().minus(SCALE_WINDOW);
     return h.createQuery("""
-            SELECT target AS service, count(*) AS scale_ups, max(at) AS last_at,
+            SELECT target AS service, detail->>'namespace' AS namespace, count(*) AS scale_ups, max(at) AS last_at,
                    (array_agg(detail->>'reason' ORDER BY at DESC))[1] AS last_reason
             FROM audit_log WHERE action = 'service.scale' AND actor LIKE 'aegis%' AND at >= :since
-            GROUP BY target HAVING count(*) >= :min""")
+            GROUP BY target, detail->>'namespace' HAVING count(*) >= :min""")
         .bind("since", java.sql.Timestamp.from(since)).bind("min", MIN_SCALE_UPS)
         .map((rs, ctx) -> {
           String service = rs.getString("service");
@@ -106,13 +107,14 @@ public class SuggestionService {
           return new Suggestion("production-keeps-scaling", service, "Raise the base capacity of " + service,
               "Aegis scaled production of " + service + " up " + rs.getInt("scale_ups") + " times in "
                   + SCALE_WINDOW.toDays() + " days (last: " + rs.getString("last_reason") + "). Run an experiment "
-                  + "with more replicas or higher CPU/memory limits as the candidate.", evidence);
+                  + "with more replicas or higher CPU/memory limits as the candidate.", evidence,
+              rs.getString("namespace"));
         }).list();
   }
 
   private List<Suggestion> latencyQuarantines(Handle h) {
     return h.createQuery("""
-            SELECT r.id, r.service, r.candidate_version, e.production_version
+            SELECT r.id, r.service, e.namespace, r.candidate_version, e.production_version
             FROM rca_records r JOIN experiments e ON e.id = r.experiment_id
             WHERE r.released_at IS NULL AND EXISTS (
               SELECT 1 FROM jsonb_array_elements(r.record->'checks') c WHERE c->>'check' = 'p95-latency')""")
@@ -127,7 +129,8 @@ public class SuggestionService {
                   + " with the previous resource limits",
               service + " " + version + " was quarantined for p95 latency. Re-run it with the resource limits of "
                   + (rs.getString("production_version") == null ? "production" : rs.getString("production_version"))
-                  + ": if it passes, the limits (not the code) caused the slowdown.", evidence);
+                  + ": if it passes, the limits (not the code) caused the slowdown.", evidence,
+              rs.getString("namespace"));
         }).list();
   }
 

@@ -204,6 +204,36 @@ class CliAgainstServerTest {
         .doesNotContain("Exception");
   }
 
+  @Test
+  @DisplayName("services get/scale/rollback take -n: the bare name is refused (3) when two namespaces have it")
+  void servicesByNamespace() throws Exception {
+    for (String namespace : List.of("shop", "pay")) {
+      Path body = write("ledger-" + namespace + ".json", """
+          {"service": "cli-ledger", "namespace": "%s",
+           "candidate": {"version": "v2", "image": "registry.local/cli-ledger:v2"}}
+          """.formatted(namespace));
+      idOf(ok(cli.run("submit", "-f", body.toString())));
+    }
+
+    Run ambiguous = cli.run("services", "get", "cli-ledger");
+    assertThat(ambiguous.exitCode()).as(ambiguous.toString()).isEqualTo(ExitCode.REFUSED);
+    assertThat(ambiguous.err()).contains("managed in several namespaces [pay, shop]");
+
+    Run pay = ok(cli.run("services", "get", "cli-ledger", "-n", "pay"));
+    assertThat(pay.out().lines().filter(l -> l.startsWith("cli-ledger ")).toList()).singleElement()
+        .asString().contains("pay").doesNotContain("shop");
+    Run scaled = ok(cli.run("services", "scale", "cli-ledger", "--namespace", "pay", "--replicas", "3",
+        "--reason", "load test"));
+    assertThat(scaled.out()).contains("scaling pay/cli-ledger to 3 replicas accepted as command");
+    Run refused = cli.run("services", "rollback", "cli-ledger", "-n", "shop", "--reason", "bad release");
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCode.REFUSED);
+    // Found in shop (neither ambiguous nor missing), and refused there: its experiment holds it, or, once that
+    // rolled back, nothing was promoted.
+    assertThat(refused.err()).containsAnyOf("holds service cli-ledger", "service cli-ledger has no V2 promoted");
+    assertThat(cli.run("services", "scale", "cli-ledger", "-n", "nowhere", "--replicas", "3").exitCode())
+        .isEqualTo(ExitCode.NOT_FOUND);
+  }
+
   private static Run ok(Run run) {
     assertThat(run.exitCode()).as(run.toString()).isZero();
     return run;

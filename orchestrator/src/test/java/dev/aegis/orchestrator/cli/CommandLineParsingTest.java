@@ -96,6 +96,15 @@ class CommandLineParsingTest {
     assertThat(scaleCommand.replicas).isEqualTo(6);
     assertThat(scaleCommand.min).isNull();
     assertThat(scaleCommand.max).isEqualTo(8);
+    assertThat(scaleCommand.namespace).isNull();
+
+    ParseResult rollback = cli.parseArgs("services", "rollback", "ledger", "-n", "pay", "--reason", "bad");
+    ServicesCommand.Rollback rollbackCommand =
+        rollback.subcommand().subcommand().commandSpec().commandLine().getCommand();
+    assertThat(rollbackCommand.namespace).isEqualTo("pay");
+    assertThat(ServicesCommand.path(rollbackCommand.namespace, rollbackCommand.name))
+        .isEqualTo("/api/v1/services/pay/ledger");
+    assertThat(ServicesCommand.path(null, "ledger")).isEqualTo("/api/v1/services/ledger");
   }
 
   @ParameterizedTest(name = "aegis {0} is a usage error (exit 1)")

@@ -39,7 +39,7 @@ class DemoLeftoversTest {
     DemoConfiguration.abortLeftovers(service, jdbi, experiments, properties);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> phase(running) == Phase.ABORTED && phase(queued) == Phase.ABORTED);
-    assertThat(jdbi.withHandle(h -> experiments.findLive(h, "checkout")).isPresent()).as("service held").isFalse();
+    assertThat(jdbi.withHandle(h -> experiments.findLive(h, "demo", "checkout")).isPresent()).as("service held").isFalse();
   }
 
   private String submit(String version) {

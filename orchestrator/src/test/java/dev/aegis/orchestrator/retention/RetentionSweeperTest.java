@@ -269,9 +269,9 @@ class RetentionSweeperTest {
   }
 
   private static void window(Handle h, String eventId, String experimentId, Instant end) {
-    h.createUpdate("INSERT INTO health_windows (service, version, track, window_start, "
+    h.createUpdate("INSERT INTO health_windows (namespace, service, version, track, window_start, "
             + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, experiment_id, event_source, "
-            + "event_id, received_at) VALUES ('checkout', 'v1', 'stable', :start, :end, 100, 0, 1, "
+            + "event_id, received_at) VALUES ('shop', 'checkout', 'v1', 'stable', :start, :end, 100, 0, 1, "
             + "2, 3, :experimentId, 'test', :eventId, :end)")
         .bind("start", end.minusSeconds(60)).bind("end", end).bind("experimentId", experimentId)
         .bind("eventId", eventId).execute();

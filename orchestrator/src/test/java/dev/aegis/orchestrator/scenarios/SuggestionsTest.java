@@ -46,7 +46,7 @@ class SuggestionsTest {
       awaitPhase(id, Phase.PROMOTED);
     }
     for (int i = 0; i < 3; i++) {
-      production.scale("catalog", 4 + i, 1, 20, "aegis:guard", "p95 12000 ms > 10000 ms for 120 s", null);
+      production.scale(Wire.NAMESPACE, "catalog", 4 + i, 1, 20, "aegis:guard", "p95 12000 ms > 10000 ms for 120 s", null);
     }
     String slow = ScenarioKit.submit(service, cluster, "images", "v5");
     Wire.publishCanary("images", "v5", start, 3, 100, 0, 4500);
@@ -57,6 +57,7 @@ class SuggestionsTest {
         org.assertj.core.groups.Tuple.tuple("shorter-steps", "catalog"),
         org.assertj.core.groups.Tuple.tuple("production-keeps-scaling", "catalog"),
         org.assertj.core.groups.Tuple.tuple("latency-quarantine", "images"));
+    assertThat(all).extracting(Suggestion::namespace).containsOnly(Wire.NAMESPACE);
     Suggestion shorter = all.stream().filter(s -> s.kind().equals("shorter-steps")).findFirst().orElseThrow();
     assertThat(shorter.evidence()).containsEntry("promotedExperiments", 3).containsEntry("maxErrorRateShareOfSlo", 0.0);
     assertThat(shorter.evidence().get("maxP95ShareOfSlo")).isEqualTo(0.067);

@@ -8,7 +8,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +35,7 @@ class NamespaceScopingTest {
   @Autowired MockMvc mvc;
   @Autowired ApiTokens tokens;
   @Autowired Jdbi jdbi;
+  @Autowired KubernetesClient cluster;
 
   private String alice;
   private String bob;
@@ -110,16 +113,63 @@ class NamespaceScopingTest {
   }
 
   @Test
-  @DisplayName("a service managed in one namespace cannot be claimed from another (no collision, no confused deputy)")
-  void serviceNameBelongsToOneNamespace() throws Exception {
+  @DisplayName("two 'ledger' services in two namespaces live side by side, each with its own live experiment")
+  void sameServiceNameInTwoNamespaces() throws Exception {
     String admin = bootstrap();
-    mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "shop")))
-        .andExpect(status().isCreated());
-    long before = experiments();
-    mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "pay")))
-        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("namespace"))
-        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("managed in namespace 'shop'")));
-    assertThat(experiments()).isEqualTo(before);
+    for (String namespace : List.of("shop", "pay")) {
+      // Real workloads, so each canary starts and stays live rather than rolling back for want of a Deployment.
+      cluster.resource(ClusterFixtures.stableDeployment(namespace, "ledger", "registry.local/ledger:v1", 2)).create();
+      cluster.resource(ClusterFixtures.stableService(namespace, "ledger")).create();
+    }
+    String inShop = id(mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "shop")))
+        .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString());
+    String inPay = id(mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "pay")))
+        .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString());
+    assertThat(inPay).isNotEqualTo(inShop);
+
+    mvc.perform(as(get("/api/v1/services/shop/ledger"), admin)).andExpect(status().isOk())
+        .andExpect(jsonPath("$.namespace").value("shop"))
+        .andExpect(jsonPath("$.liveExperiment.id").value(inShop));
+    mvc.perform(as(get("/api/v1/services/pay/ledger"), admin)).andExpect(status().isOk())
+        .andExpect(jsonPath("$.namespace").value("pay"))
+        .andExpect(jsonPath("$.liveExperiment.id").value(inPay));
+    mvc.perform(as(get("/api/v1/services/ledger"), admin)).andExpect(status().isConflict())
+        .andExpect(jsonPath("$.type").value("https://aegis.dev/problems/ambiguous-service"))
+        .andExpect(jsonPath("$.namespaces[0]").value("pay")).andExpect(jsonPath("$.namespaces[1]").value("shop"));
+    // Who sees only one of them gets that one by the old form, and learns nothing of the other.
+    mvc.perform(as(get("/api/v1/services/ledger"), viewerOfPay)).andExpect(status().isOk())
+        .andExpect(jsonPath("$.namespace").value("pay"));
+    mvc.perform(as(get("/api/v1/services/shop/ledger"), viewerOfPay)).andExpect(status().isNotFound());
+    JsonNode ofShop = JSON.readTree(mvc.perform(as(get("/api/v1/experiments?service=ledger&namespace=shop"), admin))
+        .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+    assertThat(ofShop.findValuesAsText("id")).containsExactly(inShop);
+
+    long commands = scaleCommands();
+    mvc.perform(as(post("/api/v1/services/ledger/scale"), admin).content("{\"replicas\": 3}"))
+        .andExpect(status().isConflict())
+        .andExpect(jsonPath("$.type").value("https://aegis.dev/problems/ambiguous-service"));
+    mvc.perform(as(post("/api/v1/services/ledger/rollback"), admin).content("{\"reason\": \"bad\"}"))
+        .andExpect(status().isConflict());
+    assertThat(scaleCommands()).isEqualTo(commands);
+    // An SRE of shop sees one ledger only, so the old form is unambiguous for it.
+    mvc.perform(as(post("/api/v1/services/ledger/scale"), sre).content("{\"replicas\": 3}"))
+        .andExpect(status().isAccepted()).andExpect(jsonPath("$.service.namespace").value("shop"));
+    mvc.perform(as(post("/api/v1/services/pay/ledger/scale"), admin).content("{\"replicas\": 3}"))
+        .andExpect(status().isAccepted()).andExpect(jsonPath("$.service.namespace").value("pay"));
+    mvc.perform(as(post("/api/v1/services/pay/ledger/scale"), sre).content("{\"replicas\": 3}"))
+        .andExpect(status().isNotFound());
+    mvc.perform(as(post("/api/v1/services/shop/ledger/rollback"), sre).content("{\"reason\": \"bad\"}"))
+        .andExpect(status().isConflict()).andExpect(jsonPath("$.type").value(org.hamcrest.Matchers.anyOf(
+            org.hamcrest.Matchers.endsWith("/service-held"), org.hamcrest.Matchers.endsWith("/no-rollback-target"))));
+  }
+
+  private long scaleCommands() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM outbox WHERE type = 'ScaleStable'")
+        .mapTo(Long.class).one());
+  }
+
+  private static String id(String body) throws Exception {
+    return JSON.readTree(body).path("id").asText();
   }
 
   private String bootstrap() {

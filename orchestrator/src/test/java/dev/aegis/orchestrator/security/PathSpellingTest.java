@@ -74,7 +74,8 @@ class PathSpellingTest {
     Map<String, String> out = new LinkedHashMap<>();
     for (AccessRules.Rule rule : AccessRules.RULES) {
       if (rule.method() != HttpMethod.GET && !rule.open() && rule.path().startsWith("/api/v1/")) {
-        out.put(rule.method() + " " + rule.path(), rule.path().replace("{id}", "e0").replace("{name}", "checkout").replace("{action}", "launch"));
+        out.put(rule.method() + " " + rule.path(), rule.path().replace("{id}", "e0").replace("{name}", "checkout").replace("{action}", "launch")
+            .replace("{namespace}", "shop"));
       }
     }
     return out;

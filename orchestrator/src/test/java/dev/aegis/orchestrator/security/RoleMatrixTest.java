@@ -52,8 +52,8 @@ class RoleMatrixTest {
   }
 
   static String concrete(String path) {
-    return path.replace("{id}", "0").replace("{name}", "no-such-service").replace("{action}", "launch")
-        .replace("{registration}", "none");
+    return path.replace("{id}", "0").replace("{name}", "no-such-service").replace("{namespace}", "no-such-namespace")
+        .replace("{action}", "launch").replace("{registration}", "none");
   }
 
   private int call(AccessRules.Rule rule, String token) throws Exception {
