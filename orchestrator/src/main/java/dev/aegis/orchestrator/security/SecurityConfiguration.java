@@ -145,9 +145,14 @@ class SecurityConfiguration {
     a.anyRequest().denyAll();
   }
 
+  private static boolean isBearer(String authorization) {
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+  }
+
   /** CSRF matters only where a browser sends credentials by itself: a change carrying the session cookie. */
   private static RequestMatcher cookieAuthenticatedChange() {
-    return request -> !SAFE.contains(request.getMethod()) && request.getHeader("Authorization") == null
+    // Only a bearer token stands in for the cookie: any other Authorization scheme still needs the CSRF token.
+    return request -> !SAFE.contains(request.getMethod()) && !isBearer(request.getHeader("Authorization"))
         && request.getRequestedSessionId() != null
         && !("POST".equals(request.getMethod()) && "/api/v1/session".equals(request.getServletPath()));
   }

@@ -62,6 +62,9 @@ class DashboardSessionTest {
         SUBMISSION);
     assertThat(forged.status()).isEqualTo(403);
     assertThat(forged.body()).contains("csrf");
+    RawHttp.Response basic = RawHttp.send(port, "POST", "/api/v1/experiments",
+        List.of("Cookie: " + cookie, "Authorization: Basic Zm9vOmJhcg=="), SUBMISSION);
+    assertThat(basic.status()).as("another Authorization scheme does not stand in for the CSRF token").isEqualTo(403);
     RawHttp.Response wrong = RawHttp.send(port, "POST", "/api/v1/experiments",
         List.of("Cookie: " + cookie, "X-CSRF-TOKEN: " + csrf + "x"), SUBMISSION);
     assertThat(wrong.status()).isEqualTo(403);
