@@ -86,8 +86,9 @@ final class WorkloadSimulator {
     }
     long errors = binomial(requests, behaviour.errorRate());
     double p95 = behaviour.p95Ms() * Math.exp(0.08 * gaussian());
+    // The window names its namespace, as a monitor should: a service name alone may be managed in several.
     HealthReported data = new HealthReported(service, version, track, start, end, requests, errors,
-        new Latency(p95 * 0.45, p95, p95 * 1.6), 0.35 + 0.1 * random.nextDouble(), 0.5);
+        new Latency(p95 * 0.45, p95, p95 * 1.6), 0.35 + 0.1 * random.nextDouble(), 0.5, properties.namespace());
     EncodedEvent event = codec.encodeBinary(Events.envelope(EventType.HEALTH_REPORTED, UUID.randomUUID().toString(),
         SOURCE, service, end), data);
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(event.topic(), null,
