@@ -261,10 +261,10 @@ public final class PipelineBenchmark {
         PreparedBatch markers = h.prepareBatch("INSERT INTO bench_processed (source, event_id, type, topic, "
             + "partition, kafka_offset, outcome, processed_at) VALUES (:source, :id, :type, :topic, 0, 0, "
             + "'applied', :now) ON CONFLICT DO NOTHING");
-        PreparedBatch windows = h.prepareBatch("INSERT INTO bench_windows (service, version, track, window_start, "
-            + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, step, "
-            + "event_source, event_id, received_at) VALUES (:service, '2.0', 'canary', :now, :now, 1000, 5, 80, "
-            + "200, 350, 0.4, 0.5, 'bench', 1, :source, :id, :now)");
+        PreparedBatch windows = h.prepareBatch("INSERT INTO bench_windows (namespace, service, version, track, "
+            + "window_start, window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, step, "
+            + "event_source, event_id, received_at) VALUES ('bench', :service, '2.0', 'canary', :now, :now, 1000, 5, "
+            + "80, 200, 350, 0.4, 0.5, 'bench', 1, :source, :id, :now)");
         for (EncodedEvent e : slice) {
           String id = UUID.randomUUID().toString();
           markers.bind("source", "/monitors/bench").bind("id", id).bind("type", EventType.HEALTH_REPORTED.type())
