@@ -39,18 +39,11 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (request.getContentLengthLong() > MAX_BYTES) {
-      tooLarge(response, "the body has " + request.getContentLengthLong() + " bytes; at most " + MAX_BYTES
-          + " are accepted");
+      Problems.write(response, 413, "body-too-large", "Request body too large", "the body has "
+          + request.getContentLengthLong() + " bytes; at most " + MAX_BYTES + " are accepted");
       return;
     }
     chain.doFilter(new Counted(request), response);
-  }
-
-  static void tooLarge(HttpServletResponse response, String detail) throws IOException {
-    response.setStatus(413);
-    response.setContentType("application/problem+json");
-    response.getWriter().write("{\"type\":\"" + Problems.BASE + "body-too-large\",\"title\":\"Request body too large\","
-        + "\"status\":413,\"detail\":\"" + detail + "\"}");
   }
 
   /** The request with a body stream that counts what is read and stops past the limit. */

@@ -61,13 +61,10 @@ final class RateLimitFilter extends OncePerRequestFilter {
       long retryAfter = (read ? reads : changes).take(k);
       if (retryAfter > 0) {
         response.setHeader("Retry-After", Long.toString(retryAfter));
-        response.setStatus(429);
-        response.setContentType("application/problem+json");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"type\":\"" + Problems.BASE + "rate-limited\",\"title\":\"Too many requests\","
-            + "\"status\":429,\"detail\":\"this " + what + " has spent its budget of " + (read ? "reads" : "changes")
-            + " (aegis.limits.rate." + (what.startsWith("client") ? "address" : "principal") + "."
-            + (read ? "reads" : "changes") + "-per-minute); retry in " + retryAfter + " s\"}");
+        Problems.write(response, 429, "rate-limited", "Too many requests", "this " + what
+            + " has spent its budget of " + (read ? "reads" : "changes") + " (aegis.limits.rate."
+            + (what.startsWith("client") ? "address" : "principal") + "." + (read ? "reads" : "changes")
+            + "-per-minute); retry in " + retryAfter + " s");
         return;
       }
     }

@@ -1,12 +1,9 @@
 package dev.aegis.orchestrator.security;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.orchestrator.api.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
@@ -19,8 +16,6 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 /** 400, 401 and 403 from the filter chain, as problem+json like every other error of the API. */
 final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
@@ -30,38 +25,26 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
                 + "or a dashboard session"
             : e.getMessage();
     response.setHeader("WWW-Authenticate", "Bearer realm=\"aegis\"");
-    write(response, 401, "unauthorized", "Authentication required", detail);
+    Problems.write(response, 401, "unauthorized", "Authentication required", detail);
   }
 
   @Override
   public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
     if (e instanceof CsrfException) {
-      write(response, 403, "csrf", "CSRF token missing or wrong",
+      Problems.write(response, 403, "csrf", "CSRF token missing or wrong",
           "a change made with the dashboard's session cookie needs the X-CSRF-TOKEN header from GET /api/v1/session");
       return;
     }
-    write(response, 403, "forbidden", "Forbidden", "your principal's roles do not allow "
+    Problems.write(response, 403, "forbidden", "Forbidden", "your principal's roles do not allow "
         + request.getMethod() + " on this endpoint (docs/security.md has the role matrix)");
   }
 
   @Override
   public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
       throws IOException {
-    write(response, 400, "rejected-path", "Request path rejected", "the path must be plain: no encoded characters, "
+    Problems.write(response, 400, "rejected-path", "Request path rejected",
+        "the path must be plain: no encoded characters, "
         + "path parameters (;), double slashes or dot segments");
-  }
-
-  static void write(HttpServletResponse response, int status, String type, String title, String detail)
-      throws IOException {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", Problems.BASE + type);
-    body.put("title", title);
-    body.put("status", status);
-    body.put("detail", detail);
-    response.setStatus(status);
-    response.setContentType("application/problem+json");
-    response.setCharacterEncoding("UTF-8");
-    response.getWriter().write(JSON.writeValueAsString(body));
   }
 }
