@@ -80,7 +80,6 @@ class QuarantineController {
     if (target.isEmpty()) {
       return ExperimentsController.notFound(id);
     }
-    access.requireNamespace(target.get().experiment().namespace());
     String actor = access.actor();
     if (body == null || body.reason() == null || body.reason().isBlank()) {
       throw new InvalidSubmissionException("reason", "a release needs a reason: say why the quarantine no longer applies");

@@ -13,6 +13,7 @@ import dev.aegis.orchestrator.security.Access;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.HttpStatus;
@@ -94,12 +95,7 @@ class ServicesController {
   ResponseEntity<?> rollBack(@PathVariable String namespace, @PathVariable String name,
       @RequestBody(required = false) RollbackRequest body,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
-    Optional<ManagedService> target = commandable(namespace, name);
-    if (target.isEmpty()) {
-      return notFound(namespace, name);
-    }
-    String actor = access.actor();
-    return respond(production.rollBack(target.get().namespace(), name, actor,
+    return onService(namespace, name, s -> production.rollBack(s.namespace(), name, access.actor(),
         body == null ? null : Limits.reason(body.reason(), "reason"), idempotencyKey));
   }
 
@@ -113,14 +109,18 @@ class ServicesController {
   ResponseEntity<?> scale(@PathVariable String namespace, @PathVariable String name,
       @RequestBody(required = false) ScaleRequest body,
       @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
-    Optional<ManagedService> target = commandable(namespace, name);
-    if (target.isEmpty()) {
-      return notFound(namespace, name);
-    }
-    String actor = access.actor();
     ScaleRequest r = body == null ? new ScaleRequest(null, null, null, null) : body;
-    return respond(production.scale(target.get().namespace(), name, r.replicas(), r.minReplicas(), r.maxReplicas(),
-        actor, Limits.reason(r.reason(), "reason"), idempotencyKey));
+    return onService(namespace, name, s -> production.scale(s.namespace(), name, r.replicas(), r.minReplicas(),
+        r.maxReplicas(), access.actor(), Limits.reason(r.reason(), "reason"), idempotencyKey));
+  }
+
+  /**
+   * Runs a production command on the service the principal may see (its namespaces are also where it may act),
+   * or answers 404 when it sees none.
+   */
+  private ResponseEntity<?> onService(String namespace, String name, Function<ManagedService, Outcome> command) {
+    return jdbi.withHandle(h -> visible(h, namespace, name)).<ResponseEntity<?>>map(s -> respond(command.apply(s)))
+        .orElseGet(() -> notFound(namespace, name));
   }
 
   private ResponseEntity<?> respond(Outcome outcome) {
@@ -156,13 +156,6 @@ class ServicesController {
       throw new AmbiguousServiceException(name, named.stream().map(ManagedService::namespace).toList());
     }
     return named.stream().findFirst();
-  }
-
-  /** The service to command, empty when the principal may not see it; refuses (403) when it may not act there. */
-  private Optional<ManagedService> commandable(String namespace, String name) {
-    Optional<ManagedService> found = jdbi.withHandle(h -> visible(h, namespace, name));
-    found.ifPresent(s -> access.requireNamespace(s.namespace()));
-    return found;
   }
 
   private ServiceView view(Handle h, ManagedService s) {
