@@ -32,6 +32,7 @@ import org.jdbi.v3.core.Jdbi;
 public class ApiTokens {
 
   public static final String PREFIX = "aegis_";
+  private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
   private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}";
   private static final String NAMESPACE = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 
@@ -149,7 +150,9 @@ public class ApiTokens {
       if (!t.expiresAt().isAfter(now)) {
         return new Presented(Optional.empty(), Rejection.EXPIRED);
       }
-      repository.touch(h, t.id(), now);
+      if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minus(TOUCH_EVERY))) {
+        repository.touch(h, t.id(), now); // a write at most once a minute, not one per request
+      }
       Set<Role> roles = EnumSet.noneOf(Role.class);
       split(t.roles()).forEach(r -> Role.parse(r).ifPresent(roles::add));
       return new Presented(Optional.of(new AegisPrincipal(t.name(), roles, Set.copyOf(split(t.namespaces())),
