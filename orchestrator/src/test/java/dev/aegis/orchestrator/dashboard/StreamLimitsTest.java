@@ -12,13 +12,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
+import org.springframework.boot.test.autoconfigure.web.servlet.MockMvcPrint;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** Live streams are bounded per principal, refused to anonymous clients, and to pages of another origin. */
 @AegisComponentTest(properties = {"aegis.api.auth=token", "aegis.api.token=bootstrap-token-of-stream-limits-0123456789",
     "aegis.dashboard.max-per-principal=2", "aegis.dashboard.max-clients=10",
     "aegis.dashboard.allowed-origins=https://dashboards.example"})
-@AutoConfigureMockMvc
+// No printing of results: an open live stream's response is still being written by the stream's own thread,
+// and printing its headers meanwhile races with that writer.
+@AutoConfigureMockMvc(print = MockMvcPrint.NONE)
 class StreamLimitsTest {
 
   @Autowired MockMvc mvc;

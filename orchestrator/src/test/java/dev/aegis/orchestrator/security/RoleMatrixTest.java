@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
+import org.springframework.boot.test.autoconfigure.web.servlet.MockMvcPrint;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
@@ -33,7 +34,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * handler the application maps has a rule, and docs/security.md shows the matrix this test checks.
  */
 @AegisComponentTest(properties = {"aegis.api.auth=token", "aegis.api.token=bootstrap-token-of-the-role-matrix-0123456789"})
-@AutoConfigureMockMvc
+// No printing of results: an open live stream's response is still being written by the stream's own thread,
+// and printing its headers meanwhile races with that writer.
+@AutoConfigureMockMvc(print = MockMvcPrint.NONE)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RoleMatrixTest {
 
