@@ -1,0 +1,24 @@
+package dev.aegis.chaos;
+
+import java.time.Instant;
+
+/** Puts faults on a cluster and takes them off again. */
+public interface FaultInjector {
+
+  /**
+   * Injects {@code spec} as fault {@code faultId}, expiring {@code spec.duration()} after {@code now}.
+   *
+   * @throws FaultRefusedException when the fault cannot be injected as asked (no such workload, no route to
+   *     fault, parameters out of range); anything created before the refusal has been removed
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when the API fails
+   */
+  Injection inject(String faultId, FaultSpec spec, Instant now);
+
+  /**
+   * Undoes {@code injection}. Idempotent: a second call, or a call after someone removed the objects by hand,
+   * reports them as already gone.
+   *
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when the API fails (try again later)
+   */
+  RevertOutcome revert(Injection injection);
+}
