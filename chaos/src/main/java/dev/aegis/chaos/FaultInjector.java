@@ -15,6 +15,15 @@ public interface FaultInjector {
   Injection inject(String faultId, FaultSpec spec, Instant now);
 
   /**
+   * As {@link #inject(String, FaultSpec, Instant)}, with what the caller established about the request
+   * ({@link InjectOptions#productionConsented()} lets a fault that cannot be confined to a canary reach
+   * production traffic too). An injector whose faults are always confined to their target ignores it.
+   */
+  default Injection inject(String faultId, FaultSpec spec, Instant now, InjectOptions options) {
+    return inject(faultId, spec, now);
+  }
+
+  /**
    * Undoes {@code injection}. Idempotent: a second call, or a call after someone removed the objects by hand,
    * reports them as already gone.
    *
