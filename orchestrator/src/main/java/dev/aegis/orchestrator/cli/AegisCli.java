@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       ServicesCommand.class,
       AuditCommand.class,
       TokenCommand.class,
+      ChaosCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
       "0:ok",

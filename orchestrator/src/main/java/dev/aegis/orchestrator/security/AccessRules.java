@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.security;
 
 import static dev.aegis.orchestrator.security.Role.ADMIN;
+import static dev.aegis.orchestrator.security.Role.CHAOS_ENGINEER;
 import static dev.aegis.orchestrator.security.Role.PLATFORM_ENGINEER;
 import static dev.aegis.orchestrator.security.Role.SRE;
 import static dev.aegis.orchestrator.security.Role.VIEWER;
@@ -76,6 +77,17 @@ public final class AccessRules {
       Rule.roles(HttpMethod.GET, "/api/v1/suggestions", READ, "principals of every namespace only"),
       Rule.roles(HttpMethod.POST, "/api/v1/backtests", SUBMIT, "a read-only replay, but CPU-bound"),
       Rule.roles(HttpMethod.GET, "/api/v1/stream", READ, "principals of every namespace only; per-principal limit"),
+      Rule.roles(HttpMethod.GET, "/api/v1/chaos/faults", READ, "in the principal's namespaces"),
+      Rule.roles(HttpMethod.GET, "/api/v1/chaos/faults/{id}", READ, "in the principal's namespaces"),
+      Rule.roles(HttpMethod.POST, "/api/v1/chaos/faults", EnumSet.of(CHAOS_ENGINEER, ADMIN),
+          "V1 canaries only; production also needs \"production\": true and admin, or chaos-engineer with sre"),
+      Rule.roles(HttpMethod.POST, "/api/v1/chaos/faults/{id}/revert", EnumSet.of(CHAOS_ENGINEER, SRE, ADMIN),
+          "in the principal's namespaces"),
+      Rule.roles(HttpMethod.GET, "/api/v1/chaos/kill-switch", READ, ""),
+      Rule.roles(HttpMethod.POST, "/api/v1/chaos/kill-switch", EnumSet.of(CHAOS_ENGINEER, SRE, ADMIN),
+          "reverts every live fault and halts injection; principals of every namespace only"),
+      Rule.roles(HttpMethod.DELETE, "/api/v1/chaos/kill-switch", EnumSet.of(CHAOS_ENGINEER, ADMIN),
+          "re-arms injection; principals of every namespace only"),
       Rule.roles(HttpMethod.GET, "/api/v1/tokens", EnumSet.of(ADMIN), "never shows a secret"),
       Rule.roles(HttpMethod.POST, "/api/v1/tokens", EnumSet.of(ADMIN), "the token is shown once"),
       Rule.roles(HttpMethod.GET, "/api/v1/tokens/{id}", EnumSet.of(ADMIN), ""),
