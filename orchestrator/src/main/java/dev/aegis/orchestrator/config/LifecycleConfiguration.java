@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.config;
 
 import dev.aegis.events.EventCodec;
 import dev.aegis.orchestrator.deadletter.DeadLetterRecorder;
+import dev.aegis.orchestrator.deadletter.DeadLetterRecorderHealth;
 import dev.aegis.orchestrator.deadletter.ReplayService;
 import dev.aegis.orchestrator.experiments.DecisionRecorder;
 import dev.aegis.orchestrator.experiments.ExperimentService;
@@ -82,6 +83,11 @@ public class LifecycleConfiguration {
   @Bean
   DeadLetterRecorder deadLetterRecorder(Jdbi jdbi, DeadLetterRepository repository, EventCodec codec, Clock clock) {
     return new DeadLetterRecorder(jdbi, repository, codec, clock);
+  }
+
+  @Bean
+  DeadLetterRecorderHealth deadLettersHealthIndicator(DeadLetterRecorder recorder, MeterRegistry metrics) {
+    return new DeadLetterRecorderHealth(recorder, metrics);
   }
 
   @Bean

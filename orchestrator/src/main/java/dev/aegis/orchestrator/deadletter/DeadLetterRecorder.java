@@ -25,6 +25,10 @@ import org.jdbi.v3.core.Jdbi;
  * header names, event type, source and id) has NUL escaped (PostgreSQL text cannot hold it), and a record
  * the database still refuses on its own is recorded as {@code unrecordable} with its bytes and the
  * database's error, where an SRE sees it, instead of being retried for ever.
+ *
+ * <p>While the database is away the recorder is <em>parked</em>: {@link #status()} says since when, after how
+ * many attempts and with which error, and {@code /actuator/health/deadLetters} and the gauge {@code
+ * aegis_dead_letters_recorder_parked} show it to SREs; the first batch recorded afterwards unparks it.
  */
 public class DeadLetterRecorder {
 
@@ -34,6 +38,23 @@ public class DeadLetterRecorder {
   private final DeadLetterRepository repository;
   private final EventCodec codec;
   private final Clock clock;
+  private volatile Status status = Status.RECORDING;
+
+  /**
+   * Whether dead letters reach the table now: {@code parkedSince} is null while they do, else when the first
+   * failed attempt was; {@code attempts} counts the failed attempts since, {@code lastError} is the latest.
+   */
+  public record Status(Instant parkedSince, int attempts, String lastError, String waitingAt) {
+    static final Status RECORDING = new Status(null, 0, null, null);
+
+    public boolean parked() {
+      return parkedSince != null;
+    }
+  }
+
+  public Status status() {
+    return status;
+  }
 
   public DeadLetterRecorder(Jdbi jdbi, DeadLetterRepository repository, EventCodec codec, Clock clock) {
     this.jdbi = jdbi;
@@ -50,15 +71,28 @@ public class DeadLetterRecorder {
           repository.record(h, toDeadLetter(r), now);
         }
       });
+      unpark();
     } catch (RuntimeException e) {
       if (isDataError(e)) {
         recordOneByOne(batch, now);
+        unpark();
         return;
       }
+      Status before = status;
+      status = new Status(before.parked() ? before.parkedSince() : now, before.attempts() + 1,
+          clean(e.toString()), batch.get(0).topic() + "-" + batch.get(0).partition() + "@" + batch.get(0).offset());
       // Retried without end by the container; say why, since the table lags the topic until it succeeds.
       log.warn("could not record {} dead letter(s) from {}-{} at offset {}: {}", batch.size(),
           batch.get(0).topic(), batch.get(0).partition(), batch.get(0).offset(), e.toString());
       throw e;
+    }
+  }
+
+  private void unpark() {
+    if (status.parked()) {
+      log.info("dead-letter recorder unparked after {} failed attempts since {}", status.attempts(),
+          status.parkedSince());
+      status = Status.RECORDING;
     }
   }
 

@@ -26,7 +26,9 @@ import dev.aegis.orchestrator.testsupport.DatabaseMode;
 import dev.aegis.orchestrator.testsupport.RestartablePostgres;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TopicTail;
+import dev.aegis.orchestrator.deadletter.DeadLetterRecorderHealth;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.actuate.health.Status;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,7 @@ class DatabaseOutageReplayTest {
   @Autowired DeadLetterRepository deadLetters;
   @Autowired ReplayService replays;
   @Autowired MeterRegistry metrics;
+  @Autowired DeadLetterRecorderHealth recorderHealth;
 
   @Test
   @DisplayName("a window dead-lettered during a database outage takes effect once when replayed, and a second replay changes nothing")
@@ -68,6 +71,8 @@ class DatabaseOutageReplayTest {
     RecordMetadata original = publishDuringOutage(window);
 
     DeadLetter recorded = await().atMost(WAIT).ignoreExceptions().until(() -> deadLetterOf(original), Optional::isPresent).orElseThrow();
+    await().atMost(WAIT).until(() -> recorderHealth.health().getStatus().equals(Status.UP));
+    assertThat(metrics.get("aegis.dead_letters.recorder.parked").gauge().value()).isZero();
     assertThat(recorded.reasonCode()).isEqualTo("processing-failed");
     assertThat(recorded.originalTopic()).isEqualTo(Topics.HEALTH);
     assertThat(recorded.originalPartition()).isEqualTo(original.partition());
@@ -107,6 +112,10 @@ class DatabaseOutageReplayTest {
         assertThat(TopicTail.header(deadLettered, DeadLetterHeaders.ORIGINAL_OFFSET))
             .isEqualTo(Long.toString(original.offset()));
         assertThat(deadLettered.value()).isEqualTo(window.value());
+        // The recorder cannot store it yet: it is parked, and says so to SREs.
+        await().atMost(WAIT).until(() -> recorderHealth.health().getStatus().equals(DeadLetterRecorderHealth.PARKED));
+        assertThat(recorderHealth.health().getDetails()).containsKeys("parkedSince", "attempts", "lastError");
+        assertThat(metrics.get("aegis.dead_letters.recorder.parked").gauge().value()).isEqualTo(1.0);
         return original;
       } finally {
         postgres.restart();
