@@ -16,7 +16,9 @@ import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,15 +51,18 @@ public class DemoConfiguration {
   }
 
   @Bean
-  WorkloadSimulator workloadSimulator(DemoCluster cluster, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec,
-      Clock clock, SimulatorProperties properties) {
-    return new WorkloadSimulator(cluster, kafka, codec, clock, properties);
+  WorkloadSimulator workloadSimulator(DemoCluster cluster, KubernetesClient client, KafkaTemplate<byte[], byte[]> kafka,
+      EventCodec codec, Clock clock, SimulatorProperties properties) {
+    DemoPods pods = new DemoPods(client, properties.namespace(), clock, properties.podStartDelay());
+    return new WorkloadSimulator(cluster, pods, new FaultEffects(client, properties.namespace()), kafka, codec, clock,
+        properties);
   }
 
   /** Seeds, submits the demo experiments, then ticks the simulator until the context stops. */
   @Bean
   SmartLifecycle demoRunner(DemoCluster cluster, WorkloadSimulator simulator, ExperimentService experiments,
-      SimulatorProperties properties, Clock clock, Jdbi jdbi, ExperimentRepository repository) {
+      SimulatorProperties properties, Clock clock, Jdbi jdbi, ExperimentRepository repository,
+      KubernetesClient client) {
     return new SmartLifecycle() {
       private ScheduledExecutorService executor;
 
@@ -65,8 +70,8 @@ public class DemoConfiguration {
       public void start() {
         cluster.seed();
         if (properties.experiments()) {
-          abortLeftovers(experiments, jdbi, repository, properties);
-          submitDemoExperiments(experiments, properties, clock);
+          Set<String> busy = settleLeftovers(experiments, jdbi, repository, properties, client);
+          submitDemoExperiments(experiments, properties, clock, busy);
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aegis-simulator"));
         long every = properties.tick().toMillis();
@@ -99,22 +104,34 @@ public class DemoConfiguration {
   }
 
   /**
-   * Aborts the demo experiments a previous run left running: the database is kept across restarts, but the
-   * in-process cluster they acted on is gone, so they could never finish, and they would hold their
-   * services against this run's experiments.
+   * Settles what a previous run left behind. The database is kept across restarts, and so is the in-process
+   * cluster when it has a data directory: a live demo experiment whose canary is still on the cluster carries on
+   * where it stopped. One whose canary is gone (the cluster was ephemeral) could never finish and would hold its
+   * service against this run's experiments, so it is aborted. Returns the services that still have a live or
+   * queued demo experiment, which get no new one.
    */
-  static void abortLeftovers(ExperimentService experiments, Jdbi jdbi, ExperimentRepository repository,
-      SimulatorProperties properties) {
+  static Set<String> settleLeftovers(ExperimentService experiments, Jdbi jdbi, ExperimentRepository repository,
+      SimulatorProperties properties, KubernetesClient client) {
+    Set<String> busy = new HashSet<>();
     for (DemoService s : DemoCatalogue.SERVICES) {
       List<ExperimentRecord> left = jdbi.withHandle(h -> repository.list(h, s.name(),
           List.of(Phase.QUEUED, Phase.CANARY, Phase.PAUSED), 100));
       for (ExperimentRecord r : left) {
-        if (r.experiment().namespace().equals(properties.namespace())) {
+        if (!r.experiment().namespace().equals(properties.namespace())) {
+          continue;
+        }
+        boolean canaryOnCluster = client.apps().deployments().inNamespace(properties.namespace())
+            .withName(s.name() + "-canary").get() != null;
+        if (r.experiment().phase() == Phase.QUEUED || canaryOnCluster) {
+          busy.add(s.name());
+          log.info("demo experiment {} of {} resumes in {}", r.experiment().id(), s.name(), r.experiment().phase());
+        } else {
           experiments.command(r.experiment().id(), LifecycleInput.ManualAction.ABORT, "demo",
-              "left running by a previous demo run, whose in-process cluster is gone");
+              "left running by a previous demo run whose in-process cluster is gone (no data directory kept it)");
         }
       }
     }
+    return busy;
   }
 
   /**
@@ -122,12 +139,16 @@ public class DemoConfiguration {
    * each). Candidate versions carry a start stamp, so a restart on a kept database submits fresh candidates
    * rather than running into the quarantine of the last run's bad one.
    */
-  static void submitDemoExperiments(ExperimentService experiments, SimulatorProperties properties, Clock clock) {
+  static void submitDemoExperiments(ExperimentService experiments, SimulatorProperties properties, Clock clock,
+      Set<String> skip) {
     String stamp = Long.toString(clock.millis() / 1000, 36);
     Duration step = properties.stepDuration();
     PolicySpec policy = new PolicySpec(List.of(new StepSpec(10, step), new StepSpec(50, step),
         new StepSpec(100, step)), new SloSpec(0.02, 3000.0), 200L, Duration.ofMinutes(1));
     for (DemoService s : DemoCatalogue.SERVICES) {
+      if (skip.contains(s.name())) {
+        continue;
+      }
       String version = s.candidateVersion() + "-" + stamp;
       SubmitOutcome outcome = experiments.submit(new ExperimentSubmitted(s.name(), properties.namespace(),
           new Candidate(version, DemoCatalogue.image(s.name(), version)), policy, s.router()),

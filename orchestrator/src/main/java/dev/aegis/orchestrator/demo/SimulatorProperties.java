@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     back from the cluster
  * @param stepDuration minDuration of each canary step of the demo experiments (10/50/100%)
  * @param experiments whether the two demo experiments are submitted at start
+ * @param podStartDelay how long a pod that replaces a lost one (a chaos pod-kill) takes to become ready
  */
 @ConfigurationProperties("aegis.simulator")
 public record SimulatorProperties(
@@ -25,4 +26,5 @@ public record SimulatorProperties(
     @DefaultValue("1s") Duration tick,
     @DefaultValue("400") int requestsPerSecond,
     @DefaultValue("PT15S") Duration stepDuration,
-    @DefaultValue("true") boolean experiments) {}
+    @DefaultValue("true") boolean experiments,
+    @DefaultValue("PT5S") Duration podStartDelay) {}

@@ -9,10 +9,12 @@ import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.Track;
 import dev.aegis.orchestrator.demo.DemoCatalogue.Behaviour;
 import dev.aegis.orchestrator.demo.DemoCatalogue.DemoService;
+import dev.aegis.orchestrator.demo.FaultEffects.Effect;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -27,7 +29,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * same broker and codec as any monitor. Traffic follows the cluster: the canary gets the share of requests
  * that the weight read back from the Kubernetes API gives it, so a bad candidate really degrades more of the
  * service as its weight grows. The {@code baseline} track is the stable version observed on as many requests
- * as the canary, which the judge compares the canary with.
+ * as the canary, which the judge compares the canary with. Chaos faults on the cluster hurt the tracks they
+ * hit ({@link FaultEffects}), and so does a shortage of ready pods ({@link DemoPods}).
  */
 final class WorkloadSimulator {
 
@@ -35,15 +38,19 @@ final class WorkloadSimulator {
   static final String SOURCE = "/aegis/simulator";
 
   private final DemoCluster cluster;
+  private final DemoPods pods;
+  private final FaultEffects faults;
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final EventCodec codec;
   private final Clock clock;
   private final SimulatorProperties properties;
   private final SplittableRandom random = new SplittableRandom();
 
-  WorkloadSimulator(DemoCluster cluster, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec, Clock clock,
-      SimulatorProperties properties) {
+  WorkloadSimulator(DemoCluster cluster, DemoPods pods, FaultEffects faults, KafkaTemplate<byte[], byte[]> kafka,
+      EventCodec codec, Clock clock, SimulatorProperties properties) {
     this.cluster = cluster;
+    this.pods = pods;
+    this.faults = faults;
     this.kafka = kafka;
     this.codec = codec;
     this.clock = clock;
@@ -56,6 +63,8 @@ final class WorkloadSimulator {
     Instant end = clock.instant();
     Instant start = end.minus(tick);
     long total = Math.max(1, Math.round(properties.requestsPerSecond() * tick.toMillis() / 1000.0));
+    Map<String, Double> capacity = pods.reconcile();
+    Map<String, Effect> effects = faults.read();
     for (DemoService service : DemoCatalogue.SERVICES) {
       Optional<String> stableVersion = cluster.stableVersion(service.name());
       if (stableVersion.isEmpty()) {
@@ -64,14 +73,35 @@ final class WorkloadSimulator {
       Optional<String> canaryVersion = cluster.canaryVersion(service.name());
       int weight = canaryVersion.isPresent() ? cluster.canaryWeight(service.name()) : 0;
       long canaryRequests = Math.round(total * weight / 100.0);
-      Behaviour stable = behaviour(service, stableVersion.get());
+      Behaviour stable = hurt(behaviour(service, stableVersion.get()), effects, service.name(), Track.STABLE,
+          capacity.getOrDefault(service.name(), 1.0));
       publish(service.name(), stableVersion.get(), Track.STABLE, start, end, total - canaryRequests, stable);
       if (canaryRequests > 0) {
         publish(service.name(), canaryVersion.get(), Track.CANARY, start, end, canaryRequests,
-            behaviour(service, canaryVersion.get()));
+            hurt(behaviour(service, canaryVersion.get()), effects, service.name(), Track.CANARY,
+                capacity.getOrDefault(service.name() + "-canary", 1.0)));
         publish(service.name(), stableVersion.get(), Track.BASELINE, start, end, canaryRequests, stable);
       }
     }
+  }
+
+  /**
+   * A behaviour under the faults on its track and with the share of its pods that are ready: with fewer than
+   * half, the pods left are overloaded (slower, some errors); with none, every request fails.
+   */
+  static Behaviour hurt(Behaviour behaviour, Map<String, Effect> effects, String service, Track track,
+      double capacity) {
+    Effect effect = effects.getOrDefault(FaultEffects.key(service, track), Effect.NONE);
+    if (capacity <= 0) {
+      effect = effect.plus(new Effect(1.0, 1, 0));
+    } else if (capacity < 0.5) {
+      effect = effect.plus(new Effect((0.5 - capacity) * 0.2, 0.5 / capacity, 0));
+    }
+    if (effect.isNone()) {
+      return behaviour;
+    }
+    return new Behaviour(Math.min(1.0, behaviour.errorRate() + effect.addedErrorRate()),
+        behaviour.p95Ms() * effect.latencyFactor() + effect.addedLatencyMs());
   }
 
   /** The stable version behaves as the catalogue's stable; any other version as its candidate. */
