@@ -6,6 +6,7 @@ import static dev.aegis.chaos.FaultRefusedException.INVALID_PARAMETERS;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,9 +165,9 @@ public final class FaultDefaults {
     }
   }
 
-  /** A memory quantity in bytes, e.g. {@code 256Mi} → 268435456. */
+  /** A memory quantity in bytes, rounded up, e.g. {@code 256Mi} → 268435456. */
   public static long bytes(String memory) {
-    return Quantity.getAmountInBytes(new Quantity(memory)).longValueExact();
+    return Quantity.getAmountInBytes(new Quantity(memory)).setScale(0, RoundingMode.CEILING).longValueExact();
   }
 
   private static void checkMemory(String memory) {

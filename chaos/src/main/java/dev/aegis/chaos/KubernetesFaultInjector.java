@@ -188,12 +188,12 @@ public final class KubernetesFaultInjector implements FaultInjector {
     Map<String, Object> fault = NativeShapes.istioFault(spec.kind(), spec.parameters());
     routes.addFirst(t.namespace(), t.service(), VirtualServiceFaults.faultRoute(main, routeName, fault, Map.of()));
     FaultParameters p = spec.parameters();
-    String what = spec.kind() == FaultKind.LATENCY
-        ? "delays " + NativeShapes.percent(p.percent()) + "% of requests by " + p.delayMs() + " ms"
-        : "fails " + NativeShapes.percent(p.percent()) + "% of requests with HTTP " + p.httpStatus();
+    String requests = NativeShapes.percent(p.percent()) + "% of requests to " + t.service();
+    String what = spec.kind() == FaultKind.LATENCY ? "delays " + requests + " by " + p.delayMs() + " ms"
+        : "fails " + requests + " with HTTP " + p.httpStatus();
     return injection(faultId, spec, Mechanism.NATIVE, now, List.of(removeRoute(t.namespace(), t.service(),
         routeName)), List.of(), "route " + routeName + " of VirtualService " + t.namespace() + "/" + t.service()
-        + " " + what + " to " + t.service() + ", production traffic on that route included"
+        + " " + what + ", production traffic on that route included"
         + (ChaosObjects.isCanary(t) ? " (Istio faults are per route, not per destination)" : ""));
   }
 
