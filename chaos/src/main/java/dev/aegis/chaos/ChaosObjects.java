@@ -24,6 +24,8 @@ public final class ChaosObjects {
   public static final String FAULT_LABEL = "aegis.dev/chaos-fault";
   /** Label: the service the fault targets. */
   public static final String TARGET_LABEL = "aegis.dev/chaos-target";
+  /** Label: the fault's kind ({@code cpu-stress}, {@code network-partition}, ...). */
+  public static final String KIND_LABEL = "aegis.dev/chaos-kind";
   /** Label: the track the fault targets ({@code canary}, {@code stable}, {@code baseline}). */
   public static final String TRACK_LABEL = "aegis.dev/chaos-track";
   /** Label on canary pods: the service it is a canary of (as the operators set it). */
@@ -101,6 +103,13 @@ public final class ChaosObjects {
     labels.put(FAULT_LABEL, labelValue(faultId));
     labels.put(TARGET_LABEL, labelValue(target.service()));
     labels.put(TRACK_LABEL, target.track().wire());
+    return labels;
+  }
+
+  /** {@link #labels(String, FaultTarget)} and the fault's kind ({@link #KIND_LABEL}). */
+  public static Map<String, String> labels(String faultId, FaultSpec spec) {
+    Map<String, String> labels = labels(faultId, spec.target());
+    labels.put(KIND_LABEL, spec.kind().wireName());
     return labels;
   }
 

@@ -215,7 +215,7 @@ public final class KubernetesFaultInjector implements FaultInjector {
   private Injection stressJob(String faultId, FaultSpec spec, TargetWorkload target, Instant now) {
     FaultTarget t = spec.target();
     String name = ChaosObjects.objectName(faultId);
-    HasMetadata job = create(NativeShapes.stressJob(name, t.namespace(), ChaosObjects.labels(faultId, t),
+    HasMetadata job = create(NativeShapes.stressJob(name, t.namespace(), ChaosObjects.labels(faultId, spec),
         target.selector(), spec.kind(), spec.parameters(), spec.duration()));
     FaultParameters p = spec.parameters();
     String load = spec.kind() == FaultKind.CPU_STRESS ? p.workers() + " CPU worker(s) at full load"
@@ -227,7 +227,7 @@ public final class KubernetesFaultInjector implements FaultInjector {
   private Injection partition(String faultId, FaultSpec spec, TargetWorkload target, Instant now) {
     FaultTarget t = spec.target();
     String name = ChaosObjects.objectName(faultId);
-    HasMetadata policy = create(NativeShapes.denyAll(name, t.namespace(), ChaosObjects.labels(faultId, t),
+    HasMetadata policy = create(NativeShapes.denyAll(name, t.namespace(), ChaosObjects.labels(faultId, spec),
         target.selector()));
     return injection(faultId, spec, Mechanism.NATIVE, now, List.of(deleteObject(policy)), List.of(),
         "NetworkPolicy " + t.namespace() + "/" + name + " denies all ingress and egress of the pods of "
@@ -237,7 +237,7 @@ public final class KubernetesFaultInjector implements FaultInjector {
   private Injection chaosMesh(String faultId, FaultSpec spec, TargetWorkload target, Instant now) {
     FaultTarget t = spec.target();
     String name = ChaosObjects.objectName(faultId);
-    Map<String, String> labels = ChaosObjects.labels(faultId, t);
+    Map<String, String> labels = ChaosObjects.labels(faultId, spec);
     FaultParameters p = spec.parameters();
     GenericKubernetesResource resource;
     String what;

@@ -202,7 +202,8 @@ class NativeFaultInjectionTest {
     System.out.println(injection.summary());
     Job job = cluster.client().batch().v1().jobs().inNamespace(NS).withName("aegis-chaos-f1").get();
     assertThat(job.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "aegis.dev/chaos-fault", "f1", "aegis.dev/chaos-target", "checkout", "aegis.dev/chaos-track", "canary"));
+        "aegis.dev/chaos-fault", "f1", "aegis.dev/chaos-target", "checkout", "aegis.dev/chaos-track", "canary",
+        "aegis.dev/chaos-kind", "cpu-stress"));
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(90L);
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     var pod = job.getSpec().getTemplate().getSpec();

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.demo;
 
+import dev.aegis.chaos.ChaosObjects;
 import dev.aegis.events.data.Track;
 import dev.aegis.operators.actuation.AegisMetadata;
 import dev.aegis.operators.routing.IstioVirtualServiceRouter;
@@ -21,10 +22,10 @@ import java.util.Map;
  */
 final class FaultEffects {
 
-  static final String FAULT_LABEL = "aegis.dev/chaos-fault";
-  static final String TARGET_LABEL = "aegis.dev/chaos-target";
-  static final String TRACK_LABEL = "aegis.dev/chaos-track";
-  static final String KIND_LABEL = "aegis.dev/chaos-kind";
+  static final String FAULT_LABEL = ChaosObjects.FAULT_LABEL;
+  static final String TARGET_LABEL = ChaosObjects.TARGET_LABEL;
+  static final String TRACK_LABEL = ChaosObjects.TRACK_LABEL;
+  static final String KIND_LABEL = ChaosObjects.KIND_LABEL;
   static final String FAULT_ROUTE_PREFIX = "aegis-fault-";
   /** The share of a demo service's requests that call a dependency. */
   static final double DEPENDENCY_SHARE = 0.4;

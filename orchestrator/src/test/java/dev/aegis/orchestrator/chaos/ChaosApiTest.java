@@ -23,7 +23,17 @@ import dev.aegis.orchestrator.security.ApiTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TopicTail;
+import dev.aegis.operators.testing.ApiRequestRecorder;
+import dev.aegis.operators.testing.RbacPolicy;
+import dev.aegis.orchestrator.kubernetes.KubernetesClientCustomizer;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -46,7 +56,25 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 @AegisComponentTest(properties = {"aegis.api.auth=token", "aegis.api.token=bootstrap-token-of-chaos-test-0123456789",
     "aegis.chaos.sweep-interval=200ms"})
 @AutoConfigureMockMvc
+@Import(ChaosApiTest.RecordRequests.class)
 class ChaosApiTest {
+
+  private static final ApiRequestRecorder REQUESTS = new ApiRequestRecorder();
+
+  /** Every request Aegis's own client makes is recorded and checked against kubernetes/rbac.yaml. */
+  @TestConfiguration(proxyBeanMethods = false)
+  static class RecordRequests {
+    @Bean
+    KubernetesClientCustomizer recordRequests() {
+      return REQUESTS::attachTo;
+    }
+  }
+
+  @AfterAll
+  static void everyRequestIsAllowedByTheRole() {
+    assertThat(REQUESTS.requests()).as("requests recorded").isNotEmpty();
+    RbacPolicy.fromRepository().assertAllows(REQUESTS.requests());
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NAMESPACE = "chaos";
@@ -54,7 +82,9 @@ class ChaosApiTest {
   @Autowired MockMvc mvc;
   @Autowired ApiTokens tokens;
   @Autowired ExperimentService experiments;
-  @Autowired KubernetesClient cluster;
+  @Autowired KubernetesClient orchestratorClient;
+  /** The cluster admin's client: the test's own set-up and checks, not the orchestrator's requests. */
+  private KubernetesClient cluster;
   @Autowired Jdbi jdbi;
 
   private String chaosEngineer;
@@ -62,6 +92,17 @@ class ChaosApiTest {
   private String viewer;
   private String sre;
   private String elsewhere;
+
+  @BeforeEach
+  void connect() {
+    cluster = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(orchestratorClient.getConfiguration()).build()).build();
+  }
+
+  @AfterEach
+  void disconnect() {
+    cluster.close();
+  }
 
   @BeforeEach
   void principals() {
