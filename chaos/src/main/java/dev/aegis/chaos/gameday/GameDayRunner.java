@@ -91,9 +91,12 @@ public final class GameDayRunner {
     Instant deadline = clock.instant().plus(run.gameDay.fault().reachStepWithin());
     while (true) {
       JsonNode view = poll(run);
-      if ("CANARY".equals(run.phase) && run.step >= atStep) {
+      // The step counts once the cluster carries it (no actuation pending), and one poll later, so the
+      // workload's controllers have caught up (a pod-kill at 50% must find the 50% pods).
+      if ("CANARY".equals(run.phase) && run.step >= atStep && !view.path("actuation").path("pending").asBoolean()) {
         run.stepReachedAt = clock.instant();
-        run.milestone(run.stepReachedAt, "step " + atStep + " reached");
+        run.milestone(run.stepReachedAt, "step " + atStep + " reached and applied on the cluster");
+        sleep();
         return;
       }
       if (!RUNNING.contains(run.phase)) {

@@ -69,7 +69,7 @@ class GameDayRunnerTest {
     assertThat(aegis.requests("POST", REVERT)).hasSize(1);
     assertThat(aegis.requests("POST", ABORT)).isEmpty();
     assertThat(report.milestones()).extracting(GameDayReport.Milestone::what)
-        .contains("step 2 reached", "settled QUARANTINED");
+        .contains("step 2 reached and applied on the cluster", "settled QUARANTINED");
     assertThat(report.render()).contains("PASSED", "RCA", "chaos active then", "injection → decision");
   }
 

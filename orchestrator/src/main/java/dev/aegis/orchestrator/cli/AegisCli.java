@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       AuditCommand.class,
       TokenCommand.class,
       ChaosCommand.class,
+      GameDayCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
       "0:ok",
@@ -49,6 +50,7 @@ import picocli.CommandLine.Spec;
       "5:watched experiment ended QUARANTINED or ABORTED",
       "6:watch timed out before the experiment settled",
       "7:server error (HTTP 5xx) or a response that is not the Aegis API",
+      "8:a game day's expectation did not hold",
     },
     footerHeading = "%nEnvironment:%n", footer = {
       "  AEGIS_SERVER   server URL, default " + AegisCli.DEFAULT_SERVER,

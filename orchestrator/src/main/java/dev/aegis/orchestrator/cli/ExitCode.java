@@ -21,6 +21,8 @@ final class ExitCode {
   static final int TIMED_OUT = 6;
   /** The server failed (HTTP 5xx) or answered something that is not the Aegis API. */
   static final int SERVER_ERROR = 7;
+  /** {@code gameday run}: a scenario's expectation did not hold (the report says which and why). */
+  static final int GAMEDAY_FAILED = 8;
 
   private ExitCode() {}
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * The demo services on the in-process Kubernetes API: what a platform team would have deployed before
- * Aegis (stable Deployment, Service, and for {@code checkout} an Istio VirtualService), and what the
+ * Aegis (stable Deployment, Service, and an Istio VirtualService), and what the
  * simulator reads back (the traffic weight Aegis gave the canary, the versions that run).
  */
 final class DemoCluster {
@@ -43,7 +43,9 @@ final class DemoCluster {
             .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort()
             .endSpec().build()).create();
       }
-      if ("istio".equals(s.router()) && virtualService(s.name()).isEmpty()) {
+      // The mesh routes every demo service (a dependency outage is an abort on the dependency's route), though
+      // only checkout's canaries are split by it; payments' are split by replica ratio.
+      if (virtualService(s.name()).isEmpty()) {
         client.genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE).inNamespace(namespace)
             .resource(virtualServiceOf(s.name())).create();
       }
@@ -52,10 +54,12 @@ final class DemoCluster {
 
   /**
    * The canary's share of traffic in percent, as the cluster routes it now: the VirtualService's weight for
-   * {@code <service>-canary} when the service has one, else the canary's share of the replicas.
+   * {@code <service>-canary} when the service's canaries are routed by Istio, else the canary's share of the
+   * replicas.
    */
   int canaryWeight(String service) {
-    Optional<GenericKubernetesResource> vs = virtualService(service);
+    Optional<GenericKubernetesResource> vs = "istio".equals(DemoCatalogue.of(service).router())
+        ? virtualService(service) : Optional.empty();
     if (vs.isPresent()) {
       return istioWeight(vs.get(), service + "-canary");
     }

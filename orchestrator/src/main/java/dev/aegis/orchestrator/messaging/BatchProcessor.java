@@ -265,15 +265,19 @@ public class BatchProcessor {
     private Outcome chaos(InboundRecord r, EventType type, ChaosFault f) {
       var fault = new ChaosRepository.Fault(f.faultId(), f.namespace(), f.service(), f.track().wire(), f.kind(),
           f.startedAt(), f.expiresAt(), null);
+      // A fault ended when its clearer says (the event's time), not when the event is read: windows taken after
+      // the revert but before the announcement arrived are not under the fault. Never later than now.
+      Instant clearedAt = r.decoded().decoded().map(d -> d.envelope().time())
+          .filter(t -> t != null && !t.isAfter(now)).orElse(now);
       if (type == EventType.CHAOS_INJECTED) {
         chaos.injected(h, fault, r.eventId());
       } else {
-        chaos.cleared(h, fault, now, r.eventId());
+        chaos.cleared(h, fault, clearedAt, r.eventId());
       }
       // A fault without a namespace applies to the service name in every namespace.
       slots.forEach((key, slot) -> {
         if (key.service().equals(f.service()) && (f.namespace() == null || f.namespace().equals(key.namespace()))) {
-          slot.chaos(fault, type == EventType.CHAOS_CLEARED ? now : null);
+          slot.chaos(fault, type == EventType.CHAOS_CLEARED ? clearedAt : null);
         }
       });
       return Outcome.STORED;
