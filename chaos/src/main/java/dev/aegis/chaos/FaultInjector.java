@@ -24,6 +24,15 @@ public interface FaultInjector {
   }
 
   /**
+   * Every revert step an injection of {@code spec} as {@code faultId} could have needed, whichever mechanism it
+   * took: what undoes an injection cut short (Aegis died between touching the cluster and recording the
+   * steps). Each step is idempotent, so steps for objects that were never made report them as already gone.
+   */
+  default java.util.List<Revert> possibleReverts(String faultId, FaultSpec spec) {
+    return java.util.List.of();
+  }
+
+  /**
    * Undoes {@code injection}. Idempotent: a second call, or a call after someone removed the objects by hand,
    * reports them as already gone.
    *

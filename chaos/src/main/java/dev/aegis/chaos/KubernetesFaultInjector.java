@@ -123,6 +123,29 @@ public final class KubernetesFaultInjector implements FaultInjector {
     return new RevertOutcome(injection.faultId(), undone, gone);
   }
 
+  @Override
+  public List<Revert> possibleReverts(String faultId, FaultSpec spec) {
+    FaultTarget t = spec.target();
+    String name = ChaosObjects.objectName(faultId);
+    List<Revert> steps = new ArrayList<>();
+    ResourceDefinitionContext mesh = ChaosObjects.chaosMeshResource(spec.kind());
+    steps.add(new Revert.DeleteObject(mesh.getGroup() + "/" + mesh.getVersion(), mesh.getKind(), t.namespace(),
+        name));
+    switch (spec.kind()) {
+      case POD_KILL -> { }
+      case LATENCY, ABORT -> steps.add(removeRoute(t.namespace(), t.service(), ChaosObjects.routeName(faultId)));
+      case DEPENDENCY_OUTAGE -> {
+        if (spec.parameters().dependency() != null) {
+          steps.add(removeRoute(t.namespace(), spec.parameters().dependency(), ChaosObjects.routeName(faultId)));
+        }
+      }
+      case CPU_STRESS, MEMORY_STRESS -> steps.add(new Revert.DeleteObject("batch/v1", "Job", t.namespace(), name));
+      case NETWORK_PARTITION -> steps.add(new Revert.DeleteObject("networking.k8s.io/v1", "NetworkPolicy",
+          t.namespace(), name));
+    }
+    return steps;
+  }
+
   private Injection nativeFault(String faultId, FaultSpec spec, TargetWorkload target, Instant now,
       InjectOptions options) {
     return switch (spec.kind()) {

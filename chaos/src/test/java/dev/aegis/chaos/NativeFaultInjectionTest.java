@@ -260,6 +260,28 @@ class NativeFaultInjectionTest {
   }
 
   @Test
+  void anInjectionCutShortIsUndoneThroughEveryStepItCouldHaveNeeded() {
+    FaultSpec partition = new FaultSpec(FaultKind.NETWORK_PARTITION, CANARY, Duration.ofMinutes(2),
+        FaultParameters.NONE);
+    FaultSpec abort = new FaultSpec(FaultKind.ABORT, STABLE, Duration.ofMinutes(2), FaultParameters.NONE);
+    injector.inject("f1", partition, NOW);
+    injector.inject("f2", abort, NOW);
+
+    // Aegis died before recording the steps: only the fault ids and specs are known.
+    RevertOutcome first = injector.revert(new Injection("f1", partition, Mechanism.NATIVE, NOW, NOW,
+        injector.possibleReverts("f1", partition), List.of(), ""));
+    RevertOutcome second = injector.revert(new Injection("f2", abort, Mechanism.NATIVE, NOW, NOW,
+        injector.possibleReverts("f2", abort), List.of(), ""));
+
+    assertThat(cluster.client().network().v1().networkPolicies().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(http(cluster.get(ChaosObjects.VIRTUAL_SERVICE, "checkout")))
+        .extracting(r -> ChaosObjects.asMap(r).get("name")).doesNotContain("aegis-fault-f2");
+    assertThat(first.undone()).containsExactly("deleted NetworkPolicy " + NS + "/aegis-chaos-f1");
+    assertThat(first.alreadyGone()).hasSize(1); // the NetworkChaos Chaos Mesh would have made
+    assertThat(second.undone()).containsExactly("removed route aegis-fault-f2 of VirtualService " + NS + "/checkout");
+  }
+
+  @Test
   void aTargetWithoutItsDeploymentIsRefusedBeforeAnythingIsCreated() {
     FaultTarget noCanary = new FaultTarget(NS, "payments", Track.CANARY);
     FaultTarget unknown = new FaultTarget(NS, "ghost", Track.STABLE);

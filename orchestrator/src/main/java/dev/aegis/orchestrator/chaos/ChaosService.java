@@ -129,8 +129,10 @@ public final class ChaosService {
       jdbi.useTransaction(h -> faults.fail(h, faultId, e.reason() + ": " + e.getMessage(), clock.instant()));
       throw new ChaosRefusedException(HttpStatus.UNPROCESSABLE_ENTITY, e.reason(), e.getMessage());
     } catch (KubernetesClientException e) {
-      // What the injector created before the failure is undone by the sweeper at the deadline.
-      jdbi.useTransaction(h -> faults.revertFailed(h, faultId, "injection failed: " + e.getMessage(), expires));
+      // Part of it may be on the cluster: it is due for a revert now, through every step it could have needed,
+      // tried at once and then by the sweeper until the cluster takes it.
+      jdbi.useTransaction(h -> faults.expireNow(h, faultId, "injection failed: " + e.getMessage(), clock.instant()));
+      revertOne(faultId, SWEEPER, "injection-failed");
       throw new ChaosRefusedException(HttpStatus.SERVICE_UNAVAILABLE, "kubernetes-unavailable",
           "the Kubernetes API failed while injecting " + faultId + ": " + e.getMessage());
     }
@@ -278,10 +280,16 @@ public final class ChaosService {
     });
   }
 
-  private static Injection injection(Row row) {
+  /**
+   * The injection a row records. One still INJECTING (cut short by a crash or an API failure) has no recorded
+   * steps: it is undone through every step it could have needed.
+   */
+  private Injection injection(Row row) {
     dev.aegis.chaos.Mechanism mechanism = "chaos-mesh".equals(row.mechanism())
         ? dev.aegis.chaos.Mechanism.CHAOS_MESH : dev.aegis.chaos.Mechanism.NATIVE;
-    return new Injection(row.faultId(), row.spec(), mechanism, row.startedAt(), row.expiresAt(), row.reverts(),
+    List<dev.aegis.chaos.Revert> steps = row.state() == State.INJECTING
+        ? injector.possibleReverts(row.faultId(), row.spec()) : row.reverts();
+    return new Injection(row.faultId(), row.spec(), mechanism, row.startedAt(), row.expiresAt(), steps,
         row.affectedPods(), row.summary() == null ? "" : row.summary());
   }
 

@@ -79,6 +79,13 @@ public final class ChaosInjectionRepository {
         .bind("id", faultId).bind("error", error).bind("now", ts(now)).execute();
   }
 
+  /** An injection that failed part-way: due for a revert now. */
+  public void expireNow(Handle h, String faultId, String error, Instant now) {
+    h.createUpdate("UPDATE chaos_injections SET expires_at = LEAST(expires_at, :now), next_revert_at = :now, "
+            + "last_error = :error WHERE fault_id = :id AND state = 'INJECTING'")
+        .bind("id", faultId).bind("error", error).bind("now", ts(now)).execute();
+  }
+
   /** The fault is off the cluster. Returns false if it was not live (someone else ended it first). */
   public boolean end(Handle h, String faultId, String by, String reason, Instant now) {
     return h.createUpdate("UPDATE chaos_injections SET state = 'REVERTED', ended_at = :now, ended_by = :by, "

@@ -10,7 +10,15 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aegis.chaos.FaultInjector;
+import dev.aegis.chaos.FaultKind;
+import dev.aegis.chaos.FaultParameters;
+import dev.aegis.chaos.FaultSpec;
+import dev.aegis.chaos.FaultTarget;
 import dev.aegis.events.Topics;
+import dev.aegis.events.data.Track;
+import dev.aegis.orchestrator.persistence.ChaosInjectionRepository;
+import java.time.Instant;
 import dev.aegis.events.data.Candidate;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.PolicySpec;
@@ -86,6 +94,8 @@ class ChaosApiTest {
   /** The cluster admin's client: the test's own set-up and checks, not the orchestrator's requests. */
   private KubernetesClient cluster;
   @Autowired Jdbi jdbi;
+  @Autowired ChaosInjectionRepository injections;
+  @Autowired FaultInjector injector;
 
   private String chaosEngineer;
   private String chaosSre;
@@ -158,6 +168,19 @@ class ChaosApiTest {
     String endReason = jdbi.withHandle(h -> h.createQuery("SELECT end_reason FROM chaos_injections "
         + "WHERE fault_id = :id").bind("id", id).mapTo(String.class).one());
     assertThat(endReason).isEqualTo("expired");
+
+    // A run that died between putting a fault on the cluster and recording its revert steps: the row says
+    // INJECTING, the partition is there, the deadline has passed. The sweeper undoes it all the same.
+    String crashed = "f-crashed" + UUID.randomUUID().toString().substring(0, 6);
+    FaultSpec spec = new FaultSpec(FaultKind.NETWORK_PARTITION, new FaultTarget(NAMESPACE, service, Track.CANARY),
+        Duration.ofSeconds(1), FaultParameters.NONE);
+    Instant past = Instant.now().minusSeconds(60);
+    jdbi.useTransaction(h -> injections.begin(h, crashed, spec, null, false, "a previous run", null, past,
+        past.plusSeconds(1)));
+    injector.inject(crashed, spec, past);
+    assertThat(partitions(service)).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "REVERTED".equals(state(crashed)));
+    assertThat(partitions(service)).isZero();
   }
 
   @Test
