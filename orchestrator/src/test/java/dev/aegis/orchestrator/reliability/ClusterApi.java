@@ -32,6 +32,13 @@ import java.util.Set;
 final class ClusterApi implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The mock server logs every request at INFO through java.util.logging: thousands of lines in a kill loop. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   /** One successful write: verb, object ({@code namespace/kind/name}), the command id it carried. */

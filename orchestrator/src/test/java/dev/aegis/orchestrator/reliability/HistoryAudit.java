@@ -88,7 +88,8 @@ final class HistoryAudit {
     return this;
   }
 
-  private void checkPath(String id, Phase phase, List<StoredTransition> history) {
+  /** Checks one experiment's history against the transition table; package-private for HistoryAuditTest. */
+  void checkPath(String id, Phase phase, List<StoredTransition> history) {
     Phase at = Phase.SUBMITTED;
     int step = 0;
     Set<String> seen = new HashSet<>();
