@@ -60,7 +60,7 @@ final class ClusterApi implements AutoCloseable {
     return admin.getConfiguration().getMasterUrl();
   }
 
-  /** A client for setting up and inspecting the cluster; its writes are logged too, so use it before {@link #clearLog()}. */
+  /** A client to set up and inspect the cluster; its writes are logged too (set up before {@link #clearLog()}). */
   KubernetesClient admin() {
     return admin;
   }

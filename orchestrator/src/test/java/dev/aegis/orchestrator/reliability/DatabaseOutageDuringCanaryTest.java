@@ -155,7 +155,8 @@ class DatabaseOutageDuringCanaryTest {
       try {
         long stopped = System.nanoTime();
         List<RecordMetadata> published = windows.stream().map(CanaryEvents::publish).toList();
-        List<ConsumerRecord<String, byte[]>> deadLettered = dlq.take(windows.size(), WAIT, r -> SERVICE.equals(r.key()));
+        List<ConsumerRecord<String, byte[]>> deadLettered =
+            dlq.take(windows.size(), WAIT, r -> SERVICE.equals(r.key()));
         assertThat(deadLettered).allSatisfy(r ->
             assertThat(TopicTail.header(r, DeadLetterHeaders.REASON_CODE)).isEqualTo("processing-failed"));
         System.out.printf("database down %d ms; %d windows dead-lettered meanwhile%n",

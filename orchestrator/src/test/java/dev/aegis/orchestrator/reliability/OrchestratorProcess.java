@@ -46,7 +46,7 @@ final class OrchestratorProcess {
     this.startedNanos = startedNanos;
   }
 
-  /** Starts a child with {@code properties} ({@code name=value}, passed as {@code --name=value}) and a port of its own. */
+  /** Starts a child with {@code properties} ({@code name=value}, passed as {@code --name=value}) on a free port. */
   static OrchestratorProcess start(List<String> properties, Path logFile) {
     int port = freePort();
     List<String> command = new ArrayList<>();
@@ -96,7 +96,7 @@ final class OrchestratorProcess {
     throw new IllegalStateException("orchestrator not ready within " + timeout);
   }
 
-  /** Whether the child has answered nothing yet but still runs. */
+  /** Whether the child process still runs. */
   boolean isAlive() {
     return process.isAlive();
   }
