@@ -1,0 +1,162 @@
+package dev.aegis.orchestrator.reliability;
+
+import dev.aegis.orchestrator.AegisApplication;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The orchestrator as a separate JVM ({@code java -cp <classpath> AegisApplication --...}), on servers
+ * the test JVM hosts. Killed with {@link #kill()}: {@link Process#destroyForcibly()}, which is SIGKILL
+ * on Linux, so no shutdown hook, no graceful stop of the Kafka consumers, no last commit.
+ *
+ * <p>The child's classpath is the test JVM's without its test classes: the application's component
+ * scan would otherwise find the tests' {@code @TestConfiguration} classes, which only a test context
+ * excludes. Its output goes to {@code logFile}, appended across restarts.
+ */
+final class OrchestratorProcess {
+
+  /** JVM flags for a quick start: the start is the price of every kill. */
+  static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+      "-Xmx384m", "-Xshare:auto", "-XX:-UsePerfData");
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private final Process process;
+  private final int port;
+  private final long startedNanos;
+
+  private OrchestratorProcess(Process process, int port, long startedNanos) {
+    this.process = process;
+    this.port = port;
+    this.startedNanos = startedNanos;
+  }
+
+  /** Starts a child with {@code properties} ({@code name=value}, passed as {@code --name=value}) on a free port. */
+  static OrchestratorProcess start(List<String> properties, Path logFile) {
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_FLAGS);
+    command.add("-cp");
+    command.add(applicationClasspath());
+    command.add(AegisApplication.class.getName());
+    properties.forEach(p -> command.add("--" + p));
+    command.add("--server.port=" + port);
+    try {
+      long started = System.nanoTime();
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+      return new OrchestratorProcess(process, port, started);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Waits until the child answers its readiness probe (database, Kafka and the Kubernetes API all
+   * reachable); returns how long that took since the start.
+   *
+   * @throws IllegalStateException if it exits or is not ready within {@code timeout}
+   */
+  Duration awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpRequest probe = HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("orchestrator exited with " + process.exitValue() + " before it was ready");
+      }
+      try {
+        if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return Duration.ofNanos(System.nanoTime() - startedNanos);
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the orchestrator", e);
+      }
+      sleep(50);
+    }
+    throw new IllegalStateException("orchestrator not ready within " + timeout);
+  }
+
+  /** Whether the child process still runs. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, and waits until the process is gone. */
+  void kill() {
+    process.destroyForcibly();
+    waitGone();
+  }
+
+  /** SIGTERM (a graceful stop), and waits until the process is gone; SIGKILL if it takes over 30 s. */
+  void stop() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        kill();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+    }
+  }
+
+  private void waitGone() {
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("orchestrator pid " + process.pid() + " survived SIGKILL for 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the orchestrator to die", e);
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** The test JVM's classpath without directories of test classes. */
+  static String applicationClasspath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator))
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
