@@ -1,10 +1,13 @@
 package dev.aegis.orchestrator.kubernetes;
 
+import dev.aegis.orchestrator.infrastructure.DataDirectory;
+import dev.aegis.orchestrator.infrastructure.DirectoryLock;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -14,8 +17,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * Kubernetes API server (fabric8's, CRUD mode) in standalone mode and tests, with the {@code Experiment}
  * CRD installed. The client never retries on its own: retries and the circuit breaker live in one place,
  * the operators' {@code ResilientActuator}.
+ *
+ * <p>An in-process server given a state directory keeps its objects there ({@link PersistentCrudDispatcher}):
+ * Deployments, Services, VirtualServices and Experiments survive a restart and a {@code kill -9}, and the
+ * directory is claimed ({@link DirectoryLock}) so a second live instance is refused. Without one it starts
+ * empty and forgets everything when it stops.
  */
 public final class AegisKubernetes implements AutoCloseable {
 
@@ -32,18 +42,22 @@ public final class AegisKubernetes implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final DirectoryLock stateLock;
 
-  private AegisKubernetes(KubernetesMockServer server, KubernetesClient client) {
+  private AegisKubernetes(KubernetesMockServer server, KubernetesClient client, DirectoryLock stateLock) {
     this.server = server;
     this.client = client;
+    this.stateLock = stateLock;
   }
 
   /**
    * Connects to the cluster {@code properties} name, starting the in-process one in embedded mode.
    *
+   * @param stateDirectory where the in-process server keeps its objects; empty: it keeps none
    * @param customizers applied to the client Aegis acts with (not to the one that installs the CRD)
    */
-  public static AegisKubernetes start(KubernetesProperties properties, List<KubernetesClientCustomizer> customizers) {
+  public static AegisKubernetes start(KubernetesProperties properties, Optional<Path> stateDirectory,
+      List<KubernetesClientCustomizer> customizers) {
     if (!properties.embedded()) {
       ConfigBuilder builder = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0);
       if (!properties.masterUrl().isBlank()) {
@@ -51,29 +65,63 @@ public final class AegisKubernetes implements AutoCloseable {
       }
       Config config = builder.build();
       log.info("Kubernetes: external cluster at {}", config.getMasterUrl());
-      return new AegisKubernetes(null, build(config, customizers));
+      return new AegisKubernetes(null, build(config, customizers), null);
     }
-    return inProcess(properties.embeddedPort(), customizers);
+    return inProcess(properties.embeddedPort(), stateDirectory, customizers);
   }
 
   /**
-   * Starts an in-process API server on 127.0.0.1:{@code port} (0: a free port) with the {@code Experiment}
-   * CRD installed, and connects to it. Tests that need a cluster outliving an application context use it
-   * too.
+   * Starts an empty in-process API server on 127.0.0.1:{@code port} (0: a free port) with the {@code
+   * Experiment} CRD installed, and connects to it; its objects are gone when it stops. Tests that need a
+   * cluster outliving an application context use it too.
    */
   public static AegisKubernetes inProcess(int port, List<KubernetesClientCustomizer> customizers) {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init(InetAddress.getLoopbackAddress(), port);
-    Config config;
-    // Installing the CRD is the cluster admin's job, not Aegis's: done with the server's own client.
-    try (KubernetesClient admin = server.createClient()) {
-      installCrd(admin);
-      config = new ConfigBuilder(admin.getConfiguration()).withRequestRetryBackoffLimit(0).build();
+    return inProcess(port, Optional.empty(), customizers);
+  }
+
+  /**
+   * As {@link #inProcess(int, List)}, keeping the objects in {@code stateDirectory} when one is given: the
+   * objects saved there are served again, and every change is saved before it is acknowledged.
+   *
+   * @throws IllegalStateException if another live instance uses the directory, or no saved state in it
+   *     can be read
+   */
+  public static AegisKubernetes inProcess(int port, Optional<Path> stateDirectory,
+      List<KubernetesClientCustomizer> customizers) {
+    DirectoryLock lock = stateDirectory.map(d -> DirectoryLock.acquire(d, "Kubernetes state directory",
+        "set " + DataDirectory.PROPERTY + " to another directory (or 'ephemeral')")).orElse(null);
+    try {
+      KubernetesCrudDispatcher dispatcher = stateDirectory.isEmpty() ? new KubernetesCrudDispatcher()
+          : restored(stateDirectory.get());
+      KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
+          new MockWebServer(), new HashMap<>(), dispatcher, false);
+      server.init(InetAddress.getLoopbackAddress(), port);
+      Config config;
+      // Installing the CRD is the cluster admin's job, not Aegis's: done with the server's own client.
+      try (KubernetesClient admin = server.createClient()) {
+        installCrd(admin);
+        config = new ConfigBuilder(admin.getConfiguration()).withRequestRetryBackoffLimit(0).build();
+      }
+      KubernetesClient client = build(config, customizers);
+      log.info("Kubernetes: in-process API server at {}{}", config.getMasterUrl(),
+          stateDirectory.map(d -> " with its objects in " + d).orElse(" (objects kept in memory only)"));
+      return new AegisKubernetes(server, client, lock);
+    } catch (RuntimeException e) {
+      if (lock != null) {
+        lock.close();
+      }
+      throw e;
     }
-    KubernetesClient client = build(config, customizers);
-    log.info("Kubernetes: in-process API server at {}", config.getMasterUrl());
-    return new AegisKubernetes(server, client);
+  }
+
+  private static KubernetesCrudDispatcher restored(Path directory) {
+    PersistentCrudDispatcher dispatcher =
+        new PersistentCrudDispatcher(new ClusterStateStore(directory, Serialization.jsonMapper()));
+    int restored = dispatcher.restore();
+    if (restored > 0) {
+      log.info("Kubernetes: restored {} objects of the in-process cluster from {}", restored, directory);
+    }
+    return dispatcher;
   }
 
   private static KubernetesClient build(Config config, List<KubernetesClientCustomizer> customizers) {
@@ -88,7 +136,8 @@ public final class AegisKubernetes implements AutoCloseable {
         throw new IllegalStateException(CRD_RESOURCE + " is not on the classpath");
       }
       CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
-      client.resource(crd).create();
+      // A restored cluster has it already: this version's definition replaces the saved one.
+      client.resource(crd).createOr(NonDeletingOperation::update);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -112,6 +161,9 @@ public final class AegisKubernetes implements AutoCloseable {
     client.close();
     if (server != null) {
       server.destroy();
+    }
+    if (stateLock != null) {
+      stateLock.close();
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.testsupport;
 
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.infrastructure.DataDirectory;
 import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
 import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.infrastructure.KafkaSettings;
@@ -69,6 +70,10 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     // The shared broker and database are external servers to the production checks; this is development.
     if (!context.getEnvironment().containsProperty(SECURITY_DEVELOPMENT)) {
       properties.put(SECURITY_DEVELOPMENT, "true");
+    }
+    // The in-process Kubernetes API keeps nothing of a test's objects (and nothing lands in ~/.aegis).
+    if (!context.getEnvironment().containsProperty(DataDirectory.PROPERTY)) {
+      properties.put(DataDirectory.PROPERTY, "ephemeral");
     }
     context.getEnvironment().getPropertySources()
         .addFirst(new MapPropertySource("aegisComponentTestInfrastructure", properties));
