@@ -56,6 +56,8 @@ import org.springframework.util.FileSystemUtils;
  *       a record survives a crash of the process but may be lost with the OS.
  *   <li>The topics given are created if missing, with the given partitions; an existing topic is kept
  *       as it is.
+ *   <li>Consumer group members a previous run left behind are removed at start ({@link
+ *       StaleGroupMembers}), so this run's consumers get their partitions at once; committed offsets stay.
  *   <li>A broker can be stopped and another started on the same directory and port, as a restarted
  *       broker would be; clients reconnect by themselves.
  * </ul>
@@ -112,6 +114,9 @@ public final class InProcessKafkaBroker implements AutoCloseable {
       server.startup();
       String bootstrap = LOOPBACK + ":" + clientPort;
       createMissingTopics(bootstrap, partitions, topics);
+      if (!ephemeral) {
+        StaleGroupMembers.remove(bootstrap);
+      }
       LOG.info("Embedded Kafka (KRaft) started at {} with data in {} ({}{}), cluster {}, topics {} in {} ms",
           bootstrap, logs, ephemeral ? "ephemeral" : "persistent",
           fsyncEveryWrite ? ", fsync every write" : "", clusterId, topics,
@@ -202,6 +207,11 @@ public final class InProcessKafkaBroker implements AutoCloseable {
     p.put("num.partitions", Integer.toString(partitions));
     // A consumer group starts consuming at once instead of waiting 3 s for more members.
     p.put("group.initial.rebalance.delay.ms", "0");
+    // After a kill -9 the controller keeps the dead broker's registration until its session expires, and
+    // the restarted broker waits for that: 9 s by default. Broker and controller share this JVM, so a short
+    // session costs nothing and makes a restart that much faster.
+    p.put("broker.heartbeat.interval.ms", "500");
+    p.put("broker.session.timeout.ms", "3000");
     // The log cleaner's default 128 MiB dedupe buffer is sized for a production broker.
     p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
     if (fsyncEveryWrite) {

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -104,6 +105,37 @@ class DurableKafkaLogTest {
   }
 
   @Test
+  @DisplayName("consumer group members of a run that ended without leaving are gone after a restart, offsets kept")
+  void membersOfAnEndedRunAreRemovedAtStart() throws Exception {
+    Path kafka = dataDir.resolve("kafka");
+    InProcessKafkaBroker broker = InProcessKafkaBroker.start(Optional.of(kafka), 0, true, 1, TOPICS);
+    KafkaConsumer<String, String> consumer = consumer(broker.bootstrapServers(), "ended-run");
+    try {
+      produce(broker.bootstrapServers(), 3);
+      consumer.subscribe(List.of(TOPIC));
+      List<String> seen = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+        return seen.size() == 3;
+      });
+      consumer.commitSync();
+    } finally {
+      // The broker goes first, so the consumer cannot leave its group: as when the process is killed.
+      broker.close();
+      consumer.close(Duration.ZERO);
+    }
+
+    try (InProcessKafkaBroker restarted = InProcessKafkaBroker.start(Optional.of(kafka), 0, true, 1, TOPICS);
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            restarted.bootstrapServers()))) {
+      assertThat(admin.describeConsumerGroups(List.of("ended-run")).all().get(30, TimeUnit.SECONDS)
+          .get("ended-run").members()).isEmpty();
+      assertThat(admin.listConsumerGroupOffsets("ended-run").partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS).get(new TopicPartition(TOPIC, 0)).offset()).isEqualTo(3);
+    }
+  }
+
+  @Test
   @DisplayName("an ephemeral broker does not fsync every write and deletes its directory on close")
   void anEphemeralBrokerLeavesNothing() throws Exception {
     Path directory;
@@ -134,13 +166,18 @@ class DurableKafkaLogTest {
     return values;
   }
 
+  private static KafkaConsumer<String, String> consumer(String bootstrap, String group) {
+    return new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, group,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        new StringDeserializer(), new StringDeserializer());
+  }
+
   private static List<String> consumeAll(String bootstrap, int expected) {
     List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "durable-log-check",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer = consumer(bootstrap, "durable-log-check")) {
       consumer.subscribe(List.of(TOPIC));
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
