@@ -43,11 +43,14 @@ public final class AegisKubernetes implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final DirectoryLock stateLock;
+  private final int restoredObjects;
 
-  private AegisKubernetes(KubernetesMockServer server, KubernetesClient client, DirectoryLock stateLock) {
+  private AegisKubernetes(KubernetesMockServer server, KubernetesClient client, DirectoryLock stateLock,
+      int restoredObjects) {
     this.server = server;
     this.client = client;
     this.stateLock = stateLock;
+    this.restoredObjects = restoredObjects;
   }
 
   /**
@@ -65,7 +68,7 @@ public final class AegisKubernetes implements AutoCloseable {
       }
       Config config = builder.build();
       log.info("Kubernetes: external cluster at {}", config.getMasterUrl());
-      return new AegisKubernetes(null, build(config, customizers), null);
+      return new AegisKubernetes(null, build(config, customizers), null, 0);
     }
     return inProcess(properties.embeddedPort(), stateDirectory, customizers);
   }
@@ -91,8 +94,16 @@ public final class AegisKubernetes implements AutoCloseable {
     DirectoryLock lock = stateDirectory.map(d -> DirectoryLock.acquire(d, "Kubernetes state directory",
         "set " + DataDirectory.PROPERTY + " to another directory (or 'ephemeral')")).orElse(null);
     try {
-      KubernetesCrudDispatcher dispatcher = stateDirectory.isEmpty() ? new KubernetesCrudDispatcher()
-          : restored(stateDirectory.get());
+      KubernetesCrudDispatcher dispatcher;
+      int restored = 0;
+      if (stateDirectory.isEmpty()) {
+        dispatcher = new KubernetesCrudDispatcher();
+      } else {
+        PersistentCrudDispatcher persistent = new PersistentCrudDispatcher(
+            new ClusterStateStore(stateDirectory.get(), Serialization.jsonMapper()));
+        restored = persistent.restore();
+        dispatcher = persistent;
+      }
       KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
           new MockWebServer(), new HashMap<>(), dispatcher, false);
       server.init(InetAddress.getLoopbackAddress(), port);
@@ -103,25 +114,16 @@ public final class AegisKubernetes implements AutoCloseable {
         config = new ConfigBuilder(admin.getConfiguration()).withRequestRetryBackoffLimit(0).build();
       }
       KubernetesClient client = build(config, customizers);
-      log.info("Kubernetes: in-process API server at {}{}", config.getMasterUrl(),
-          stateDirectory.map(d -> " with its objects in " + d).orElse(" (objects kept in memory only)"));
-      return new AegisKubernetes(server, client, lock);
+      String kept = stateDirectory.isEmpty() ? " (objects kept in memory only)"
+          : " with its objects in " + stateDirectory.get() + " (" + restored + " restored)";
+      log.info("Kubernetes: in-process API server at {}{}", config.getMasterUrl(), kept);
+      return new AegisKubernetes(server, client, lock, restored);
     } catch (RuntimeException e) {
       if (lock != null) {
         lock.close();
       }
       throw e;
     }
-  }
-
-  private static KubernetesCrudDispatcher restored(Path directory) {
-    PersistentCrudDispatcher dispatcher =
-        new PersistentCrudDispatcher(new ClusterStateStore(directory, Serialization.jsonMapper()));
-    int restored = dispatcher.restore();
-    if (restored > 0) {
-      log.info("Kubernetes: restored {} objects of the in-process cluster from {}", restored, directory);
-    }
-    return dispatcher;
   }
 
   private static KubernetesClient build(Config config, List<KubernetesClientCustomizer> customizers) {
@@ -149,6 +151,15 @@ public final class AegisKubernetes implements AutoCloseable {
 
   public boolean isEmbedded() {
     return server != null;
+  }
+
+  /**
+   * How many objects the in-process server restored from its state directory at start: 0 for a new or
+   * ephemeral cluster, and for an external one. Lets standalone code tell a cluster that outlived a
+   * restart from a new one.
+   */
+  public int restoredObjects() {
+    return restoredObjects;
   }
 
   /** The API server's URL (what a kubeconfig's {@code server:} would say). */

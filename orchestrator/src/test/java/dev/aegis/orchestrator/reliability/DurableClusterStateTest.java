@@ -58,6 +58,8 @@ class DurableClusterStateTest {
     }
 
     try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
+      // The CRD, the Deployment, the Service, the VirtualService and the Experiment.
+      assertThat(cluster.restoredObjects()).isEqualTo(5);
       KubernetesClient client = cluster.client();
       Deployment checkout = client.apps().deployments().inNamespace(NS).withName("checkout").get();
       assertThat(checkout).as("the Deployment").isNotNull();
