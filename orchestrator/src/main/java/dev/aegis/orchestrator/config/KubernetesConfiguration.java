@@ -8,6 +8,7 @@ import dev.aegis.operators.resource.ExperimentReconciler;
 import dev.aegis.orchestrator.actuation.ActuationRelay;
 import dev.aegis.orchestrator.experiments.DecisionRecorder;
 import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.infrastructure.DataDirectory;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.kubernetes.KubernetesClientCustomizer;
 import dev.aegis.orchestrator.kubernetes.KubernetesProperties;
@@ -36,6 +37,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Kubernetes actuation: the cluster (in-process or external), the resilient actuator of the operators
@@ -48,8 +50,10 @@ public class KubernetesConfiguration {
 
   @Bean(destroyMethod = "close")
   AegisKubernetes aegisKubernetes(KubernetesProperties properties,
-      ObjectProvider<KubernetesClientCustomizer> customizers) {
-    return AegisKubernetes.start(properties, customizers.orderedStream().toList());
+      ObjectProvider<KubernetesClientCustomizer> customizers, Environment environment) {
+    // The in-process cluster keeps its objects under the data directory (docs/reliability.md).
+    return AegisKubernetes.start(properties,
+        DataDirectory.from(environment).resolve(DataDirectory.KUBERNETES), customizers.orderedStream().toList());
   }
 
   @Bean(destroyMethod = "")

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * <p>Contract: once constructed, {@link #bootstrapServers()} is reachable and never changes.
  * Anything that builds Kafka clients by hand should depend on this bean and use that address;
  * Spring Boot's own Kafka beans get it through {@link KafkaBootstrapConfiguration}. {@link
- * #close()} stops an embedded broker (its topics and records are gone) and does nothing for an
- * external cluster.
+ * #close()} stops an embedded broker (a persistent one keeps its topics and records for the next
+ * start, an ephemeral one loses them) and does nothing for an external cluster.
  */
 public final class AegisKafkaBootstrap implements AutoCloseable {
 
@@ -38,8 +38,8 @@ public final class AegisKafkaBootstrap implements AutoCloseable {
       LOG.info("Using external Kafka at {}", settings.external().get());
       return new AegisKafkaBootstrap(settings.external().get(), Optional.empty());
     }
-    InProcessKafkaBroker broker = InProcessKafkaBroker.start(
-        settings.embeddedPort(), settings.embeddedPartitions(), CONTRACT_TOPICS);
+    InProcessKafkaBroker broker = InProcessKafkaBroker.start(settings.embeddedDataDirectory(),
+        settings.embeddedPort(), settings.embeddedFsync(), settings.embeddedPartitions(), CONTRACT_TOPICS);
     return new AegisKafkaBootstrap(broker.bootstrapServers(), Optional.of(broker));
   }
 
@@ -56,6 +56,11 @@ public final class AegisKafkaBootstrap implements AutoCloseable {
   /** Whether the broker runs in this process. */
   public boolean isEmbedded() {
     return embedded.isPresent();
+  }
+
+  /** The broker running in this process, if any. */
+  public Optional<InProcessKafkaBroker> embeddedBroker() {
+    return embedded;
   }
 
   @Override

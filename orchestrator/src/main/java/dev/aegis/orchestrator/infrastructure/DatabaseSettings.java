@@ -19,8 +19,9 @@ import org.springframework.core.env.Environment;
  *       Flyway migrates the external server as. Without a migration username Flyway uses the
  *       application's credentials, which then must own the schema, and the application role's
  *       least-privilege limits (docs/database.md) do not hold.
- *   <li>{@code aegis.database.embedded.data-dir}: default {@code ${user.home}/.aegis/postgres}; an
- *       empty value or {@code ephemeral} means a temporary directory deleted on close.
+ *   <li>{@code aegis.database.embedded.data-dir}: default {@code postgres} under the data directory
+ *       ({@link DataDirectory}, so {@code ${user.home}/.aegis/postgres}); an empty value or {@code
+ *       ephemeral} means a temporary directory deleted on close.
  *   <li>{@code aegis.database.embedded.port}: default 0, a random free port.
  * </ul>
  *
@@ -43,7 +44,6 @@ public record DatabaseSettings(
   public static final String MIGRATION_PASSWORD = "aegis.database.migration-password";
   public static final String EMBEDDED_DATA_DIR = "aegis.database.embedded.data-dir";
   public static final String EMBEDDED_PORT = "aegis.database.embedded.port";
-  private static final String EPHEMERAL = "ephemeral";
 
   /** Resolves the settings from Spring's environment (properties, then env variables). */
   public static DatabaseSettings from(Environment env) {
@@ -63,14 +63,10 @@ public record DatabaseSettings(
   }
 
   private static Optional<Path> dataDirectory(Environment env) {
-    // An absent property means the default; a present but empty one means ephemeral.
+    // An absent property means the data directory's postgres/; a present but empty one means ephemeral.
     if (!env.containsProperty(EMBEDDED_DATA_DIR)) {
-      return Optional.of(Path.of(System.getProperty("user.home"), ".aegis", "postgres"));
+      return DataDirectory.from(env).resolve(DataDirectory.POSTGRES);
     }
-    String value = env.getProperty(EMBEDDED_DATA_DIR, "").trim();
-    if (value.isEmpty() || value.equalsIgnoreCase(EPHEMERAL)) {
-      return Optional.empty();
-    }
-    return Optional.of(Path.of(value));
+    return DataDirectory.parse(env, EMBEDDED_DATA_DIR, Path.of(""));
   }
 }

@@ -138,6 +138,7 @@ public final class PipelineBenchmark {
     props.put(DatabaseSettings.USERNAME, database.connection().username());
     props.put("server.port", "0");
     props.put("aegis.simulator.enabled", "false");
+    props.put("aegis.data-dir", "ephemeral");
     props.put("aegis.security.development", "true");
     props.put("logging.level.root", "WARN");
     props.put("logging.level.dev.aegis", "WARN");

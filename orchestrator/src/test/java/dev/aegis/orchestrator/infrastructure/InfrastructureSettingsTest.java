@@ -20,7 +20,41 @@ class InfrastructureSettingsTest {
     assertThat(database.embeddedDataDirectory())
         .contains(Path.of(System.getProperty("user.home"), ".aegis", "postgres"));
     assertThat(database.embeddedPort()).isZero();
-    assertThat(kafka).isEqualTo(new KafkaSettings(Optional.empty(), 9092, 3));
+    assertThat(kafka).isEqualTo(new KafkaSettings(Optional.empty(), 9092, 3,
+        Optional.of(Path.of(System.getProperty("user.home"), ".aegis", "kafka")), true));
+  }
+
+  @Test
+  void oneDataDirectoryHoldsEveryEmbeddedServerUnlessPostgresIsPlacedElsewhere() {
+    MockEnvironment env = new MockEnvironment().withProperty("aegis.data-dir", "/srv/aegis");
+
+    assertThat(DatabaseSettings.from(env).embeddedDataDirectory()).contains(Path.of("/srv/aegis/postgres"));
+    assertThat(KafkaSettings.from(env).embeddedDataDirectory()).contains(Path.of("/srv/aegis/kafka"));
+    assertThat(DataDirectory.from(env).resolve(DataDirectory.KUBERNETES))
+        .contains(Path.of("/srv/aegis/kubernetes"));
+
+    env.setProperty("aegis.database.embedded.data-dir", "/fast/pg");
+    assertThat(DatabaseSettings.from(env).embeddedDataDirectory()).contains(Path.of("/fast/pg"));
+  }
+
+  @Test
+  void anEphemeralDataDirectoryMakesEveryEmbeddedServerEphemeralAndTheBrokerSkipsFsync() {
+    for (String value : new String[] {"", "ephemeral"}) {
+      MockEnvironment env = new MockEnvironment().withProperty("aegis.data-dir", value);
+
+      assertThat(DatabaseSettings.from(env).embeddedDataDirectory()).isEmpty();
+      assertThat(KafkaSettings.from(env).embeddedDataDirectory()).isEmpty();
+      assertThat(KafkaSettings.from(env).embeddedFsync()).isFalse();
+      assertThat(DataDirectory.from(env).resolve(DataDirectory.KUBERNETES)).isEmpty();
+    }
+  }
+
+  @Test
+  void theBrokersFsyncOfEveryWriteCanBeTurnedOff() {
+    MockEnvironment env = new MockEnvironment().withProperty("aegis.kafka.embedded.fsync", "false");
+
+    assertThat(KafkaSettings.from(env).embeddedFsync()).isFalse();
+    assertThat(KafkaSettings.from(env).embeddedDataDirectory()).isPresent();
   }
 
   @Test
@@ -66,7 +100,8 @@ class InfrastructureSettingsTest {
         .withProperty("aegis.kafka.embedded.partitions", "1");
 
     assertThat(DatabaseSettings.from(env).embeddedPort()).isEqualTo(15432);
-    assertThat(KafkaSettings.from(env)).isEqualTo(KafkaSettings.embedded(0, 1));
+    assertThat(KafkaSettings.from(env).embeddedPort()).isZero();
+    assertThat(KafkaSettings.from(env).embeddedPartitions()).isEqualTo(1);
   }
 
   private static Optional<Path> dataDirectory(String value) {

@@ -42,6 +42,9 @@ public @interface AegisComponentTest {
   /** Which database the context gets. */
   DatabaseMode database() default DatabaseMode.FRESH;
 
+  /** Which Kafka broker the context gets. */
+  KafkaMode kafka() default KafkaMode.SHARED;
+
   /** Extra properties, as in {@link SpringBootTest#properties()}. */
   @AliasFor(annotation = SpringBootTest.class, attribute = "properties")
   String[] properties() default {};

@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.testsupport;
 
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.infrastructure.DataDirectory;
 import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
 import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.infrastructure.KafkaSettings;
@@ -37,10 +38,12 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
 
   private final Class<?> testClass;
   private final DatabaseMode mode;
+  private final KafkaMode kafkaMode;
 
-  AegisInfrastructureContextCustomizer(Class<?> testClass, DatabaseMode mode) {
+  AegisInfrastructureContextCustomizer(Class<?> testClass, DatabaseMode mode, KafkaMode kafkaMode) {
     this.testClass = testClass;
     this.mode = mode;
+    this.kafkaMode = kafkaMode;
   }
 
   private static final String SIMULATOR_ENABLED = "aegis.simulator.enabled";
@@ -52,7 +55,7 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
   public void customizeContext(
       ConfigurableApplicationContext context, MergedContextConfiguration config) {
     Map<String, Object> properties = new HashMap<>();
-    properties.putAll(kafkaProperties());
+    properties.putAll(kafkaMode == KafkaMode.RESTARTABLE ? restartableKafkaProperties(context) : kafkaProperties());
     properties.putAll(databaseProperties(context));
     // The standalone demo publishes health on the shared broker; a test that wants it says so.
     if (!context.getEnvironment().containsProperty(SIMULATOR_ENABLED)) {
@@ -70,6 +73,10 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     if (!context.getEnvironment().containsProperty(SECURITY_DEVELOPMENT)) {
       properties.put(SECURITY_DEVELOPMENT, "true");
     }
+    // The in-process Kubernetes API keeps nothing of a test's objects (and nothing lands in ~/.aegis).
+    if (!context.getEnvironment().containsProperty(DataDirectory.PROPERTY)) {
+      properties.put(DataDirectory.PROPERTY, "ephemeral");
+    }
     context.getEnvironment().getPropertySources()
         .addFirst(new MapPropertySource("aegisComponentTestInfrastructure", properties));
   }
@@ -80,6 +87,14 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     kafka.positionGroupAtEnd(groupId, AegisKafkaBootstrap.CONTRACT_TOPICS);
     // The dead-letter recorder's own group (see MessagingConfiguration) starts where this test starts too.
     kafka.positionGroupAtEnd(groupId + ".dead-letters", List.of(Topics.DLQ));
+    return Map.of(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(), GROUP_ID, groupId);
+  }
+
+  /** A broker of the context's own: its topics start empty, so a new group misses nothing. */
+  private Map<String, Object> restartableKafkaProperties(ConfigurableApplicationContext context) {
+    RestartableKafka kafka = RestartableKafka.start();
+    register((DefaultListableBeanFactory) context.getBeanFactory(), "restartableKafka", kafka);
+    String groupId = "aegis-test-" + testClass.getSimpleName() + "-" + UUID.randomUUID();
     return Map.of(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(), GROUP_ID, groupId);
   }
 
@@ -125,11 +140,12 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
   public boolean equals(Object other) {
     return other instanceof AegisInfrastructureContextCustomizer that
         && testClass.equals(that.testClass)
-        && mode == that.mode;
+        && mode == that.mode
+        && kafkaMode == that.kafkaMode;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(testClass, mode);
+    return Objects.hash(testClass, mode, kafkaMode);
   }
 }

@@ -17,6 +17,6 @@ final class AegisInfrastructureContextCustomizerFactory implements ContextCustom
         TestContextAnnotationUtils.findMergedAnnotation(testClass, AegisComponentTest.class);
     return annotation == null
         ? null
-        : new AegisInfrastructureContextCustomizer(testClass, annotation.database());
+        : new AegisInfrastructureContextCustomizer(testClass, annotation.database(), annotation.kafka());
   }
 }
