@@ -13,6 +13,8 @@ const state = {
   quarantine: [],
   deadLetters: new Map(), // id -> dead letter
   audit: [],
+  chaos: [], // live chaos faults
+  chaosHalted: false, // the chaos kill switch is engaged
   route: { view: 'overview' },
   detail: null, // { id, view, windows } of the open experiment page
   session: null, // { name, roles, namespaces, csrfToken } of the logged-in principal
@@ -294,6 +296,39 @@ function renderQuarantine() {
       onclick: (ev) => openRca(q.id, ev.currentTarget),
     }, 'View RCA')],
   ], (q) => ({ 'data-service': q.service, 'data-experiment': q.experimentId }));
+}
+
+function renderChaos() {
+  renderRows($('#chaos'), state.chaos, (f) => f.faultId, (f) => {
+    const target = `${f.target.namespace}/${f.target.service} (${f.target.track})`;
+    return [
+      [target, () => target, { header: true }],
+      [`${f.kind} ${f.faultId}`, () => `${f.kind} ${f.faultId}`],
+      [f.summary || '', () => f.summary || '', { class: 'small' }],
+      [f.expiresAt, () => timeEl(f.expiresAt)],
+    ];
+  }, (f) => ({ 'data-fault': f.faultId, 'data-service': f.target.service }));
+  $('#chaos-halted').hidden = !state.chaosHalted;
+  $('#chaos-stop').hidden = state.chaos.length === 0;
+}
+
+/** The kill switch: reverts every live fault and halts injection until a chaos engineer re-arms it. */
+async function stopAllChaos(button) {
+  button.disabled = true;
+  const status = $('#chaos-status');
+  status.textContent = 'Stopping all chaos…';
+  try {
+    const res = await changeRequest(`${API}/chaos/kill-switch`);
+    if (!res.ok) throw new Error(await problem(res));
+    const r = await res.json();
+    status.textContent = `Chaos halted: ${r.reverted.length} fault(s) reverted`
+      + (r.pending.length ? `, ${r.pending.length} still being reverted.` : '.');
+    await loadChaos();
+  } catch (err) {
+    status.textContent = `Stopping chaos failed: ${err.message}`;
+  } finally {
+    button.disabled = false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -675,6 +710,17 @@ async function loadDeadLetters() {
   }
 }
 
+async function loadChaos() {
+  try {
+    const [faults, killSwitch] = await Promise.all([getJson('chaos/faults?live=true'), getJson('chaos/kill-switch')]);
+    state.chaos = faults;
+    state.chaosHalted = killSwitch.halted;
+    renderChaos();
+  } catch (err) {
+    console.warn('chaos', err);
+  }
+}
+
 async function loadAudit() {
   try {
     state.audit = await getJson(`audit?limit=${MAX_AUDIT}`);
@@ -683,6 +729,8 @@ async function loadAudit() {
     console.warn('audit', err);
   }
 }
+
+const loadChaosSoon = throttle(loadChaos, 300);
 
 const refreshProduction = throttle(() => {
   loadServices();
@@ -754,6 +802,8 @@ function onDeadLetter(d) {
 
 function onAudit(a) {
   if (state.audit.some((x) => x.id === a.id)) return;
+  // Every chaos injection, revert and kill-switch change is audited: the audit stream says when to reread.
+  if (String(a.action).startsWith('chaos.')) loadChaosSoon();
   state.audit = [a, ...state.audit].sort((x, y) => y.id - x.id).slice(0, MAX_AUDIT);
   renderAuditSoon();
 }
@@ -784,6 +834,7 @@ function connect() {
     loadQuarantine();
     loadDeadLetters();
     loadAudit();
+    loadChaos();
     if (state.route.view === 'experiment') refreshExperiment();
   });
   on('experiment', onExperiment);
@@ -807,6 +858,9 @@ function start() {
   if (started) { route(); return; }
   started = true;
   window.addEventListener('hashchange', route);
+  $('#chaos-stop').addEventListener('click', (ev) => stopAllChaos(ev.currentTarget));
+  // Faults also end on their own (expiry, their experiment settling): reread now and then.
+  setInterval(loadChaos, 10000);
   route();
   connect();
 }

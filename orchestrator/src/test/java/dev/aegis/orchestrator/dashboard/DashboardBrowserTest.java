@@ -109,7 +109,7 @@ class DashboardBrowserTest {
 
   @Test
   @DisplayName("the dashboard shows a canary's weight change live, a quarantined candidate's RCA, an experiment's "
-      + "charts and a dead letter's replay, all in one page session")
+      + "charts, a dead letter's replay and a chaos fault stopped by the kill switch, all in one page session")
   void watchesTheDemoLive() throws Exception {
     browser.get(url("/"));
     WebDriverWait wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(200));
@@ -181,7 +181,31 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(
         By.cssSelector("#dead-letters tr[data-dead-letter='" + deadLetterId + "'] [data-field='replays']"), "1"));
     screenshot("dashboard-dead-letters", false);
+
+    // chaos: a fault injected over the API appears live, and "Stop all chaos" reverts it and halts chaos
+    browser.findElement(By.cssSelector("a[data-nav='overview']")).click();
+    String faultId = post("/api/v1/chaos/faults", """
+        {"kind": "pod-kill", "target": {"namespace": "demo", "service": "checkout", "track": "stable"},
+         "duration": "PT5M", "production": true, "parameters": {"share": 0.1}, "reason": "dashboard test"}""")
+        .path("faultId").asText();
+    By faultRow = By.cssSelector("#chaos tr[data-fault='" + faultId + "']");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(faultRow));
+    assertThat(browser.findElement(faultRow).getText()).contains("demo/checkout (stable)").contains("pod-kill");
+    browser.findElement(By.id("chaos-stop")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("chaos-status"), "Chaos halted: 1 fault(s)"));
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(faultRow));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("chaos-halted")));
+    assertThat(getJson("/api/v1/chaos/faults/" + faultId).path("endReason").asText()).isEqualTo("kill-switch");
     assertSamePageSession();
+  }
+
+  private JsonNode post(String path, String body) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Authorization", "Bearer " + tokens.devToken()).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return JSON.readTree(r.body());
   }
 
   private String url(String path) {
