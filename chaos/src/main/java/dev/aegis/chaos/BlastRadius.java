@@ -37,9 +37,11 @@ public final class BlastRadius {
       return Optional.empty();
     }
     if (!productionRequested) {
+      String why = spec.target().isProduction() ? "the " + spec.target().track().wire() + " track is production"
+          : "no canary of it is under analysis";
       return Optional.of(new Refusal("production-not-requested", "the target " + describe(spec.target())
-          + " is production (no canary of it is under analysis); only V1 canaries can be hit unless the request"
-          + " sets \"production\": true"));
+          + " is production (" + why + "); only V1 canaries can be hit unless the request sets \"production\":"
+          + " true"));
     }
     if (!mayTouchProduction) {
       return Optional.of(new Refusal("production-not-allowed", "faults on production need the admin role, or both"

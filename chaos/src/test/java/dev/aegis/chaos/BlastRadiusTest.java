@@ -52,4 +52,15 @@ class BlastRadiusTest {
     assertThat(result.map(BlastRadius.Refusal::reason).orElse(null)).isEqualTo(refusal);
     result.ifPresent(r -> assertThat(r.message()).isNotBlank());
   }
+
+  @org.junit.jupiter.api.Test
+  void aRefusalSaysWhyTheTargetIsProduction() {
+    var stable = BlastRadius.check(new FaultSpec(FaultKind.POD_KILL, STABLE, Duration.ofMinutes(1), null),
+        Exposure.CANARY_UNDER_ANALYSIS, false, false, MAX).orElseThrow();
+    var idleCanary = BlastRadius.check(new FaultSpec(FaultKind.POD_KILL, CANARY, Duration.ofMinutes(1), null),
+        Exposure.PRODUCTION, false, false, MAX).orElseThrow();
+
+    assertThat(stable.message()).contains("the stable track is production").doesNotContain("under analysis");
+    assertThat(idleCanary.message()).contains("no canary of it is under analysis");
+  }
 }
