@@ -152,7 +152,8 @@ public final class ChaosService {
   /**
    * Reverts a live fault now.
    *
-   * @throws ChaosRefusedException 404 if no such fault, 409 if it is not live, 503 if the cluster refused
+   * @throws ChaosRefusedException 404 if no such fault, 409 if it is not live, 503 if the cluster refused (the
+   *     fault stays live; the sweeper retries it from its deadline on)
    */
   public FaultView revert(String faultId, String actor, String why) {
     Row existing = jdbi.withHandle(h -> faults.find(h, faultId)).orElseThrow(() -> new ChaosRefusedException(
@@ -165,7 +166,8 @@ public final class ChaosService {
     if (outcome == Outcome.FAILED) {
       Row row = jdbi.withHandle(h -> faults.find(h, faultId)).orElseThrow();
       throw new ChaosRefusedException(HttpStatus.SERVICE_UNAVAILABLE, "revert-failed", "the Kubernetes API refused"
-          + " the revert of " + faultId + " (" + row.lastError() + "); it stays due and is retried");
+          + " the revert of " + faultId + " (" + row.lastError() + "); the fault stays live: try again, and the"
+          + " sweeper retries it from its deadline on");
     }
     return jdbi.withHandle(h -> faults.find(h, faultId)).map(FaultView::of).orElseThrow();
   }
