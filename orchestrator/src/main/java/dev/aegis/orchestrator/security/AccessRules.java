@@ -93,6 +93,8 @@ public final class AccessRules {
       Rule.roles(HttpMethod.GET, "/api/v1/tokens/{id}", EnumSet.of(ADMIN), ""),
       Rule.roles(HttpMethod.DELETE, "/api/v1/tokens/{id}", EnumSet.of(ADMIN), "revoke"),
       Rule.roles(HttpMethod.GET, "/actuator/health", READ, "details of every component"),
+      Rule.roles(HttpMethod.GET, "/actuator/health/{name}", READ, "one component, e.g. deadLetters (PARKED while"
+          + " dead letters wait for the database)"),
       Rule.roles(HttpMethod.GET, "/actuator/info", READ, ""),
       Rule.roles(HttpMethod.GET, "/actuator/prometheus", READ, "scrape with a viewer token"),
       Rule.roles(HttpMethod.GET, "/actuator/metrics", READ, ""),
