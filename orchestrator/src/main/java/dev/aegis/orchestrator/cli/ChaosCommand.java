@@ -144,11 +144,7 @@ final class ChaosCommand extends GroupCommand {
 
     @Override
     public Integer call() {
-      ObjectNode body = ApiClient.JSON.createObjectNode();
-      if (reason != null) {
-        body.put("reason", reason);
-      }
-      var reply = api().post("/api/v1/chaos/faults/" + id + "/revert", body, null);
+      var reply = api().post("/api/v1/chaos/faults/" + id + "/revert", reasonBody(reason), null);
       print(reply.body(), f -> "fault " + Text.str(f, "faultId") + " " + Text.str(f, "state") + "\n");
       return ExitCode.OK;
     }
@@ -160,11 +156,7 @@ final class ChaosCommand extends GroupCommand {
 
     @Override
     public Integer call() {
-      ObjectNode body = ApiClient.JSON.createObjectNode();
-      if (reason != null) {
-        body.put("reason", reason);
-      }
-      var reply = api().post("/api/v1/chaos/kill-switch", body, null);
+      var reply = api().post("/api/v1/chaos/kill-switch", reasonBody(reason), null);
       print(reply.body(), s -> "chaos halted: " + s.path("reverted").size() + " faults reverted"
           + (s.path("pending").isEmpty() ? "" : ", " + s.path("pending").size()
               + " pending (the cluster refused; retried until gone): " + s.path("pending"))
@@ -181,5 +173,14 @@ final class ChaosCommand extends GroupCommand {
       print(reply.body(), s -> "chaos re-armed by " + Text.str(s, "changedBy") + "\n");
       return ExitCode.OK;
     }
+  }
+
+  /** {"reason": ...}, or {} without one. */
+  static ObjectNode reasonBody(String reason) {
+    ObjectNode body = ApiClient.JSON.createObjectNode();
+    if (reason != null) {
+      body.put("reason", reason);
+    }
+    return body;
   }
 }
