@@ -4,6 +4,7 @@ import dev.aegis.chaos.ChaosMeshMode;
 import dev.aegis.chaos.ChaosSettings;
 import dev.aegis.chaos.FaultInjector;
 import dev.aegis.chaos.KubernetesFaultInjector;
+import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.experiments.DecisionRecorder;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ChaosInjectionRepository;
@@ -11,8 +12,11 @@ import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +26,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ChaosProperties.class)
 public class ChaosConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(ChaosConfiguration.class);
 
   @Bean
   ChaosInjectionRepository chaosInjectionRepository() {
@@ -48,8 +54,17 @@ public class ChaosConfiguration {
     return new ChaosService(jdbi, faults, experiments, audit, events, injector, properties, metrics, clock);
   }
 
+  /**
+   * Reverts expired faults every interval, the first time right at start: a fault whose deadline passed while
+   * Aegis was down comes off the cluster as soon as Aegis is back.
+   */
   @Bean
   SmartLifecycle chaosSweep(ChaosService chaos, ChaosProperties properties) {
-    return new ChaosSweep(chaos, properties.sweepInterval());
+    return new PeriodicTask("aegis-chaos-sweeper", Duration.ZERO, properties.sweepInterval(), () -> {
+      int reverted = chaos.sweep();
+      if (reverted > 0) {
+        log.info("chaos sweeper reverted {} faults", reverted);
+      }
+    });
   }
 }

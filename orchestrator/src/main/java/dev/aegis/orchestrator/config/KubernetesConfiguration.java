@@ -84,8 +84,7 @@ public class KubernetesConfiguration {
   /** Runs the actuation relay on its own thread, from start to stop of the context. */
   @Bean
   SmartLifecycle actuationRelayLoop(ActuationRelay relay, KubernetesProperties properties) {
-    return MessagingConfiguration.periodic("aegis-actuation-relay", properties.relayInterval().toMillis(),
-        relay::drain);
+    return PeriodicTask.every("aegis-actuation-relay", properties.relayInterval(), relay::drain);
   }
 
   @Bean

@@ -13,9 +13,6 @@ import dev.aegis.orchestrator.outbox.OutboxRelay;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -106,7 +103,7 @@ public class MessagingConfiguration {
   /** Flags silent canary steps on the wall clock, every {@code aegis.health.silence-check-interval}. */
   @Bean
   SmartLifecycle silenceWatch(dev.aegis.orchestrator.experiments.ExperimentService service, AegisProperties properties) {
-    return periodic("aegis-silence-watch", properties.health().silenceCheckInterval().toMillis(), () -> {
+    return PeriodicTask.every("aegis-silence-watch", properties.health().silenceCheckInterval(), () -> {
       int flagged = service.checkSilence();
       if (flagged > 0) {
         log.warn("{} canary step(s) flagged as held: no health window within maxSilence", flagged);
@@ -117,39 +114,6 @@ public class MessagingConfiguration {
   /** Runs the relay on its own thread at the configured interval, from start to stop of the context. */
   @Bean
   SmartLifecycle outboxRelayLoop(OutboxRelay relay, AegisProperties properties) {
-    return periodic("aegis-outbox-relay", properties.outbox().pollInterval().toMillis(), relay::drain);
-  }
-
-  static SmartLifecycle periodic(String name, long every, Runnable task) {
-    return new SmartLifecycle() {
-      private ScheduledExecutorService executor;
-
-      @Override
-      public void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, name));
-        executor.scheduleWithFixedDelay(() -> {
-          try {
-            task.run();
-          } catch (RuntimeException e) {
-            log.warn("{} pass failed: {}", name, e.toString());
-          }
-        }, every, every, TimeUnit.MILLISECONDS);
-      }
-
-      @Override
-      public void stop() {
-        executor.shutdown();
-        try {
-          executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-
-      @Override
-      public boolean isRunning() {
-        return executor != null && !executor.isShutdown();
-      }
-    };
+    return PeriodicTask.every("aegis-outbox-relay", properties.outbox().pollInterval(), relay::drain);
   }
 }

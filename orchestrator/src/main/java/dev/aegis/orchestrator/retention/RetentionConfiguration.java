@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.retention;
 
+import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.slo.BurnRateMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +29,7 @@ public class RetentionConfiguration {
   @ConditionalOnProperty(name = "aegis.retention.enabled", havingValue = "true",
       matchIfMissing = true)
   SmartLifecycle retentionSchedule(RetentionSweeper sweeper, RetentionProperties properties) {
-    return new RetentionSchedule(sweeper, properties.interval());
+    // The first sweep one interval after start: a restart loop never turns into a sweep loop.
+    return PeriodicTask.every("aegis-retention", properties.interval(), sweeper::sweep);
   }
 }
