@@ -7,6 +7,7 @@ import dev.aegis.chaos.FaultRefusedException;
 import dev.aegis.chaos.FaultSpec;
 import dev.aegis.chaos.FaultTarget;
 import dev.aegis.chaos.InjectOptions;
+import dev.aegis.chaos.Mechanism;
 import dev.aegis.chaos.Injection;
 import dev.aegis.chaos.RevertOutcome;
 import dev.aegis.events.EventType;
@@ -178,15 +179,13 @@ public final class ChaosService {
    */
   public int sweep() {
     int reverted = 0;
-    List<String> due = jdbi.withHandle(h -> faults.claimExpired(h, clock.instant(), 100).stream()
-        .map(Row::faultId).toList());
+    List<String> due = jdbi.withHandle(h -> faults.dueForRevert(h, clock.instant(), 100));
     for (String id : due) {
       if (revertOne(id, SWEEPER, "expired") == Outcome.REVERTED) {
         reverted++;
       }
     }
-    List<String> orphaned = jdbi.withHandle(h -> faults.claimOfSettledExperiments(h, SETTLED, clock.instant(), 100).stream()
-        .map(Row::faultId).toList());
+    List<String> orphaned = jdbi.withHandle(h -> faults.ofSettledExperiments(h, SETTLED, clock.instant(), 100));
     for (String id : orphaned) {
       if (revertOne(id, SWEEPER, "experiment-settled") == Outcome.REVERTED) {
         reverted++;
@@ -287,8 +286,7 @@ public final class ChaosService {
    * steps: it is undone through every step it could have needed.
    */
   private Injection injection(Row row) {
-    dev.aegis.chaos.Mechanism mechanism = "chaos-mesh".equals(row.mechanism())
-        ? dev.aegis.chaos.Mechanism.CHAOS_MESH : dev.aegis.chaos.Mechanism.NATIVE;
+    Mechanism mechanism = Mechanism.fromWire(row.mechanism()).orElse(Mechanism.NATIVE);
     List<dev.aegis.chaos.Revert> steps = row.state() == State.INJECTING
         ? injector.possibleReverts(row.faultId(), row.spec()) : row.reverts();
     return new Injection(row.faultId(), row.spec(), mechanism, row.startedAt(), row.expiresAt(), steps,

@@ -101,25 +101,27 @@ public final class ChaosInjectionRepository {
   }
 
   /**
-   * Claims up to {@code limit} live faults due for a revert (past their deadline and their next attempt time),
-   * locked until the caller's transaction ends so another replica skips them.
+   * Up to {@code limit} live faults due for a revert: past their deadline and their next attempt time. Each is
+   * reverted in a transaction of its own that locks it first ({@link #claimLive}), so a replica reverting the same
+   * fault at the same moment skips it.
    */
-  public List<Row> claimExpired(Handle h, Instant now, int limit) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM chaos_injections WHERE state IN ('INJECTING', 'ACTIVE') "
+  public List<String> dueForRevert(Handle h, Instant now, int limit) {
+    return h.createQuery("SELECT fault_id FROM chaos_injections WHERE state IN ('INJECTING', 'ACTIVE') "
             + "AND expires_at <= :now AND COALESCE(next_revert_at, expires_at) <= :now ORDER BY expires_at "
-            + "LIMIT :limit FOR UPDATE SKIP LOCKED")
-        .bind("now", ts(now)).bind("limit", limit).map(ChaosInjectionRepository::row).list();
+            + "LIMIT :limit")
+        .bind("now", ts(now)).bind("limit", limit).mapTo(String.class).list();
   }
 
   /**
-   * Claims up to {@code limit} live canary faults whose experiment has settled ({@code settledPhases}): its
-   * canary run is over, so a fault aimed at it has nothing left to test.
+   * Up to {@code limit} live canary faults whose experiment has settled ({@code settledPhases}): its canary run
+   * is over, so a fault aimed at it has nothing left to test. Reverted as {@link #dueForRevert}'s are.
    */
-  public List<Row> claimOfSettledExperiments(Handle h, List<String> settledPhases, Instant now, int limit) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM chaos_injections c WHERE c.state = 'ACTIVE' "
-            + "AND c.track = 'canary' AND (c.revert_attempts = 0 OR c.next_revert_at <= :now) AND EXISTS (SELECT 1 FROM experiments e WHERE e.id = c.experiment_id "
-            + "AND e.phase IN (<phases>)) ORDER BY c.started_at LIMIT :limit FOR UPDATE SKIP LOCKED")
-        .bindList("phases", settledPhases).bind("now", ts(now)).bind("limit", limit).map(ChaosInjectionRepository::row).list();
+  public List<String> ofSettledExperiments(Handle h, List<String> settledPhases, Instant now, int limit) {
+    return h.createQuery("SELECT c.fault_id FROM chaos_injections c WHERE c.state = 'ACTIVE' "
+            + "AND c.track = 'canary' AND (c.revert_attempts = 0 OR c.next_revert_at <= :now) "
+            + "AND EXISTS (SELECT 1 FROM experiments e WHERE e.id = c.experiment_id AND e.phase IN (<phases>)) "
+            + "ORDER BY c.started_at LIMIT :limit")
+        .bindList("phases", settledPhases).bind("now", ts(now)).bind("limit", limit).mapTo(String.class).list();
   }
 
   /** Locks one live fault for its revert; empty when it is not live or another transaction holds it. */
