@@ -17,6 +17,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.aegis.orchestrator.api.problem.Problems;
 /**
  * Refuses request bodies over 1 MiB with 413 and a problem document. A declared Content-Length over the limit
  * is refused before anything is read; otherwise the bytes are counted as they are read, so a chunked body (or

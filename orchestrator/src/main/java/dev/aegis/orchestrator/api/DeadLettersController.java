@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.aegis.orchestrator.api.problem.Problems;
 /** The dead-letter queue: what could not be processed and why, and replay once the cause is fixed. */
 @RestController
 @RequestMapping("/api/v1/dead-letters")

@@ -2,9 +2,9 @@ package dev.aegis.orchestrator.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.orchestrator.lifecycle.Experiment;
-import dev.aegis.orchestrator.lifecycle.Judgment;
-import dev.aegis.orchestrator.lifecycle.Policy;
-import dev.aegis.orchestrator.lifecycle.StepProgress;
+import dev.aegis.orchestrator.judgment.Judgment;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.StateJson;

@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.aegis.orchestrator.api.problem.Problems;
 /** Experiments: submit, list, inspect, and the human commands promote / abort / pause / resume. */
 @RestController
 @RequestMapping("/api/v1/experiments")

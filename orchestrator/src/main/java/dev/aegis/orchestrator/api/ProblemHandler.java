@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
+import dev.aegis.orchestrator.api.problem.Problems;
 /** Every error of the API as {@code application/problem+json}, naming the field at fault where there is one. */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)

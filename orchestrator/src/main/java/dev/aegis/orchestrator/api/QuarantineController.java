@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.aegis.orchestrator.api.problem.Problems;
 /** V3: the quarantined candidates, their RCA records, and release (with a reason). */
 @RestController
 @RequestMapping("/api/v1/quarantine")

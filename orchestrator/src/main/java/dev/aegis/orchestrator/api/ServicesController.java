@@ -7,8 +7,8 @@ import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository.ManagedService;
-import dev.aegis.orchestrator.production.ProductionService;
-import dev.aegis.orchestrator.production.ProductionService.Outcome;
+import dev.aegis.orchestrator.production.service.ProductionService;
+import dev.aegis.orchestrator.production.service.ProductionService.Outcome;
 import dev.aegis.orchestrator.security.Access;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.aegis.orchestrator.api.problem.Problems;
 /**
  * Managed services, each keyed by (namespace, name), and their production (V2): what runs, what production would roll back to, the live
  * experiment, and the production commands (fast rollback to the previous V2, scaling). A command is

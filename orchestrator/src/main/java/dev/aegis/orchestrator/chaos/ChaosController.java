@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.chaos;
 
-import dev.aegis.orchestrator.api.Problems;
+import dev.aegis.orchestrator.api.problem.Problems;
 import dev.aegis.orchestrator.experiments.Limits;
 import dev.aegis.orchestrator.security.Access;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.config;
 
-import dev.aegis.orchestrator.lifecycle.CanaryStep;
-import dev.aegis.orchestrator.lifecycle.Policy;
-import dev.aegis.orchestrator.lifecycle.Slo;
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Slo;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -50,11 +50,11 @@ public record AegisProperties(
       @DefaultValue("0.999") double sloObjective,
       @DefaultValue("true") boolean burnRateRollback) {
 
-    public dev.aegis.orchestrator.remediation.GuardPolicy toPolicy() {
-      return new dev.aegis.orchestrator.remediation.GuardPolicy(
-          new dev.aegis.orchestrator.remediation.GuardPolicy.Threshold(errorRateHigh, errorRateLow), errorRateFor,
-          new dev.aegis.orchestrator.remediation.GuardPolicy.Threshold(p95HighMs, p95LowMs), p95For,
-          new dev.aegis.orchestrator.remediation.GuardPolicy.Threshold(cpuHigh, cpuLow), cpuFor, scaleUpFactor,
+    public dev.aegis.orchestrator.production.guard.GuardPolicy toPolicy() {
+      return new dev.aegis.orchestrator.production.guard.GuardPolicy(
+          new dev.aegis.orchestrator.production.guard.GuardPolicy.Threshold(errorRateHigh, errorRateLow), errorRateFor,
+          new dev.aegis.orchestrator.production.guard.GuardPolicy.Threshold(p95HighMs, p95LowMs), p95For,
+          new dev.aegis.orchestrator.production.guard.GuardPolicy.Threshold(cpuHigh, cpuLow), cpuFor, scaleUpFactor,
           maxReplicas, scaleCooldown, rollbackCooldown, minRequests);
     }
   }

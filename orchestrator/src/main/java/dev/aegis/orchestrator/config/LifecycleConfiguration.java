@@ -75,7 +75,7 @@ public class LifecycleConfiguration {
   BatchProcessor batchProcessor(Jdbi jdbi, Clock clock, LifecycleCore core, DecisionRecorder recorder,
       ExperimentService service, ExperimentRepository experiments, HealthWindowRepository health,
       InboxRepository inbox, OutboxRepository outbox, ChaosRepository chaos, MeterRegistry metrics,
-      AegisProperties properties, dev.aegis.orchestrator.remediation.ProductionWatch watch) {
+      AegisProperties properties, dev.aegis.orchestrator.production.watch.ProductionWatch watch) {
     return new BatchProcessor(jdbi, clock, core, recorder, service, experiments, health, inbox, outbox, chaos,
         metrics, properties.health().maxClockSkew(), watch);
   }

@@ -2,9 +2,9 @@ package dev.aegis.orchestrator.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.orchestrator.lifecycle.Experiment;
-import dev.aegis.orchestrator.lifecycle.Judgment;
+import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.lifecycle.Phase;
-import dev.aegis.orchestrator.lifecycle.StepProgress;
+import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import java.time.Duration;
 import java.time.Instant;

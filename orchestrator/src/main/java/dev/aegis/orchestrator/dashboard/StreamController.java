@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.dashboard;
 
-import dev.aegis.orchestrator.api.Problems;
+import dev.aegis.orchestrator.api.problem.Problems;
 import dev.aegis.orchestrator.security.Access;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;

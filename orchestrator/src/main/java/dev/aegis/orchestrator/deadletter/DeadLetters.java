@@ -2,7 +2,6 @@ package dev.aegis.orchestrator.deadletter;
 
 import dev.aegis.events.DeadLetterHeaders;
 import dev.aegis.events.Topics;
-import dev.aegis.orchestrator.messaging.InboundRecord;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,7 @@ public final class DeadLetters {
 
   private DeadLetters() {}
 
-  public static DeadLetterRequest request(InboundRecord r, String code, String reason, String errorClass,
+  public static DeadLetterRequest request(ConsumedRecord r, String code, String reason, String errorClass,
       Instant firstFailedAt) {
     Base64.Encoder b64 = Base64.getEncoder();
     List<DeadLetterRequest.Header> headers = new ArrayList<>();

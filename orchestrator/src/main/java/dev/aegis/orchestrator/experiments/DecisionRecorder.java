@@ -8,7 +8,7 @@ import dev.aegis.events.data.RcaRecorded;
 import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
-import dev.aegis.orchestrator.lifecycle.Judgment;
+import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;

@@ -7,7 +7,7 @@ import dev.aegis.events.data.StepSpec;
 import java.time.Duration;
 
 /**
- * Upper bounds on the numbers of a submitted policy. {@link dev.aegis.orchestrator.lifecycle.Policy} and its parts
+ * Upper bounds on the numbers of a submitted policy. {@link dev.aegis.orchestrator.judgment.Policy} and its parts
  * already refuse values that make no sense (a weight of 0, a negative duration); these bounds refuse values that
  * are merely absurd, so no submission can carry a duration that overflows the judge's arithmetic (a step of
  * {@code PT2562047788015215H} plus its extension does) or a threshold that switches a check off by being

@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.lifecycle;
 
 import java.util.List;
 
+import dev.aegis.orchestrator.judgment.Judgment;
 /**
  * What the core decided for one input: the next state, the transitions it took, the commands to carry
  * out, and the evidence. The edges write all of it in one transaction, or nothing.

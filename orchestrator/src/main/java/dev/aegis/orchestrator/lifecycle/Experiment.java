@@ -3,6 +3,10 @@ package dev.aegis.orchestrator.lifecycle;
 import java.time.Instant;
 import java.util.Objects;
 
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.StepProgress;
+import dev.aegis.orchestrator.judgment.Judgment;
 /**
  * The full state of one experiment as the core sees it. Immutable; the core returns a new value.
  *

@@ -7,6 +7,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.StepProgress;
+import dev.aegis.orchestrator.judgment.StepJudge;
+import dev.aegis.orchestrator.judgment.Check;
+import dev.aegis.orchestrator.judgment.Verdict;
+import dev.aegis.orchestrator.judgment.Judgment;
 /**
  * The pure lifecycle core: {@code decide(experiment, input, now)} returns the next state, the
  * transitions, the commands and the evidence. No I/O, no clock of its own, no randomness: the same

@@ -2,6 +2,8 @@ package dev.aegis.orchestrator.lifecycle;
 
 import java.util.List;
 
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.ActiveFault;
 /**
  * Everything that can happen to an experiment. Java 17 has no pattern matching over sealed types in
  * switch, so the core dispatches through {@link Visitor}, whose methods the compiler forces every

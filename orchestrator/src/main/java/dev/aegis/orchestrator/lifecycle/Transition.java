@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.lifecycle;
 
 import java.time.Instant;
 
+import dev.aegis.orchestrator.judgment.Judgment;
 /**
  * One move of the lifecycle, recorded forever: from, to, why, who, on what evidence, when.
  *

@@ -10,10 +10,10 @@ import dev.aegis.orchestrator.experiments.DecisionRecorder;
 import dev.aegis.orchestrator.experiments.ExperimentService;
 import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
 import dev.aegis.orchestrator.experiments.SubmitOutcome;
-import dev.aegis.orchestrator.lifecycle.ActiveFault;
+import dev.aegis.orchestrator.judgment.ActiveFault;
 import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
-import dev.aegis.orchestrator.lifecycle.HealthWindow;
+import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
@@ -25,7 +25,7 @@ import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository.Outcome;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
-import dev.aegis.orchestrator.remediation.ProductionWatch;
+import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -285,14 +285,14 @@ public class BatchProcessor {
 
     /** Dead-letters a record its sender may not have take effect; it has no processed marker to update. */
     private Outcome refuse(InboundRecord r, Admission.Refused refused) {
-      DeadLetters.enqueue(h, outbox, DeadLetters.request(r, refused.reason().code(), refused.detail(),
+      DeadLetters.enqueue(h, outbox, DeadLetters.request(r.consumed(), refused.reason().code(), refused.detail(),
           "AdmissionRefused", now), now);
       tally(List.of("aegis.events.refused", "topic", r.topic(), "reason", refused.reason().code()));
       return Outcome.DEAD_LETTERED;
     }
 
     private Outcome deadLetter(InboundRecord r, String code, String reason, String errorClass) {
-      DeadLetters.enqueue(h, outbox, DeadLetters.request(r, code, reason, errorClass, now), now);
+      DeadLetters.enqueue(h, outbox, DeadLetters.request(r.consumed(), code, reason, errorClass, now), now);
       inbox.setOutcome(h, r.source(), r.eventId(), Outcome.DEAD_LETTERED, code + ": " + reason);
       return Outcome.DEAD_LETTERED;
     }

@@ -34,7 +34,7 @@ public class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     @SuppressWarnings("unchecked")
     InboundRecord r = listener.inbound((ConsumerRecord<byte[], byte[]>) record);
     Throwable cause = rootCause(exception);
-    DeadLetterRequest request = DeadLetters.request(r, "processing-failed",
+    DeadLetterRequest request = DeadLetters.request(r.consumed(), "processing-failed",
         "still failing after retries: " + cause.getMessage(), cause.getClass().getName(),
         listener.firstFailedAt(r.topic(), r.partition(), r.offset()));
     ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.DLQ, null, r.key(), r.value());

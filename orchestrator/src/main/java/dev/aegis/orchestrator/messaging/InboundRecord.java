@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.messaging;
 
 import dev.aegis.events.DecodeResult;
+import dev.aegis.orchestrator.deadletter.ConsumedRecord;
 import java.util.Map;
 
 /**
@@ -19,6 +20,11 @@ public record InboundRecord(String topic, int partition, long offset, byte[] key
 
   public String eventId() {
     return decoded.decoded().map(d -> d.envelope().id()).orElse("offset-" + offset);
+  }
+
+  /** The raw record, as a dead-letter entry keeps it. */
+  public ConsumedRecord consumed() {
+    return new ConsumedRecord(topic, partition, offset, key, value, headers);
   }
 
   /** A short identity for logs and {@code caused_by} columns. */

@@ -2,7 +2,7 @@ package dev.aegis.orchestrator.persistence;
 
 import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 
-import dev.aegis.orchestrator.remediation.GuardState;
+import dev.aegis.orchestrator.production.guard.GuardState;
 import java.time.Instant;
 import org.jdbi.v3.core.Handle;
 

@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.persistence;
 import static dev.aegis.orchestrator.persistence.ExperimentRepository.instant;
 import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 
-import dev.aegis.orchestrator.lifecycle.HealthWindow;
+import dev.aegis.orchestrator.judgment.HealthWindow;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;

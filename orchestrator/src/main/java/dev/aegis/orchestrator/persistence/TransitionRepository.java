@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.persistence;
 import static dev.aegis.orchestrator.persistence.ExperimentRepository.instant;
 import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 
-import dev.aegis.orchestrator.lifecycle.Judgment;
+import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.lifecycle.Transition;
 import dev.aegis.orchestrator.lifecycle.Trigger;

@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.ratelimit;
 
-import dev.aegis.orchestrator.api.Problems;
+import dev.aegis.orchestrator.api.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

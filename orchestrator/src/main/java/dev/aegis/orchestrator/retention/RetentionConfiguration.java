@@ -2,7 +2,7 @@ package dev.aegis.orchestrator.retention;
 
 import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.persistence.AuditRepository;
-import dev.aegis.orchestrator.slo.BurnRateMonitor;
+import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.security;
 
-import dev.aegis.orchestrator.api.Problems;
+import dev.aegis.orchestrator.api.problem.Problems;
 import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

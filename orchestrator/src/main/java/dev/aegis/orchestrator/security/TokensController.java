@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.security;
 
-import dev.aegis.orchestrator.api.Problems;
+import dev.aegis.orchestrator.api.problem.Problems;
 import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
 import java.net.URI;
 import java.time.Duration;

@@ -6,13 +6,24 @@ import static dev.aegis.orchestrator.lifecycle.Fixtures.canary;
 import static dev.aegis.orchestrator.lifecycle.Fixtures.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.orchestrator.lifecycle.stats.TestResult;
+import dev.aegis.orchestrator.judgment.stats.TestResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import dev.aegis.orchestrator.judgment.Analysis;
+import dev.aegis.orchestrator.judgment.Verdict;
+import dev.aegis.orchestrator.judgment.WindowSample;
+import dev.aegis.orchestrator.judgment.Classification;
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Judgment;
+import dev.aegis.orchestrator.judgment.StepEvidence;
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.Check;
 /**
  * The judge through the core: absolute SLO, comparison with the baseline (or stable) track, score,
  * severe breaches, extension and inconclusive steps, chaos. Steps of {@link Fixtures#SECONDS} last 10 s;

@@ -5,6 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Slo;
+import dev.aegis.orchestrator.judgment.StepProgress;
 /** Shared test values: a policy scaled to seconds and experiments in any phase. */
 final class Fixtures {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");

@@ -14,6 +14,9 @@ import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.Check;
+import dev.aegis.orchestrator.judgment.Verdict;
 class LifecycleCoreTest {
 
   private final List<Decision> decisions = new ArrayList<>();

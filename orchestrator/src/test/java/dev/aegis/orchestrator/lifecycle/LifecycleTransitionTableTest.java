@@ -16,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.Check;
 /**
  * Every (phase, input) pair of the core. The expected outcomes are written out here by hand, apart
  * from the state machine definition, so a change to either one shows up as a failure.

@@ -12,6 +12,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Analysis;
+import dev.aegis.orchestrator.judgment.StepProgress;
+import dev.aegis.orchestrator.judgment.StepEvidence;
+import dev.aegis.orchestrator.judgment.Verdict;
+import dev.aegis.orchestrator.judgment.Judgment;
 /** State stored before issue 4 still reads; new state round-trips; submitted analysis settings map. */
 class StoredStateCompatibilityTest {
 

@@ -2,13 +2,13 @@ package dev.aegis.orchestrator.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.orchestrator.lifecycle.HealthWindow;
+import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.retention.RetentionSweeper.Kind;
 import dev.aegis.orchestrator.retention.RetentionSweeper.Skipped;
 import dev.aegis.orchestrator.retention.RetentionSweeper.Swept;
-import dev.aegis.orchestrator.slo.BurnRateMonitor;
-import dev.aegis.orchestrator.slo.SloPolicy;
+import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
+import dev.aegis.orchestrator.production.slo.SloPolicy;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

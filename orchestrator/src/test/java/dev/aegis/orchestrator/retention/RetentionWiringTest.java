@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
-import dev.aegis.orchestrator.slo.BurnRateMonitor;
+import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;

@@ -11,7 +11,7 @@ import dev.aegis.orchestrator.experiments.ExperimentService;
 import dev.aegis.orchestrator.experiments.SubmitOutcome;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
-import dev.aegis.orchestrator.lifecycle.Verdict;
+import dev.aegis.orchestrator.judgment.Verdict;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;

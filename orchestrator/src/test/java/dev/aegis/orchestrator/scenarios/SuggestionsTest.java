@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.aegis.orchestrator.experiments.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
-import dev.aegis.orchestrator.production.ProductionService;
+import dev.aegis.orchestrator.production.service.ProductionService;
 import dev.aegis.orchestrator.suggestions.Suggestion;
 import dev.aegis.orchestrator.suggestions.SuggestionService;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;

@@ -1,14 +1,14 @@
 package dev.aegis.orchestrator.bench.quality;
 
-import dev.aegis.orchestrator.lifecycle.CanaryStep;
+import dev.aegis.orchestrator.judgment.CanaryStep;
 import dev.aegis.orchestrator.lifecycle.Candidate;
 import dev.aegis.orchestrator.lifecycle.Experiment;
-import dev.aegis.orchestrator.lifecycle.HealthWindow;
+import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
-import dev.aegis.orchestrator.lifecycle.Policy;
-import dev.aegis.orchestrator.lifecycle.Slo;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Slo;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import java.time.Duration;
 import java.util.List;
