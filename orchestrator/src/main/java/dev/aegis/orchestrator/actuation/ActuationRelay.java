@@ -1,13 +1,9 @@
 package dev.aegis.orchestrator.actuation;
 
-import dev.aegis.events.EventType;
-import dev.aegis.events.data.ActuationAlarmed;
 import dev.aegis.operators.actuation.ActuationResult;
 import dev.aegis.operators.actuation.Actuator;
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
+import dev.aegis.orchestrator.application.LifecycleService;
 import dev.aegis.orchestrator.lifecycle.Command;
-import dev.aegis.orchestrator.lifecycle.Decision;
-import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput.ActuationOutcome;
 import dev.aegis.orchestrator.persistence.AuditRepository;
@@ -44,15 +40,12 @@ import org.slf4j.LoggerFactory;
 public class ActuationRelay {
 
   private static final Logger log = LoggerFactory.getLogger(ActuationRelay.class);
-  /** The alarm event's {@code problem} is a bounded string (schema: at most 1024 characters). */
-  private static final int MAX_PROBLEM = 1024;
 
   private final Jdbi jdbi;
   private final OutboxRepository outbox;
   private final ExperimentRepository experiments;
   private final AuditRepository audit;
-  private final LifecycleCore core;
-  private final DecisionRecorder recorder;
+  private final LifecycleService lifecycle;
   private final Actuator actuator;
   private final MeterRegistry metrics;
   private final Clock clock;
@@ -66,14 +59,13 @@ public class ActuationRelay {
   public record Settings(int batchSize, Duration lease, Duration retryBackoff, Duration maxBackoff) {}
 
   public ActuationRelay(Jdbi jdbi, OutboxRepository outbox, ExperimentRepository experiments, AuditRepository audit,
-      LifecycleCore core, DecisionRecorder recorder, Actuator actuator, MeterRegistry metrics, Clock clock,
+      LifecycleService lifecycle, Actuator actuator, MeterRegistry metrics, Clock clock,
       Settings settings) {
     this.jdbi = jdbi;
     this.outbox = outbox;
     this.experiments = experiments;
     this.audit = audit;
-    this.core = core;
-    this.recorder = recorder;
+    this.lifecycle = lifecycle;
     this.actuator = actuator;
     this.metrics = metrics;
     this.clock = clock;
@@ -120,7 +112,8 @@ public class ActuationRelay {
       }
       // A rollback is never given up: rejected, it stays pending (with backoff) and the core raises the alarm.
       Outcome outcome = settle(h, entry, result, command instanceof Command.RollBackCandidate, now);
-      report(h, entry, command, outcome.outcome(), outcome.detail(), now);
+      lifecycle.apply(h, entry.experimentId(), new LifecycleInput.ActuationReport(command.id(), command.kind(),
+          outcome.outcome(), outcome.detail()), LifecycleService.Cause.actuation(command.id()), now);
       return true;
     });
     count(command.kind(), result, recorded);
@@ -191,35 +184,6 @@ public class ActuationRelay {
     }
     metrics.counter("aegis.actuation.results", "command", kind, "outcome",
         result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).increment();
-  }
-
-  private void report(Handle h, Entry entry, Command command, ActuationOutcome outcome,
-      String detail, Instant now) {
-    ExperimentRecord locked = experiments.findForUpdate(h, entry.experimentId()).orElseThrow();
-    Decision d = core.decide(locked.experiment(),
-        new LifecycleInput.ActuationReport(command.id(), command.kind(), outcome, detail), now);
-    if (d.isRefused() || !d.changed()) {
-      return;
-    }
-    String cause = "actuation:" + command.id();
-    recorder.record(h, List.of(new DecisionRecorder.Caused(d, cause)), now);
-    if (d.after().actuation().alarm() && !d.before().actuation().alarm()) {
-      metrics.counter("aegis.actuation.alarms", "service", d.after().service()).increment();
-      audit.record(h, "aegis", "actuation.alarm", d.after().id(), Map.of("service", d.after().service(),
-          "command", command.id(), "problem", d.after().actuation().problem()), now);
-      log.error("ALARM experiment {} ({}): {} keeps failing: {}", d.after().id(), d.after().service(),
-          command.kind(), d.after().actuation().problem());
-      String problem = d.after().actuation().problem();
-      ActuationAlarmed alarm = new ActuationAlarmed(d.after().id(), d.after().service(), d.after().namespace(),
-          command.id(), command.kind(), d.after().actuation().failures(),
-          problem.length() > MAX_PROBLEM ? problem.substring(0, MAX_PROBLEM - 1) + "…" : problem, now,
-          d.after().phase().name());
-      recorder.enqueueEvent(h, EventType.ACTUATION_ALARMED, d.after().id() + "/alarm/" + command.id(),
-          d.after().id(), alarm, now, now);
-    }
-    if (d.freedService()) {
-      recorder.startNextQueued(h, d.after().namespace(), d.after().service(), cause, now);
-    }
   }
 
   private Duration backoff(int attemptsSoFar) {

@@ -1,10 +1,10 @@
 package dev.aegis.orchestrator.api;
 
-import dev.aegis.orchestrator.experiments.Limits;
+import dev.aegis.orchestrator.application.Limits;
 import dev.aegis.events.data.ExperimentSubmitted;
-import dev.aegis.orchestrator.experiments.CommandOutcome;
-import dev.aegis.orchestrator.experiments.ExperimentService;
-import dev.aegis.orchestrator.experiments.SubmitOutcome;
+import dev.aegis.orchestrator.application.CommandOutcome;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput.ManualAction;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;

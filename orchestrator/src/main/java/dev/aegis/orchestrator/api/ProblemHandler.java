@@ -2,7 +2,7 @@ package dev.aegis.orchestrator.api;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import java.util.stream.Collectors;
 import org.springframework.core.Ordered;

@@ -1,9 +1,9 @@
 package dev.aegis.orchestrator.api;
 
-import dev.aegis.orchestrator.experiments.Limits;
+import dev.aegis.orchestrator.application.Limits;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput.ManualAction;
 import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.StateJson;

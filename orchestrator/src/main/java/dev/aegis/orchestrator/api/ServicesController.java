@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.api;
 
-import dev.aegis.orchestrator.experiments.Limits;
+import dev.aegis.orchestrator.application.Limits;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;

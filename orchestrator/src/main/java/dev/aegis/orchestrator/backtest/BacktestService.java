@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.backtest;
 
 import dev.aegis.events.data.PolicySpec;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
-import dev.aegis.orchestrator.experiments.PolicyMapper;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.PolicyMapper;
 import dev.aegis.orchestrator.lifecycle.Candidate;
 import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.lifecycle.Decision;

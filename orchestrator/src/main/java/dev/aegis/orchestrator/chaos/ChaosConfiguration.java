@@ -5,7 +5,7 @@ import dev.aegis.chaos.ChaosSettings;
 import dev.aegis.chaos.FaultInjector;
 import dev.aegis.chaos.KubernetesFaultInjector;
 import dev.aegis.orchestrator.config.PeriodicTask;
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
+import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ChaosInjectionRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
@@ -49,7 +49,7 @@ public class ChaosConfiguration {
 
   @Bean
   ChaosService chaosService(Jdbi jdbi, ChaosInjectionRepository faults, ExperimentRepository experiments,
-      AuditRepository audit, DecisionRecorder events, FaultInjector injector, ChaosProperties properties,
+      AuditRepository audit, EventOutbox events, FaultInjector injector, ChaosProperties properties,
       MeterRegistry metrics, Clock clock) {
     return new ChaosService(jdbi, faults, experiments, audit, events, injector, properties, metrics, clock);
   }

@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.chaos;
 
 import dev.aegis.orchestrator.api.problem.Problems;
-import dev.aegis.orchestrator.experiments.Limits;
+import dev.aegis.orchestrator.application.Limits;
 import dev.aegis.orchestrator.security.Access;
 import java.util.List;
 import org.springframework.http.HttpStatus;

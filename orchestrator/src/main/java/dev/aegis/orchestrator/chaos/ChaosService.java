@@ -13,8 +13,8 @@ import dev.aegis.chaos.RevertOutcome;
 import dev.aegis.events.EventType;
 import dev.aegis.events.data.ChaosFault;
 import dev.aegis.events.data.Track;
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
-import dev.aegis.orchestrator.experiments.Limits;
+import dev.aegis.orchestrator.outbox.EventOutbox;
+import dev.aegis.orchestrator.application.Limits;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ChaosInjectionRepository;
@@ -64,14 +64,14 @@ public final class ChaosService {
   private final ChaosInjectionRepository faults;
   private final ExperimentRepository experiments;
   private final AuditRepository audit;
-  private final DecisionRecorder events;
+  private final EventOutbox events;
   private final FaultInjector injector;
   private final ChaosProperties properties;
   private final MeterRegistry metrics;
   private final Clock clock;
 
   public ChaosService(Jdbi jdbi, ChaosInjectionRepository faults, ExperimentRepository experiments,
-      AuditRepository audit, DecisionRecorder events, FaultInjector injector, ChaosProperties properties,
+      AuditRepository audit, EventOutbox events, FaultInjector injector, ChaosProperties properties,
       MeterRegistry metrics, Clock clock) {
     this.jdbi = jdbi;
     this.faults = faults;
@@ -140,7 +140,7 @@ public final class ChaosService {
     Row row = jdbi.inTransaction(h -> {
       faults.activate(h, faultId, injection.mechanism().wireName(), injection.reverts(), injection.affectedPods(),
           injection.summary());
-      events.enqueueEvent(h, EventType.CHAOS_INJECTED, faultId + "/injected", spec.target().service(),
+      events.enqueue(h, EventType.CHAOS_INJECTED, faultId + "/injected", spec.target().service(),
           announcement(faultId, spec, now, expires), now, now);
       audit.record(h, principal.name(), "chaos.inject", faultId, detail(spec, injection.summary(), reason), now);
       return faults.find(h, faultId).orElseThrow();
@@ -268,7 +268,7 @@ public final class ChaosService {
       }
       faults.end(h, faultId, actor, why, now);
       FaultSpec spec = row.spec();
-      events.enqueueEvent(h, EventType.CHAOS_CLEARED, faultId + "/cleared", spec.target().service(),
+      events.enqueue(h, EventType.CHAOS_CLEARED, faultId + "/cleared", spec.target().service(),
           announcement(faultId, spec, row.startedAt(), row.expiresAt()), now, now);
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("reason", why);

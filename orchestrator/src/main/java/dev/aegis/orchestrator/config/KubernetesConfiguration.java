@@ -6,14 +6,14 @@ import dev.aegis.operators.actuation.ResilienceSettings;
 import dev.aegis.operators.actuation.ResilientActuator;
 import dev.aegis.operators.resource.ExperimentReconciler;
 import dev.aegis.orchestrator.actuation.ActuationRelay;
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.outbox.EventOutbox;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.infrastructure.DataDirectory;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.kubernetes.KubernetesClientCustomizer;
 import dev.aegis.orchestrator.kubernetes.KubernetesProperties;
 import dev.aegis.orchestrator.kubernetes.OrchestratorExperimentGateway;
-import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.security.AegisSecurityProperties;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
@@ -73,9 +73,9 @@ public class KubernetesConfiguration {
 
   @Bean
   ActuationRelay actuationRelay(Jdbi jdbi, OutboxRepository outbox, ExperimentRepository experiments,
-      AuditRepository audit, LifecycleCore core, DecisionRecorder recorder, Actuator actuator, MeterRegistry metrics,
+      AuditRepository audit, LifecycleService lifecycle, Actuator actuator, MeterRegistry metrics,
       Clock clock, KubernetesProperties properties) {
-    return new ActuationRelay(jdbi, outbox, experiments, audit, core, recorder, actuator, metrics, clock,
+    return new ActuationRelay(jdbi, outbox, experiments, audit, lifecycle, actuator, metrics, clock,
         // One command per lease: the lease covers that command's call, however slow the ones before it were.
         new ActuationRelay.Settings(1, properties.lease(), properties.retry().initialBackoff(),
             properties.retry().maxBackoff()));
@@ -102,14 +102,14 @@ public class KubernetesConfiguration {
   /** Production (V2) guard and SLO burn-rate alerts on the ingestion path (docs/remediation.md). */
   @Bean
   ProductionWatch productionWatch(ServiceRepository services, ProductionService production,
-      DecisionRecorder recorder, AuditRepository audit, KubernetesClient client, ExperimentRepository experiments,
-      LifecycleCore core, MeterRegistry metrics, Clock clock, AegisProperties properties,
+      EventOutbox events, AuditRepository audit, KubernetesClient client, ExperimentRepository experiments,
+      LifecycleService lifecycle, MeterRegistry metrics, Clock clock, AegisProperties properties,
       BurnRateMonitor burnRates) {
     AegisProperties.Remediation r = properties.remediation();
     return new ProductionWatch(services, new GuardRepository(), r.toPolicy(),
-        burnRates, production, recorder, audit,
+        burnRates, production, events, audit,
         new StableReplicas(client, clock, Duration.ofSeconds(10)),
-        new CoreProductionQuarantine(experiments, core, recorder), metrics, r.burnRateRollback());
+        new CoreProductionQuarantine(experiments, lifecycle), metrics, r.burnRateRollback());
   }
 
   @Bean

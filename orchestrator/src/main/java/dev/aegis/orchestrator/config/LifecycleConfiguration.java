@@ -4,10 +4,11 @@ import dev.aegis.events.EventCodec;
 import dev.aegis.orchestrator.deadletter.DeadLetterRecorder;
 import dev.aegis.orchestrator.deadletter.DeadLetterRecorderHealth;
 import dev.aegis.orchestrator.deadletter.ReplayService;
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.messaging.BatchProcessor;
+import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ChaosRepository;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository;
@@ -18,6 +19,7 @@ import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
+import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -59,24 +61,31 @@ public class LifecycleConfiguration {
   @Bean DeadLetterRepository deadLetterRepository() { return new DeadLetterRepository(); }
 
   @Bean
-  DecisionRecorder decisionRecorder(LifecycleCore core, ExperimentRepository experiments,
+  EventOutbox eventOutbox(OutboxRepository outbox) {
+    return new EventOutbox(outbox);
+  }
+
+  @Bean
+  LifecycleService lifecycleService(LifecycleCore core, ExperimentRepository experiments,
       TransitionRepository transitions, OutboxRepository outbox, HealthWindowRepository health,
-      ChaosRepository chaos, RcaRepository rcas) {
-    return new DecisionRecorder(core, experiments, transitions, outbox, health, chaos, rcas);
+      ChaosRepository chaos, RcaRepository rcas, AuditRepository audit, EventOutbox events, MeterRegistry metrics) {
+    return new LifecycleService(core, experiments, transitions, outbox, health, chaos, rcas, audit, events, metrics);
   }
 
   @Bean
-  ExperimentService experimentService(Jdbi jdbi, Clock clock, LifecycleCore core, DecisionRecorder recorder,
-      ExperimentRepository experiments, RcaRepository rcas, AuditRepository audit, AegisProperties properties) {
-    return new ExperimentService(jdbi, clock, core, recorder, experiments, rcas, audit, properties.policy().toPolicy());
+  ExperimentService experimentService(Jdbi jdbi, Clock clock, LifecycleService lifecycle,
+      ExperimentRepository experiments, ServiceRepository services, RcaRepository rcas, AuditRepository audit,
+      AegisProperties properties) {
+    return new ExperimentService(jdbi, clock, lifecycle, experiments, services, rcas, audit,
+        properties.policy().toPolicy());
   }
 
   @Bean
-  BatchProcessor batchProcessor(Jdbi jdbi, Clock clock, LifecycleCore core, DecisionRecorder recorder,
-      ExperimentService service, ExperimentRepository experiments, HealthWindowRepository health,
-      InboxRepository inbox, OutboxRepository outbox, ChaosRepository chaos, MeterRegistry metrics,
-      AegisProperties properties, dev.aegis.orchestrator.production.watch.ProductionWatch watch) {
-    return new BatchProcessor(jdbi, clock, core, recorder, service, experiments, health, inbox, outbox, chaos,
+  BatchProcessor batchProcessor(Jdbi jdbi, Clock clock, LifecycleService lifecycle, ExperimentService service,
+      ExperimentRepository experiments, HealthWindowRepository health, InboxRepository inbox,
+      OutboxRepository outbox, ChaosRepository chaos, MeterRegistry metrics, AegisProperties properties,
+      ProductionWatch watch) {
+    return new BatchProcessor(jdbi, clock, lifecycle, service, experiments, health, inbox, outbox, chaos,
         metrics, properties.health().maxClockSkew(), watch);
   }
 

@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.config;
 import dev.aegis.events.EventCodec;
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.deadletter.DeadLetterRecorder;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import dev.aegis.orchestrator.messaging.Admission;
 import dev.aegis.orchestrator.messaging.BatchProcessor;
 import dev.aegis.orchestrator.messaging.DeadLetterRecoverer;
@@ -102,7 +102,7 @@ public class MessagingConfiguration {
 
   /** Flags silent canary steps on the wall clock, every {@code aegis.health.silence-check-interval}. */
   @Bean
-  SmartLifecycle silenceWatch(dev.aegis.orchestrator.experiments.ExperimentService service, AegisProperties properties) {
+  SmartLifecycle silenceWatch(dev.aegis.orchestrator.application.ExperimentService service, AegisProperties properties) {
     return PeriodicTask.every("aegis-silence-watch", properties.health().silenceCheckInterval(), () -> {
       int flagged = service.checkSilence();
       if (flagged > 0) {

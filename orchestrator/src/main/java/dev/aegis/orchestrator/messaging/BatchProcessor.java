@@ -6,15 +6,14 @@ import dev.aegis.events.data.ChaosFault;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.orchestrator.deadletter.DeadLetters;
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
-import dev.aegis.orchestrator.experiments.ExperimentService;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
-import dev.aegis.orchestrator.experiments.SubmitOutcome;
+import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.judgment.ActiveFault;
 import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.judgment.HealthWindow;
-import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
@@ -32,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,8 +51,7 @@ public class BatchProcessor {
 
   private final Jdbi jdbi;
   private final Clock clock;
-  private final LifecycleCore core;
-  private final DecisionRecorder recorder;
+  private final LifecycleService lifecycle;
   private final ExperimentService experimentsService;
   private final ExperimentRepository experiments;
   private final HealthWindowRepository health;
@@ -66,14 +63,12 @@ public class BatchProcessor {
   /** Production remediation and SLO burn rates, fed every managed service's windows in the batch. */
   private final ProductionWatch watch;
 
-  public BatchProcessor(Jdbi jdbi, Clock clock, LifecycleCore core, DecisionRecorder recorder,
-      ExperimentService experimentsService, ExperimentRepository experiments, HealthWindowRepository health,
+  public BatchProcessor(Jdbi jdbi, Clock clock, LifecycleService lifecycle, ExperimentService experimentsService, ExperimentRepository experiments, HealthWindowRepository health,
       InboxRepository inbox, OutboxRepository outbox, ChaosRepository chaos, MeterRegistry metrics,
       Duration maxClockSkew, ProductionWatch watch) {
     this.jdbi = jdbi;
     this.clock = clock;
-    this.core = core;
-    this.recorder = recorder;
+    this.lifecycle = lifecycle;
     this.experimentsService = experimentsService;
     this.experiments = experiments;
     this.health = health;
@@ -103,7 +98,8 @@ public class BatchProcessor {
     /** Per service name, the namespaces where it is managed: how a window without a namespace is resolved. */
     private final Map<String, List<String>> namespaces = new HashMap<>();
     private final List<HealthWindowRepository.Row> rows = new ArrayList<>();
-    private final Map<String, List<DecisionRecorder.Caused>> chains = new LinkedHashMap<>();
+    /** The decisions of this batch, written once per experiment at each flush. */
+    private final LifecycleService.Batch decisions;
     private final Map<List<String>, Integer> tally = new HashMap<>();
 
     private final ProductionWatch.Batch watched;
@@ -112,6 +108,10 @@ public class BatchProcessor {
       this.h = h;
       this.now = now;
       this.watched = watch.begin(h, now);
+      this.decisions = lifecycle.batch(h, now, () -> {
+        health.insert(h, rows);
+        rows.clear();
+      });
     }
 
     Map<List<String>, Integer> process(List<InboundRecord> records) {
@@ -229,15 +229,11 @@ public class BatchProcessor {
       Experiment live = slot.live;
       if (live != null && live.phase() == Phase.CANARY) {
         Instant[] span = spans.getOrDefault(key, new Instant[] {data.windowStart(), data.windowEnd()});
-        Decision d = core.decide(live, new LifecycleInput.Observe(window, slot.faults(h, key, span)), now);
+        LifecycleService.Cause cause = LifecycleService.Cause.event(r.cause());
+        Decision d = decisions.decide(live, new LifecycleInput.Observe(window, slot.faults(h, key, span)), cause);
         if (!d.isRefused()) {
-          chains.computeIfAbsent(live.id(), k -> new ArrayList<>()).add(new DecisionRecorder.Caused(d, r.cause()));
           rows.add(new HealthWindowRepository.Row(window, live.id(), live.stepIndex() + 1, r.source(), r.eventId(), now));
-          slot.live = d.after();
-          if (d.freedService()) {
-            flush();
-            slot.live = recorder.startNextQueued(h, live.namespace(), live.service(), r.cause(), now).orElse(null);
-          }
+          slot.live = decisions.liveAfter(d, cause);
           return Outcome.APPLIED;
         }
       }
@@ -305,12 +301,9 @@ public class BatchProcessor {
           .map(ExperimentRecord::experiment).orElse(null));
     }
 
-    /** Writes the windows first (an RCA reads its step's windows), then every experiment's chain. */
+    /** Writes the windows first (an RCA reads its step's windows), then every experiment's decisions. */
     private void flush() {
-      health.insert(h, rows);
-      rows.clear();
-      chains.values().forEach(chain -> recorder.record(h, chain, now));
-      chains.clear();
+      decisions.flush();
     }
 
     private void count(InboundRecord r, Outcome outcome) {

@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.security;
 
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import dev.aegis.orchestrator.persistence.ApiTokenRepository;
 import dev.aegis.orchestrator.persistence.ApiTokenRepository.StoredToken;
 import dev.aegis.orchestrator.persistence.AuditRepository;

@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.security;
 
 import dev.aegis.orchestrator.api.problem.Problems;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;

@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.security;
 
 import dev.aegis.orchestrator.api.problem.Problems;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -10,7 +10,7 @@ import dev.aegis.events.data.SloSpec;
 import dev.aegis.events.data.StepSpec;
 import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.cli.CliRunner.Run;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.security.ApiTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import io.fabric8.kubernetes.client.KubernetesClient;

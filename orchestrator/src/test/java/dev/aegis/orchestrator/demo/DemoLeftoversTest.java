@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.aegis.events.data.Candidate;
 import dev.aegis.events.data.ExperimentSubmitted;
-import dev.aegis.orchestrator.experiments.ExperimentService;
-import dev.aegis.orchestrator.experiments.SubmitOutcome;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.events.data.AnalysisSpec;
 import dev.aegis.events.data.PolicySpec;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
-import dev.aegis.orchestrator.experiments.PolicyMapper;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.PolicyMapper;
 import dev.aegis.orchestrator.persistence.StateJson;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;

@@ -16,7 +16,7 @@ import dev.aegis.events.DeadLetterHeaders;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.deadletter.ReplayService;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository;

@@ -17,7 +17,7 @@ import dev.aegis.events.DeadLetterHeaders;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.RejectionReason;
 import dev.aegis.events.Topics;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository.DeadLetter;

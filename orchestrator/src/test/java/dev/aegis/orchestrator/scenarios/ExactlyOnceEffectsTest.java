@@ -18,7 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.AegisApplication;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.lifecycle.Experiment;

@@ -23,7 +23,7 @@ import dev.aegis.events.data.Candidate;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.Track;
 import dev.aegis.orchestrator.deadletter.ReplayService;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.messaging.TrustedPrincipalInterceptor;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository.DeadLetter;

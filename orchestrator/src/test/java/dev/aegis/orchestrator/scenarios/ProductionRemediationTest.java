@@ -10,7 +10,7 @@ import dev.aegis.events.Topics;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.Track;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.EventType;
 import dev.aegis.events.Topics;
 import dev.aegis.operators.testing.ClusterFixtures;
-import dev.aegis.orchestrator.experiments.ExperimentService;
+import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;

@@ -1,18 +1,15 @@
 package dev.aegis.orchestrator.production.watch;
 
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
+import dev.aegis.orchestrator.application.LifecycleService;
 import dev.aegis.orchestrator.judgment.Check;
-import dev.aegis.orchestrator.lifecycle.Decision;
-import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import java.time.Instant;
-import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
+import dev.aegis.orchestrator.production.guard.GuardAction;
 import org.slf4j.LoggerFactory;
 
-import dev.aegis.orchestrator.production.guard.GuardAction;
 /**
  * Quarantines a version rolled back from production through the core: its PROMOTED experiment receives a
  * {@link LifecycleInput.ProductionBreach} and moves to QUARANTINED; the decision recorder writes the
@@ -23,13 +20,11 @@ public class CoreProductionQuarantine implements ProductionQuarantine {
   private static final Logger log = LoggerFactory.getLogger(CoreProductionQuarantine.class);
 
   private final ExperimentRepository experiments;
-  private final LifecycleCore core;
-  private final DecisionRecorder recorder;
+  private final LifecycleService lifecycle;
 
-  public CoreProductionQuarantine(ExperimentRepository experiments, LifecycleCore core, DecisionRecorder recorder) {
+  public CoreProductionQuarantine(ExperimentRepository experiments, LifecycleService lifecycle) {
     this.experiments = experiments;
-    this.core = core;
-    this.recorder = recorder;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -39,11 +34,9 @@ public class CoreProductionQuarantine implements ProductionQuarantine {
       log.warn("{} {} was rolled back from production but no PROMOTED experiment made it V2", service, version);
       return;
     }
-    Decision d = core.decide(promoted.get().experiment(), new LifecycleInput.ProductionBreach(check(why.signal()),
-        why.observed(), why.threshold(), why.sustainedSeconds(), why.summary()), now);
-    if (!d.isRefused()) {
-      recorder.record(h, List.of(new DecisionRecorder.Caused(d, ProductionWatch.ACTOR + ":" + why.signal())), now);
-    }
+    lifecycle.apply(h, promoted.get().experiment().id(), new LifecycleInput.ProductionBreach(check(why.signal()),
+        why.observed(), why.threshold(), why.sustainedSeconds(), why.summary()),
+        new LifecycleService.Cause(ProductionWatch.ACTOR + ":" + why.signal()), now);
   }
 
   private static String check(String signal) {

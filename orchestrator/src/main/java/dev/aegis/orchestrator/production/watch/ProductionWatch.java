@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.production.watch;
 import dev.aegis.events.EventType;
 import dev.aegis.events.data.SloBurnRateAlerted;
 import dev.aegis.events.data.Track;
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
+import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.GuardRepository;
@@ -53,7 +53,7 @@ public class ProductionWatch {
   private final GuardPolicy policy;
   private final BurnRateMonitor burnRates;
   private final ProductionService production;
-  private final DecisionRecorder recorder;
+  private final EventOutbox events;
   private final AuditRepository audit;
   private final StableReplicas replicas;
   private final ProductionQuarantine quarantine;
@@ -62,7 +62,7 @@ public class ProductionWatch {
   private final Map<List<String>, AtomicInteger> firing = new ConcurrentHashMap<>();
 
   public ProductionWatch(ServiceRepository services, GuardRepository guards, GuardPolicy policy,
-      BurnRateMonitor burnRates, ProductionService production, DecisionRecorder recorder, AuditRepository audit,
+      BurnRateMonitor burnRates, ProductionService production, EventOutbox events, AuditRepository audit,
       StableReplicas replicas, ProductionQuarantine quarantine, MeterRegistry metrics, boolean burnRateRollback) {
     this.services = services;
     this.guards = guards;
@@ -70,7 +70,7 @@ public class ProductionWatch {
     this.guard = new ProductionGuard(policy);
     this.burnRates = burnRates;
     this.production = production;
-    this.recorder = recorder;
+    this.events = events;
     this.audit = audit;
     this.replicas = replicas;
     this.quarantine = quarantine;
@@ -163,7 +163,7 @@ public class ProductionWatch {
           change.version(), change.rule().name(), change.rule().severity().wire(), change.state().wire(),
           change.rule().longWindow(), change.rule().shortWindow(), change.rule().factor(), change.burnRateLong(),
           change.burnRateShort(), change.objective(), change.firedAt(), change.at(), change.namespace());
-      recorder.enqueueEvent(h, EventType.SLO_BURN_RATE_ALERTED, change.eventId(), change.service(), data,
+      events.enqueue(h, EventType.SLO_BURN_RATE_ALERTED, change.eventId(), change.service(), data,
           change.at(), now);
       gauge(change).set(change.isFiring() ? 1 : 0);
       if (burnRateRollback && change.isFiring() && change.rule().severity() == Severity.PAGE

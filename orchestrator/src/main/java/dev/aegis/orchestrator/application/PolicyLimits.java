@@ -1,4 +1,4 @@
-package dev.aegis.orchestrator.experiments;
+package dev.aegis.orchestrator.application;
 
 import dev.aegis.events.data.AnalysisSpec;
 import dev.aegis.events.data.PolicySpec;

@@ -1,6 +1,5 @@
-package dev.aegis.orchestrator.experiments;
+package dev.aegis.orchestrator.application;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.EventJson;
 import dev.aegis.events.EventType;
 import dev.aegis.events.data.LifecycleTransitioned;
@@ -13,7 +12,7 @@ import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.lifecycle.Transition;
-import dev.aegis.orchestrator.outbox.OutgoingEvent;
+import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.persistence.ChaosRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
@@ -23,6 +22,7 @@ import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
 import dev.aegis.orchestrator.rca.RcaBuilder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +37,12 @@ import org.slf4j.LoggerFactory;
  * {@code lifecycle.transitioned} event per transition and every command into the outbox, the new
  * production version on promotion, and the RCA record (plus its event) on quarantine.
  */
-public final class DecisionRecorder {
+final class DecisionRecorder {
 
   private static final Logger log = LoggerFactory.getLogger(DecisionRecorder.class);
-  private static final ObjectMapper EVENTS = EventJson.newObjectMapper();
 
   /** One decision and what caused it (an event's source/id or a request). */
-  public record Caused(Decision decision, String causedBy) {}
+  record Caused(Decision decision, String causedBy) {}
 
   private final LifecycleCore core;
   private final ExperimentRepository experiments;
@@ -52,9 +51,10 @@ public final class DecisionRecorder {
   private final HealthWindowRepository health;
   private final ChaosRepository chaos;
   private final RcaRepository rcas;
+  private final EventOutbox events;
 
-  public DecisionRecorder(LifecycleCore core, ExperimentRepository experiments, TransitionRepository transitions,
-      OutboxRepository outbox, HealthWindowRepository health, ChaosRepository chaos, RcaRepository rcas) {
+  DecisionRecorder(LifecycleCore core, ExperimentRepository experiments, TransitionRepository transitions,
+      OutboxRepository outbox, HealthWindowRepository health, ChaosRepository chaos, RcaRepository rcas, EventOutbox events) {
     this.core = core;
     this.experiments = experiments;
     this.transitions = transitions;
@@ -62,6 +62,7 @@ public final class DecisionRecorder {
     this.health = health;
     this.chaos = chaos;
     this.rcas = rcas;
+    this.events = events;
   }
 
   /**
@@ -70,7 +71,7 @@ public final class DecisionRecorder {
    *
    * @throws dev.aegis.orchestrator.persistence.StaleStateException if the experiment moved meanwhile
    */
-  public void record(Handle h, List<Caused> chain, Instant now) {
+  void record(Handle h, List<Caused> chain, Instant now) {
     List<Caused> changed = chain.stream().filter(c -> c.decision().changed()).toList();
     if (changed.isEmpty()) {
       return;
@@ -87,7 +88,7 @@ public final class DecisionRecorder {
    * Starts the oldest QUEUED experiment of {@code service} in {@code namespace} if there is one; call after a
    * decision freed the service and was recorded.
    */
-  public Optional<Experiment> startNextQueued(Handle h, String namespace, String service, String causedBy,
+  Optional<Experiment> startNextQueued(Handle h, String namespace, String service, String causedBy,
       Instant now) {
     Optional<ExperimentRecord> queued = experiments.oldestQueuedForUpdate(h, namespace, service);
     if (queued.isEmpty()) {
@@ -127,7 +128,7 @@ public final class DecisionRecorder {
     LifecycleTransitioned data = new LifecycleTransitioned(e.id(), e.service(),
         t.from() == null ? null : t.from().name(), t.to().name(), t.reason(), t.actor(), t.at(), t.step(),
         t.weight(), evidence, e.namespace());
-    enqueueEvent(h, EventType.LIFECYCLE_TRANSITIONED, e.id() + "/transition/" + rowId, e.id(), data, t.at(), now);
+    events.enqueue(h, EventType.LIFECYCLE_TRANSITIONED, e.id() + "/transition/" + rowId, e.id(), data, t.at(), now);
   }
 
   private void recordRca(Handle h, Experiment e, Judgment failed, Instant now) {
@@ -139,17 +140,7 @@ public final class DecisionRecorder {
     var timeline = transitions.history(h, e.id()).stream().map(TransitionRepository.StoredTransition::transition).toList();
     RcaRecorded rca = RcaBuilder.build(e, failed, windows, faults, timeline, now);
     rcas.insert(h, e.id(), e.id(), e.service(), e.candidate().version(), e.candidate().image(),
-        new String(EventJson.toJson(rca), java.nio.charset.StandardCharsets.UTF_8), now);
-    enqueueEvent(h, EventType.RCA_RECORDED, e.id() + "/rca", e.id(), rca, now, now);
-  }
-
-  /**
-   * Adds an outgoing event to the outbox in the caller's transaction; the outbox relay publishes it after
-   * commit, with {@code id} as its CloudEvent id.
-   */
-  public void enqueueEvent(Handle h, EventType type, String id, String key, Object data, Instant time, Instant now) {
-    OutgoingEvent payload = new OutgoingEvent(time, EVENTS.valueToTree(data));
-    outbox.add(h, id, OutboxRepository.Kind.EVENT, type.type(), key, type.topic(), key,
-        new String(EventJson.toJson(payload), java.nio.charset.StandardCharsets.UTF_8), now);
+        new String(EventJson.toJson(rca), StandardCharsets.UTF_8), now);
+    events.enqueue(h, EventType.RCA_RECORDED, e.id() + "/rca", e.id(), rca, now, now);
   }
 }

@@ -1,12 +1,10 @@
-package dev.aegis.orchestrator.experiments;
+package dev.aegis.orchestrator.application;
 
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.operators.actuation.QuarantineShape;
 import dev.aegis.operators.actuation.RouterKind;
 import dev.aegis.orchestrator.lifecycle.Candidate;
-import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
-import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.judgment.Policy;
@@ -14,10 +12,10 @@ import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
+import dev.aegis.orchestrator.persistence.ServiceRepository;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,20 +38,20 @@ public class ExperimentService {
 
   private final Jdbi jdbi;
   private final Clock clock;
-  private final LifecycleCore core;
-  private final DecisionRecorder recorder;
+  private final LifecycleService lifecycle;
   private final ExperimentRepository experiments;
+  private final ServiceRepository services;
   private final RcaRepository rcas;
   private final AuditRepository audit;
   private final Policy defaults;
 
-  public ExperimentService(Jdbi jdbi, Clock clock, LifecycleCore core, DecisionRecorder recorder,
-      ExperimentRepository experiments, RcaRepository rcas, AuditRepository audit, Policy defaults) {
+  public ExperimentService(Jdbi jdbi, Clock clock, LifecycleService lifecycle, ExperimentRepository experiments,
+      ServiceRepository services, RcaRepository rcas, AuditRepository audit, Policy defaults) {
     this.jdbi = jdbi;
     this.clock = clock;
-    this.core = core;
-    this.recorder = recorder;
+    this.lifecycle = lifecycle;
     this.experiments = experiments;
+    this.services = services;
     this.rcas = rcas;
     this.audit = audit;
     this.defaults = defaults;
@@ -90,48 +88,31 @@ public class ExperimentService {
     String namespace = request.namespace() == null ? "default" : request.namespace();
     // A service is (namespace, name): 'ledger' in 'shop' and 'ledger' in 'pay' are two services.
     String production = experiments.manage(h, request.service(), namespace, now).orElse(null);
-    lockService(h, namespace, request.service());
+    services.findForUpdate(h, namespace, request.service()).orElseThrow();
     Experiment e = Experiment.submitted(id, request.service(), namespace,
         new Candidate(request.candidate().version(), request.candidate().image()), policy, production, now);
     experiments.insert(h, e, origin.actor(), origin.channel(), request.router(),
         request.policy() == null ? null : request.policy().quarantine(), now);
     String heldBy = experiments.findLiveForUpdate(h, namespace, request.service()).map(r -> r.experiment().id()).orElse(null);
-    Decision d = core.decide(e, new LifecycleInput.Submit(heldBy), now);
-    recorder.record(h, List.of(new DecisionRecorder.Caused(d, origin.causedBy())), now);
+    lifecycle.apply(h, id, new LifecycleInput.Submit(heldBy), new LifecycleService.Cause(origin.causedBy()), now);
     audit.record(h, origin.actor(), "experiment.submit", id, Map.of("service", request.service(), "namespace", namespace,
         "image", request.candidate().image(), "version", request.candidate().version(),
         "channel", origin.channel()), now);
     return new SubmitOutcome.Accepted(experiments.find(h, id).orElseThrow(), false);
   }
 
-  /** Applies a human's command to experiment {@code id} in its own transaction. */
+  /** Applies a human's command to experiment {@code id} in its own transaction; the command is audited. */
   public CommandOutcome command(String id, LifecycleInput.ManualAction action, String actor, String reason) {
     return jdbi.inTransaction(h -> {
-      Optional<ExperimentRecord> found = experiments.findForUpdate(h, id);
-      if (found.isEmpty()) {
-        return new CommandOutcome.NotFound(id);
+      LifecycleService.Applied applied = lifecycle.apply(h, id, new LifecycleInput.Manual(action, actor, reason),
+          LifecycleService.Cause.rest(actor), clock.instant());
+      if (applied instanceof LifecycleService.Applied.Refused refused) {
+        return new CommandOutcome.Refused(refused.experiment(), refused.decision().refusal());
       }
-      Instant now = clock.instant();
-      Experiment before = found.get().experiment();
-      Decision d = core.decide(before, new LifecycleInput.Manual(action, actor, reason), now);
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("from", before.phase().name());
-      detail.put("reason", reason == null ? "" : reason);
-      if (d.isRefused()) {
-        detail.put("refused", d.refusal().message());
-        audit.record(h, actor, "experiment." + action.name().toLowerCase(java.util.Locale.ROOT) + ".refused", id, detail, now);
-        return new CommandOutcome.Refused(found.get(), d.refusal());
+      if (applied instanceof LifecycleService.Applied.Done) {
+        return new CommandOutcome.Applied(experiments.find(h, id).orElseThrow());
       }
-      recorder.record(h, List.of(new DecisionRecorder.Caused(d, "rest:" + actor)), now);
-      if (action == LifecycleInput.ManualAction.RELEASE) {
-        rcas.release(h, id, actor, reason, now);
-      }
-      if (d.freedService()) {
-        recorder.startNextQueued(h, before.namespace(), before.service(), "rest:" + actor, now);
-      }
-      detail.put("to", d.after().phase().name());
-      audit.record(h, actor, "experiment." + action.name().toLowerCase(java.util.Locale.ROOT), id, detail, now);
-      return new CommandOutcome.Applied(experiments.find(h, id).orElseThrow());
+      return new CommandOutcome.NotFound(id);
     });
   }
 
@@ -144,28 +125,15 @@ public class ExperimentService {
         .map(r -> r.experiment().id()).toList();
     int flagged = 0;
     for (String id : canaries) {
-      // One short transaction per experiment; one that ingestion holds right now is hearing from its
-      // monitors anyway, so it is skipped rather than waited for.
-      boolean changed = jdbi.inTransaction(h -> experiments.findForUpdateSkipLocked(h, id)
-          .filter(r -> r.experiment().phase() == Phase.CANARY)
-          .map(r -> {
-            Instant now = clock.instant();
-            Decision d = core.decide(r.experiment(), new LifecycleInput.CheckSilence(), now);
-            if (d.changed()) {
-              recorder.record(h, List.of(new DecisionRecorder.Caused(d, "timer:silence")), now);
-            }
-            return d.changed();
-          }).orElse(false));
+      // One short transaction per experiment; one that ingestion holds right now is skipped (see apply).
+      boolean changed = jdbi.inTransaction(h -> lifecycle.apply(h, id, new LifecycleInput.CheckSilence(),
+          LifecycleService.Cause.timer("silence"), clock.instant()) instanceof LifecycleService.Applied.Done done
+          && done.decision().changed());
       if (changed) {
         flagged++;
       }
     }
     return flagged;
-  }
-
-  private void lockService(Handle h, String namespace, String service) {
-    h.createQuery("SELECT name FROM services WHERE namespace = :namespace AND name = :name FOR UPDATE")
-        .bind("namespace", namespace).bind("name", service).mapTo(String.class).one();
   }
 
   private static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";

@@ -1,4 +1,4 @@
-package dev.aegis.orchestrator.experiments;
+package dev.aegis.orchestrator.application;
 
 /** A submission that cannot become an experiment; {@code field} names the JSON field at fault. */
 public class InvalidSubmissionException extends RuntimeException {

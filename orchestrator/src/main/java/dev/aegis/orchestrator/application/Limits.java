@@ -1,4 +1,4 @@
-package dev.aegis.orchestrator.experiments;
+package dev.aegis.orchestrator.application;
 
 import java.util.regex.Pattern;
 

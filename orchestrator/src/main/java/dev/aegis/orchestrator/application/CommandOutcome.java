@@ -1,4 +1,4 @@
-package dev.aegis.orchestrator.experiments;
+package dev.aegis.orchestrator.application;
 
 import dev.aegis.orchestrator.lifecycle.Refusal;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
