@@ -90,16 +90,13 @@ public class ActuationRelay {
   }
 
   private void carryOut(Entry entry, Instant leaseUntil) {
-    if (CommandMapper.isServiceCommand(entry.type())) {
-      carryOutServiceCommand(entry, leaseUntil);
-      return;
-    }
     Command command;
     ExperimentRecord experiment;
     try {
       command = CommandMapper.read(entry.type(), entry.payload());
-      experiment = jdbi.withHandle(h -> experiments.find(h, entry.experimentId())).orElseThrow(
-          () -> new IllegalStateException("experiment " + entry.experimentId() + " does not exist"));
+      experiment = command instanceof Command.ForExperiment ? jdbi.withHandle(h -> experiments.find(h,
+          entry.experimentId())).orElseThrow(() -> new IllegalStateException("experiment " + entry.experimentId()
+              + " does not exist")) : null;
     } catch (RuntimeException e) {
       rejectUnreadable(entry, e);
       return;
@@ -112,36 +109,18 @@ public class ActuationRelay {
       }
       // A rollback is never given up: rejected, it stays pending (with backoff) and the core raises the alarm.
       Outcome outcome = settle(h, entry, result, command instanceof Command.RollBackCandidate, now);
-      lifecycle.apply(h, entry.experimentId(), new LifecycleInput.ActuationReport(command.id(), command.kind(),
-          outcome.outcome(), outcome.detail()), LifecycleService.Cause.actuation(command.id()), now);
-      return true;
-    });
-    count(command.kind(), result, recorded);
-  }
-
-  /** A command on a service's production workload: no experiment to report to, so the audit log says how it went. */
-  private void carryOutServiceCommand(Entry entry, Instant leaseUntil) {
-    ServiceCommand command;
-    try {
-      command = CommandMapper.readService(entry.type(), entry.payload());
-    } catch (RuntimeException e) {
-      rejectUnreadable(entry, e);
-      return;
-    }
-    ActuationResult result = actuator.apply(CommandMapper.toCluster(command));
-    boolean recorded = jdbi.inTransaction(h -> {
-      Instant now = clock.instant();
-      if (!outbox.holdsLease(h, entry.id(), leaseUntil)) {
-        return false;
-      }
-      Outcome outcome = settle(h, entry, result, false, now);
-      if (outcome.outcome() != ActuationOutcome.DEFERRED) {
+      if (command instanceof Command.ForExperiment) {
+        lifecycle.apply(h, entry.experimentId(), new LifecycleInput.ActuationReport(command.id(),
+            command.kind().wire(), outcome.outcome(), outcome.detail()), LifecycleService.Cause.actuation(command.id()),
+            now);
+      } else if (outcome.outcome() != ActuationOutcome.DEFERRED) {
+        // A command on a service's production workload has no experiment to report to: the audit log says how it went.
         audit.record(h, "aegis", "service.actuation", command.service(), Map.of("command", command.id(),
-            "kind", command.kind(), "outcome", outcome.outcome().name(), "detail", outcome.detail()), now);
+            "kind", command.kind().wire(), "outcome", outcome.outcome().name(), "detail", outcome.detail()), now);
       }
       return true;
     });
-    count(command.kind(), result, recorded);
+    count(command.kind().wire(), result, recorded);
   }
 
   private record Outcome(ActuationOutcome outcome, String detail) {}

@@ -17,6 +17,7 @@ import dev.aegis.orchestrator.persistence.ChaosRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.HealthWindowRepository;
+import dev.aegis.orchestrator.persistence.OutboxMessage;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
@@ -108,8 +109,7 @@ final class DecisionRecorder {
       publishTransition(h, e, d.transitions().get(i), ids.get(i), now);
     }
     for (Command command : d.commands()) {
-      outbox.add(h, command.id(), OutboxRepository.Kind.ACTUATION, command.kind(), e.id(), null, e.service(),
-          StateJson.write(command), now);
+      outbox.add(h, new OutboxMessage.Actuation(command), now);
     }
     if (e.phase() == Phase.PROMOTED && d.before().phase() != Phase.PROMOTED) {
       experiments.promote(h, e.namespace(), e.service(), e.candidate().version(), now);

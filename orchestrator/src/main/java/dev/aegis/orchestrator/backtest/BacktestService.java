@@ -138,7 +138,7 @@ public class BacktestService {
     Experiment after = d.after();
     for (Command c : d.commands()) {
       if (c instanceof Command.RollBackCandidate) {
-        Decision settled = core.decide(after, new LifecycleInput.ActuationReport(c.id(), c.kind(),
+        Decision settled = core.decide(after, new LifecycleInput.ActuationReport(c.id(), c.kind().wire(),
             LifecycleInput.ActuationOutcome.APPLIED, "backtest"), at);
         if (!settled.isRefused()) {
           record(settled, timeline);

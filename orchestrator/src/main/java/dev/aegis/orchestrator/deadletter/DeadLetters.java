@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.deadletter;
 
 import dev.aegis.events.DeadLetterHeaders;
-import dev.aegis.events.Topics;
+import dev.aegis.orchestrator.persistence.OutboxMessage;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 
 /** Builds dead-letter requests and the Kafka records that carry them to {@code aegis.dlq}. */
 public final class DeadLetters {
@@ -32,10 +33,9 @@ public final class DeadLetters {
   }
 
   /** Enqueues {@code request} in the outbox, in the caller's transaction; idempotent per original record. */
-  public static void enqueue(org.jdbi.v3.core.Handle h, OutboxRepository outbox, DeadLetterRequest request, Instant now) {
+  public static void enqueue(Handle h, OutboxRepository outbox, DeadLetterRequest request, Instant now) {
     String id = "dlq:" + request.originalTopic() + "/" + request.originalPartition() + "/" + request.originalOffset();
-    outbox.add(h, id, OutboxRepository.Kind.DEAD_LETTER, request.reasonCode(), null, Topics.DLQ, null,
-        StateJson.write(request), now);
+    outbox.add(h, new OutboxMessage.DeadLetter(id, request.reasonCode(), StateJson.write(request)), now);
   }
 
   /** The headers of the dead-letter record: the original ones plus {@code aegis_dlq_*}. */

@@ -16,7 +16,7 @@ public record Decision(
     Experiment before,
     Experiment after,
     List<Transition> transitions,
-    List<Command> commands,
+    List<Command.ForExperiment> commands,
     Judgment judgment,
     Judgment quarantineEvidence,
     Refusal refusal) {

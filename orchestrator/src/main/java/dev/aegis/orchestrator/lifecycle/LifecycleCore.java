@@ -50,7 +50,7 @@ public final class LifecycleCore {
     private final Experiment before;
     private final Instant now;
     private final List<Transition> transitions = new ArrayList<>();
-    private final List<Command> commands = new ArrayList<>();
+    private final List<Command.ForExperiment> commands = new ArrayList<>();
     private Experiment current;
     private Judgment judgment;
     private Judgment quarantineEvidence;

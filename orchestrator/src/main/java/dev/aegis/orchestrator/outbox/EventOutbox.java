@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.outbox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.EventJson;
 import dev.aegis.events.EventType;
+import dev.aegis.orchestrator.persistence.OutboxMessage;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,7 +33,7 @@ public final class EventOutbox {
    */
   public void enqueue(Handle h, EventType type, String id, String key, Object data, Instant time, Instant now) {
     OutgoingEvent payload = new OutgoingEvent(time, EVENTS.valueToTree(data));
-    outbox.add(h, id, OutboxRepository.Kind.EVENT, type.type(), key, type.topic(), key,
-        new String(EventJson.toJson(payload), StandardCharsets.UTF_8), now);
+    outbox.add(h, new OutboxMessage.Event(id, type, key, new String(EventJson.toJson(payload), StandardCharsets.UTF_8)),
+        now);
   }
 }

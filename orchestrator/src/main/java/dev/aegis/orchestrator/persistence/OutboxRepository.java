@@ -50,13 +50,14 @@ public final class OutboxRepository {
   }
 
   /** Adds a row unless one with the same id exists. */
-  public void add(Handle h, String id, Kind kind, String type, String experimentId, String topic,
-      String key, String payloadJson, Instant now) {
+  public void add(Handle h, OutboxMessage message, Instant now) {
+    OutboxMessage.Row row = message.row();
     h.createUpdate("INSERT INTO outbox (id, kind, type, experiment_id, topic, message_key, payload, "
             + "next_attempt_at, created_at) VALUES (:id, :kind, :type, :experimentId, :topic, :key, "
             + ":payload::jsonb, :now, :now) ON CONFLICT (id) DO NOTHING")
-        .bind("id", id).bind("kind", kind.column()).bind("type", type).bind("experimentId", experimentId)
-        .bind("topic", topic).bind("key", key).bind("payload", payloadJson).bind("now", ts(now))
+        .bind("id", row.id()).bind("kind", row.kind().column()).bind("type", row.type())
+        .bind("experimentId", row.experimentId()).bind("topic", row.topic()).bind("key", row.key())
+        .bind("payload", row.payloadJson()).bind("now", ts(now))
         .execute();
   }
 

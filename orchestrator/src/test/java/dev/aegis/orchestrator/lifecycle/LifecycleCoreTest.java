@@ -39,7 +39,7 @@ class LifecycleCoreTest {
     return e;
   }
 
-  private List<Command> commands() {
+  private List<Command.ForExperiment> commands() {
     return decisions.stream().flatMap(d -> d.commands().stream()).toList();
   }
 
@@ -49,7 +49,7 @@ class LifecycleCoreTest {
     Experiment e = feed(started(), 0, 20, 100, 0, 250);
 
     assertThat(e.phase()).isEqualTo(Phase.PROMOTED);
-    assertThat(commands()).extracting(Command::kind).containsExactly(
+    assertThat(commands()).extracting(c -> c.kind().wire()).containsExactly(
         "SetTrafficWeight", "SetTrafficWeight", "SetTrafficWeight", "PromoteCandidate");
     assertThat(commands().stream().filter(c -> c instanceof Command.SetTrafficWeight)
         .map(c -> ((Command.SetTrafficWeight) c).weight())).containsExactly(10, 50, 100);
@@ -77,7 +77,7 @@ class LifecycleCoreTest {
     assertThat(e.phase()).as("the rollback is commanded, not yet applied").isEqualTo(Phase.ROLLING_BACK);
     Decision failed = decisions.get(decisions.size() - 1);
     assertThat(failed.transitions()).extracting(Transition::to).containsExactly(Phase.ROLLING_BACK);
-    assertThat(failed.commands()).extracting(Command::kind).containsExactly("RollBackCandidate");
+    assertThat(failed.commands()).extracting(c -> c.kind().wire()).containsExactly("RollBackCandidate");
     assertThat(failed.quarantineEvidence()).as("the RCA is written once quarantined").isNull();
     assertThat(failed.judgment().failedChecks()).singleElement().satisfies(check -> {
       assertThat(check.name()).isEqualTo(Check.ERROR_RATE);
@@ -90,7 +90,7 @@ class LifecycleCoreTest {
     Decision settled = decisions.get(decisions.size() - 1);
     assertThat(e.phase()).isEqualTo(Phase.QUARANTINED);
     assertThat(settled.transitions()).extracting(Transition::to).containsExactly(Phase.QUARANTINED);
-    assertThat(settled.commands()).extracting(Command::kind).containsExactly("QuarantineCandidate");
+    assertThat(settled.commands()).extracting(c -> c.kind().wire()).containsExactly("QuarantineCandidate");
     assertThat(settled.freedService()).isTrue();
     assertThat(settled.quarantineEvidence()).isEqualTo(failed.judgment());
     assertThat(e.actuation()).isEqualTo(Actuation.NONE);
@@ -127,7 +127,7 @@ class LifecycleCoreTest {
     Decision start = decisions.get(decisions.size() - 1);
     Command shift = start.commands().get(0);
 
-    e = apply(e, new LifecycleInput.ActuationReport(shift.id(), shift.kind(), LifecycleInput.ActuationOutcome.REJECTED,
+    e = apply(e, new LifecycleInput.ActuationReport(shift.id(), shift.kind().wire(), LifecycleInput.ActuationOutcome.REJECTED,
         "deployment shop/checkout not found"));
 
     Decision rejected = decisions.get(decisions.size() - 1);
@@ -165,7 +165,7 @@ class LifecycleCoreTest {
       String detail) {
     Command rollback = decision.commands().stream().filter(c -> c instanceof Command.RollBackCandidate)
         .findFirst().orElseThrow();
-    return new LifecycleInput.ActuationReport(rollback.id(), rollback.kind(), outcome, detail);
+    return new LifecycleInput.ActuationReport(rollback.id(), rollback.kind().wire(), outcome, detail);
   }
 
   @Test
@@ -256,7 +256,7 @@ class LifecycleCoreTest {
 
     Decision last = decisions.get(decisions.size() - 1);
     assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
-    assertThat(last.commands()).extracting(Command::kind).containsExactly("RollBackCandidate");
+    assertThat(last.commands()).extracting(c -> c.kind().wire()).containsExactly("RollBackCandidate");
     assertThat(last.transitions()).allSatisfy(t -> assertThat(t.actor()).isEqualTo("alice"));
     assertThat(last.transitions().get(0).reason()).contains("wrong build");
     assertThat(last.quarantineEvidence()).isNull();

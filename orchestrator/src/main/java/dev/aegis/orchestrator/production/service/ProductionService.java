@@ -1,8 +1,9 @@
 package dev.aegis.orchestrator.production.service;
 
-import dev.aegis.orchestrator.actuation.ServiceCommand;
+import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.OutboxMessage;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository.ManagedService;
@@ -89,7 +90,7 @@ public class ProductionService {
     String id = commandId(namespace, name, "rollback", idempotencyKey);
     String target = s.previousProductionVersion() != null ? s.previousProductionVersion()
         : "the version before " + s.productionVersion();
-    var command = new ServiceCommand.RollBackProduction(id, name, s.namespace(), s.productionVersion(), target,
+    var command = new Command.RollBackProduction(id, name, s.namespace(), s.productionVersion(), target,
         reason);
     if (!enqueue(h, command, now)) {
       return new Outcome.Accepted(id, s);
@@ -127,7 +128,7 @@ public class ProductionService {
     }
     Instant now = clock.instant();
     String id = commandId(namespace, name, "scale", idempotencyKey);
-    var command = new ServiceCommand.ScaleStable(id, name, service.get().namespace(), replicas, min, max, reason);
+    var command = new Command.ScaleStable(id, name, service.get().namespace(), replicas, min, max, reason);
     if (enqueue(h, command, now)) {
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("namespace", namespace);
@@ -142,10 +143,9 @@ public class ProductionService {
   }
 
   /** Adds the command unless one with its id exists; returns whether it was new. */
-  private boolean enqueue(Handle h, ServiceCommand command, Instant now) {
+  private boolean enqueue(Handle h, Command.ForService command, Instant now) {
     int before = outbox.countById(h, command.id());
-    outbox.add(h, command.id(), OutboxRepository.Kind.ACTUATION, command.kind(), null, null, command.service(),
-        StateJson.write(command), now);
+    outbox.add(h, new OutboxMessage.Actuation(command), now);
     return before == 0;
   }
 
