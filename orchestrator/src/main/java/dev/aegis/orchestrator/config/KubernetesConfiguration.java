@@ -9,7 +9,7 @@ import dev.aegis.orchestrator.actuation.ActuationRelay;
 import dev.aegis.orchestrator.application.LifecycleService;
 import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.application.ExperimentService;
-import dev.aegis.orchestrator.infrastructure.DataDirectory;
+import dev.aegis.orchestrator.standalone.infrastructure.DataDirectory;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.kubernetes.KubernetesClientCustomizer;
 import dev.aegis.orchestrator.kubernetes.KubernetesProperties;

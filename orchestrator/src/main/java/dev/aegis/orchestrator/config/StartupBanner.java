@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.config;
 
-import dev.aegis.orchestrator.infrastructure.AegisDatabaseBootstrap;
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisDatabaseBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.security.StaticTokens;
 import org.slf4j.Logger;

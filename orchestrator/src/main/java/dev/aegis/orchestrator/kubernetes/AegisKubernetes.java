@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.kubernetes;
 
-import dev.aegis.orchestrator.infrastructure.DataDirectory;
-import dev.aegis.orchestrator.infrastructure.DirectoryLock;
+import dev.aegis.orchestrator.standalone.infrastructure.DataDirectory;
+import dev.aegis.orchestrator.standalone.infrastructure.DirectoryLock;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;

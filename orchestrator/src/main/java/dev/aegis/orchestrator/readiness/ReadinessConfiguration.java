@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.readiness;
 
-import dev.aegis.orchestrator.infrastructure.AegisKafkaClients;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

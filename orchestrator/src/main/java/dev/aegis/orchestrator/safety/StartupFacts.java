@@ -1,9 +1,9 @@
 package dev.aegis.orchestrator.safety;
 
-import dev.aegis.orchestrator.demo.DemoCondition;
-import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.standalone.demo.DemoCondition;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

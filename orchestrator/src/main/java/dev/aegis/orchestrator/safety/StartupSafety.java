@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.safety;
 
-import dev.aegis.orchestrator.demo.DemoCondition;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.demo.DemoCondition;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.safety.Refusal.Reason;
 import java.util.ArrayList;
 import java.util.Arrays;

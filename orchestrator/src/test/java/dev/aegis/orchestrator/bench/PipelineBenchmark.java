@@ -17,9 +17,9 @@ import dev.aegis.events.data.Track;
 import dev.aegis.orchestrator.AegisApplication;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
-import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.SharedKafka;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
@@ -88,7 +88,7 @@ public final class PipelineBenchmark {
     dataSource.setUrl(database.connection().jdbcUrl());
     dataSource.setUser(database.connection().username());
     dataSource.setReWriteBatchedInserts(true);
-    this.jdbi = dev.aegis.orchestrator.infrastructure.JdbiFactory.create(dataSource);
+    this.jdbi = dev.aegis.orchestrator.persistence.JdbiFactory.create(dataSource);
   }
 
   public static void main(String[] args) throws Exception {

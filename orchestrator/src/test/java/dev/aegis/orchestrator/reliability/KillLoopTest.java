@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.events.Topics;
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.aegis.orchestrator.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
 import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import org.jdbi.v3.core.Jdbi;

@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.safety.Refusal.Reason;
 import java.util.List;
 import java.util.Map;

@@ -19,7 +19,7 @@ import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.AegisApplication;
 import dev.aegis.orchestrator.application.ExperimentService;
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;

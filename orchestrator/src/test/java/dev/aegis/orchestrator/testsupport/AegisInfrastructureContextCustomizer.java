@@ -1,11 +1,11 @@
 package dev.aegis.orchestrator.testsupport;
 
 import dev.aegis.events.Topics;
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
-import dev.aegis.orchestrator.infrastructure.DataDirectory;
-import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.DataDirectory;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.DatabaseConfiguration;
-import dev.aegis.orchestrator.infrastructure.KafkaBootstrapConfiguration;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseConfiguration;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaBootstrapConfiguration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
-import dev.aegis.orchestrator.infrastructure.InProcessKafkaBroker;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.InProcessKafkaBroker;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

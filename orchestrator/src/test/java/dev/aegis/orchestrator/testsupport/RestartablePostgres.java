@@ -1,9 +1,9 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.AegisDatabaseBootstrap;
-import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
-import dev.aegis.orchestrator.infrastructure.EmbeddedPostgresServer;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisDatabaseBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.infrastructure.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

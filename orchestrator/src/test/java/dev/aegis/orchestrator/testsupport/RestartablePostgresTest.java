@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
-import dev.aegis.orchestrator.infrastructure.JdbiFactory;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.persistence.JdbiFactory;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;

@@ -1,0 +1,160 @@
+package dev.aegis.orchestrator.standalone.demo;
+
+import dev.aegis.events.EventCodec;
+import dev.aegis.events.data.Candidate;
+import dev.aegis.events.data.ExperimentSubmitted;
+import dev.aegis.events.data.PolicySpec;
+import dev.aegis.events.data.SloSpec;
+import dev.aegis.events.data.StepSpec;
+import dev.aegis.orchestrator.standalone.demo.DemoCatalogue.DemoService;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.SubmitOutcome;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.persistence.ExperimentRecord;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * The standalone demo: seeds the in-process cluster, runs the workload simulator and submits one good and
+ * one bad demo experiment, so a fresh clone shows a whole lifecycle within a minute or two. Only with the
+ * in-process cluster: Aegis never seeds a real one; and by default only when Kafka and PostgreSQL are
+ * in-process too ({@link DemoCondition}).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SimulatorProperties.class)
+@Conditional(DemoCondition.class)
+public class DemoConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(DemoConfiguration.class);
+
+  @Bean
+  DemoCluster demoCluster(KubernetesClient client, SimulatorProperties properties) {
+    return new DemoCluster(client, properties.namespace());
+  }
+
+  @Bean
+  WorkloadSimulator workloadSimulator(DemoCluster cluster, KubernetesClient client, KafkaTemplate<byte[], byte[]> kafka,
+      EventCodec codec, Clock clock, SimulatorProperties properties) {
+    DemoPods pods = new DemoPods(client, properties.namespace(), clock, properties.podStartDelay());
+    return new WorkloadSimulator(cluster, pods, new FaultEffects(client, properties.namespace()), kafka, codec, clock,
+        properties);
+  }
+
+  /** Seeds, submits the demo experiments, then ticks the simulator until the context stops. */
+  @Bean
+  SmartLifecycle demoRunner(DemoCluster cluster, WorkloadSimulator simulator, ExperimentService experiments,
+      SimulatorProperties properties, Clock clock, Jdbi jdbi, ExperimentRepository repository,
+      KubernetesClient client) {
+    return new SmartLifecycle() {
+      private ScheduledExecutorService executor;
+
+      @Override
+      public void start() {
+        cluster.seed();
+        if (properties.experiments()) {
+          Set<String> busy = settleLeftovers(experiments, jdbi, repository, properties, client);
+          submitDemoExperiments(experiments, properties, clock, busy);
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aegis-simulator"));
+        long every = properties.tick().toMillis();
+        executor.scheduleAtFixedRate(() -> {
+          try {
+            simulator.tick();
+          } catch (RuntimeException e) {
+            log.warn("simulator tick failed: {}", e.toString());
+          }
+        }, every, every, TimeUnit.MILLISECONDS);
+        log.info("workload simulator: {} demo services in namespace {}, a window per service and track every {}",
+            DemoCatalogue.SERVICES.size(), properties.namespace(), properties.tick());
+      }
+
+      @Override
+      public void stop() {
+        executor.shutdownNow();
+      }
+
+      @Override
+      public boolean isRunning() {
+        return executor != null && !executor.isShutdown();
+      }
+
+      @Override
+      public int getPhase() {
+        return Integer.MAX_VALUE - 100; // after the consumers and relays are up
+      }
+    };
+  }
+
+  /**
+   * Settles what a previous run left behind. The database is kept across restarts, and so is the in-process
+   * cluster when it has a data directory: a live demo experiment whose canary is still on the cluster carries on
+   * where it stopped. One whose canary is gone (the cluster was ephemeral) could never finish and would hold its
+   * service against this run's experiments, so it is aborted. Returns the services that still have a live or
+   * queued demo experiment, which get no new one.
+   */
+  static Set<String> settleLeftovers(ExperimentService experiments, Jdbi jdbi, ExperimentRepository repository,
+      SimulatorProperties properties, KubernetesClient client) {
+    Set<String> busy = new HashSet<>();
+    for (DemoService s : DemoCatalogue.SERVICES) {
+      List<ExperimentRecord> left = jdbi.withHandle(h -> repository.list(h, s.name(),
+          List.of(Phase.QUEUED, Phase.CANARY, Phase.PAUSED), 100));
+      for (ExperimentRecord r : left) {
+        if (!r.experiment().namespace().equals(properties.namespace())) {
+          continue;
+        }
+        boolean canaryOnCluster = client.apps().deployments().inNamespace(properties.namespace())
+            .withName(s.name() + "-canary").get() != null;
+        if (r.experiment().phase() == Phase.QUEUED || canaryOnCluster) {
+          busy.add(s.name());
+          log.info("demo experiment {} of {} resumes in {}", r.experiment().id(), s.name(), r.experiment().phase());
+        } else {
+          experiments.command(r.experiment().id(), LifecycleInput.ManualAction.ABORT, "demo",
+              "left running by a previous demo run whose in-process cluster is gone (no data directory kept it)");
+        }
+      }
+    }
+    return busy;
+  }
+
+  /**
+   * One experiment per demo service, on a policy scaled to the demo (10/50/100% for {@code stepDuration}
+   * each). Candidate versions carry a start stamp, so a restart on a kept database submits fresh candidates
+   * rather than running into the quarantine of the last run's bad one.
+   */
+  static void submitDemoExperiments(ExperimentService experiments, SimulatorProperties properties, Clock clock,
+      Set<String> skip) {
+    String stamp = Long.toString(clock.millis() / 1000, 36);
+    Duration step = properties.stepDuration();
+    PolicySpec policy = new PolicySpec(List.of(new StepSpec(10, step), new StepSpec(50, step),
+        new StepSpec(100, step)), new SloSpec(0.02, 3000.0), 200L, Duration.ofMinutes(1));
+    for (DemoService s : DemoCatalogue.SERVICES) {
+      if (skip.contains(s.name())) {
+        continue;
+      }
+      String version = s.candidateVersion() + "-" + stamp;
+      SubmitOutcome outcome = experiments.submit(new ExperimentSubmitted(s.name(), properties.namespace(),
+          new Candidate(version, DemoCatalogue.image(s.name(), version)), policy, s.router()),
+          new ExperimentService.Origin("demo", "rest", "demo:" + s.name()), "demo:" + s.name() + ":" + version);
+      log.info("demo experiment for {} {}: {}", s.name(), version,
+          outcome instanceof SubmitOutcome.Accepted a ? a.experiment().experiment().id() : outcome);
+    }
+  }
+}
