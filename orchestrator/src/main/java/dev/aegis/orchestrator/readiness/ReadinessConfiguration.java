@@ -1,7 +1,6 @@
 package dev.aegis.orchestrator.readiness;
 
 import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaClients;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -14,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Readiness ({@code /actuator/health/readiness}) covers the three servers Aegis cannot work without, each
  * answering within {@code aegis.readiness.timeout} (default 2 s): PostgreSQL ({@code database}), Kafka
- * ({@code kafka}) and the Kubernetes API ({@code kubernetes}). Liveness covers none of them: a server outage
+ * ({@code kafka}) and the Kubernetes API ({@code kubernetes}, in {@code kubernetes.KubernetesReadiness}). Liveness covers none of them: a server outage
  * takes Aegis out of the load balancer, it does not restart it.
  */
 @Configuration
@@ -24,7 +23,7 @@ class ReadinessConfiguration {
   TimedCheck databaseHealthIndicator(DataSource dataSource, @Value("${aegis.readiness.timeout:2s}") Duration timeout) {
     return new TimedCheck("database", timeout) {
       @Override
-      String check() throws Exception {
+      protected String check() throws Exception {
         try (var c = dataSource.getConnection(); var s = c.createStatement()) {
           s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
           s.execute("SELECT 1");
@@ -40,7 +39,7 @@ class ReadinessConfiguration {
       private Admin admin;
 
       @Override
-      synchronized String check() throws Exception {
+      protected synchronized String check() throws Exception {
         if (admin == null) {
           admin = clients.createAdmin();
         }
@@ -55,20 +54,6 @@ class ReadinessConfiguration {
         if (admin != null) {
           admin.close(Duration.ofSeconds(1));
         }
-      }
-    };
-  }
-
-  @Bean(destroyMethod = "close")
-  TimedCheck kubernetesHealthIndicator(KubernetesClient client,
-      @Value("${aegis.readiness.timeout:2s}") Duration timeout) {
-    return new TimedCheck("kubernetes", timeout) {
-      @Override
-      String check() {
-        String namespace = client.getNamespace() == null ? "default" : client.getNamespace();
-        // A get the role allows (Deployments); a missing one answers null, which proves the API answers.
-        client.apps().deployments().inNamespace(namespace).withName("aegis-readiness-probe").get();
-        return "GET deployments in " + namespace;
       }
     };
   }

@@ -13,13 +13,13 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  * A readiness check that answers within {@code timeout} whatever the server does: the check runs on a thread of
  * its own, and a check still stuck from the last probe is reported down rather than started again.
  */
-abstract class TimedCheck implements HealthIndicator, AutoCloseable {
+public abstract class TimedCheck implements HealthIndicator, AutoCloseable {
 
   private final Duration timeout;
   private final ExecutorService thread;
   private CompletableFuture<String> running;
 
-  TimedCheck(String name, Duration timeout) {
+  protected TimedCheck(String name, Duration timeout) {
     this.timeout = timeout;
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "aegis-readiness-" + name);
@@ -29,7 +29,7 @@ abstract class TimedCheck implements HealthIndicator, AutoCloseable {
   }
 
   /** Does the check; returns a detail to show; throws when the server is not usable. */
-  abstract String check() throws Exception;
+  protected abstract String check() throws Exception;
 
   @Override
   public Health health() {

@@ -1,5 +1,9 @@
-package dev.aegis.orchestrator.config;
+package dev.aegis.orchestrator.kubernetes;
 
+import dev.aegis.chaos.ChaosMeshMode;
+import dev.aegis.chaos.ChaosSettings;
+import dev.aegis.chaos.FaultInjector;
+import dev.aegis.chaos.KubernetesFaultInjector;
 import dev.aegis.operators.actuation.Actuator;
 import dev.aegis.operators.actuation.KubernetesActuator;
 import dev.aegis.operators.actuation.ResilienceSettings;
@@ -7,8 +11,9 @@ import dev.aegis.operators.actuation.ResilientActuator;
 import dev.aegis.operators.resource.ExperimentReconciler;
 import dev.aegis.orchestrator.actuation.ActuationRelay;
 import dev.aegis.orchestrator.application.LifecycleService;
-import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.chaos.ChaosProperties;
+import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.standalone.infrastructure.DataDirectory;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.kubernetes.KubernetesClientCustomizer;
@@ -18,18 +23,12 @@ import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.security.AegisSecurityProperties;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
-import dev.aegis.orchestrator.persistence.GuardRepository;
-import dev.aegis.orchestrator.persistence.ServiceRepository;
-import dev.aegis.orchestrator.production.watch.CoreProductionQuarantine;
-import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import dev.aegis.orchestrator.production.watch.StableReplicas;
-import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
-import dev.aegis.orchestrator.production.slo.SloPolicy;
-import dev.aegis.orchestrator.production.service.ProductionService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -87,29 +86,24 @@ public class KubernetesConfiguration {
     return PeriodicTask.every("aegis-actuation-relay", properties.relayInterval(), relay::drain);
   }
 
+  /** Replica counts of stable Deployments, for the production guard's scale-up; read before, not inside, a transaction. */
   @Bean
-  ProductionService productionService(Jdbi jdbi, ServiceRepository services, ExperimentRepository experiments,
-      OutboxRepository outbox, AuditRepository audit, Clock clock) {
-    return new ProductionService(jdbi, services, experiments, outbox, audit, clock);
+  StableReplicas stableReplicas(KubernetesClient client, Clock clock) {
+    return new StableReplicas(client, clock, Duration.ofSeconds(10));
   }
 
-  /** SLO burn-rate trackers; a bean so the retention sweeper can retire idle ones. */
+  /** Chaos injection on the cluster Aegis acts on (natively, or through Chaos Mesh when it is installed). */
   @Bean
-  BurnRateMonitor burnRateMonitor(AegisProperties properties) {
-    return new BurnRateMonitor(SloPolicy.workbook(properties.remediation().sloObjective()));
-  }
-
-  /** Production (V2) guard and SLO burn-rate alerts on the ingestion path (docs/remediation.md). */
-  @Bean
-  ProductionWatch productionWatch(ServiceRepository services, ProductionService production,
-      EventOutbox events, AuditRepository audit, KubernetesClient client, ExperimentRepository experiments,
-      LifecycleService lifecycle, MeterRegistry metrics, Clock clock, AegisProperties properties,
-      BurnRateMonitor burnRates) {
-    AegisProperties.Remediation r = properties.remediation();
-    return new ProductionWatch(services, new GuardRepository(), r.toPolicy(),
-        burnRates, production, events, audit,
-        new StableReplicas(client, clock, Duration.ofSeconds(10)),
-        new CoreProductionQuarantine(experiments, lifecycle), metrics, r.burnRateRollback());
+  FaultInjector faultInjector(KubernetesClient client, ChaosProperties properties) {
+    ChaosMeshMode mode;
+    try {
+      mode = ChaosMeshMode.valueOf(properties.chaosMesh().trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("aegis.chaos.chaos-mesh must be auto, never or always, not '"
+          + properties.chaosMesh() + "'", e);
+    }
+    return new KubernetesFaultInjector(client, new ChaosSettings(properties.maxDuration(),
+        properties.podKillMaxPods(), properties.stressImage(), mode));
   }
 
   @Bean

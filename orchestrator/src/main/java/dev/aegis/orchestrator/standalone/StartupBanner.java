@@ -1,4 +1,4 @@
-package dev.aegis.orchestrator.config;
+package dev.aegis.orchestrator.standalone;
 
 import dev.aegis.orchestrator.standalone.infrastructure.AegisDatabaseBootstrap;
 import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
