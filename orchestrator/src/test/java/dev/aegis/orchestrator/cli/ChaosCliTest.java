@@ -3,13 +3,15 @@ package dev.aegis.orchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.aegis.cli.CliRunner;
+import dev.aegis.cli.CliRunner.Run;
+import dev.aegis.cli.ExitCode;
 import dev.aegis.events.data.Candidate;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.PolicySpec;
 import dev.aegis.events.data.SloSpec;
 import dev.aegis.events.data.StepSpec;
 import dev.aegis.operators.testing.ClusterFixtures;
-import dev.aegis.orchestrator.cli.CliRunner.Run;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.security.ApiTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;

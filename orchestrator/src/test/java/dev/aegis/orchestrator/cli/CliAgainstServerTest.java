@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aegis.cli.CliRunner;
+import dev.aegis.cli.CliRunner.Run;
+import dev.aegis.cli.ExitCode;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventCodec;
 import dev.aegis.events.EventType;
@@ -14,7 +17,6 @@ import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.Track;
 import dev.aegis.operators.testing.ClusterFixtures;
-import dev.aegis.orchestrator.cli.CliRunner.Run;
 import dev.aegis.orchestrator.security.ApiTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;

@@ -3,7 +3,8 @@ package dev.aegis.orchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.chaos.gameday.GameDays;
-import dev.aegis.orchestrator.cli.CliRunner.Run;
+import dev.aegis.cli.CliRunner;
+import dev.aegis.cli.CliRunner.Run;
 import dev.aegis.orchestrator.security.ApiTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import java.util.List;
