@@ -77,6 +77,13 @@ class ArchitectureTest {
           .because("SQL and transactions live in persistence; everything else calls its repositories");
 
   @ArchTest
+  static final ArchRule onlyTheMainClassStartsTheCli =
+      noClasses().that().resideInAPackage("dev.aegis.orchestrator..")
+          .and().doNotHaveFullyQualifiedName("dev.aegis.orchestrator.AegisApplication")
+          .should().dependOnClassesThat().resideInAPackage("dev.aegis.cli..")
+          .because("the CLI is a separate program shipped in the same jar; the server never calls it");
+
+  @ArchTest
   static final ArchRule springStatemachineStaysInOnePackage =
       noClasses().that().resideOutsideOfPackage("dev.aegis.orchestrator.statemachine..")
           .should().dependOnClassesThat().resideInAPackage("org.springframework.statemachine..")
