@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.retention;
 
 import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.persistence.RetentionRepository;
 import dev.aegis.orchestrator.slo.BurnRateMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -21,7 +22,7 @@ public class RetentionConfiguration {
   RetentionSweeper retentionSweeper(Jdbi jdbi, RetentionProperties properties,
       AuditRepository audit, ObjectProvider<BurnRateMonitor> burnRates, MeterRegistry metrics,
       Clock clock) {
-    return new RetentionSweeper(jdbi, properties, audit,
+    return new RetentionSweeper(jdbi, new RetentionRepository(), properties, audit,
         Optional.ofNullable(burnRates.getIfAvailable()), metrics, clock);
   }
 
