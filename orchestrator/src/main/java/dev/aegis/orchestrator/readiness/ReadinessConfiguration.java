@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.readiness;
 
 import dev.aegis.orchestrator.infrastructure.AegisKafkaClients;
+import dev.aegis.orchestrator.persistence.DatabaseProbe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +23,11 @@ class ReadinessConfiguration {
 
   @Bean(destroyMethod = "close")
   TimedCheck databaseHealthIndicator(DataSource dataSource, @Value("${aegis.readiness.timeout:2s}") Duration timeout) {
+    DatabaseProbe probe = new DatabaseProbe(dataSource);
     return new TimedCheck("database", timeout) {
       @Override
       String check() throws Exception {
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-          s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
-          s.execute("SELECT 1");
-          return "SELECT 1";
-        }
+        return probe.ping(timeout);
       }
     };
   }
