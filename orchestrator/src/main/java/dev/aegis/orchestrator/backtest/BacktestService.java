@@ -14,6 +14,7 @@ import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.judgment.Policy;
 import dev.aegis.orchestrator.lifecycle.Transition;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
 import java.time.Duration;
@@ -43,12 +44,15 @@ public class BacktestService {
   private final LifecycleCore core;
   private final Policy defaults;
   private final HealthWindowRepository health;
+  private final ExperimentRepository experiments;
 
-  public BacktestService(Jdbi jdbi, LifecycleCore core, Policy defaults, HealthWindowRepository health) {
+  public BacktestService(Jdbi jdbi, LifecycleCore core, Policy defaults, HealthWindowRepository health,
+      ExperimentRepository experiments) {
     this.jdbi = jdbi;
     this.core = core;
     this.defaults = defaults;
     this.health = health;
+    this.experiments = experiments;
   }
 
   /** @param namespace optional; needed when a service of that name is managed in several namespaces */
@@ -156,14 +160,8 @@ public class BacktestService {
     }
   }
 
-  private static Actual actual(Handle h, String namespace, String service, String version) {
-    return h.createQuery("SELECT e.id, e.phase, (SELECT max(t.at) FROM transitions t WHERE t.experiment_id = e.id "
-            + "AND t.to_phase IN ('PROMOTED', 'QUARANTINED', 'ABORTED')) AS decided_at FROM experiments e "
-            + "WHERE e.namespace = :namespace AND e.service = :service AND e.candidate_version = :version "
-            + "ORDER BY e.submitted_at DESC LIMIT 1")
-        .bind("namespace", namespace).bind("service", service).bind("version", version)
-        .map((rs, ctx) -> new Actual(rs.getString("id"), rs.getString("phase"),
-            rs.getTimestamp("decided_at") == null ? null : rs.getTimestamp("decided_at").toInstant()))
-        .findOne().orElse(null);
+  private Actual actual(Handle h, String namespace, String service, String version) {
+    return experiments.latestDecision(h, namespace, service, version)
+        .map(d -> new Actual(d.experimentId(), d.phase(), d.decidedAt())).orElse(null);
   }
 }

@@ -111,7 +111,7 @@ public final class ChaosService {
     Instant expires = now.plus(spec.duration());
     boolean production = spec.target().isProduction() || resolved.exposure() == BlastRadius.Exposure.PRODUCTION;
     jdbi.useTransaction(h -> {
-      h.execute("LOCK TABLE chaos_switch IN SHARE ROW EXCLUSIVE MODE");
+      faults.lockSwitch(h);
       if (faults.killSwitch(h).map(Switch::halted).orElse(false)) {
         throw new ChaosRefusedException(HttpStatus.CONFLICT, "chaos-halted", "the chaos kill switch is engaged;"
             + " an SRE or chaos engineer re-arms it with DELETE /api/v1/chaos/kill-switch (aegis chaos resume)");
@@ -201,10 +201,9 @@ public final class ChaosService {
   public KillSwitchView halt(String actor, String why) {
     Instant now = clock.instant();
     List<String> live = jdbi.inTransaction(h -> {
-      h.execute("LOCK TABLE chaos_switch IN SHARE ROW EXCLUSIVE MODE");
+      faults.lockSwitch(h);
       faults.setKillSwitch(h, true, actor, why, now);
-      h.createUpdate("UPDATE chaos_injections SET expires_at = LEAST(expires_at, :now), next_revert_at = :now "
-          + "WHERE state IN ('INJECTING', 'ACTIVE')").bind("now", java.sql.Timestamp.from(now)).execute();
+      faults.expireAllLive(h, now);
       audit.record(h, actor, "chaos.kill-switch", "chaos", why == null ? Map.of() : Map.of("reason", why), now);
       return faults.liveIds(h);
     });

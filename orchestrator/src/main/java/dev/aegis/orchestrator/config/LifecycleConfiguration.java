@@ -106,13 +106,15 @@ public class LifecycleConfiguration {
   }
 
   @Bean
-  dev.aegis.orchestrator.suggestions.SuggestionService suggestionService(Jdbi jdbi, Clock clock) {
-    return new dev.aegis.orchestrator.suggestions.SuggestionService(jdbi, clock);
+  dev.aegis.orchestrator.suggestions.SuggestionService suggestionService(Jdbi jdbi, Clock clock,
+      TransitionRepository transitions, AuditRepository audit, RcaRepository rcas) {
+    return new dev.aegis.orchestrator.suggestions.SuggestionService(jdbi, clock, transitions, audit, rcas);
   }
 
   @Bean
   dev.aegis.orchestrator.backtest.BacktestService backtestService(Jdbi jdbi, LifecycleCore core,
-      AegisProperties properties, HealthWindowRepository health) {
-    return new dev.aegis.orchestrator.backtest.BacktestService(jdbi, core, properties.policy().toPolicy(), health);
+      AegisProperties properties, HealthWindowRepository health, ExperimentRepository experiments) {
+    return new dev.aegis.orchestrator.backtest.BacktestService(jdbi, core, properties.policy().toPolicy(), health,
+        experiments);
   }
 }

@@ -2,13 +2,14 @@ package dev.aegis.orchestrator.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aegis.orchestrator.dashboard.ChangeFeed.Stamp;
-import dev.aegis.orchestrator.dashboard.ChangeFeed.Table;
 import dev.aegis.orchestrator.dashboard.LiveEvents.AuditEvent;
 import dev.aegis.orchestrator.dashboard.LiveEvents.DeadLetterEvent;
 import dev.aegis.orchestrator.dashboard.LiveEvents.Heartbeat;
 import dev.aegis.orchestrator.dashboard.LiveEvents.Snapshot;
 import dev.aegis.orchestrator.dashboard.LiveEvents.TransitionEvent;
+import dev.aegis.orchestrator.persistence.ExperimentRepository.Stamp;
+import dev.aegis.orchestrator.persistence.FeedRepository.Head;
+import dev.aegis.orchestrator.persistence.FeedRepository.Table;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -185,7 +186,7 @@ class LiveStream implements SmartLifecycle {
   }
 
   private void prime(Handle h, IdCursor cursor, Table table) {
-    ChangeFeed.Head head = feed.head(h, table, HEAD_WINDOW);
+    Head head = feed.head(h, table, HEAD_WINDOW);
     cursor.reset(head.from(), head.recentIds());
   }
 

@@ -1,13 +1,12 @@
 package dev.aegis.orchestrator.dashboard;
 
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import java.net.URI;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -33,12 +32,15 @@ class WindowsController {
 
   private final Jdbi jdbi;
   private final ExperimentRepository experiments;
+  private final HealthWindowRepository health;
   private final dev.aegis.orchestrator.security.Access access;
 
-  WindowsController(Jdbi jdbi, ExperimentRepository experiments, dev.aegis.orchestrator.security.Access access) {
+  WindowsController(Jdbi jdbi, ExperimentRepository experiments, HealthWindowRepository health,
+      dev.aegis.orchestrator.security.Access access) {
     this.access = access;
     this.jdbi = jdbi;
     this.experiments = experiments;
+    this.health = health;
   }
 
   @GetMapping("/api/v1/experiments/{id}/windows")
@@ -51,27 +53,10 @@ class WindowsController {
         .orElseGet(() -> notFound(id)));
   }
 
-  private static List<WindowView> read(Handle h, String id, Integer step, int limit) {
-    Query q = h.createQuery("SELECT * FROM (SELECT id, step, track, version, window_start, window_end, requests, "
-            + "errors, p50_ms, p95_ms, p99_ms FROM health_windows WHERE experiment_id = :id"
-            + (step == null ? "" : " AND step = :step")
-            + " ORDER BY window_end DESC, id DESC LIMIT :limit) newest ORDER BY window_end, id")
-        .bind("id", id).bind("limit", limit);
-    if (step != null) {
-      q.bind("step", step);
-    }
-    return q.map((rs, ctx) -> {
-      long requests = rs.getLong("requests");
-      long errors = rs.getLong("errors");
-      return new WindowView(rs.getLong("id"), rs.getInt("step"), rs.getString("track"), rs.getString("version"),
-          instant(rs.getTimestamp("window_start")), instant(rs.getTimestamp("window_end")), requests, errors,
-          requests == 0 ? 0 : (double) errors / requests, rs.getDouble("p50_ms"), rs.getDouble("p95_ms"),
-          rs.getDouble("p99_ms"));
-    }).list();
-  }
-
-  private static Instant instant(Timestamp t) {
-    return t == null ? null : t.toInstant();
+  private List<WindowView> read(Handle h, String id, Integer step, int limit) {
+    return health.newestOf(h, id, step, limit).stream().map(w -> new WindowView(w.id(), w.step(), w.track(),
+        w.version(), w.windowStart(), w.windowEnd(), w.requests(), w.errors(),
+        w.requests() == 0 ? 0 : (double) w.errors() / w.requests(), w.p50Ms(), w.p95Ms(), w.p99Ms())).toList();
   }
 
   private static ResponseEntity<?> notFound(String id) {

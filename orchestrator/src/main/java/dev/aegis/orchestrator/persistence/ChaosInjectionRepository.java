@@ -167,6 +167,20 @@ public final class ChaosInjectionRepository {
         .bind("halted", halted).bind("by", by).bind("reason", reason).bind("now", ts(now)).execute();
   }
 
+  /**
+   * Takes the kill switch's table lock until the transaction ends: an injection checking the switch and a halt
+   * turning it on (and expiring every live fault) run one after the other.
+   */
+  public void lockSwitch(Handle h) {
+    h.execute("LOCK TABLE chaos_switch IN SHARE ROW EXCLUSIVE MODE");
+  }
+
+  /** Makes every live fault due for a revert at {@code now}. */
+  public void expireAllLive(Handle h, Instant now) {
+    h.createUpdate("UPDATE chaos_injections SET expires_at = LEAST(expires_at, :now), next_revert_at = :now "
+        + "WHERE state IN ('INJECTING', 'ACTIVE')").bind("now", ts(now)).execute();
+  }
+
   private static String revertsJson(List<Revert> reverts) {
     try {
       // Written as the list type, so each step carries its "type" discriminator.

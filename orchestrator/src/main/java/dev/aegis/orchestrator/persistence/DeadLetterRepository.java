@@ -71,6 +71,18 @@ public final class DeadLetterRepository {
     return q.map(DeadLetterRepository::map).list();
   }
 
+  /** Dead letters with ids above {@code afterId}, in id order, at most {@code limit}. */
+  public List<DeadLetter> recordedAfter(Handle h, long afterId, int limit) {
+    return h.createQuery(SELECT + " WHERE id > :after ORDER BY id LIMIT :limit")
+        .bind("after", afterId).bind("limit", limit).map(DeadLetterRepository::map).list();
+  }
+
+  /** Dead letters replayed after {@code since}, oldest replay first, at most {@code limit}. */
+  public List<DeadLetter> replayedAfter(Handle h, Instant since, int limit) {
+    return h.createQuery(SELECT + " WHERE last_replayed_at > :since ORDER BY last_replayed_at, id LIMIT :limit")
+        .bind("since", ts(since)).bind("limit", limit).map(DeadLetterRepository::map).list();
+  }
+
   public void markReplayed(Handle h, long id, String actor, Instant now) {
     h.createUpdate("UPDATE dead_letters SET replay_count = replay_count + 1, last_replayed_at = :now, "
             + "last_replayed_by = :actor WHERE id = :id")

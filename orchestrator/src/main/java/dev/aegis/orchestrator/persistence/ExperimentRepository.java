@@ -30,6 +30,16 @@ public final class ExperimentRepository {
           + "production_version, version, submitted_at, submitted_by, origin, step_entered_at, "
           + "last_window_at, silent, updated_at, router, quarantine_shape, actuation::text AS actuation";
 
+  /** An experiment's identity of change: its core revision and the time of its last write. */
+  public record Stamp(String id, long revision, Instant updatedAt) {}
+
+  /**
+   * The newest experiment of a candidate version and when it was decided.
+   *
+   * @param decidedAt the time of its last transition to PROMOTED, QUARANTINED or ABORTED; null when none
+   */
+  public record LatestDecision(String experimentId, String phase, Instant decidedAt) {}
+
   public Optional<ExperimentRecord> find(Handle h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id")
         .bind("id", id).map(ExperimentRepository::map).findOne();
@@ -108,6 +118,26 @@ public final class ExperimentRepository {
       query.bindList("phases", phases.stream().map(Phase::name).toList());
     }
     return query.map(ExperimentRepository::map).list();
+  }
+
+  /** Experiments written after {@code since}, oldest write first, at most {@code limit}. */
+  public List<Stamp> updatedAfter(Handle h, Instant since, int limit) {
+    return h.createQuery("SELECT id, version, updated_at FROM experiments WHERE updated_at > :since "
+            + "ORDER BY updated_at, id LIMIT :limit")
+        .bind("since", ts(since)).bind("limit", limit)
+        .map((rs, ctx) -> new Stamp(rs.getString("id"), rs.getLong("version"), instant(rs, "updated_at")))
+        .list();
+  }
+
+  /** The most recently submitted experiment of {@code version} of the service, with its decision time. */
+  public Optional<LatestDecision> latestDecision(Handle h, String namespace, String service, String version) {
+    return h.createQuery("SELECT e.id, e.phase, (SELECT max(t.at) FROM transitions t WHERE t.experiment_id = e.id "
+            + "AND t.to_phase IN ('PROMOTED', 'QUARANTINED', 'ABORTED')) AS decided_at FROM experiments e "
+            + "WHERE e.namespace = :namespace AND e.service = :service AND e.candidate_version = :version "
+            + "ORDER BY e.submitted_at DESC LIMIT 1")
+        .bind("namespace", namespace).bind("service", service).bind("version", version)
+        .map((rs, ctx) -> new LatestDecision(rs.getString("id"), rs.getString("phase"), instant(rs, "decided_at")))
+        .findOne();
   }
 
   /**

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
 
 /** Every health window of a managed service, written in one batch statement per consumed batch. */
 public final class HealthWindowRepository {
@@ -15,6 +16,10 @@ public final class HealthWindowRepository {
   /** A window to store, with the experiment step it counted toward (both null for V2 health). */
   public record Row(HealthWindow window, String experimentId, Integer step, String eventSource,
       String eventId, Instant receivedAt) {}
+
+  /** A stored window of an experiment as the dashboard charts it; {@code track} is stored lower case. */
+  public record StoredWindow(long id, int step, String track, String version, Instant windowStart,
+      Instant windowEnd, long requests, long errors, double p50Ms, double p95Ms, double p99Ms) {}
 
   public void insert(Handle h, List<Row> rows) {
     if (rows.isEmpty()) {
@@ -57,6 +62,24 @@ public final class HealthWindowRepository {
             + "AND window_end > :from AND window_end <= :to ORDER BY window_end, id LIMIT :limit")
         .bind("namespace", namespace).bind("service", service).bind("from", ts(from)).bind("to", ts(to)).bind("limit", limit)
         .map(HealthWindowRepository::window).list();
+  }
+
+  /**
+   * The newest {@code limit} windows of an experiment (every track), only those of {@code step} unless it is
+   * null, returned oldest first.
+   */
+  public List<StoredWindow> newestOf(Handle h, String experimentId, Integer step, int limit) {
+    Query q = h.createQuery("SELECT * FROM (SELECT id, step, track, version, window_start, window_end, requests, "
+            + "errors, p50_ms, p95_ms, p99_ms FROM health_windows WHERE experiment_id = :id"
+            + (step == null ? "" : " AND step = :step")
+            + " ORDER BY window_end DESC, id DESC LIMIT :limit) newest ORDER BY window_end, id")
+        .bind("id", experimentId).bind("limit", limit);
+    if (step != null) {
+      q.bind("step", step);
+    }
+    return q.map((rs, ctx) -> new StoredWindow(rs.getLong("id"), rs.getInt("step"), rs.getString("track"),
+        rs.getString("version"), instant(rs, "window_start"), instant(rs, "window_end"), rs.getLong("requests"),
+        rs.getLong("errors"), rs.getDouble("p50_ms"), rs.getDouble("p95_ms"), rs.getDouble("p99_ms"))).list();
   }
 
   private static HealthWindow window(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)

@@ -4,7 +4,10 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.instant;
 import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -133,6 +136,20 @@ public final class OutboxRepository {
   public int pendingActuations(Handle h, String experimentId) {
     return h.createQuery("SELECT count(*) FROM outbox WHERE experiment_id = :id AND kind = 'actuation' "
             + "AND status = 'PENDING'").bind("id", experimentId).mapTo(Integer.class).one();
+  }
+
+  /** How many actuation commands each of {@code experimentIds} still has waiting; experiments with none are absent. */
+  public Map<String, Integer> pendingActuationsByExperiment(Handle h, Collection<String> experimentIds) {
+    if (experimentIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Integer> pending = new HashMap<>();
+    h.createQuery("SELECT experiment_id, count(*) AS n FROM outbox "
+            + "WHERE kind = 'actuation' AND status = 'PENDING' AND experiment_id IN (<ids>) GROUP BY experiment_id")
+        .bindList("ids", List.copyOf(experimentIds))
+        .map((rs, ctx) -> Map.entry(rs.getString("experiment_id"), rs.getInt("n")))
+        .forEach(e -> pending.put(e.getKey(), e.getValue()));
+    return pending;
   }
 
   public void markDone(Handle h, List<String> ids, Instant now) {

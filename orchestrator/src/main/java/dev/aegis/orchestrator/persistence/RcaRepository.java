@@ -16,6 +16,10 @@ public final class RcaRepository {
       String candidateImage, String recordJson, Instant recordedAt, Instant releasedAt,
       String releasedBy, String releaseReason) {}
 
+  /** An open quarantine that failed a p95-latency check, with the production version of its experiment. */
+  public record LatencyQuarantine(String id, String service, String namespace, String candidateVersion,
+      String productionVersion) {}
+
   public void insert(Handle h, String id, String experimentId, String service, String version,
       String image, String recordJson, Instant now) {
     h.createUpdate("INSERT INTO rca_records (id, experiment_id, service, candidate_version, "
@@ -47,6 +51,18 @@ public final class RcaRepository {
     h.createUpdate("UPDATE rca_records SET released_at = :now, released_by = :actor, "
             + "release_reason = :reason WHERE id = :id AND released_at IS NULL")
         .bind("now", ts(now)).bind("actor", actor).bind("reason", reason).bind("id", id).execute();
+  }
+
+  /** Every open (not released) quarantine whose RCA has a p95-latency check. */
+  public List<LatencyQuarantine> openLatencyQuarantines(Handle h) {
+    return h.createQuery("""
+            SELECT r.id, r.service, e.namespace, r.candidate_version, e.production_version
+            FROM rca_records r JOIN experiments e ON e.id = r.experiment_id
+            WHERE r.released_at IS NULL AND EXISTS (
+              SELECT 1 FROM jsonb_array_elements(r.record->'checks') c WHERE c->>'check' = 'p95-latency')""")
+        .map((rs, ctx) -> new LatencyQuarantine(rs.getString("id"), rs.getString("service"),
+            rs.getString("namespace"), rs.getString("candidate_version"), rs.getString("production_version")))
+        .list();
   }
 
   private static final String SELECT = "SELECT id, experiment_id, service, candidate_version, "

@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.readiness;
 
 import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaClients;
+import dev.aegis.orchestrator.persistence.DatabaseProbe;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -13,22 +14,19 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Readiness ({@code /actuator/health/readiness}) covers the three servers Aegis cannot work without, each
  * answering within {@code aegis.readiness.timeout} (default 2 s): PostgreSQL ({@code database}), Kafka
- * ({@code kafka}) and the Kubernetes API ({@code kubernetes}, in {@code kubernetes.KubernetesReadiness}). Liveness covers none of them: a server outage
- * takes Aegis out of the load balancer, it does not restart it.
+ * ({@code kafka}) and the Kubernetes API ({@code kubernetes}, in {@code kubernetes.KubernetesReadiness}).
+ * Liveness covers none of them: a server outage takes Aegis out of the load balancer, it does not restart it.
  */
 @Configuration
 class ReadinessConfiguration {
 
   @Bean(destroyMethod = "close")
   TimedCheck databaseHealthIndicator(DataSource dataSource, @Value("${aegis.readiness.timeout:2s}") Duration timeout) {
+    DatabaseProbe probe = new DatabaseProbe(dataSource);
     return new TimedCheck("database", timeout) {
       @Override
       protected String check() throws Exception {
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-          s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
-          s.execute("SELECT 1");
-          return "SELECT 1";
-        }
+        return probe.ping(timeout);
       }
     };
   }

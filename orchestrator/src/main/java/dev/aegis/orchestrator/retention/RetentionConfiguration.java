@@ -3,6 +3,8 @@ package dev.aegis.orchestrator.retention;
 import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
+import dev.aegis.orchestrator.persistence.RetentionRepository;
+import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
@@ -21,7 +23,7 @@ public class RetentionConfiguration {
   RetentionSweeper retentionSweeper(Jdbi jdbi, RetentionProperties properties,
       AuditRepository audit, ObjectProvider<BurnRateMonitor> burnRates, MeterRegistry metrics,
       Clock clock) {
-    return new RetentionSweeper(jdbi, properties, audit,
+    return new RetentionSweeper(jdbi, new RetentionRepository(), properties, audit,
         Optional.ofNullable(burnRates.getIfAvailable()), metrics, clock);
   }
 

@@ -1,13 +1,14 @@
 package dev.aegis.orchestrator.retention;
 
-import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
+import dev.aegis.orchestrator.persistence.RetentionRepository;
+import dev.aegis.orchestrator.persistence.RetentionRepository.Prunable;
 import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -53,59 +53,26 @@ public final class RetentionSweeper {
   static final long LOCK_KEY = 0x61656769732d7274L;
 
   private static final Logger LOG = LoggerFactory.getLogger(RetentionSweeper.class);
-  private static final String SETTLED = Arrays.stream(Phase.values())
-      .filter(Phase::isSettled).map(p -> "'" + p.name() + "'").collect(Collectors.joining(", "));
 
-  /** What the sweeper prunes, each with its table. */
+  /** What the sweeper prunes, each with its table and its retention period. */
   public enum Kind {
-    HEALTH_WINDOWS("health_windows", RetentionProperties::healthWindows, """
-        DELETE FROM health_windows WHERE id IN (
-          SELECT w.id FROM health_windows w
-          WHERE w.window_end < :cutoff
-            AND NOT EXISTS (SELECT 1 FROM experiments e
-                            WHERE e.id = w.experiment_id AND e.phase NOT IN (%s))
-          LIMIT :limit FOR UPDATE OF w SKIP LOCKED)""".formatted(SETTLED)),
-    INBOX("processed_events", RetentionProperties::inbox, """
-        DELETE FROM processed_events WHERE (source, event_id) IN (
-          SELECT source, event_id FROM processed_events
-          WHERE processed_at < :cutoff
-          LIMIT :limit FOR UPDATE SKIP LOCKED)"""),
-    PUBLISHED_OUTBOX("outbox", RetentionProperties::publishedOutbox, """
-        DELETE FROM outbox WHERE seq IN (
-          SELECT seq FROM outbox
-          WHERE status = 'DONE' AND done_at < :cutoff
-          ORDER BY done_at LIMIT :limit FOR UPDATE SKIP LOCKED)"""),
-    DEAD_LETTERS("dead_letters", RetentionProperties::deadLetters, """
-        DELETE FROM dead_letters WHERE id IN (
-          SELECT id FROM dead_letters
-          WHERE recorded_at < :cutoff AND (last_replayed_at IS NULL OR last_replayed_at < :cutoff)
-          ORDER BY recorded_at LIMIT :limit FOR UPDATE SKIP LOCKED)"""),
-    SETTLED_EXPERIMENTS("experiments", RetentionProperties::settledExperiments, """
-        DELETE FROM experiments WHERE id IN (
-          SELECT e.id FROM experiments e
-          WHERE e.phase IN (%s) AND e.updated_at < :cutoff
-            AND NOT EXISTS (SELECT 1 FROM services s WHERE s.namespace = e.namespace AND s.name = e.service
-                            AND e.candidate_version IN (s.production_version,
-                                                        s.previous_production_version))
-            AND NOT EXISTS (SELECT 1 FROM outbox o
-                            WHERE o.experiment_id = e.id AND o.status <> 'DONE')
-            AND NOT EXISTS (SELECT 1 FROM rca_records r
-                            WHERE r.experiment_id = e.id AND r.released_at IS NULL)
-          ORDER BY e.updated_at LIMIT :limit FOR UPDATE OF e SKIP LOCKED)""".formatted(SETTLED));
+    HEALTH_WINDOWS(Prunable.HEALTH_WINDOWS, RetentionProperties::healthWindows),
+    INBOX(Prunable.INBOX, RetentionProperties::inbox),
+    PUBLISHED_OUTBOX(Prunable.PUBLISHED_OUTBOX, RetentionProperties::publishedOutbox),
+    DEAD_LETTERS(Prunable.DEAD_LETTERS, RetentionProperties::deadLetters),
+    SETTLED_EXPERIMENTS(Prunable.SETTLED_EXPERIMENTS, RetentionProperties::settledExperiments);
 
-    private final String table;
+    private final Prunable rows;
     private final Function<RetentionProperties, Duration> period;
-    private final String deleteBatch;
 
-    Kind(String table, Function<RetentionProperties, Duration> period, String deleteBatch) {
-      this.table = table;
+    Kind(Prunable rows, Function<RetentionProperties, Duration> period) {
+      this.rows = rows;
       this.period = period;
-      this.deleteBatch = deleteBatch;
     }
 
     /** The table rows of this kind are deleted from. */
     public String table() {
-      return table;
+      return rows.table();
     }
 
     Duration period(RetentionProperties properties) {
@@ -138,15 +105,17 @@ public final class RetentionSweeper {
   public record Skipped(Instant at) implements Sweep {}
 
   private final Jdbi jdbi;
+  private final RetentionRepository retention;
   private final RetentionProperties properties;
   private final AuditRepository audit;
   private final Optional<BurnRateMonitor> burnRates;
   private final MeterRegistry metrics;
   private final Clock clock;
 
-  public RetentionSweeper(Jdbi jdbi, RetentionProperties properties, AuditRepository audit,
-      Optional<BurnRateMonitor> burnRates, MeterRegistry metrics, Clock clock) {
+  public RetentionSweeper(Jdbi jdbi, RetentionRepository retention, RetentionProperties properties,
+      AuditRepository audit, Optional<BurnRateMonitor> burnRates, MeterRegistry metrics, Clock clock) {
     this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    this.retention = Objects.requireNonNull(retention, "retention");
     this.properties = Objects.requireNonNull(properties, "properties");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.burnRates = Objects.requireNonNull(burnRates, "burnRates");
@@ -158,8 +127,7 @@ public final class RetentionSweeper {
   public Sweep sweep() {
     Instant now = clock.instant();
     try (Handle h = jdbi.open()) {
-      if (!h.createQuery("SELECT pg_try_advisory_lock(:key)").bind("key", LOCK_KEY)
-          .mapTo(Boolean.class).one()) {
+      if (!retention.tryLock(h, LOCK_KEY)) {
         LOG.debug("Retention sweep skipped: another replica is sweeping");
         metrics.counter("aegis.retention.sweeps", "outcome", "skipped").increment();
         return new Skipped(now);
@@ -167,8 +135,7 @@ public final class RetentionSweeper {
       try {
         return sweepLocked(h, now);
       } finally {
-        h.createQuery("SELECT pg_advisory_unlock(:key)").bind("key", LOCK_KEY)
-            .mapTo(Boolean.class).one();
+        retention.unlock(h, LOCK_KEY);
       }
     }
   }
@@ -194,12 +161,7 @@ public final class RetentionSweeper {
   private long prune(Handle h, Kind kind, Instant cutoff) {
     long total = 0;
     for (int batch = 0; batch < properties.maxBatchesPerSweep(); batch++) {
-      int deleted = h.inTransaction(tx -> {
-        // A batch never queues behind the hot path for long; it fails and the next sweep retries.
-        tx.execute("SET LOCAL lock_timeout = '2s'");
-        return tx.createUpdate(kind.deleteBatch)
-            .bind("cutoff", cutoff).bind("limit", properties.batchSize()).execute();
-      });
+      int deleted = h.inTransaction(tx -> retention.deleteBatch(tx, kind.rows, cutoff, properties.batchSize()));
       total += deleted;
       if (deleted < properties.batchSize()) {
         break;

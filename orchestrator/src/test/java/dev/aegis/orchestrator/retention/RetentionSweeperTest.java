@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.persistence.RetentionRepository;
 import dev.aegis.orchestrator.retention.RetentionSweeper.Kind;
 import dev.aegis.orchestrator.retention.RetentionSweeper.Skipped;
 import dev.aegis.orchestrator.retention.RetentionSweeper.Swept;
@@ -212,8 +213,8 @@ class RetentionSweeperTest {
   }
 
   private RetentionSweeper sweeper(RetentionProperties properties) {
-    return new RetentionSweeper(app, properties, new AuditRepository(), Optional.of(burnRates),
-        metrics, CLOCK);
+    return new RetentionSweeper(app, new RetentionRepository(), properties, new AuditRepository(),
+        Optional.of(burnRates), metrics, CLOCK);
   }
 
   private static RetentionProperties properties(int batchSize, int maxBatches) {
