@@ -18,11 +18,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Carries out the outbox's actuation commands through the {@link Actuator} port and feeds each result back
  * into the lifecycle core as an {@link LifecycleInput.ActuationReport}.
@@ -41,7 +41,7 @@ public class ActuationRelay {
 
   private static final Logger log = LoggerFactory.getLogger(ActuationRelay.class);
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final OutboxRepository outbox;
   private final ExperimentRepository experiments;
   private final AuditRepository audit;
@@ -58,10 +58,10 @@ public class ActuationRelay {
    */
   public record Settings(int batchSize, Duration lease, Duration retryBackoff, Duration maxBackoff) {}
 
-  public ActuationRelay(Jdbi jdbi, OutboxRepository outbox, ExperimentRepository experiments, AuditRepository audit,
+  public ActuationRelay(Transactions transactions, OutboxRepository outbox, ExperimentRepository experiments, AuditRepository audit,
       LifecycleService lifecycle, Actuator actuator, MeterRegistry metrics, Clock clock,
       Settings settings) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.outbox = outbox;
     this.experiments = experiments;
     this.audit = audit;
@@ -80,7 +80,7 @@ public class ActuationRelay {
       Instant now = clock.instant();
       // PostgreSQL keeps microseconds: the lease must compare equal when read back.
       Instant leaseUntil = now.plus(settings.lease()).truncatedTo(ChronoUnit.MICROS);
-      leased = jdbi.inTransaction(h -> outbox.leaseDueActuations(h, now, leaseUntil, settings.batchSize()));
+      leased = transactions.inTransaction(h -> outbox.leaseDueActuations(h, now, leaseUntil, settings.batchSize()));
       for (Entry entry : leased) {
         carryOut(entry, leaseUntil);
       }
@@ -94,7 +94,7 @@ public class ActuationRelay {
     ExperimentRecord experiment;
     try {
       command = CommandMapper.read(entry.type(), entry.payload());
-      experiment = command instanceof Command.ForExperiment ? jdbi.withHandle(h -> experiments.find(h,
+      experiment = command instanceof Command.ForExperiment ? transactions.withHandle(h -> experiments.find(h,
           entry.experimentId())).orElseThrow(() -> new IllegalStateException("experiment " + entry.experimentId()
               + " does not exist")) : null;
     } catch (RuntimeException e) {
@@ -102,7 +102,7 @@ public class ActuationRelay {
       return;
     }
     ActuationResult result = actuator.apply(CommandMapper.toCluster(command, experiment));
-    boolean recorded = jdbi.inTransaction(h -> {
+    boolean recorded = transactions.inTransaction(h -> {
       Instant now = clock.instant();
       if (!outbox.holdsLease(h, entry.id(), leaseUntil)) {
         return false;
@@ -126,7 +126,7 @@ public class ActuationRelay {
   private record Outcome(ActuationOutcome outcome, String detail) {}
 
   /** Marks the outbox row after a result: DONE, PENDING with backoff, or BLOCKED (unless {@code neverGiveUp}). */
-  private Outcome settle(Handle h, Entry entry, ActuationResult result, boolean neverGiveUp, Instant now) {
+  private Outcome settle(Tx h, Entry entry, ActuationResult result, boolean neverGiveUp, Instant now) {
     if (result instanceof ActuationResult.Applied applied) {
       outbox.markDone(h, List.of(entry.id()), now);
       return new Outcome(ActuationOutcome.APPLIED,
@@ -147,7 +147,7 @@ public class ActuationRelay {
 
   private void rejectUnreadable(Entry entry, RuntimeException e) {
     log.error("actuation command {} cannot be read: {}", entry.id(), e.toString());
-    jdbi.useHandle(h -> outbox.markRejected(h, entry.id(), "unreadable command: " + e.getMessage(), clock.instant()));
+    transactions.useHandle(h -> outbox.markRejected(h, entry.id(), "unreadable command: " + e.getMessage(), clock.instant()));
   }
 
   /**

@@ -6,13 +6,13 @@ import dev.aegis.orchestrator.persistence.StateJson;
 import java.time.Instant;
 import java.util.List;
 import dev.aegis.orchestrator.security.Access;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /** Who asked Aegis to do what, newest first. */
 @RestController
 @RequestMapping("/api/v1/audit")
@@ -20,13 +20,13 @@ class AuditController {
 
   record AuditView(long id, Instant at, String actor, String action, String target, JsonNode detail) {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final AuditRepository audit;
   private final Access access;
 
-  AuditController(Jdbi jdbi, AuditRepository audit, Access access) {
+  AuditController(Transactions transactions, AuditRepository audit, Access access) {
     this.access = access;
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.audit = audit;
   }
 
@@ -34,7 +34,7 @@ class AuditController {
   List<AuditView> list(@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant since,
       @RequestParam(defaultValue = "100") int limit) {
     access.requireAllNamespaces("the audit log");
-    return jdbi.withHandle(h -> audit.list(h, since, Math.min(Math.max(limit, 1), 1000))).stream()
+    return transactions.withHandle(h -> audit.list(h, since, Math.min(Math.max(limit, 1), 1000))).stream()
         .map(e -> new AuditView(e.id(), e.at(), e.actor(), e.action(), e.target(),
             StateJson.read(e.detailJson(), JsonNode.class)))
         .toList();

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import dev.aegis.orchestrator.security.Access;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.aegis.orchestrator.api.problem.Problems;
+import dev.aegis.orchestrator.persistence.Transactions;
 /** The dead-letter queue: what could not be processed and why, and replay once the cause is fixed. */
 @RestController
 @RequestMapping("/api/v1/dead-letters")
@@ -47,14 +47,14 @@ class DeadLettersController {
   /** Which dead letters to replay; null fields match everything. */
   record ReplayRequest(String reason, String type, Instant from, Instant to, Integer limit) {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final DeadLetterRepository repository;
   private final ReplayService replay;
   private final Access access;
 
-  DeadLettersController(Jdbi jdbi, DeadLetterRepository repository, ReplayService replay, Access access) {
+  DeadLettersController(Transactions transactions, DeadLetterRepository repository, ReplayService replay, Access access) {
     this.access = access;
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.repository = repository;
     this.replay = replay;
   }
@@ -66,7 +66,7 @@ class DeadLettersController {
       @RequestParam(defaultValue = "100") int limit) {
     access.requireAllNamespaces("the dead-letter queue");
     Filter filter = new Filter(reason, type, from, to);
-    return jdbi.withHandle(h -> repository.list(h, filter, Math.min(Math.max(limit, 1), 1000))).stream()
+    return transactions.withHandle(h -> repository.list(h, filter, Math.min(Math.max(limit, 1), 1000))).stream()
         .map(DeadLetterView::of).toList();
   }
 

@@ -15,7 +15,6 @@ import dev.aegis.orchestrator.security.Access;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -29,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.aegis.orchestrator.api.problem.Problems;
+import dev.aegis.orchestrator.persistence.Transactions;
 /** Experiments: submit, list, inspect, and the human commands promote / abort / pause / resume. */
 @RestController
 @RequestMapping("/api/v1/experiments")
@@ -38,17 +38,17 @@ class ExperimentsController {
   record CommandRequest(String reason) {}
 
   private final ExperimentService service;
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ExperimentRepository experiments;
   private final TransitionRepository transitions;
   private final OutboxRepository outbox;
   private final Access access;
 
-  ExperimentsController(ExperimentService service, Jdbi jdbi, ExperimentRepository experiments,
+  ExperimentsController(ExperimentService service, Transactions transactions, ExperimentRepository experiments,
       TransitionRepository transitions, OutboxRepository outbox, Access access) {
     this.access = access;
     this.service = service;
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.experiments = experiments;
     this.transitions = transitions;
     this.outbox = outbox;
@@ -81,13 +81,13 @@ class ExperimentsController {
   List<ExperimentView.Summary> list(@RequestParam(required = false) String service,
       @RequestParam(required = false) String namespace,
       @RequestParam(required = false) List<Phase> phase, @RequestParam(defaultValue = "100") int limit) {
-    return jdbi.withHandle(h -> experiments.list(h, namespace, service, phase, Math.min(Math.max(limit, 1), 1000)))
+    return transactions.withHandle(h -> experiments.list(h, namespace, service, phase, Math.min(Math.max(limit, 1), 1000)))
         .stream().filter(r -> access.mayRead(r.experiment().namespace())).map(ExperimentView.Summary::of).toList();
   }
 
   @GetMapping("/{id}")
   ResponseEntity<?> get(@PathVariable String id) {
-    return jdbi.withHandle(h -> experiments.find(h, id)).filter(r -> access.mayRead(r.experiment().namespace()))
+    return transactions.withHandle(h -> experiments.find(h, id)).filter(r -> access.mayRead(r.experiment().namespace()))
         .<ResponseEntity<?>>map(r -> ResponseEntity.ok(view(r))).orElseGet(() -> notFound(id));
   }
 
@@ -107,7 +107,7 @@ class ExperimentsController {
       p.setProperty("field", "action");
       return ResponseEntity.status(HttpStatus.NOT_FOUND).body(p);
     }
-    java.util.Optional<ExperimentRecord> target = jdbi.withHandle(h -> experiments.find(h, id))
+    java.util.Optional<ExperimentRecord> target = transactions.withHandle(h -> experiments.find(h, id))
         .filter(r -> access.mayRead(r.experiment().namespace()));
     if (target.isEmpty()) {
       return notFound(id);
@@ -140,7 +140,7 @@ class ExperimentsController {
   }
 
   ExperimentView view(ExperimentRecord r) {
-    return jdbi.withHandle(h -> ExperimentView.of(r, transitions.history(h, r.experiment().id()),
+    return transactions.withHandle(h -> ExperimentView.of(r, transitions.history(h, r.experiment().id()),
         outbox.ofExperiment(h, r.experiment().id())));
   }
 

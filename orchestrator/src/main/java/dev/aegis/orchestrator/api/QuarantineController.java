@@ -11,8 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.security.Access;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,6 +22,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.aegis.orchestrator.api.problem.Problems;
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /** V3: the quarantined candidates, their RCA records, and release (with a reason). */
 @RestController
 @RequestMapping("/api/v1/quarantine")
@@ -35,18 +35,18 @@ class QuarantineController {
 
   record ReleaseRequest(String reason) {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final RcaRepository rcas;
   private final ExperimentService service;
   private final ExperimentsController experiments;
   private final ExperimentRepository experimentRows;
   private final Access access;
 
-  QuarantineController(Jdbi jdbi, RcaRepository rcas, ExperimentService service, ExperimentsController experiments,
+  QuarantineController(Transactions transactions, RcaRepository rcas, ExperimentService service, ExperimentsController experiments,
       ExperimentRepository experimentRows, Access access) {
     this.experimentRows = experimentRows;
     this.access = access;
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.rcas = rcas;
     this.service = service;
     this.experiments = experiments;
@@ -55,7 +55,7 @@ class QuarantineController {
   @GetMapping
   List<QuarantineEntry> list(@RequestParam(defaultValue = "false") boolean includeReleased,
       @RequestParam(defaultValue = "100") int limit) {
-    return jdbi.withHandle(h -> rcas.list(h, includeReleased, Math.min(Math.max(limit, 1), 1000)).stream()
+    return transactions.withHandle(h -> rcas.list(h, includeReleased, Math.min(Math.max(limit, 1), 1000)).stream()
         .filter(r -> readable(h, r.experimentId())).toList()).stream()
         .map(r -> {
           JsonNode record = StateJson.read(r.recordJson(), JsonNode.class);
@@ -68,7 +68,7 @@ class QuarantineController {
 
   @GetMapping("/{id}/rca")
   ResponseEntity<?> rca(@PathVariable String id) {
-    return jdbi.withHandle(h -> rcas.find(h, id).filter(r -> readable(h, r.experimentId())))
+    return transactions.withHandle(h -> rcas.find(h, id).filter(r -> readable(h, r.experimentId())))
         .<ResponseEntity<?>>map(r -> ResponseEntity.ok(StateJson.read(r.recordJson(), JsonNode.class)))
         .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND,
             "not-found", "No such RCA", "no RCA record has id '" + id + "'")));
@@ -77,7 +77,7 @@ class QuarantineController {
   @PostMapping("/{id}/release")
   ResponseEntity<?> release(@PathVariable String id, @RequestBody(required = false) ReleaseRequest body) {
     java.util.Optional<dev.aegis.orchestrator.persistence.ExperimentRecord> target =
-        jdbi.withHandle(h -> experimentRows.find(h, id)).filter(r -> access.mayRead(r.experiment().namespace()));
+        transactions.withHandle(h -> experimentRows.find(h, id)).filter(r -> access.mayRead(r.experiment().namespace()));
     if (target.isEmpty()) {
       return ExperimentsController.notFound(id);
     }
@@ -89,7 +89,7 @@ class QuarantineController {
   }
 
   /** Whether the principal may read the RCA of {@code experimentId} (its experiment's namespace). */
-  private boolean readable(Handle h, String experimentId) {
+  private boolean readable(Tx h, String experimentId) {
     return access.principal().allNamespaces() || experimentRows.find(h, experimentId)
         .map(r -> access.mayRead(r.experiment().namespace())).orElse(false);
   }

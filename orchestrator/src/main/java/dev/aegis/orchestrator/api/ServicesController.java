@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -28,6 +26,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.aegis.orchestrator.api.problem.Problems;
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Managed services, each keyed by (namespace, name), and their production (V2): what runs, what production would roll back to, the live
  * experiment, and the production commands (fast rollback to the previous V2, scaling). A command is
@@ -51,17 +51,17 @@ class ServicesController {
 
   record CommandAccepted(String commandId, ServiceView service) {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ServiceRepository services;
   private final ExperimentRepository experiments;
   private final OutboxRepository outbox;
   private final ProductionService production;
   private final Access access;
 
-  ServicesController(Jdbi jdbi, ServiceRepository services, ExperimentRepository experiments, OutboxRepository outbox,
+  ServicesController(Transactions transactions, ServiceRepository services, ExperimentRepository experiments, OutboxRepository outbox,
       ProductionService production, Access access) {
     this.access = access;
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.services = services;
     this.experiments = experiments;
     this.outbox = outbox;
@@ -70,7 +70,7 @@ class ServicesController {
 
   @GetMapping
   List<ServiceView> list() {
-    return jdbi.withHandle(h -> services.list(h).stream().filter(s -> access.mayRead(s.namespace()))
+    return transactions.withHandle(h -> services.list(h).stream().filter(s -> access.mayRead(s.namespace()))
         .map(s -> view(h, s)).toList());
   }
 
@@ -82,7 +82,7 @@ class ServicesController {
 
   @GetMapping("/{namespace}/{name}")
   ResponseEntity<?> get(@PathVariable String namespace, @PathVariable String name) {
-    return jdbi.withHandle(h -> visible(h, namespace, name).<ResponseEntity<?>>map(s -> ResponseEntity.ok(view(h, s)))
+    return transactions.withHandle(h -> visible(h, namespace, name).<ResponseEntity<?>>map(s -> ResponseEntity.ok(view(h, s)))
         .orElseGet(() -> notFound(namespace, name)));
   }
 
@@ -120,7 +120,7 @@ class ServicesController {
    * or answers 404 when it sees none.
    */
   private ResponseEntity<?> onService(String namespace, String name, Function<ManagedService, Outcome> command) {
-    return jdbi.withHandle(h -> visible(h, namespace, name)).<ResponseEntity<?>>map(s -> respond(command.apply(s)))
+    return transactions.withHandle(h -> visible(h, namespace, name)).<ResponseEntity<?>>map(s -> respond(command.apply(s)))
         .orElseGet(() -> notFound(namespace, name));
   }
 
@@ -138,7 +138,7 @@ class ServicesController {
     }
     Outcome.Accepted a = (Outcome.Accepted) outcome;
     return ResponseEntity.accepted().body(new CommandAccepted(a.commandId(),
-        jdbi.withHandle(h -> view(h, services.find(h, a.service().namespace(), a.service().name())
+        transactions.withHandle(h -> view(h, services.find(h, a.service().namespace(), a.service().name())
             .orElse(a.service())))));
   }
 
@@ -148,7 +148,7 @@ class ServicesController {
    *
    * @throws AmbiguousServiceException (409) when several of those namespaces have a service of that name
    */
-  private Optional<ManagedService> visible(Handle h, String namespace, String name) {
+  private Optional<ManagedService> visible(Tx h, String namespace, String name) {
     if (namespace != null) {
       return services.find(h, namespace, name).filter(s -> access.mayRead(s.namespace()));
     }
@@ -159,7 +159,7 @@ class ServicesController {
     return named.stream().findFirst();
   }
 
-  private ServiceView view(Handle h, ManagedService s) {
+  private ServiceView view(Tx h, ManagedService s) {
     LiveExperiment live = experiments.findLive(h, s.namespace(), s.name()).map(r -> {
       Experiment e = r.experiment();
       return new LiveExperiment(e.id(), e.phase().name(), e.candidate().version(), e.currentWeight());

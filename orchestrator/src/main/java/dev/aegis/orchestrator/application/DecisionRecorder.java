@@ -28,10 +28,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * Writes what the core decided, inside the caller's transaction: the experiment's new state (once per
  * chain of decisions, with an optimistic version check), every transition, a
@@ -72,7 +72,7 @@ final class DecisionRecorder {
    *
    * @throws dev.aegis.orchestrator.persistence.StaleStateException if the experiment moved meanwhile
    */
-  void record(Handle h, List<Caused> chain, Instant now) {
+  void record(Tx h, List<Caused> chain, Instant now) {
     List<Caused> changed = chain.stream().filter(c -> c.decision().changed()).toList();
     if (changed.isEmpty()) {
       return;
@@ -89,7 +89,7 @@ final class DecisionRecorder {
    * Starts the oldest QUEUED experiment of {@code service} in {@code namespace} if there is one; call after a
    * decision freed the service and was recorded.
    */
-  Optional<Experiment> startNextQueued(Handle h, String namespace, String service, String causedBy,
+  Optional<Experiment> startNextQueued(Tx h, String namespace, String service, String causedBy,
       Instant now) {
     Optional<ExperimentRecord> queued = experiments.oldestQueuedForUpdate(h, namespace, service);
     if (queued.isEmpty()) {
@@ -101,7 +101,7 @@ final class DecisionRecorder {
     return Optional.of(d.after());
   }
 
-  private void recordEffects(Handle h, Caused caused, Instant now) {
+  private void recordEffects(Tx h, Caused caused, Instant now) {
     Decision d = caused.decision();
     Experiment e = d.after();
     List<Long> ids = transitions.append(h, e.id(), d.transitions(), caused.causedBy());
@@ -122,7 +122,7 @@ final class DecisionRecorder {
     }
   }
 
-  private void publishTransition(Handle h, Experiment e, Transition t, long rowId, Instant now) {
+  private void publishTransition(Tx h, Experiment e, Transition t, long rowId, Instant now) {
     @SuppressWarnings("unchecked")
     Map<String, Object> evidence = t.evidence() == null ? null : StateJson.mapper().convertValue(t.evidence(), Map.class);
     LifecycleTransitioned data = new LifecycleTransitioned(e.id(), e.service(),
@@ -131,7 +131,7 @@ final class DecisionRecorder {
     events.enqueue(h, EventType.LIFECYCLE_TRANSITIONED, e.id() + "/transition/" + rowId, e.id(), data, t.at(), now);
   }
 
-  private void recordRca(Handle h, Experiment e, Judgment failed, Instant now) {
+  private void recordRca(Tx h, Experiment e, Judgment failed, Instant now) {
     var windows = health.ofStep(h, e.id(), failed.step());
     var progress = failed.progress();
     Instant from = progress.firstWindowStart() == null ? e.submittedAt() : progress.firstWindowStart();

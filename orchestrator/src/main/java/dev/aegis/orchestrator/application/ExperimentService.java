@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Submissions and human commands. Each call is one transaction: lock, decide with the pure core,
  * record the decision, audit who asked. Submissions over REST and over Kafka take the same path.
@@ -36,7 +36,7 @@ public class ExperimentService {
     }
   }
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final Clock clock;
   private final LifecycleService lifecycle;
   private final ExperimentRepository experiments;
@@ -45,9 +45,9 @@ public class ExperimentService {
   private final AuditRepository audit;
   private final Policy defaults;
 
-  public ExperimentService(Jdbi jdbi, Clock clock, LifecycleService lifecycle, ExperimentRepository experiments,
+  public ExperimentService(Transactions transactions, Clock clock, LifecycleService lifecycle, ExperimentRepository experiments,
       ServiceRepository services, RcaRepository rcas, AuditRepository audit, Policy defaults) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.clock = clock;
     this.lifecycle = lifecycle;
     this.experiments = experiments;
@@ -65,11 +65,11 @@ public class ExperimentService {
    * @throws InvalidSubmissionException naming the field at fault
    */
   public SubmitOutcome submit(ExperimentSubmitted request, Origin origin, String idempotencyKey) {
-    return jdbi.inTransaction(h -> submit(h, request, origin, idempotencyKey));
+    return transactions.inTransaction(h -> submit(h, request, origin, idempotencyKey));
   }
 
   /** As {@link #submit(ExperimentSubmitted, Origin, String)}, inside the caller's transaction. */
-  public SubmitOutcome submit(Handle h, ExperimentSubmitted request, Origin origin, String idempotencyKey) {
+  public SubmitOutcome submit(Tx h, ExperimentSubmitted request, Origin origin, String idempotencyKey) {
     validate(request);
     Policy policy = PolicyMapper.toPolicy(request.policy(), defaults);
     String id = idempotencyKey == null ? UUID.randomUUID().toString()
@@ -103,7 +103,7 @@ public class ExperimentService {
 
   /** Applies a human's command to experiment {@code id} in its own transaction; the command is audited. */
   public CommandOutcome command(String id, LifecycleInput.ManualAction action, String actor, String reason) {
-    return jdbi.inTransaction(h -> {
+    return transactions.inTransaction(h -> {
       LifecycleService.Applied applied = lifecycle.apply(h, id, new LifecycleInput.Manual(action, actor, reason),
           LifecycleService.Cause.rest(actor), clock.instant());
       if (applied instanceof LifecycleService.Applied.Refused refused) {
@@ -121,12 +121,12 @@ public class ExperimentService {
    * maxSilence. Returns how many experiments were newly flagged.
    */
   public int checkSilence() {
-    List<String> canaries = jdbi.withHandle(h -> experiments.list(h, null, List.of(Phase.CANARY), 10_000)).stream()
+    List<String> canaries = transactions.withHandle(h -> experiments.list(h, null, List.of(Phase.CANARY), 10_000)).stream()
         .map(r -> r.experiment().id()).toList();
     int flagged = 0;
     for (String id : canaries) {
       // One short transaction per experiment; one that ingestion holds right now is skipped (see apply).
-      boolean changed = jdbi.inTransaction(h -> lifecycle.apply(h, id, new LifecycleInput.CheckSilence(),
+      boolean changed = transactions.inTransaction(h -> lifecycle.apply(h, id, new LifecycleInput.CheckSilence(),
           LifecycleService.Cause.timer("silence"), clock.instant()) instanceof LifecycleService.Applied.Done done
           && done.decision().changed());
       if (changed) {

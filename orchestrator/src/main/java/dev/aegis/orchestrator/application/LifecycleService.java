@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * The one use case every door of Aegis shares: apply an input to an experiment. In the caller's transaction it
  * locks the experiment, lets the pure core decide, records the decision (state, transitions, events, commands,
@@ -103,7 +103,7 @@ public final class LifecycleService {
   }
 
   /** Lock, decide, record, audit, alarm, dequeue: one input to experiment {@code id}, in {@code h}'s transaction. */
-  public Applied apply(Handle h, String id, LifecycleInput input, Cause cause, Instant now) {
+  public Applied apply(Tx h, String id, LifecycleInput input, Cause cause, Instant now) {
     // The silence timer skips an experiment another transaction holds: that one is hearing from its monitors.
     Optional<ExperimentRecord> locked = input instanceof LifecycleInput.CheckSilence
         ? experiments.findForUpdateSkipLocked(h, id) : experiments.findForUpdate(h, id);
@@ -135,7 +135,7 @@ public final class LifecycleService {
   }
 
   /** Starts a batch of decisions on experiments the caller has already locked (see {@link Batch}). */
-  public Batch batch(Handle h, Instant now, Runnable beforeWrite) {
+  public Batch batch(Tx h, Instant now, Runnable beforeWrite) {
     return new Batch(h, now, beforeWrite);
   }
 
@@ -144,12 +144,12 @@ public final class LifecycleService {
    * each experiment's chain of decisions is written once, at {@link #flush()}, whatever the number of windows.
    */
   public final class Batch {
-    private final Handle h;
+    private final Tx h;
     private final Instant now;
     private final Runnable beforeWrite;
     private final Map<String, List<DecisionRecorder.Caused>> chains = new LinkedHashMap<>();
 
-    private Batch(Handle h, Instant now, Runnable beforeWrite) {
+    private Batch(Tx h, Instant now, Runnable beforeWrite) {
       this.h = h;
       this.now = now;
       this.beforeWrite = beforeWrite;
@@ -185,7 +185,7 @@ public final class LifecycleService {
     }
   }
 
-  private void auditManual(Handle h, LifecycleInput.Manual manual, Decision d, Instant now) {
+  private void auditManual(Tx h, LifecycleInput.Manual manual, Decision d, Instant now) {
     String action = "experiment." + manual.action().name().toLowerCase(Locale.ROOT);
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("from", d.before().phase().name());
@@ -199,7 +199,7 @@ public final class LifecycleService {
     }
   }
 
-  private void alarm(Handle h, Experiment e, LifecycleInput.ActuationReport report, Instant now) {
+  private void alarm(Tx h, Experiment e, LifecycleInput.ActuationReport report, Instant now) {
     String problem = e.actuation().problem();
     metrics.counter("aegis.actuation.alarms", "service", e.service()).increment();
     audit.record(h, "aegis", "actuation.alarm", e.id(), Map.of("service", e.service(),

@@ -22,9 +22,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Policy backtest: replays the health windows recorded for a service through the real core under a given
  * policy and reports what it would have decided and when, next to what Aegis actually decided then. The
@@ -40,15 +40,15 @@ public class BacktestService {
   /** At most this many windows are replayed per request. */
   public static final int MAX_WINDOWS = 200_000;
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final LifecycleCore core;
   private final Policy defaults;
   private final HealthWindowRepository health;
   private final ExperimentRepository experiments;
 
-  public BacktestService(Jdbi jdbi, LifecycleCore core, Policy defaults, HealthWindowRepository health,
+  public BacktestService(Transactions transactions, LifecycleCore core, Policy defaults, HealthWindowRepository health,
       ExperimentRepository experiments) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.core = core;
     this.defaults = defaults;
     this.health = health;
@@ -88,7 +88,7 @@ public class BacktestService {
           "from and to are required, with from before to");
     }
     Policy policy = PolicyMapper.toPolicy(request.policy(), defaults);
-    return jdbi.withHandle(h -> {
+    return transactions.withHandle(h -> {
       String namespace = new ServiceRepository().resolve(h, request.namespace(), request.service())
           .map(ServiceRepository.ManagedService::namespace).orElse(request.namespace());
       List<HealthWindow> windows = health.ofService(h, namespace, request.service(), request.from(), request.to(),
@@ -104,7 +104,7 @@ public class BacktestService {
     });
   }
 
-  private Run replay(Handle h, String namespace, String service, String version, Policy policy,
+  private Run replay(Tx h, String namespace, String service, String version, Policy policy,
       List<HealthWindow> windows) {
     Optional<HealthWindow> first = windows.stream()
         .filter(w -> w.track() == HealthWindow.Track.CANARY && w.version().equals(version)).findFirst();
@@ -160,7 +160,7 @@ public class BacktestService {
     }
   }
 
-  private Actual actual(Handle h, String namespace, String service, String version) {
+  private Actual actual(Tx h, String namespace, String service, String version) {
     return experiments.latestDecision(h, namespace, service, version)
         .map(d -> new Actual(d.experimentId(), d.phase(), d.decidedAt())).orElse(null);
   }

@@ -9,7 +9,6 @@ import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,6 +16,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Chaos injection's API service and the expiry sweeper. The fault injector on the cluster Aegis acts on is a bean of
  * {@code kubernetes.KubernetesConfiguration}.
@@ -33,10 +33,10 @@ public class ChaosConfiguration {
   }
 
   @Bean
-  ChaosService chaosService(Jdbi jdbi, ChaosInjectionRepository faults, ExperimentRepository experiments,
+  ChaosService chaosService(Transactions transactions, ChaosInjectionRepository faults, ExperimentRepository experiments,
       AuditRepository audit, EventOutbox events, FaultInjector injector, ChaosProperties properties,
       MeterRegistry metrics, Clock clock) {
-    return new ChaosService(jdbi, faults, experiments, audit, events, injector, properties, metrics, clock);
+    return new ChaosService(transactions, faults, experiments, audit, events, injector, properties, metrics, clock);
   }
 
   /**

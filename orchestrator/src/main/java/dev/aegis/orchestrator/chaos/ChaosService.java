@@ -35,12 +35,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Injects, lists and reverts faults, and holds the kill switch.
  *
@@ -60,7 +60,7 @@ public final class ChaosService {
   private static final List<String> SETTLED = java.util.Arrays.stream(Phase.values()).filter(Phase::isSettled)
       .map(Phase::name).toList();
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ChaosInjectionRepository faults;
   private final ExperimentRepository experiments;
   private final AuditRepository audit;
@@ -70,10 +70,10 @@ public final class ChaosService {
   private final MeterRegistry metrics;
   private final Clock clock;
 
-  public ChaosService(Jdbi jdbi, ChaosInjectionRepository faults, ExperimentRepository experiments,
+  public ChaosService(Transactions transactions, ChaosInjectionRepository faults, ExperimentRepository experiments,
       AuditRepository audit, EventOutbox events, FaultInjector injector, ChaosProperties properties,
       MeterRegistry metrics, Clock clock) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.faults = faults;
     this.experiments = experiments;
     this.audit = audit;
@@ -94,7 +94,7 @@ public final class ChaosService {
       throw new ChaosRefusedException(HttpStatus.CONFLICT, "chaos-disabled",
           "fault injection is turned off here (aegis.chaos.enabled=false)");
     }
-    Resolved resolved = jdbi.withHandle(h -> resolve(h, request, principal));
+    Resolved resolved = transactions.withHandle(h -> resolve(h, request, principal));
     FaultSpec spec = resolved.spec();
     Optional<BlastRadius.Refusal> refusal = BlastRadius.check(spec, resolved.exposure(),
         Boolean.TRUE.equals(request.production()), mayTouchProduction(principal), properties.maxDuration());
@@ -110,7 +110,7 @@ public final class ChaosService {
     Instant now = clock.instant();
     Instant expires = now.plus(spec.duration());
     boolean production = spec.target().isProduction() || resolved.exposure() == BlastRadius.Exposure.PRODUCTION;
-    jdbi.useTransaction(h -> {
+    transactions.useTransaction(h -> {
       faults.lockSwitch(h);
       if (faults.killSwitch(h).map(Switch::halted).orElse(false)) {
         throw new ChaosRefusedException(HttpStatus.CONFLICT, "chaos-halted", "the chaos kill switch is engaged;"
@@ -127,17 +127,17 @@ public final class ChaosService {
       injection = injector.inject(faultId, spec, now, consented ? InjectOptions.PRODUCTION_CONSENTED
           : InjectOptions.NONE);
     } catch (FaultRefusedException e) {
-      jdbi.useTransaction(h -> faults.fail(h, faultId, e.reason() + ": " + e.getMessage(), clock.instant()));
+      transactions.useTransaction(h -> faults.fail(h, faultId, e.reason() + ": " + e.getMessage(), clock.instant()));
       throw new ChaosRefusedException(HttpStatus.UNPROCESSABLE_ENTITY, e.reason(), e.getMessage());
     } catch (KubernetesClientException e) {
       // Part of it may be on the cluster: it is due for a revert now, through every step it could have needed,
       // tried at once and then by the sweeper until the cluster takes it.
-      jdbi.useTransaction(h -> faults.expireNow(h, faultId, "injection failed: " + e.getMessage(), clock.instant()));
+      transactions.useTransaction(h -> faults.expireNow(h, faultId, "injection failed: " + e.getMessage(), clock.instant()));
       revertOne(faultId, SWEEPER, "injection-failed");
       throw new ChaosRefusedException(HttpStatus.SERVICE_UNAVAILABLE, "kubernetes-unavailable",
           "the Kubernetes API failed while injecting " + faultId + ": " + e.getMessage());
     }
-    Row row = jdbi.inTransaction(h -> {
+    Row row = transactions.inTransaction(h -> {
       faults.activate(h, faultId, injection.mechanism().wireName(), injection.reverts(), injection.affectedPods(),
           injection.summary());
       events.enqueue(h, EventType.CHAOS_INJECTED, faultId + "/injected", spec.target().service(),
@@ -157,7 +157,7 @@ public final class ChaosService {
    *     fault stays live; the sweeper retries it from its deadline on)
    */
   public FaultView revert(String faultId, String actor, String why) {
-    Row existing = jdbi.withHandle(h -> faults.find(h, faultId)).orElseThrow(() -> new ChaosRefusedException(
+    Row existing = transactions.withHandle(h -> faults.find(h, faultId)).orElseThrow(() -> new ChaosRefusedException(
         HttpStatus.NOT_FOUND, "not-found", "no fault has id '" + Limits.shown(faultId) + "'"));
     if (!existing.state().isLive()) {
       throw new ChaosRefusedException(HttpStatus.CONFLICT, "not-live", "fault " + faultId + " is already "
@@ -165,12 +165,12 @@ public final class ChaosService {
     }
     Outcome outcome = revertOne(faultId, actor, why);
     if (outcome == Outcome.FAILED) {
-      Row row = jdbi.withHandle(h -> faults.find(h, faultId)).orElseThrow();
+      Row row = transactions.withHandle(h -> faults.find(h, faultId)).orElseThrow();
       throw new ChaosRefusedException(HttpStatus.SERVICE_UNAVAILABLE, "revert-failed", "the Kubernetes API refused"
           + " the revert of " + faultId + " (" + row.lastError() + "); the fault stays live: try again, and the"
           + " sweeper retries it from its deadline on");
     }
-    return jdbi.withHandle(h -> faults.find(h, faultId)).map(FaultView::of).orElseThrow();
+    return transactions.withHandle(h -> faults.find(h, faultId)).map(FaultView::of).orElseThrow();
   }
 
   /**
@@ -179,13 +179,13 @@ public final class ChaosService {
    */
   public int sweep() {
     int reverted = 0;
-    List<String> due = jdbi.withHandle(h -> faults.dueForRevert(h, clock.instant(), 100));
+    List<String> due = transactions.withHandle(h -> faults.dueForRevert(h, clock.instant(), 100));
     for (String id : due) {
       if (revertOne(id, SWEEPER, "expired") == Outcome.REVERTED) {
         reverted++;
       }
     }
-    List<String> orphaned = jdbi.withHandle(h -> faults.ofSettledExperiments(h, SETTLED, clock.instant(), 100));
+    List<String> orphaned = transactions.withHandle(h -> faults.ofSettledExperiments(h, SETTLED, clock.instant(), 100));
     for (String id : orphaned) {
       if (revertOne(id, SWEEPER, "experiment-settled") == Outcome.REVERTED) {
         reverted++;
@@ -200,7 +200,7 @@ public final class ChaosService {
    */
   public KillSwitchView halt(String actor, String why) {
     Instant now = clock.instant();
-    List<String> live = jdbi.inTransaction(h -> {
+    List<String> live = transactions.inTransaction(h -> {
       faults.lockSwitch(h);
       faults.setKillSwitch(h, true, actor, why, now);
       faults.expireAllLive(h, now);
@@ -220,7 +220,7 @@ public final class ChaosService {
   /** Re-arms the kill switch: faults can be injected again. */
   public KillSwitchView rearm(String actor, String why) {
     Instant now = clock.instant();
-    jdbi.useTransaction(h -> {
+    transactions.useTransaction(h -> {
       faults.setKillSwitch(h, false, actor, why, now);
       audit.record(h, actor, "chaos.rearm", "chaos", why == null ? Map.of() : Map.of("reason", why), now);
     });
@@ -228,17 +228,17 @@ public final class ChaosService {
   }
 
   public KillSwitchView killSwitch() {
-    return jdbi.withHandle(h -> faults.killSwitch(h))
+    return transactions.withHandle(h -> faults.killSwitch(h))
         .map(s -> new KillSwitchView(s.halted(), s.changedBy(), s.reason(), s.changedAt(), List.of(), List.of()))
         .orElse(new KillSwitchView(false, null, null, null, List.of(), List.of()));
   }
 
   public Optional<FaultView> find(String faultId) {
-    return jdbi.withHandle(h -> faults.find(h, faultId)).map(FaultView::of);
+    return transactions.withHandle(h -> faults.find(h, faultId)).map(FaultView::of);
   }
 
   public List<FaultView> list(boolean live, int limit) {
-    return jdbi.withHandle(h -> faults.list(h, live, limit)).stream().map(FaultView::of).toList();
+    return transactions.withHandle(h -> faults.list(h, live, limit)).stream().map(FaultView::of).toList();
   }
 
   /** The kill switch's state; {@code reverted} and {@code pending} only in the answer to engaging it. */
@@ -248,7 +248,7 @@ public final class ChaosService {
   private enum Outcome { REVERTED, FAILED, NOT_LIVE }
 
   private Outcome revertOne(String faultId, String actor, String why) {
-    return jdbi.inTransaction(h -> {
+    return transactions.inTransaction(h -> {
       Optional<Row> claimed = faults.claimLive(h, faultId);
       if (claimed.isEmpty()) {
         return Outcome.NOT_LIVE;
@@ -294,7 +294,7 @@ public final class ChaosService {
 
   private record Resolved(FaultSpec spec, BlastRadius.Exposure exposure, String experimentId) {}
 
-  private Resolved resolve(Handle h, FaultRequest request, AegisPrincipal principal) {
+  private Resolved resolve(Tx h, FaultRequest request, AegisPrincipal principal) {
     if (request.kind() == null) {
       throw invalid("kind", "kind is required: one of " + kinds());
     }

@@ -23,12 +23,12 @@ import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /** The core, the repositories and the services around it. */
 @Configuration(proxyBeanMethods = false)
 public class LifecycleConfiguration {
@@ -73,25 +73,25 @@ public class LifecycleConfiguration {
   }
 
   @Bean
-  ExperimentService experimentService(Jdbi jdbi, Clock clock, LifecycleService lifecycle,
+  ExperimentService experimentService(Transactions transactions, Clock clock, LifecycleService lifecycle,
       ExperimentRepository experiments, ServiceRepository services, RcaRepository rcas, AuditRepository audit,
       AegisProperties properties) {
-    return new ExperimentService(jdbi, clock, lifecycle, experiments, services, rcas, audit,
+    return new ExperimentService(transactions, clock, lifecycle, experiments, services, rcas, audit,
         properties.policy().toPolicy());
   }
 
   @Bean
-  BatchProcessor batchProcessor(Jdbi jdbi, Clock clock, LifecycleService lifecycle, ExperimentService service,
+  BatchProcessor batchProcessor(Transactions transactions, Clock clock, LifecycleService lifecycle, ExperimentService service,
       ExperimentRepository experiments, HealthWindowRepository health, InboxRepository inbox,
       OutboxRepository outbox, ChaosRepository chaos, MeterRegistry metrics, AegisProperties properties,
       ProductionWatch watch) {
-    return new BatchProcessor(jdbi, clock, lifecycle, service, experiments, health, inbox, outbox, chaos,
+    return new BatchProcessor(transactions, clock, lifecycle, service, experiments, health, inbox, outbox, chaos,
         metrics, properties.health().maxClockSkew(), watch);
   }
 
   @Bean
-  DeadLetterRecorder deadLetterRecorder(Jdbi jdbi, DeadLetterRepository repository, EventCodec codec, Clock clock) {
-    return new DeadLetterRecorder(jdbi, repository, codec, clock);
+  DeadLetterRecorder deadLetterRecorder(Transactions transactions, DeadLetterRepository repository, EventCodec codec, Clock clock) {
+    return new DeadLetterRecorder(transactions, repository, codec, clock);
   }
 
   @Bean
@@ -100,21 +100,21 @@ public class LifecycleConfiguration {
   }
 
   @Bean
-  ReplayService replayService(Jdbi jdbi, DeadLetterRepository repository, AuditRepository audit,
+  ReplayService replayService(Transactions transactions, DeadLetterRepository repository, AuditRepository audit,
       KafkaTemplate<byte[], byte[]> kafka, Clock clock, dev.aegis.orchestrator.deadletter.DeadLetterProperties settings) {
-    return new ReplayService(jdbi, repository, audit, kafka, clock, settings.replayTopics());
+    return new ReplayService(transactions, repository, audit, kafka, clock, settings.replayTopics());
   }
 
   @Bean
-  dev.aegis.orchestrator.suggestions.SuggestionService suggestionService(Jdbi jdbi, Clock clock,
+  dev.aegis.orchestrator.suggestions.SuggestionService suggestionService(Transactions transactions, Clock clock,
       TransitionRepository transitions, AuditRepository audit, RcaRepository rcas) {
-    return new dev.aegis.orchestrator.suggestions.SuggestionService(jdbi, clock, transitions, audit, rcas);
+    return new dev.aegis.orchestrator.suggestions.SuggestionService(transactions, clock, transitions, audit, rcas);
   }
 
   @Bean
-  dev.aegis.orchestrator.backtest.BacktestService backtestService(Jdbi jdbi, LifecycleCore core,
+  dev.aegis.orchestrator.backtest.BacktestService backtestService(Transactions transactions, LifecycleCore core,
       AegisProperties properties, HealthWindowRepository health, ExperimentRepository experiments) {
-    return new dev.aegis.orchestrator.backtest.BacktestService(jdbi, core, properties.policy().toPolicy(), health,
+    return new dev.aegis.orchestrator.backtest.BacktestService(transactions, core, properties.policy().toPolicy(), health,
         experiments);
   }
 }

@@ -14,7 +14,6 @@ import dev.aegis.orchestrator.persistence.OutboxRepository;
 import java.time.Clock;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -31,6 +30,7 @@ import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Kafka in and out: one batch consumer for the input topics (offsets committed after the batch's
  * transaction), one for the dead-letter topic (records it in the table), and the outbox relay.
@@ -95,9 +95,9 @@ public class MessagingConfiguration {
   }
 
   @Bean
-  OutboxRelay outboxRelay(Jdbi jdbi, OutboxRepository outbox, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec,
+  OutboxRelay outboxRelay(Transactions transactions, OutboxRepository outbox, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec,
       Clock clock, AegisProperties properties) {
-    return new OutboxRelay(jdbi, outbox, kafka, codec, clock, properties.outbox().batchSize());
+    return new OutboxRelay(transactions, outbox, kafka, codec, clock, properties.outbox().batchSize());
   }
 
   /** Flags silent canary steps on the wall clock, every {@code aegis.health.silence-check-interval}. */

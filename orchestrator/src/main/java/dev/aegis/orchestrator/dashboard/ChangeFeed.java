@@ -25,11 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.springframework.stereotype.Component;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
- * The dashboard's read-only view of what changed: small reads on the caller's {@link Handle}, each bounded
+ * The dashboard's read-only view of what changed: small reads on the caller's {@link Tx}, each bounded
  * by {@code limit}. Nothing here writes.
  */
 @Component
@@ -55,12 +55,12 @@ class ChangeFeed {
   }
 
   /** Experiments written after {@code since}, oldest write first. */
-  List<Stamp> experimentsUpdatedAfter(Handle h, Instant since, int limit) {
+  List<Stamp> experimentsUpdatedAfter(Tx h, Instant since, int limit) {
     return experiments.updatedAfter(h, since, limit);
   }
 
   /** The summaries of {@code ids}, in that order; ids that do not exist are left out. */
-  List<ExperimentSummary> summaries(Handle h, Collection<String> ids) {
+  List<ExperimentSummary> summaries(Tx h, Collection<String> ids) {
     if (ids.isEmpty()) {
       return List.of();
     }
@@ -73,7 +73,7 @@ class ChangeFeed {
   }
 
   /** Every experiment that is not settled, and the {@code recent} most recently submitted others. */
-  List<ExperimentSummary> snapshot(Handle h, int recent) {
+  List<ExperimentSummary> snapshot(Tx h, int recent) {
     Map<String, ExperimentRecord> byId = new LinkedHashMap<>();
     experiments.list(h, null, LIVE.stream().map(Phase::valueOf).toList(), 1000)
         .forEach(r -> byId.put(r.experiment().id(), r));
@@ -81,27 +81,27 @@ class ChangeFeed {
     return summaries(h, byId.keySet());
   }
 
-  Head head(Handle h, Table table, int window) {
+  Head head(Tx h, Table table, int window) {
     return tables.head(h, table, window);
   }
 
-  List<TransitionEvent> transitionsAfter(Handle h, long after, int limit) {
+  List<TransitionEvent> transitionsAfter(Tx h, long after, int limit) {
     return transitions.after(h, after, limit).stream()
         .map(t -> new TransitionEvent(t.id(), t.experimentId(), t.service(), t.fromPhase(), t.toPhase(),
             t.trigger(), t.step(), t.weight(), t.reason(), t.actor(), t.at()))
         .toList();
   }
 
-  List<DeadLetterEvent> deadLettersAfter(Handle h, long after, int limit) {
+  List<DeadLetterEvent> deadLettersAfter(Tx h, long after, int limit) {
     return deadLetters.recordedAfter(h, after, limit).stream().map(ChangeFeed::deadLetter).toList();
   }
 
   /** Dead letters replayed after {@code since}, oldest replay first. */
-  List<DeadLetterEvent> deadLettersReplayedAfter(Handle h, Instant since, int limit) {
+  List<DeadLetterEvent> deadLettersReplayedAfter(Tx h, Instant since, int limit) {
     return deadLetters.replayedAfter(h, since, limit).stream().map(ChangeFeed::deadLetter).toList();
   }
 
-  List<AuditEvent> auditAfter(Handle h, long after, int limit) {
+  List<AuditEvent> auditAfter(Tx h, long after, int limit) {
     return audit.after(h, after, limit).stream()
         .map(a -> new AuditEvent(a.id(), a.at(), a.actor(), a.action(), a.target(),
             Optional.ofNullable(a.detailJson()).map(d -> StateJson.read(d, JsonNode.class)).orElse(null)))

@@ -29,8 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -38,6 +36,8 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * The live stream behind {@code GET /api/v1/stream}. One ticker thread reads what changed since its last tick
  * (experiments by {@code updated_at}, new transitions, dead letters new or replayed, new audit entries) and
@@ -63,7 +63,7 @@ class LiveStream implements SmartLifecycle {
   /** One event, serialized once for every client. */
   record Frame(String name, String json) {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ChangeFeed feed;
   private final DashboardProperties properties;
   private final Clock clock;
@@ -87,8 +87,8 @@ class LiveStream implements SmartLifecycle {
   private Instant lastHeartbeat = Instant.EPOCH;
   private Instant lastFailureLogged = Instant.EPOCH;
 
-  LiveStream(Jdbi jdbi, ChangeFeed feed, DashboardProperties properties, Clock clock, ObjectMapper json) {
-    this.jdbi = jdbi;
+  LiveStream(Transactions transactions, ChangeFeed feed, DashboardProperties properties, Clock clock, ObjectMapper json) {
+    this.transactions = transactions;
     this.feed = feed;
     this.properties = properties;
     this.clock = clock;
@@ -160,7 +160,7 @@ class LiveStream implements SmartLifecycle {
   private void welcome(Client client) {
     try {
       Instant now = clock.instant();
-      Snapshot snapshot = jdbi.withHandle(h -> {
+      Snapshot snapshot = transactions.withHandle(h -> {
         if (!primed) {
           prime(h, now);
         }
@@ -174,7 +174,7 @@ class LiveStream implements SmartLifecycle {
     }
   }
 
-  private void prime(Handle h, Instant now) {
+  private void prime(Tx h, Instant now) {
     prime(h, transitions, Table.TRANSITIONS);
     prime(h, deadLetters, Table.DEAD_LETTERS);
     prime(h, audit, Table.AUDIT);
@@ -185,7 +185,7 @@ class LiveStream implements SmartLifecycle {
     primed = true;
   }
 
-  private void prime(Handle h, IdCursor cursor, Table table) {
+  private void prime(Tx h, IdCursor cursor, Table table) {
     Head head = feed.head(h, table, HEAD_WINDOW);
     cursor.reset(head.from(), head.recentIds());
   }
@@ -198,7 +198,7 @@ class LiveStream implements SmartLifecycle {
       }
       Instant now = clock.instant();
       if (primed) {
-        jdbi.useHandle(h -> changes(h, now).forEach(this::broadcast));
+        transactions.useHandle(h -> changes(h, now).forEach(this::broadcast));
       }
       if (!now.isBefore(lastHeartbeat.plus(properties.heartbeat()))) {
         lastHeartbeat = now;
@@ -209,7 +209,7 @@ class LiveStream implements SmartLifecycle {
     }
   }
 
-  private List<Frame> changes(Handle h, Instant now) {
+  private List<Frame> changes(Tx h, Instant now) {
     List<Frame> out = new ArrayList<>();
     Duration overlap = properties.overlap();
 

@@ -5,8 +5,6 @@ import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -16,6 +14,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * {@code GET /api/v1/experiments/{id}/windows[?step=&limit=]}: the health windows stored for an experiment (every
  * track: canary, baseline, stable), per step, oldest first, so the dashboard can chart canary against baseline.
@@ -30,15 +30,15 @@ class WindowsController {
 
   record Windows(String experimentId, String service, List<WindowView> windows) {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ExperimentRepository experiments;
   private final HealthWindowRepository health;
   private final dev.aegis.orchestrator.security.Access access;
 
-  WindowsController(Jdbi jdbi, ExperimentRepository experiments, HealthWindowRepository health,
+  WindowsController(Transactions transactions, ExperimentRepository experiments, HealthWindowRepository health,
       dev.aegis.orchestrator.security.Access access) {
     this.access = access;
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.experiments = experiments;
     this.health = health;
   }
@@ -47,13 +47,13 @@ class WindowsController {
   ResponseEntity<?> windows(@PathVariable String id, @RequestParam(required = false) Integer step,
       @RequestParam(defaultValue = "2000") int limit) {
     int bounded = Math.min(Math.max(limit, 1), 10_000);
-    return jdbi.withHandle(h -> experiments.find(h, id).filter(r -> access.mayRead(r.experiment().namespace()))
+    return transactions.withHandle(h -> experiments.find(h, id).filter(r -> access.mayRead(r.experiment().namespace()))
         .<ResponseEntity<?>>map(r -> ResponseEntity.ok(new Windows(id, r.experiment().service(),
             read(h, id, step, bounded))))
         .orElseGet(() -> notFound(id)));
   }
 
-  private List<WindowView> read(Handle h, String id, Integer step, int limit) {
+  private List<WindowView> read(Tx h, String id, Integer step, int limit) {
     return health.newestOf(h, id, step, limit).stream().map(w -> new WindowView(w.id(), w.step(), w.track(),
         w.version(), w.windowStart(), w.windowEnd(), w.requests(), w.errors(),
         w.requests() == 0 ? 0 : (double) w.errors() / w.requests(), w.p50Ms(), w.p95Ms(), w.p99Ms())).toList();

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Records every record of {@code aegis.dlq} in the {@code dead_letters} table, once per original
  * record. The topic is the source of truth: a record dead-lettered while the database was down is
@@ -34,7 +34,7 @@ public class DeadLetterRecorder {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeadLetterRecorder.class);
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final DeadLetterRepository repository;
   private final EventCodec codec;
   private final Clock clock;
@@ -56,8 +56,8 @@ public class DeadLetterRecorder {
     return status;
   }
 
-  public DeadLetterRecorder(Jdbi jdbi, DeadLetterRepository repository, EventCodec codec, Clock clock) {
-    this.jdbi = jdbi;
+  public DeadLetterRecorder(Transactions transactions, DeadLetterRepository repository, EventCodec codec, Clock clock) {
+    this.transactions = transactions;
     this.repository = repository;
     this.codec = codec;
     this.clock = clock;
@@ -66,7 +66,7 @@ public class DeadLetterRecorder {
   public void onBatch(List<ConsumerRecord<byte[], byte[]>> batch) {
     Instant now = clock.instant();
     try {
-      jdbi.useTransaction(h -> {
+      transactions.useTransaction(h -> {
         for (ConsumerRecord<byte[], byte[]> r : batch) {
           repository.record(h, toDeadLetter(r), now);
         }
@@ -100,14 +100,14 @@ public class DeadLetterRecorder {
   private void recordOneByOne(List<ConsumerRecord<byte[], byte[]>> batch, Instant now) {
     for (ConsumerRecord<byte[], byte[]> r : batch) {
       try {
-        jdbi.useTransaction(h -> repository.record(h, toDeadLetter(r), now));
+        transactions.useTransaction(h -> repository.record(h, toDeadLetter(r), now));
       } catch (RuntimeException e) {
         if (!isDataError(e)) {
           throw e; // the database is away: the container retries from here
         }
         log.warn("dead letter at {}-{}@{} refused by the database ({}); recording it as unrecordable", r.topic(),
             r.partition(), r.offset(), e.toString());
-        jdbi.useTransaction(h -> repository.record(h, unrecordable(r, e), now));
+        transactions.useTransaction(h -> repository.record(h, unrecordable(r, e), now));
       }
     }
   }

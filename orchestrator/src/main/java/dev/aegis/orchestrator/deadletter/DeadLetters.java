@@ -11,8 +11,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /** Builds dead-letter requests and the Kafka records that carry them to {@code aegis.dlq}. */
 public final class DeadLetters {
 
@@ -33,7 +33,7 @@ public final class DeadLetters {
   }
 
   /** Enqueues {@code request} in the outbox, in the caller's transaction; idempotent per original record. */
-  public static void enqueue(Handle h, OutboxRepository outbox, DeadLetterRequest request, Instant now) {
+  public static void enqueue(Tx h, OutboxRepository outbox, DeadLetterRequest request, Instant now) {
     String id = "dlq:" + request.originalTopic() + "/" + request.originalPartition() + "/" + request.originalOffset();
     outbox.add(h, new OutboxMessage.DeadLetter(id, request.reasonCode(), StateJson.write(request)), now);
   }

@@ -18,9 +18,9 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Re-publishes dead letters unchanged (key, value, original headers) to their original topic, plus one
  * header {@code aegis_replay_of} naming the dead letter. An event that already took effect finds its
@@ -61,16 +61,16 @@ public class ReplayService {
     }
   }
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final DeadLetterRepository repository;
   private final AuditRepository audit;
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final Clock clock;
   private final Set<String> replayTopics;
 
-  public ReplayService(Jdbi jdbi, DeadLetterRepository repository, AuditRepository audit,
+  public ReplayService(Transactions transactions, DeadLetterRepository repository, AuditRepository audit,
       KafkaTemplate<byte[], byte[]> kafka, Clock clock, Collection<String> replayTopics) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.repository = repository;
     this.audit = audit;
     this.kafka = kafka;
@@ -80,13 +80,13 @@ public class ReplayService {
 
   /** Replays dead letter {@code id}; empty when there is none. */
   public Optional<Outcome> replay(long id, String actor) {
-    return jdbi.withHandle(h -> repository.find(h, id)).map(d -> replay(d, actor));
+    return transactions.withHandle(h -> repository.find(h, id)).map(d -> replay(d, actor));
   }
 
   /** Replays every dead letter matching {@code filter}, oldest first, at most {@code limit}. */
   public List<Outcome> replayMatching(Filter filter, String actor, int limit) {
     List<Outcome> done = new ArrayList<>();
-    for (DeadLetter d : jdbi.withHandle(h -> repository.list(h, filter, limit))) {
+    for (DeadLetter d : transactions.withHandle(h -> repository.list(h, filter, limit))) {
       done.add(replay(d, actor));
     }
     return done;
@@ -110,7 +110,7 @@ public class ReplayService {
       throw new IllegalStateException("could not replay dead letter " + d.id() + ": " + e.getMessage(), e);
     }
     Instant now = clock.instant();
-    jdbi.useTransaction(h -> {
+    transactions.useTransaction(h -> {
       repository.markReplayed(h, d.id(), actor, now);
       audit.record(h, actor, "dead-letter.replay", Long.toString(d.id()), Map.of("topic", d.originalTopic(),
           "partition", sent.partition(), "offset", sent.offset(), "reason", d.reasonCode()), now);
@@ -120,7 +120,7 @@ public class ReplayService {
 
   /** Records the refusal in the audit log (a planted dead letter is worth knowing about) and returns it. */
   private Refused refuse(DeadLetter d, String actor, Refusal reason, String detail) {
-    jdbi.useTransaction(h -> audit.record(h, actor, "dead-letter.replay-refused", Long.toString(d.id()),
+    transactions.useTransaction(h -> audit.record(h, actor, "dead-letter.replay-refused", Long.toString(d.id()),
         Map.of("topic", d.originalTopic(), "refusal", reason.code()), clock.instant()));
     return new Refused(d.id(), d.originalTopic(), reason, detail);
   }

@@ -29,7 +29,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,6 +37,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Kubernetes actuation: the cluster (in-process or external), the resilient actuator of the operators
  * module, the relay that carries out the outbox's commands through it, and the {@code Experiment} custom
@@ -71,10 +71,10 @@ public class KubernetesConfiguration {
   }
 
   @Bean
-  ActuationRelay actuationRelay(Jdbi jdbi, OutboxRepository outbox, ExperimentRepository experiments,
+  ActuationRelay actuationRelay(Transactions transactions, OutboxRepository outbox, ExperimentRepository experiments,
       AuditRepository audit, LifecycleService lifecycle, Actuator actuator, MeterRegistry metrics,
       Clock clock, KubernetesProperties properties) {
-    return new ActuationRelay(jdbi, outbox, experiments, audit, lifecycle, actuator, metrics, clock,
+    return new ActuationRelay(transactions, outbox, experiments, audit, lifecycle, actuator, metrics, clock,
         // One command per lease: the lease covers that command's call, however slow the ones before it were.
         new ActuationRelay.Settings(1, properties.lease(), properties.retry().initialBackoff(),
             properties.retry().maxBackoff()));
@@ -107,9 +107,9 @@ public class KubernetesConfiguration {
   }
 
   @Bean
-  OrchestratorExperimentGateway experimentGateway(Jdbi jdbi, ExperimentService service,
+  OrchestratorExperimentGateway experimentGateway(Transactions transactions, ExperimentService service,
       ExperimentRepository experiments, OutboxRepository outbox, AegisSecurityProperties security) {
-    return new OrchestratorExperimentGateway(jdbi, service, experiments, outbox,
+    return new OrchestratorExperimentGateway(transactions, service, experiments, outbox,
         security.experimentResources().crossNamespace());
   }
 

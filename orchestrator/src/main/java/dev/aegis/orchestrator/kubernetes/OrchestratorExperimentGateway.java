@@ -17,8 +17,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * The orchestrator side of the {@code Experiment} custom resource: a resource's spec is submitted as the
  * REST body would be, with the resource's uid as idempotency key, so a resource is one experiment however
@@ -28,17 +28,17 @@ public final class OrchestratorExperimentGateway implements ExperimentGateway {
 
   private static final ObjectMapper JSON = EventJson.newObjectMapper();
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ExperimentService service;
   private final ExperimentRepository experiments;
   private final OutboxRepository outbox;
   /** Resource namespace → the other namespaces its Experiment resources may act in (admin-configured). */
   private final Map<String, List<String>> crossNamespace;
 
-  public OrchestratorExperimentGateway(Jdbi jdbi, ExperimentService service, ExperimentRepository experiments,
+  public OrchestratorExperimentGateway(Transactions transactions, ExperimentService service, ExperimentRepository experiments,
       OutboxRepository outbox, Map<String, List<String>> crossNamespace) {
     this.crossNamespace = Map.copyOf(crossNamespace);
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.service = service;
     this.experiments = experiments;
     this.outbox = outbox;
@@ -79,7 +79,7 @@ public final class OrchestratorExperimentGateway implements ExperimentGateway {
 
   @Override
   public Optional<ExperimentStatusView> status(String experimentId) {
-    return jdbi.withHandle(h -> experiments.find(h, experimentId).map(r -> {
+    return transactions.withHandle(h -> experiments.find(h, experimentId).map(r -> {
       Experiment e = r.experiment();
       boolean pending = outbox.pendingActuations(h, e.id()) > 0;
       String message = e.actuation().problem() != null ? e.actuation().problem()

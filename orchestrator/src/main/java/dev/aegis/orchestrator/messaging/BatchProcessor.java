@@ -35,9 +35,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Applies a batch of consumed records in ONE database transaction: processed-event markers, health
  * windows, experiment state, transitions, outbox rows (commands, outgoing events, dead letters).
@@ -49,7 +49,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public class BatchProcessor {
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final Clock clock;
   private final LifecycleService lifecycle;
   private final ExperimentService experimentsService;
@@ -63,10 +63,10 @@ public class BatchProcessor {
   /** Production remediation and SLO burn rates, fed every managed service's windows in the batch. */
   private final ProductionWatch watch;
 
-  public BatchProcessor(Jdbi jdbi, Clock clock, LifecycleService lifecycle, ExperimentService experimentsService, ExperimentRepository experiments, HealthWindowRepository health,
+  public BatchProcessor(Transactions transactions, Clock clock, LifecycleService lifecycle, ExperimentService experimentsService, ExperimentRepository experiments, HealthWindowRepository health,
       InboxRepository inbox, OutboxRepository outbox, ChaosRepository chaos, MeterRegistry metrics,
       Duration maxClockSkew, ProductionWatch watch) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.clock = clock;
     this.lifecycle = lifecycle;
     this.experimentsService = experimentsService;
@@ -82,7 +82,7 @@ public class BatchProcessor {
 
   /** Processes {@code records} in one transaction; any exception means nothing was written. */
   public void process(List<InboundRecord> records) {
-    Map<List<String>, Integer> tally = jdbi.inTransaction(h -> new Run(h, clock.instant()).process(records));
+    Map<List<String>, Integer> tally = transactions.inTransaction(h -> new Run(h, clock.instant()).process(records));
     // Counted only once the batch committed: a rolled-back batch is processed again, and must not count twice.
     tally.forEach((tags, n) -> metrics.counter(tags.get(0), tags.subList(1, tags.size()).toArray(String[]::new))
         .increment(n));
@@ -90,7 +90,7 @@ public class BatchProcessor {
 
   /** The state of one batch transaction. */
   private final class Run {
-    private final Handle h;
+    private final Tx h;
     private final Instant now;
     private final Map<ServiceKey, Slot> slots = new HashMap<>();
     /** Per service, the earliest start and latest end of this batch's health windows: where faults matter. */
@@ -104,7 +104,7 @@ public class BatchProcessor {
 
     private final ProductionWatch.Batch watched;
 
-    Run(Handle h, Instant now) {
+    Run(Tx h, Instant now) {
       this.h = h;
       this.now = now;
       this.watched = watch.begin(h, now);
@@ -342,7 +342,7 @@ public class BatchProcessor {
     }
 
     /** The faults of {@code service} active at some moment of {@code span} (earliest start, latest end). */
-    List<ActiveFault> faults(Handle h, ServiceKey service, Instant[] span) {
+    List<ActiveFault> faults(Tx h, ServiceKey service, Instant[] span) {
       if (faults == null) {
         faults = new ArrayList<>();
         chaos.activeBetween(h, service.namespace(), service.service(), span[0], span[1]).forEach(f -> faults.add(active(f, null)));

@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Publishes the outbox's outgoing events ({@code aegis.lifecycle}, {@code aegis.rca}) and dead letters
  * ({@code aegis.dlq}) after the transactions that wrote them committed — never from inside a consuming
@@ -39,16 +39,16 @@ public class OutboxRelay {
   private static final ObjectMapper EVENTS = EventJson.newObjectMapper();
   public static final String SOURCE = "/aegis/orchestrator";
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final OutboxRepository outbox;
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final EventCodec codec;
   private final Clock clock;
   private final int batchSize;
 
-  public OutboxRelay(Jdbi jdbi, OutboxRepository outbox, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec,
+  public OutboxRelay(Transactions transactions, OutboxRepository outbox, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec,
       Clock clock, int batchSize) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.outbox = outbox;
     this.kafka = kafka;
     this.codec = codec;
@@ -68,7 +68,7 @@ public class OutboxRelay {
   }
 
   private int relay(OutboxRepository.Kind kind) {
-    return jdbi.inTransaction(h -> {
+    return transactions.inTransaction(h -> {
       Instant now = clock.instant();
       List<Entry> due = outbox.claimDue(h, kind, now, batchSize);
       if (due.isEmpty()) {

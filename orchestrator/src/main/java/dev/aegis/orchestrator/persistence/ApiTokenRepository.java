@@ -6,7 +6,6 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** API tokens as stored: a digest, never the token; roles and namespaces as comma-separated lists. */
@@ -24,7 +23,7 @@ public final class ApiTokenRepository {
       rs.getString("created_by"), instant(rs, "expires_at"), instant(rs, "revoked_at"), rs.getString("revoked_by"),
       instant(rs, "last_used_at"));
 
-  public void insert(Handle h, StoredToken t, byte[] digest) {
+  public void insert(Tx h, StoredToken t, byte[] digest) {
     h.createUpdate("INSERT INTO api_tokens (id, name, digest, roles, namespaces, created_at, created_by, expires_at) "
             + "VALUES (:id, :name, :digest, :roles, :namespaces, :createdAt, :createdBy, :expiresAt)")
         .bind("id", t.id()).bind("name", t.name()).bind("digest", digest).bind("roles", t.roles())
@@ -33,16 +32,16 @@ public final class ApiTokenRepository {
   }
 
   /** The token with this digest, whatever its state (the caller checks expiry and revocation). */
-  public Optional<StoredToken> findByDigest(Handle h, byte[] digest) {
+  public Optional<StoredToken> findByDigest(Tx h, byte[] digest) {
     return h.createQuery("SELECT " + COLUMNS + " FROM api_tokens WHERE digest = :digest")
         .bind("digest", digest).map(MAPPER).findOne();
   }
 
-  public Optional<StoredToken> find(Handle h, String id) {
+  public Optional<StoredToken> find(Tx h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM api_tokens WHERE id = :id").bind("id", id).map(MAPPER).findOne();
   }
 
-  public List<StoredToken> list(Handle h, boolean includeInactive, Instant now, int limit) {
+  public List<StoredToken> list(Tx h, boolean includeInactive, Instant now, int limit) {
     return h.createQuery("SELECT " + COLUMNS + " FROM api_tokens"
             + (includeInactive ? "" : " WHERE revoked_at IS NULL AND expires_at > :now")
             + " ORDER BY created_at DESC, id LIMIT :limit")
@@ -50,14 +49,14 @@ public final class ApiTokenRepository {
   }
 
   /** Revokes an active token; false when there is none with this id or it was revoked already. */
-  public boolean revoke(Handle h, String id, String by, Instant now) {
+  public boolean revoke(Tx h, String id, String by, Instant now) {
     return h.createUpdate("UPDATE api_tokens SET revoked_at = :now, revoked_by = :by "
             + "WHERE id = :id AND revoked_at IS NULL")
         .bind("id", id).bind("by", by).bind("now", ts(now)).execute() == 1;
   }
 
   /** Notes a use, at most once a minute per token, so authentication is not a write per request. */
-  public void touch(Handle h, String id, Instant now) {
+  public void touch(Tx h, String id, Instant now) {
     h.createUpdate("UPDATE api_tokens SET last_used_at = :now WHERE id = :id "
             + "AND (last_used_at IS NULL OR last_used_at < CAST(:now AS timestamptz) - interval '1 minute')")
         .bind("id", id).bind("now", ts(now)).execute();

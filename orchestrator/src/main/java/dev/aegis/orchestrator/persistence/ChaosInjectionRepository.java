@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -49,7 +48,7 @@ public final class ChaosInjectionRepository {
       + "next_revert_at, last_error";
 
   /** Records a fault about to be injected. */
-  public void begin(Handle h, String faultId, FaultSpec spec, String experimentId, boolean production,
+  public void begin(Tx h, String faultId, FaultSpec spec, String experimentId, boolean production,
       String requestedBy, String reason, Instant startedAt, Instant expiresAt) {
     h.createUpdate("INSERT INTO chaos_injections (fault_id, namespace, service, track, kind, experiment_id, "
             + "production, spec, state, requested_by, reason, started_at, expires_at, next_revert_at) VALUES (:id, "
@@ -63,7 +62,7 @@ public final class ChaosInjectionRepository {
   }
 
   /** The injection took: the fault is ACTIVE with the steps that undo it. */
-  public void activate(Handle h, String faultId, String mechanism, List<Revert> reverts, List<String> affectedPods,
+  public void activate(Tx h, String faultId, String mechanism, List<Revert> reverts, List<String> affectedPods,
       String summary) {
     h.createUpdate("UPDATE chaos_injections SET state = 'ACTIVE', mechanism = :mechanism, reverts = :reverts::jsonb, "
             + "affected_pods = :pods::jsonb, summary = :summary WHERE fault_id = :id AND state = 'INJECTING'")
@@ -73,28 +72,28 @@ public final class ChaosInjectionRepository {
   }
 
   /** The injection did not take; nothing of it is on the cluster. */
-  public void fail(Handle h, String faultId, String error, Instant now) {
+  public void fail(Tx h, String faultId, String error, Instant now) {
     h.createUpdate("UPDATE chaos_injections SET state = 'FAILED', ended_at = :now, end_reason = :error, "
             + "last_error = :error WHERE fault_id = :id AND state = 'INJECTING'")
         .bind("id", faultId).bind("error", error).bind("now", ts(now)).execute();
   }
 
   /** An injection that failed part-way: due for a revert now. */
-  public void expireNow(Handle h, String faultId, String error, Instant now) {
+  public void expireNow(Tx h, String faultId, String error, Instant now) {
     h.createUpdate("UPDATE chaos_injections SET expires_at = LEAST(expires_at, :now), next_revert_at = :now, "
             + "last_error = :error WHERE fault_id = :id AND state = 'INJECTING'")
         .bind("id", faultId).bind("error", error).bind("now", ts(now)).execute();
   }
 
   /** The fault is off the cluster. Returns false if it was not live (someone else ended it first). */
-  public boolean end(Handle h, String faultId, String by, String reason, Instant now) {
+  public boolean end(Tx h, String faultId, String by, String reason, Instant now) {
     return h.createUpdate("UPDATE chaos_injections SET state = 'REVERTED', ended_at = :now, ended_by = :by, "
             + "end_reason = :reason, last_error = NULL WHERE fault_id = :id AND state IN ('INJECTING', 'ACTIVE')")
         .bind("id", faultId).bind("by", by).bind("reason", reason).bind("now", ts(now)).execute() == 1;
   }
 
   /** A revert failed: try again at {@code next}. */
-  public void revertFailed(Handle h, String faultId, String error, Instant next) {
+  public void revertFailed(Tx h, String faultId, String error, Instant next) {
     h.createUpdate("UPDATE chaos_injections SET revert_attempts = revert_attempts + 1, last_error = :error, "
             + "next_revert_at = :next WHERE fault_id = :id")
         .bind("id", faultId).bind("error", error).bind("next", ts(next)).execute();
@@ -105,7 +104,7 @@ public final class ChaosInjectionRepository {
    * reverted in a transaction of its own that locks it first ({@link #claimLive}), so a replica reverting the same
    * fault at the same moment skips it.
    */
-  public List<String> dueForRevert(Handle h, Instant now, int limit) {
+  public List<String> dueForRevert(Tx h, Instant now, int limit) {
     return h.createQuery("SELECT fault_id FROM chaos_injections WHERE state IN ('INJECTING', 'ACTIVE') "
             + "AND expires_at <= :now AND COALESCE(next_revert_at, expires_at) <= :now ORDER BY expires_at "
             + "LIMIT :limit")
@@ -116,7 +115,7 @@ public final class ChaosInjectionRepository {
    * Up to {@code limit} live canary faults whose experiment has settled ({@code settledPhases}): its canary run
    * is over, so a fault aimed at it has nothing left to test. Reverted as {@link #dueForRevert}'s are.
    */
-  public List<String> ofSettledExperiments(Handle h, List<String> settledPhases, Instant now, int limit) {
+  public List<String> ofSettledExperiments(Tx h, List<String> settledPhases, Instant now, int limit) {
     return h.createQuery("SELECT c.fault_id FROM chaos_injections c WHERE c.state = 'ACTIVE' "
             + "AND c.track = 'canary' AND (c.revert_attempts = 0 OR c.next_revert_at <= :now) "
             + "AND EXISTS (SELECT 1 FROM experiments e WHERE e.id = c.experiment_id AND e.phase IN (<phases>)) "
@@ -125,42 +124,42 @@ public final class ChaosInjectionRepository {
   }
 
   /** Locks one live fault for its revert; empty when it is not live or another transaction holds it. */
-  public Optional<Row> claimLive(Handle h, String faultId) {
+  public Optional<Row> claimLive(Tx h, String faultId) {
     return h.createQuery("SELECT " + COLUMNS + " FROM chaos_injections WHERE fault_id = :id "
             + "AND state IN ('INJECTING', 'ACTIVE') FOR UPDATE SKIP LOCKED")
         .bind("id", faultId).map(ChaosInjectionRepository::row).findOne();
   }
 
-  public List<String> liveIds(Handle h) {
+  public List<String> liveIds(Tx h) {
     return h.createQuery("SELECT fault_id FROM chaos_injections WHERE state IN ('INJECTING', 'ACTIVE') "
         + "ORDER BY started_at").mapTo(String.class).list();
   }
 
-  public int countLive(Handle h) {
+  public int countLive(Tx h) {
     return h.createQuery("SELECT count(*) FROM chaos_injections WHERE state IN ('INJECTING', 'ACTIVE')")
         .mapTo(Integer.class).one();
   }
 
-  public Optional<Row> find(Handle h, String faultId) {
+  public Optional<Row> find(Tx h, String faultId) {
     return h.createQuery("SELECT " + COLUMNS + " FROM chaos_injections WHERE fault_id = :id")
         .bind("id", faultId).map(ChaosInjectionRepository::row).findOne();
   }
 
   /** Newest first; {@code live} only the INJECTING and ACTIVE ones. */
-  public List<Row> list(Handle h, boolean live, int limit) {
+  public List<Row> list(Tx h, boolean live, int limit) {
     return h.createQuery("SELECT " + COLUMNS + " FROM chaos_injections "
             + (live ? "WHERE state IN ('INJECTING', 'ACTIVE') " : "") + "ORDER BY started_at DESC LIMIT :limit")
         .bind("limit", limit).map(ChaosInjectionRepository::row).list();
   }
 
-  public Optional<Switch> killSwitch(Handle h) {
+  public Optional<Switch> killSwitch(Tx h) {
     return h.createQuery("SELECT * FROM chaos_switch WHERE id = 1")
         .map((rs, ctx) -> new Switch(rs.getBoolean("halted"), rs.getString("changed_by"), rs.getString("reason"),
             instant(rs, "changed_at")))
         .findOne();
   }
 
-  public void setKillSwitch(Handle h, boolean halted, String by, String reason, Instant now) {
+  public void setKillSwitch(Tx h, boolean halted, String by, String reason, Instant now) {
     h.createUpdate("INSERT INTO chaos_switch (id, halted, changed_by, reason, changed_at) VALUES (1, :halted, :by, "
             + ":reason, :now) ON CONFLICT (id) DO UPDATE SET halted = :halted, changed_by = :by, reason = :reason, "
             + "changed_at = :now")
@@ -171,12 +170,12 @@ public final class ChaosInjectionRepository {
    * Takes the kill switch's table lock until the transaction ends: an injection checking the switch and a halt
    * turning it on (and expiring every live fault) run one after the other.
    */
-  public void lockSwitch(Handle h) {
+  public void lockSwitch(Tx h) {
     h.execute("LOCK TABLE chaos_switch IN SHARE ROW EXCLUSIVE MODE");
   }
 
   /** Makes every live fault due for a revert at {@code now}. */
-  public void expireAllLive(Handle h, Instant now) {
+  public void expireAllLive(Tx h, Instant now) {
     h.createUpdate("UPDATE chaos_injections SET expires_at = LEAST(expires_at, :now), next_revert_at = :now "
         + "WHERE state IN ('INJECTING', 'ACTIVE')").bind("now", ts(now)).execute();
   }

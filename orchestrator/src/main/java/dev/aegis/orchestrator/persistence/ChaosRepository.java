@@ -5,7 +5,6 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 
 /** Chaos faults announced on {@code aegis.chaos}, kept so an RCA can say which were active. */
 public final class ChaosRepository {
@@ -14,7 +13,7 @@ public final class ChaosRepository {
   public record Fault(String faultId, String namespace, String service, String track, String kind, Instant startedAt,
       Instant expiresAt, Instant clearedAt) {}
 
-  public void injected(Handle h, Fault fault, String eventId) {
+  public void injected(Tx h, Fault fault, String eventId) {
     h.createUpdate("INSERT INTO chaos_faults (fault_id, namespace, service, track, kind, started_at, expires_at, "
             + "event_id) VALUES (:id, :namespace, :service, :track, :kind, :started, :expires, :eventId) "
             + "ON CONFLICT (fault_id) DO NOTHING")
@@ -24,7 +23,7 @@ public final class ChaosRepository {
   }
 
   /** Marks a fault cleared; a clear that arrives before its injection records the fault as cleared. */
-  public void cleared(Handle h, Fault fault, Instant at, String eventId) {
+  public void cleared(Tx h, Fault fault, Instant at, String eventId) {
     injected(h, fault, eventId);
     h.createUpdate("UPDATE chaos_faults SET cleared_at = :at WHERE fault_id = :id AND cleared_at IS NULL")
         .bind("at", ts(at)).bind("id", fault.faultId()).execute();
@@ -34,7 +33,7 @@ public final class ChaosRepository {
    * Faults on {@code service} in {@code namespace} active at any moment within [from, to], with the faults on
    * that service name that named no namespace.
    */
-  public List<Fault> activeBetween(Handle h, String namespace, String service, Instant from, Instant to) {
+  public List<Fault> activeBetween(Tx h, String namespace, String service, Instant from, Instant to) {
     return h.createQuery("SELECT * FROM chaos_faults WHERE service = :service "
             + "AND (namespace IS NULL OR namespace = :namespace) AND started_at <= :to "
             + "AND LEAST(expires_at, COALESCE(cleared_at, expires_at)) >= :from ORDER BY started_at")

@@ -6,7 +6,6 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /** Dead letters as recorded from the {@code aegis.dlq} topic, with their replay history. */
@@ -22,7 +21,7 @@ public final class DeadLetterRepository {
   public record Filter(String reasonCode, String eventType, Instant from, Instant to) {}
 
   /** Records a dead letter once per original record; returns false when it was recorded before. */
-  public boolean record(Handle h, DeadLetter d, Instant now) {
+  public boolean record(Tx h, DeadLetter d, Instant now) {
     return h.createUpdate("INSERT INTO dead_letters (original_topic, original_partition, original_offset, "
             + "message_key, value, headers, reason_code, reason, error_class, event_type, event_source, "
             + "event_id, first_failed_at, recorded_at) VALUES (:topic, :partition, :offset, :key, :value, "
@@ -36,11 +35,11 @@ public final class DeadLetterRepository {
         .execute() == 1;
   }
 
-  public Optional<DeadLetter> find(Handle h, long id) {
+  public Optional<DeadLetter> find(Tx h, long id) {
     return h.createQuery(SELECT + " WHERE id = :id").bind("id", id).map(DeadLetterRepository::map).findOne();
   }
 
-  public List<DeadLetter> list(Handle h, Filter filter, int limit) {
+  public List<DeadLetter> list(Tx h, Filter filter, int limit) {
     StringBuilder sql = new StringBuilder(SELECT).append(" WHERE true");
     if (filter.reasonCode() != null) {
       sql.append(" AND reason_code = :code");
@@ -72,18 +71,18 @@ public final class DeadLetterRepository {
   }
 
   /** Dead letters with ids above {@code afterId}, in id order, at most {@code limit}. */
-  public List<DeadLetter> recordedAfter(Handle h, long afterId, int limit) {
+  public List<DeadLetter> recordedAfter(Tx h, long afterId, int limit) {
     return h.createQuery(SELECT + " WHERE id > :after ORDER BY id LIMIT :limit")
         .bind("after", afterId).bind("limit", limit).map(DeadLetterRepository::map).list();
   }
 
   /** Dead letters replayed after {@code since}, oldest replay first, at most {@code limit}. */
-  public List<DeadLetter> replayedAfter(Handle h, Instant since, int limit) {
+  public List<DeadLetter> replayedAfter(Tx h, Instant since, int limit) {
     return h.createQuery(SELECT + " WHERE last_replayed_at > :since ORDER BY last_replayed_at, id LIMIT :limit")
         .bind("since", ts(since)).bind("limit", limit).map(DeadLetterRepository::map).list();
   }
 
-  public void markReplayed(Handle h, long id, String actor, Instant now) {
+  public void markReplayed(Tx h, long id, String actor, Instant now) {
     h.createUpdate("UPDATE dead_letters SET replay_count = replay_count + 1, last_replayed_at = :now, "
             + "last_replayed_by = :actor WHERE id = :id")
         .bind("now", ts(now)).bind("actor", actor).bind("id", id).execute();

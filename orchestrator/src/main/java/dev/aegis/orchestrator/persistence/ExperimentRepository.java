@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -40,24 +39,24 @@ public final class ExperimentRepository {
    */
   public record LatestDecision(String experimentId, String phase, Instant decidedAt) {}
 
-  public Optional<ExperimentRecord> find(Handle h, String id) {
+  public Optional<ExperimentRecord> find(Tx h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id")
         .bind("id", id).map(ExperimentRepository::map).findOne();
   }
 
-  public Optional<ExperimentRecord> findForUpdate(Handle h, String id) {
+  public Optional<ExperimentRecord> findForUpdate(Tx h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE")
         .bind("id", id).map(ExperimentRepository::map).findOne();
   }
 
   /** The experiment, locked, or empty when it does not exist or another transaction holds its lock. */
-  public Optional<ExperimentRecord> findForUpdateSkipLocked(Handle h, String id) {
+  public Optional<ExperimentRecord> findForUpdateSkipLocked(Tx h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE SKIP LOCKED")
         .bind("id", id).map(ExperimentRepository::map).findOne();
   }
 
   /** The PROMOTED experiment that made {@code version} the service's V2, locked; empty when none. */
-  public Optional<ExperimentRecord> findPromotedForUpdate(Handle h, String namespace, String service,
+  public Optional<ExperimentRecord> findPromotedForUpdate(Tx h, String namespace, String service,
       String version) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
             + "AND candidate_version = :version AND phase = 'PROMOTED' ORDER BY submitted_at DESC LIMIT 1 FOR UPDATE")
@@ -65,28 +64,28 @@ public final class ExperimentRepository {
   }
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), not locked. */
-  public Optional<ExperimentRecord> findLive(Handle h, String namespace, String service) {
+  public Optional<ExperimentRecord> findLive(Tx h, String namespace, String service) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
             + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK')")
         .bind("namespace", namespace).bind("service", service).map(ExperimentRepository::map).findOne();
   }
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), locked. */
-  public Optional<ExperimentRecord> findLiveForUpdate(Handle h, String namespace, String service) {
+  public Optional<ExperimentRecord> findLiveForUpdate(Tx h, String namespace, String service) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
             + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') FOR UPDATE")
         .bind("namespace", namespace).bind("service", service).map(ExperimentRepository::map).findOne();
   }
 
   /** The oldest QUEUED experiment of {@code service}, locked. */
-  public Optional<ExperimentRecord> oldestQueuedForUpdate(Handle h, String namespace, String service) {
+  public Optional<ExperimentRecord> oldestQueuedForUpdate(Tx h, String namespace, String service) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
             + "AND phase = 'QUEUED' ORDER BY submitted_at, id LIMIT 1 FOR UPDATE")
         .bind("namespace", namespace).bind("service", service).map(ExperimentRepository::map).findOne();
   }
 
   /** Experiments, newest first, optionally only those of {@code service} (any namespace) and in {@code phases}. */
-  public List<ExperimentRecord> list(Handle h, String service, Collection<Phase> phases, int limit) {
+  public List<ExperimentRecord> list(Tx h, String service, Collection<Phase> phases, int limit) {
     return list(h, null, service, phases, limit);
   }
 
@@ -94,7 +93,7 @@ public final class ExperimentRepository {
    * Experiments, newest first, optionally only those in {@code namespace}, of {@code service} and in
    * {@code phases}.
    */
-  public List<ExperimentRecord> list(Handle h, String namespace, String service, Collection<Phase> phases,
+  public List<ExperimentRecord> list(Tx h, String namespace, String service, Collection<Phase> phases,
       int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM experiments WHERE true");
     if (namespace != null) {
@@ -121,7 +120,7 @@ public final class ExperimentRepository {
   }
 
   /** Experiments written after {@code since}, oldest write first, at most {@code limit}. */
-  public List<Stamp> updatedAfter(Handle h, Instant since, int limit) {
+  public List<Stamp> updatedAfter(Tx h, Instant since, int limit) {
     return h.createQuery("SELECT id, version, updated_at FROM experiments WHERE updated_at > :since "
             + "ORDER BY updated_at, id LIMIT :limit")
         .bind("since", ts(since)).bind("limit", limit)
@@ -130,7 +129,7 @@ public final class ExperimentRepository {
   }
 
   /** The most recently submitted experiment of {@code version} of the service, with its decision time. */
-  public Optional<LatestDecision> latestDecision(Handle h, String namespace, String service, String version) {
+  public Optional<LatestDecision> latestDecision(Tx h, String namespace, String service, String version) {
     return h.createQuery("SELECT e.id, e.phase, (SELECT max(t.at) FROM transitions t WHERE t.experiment_id = e.id "
             + "AND t.to_phase IN ('PROMOTED', 'QUARANTINED', 'ABORTED')) AS decided_at FROM experiments e "
             + "WHERE e.namespace = :namespace AND e.service = :service AND e.candidate_version = :version "
@@ -146,7 +145,7 @@ public final class ExperimentRepository {
    * @param router the submission's router ({@code istio}, …), or null to detect it
    * @param quarantineShape the policy's quarantine shape, or null for the default
    */
-  public void insert(Handle h, Experiment e, String submittedBy, String origin, String router,
+  public void insert(Tx h, Experiment e, String submittedBy, String origin, String router,
       String quarantineShape, Instant now) {
     h.createUpdate("INSERT INTO experiments (id, service, namespace, candidate_version, candidate_image, "
             + "policy, phase, step_index, progress, last_judgment, production_version, version, "
@@ -174,7 +173,7 @@ public final class ExperimentRepository {
    *
    * @throws StaleStateException when another writer changed it first; nothing is written
    */
-  public void update(Handle h, long expectedRevision, Experiment after, Instant now) {
+  public void update(Tx h, long expectedRevision, Experiment after, Instant now) {
     int rows = h.createUpdate("UPDATE experiments SET phase = :phase, step_index = :step, "
             + "progress = :progress::jsonb, last_judgment = :judgment::jsonb, version = :version, "
             + "step_entered_at = :stepEnteredAt, last_window_at = :lastWindowAt, silent = :silent, "
@@ -193,7 +192,7 @@ public final class ExperimentRepository {
   }
 
   /** Makes {@code service} in {@code namespace} managed (idempotent) and returns its production version, if any. */
-  public Optional<String> manage(Handle h, String service, String namespace, Instant now) {
+  public Optional<String> manage(Tx h, String service, String namespace, Instant now) {
     h.createUpdate("INSERT INTO services (name, namespace, managed_since, updated_at) "
             + "VALUES (:name, :namespace, :now, :now) ON CONFLICT (namespace, name) DO NOTHING")
         .bind("name", service).bind("namespace", namespace).bind("now", ts(now)).execute();
@@ -202,18 +201,18 @@ public final class ExperimentRepository {
   }
 
   /** The namespaces in which a service called {@code service} is managed, in order; empty when none. */
-  public List<String> namespacesOf(Handle h, String service) {
+  public List<String> namespacesOf(Tx h, String service) {
     return h.createQuery("SELECT namespace FROM services WHERE name = :name ORDER BY namespace")
         .bind("name", service).mapTo(String.class).list();
   }
 
-  public boolean isManaged(Handle h, String namespace, String service) {
+  public boolean isManaged(Tx h, String namespace, String service) {
     return h.createQuery("SELECT count(*) FROM services WHERE namespace = :namespace AND name = :name")
         .bind("namespace", namespace).bind("name", service).mapTo(Integer.class).one() > 0;
   }
 
   /** Records {@code version} as the service's V2, keeping the previous one as the rollback target. */
-  public void promote(Handle h, String namespace, String service, String version, Instant now) {
+  public void promote(Tx h, String namespace, String service, String version, Instant now) {
     h.createUpdate("UPDATE services SET previous_production_version = production_version, "
             + "production_version = :version, updated_at = :now WHERE namespace = :namespace AND name = :name")
         .bind("version", version).bind("now", ts(now)).bind("namespace", namespace).bind("name", service)

@@ -1,7 +1,6 @@
 package dev.aegis.orchestrator.persistence;
 
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 
 /** Where a reader starts following one of the append-only tables by id. */
 public final class FeedRepository {
@@ -21,7 +20,7 @@ public final class FeedRepository {
   public record Head(long from, List<Long> recentIds) {}
 
   /** The last {@code window} ids of {@code table} (at most), and the ids present among them, in order. */
-  public Head head(Handle h, Table table, int window) {
+  public Head head(Tx h, Table table, int window) {
     long max = h.createQuery("SELECT coalesce(max(id), 0) FROM " + table.sql).mapTo(Long.class).one();
     long from = Math.max(0, max - window);
     List<Long> recent = h.createQuery("SELECT id FROM " + table.sql + " WHERE id > :from ORDER BY id")

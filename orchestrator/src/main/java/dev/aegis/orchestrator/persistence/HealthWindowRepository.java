@@ -6,7 +6,6 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 import dev.aegis.orchestrator.judgment.HealthWindow;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
@@ -21,7 +20,7 @@ public final class HealthWindowRepository {
   public record StoredWindow(long id, int step, String track, String version, Instant windowStart,
       Instant windowEnd, long requests, long errors, double p50Ms, double p95Ms, double p99Ms) {}
 
-  public void insert(Handle h, List<Row> rows) {
+  public void insert(Tx h, List<Row> rows) {
     if (rows.isEmpty()) {
       return;
     }
@@ -45,7 +44,7 @@ public final class HealthWindowRepository {
   }
 
   /** The windows that counted toward one step of one experiment (1-based step), oldest first. */
-  public List<HealthWindow> ofStep(Handle h, String experimentId, int step) {
+  public List<HealthWindow> ofStep(Tx h, String experimentId, int step) {
     return h.createQuery("SELECT * FROM health_windows WHERE experiment_id = :id AND step = :step "
             + "ORDER BY window_end, id")
         .bind("id", experimentId).bind("step", step)
@@ -56,7 +55,7 @@ public final class HealthWindowRepository {
    * Every window of {@code service} in {@code namespace} (all tracks) ending in ({@code from}, {@code to}],
    * oldest first, at most {@code limit}.
    */
-  public List<HealthWindow> ofService(Handle h, String namespace, String service, Instant from, Instant to,
+  public List<HealthWindow> ofService(Tx h, String namespace, String service, Instant from, Instant to,
       int limit) {
     return h.createQuery("SELECT * FROM health_windows WHERE namespace = :namespace AND service = :service "
             + "AND window_end > :from AND window_end <= :to ORDER BY window_end, id LIMIT :limit")
@@ -68,7 +67,7 @@ public final class HealthWindowRepository {
    * The newest {@code limit} windows of an experiment (every track), only those of {@code step} unless it is
    * null, returned oldest first.
    */
-  public List<StoredWindow> newestOf(Handle h, String experimentId, Integer step, int limit) {
+  public List<StoredWindow> newestOf(Tx h, String experimentId, Integer step, int limit) {
     Query q = h.createQuery("SELECT * FROM (SELECT id, step, track, version, window_start, window_end, requests, "
             + "errors, p50_ms, p95_ms, p99_ms FROM health_windows WHERE experiment_id = :id"
             + (step == null ? "" : " AND step = :step")

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The processed-events table: duplicate suppression by CloudEvents identity (source + id). Claiming
@@ -35,7 +34,7 @@ public final class InboxRepository {
    * were new; the others were processed before (or earlier in this batch) and must be skipped.
    * Outcomes start as {@code applied} and are corrected with {@link #setOutcome}.
    */
-  public Set<String> claim(Handle h, List<Arrival> arrivals, Instant now) {
+  public Set<String> claim(Tx h, List<Arrival> arrivals, Instant now) {
     if (arrivals.isEmpty()) {
       return Set.of();
     }
@@ -70,14 +69,14 @@ public final class InboxRepository {
     return new HashSet<>(fresh);
   }
 
-  public void setOutcome(Handle h, String source, String eventId, Outcome outcome, String detail) {
+  public void setOutcome(Tx h, String source, String eventId, Outcome outcome, String detail) {
     h.createUpdate("UPDATE processed_events SET outcome = :outcome, detail = :detail "
             + "WHERE source = :source AND event_id = :id")
         .bind("outcome", outcome.column()).bind("detail", detail).bind("source", source)
         .bind("id", eventId).execute();
   }
 
-  public boolean seen(Handle h, String source, String eventId) {
+  public boolean seen(Tx h, String source, String eventId) {
     return h.createQuery("SELECT count(*) FROM processed_events WHERE source = :source AND event_id = :id")
         .bind("source", source).bind("id", eventId).mapTo(Integer.class).one() > 0;
   }

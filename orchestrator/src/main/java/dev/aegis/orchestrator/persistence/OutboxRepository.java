@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The transactional outbox. A row is written with the decision that caused it and carried out after
@@ -53,7 +52,7 @@ public final class OutboxRepository {
   }
 
   /** Adds a row unless one with the same id exists. */
-  public void add(Handle h, OutboxMessage message, Instant now) {
+  public void add(Tx h, OutboxMessage message, Instant now) {
     OutboxMessage.Row row = message.row();
     h.createUpdate("INSERT INTO outbox (id, kind, type, experiment_id, topic, message_key, payload, "
             + "next_attempt_at, created_at) VALUES (:id, :kind, :type, :experimentId, :topic, :key, "
@@ -69,7 +68,7 @@ public final class OutboxRepository {
    * other relay threads or replicas skip them ({@code FOR UPDATE SKIP LOCKED}) until the caller's
    * transaction ends.
    */
-  public List<Entry> claimDue(Handle h, Kind kind, Instant now, int limit) {
+  public List<Entry> claimDue(Tx h, Kind kind, Instant now, int limit) {
     return h.createQuery("SELECT " + COLUMNS + " FROM outbox "
             + "WHERE status = 'PENDING' AND kind = :kind AND next_attempt_at <= :now "
             + "ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED")
@@ -84,7 +83,7 @@ public final class OutboxRepository {
    * retried after the lease, which the command id makes harmless. Only the oldest pending command of each
    * service is due, so one service's commands reach the cluster in the order they were decided.
    */
-  public List<Entry> leaseDueActuations(Handle h, Instant now, Instant leaseUntil, int limit) {
+  public List<Entry> leaseDueActuations(Tx h, Instant now, Instant leaseUntil, int limit) {
     List<Entry> due = h.createQuery("SELECT " + COLUMNS + " FROM outbox o "
             + "WHERE status = 'PENDING' AND kind = 'actuation' AND next_attempt_at <= :now "
             + "AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.kind = 'actuation' "
@@ -104,21 +103,21 @@ public final class OutboxRepository {
    * next attempt is the caller's lease time (another relay that took it over after the lease ran out has
    * moved it on).
    */
-  public boolean holdsLease(Handle h, String id, Instant leaseUntil) {
+  public boolean holdsLease(Tx h, String id, Instant leaseUntil) {
     return h.createQuery("SELECT id FROM outbox WHERE id = :id AND status = 'PENDING' "
             + "AND next_attempt_at = :lease FOR UPDATE")
         .bind("id", id).bind("lease", ts(leaseUntil)).mapTo(String.class).findOne().isPresent();
   }
 
   /** Ends a command that cannot succeed as it stands; it is kept, with its reason, for the record. */
-  public void markRejected(Handle h, String id, String reason, Instant now) {
+  public void markRejected(Tx h, String id, String reason, Instant now) {
     h.createUpdate("UPDATE outbox SET status = 'BLOCKED', last_error = :error, attempts = attempts + 1, "
             + "done_at = :now, version = version + 1 WHERE id = :id")
         .bind("error", reason).bind("now", ts(now)).bind("id", id).execute();
   }
 
   /** 1 when a row with {@code id} exists, else 0. */
-  public int countById(Handle h, String id) {
+  public int countById(Tx h, String id) {
     return h.createQuery("SELECT count(*) FROM outbox WHERE id = :id").bind("id", id).mapTo(Integer.class).one();
   }
 
@@ -126,20 +125,20 @@ public final class OutboxRepository {
    * How many actuation commands on {@code service} in {@code namespace} (experiments' and production's) are still
    * waiting.
    */
-  public int pendingActuationsOfService(Handle h, String namespace, String service) {
+  public int pendingActuationsOfService(Tx h, String namespace, String service) {
     return h.createQuery("SELECT count(*) FROM outbox WHERE message_key = :service AND kind = 'actuation' "
             + "AND status = 'PENDING' AND payload->>'namespace' = :namespace")
         .bind("namespace", namespace).bind("service", service).mapTo(Integer.class).one();
   }
 
   /** How many actuation commands of {@code experimentId} are still waiting to be carried out. */
-  public int pendingActuations(Handle h, String experimentId) {
+  public int pendingActuations(Tx h, String experimentId) {
     return h.createQuery("SELECT count(*) FROM outbox WHERE experiment_id = :id AND kind = 'actuation' "
             + "AND status = 'PENDING'").bind("id", experimentId).mapTo(Integer.class).one();
   }
 
   /** How many actuation commands each of {@code experimentIds} still has waiting; experiments with none are absent. */
-  public Map<String, Integer> pendingActuationsByExperiment(Handle h, Collection<String> experimentIds) {
+  public Map<String, Integer> pendingActuationsByExperiment(Tx h, Collection<String> experimentIds) {
     if (experimentIds.isEmpty()) {
       return Map.of();
     }
@@ -152,7 +151,7 @@ public final class OutboxRepository {
     return pending;
   }
 
-  public void markDone(Handle h, List<String> ids, Instant now) {
+  public void markDone(Tx h, List<String> ids, Instant now) {
     if (ids.isEmpty()) {
       return;
     }
@@ -161,14 +160,14 @@ public final class OutboxRepository {
         .bindList("ids", ids).bind("now", ts(now)).execute();
   }
 
-  public void markFailed(Handle h, String id, String error, Instant nextAttemptAt) {
+  public void markFailed(Tx h, String id, String error, Instant nextAttemptAt) {
     h.createUpdate("UPDATE outbox SET attempts = attempts + 1, last_error = :error, "
             + "next_attempt_at = :next, version = version + 1 WHERE id = :id")
         .bind("error", error).bind("next", ts(nextAttemptAt)).bind("id", id).execute();
   }
 
   /** The commands of one experiment, oldest first (what Aegis asked the cluster to do, and its state). */
-  public List<Entry> ofExperiment(Handle h, String experimentId) {
+  public List<Entry> ofExperiment(Tx h, String experimentId) {
     return h.createQuery("SELECT " + COLUMNS + " FROM outbox "
             + "WHERE experiment_id = :id AND kind = 'actuation' ORDER BY seq")
         .bind("id", experimentId)

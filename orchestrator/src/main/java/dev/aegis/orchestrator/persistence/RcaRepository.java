@@ -6,7 +6,6 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /** RCA records, one per quarantine, and the quarantine memory of images they imply. */
 public final class RcaRepository {
@@ -20,7 +19,7 @@ public final class RcaRepository {
   public record LatencyQuarantine(String id, String service, String namespace, String candidateVersion,
       String productionVersion) {}
 
-  public void insert(Handle h, String id, String experimentId, String service, String version,
+  public void insert(Tx h, String id, String experimentId, String service, String version,
       String image, String recordJson, Instant now) {
     h.createUpdate("INSERT INTO rca_records (id, experiment_id, service, candidate_version, "
             + "candidate_image, record, recorded_at) VALUES (:id, :experimentId, :service, :version, "
@@ -30,31 +29,31 @@ public final class RcaRepository {
         .execute();
   }
 
-  public Optional<StoredRca> find(Handle h, String id) {
+  public Optional<StoredRca> find(Tx h, String id) {
     return h.createQuery(SELECT + " WHERE id = :id").bind("id", id).map(RcaRepository::map).findOne();
   }
 
   /** The open (not released) quarantine of {@code image}, if any. */
-  public Optional<StoredRca> openForImage(Handle h, String image) {
+  public Optional<StoredRca> openForImage(Tx h, String image) {
     return h.createQuery(SELECT + " WHERE candidate_image = :image AND released_at IS NULL "
             + "ORDER BY recorded_at DESC LIMIT 1")
         .bind("image", image).map(RcaRepository::map).findOne();
   }
 
-  public List<StoredRca> list(Handle h, boolean includeReleased, int limit) {
+  public List<StoredRca> list(Tx h, boolean includeReleased, int limit) {
     return h.createQuery(SELECT + (includeReleased ? "" : " WHERE released_at IS NULL")
             + " ORDER BY recorded_at DESC LIMIT :limit")
         .bind("limit", limit).map(RcaRepository::map).list();
   }
 
-  public void release(Handle h, String id, String actor, String reason, Instant now) {
+  public void release(Tx h, String id, String actor, String reason, Instant now) {
     h.createUpdate("UPDATE rca_records SET released_at = :now, released_by = :actor, "
             + "release_reason = :reason WHERE id = :id AND released_at IS NULL")
         .bind("now", ts(now)).bind("actor", actor).bind("reason", reason).bind("id", id).execute();
   }
 
   /** Every open (not released) quarantine whose RCA has a p95-latency check. */
-  public List<LatencyQuarantine> openLatencyQuarantines(Handle h) {
+  public List<LatencyQuarantine> openLatencyQuarantines(Tx h) {
     return h.createQuery("""
             SELECT r.id, r.service, e.namespace, r.candidate_version, e.production_version
             FROM rca_records r JOIN experiments e ON e.id = r.experiment_id

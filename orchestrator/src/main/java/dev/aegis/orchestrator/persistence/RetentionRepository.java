@@ -6,7 +6,6 @@ import dev.aegis.orchestrator.lifecycle.Phase;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The retention sweep's statements (docs/retention.md): a session-level advisory lock that keeps replicas from
@@ -74,12 +73,12 @@ public final class RetentionRepository {
   }
 
   /** Takes the session-level advisory lock {@code key} without waiting; false when another session holds it. */
-  public boolean tryLock(Handle h, long key) {
+  public boolean tryLock(Tx h, long key) {
     return h.createQuery("SELECT pg_try_advisory_lock(:key)").bind("key", key).mapTo(Boolean.class).one();
   }
 
   /** Releases the session-level advisory lock {@code key} this session holds. */
-  public void unlock(Handle h, long key) {
+  public void unlock(Tx h, long key) {
     h.createQuery("SELECT pg_advisory_unlock(:key)").bind("key", key).mapTo(Boolean.class).one();
   }
 
@@ -88,7 +87,7 @@ public final class RetentionRepository {
    * caller's transaction, whose lock waits it bounds to 2 s: a batch never queues behind the hot path for long,
    * it fails and the next sweep retries.
    */
-  public int deleteBatch(Handle h, Prunable kind, Instant cutoff, int limit) {
+  public int deleteBatch(Tx h, Prunable kind, Instant cutoff, int limit) {
     h.execute("SET LOCAL lock_timeout = '2s'");
     return h.createUpdate(kind.deleteBatch).bind("cutoff", ts(cutoff)).bind("limit", limit).execute();
   }

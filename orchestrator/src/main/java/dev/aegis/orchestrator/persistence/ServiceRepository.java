@@ -6,7 +6,6 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -25,11 +24,11 @@ public final class ServiceRepository {
   private static final String COLUMNS =
       "name, namespace, production_version, previous_production_version, managed_since, updated_at";
 
-  public List<ManagedService> list(Handle h) {
+  public List<ManagedService> list(Tx h) {
     return h.createQuery("SELECT " + COLUMNS + " FROM services ORDER BY name, namespace").map(ServiceRepository::map).list();
   }
 
-  public Optional<ManagedService> find(Handle h, String namespace, String name) {
+  public Optional<ManagedService> find(Tx h, String namespace, String name) {
     return h.createQuery("SELECT " + COLUMNS + " FROM services WHERE namespace = :namespace AND name = :name")
         .bind("namespace", namespace).bind("name", name).map(ServiceRepository::map).findOne();
   }
@@ -40,7 +39,7 @@ public final class ServiceRepository {
    *
    * @throws AmbiguousServiceException when {@code namespace} is null and several namespaces have the name
    */
-  public Optional<ManagedService> resolve(Handle h, String namespace, String name) {
+  public Optional<ManagedService> resolve(Tx h, String namespace, String name) {
     if (namespace != null) {
       return find(h, namespace, name);
     }
@@ -52,20 +51,20 @@ public final class ServiceRepository {
   }
 
   /** Every managed service called {@code name}, one per namespace, by namespace. */
-  public List<ManagedService> named(Handle h, String name) {
+  public List<ManagedService> named(Tx h, String name) {
     return h.createQuery("SELECT " + COLUMNS + " FROM services WHERE name = :name ORDER BY namespace")
         .bind("name", name).map(ServiceRepository::map).list();
   }
 
   /** The service, locked against concurrent submissions, promotions and rollbacks until the transaction ends. */
-  public Optional<ManagedService> findForUpdate(Handle h, String namespace, String name) {
+  public Optional<ManagedService> findForUpdate(Tx h, String namespace, String name) {
     return h.createQuery("SELECT " + COLUMNS + " FROM services WHERE namespace = :namespace AND name = :name "
             + "FOR UPDATE").bind("namespace", namespace).bind("name", name)
         .map(ServiceRepository::map).findOne();
   }
 
   /** Production returns to the previous V2; the rollback target is used up (as on the cluster). */
-  public void rollBackProduction(Handle h, String namespace, String name, Instant now) {
+  public void rollBackProduction(Tx h, String namespace, String name, Instant now) {
     h.createUpdate("UPDATE services SET production_version = previous_production_version, "
             + "previous_production_version = NULL, updated_at = :now WHERE namespace = :namespace AND name = :name")
         .bind("namespace", namespace).bind("name", name).bind("now", ts(now)).execute();

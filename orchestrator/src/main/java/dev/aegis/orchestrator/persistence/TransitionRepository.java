@@ -9,7 +9,6 @@ import dev.aegis.orchestrator.lifecycle.Transition;
 import dev.aegis.orchestrator.lifecycle.Trigger;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** The append-only history of every experiment (the table refuses UPDATE and DELETE). */
@@ -34,7 +33,7 @@ public final class TransitionRepository {
       double latencyUsed) {}
 
   /** Appends {@code transitions} in order; returns their row ids. */
-  public List<Long> append(Handle h, String experimentId, List<Transition> transitions, String causedBy) {
+  public List<Long> append(Tx h, String experimentId, List<Transition> transitions, String causedBy) {
     if (transitions.isEmpty()) {
       return List.of();
     }
@@ -52,7 +51,7 @@ public final class TransitionRepository {
   }
 
   /** The whole history of one experiment, oldest first. */
-  public List<StoredTransition> history(Handle h, String experimentId) {
+  public List<StoredTransition> history(Tx h, String experimentId) {
     return h.createQuery("SELECT id, experiment_id, from_phase, to_phase, trigger, step, weight, reason, "
             + "actor, evidence::text AS evidence, caused_by, at FROM transitions "
             + "WHERE experiment_id = :id ORDER BY id")
@@ -75,7 +74,7 @@ public final class TransitionRepository {
   }
 
   /** Transitions of every experiment with row ids above {@code afterId}, in id order, at most {@code limit}. */
-  public List<ServiceTransition> after(Handle h, long afterId, int limit) {
+  public List<ServiceTransition> after(Tx h, long afterId, int limit) {
     return h.createQuery("SELECT t.id, t.experiment_id, e.service, t.from_phase, t.to_phase, t.trigger, t.step, "
             + "t.weight, t.reason, t.actor, t.at FROM transitions t JOIN experiments e ON e.id = t.experiment_id "
             + "WHERE t.id > :after ORDER BY t.id LIMIT :limit")
@@ -87,7 +86,7 @@ public final class TransitionRepository {
   }
 
   /** Per service with PROMOTED experiments: the largest share of the SLO their passed steps used. */
-  public List<SloUse> sloUseOfPromoted(Handle h) {
+  public List<SloUse> sloUseOfPromoted(Tx h) {
     return h.createQuery("""
             WITH promoted AS (
               SELECT e.id, e.namespace, e.service FROM experiments e WHERE e.phase = 'PROMOTED'),

@@ -16,18 +16,18 @@ import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import dev.aegis.orchestrator.production.watch.StableReplicas;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /** The production wing: human rollbacks and scaling, the guard on V2, and SLO burn-rate alerts (docs/remediation.md). */
 @Configuration(proxyBeanMethods = false)
 public class ProductionConfiguration {
 
   @Bean
-  ProductionService productionService(Jdbi jdbi, ServiceRepository services, ExperimentRepository experiments,
+  ProductionService productionService(Transactions transactions, ServiceRepository services, ExperimentRepository experiments,
       OutboxRepository outbox, AuditRepository audit, Clock clock) {
-    return new ProductionService(jdbi, services, experiments, outbox, audit, clock);
+    return new ProductionService(transactions, services, experiments, outbox, audit, clock);
   }
 
   /** SLO burn-rate trackers; a bean so the retention sweeper can retire idle ones. */

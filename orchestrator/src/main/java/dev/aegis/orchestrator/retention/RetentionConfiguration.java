@@ -8,22 +8,22 @@ import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /** The retention sweeper (docs/retention.md) and its schedule. */
 @Configuration(proxyBeanMethods = false)
 public class RetentionConfiguration {
 
   @Bean
-  RetentionSweeper retentionSweeper(Jdbi jdbi, RetentionProperties properties,
+  RetentionSweeper retentionSweeper(Transactions transactions, RetentionProperties properties,
       AuditRepository audit, ObjectProvider<BurnRateMonitor> burnRates, MeterRegistry metrics,
       Clock clock) {
-    return new RetentionSweeper(jdbi, new RetentionRepository(), properties, audit,
+    return new RetentionSweeper(transactions, new RetentionRepository(), properties, audit,
         Optional.ofNullable(burnRates.getIfAvailable()), metrics, clock);
   }
 

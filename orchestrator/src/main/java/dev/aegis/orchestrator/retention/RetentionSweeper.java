@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Deletes what has outlived its retention period (docs/retention.md), in bounded batches.
  *
@@ -104,7 +104,7 @@ public final class RetentionSweeper {
   /** Another replica was sweeping; nothing was done. */
   public record Skipped(Instant at) implements Sweep {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final RetentionRepository retention;
   private final RetentionProperties properties;
   private final AuditRepository audit;
@@ -112,9 +112,9 @@ public final class RetentionSweeper {
   private final MeterRegistry metrics;
   private final Clock clock;
 
-  public RetentionSweeper(Jdbi jdbi, RetentionRepository retention, RetentionProperties properties,
+  public RetentionSweeper(Transactions transactions, RetentionRepository retention, RetentionProperties properties,
       AuditRepository audit, Optional<BurnRateMonitor> burnRates, MeterRegistry metrics, Clock clock) {
-    this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    this.transactions = Objects.requireNonNull(transactions, "transactions");
     this.retention = Objects.requireNonNull(retention, "retention");
     this.properties = Objects.requireNonNull(properties, "properties");
     this.audit = Objects.requireNonNull(audit, "audit");
@@ -126,7 +126,7 @@ public final class RetentionSweeper {
   /** Runs one sweep now. */
   public Sweep sweep() {
     Instant now = clock.instant();
-    try (Handle h = jdbi.open()) {
+    try (Tx h = transactions.open()) {
       if (!retention.tryLock(h, LOCK_KEY)) {
         LOG.debug("Retention sweep skipped: another replica is sweeping");
         metrics.counter("aegis.retention.sweeps", "outcome", "skipped").increment();
@@ -140,7 +140,7 @@ public final class RetentionSweeper {
     }
   }
 
-  private Swept sweepLocked(Handle h, Instant now) {
+  private Swept sweepLocked(Tx h, Instant now) {
     Map<Kind, Long> pruned = new EnumMap<>(Kind.class);
     for (Kind kind : Kind.values()) {
       long count = prune(h, kind, now.minus(kind.period(properties)));
@@ -158,7 +158,7 @@ public final class RetentionSweeper {
     return swept;
   }
 
-  private long prune(Handle h, Kind kind, Instant cutoff) {
+  private long prune(Tx h, Kind kind, Instant cutoff) {
     long total = 0;
     for (int batch = 0; batch < properties.maxBatchesPerSweep(); batch++) {
       int deleted = h.inTransaction(tx -> retention.deleteBatch(tx, kind.rows, cutoff, properties.batchSize()));

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * API tokens for automation: {@code aegis_<id>_<secret>}, 256 random bits of secret. Only the SHA-256
  * digest is stored (a fast digest is enough for a secret of that entropy; nothing here is a password),
@@ -49,16 +49,16 @@ public class ApiTokens {
   /** The outcome of presenting a token: a principal, or why not. */
   public record Presented(Optional<AegisPrincipal> principal, Rejection rejection) {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ApiTokenRepository repository;
   private final AuditRepository audit;
   private final Clock clock;
   private final AegisSecurityProperties.Tokens limits;
   private final SecureRandom random = new SecureRandom();
 
-  public ApiTokens(Jdbi jdbi, ApiTokenRepository repository, AuditRepository audit, Clock clock,
+  public ApiTokens(Transactions transactions, ApiTokenRepository repository, AuditRepository audit, Clock clock,
       AegisSecurityProperties.Tokens limits) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.repository = repository;
     this.audit = audit;
     this.clock = clock;
@@ -95,7 +95,7 @@ public class ApiTokens {
     Instant now = clock.instant();
     StoredToken stored = new StoredToken(id, name, join(parsed.stream().map(Role::external).toList()), join(scopes),
         now, createdBy, now.plus(lifetime), null, null, null);
-    jdbi.useTransaction(h -> {
+    transactions.useTransaction(h -> {
       repository.insert(h, stored, digest(secret));
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("name", name);
@@ -109,18 +109,18 @@ public class ApiTokens {
 
   public List<TokenView> list(boolean includeInactive, int limit) {
     Instant now = clock.instant();
-    return jdbi.withHandle(h -> repository.list(h, includeInactive, now, limit)).stream().map(t -> view(t, now)).toList();
+    return transactions.withHandle(h -> repository.list(h, includeInactive, now, limit)).stream().map(t -> view(t, now)).toList();
   }
 
   public Optional<TokenView> find(String id) {
     Instant now = clock.instant();
-    return jdbi.withHandle(h -> repository.find(h, id)).map(t -> view(t, now));
+    return transactions.withHandle(h -> repository.find(h, id)).map(t -> view(t, now));
   }
 
   /** Revokes token {@code id}; empty when there is no such token, otherwise its view after the call. */
   public Optional<TokenView> revoke(String id, String by) {
     Instant now = clock.instant();
-    return jdbi.inTransaction(h -> {
+    return transactions.inTransaction(h -> {
       Optional<StoredToken> found = repository.find(h, id);
       if (found.isEmpty()) {
         return Optional.<TokenView>empty();
@@ -138,7 +138,7 @@ public class ApiTokens {
       return new Presented(Optional.empty(), Rejection.UNKNOWN);
     }
     Instant now = clock.instant();
-    return jdbi.inTransaction(h -> {
+    return transactions.inTransaction(h -> {
       Optional<StoredToken> found = repository.findByDigest(h, digest(presented));
       if (found.isEmpty()) {
         return new Presented(Optional.empty(), Rejection.UNKNOWN);

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -31,6 +30,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Spring Security for every request: a strict path firewall, bearer tokens (API tokens, the bootstrap and dev
  * tokens, JWTs when an issuer is configured) or a dashboard session, the {@link AccessRules} table, CSRF on
@@ -59,9 +59,9 @@ class SecurityConfiguration {
   }
 
   @Bean
-  ApiTokens apiTokens(Jdbi jdbi, ApiTokenRepository repository, AuditRepository audit, Clock clock,
+  ApiTokens apiTokens(Transactions transactions, ApiTokenRepository repository, AuditRepository audit, Clock clock,
       AegisSecurityProperties properties) {
-    return new ApiTokens(jdbi, repository, audit, clock, properties.tokens());
+    return new ApiTokens(transactions, repository, audit, clock, properties.tokens());
   }
 
   @Bean

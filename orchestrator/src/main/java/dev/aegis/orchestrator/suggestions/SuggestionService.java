@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * The experiment generator: rules over what Aegis recorded (transitions with their judgments, RCAs, the
  * audit log) that propose the next experiment. Each rule is a query plus a threshold, and each suggestion
@@ -38,15 +38,15 @@ public class SuggestionService {
   static final double ERROR_MARGIN = 0.25;
   static final double LATENCY_MARGIN = 0.5;
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final Clock clock;
   private final TransitionRepository transitions;
   private final AuditRepository audit;
   private final RcaRepository rcas;
 
-  public SuggestionService(Jdbi jdbi, Clock clock, TransitionRepository transitions, AuditRepository audit,
+  public SuggestionService(Transactions transactions, Clock clock, TransitionRepository transitions, AuditRepository audit,
       RcaRepository rcas) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.clock = clock;
     this.transitions = transitions;
     this.audit = audit;
@@ -54,7 +54,7 @@ public class SuggestionService {
   }
 
   public List<Suggestion> suggestions() {
-    return jdbi.withHandle(h -> {
+    return transactions.withHandle(h -> {
       List<Suggestion> out = new ArrayList<>();
       out.addAll(shorterSteps(h));
       out.addAll(productionKeepsScaling(h));
@@ -63,7 +63,7 @@ public class SuggestionService {
     });
   }
 
-  private List<Suggestion> shorterSteps(Handle h) {
+  private List<Suggestion> shorterSteps(Tx h) {
     // Per service: its promoted experiments, and over all their passed steps the largest share of the SLO used.
     List<Suggestion> out = new ArrayList<>();
     for (SloUse use : transitions.sloUseOfPromoted(h)) {
@@ -87,7 +87,7 @@ public class SuggestionService {
     return out;
   }
 
-  private List<Suggestion> productionKeepsScaling(Handle h) {
+  private List<Suggestion> productionKeepsScaling(Tx h) {
     Instant since = clock.instant().minus(SCALE_WINDOW);
     return audit.scaleUpsSince(h, since, MIN_SCALE_UPS).stream().map(s -> {
       String service = s.service();
@@ -103,7 +103,7 @@ public class SuggestionService {
     }).toList();
   }
 
-  private List<Suggestion> latencyQuarantines(Handle h) {
+  private List<Suggestion> latencyQuarantines(Tx h) {
     return rcas.openLatencyQuarantines(h).stream().map(q -> {
       String service = q.service();
       String version = q.candidateVersion();

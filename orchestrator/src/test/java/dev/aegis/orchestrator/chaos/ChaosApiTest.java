@@ -56,6 +56,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * The chaos API end to end on the real servers: a fault on a canary under analysis goes on the cluster and is
  * announced on {@code aegis.chaos}; it comes off by hand, on expiry, or by the kill switch, each announced;
@@ -175,7 +176,7 @@ class ChaosApiTest {
     FaultSpec spec = new FaultSpec(FaultKind.NETWORK_PARTITION, new FaultTarget(NAMESPACE, service, Track.CANARY),
         Duration.ofSeconds(1), FaultParameters.NONE);
     Instant past = Instant.now().minusSeconds(60);
-    jdbi.useTransaction(h -> injections.begin(h, crashed, spec, null, false, "a previous run", null, past,
+    jdbi.useTransaction(h -> injections.begin(Tx.of(h), crashed, spec, null, false, "a previous run", null, past,
         past.plusSeconds(1)));
     injector.inject(crashed, spec, past);
     assertThat(partitions(service)).isEqualTo(1);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * The reads the dashboard makes whose edges its end-to-end tests do not reach, on a real database as the
  * application role: the windows endpoint's limit and step filter, pending commands per experiment, and where
@@ -55,11 +56,11 @@ class DashboardReadsTest {
       rows.add(row("e1", steps[i], "w" + i, T0.plusSeconds(60L * i)));
     }
     rows.add(row("other", 1, "x", T0.plusSeconds(600)));
-    app.useHandle(h -> health.insert(h, rows));
+    app.useHandle(h -> health.insert(Tx.of(h), rows));
 
-    List<StoredWindow> newest = app.withHandle(h -> health.newestOf(h, "e1", null, 3));
-    List<StoredWindow> ofStepOne = app.withHandle(h -> health.newestOf(h, "e1", 1, 2));
-    List<StoredWindow> ofStepThree = app.withHandle(h -> health.newestOf(h, "e1", 3, 10));
+    List<StoredWindow> newest = app.withHandle(h -> health.newestOf(Tx.of(h), "e1", null, 3));
+    List<StoredWindow> ofStepOne = app.withHandle(h -> health.newestOf(Tx.of(h), "e1", 1, 2));
+    List<StoredWindow> ofStepThree = app.withHandle(h -> health.newestOf(Tx.of(h), "e1", 3, 10));
 
     assertThat(newest).extracting(StoredWindow::windowEnd)
         .containsExactly(T0.plusSeconds(120), T0.plusSeconds(180), T0.plusSeconds(240));
@@ -80,17 +81,17 @@ class DashboardReadsTest {
   void pendingActuationsPerExperiment() {
     OutboxRepository outbox = new OutboxRepository();
     app.useHandle(h -> {
-      outbox.add(h, promote("a1", "e1"), T0);
-      outbox.add(h, promote("a2", "e1"), T0);
-      outbox.add(h, promote("a3", "e2"), T0);
-      outbox.add(h, new OutboxMessage.Event("ev", EventType.LIFECYCLE_TRANSITIONED, "e2", "{}"), T0);
-      outbox.add(h, promote("a4", "e3"), T0);
-      outbox.markDone(h, List.of("a3", "a4"), T0);
+      outbox.add(Tx.of(h), promote("a1", "e1"), T0);
+      outbox.add(Tx.of(h), promote("a2", "e1"), T0);
+      outbox.add(Tx.of(h), promote("a3", "e2"), T0);
+      outbox.add(Tx.of(h), new OutboxMessage.Event("ev", EventType.LIFECYCLE_TRANSITIONED, "e2", "{}"), T0);
+      outbox.add(Tx.of(h), promote("a4", "e3"), T0);
+      outbox.markDone(Tx.of(h), List.of("a3", "a4"), T0);
     });
 
     Map<String, Integer> pending = app.withHandle(h ->
-        outbox.pendingActuationsByExperiment(h, List.of("e1", "e2", "e3", "none")));
-    Map<String, Integer> ofNone = app.withHandle(h -> outbox.pendingActuationsByExperiment(h, List.of()));
+        outbox.pendingActuationsByExperiment(Tx.of(h), List.of("e1", "e2", "e3", "none")));
+    Map<String, Integer> ofNone = app.withHandle(h -> outbox.pendingActuationsByExperiment(Tx.of(h), List.of()));
 
     assertThat(pending).containsExactlyInAnyOrderEntriesOf(Map.of("e1", 2));
     assertThat(ofNone).isEmpty();
@@ -101,16 +102,16 @@ class DashboardReadsTest {
   void headOfATable() {
     FeedRepository feed = new FeedRepository();
     AuditRepository audit = new AuditRepository();
-    Head empty = app.withHandle(h -> feed.head(h, Table.AUDIT, 2));
+    Head empty = app.withHandle(h -> feed.head(Tx.of(h), Table.AUDIT, 2));
     app.useHandle(h -> {
       for (int i = 0; i < 5; i++) {
-        audit.record(h, "alice", "test.action", "t" + i, Map.of(), T0);
+        audit.record(Tx.of(h), "alice", "test.action", "t" + i, Map.of(), T0);
       }
     });
-    List<Long> ids = app.withHandle(h -> audit.after(h, 0, 10)).stream().map(AuditRepository.Entry::id).toList();
+    List<Long> ids = app.withHandle(h -> audit.after(Tx.of(h), 0, 10)).stream().map(AuditRepository.Entry::id).toList();
 
-    Head head = app.withHandle(h -> feed.head(h, Table.AUDIT, 2));
-    Head wide = app.withHandle(h -> feed.head(h, Table.AUDIT, 100));
+    Head head = app.withHandle(h -> feed.head(Tx.of(h), Table.AUDIT, 2));
+    Head wide = app.withHandle(h -> feed.head(Tx.of(h), Table.AUDIT, 100));
 
     assertThat(empty).isEqualTo(new Head(0, List.of()));
     assertThat(ids).hasSize(5).isSorted();

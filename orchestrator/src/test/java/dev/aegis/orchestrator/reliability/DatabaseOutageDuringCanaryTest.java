@@ -38,6 +38,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * PostgreSQL stopped and started again in the middle of a canary, while health keeps arriving. The
  * windows that come during the outage cannot be processed: after their retries they are dead-lettered on
@@ -126,14 +127,14 @@ class DatabaseOutageDuringCanaryTest {
     await().atMost(WAIT).until(() -> experiment(id).phase() == Phase.PROMOTED && allCommandsDone(id));
 
     assertThat(transitions(id)).containsExactlyElementsOf(CanaryEvents.PROMOTED_RUN);
-    assertThat(jdbi.withHandle(h -> TRANSITIONS.history(h, id)).get(2).causedBy())
+    assertThat(jdbi.withHandle(h -> TRANSITIONS.history(Tx.of(h), id)).get(2).causedBy())
         .as("step 2 passed on the replayed windows").endsWith(CanaryEvents.id(windows.get(3)));
     for (EncodedEvent window : windows) {
       assertThat(processed(window)).as("window %s processed", CanaryEvents.id(window)).isTrue();
     }
     assertThat(windowRowsPerEvent()).as("each window stored once").hasSize(6).containsOnlyKeys(
         windows.stream().map(CanaryEvents::id).toList()).allSatisfy((event, rows) -> assertThat(rows).isEqualTo(1));
-    List<OutboxRepository.Entry> commands = jdbi.withHandle(h -> OUTBOX.ofExperiment(h, id));
+    List<OutboxRepository.Entry> commands = jdbi.withHandle(h -> OUTBOX.ofExperiment(Tx.of(h), id));
     assertThat(commands).extracting(OutboxRepository.Entry::type)
         .containsExactly("SetTrafficWeight", "SetTrafficWeight", "SetTrafficWeight", "PromoteCandidate");
     assertThat(CanaryEvents.stableImage(CLUSTER.admin(), SERVICE)).isEqualTo(CanaryEvents.image(SERVICE, "v2"));
@@ -169,7 +170,7 @@ class DatabaseOutageDuringCanaryTest {
   }
 
   private Optional<DeadLetter> deadLetterOf(RecordMetadata original) {
-    return jdbi.withHandle(h -> deadLetters.list(h, new DeadLetterRepository.Filter(null, null, null, null), 100))
+    return jdbi.withHandle(h -> deadLetters.list(Tx.of(h), new DeadLetterRepository.Filter(null, null, null, null), 100))
         .stream()
         .filter(d -> Topics.HEALTH.equals(d.originalTopic()) && d.originalPartition() == original.partition()
             && d.originalOffset() == original.offset())
@@ -177,19 +178,19 @@ class DatabaseOutageDuringCanaryTest {
   }
 
   private Experiment experiment(String id) {
-    return jdbi.withHandle(h -> EXPERIMENTS.find(h, id)).orElseThrow().experiment();
+    return jdbi.withHandle(h -> EXPERIMENTS.find(Tx.of(h), id)).orElseThrow().experiment();
   }
 
   private boolean allCommandsDone(String id) {
-    return jdbi.withHandle(h -> OUTBOX.ofExperiment(h, id)).stream().allMatch(c -> c.status().equals("DONE"));
+    return jdbi.withHandle(h -> OUTBOX.ofExperiment(Tx.of(h), id)).stream().allMatch(c -> c.status().equals("DONE"));
   }
 
   private boolean processed(EncodedEvent event) {
-    return jdbi.withHandle(h -> INBOX.seen(h, CanaryEvents.source(event), CanaryEvents.id(event)));
+    return jdbi.withHandle(h -> INBOX.seen(Tx.of(h), CanaryEvents.source(event), CanaryEvents.id(event)));
   }
 
   private List<String> transitions(String id) {
-    return jdbi.withHandle(h -> TRANSITIONS.history(h, id)).stream()
+    return jdbi.withHandle(h -> TRANSITIONS.history(Tx.of(h), id)).stream()
         .map(t -> t.transition().to() + "@" + t.transition().weight()).toList();
   }
 

@@ -18,6 +18,7 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * Reads what an orchestrator left in its database and names every broken invariant:
  *
@@ -67,7 +68,7 @@ final class HistoryAudit {
       long transitions = 0;
       for (Map<String, Object> e : experiments) {
         String id = (String) e.get("id");
-        List<StoredTransition> history = TRANSITIONS.history(h, id);
+        List<StoredTransition> history = TRANSITIONS.history(Tx.of(h), id);
         transitions += history.size();
         checkPath(id, Phase.valueOf((String) e.get("phase")), history);
         checkCommands(h, id, history);

@@ -35,6 +35,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * The Kubernetes API failing for "two minutes" in the middle of two canaries, with the production
  * resilience policy scaled down twentyfold (PT2M → 6 s; retries 1 s → 60 s become 50 ms → 3 s; the
@@ -185,11 +186,11 @@ class KubernetesApiOutageTest {
   }
 
   private Experiment experiment(String id) {
-    return jdbi.withHandle(h -> EXPERIMENTS.find(h, id)).orElseThrow().experiment();
+    return jdbi.withHandle(h -> EXPERIMENTS.find(Tx.of(h), id)).orElseThrow().experiment();
   }
 
   private List<OutboxRepository.Entry> commands(String id) {
-    return jdbi.withHandle(h -> OUTBOX.ofExperiment(h, id));
+    return jdbi.withHandle(h -> OUTBOX.ofExperiment(Tx.of(h), id));
   }
 
   private boolean allDone(String id) {
@@ -201,12 +202,12 @@ class KubernetesApiOutageTest {
   }
 
   private List<String> transitions(String id) {
-    return jdbi.withHandle(h -> TRANSITIONS.history(h, id)).stream()
+    return jdbi.withHandle(h -> TRANSITIONS.history(Tx.of(h), id)).stream()
         .map(t -> t.transition().to() + "@" + t.transition().weight()).toList();
   }
 
   private List<Trigger> triggers(String id) {
-    return jdbi.withHandle(h -> TRANSITIONS.history(h, id)).stream().map(t -> t.transition().trigger()).toList();
+    return jdbi.withHandle(h -> TRANSITIONS.history(Tx.of(h), id)).stream().map(t -> t.transition().trigger()).toList();
   }
 
   private int auditedAlarms(String id) {

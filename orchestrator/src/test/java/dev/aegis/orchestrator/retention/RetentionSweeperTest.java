@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * The sweeper on a real database, connected as the application role, at a fixed time: what is old
  * goes, what is young or still needed stays, and the history is untouched.
@@ -108,7 +110,7 @@ class RetentionSweeperTest {
       rca(h, "old-released", daysAgo(100));
       rca(h, "open-quarantine", null);
       outbox(h, "cmd-unpublished", "PENDING", null, "unpublished");
-      new AuditRepository().record(h, "alice", "experiment.abort", "old-aborted", java.util.Map.of(),
+      new AuditRepository().record(Tx.of(h), "alice", "experiment.abort", "old-aborted", java.util.Map.of(),
           daysAgo(100));
     });
 
@@ -213,7 +215,7 @@ class RetentionSweeperTest {
   }
 
   private RetentionSweeper sweeper(RetentionProperties properties) {
-    return new RetentionSweeper(app, new RetentionRepository(), properties, new AuditRepository(),
+    return new RetentionSweeper(new Transactions(app), new RetentionRepository(), properties, new AuditRepository(),
         Optional.of(burnRates), metrics, CLOCK);
   }
 

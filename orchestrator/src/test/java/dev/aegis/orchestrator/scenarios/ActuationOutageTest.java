@@ -41,6 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * An outage of the Kubernetes API, end to end in the orchestrator: while the API answers 500s or answers
  * too late, every command is retried a bounded number of times, then the circuit breaker opens and the
@@ -231,7 +232,7 @@ class ActuationOutageTest {
       Map<String, String> ids = new LinkedHashMap<>();
       for (String svc : SERVICES) {
         ExperimentSubmitted request = Wire.submission(svc, "v2", Wire.fastPolicy(50));
-        SubmitOutcome outcome = service.submit(h, request, ExperimentService.Origin.rest("test"), null);
+        SubmitOutcome outcome = service.submit(Tx.of(h), request, ExperimentService.Origin.rest("test"), null);
         assertThat(outcome).isInstanceOf(SubmitOutcome.Accepted.class);
         ids.put(svc, ((SubmitOutcome.Accepted) outcome).experiment().experiment().id());
       }
@@ -240,7 +241,7 @@ class ActuationOutageTest {
   }
 
   private OutboxRepository.Entry theCommandOf(String experimentId) {
-    List<OutboxRepository.Entry> commands = jdbi.withHandle(h -> OUTBOX.ofExperiment(h, experimentId));
+    List<OutboxRepository.Entry> commands = jdbi.withHandle(h -> OUTBOX.ofExperiment(Tx.of(h), experimentId));
     assertThat(commands).as("commands of %s", experimentId).hasSize(1);
     assertThat(commands.get(0).type()).isEqualTo("SetTrafficWeight");
     return commands.get(0);

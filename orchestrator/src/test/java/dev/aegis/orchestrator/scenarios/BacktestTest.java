@@ -24,6 +24,7 @@ import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMock
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /** A policy backtest over what a real run recorded. */
 @AegisComponentTest
 @AutoConfigureMockMvc
@@ -43,7 +44,7 @@ class BacktestTest {
     Instant start = Instant.now().minusSeconds(900).truncatedTo(ChronoUnit.SECONDS);
     String id = ScenarioKit.submit(service, cluster, "ledger", "v8");
     Wire.publishCanary("ledger", "v8", start, 8, 100, 5, 200);
-    await().atMost(Duration.ofSeconds(60)).until(() -> jdbi.withHandle(h -> experiments.find(h, id)).orElseThrow()
+    await().atMost(Duration.ofSeconds(60)).until(() -> jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow()
         .experiment().phase() == Phase.QUARANTINED);
     await().atMost(Duration.ofSeconds(60)).until(() -> jdbi.withHandle(h -> h.createQuery(
         "SELECT count(*) FROM health_windows WHERE service = 'ledger'").mapTo(Integer.class).one()) == 8);

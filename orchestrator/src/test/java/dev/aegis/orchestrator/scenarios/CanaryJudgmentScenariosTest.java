@@ -32,6 +32,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * Issue 4's judgment end to end on the real broker and PostgreSQL: a candidate is compared with the
  * baseline track reported alongside it, and the RCA shows the test, the statistic and the p-value; a
@@ -83,7 +84,7 @@ class CanaryJudgmentScenariosTest {
   }
 
   private JsonNode rca(String id) throws Exception {
-    return JSON.readTree(jdbi.withHandle(h -> rcas.find(h, id)).orElseThrow().recordJson());
+    return JSON.readTree(jdbi.withHandle(h -> rcas.find(Tx.of(h), id)).orElseThrow().recordJson());
   }
 
   @Test

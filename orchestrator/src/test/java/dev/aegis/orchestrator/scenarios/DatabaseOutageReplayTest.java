@@ -40,6 +40,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * A health event that cannot be processed because PostgreSQL is down is dead-lettered straight to
  * {@code aegis.dlq} after its retries, recorded in the table once the database is back, and a
@@ -124,7 +125,7 @@ class DatabaseOutageReplayTest {
   }
 
   private Optional<DeadLetter> deadLetterOf(RecordMetadata original) {
-    return jdbi.withHandle(h -> deadLetters.list(h, new DeadLetterRepository.Filter(null, null, null, null), 1000))
+    return jdbi.withHandle(h -> deadLetters.list(Tx.of(h), new DeadLetterRepository.Filter(null, null, null, null), 1000))
         .stream()
         .filter(d -> Topics.HEALTH.equals(d.originalTopic()) && d.originalPartition() == original.partition()
             && d.originalOffset() == original.offset())

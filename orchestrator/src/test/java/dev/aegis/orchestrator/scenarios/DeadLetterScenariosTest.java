@@ -36,6 +36,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * Events the codec refuses never block the stream: each is dead-lettered with its reason and
  * where it was read, both on {@code aegis.dlq} and in the {@code dead_letters} table, and the good
@@ -159,7 +160,7 @@ class DeadLetterScenariosTest {
   /** The dead letters read from {@code aegis.health} under key {@code serviceName}, oldest offset first. */
   private List<DeadLetter> deadLettersOf(String serviceName) {
     byte[] key = serviceName.getBytes(StandardCharsets.UTF_8);
-    return jdbi.withHandle(h -> deadLetters.list(h, new DeadLetterRepository.Filter(null, null, null, null), 1000))
+    return jdbi.withHandle(h -> deadLetters.list(Tx.of(h), new DeadLetterRepository.Filter(null, null, null, null), 1000))
         .stream()
         .filter(d -> Topics.HEALTH.equals(d.originalTopic()) && java.util.Arrays.equals(key, d.key()))
         .sorted(Comparator.comparingLong(DeadLetter::originalOffset))

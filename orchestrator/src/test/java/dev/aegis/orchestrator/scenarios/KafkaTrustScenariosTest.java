@@ -52,6 +52,7 @@ import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMock
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * Kafka is a channel with senders: only allowed CloudEvents sources take effect, a source bound to
  * a Kafka principal must carry it, a submission names only namespaces its principal may use, and
@@ -171,7 +172,7 @@ class KafkaTrustScenariosTest {
       ConsumerRecord<String, byte[]> first = lifecycle.take(1, WAIT, r -> key.equals(r.key())).get(0);
       assertThat(TopicTail.text(first)).isEqualTo("marker");
     }
-    DeadLetter after = jdbi.withHandle(h -> deadLetters.find(h, planted.id())).orElseThrow();
+    DeadLetter after = jdbi.withHandle(h -> deadLetters.find(Tx.of(h), planted.id())).orElseThrow();
     assertThat(after.replayCount()).isZero();
   }
 
@@ -254,7 +255,7 @@ class KafkaTrustScenariosTest {
   }
 
   private List<DeadLetter> deadLettersOf(String eventId) {
-    return jdbi.withHandle(h -> deadLetters.list(h, new DeadLetterRepository.Filter(null, null, null, null), 1000))
+    return jdbi.withHandle(h -> deadLetters.list(Tx.of(h), new DeadLetterRepository.Filter(null, null, null, null), 1000))
         .stream().filter(d -> eventId.equals(d.eventId())).toList();
   }
 

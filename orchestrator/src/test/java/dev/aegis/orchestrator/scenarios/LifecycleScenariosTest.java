@@ -26,6 +26,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * The lifecycle end to end on the real in-process broker and PostgreSQL: health events published to
  * {@code aegis.health} drive experiments to PROMOTED or QUARANTINED; transitions are stored and
@@ -58,7 +59,7 @@ class LifecycleScenariosTest {
   }
 
   private Experiment experiment(String id) {
-    return jdbi.withHandle(h -> experiments.find(h, id)).orElseThrow().experiment();
+    return jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow().experiment();
   }
 
   @Test
@@ -71,7 +72,7 @@ class LifecycleScenariosTest {
       Experiment promoted = awaitPhase(id, Phase.PROMOTED);
 
       assertThat(promoted.lastJudgment().verdict()).isEqualTo(Verdict.PASS);
-      var history = jdbi.withHandle(h -> transitions.history(h, id));
+      var history = jdbi.withHandle(h -> transitions.history(Tx.of(h), id));
       assertThat(history).extracting(t -> t.transition().to() + "@" + t.transition().weight())
           .containsExactly("CANARY@10", "CANARY@50", "CANARY@100", "PROMOTED@100");
       List<JsonNode> published = lifecycle.take(4, WAIT).stream()
@@ -90,7 +91,7 @@ class LifecycleScenariosTest {
 
       awaitPhase(id, Phase.QUARANTINED);
 
-      RcaRepository.StoredRca rca = jdbi.withHandle(h -> rcas.find(h, id)).orElseThrow();
+      RcaRepository.StoredRca rca = jdbi.withHandle(h -> rcas.find(Tx.of(h), id)).orElseThrow();
       JsonNode record = JSON.readTree(rca.recordJson());
       assertThat(record.path("failedStep").asInt()).isEqualTo(1);
       assertThat(record.path("failedWeight").asInt()).isEqualTo(10);
@@ -117,7 +118,7 @@ class LifecycleScenariosTest {
     assertThat(held.stepIndex()).isZero();
     assertThat(held.progress().windows()).isEqualTo(4);
     assertThat(held.lastJudgment().verdict()).isEqualTo(Verdict.INCONCLUSIVE);
-    List<TransitionRepository.StoredTransition> history = jdbi.withHandle(h -> transitions.history(h, id));
+    List<TransitionRepository.StoredTransition> history = jdbi.withHandle(h -> transitions.history(Tx.of(h), id));
     assertThat(history.get(history.size() - 1).transition().actor()).isEqualTo("aegis");
   }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * Services are keyed by (namespace, name): two {@code ledger} services in two namespaces each hold their own live
  * experiment, judged only on the windows of their own namespace; a window that names no namespace while the name is
@@ -68,7 +69,7 @@ class NamespacedServicesTest {
     assertThat(promoted.namespace()).isEqualTo("shop");
     assertThat(strings("SELECT DISTINCT namespace FROM health_windows WHERE experiment_id = '" + shop + "'"))
         .containsExactly("shop");
-    JsonNode rca = JSON.readTree(jdbi.withHandle(h -> rcas.find(h, pay)).orElseThrow().recordJson());
+    JsonNode rca = JSON.readTree(jdbi.withHandle(h -> rcas.find(Tx.of(h), pay)).orElseThrow().recordJson());
     assertThat(rca.path("namespace").asText()).isEqualTo("pay");
     assertThat(rca.path("windows")).hasSize(2);
     assertThat(rca.path("windows").findValuesAsText("version")).containsOnly("v3");
@@ -145,6 +146,6 @@ class NamespacedServicesTest {
   }
 
   private Experiment experiment(String id) {
-    return jdbi.withHandle(h -> experiments.find(h, id)).orElseThrow().experiment();
+    return jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow().experiment();
   }
 }

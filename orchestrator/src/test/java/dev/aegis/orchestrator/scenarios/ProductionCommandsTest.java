@@ -25,6 +25,7 @@ import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMock
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /** Production (V2) commands through the API, carried out on the in-process cluster. */
 @AegisComponentTest
 @AutoConfigureMockMvc
@@ -62,7 +63,7 @@ class ProductionCommandsTest {
     });
     assertThat(audit("service.rollback")).as("the actor is the principal (loopback 'local'), not the header")
         .anySatisfy(entry -> assertThat(entry.path("actor").asText()).isEqualTo("local"));
-    assertThat(jdbi.withHandle(h -> experiments.find(h, id)).orElseThrow().experiment().phase())
+    assertThat(jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow().experiment().phase())
         .isEqualTo(Phase.PROMOTED);
 
     mvc.perform(post("/api/v1/services/ledger/rollback").contentType(MediaType.APPLICATION_JSON)
@@ -100,7 +101,7 @@ class ProductionCommandsTest {
   private String promote(String name, String version) {
     String id = ScenarioKit.submit(service, cluster, name, version);
     Wire.publishCanary(name, version, Instant.now().minusSeconds(600), 6, 100, 0, 200);
-    await().atMost(WAIT).until(() -> jdbi.withHandle(h -> experiments.find(h, id)).orElseThrow().experiment()
+    await().atMost(WAIT).until(() -> jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow().experiment()
         .phase() == Phase.PROMOTED);
     return id;
   }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * Production (V2) auto-remediation end to end: health of the promoted version on the broker, the guard's
  * decision with its evidence, the production command on the in-process cluster, the quarantine through the
@@ -59,7 +60,7 @@ class ProductionRemediationTest {
 
       await().atMost(WAIT).until(() -> phase(id) == Phase.QUARANTINED);
       await().atMost(WAIT).until(() -> image("wallet").equals("registry.local/wallet:v1"));
-      String rca = jdbi.withHandle(h -> rcas.find(h, id)).orElseThrow().recordJson();
+      String rca = jdbi.withHandle(h -> rcas.find(Tx.of(h), id)).orElseThrow().recordJson();
       assertThat(rca).contains("error-rate").contains("0.08");
       assertThat(auditOf("guard.rollback")).anySatisfy(detail -> {
         assertThat(detail.path("signal").asText()).isEqualTo("error-rate");
@@ -107,7 +108,7 @@ class ProductionRemediationTest {
   }
 
   private Phase phase(String id) {
-    return jdbi.withHandle(h -> experiments.find(h, id)).orElseThrow().experiment().phase();
+    return jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow().experiment().phase();
   }
 
   private Deployment stable(String name) {

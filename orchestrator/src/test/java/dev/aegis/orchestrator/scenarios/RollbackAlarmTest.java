@@ -25,6 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * A rollback the cluster cannot carry out: the experiment stays ROLLING_BACK (never reported as done), the
  * alarm is raised as a metric, an audit entry and a {@code dev.aegis.actuation.alarmed.v1} event; once the
@@ -79,6 +80,6 @@ class RollbackAlarmTest {
   }
 
   private Experiment experiment(String id) {
-    return jdbi.withHandle(h -> experiments.find(h, id)).orElseThrow().experiment();
+    return jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow().experiment();
   }
 }

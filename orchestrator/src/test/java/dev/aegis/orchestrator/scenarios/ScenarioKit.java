@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * What the exactly-once, dead-letter and outage scenarios share beyond {@link Wire}: publishing
  * that reports where a record landed, reading the stored effects of one service, and moving a
@@ -115,7 +116,7 @@ final class ScenarioKit {
   }
 
   static Experiment experiment(Jdbi jdbi, String id) {
-    return jdbi.withHandle(h -> EXPERIMENTS.find(h, id)).orElseThrow().experiment();
+    return jdbi.withHandle(h -> EXPERIMENTS.find(Tx.of(h), id)).orElseThrow().experiment();
   }
 
   /** The experiment's stored history as {@code PHASE@weight}, oldest first. */
@@ -125,7 +126,7 @@ final class ScenarioKit {
   }
 
   static List<TransitionRepository.StoredTransition> history(Jdbi jdbi, String id) {
-    return jdbi.withHandle(h -> TRANSITIONS.history(h, id));
+    return jdbi.withHandle(h -> TRANSITIONS.history(Tx.of(h), id));
   }
 
   /** How many {@code health_windows} rows each event of {@code service} produced, by CloudEvents id. */
@@ -149,7 +150,7 @@ final class ScenarioKit {
   /** Whether the orchestrator using {@code jdbi} has processed (or deliberately skipped) the event. */
   static boolean processed(Jdbi jdbi, EncodedEvent event) {
     String source = event.header(CloudEventHeaders.SOURCE).orElseThrow();
-    return jdbi.withHandle(h -> INBOX.seen(h, source, id(event)));
+    return jdbi.withHandle(h -> INBOX.seen(Tx.of(h), source, id(event)));
   }
 
   static void awaitProcessed(Jdbi jdbi, EncodedEvent event) {

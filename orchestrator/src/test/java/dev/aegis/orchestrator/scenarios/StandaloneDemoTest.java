@@ -18,6 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * The standalone demo on its own: seeded in-process cluster, workload simulator and the two demo
  * experiments, on a policy scaled to seconds. Nothing but the application drives it.
@@ -41,7 +42,7 @@ class StandaloneDemoTest {
 
     ExperimentRecord payments = demo().stream().filter(r -> r.experiment().service().equals("payments"))
         .findFirst().orElseThrow();
-    var rca = jdbi.withHandle(h -> rcas.find(h, payments.experiment().id())).orElseThrow();
+    var rca = jdbi.withHandle(h -> rcas.find(Tx.of(h), payments.experiment().id())).orElseThrow();
     assertThat(rca.recordJson()).contains("error-rate");
     // PROMOTED is recorded before the relay applies the promotion on the cluster (ADR-003): wait for it.
     await().atMost(WAIT).untilAsserted(() -> assertThat(cluster.apps().deployments().inNamespace("demo")
@@ -50,7 +51,7 @@ class StandaloneDemoTest {
   }
 
   private List<ExperimentRecord> demo() {
-    return jdbi.withHandle(h -> experiments.list(h, null, null, 100)).stream()
+    return jdbi.withHandle(h -> experiments.list(Tx.of(h), null, null, 100)).stream()
         .filter(r -> r.experiment().namespace().equals("demo")).toList();
   }
 

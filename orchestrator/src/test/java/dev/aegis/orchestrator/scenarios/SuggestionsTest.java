@@ -19,6 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /** The suggestion rules on what real runs recorded. */
 @AegisComponentTest
 class SuggestionsTest {
@@ -64,7 +65,7 @@ class SuggestionsTest {
   }
 
   private void awaitPhase(String id, Phase phase) {
-    await().atMost(WAIT).until(() -> jdbi.withHandle(h -> experiments.find(h, id)).orElseThrow().experiment()
+    await().atMost(WAIT).until(() -> jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow().experiment()
         .phase() == phase);
   }
 }

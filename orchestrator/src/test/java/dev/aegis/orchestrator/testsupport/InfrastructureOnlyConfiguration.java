@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.testsupport;
 
+import dev.aegis.orchestrator.persistence.PersistenceConfiguration;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseConfiguration;
 import dev.aegis.orchestrator.standalone.infrastructure.KafkaBootstrapConfiguration;
 import java.util.concurrent.BlockingQueue;
@@ -23,7 +24,7 @@ import org.springframework.kafka.annotation.KafkaListener;
 @TestConfiguration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ConfigurationPropertiesAutoConfiguration.class,
     KafkaAutoConfiguration.class})
-@Import({DatabaseConfiguration.class, KafkaBootstrapConfiguration.class})
+@Import({DatabaseConfiguration.class, PersistenceConfiguration.class, KafkaBootstrapConfiguration.class})
 class InfrastructureOnlyConfiguration {
 
   @Bean

@@ -14,9 +14,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Commands on a service's production (V2) workload: the fast rollback to the previous V2 without
  * re-running analysis (what Argo calls a rollback window), and scaling within bounds. Each is written to
@@ -39,16 +39,16 @@ public class ProductionService {
     record Refused(String code, String message, String field) implements Outcome {}
   }
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ServiceRepository services;
   private final ExperimentRepository experiments;
   private final OutboxRepository outbox;
   private final AuditRepository audit;
   private final Clock clock;
 
-  public ProductionService(Jdbi jdbi, ServiceRepository services, ExperimentRepository experiments,
+  public ProductionService(Transactions transactions, ServiceRepository services, ExperimentRepository experiments,
       OutboxRepository outbox, AuditRepository audit, Clock clock) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.services = services;
     this.experiments = experiments;
     this.outbox = outbox;
@@ -63,11 +63,11 @@ public class ProductionService {
    * rollback whose target was already used; the audit log records that outcome.
    */
   public Outcome rollBack(String namespace, String name, String actor, String reason, String idempotencyKey) {
-    return jdbi.inTransaction(h -> rollBack(h, namespace, name, actor, reason, idempotencyKey));
+    return transactions.inTransaction(h -> rollBack(h, namespace, name, actor, reason, idempotencyKey));
   }
 
   /** As {@link #rollBack(String, String, String, String, String)}, in the caller's transaction. */
-  public Outcome rollBack(Handle h, String namespace, String name, String actor, String reason,
+  public Outcome rollBack(Tx h, String namespace, String name, String actor, String reason,
       String idempotencyKey) {
     if (reason == null || reason.isBlank()) {
       return new Outcome.Refused("reason-required", "a reason is required to roll production back", "reason");
@@ -116,11 +116,11 @@ public class ProductionService {
       return new Outcome.Refused("invalid-bounds", "need 0 <= minReplicas <= maxReplicas, got [" + min + ", "
           + max + "]", max < min ? "maxReplicas" : "minReplicas");
     }
-    return jdbi.inTransaction(h -> scale(h, namespace, name, replicas, min, max, actor, reason, idempotencyKey));
+    return transactions.inTransaction(h -> scale(h, namespace, name, replicas, min, max, actor, reason, idempotencyKey));
   }
 
   /** As {@link #scale}, in the caller's transaction, with bounds already checked. */
-  public Outcome scale(Handle h, String namespace, String name, int replicas, int min, int max, String actor,
+  public Outcome scale(Tx h, String namespace, String name, int replicas, int min, int max, String actor,
       String reason, String idempotencyKey) {
     var service = services.find(h, namespace, name);
     if (service.isEmpty()) {
@@ -143,7 +143,7 @@ public class ProductionService {
   }
 
   /** Adds the command unless one with its id exists; returns whether it was new. */
-  private boolean enqueue(Handle h, Command.ForService command, Instant now) {
+  private boolean enqueue(Tx h, Command.ForService command, Instant now) {
     int before = outbox.countById(h, command.id());
     outbox.add(h, new OutboxMessage.Actuation(command), now);
     return before == 0;

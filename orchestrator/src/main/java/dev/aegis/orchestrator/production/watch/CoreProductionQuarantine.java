@@ -5,11 +5,11 @@ import dev.aegis.orchestrator.judgment.Check;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import java.time.Instant;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import dev.aegis.orchestrator.production.guard.GuardAction;
 import org.slf4j.LoggerFactory;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * Quarantines a version rolled back from production through the core: its PROMOTED experiment receives a
  * {@link LifecycleInput.ProductionBreach} and moves to QUARANTINED; the decision recorder writes the
@@ -28,7 +28,7 @@ public class CoreProductionQuarantine implements ProductionQuarantine {
   }
 
   @Override
-  public void quarantine(Handle h, String namespace, String service, String version, GuardAction.Evidence why, Instant now) {
+  public void quarantine(Tx h, String namespace, String service, String version, GuardAction.Evidence why, Instant now) {
     var promoted = experiments.findPromotedForUpdate(h, namespace, service, version);
     if (promoted.isEmpty()) {
       log.warn("{} {} was rolled back from production but no PROMOTED experiment made it V2", service, version);

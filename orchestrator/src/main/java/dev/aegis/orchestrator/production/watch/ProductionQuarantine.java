@@ -1,9 +1,9 @@
 package dev.aegis.orchestrator.production.watch;
 
 import java.time.Instant;
-import org.jdbi.v3.core.Handle;
 
 import dev.aegis.orchestrator.production.guard.GuardAction;
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * Puts a version that was rolled back from production into V3: its experiment moves PROMOTED → QUARANTINED
  * through the core, with an RCA holding the guard's evidence, so the image is refused until released.
@@ -11,5 +11,5 @@ import dev.aegis.orchestrator.production.guard.GuardAction;
 @FunctionalInterface
 public interface ProductionQuarantine {
 
-  void quarantine(Handle h, String namespace, String service, String version, GuardAction.Evidence why, Instant now);
+  void quarantine(Tx h, String namespace, String service, String version, GuardAction.Evidence why, Instant now);
 }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +31,7 @@ import dev.aegis.orchestrator.production.guard.GuardState;
 import dev.aegis.orchestrator.production.guard.ProductionGuard;
 import dev.aegis.orchestrator.production.guard.GuardAction;
 import dev.aegis.orchestrator.production.guard.GuardPolicy;
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * The edge of production (V2) remediation and SLO burn-rate alerting on the ingestion path: per consumed
  * health window, in the batch's transaction, it feeds the {@link BurnRateMonitor} (every track) and the
@@ -79,19 +79,19 @@ public class ProductionWatch {
   }
 
   /** Starts the work of one batch transaction. */
-  public Batch begin(Handle h, Instant now) {
+  public Batch begin(Tx h, Instant now) {
     return new Batch(h, now);
   }
 
   /** One batch: call {@link #observe} per window, {@link #end} before the transaction commits. */
   public final class Batch {
-    private final Handle h;
+    private final Tx h;
     private final Instant now;
     /** By (namespace, service): the same name in two namespaces is two services, each with its own guard. */
     private final Map<List<String>, Optional<ManagedService>> managed = new HashMap<>();
     private final Map<List<String>, GuardState> states = new LinkedHashMap<>();
 
-    private Batch(Handle h, Instant now) {
+    private Batch(Tx h, Instant now) {
       this.h = h;
       this.now = now;
     }

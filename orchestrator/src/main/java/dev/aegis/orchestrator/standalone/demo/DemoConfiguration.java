@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -32,6 +31,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * The standalone demo: seeds the in-process cluster, runs the workload simulator and submits one good and
  * one bad demo experiment, so a fresh clone shows a whole lifecycle within a minute or two. Only with the
@@ -61,7 +61,7 @@ public class DemoConfiguration {
   /** Seeds, submits the demo experiments, then ticks the simulator until the context stops. */
   @Bean
   SmartLifecycle demoRunner(DemoCluster cluster, WorkloadSimulator simulator, ExperimentService experiments,
-      SimulatorProperties properties, Clock clock, Jdbi jdbi, ExperimentRepository repository,
+      SimulatorProperties properties, Clock clock, Transactions transactions, ExperimentRepository repository,
       KubernetesClient client) {
     return new SmartLifecycle() {
       private ScheduledExecutorService executor;
@@ -70,7 +70,7 @@ public class DemoConfiguration {
       public void start() {
         cluster.seed();
         if (properties.experiments()) {
-          Set<String> busy = settleLeftovers(experiments, jdbi, repository, properties, client);
+          Set<String> busy = settleLeftovers(experiments, transactions, repository, properties, client);
           submitDemoExperiments(experiments, properties, clock, busy);
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aegis-simulator"));
@@ -110,11 +110,11 @@ public class DemoConfiguration {
    * service against this run's experiments, so it is aborted. Returns the services that still have a live or
    * queued demo experiment, which get no new one.
    */
-  static Set<String> settleLeftovers(ExperimentService experiments, Jdbi jdbi, ExperimentRepository repository,
+  static Set<String> settleLeftovers(ExperimentService experiments, Transactions transactions, ExperimentRepository repository,
       SimulatorProperties properties, KubernetesClient client) {
     Set<String> busy = new HashSet<>();
     for (DemoService s : DemoCatalogue.SERVICES) {
-      List<ExperimentRecord> left = jdbi.withHandle(h -> repository.list(h, s.name(),
+      List<ExperimentRecord> left = transactions.withHandle(h -> repository.list(h, s.name(),
           List.of(Phase.QUEUED, Phase.CANARY, Phase.PAUSED), 100));
       for (ExperimentRecord r : left) {
         if (!r.experiment().namespace().equals(properties.namespace())) {

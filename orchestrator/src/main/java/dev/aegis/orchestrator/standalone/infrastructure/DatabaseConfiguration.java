@@ -2,19 +2,17 @@ package dev.aegis.orchestrator.standalone.infrastructure;
 
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-import dev.aegis.orchestrator.persistence.JdbiFactory;
 /**
- * Aegis's PostgreSQL: the {@link DataSource} (a Hikari pool) and the {@link Jdbi} on top of it.
+ * Aegis's PostgreSQL: the server and the {@link DataSource} (a Hikari pool) on it; JDBI on top of it is
+ * {@code persistence.PersistenceConfiguration}.
  *
  * <p>The pool points at {@code DATABASE_URL} when set, else at an embedded server whose data
  * survives restarts (see {@link DatabaseSettings} for the properties). Beans are ordered so that
@@ -69,12 +67,5 @@ public class DatabaseConfiguration {
       }
       DatabaseRoles.withAppRole(flyway, database.connection().username());
     };
-  }
-
-  /** Jdbi for the repositories; created after Flyway has migrated the schema. */
-  @Bean
-  @DependsOnDatabaseInitialization
-  public Jdbi jdbi(DataSource dataSource) {
-    return JdbiFactory.create(dataSource);
   }
 }

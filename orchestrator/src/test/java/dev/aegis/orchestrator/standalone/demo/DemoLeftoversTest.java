@@ -20,6 +20,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * A restart of the standalone demo on a kept database: a live experiment whose canary the cluster still has
  * resumes; one whose canary the cluster forgot is aborted; services with either get no new demo experiment.
@@ -43,7 +45,7 @@ class DemoLeftoversTest {
     String running = submit("1.5.0-kept");
     await().atMost(Duration.ofSeconds(30)).until(() -> canary() != null);
 
-    Set<String> busy = DemoConfiguration.settleLeftovers(service, jdbi, experiments, properties, cluster);
+    Set<String> busy = DemoConfiguration.settleLeftovers(service, new Transactions(jdbi), experiments, properties, cluster);
 
     assertThat(busy).containsExactly("checkout");
     assertThat(phase(running)).isEqualTo(Phase.CANARY);
@@ -61,7 +63,7 @@ class DemoLeftoversTest {
     cluster.apps().deployments().inNamespace("demo").withName("checkout-canary").delete();
     await().atMost(Duration.ofSeconds(10)).until(() -> canary() == null);
 
-    Set<String> busy = DemoConfiguration.settleLeftovers(service, jdbi, experiments, properties, cluster);
+    Set<String> busy = DemoConfiguration.settleLeftovers(service, new Transactions(jdbi), experiments, properties, cluster);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> phase(running) == Phase.ABORTED);
     assertThat(busy).containsExactly("checkout");
@@ -71,7 +73,7 @@ class DemoLeftoversTest {
 
   /** Whether every command of the experiment has been carried out, so nothing puts its canary back. */
   private boolean settledOnCluster(String id) {
-    return jdbi.withHandle(h -> outbox.pendingActuations(h, id)) == 0;
+    return jdbi.withHandle(h -> outbox.pendingActuations(Tx.of(h), id)) == 0;
   }
 
   private Object canary() {
@@ -91,6 +93,6 @@ class DemoLeftoversTest {
   }
 
   private Phase phase(String id) {
-    return jdbi.withHandle(h -> experiments.find(h, id)).orElseThrow().experiment().phase();
+    return jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow().experiment().phase();
   }
 }

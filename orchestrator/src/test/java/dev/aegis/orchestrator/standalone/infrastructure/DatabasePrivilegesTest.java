@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.aegis.orchestrator.persistence.Tx;
 /**
  * The application role, connected as the application connects, cannot rewrite or erase history:
  * not the audit log, not transitions, not RCA records beyond their release, and not the triggers
@@ -46,7 +47,7 @@ class DatabasePrivilegesTest {
       h.execute("INSERT INTO transitions (experiment_id, to_phase, trigger, step, weight, reason, actor, at) "
           + "VALUES ('exp-1', 'CANARY', 'SUBMITTED', 0, 10, 'started', 'alice', now())");
       h.execute("INSERT INTO audit_log (at, actor, action, target) VALUES (now(), 'alice', 'submit', 'exp-1')");
-      new RcaRepository().insert(h, "exp-1", "exp-1", "checkout", "v2", "registry/checkout:v2",
+      new RcaRepository().insert(Tx.of(h), "exp-1", "exp-1", "checkout", "v2", "registry/checkout:v2",
           "{\"checks\": []}", AT);
     });
   }
@@ -103,9 +104,9 @@ class DatabasePrivilegesTest {
   @DisplayName("a quarantine release sets the release columns once; the owner cannot change an RCA either")
   void releaseIsTheOnlyUpdate() {
     RcaRepository rcas = new RcaRepository();
-    app.useHandle(h -> rcas.release(h, "exp-1", "bob", "false alarm", AT));
+    app.useHandle(h -> rcas.release(Tx.of(h), "exp-1", "bob", "false alarm", AT));
 
-    RcaRepository.StoredRca released = app.withHandle(h -> rcas.find(h, "exp-1")).orElseThrow();
+    RcaRepository.StoredRca released = app.withHandle(h -> rcas.find(Tx.of(h), "exp-1")).orElseThrow();
     assertThat(released.releasedBy()).isEqualTo("bob");
     assertThat(released.releaseReason()).isEqualTo("false alarm");
     assertThatThrownBy(() -> app.useHandle(h ->
