@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Turns {@link Experiment} resources into experiments of the orchestrator and reports their lifecycle back on
+ * Turns {@link ExperimentResource} resources into experiments of the orchestrator and reports their lifecycle back on
  * {@code .status}, so GitOps users never need the REST API.
  *
  * <ul>
@@ -102,10 +102,10 @@ public final class ExperimentReconciler implements AutoCloseable {
   private final ScheduledExecutorService worker;
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   // The fields below are touched only on the worker thread.
-  private final Map<String, Experiment> ownWrites = new HashMap<>();
+  private final Map<String, ExperimentResource> ownWrites = new HashMap<>();
   private final Set<String> abortedOnDelete = new HashSet<>();
-  private final Map<String, Experiment> orphans = new HashMap<>();
-  private SharedIndexInformer<Experiment> informer;
+  private final Map<String, ExperimentResource> orphans = new HashMap<>();
+  private SharedIndexInformer<ExperimentResource> informer;
 
   /**
    * @param client the cluster; the reconciler does not close it
@@ -164,25 +164,25 @@ public final class ExperimentReconciler implements AutoCloseable {
     }
   }
 
-  private FilterWatchListDeletable<Experiment, KubernetesResourceList<Experiment>, Resource<Experiment>> scope() {
-    var experiments = client.resources(Experiment.class);
+  private FilterWatchListDeletable<ExperimentResource, KubernetesResourceList<ExperimentResource>, Resource<ExperimentResource>> scope() {
+    var experiments = client.resources(ExperimentResource.class);
     return settings.namespace() == null ? experiments.inAnyNamespace() : experiments.inNamespace(settings.namespace());
   }
 
   /** Informer callbacks only queue work for the worker thread. */
-  private final class Events implements ResourceEventHandler<Experiment> {
+  private final class Events implements ResourceEventHandler<ExperimentResource> {
     @Override
-    public void onAdd(Experiment experiment) {
+    public void onAdd(ExperimentResource experiment) {
       enqueue(Cache.metaNamespaceKeyFunc(experiment));
     }
 
     @Override
-    public void onUpdate(Experiment before, Experiment after) {
+    public void onUpdate(ExperimentResource before, ExperimentResource after) {
       enqueue(Cache.metaNamespaceKeyFunc(after));
     }
 
     @Override
-    public void onDelete(Experiment experiment, boolean finalStateUnknown) {
+    public void onDelete(ExperimentResource experiment, boolean finalStateUnknown) {
       submitWork(() -> safely(Cache.metaNamespaceKeyFunc(experiment), () -> deleted(experiment)));
     }
   }
@@ -226,11 +226,11 @@ public final class ExperimentReconciler implements AutoCloseable {
   }
 
   private void reconcile(String key) {
-    Experiment cached = informer.getStore().getByKey(key);
+    ExperimentResource cached = informer.getStore().getByKey(key);
     if (cached == null) {
       return;
     }
-    Experiment experiment = freshest(cached);
+    ExperimentResource experiment = freshest(cached);
     ExperimentStatus status = statusOf(experiment);
     if (status.experimentId() != null) {
       MDC.put("experimentId", status.experimentId());
@@ -250,13 +250,13 @@ public final class ExperimentReconciler implements AutoCloseable {
   }
 
   /** True when the orchestrator has not yet answered the current spec generation. */
-  private static boolean awaitsAnswer(Experiment experiment, ExperimentStatus status) {
+  private static boolean awaitsAnswer(ExperimentResource experiment, ExperimentStatus status) {
     return status.experimentId() == null
         && (status.observedGeneration() == null || generation(experiment) > status.observedGeneration());
   }
 
-  private void submit(Experiment experiment) {
-    Experiment held = experiment.hasFinalizer(FINALIZER) ? experiment : editMetadata(experiment, e -> {
+  private void submit(ExperimentResource experiment) {
+    ExperimentResource held = experiment.hasFinalizer(FINALIZER) ? experiment : editMetadata(experiment, e -> {
       e.addFinalizer(FINALIZER);
       return e;
     });
@@ -280,7 +280,7 @@ public final class ExperimentReconciler implements AutoCloseable {
     writeStatus(held, next);
   }
 
-  private void follow(Experiment experiment, ExperimentStatus status) {
+  private void follow(ExperimentResource experiment, ExperimentStatus status) {
     Optional<ExperimentStatusView> view = gateway.status(status.experimentId());
     Instant now = clock.instant();
     ExperimentStatus next = view.map(v -> StatusProjection.observed(status, v, now))
@@ -293,7 +293,7 @@ public final class ExperimentReconciler implements AutoCloseable {
     }
   }
 
-  private void finalizeDeletion(Experiment experiment, ExperimentStatus status) {
+  private void finalizeDeletion(ExperimentResource experiment, ExperimentStatus status) {
     if (!experiment.hasFinalizer(FINALIZER)) {
       return;
     }
@@ -310,7 +310,7 @@ public final class ExperimentReconciler implements AutoCloseable {
   }
 
   /** The resource is gone; abort its experiment unless the finalizer already did. */
-  private void deleted(Experiment experiment) {
+  private void deleted(ExperimentResource experiment) {
     String uid = experiment.getMetadata().getUid();
     ownWrites.remove(uid);
     if (!abortedOnDelete.remove(uid) && statusOf(experiment).running()) {
@@ -320,7 +320,7 @@ public final class ExperimentReconciler implements AutoCloseable {
   }
 
   /** Aborts the experiment of a resource deleted without the finalizer; false to try again next tick. */
-  private boolean abortOrphan(Experiment experiment) {
+  private boolean abortOrphan(ExperimentResource experiment) {
     String id = statusOf(experiment).experimentId();
     try (MDC.MDCCloseable ignored = MDC.putCloseable("experimentId", id)) {
       gateway.abort(id, actor(experiment), DELETION_REASON);
@@ -332,20 +332,20 @@ public final class ExperimentReconciler implements AutoCloseable {
     }
   }
 
-  private Experiment editMetadata(Experiment experiment, UnaryOperator<Experiment> change) {
-    Experiment result = client.resource(copyOf(experiment)).edit(change);
+  private ExperimentResource editMetadata(ExperimentResource experiment, UnaryOperator<ExperimentResource> change) {
+    ExperimentResource result = client.resource(copyOf(experiment)).edit(change);
     remember(result);
     return result == null ? experiment : result;
   }
 
-  private void writeStatus(Experiment experiment, ExperimentStatus status) {
-    Experiment copy = copyOf(experiment);
+  private void writeStatus(ExperimentResource experiment, ExperimentStatus status) {
+    ExperimentResource copy = copyOf(experiment);
     copy.setStatus(status);
     remember(client.resource(copy).updateStatus());
   }
 
   /** Never hand the informer's cached object to an edit, which would change it in place. */
-  private Experiment copyOf(Experiment experiment) {
+  private ExperimentResource copyOf(ExperimentResource experiment) {
     return client.getKubernetesSerialization().clone(experiment);
   }
 
@@ -355,9 +355,9 @@ public final class ExperimentReconciler implements AutoCloseable {
    * in practice; if they are not, the cache is trusted, and a stale write is rejected by the resourceVersion
    * it carries and retried on the next tick (a repeated submission returns the first answer).
    */
-  private Experiment freshest(Experiment cached) {
+  private ExperimentResource freshest(ExperimentResource cached) {
     String uid = cached.getMetadata().getUid();
-    Experiment written = ownWrites.get(uid);
+    ExperimentResource written = ownWrites.get(uid);
     if (written != null && newer(written, cached)) {
       return written;
     }
@@ -365,13 +365,13 @@ public final class ExperimentReconciler implements AutoCloseable {
     return cached;
   }
 
-  private void remember(Experiment written) {
+  private void remember(ExperimentResource written) {
     if (written != null && written.getMetadata() != null) {
       ownWrites.put(written.getMetadata().getUid(), written);
     }
   }
 
-  private static boolean newer(Experiment a, Experiment b) {
+  private static boolean newer(ExperimentResource a, ExperimentResource b) {
     try {
       return Long.parseLong(a.getMetadata().getResourceVersion())
           > Long.parseLong(b.getMetadata().getResourceVersion());
@@ -380,18 +380,18 @@ public final class ExperimentReconciler implements AutoCloseable {
     }
   }
 
-  private static ExperimentStatus statusOf(Experiment experiment) {
+  private static ExperimentStatus statusOf(ExperimentResource experiment) {
     return experiment.getStatus() != null
         ? experiment.getStatus()
         : new ExperimentStatus(null, null, null, null, null, null, null, null, null);
   }
 
-  private static long generation(Experiment experiment) {
+  private static long generation(ExperimentResource experiment) {
     Long generation = experiment.getMetadata().getGeneration();
     return generation == null ? 0 : generation;
   }
 
-  private static String actor(Experiment experiment) {
+  private static String actor(ExperimentResource experiment) {
     return "kubernetes:" + experiment.getMetadata().getNamespace() + "/" + experiment.getMetadata().getName();
   }
 }

@@ -54,7 +54,7 @@ final class CommandMapper {
     RouterKind router = RouterKind.parse(experiment.router());
     String version = command.candidate().version();
     if (command instanceof Command.SetTrafficWeight c) {
-      return new ActuationCommand.SetCanaryWeight(c.id(), c.service(), c.namespace(), version,
+      return new ActuationCommand.SetTrafficWeight(c.id(), c.service(), c.namespace(), version,
           c.candidate().image(), c.weight(), router);
     }
     if (command instanceof Command.PromoteCandidate c) {
