@@ -1,13 +1,8 @@
 package dev.aegis.operators.resource;
 
+import dev.aegis.operators.controller.ControllerLoop;
 import dev.aegis.operators.resource.ExperimentGateway.SubmitAnswer;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
-import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,19 +11,15 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Turns {@link ExperimentResource} resources into experiments of the orchestrator and reports their lifecycle back on
- * {@code .status}, so GitOps users never need the REST API.
+ * Turns {@link ExperimentResource}s into experiments of the orchestrator and reports their lifecycle back on
+ * {@code .status}, so GitOps users never need the REST API. A {@link ControllerLoop} watches the resources and
+ * calls {@code reconcile(key)} for each key; this class only decides what a resource needs.
  *
  * <ul>
  *   <li>A resource whose current spec generation has not been answered is submitted through the
@@ -45,9 +36,9 @@ import org.slf4j.MDC;
  *       disappears without it (finalizer removed by hand) is aborted from the informer's delete event.
  * </ul>
  *
- * <p>All work runs on one thread, so no two reconciliations of a resource overlap. Gateway and API errors are
- * logged and retried on the next tick; the informer retries its watch forever. Every log line carries the
- * resource ({@code experimentResource}) and, once known, {@code experimentId} in the MDC.
+ * <p>All work runs on the loop's one thread, so no two reconciliations of a resource overlap. Gateway and API
+ * errors are logged and retried on the next tick; the informer retries its watch forever. Every log line
+ * carries the resource ({@code experimentResource}) and, once known, {@code experimentId} in the MDC.
  *
  * <p>Kubernetes verbs used: experiments list/watch (informer) and patch (finalizer), experiments/status
  * update.
@@ -99,13 +90,11 @@ public final class ExperimentReconciler implements AutoCloseable {
   private final ExperimentGateway gateway;
   private final Settings settings;
   private final Clock clock;
-  private final ScheduledExecutorService worker;
-  private final Set<String> queued = ConcurrentHashMap.newKeySet();
-  // The fields below are touched only on the worker thread.
+  private final ControllerLoop<ExperimentResource> loop;
+  // The fields below are touched only on the loop's worker thread.
   private final Map<String, ExperimentResource> ownWrites = new HashMap<>();
   private final Set<String> abortedOnDelete = new HashSet<>();
   private final Map<String, ExperimentResource> orphans = new HashMap<>();
-  private SharedIndexInformer<ExperimentResource> informer;
 
   /**
    * @param client the cluster; the reconciler does not close it
@@ -117,11 +106,12 @@ public final class ExperimentReconciler implements AutoCloseable {
     this.gateway = gateway;
     this.settings = settings;
     this.clock = clock;
-    this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "aegis-experiment-reconciler");
-      thread.setDaemon(true);
-      return thread;
-    });
+    var experiments = client.resources(ExperimentResource.class);
+    this.loop = new ControllerLoop<>(
+        settings.namespace() == null ? experiments.inAnyNamespace() : experiments.inNamespace(settings.namespace()),
+        new ControllerLoop.Settings("Experiment", "experimentResource", settings.pollInterval(),
+            settings.resyncPeriod()),
+        new Work());
   }
 
   /**
@@ -130,103 +120,38 @@ public final class ExperimentReconciler implements AutoCloseable {
    *
    * @throws IllegalStateException when already started
    */
-  public synchronized void start() {
-    if (informer != null) {
-      throw new IllegalStateException("already started");
-    }
-    informer = scope().runnableInformer(settings.resyncPeriod().toMillis());
-    informer.exceptionHandler((started, error) -> {
-      log.warn("Experiment informer failed (started={}); retrying", started, error);
-      return true;
-    });
-    informer.addEventHandler(new Events());
-    informer.start();
-    long poll = settings.pollInterval().toMillis();
-    worker.scheduleWithFixedDelay(() -> safely("tick", this::reconcileAll), poll, poll, TimeUnit.MILLISECONDS);
+  public void start() {
+    loop.start();
     log.info("Experiment reconciler started in {}", settings.namespace() == null ? "all namespaces"
         : "namespace " + settings.namespace());
   }
 
   /** Stops the informer, lets a reconciliation in progress finish, and stops polling. */
   @Override
-  public synchronized void close() {
-    if (informer != null) {
-      informer.stop();
-    }
-    worker.shutdown();
-    try {
-      if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
-        worker.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      worker.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+  public void close() {
+    loop.close();
   }
 
-  private FilterWatchListDeletable<ExperimentResource, KubernetesResourceList<ExperimentResource>, Resource<ExperimentResource>> scope() {
-    var experiments = client.resources(ExperimentResource.class);
-    return settings.namespace() == null ? experiments.inAnyNamespace() : experiments.inNamespace(settings.namespace());
-  }
-
-  /** Informer callbacks only queue work for the worker thread. */
-  private final class Events implements ResourceEventHandler<ExperimentResource> {
+  /** What the loop calls, on its worker thread. */
+  private final class Work implements ControllerLoop.Handler<ExperimentResource> {
     @Override
-    public void onAdd(ExperimentResource experiment) {
-      enqueue(Cache.metaNamespaceKeyFunc(experiment));
+    public void reconcile(String key) {
+      ExperimentReconciler.this.reconcile(key);
     }
 
     @Override
-    public void onUpdate(ExperimentResource before, ExperimentResource after) {
-      enqueue(Cache.metaNamespaceKeyFunc(after));
+    public void deleted(ExperimentResource last) {
+      ExperimentReconciler.this.deleted(last);
     }
 
     @Override
-    public void onDelete(ExperimentResource experiment, boolean finalStateUnknown) {
-      submitWork(() -> safely(Cache.metaNamespaceKeyFunc(experiment), () -> deleted(experiment)));
-    }
-  }
-
-  /** Coalesces events: a key waiting in the queue is not queued again. */
-  private void enqueue(String key) {
-    if (queued.add(key)) {
-      submitWork(() -> {
-        queued.remove(key);
-        safely(key, () -> reconcile(key));
-      });
-    }
-  }
-
-  private void submitWork(Runnable work) {
-    try {
-      worker.execute(work);
-    } catch (RejectedExecutionException closing) {
-      log.debug("Reconciler closing; event dropped");
-    }
-  }
-
-  private void reconcileAll() {
-    orphans.values().removeIf(this::abortOrphan);
-    for (String key : informer.getStore().listKeys()) {
-      safely(key, () -> reconcile(key));
-    }
-  }
-
-  /** Runs one unit of work; an exception is logged and the work is retried on the next tick. */
-  private void safely(String key, Runnable work) {
-    try (MDC.MDCCloseable resource = MDC.putCloseable("experimentResource", key)) {
-      work.run();
-    } catch (RuntimeException e) {
-      // One line per tick while the orchestrator or the API is down; the stack trace only on demand.
-      log.warn("Reconciling Experiment {} failed; retrying on the next tick: {}", key, e.toString());
-      log.debug("Reconciliation failure of {}", key, e);
-    } finally {
-      MDC.remove("experimentId");
+    public void tick() {
+      orphans.values().removeIf(ExperimentReconciler.this::abortOrphan);
     }
   }
 
   private void reconcile(String key) {
-    ExperimentResource cached = informer.getStore().getByKey(key);
+    ExperimentResource cached = loop.cached(key);
     if (cached == null) {
       return;
     }
