@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Whether Chaos Mesh is installed is read on every injection (one GET of the kind's custom resource
  * definition), so installing or removing it takes effect at once.
+ *
+ * <p>When the API cannot be reached or answers an error, {@link #inject} and {@link #revert} throw
+ * {@link ClusterUnavailableException}, never the client's own exception.
  */
 public final class KubernetesFaultInjector implements FaultInjector {
 
@@ -62,13 +66,14 @@ public final class KubernetesFaultInjector implements FaultInjector {
   @Override
   public Injection inject(String faultId, FaultSpec requested, Instant now, InjectOptions options) {
     FaultSpec spec = FaultDefaults.apply(requested, settings);
-    TargetWorkload target = TargetWorkload.resolve(client, spec.target());
-    Mechanism mechanism = mechanismFor(spec.kind());
-    Injection injection = mechanism == Mechanism.CHAOS_MESH
-        ? chaosMesh(faultId, spec, target, now)
-        : nativeFault(faultId, spec, target, now, options);
-    log.info("chaos fault {} injected ({}, {}): {}", faultId, spec.kind().wireName(), mechanism.wireName(),
-        injection.summary());
+    Injection injection = onCluster(() -> {
+      TargetWorkload target = TargetWorkload.resolve(client, spec.target());
+      return mechanismFor(spec.kind()) == Mechanism.CHAOS_MESH
+          ? chaosMesh(faultId, spec, target, now)
+          : nativeFault(faultId, spec, target, now, options);
+    });
+    log.info("chaos fault {} injected ({}, {}): {}", faultId, spec.kind().wireName(),
+        injection.mechanism().wireName(), injection.summary());
     return injection;
   }
 
@@ -77,6 +82,7 @@ public final class KubernetesFaultInjector implements FaultInjector {
    * is installed and the mode allows it.
    *
    * @throws FaultRefusedException {@code chaos-mesh-missing} in mode ALWAYS when it is not installed
+   * @throws ClusterUnavailableException when the definition cannot be read (other than forbidden)
    */
   public Mechanism mechanismFor(FaultKind kind) {
     if (settings.chaosMesh() == ChaosMeshMode.NEVER) {
@@ -88,7 +94,7 @@ public final class KubernetesFaultInjector implements FaultInjector {
       installed = client.apiextensions().v1().customResourceDefinitions().withName(crd).get() != null;
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
-        throw e;
+        throw new ClusterUnavailableException(e);
       }
       log.warn("cannot read CustomResourceDefinition {} (forbidden): taking Chaos Mesh as not installed", crd);
       installed = false;
@@ -105,6 +111,13 @@ public final class KubernetesFaultInjector implements FaultInjector {
 
   @Override
   public RevertOutcome revert(Injection injection) {
+    RevertOutcome outcome = onCluster(() -> revertSteps(injection));
+    log.info("chaos fault {} reverted: undone {}, already gone {}", injection.faultId(), outcome.undone(),
+        outcome.alreadyGone());
+    return outcome;
+  }
+
+  private RevertOutcome revertSteps(Injection injection) {
     List<String> undone = new ArrayList<>();
     List<String> gone = new ArrayList<>();
     for (Revert step : injection.reverts()) {
@@ -119,10 +132,10 @@ public final class KubernetesFaultInjector implements FaultInjector {
         (routes.remove(r.namespace(), r.name(), r.routeName()) ? undone : gone).add("removed " + what);
       }
     }
-    log.info("chaos fault {} reverted: undone {}, already gone {}", injection.faultId(), undone, gone);
     return new RevertOutcome(injection.faultId(), undone, gone);
   }
 
+  /** Worked out from the spec alone: no API call, so it never throws {@link ClusterUnavailableException}. */
   @Override
   public List<Revert> possibleReverts(String faultId, FaultSpec spec) {
     FaultTarget t = spec.target();
@@ -315,6 +328,15 @@ public final class KubernetesFaultInjector implements FaultInjector {
     }
     throw new FaultRefusedException(FaultRefusedException.NO_SUCH_WORKLOAD, "dependency " + namespace + "/"
         + dependency + " has neither a Service with a selector nor a Deployment");
+  }
+
+  /** Runs calls to the API; the client's failures leave as {@link ClusterUnavailableException}. */
+  private static <T> T onCluster(Supplier<T> calls) {
+    try {
+      return calls.get();
+    } catch (KubernetesClientException e) {
+      throw new ClusterUnavailableException(e);
+    }
   }
 
   private <T extends HasMetadata> T create(T object) {

@@ -43,6 +43,11 @@ final class MockCluster implements BeforeEachCallback, AfterEachCallback {
     return client;
   }
 
+  /** The API server, for expectations that answer before the CRUD store (faults). */
+  KubernetesMockServer server() {
+    return server;
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();

@@ -9,7 +9,7 @@ package dev.aegis.operators.actuation;
  * {@code <service>-canary}. {@code router} chooses how traffic is split; {@link RouterKind#AUTO} detects it.
  */
 public sealed interface ActuationCommand
-    permits ActuationCommand.SetCanaryWeight, ActuationCommand.PromoteCandidate,
+    permits ActuationCommand.SetTrafficWeight, ActuationCommand.PromoteCandidate,
         ActuationCommand.RollBackCandidate, ActuationCommand.QuarantineCandidate,
         ActuationCommand.RollBackProduction, ActuationCommand.ScaleStable {
 
@@ -23,7 +23,7 @@ public sealed interface ActuationCommand
    * Create or update {@code <service>-canary} from the stable Deployment with the candidate image (first
    * call), then route {@code weight} percent of traffic to it; stable gets the rest, weights sum to 100.
    */
-  record SetCanaryWeight(String id, String service, String namespace, String candidateVersion,
+  record SetTrafficWeight(String id, String service, String namespace, String candidateVersion,
       String candidateImage, int weight, RouterKind router) implements ActuationCommand {}
 
   /**

@@ -9,7 +9,7 @@ import dev.aegis.operators.actuation.ActuationCommand.QuarantineCandidate;
 import dev.aegis.operators.actuation.ActuationCommand.RollBackCandidate;
 import dev.aegis.operators.actuation.ActuationCommand.RollBackProduction;
 import dev.aegis.operators.actuation.ActuationCommand.ScaleStable;
-import dev.aegis.operators.actuation.ActuationCommand.SetCanaryWeight;
+import dev.aegis.operators.actuation.ActuationCommand.SetTrafficWeight;
 import dev.aegis.operators.routing.CanarySplit;
 import dev.aegis.operators.routing.ObjectEdit;
 import dev.aegis.operators.routing.TrafficRouter;
@@ -100,8 +100,8 @@ public final class KubernetesActuator implements Actuator {
   }
 
   private Plan plan(ActuationCommand command) {
-    if (command instanceof SetCanaryWeight c) {
-      return setCanaryWeight(c);
+    if (command instanceof SetTrafficWeight c) {
+      return setTrafficWeight(c);
     } else if (command instanceof PromoteCandidate c) {
       return promote(c);
     } else if (command instanceof RollBackCandidate c) {
@@ -116,7 +116,7 @@ public final class KubernetesActuator implements Actuator {
     throw new IllegalArgumentException("unknown command " + command);
   }
 
-  private Plan setCanaryWeight(SetCanaryWeight c) {
+  private Plan setTrafficWeight(SetTrafficWeight c) {
     if (c.weight() < 0 || c.weight() > 100) {
       throw new UnsatisfiableEditException("canary weight must be within 0..100, was " + c.weight());
     }

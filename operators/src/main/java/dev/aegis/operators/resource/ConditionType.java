@@ -1,7 +1,7 @@
 package dev.aegis.operators.resource;
 
 /**
- * The condition types an {@link Experiment}'s status carries. Submitted, Progressing and (once the
+ * The condition types an {@link ExperimentResource}'s status carries. Submitted, Progressing and (once the
  * orchestrator has reported) ActuationPending are always present; Promoted and Quarantined appear when
  * reached, so {@code kubectl wait --for=condition=Promoted} waits until the candidate is production.
  */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * What an {@link Experiment} asks for. Deliberately the same shape as the body of
+ * What an {@link ExperimentResource} asks for. Deliberately the same shape as the body of
  * {@code POST /api/v1/experiments}, so the reconciler submits the spec itself (with the namespace
  * defaulted) and a field added to the REST body is added here and to the CRD schema, nowhere else.
  * Absent optional fields stay absent in the submission, so the orchestrator's seed defaults apply.
@@ -17,7 +17,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(
-    String service, String namespace, Candidate candidate, Policy policy, String router) {
+    String service, String namespace, CandidateSpec candidate, Policy policy, String router) {
 
   /** This spec with {@code namespace} filled in from the resource's own namespace when it is absent. */
   public ExperimentSpec withDefaultNamespace(String resourceNamespace) {
@@ -26,7 +26,7 @@ public record ExperimentSpec(
 
   /** The candidate release: a version label and the image that carries it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Candidate(String version, String image) {}
+  public record CandidateSpec(String version, String image) {}
 
   /**
    * Per-experiment overrides of the seed policy; every member may be {@code null}.

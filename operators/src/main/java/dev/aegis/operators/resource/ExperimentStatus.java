@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the reconciler reports on an {@link Experiment}: a coarse {@code phase} for people and printer
+ * What the reconciler reports on an {@link ExperimentResource}: a coarse {@code phase} for people and printer
  * columns, and the conditions it is derived from for tools ({@code kubectl wait --for=condition=Promoted}).
  * A value: {@link StatusProjection} computes the next one, and the reconciler writes it only when it differs.
  *

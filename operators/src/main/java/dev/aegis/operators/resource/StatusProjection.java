@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Computes an {@link Experiment}'s next status from the previous one and what the orchestrator said, as plain
+ * Computes an {@link ExperimentResource}'s next status from the previous one and what the orchestrator said, as plain
  * functions: the reconciler only performs the calls and writes the result when it differs from the previous
  * status. A condition keeps its {@code lastTransitionTime} unless its status flips, which is what makes
  * "unchanged" detectable by value equality.

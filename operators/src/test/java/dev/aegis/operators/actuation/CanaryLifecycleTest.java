@@ -14,7 +14,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import dev.aegis.operators.actuation.ActuationCommand.PromoteCandidate;
 import dev.aegis.operators.actuation.ActuationCommand.QuarantineCandidate;
 import dev.aegis.operators.actuation.ActuationCommand.RollBackCandidate;
-import dev.aegis.operators.actuation.ActuationCommand.SetCanaryWeight;
+import dev.aegis.operators.actuation.ActuationCommand.SetTrafficWeight;
 import dev.aegis.operators.testing.KubernetesApi;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -198,7 +198,7 @@ class CanaryLifecycleTest {
   @EnumSource(value = RouterKind.class, names = {"ISTIO", "GATEWAY_API", "SMI", "REPLICA_RATIO"})
   void sameCommandTwiceIsANoOp(RouterKind router) {
     shop.seed(router);
-    SetCanaryWeight command = setWeight("exp-1/step-1", 10, router);
+    SetTrafficWeight command = setWeight("exp-1/step-1", 10, router);
     actuator.apply(command);
     Map<String, String> versions = resourceVersions(router);
     int requestsBefore = api.requests().size();
@@ -236,8 +236,8 @@ class CanaryLifecycleTest {
     }
   }
 
-  static SetCanaryWeight setWeight(String id, int weight, RouterKind router) {
-    return new SetCanaryWeight(id, CART, NS, CANDIDATE, CANDIDATE_IMAGE, weight, router);
+  static SetTrafficWeight setWeight(String id, int weight, RouterKind router) {
+    return new SetTrafficWeight(id, CART, NS, CANDIDATE, CANDIDATE_IMAGE, weight, router);
   }
 
   /** Whether a matchLabels selector selects the template's pods. */

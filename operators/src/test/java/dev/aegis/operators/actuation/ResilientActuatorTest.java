@@ -3,7 +3,7 @@ package dev.aegis.operators.actuation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.aegis.operators.actuation.ActuationCommand.SetCanaryWeight;
+import dev.aegis.operators.actuation.ActuationCommand.SetTrafficWeight;
 import dev.aegis.operators.testing.ApiRequest;
 import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.operators.testing.KubernetesApi;
@@ -118,8 +118,8 @@ class ResilientActuatorTest {
     assertThat(actuator.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
   }
 
-  private static SetCanaryWeight command(String service) {
-    return new SetCanaryWeight("exp-" + service + "/step-1", service, NS, "1.1", service + ":1.1", 50,
+  private static SetTrafficWeight command(String service) {
+    return new SetTrafficWeight("exp-" + service + "/step-1", service, NS, "1.1", service + ":1.1", 50,
         RouterKind.REPLICA_RATIO);
   }
 

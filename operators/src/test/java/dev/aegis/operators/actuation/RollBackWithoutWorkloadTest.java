@@ -30,7 +30,7 @@ class RollBackWithoutWorkloadTest {
     admin.resource(dev.aegis.operators.testing.ClusterFixtures.stableDeployment("shop", "orphan", "img:v1", 2))
         .create();
     var actuator = new KubernetesActuator(api.client());
-    assertThat(actuator.apply(new ActuationCommand.SetCanaryWeight("exp-8:1:0", "orphan", "shop", "v2", "img:v2", 10,
+    assertThat(actuator.apply(new ActuationCommand.SetTrafficWeight("exp-8:1:0", "orphan", "shop", "v2", "img:v2", 10,
         RouterKind.REPLICA_RATIO))).isInstanceOf(ActuationResult.Applied.class);
     admin.apps().deployments().inNamespace("shop").withName("orphan").delete();
 

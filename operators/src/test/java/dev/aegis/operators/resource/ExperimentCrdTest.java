@@ -54,17 +54,17 @@ class ExperimentCrdTest {
   @Test
   void crdNamesTheResourceTheJavaModelDeclares() throws IOException {
     CustomResourceDefinition crd = crd();
-    Experiment model = new Experiment();
+    ExperimentResource model = new ExperimentResource();
 
     assertThat(crd.getMetadata().getName()).isEqualTo("experiments.aegis.dev").isEqualTo(model.getCRDName());
-    assertThat(crd.getSpec().getGroup()).isEqualTo(Experiment.GROUP);
+    assertThat(crd.getSpec().getGroup()).isEqualTo(ExperimentResource.GROUP);
     assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced").isEqualTo(model.getScope());
     assertThat(crd.getSpec().getNames().getKind()).isEqualTo(model.getKind());
     assertThat(crd.getSpec().getNames().getPlural()).isEqualTo(model.getPlural());
     assertThat(crd.getSpec().getNames().getSingular()).isEqualTo(model.getSingular());
     assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("aexp");
     assertThat(crd.getSpec().getVersions()).singleElement().satisfies(v -> {
-      assertThat(v.getName()).isEqualTo(Experiment.VERSION);
+      assertThat(v.getName()).isEqualTo(ExperimentResource.VERSION);
       assertThat(v.getServed()).isTrue();
       assertThat(v.getStorage()).isTrue();
       assertThat(v.getSubresources().getStatus()).isNotNull();
@@ -140,7 +140,7 @@ class ExperimentCrdTest {
     ObjectMapper strict = new ObjectMapper(new YAMLFactory())
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    Experiment example = strict.readValue(EXAMPLE.toFile(), Experiment.class);
+    ExperimentResource example = strict.readValue(EXAMPLE.toFile(), ExperimentResource.class);
 
     assertThat(example.getSpec().service()).isEqualTo("checkout");
     assertThat(example.getSpec().policy().steps()).extracting(ExperimentSpec.Step::weight)

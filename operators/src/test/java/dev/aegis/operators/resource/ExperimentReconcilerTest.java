@@ -64,7 +64,7 @@ class ExperimentReconcilerTest {
   @Test
   void aNewResourceIsSubmittedOnceWithTheRestBodyAndItsUidAsIdempotencyKey() throws Exception {
     startReconciler(Settings.allNamespaces());
-    Experiment created = admin.resource(checkout("checkout-1-4-2", NAMESPACE)).create();
+    ExperimentResource created = admin.resource(checkout("checkout-1-4-2", NAMESPACE)).create();
 
     ExperimentStatus status = awaitStatus("checkout-1-4-2", s -> s.experimentId() != null);
     awaitTicks(5);
@@ -234,35 +234,35 @@ class ExperimentReconcilerTest {
 
     assertThat(gateway.submissions).extracting(RecordingGateway.Submission::actor)
         .containsExactly("kubernetes:shop/checkout-1-4-2");
-    assertThat(admin.resources(Experiment.class).inNamespace("other").withName("elsewhere").get().getStatus())
+    assertThat(admin.resources(ExperimentResource.class).inNamespace("other").withName("elsewhere").get().getStatus())
         .isNull();
   }
 
-  private static Experiment checkout(String name, String namespace) {
-    Experiment experiment = new Experiment();
+  private static ExperimentResource checkout(String name, String namespace) {
+    ExperimentResource experiment = new ExperimentResource();
     experiment.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     List<ExperimentSpec.Step> steps = List.of(new ExperimentSpec.Step(10, "PT5S"),
         new ExperimentSpec.Step(50, "PT5S"), new ExperimentSpec.Step(100, "PT5S"));
     experiment.setSpec(new ExperimentSpec("checkout", null,
-        new ExperimentSpec.Candidate("1.4.2", "registry.example.com/checkout:1.4.2"),
+        new ExperimentSpec.CandidateSpec("1.4.2", "registry.example.com/checkout:1.4.2"),
         new ExperimentSpec.Policy(steps, new ExperimentSpec.Slo(0.02, 3000.0), null, null, null),
         "replica-ratio"));
     return experiment;
   }
 
-  private Experiment get(String name) {
-    return admin.resources(Experiment.class).inNamespace(NAMESPACE).withName(name).get();
+  private ExperimentResource get(String name) {
+    return admin.resources(ExperimentResource.class).inNamespace(NAMESPACE).withName(name).get();
   }
 
   /** A user's edit, as {@code kubectl patch --type=json}: not based on a resourceVersion, so it never conflicts. */
   private void jsonPatch(String name, String patch) {
-    admin.resources(Experiment.class).inNamespace(NAMESPACE).withName(name)
+    admin.resources(ExperimentResource.class).inNamespace(NAMESPACE).withName(name)
         .patch(PatchContext.of(PatchType.JSON), patch);
   }
 
   private ExperimentStatus awaitStatus(String name, Predicate<ExperimentStatus> condition) {
     return await().until(() -> {
-      Experiment experiment = get(name);
+      ExperimentResource experiment = get(name);
       return experiment == null ? null : experiment.getStatus();
     }, status -> status != null && condition.test(status));
   }

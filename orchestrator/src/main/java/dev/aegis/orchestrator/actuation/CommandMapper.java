@@ -34,7 +34,7 @@ final class CommandMapper {
     return command.accept(new Command.Visitor<>() {
       @Override
       public ActuationCommand setTrafficWeight(Command.SetTrafficWeight c) {
-        return new ActuationCommand.SetCanaryWeight(c.id(), c.service(), c.namespace(), c.candidate().version(),
+        return new ActuationCommand.SetTrafficWeight(c.id(), c.service(), c.namespace(), c.candidate().version(),
             c.candidate().image(), c.weight(), router());
       }
 

@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.chaos;
 
 import dev.aegis.chaos.BlastRadius;
+import dev.aegis.chaos.ClusterUnavailableException;
 import dev.aegis.chaos.FaultInjector;
 import dev.aegis.chaos.FaultKind;
 import dev.aegis.chaos.FaultRefusedException;
@@ -25,7 +26,6 @@ import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.security.AegisPrincipal;
 import dev.aegis.orchestrator.security.Role;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -129,7 +129,7 @@ public final class ChaosService {
     } catch (FaultRefusedException e) {
       transactions.useTransaction(h -> faults.fail(h, faultId, e.reason() + ": " + e.getMessage(), clock.instant()));
       throw new ChaosRefusedException(HttpStatus.UNPROCESSABLE_ENTITY, e.reason(), e.getMessage());
-    } catch (KubernetesClientException e) {
+    } catch (ClusterUnavailableException e) {
       // Part of it may be on the cluster: it is due for a revert now, through every step it could have needed,
       // tried at once and then by the sweeper until the cluster takes it.
       transactions.useTransaction(h -> faults.expireNow(h, faultId, "injection failed: " + e.getMessage(), clock.instant()));
@@ -258,7 +258,7 @@ public final class ChaosService {
       RevertOutcome done;
       try {
         done = injector.revert(injection(row));
-      } catch (KubernetesClientException e) {
+      } catch (ClusterUnavailableException e) {
         Instant next = now.plus(properties.backoffAfter(row.revertAttempts()));
         faults.revertFailed(h, faultId, e.getMessage(), next);
         metrics.counter("aegis.chaos.revert.failures").increment();

@@ -6,6 +6,9 @@ import dev.aegis.chaos.FaultInjector;
 import dev.aegis.chaos.KubernetesFaultInjector;
 import dev.aegis.operators.actuation.Actuator;
 import dev.aegis.operators.actuation.KubernetesActuator;
+import dev.aegis.operators.actuation.KubernetesReplicaReader;
+import dev.aegis.operators.actuation.ReplicaReader;
+import dev.aegis.operators.actuation.ResilientReplicaReader;
 import dev.aegis.operators.actuation.ResilienceSettings;
 import dev.aegis.operators.actuation.ResilientActuator;
 import dev.aegis.operators.resource.ExperimentReconciler;
@@ -23,7 +26,6 @@ import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.security.AegisSecurityProperties;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
-import dev.aegis.orchestrator.production.watch.StableReplicas;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -86,10 +88,19 @@ public class KubernetesConfiguration {
     return PeriodicTask.every("aegis-actuation-relay", properties.relayInterval(), relay::drain);
   }
 
-  /** Replica counts of stable Deployments, for the production guard's scale-up; read before, not inside, a transaction. */
+  /**
+   * Replica counts of stable Deployments, for the production guard's scale-up: behind a circuit breaker of its own,
+   * so an unreachable API answers "unknown" at once instead of holding up ingestion.
+   */
   @Bean
-  StableReplicas stableReplicas(KubernetesClient client, Clock clock) {
-    return new StableReplicas(client, clock, Duration.ofSeconds(10));
+  ReplicaReader replicaReader(KubernetesClient client, KubernetesProperties properties, MeterRegistry metrics) {
+    KubernetesProperties.Retry retry = properties.retry();
+    KubernetesProperties.Breaker breaker = properties.breaker();
+    // One attempt: a count read late is worth less than the last known one (the reader has no retries).
+    return new ResilientReplicaReader(new KubernetesReplicaReader(client),
+        new ResilienceSettings("kubernetes-replicas", 1, retry.initialBackoff(), retry.multiplier(), retry.maxBackoff(),
+            breaker.failuresToOpen(), breaker.openDuration(), breaker.successesToClose()),
+        metrics);
   }
 
   /** Chaos injection on the cluster Aegis acts on (natively, or through Chaos Mesh when it is installed). */

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,10 +83,23 @@ public class BatchProcessor {
 
   /** Processes {@code records} in one transaction; any exception means nothing was written. */
   public void process(List<InboundRecord> records) {
+    prefetch(records);
     Map<List<String>, Integer> tally = transactions.inTransaction(h -> new Run(h, clock.instant()).process(records));
     // Counted only once the batch committed: a rolled-back batch is processed again, and must not count twice.
     tally.forEach((tags, n) -> metrics.counter(tags.get(0), tags.subList(1, tags.size()).toArray(String[]::new))
         .increment(n));
+  }
+
+  /** Reads what the production guard may need from the cluster before the transaction opens (never inside it). */
+  private void prefetch(List<InboundRecord> records) {
+    Set<List<String>> stable = new HashSet<>();
+    for (InboundRecord r : records) {
+      r.decoded().decoded().filter(d -> d.type() == EventType.HEALTH_REPORTED)
+          .map(d -> d.data(HealthReported.class))
+          .filter(h -> h.namespace() != null && h.track().name().equals(HealthWindow.Track.STABLE.name()))
+          .ifPresent(h -> stable.add(List.of(h.namespace(), h.service())));
+    }
+    stable.forEach(key -> watch.prefetch(key.get(0), key.get(1)));
   }
 
   /** The state of one batch transaction. */

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.production;
 
+import dev.aegis.operators.actuation.ReplicaReader;
 import dev.aegis.orchestrator.application.LifecycleService;
 import dev.aegis.orchestrator.config.AegisProperties;
 import dev.aegis.orchestrator.outbox.EventOutbox;
@@ -13,9 +14,10 @@ import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import dev.aegis.orchestrator.production.slo.SloPolicy;
 import dev.aegis.orchestrator.production.watch.CoreProductionQuarantine;
 import dev.aegis.orchestrator.production.watch.ProductionWatch;
-import dev.aegis.orchestrator.production.watch.StableReplicas;
+import dev.aegis.orchestrator.production.watch.ReplicaCounts;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -39,10 +41,10 @@ public class ProductionConfiguration {
   /** Production (V2) guard and SLO burn-rate alerts on the ingestion path. */
   @Bean
   ProductionWatch productionWatch(ServiceRepository services, ProductionService production, EventOutbox events,
-      AuditRepository audit, StableReplicas replicas, ExperimentRepository experiments, LifecycleService lifecycle,
-      MeterRegistry metrics, AegisProperties properties, BurnRateMonitor burnRates) {
+      AuditRepository audit, ReplicaReader replicas, ExperimentRepository experiments, LifecycleService lifecycle,
+      MeterRegistry metrics, AegisProperties properties, BurnRateMonitor burnRates, Clock clock) {
     AegisProperties.Remediation r = properties.remediation();
     return new ProductionWatch(services, new GuardRepository(), r.toPolicy(), burnRates, production, events, audit,
-        replicas, new CoreProductionQuarantine(experiments, lifecycle), metrics, r.burnRateRollback());
+        new ReplicaCounts(replicas, clock, Duration.ofSeconds(10)), new CoreProductionQuarantine(experiments, lifecycle), metrics, r.burnRateRollback());
   }
 }

@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aegis.operators.resource.Experiment;
+import dev.aegis.operators.resource.ExperimentResource;
 import dev.aegis.operators.resource.ExperimentSpec;
 import dev.aegis.operators.routing.IstioVirtualServiceRouter;
 import dev.aegis.operators.testing.ClusterFixtures;
@@ -48,7 +48,7 @@ class DurableClusterStateTest {
       client.genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE).inNamespace(NS)
           .resource(ClusterFixtures.virtualService(NS, "checkout")).create();
       client.resource(ClusterFixtures.stableDeployment(NS, "checkout-canary", "shop/checkout:1.5", 1)).create();
-      client.resources(Experiment.class).inNamespace(NS).resource(experiment("checkout-1-5")).create();
+      client.resources(ExperimentResource.class).inNamespace(NS).resource(experiment("checkout-1-5")).create();
       // A change and a delete must be saved as well as a create.
       client.apps().deployments().inNamespace(NS).withName("checkout").scale(5);
       client.apps().deployments().inNamespace(NS).withName("checkout-canary").delete();
@@ -76,7 +76,7 @@ class DurableClusterStateTest {
           .getPort()).isEqualTo(80);
       assertThat(client.genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE).inNamespace(NS)
           .withName("checkout").get()).isNotNull();
-      assertThat(client.resources(Experiment.class).inNamespace(NS).list().getItems())
+      assertThat(client.resources(ExperimentResource.class).inNamespace(NS).list().getItems())
           .extracting(e -> e.getMetadata().getName()).containsExactly("checkout-1-5");
       assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
           .extracting(crd -> crd.getMetadata().getName()).containsExactly("experiments.aegis.dev");
@@ -151,11 +151,11 @@ class DurableClusterStateTest {
     }
   }
 
-  private static Experiment experiment(String name) {
-    Experiment experiment = new Experiment();
+  private static ExperimentResource experiment(String name) {
+    ExperimentResource experiment = new ExperimentResource();
     experiment.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
     experiment.setSpec(new ExperimentSpec("checkout", NS,
-        new ExperimentSpec.Candidate("1.5", "shop/checkout:1.5"), null, null));
+        new ExperimentSpec.CandidateSpec("1.5", "shop/checkout:1.5"), null, null));
     return experiment;
   }
 

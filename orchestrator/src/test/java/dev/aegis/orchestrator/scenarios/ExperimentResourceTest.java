@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.aegis.operators.actuation.AegisMetadata;
-import dev.aegis.operators.resource.Experiment;
+import dev.aegis.operators.resource.ExperimentResource;
 import dev.aegis.operators.resource.ExperimentSpec;
 import dev.aegis.operators.resource.ExperimentStatus;
 import dev.aegis.operators.testing.ApiRequestRecorder;
@@ -117,7 +117,7 @@ class ExperimentResourceTest {
   @Test
   @DisplayName("an Experiment resource naming another namespace in its spec is refused (no confused deputy), and nothing runs")
   void otherNamespaceIsRefused() {
-    Experiment resource = experiment("cr-elsewhere", "v2");
+    ExperimentResource resource = experiment("cr-elsewhere", "v2");
     resource.setSpec(new ExperimentSpec("cr-elsewhere", "payments", resource.getSpec().candidate(),
         resource.getSpec().policy(), resource.getSpec().router()));
     admin.resource(resource).create();
@@ -127,14 +127,14 @@ class ExperimentResourceTest {
     assertThat(refused.message()).contains("spec.namespace").contains("payments").contains(Wire.NAMESPACE);
   }
 
-  private static Experiment experiment(String service, String version) {
-    Experiment resource = new Experiment();
+  private static ExperimentResource experiment(String service, String version) {
+    ExperimentResource resource = new ExperimentResource();
     resource.setMetadata(new ObjectMetaBuilder().withName(service + "-" + version).withNamespace(Wire.NAMESPACE)
         .build());
     List<ExperimentSpec.Step> steps = List.of(new ExperimentSpec.Step(10, "PT2S"), new ExperimentSpec.Step(50, "PT2S"),
         new ExperimentSpec.Step(100, "PT2S"));
     resource.setSpec(new ExperimentSpec(service, null,
-        new ExperimentSpec.Candidate(version, "registry.local/" + service + ":" + version),
+        new ExperimentSpec.CandidateSpec(version, "registry.local/" + service + ":" + version),
         new ExperimentSpec.Policy(steps, new ExperimentSpec.Slo(0.02, 3000.0), 50L, "PT10M", null),
         "replica-ratio"));
     return resource;
@@ -145,8 +145,8 @@ class ExperimentResourceTest {
   }
 
   private ExperimentStatus awaitStatus(String service, Predicate<ExperimentStatus> condition) {
-    return await().atMost(WAIT).until(() -> admin.resources(Experiment.class).inNamespace(Wire.NAMESPACE).list()
+    return await().atMost(WAIT).until(() -> admin.resources(ExperimentResource.class).inNamespace(Wire.NAMESPACE).list()
         .getItems().stream().filter(e -> e.getSpec().service().equals(service)).findFirst()
-        .map(Experiment::getStatus).orElse(null), s -> s != null && condition.test(s));
+        .map(ExperimentResource::getStatus).orElse(null), s -> s != null && condition.test(s));
   }
 }

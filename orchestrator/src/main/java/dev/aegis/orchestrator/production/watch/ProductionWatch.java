@@ -55,7 +55,7 @@ public class ProductionWatch {
   private final ProductionService production;
   private final EventOutbox events;
   private final AuditRepository audit;
-  private final StableReplicas replicas;
+  private final ReplicaCounts replicas;
   private final ProductionQuarantine quarantine;
   private final MeterRegistry metrics;
   private final boolean burnRateRollback;
@@ -63,7 +63,7 @@ public class ProductionWatch {
 
   public ProductionWatch(ServiceRepository services, GuardRepository guards, GuardPolicy policy,
       BurnRateMonitor burnRates, ProductionService production, EventOutbox events, AuditRepository audit,
-      StableReplicas replicas, ProductionQuarantine quarantine, MeterRegistry metrics, boolean burnRateRollback) {
+      ReplicaCounts replicas, ProductionQuarantine quarantine, MeterRegistry metrics, boolean burnRateRollback) {
     this.services = services;
     this.guards = guards;
     this.policy = policy;
@@ -76,6 +76,14 @@ public class ProductionWatch {
     this.quarantine = quarantine;
     this.metrics = metrics;
     this.burnRateRollback = burnRateRollback;
+  }
+
+  /**
+   * Refreshes, before a batch transaction opens, what the guard may read from the cluster for a stable window of
+   * {@code service} in {@code namespace}, so the transaction itself does not wait on the Kubernetes API.
+   */
+  public void prefetch(String namespace, String service) {
+    replicas.refresh(namespace, service);
   }
 
   /** Starts the work of one batch transaction. */

@@ -15,13 +15,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * submission body; the status is written only by {@link ExperimentReconciler}. The CRD lives in
  * {@code kubernetes/crd/experiments.aegis.dev.yaml}, kept in step with these classes by a test.
  */
-@Group(Experiment.GROUP)
-@Version(Experiment.VERSION)
+@Group(ExperimentResource.GROUP)
+@Version(ExperimentResource.VERSION)
 @Kind("Experiment")
 @Plural("experiments")
 @Singular("experiment")
 @ShortNames("aexp")
-public class Experiment extends CustomResource<ExperimentSpec, ExperimentStatus> implements Namespaced {
+public class ExperimentResource extends CustomResource<ExperimentSpec, ExperimentStatus> implements Namespaced {
 
   public static final String GROUP = "aegis.dev";
   public static final String VERSION = "v1alpha1";
