@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The CLI's HTTP side against a scripted server (the JDK's): the headers it sends, how it maps
  * statuses it rarely meets on the real server (5xx, a body that is not JSON), and how {@code watch}
- * redraws in place on a terminal. The real API is exercised in the orchestrator's {@code CliAgainstServerTest}.
+ * redraws in place on a terminal. The real API is exercised in the orchestrator's {@code CliAgainstServerIT}.
  */
 class HttpBehaviourTest {
 

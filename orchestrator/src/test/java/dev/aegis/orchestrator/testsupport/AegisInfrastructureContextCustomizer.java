@@ -65,7 +65,7 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     if (!context.getEnvironment().containsProperty(API_AUTH)) {
       properties.put(API_AUTH, "none");
     }
-    // Rate limits have a test of their own (RateLimitTest); every test here calls from one loopback address.
+    // Rate limits have a test of their own (RateLimitIT); every test here calls from one loopback address.
     if (!context.getEnvironment().containsProperty(RATE_LIMITS)) {
       properties.put(RATE_LIMITS, "false");
     }

@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.standalone.infrastructure;
 import java.nio.file.Path;
 
 /**
- * Run in a child JVM by {@link DurableKafkaLogTest}: claims a directory as an embedded server would,
+ * Run in a child JVM by {@link DurableKafkaLogIT}: claims a directory as an embedded server would,
  * says {@value #READY}, and holds it until killed.
  */
 public final class DirectoryLockHolderMain {

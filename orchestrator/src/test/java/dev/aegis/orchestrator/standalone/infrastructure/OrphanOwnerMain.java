@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Run in a child JVM by {@link OrphanedPostgresRecoveryTest}: starts a persistent server, writes
+ * Run in a child JVM by {@link OrphanedPostgresRecoveryIT}: starts a persistent server, writes
  * a row, says {@value #READY}, and waits to be killed.
  */
 public final class OrphanOwnerMain {
@@ -17,7 +17,7 @@ public final class OrphanOwnerMain {
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Optional.of(Path.of(args[0])), 0,
         false);
     server.createDatabaseIfMissing("aegis");
-    EmbeddedPostgresServerTest.execute(server.connection("aegis"),
+    EmbeddedPostgresServerIT.execute(server.connection("aegis"),
         "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')");
     System.out.println(READY);
     System.out.flush();
