@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import java.util.Objects;
+import java.util.stream.Stream;
 /**
  * The Deployment a fault hits and how its pods are selected. Canary: Deployment {@code <service>-canary},
  * pods {@code aegis.dev/canary-of=<service>, aegis.dev/track=canary}. Stable (and baseline, which is the
@@ -87,9 +89,9 @@ record TargetWorkload(FaultTarget target, Deployment deployment, Map<String, Str
     List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
     return containers.stream()
         .sorted(Comparator.comparing(c -> !target.service().equals(c.getName())))
-        .flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.<ContainerPort>empty() : c.getPorts().stream())
+        .flatMap(c -> c.getPorts() == null ? Stream.<ContainerPort>empty() : c.getPorts().stream())
         .map(ContainerPort::getContainerPort)
-        .filter(java.util.Objects::nonNull)
+        .filter(Objects::nonNull)
         .findFirst().orElse(80);
   }
 

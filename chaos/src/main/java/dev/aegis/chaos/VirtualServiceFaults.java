@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import java.util.Optional;
 /**
  * Native HTTP faults on an Istio VirtualService ({@code networking.istio.io/v1}) named like the service.
  *
@@ -141,7 +142,7 @@ final class VirtualServiceFaults {
     return client.genericKubernetesResources(ChaosObjects.VIRTUAL_SERVICE).inNamespace(namespace).withName(name).get();
   }
 
-  private static java.util.Optional<Map<String, Object>> findMainRoute(Map<String, Object> spec, String service) {
+  private static Optional<Map<String, Object>> findMainRoute(Map<String, Object> spec, String service) {
     for (Object http : asList(spec.get("http"))) {
       Map<String, Object> route = asMap(http);
       if (String.valueOf(route.get("name")).startsWith("aegis-fault-")) {
@@ -151,10 +152,10 @@ final class VirtualServiceFaults {
           .map(d -> String.valueOf(asMap(asMap(d).get("destination")).get("host")))
           .anyMatch(host -> isHostOf(host, service) || isHostOf(host, service + "-canary"));
       if (toService) {
-        return java.util.Optional.of(route);
+        return Optional.of(route);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static boolean isHostOf(String host, String service) {

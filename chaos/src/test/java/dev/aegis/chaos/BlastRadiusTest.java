@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.junit.jupiter.api.Test;
 /** Only V1 canaries by default; production needs the flag and the role. */
 class BlastRadiusTest {
 
@@ -53,7 +54,7 @@ class BlastRadiusTest {
     result.ifPresent(r -> assertThat(r.message()).isNotBlank());
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aRefusalSaysWhyTheTargetIsProduction() {
     var stable = BlastRadius.check(new FaultSpec(FaultKind.POD_KILL, STABLE, Duration.ofMinutes(1), null),
         Exposure.CANARY_UNDER_ANALYSIS, false, false, MAX).orElseThrow();

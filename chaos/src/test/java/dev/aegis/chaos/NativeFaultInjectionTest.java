@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.LinkedHashMap;
+import org.assertj.core.api.ThrowableAssert;
 /** Each fault kind injected natively on the fabric8 API server: the objects' shapes, the reverts, the refusals. */
 class NativeFaultInjectionTest {
 
@@ -74,7 +76,7 @@ class NativeFaultInjectionTest {
   @Test
   void podKillOfStableSparesCanaryPodsThatCarryTheStableLabels() {
     List<String> stable = cluster.pods("checkout", 3, Map.of("app", "checkout"));
-    Map<String, String> replicaRatioCanary = new java.util.LinkedHashMap<>(MockCluster.canaryLabels("checkout"));
+    Map<String, String> replicaRatioCanary = new LinkedHashMap<>(MockCluster.canaryLabels("checkout"));
     replicaRatioCanary.put("app", "checkout");
     List<String> canary = cluster.pods("checkout-canary", 1, replicaRatioCanary);
 
@@ -325,7 +327,7 @@ class NativeFaultInjectionTest {
     return ChaosObjects.asList(ChaosObjects.asMap(vs.getAdditionalProperties().get("spec")).get("http"));
   }
 
-  static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String reason,
+  static void assertRefused(ThrowableAssert.ThrowingCallable call, String reason,
       String messagePart) {
     assertThatThrownBy(call).isInstanceOfSatisfying(FaultRefusedException.class, e -> {
       System.out.println(e.reason() + ": " + e.getMessage());

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import java.net.ConnectException;
+import java.nio.channels.UnresolvedAddressException;
 /**
  * The Aegis REST API as the CLI sees it: JSON in, JSON out, every failure turned into a {@link
  * CliException} with the exit code it deserves (404 → not found, other 4xx → refused, 5xx → server
@@ -155,12 +157,12 @@ final class ApiClient {
 
   private static String reason(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.nio.channels.UnresolvedAddressException) {
+      if (t instanceof UnresolvedAddressException) {
         return "unknown host";
       }
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.ConnectException && (t.getMessage() == null || t.getMessage().isBlank())) {
+      if (t instanceof ConnectException && (t.getMessage() == null || t.getMessage().isBlank())) {
         return "connection refused";
       }
       if (t.getMessage() != null && !t.getMessage().isBlank()) {

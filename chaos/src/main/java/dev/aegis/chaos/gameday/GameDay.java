@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 /**
  * One game day: submit an experiment, inject a fault once it reaches a step, and expect a decision within a
  * time. Parsed from YAML by {@link GameDays}; run by {@link GameDayRunner}. See docs/chaos.md.
@@ -76,7 +77,7 @@ public record GameDay(String name, String description, String source, ObjectNode
       for (int i = 0; i < node.size(); i++) {
         JsonNode item = node.get(i);
         if (item.isTextual()) {
-          ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(i,
+          ((ArrayNode) node).set(i,
               new TextNode(item.asText().replace(RUN_PLACEHOLDER, run)));
         } else {
           replace(item, run);

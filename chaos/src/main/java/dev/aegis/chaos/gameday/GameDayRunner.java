@@ -14,6 +14,8 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 /**
  * Runs a {@link GameDay} against an Aegis API: submits the experiment, waits for the step, injects the fault,
  * waits for the decision, checks it (and the RCA), then reverts the fault and aborts the experiment if either
@@ -317,7 +319,7 @@ public final class GameDayRunner {
         Instant at;
         try {
           at = h.hasNonNull("at") ? Instant.parse(h.get("at").asText()) : null;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
           at = null;
         }
         history.add(new GameDayReport.HistoryEntry(at, h.path("from").asText(null), h.path("to").asText(null),
@@ -329,9 +331,9 @@ public final class GameDayRunner {
       milestones.add(new GameDayReport.Milestone(at, what));
     }
 
-    java.util.Optional<Duration> injectionToDecision() {
-      return injectedAt == null || decidedAt == null ? java.util.Optional.empty()
-          : java.util.Optional.of(Duration.between(injectedAt, decidedAt));
+    Optional<Duration> injectionToDecision() {
+      return injectedAt == null || decidedAt == null ? Optional.empty()
+          : Optional.of(Duration.between(injectedAt, decidedAt));
     }
 
     void pass(String why) {

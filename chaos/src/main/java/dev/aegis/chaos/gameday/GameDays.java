@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.MapperFeature;
 /**
  * Reads game days from YAML, with errors that name the file, the field and what is wrong; and lists the
  * game days shipped in this jar (from {@code chaos/gamedays/}, under {@code gamedays/} on the classpath).
@@ -55,7 +56,7 @@ public final class GameDays {
   private static final ObjectMapper PARAMETERS = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
   private static final String NAME = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 
   private GameDays() {}

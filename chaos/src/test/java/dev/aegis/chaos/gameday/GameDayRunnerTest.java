@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URI;
 /** A game day run against a real HTTP server playing the Aegis API, passing and failing. */
 class GameDayRunnerTest {
 
@@ -182,7 +183,7 @@ class GameDayRunnerTest {
 
   @Test
   void anUnreachableApiFailsWithoutThrowing() {
-    GameDayApi api = new HttpGameDayApi(java.net.URI.create("http://127.0.0.1:1"), Optional.empty(),
+    GameDayApi api = new HttpGameDayApi(URI.create("http://127.0.0.1:1"), Optional.empty(),
         Duration.ofSeconds(2));
 
     GameDayReport report = new GameDayRunner(api, Clock.systemUTC(), Duration.ofMillis(5))

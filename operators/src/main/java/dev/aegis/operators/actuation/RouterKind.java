@@ -1,5 +1,6 @@
 package dev.aegis.operators.actuation;
 
+import java.util.Locale;
 /** How a service's traffic is split between stable and canary. */
 public enum RouterKind {
   /** Istio {@code VirtualService} ({@code networking.istio.io/v1}) route weights. */
@@ -18,7 +19,7 @@ public enum RouterKind {
     if (value == null || value.isBlank()) {
       return AUTO;
     }
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "istio" -> ISTIO;
       case "gateway-api", "gatewayapi", "httproute" -> GATEWAY_API;
       case "smi" -> SMI;

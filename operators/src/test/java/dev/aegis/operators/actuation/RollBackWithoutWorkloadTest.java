@@ -7,6 +7,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.aegis.operators.testing.ClusterFixtures;
 /** A rollback of a candidate that never got a workload (its first traffic shift was rejected). */
 class RollBackWithoutWorkloadTest {
 
@@ -27,7 +28,7 @@ class RollBackWithoutWorkloadTest {
   @DisplayName("a canary without its stable Deployment is still a rollback that cannot be done: rejected")
   void canaryWithoutStableIsRejected() {
     var admin = api.adminClient();
-    admin.resource(dev.aegis.operators.testing.ClusterFixtures.stableDeployment("shop", "orphan", "img:v1", 2))
+    admin.resource(ClusterFixtures.stableDeployment("shop", "orphan", "img:v1", 2))
         .create();
     var actuator = new KubernetesActuator(api.client());
     assertThat(actuator.apply(new ActuationCommand.SetTrafficWeight("exp-8:1:0", "orphan", "shop", "v2", "img:v2", 10,

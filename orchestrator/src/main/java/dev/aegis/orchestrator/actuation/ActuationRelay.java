@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.persistence.Transactions;
+import java.util.Locale;
 /**
  * Carries out the outbox's actuation commands through the {@link Actuator} port and feeds each result back
  * into the lifecycle core as an {@link LifecycleInput.ActuationReport}.
@@ -162,7 +163,7 @@ public class ActuationRelay {
       return;
     }
     metrics.counter("aegis.actuation.results", "command", kind, "outcome",
-        result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).increment();
+        result.getClass().getSimpleName().toLowerCase(Locale.ROOT)).increment();
   }
 
   private Duration backoff(int attemptsSoFar) {

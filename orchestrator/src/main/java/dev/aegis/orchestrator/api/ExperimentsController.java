@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.aegis.orchestrator.api.problem.Problems;
 import dev.aegis.orchestrator.persistence.Transactions;
+import java.util.Optional;
 /** Experiments: submit, list, inspect, and the human commands promote / abort / pause / resume. */
 @RestController
 @RequestMapping("/api/v1/experiments")
@@ -107,7 +108,7 @@ class ExperimentsController {
       p.setProperty("field", "action");
       return ResponseEntity.status(HttpStatus.NOT_FOUND).body(p);
     }
-    java.util.Optional<ExperimentRecord> target = transactions.withHandle(h -> experiments.find(h, id))
+    Optional<ExperimentRecord> target = transactions.withHandle(h -> experiments.find(h, id))
         .filter(r -> access.mayRead(r.experiment().namespace()));
     if (target.isEmpty()) {
       return notFound(id);

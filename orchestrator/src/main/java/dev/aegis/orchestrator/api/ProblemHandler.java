@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 import dev.aegis.orchestrator.api.problem.Problems;
+import java.net.URI;
 /** Every error of the API as {@code application/problem+json}, naming the field at fault where there is one. */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -53,7 +54,7 @@ class ProblemHandler {
     JsonMappingException m = mappingCause(e);
     if (m instanceof UnrecognizedPropertyException u) {
       String field = path(u);
-      p.setType(java.net.URI.create(Problems.BASE + "unknown-field"));
+      p.setType(URI.create(Problems.BASE + "unknown-field"));
       p.setProperty("field", field);
       p.setDetail("field '" + field + "' is not part of this request; known fields: " + u.getKnownPropertyIds());
       return p;

@@ -24,6 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.aegis.orchestrator.api.problem.Problems;
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.ExperimentRecord;
+import java.util.Optional;
 /** V3: the quarantined candidates, their RCA records, and release (with a reason). */
 @RestController
 @RequestMapping("/api/v1/quarantine")
@@ -76,7 +78,7 @@ class QuarantineController {
 
   @PostMapping("/{id}/release")
   ResponseEntity<?> release(@PathVariable String id, @RequestBody(required = false) ReleaseRequest body) {
-    java.util.Optional<dev.aegis.orchestrator.persistence.ExperimentRecord> target =
+    Optional<ExperimentRecord> target =
         transactions.withHandle(h -> experimentRows.find(h, id)).filter(r -> access.mayRead(r.experiment().namespace()));
     if (target.isEmpty()) {
       return ExperimentsController.notFound(id);

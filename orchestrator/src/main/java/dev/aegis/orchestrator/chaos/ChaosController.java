@@ -17,6 +17,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.net.URI;
+import org.springframework.http.MediaType;
 /**
  * Fault injection for chaos engineers (docs/chaos.md): inject, list, revert, and the kill switch. Roles are in
  * {@code AccessRules}; namespaces are checked here (a principal sees and reverts only the faults of its
@@ -41,7 +43,7 @@ class ChaosController {
   ResponseEntity<FaultView> inject(@RequestBody FaultRequest request) {
     FaultView view = chaos.inject(request, access.principal());
     return ResponseEntity.status(HttpStatus.CREATED)
-        .location(java.net.URI.create("/api/v1/chaos/faults/" + view.faultId())).body(view);
+        .location(URI.create("/api/v1/chaos/faults/" + view.faultId())).body(view);
   }
 
   @GetMapping("/faults")
@@ -82,7 +84,7 @@ class ChaosController {
 
   @ExceptionHandler(ChaosRefusedException.class)
   ResponseEntity<ProblemDetail> refused(ChaosRefusedException e) {
-    return ResponseEntity.status(e.status()).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+    return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(Problems.of(e.status(), e.code(), title(e), e.getMessage()));
   }
 

@@ -41,6 +41,10 @@ import org.springframework.http.HttpStatus;
 
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.chaos.Revert;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
 /**
  * Injects, lists and reverts faults, and holds the kill switch.
  *
@@ -57,7 +61,7 @@ public final class ChaosService {
   static final String SWEEPER = "aegis:chaos-sweeper";
   private static final Logger log = LoggerFactory.getLogger(ChaosService.class);
   private static final List<Phase> UNDER_ANALYSIS = List.of(Phase.CANARY, Phase.PAUSED);
-  private static final List<String> SETTLED = java.util.Arrays.stream(Phase.values()).filter(Phase::isSettled)
+  private static final List<String> SETTLED = Arrays.stream(Phase.values()).filter(Phase::isSettled)
       .map(Phase::name).toList();
 
   private final Transactions transactions;
@@ -161,7 +165,7 @@ public final class ChaosService {
         HttpStatus.NOT_FOUND, "not-found", "no fault has id '" + Limits.shown(faultId) + "'"));
     if (!existing.state().isLive()) {
       throw new ChaosRefusedException(HttpStatus.CONFLICT, "not-live", "fault " + faultId + " is already "
-          + existing.state().name().toLowerCase(java.util.Locale.ROOT) + " (" + existing.endReason() + ")");
+          + existing.state().name().toLowerCase(Locale.ROOT) + " (" + existing.endReason() + ")");
     }
     Outcome outcome = revertOne(faultId, actor, why);
     if (outcome == Outcome.FAILED) {
@@ -286,7 +290,7 @@ public final class ChaosService {
    */
   private Injection injection(Row row) {
     Mechanism mechanism = Mechanism.fromWire(row.mechanism()).orElse(Mechanism.NATIVE);
-    List<dev.aegis.chaos.Revert> steps = row.state() == State.INJECTING
+    List<Revert> steps = row.state() == State.INJECTING
         ? injector.possibleReverts(row.faultId(), row.spec()) : row.reverts();
     return new Injection(row.faultId(), row.spec(), mechanism, row.startedAt(), row.expiresAt(), steps,
         row.affectedPods(), row.summary() == null ? "" : row.summary());
@@ -372,8 +376,8 @@ public final class ChaosService {
   }
 
   private static String kinds() {
-    return java.util.Arrays.stream(FaultKind.values()).map(FaultKind::wireName)
-        .collect(java.util.stream.Collectors.joining(", "));
+    return Arrays.stream(FaultKind.values()).map(FaultKind::wireName)
+        .collect(Collectors.joining(", "));
   }
 
   private static ChaosRefusedException invalid(String field, String message) {

@@ -8,6 +8,8 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import dev.aegis.orchestrator.production.guard.GuardPolicy;
+import java.util.ArrayList;
 /**
  * Aegis's own settings ({@code aegis.*}). Durations are ISO-8601 or Spring's short form ({@code 5s}).
  *
@@ -50,11 +52,11 @@ public record AegisProperties(
       @DefaultValue("0.999") double sloObjective,
       @DefaultValue("true") boolean burnRateRollback) {
 
-    public dev.aegis.orchestrator.production.guard.GuardPolicy toPolicy() {
-      return new dev.aegis.orchestrator.production.guard.GuardPolicy(
-          new dev.aegis.orchestrator.production.guard.GuardPolicy.Threshold(errorRateHigh, errorRateLow), errorRateFor,
-          new dev.aegis.orchestrator.production.guard.GuardPolicy.Threshold(p95HighMs, p95LowMs), p95For,
-          new dev.aegis.orchestrator.production.guard.GuardPolicy.Threshold(cpuHigh, cpuLow), cpuFor, scaleUpFactor,
+    public GuardPolicy toPolicy() {
+      return new GuardPolicy(
+          new GuardPolicy.Threshold(errorRateHigh, errorRateLow), errorRateFor,
+          new GuardPolicy.Threshold(p95HighMs, p95LowMs), p95For,
+          new GuardPolicy.Threshold(cpuHigh, cpuLow), cpuFor, scaleUpFactor,
           maxReplicas, scaleCooldown, rollbackCooldown, minRequests);
     }
   }
@@ -86,7 +88,7 @@ public record AegisProperties(
       if (weights.size() != durations.size()) {
         throw new IllegalStateException("aegis.policy.weights and aegis.policy.durations differ in length");
       }
-      List<CanaryStep> steps = new java.util.ArrayList<>();
+      List<CanaryStep> steps = new ArrayList<>();
       for (int i = 0; i < weights.size(); i++) {
         steps.add(new CanaryStep(weights.get(i), durations.get(i)));
       }

@@ -29,6 +29,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.backtest.BacktestService;
+import dev.aegis.orchestrator.deadletter.DeadLetterProperties;
+import dev.aegis.orchestrator.suggestions.SuggestionService;
 /** The core, the repositories and the services around it. */
 @Configuration(proxyBeanMethods = false)
 public class LifecycleConfiguration {
@@ -101,20 +104,20 @@ public class LifecycleConfiguration {
 
   @Bean
   ReplayService replayService(Transactions transactions, DeadLetterRepository repository, AuditRepository audit,
-      KafkaTemplate<byte[], byte[]> kafka, Clock clock, dev.aegis.orchestrator.deadletter.DeadLetterProperties settings) {
+      KafkaTemplate<byte[], byte[]> kafka, Clock clock, DeadLetterProperties settings) {
     return new ReplayService(transactions, repository, audit, kafka, clock, settings.replayTopics());
   }
 
   @Bean
-  dev.aegis.orchestrator.suggestions.SuggestionService suggestionService(Transactions transactions, Clock clock,
+  SuggestionService suggestionService(Transactions transactions, Clock clock,
       TransitionRepository transitions, AuditRepository audit, RcaRepository rcas) {
-    return new dev.aegis.orchestrator.suggestions.SuggestionService(transactions, clock, transitions, audit, rcas);
+    return new SuggestionService(transactions, clock, transitions, audit, rcas);
   }
 
   @Bean
-  dev.aegis.orchestrator.backtest.BacktestService backtestService(Transactions transactions, LifecycleCore core,
+  BacktestService backtestService(Transactions transactions, LifecycleCore core,
       AegisProperties properties, HealthWindowRepository health, ExperimentRepository experiments) {
-    return new dev.aegis.orchestrator.backtest.BacktestService(transactions, core, properties.policy().toPolicy(), health,
+    return new BacktestService(transactions, core, properties.policy().toPolicy(), health,
         experiments);
   }
 }

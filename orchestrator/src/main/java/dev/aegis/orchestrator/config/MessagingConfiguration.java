@@ -31,6 +31,7 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.application.ExperimentService;
 /**
  * Kafka in and out: one batch consumer for the input topics (offsets committed after the batch's
  * transaction), one for the dead-letter topic (records it in the table), and the outbox relay.
@@ -102,7 +103,7 @@ public class MessagingConfiguration {
 
   /** Flags silent canary steps on the wall clock, every {@code aegis.health.silence-check-interval}. */
   @Bean
-  SmartLifecycle silenceWatch(dev.aegis.orchestrator.application.ExperimentService service, AegisProperties properties) {
+  SmartLifecycle silenceWatch(ExperimentService service, AegisProperties properties) {
     return PeriodicTask.every("aegis-silence-watch", properties.health().silenceCheckInterval(), () -> {
       int flagged = service.checkSilence();
       if (flagged > 0) {

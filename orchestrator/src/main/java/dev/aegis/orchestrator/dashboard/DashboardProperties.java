@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import java.util.List;
 /**
  * The dashboard's live stream ({@code aegis.dashboard.*}).
  *
@@ -29,4 +30,4 @@ public record DashboardProperties(
     @DefaultValue("10s") Duration overlap,
     @DefaultValue("100") int snapshotSize,
     @DefaultValue("4") int maxPerPrincipal,
-    @DefaultValue({}) java.util.List<String> allowedOrigins) {}
+    @DefaultValue({}) List<String> allowedOrigins) {}

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.security.Access;
 /**
  * {@code GET /api/v1/experiments/{id}/windows[?step=&limit=]}: the health windows stored for an experiment (every
  * track: canary, baseline, stable), per step, oldest first, so the dashboard can chart canary against baseline.
@@ -33,10 +34,10 @@ class WindowsController {
   private final Transactions transactions;
   private final ExperimentRepository experiments;
   private final HealthWindowRepository health;
-  private final dev.aegis.orchestrator.security.Access access;
+  private final Access access;
 
   WindowsController(Transactions transactions, ExperimentRepository experiments, HealthWindowRepository health,
-      dev.aegis.orchestrator.security.Access access) {
+      Access access) {
     this.access = access;
     this.transactions = transactions;
     this.experiments = experiments;

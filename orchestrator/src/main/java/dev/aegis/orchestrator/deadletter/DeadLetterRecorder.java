@@ -16,6 +16,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 import dev.aegis.orchestrator.persistence.Transactions;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 /**
  * Records every record of {@code aegis.dlq} in the {@code dead_letters} table, once per original
  * record. The topic is the source of truth: a record dead-lettered while the database was down is
@@ -32,7 +35,7 @@ import dev.aegis.orchestrator.persistence.Transactions;
  */
 public class DeadLetterRecorder {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeadLetterRecorder.class);
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterRecorder.class);
 
   private final Transactions transactions;
   private final DeadLetterRepository repository;
@@ -115,7 +118,7 @@ public class DeadLetterRecorder {
   /** A data error (SQLSTATE class 22 or 23), as opposed to the database being unreachable. */
   static boolean isDataError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+      if (t instanceof SQLException sql && sql.getSQLState() != null
           && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
         return true;
       }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
+import java.util.Locale;
 /**
  * A chaos fault the edge knows to be active on the service (announced on {@code aegis.chaos}). The core
  * tags every window that overlaps a fault on the same track, so a verdict reached under chaos says so.
@@ -31,6 +32,6 @@ public record ActiveFault(String faultId, String kind, HealthWindow.Track track,
 
   /** "latency f-1 on canary". */
   public String describe() {
-    return kind + " " + faultId + " on " + track.name().toLowerCase(java.util.Locale.ROOT);
+    return kind + " " + faultId + " on " + track.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import java.math.BigDecimal;
 /**
  * Compares the canary of a step with its reference track over the same time span: the {@code baseline}
  * track when it reported windows overlapping the canary's span, else {@code stable}. Error rate by a
@@ -182,6 +183,6 @@ final class CanaryComparison {
   }
 
   static String number(double value) {
-    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.judgment;
 
+import java.util.List;
 /**
  * The share of comparison metrics that passed, Kayenta style: {@code 100 × passing / metrics with
  * data}; NoData metrics are left out, so a missing baseline never lowers the score.
@@ -13,7 +14,7 @@ package dev.aegis.orchestrator.judgment;
  */
 public record Score(Double value, double pass, double marginal, int metrics, int passing, int noData) {
 
-  static Score of(java.util.List<Check> comparisons, Analysis analysis) {
+  static Score of(List<Check> comparisons, Analysis analysis) {
     int withData = 0;
     int passing = 0;
     int noData = 0;

@@ -18,6 +18,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 /**
  * fabric8's CRUD API server whose objects outlive the process: after every change that succeeds, the
  * whole object set is saved ({@link ClusterStateStore}) before the response goes back, and {@link
@@ -132,7 +133,7 @@ final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
       String version = Serialization.jsonMapper().readTree(json).path("metadata").path("resourceVersion")
           .asText("");
       return version.matches("\\d{1,18}") ? Long.parseLong(version) : 0;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return 0;
     }
   }

@@ -39,6 +39,10 @@ import java.util.Set;
 
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.persistence.Transactions;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 /**
  * Applies a batch of consumed records in ONE database transaction: processed-event markers, health
  * windows, experiment state, transitions, outbox rows (commands, outgoing events, dead letters).
@@ -166,7 +170,7 @@ public class BatchProcessor {
      * batch and a timer never wait on each other in a cycle.
      */
     private void lockInOrder(List<InboundRecord> records, List<InboxRepository.Arrival> arrivals, Set<String> fresh) {
-      java.util.SortedSet<ServiceKey> services = new java.util.TreeSet<>();
+      SortedSet<ServiceKey> services = new TreeSet<>();
       for (int i = 0; i < records.size(); i++) {
         if (fresh.contains(arrivals.get(i).key()) && !(records.get(i).admission() instanceof Admission.Refused)) {
           records.get(i).decoded().decoded()
@@ -184,19 +188,19 @@ public class BatchProcessor {
      * namespace where a service of that name is managed. Empty when that is ambiguous (several namespaces).
      * Records the window's span for its service.
      */
-    private java.util.Optional<ServiceKey> keyOf(HealthReported data) {
+    private Optional<ServiceKey> keyOf(HealthReported data) {
       String namespace = data.namespace();
       if (namespace == null) {
         List<String> managedIn = namespacesOf(data.service());
         if (managedIn.size() > 1) {
-          return java.util.Optional.empty();
+          return Optional.empty();
         }
         namespace = managedIn.isEmpty() ? null : managedIn.get(0);
       }
       ServiceKey key = new ServiceKey(namespace, data.service());
       spans.merge(key, new Instant[] {data.windowStart(), data.windowEnd()},
           (a, b) -> new Instant[] {earliest(a[0], b[0]), latest(a[1], b[1])});
-      return java.util.Optional.of(key);
+      return Optional.of(key);
     }
 
     private List<String> namespacesOf(String service) {
@@ -328,8 +332,8 @@ public class BatchProcessor {
 
   /** A service: a name in a namespace (null namespace: a name managed nowhere). */
   private record ServiceKey(String namespace, String service) implements Comparable<ServiceKey> {
-    private static final java.util.Comparator<ServiceKey> ORDER = java.util.Comparator
-        .comparing(ServiceKey::namespace, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+    private static final Comparator<ServiceKey> ORDER = Comparator
+        .comparing(ServiceKey::namespace, Comparator.nullsFirst(Comparator.naturalOrder()))
         .thenComparing(ServiceKey::service);
 
     @Override

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import java.util.Arrays;
+import java.util.stream.Stream;
 /**
  * Who may publish what on the input topics ({@code aegis.health}, {@code aegis.experiments},
  * {@code aegis.chaos}); see docs/kafka-security.md. A pattern is an exact CloudEvents {@code
@@ -46,7 +48,7 @@ public record KafkaTrustProperties(
   Map<EventType, List<String>> sourcesByType() {
     Map<EventType, List<String>> byType = new LinkedHashMap<>();
     sources.forEach((key, patterns) -> byType.merge(inputType(key), List.copyOf(patterns),
-        (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
+        (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
     return byType;
   }
 
@@ -71,7 +73,7 @@ public record KafkaTrustProperties(
       }
     }
     throw new IllegalArgumentException("aegis.kafka.trust.sources." + key + " names no event type; use one of "
-        + java.util.Arrays.stream(EventType.values()).filter(EventType::isInbound).map(KafkaTrustProperties::alias)
+        + Arrays.stream(EventType.values()).filter(EventType::isInbound).map(KafkaTrustProperties::alias)
             .toList() + " or a full CloudEvents type in brackets");
   }
 }

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.aegis.orchestrator.persistence.Transactions;
+import java.io.IOException;
 /**
  * Publishes the outbox's outgoing events ({@code aegis.lifecycle}, {@code aegis.rca}) and dead letters
  * ({@code aegis.dlq}) after the transactions that wrote them committed — never from inside a consuming
@@ -122,7 +123,7 @@ public class OutboxRelay {
           encoded.key().getBytes(StandardCharsets.UTF_8), encoded.value());
       encoded.headers().forEach((name, value) -> out.headers().add(name, value));
       return out;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("outbox row " + entry.id() + " is unreadable", e);
     }
   }

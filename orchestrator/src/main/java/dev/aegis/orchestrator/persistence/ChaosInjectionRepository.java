@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 /**
  * Faults Aegis injected, each a small state machine: INJECTING (written before the cluster is touched, so a
  * crash mid-injection leaves a row to clean up) → ACTIVE (with its revert steps) → REVERTED; or FAILED when
@@ -184,7 +185,7 @@ public final class ChaosInjectionRepository {
     try {
       // Written as the list type, so each step carries its "type" discriminator.
       return StateJson.mapper().writerFor(REVERTS).writeValueAsString(reverts);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("revert steps are not writable as JSON", e);
     }
   }
@@ -199,7 +200,7 @@ public final class ChaosInjectionRepository {
           rs.getString("requested_by"), rs.getString("reason"), instant(rs, "started_at"),
           instant(rs, "expires_at"), instant(rs, "ended_at"), rs.getString("ended_by"), rs.getString("end_reason"),
           rs.getInt("revert_attempts"), instant(rs, "next_revert_at"), rs.getString("last_error"));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new SQLException("chaos_injections row " + rs.getString("fault_id") + " is unreadable", e);
     }
   }

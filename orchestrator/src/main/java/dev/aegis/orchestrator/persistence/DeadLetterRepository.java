@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.Query;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.jdbi.v3.core.statement.StatementContext;
 /** Dead letters as recorded from the {@code aegis.dlq} topic, with their replay history. */
 public final class DeadLetterRepository {
 
@@ -93,8 +96,8 @@ public final class DeadLetterRepository {
       + "event_source, event_id, first_failed_at, recorded_at, replay_count, last_replayed_at, "
       + "last_replayed_by FROM dead_letters";
 
-  private static DeadLetter map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-      throws java.sql.SQLException {
+  private static DeadLetter map(ResultSet rs, StatementContext ctx)
+      throws SQLException {
     return new DeadLetter(rs.getLong("id"), rs.getString("original_topic"), rs.getInt("original_partition"),
         rs.getLong("original_offset"), rs.getBytes("message_key"), rs.getBytes("value"),
         rs.getString("headers"), rs.getString("reason_code"), rs.getString("reason"),

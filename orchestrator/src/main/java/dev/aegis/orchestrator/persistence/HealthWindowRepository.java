@@ -9,6 +9,10 @@ import java.util.List;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import org.jdbi.v3.core.statement.StatementContext;
 /** Every health window of a managed service, written in one batch statement per consumed batch. */
 public final class HealthWindowRepository {
 
@@ -32,7 +36,7 @@ public final class HealthWindowRepository {
     for (Row row : rows) {
       HealthWindow w = row.window();
       batch.bind("namespace", w.namespace()).bind("service", w.service()).bind("version", w.version())
-          .bind("track", w.track().name().toLowerCase(java.util.Locale.ROOT))
+          .bind("track", w.track().name().toLowerCase(Locale.ROOT))
           .bind("start", ts(w.windowStart())).bind("end", ts(w.windowEnd()))
           .bind("requests", w.requests()).bind("errors", w.errors()).bind("p50", w.p50Ms())
           .bind("p95", w.p95Ms()).bind("p99", w.p99Ms()).bind("cpu", w.cpuUtilization())
@@ -81,10 +85,10 @@ public final class HealthWindowRepository {
         rs.getLong("errors"), rs.getDouble("p50_ms"), rs.getDouble("p95_ms"), rs.getDouble("p99_ms"))).list();
   }
 
-  private static HealthWindow window(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-      throws java.sql.SQLException {
+  private static HealthWindow window(ResultSet rs, StatementContext ctx)
+      throws SQLException {
     return new HealthWindow(rs.getString("service"), rs.getString("version"),
-        HealthWindow.Track.valueOf(rs.getString("track").toUpperCase(java.util.Locale.ROOT)),
+        HealthWindow.Track.valueOf(rs.getString("track").toUpperCase(Locale.ROOT)),
         instant(rs, "window_start"), instant(rs, "window_end"), rs.getLong("requests"),
         rs.getLong("errors"), rs.getDouble("p50_ms"), rs.getDouble("p95_ms"), rs.getDouble("p99_ms"),
         (Double) rs.getObject("cpu"), (Double) rs.getObject("memory"), rs.getString("namespace"));

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import java.util.Locale;
 /**
  * The processed-events table: duplicate suppression by CloudEvents identity (source + id). Claiming
  * happens in the same transaction as the event's effects, so either both are written or neither.
@@ -25,7 +26,7 @@ public final class InboxRepository {
     APPLIED, REFUSED, STORED, IGNORED, DEAD_LETTERED;
 
     String column() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 

@@ -9,6 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import org.jdbi.v3.core.statement.StatementContext;
 /**
  * The transactional outbox. A row is written with the decision that caused it and carried out after
  * commit by a relay. Rows are small state machines: PENDING (with attempts, next attempt time and last
@@ -27,11 +31,11 @@ public final class OutboxRepository {
     DEAD_LETTER;
 
     String column() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     static Kind ofColumn(String column) {
-      return valueOf(column.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      return valueOf(column.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
   }
 
@@ -43,8 +47,8 @@ public final class OutboxRepository {
   private static final String COLUMNS = "seq, id, kind, type, experiment_id, topic, message_key, "
       + "payload::text AS payload, status, attempts, next_attempt_at, last_error, created_at";
 
-  private static Entry entry(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-      throws java.sql.SQLException {
+  private static Entry entry(ResultSet rs, StatementContext ctx)
+      throws SQLException {
     return new Entry(rs.getLong("seq"), rs.getString("id"), Kind.ofColumn(rs.getString("kind")),
         rs.getString("type"), rs.getString("experiment_id"), rs.getString("topic"), rs.getString("message_key"),
         rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"), instant(rs, "next_attempt_at"),

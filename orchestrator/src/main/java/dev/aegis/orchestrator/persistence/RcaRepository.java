@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.jdbi.v3.core.statement.StatementContext;
 /** RCA records, one per quarantine, and the quarantine memory of images they imply. */
 public final class RcaRepository {
 
@@ -68,8 +71,8 @@ public final class RcaRepository {
       + "candidate_image, record::text AS record, recorded_at, released_at, released_by, "
       + "release_reason FROM rca_records";
 
-  private static StoredRca map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-      throws java.sql.SQLException {
+  private static StoredRca map(ResultSet rs, StatementContext ctx)
+      throws SQLException {
     return new StoredRca(rs.getString("id"), rs.getString("experiment_id"), rs.getString("service"),
         rs.getString("candidate_version"), rs.getString("candidate_image"), rs.getString("record"),
         instant(rs, "recorded_at"), instant(rs, "released_at"), rs.getString("released_by"),

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 /**
  * The services Aegis manages (one row from a service's first experiment on) and their production versions. A
  * service is (namespace, name): the same name in two namespaces is two services.
@@ -70,7 +72,7 @@ public final class ServiceRepository {
         .bind("namespace", namespace).bind("name", name).bind("now", ts(now)).execute();
   }
 
-  private static ManagedService map(java.sql.ResultSet rs, StatementContext ctx) throws java.sql.SQLException {
+  private static ManagedService map(ResultSet rs, StatementContext ctx) throws SQLException {
     return new ManagedService(rs.getString("name"), rs.getString("namespace"), rs.getString("production_version"),
         rs.getString("previous_production_version"), instant(rs, "managed_since"), instant(rs, "updated_at"));
   }

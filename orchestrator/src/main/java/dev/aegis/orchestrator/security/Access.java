@@ -9,6 +9,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 /**
  * The principal of the current request and the checks that need data the URL rules cannot see: namespaces
  * and ownership. The role rules of {@link AccessRules} have already passed when a controller asks.
@@ -37,7 +38,7 @@ public class Access {
       return aegis.getPrincipal();
     }
     if (a == null || !a.isAuthenticated()
-        || a instanceof org.springframework.security.authentication.AnonymousAuthenticationToken) {
+        || a instanceof AnonymousAuthenticationToken) {
       throw new Denied("unauthenticated", "no principal");
     }
     // Any other authentication (a test's mock user): its roles, in no namespace until it is an Aegis principal.

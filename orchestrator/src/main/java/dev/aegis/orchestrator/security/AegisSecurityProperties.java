@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import java.util.Map;
 /**
  * Authentication settings ({@code aegis.security.*}); the token and mode of the API stay under
  * {@code aegis.api.*} ({@code AEGIS_API_TOKEN}). The JWT issuer and key set are Spring Boot's
@@ -22,9 +23,9 @@ public record AegisSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue Token
    * @param crossNamespace resource namespace → other namespaces its {@code Experiment} resources may act in;
    *     empty (the default): each acts only in its own namespace
    */
-  public record ExperimentResources(@DefaultValue({}) java.util.Map<String, java.util.List<String>> crossNamespace) {
+  public record ExperimentResources(@DefaultValue({}) Map<String, List<String>> crossNamespace) {
     public ExperimentResources {
-      crossNamespace = crossNamespace == null ? java.util.Map.of() : crossNamespace;
+      crossNamespace = crossNamespace == null ? Map.of() : crossNamespace;
     }
   }
 

@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.aegis.orchestrator.persistence.Transactions;
+import java.util.Collection;
+import java.util.HexFormat;
 /**
  * API tokens for automation: {@code aegis_<id>_<secret>}, 256 random bits of secret. Only the SHA-256
  * digest is stored (a fast digest is enough for a secret of that entropy; nothing here is a password),
@@ -90,7 +92,7 @@ public class ApiTokens {
     random.nextBytes(secretBytes);
     byte[] idBytes = new byte[6];
     random.nextBytes(idBytes);
-    String id = java.util.HexFormat.of().formatHex(idBytes);
+    String id = HexFormat.of().formatHex(idBytes);
     String secret = PREFIX + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
     Instant now = clock.instant();
     StoredToken stored = new StoredToken(id, name, join(parsed.stream().map(Role::external).toList()), join(scopes),
@@ -193,7 +195,7 @@ public class ApiTokens {
         t.expiresAt(), t.revokedAt(), t.revokedBy(), t.lastUsedAt(), status);
   }
 
-  private static String join(java.util.Collection<String> values) {
+  private static String join(Collection<String> values) {
     return String.join(",", values);
   }
 

@@ -29,7 +29,7 @@ final class JwtPrincipals implements Converter<Jwt, AbstractAuthenticationToken>
   }
 
   /** The principal the claims of a verified token (a JWT, an OIDC ID token) describe. */
-  AegisPrincipal principal(java.util.Map<String, Object> all, String subject, String via) {
+  AegisPrincipal principal(Map<String, Object> all, String subject, String via) {
     Object named = claim(all, claims.nameClaim());
     String name = named instanceof String s && !s.isBlank() ? s : subject;
     Set<Role> roles = EnumSet.noneOf(Role.class);

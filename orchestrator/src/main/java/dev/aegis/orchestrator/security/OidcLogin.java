@@ -11,6 +11,7 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 
+import org.springframework.security.core.AuthenticationException;
 /**
  * The dashboard's single sign-on: after the identity provider's authorization-code flow, the session holds the
  * Aegis principal the ID token's claims describe (the same claims as a JWT bearer token: name, roles,
@@ -42,7 +43,7 @@ final class OidcLogin implements AuthenticationSuccessHandler, AuthenticationFai
 
   @Override
   public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-      org.springframework.security.core.AuthenticationException exception) throws IOException {
+      AuthenticationException exception) throws IOException {
     response.sendRedirect(request.getContextPath() + "/#login-failed");
   }
 }

@@ -31,6 +31,7 @@ import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import dev.aegis.orchestrator.persistence.Transactions;
+import org.springframework.http.HttpMethod;
 /**
  * Spring Security for every request: a strict path firewall, bearer tokens (API tokens, the bootstrap and dev
  * tokens, JWTs when an issuer is configured) or a dashboard session, the {@link AccessRules} table, CSRF on
@@ -141,7 +142,7 @@ class SecurityConfiguration {
         matcher.hasAnyRole(rule.authorities());
       }
     }
-    a.requestMatchers(org.springframework.http.HttpMethod.GET, AccessRules.STATIC.toArray(String[]::new)).permitAll();
+    a.requestMatchers(HttpMethod.GET, AccessRules.STATIC.toArray(String[]::new)).permitAll();
     a.anyRequest().denyAll();
   }
 

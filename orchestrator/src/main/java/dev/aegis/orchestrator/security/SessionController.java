@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.util.ArrayList;
 /**
  * The dashboard's login: a token (API token, JWT, or the dev token from this machine) exchanged for a session
  * cookie (HttpOnly, Secure, SameSite=Strict) and a CSRF token that changes made with that cookie must carry
@@ -94,7 +95,7 @@ class SessionController {
   /** Open: what the login dialog may offer (always a token; the configured single sign-on providers). */
   @GetMapping("/options")
   LoginOptions options() {
-    List<Provider> providers = new java.util.ArrayList<>();
+    List<Provider> providers = new ArrayList<>();
     if (oidc.getIfAvailable() instanceof Iterable<?> registrations) {
       for (Object r : registrations) {
         ClientRegistration c = (ClientRegistration) r;

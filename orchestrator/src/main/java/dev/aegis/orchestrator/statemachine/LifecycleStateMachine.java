@@ -13,6 +13,7 @@ import org.springframework.statemachine.config.StateMachineBuilder;
 import org.springframework.statemachine.support.DefaultStateMachineContext;
 import reactor.core.publisher.Mono;
 
+import java.util.Optional;
 /**
  * The lifecycle's phases and legal moves, defined with Spring Statemachine. This package is the only
  * place that knows Spring Statemachine, so it can be replaced without touching the core.
@@ -71,7 +72,7 @@ public final class LifecycleStateMachine {
     return TransitionTable.of(entries);
   }
 
-  private static java.util.Optional<Phase> fire(StateMachine<Phase, Trigger> machine, Phase from, Trigger trigger) {
+  private static Optional<Phase> fire(StateMachine<Phase, Trigger> machine, Phase from, Trigger trigger) {
     machine.stopReactively().block();
     machine.getStateMachineAccessor().doWithAllRegions(access ->
         access.resetStateMachineReactively(new DefaultStateMachineContext<>(from, null, null, null)).block());
@@ -79,8 +80,8 @@ public final class LifecycleStateMachine {
     StateMachineEventResult<Phase, Trigger> result =
         machine.sendEvent(Mono.just(MessageBuilder.withPayload(trigger).build())).blockLast();
     if (result == null || result.getResultType() != StateMachineEventResult.ResultType.ACCEPTED) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(machine.getState().getId());
+    return Optional.of(machine.getState().getId());
   }
 }

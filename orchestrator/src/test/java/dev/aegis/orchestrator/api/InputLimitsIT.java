@@ -18,6 +18,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
 
+import java.io.IOException;
 /**
  * Every input limit over real HTTP: each answers a 4xx problem naming what is wrong, and nothing changes (no
  * experiment, no audit entry, no transition).
@@ -75,7 +76,7 @@ class InputLimitsIT {
         }
         out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-      } catch (java.io.IOException closedEarly) {
+      } catch (IOException closedEarly) {
         // the server may answer and close before the whole body is sent: that is the point
       }
       answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

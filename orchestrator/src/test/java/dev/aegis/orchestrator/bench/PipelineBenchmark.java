@@ -50,6 +50,12 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
+import dev.aegis.operators.testing.ClusterFixtures;
+import dev.aegis.orchestrator.persistence.JdbiFactory;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import org.postgresql.ds.PGSimpleDataSource;
 /**
  * Throughput of the health-event hot path, end to end, next to references measured in the same run on the
  * same in-process broker and PostgreSQL server:
@@ -84,11 +90,11 @@ public final class PipelineBenchmark {
     this.events = events;
     this.experiments = experiments;
     // The reference writes with the same driver setting as the application's pool.
-    var dataSource = new org.postgresql.ds.PGSimpleDataSource();
+    var dataSource = new PGSimpleDataSource();
     dataSource.setUrl(database.connection().jdbcUrl());
     dataSource.setUser(database.connection().username());
     dataSource.setReWriteBatchedInserts(true);
-    this.jdbi = dev.aegis.orchestrator.persistence.JdbiFactory.create(dataSource);
+    this.jdbi = JdbiFactory.create(dataSource);
   }
 
   public static void main(String[] args) throws Exception {
@@ -150,9 +156,9 @@ public final class PipelineBenchmark {
     PolicySpec policy = new PolicySpec(List.of(new StepSpec(10, Duration.ofHours(24)),
         new StepSpec(50, Duration.ofHours(48)), new StepSpec(100, Duration.ofDays(7))),
         new SloSpec(0.02, 3000.0), 100L, Duration.ofDays(1));
-    var cluster = app.getBean(io.fabric8.kubernetes.client.KubernetesClient.class);
+    var cluster = app.getBean(KubernetesClient.class);
     for (int i = 0; i < experiments; i++) {
-      cluster.resource(dev.aegis.operators.testing.ClusterFixtures.stableDeployment("bench", service(i),
+      cluster.resource(ClusterFixtures.stableDeployment("bench", service(i),
           "registry.local/" + service(i) + ":1.0", 4)).create();
       SubmitOutcome outcome = service.submit(new ExperimentSubmitted(service(i), "bench",
           new Candidate("2.0." + i, "registry.local/" + service(i) + ":2.0." + i), policy),
@@ -162,7 +168,7 @@ public final class PipelineBenchmark {
       }
     }
     long windowsPerService = (long) events * 5 / experiments + 60;
-    nextWindow = Instant.now().minusSeconds(windowsPerService).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    nextWindow = Instant.now().minusSeconds(windowsPerService).truncatedTo(ChronoUnit.SECONDS);
     jdbi.useHandle(h -> h.execute("CREATE TABLE bench_processed (LIKE processed_events INCLUDING ALL); "
         + "CREATE TABLE bench_windows (LIKE health_windows INCLUDING ALL)"));
   }
@@ -350,7 +356,7 @@ public final class PipelineBenchmark {
     }
 
     private static double median(double[] values) {
-      java.util.Arrays.sort(values);
+      Arrays.sort(values);
       int n = values.length;
       return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }

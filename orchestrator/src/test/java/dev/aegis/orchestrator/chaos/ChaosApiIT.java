@@ -57,6 +57,8 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.ResultMatcher;
 /**
  * The chaos API end to end on the real servers: a fault on a canary under analysis goes on the cluster and is
  * announced on {@code aegis.chaos}; it comes off by hand, on expiry, or by the kill switch, each announced;
@@ -285,7 +287,7 @@ class ChaosApiIT {
     return b.header("Authorization", "Bearer " + token).contentType(MediaType.APPLICATION_JSON);
   }
 
-  private static org.springframework.test.web.servlet.ResultMatcher problem(String code) {
+  private static ResultMatcher problem(String code) {
     return jsonPath("$.type").value("https://aegis.dev/problems/" + code);
   }
 
@@ -314,13 +316,13 @@ class ChaosApiIT {
 
   /** A performed request whose expectations chain, and whose body can be read as JSON. */
   private static final class Json {
-    private org.springframework.test.web.servlet.ResultActions actions;
+    private ResultActions actions;
 
-    Json(org.springframework.test.web.servlet.ResultActions actions) {
+    Json(ResultActions actions) {
       this.actions = actions;
     }
 
-    Json andExpect(org.springframework.test.web.servlet.ResultMatcher matcher) throws Exception {
+    Json andExpect(ResultMatcher matcher) throws Exception {
       actions = actions.andExpect(matcher);
       return this;
     }

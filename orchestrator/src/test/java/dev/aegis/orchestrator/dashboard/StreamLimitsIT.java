@@ -15,6 +15,7 @@ import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMock
 import org.springframework.boot.test.autoconfigure.web.servlet.MockMvcPrint;
 import org.springframework.test.web.servlet.MockMvc;
 
+import org.hamcrest.Matchers;
 /** Live streams are bounded per principal, refused to anonymous clients, and to pages of another origin. */
 @AegisComponentTest(properties = {"aegis.api.auth=token", "aegis.api.token=bootstrap-token-of-stream-limits-0123456789",
     "aegis.dashboard.max-per-principal=2", "aegis.dashboard.max-clients=10",
@@ -37,7 +38,7 @@ class StreamLimitsIT {
     }
     mvc.perform(get("/api/v1/stream").header("Authorization", "Bearer " + alice))
         .andExpect(status().isTooManyRequests()).andExpect(header().string("Retry-After", "5"))
-        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("stream-alice")));
+        .andExpect(jsonPath("$.detail").value(Matchers.containsString("stream-alice")));
     mvc.perform(get("/api/v1/stream").header("Authorization", "Bearer " + bob)).andExpect(status().isOk());
   }
 

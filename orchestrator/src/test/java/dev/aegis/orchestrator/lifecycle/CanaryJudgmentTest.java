@@ -24,6 +24,7 @@ import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.judgment.StepEvidence;
 import dev.aegis.orchestrator.judgment.CanaryStep;
 import dev.aegis.orchestrator.judgment.Check;
+import org.assertj.core.api.Assertions;
 /**
  * The judge through the core: absolute SLO, comparison with the baseline (or stable) track, score,
  * severe breaches, extension and inconclusive steps, chaos. Steps of {@link Fixtures#SECONDS} last 10 s;
@@ -117,9 +118,9 @@ class CanaryJudgmentTest {
     assertThat(compared.baseline()).isEqualTo(0.0);
     // 10/1000 vs 0/1000 against H0: canary <= 1.1 x baseline, Farrington-Manning z = 3.0223, one-sided
     // p = 0.00125 (SciPy 1.17.1, restricted MLE checked by scipy.optimize); below α = 0.02 / (3 steps × 2).
-    assertThat(compared.test().statistic()).isCloseTo(3.0223, org.assertj.core.api.Assertions.within(1e-4));
-    assertThat(compared.test().pValue()).isCloseTo(0.00125, org.assertj.core.api.Assertions.within(1e-5));
-    assertThat(compared.test().alpha()).isCloseTo(0.02 / 6, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(compared.test().statistic()).isCloseTo(3.0223, Assertions.within(1e-4));
+    assertThat(compared.test().pValue()).isCloseTo(0.00125, Assertions.within(1e-5));
+    assertThat(compared.test().alpha()).isCloseTo(0.02 / 6, Assertions.within(1e-12));
     assertThat(compared.test().dispersion()).as("identical windows: no scatter beyond the binomial").isEqualTo(1.0);
     assertThat(compared.test().direction()).isEqualTo("higher");
     assertThat(j.score().value()).isEqualTo(50.0);
@@ -139,7 +140,7 @@ class CanaryJudgmentTest {
     assertThat(compared.classification()).isEqualTo(Classification.HIGH);
     assertThat(compared.test().test()).isEqualTo(TestResult.TWO_PROPORTION_Z);
     // Farrington-Manning, H0: canary <= 1.1 × baseline: z = 3.1576, p = 0.00080 (SciPy 1.17.1).
-    assertThat(compared.test().pValue()).isCloseTo(0.000795, org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(compared.test().pValue()).isCloseTo(0.000795, Assertions.within(1e-5));
   }
 
   @Test
@@ -157,9 +158,9 @@ class CanaryJudgmentTest {
     assertThat(compared.classification()).isEqualTo(Classification.PASS);
     assertThat(compared.test().test()).isEqualTo(TestResult.QUASI_BINOMIAL_T);
     // Pearson χ² 169.22 on 18 df: φ = 9.401; t = 1.0298, P(T_18 >= t) = 0.1584 (SciPy 1.17.1).
-    assertThat(compared.test().dispersion()).isCloseTo(9.401, org.assertj.core.api.Assertions.within(1e-3));
-    assertThat(compared.test().statistic()).isCloseTo(1.0298, org.assertj.core.api.Assertions.within(1e-4));
-    assertThat(compared.test().pValue()).isCloseTo(0.1584, org.assertj.core.api.Assertions.within(1e-4));
+    assertThat(compared.test().dispersion()).isCloseTo(9.401, Assertions.within(1e-3));
+    assertThat(compared.test().statistic()).isCloseTo(1.0298, Assertions.within(1e-4));
+    assertThat(compared.test().pValue()).isCloseTo(0.1584, Assertions.within(1e-4));
     assertThat(compared.explanation()).contains("dispersion 9.40", "quasi-binomial-t");
   }
 
@@ -172,7 +173,7 @@ class CanaryJudgmentTest {
     Check compared = check(lastJudgment(), Check.ERROR_RATE_COMPARISON);
     assertThat(e.stepIndex()).isEqualTo(1);
     // Farrington-Manning, 150/10000 vs 100/10000, H0: canary <= 1.1 × baseline: p = 0.00761 (SciPy 1.17.1).
-    assertThat(compared.test().pValue()).isCloseTo(0.00761, org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(compared.test().pValue()).isCloseTo(0.00761, Assertions.within(1e-5));
     assertThat(compared.test().pValue()).isBetween(0.02 / 6, 0.02);
     assertThat(compared.classification()).isEqualTo(Classification.PASS);
 
@@ -181,7 +182,7 @@ class CanaryJudgmentTest {
     decisions.clear();
     run(started(oneStep), 0, 10, new Load(1000, 15, 250), BASELINE, new Load(1000, 10, 250));
     assertThat(check(lastJudgment(), Check.ERROR_RATE_COMPARISON).test().alpha())
-        .as("one step: 0.02 over 2 metrics").isCloseTo(0.01, org.assertj.core.api.Assertions.within(1e-12));
+        .as("one step: 0.02 over 2 metrics").isCloseTo(0.01, Assertions.within(1e-12));
     assertThat(check(lastJudgment(), Check.ERROR_RATE_COMPARISON).classification()).isEqualTo(Classification.HIGH);
   }
 

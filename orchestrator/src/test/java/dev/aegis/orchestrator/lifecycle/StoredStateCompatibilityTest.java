@@ -20,6 +20,7 @@ import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.judgment.StepEvidence;
 import dev.aegis.orchestrator.judgment.Verdict;
 import dev.aegis.orchestrator.judgment.Judgment;
+import java.util.List;
 /** State stored before issue 4 still reads; new state round-trips; submitted analysis settings map. */
 class StoredStateCompatibilityTest {
 
@@ -74,7 +75,7 @@ class StoredStateCompatibilityTest {
       e = Fixtures.CORE.decide(e, Fixtures.observe(Fixtures.window(HealthWindow.Track.BASELINE, "v1", i, 1, 100, 0,
           200)), Fixtures.T0).after();
       e = Fixtures.CORE.decide(e, new LifecycleInput.Observe(Fixtures.canary(i, 1, 100, 0, 400),
-          java.util.List.of(fault)), Fixtures.T0).after();
+          List.of(fault)), Fixtures.T0).after();
     }
     assertThat(e.lastJudgment().verdict()).isEqualTo(Verdict.HOLD);
     return e;

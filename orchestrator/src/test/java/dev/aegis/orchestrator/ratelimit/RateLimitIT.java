@@ -23,6 +23,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
+import java.time.ZoneId;
+import org.hamcrest.Matchers;
 /** Budgets per client address and per principal: the request after the budget is 429 and changes nothing. */
 @AegisComponentTest(properties = {"aegis.limits.rate.enabled=true", "aegis.api.auth=token",
     "aegis.api.token=bootstrap-token-of-rate-limit-test-0123456789",
@@ -88,7 +90,7 @@ class RateLimitIT {
     mvc.perform(from(post("/api/v1/experiments"), "10.8.0.99").header("Authorization", "Bearer " + token)
             .contentType(MediaType.APPLICATION_JSON).content(submission("rate-p9")))
         .andExpect(status().isTooManyRequests())
-        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("principal")));
+        .andExpect(jsonPath("$.detail").value(Matchers.containsString("principal")));
     assertThat(experiments()).isEqualTo(before);
   }
 
@@ -98,7 +100,7 @@ class RateLimitIT {
     AtomicLong millis = new AtomicLong(0);
     Clock clock = new Clock() {
       @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Clock withZone(ZoneId zone) { return this; }
       @Override public Instant instant() { return Instant.ofEpochMilli(millis.get()); }
     };
     TokenBuckets buckets = new TokenBuckets(60, 2, clock);

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.nio.charset.StandardCharsets;
 /**
  * The Kafka broker is stopped and started again (same port, same log) in the middle of a canary: Aegis
  * reconnects by itself, the windows published before the stop and after the start are each processed
@@ -160,7 +161,7 @@ class BrokerOutageDuringCanaryIT {
   }
 
   private static String id(EncodedEvent event) {
-    return new String(event.headers().get("ce_id"), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(event.headers().get("ce_id"), StandardCharsets.UTF_8);
   }
 
   private boolean processed(EncodedEvent event) {

@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 /**
  * A Kubernetes API server for an orchestrator in another context or JVM: fabric8's, in CRUD mode, on
  * 127.0.0.1, hosted by the test. Its dispatcher keeps a log of every write it answered and can be
@@ -33,11 +37,11 @@ final class ClusterApi implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The mock server logs every request at INFO through java.util.logging: thousands of lines in a kill loop. */
-  private static final java.util.logging.Logger MOCK_SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  private static final Logger MOCK_SERVER_LOG =
+      Logger.getLogger("io.fabric8.mockwebserver");
 
   static {
-    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
   }
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
@@ -114,7 +118,7 @@ final class ClusterApi implements AutoCloseable {
   private static final class RecordingDispatcher extends KubernetesCrudDispatcher {
     private final List<Write> writes = new ArrayList<>();
     private volatile boolean down;
-    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -123,7 +127,7 @@ final class ClusterApi implements AutoCloseable {
         return new MockResponse().setResponseCode(503).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
             + "\"status\":\"Failure\",\"message\":\"etcdserver: request timed out\",\"code\":503}");
       }
-      String verb = request.getMethod().toUpperCase(java.util.Locale.ROOT);
+      String verb = request.getMethod().toUpperCase(Locale.ROOT);
       // Described before the store reads the body, which consumes it.
       Write write = WRITES.contains(verb) ? describe(verb, request) : null;
       MockResponse response = super.dispatch(request);

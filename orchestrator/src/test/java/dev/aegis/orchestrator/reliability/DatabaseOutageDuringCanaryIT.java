@@ -39,6 +39,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import java.util.LinkedHashMap;
 /**
  * PostgreSQL stopped and started again in the middle of a canary, while health keeps arriving. The
  * windows that come during the outage cannot be processed: after their retries they are dead-lettered on
@@ -198,7 +199,7 @@ class DatabaseOutageDuringCanaryIT {
     return jdbi.withHandle(h -> h.createQuery(
             "SELECT event_id, count(*) AS n FROM health_windows WHERE service = :service GROUP BY event_id")
         .bind("service", SERVICE)
-        .reduceRows(new java.util.LinkedHashMap<String, Long>(), (map, row) -> {
+        .reduceRows(new LinkedHashMap<String, Long>(), (map, row) -> {
           map.put(row.getColumn("event_id", String.class), row.getColumn("n", Long.class));
           return map;
         }));

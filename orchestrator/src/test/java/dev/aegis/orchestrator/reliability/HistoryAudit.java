@@ -19,6 +19,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import java.util.LinkedHashMap;
 /**
  * Reads what an orchestrator left in its database and names every broken invariant:
  *
@@ -41,7 +42,7 @@ final class HistoryAudit {
   private final Jdbi jdbi;
   private final TransitionTable table = LifecycleStateMachine.transitionTable();
   private final List<String> violations = new ArrayList<>();
-  private final Map<String, Long> counts = new java.util.LinkedHashMap<>();
+  private final Map<String, Long> counts = new LinkedHashMap<>();
 
   HistoryAudit(Jdbi jdbi) {
     this.jdbi = jdbi;

@@ -20,6 +20,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.EnumMap;
+import java.util.function.BooleanSupplier;
 /**
  * The orchestrator as a separate JVM, SIGKILLed at random moments and restarted, again and again, under a
  * continuous stream of events ({@link EventStream}); then its history is audited ({@link HistoryAudit}).
@@ -157,7 +159,7 @@ class KillLoopIT {
       int duringStart, long startedNanos) {
     Map<String, Long> counts = audit.counts();
     LongSummaryStatistics ready = readyMillis.stream().mapToLong(Long::longValue).summaryStatistics();
-    Map<EventStream.Kind, Long> kinds = new java.util.EnumMap<>(EventStream.Kind.class);
+    Map<EventStream.Kind, Long> kinds = new EnumMap<>(EventStream.Kind.class);
     stream.produced().forEach(p -> kinds.merge(p.kind(), 1L, Long::sum));
     System.out.printf("kill loop results (seed %d)%n", SEED);
     System.out.printf("  kills               %d (%d of them during start-up)%n", KILLS, duringStart);
@@ -176,7 +178,7 @@ class KillLoopIT {
     System.out.printf("  wall time           %d s%n", Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
   }
 
-  private static void awaitUntil(Duration timeout, java.util.function.BooleanSupplier done) {
+  private static void awaitUntil(Duration timeout, BooleanSupplier done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -19,6 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 /**
  * A standalone Aegis in a JVM of its own, as a user starts it: {@code java ... AegisApplication} with a
  * data directory, on ports chosen up front so the test knows them before it starts and across restarts.
@@ -62,8 +67,8 @@ final class StandaloneProcess implements AutoCloseable {
         "--server.port=" + httpPort,
         "--aegis.api.auth=none"));
     command.addAll(extraArguments);
-    Files.writeString(log, "=== start " + java.time.Instant.now() + "\n",
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(log, "=== start " + Instant.now() + "\n",
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     long deadline = started + READY_TIMEOUT.toNanos();
@@ -168,14 +173,14 @@ final class StandaloneProcess implements AutoCloseable {
         return;
       }
       long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-      java.util.Optional<ProcessHandle> postmaster = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+      Optional<ProcessHandle> postmaster = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
           .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
       if (postmaster.isPresent()) {
         postmaster.get().destroy();
         postmaster.get().onExit().get(60, TimeUnit.SECONDS);
       }
-    } catch (IOException | RuntimeException | java.util.concurrent.ExecutionException
-        | java.util.concurrent.TimeoutException e) {
+    } catch (IOException | RuntimeException | ExecutionException
+        | TimeoutException e) {
       System.err.println("StandaloneProcess: could not stop an orphaned PostgreSQL: " + e);
     }
   }

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.HashMap;
 /**
  * {@code kill -9} of a standalone Aegis mid-canary, then the same command again on the same data
  * directory: it comes back, the experiment resumes where it was, the cluster still has its Deployments, and
@@ -207,7 +208,7 @@ class StandaloneSigkillRestartIT {
 
   private static Map<String, Long> windowRowsPerEvent(StandaloneProcess aegis, List<String> ids)
       throws SQLException {
-    Map<String, Long> rows = new java.util.HashMap<>();
+    Map<String, Long> rows = new HashMap<>();
     try (Connection c = aegis.database(); PreparedStatement s = c.prepareStatement(
         "SELECT event_id, count(*) FROM health_windows WHERE event_id = ANY (?::text[]) GROUP BY event_id")) {
       s.setArray(1, c.createArrayOf("text", ids.toArray()));

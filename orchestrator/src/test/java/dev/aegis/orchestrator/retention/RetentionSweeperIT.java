@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.persistence.Transactions;
+import java.util.Map;
 /**
  * The sweeper on a real database, connected as the application role, at a fixed time: what is old
  * goes, what is young or still needed stays, and the history is untouched.
@@ -110,7 +111,7 @@ class RetentionSweeperIT {
       rca(h, "old-released", daysAgo(100));
       rca(h, "open-quarantine", null);
       outbox(h, "cmd-unpublished", "PENDING", null, "unpublished");
-      new AuditRepository().record(Tx.of(h), "alice", "experiment.abort", "old-aborted", java.util.Map.of(),
+      new AuditRepository().record(Tx.of(h), "alice", "experiment.abort", "old-aborted", Map.of(),
           daysAgo(100));
     });
 

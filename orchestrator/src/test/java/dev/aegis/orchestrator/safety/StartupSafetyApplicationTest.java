@@ -26,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
+import java.util.Arrays;
 /**
  * The checks in a real {@link SpringApplication}: a refused start ends before any bean definition is loaded,
  * and Spring Boot reports every problem. Secrets from mounted files come through {@code AEGIS_SECRETS_DIR}.
@@ -121,7 +122,7 @@ class StartupSafetyApplicationTest {
   }
 
   private static String[] append(String[] arguments, String argument) {
-    String[] all = java.util.Arrays.copyOf(arguments, arguments.length + 1);
+    String[] all = Arrays.copyOf(arguments, arguments.length + 1);
     all[arguments.length] = argument;
     return all;
   }

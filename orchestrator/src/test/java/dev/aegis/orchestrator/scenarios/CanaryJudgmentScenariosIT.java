@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.events.data.HealthReported;
+import java.time.temporal.ChronoUnit;
 /**
  * Issue 4's judgment end to end on the real broker and PostgreSQL: a candidate is compared with the
  * baseline track reported alongside it, and the RCA shows the test, the statistic and the p-value; a
@@ -74,7 +76,7 @@ class CanaryJudgmentScenariosIT {
   }
 
   private static EncodedEvent health(Object data) {
-    String key = ((dev.aegis.events.data.HealthReported) data).service();
+    String key = ((HealthReported) data).service();
     return Wire.encode(EventType.HEALTH_REPORTED, data, UUID.randomUUID().toString(), key);
   }
 
@@ -123,7 +125,7 @@ class CanaryJudgmentScenariosIT {
   void breachUnderChaosStillQuarantines() throws Exception {
     String id = submit("judge-chaos", "v5");
     // Whole seconds: the database keeps microseconds, and the windows are compared by their start.
-    Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
+    Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(600);
     EncodedEvent fault = Wire.encode(EventType.CHAOS_INJECTED, new ChaosFault("f-judge-1", "judge-chaos", Track.CANARY,
         "latency", start.plusSeconds(2), start.plusSeconds(4)), UUID.randomUUID().toString(), "judge-chaos");
     Wire.publish(fault);

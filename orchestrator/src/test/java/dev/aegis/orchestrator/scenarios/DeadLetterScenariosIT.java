@@ -37,6 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Base64;
 /**
  * Events the codec refuses never block the stream: each is dead-lettered with its reason and
  * where it was read, both on {@code aegis.dlq} and in the {@code dead_letters} table, and the good
@@ -152,7 +155,7 @@ class DeadLetterScenariosIT {
       ObjectNode data = (ObjectNode) JSON.readTree(value);
       data.put("requests", -5);
       return JSON.writeValueAsBytes(data);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -162,12 +165,12 @@ class DeadLetterScenariosIT {
     byte[] key = serviceName.getBytes(StandardCharsets.UTF_8);
     return jdbi.withHandle(h -> deadLetters.list(Tx.of(h), new DeadLetterRepository.Filter(null, null, null, null), 1000))
         .stream()
-        .filter(d -> Topics.HEALTH.equals(d.originalTopic()) && java.util.Arrays.equals(key, d.key()))
+        .filter(d -> Topics.HEALTH.equals(d.originalTopic()) && Arrays.equals(key, d.key()))
         .sorted(Comparator.comparingLong(DeadLetter::originalOffset))
         .toList();
   }
 
   private static String base64(String text) {
-    return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -53,6 +53,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import java.util.LinkedHashMap;
 /**
  * Kafka is a channel with senders: only allowed CloudEvents sources take effect, a source bound to
  * a Kafka principal must carry it, a submission names only namespaces its principal may use, and
@@ -237,7 +238,7 @@ class KafkaTrustScenariosIT {
    * claiming it came from {@code originalTopic}; returns it once recorded.
    */
   private DeadLetter plant(EncodedEvent event, String key, String originalTopic) {
-    Map<String, byte[]> headers = new java.util.LinkedHashMap<>(event.headers());
+    Map<String, byte[]> headers = new LinkedHashMap<>(event.headers());
     Map.of(DeadLetterHeaders.REASON, "processing-failed: planted",
         DeadLetterHeaders.REASON_CODE, "processing-failed",
         DeadLetterHeaders.ORIGINAL_TOPIC, originalTopic,

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.events.data.PolicySpec;
+import java.io.IOException;
 /**
  * The lifecycle end to end on the real in-process broker and PostgreSQL: health events published to
  * {@code aegis.health} drive experiments to PROMOTED or QUARANTINED; transitions are stored and
@@ -138,7 +140,7 @@ class LifecycleScenariosIT {
   @Test
   @DisplayName("a canary step that hears no window for maxSilence is flagged as held, never promoted")
   void silentStepIsFlagged() {
-    var policy = new dev.aegis.events.data.PolicySpec(Wire.fastPolicy(10).steps(), null, 10L, Duration.ofMillis(1));
+    var policy = new PolicySpec(Wire.fastPolicy(10).steps(), null, 10L, Duration.ofMillis(1));
     ScenarioKit.deployStable(cluster, "quiet");
     SubmitOutcome outcome = service.submit(Wire.submission("quiet", "v2", policy), ExperimentService.Origin.rest("test"), null);
     String id = ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
@@ -153,7 +155,7 @@ class LifecycleScenariosIT {
   private static JsonNode read(byte[] value) {
     try {
       return JSON.readTree(value);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }

@@ -26,6 +26,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import java.util.ArrayList;
+import java.util.List;
+import org.hamcrest.Matchers;
 /** Production (V2) commands through the API, carried out on the in-process cluster. */
 @AegisComponentTest
 @AutoConfigureMockMvc
@@ -54,7 +57,7 @@ class ProductionCommandsIT {
     mvc.perform(post("/api/v1/services/ledger/rollback").contentType(MediaType.APPLICATION_JSON)
             .header("X-Aegis-Actor", "sre-on-call").content("{\"reason\": \"v2 corrupts balances\"}"))
         .andExpect(status().isAccepted())
-        .andExpect(jsonPath("$.commandId").value(org.hamcrest.Matchers.startsWith("service:ledger:rollback:")));
+        .andExpect(jsonPath("$.commandId").value(Matchers.startsWith("service:ledger:rollback:")));
 
     await().atMost(WAIT).until(() -> image("ledger").equals("registry.local/ledger:v1"));
     assertThat(audit("service.actuation")).anySatisfy(entry -> {
@@ -95,7 +98,7 @@ class ProductionCommandsIT {
     mvc.perform(post("/api/v1/services/basket/rollback").contentType(MediaType.APPLICATION_JSON)
             .content("{\"reason\": \"bad\"}"))
         .andExpect(status().isConflict())
-        .andExpect(jsonPath("$.type").value(org.hamcrest.Matchers.containsString("service-held")));
+        .andExpect(jsonPath("$.type").value(Matchers.containsString("service-held")));
   }
 
   private String promote(String name, String version) {
@@ -114,9 +117,9 @@ class ProductionCommandsIT {
     return stable(name).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
   }
 
-  private java.util.List<JsonNode> audit(String action) throws Exception {
+  private List<JsonNode> audit(String action) throws Exception {
     JsonNode all = JSON.readTree(mvc.perform(get("/api/v1/audit")).andReturn().getResponse().getContentAsString());
-    java.util.List<JsonNode> out = new java.util.ArrayList<>();
+    List<JsonNode> out = new ArrayList<>();
     (all.isArray() ? all : all.path("entries")).forEach(n -> {
       if (action.equals(n.path("action").asText())) {
         out.add(n);

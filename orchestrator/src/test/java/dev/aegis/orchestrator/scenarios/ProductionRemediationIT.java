@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 /**
  * Production (V2) auto-remediation end to end: health of the promoted version on the broker, the guard's
  * decision with its evidence, the production command on the in-process cluster, the quarantine through the
@@ -119,7 +121,7 @@ class ProductionRemediationIT {
     return stable(name).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
   }
 
-  private java.util.List<JsonNode> auditOf(String action) {
+  private List<JsonNode> auditOf(String action) {
     return jdbi.withHandle(h -> h.createQuery("SELECT detail::text FROM audit_log WHERE action = :action")
         .bind("action", action).mapTo(String.class).list()).stream().map(ProductionRemediationIT::read).toList();
   }
@@ -133,6 +135,6 @@ class ProductionRemediationIT {
   }
 
   private static JsonNode read(byte[] json) {
-    return read(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+    return read(new String(json, StandardCharsets.UTF_8));
   }
 }

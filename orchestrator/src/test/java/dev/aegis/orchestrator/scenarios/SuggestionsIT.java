@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.aegis.orchestrator.persistence.Tx;
+import org.assertj.core.groups.Tuple;
 /** The suggestion rules on what real runs recorded. */
 @AegisComponentTest
 class SuggestionsIT {
@@ -55,9 +56,9 @@ class SuggestionsIT {
 
     List<Suggestion> all = suggestions.suggestions();
     assertThat(all).extracting(Suggestion::kind, Suggestion::service).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("shorter-steps", "catalog"),
-        org.assertj.core.groups.Tuple.tuple("production-keeps-scaling", "catalog"),
-        org.assertj.core.groups.Tuple.tuple("latency-quarantine", "images"));
+        Tuple.tuple("shorter-steps", "catalog"),
+        Tuple.tuple("production-keeps-scaling", "catalog"),
+        Tuple.tuple("latency-quarantine", "images"));
     assertThat(all).extracting(Suggestion::namespace).containsOnly(Wire.NAMESPACE);
     Suggestion shorter = all.stream().filter(s -> s.kind().equals("shorter-steps")).findFirst().orElseThrow();
     assertThat(shorter.evidence()).containsEntry("promotedExperiments", 3).containsEntry("maxErrorRateShareOfSlo", 0.0);

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import java.util.ArrayList;
 /** Builds and publishes contract events on the shared in-process broker, as a health monitor would. */
 final class Wire {
   static final EventCodec CODEC = new EventCodec();
@@ -52,7 +53,7 @@ final class Wire {
   /** Publishes {@code windows} canary windows of one second each, back to back from {@code start}. */
   static List<String> publishCanary(String service, String version, Instant start, int windows, long requests,
       long errors, double p95) {
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < windows; i++) {
       String id = UUID.randomUUID().toString();
       publish(encode(EventType.HEALTH_REPORTED,

@@ -29,6 +29,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.test.web.servlet.MockMvc;
 
+import org.assertj.core.api.Assertions;
 /**
  * JWT bearer tokens from an identity provider: signature and expiry checked by the decoder (here one built on
  * a key made for the test, as an issuer's JWK set would give it), roles and namespaces from the claims.
@@ -75,7 +76,7 @@ class JwtAuthenticationIT {
   @Test
   @DisplayName("a signed JWT with roles in a nested claim authenticates; its namespaces bound what it may do")
   void rolesFromClaims() throws Exception {
-    org.assertj.core.api.Assertions.assertThat(statics.devToken()).as("no dev token beside an issuer").isNull();
+    Assertions.assertThat(statics.devToken()).as("no dev token beside an issuer").isNull();
     String sre = jwt(ISSUER, "erin", List.of("sre", "offline_access"), List.of("shop"), Instant.now().plusSeconds(300));
     mvc.perform(get("/api/v1/session").header("Authorization", "Bearer " + sre))
         .andExpect(status().isOk()).andExpect(jsonPath("$.name").value("erin"))

@@ -22,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
+import org.hamcrest.Matchers;
 /**
  * Roles apply only in the principal's namespaces, a platform-engineer commands only its own experiments, and
  * the actor recorded is the principal, whatever header the client sends.
@@ -159,8 +160,8 @@ class NamespaceScopingIT {
     mvc.perform(as(post("/api/v1/services/pay/ledger/scale"), sre).content("{\"replicas\": 3}"))
         .andExpect(status().isNotFound());
     mvc.perform(as(post("/api/v1/services/shop/ledger/rollback"), sre).content("{\"reason\": \"bad\"}"))
-        .andExpect(status().isConflict()).andExpect(jsonPath("$.type").value(org.hamcrest.Matchers.anyOf(
-            org.hamcrest.Matchers.endsWith("/service-held"), org.hamcrest.Matchers.endsWith("/no-rollback-target"))));
+        .andExpect(status().isConflict()).andExpect(jsonPath("$.type").value(Matchers.anyOf(
+            Matchers.endsWith("/service-held"), Matchers.endsWith("/no-rollback-target"))));
   }
 
   private long scaleCommands() {

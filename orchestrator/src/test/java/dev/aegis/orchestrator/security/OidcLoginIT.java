@@ -37,6 +37,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.net.URLEncoder;
 /**
  * The dashboard's single sign-on over real HTTP: Aegis sends the browser to the identity provider (a small
  * OpenID provider served by this test: token endpoint and key set, ID tokens signed with a key made here),
@@ -150,7 +151,7 @@ class OidcLoginIT {
     String preLogin = cookie(toIdp);
 
     HttpResponse<String> back = get("/login/oauth2/code/corp?code=the-code&state="
-        + java.net.URLEncoder.encode(request.get("state"), StandardCharsets.UTF_8), preLogin);
+        + URLEncoder.encode(request.get("state"), StandardCharsets.UTF_8), preLogin);
     assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
     assertThat(back.headers().firstValue("Location").orElseThrow()).endsWith("/");
     String session = cookie(back);

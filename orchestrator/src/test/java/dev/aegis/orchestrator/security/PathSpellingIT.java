@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpMethod;
 
+import java.util.Locale;
 /**
  * Every state-changing endpoint, spelled every way a client might try to slip past the rules, over a raw
  * socket to the real server: each answer is 401 (no principal) or 400 (the firewall), never 2xx, and nothing
@@ -57,7 +58,7 @@ class PathSpellingIT {
     out.add("/api/v1%2f" + rest.substring(1));
     out.add("/api\\v1" + rest);
     out.add("/api/v1%5c" + rest.substring(1));
-    out.add("/API/V1" + rest.toUpperCase(java.util.Locale.ROOT));
+    out.add("/API/V1" + rest.toUpperCase(Locale.ROOT));
     out.add("/Api/v1" + rest);
     out.add(path + "/");
     out.add(path + "%20");

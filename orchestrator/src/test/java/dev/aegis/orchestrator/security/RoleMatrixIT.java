@@ -27,6 +27,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
+import org.springframework.web.bind.annotation.RequestMethod;
 /**
  * Every endpoint × every role, allowed and denied, through real bearer tokens (one API token per role, every
  * namespace): a denied call is 403, an allowed one is anything but 401/403 (a 404 for a made-up id is fine:
@@ -127,7 +128,7 @@ class RoleMatrixIT {
           continue; // Boot's error page: reached only by an error dispatch
         }
         var methods = info.getMethodsCondition().getMethods();
-        for (var m : methods.isEmpty() ? Set.of(org.springframework.web.bind.annotation.RequestMethod.GET) : methods) {
+        for (var m : methods.isEmpty() ? Set.of(RequestMethod.GET) : methods) {
           String key = m.name() + " " + path;
           if (!ruled.contains(key)) {
             unruled.add(key);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import java.util.Locale;
 /**
  * HTTP/1.1 over a plain socket, so a test sends exactly the bytes an attacker would: the request target is
  * not parsed, normalised or re-encoded by any client library on the way.
@@ -19,7 +20,7 @@ public final class RawHttp {
   /** A response: status, headers (last value wins; Set-Cookie joined with "\n"), body. */
   public record Response(int status, Map<String, String> headers, String body) {
     public String header(String name) {
-      return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+      return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
@@ -57,7 +58,7 @@ public final class RawHttp {
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
-        String name = lines[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+        String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
         String value = lines[i].substring(colon + 1).trim();
         headers.merge(name, value, (a, b) -> a + "\n" + b);
       }

@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Objects;
 /**
  * The PostgreSQL Aegis uses: the external one from {@link DatabaseSettings}, or else an embedded
  * server started here, with a database named {@value #EMBEDDED_DATABASE}.
@@ -94,7 +95,7 @@ public final class AegisDatabaseBootstrap implements AutoCloseable {
   }
 
   private static boolean sameUser(DatabaseUrl a, DatabaseUrl b) {
-    return a.jdbcUrl().equals(b.jdbcUrl()) && java.util.Objects.equals(a.username(), b.username());
+    return a.jdbcUrl().equals(b.jdbcUrl()) && Objects.equals(a.username(), b.username());
   }
 
   /** Whether the server is embedded in this process. */

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import java.util.HashMap;
 /**
  * The one place a Kafka client built by hand gets its configuration: the bootstrap address of
  * {@link AegisKafkaBootstrap} plus every security setting Spring Boot's own clients get ({@code
@@ -24,7 +25,7 @@ public final class AegisKafkaClients {
 
   /** The admin client configuration, security settings included; a copy the caller may change. */
   public Map<String, Object> adminConfig() {
-    return new java.util.HashMap<>(admin.getConfigurationProperties());
+    return new HashMap<>(admin.getConfigurationProperties());
   }
 
   /** A new admin client; the caller closes it. */

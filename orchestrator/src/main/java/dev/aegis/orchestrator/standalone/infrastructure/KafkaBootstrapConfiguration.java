@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
+import org.springframework.kafka.core.KafkaAdmin;
 /**
  * Aegis's Kafka address: external via {@code KAFKA_BOOTSTRAP_SERVERS}, else an in-process KRaft
  * broker (see {@link KafkaSettings}), published to the rest of the application three ways:
@@ -44,7 +45,7 @@ public class KafkaBootstrapConfiguration {
 
   /** Configuration for Kafka clients built by hand: the same address and security settings as Boot's. */
   @Bean
-  public AegisKafkaClients aegisKafkaClients(org.springframework.kafka.core.KafkaAdmin admin) {
+  public AegisKafkaClients aegisKafkaClients(KafkaAdmin admin) {
     return new AegisKafkaClients(admin);
   }
 

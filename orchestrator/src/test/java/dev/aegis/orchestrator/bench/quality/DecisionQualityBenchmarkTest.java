@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+import java.util.stream.Stream;
 /** The benchmark's own parts: the generator is repeatable and labels truly, the accounting adds up. */
 class DecisionQualityBenchmarkTest {
 
@@ -233,7 +234,7 @@ class DecisionQualityBenchmarkTest {
     Optional<Judge.Outcome> outcome = feed(new FlaggerReferenceJudge(POLICY, 1), canaryWindows(script));
     assertThat(outcome).map(Judge.Outcome::decision).contains(Judge.Decision.ROLLBACK);
 
-    List<SimWindow> clean = canaryWindows(java.util.stream.Stream.generate(() -> pass).limit(40).toArray(long[][]::new));
+    List<SimWindow> clean = canaryWindows(Stream.generate(() -> pass).limit(40).toArray(long[][]::new));
     Optional<Judge.Outcome> promoted = feed(new FlaggerReferenceJudge(POLICY), clean);
     assertThat(promoted).map(Judge.Outcome::decision).contains(Judge.Decision.PROMOTE);
     assertThat(promoted).map(Judge.Outcome::at).contains(clean.get(POLICY.scheduleWindows() - 1).end());

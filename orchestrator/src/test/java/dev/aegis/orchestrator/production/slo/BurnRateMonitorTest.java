@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import org.assertj.core.groups.Tuple;
 /** The Spring-free service the orchestrator wires: one tracker per (service, track). */
 class BurnRateMonitorTest {
 
@@ -68,7 +69,7 @@ class BurnRateMonitorTest {
     List<AlertChange> resolved = monitor.retire("checkout", Track.CANARY);
 
     assertThat(resolved).extracting(AlertChange::eventId, AlertChange::at)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(
+        .containsExactly(Tuple.tuple(
             "checkout/canary/page-1h-5m/2025-03-01T12:30:00Z/resolved", minutes(40)));
     assertThat(monitor.retire("checkout", Track.CANARY)).isEmpty();
     assertThat(monitor.snapshot("checkout", Track.CANARY)).isEmpty();

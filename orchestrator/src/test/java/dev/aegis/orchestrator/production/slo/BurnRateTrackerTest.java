@@ -22,6 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import org.assertj.core.groups.Tuple;
 /**
  * Burn rates and alert edges of one track, against expectations computed by hand. Unless a test says
  * otherwise: the workbook policy at 99.9% (budget 0.001), one-minute windows of 1000 requests, so
@@ -92,10 +93,10 @@ class BurnRateTrackerTest {
       // ticket-3d-6h: 25 × k/4320 > 1  first at k = 173 (172 gives 0.995)
       assertThat(changes).extracting(c -> c.rule().name(), AlertChange::state, AlertChange::at)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("page-1h-5m", AlertState.FIRING, minutes(30)),
-              org.assertj.core.groups.Tuple.tuple("page-6h-30m", AlertState.FIRING, minutes(87)),
-              org.assertj.core.groups.Tuple.tuple("ticket-1d-2h", AlertState.FIRING, minutes(173)),
-              org.assertj.core.groups.Tuple.tuple("ticket-3d-6h", AlertState.FIRING, minutes(173)));
+              Tuple.tuple("page-1h-5m", AlertState.FIRING, minutes(30)),
+              Tuple.tuple("page-6h-30m", AlertState.FIRING, minutes(87)),
+              Tuple.tuple("ticket-1d-2h", AlertState.FIRING, minutes(173)),
+              Tuple.tuple("ticket-3d-6h", AlertState.FIRING, minutes(173)));
       assertThat(changes.stream().filter(c -> c.rule().severity() == Severity.TICKET))
           .allMatch(c -> c.rule().severity().wire().equals("ticket"));
     }
@@ -126,8 +127,8 @@ class BurnRateTrackerTest {
 
       assertThat(changes).extracting(c -> c.rule().name(), AlertChange::state, AlertChange::at)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("page-1h-5m", AlertState.FIRING, minutes(61)),
-              org.assertj.core.groups.Tuple.tuple("page-1h-5m", AlertState.RESOLVED, minutes(66)));
+              Tuple.tuple("page-1h-5m", AlertState.FIRING, minutes(61)),
+              Tuple.tuple("page-1h-5m", AlertState.RESOLVED, minutes(66)));
       assertThat(changes.get(0).burnRateLong()).as("1000 errors in 60000").isCloseTo(1000.0 / 60, EPS);
       assertThat(changes.get(0).burnRateShort()).as("1000 errors in 5000").isCloseTo(200, EPS);
     }
@@ -163,7 +164,7 @@ class BurnRateTrackerTest {
       List<AlertChange> changes = feed(tracker, 40, 50, 0, 0);
 
       assertThat(changes).extracting(AlertChange::state, AlertChange::at)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertState.RESOLVED, minutes(45)));
+          .containsExactly(Tuple.tuple(AlertState.RESOLVED, minutes(45)));
     }
   }
 
@@ -194,7 +195,7 @@ class BurnRateTrackerTest {
       List<AlertChange> changes = tracker.observe(minute(0, 1000, 1000));
 
       assertThat(changes).extracting(c -> c.rule().name(), AlertChange::at)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("page-1h-5m", minutes(1)));
+          .containsExactly(Tuple.tuple("page-1h-5m", minutes(1)));
       assertThat(changes.get(0).burnRateLong()).as("as seen, not scaled").isCloseTo(1000, EPS);
     }
 
@@ -417,8 +418,8 @@ class BurnRateTrackerTest {
 
       assertThat(resolved).extracting(c -> c.rule().name(), AlertChange::state, AlertChange::at, AlertChange::firedAt)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("page-1h-5m", AlertState.RESOLVED, minutes(100), minutes(30)),
-              org.assertj.core.groups.Tuple.tuple("page-6h-30m", AlertState.RESOLVED, minutes(100), minutes(87)));
+              Tuple.tuple("page-1h-5m", AlertState.RESOLVED, minutes(100), minutes(30)),
+              Tuple.tuple("page-6h-30m", AlertState.RESOLVED, minutes(100), minutes(87)));
       assertThat(tracker.resolveAll()).isEmpty();
       assertThat(tracker.snapshot().firing()).isEmpty();
     }

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.assertj.core.groups.Tuple;
 /** The rules, the defaults and what a policy refuses. */
 class SloPolicyTest {
 
@@ -26,10 +27,10 @@ class SloPolicyTest {
     assertThat(policy.rules())
         .extracting(AlertRule::name, AlertRule::severity, AlertRule::factor)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("page-1h-5m", Severity.PAGE, 14.4),
-            org.assertj.core.groups.Tuple.tuple("page-6h-30m", Severity.PAGE, 6.0),
-            org.assertj.core.groups.Tuple.tuple("ticket-1d-2h", Severity.TICKET, 3.0),
-            org.assertj.core.groups.Tuple.tuple("ticket-3d-6h", Severity.TICKET, 1.0));
+            Tuple.tuple("page-1h-5m", Severity.PAGE, 14.4),
+            Tuple.tuple("page-6h-30m", Severity.PAGE, 6.0),
+            Tuple.tuple("ticket-1d-2h", Severity.TICKET, 3.0),
+            Tuple.tuple("ticket-3d-6h", Severity.TICKET, 1.0));
     assertThat(policy.minCoverage()).isEqualTo(0.5);
     assertThat(policy.minRequests()).isEqualTo(1);
     assertThat(policy.windows())

@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 class AegisKafkaBootstrapIT {
 
   @Test
@@ -72,7 +73,7 @@ class AegisKafkaBootstrapIT {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       Map<String, TopicDescription> topics = admin.describeTopics(
           AegisKafkaBootstrap.CONTRACT_TOPICS).allTopicNames().get();
-      Map<String, Integer> partitions = new java.util.HashMap<>();
+      Map<String, Integer> partitions = new HashMap<>();
       topics.forEach((name, description) -> partitions.put(name, description.partitions().size()));
       return partitions;
     }

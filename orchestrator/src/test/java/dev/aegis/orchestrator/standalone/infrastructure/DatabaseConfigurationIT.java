@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import java.sql.DriverManager;
 class DatabaseConfigurationIT {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -68,7 +69,7 @@ class DatabaseConfigurationIT {
   }
 
   private static void execute(DatabaseUrl url, String sql) throws SQLException {
-    try (var c = java.sql.DriverManager.getConnection(url.jdbcUrl(), url.username(), url.password());
+    try (var c = DriverManager.getConnection(url.jdbcUrl(), url.username(), url.password());
         var statement = c.createStatement()) {
       statement.execute(sql);
     }

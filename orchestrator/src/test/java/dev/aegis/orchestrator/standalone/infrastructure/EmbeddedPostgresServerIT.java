@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.junit.jupiter.api.DisplayName;
 class EmbeddedPostgresServerIT {
 
   @TempDir Path dataDirectory;
@@ -66,7 +67,7 @@ class EmbeddedPostgresServerIT {
   }
 
   @Test
-  @org.junit.jupiter.api.DisplayName("a persistent server commits durably (synchronous_commit on) unless told not to; an ephemeral one does not")
+  @DisplayName("a persistent server commits durably (synchronous_commit on) unless told not to; an ephemeral one does not")
   void commitsAreDurableWhereDataIsKept(@TempDir Path kept)
       throws SQLException {
     try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Optional.of(kept.resolve("a")), 0, true)) {
