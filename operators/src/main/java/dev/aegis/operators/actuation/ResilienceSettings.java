@@ -1,5 +1,6 @@
 package dev.aegis.operators.actuation;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -39,5 +40,20 @@ public record ResilienceSettings(String name, int maxAttempts, Duration initialB
   public static ResilienceSettings defaults() {
     return new ResilienceSettings("kubernetes-api", 5, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 5,
         Duration.ofSeconds(60), 3);
+  }
+
+  /**
+   * The circuit breaker these settings describe: opens after {@code failuresToOpen} failures in a row, stays open
+   * {@code openDuration}, closes after {@code successesToClose} trial calls succeed. Callers add what counts as a
+   * failure.
+   */
+  public CircuitBreakerConfig.Builder circuitBreaker() {
+    return CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(failuresToOpen)
+        .minimumNumberOfCalls(failuresToOpen)
+        .failureRateThreshold(100f)
+        .waitDurationInOpenState(openDuration)
+        .permittedNumberOfCallsInHalfOpenState(successesToClose);
   }
 }

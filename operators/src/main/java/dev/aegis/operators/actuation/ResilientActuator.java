@@ -44,13 +44,7 @@ public final class ResilientActuator implements Actuator {
   public ResilientActuator(Actuator delegate, ResilienceSettings settings, MeterRegistry meterRegistry) {
     this.delegate = delegate;
     this.settings = settings;
-    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(settings.failuresToOpen())
-        .minimumNumberOfCalls(settings.failuresToOpen())
-        .failureRateThreshold(100f)
-        .waitDurationInOpenState(settings.openDuration())
-        .permittedNumberOfCallsInHalfOpenState(settings.successesToClose())
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(settings.circuitBreaker()
         .recordException(TransientFailure.class::isInstance)
         .build());
     RetryRegistry retries = RetryRegistry.of(RetryConfig.custom()

@@ -36,14 +36,7 @@ public final class ResilientReplicaReader implements ReplicaReader {
 
   public ResilientReplicaReader(ReplicaReader delegate, ResilienceSettings settings, MeterRegistry meterRegistry) {
     this.delegate = delegate;
-    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(settings.failuresToOpen())
-        .minimumNumberOfCalls(settings.failuresToOpen())
-        .failureRateThreshold(100f)
-        .waitDurationInOpenState(settings.openDuration())
-        .permittedNumberOfCallsInHalfOpenState(settings.successesToClose())
-        .build());
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(settings.circuitBreaker().build());
     this.breaker = breakers.circuitBreaker(settings.name());
     breaker.getEventPublisher().onStateTransition(event ->
         LOG.warn("circuit breaker {}: {}", settings.name(), event.getStateTransition()));
