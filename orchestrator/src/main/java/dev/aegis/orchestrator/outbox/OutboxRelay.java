@@ -9,6 +9,7 @@ import dev.aegis.events.EventType;
 import dev.aegis.events.Events;
 import dev.aegis.orchestrator.deadletter.DeadLetterRequest;
 import dev.aegis.orchestrator.deadletter.DeadLetters;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository.Entry;
 import dev.aegis.orchestrator.persistence.StateJson;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,19 +82,29 @@ public class OutboxRelay {
       }
       List<String> done = new ArrayList<>();
       for (int i = 0; i < due.size(); i++) {
-        Entry entry = due.get(i);
-        try {
-          sends.get(i).get(30, TimeUnit.SECONDS);
-          done.add(entry.id());
-        } catch (Exception e) {
-          Duration backoff = Duration.ofSeconds(Math.min(60, 1L << Math.min(entry.attempts(), 6)));
-          outbox.markFailed(h, entry.id(), e.toString(), now.plus(backoff));
-          log.warn("outbox row {} not published (attempt {}): {}", entry.id(), entry.attempts() + 1, e.toString());
+        if (published(h, due.get(i), sends.get(i), now)) {
+          done.add(due.get(i).id());
         }
       }
       outbox.markDone(h, done, clock.instant());
       return done.size();
     });
+  }
+
+  /** Waits for the broker's answer on one row; a row it refused is retried after a backoff. */
+  private boolean published(Handle h, Entry entry, CompletableFuture<?> send, Instant now) {
+    // The row id is the published CloudEvent's id.
+    try (LogIdentity ignored = LogIdentity.of(entry.id(), entry.experimentId(), null, null)) {
+      try {
+        send.get(30, TimeUnit.SECONDS);
+        return true;
+      } catch (Exception e) {
+        Duration backoff = Duration.ofSeconds(Math.min(60, 1L << Math.min(entry.attempts(), 6)));
+        outbox.markFailed(h, entry.id(), e.toString(), now.plus(backoff));
+        log.warn("outbox row {} not published (attempt {}): {}", entry.id(), entry.attempts() + 1, e.toString());
+        return false;
+      }
+    }
   }
 
   private CompletableFuture<?> send(Entry entry) {
