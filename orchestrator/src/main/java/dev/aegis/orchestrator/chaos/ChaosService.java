@@ -17,6 +17,7 @@ import dev.aegis.events.data.Track;
 import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.application.Limits;
 import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ChaosInjectionRepository;
 import dev.aegis.orchestrator.persistence.ChaosInjectionRepository.Row;
@@ -114,44 +115,47 @@ public final class ChaosService {
     Instant now = clock.instant();
     Instant expires = now.plus(spec.duration());
     boolean production = spec.target().isProduction() || resolved.exposure() == BlastRadius.Exposure.PRODUCTION;
-    transactions.useTransaction(h -> {
-      faults.lockSwitch(h);
-      if (faults.killSwitch(h).map(Switch::halted).orElse(false)) {
-        throw new ChaosRefusedException(HttpStatus.CONFLICT, "chaos-halted", "the chaos kill switch is engaged;"
-            + " an SRE or chaos engineer re-arms it with DELETE /api/v1/chaos/kill-switch (aegis chaos resume)");
+    try (LogIdentity ignored = LogIdentity.of(null, resolved.experimentId(), null,
+        LogIdentity.service(spec.target().namespace(), spec.target().service())).with(LogIdentity.FAULT_ID, faultId)) {
+      transactions.useTransaction(h -> {
+        faults.lockSwitch(h);
+        if (faults.killSwitch(h).map(Switch::halted).orElse(false)) {
+          throw new ChaosRefusedException(HttpStatus.CONFLICT, "chaos-halted", "the chaos kill switch is engaged;"
+              + " an SRE or chaos engineer re-arms it with DELETE /api/v1/chaos/kill-switch (aegis chaos resume)");
+        }
+        if (faults.countLive(h) >= properties.maxActive()) {
+          throw new ChaosRefusedException(HttpStatus.TOO_MANY_REQUESTS, "too-many-faults", "already "
+              + properties.maxActive() + " live faults (aegis.chaos.max-active); revert one or wait for one to expire");
+        }
+        faults.begin(h, faultId, spec, resolved.experimentId(), production, principal.name(), reason, now, expires);
+      });
+      Injection injection;
+      try {
+        injection = injector.inject(faultId, spec, now, consented ? InjectOptions.PRODUCTION_CONSENTED
+            : InjectOptions.NONE);
+      } catch (FaultRefusedException e) {
+        transactions.useTransaction(h -> faults.fail(h, faultId, e.reason() + ": " + e.getMessage(), clock.instant()));
+        throw new ChaosRefusedException(HttpStatus.UNPROCESSABLE_ENTITY, e.reason(), e.getMessage());
+      } catch (ClusterUnavailableException e) {
+        // Part of it may be on the cluster: it is due for a revert now, through every step it could have needed,
+        // tried at once and then by the sweeper until the cluster takes it.
+        transactions.useTransaction(h -> faults.expireNow(h, faultId, "injection failed: " + e.getMessage(), clock.instant()));
+        revertOne(faultId, SWEEPER, "injection-failed");
+        throw new ChaosRefusedException(HttpStatus.SERVICE_UNAVAILABLE, "kubernetes-unavailable",
+            "the Kubernetes API failed while injecting " + faultId + ": " + e.getMessage());
       }
-      if (faults.countLive(h) >= properties.maxActive()) {
-        throw new ChaosRefusedException(HttpStatus.TOO_MANY_REQUESTS, "too-many-faults", "already "
-            + properties.maxActive() + " live faults (aegis.chaos.max-active); revert one or wait for one to expire");
-      }
-      faults.begin(h, faultId, spec, resolved.experimentId(), production, principal.name(), reason, now, expires);
-    });
-    Injection injection;
-    try {
-      injection = injector.inject(faultId, spec, now, consented ? InjectOptions.PRODUCTION_CONSENTED
-          : InjectOptions.NONE);
-    } catch (FaultRefusedException e) {
-      transactions.useTransaction(h -> faults.fail(h, faultId, e.reason() + ": " + e.getMessage(), clock.instant()));
-      throw new ChaosRefusedException(HttpStatus.UNPROCESSABLE_ENTITY, e.reason(), e.getMessage());
-    } catch (ClusterUnavailableException e) {
-      // Part of it may be on the cluster: it is due for a revert now, through every step it could have needed,
-      // tried at once and then by the sweeper until the cluster takes it.
-      transactions.useTransaction(h -> faults.expireNow(h, faultId, "injection failed: " + e.getMessage(), clock.instant()));
-      revertOne(faultId, SWEEPER, "injection-failed");
-      throw new ChaosRefusedException(HttpStatus.SERVICE_UNAVAILABLE, "kubernetes-unavailable",
-          "the Kubernetes API failed while injecting " + faultId + ": " + e.getMessage());
+      Row row = transactions.inTransaction(h -> {
+        faults.activate(h, faultId, injection.mechanism().wireName(), injection.reverts(), injection.affectedPods(),
+            injection.summary());
+        events.enqueue(h, EventType.CHAOS_INJECTED, faultId + "/injected", spec.target().service(),
+            announcement(faultId, spec, now, expires), now, now);
+        audit.record(h, principal.name(), "chaos.inject", faultId, detail(spec, injection.summary(), reason), now);
+        return faults.find(h, faultId).orElseThrow();
+      });
+      metrics.counter("aegis.chaos.faults", "kind", spec.kind().wireName(), "outcome", "injected").increment();
+      log.info("chaos fault {} injected by {}: {}", faultId, principal.name(), injection.summary());
+      return FaultView.of(row);
     }
-    Row row = transactions.inTransaction(h -> {
-      faults.activate(h, faultId, injection.mechanism().wireName(), injection.reverts(), injection.affectedPods(),
-          injection.summary());
-      events.enqueue(h, EventType.CHAOS_INJECTED, faultId + "/injected", spec.target().service(),
-          announcement(faultId, spec, now, expires), now, now);
-      audit.record(h, principal.name(), "chaos.inject", faultId, detail(spec, injection.summary(), reason), now);
-      return faults.find(h, faultId).orElseThrow();
-    });
-    metrics.counter("aegis.chaos.faults", "kind", spec.kind().wireName(), "outcome", "injected").increment();
-    log.info("chaos fault {} injected by {}: {}", faultId, principal.name(), injection.summary());
-    return FaultView.of(row);
   }
 
   /**
@@ -258,29 +262,32 @@ public final class ChaosService {
         return Outcome.NOT_LIVE;
       }
       Row row = claimed.get();
-      Instant now = clock.instant();
-      RevertOutcome done;
-      try {
-        done = injector.revert(injection(row));
-      } catch (ClusterUnavailableException e) {
-        Instant next = now.plus(properties.backoffAfter(row.revertAttempts()));
-        faults.revertFailed(h, faultId, e.getMessage(), next);
-        metrics.counter("aegis.chaos.revert.failures").increment();
-        log.warn("chaos fault {} not reverted ({}); next attempt at {}", faultId, e.getMessage(), next);
-        return Outcome.FAILED;
+      try (LogIdentity ignored = LogIdentity.of(null, row.experimentId(), null,
+          LogIdentity.service(row.namespace(), row.service())).with(LogIdentity.FAULT_ID, faultId)) {
+        Instant now = clock.instant();
+        RevertOutcome done;
+        try {
+          done = injector.revert(injection(row));
+        } catch (ClusterUnavailableException e) {
+          Instant next = now.plus(properties.backoffAfter(row.revertAttempts()));
+          faults.revertFailed(h, faultId, e.getMessage(), next);
+          metrics.counter("aegis.chaos.revert.failures").increment();
+          log.warn("chaos fault {} not reverted ({}); next attempt at {}", faultId, e.getMessage(), next);
+          return Outcome.FAILED;
+        }
+        faults.end(h, faultId, actor, why, now);
+        FaultSpec spec = row.spec();
+        events.enqueue(h, EventType.CHAOS_CLEARED, faultId + "/cleared", spec.target().service(),
+            announcement(faultId, spec, row.startedAt(), row.expiresAt()), now, now);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("reason", why);
+        detail.put("undone", done.undone());
+        detail.put("alreadyGone", done.alreadyGone());
+        audit.record(h, actor, "chaos.revert", faultId, detail, now);
+        metrics.counter("aegis.chaos.faults", "kind", spec.kind().wireName(), "outcome", why).increment();
+        log.info("chaos fault {} reverted ({}) by {}", faultId, why, actor);
+        return Outcome.REVERTED;
       }
-      faults.end(h, faultId, actor, why, now);
-      FaultSpec spec = row.spec();
-      events.enqueue(h, EventType.CHAOS_CLEARED, faultId + "/cleared", spec.target().service(),
-          announcement(faultId, spec, row.startedAt(), row.expiresAt()), now, now);
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("reason", why);
-      detail.put("undone", done.undone());
-      detail.put("alreadyGone", done.alreadyGone());
-      audit.record(h, actor, "chaos.revert", faultId, detail, now);
-      metrics.counter("aegis.chaos.faults", "kind", spec.kind().wireName(), "outcome", why).increment();
-      log.info("chaos fault {} reverted ({}) by {}", faultId, why, actor);
-      return Outcome.REVERTED;
     });
   }
 

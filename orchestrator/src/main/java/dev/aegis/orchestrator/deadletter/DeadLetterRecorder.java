@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.deadletter;
 
 import dev.aegis.events.DeadLetterHeaders;
 import dev.aegis.events.EventCodec;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
 import java.nio.charset.StandardCharsets;
@@ -83,10 +84,12 @@ public class DeadLetterRecorder {
       }
       Status before = status;
       status = new Status(before.parked() ? before.parkedSince() : now, before.attempts() + 1,
-          clean(e.toString()), batch.get(0).topic() + "-" + batch.get(0).partition() + "@" + batch.get(0).offset());
+          clean(e.toString()), position(batch.get(0)));
       // Retried without end by the container; say why, since the table lags the topic until it succeeds.
-      log.warn("could not record {} dead letter(s) from {}-{} at offset {}: {}", batch.size(),
-          batch.get(0).topic(), batch.get(0).partition(), batch.get(0).offset(), e.toString());
+      try (LogIdentity ignored = LogIdentity.of(position(batch.get(0)), null, null, null)) {
+        log.warn("could not record {} dead letter(s) from {}-{} at offset {}: {}", batch.size(),
+            batch.get(0).topic(), batch.get(0).partition(), batch.get(0).offset(), e.toString());
+      }
       throw e;
     }
   }
@@ -102,17 +105,24 @@ public class DeadLetterRecorder {
   /** The batch again, a record a transaction: one the database refuses for its data is recorded as unrecordable. */
   private void recordOneByOne(List<ConsumerRecord<byte[], byte[]>> batch, Instant now) {
     for (ConsumerRecord<byte[], byte[]> r : batch) {
-      try {
-        transactions.useTransaction(h -> repository.record(h, toDeadLetter(r), now));
-      } catch (RuntimeException e) {
-        if (!isDataError(e)) {
-          throw e; // the database is away: the container retries from here
+      try (LogIdentity ignored = LogIdentity.of(position(r), null, null, null)) {
+        try {
+          transactions.useTransaction(h -> repository.record(h, toDeadLetter(r), now));
+        } catch (RuntimeException e) {
+          if (!isDataError(e)) {
+            throw e; // the database is away: the container retries from here
+          }
+          log.warn("dead letter at {}-{}@{} refused by the database ({}); recording it as unrecordable", r.topic(),
+              r.partition(), r.offset(), e.toString());
+          transactions.useTransaction(h -> repository.record(h, unrecordable(r, e), now));
         }
-        log.warn("dead letter at {}-{}@{} refused by the database ({}); recording it as unrecordable", r.topic(),
-            r.partition(), r.offset(), e.toString());
-        transactions.useTransaction(h -> repository.record(h, unrecordable(r, e), now));
       }
     }
+  }
+
+  /** A record of {@code aegis.dlq} as the log's event id: topic-partition@offset. */
+  private static String position(ConsumerRecord<?, ?> r) {
+    return r.topic() + "-" + r.partition() + "@" + r.offset();
   }
 
   /** A data error (SQLSTATE class 22 or 23), as opposed to the database being unreachable. */

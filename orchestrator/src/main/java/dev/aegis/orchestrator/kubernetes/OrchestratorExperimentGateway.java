@@ -11,6 +11,7 @@ import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class OrchestratorExperimentGateway implements ExperimentGateway {
           + resourceNamespace + "'; an Experiment resource acts only in its own namespace unless "
           + "aegis.security.experiment-resources.cross-namespace." + resourceNamespace + " lists '" + target + "'");
     }
-    try {
+    try (LogIdentity ignored = LogIdentity.of(null, null, null, LogIdentity.service(target, request.service()))) {
       SubmitOutcome outcome = service.submit(request,
           new ExperimentService.Origin(actor, "kubernetes", "resource:" + idempotencyKey), idempotencyKey);
       if (outcome instanceof SubmitOutcome.QuarantinedImage q) {
@@ -74,7 +75,9 @@ public final class OrchestratorExperimentGateway implements ExperimentGateway {
   @Override
   public void abort(String experimentId, String actor, String reason) {
     // Refused or not found means it already ended (or is rolling back): nothing is left to abort.
-    service.command(experimentId, LifecycleInput.ManualAction.ABORT, actor, reason);
+    try (LogIdentity ignored = LogIdentity.of(null, experimentId, null, null)) {
+      service.command(experimentId, LifecycleInput.ManualAction.ABORT, actor, reason);
+    }
   }
 
   @Override

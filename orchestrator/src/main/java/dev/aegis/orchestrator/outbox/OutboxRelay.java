@@ -9,6 +9,7 @@ import dev.aegis.events.EventType;
 import dev.aegis.events.Events;
 import dev.aegis.orchestrator.deadletter.DeadLetterRequest;
 import dev.aegis.orchestrator.deadletter.DeadLetters;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository.Entry;
 import dev.aegis.orchestrator.persistence.StateJson;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
 import java.io.IOException;
 /**
  * Publishes the outbox's outgoing events ({@code aegis.lifecycle}, {@code aegis.rca}) and dead letters
@@ -81,19 +83,29 @@ public class OutboxRelay {
       }
       List<String> done = new ArrayList<>();
       for (int i = 0; i < due.size(); i++) {
-        Entry entry = due.get(i);
-        try {
-          sends.get(i).get(30, TimeUnit.SECONDS);
-          done.add(entry.id());
-        } catch (Exception e) {
-          Duration backoff = Duration.ofSeconds(Math.min(60, 1L << Math.min(entry.attempts(), 6)));
-          outbox.markFailed(h, entry.id(), e.toString(), now.plus(backoff));
-          log.warn("outbox row {} not published (attempt {}): {}", entry.id(), entry.attempts() + 1, e.toString());
+        if (published(h, due.get(i), sends.get(i), now)) {
+          done.add(due.get(i).id());
         }
       }
       outbox.markDone(h, done, clock.instant());
       return done.size();
     });
+  }
+
+  /** Waits for the broker's answer on one row; a row it refused is retried after a backoff. */
+  private boolean published(Tx h, Entry entry, CompletableFuture<?> send, Instant now) {
+    // The row id is the published CloudEvent's id.
+    try (LogIdentity ignored = LogIdentity.of(entry.id(), entry.experimentId(), null, null)) {
+      try {
+        send.get(30, TimeUnit.SECONDS);
+        return true;
+      } catch (Exception e) {
+        Duration backoff = Duration.ofSeconds(Math.min(60, 1L << Math.min(entry.attempts(), 6)));
+        outbox.markFailed(h, entry.id(), e.toString(), now.plus(backoff));
+        log.warn("outbox row {} not published (attempt {}): {}", entry.id(), entry.attempts() + 1, e.toString());
+        return false;
+      }
+    }
   }
 
   private CompletableFuture<?> send(Entry entry) {

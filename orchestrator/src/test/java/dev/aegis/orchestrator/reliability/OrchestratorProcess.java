@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * scan would otherwise find the tests' {@code @TestConfiguration} classes, which only a test context
  * excludes. Its output goes to {@code logFile}, appended across restarts.
  */
-final class OrchestratorProcess {
+public final class OrchestratorProcess {
 
   /** JVM flags for a quick start: the start is the price of every kill. */
   static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
@@ -136,7 +136,7 @@ final class OrchestratorProcess {
   }
 
   /** The test JVM's classpath without directories of test classes. */
-  static String applicationClasspath() {
+  public static String applicationClasspath() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator))
         .collect(Collectors.joining(File.pathSeparator));

@@ -13,22 +13,28 @@ import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.OutboxRepository;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.aegis.orchestrator.persistence.Transactions;
@@ -58,11 +64,16 @@ public class DemoConfiguration {
         properties);
   }
 
+  @Bean
+  FirstActuations demoFirstActuations(Transactions transactions, OutboxRepository outbox) {
+    return new FirstActuations(transactions, outbox, Duration.ofSeconds(10));
+  }
+
   /** Seeds, submits the demo experiments, then ticks the simulator until the context stops. */
   @Bean
   SmartLifecycle demoRunner(DemoCluster cluster, WorkloadSimulator simulator, ExperimentService experiments,
       SimulatorProperties properties, Clock clock, Transactions transactions, ExperimentRepository repository,
-      KubernetesClient client) {
+      KubernetesClient client, FirstActuations firstActuations) {
     return new SmartLifecycle() {
       private ScheduledExecutorService executor;
 
@@ -71,7 +82,7 @@ public class DemoConfiguration {
         cluster.seed();
         if (properties.experiments()) {
           Set<String> busy = settleLeftovers(experiments, transactions, repository, properties, client);
-          submitDemoExperiments(experiments, properties, clock, busy);
+          firstActuations.expect(submitDemoExperiments(experiments, properties, clock, busy));
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "aegis-simulator"));
         long every = properties.tick().toMillis();
@@ -98,7 +109,8 @@ public class DemoConfiguration {
 
       @Override
       public int getPhase() {
-        return Integer.MAX_VALUE - 100; // after the consumers and relays are up
+        // The listener containers' phase; the relays (PeriodicTask, the default phase) start after it.
+        return Integer.MAX_VALUE - 100;
       }
     };
   }
@@ -137,14 +149,15 @@ public class DemoConfiguration {
   /**
    * One experiment per demo service, on a policy scaled to the demo (10/50/100% for {@code stepDuration}
    * each). Candidate versions carry a start stamp, so a restart on a kept database submits fresh candidates
-   * rather than running into the quarantine of the last run's bad one.
+   * rather than running into the quarantine of the last run's bad one. Returns the ids of the accepted ones.
    */
-  static void submitDemoExperiments(ExperimentService experiments, SimulatorProperties properties, Clock clock,
+  static List<String> submitDemoExperiments(ExperimentService experiments, SimulatorProperties properties, Clock clock,
       Set<String> skip) {
     String stamp = Long.toString(clock.millis() / 1000, 36);
     Duration step = properties.stepDuration();
     PolicySpec policy = new PolicySpec(List.of(new StepSpec(10, step), new StepSpec(50, step),
         new StepSpec(100, step)), new SloSpec(0.02, 3000.0), 200L, Duration.ofMinutes(1));
+    List<String> accepted = new ArrayList<>();
     for (DemoService s : DemoCatalogue.SERVICES) {
       if (skip.contains(s.name())) {
         continue;
@@ -155,6 +168,56 @@ public class DemoConfiguration {
           new ExperimentService.Origin("demo", "rest", "demo:" + s.name()), "demo:" + s.name() + ":" + version);
       log.info("demo experiment for {} {}: {}", s.name(), version,
           outcome instanceof SubmitOutcome.Accepted a ? a.experiment().experiment().id() : outcome);
+      if (outcome instanceof SubmitOutcome.Accepted a) {
+        accepted.add(a.experiment().experiment().id());
+      }
+    }
+    return accepted;
+  }
+
+  /**
+   * Holds the start-up banner back until the demo experiments' first commands (their canaries) are carried out,
+   * at most {@code timeout}: the actuation relay starts after the demo runner, and its "applied" lines would
+   * otherwise follow the banner, which is meant to be the last line of a start. Runs before the banner's own
+   * listener; changes nothing but when the banner is printed and readiness turns to accepting traffic (a fraction
+   * of a second later, with the demo's canaries already on the cluster).
+   */
+  static final class FirstActuations implements ApplicationListener<ApplicationReadyEvent>, Ordered {
+
+    private final Transactions transactions;
+    private final OutboxRepository outbox;
+    private final Duration timeout;
+    private final List<String> experimentIds = new CopyOnWriteArrayList<>();
+
+    FirstActuations(Transactions transactions, OutboxRepository outbox, Duration timeout) {
+      this.transactions = transactions;
+      this.outbox = outbox;
+      this.timeout = timeout;
+    }
+
+    void expect(List<String> ids) {
+      experimentIds.addAll(ids);
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      try {
+        while (pending() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private int pending() {
+      return transactions.withHandle(h -> experimentIds.stream().mapToInt(id -> outbox.pendingActuations(h, id)).sum());
+    }
+
+    @Override
+    public int getOrder() {
+      return 0; // before StartupBanner, which has no order (the lowest precedence)
     }
   }
 }
