@@ -6,6 +6,7 @@ import dev.aegis.orchestrator.application.LifecycleService;
 import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput.ActuationOutcome;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
@@ -91,6 +92,12 @@ public class ActuationRelay {
   }
 
   private void carryOut(Entry entry, Instant leaseUntil) {
+    try (LogIdentity ignored = LogIdentity.of(null, entry.experimentId(), entry.id(), null)) {
+      carryOutIdentified(entry, leaseUntil);
+    }
+  }
+
+  private void carryOutIdentified(Entry entry, Instant leaseUntil) {
     Command command;
     ExperimentRecord experiment;
     try {

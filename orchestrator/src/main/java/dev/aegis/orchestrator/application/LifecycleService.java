@@ -6,6 +6,7 @@ import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ChaosRepository;
@@ -104,6 +105,12 @@ public final class LifecycleService {
 
   /** Lock, decide, record, audit, alarm, dequeue: one input to experiment {@code id}, in {@code h}'s transaction. */
   public Applied apply(Tx h, String id, LifecycleInput input, Cause cause, Instant now) {
+    try (LogIdentity ignored = LogIdentity.of(null, id, null, null)) {
+      return applyLocked(h, id, input, cause, now);
+    }
+  }
+
+  private Applied applyLocked(Tx h, String id, LifecycleInput input, Cause cause, Instant now) {
     // The silence timer skips an experiment another transaction holds: that one is hearing from its monitors.
     Optional<ExperimentRecord> locked = input instanceof LifecycleInput.CheckSilence
         ? experiments.findForUpdateSkipLocked(h, id) : experiments.findForUpdate(h, id);

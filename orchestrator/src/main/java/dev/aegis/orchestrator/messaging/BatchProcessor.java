@@ -16,6 +16,7 @@ import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import dev.aegis.orchestrator.persistence.ChaosRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.MDC;
 
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.persistence.Transactions;
@@ -147,15 +149,15 @@ public class BatchProcessor {
       Set<String> fresh = inbox.claim(h, admitted, now);
       lockInOrder(records, arrivals, fresh);
       for (int i = 0; i < records.size(); i++) {
-        if (records.get(i).admission() instanceof Admission.Refused refused) {
-          InboundRecord r = records.get(i);
-          count(r, refuse(r, refused));
-        } else if (fresh.remove(arrivals.get(i).key())) {
-          InboundRecord r = records.get(i);
-          Outcome outcome = apply(r);
-          count(r, outcome);
-        } else {
-          tally(List.of("aegis.events.duplicates", "topic", records.get(i).topic()));
+        InboundRecord r = records.get(i);
+        try (LogIdentity ignored = LogIdentity.of(r.cause(), null, null, null)) {
+          if (r.admission() instanceof Admission.Refused refused) {
+            count(r, refuse(r, refused));
+          } else if (fresh.remove(arrivals.get(i).key())) {
+            count(r, apply(r));
+          } else {
+            tally(List.of("aegis.events.duplicates", "topic", r.topic()));
+          }
         }
       }
       flush();
@@ -243,6 +245,10 @@ public class BatchProcessor {
         return Outcome.IGNORED;
       }
       HealthWindow window = window(data).inNamespace(key.namespace());
+      MDC.put(LogIdentity.SERVICE, LogIdentity.service(key.namespace(), key.service()));
+      if (slot.live != null) {
+        MDC.put(LogIdentity.EXPERIMENT_ID, slot.live.id());
+      }
       watched.observe(window);
       Experiment live = slot.live;
       if (live != null && live.phase() == Phase.CANARY) {
