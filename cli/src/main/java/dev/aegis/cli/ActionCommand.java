@@ -7,15 +7,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The human commands on an experiment: {@code promote}, {@code abort}, {@code pause}, {@code resume}.
- * A command the experiment's phase does not accept is refused by the server (exit 3, with the reason).
+ * The human commands on an experiment: {@code promote}, {@code abort}, {@code pause}, {@code
+ * resume}. A command the experiment's phase does not accept is refused by the server (exit 3, with
+ * the reason).
  */
 abstract class ActionCommand extends ApiCommand {
 
   @Parameters(paramLabel = "ID", description = "The experiment id.")
   String id;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the transition and the audit log.")
+  @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
+      description = "Why; recorded in the transition and the audit log.")
   String reason;
 
   abstract String action();
@@ -26,26 +30,45 @@ abstract class ActionCommand extends ApiCommand {
     if (reason != null) {
       body.put("reason", reason);
     }
-    var reply = api().post("/api/v1/experiments/" + ApiClient.segment(id) + "/" + action(), body, null);
+    var reply =
+        api().post("/api/v1/experiments/" + ApiClient.segment(id) + "/" + action(), body, null);
     print(reply.body(), this::describe);
     return ExitCode.OK;
   }
 
   String describe(JsonNode view) {
     String phase = Text.str(view, "phase");
-    String line = "experiment " + Text.str(view, "id") + " (" + Text.str(view, "service") + " "
-        + view.path("candidate").path("version").asText() + ") is now " + phase;
+    String line =
+        "experiment "
+            + Text.str(view, "id")
+            + " ("
+            + Text.str(view, "service")
+            + " "
+            + view.path("candidate").path("version").asText()
+            + ") is now "
+            + phase;
     if (ExperimentViews.isLive(view) && !"ROLLING_BACK".equals(phase)) {
-      line += ", step " + view.path("step").asInt() + " of " + view.path("steps").asInt() + " at "
-          + view.path("weight").asInt() + "%";
+      line +=
+          ", step "
+              + view.path("step").asInt()
+              + " of "
+              + view.path("steps").asInt()
+              + " at "
+              + view.path("weight").asInt()
+              + "%";
     }
     if ("ROLLING_BACK".equals(phase)) {
-      line += "; traffic returns to production (follow it with: aegis watch " + Text.str(view, "id") + ")";
+      line +=
+          "; traffic returns to production (follow it with: aegis watch "
+              + Text.str(view, "id")
+              + ")";
     }
     return line + "\n";
   }
 
-  @Command(name = "promote", description = "Promote the candidate to production now, skipping the remaining steps.")
+  @Command(
+      name = "promote",
+      description = "Promote the candidate to production now, skipping the remaining steps.")
   static final class Promote extends ActionCommand {
     @Override
     String action() {
@@ -53,7 +76,9 @@ abstract class ActionCommand extends ApiCommand {
     }
   }
 
-  @Command(name = "abort", description = "Abort: return traffic to production; the candidate is not quarantined.")
+  @Command(
+      name = "abort",
+      description = "Abort: return traffic to production; the candidate is not quarantined.")
   static final class Abort extends ActionCommand {
     @Override
     String action() {
@@ -61,7 +86,9 @@ abstract class ActionCommand extends ApiCommand {
     }
   }
 
-  @Command(name = "pause", description = "Hold the experiment at its current weight; windows are kept, not judged.")
+  @Command(
+      name = "pause",
+      description = "Hold the experiment at its current weight; windows are kept, not judged.")
   static final class Pause extends ActionCommand {
     @Override
     String action() {

@@ -22,9 +22,16 @@ import picocli.CommandLine.Spec;
  *
  * <p>The options here are global: they may be given before or after the subcommand.
  */
-@Command(name = "aegis", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
-    versionProvider = AegisCli.Version.class, sortOptions = false, usageHelpWidth = 100, usageHelpAutoWidth = true,
-    description = "Drive the Aegis deployment orchestrator: submit experiments, watch them, act on them.",
+@Command(
+    name = "aegis",
+    scope = ScopeType.INHERIT,
+    mixinStandardHelpOptions = true,
+    versionProvider = AegisCli.Version.class,
+    sortOptions = false,
+    usageHelpWidth = 100,
+    usageHelpAutoWidth = true,
+    description =
+        "Drive the Aegis deployment orchestrator: submit experiments, watch them, act on them.",
     subcommands = {
       SubmitCommand.class,
       ListCommand.class,
@@ -42,7 +49,8 @@ import picocli.CommandLine.Spec;
       ChaosCommand.class,
       GameDayCommand.class,
     },
-    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
       "0:ok",
       "1:usage error (bad command line or input file)",
       "2:not found (HTTP 404)",
@@ -53,7 +61,8 @@ import picocli.CommandLine.Spec;
       "7:server error (HTTP 5xx) or a response that is not the Aegis API",
       "8:a game day's expectation did not hold",
     },
-    footerHeading = "%nEnvironment:%n", footer = {
+    footerHeading = "%nEnvironment:%n",
+    footer = {
       "  AEGIS_SERVER   server URL, default " + AegisCli.DEFAULT_SERVER,
       "  AEGIS_TOKEN    API token, JWT or dev token, sent as 'Authorization: Bearer'; the audit log",
       "                 records the principal it authenticates as",
@@ -62,15 +71,25 @@ public final class AegisCli implements Callable<Integer> {
 
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
 
-  @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      scope = ScopeType.INHERIT,
       description = "Aegis server URL (env AEGIS_SERVER, default " + DEFAULT_SERVER + ").")
   String server;
 
-  @Option(names = "--token", paramLabel = "TOKEN", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      scope = ScopeType.INHERIT,
       description = "API token, sent as a bearer token (env AEGIS_TOKEN).")
   String token;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "table",
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      scope = ScopeType.INHERIT,
+      defaultValue = "table",
       description = "Output format: table, json or yaml (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
@@ -94,8 +113,10 @@ public final class AegisCli implements Callable<Integer> {
   }
 
   static int run(CliEnvironment environment, String... args) {
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(environment.out(), StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(environment.err(), StandardCharsets.UTF_8), true);
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(environment.out(), StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(environment.err(), StandardCharsets.UTF_8), true);
     try {
       return commandLine(environment, out, err).execute(args);
     } finally {
@@ -109,20 +130,24 @@ public final class AegisCli implements Callable<Integer> {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler((e, args) -> {
-      CommandLine failed = e.getCommandLine();
-      failed.getErr().println("aegis: " + e.getMessage());
-      failed.getErr().println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
-      return ExitCode.USAGE;
-    });
-    cli.setExecutionExceptionHandler((e, failed, parsed) -> {
-      if (e instanceof CliException c) {
-        c.lines().forEach(failed.getErr()::println);
-        return c.exitCode();
-      }
-      failed.getErr().println("aegis: unexpected error: " + e);
-      return ExitCode.SERVER_ERROR;
-    });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine failed = e.getCommandLine();
+          failed.getErr().println("aegis: " + e.getMessage());
+          failed
+              .getErr()
+              .println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+          return ExitCode.USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, failed, parsed) -> {
+          if (e instanceof CliException c) {
+            c.lines().forEach(failed.getErr()::println);
+            return c.exitCode();
+          }
+          failed.getErr().println("aegis: unexpected error: " + e);
+          return ExitCode.SERVER_ERROR;
+        });
     return cli;
   }
 
@@ -145,7 +170,8 @@ public final class AegisCli implements Callable<Integer> {
     String url = first(server, environment.variable("AEGIS_SERVER"), DEFAULT_SERVER);
     try {
       URI uri = new URI(url);
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+          || uri.getHost() == null) {
         throw CliException.usage("the server URL must be http(s)://host[:port], not '" + url + "'");
       }
       return uri;

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import java.net.ConnectException;
-import java.nio.channels.UnresolvedAddressException;
 /**
  * The Aegis REST API as the CLI sees it: JSON in, JSON out, every failure turned into a {@link
  * CliException} with the exit code it deserves (404 → not found, other 4xx → refused, 5xx → server
@@ -32,17 +32,25 @@ final class ApiClient {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
   /** Members of RFC 9457 problems that {@link #problemLines} prints in its own way. */
-  private static final Set<String> STANDARD = Set.of("type", "title", "status", "detail", "instance", "field");
+  private static final Set<String> STANDARD =
+      Set.of("type", "title", "status", "detail", "instance", "field");
 
   private final HttpClient http;
   private final URI base;
+
   /** The base URL without a trailing slash, so a path prefix (a reverse proxy's) is kept. */
   private final String root;
+
   private final String token;
 
   ApiClient(URI base, String token) {
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .build();
     this.base = base;
     this.root = base.toString().replaceAll("/+$", "");
     this.token = token;
@@ -63,7 +71,11 @@ final class ApiClient {
   /** POSTs {@code body} (null: an empty JSON object) with an optional {@code Idempotency-Key}. */
   Reply post(String path, JsonNode body, String idempotencyKey) {
     String text = body == null ? "{}" : body.toString();
-    return send("POST", path, HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8), idempotencyKey);
+    return send(
+        "POST",
+        path,
+        HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8),
+        idempotencyKey);
   }
 
   /** DELETEs {@code path}. */
@@ -71,12 +83,14 @@ final class ApiClient {
     return send("DELETE", path, HttpRequest.BodyPublishers.noBody(), null);
   }
 
-  private Reply send(String method, String pathAndQuery, HttpRequest.BodyPublisher body, String idempotencyKey) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root + pathAndQuery))
-        .timeout(REQUEST_TIMEOUT)
-        .header("Accept", "application/json, application/problem+json")
-        .header("User-Agent", "aegis-cli")
-        .method(method, body);
+  private Reply send(
+      String method, String pathAndQuery, HttpRequest.BodyPublisher body, String idempotencyKey) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(root + pathAndQuery))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", "application/json, application/problem+json")
+            .header("User-Agent", "aegis-cli")
+            .method(method, body);
     if ("POST".equals(method)) {
       request.header("Content-Type", "application/json");
     }
@@ -91,8 +105,17 @@ final class ApiClient {
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
       if (json == null && !response.body().isBlank()) {
-        throw new CliException(ExitCode.SERVER_ERROR, "error: " + method + " " + pathAndQuery + " answered HTTP " + status
-            + " with a body that is not JSON; is " + base + " an Aegis server?");
+        throw new CliException(
+            ExitCode.SERVER_ERROR,
+            "error: "
+                + method
+                + " "
+                + pathAndQuery
+                + " answered HTTP "
+                + status
+                + " with a body that is not JSON; is "
+                + base
+                + " an Aegis server?");
       }
       return new Reply(status, json);
     }
@@ -103,10 +126,15 @@ final class ApiClient {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
-      throw new CliException(ExitCode.UNREACHABLE, "error: Aegis at " + base + " did not answer in time (" + reason(e) + ")");
+      throw new CliException(
+          ExitCode.UNREACHABLE,
+          "error: Aegis at " + base + " did not answer in time (" + reason(e) + ")");
     } catch (IOException e) {
-      throw new CliException(ExitCode.UNREACHABLE, List.of("error: cannot reach Aegis at " + base + " (" + reason(e) + ")",
-          "is the server running? Point the CLI at it with --server or AEGIS_SERVER."));
+      throw new CliException(
+          ExitCode.UNREACHABLE,
+          List.of(
+              "error: cannot reach Aegis at " + base + " (" + reason(e) + ")",
+              "is the server running? Point the CLI at it with --server or AEGIS_SERVER."));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCode.UNREACHABLE, "error: interrupted while waiting for " + base);
@@ -115,7 +143,10 @@ final class ApiClient {
 
   /** The exception for a non-2xx answer: the exit code by status, the problem's text as lines. */
   static CliException failure(int status, JsonNode problem, String request) {
-    int code = status == 404 ? ExitCode.NOT_FOUND : status >= 500 ? ExitCode.SERVER_ERROR : ExitCode.REFUSED;
+    int code =
+        status == 404
+            ? ExitCode.NOT_FOUND
+            : status >= 500 ? ExitCode.SERVER_ERROR : ExitCode.REFUSED;
     return new CliException(code, problemLines(status, problem, request));
   }
 
@@ -125,7 +156,9 @@ final class ApiClient {
    */
   static List<String> problemLines(int status, JsonNode problem, String request) {
     List<String> lines = new ArrayList<>();
-    if (problem == null || !problem.isObject() || !problem.hasNonNull("title") && !problem.hasNonNull("detail")) {
+    if (problem == null
+        || !problem.isObject()
+        || !problem.hasNonNull("title") && !problem.hasNonNull("detail")) {
       lines.add("error: " + request + " failed with HTTP " + status);
       return lines;
     }
@@ -182,7 +215,10 @@ final class ApiClient {
 
     Query add(String name, Object value) {
       if (value != null && !value.toString().isEmpty()) {
-        text.append(text.length() == 0 ? '?' : '&').append(encode(name)).append('=').append(encode(value.toString()));
+        text.append(text.length() == 0 ? '?' : '&')
+            .append(encode(name))
+            .append('=')
+            .append(encode(value.toString()));
       }
       return this;
     }

@@ -8,7 +8,9 @@ import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every command that talks to the server shares: the global options, the client, the output. */
+/**
+ * What every command that talks to the server shares: the global options, the client, the output.
+ */
 abstract class ApiCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -10,11 +10,18 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", description = "Show the audit log, newest first.")
 final class AuditCommand extends ApiCommand {
 
-  @Option(names = "--since", paramLabel = "TIME",
-      description = "Only entries at or after TIME: an instant, a date, or a duration ago (30m, 2h, 7d).")
+  @Option(
+      names = "--since",
+      paramLabel = "TIME",
+      description =
+          "Only entries at or after TIME: an instant, a date, or a duration ago (30m, 2h, 7d).")
   String since;
 
-  @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "At most N (default ${DEFAULT-VALUE}).")
   int limit;
 
   @Override
@@ -25,7 +32,8 @@ final class AuditCommand extends ApiCommand {
     } catch (IllegalArgumentException e) {
       throw CliException.usage("--since: " + e.getMessage());
     }
-    var reply = api().get("/api/v1/audit", ApiClient.Query.none().add("since", from).add("limit", limit));
+    var reply =
+        api().get("/api/v1/audit", ApiClient.Query.none().add("since", from).add("limit", limit));
     print(reply.body(), body -> table(body, clock().getZone()));
     return ExitCode.OK;
   }
@@ -37,8 +45,12 @@ final class AuditCommand extends ApiCommand {
     Table table = new Table("AT", "ACTOR", "ACTION", "TARGET", "DETAIL").limit(4, 80);
     for (JsonNode e : entries) {
       JsonNode detail = e.path("detail");
-      table.row(Text.time(Text.instant(e, "at"), zone), Text.str(e, "actor"), Text.str(e, "action"),
-          Text.str(e, "target"), detail.isMissingNode() || detail.isNull() ? null : detail.toString());
+      table.row(
+          Text.time(Text.instant(e, "at"), zone),
+          Text.str(e, "actor"),
+          Text.str(e, "action"),
+          Text.str(e, "target"),
+          detail.isMissingNode() || detail.isNull() ? null : detail.toString());
     }
     return table.render();
   }

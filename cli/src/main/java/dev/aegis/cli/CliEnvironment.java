@@ -11,8 +11,15 @@ import java.util.Map;
  * environment variables, the OS user, a clock, the standard streams, and whether stdout is a
  * terminal (then {@code watch} redraws in place).
  */
-record CliEnvironment(Map<String, String> variables, String osUser, Clock clock, InputStream in, PrintStream out,
-    PrintStream err, boolean terminal, Sleeper sleeper) {
+record CliEnvironment(
+    Map<String, String> variables,
+    String osUser,
+    Clock clock,
+    InputStream in,
+    PrintStream out,
+    PrintStream err,
+    boolean terminal,
+    Sleeper sleeper) {
 
   /** How {@code watch} waits between polls. */
   @FunctionalInterface
@@ -23,8 +30,15 @@ record CliEnvironment(Map<String, String> variables, String osUser, Clock clock,
   static CliEnvironment system() {
     Map<String, String> env = System.getenv();
     boolean terminal = System.console() != null && !"dumb".equals(env.get("TERM"));
-    return new CliEnvironment(env, System.getProperty("user.name"), Clock.systemDefaultZone(), System.in, System.out,
-        System.err, terminal, d -> Thread.sleep(d.toMillis()));
+    return new CliEnvironment(
+        env,
+        System.getProperty("user.name"),
+        Clock.systemDefaultZone(),
+        System.in,
+        System.out,
+        System.err,
+        terminal,
+        d -> Thread.sleep(d.toMillis()));
   }
 
   String variable(String name) {

@@ -12,21 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads what {@code aegis submit -f} is given: the REST body of {@code POST /api/v1/experiments}, or
- * a Kubernetes {@code Experiment} manifest ({@code apiVersion: aegis.dev/v1alpha1}) whose
- * {@code spec} is that body, in YAML or JSON (JSON is YAML). A manifest's namespace comes from its
- * spec, else from its metadata.
+ * Reads what {@code aegis submit -f} is given: the REST body of {@code POST /api/v1/experiments},
+ * or a Kubernetes {@code Experiment} manifest ({@code apiVersion: aegis.dev/v1alpha1}) whose {@code
+ * spec} is that body, in YAML or JSON (JSON is YAML). A manifest's namespace comes from its spec,
+ * else from its metadata.
  *
- * <p>Numbers are read exactly, so a version written unquoted ({@code version: 1.10}) stays
- * {@code "1.10"} rather than becoming the float 1.1.
+ * <p>Numbers are read exactly, so a version written unquoted ({@code version: 1.10}) stays {@code
+ * "1.10"} rather than becoming the float 1.1.
  */
 final class ExperimentFile {
   static final String API_GROUP = "aegis.dev/";
 
-  private static final YAMLMapper YAML = YAMLMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
-      .build();
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+          .build();
 
   private ExperimentFile() {}
 
@@ -39,7 +40,8 @@ final class ExperimentFile {
     } else if (document.isObject()) {
       body = (ObjectNode) document.deepCopy();
     } else {
-      throw CliException.usage(name + ": expected an experiment (a mapping with service, namespace, candidate)");
+      throw CliException.usage(
+          name + ": expected an experiment (a mapping with service, namespace, candidate)");
     }
     textual(body, "service");
     textual(body, "namespace");
@@ -61,14 +63,20 @@ final class ExperimentFile {
         }
       }
     } catch (JsonProcessingException e) {
-      throw CliException.usage(name + ": not valid YAML or JSON: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+      throw CliException.usage(
+          name
+              + ": not valid YAML or JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     } catch (IOException e) {
       throw CliException.usage(name + ": cannot read: " + e.getMessage());
     }
     if (documents.size() != 1) {
-      throw CliException.usage(name + ": expected one experiment, found " + documents.size()
-          + " documents; submit one experiment per file");
+      throw CliException.usage(
+          name
+              + ": expected one experiment, found "
+              + documents.size()
+              + " documents; submit one experiment per file");
     }
     return documents.get(0);
   }
@@ -77,8 +85,15 @@ final class ExperimentFile {
     String kind = manifest.path("kind").asText("");
     String apiVersion = manifest.path("apiVersion").asText("");
     if (!"Experiment".equals(kind) || !apiVersion.startsWith(API_GROUP)) {
-      throw CliException.usage(name + ": a manifest must be kind Experiment, apiVersion " + API_GROUP
-          + "v1alpha1; this one is kind '" + kind + "', apiVersion '" + apiVersion + "'");
+      throw CliException.usage(
+          name
+              + ": a manifest must be kind Experiment, apiVersion "
+              + API_GROUP
+              + "v1alpha1; this one is kind '"
+              + kind
+              + "', apiVersion '"
+              + apiVersion
+              + "'");
     }
     if (!manifest.path("spec").isObject()) {
       throw CliException.usage(name + ": the Experiment has no spec");
@@ -91,7 +106,9 @@ final class ExperimentFile {
     return body;
   }
 
-  /** An unquoted YAML scalar that looks like a number, turned back into the text that was written. */
+  /**
+   * An unquoted YAML scalar that looks like a number, turned back into the text that was written.
+   */
   private static void textual(ObjectNode node, String field) {
     JsonNode v = node.get(field);
     if (v != null && v.isNumber()) {

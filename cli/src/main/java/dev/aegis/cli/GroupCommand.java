@@ -4,7 +4,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** A command that only groups subcommands: without one, it prints its usage and fails as a usage error. */
+/**
+ * A command that only groups subcommands: without one, it prints its usage and fails as a usage
+ * error.
+ */
 abstract class GroupCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

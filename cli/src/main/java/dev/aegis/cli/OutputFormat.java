@@ -16,11 +16,12 @@ enum OutputFormat {
   YAML;
 
   private static final ObjectWriter PRETTY_JSON = ApiClient.JSON.writerWithDefaultPrettyPrinter();
-  private static final YAMLMapper YAML_MAPPER = YAMLMapper.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .build();
+  private static final YAMLMapper YAML_MAPPER =
+      YAMLMapper.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+          .build();
 
   /** {@code node} in this machine-readable format, ending in a newline. */
   String render(JsonNode node) {

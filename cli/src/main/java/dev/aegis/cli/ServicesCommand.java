@@ -10,31 +10,63 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code aegis services list|get|rollback|scale}: production (V2) of each managed service. The
  * production commands are accepted (HTTP 202) and carried out by the server's actuation relay;
- * their outcome lands in the audit log ({@code aegis audit}). A service is a name in a namespace: {@code -n}
- * names the namespace, needed only when the name is managed in several.
+ * their outcome lands in the audit log ({@code aegis audit}). A service is a name in a namespace:
+ * {@code -n} names the namespace, needed only when the name is managed in several.
  */
-@Command(name = "services", aliases = "svc", description = "Managed services and their production (V2): list, "
-    + "fast rollback to the previous V2, scaling.",
-    subcommands = {ServicesCommand.ListServices.class, ServicesCommand.GetService.class, ServicesCommand.Rollback.class,
-        ServicesCommand.Scale.class})
+@Command(
+    name = "services",
+    aliases = "svc",
+    description =
+        "Managed services and their production (V2): list, "
+            + "fast rollback to the previous V2, scaling.",
+    subcommands = {
+      ServicesCommand.ListServices.class,
+      ServicesCommand.GetService.class,
+      ServicesCommand.Rollback.class,
+      ServicesCommand.Scale.class
+    })
 final class ServicesCommand extends GroupCommand {
 
   static String table(JsonNode services, Instant now) {
     if (services.isEmpty()) {
       return "No managed services.\n";
     }
-    Table table = new Table("NAME", "NAMESPACE", "PRODUCTION", "ROLLBACK TO", "LIVE EXPERIMENT", "PENDING", "MANAGED");
+    Table table =
+        new Table(
+            "NAME",
+            "NAMESPACE",
+            "PRODUCTION",
+            "ROLLBACK TO",
+            "LIVE EXPERIMENT",
+            "PENDING",
+            "MANAGED");
     for (JsonNode s : services) {
       JsonNode live = s.path("liveExperiment");
-      table.row(Text.str(s, "name"), Text.str(s, "namespace"), Text.str(s, "productionVersion"),
-          Text.str(s, "rollbackTarget"), live.isObject() ? Text.str(live, "id") + " " + Text.str(live, "candidateVersion")
-              + " " + Text.str(live, "phase") + " " + live.path("weight").asInt() + "%" : null,
-          s.path("pendingCommands").asInt(), Text.age(Text.instant(s, "managedSince"), now));
+      table.row(
+          Text.str(s, "name"),
+          Text.str(s, "namespace"),
+          Text.str(s, "productionVersion"),
+          Text.str(s, "rollbackTarget"),
+          live.isObject()
+              ? Text.str(live, "id")
+                  + " "
+                  + Text.str(live, "candidateVersion")
+                  + " "
+                  + Text.str(live, "phase")
+                  + " "
+                  + live.path("weight").asInt()
+                  + "%"
+              : null,
+          s.path("pendingCommands").asInt(),
+          Text.age(Text.instant(s, "managedSince"), now));
     }
     return table.render();
   }
 
-  @Command(name = "list", aliases = "ls", description = "List managed services with their production version.")
+  @Command(
+      name = "list",
+      aliases = "ls",
+      description = "List managed services with their production version.")
   static final class ListServices extends ApiCommand {
     @Override
     public Integer call() {
@@ -45,7 +77,9 @@ final class ServicesCommand extends GroupCommand {
 
   /** The service's path: {@code /api/v1/services/[namespace/]name}. */
   static String path(String namespace, String name) {
-    return "/api/v1/services/" + (namespace == null ? "" : ApiClient.segment(namespace) + "/") + ApiClient.segment(name);
+    return "/api/v1/services/"
+        + (namespace == null ? "" : ApiClient.segment(namespace) + "/")
+        + ApiClient.segment(name);
   }
 
   /** How a message names the service: {@code namespace/name}, or the name alone. */
@@ -58,8 +92,11 @@ final class ServicesCommand extends GroupCommand {
     @Parameters(paramLabel = "NAME", description = "The service.")
     String name;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-        description = "The service's namespace; needed when several namespaces have a service of that name.")
+    @Option(
+        names = {"-n", "--namespace"},
+        paramLabel = "NS",
+        description =
+            "The service's namespace; needed when several namespaces have a service of that name.")
     String namespace;
 
     @Override
@@ -70,41 +107,70 @@ final class ServicesCommand extends GroupCommand {
     }
   }
 
-  @Command(name = "rollback", description = "Return production to the previous V2 at once, without analysis.")
+  @Command(
+      name = "rollback",
+      description = "Return production to the previous V2 at once, without analysis.")
   static final class Rollback extends ApiCommand {
     @Parameters(paramLabel = "NAME", description = "The service.")
     String name;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-        description = "The service's namespace; needed when several namespaces have a service of that name.")
+    @Option(
+        names = {"-n", "--namespace"},
+        paramLabel = "NS",
+        description =
+            "The service's namespace; needed when several namespaces have a service of that name.")
     String namespace;
 
-    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (required; audit log).")
+    @Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "TEXT",
+        description = "Why (required; audit log).")
     String reason;
 
-    @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Makes a retried request command once.")
+    @Option(
+        names = "--idempotency-key",
+        paramLabel = "KEY",
+        description = "Makes a retried request command once.")
     String idempotencyKey;
 
     @Override
     public Integer call() {
       ObjectNode body = ApiClient.JSON.createObjectNode().put("reason", reason);
       var reply = api().post(path(namespace, name) + "/rollback", body, idempotencyKey);
-      print(reply.body(), r -> "rollback of " + shown(Text.str(r.path("service"), "namespace"), name) + " to " + Text.str(r.path("service"), "rollbackTarget")
-          + " accepted as command " + Text.str(r, "commandId") + "; its outcome goes to the audit log (aegis audit)\n");
+      print(
+          reply.body(),
+          r ->
+              "rollback of "
+                  + shown(Text.str(r.path("service"), "namespace"), name)
+                  + " to "
+                  + Text.str(r.path("service"), "rollbackTarget")
+                  + " accepted as command "
+                  + Text.str(r, "commandId")
+                  + "; its outcome goes to the audit log (aegis audit)\n");
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "scale", description = "Scale production; the count is kept within --min and --max.")
+  @Command(
+      name = "scale",
+      description = "Scale production; the count is kept within --min and --max.")
   static final class Scale extends ApiCommand {
     @Parameters(paramLabel = "NAME", description = "The service.")
     String name;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
-        description = "The service's namespace; needed when several namespaces have a service of that name.")
+    @Option(
+        names = {"-n", "--namespace"},
+        paramLabel = "NS",
+        description =
+            "The service's namespace; needed when several namespaces have a service of that name.")
     String namespace;
 
-    @Option(names = "--replicas", required = true, paramLabel = "N", description = "Replicas wanted.")
+    @Option(
+        names = "--replicas",
+        required = true,
+        paramLabel = "N",
+        description = "Replicas wanted.")
     int replicas;
 
     @Option(names = "--min", paramLabel = "N", description = "Lower bound (server default 1).")
@@ -116,7 +182,10 @@ final class ServicesCommand extends GroupCommand {
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why (audit log).")
     String reason;
 
-    @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Makes a retried request command once.")
+    @Option(
+        names = "--idempotency-key",
+        paramLabel = "KEY",
+        description = "Makes a retried request command once.")
     String idempotencyKey;
 
     @Override
@@ -132,9 +201,24 @@ final class ServicesCommand extends GroupCommand {
         body.put("reason", reason);
       }
       var reply = api().post(path(namespace, name) + "/scale", body, idempotencyKey);
-      print(reply.body(), r -> "scaling " + shown(Text.str(r.path("service"), "namespace"), name) + " to " + replicas + " replicas"
-          + (min != null || max != null ? " (within " + (min == null ? "1" : min) + ".." + (max == null ? "20" : max) + ")" : "")
-          + " accepted as command " + Text.str(r, "commandId") + "; its outcome goes to the audit log (aegis audit)\n");
+      print(
+          reply.body(),
+          r ->
+              "scaling "
+                  + shown(Text.str(r.path("service"), "namespace"), name)
+                  + " to "
+                  + replicas
+                  + " replicas"
+                  + (min != null || max != null
+                      ? " (within "
+                          + (min == null ? "1" : min)
+                          + ".."
+                          + (max == null ? "20" : max)
+                          + ")"
+                      : "")
+                  + " accepted as command "
+                  + Text.str(r, "commandId")
+                  + "; its outcome goes to the audit log (aegis audit)\n");
       return ExitCode.OK;
     }
   }

@@ -11,17 +11,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code aegis submit -f experiment.yaml}: puts a candidate under canary analysis. */
-@Command(name = "submit", description = {
-  "Submit an experiment from a file: the REST body, or a Kubernetes Experiment manifest "
-      + "(apiVersion aegis.dev/v1alpha1, kind Experiment), in YAML or JSON.",
-})
+@Command(
+    name = "submit",
+    description = {
+      "Submit an experiment from a file: the REST body, or a Kubernetes Experiment manifest "
+          + "(apiVersion aegis.dev/v1alpha1, kind Experiment), in YAML or JSON.",
+    })
 final class SubmitCommand extends ApiCommand {
 
-  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
+  @Option(
+      names = {"-f", "--file"},
+      required = true,
+      paramLabel = "FILE",
       description = "The experiment file; '-' reads standard input.")
   String file;
 
-  @Option(names = "--idempotency-key", paramLabel = "KEY",
+  @Option(
+      names = "--idempotency-key",
+      paramLabel = "KEY",
       description = "Makes a retried submission create the experiment once.")
   String idempotencyKey;
 
@@ -34,12 +41,30 @@ final class SubmitCommand extends ApiCommand {
   }
 
   static String describe(JsonNode view, boolean replayed) {
-    return (replayed ? "experiment " + Text.str(view, "id") + " was already submitted with this idempotency key\n"
-        : "experiment " + Text.str(view, "id") + " submitted\n")
-        + "  " + Text.str(view, "service") + " " + view.path("candidate").path("version").asText() + " is "
-        + Text.str(view, "phase") + (ExperimentViews.isLive(view) ? ", step " + view.path("step").asInt() + " of "
-        + view.path("steps").asInt() + " at " + view.path("weight").asInt() + "% of traffic" : "") + "\n"
-        + "  follow it with: aegis watch " + Text.str(view, "id") + "\n";
+    return (replayed
+            ? "experiment "
+                + Text.str(view, "id")
+                + " was already submitted with this idempotency key\n"
+            : "experiment " + Text.str(view, "id") + " submitted\n")
+        + "  "
+        + Text.str(view, "service")
+        + " "
+        + view.path("candidate").path("version").asText()
+        + " is "
+        + Text.str(view, "phase")
+        + (ExperimentViews.isLive(view)
+            ? ", step "
+                + view.path("step").asInt()
+                + " of "
+                + view.path("steps").asInt()
+                + " at "
+                + view.path("weight").asInt()
+                + "% of traffic"
+            : "")
+        + "\n"
+        + "  follow it with: aegis watch "
+        + Text.str(view, "id")
+        + "\n";
   }
 
   private String read() {

@@ -31,7 +31,8 @@ final class Table {
 
   Table row(Object... cells) {
     if (cells.length != headers.size()) {
-      throw new IllegalArgumentException("a row needs " + headers.size() + " cells, got " + cells.length);
+      throw new IllegalArgumentException(
+          "a row needs " + headers.size() + " cells, got " + cells.length);
     }
     List<String> row = new ArrayList<>();
     for (int i = 0; i < cells.length; i++) {

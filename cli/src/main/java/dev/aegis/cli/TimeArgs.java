@@ -14,8 +14,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Times and durations as people type them: ISO-8601 ({@code PT10M}, {@code 2025-05-01T12:00:00Z}),
- * or short forms ({@code 90s}, {@code 10m}, {@code 1h30m}, {@code 2d}); a point in time may also
- * be a short duration meaning "that long ago", or a date (midnight UTC).
+ * or short forms ({@code 90s}, {@code 10m}, {@code 1h30m}, {@code 2d}); a point in time may also be
+ * a short duration meaning "that long ago", or a date (midnight UTC).
  */
 final class TimeArgs {
   private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -28,7 +28,8 @@ final class TimeArgs {
       try {
         return Duration.parse(s.toUpperCase(Locale.ROOT));
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("'" + text + "' is not an ISO-8601 duration such as PT10M");
+        throw new IllegalArgumentException(
+            "'" + text + "' is not an ISO-8601 duration such as PT10M");
       }
     }
     Matcher m = SHORT.matcher(s);
@@ -36,17 +37,20 @@ final class TimeArgs {
     int end = 0;
     while (m.find() && m.start() == end) {
       long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
+      total =
+          total.plus(
+              switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+              });
       end = m.end();
     }
     if (end == 0 || end != s.length()) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration such as 90s, 10m, 1h30m, 2d or PT10M");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration such as 90s, 10m, 1h30m, 2d or PT10M");
     }
     return total;
   }
@@ -63,8 +67,11 @@ final class TimeArgs {
         try {
           return clock.instant().minus(duration(s));
         } catch (IllegalArgumentException notDuration) {
-          throw new IllegalArgumentException("'" + text + "' is neither an instant (2025-05-01T12:00:00Z), a date "
-              + "(2025-05-01) nor a duration ago (30m, 2h, 7d)");
+          throw new IllegalArgumentException(
+              "'"
+                  + text
+                  + "' is neither an instant (2025-05-01T12:00:00Z), a date "
+                  + "(2025-05-01) nor a duration ago (30m, 2h, 7d)");
         }
       }
     }

@@ -10,15 +10,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code aegis watch ID}: follows an experiment until it settles, polling the API. On a terminal the
- * screen is redrawn in place; otherwise (a pipe, a CI log) a line is appended for every transition
- * and state change. The exit code says how it ended, so a pipeline can gate on it: 0 for PROMOTED
- * (or RELEASED), 5 for QUARANTINED or ABORTED, 6 when {@code --timeout} ran out first.
+ * {@code aegis watch ID}: follows an experiment until it settles, polling the API. On a terminal
+ * the screen is redrawn in place; otherwise (a pipe, a CI log) a line is appended for every
+ * transition and state change. The exit code says how it ended, so a pipeline can gate on it: 0 for
+ * PROMOTED (or RELEASED), 5 for QUARANTINED or ABORTED, 6 when {@code --timeout} ran out first.
  */
-@Command(name = "watch", description = {
-  "Follow an experiment live until it is PROMOTED, QUARANTINED, ABORTED or RELEASED.",
-  "Exits 0 when promoted, 5 when quarantined or aborted, 6 on --timeout.",
-})
+@Command(
+    name = "watch",
+    description = {
+      "Follow an experiment live until it is PROMOTED, QUARANTINED, ABORTED or RELEASED.",
+      "Exits 0 when promoted, 5 when quarantined or aborted, 6 on --timeout.",
+    })
 final class WatchCommand extends ApiCommand {
   /** Consecutive failed polls tolerated (a server restart) before giving up with exit 4. */
   static final int MAX_UNREACHABLE = 30;
@@ -26,12 +28,20 @@ final class WatchCommand extends ApiCommand {
   @Parameters(paramLabel = "ID", description = "The experiment id.")
   String id;
 
-  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
-      converter = TimeArgs.DurationConverter.class, description = "Time between polls (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--interval",
+      paramLabel = "DURATION",
+      defaultValue = "1s",
+      converter = TimeArgs.DurationConverter.class,
+      description = "Time between polls (default ${DEFAULT-VALUE}).")
   Duration interval;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", converter = TimeArgs.DurationConverter.class,
-      description = "Give up (exit 6) when the experiment has not settled after this long, e.g. 30m or PT2H.")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = TimeArgs.DurationConverter.class,
+      description =
+          "Give up (exit 6) when the experiment has not settled after this long, e.g. 30m or PT2H.")
   Duration timeout;
 
   private int drawn;
@@ -50,10 +60,18 @@ final class WatchCommand extends ApiCommand {
         view = api().get(path).body();
         unreachable = 0;
       } catch (CliException e) {
-        if (e.exitCode() != ExitCode.UNREACHABLE || shown == null || ++unreachable > MAX_UNREACHABLE) {
+        if (e.exitCode() != ExitCode.UNREACHABLE
+            || shown == null
+            || ++unreachable > MAX_UNREACHABLE) {
           throw e;
         }
-        notice("server unreachable, retrying (" + unreachable + " of " + MAX_UNREACHABLE + "): " + e.lines().get(0));
+        notice(
+            "server unreachable, retrying ("
+                + unreachable
+                + " of "
+                + MAX_UNREACHABLE
+                + "): "
+                + e.lines().get(0));
         root().environment().sleeper().sleep(interval);
         continue;
       }
@@ -67,8 +85,15 @@ final class WatchCommand extends ApiCommand {
       }
       if (deadline != null && !clock().instant().isBefore(deadline)) {
         out().flush();
-        err().println("aegis: experiment " + id + " is still " + Text.str(view, "phase") + " after "
-            + Text.duration(timeout) + "; giving up watching (it goes on without us)");
+        err()
+            .println(
+                "aegis: experiment "
+                    + id
+                    + " is still "
+                    + Text.str(view, "phase")
+                    + " after "
+                    + Text.duration(timeout)
+                    + "; giving up watching (it goes on without us)");
         return ExitCode.TIMED_OUT;
       }
       root().environment().sleeper().sleep(interval);

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the CLI in-process, as the {@code aegis} script would, and captures what it printed. Public, and
- * shipped in this module's test jar, for the orchestrator's tests that run the CLI against the real server.
+ * Runs the CLI in-process, as the {@code aegis} script would, and captures what it printed. Public,
+ * and shipped in this module's test jar, for the orchestrator's tests that run the CLI against the
+ * real server.
  */
 public final class CliRunner {
 
@@ -61,11 +62,18 @@ public final class CliRunner {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(globalArgs);
     all.addAll(List.of(args));
-    CliEnvironment environment = new CliEnvironment(Map.copyOf(variables), "os-user", clock,
-        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        terminal, d -> Thread.sleep(d.toMillis()));
+    CliEnvironment environment =
+        new CliEnvironment(
+            Map.copyOf(variables),
+            "os-user",
+            clock,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            terminal,
+            d -> Thread.sleep(d.toMillis()));
     int code = AegisCli.run(environment, all.toArray(String[]::new));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

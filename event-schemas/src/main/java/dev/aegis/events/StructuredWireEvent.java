@@ -2,8 +2,8 @@ package dev.aegis.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Base64;
-
 import java.util.Locale;
+
 /**
  * Structured content mode ({@code application/cloudevents+json}): the record value is the whole
  * event as a JSON object; the data is its {@code data} member, or JSON bytes in {@code

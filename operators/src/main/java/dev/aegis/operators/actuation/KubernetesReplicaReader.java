@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.OptionalInt;
 
 /**
- * Reads {@code spec.replicas} of the stable Deployment with one GET. Kubernetes verb: deployments get.
+ * Reads {@code spec.replicas} of the stable Deployment with one GET. Kubernetes verb: deployments
+ * get.
  *
  * @see ResilientReplicaReader for the breaker in front of it
  */
@@ -14,14 +15,16 @@ public final class KubernetesReplicaReader implements ReplicaReader {
 
   private final KubernetesClient client;
 
-  /** @param client the cluster; not closed here */
+  /**
+   * @param client the cluster; not closed here
+   */
   public KubernetesReplicaReader(KubernetesClient client) {
     this.client = client;
   }
 
   /**
-   * @throws KubernetesClientException when the API server is unreachable or answers an error other than
-   *     404 (which is an absent Deployment, hence empty)
+   * @throws KubernetesClientException when the API server is unreachable or answers an error other
+   *     than 404 (which is an absent Deployment, hence empty)
    */
   @Override
   public OptionalInt stableReplicas(String namespace, String service) {

@@ -1,6 +1,7 @@
 package dev.aegis.operators.actuation;
 
 import java.util.Locale;
+
 /** How a service's traffic is split between stable and canary. */
 public enum RouterKind {
   /** Istio {@code VirtualService} ({@code networking.istio.io/v1}) route weights. */
@@ -14,7 +15,10 @@ public enum RouterKind {
   /** Detect from what exists in the service's namespace (see docs/kubernetes.md). */
   AUTO;
 
-  /** Parses the submission's {@code router} value ({@code istio}, {@code gateway-api}, …); null means AUTO. */
+  /**
+   * Parses the submission's {@code router} value ({@code istio}, {@code gateway-api}, …); null
+   * means AUTO.
+   */
   public static RouterKind parse(String value) {
     if (value == null || value.isBlank()) {
       return AUTO;
@@ -25,8 +29,11 @@ public enum RouterKind {
       case "smi" -> SMI;
       case "replica-ratio", "replicas", "none" -> REPLICA_RATIO;
       case "auto" -> AUTO;
-      default -> throw new IllegalArgumentException(
-          "unknown router '" + value + "'; expected one of istio, gateway-api, smi, replica-ratio, auto");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown router '"
+                  + value
+                  + "'; expected one of istio, gateway-api, smi, replica-ratio, auto");
     };
   }
 }

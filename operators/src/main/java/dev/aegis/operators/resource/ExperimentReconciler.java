@@ -17,31 +17,35 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Turns {@link ExperimentResource}s into experiments of the orchestrator and reports their lifecycle back on
- * {@code .status}, so GitOps users never need the REST API. A {@link ControllerLoop} watches the resources and
- * calls {@code reconcile(key)} for each key; this class only decides what a resource needs.
+ * Turns {@link ExperimentResource}s into experiments of the orchestrator and reports their
+ * lifecycle back on {@code .status}, so GitOps users never need the REST API. A {@link
+ * ControllerLoop} watches the resources and calls {@code reconcile(key)} for each key; this class
+ * only decides what a resource needs.
  *
  * <ul>
  *   <li>A resource whose current spec generation has not been answered is submitted through the
- *       {@link ExperimentGateway}, with its uid as idempotency key, so a crash between submitting and writing
- *       the status cannot create a second experiment. A refusal is written to the status and not retried
- *       until the spec changes (its generation grows).
- *   <li>Every {@link Settings#pollInterval()} (and on each informer event) the orchestrator's view of every
- *       running experiment is projected onto the status ({@link StatusProjection}); the status subresource is
- *       replaced (PUT, guarded by the resourceVersion) only when the projection differs. A whole replacement
- *       rather than a merge patch, so conditions and cleared fields never linger from an older status.
- *   <li>The {@link #FINALIZER} holds a deleted resource until its running experiment is aborted, so a
- *       deletion while the orchestrator is down is not lost. It is added before submitting and removed once
- *       the experiment has ended or was refused, so finished resources delete at once. A resource that
- *       disappears without it (finalizer removed by hand) is aborted from the informer's delete event.
+ *       {@link ExperimentGateway}, with its uid as idempotency key, so a crash between submitting
+ *       and writing the status cannot create a second experiment. A refusal is written to the
+ *       status and not retried until the spec changes (its generation grows).
+ *   <li>Every {@link Settings#pollInterval()} (and on each informer event) the orchestrator's view
+ *       of every running experiment is projected onto the status ({@link StatusProjection}); the
+ *       status subresource is replaced (PUT, guarded by the resourceVersion) only when the
+ *       projection differs. A whole replacement rather than a merge patch, so conditions and
+ *       cleared fields never linger from an older status.
+ *   <li>The {@link #FINALIZER} holds a deleted resource until its running experiment is aborted, so
+ *       a deletion while the orchestrator is down is not lost. It is added before submitting and
+ *       removed once the experiment has ended or was refused, so finished resources delete at once.
+ *       A resource that disappears without it (finalizer removed by hand) is aborted from the
+ *       informer's delete event.
  * </ul>
  *
- * <p>All work runs on the loop's one thread, so no two reconciliations of a resource overlap. Gateway and API
- * errors are logged and retried on the next tick; the informer retries its watch forever. Every log line
- * carries the resource ({@code experimentResource}) and, once known, {@code experimentId} in the MDC.
+ * <p>All work runs on the loop's one thread, so no two reconciliations of a resource overlap.
+ * Gateway and API errors are logged and retried on the next tick; the informer retries its watch
+ * forever. Every log line carries the resource ({@code experimentResource}) and, once known, {@code
+ * experimentId} in the MDC.
  *
- * <p>Kubernetes verbs used: experiments list/watch (informer) and patch (finalizer), experiments/status
- * update.
+ * <p>Kubernetes verbs used: experiments list/watch (informer) and patch (finalizer),
+ * experiments/status update.
  */
 public final class ExperimentReconciler implements AutoCloseable {
 
@@ -101,29 +105,37 @@ public final class ExperimentReconciler implements AutoCloseable {
    * @param gateway the orchestrator
    * @param clock stamps condition transition times
    */
-  public ExperimentReconciler(KubernetesClient client, ExperimentGateway gateway, Settings settings, Clock clock) {
+  public ExperimentReconciler(
+      KubernetesClient client, ExperimentGateway gateway, Settings settings, Clock clock) {
     this.client = client;
     this.gateway = gateway;
     this.settings = settings;
     this.clock = clock;
     var experiments = client.resources(ExperimentResource.class);
-    this.loop = new ControllerLoop<>(
-        settings.namespace() == null ? experiments.inAnyNamespace() : experiments.inNamespace(settings.namespace()),
-        new ControllerLoop.Settings("Experiment", "experimentResource", settings.pollInterval(),
-            settings.resyncPeriod()),
-        new Work());
+    this.loop =
+        new ControllerLoop<>(
+            settings.namespace() == null
+                ? experiments.inAnyNamespace()
+                : experiments.inNamespace(settings.namespace()),
+            new ControllerLoop.Settings(
+                "Experiment",
+                "experimentResource",
+                settings.pollInterval(),
+                settings.resyncPeriod()),
+            new Work());
   }
 
   /**
-   * Starts watching and polling; returns at once. The informer retries its list/watch on its own while the
-   * API server is unreachable.
+   * Starts watching and polling; returns at once. The informer retries its list/watch on its own
+   * while the API server is unreachable.
    *
    * @throws IllegalStateException when already started
    */
   public void start() {
     loop.start();
-    log.info("Experiment reconciler started in {}", settings.namespace() == null ? "all namespaces"
-        : "namespace " + settings.namespace());
+    log.info(
+        "Experiment reconciler started in {}",
+        settings.namespace() == null ? "all namespaces" : "namespace " + settings.namespace());
   }
 
   /** Stops the informer, lets a reconciliation in progress finish, and stops polling. */
@@ -167,35 +179,51 @@ public final class ExperimentReconciler implements AutoCloseable {
     } else if (status.running()) {
       follow(experiment, status);
     } else if (experiment.hasFinalizer(FINALIZER)) {
-      editMetadata(experiment, e -> {
-        e.removeFinalizer(FINALIZER);
-        return e;
-      });
+      editMetadata(
+          experiment,
+          e -> {
+            e.removeFinalizer(FINALIZER);
+            return e;
+          });
     }
   }
 
   /** True when the orchestrator has not yet answered the current spec generation. */
   private static boolean awaitsAnswer(ExperimentResource experiment, ExperimentStatus status) {
     return status.experimentId() == null
-        && (status.observedGeneration() == null || generation(experiment) > status.observedGeneration());
+        && (status.observedGeneration() == null
+            || generation(experiment) > status.observedGeneration());
   }
 
   private void submit(ExperimentResource experiment) {
-    ExperimentResource held = experiment.hasFinalizer(FINALIZER) ? experiment : editMetadata(experiment, e -> {
-      e.addFinalizer(FINALIZER);
-      return e;
-    });
-    String body = client.getKubernetesSerialization()
-        .asJson(experiment.getSpec().withDefaultNamespace(experiment.getMetadata().getNamespace()));
-    SubmitAnswer answer = gateway.submit(experiment.getMetadata().getNamespace(), body, experiment.getMetadata().getUid(),
-        actor(experiment));
+    ExperimentResource held =
+        experiment.hasFinalizer(FINALIZER)
+            ? experiment
+            : editMetadata(
+                experiment,
+                e -> {
+                  e.addFinalizer(FINALIZER);
+                  return e;
+                });
+    String body =
+        client
+            .getKubernetesSerialization()
+            .asJson(
+                experiment.getSpec().withDefaultNamespace(experiment.getMetadata().getNamespace()));
+    SubmitAnswer answer =
+        gateway.submit(
+            experiment.getMetadata().getNamespace(),
+            body,
+            experiment.getMetadata().getUid(),
+            actor(experiment));
     ExperimentStatus previous = experiment.getStatus();
     Instant now = clock.instant();
     ExperimentStatus next;
     if (answer instanceof SubmitAnswer.Accepted accepted) {
       MDC.put("experimentId", accepted.experimentId());
       log.info("Experiment submitted and accepted as {}", accepted.experimentId());
-      next = StatusProjection.accepted(previous, accepted.experimentId(), generation(experiment), now);
+      next =
+          StatusProjection.accepted(previous, accepted.experimentId(), generation(experiment), now);
     } else if (answer instanceof SubmitAnswer.Refused refused) {
       log.info("Experiment submission refused: {}", refused.reason());
       next = StatusProjection.refused(previous, refused.reason(), generation(experiment), now);
@@ -208,8 +236,9 @@ public final class ExperimentReconciler implements AutoCloseable {
   private void follow(ExperimentResource experiment, ExperimentStatus status) {
     Optional<ExperimentStatusView> view = gateway.status(status.experimentId());
     Instant now = clock.instant();
-    ExperimentStatus next = view.map(v -> StatusProjection.observed(status, v, now))
-        .orElseGet(() -> StatusProjection.notFound(status, now));
+    ExperimentStatus next =
+        view.map(v -> StatusProjection.observed(status, v, now))
+            .orElseGet(() -> StatusProjection.notFound(status, now));
     if (!next.equals(status)) {
       if (!next.phase().equals(status.phase())) {
         log.info("Experiment phase {} -> {}", status.phase(), next.phase());
@@ -222,16 +251,19 @@ public final class ExperimentReconciler implements AutoCloseable {
     if (!experiment.hasFinalizer(FINALIZER)) {
       return;
     }
-    // The informer may still show the resource with the finalizer after it was aborted and released.
+    // The informer may still show the resource with the finalizer after it was aborted and
+    // released.
     if (status.running() && !abortedOnDelete.contains(experiment.getMetadata().getUid())) {
       gateway.abort(status.experimentId(), actor(experiment), DELETION_REASON);
       abortedOnDelete.add(experiment.getMetadata().getUid());
       log.info("Experiment resource deleted; experiment aborted");
     }
-    editMetadata(experiment, e -> {
-      e.removeFinalizer(FINALIZER);
-      return e;
-    });
+    editMetadata(
+        experiment,
+        e -> {
+          e.removeFinalizer(FINALIZER);
+          return e;
+        });
   }
 
   /** The resource is gone; abort its experiment unless the finalizer already did. */
@@ -244,7 +276,10 @@ public final class ExperimentReconciler implements AutoCloseable {
     }
   }
 
-  /** Aborts the experiment of a resource deleted without the finalizer; false to try again next tick. */
+  /**
+   * Aborts the experiment of a resource deleted without the finalizer; false to try again next
+   * tick.
+   */
   private boolean abortOrphan(ExperimentResource experiment) {
     String id = statusOf(experiment).experimentId();
     try (MDC.MDCCloseable ignored = MDC.putCloseable("experimentId", id)) {
@@ -252,12 +287,14 @@ public final class ExperimentReconciler implements AutoCloseable {
       log.info("Experiment resource deleted without finalizer; experiment aborted");
       return true;
     } catch (RuntimeException e) {
-      log.warn("Aborting the experiment of a deleted resource failed; retrying on the next tick", e);
+      log.warn(
+          "Aborting the experiment of a deleted resource failed; retrying on the next tick", e);
       return false;
     }
   }
 
-  private ExperimentResource editMetadata(ExperimentResource experiment, UnaryOperator<ExperimentResource> change) {
+  private ExperimentResource editMetadata(
+      ExperimentResource experiment, UnaryOperator<ExperimentResource> change) {
     ExperimentResource result = client.resource(copyOf(experiment)).edit(change);
     remember(result);
     return result == null ? experiment : result;
@@ -275,10 +312,11 @@ public final class ExperimentReconciler implements AutoCloseable {
   }
 
   /**
-   * The informer may not have seen our own last write yet when the next event or tick arrives; acting on the
-   * older copy would submit or stamp conditions twice. resourceVersions are opaque in principle but numbers
-   * in practice; if they are not, the cache is trusted, and a stale write is rejected by the resourceVersion
-   * it carries and retried on the next tick (a repeated submission returns the first answer).
+   * The informer may not have seen our own last write yet when the next event or tick arrives;
+   * acting on the older copy would submit or stamp conditions twice. resourceVersions are opaque in
+   * principle but numbers in practice; if they are not, the cache is trusted, and a stale write is
+   * rejected by the resourceVersion it carries and retried on the next tick (a repeated submission
+   * returns the first answer).
    */
   private ExperimentResource freshest(ExperimentResource cached) {
     String uid = cached.getMetadata().getUid();
@@ -317,6 +355,9 @@ public final class ExperimentReconciler implements AutoCloseable {
   }
 
   private static String actor(ExperimentResource experiment) {
-    return "kubernetes:" + experiment.getMetadata().getNamespace() + "/" + experiment.getMetadata().getName();
+    return "kubernetes:"
+        + experiment.getMetadata().getNamespace()
+        + "/"
+        + experiment.getMetadata().getName();
   }
 }

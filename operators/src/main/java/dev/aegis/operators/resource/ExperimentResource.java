@@ -10,10 +10,11 @@ import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * The {@code Experiment} custom resource ({@code experiments.aegis.dev/v1alpha1}): lets GitOps users put a
- * candidate under canary analysis with {@code kubectl apply} instead of the REST API. The spec is the REST
- * submission body; the status is written only by {@link ExperimentReconciler}. The CRD lives in
- * {@code kubernetes/crd/experiments.aegis.dev.yaml}, kept in step with these classes by a test.
+ * The {@code Experiment} custom resource ({@code experiments.aegis.dev/v1alpha1}): lets GitOps
+ * users put a candidate under canary analysis with {@code kubectl apply} instead of the REST API.
+ * The spec is the REST submission body; the status is written only by {@link ExperimentReconciler}.
+ * The CRD lives in {@code kubernetes/crd/experiments.aegis.dev.yaml}, kept in step with these
+ * classes by a test.
  */
 @Group(ExperimentResource.GROUP)
 @Version(ExperimentResource.VERSION)
@@ -21,7 +22,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("experiments")
 @Singular("experiment")
 @ShortNames("aexp")
-public class ExperimentResource extends CustomResource<ExperimentSpec, ExperimentStatus> implements Namespaced {
+public class ExperimentResource extends CustomResource<ExperimentSpec, ExperimentStatus>
+    implements Namespaced {
 
   public static final String GROUP = "aegis.dev";
   public static final String VERSION = "v1alpha1";

@@ -22,19 +22,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
 
 /**
- * The generic loop on ConfigMaps in fabric8's Kubernetes API server (CRUD mode). The loop is driven through the
- * admin client: these are not the operator's own requests, so the operator's role does not apply.
+ * The generic loop on ConfigMaps in fabric8's Kubernetes API server (CRUD mode). The loop is driven
+ * through the admin client: these are not the operator's own requests, so the operator's role does
+ * not apply.
  */
 class ControllerLoopTest {
 
   private static final String NS = "shop";
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  @RegisterExtension
-  final KubernetesApi api = new KubernetesApi();
+  @RegisterExtension final KubernetesApi api = new KubernetesApi();
 
   /** Every call the handler received, in order, with what it saw. */
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+
   private ControllerLoop<ConfigMap> loop;
 
   record Call(String what, String key, String mdcKey, String leftover, String data) {}
@@ -50,16 +51,18 @@ class ControllerLoopTest {
   void keysQueuedWhileTheWorkerIsBusyAreReconciledOnceEachInOrder() throws Exception {
     CountDownLatch busy = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    start(Duration.ofHours(1), new Recording() {
-      @Override
-      public void reconcile(String key) {
-        super.reconcile(key);
-        if (key.equals("shop/first")) {
-          busy.countDown();
-          waitFor(release);
-        }
-      }
-    });
+    start(
+        Duration.ofHours(1),
+        new Recording() {
+          @Override
+          public void reconcile(String key) {
+            super.reconcile(key);
+            if (key.equals("shop/first")) {
+              busy.countDown();
+              waitFor(release);
+            }
+          }
+        });
 
     loop.enqueue("shop/first");
     assertThat(busy.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -79,13 +82,18 @@ class ControllerLoopTest {
     start(Duration.ofHours(1), new Recording());
 
     configMaps().resource(configMap("cart", "v1")).create();
-    await().atMost(WAIT).until(() -> calls.contains(new Call("reconcile", "shop/cart", "shop/cart", null, "v1")));
+    await()
+        .atMost(WAIT)
+        .until(() -> calls.contains(new Call("reconcile", "shop/cart", "shop/cart", null, "v1")));
     configMaps().resource(configMap("cart", "v2")).update();
-    await().atMost(WAIT).until(() -> calls.contains(new Call("reconcile", "shop/cart", "shop/cart", null, "v2")));
+    await()
+        .atMost(WAIT)
+        .until(() -> calls.contains(new Call("reconcile", "shop/cart", "shop/cart", null, "v2")));
     configMaps().withName("cart").delete();
     await().atMost(WAIT).until(() -> calls.stream().anyMatch(c -> c.what().equals("deleted")));
 
-    assertThat(calls).filteredOn(c -> c.what().equals("deleted"))
+    assertThat(calls)
+        .filteredOn(c -> c.what().equals("deleted"))
         .containsExactly(new Call("deleted", "shop/cart", "shop/cart", null, "v2"));
     assertThat(loop.cached("shop/cart")).isNull();
   }
@@ -94,32 +102,40 @@ class ControllerLoopTest {
   void aFailedReconciliationIsRetriedOnTheNextTickWithACleanMdc() {
     configMaps().resource(configMap("cart", "v1")).create();
     AtomicInteger attempts = new AtomicInteger();
-    start(Duration.ofMillis(50), new Recording() {
-      @Override
-      public void reconcile(String key) {
-        super.reconcile(key);
-        if (attempts.incrementAndGet() == 1) {
-          MDC.put("experimentId", "exp-1");
-          throw new IllegalStateException("orchestrator unavailable");
-        }
-      }
-    });
+    start(
+        Duration.ofMillis(50),
+        new Recording() {
+          @Override
+          public void reconcile(String key) {
+            super.reconcile(key);
+            if (attempts.incrementAndGet() == 1) {
+              MDC.put("experimentId", "exp-1");
+              throw new IllegalStateException("orchestrator unavailable");
+            }
+          }
+        });
 
     await().atMost(WAIT).until(() -> reconciled().size() >= 2);
 
     // Nothing but the tick reconciles again here (no updates, no informer resync).
     List<Call> snapshot = List.copyOf(calls);
     List<Call> fromFirstAttempt = snapshot.subList(indexOf(snapshot, "reconcile"), snapshot.size());
-    assertThat(fromFirstAttempt.subList(0, 3)).containsExactly(
-        new Call("reconcile", "shop/cart", "shop/cart", null, "v1"),
-        new Call("tick", null, "tick", null, null),
-        new Call("reconcile", "shop/cart", "shop/cart", null, "v1"));
+    assertThat(fromFirstAttempt.subList(0, 3))
+        .containsExactly(
+            new Call("reconcile", "shop/cart", "shop/cart", null, "v1"),
+            new Call("tick", null, "tick", null, null),
+            new Call("reconcile", "shop/cart", "shop/cart", null, "v1"));
   }
 
-  /** Starts a loop; it is in {@link #loop} before its first call, so the handler can read the cache. */
+  /**
+   * Starts a loop; it is in {@link #loop} before its first call, so the handler can read the cache.
+   */
   private void start(Duration tick, ControllerLoop.Handler<ConfigMap> handler) {
-    loop = new ControllerLoop<>(configMaps(),
-        new ControllerLoop.Settings("ConfigMap", "resource", tick, Duration.ZERO), handler);
+    loop =
+        new ControllerLoop<>(
+            configMaps(),
+            new ControllerLoop.Settings("ConfigMap", "resource", tick, Duration.ZERO),
+            handler);
     loop.start();
   }
 
@@ -141,8 +157,13 @@ class ControllerLoopTest {
   }
 
   private static ConfigMap configMap(String name, String version) {
-    return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-        .withData(Map.of("version", version)).build();
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NS)
+        .endMetadata()
+        .withData(Map.of("version", version))
+        .build();
   }
 
   private static void waitFor(CountDownLatch latch) {
@@ -158,14 +179,24 @@ class ControllerLoopTest {
     @Override
     public void reconcile(String key) {
       ConfigMap cached = loop.cached(key);
-      calls.add(new Call("reconcile", key, MDC.get("resource"), MDC.get("experimentId"),
-          cached == null ? null : cached.getData().get("version")));
+      calls.add(
+          new Call(
+              "reconcile",
+              key,
+              MDC.get("resource"),
+              MDC.get("experimentId"),
+              cached == null ? null : cached.getData().get("version")));
     }
 
     @Override
     public void deleted(ConfigMap last) {
-      calls.add(new Call("deleted", last.getMetadata().getNamespace() + "/" + last.getMetadata().getName(),
-          MDC.get("resource"), MDC.get("experimentId"), last.getData().get("version")));
+      calls.add(
+          new Call(
+              "deleted",
+              last.getMetadata().getNamespace() + "/" + last.getMetadata().getName(),
+              MDC.get("resource"),
+              MDC.get("experimentId"),
+              last.getData().get("version")));
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
+import dev.aegis.orchestrator.persistence.Tx;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,20 +28,20 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.aegis.orchestrator.persistence.Tx;
 /**
- * The one use case every door of Aegis shares: apply an input to an experiment. In the caller's transaction it
- * locks the experiment, lets the pure core decide, records the decision (state, transitions, events, commands,
- * RCA), audits a human's command, raises the actuation alarm, and starts the next queued experiment when the
- * decision freed the service.
+ * The one use case every door of Aegis shares: apply an input to an experiment. In the caller's
+ * transaction it locks the experiment, lets the pure core decide, records the decision (state,
+ * transitions, events, commands, RCA), audits a human's command, raises the actuation alarm, and
+ * starts the next queued experiment when the decision freed the service.
  *
- * <p>Health windows, submissions, human commands, the silence timer, actuation reports and the production guard
- * all come through here; {@link Batch} is the same use case for ingestion's hot path, which locks a batch's
- * experiments up front and writes each experiment once per batch.
+ * <p>Health windows, submissions, human commands, the silence timer, actuation reports and the
+ * production guard all come through here; {@link Batch} is the same use case for ingestion's hot
+ * path, which locks a batch's experiments up front and writes each experiment once per batch.
  */
 public final class LifecycleService {
 
   private static final Logger log = LoggerFactory.getLogger(LifecycleService.class);
+
   /** The longest problem text an {@code actuation.alarmed} event carries. */
   private static final int MAX_PROBLEM = 1024;
 
@@ -91,11 +92,20 @@ public final class LifecycleService {
   private final EventOutbox events;
   private final MeterRegistry metrics;
 
-  public LifecycleService(LifecycleCore core, ExperimentRepository experiments, TransitionRepository transitions,
-      OutboxRepository outbox, HealthWindowRepository health, ChaosRepository chaos, RcaRepository rcas,
-      AuditRepository audit, EventOutbox events, MeterRegistry metrics) {
+  public LifecycleService(
+      LifecycleCore core,
+      ExperimentRepository experiments,
+      TransitionRepository transitions,
+      OutboxRepository outbox,
+      HealthWindowRepository health,
+      ChaosRepository chaos,
+      RcaRepository rcas,
+      AuditRepository audit,
+      EventOutbox events,
+      MeterRegistry metrics) {
     this.core = core;
-    this.recorder = new DecisionRecorder(core, experiments, transitions, outbox, health, chaos, rcas, events);
+    this.recorder =
+        new DecisionRecorder(core, experiments, transitions, outbox, health, chaos, rcas, events);
     this.experiments = experiments;
     this.rcas = rcas;
     this.audit = audit;
@@ -103,7 +113,10 @@ public final class LifecycleService {
     this.metrics = metrics;
   }
 
-  /** Lock, decide, record, audit, alarm, dequeue: one input to experiment {@code id}, in {@code h}'s transaction. */
+  /**
+   * Lock, decide, record, audit, alarm, dequeue: one input to experiment {@code id}, in {@code h}'s
+   * transaction.
+   */
   public Applied apply(Tx h, String id, LifecycleInput input, Cause cause, Instant now) {
     try (LogIdentity ignored = LogIdentity.of(null, id, null, null)) {
       return applyLocked(h, id, input, cause, now);
@@ -111,9 +124,12 @@ public final class LifecycleService {
   }
 
   private Applied applyLocked(Tx h, String id, LifecycleInput input, Cause cause, Instant now) {
-    // The silence timer skips an experiment another transaction holds: that one is hearing from its monitors.
-    Optional<ExperimentRecord> locked = input instanceof LifecycleInput.CheckSilence
-        ? experiments.findForUpdateSkipLocked(h, id) : experiments.findForUpdate(h, id);
+    // The silence timer skips an experiment another transaction holds: that one is hearing from its
+    // monitors.
+    Optional<ExperimentRecord> locked =
+        input instanceof LifecycleInput.CheckSilence
+            ? experiments.findForUpdateSkipLocked(h, id)
+            : experiments.findForUpdate(h, id);
     if (locked.isEmpty()) {
       return new Applied.NotFound(id);
     }
@@ -126,29 +142,37 @@ public final class LifecycleService {
       return new Applied.Refused(locked.get(), d);
     }
     recorder.record(h, List.of(new DecisionRecorder.Caused(d, cause.causedBy())), now);
-    if (input instanceof LifecycleInput.Manual manual && manual.action() == LifecycleInput.ManualAction.RELEASE) {
+    if (input instanceof LifecycleInput.Manual manual
+        && manual.action() == LifecycleInput.ManualAction.RELEASE) {
       rcas.release(h, id, manual.actor(), manual.reason(), now);
     }
     if (input instanceof LifecycleInput.ActuationReport report
-        && d.after().actuation().alarm() && !d.before().actuation().alarm()) {
+        && d.after().actuation().alarm()
+        && !d.before().actuation().alarm()) {
       alarm(h, d.after(), report, now);
     }
-    Optional<Experiment> dequeued = d.freedService()
-        ? recorder.startNextQueued(h, before.namespace(), before.service(), cause.causedBy(), now) : Optional.empty();
+    Optional<Experiment> dequeued =
+        d.freedService()
+            ? recorder.startNextQueued(
+                h, before.namespace(), before.service(), cause.causedBy(), now)
+            : Optional.empty();
     if (input instanceof LifecycleInput.Manual manual) {
       auditManual(h, manual, d, now);
     }
     return new Applied.Done(d, dequeued);
   }
 
-  /** Starts a batch of decisions on experiments the caller has already locked (see {@link Batch}). */
+  /**
+   * Starts a batch of decisions on experiments the caller has already locked (see {@link Batch}).
+   */
   public Batch batch(Tx h, Instant now, Runnable beforeWrite) {
     return new Batch(h, now, beforeWrite);
   }
 
   /**
-   * Ingestion's face of {@link #apply}: the caller locks every experiment of a batch up front, in one order, and
-   * each experiment's chain of decisions is written once, at {@link #flush()}, whatever the number of windows.
+   * Ingestion's face of {@link #apply}: the caller locks every experiment of a batch up front, in
+   * one order, and each experiment's chain of decisions is written once, at {@link #flush()},
+   * whatever the number of windows.
    */
   public final class Batch {
     private final Tx h;
@@ -162,29 +186,39 @@ public final class LifecycleService {
       this.beforeWrite = beforeWrite;
     }
 
-    /** Decides {@code input} on {@code locked} (the latest state this batch holds) and queues it for writing. */
+    /**
+     * Decides {@code input} on {@code locked} (the latest state this batch holds) and queues it for
+     * writing.
+     */
     public Decision decide(Experiment locked, LifecycleInput input, Cause cause) {
       Decision d = core.decide(locked, input, now);
       if (!d.isRefused()) {
-        chains.computeIfAbsent(locked.id(), k -> new ArrayList<>()).add(new DecisionRecorder.Caused(d, cause.causedBy()));
+        chains
+            .computeIfAbsent(locked.id(), k -> new ArrayList<>())
+            .add(new DecisionRecorder.Caused(d, cause.causedBy()));
       }
       return d;
     }
 
     /**
-     * The service's live experiment after {@code d}: its own new state, or, when {@code d} freed the service, the
-     * queued experiment started in its place (null when none waits). Freeing writes the batch so far first.
+     * The service's live experiment after {@code d}: its own new state, or, when {@code d} freed
+     * the service, the queued experiment started in its place (null when none waits). Freeing
+     * writes the batch so far first.
      */
     public Experiment liveAfter(Decision d, Cause cause) {
       if (!d.freedService()) {
         return d.after();
       }
       flush();
-      return recorder.startNextQueued(h, d.after().namespace(), d.after().service(), cause.causedBy(), now)
+      return recorder
+          .startNextQueued(h, d.after().namespace(), d.after().service(), cause.causedBy(), now)
           .orElse(null);
     }
 
-    /** Writes what must precede the decisions (the batch's health windows; an RCA reads them), then every chain. */
+    /**
+     * Writes what must precede the decisions (the batch's health windows; an RCA reads them), then
+     * every chain.
+     */
     public void flush() {
       beforeWrite.run();
       chains.values().forEach(chain -> recorder.record(h, chain, now));
@@ -209,13 +243,37 @@ public final class LifecycleService {
   private void alarm(Tx h, Experiment e, LifecycleInput.ActuationReport report, Instant now) {
     String problem = e.actuation().problem();
     metrics.counter("aegis.actuation.alarms", "service", e.service()).increment();
-    audit.record(h, "aegis", "actuation.alarm", e.id(), Map.of("service", e.service(),
-        "command", report.commandId(), "problem", problem), now);
-    log.error("ALARM experiment {} ({}): {} keeps failing: {}", e.id(), e.service(), report.commandKind(), problem);
-    ActuationAlarmed alarm = new ActuationAlarmed(e.id(), e.service(), e.namespace(), report.commandId(),
-        report.commandKind(), e.actuation().failures(),
-        problem.length() > MAX_PROBLEM ? problem.substring(0, MAX_PROBLEM - 1) + "…" : problem, now,
-        e.phase().name());
-    events.enqueue(h, EventType.ACTUATION_ALARMED, e.id() + "/alarm/" + report.commandId(), e.id(), alarm, now, now);
+    audit.record(
+        h,
+        "aegis",
+        "actuation.alarm",
+        e.id(),
+        Map.of("service", e.service(), "command", report.commandId(), "problem", problem),
+        now);
+    log.error(
+        "ALARM experiment {} ({}): {} keeps failing: {}",
+        e.id(),
+        e.service(),
+        report.commandKind(),
+        problem);
+    ActuationAlarmed alarm =
+        new ActuationAlarmed(
+            e.id(),
+            e.service(),
+            e.namespace(),
+            report.commandId(),
+            report.commandKind(),
+            e.actuation().failures(),
+            problem.length() > MAX_PROBLEM ? problem.substring(0, MAX_PROBLEM - 1) + "…" : problem,
+            now,
+            e.phase().name());
+    events.enqueue(
+        h,
+        EventType.ACTUATION_ALARMED,
+        e.id() + "/alarm/" + report.commandId(),
+        e.id(),
+        alarm,
+        now,
+        now);
   }
 }

@@ -2,22 +2,26 @@ package dev.aegis.orchestrator.application;
 
 import java.util.regex.Pattern;
 
-/** Bounds on what people type into Aegis: image references, free-text reasons, and how a bad value is echoed. */
+/**
+ * Bounds on what people type into Aegis: image references, free-text reasons, and how a bad value
+ * is echoed.
+ */
 public final class Limits {
 
   public static final int MAX_IMAGE = 512;
   public static final int MAX_REASON = 1024;
 
   /**
-   * An OCI image reference as the distribution spec's grammar gives it: an optional registry host[:port], a
-   * path of lowercase components, an optional tag, an optional sha256 digest.
+   * An OCI image reference as the distribution spec's grammar gives it: an optional registry
+   * host[:port], a path of lowercase components, an optional tag, an optional sha256 digest.
    */
-  private static final Pattern IMAGE = Pattern.compile(
-      "(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*"
-          + "(?::[0-9]+)?/)?"
-          + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-          + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
-          + "(?:@sha256:[a-f0-9]{64})?");
+  private static final Pattern IMAGE =
+      Pattern.compile(
+          "(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*"
+              + "(?::[0-9]+)?/)?"
+              + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+              + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+              + "(?:@sha256:[a-f0-9]{64})?");
 
   private Limits() {}
 
@@ -26,8 +30,8 @@ public final class Limits {
   }
 
   /**
-   * A free-text reason, checked: at most {@link #MAX_REASON} characters and no control characters but tab and
-   * newline. Null stays null.
+   * A free-text reason, checked: at most {@link #MAX_REASON} characters and no control characters
+   * but tab and newline. Null stays null.
    *
    * @throws InvalidSubmissionException naming {@code field}
    */
@@ -36,14 +40,21 @@ public final class Limits {
       return null;
     }
     if (reason.length() > MAX_REASON) {
-      throw new InvalidSubmissionException(field, field + " has " + reason.length() + " characters; at most "
-          + MAX_REASON + " are accepted");
+      throw new InvalidSubmissionException(
+          field,
+          field
+              + " has "
+              + reason.length()
+              + " characters; at most "
+              + MAX_REASON
+              + " are accepted");
     }
     for (int i = 0; i < reason.length(); i++) {
       char c = reason.charAt(i);
       if (Character.isISOControl(c) && c != '\t' && c != '\n') {
-        throw new InvalidSubmissionException(field, field + " contains a control character (U+"
-            + String.format("%04X", (int) c) + ")");
+        throw new InvalidSubmissionException(
+            field,
+            field + " contains a control character (U+" + String.format("%04X", (int) c) + ")");
       }
     }
     return reason;

@@ -12,23 +12,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns a submitted policy (every field optional) into a complete {@link Policy}, seed defaults filling gaps. */
+/**
+ * Turns a submitted policy (every field optional) into a complete {@link Policy}, seed defaults
+ * filling gaps.
+ */
 public final class PolicyMapper {
 
   private PolicyMapper() {}
 
   /**
-   * @throws InvalidSubmissionException naming the field (e.g. {@code policy.steps[1].weight}), also for a value
-   *     past the bounds of {@link PolicyLimits}
+   * @throws InvalidSubmissionException naming the field (e.g. {@code policy.steps[1].weight}), also
+   *     for a value past the bounds of {@link PolicyLimits}
    */
   public static Policy toPolicy(PolicySpec spec, Policy defaults) {
     if (spec == null) {
       return defaults;
     }
     PolicyLimits.check(spec);
-    List<CanaryStep> steps = spec.steps() == null || spec.steps().isEmpty() ? defaults.steps() : steps(spec.steps());
+    List<CanaryStep> steps =
+        spec.steps() == null || spec.steps().isEmpty() ? defaults.steps() : steps(spec.steps());
     Slo slo = slo(spec.slo(), defaults.slo());
-    long minRequests = spec.minRequestsPerStep() == null ? defaults.minRequestsPerStep() : spec.minRequestsPerStep();
+    long minRequests =
+        spec.minRequestsPerStep() == null
+            ? defaults.minRequestsPerStep()
+            : spec.minRequestsPerStep();
     Duration maxSilence = spec.maxSilence() == null ? defaults.maxSilence() : spec.maxSilence();
     Analysis analysis = analysis(spec.analysis(), defaults.analysis());
     try {
@@ -56,8 +63,10 @@ public final class PolicyMapper {
     if (spec == null) {
       return defaults;
     }
-    double maxErrorRate = spec.maxErrorRate() == null ? defaults.maxErrorRate() : spec.maxErrorRate();
-    double maxP95 = spec.maxP95LatencyMs() == null ? defaults.maxP95LatencyMs() : spec.maxP95LatencyMs();
+    double maxErrorRate =
+        spec.maxErrorRate() == null ? defaults.maxErrorRate() : spec.maxErrorRate();
+    double maxP95 =
+        spec.maxP95LatencyMs() == null ? defaults.maxP95LatencyMs() : spec.maxP95LatencyMs();
     try {
       return new Slo(maxErrorRate, maxP95);
     } catch (IllegalArgumentException e) {
@@ -80,7 +89,9 @@ public final class PolicyMapper {
           or(spec.severeErrorRateFactor(), d.severeErrorRateFactor()),
           or(spec.severeLatencyFactor(), d.severeLatencyFactor()),
           spec.maxExtension() == null ? d.maxExtension() : spec.maxExtension(),
-          spec.onInconclusive() == null ? d.onInconclusive() : onInconclusive(spec.onInconclusive()),
+          spec.onInconclusive() == null
+              ? d.onInconclusive()
+              : onInconclusive(spec.onInconclusive()),
           spec.failureLimit() == null ? d.failureLimit() : spec.failureLimit());
     } catch (IllegalArgumentException e) {
       // Analysis names the offending member first: "confidence must be ...".
@@ -93,7 +104,8 @@ public final class PolicyMapper {
     return switch (value) {
       case "pause" -> Analysis.OnInconclusive.PAUSE;
       case "fail" -> Analysis.OnInconclusive.FAIL;
-      default -> throw new IllegalArgumentException("onInconclusive must be pause or fail, was " + value);
+      default ->
+          throw new IllegalArgumentException("onInconclusive must be pause or fail, was " + value);
     };
   }
 

@@ -6,6 +6,7 @@ import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ChaosInjectionRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,10 +17,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.aegis.orchestrator.persistence.Transactions;
 /**
- * Chaos injection's API service and the expiry sweeper. The fault injector on the cluster Aegis acts on is a bean of
- * {@code kubernetes.KubernetesConfiguration}.
+ * Chaos injection's API service and the expiry sweeper. The fault injector on the cluster Aegis
+ * acts on is a bean of {@code kubernetes.KubernetesConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ChaosProperties.class)
@@ -33,23 +33,35 @@ public class ChaosConfiguration {
   }
 
   @Bean
-  ChaosService chaosService(Transactions transactions, ChaosInjectionRepository faults, ExperimentRepository experiments,
-      AuditRepository audit, EventOutbox events, FaultInjector injector, ChaosProperties properties,
-      MeterRegistry metrics, Clock clock) {
-    return new ChaosService(transactions, faults, experiments, audit, events, injector, properties, metrics, clock);
+  ChaosService chaosService(
+      Transactions transactions,
+      ChaosInjectionRepository faults,
+      ExperimentRepository experiments,
+      AuditRepository audit,
+      EventOutbox events,
+      FaultInjector injector,
+      ChaosProperties properties,
+      MeterRegistry metrics,
+      Clock clock) {
+    return new ChaosService(
+        transactions, faults, experiments, audit, events, injector, properties, metrics, clock);
   }
 
   /**
-   * Reverts expired faults every interval, the first time right at start: a fault whose deadline passed while
-   * Aegis was down comes off the cluster as soon as Aegis is back.
+   * Reverts expired faults every interval, the first time right at start: a fault whose deadline
+   * passed while Aegis was down comes off the cluster as soon as Aegis is back.
    */
   @Bean
   SmartLifecycle chaosSweep(ChaosService chaos, ChaosProperties properties) {
-    return new PeriodicTask("aegis-chaos-sweeper", Duration.ZERO, properties.sweepInterval(), () -> {
-      int reverted = chaos.sweep();
-      if (reverted > 0) {
-        log.info("chaos sweeper reverted {} faults", reverted);
-      }
-    });
+    return new PeriodicTask(
+        "aegis-chaos-sweeper",
+        Duration.ZERO,
+        properties.sweepInterval(),
+        () -> {
+          int reverted = chaos.sweep();
+          if (reverted > 0) {
+            log.info("chaos sweeper reverted {} faults", reverted);
+          }
+        });
   }
 }

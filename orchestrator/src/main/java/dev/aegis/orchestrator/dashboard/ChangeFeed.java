@@ -18,6 +18,7 @@ import dev.aegis.orchestrator.persistence.FeedRepository.Table;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
+import dev.aegis.orchestrator.persistence.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,16 +28,18 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
-import dev.aegis.orchestrator.persistence.Tx;
 /**
- * The dashboard's read-only view of what changed: small reads on the caller's {@link Tx}, each bounded
- * by {@code limit}. Nothing here writes.
+ * The dashboard's read-only view of what changed: small reads on the caller's {@link Tx}, each
+ * bounded by {@code limit}. Nothing here writes.
  */
 @Component
 class ChangeFeed {
 
-  private static final List<String> LIVE = List.of(Phase.SUBMITTED, Phase.QUEUED, Phase.CANARY, Phase.PAUSED,
-      Phase.ROLLING_BACK).stream().map(Phase::name).toList();
+  private static final List<String> LIVE =
+      List.of(Phase.SUBMITTED, Phase.QUEUED, Phase.CANARY, Phase.PAUSED, Phase.ROLLING_BACK)
+          .stream()
+          .map(Phase::name)
+          .toList();
 
   private final ExperimentRepository experiments;
   private final OutboxRepository outbox;
@@ -45,8 +48,12 @@ class ChangeFeed {
   private final AuditRepository audit;
   private final FeedRepository tables = new FeedRepository();
 
-  ChangeFeed(ExperimentRepository experiments, OutboxRepository outbox, TransitionRepository transitions,
-      DeadLetterRepository deadLetters, AuditRepository audit) {
+  ChangeFeed(
+      ExperimentRepository experiments,
+      OutboxRepository outbox,
+      TransitionRepository transitions,
+      DeadLetterRepository deadLetters,
+      AuditRepository audit) {
     this.experiments = experiments;
     this.outbox = outbox;
     this.transitions = transitions;
@@ -67,15 +74,20 @@ class ChangeFeed {
     Map<String, Integer> pending = outbox.pendingActuationsByExperiment(h, ids);
     List<ExperimentSummary> out = new ArrayList<>();
     for (String id : ids) {
-      experiments.find(h, id).ifPresent(r -> out.add(ExperimentSummary.of(r, pending.getOrDefault(id, 0))));
+      experiments
+          .find(h, id)
+          .ifPresent(r -> out.add(ExperimentSummary.of(r, pending.getOrDefault(id, 0))));
     }
     return out;
   }
 
-  /** Every experiment that is not settled, and the {@code recent} most recently submitted others. */
+  /**
+   * Every experiment that is not settled, and the {@code recent} most recently submitted others.
+   */
   List<ExperimentSummary> snapshot(Tx h, int recent) {
     Map<String, ExperimentRecord> byId = new LinkedHashMap<>();
-    experiments.list(h, null, LIVE.stream().map(Phase::valueOf).toList(), 1000)
+    experiments
+        .list(h, null, LIVE.stream().map(Phase::valueOf).toList(), 1000)
         .forEach(r -> byId.put(r.experiment().id(), r));
     experiments.list(h, null, null, recent).forEach(r -> byId.putIfAbsent(r.experiment().id(), r));
     return summaries(h, byId.keySet());
@@ -87,8 +99,20 @@ class ChangeFeed {
 
   List<TransitionEvent> transitionsAfter(Tx h, long after, int limit) {
     return transitions.after(h, after, limit).stream()
-        .map(t -> new TransitionEvent(t.id(), t.experimentId(), t.service(), t.fromPhase(), t.toPhase(),
-            t.trigger(), t.step(), t.weight(), t.reason(), t.actor(), t.at()))
+        .map(
+            t ->
+                new TransitionEvent(
+                    t.id(),
+                    t.experimentId(),
+                    t.service(),
+                    t.fromPhase(),
+                    t.toPhase(),
+                    t.trigger(),
+                    t.step(),
+                    t.weight(),
+                    t.reason(),
+                    t.actor(),
+                    t.at()))
         .toList();
   }
 
@@ -103,14 +127,36 @@ class ChangeFeed {
 
   List<AuditEvent> auditAfter(Tx h, long after, int limit) {
     return audit.after(h, after, limit).stream()
-        .map(a -> new AuditEvent(a.id(), a.at(), a.actor(), a.action(), a.target(),
-            Optional.ofNullable(a.detailJson()).map(d -> StateJson.read(d, JsonNode.class)).orElse(null)))
+        .map(
+            a ->
+                new AuditEvent(
+                    a.id(),
+                    a.at(),
+                    a.actor(),
+                    a.action(),
+                    a.target(),
+                    Optional.ofNullable(a.detailJson())
+                        .map(d -> StateJson.read(d, JsonNode.class))
+                        .orElse(null)))
         .toList();
   }
 
   private static DeadLetterEvent deadLetter(DeadLetter d) {
-    return new DeadLetterEvent(d.id(), d.originalTopic(), d.originalPartition(), d.originalOffset(),
-        d.reasonCode(), d.reason(), d.errorClass(), d.eventType(), d.eventSource(), d.eventId(),
-        d.firstFailedAt(), d.recordedAt(), d.replayCount(), d.lastReplayedAt(), d.lastReplayedBy());
+    return new DeadLetterEvent(
+        d.id(),
+        d.originalTopic(),
+        d.originalPartition(),
+        d.originalOffset(),
+        d.reasonCode(),
+        d.reason(),
+        d.errorClass(),
+        d.eventType(),
+        d.eventSource(),
+        d.eventId(),
+        d.firstFailedAt(),
+        d.recordedAt(),
+        d.replayCount(),
+        d.lastReplayedAt(),
+        d.lastReplayedBy());
   }
 }

@@ -10,6 +10,8 @@ import dev.aegis.orchestrator.dashboard.LiveEvents.TransitionEvent;
 import dev.aegis.orchestrator.persistence.ExperimentRepository.Stamp;
 import dev.aegis.orchestrator.persistence.FeedRepository.Head;
 import dev.aegis.orchestrator.persistence.FeedRepository.Table;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,20 +38,20 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-import dev.aegis.orchestrator.persistence.Tx;
-import dev.aegis.orchestrator.persistence.Transactions;
 /**
- * The live stream behind {@code GET /api/v1/stream}. One ticker thread reads what changed since its last tick
- * (experiments by {@code updated_at}, new transitions, dead letters new or replayed, new audit entries) and
- * broadcasts each change as a typed event to every connected client; a new client first gets a {@code snapshot}.
+ * The live stream behind {@code GET /api/v1/stream}. One ticker thread reads what changed since its
+ * last tick (experiments by {@code updated_at}, new transitions, dead letters new or replayed, new
+ * audit entries) and broadcasts each change as a typed event to every connected client; a new
+ * client first gets a {@code snapshot}.
  *
- * <p>Why a ticker and not hooks in the write paths: the writers (batch processor, relays, REST) stay unaware of
- * the dashboard, several orchestrator replicas can share one database, and a tick costs four indexed queries
- * only while someone watches.
+ * <p>Why a ticker and not hooks in the write paths: the writers (batch processor, relays, REST)
+ * stay unaware of the dashboard, several orchestrator replicas can share one database, and a tick
+ * costs four indexed queries only while someone watches.
  *
- * <p>Threads: request threads only register an emitter. The ticker owns the cursors and builds every event once;
- * each client has a bounded queue drained by a sender thread, so a slow or stuck client never holds up the
- * ticker or the others, and is dropped when its queue overflows (its browser reconnects and gets a snapshot).
+ * <p>Threads: request threads only register an emitter. The ticker owns the cursors and builds
+ * every event once; each client has a bounded queue drained by a sender thread, so a slow or stuck
+ * client never holds up the ticker or the others, and is dropped when its queue overflows (its
+ * browser reconnects and gets a snapshot).
  */
 @Component
 class LiveStream implements SmartLifecycle {
@@ -87,7 +89,12 @@ class LiveStream implements SmartLifecycle {
   private Instant lastHeartbeat = Instant.EPOCH;
   private Instant lastFailureLogged = Instant.EPOCH;
 
-  LiveStream(Transactions transactions, ChangeFeed feed, DashboardProperties properties, Clock clock, ObjectMapper json) {
+  LiveStream(
+      Transactions transactions,
+      ChangeFeed feed,
+      DashboardProperties properties,
+      Clock clock,
+      ObjectMapper json) {
     this.transactions = transactions;
     this.feed = feed;
     this.properties = properties;
@@ -99,19 +106,24 @@ class LiveStream implements SmartLifecycle {
   }
 
   /**
-   * Registers a new client and returns its emitter; its snapshot follows from the ticker thread. Empty when
-   * {@code maxClients} streams are open already, or the application is stopping.
+   * Registers a new client and returns its emitter; its snapshot follows from the ticker thread.
+   * Empty when {@code maxClients} streams are open already, or the application is stopping.
    */
   Optional<SseEmitter> subscribe() {
     return subscribe("");
   }
 
-  /** As {@link #subscribe()}, for {@code principal}: empty too when it has {@code maxPerPrincipal} streams open. */
+  /**
+   * As {@link #subscribe()}, for {@code principal}: empty too when it has {@code maxPerPrincipal}
+   * streams open.
+   */
   Optional<SseEmitter> subscribe(String principal) {
     Client client;
     synchronized (admission) {
-      if (!running || clients.size() >= properties.maxClients()
-          || clients.stream().filter(c -> c.principal.equals(principal)).count() >= properties.maxPerPrincipal()) {
+      if (!running
+          || clients.size() >= properties.maxClients()
+          || clients.stream().filter(c -> c.principal.equals(principal)).count()
+              >= properties.maxPerPrincipal()) {
         return Optional.empty();
       }
       client = new Client(new SseEmitter(properties.emitterTimeout().toMillis()), principal);
@@ -160,12 +172,14 @@ class LiveStream implements SmartLifecycle {
   private void welcome(Client client) {
     try {
       Instant now = clock.instant();
-      Snapshot snapshot = transactions.withHandle(h -> {
-        if (!primed) {
-          prime(h, now);
-        }
-        return new Snapshot(now, feed.snapshot(h, properties.snapshotSize()));
-      });
+      Snapshot snapshot =
+          transactions.withHandle(
+              h -> {
+                if (!primed) {
+                  prime(h, now);
+                }
+                return new Snapshot(now, feed.snapshot(h, properties.snapshotSize()));
+              });
       client.ready = true;
       client.offer(frame(LiveEvents.SNAPSHOT, snapshot));
     } catch (RuntimeException e) {
@@ -236,7 +250,8 @@ class LiveStream implements SmartLifecycle {
       }
     }
     deadLetters.advance(now);
-    for (DeadLetterEvent d : feed.deadLettersReplayedAfter(h, replaysSince.minus(overlap), READ_LIMIT)) {
+    for (DeadLetterEvent d :
+        feed.deadLettersReplayedAfter(h, replaysSince.minus(overlap), READ_LIMIT)) {
       if (replayStamps.changed(Long.toString(d.id()), d.replayCount(), d.lastReplayedAt())) {
         out.add(frame(LiveEvents.DEAD_LETTER, d));
       }
@@ -294,8 +309,10 @@ class LiveStream implements SmartLifecycle {
   private final class Client {
     final SseEmitter emitter;
     final String principal;
+
     /** Set by the ticker once the snapshot is queued; only then do broadcasts reach this client. */
     volatile boolean ready;
+
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private boolean draining;
     private boolean closed;
@@ -321,7 +338,8 @@ class LiveStream implements SmartLifecycle {
         }
       }
       if (overflow) {
-        log.info("dashboard stream client too slow ({} events waiting); disconnecting it",
+        log.info(
+            "dashboard stream client too slow ({} events waiting); disconnecting it",
             properties.maxQueuedEvents());
         close(true);
         return;
@@ -352,7 +370,10 @@ class LiveStream implements SmartLifecycle {
       }
     }
 
-    /** Forgets the client; {@code complete} ends the response from our side (timeout, overflow, shutdown). */
+    /**
+     * Forgets the client; {@code complete} ends the response from our side (timeout, overflow,
+     * shutdown).
+     */
     void close(boolean complete) {
       synchronized (this) {
         if (closed) {

@@ -5,6 +5,7 @@ import dev.aegis.orchestrator.persistence.DeadLetterRepository;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository.DeadLetter;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository.Filter;
 import dev.aegis.orchestrator.persistence.StateJson;
+import dev.aegis.orchestrator.persistence.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,16 +21,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.kafka.core.KafkaTemplate;
 
-import dev.aegis.orchestrator.persistence.Transactions;
 /**
- * Re-publishes dead letters unchanged (key, value, original headers) to their original topic, plus one
- * header {@code aegis_replay_of} naming the dead letter. An event that already took effect finds its
- * processed marker and does nothing; one whose cause is fixed now takes effect, once.
+ * Re-publishes dead letters unchanged (key, value, original headers) to their original topic, plus
+ * one header {@code aegis_replay_of} naming the dead letter. An event that already took effect
+ * finds its processed marker and does nothing; one whose cause is fixed now takes effect, once.
  *
- * <p>The original topic is read from the dead letter, which anyone able to produce to {@code aegis.dlq}
- * could have planted; so replay writes only to a topic listed in {@code aegis.dead-letters.replay-topics}
- * and refuses the rest without producing anything. A replayed event is judged again like any other
- * (its source must still be trusted).
+ * <p>The original topic is read from the dead letter, which anyone able to produce to {@code
+ * aegis.dlq} could have planted; so replay writes only to a topic listed in {@code
+ * aegis.dead-letters.replay-topics} and refuses the rest without producing anything. A replayed
+ * event is judged again like any other (its source must still be trusted).
  */
 public class ReplayService {
 
@@ -39,11 +39,13 @@ public class ReplayService {
   public sealed interface Outcome permits Replayed, Refused {}
 
   /** Where one dead letter went. */
-  public record Replayed(long deadLetterId, String topic, int partition, long offset, int replayCount)
+  public record Replayed(
+      long deadLetterId, String topic, int partition, long offset, int replayCount)
       implements Outcome {}
 
   /** Nothing was produced, because of {@code reason}. */
-  public record Refused(long deadLetterId, String originalTopic, Refusal reason, String detail) implements Outcome {}
+  public record Refused(long deadLetterId, String originalTopic, Refusal reason, String detail)
+      implements Outcome {}
 
   /** Why a replay was refused. */
   public enum Refusal {
@@ -68,8 +70,13 @@ public class ReplayService {
   private final Clock clock;
   private final Set<String> replayTopics;
 
-  public ReplayService(Transactions transactions, DeadLetterRepository repository, AuditRepository audit,
-      KafkaTemplate<byte[], byte[]> kafka, Clock clock, Collection<String> replayTopics) {
+  public ReplayService(
+      Transactions transactions,
+      DeadLetterRepository repository,
+      AuditRepository audit,
+      KafkaTemplate<byte[], byte[]> kafka,
+      Clock clock,
+      Collection<String> replayTopics) {
     this.transactions = transactions;
     this.repository = repository;
     this.audit = audit;
@@ -94,12 +101,22 @@ public class ReplayService {
 
   private Outcome replay(DeadLetter d, String actor) {
     if (!replayTopics.contains(d.originalTopic())) {
-      return refuse(d, actor, Refusal.TOPIC_NOT_REPLAYABLE, "dead letter " + d.id() + " came from topic "
-          + d.originalTopic() + ", which is not one replay may write to " + new TreeSet<>(replayTopics)
-          + " (aegis.dead-letters.replay-topics)");
+      return refuse(
+          d,
+          actor,
+          Refusal.TOPIC_NOT_REPLAYABLE,
+          "dead letter "
+              + d.id()
+              + " came from topic "
+              + d.originalTopic()
+              + ", which is not one replay may write to "
+              + new TreeSet<>(replayTopics)
+              + " (aegis.dead-letters.replay-topics)");
     }
-    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(d.originalTopic(), null, d.key(), d.value());
-    for (DeadLetterRequest.Header header : StateJson.read(d.headersJson(), DeadLetterRequest.Header[].class)) {
+    ProducerRecord<byte[], byte[]> out =
+        new ProducerRecord<>(d.originalTopic(), null, d.key(), d.value());
+    for (DeadLetterRequest.Header header :
+        StateJson.read(d.headersJson(), DeadLetterRequest.Header[].class)) {
       out.headers().add(header.name(), DeadLetters.decode(header.value()));
     }
     out.headers().add(REPLAY_OF_HEADER, Long.toString(d.id()).getBytes(StandardCharsets.UTF_8));
@@ -107,21 +124,46 @@ public class ReplayService {
     try {
       sent = kafka.send(out).get(30, TimeUnit.SECONDS).getRecordMetadata();
     } catch (Exception e) {
-      throw new IllegalStateException("could not replay dead letter " + d.id() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not replay dead letter " + d.id() + ": " + e.getMessage(), e);
     }
     Instant now = clock.instant();
-    transactions.useTransaction(h -> {
-      repository.markReplayed(h, d.id(), actor, now);
-      audit.record(h, actor, "dead-letter.replay", Long.toString(d.id()), Map.of("topic", d.originalTopic(),
-          "partition", sent.partition(), "offset", sent.offset(), "reason", d.reasonCode()), now);
-    });
+    transactions.useTransaction(
+        h -> {
+          repository.markReplayed(h, d.id(), actor, now);
+          audit.record(
+              h,
+              actor,
+              "dead-letter.replay",
+              Long.toString(d.id()),
+              Map.of(
+                  "topic",
+                  d.originalTopic(),
+                  "partition",
+                  sent.partition(),
+                  "offset",
+                  sent.offset(),
+                  "reason",
+                  d.reasonCode()),
+              now);
+        });
     return new Replayed(d.id(), sent.topic(), sent.partition(), sent.offset(), d.replayCount() + 1);
   }
 
-  /** Records the refusal in the audit log (a planted dead letter is worth knowing about) and returns it. */
+  /**
+   * Records the refusal in the audit log (a planted dead letter is worth knowing about) and returns
+   * it.
+   */
   private Refused refuse(DeadLetter d, String actor, Refusal reason, String detail) {
-    transactions.useTransaction(h -> audit.record(h, actor, "dead-letter.replay-refused", Long.toString(d.id()),
-        Map.of("topic", d.originalTopic(), "refusal", reason.code()), clock.instant()));
+    transactions.useTransaction(
+        h ->
+            audit.record(
+                h,
+                actor,
+                "dead-letter.replay-refused",
+                Long.toString(d.id()),
+                Map.of("topic", d.originalTopic(), "refusal", reason.code()),
+                clock.instant()));
     return new Refused(d.id(), d.originalTopic(), reason, detail);
   }
 }

@@ -2,16 +2,18 @@ package dev.aegis.orchestrator.judgment;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
-import java.util.Locale;
 /**
- * A chaos fault the edge knows to be active on the service (announced on {@code aegis.chaos}). The core
- * tags every window that overlaps a fault on the same track, so a verdict reached under chaos says so.
+ * A chaos fault the edge knows to be active on the service (announced on {@code aegis.chaos}). The
+ * core tags every window that overlaps a fault on the same track, so a verdict reached under chaos
+ * says so.
  *
  * @param until when the fault stopped: its expiry, or its clearing if that came first
  */
-public record ActiveFault(String faultId, String kind, HealthWindow.Track track, Instant startedAt, Instant until) {
+public record ActiveFault(
+    String faultId, String kind, HealthWindow.Track track, Instant startedAt, Instant until) {
 
   public ActiveFault {
     Objects.requireNonNull(faultId, "faultId");
@@ -22,7 +24,9 @@ public record ActiveFault(String faultId, String kind, HealthWindow.Track track,
 
   /** Whether this fault was active on the window's track at some moment of the window. */
   public boolean touches(HealthWindow window) {
-    return track == window.track() && startedAt.isBefore(window.windowEnd()) && until.isAfter(window.windowStart());
+    return track == window.track()
+        && startedAt.isBefore(window.windowEnd())
+        && until.isAfter(window.windowStart());
   }
 
   /** The faults of {@code faults} that touch {@code window}. */

@@ -3,8 +3,8 @@ package dev.aegis.orchestrator.judgment;
 import java.time.Duration;
 
 /**
- * One canary step: the share of traffic the candidate receives and how long, in event time, the step
- * must be observed before it can be judged.
+ * One canary step: the share of traffic the candidate receives and how long, in event time, the
+ * step must be observed before it can be judged.
  */
 public record CanaryStep(int weight, Duration minDuration) {
   public CanaryStep {

@@ -1,14 +1,15 @@
 package dev.aegis.orchestrator.judgment;
 
 /**
- * One check of a judgment: what was observed, the threshold, how they compare, whether it passed, and,
- * for the metrics Aegis judges, how it was classified and why.
+ * One check of a judgment: what was observed, the threshold, how they compare, whether it passed,
+ * and, for the metrics Aegis judges, how it was classified and why.
  *
  * @param name a stable identifier, one of the constants below
- * @param comparison how {@code observed} must relate to {@code threshold} to pass: "<", "<=" or ">="; a
- *     comparison with the baseline must in addition be significant to fail (see {@code test})
- * @param classification PASS / HIGH / LOW / NODATA for the metrics (SLO, severe and comparison checks);
- *     null for the evidence checks (min-requests, min-duration, silence)
+ * @param comparison how {@code observed} must relate to {@code threshold} to pass: "<", "<=" or
+ *     ">="; a comparison with the baseline must in addition be significant to fail (see {@code
+ *     test})
+ * @param classification PASS / HIGH / LOW / NODATA for the metrics (SLO, severe and comparison
+ *     checks); null for the evidence checks (min-requests, min-duration, silence)
  * @param baseline the reference track's value of a comparison check (error rate, or median window
  *     p95 in ms), else null
  * @param test the statistical test behind a comparison check, null when none ran
@@ -33,10 +34,13 @@ public record Check(
   public static final String SEVERE_P95_LATENCY = "severe-p95-latency";
   public static final String MIN_REQUESTS = "min-requests";
   public static final String MIN_DURATION = "min-duration";
+
   /** Production: the SLO error budget burned faster than an alert rule allows. */
   public static final String SLO_BURN_RATE = "slo-burn-rate";
+
   /** Production: CPU utilization. */
   public static final String CPU = "cpu";
+
   public static final String SILENCE = "silence";
 
   /** A check without classification or statistics (the shape of issue 2's checks). */
@@ -57,15 +61,32 @@ public record Check(
   /** A metric against an absolute limit: PASS when {@code observed < threshold}, else HIGH. */
   static Check limit(String name, double observed, double threshold, String explanation) {
     boolean ok = observed < threshold;
-    return new Check(name, observed, threshold, "<", ok, ok ? Classification.PASS : Classification.HIGH, null,
-        null, explanation);
+    return new Check(
+        name,
+        observed,
+        threshold,
+        "<",
+        ok,
+        ok ? Classification.PASS : Classification.HIGH,
+        null,
+        null,
+        explanation);
   }
 
-  /** Whether this check is about the candidate's quality (rather than about having enough evidence). */
+  /**
+   * Whether this check is about the candidate's quality (rather than about having enough evidence).
+   */
   public boolean isSloCheck() {
     return switch (name) {
-      case ERROR_RATE, P95_LATENCY, ERROR_RATE_COMPARISON, P95_LATENCY_COMPARISON, SEVERE_ERROR_RATE,
-          SEVERE_P95_LATENCY, SLO_BURN_RATE, CPU -> true;
+      case ERROR_RATE,
+          P95_LATENCY,
+          ERROR_RATE_COMPARISON,
+          P95_LATENCY_COMPARISON,
+          SEVERE_ERROR_RATE,
+          SEVERE_P95_LATENCY,
+          SLO_BURN_RATE,
+          CPU ->
+          true;
       default -> false;
     };
   }

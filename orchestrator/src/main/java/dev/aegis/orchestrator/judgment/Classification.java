@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.judgment;
 
 /**
- * How one metric of a step compares with its reference (the SLO, or the baseline track), in Kayenta's
- * terms. Every metric Aegis judges gets worse as it rises, so only HIGH fails.
+ * How one metric of a step compares with its reference (the SLO, or the baseline track), in
+ * Kayenta's terms. Every metric Aegis judges gets worse as it rises, so only HIGH fails.
  */
 public enum Classification {
   /** Within the threshold, or not significantly different from the baseline. */
@@ -11,7 +11,9 @@ public enum Classification {
   HIGH,
   /** Significantly below the baseline: better, so it passes. */
   LOW,
-  /** Nothing to compare with (no baseline or stable windows, or too few for the test). Never fails. */
+  /**
+   * Nothing to compare with (no baseline or stable windows, or too few for the test). Never fails.
+   */
   NODATA;
 
   /** Whether the metric counts toward the score at all. */

@@ -16,8 +16,8 @@ import java.util.List;
  * @param minDurationSeconds the step's minimum duration, for reading {@code progress.observed()}
  * @param at event time of the window that produced the judgment (wall time for silence checks)
  * @param score the comparison score and its thresholds, or null when no comparison was made
- * @param comparedWith the reference track of the comparison ({@code baseline} or {@code stable}), or
- *     null when neither reported windows in the step's span
+ * @param comparedWith the reference track of the comparison ({@code baseline} or {@code stable}),
+ *     or null when neither reported windows in the step's span
  * @param chaos chaos faults active on any window of the step (canary or reference), empty if none
  */
 public record Judgment(
@@ -39,9 +39,27 @@ public record Judgment(
   }
 
   /** A judgment without comparison or chaos (silence, and the shape of issue 2's judgments). */
-  public Judgment(Verdict verdict, int step, int weight, String summary, List<Check> checks,
-      StepProgress progress, long minDurationSeconds, Instant at) {
-    this(verdict, step, weight, summary, checks, progress, minDurationSeconds, at, null, null, List.of());
+  public Judgment(
+      Verdict verdict,
+      int step,
+      int weight,
+      String summary,
+      List<Check> checks,
+      StepProgress progress,
+      long minDurationSeconds,
+      Instant at) {
+    this(
+        verdict,
+        step,
+        weight,
+        summary,
+        checks,
+        progress,
+        minDurationSeconds,
+        at,
+        null,
+        null,
+        List.of());
   }
 
   /** The quality checks that failed (SLO, severe and comparison checks classified HIGH). */

@@ -4,15 +4,19 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How a candidate is judged: its canary steps, the SLO each step must meet, the requests a step needs
- * before it can be judged at all, how long silence (no health window, wall clock) is tolerated before
- * the step is flagged as held, and the analysis settings (comparison with the baseline, score, severe
- * breaches, extension; see {@link Analysis}).
+ * How a candidate is judged: its canary steps, the SLO each step must meet, the requests a step
+ * needs before it can be judged at all, how long silence (no health window, wall clock) is
+ * tolerated before the step is flagged as held, and the analysis settings (comparison with the
+ * baseline, score, severe breaches, extension; see {@link Analysis}).
  *
  * @param analysis the analysis settings; null (e.g. a policy stored before they existed) means
  *     {@link Analysis#DEFAULT}
  */
-public record Policy(List<CanaryStep> steps, Slo slo, long minRequestsPerStep, Duration maxSilence,
+public record Policy(
+    List<CanaryStep> steps,
+    Slo slo,
+    long minRequestsPerStep,
+    Duration maxSilence,
     Analysis analysis) {
 
   /** The seed defaults: 10% for 24 h, 50% for 48 h, 100% for 7 days; error rate < 2%, p95 < 3 s. */
@@ -34,8 +38,13 @@ public record Policy(List<CanaryStep> steps, Slo slo, long minRequestsPerStep, D
     }
     for (int i = 1; i < steps.size(); i++) {
       if (steps.get(i).weight() <= steps.get(i - 1).weight()) {
-        throw new IllegalArgumentException("step weights must rise strictly, step " + (i + 1)
-            + " has " + steps.get(i).weight() + " after " + steps.get(i - 1).weight());
+        throw new IllegalArgumentException(
+            "step weights must rise strictly, step "
+                + (i + 1)
+                + " has "
+                + steps.get(i).weight()
+                + " after "
+                + steps.get(i - 1).weight());
       }
     }
     if (steps.get(steps.size() - 1).weight() != 100) {
@@ -69,7 +78,10 @@ public record Policy(List<CanaryStep> steps, Slo slo, long minRequestsPerStep, D
     return index == steps.size() - 1;
   }
 
-  /** An error rate at or above this fails a step at once: {@code severeErrorRateFactor × maxErrorRate}, at most 1. */
+  /**
+   * An error rate at or above this fails a step at once: {@code severeErrorRateFactor ×
+   * maxErrorRate}, at most 1.
+   */
   public double severeErrorRate() {
     return Math.min(1, analysis.severeErrorRateFactor() * slo.maxErrorRate());
   }

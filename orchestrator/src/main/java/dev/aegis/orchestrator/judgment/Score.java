@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.judgment;
 
 import java.util.List;
+
 /**
  * The share of comparison metrics that passed, Kayenta style: {@code 100 × passing / metrics with
  * data}; NoData metrics are left out, so a missing baseline never lowers the score.
@@ -12,7 +13,8 @@ import java.util.List;
  * @param passing of those, the ones classified PASS or LOW
  * @param noData comparison metrics classified NODATA
  */
-public record Score(Double value, double pass, double marginal, int metrics, int passing, int noData) {
+public record Score(
+    Double value, double pass, double marginal, int metrics, int passing, int noData) {
 
   static Score of(List<Check> comparisons, Analysis analysis) {
     int withData = 0;
@@ -29,7 +31,8 @@ public record Score(Double value, double pass, double marginal, int metrics, int
       }
     }
     Double value = withData == 0 ? null : 100.0 * passing / withData;
-    return new Score(value, analysis.passScore(), analysis.marginalScore(), withData, passing, noData);
+    return new Score(
+        value, analysis.passScore(), analysis.marginalScore(), withData, passing, noData);
   }
 
   boolean passes() {

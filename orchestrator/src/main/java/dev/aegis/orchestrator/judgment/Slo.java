@@ -7,7 +7,8 @@ public record Slo(double maxErrorRate, double maxP95LatencyMs) {
       throw new IllegalArgumentException("maxErrorRate must be within (0, 1], was " + maxErrorRate);
     }
     if (!(maxP95LatencyMs > 0)) {
-      throw new IllegalArgumentException("maxP95LatencyMs must be positive, was " + maxP95LatencyMs);
+      throw new IllegalArgumentException(
+          "maxP95LatencyMs must be positive, was " + maxP95LatencyMs);
     }
   }
 }

@@ -7,25 +7,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The windows a step keeps for its statistics: the canary's, and the baseline's and stable's reported
- * alongside (comparison evidence, which never advances the step's clock), plus the chaos faults that
- * touched any of them.
+ * The windows a step keeps for its statistics: the canary's, and the baseline's and stable's
+ * reported alongside (comparison evidence, which never advances the step's clock), plus the chaos
+ * faults that touched any of them.
  *
- * <p>Each list holds at most {@link #MAX_SAMPLES} windows: beyond that, neighbouring windows are merged
- * pairwise (counts summed, p95 request-weighted), so a week-long step costs bounded state and the
- * statistics still span the whole step.
+ * <p>Each list holds at most {@link #MAX_SAMPLES} windows: beyond that, neighbouring windows are
+ * merged pairwise (counts summed, p95 request-weighted), so a week-long step costs bounded state
+ * and the statistics still span the whole step.
  */
 public record StepEvidence(
-    List<WindowSample> canary, List<WindowSample> baseline, List<WindowSample> stable, List<ActiveFault> faults) {
+    List<WindowSample> canary,
+    List<WindowSample> baseline,
+    List<WindowSample> stable,
+    List<ActiveFault> faults) {
 
   /**
-   * Windows kept per track before neighbours are merged. The samples are part of the experiment's stored
-   * state, rewritten once per consumed batch: 60 keep Mann-Whitney meaningful (exact up to 60 values) while
-   * the state stays small on the hot path (720 cost the pipeline two thirds of its throughput).
+   * Windows kept per track before neighbours are merged. The samples are part of the experiment's
+   * stored state, rewritten once per consumed batch: 60 keep Mann-Whitney meaningful (exact up to
+   * 60 values) while the state stays small on the hot path (720 cost the pipeline two thirds of its
+   * throughput).
    */
   public static final int MAX_SAMPLES = 60;
 
-  public static final StepEvidence EMPTY = new StepEvidence(List.of(), List.of(), List.of(), List.of());
+  public static final StepEvidence EMPTY =
+      new StepEvidence(List.of(), List.of(), List.of(), List.of());
 
   public StepEvidence {
     canary = canary == null ? List.of() : List.copyOf(canary);
@@ -44,12 +49,15 @@ public record StepEvidence(
     };
   }
 
-  /** What a next step starting after {@code boundary} inherits: comparison windows ending after it. */
+  /**
+   * What a next step starting after {@code boundary} inherits: comparison windows ending after it.
+   */
   StepEvidence carriedPast(Instant boundary) {
     if (boundary == null) {
       return EMPTY;
     }
-    return new StepEvidence(List.of(), endingAfter(baseline, boundary), endingAfter(stable, boundary), List.of());
+    return new StepEvidence(
+        List.of(), endingAfter(baseline, boundary), endingAfter(stable, boundary), List.of());
   }
 
   /** The faults that touched canary windows. */

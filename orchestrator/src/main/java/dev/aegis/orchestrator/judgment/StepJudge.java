@@ -13,9 +13,10 @@ import java.util.stream.Collectors;
  * canary window, and the statistics only once the step has been observed for its minimum duration.
  *
  * <p>Order of the rules (docs/judgment.md):
+ *
  * <ol>
- *   <li>a severe breach (error rate ≥ {@link Policy#severeErrorRate()} or p95 ≥
- *       {@link Policy#severeP95LatencyMs()}, with at least {@code minRequestsPerStep} requests) → FAIL at
+ *   <li>a severe breach (error rate ≥ {@link Policy#severeErrorRate()} or p95 ≥ {@link
+ *       Policy#severeP95LatencyMs()}, with at least {@code minRequestsPerStep} requests) → FAIL at
  *       once, even before the minimum duration;
  *   <li>observed time below the step's minimum duration → IN_PROGRESS;
  *   <li>too few requests → not enough evidence (see below);
@@ -25,10 +26,11 @@ import java.util.stream.Collectors;
  *       marginal threshold → FAIL; at or above the pass threshold, or no comparison data → PASS; in
  *       between (marginal) → not enough evidence.
  * </ol>
+ *
  * Not enough evidence is HOLD while the step is within its extension ({@code minDuration +
- * maxExtension}), then INCONCLUSIVE (paused for a human) or FAIL, as {@code onInconclusive} says. A FAIL
- * other than a severe breach is held instead while the step has tolerated fewer than
- * {@code failureLimit} failures.
+ * maxExtension}), then INCONCLUSIVE (paused for a human) or FAIL, as {@code onInconclusive} says. A
+ * FAIL other than a severe breach is held instead while the step has tolerated fewer than {@code
+ * failureLimit} failures.
  */
 public final class StepJudge {
 
@@ -60,13 +62,30 @@ public final class StepJudge {
 
     Judgment judge() {
       Check duration =
-          Check.atLeast(Check.MIN_DURATION, progress.observed().toSeconds(), step.minDuration().toSeconds());
-      Check requests = Check.atLeast(Check.MIN_REQUESTS, progress.requests(), policy.minRequestsPerStep());
-      Check errorRate = Check.limit(Check.ERROR_RATE, progress.errorRate(), policy.slo().maxErrorRate(),
-          String.format(Locale.ROOT, "error rate %s vs SLO %s", percent(progress.errorRate()),
-              percent(policy.slo().maxErrorRate())));
-      Check p95 = Check.limit(Check.P95_LATENCY, progress.p95Ms(), policy.slo().maxP95LatencyMs(),
-          String.format(Locale.ROOT, "p95 %.0f ms vs SLO %.0f ms", progress.p95Ms(), policy.slo().maxP95LatencyMs()));
+          Check.atLeast(
+              Check.MIN_DURATION, progress.observed().toSeconds(), step.minDuration().toSeconds());
+      Check requests =
+          Check.atLeast(Check.MIN_REQUESTS, progress.requests(), policy.minRequestsPerStep());
+      Check errorRate =
+          Check.limit(
+              Check.ERROR_RATE,
+              progress.errorRate(),
+              policy.slo().maxErrorRate(),
+              String.format(
+                  Locale.ROOT,
+                  "error rate %s vs SLO %s",
+                  percent(progress.errorRate()),
+                  percent(policy.slo().maxErrorRate())));
+      Check p95 =
+          Check.limit(
+              Check.P95_LATENCY,
+              progress.p95Ms(),
+              policy.slo().maxP95LatencyMs(),
+              String.format(
+                  Locale.ROOT,
+                  "p95 %.0f ms vs SLO %.0f ms",
+                  progress.p95Ms(),
+                  policy.slo().maxP95LatencyMs()));
       List<Check> slo = List.of(errorRate, p95);
       List<Check> evidence = List.of(requests, duration);
 
@@ -74,52 +93,108 @@ public final class StepJudge {
         List<Check> severe = severeChecks();
         List<Check> breached = severe.stream().filter(c -> !c.passed()).toList();
         if (!breached.isEmpty()) {
-          return judgment(Verdict.FAIL, label + " failed at once on a severe breach: " + explain(breached),
-              concat(slo, severe, evidence), null, null, progress);
+          return judgment(
+              Verdict.FAIL,
+              label + " failed at once on a severe breach: " + explain(breached),
+              concat(slo, severe, evidence),
+              null,
+              null,
+              progress);
         }
         evidence = concat(severe, evidence);
       }
       if (!duration.passed()) {
-        return judgment(Verdict.IN_PROGRESS, String.format(Locale.ROOT, "%s: observed %ds of %ds", label,
-            (long) duration.observed(), (long) duration.threshold()), concat(slo, evidence), null, null, progress);
+        return judgment(
+            Verdict.IN_PROGRESS,
+            String.format(
+                Locale.ROOT,
+                "%s: observed %ds of %ds",
+                label,
+                (long) duration.observed(),
+                (long) duration.threshold()),
+            concat(slo, evidence),
+            null,
+            null,
+            progress);
       }
       if (!requests.passed()) {
-        return notEnough(String.format(Locale.ROOT, "%d requests observed, %d needed before it can be judged",
-            progress.requests(), policy.minRequestsPerStep()), concat(slo, evidence), null, null);
+        return notEnough(
+            String.format(
+                Locale.ROOT,
+                "%d requests observed, %d needed before it can be judged",
+                progress.requests(),
+                policy.minRequestsPerStep()),
+            concat(slo, evidence),
+            null,
+            null);
       }
-      CanaryComparison.Result compared = CanaryComparison.of(analysis, policy.steps().size(), progress);
+      CanaryComparison.Result compared =
+          CanaryComparison.of(analysis, policy.steps().size(), progress);
       Score score = Score.of(compared.checks(), analysis);
       List<Check> checks = concat(slo, compared.checks(), evidence);
       List<Check> sloBreaches = slo.stream().filter(c -> !c.passed()).toList();
       if (!sloBreaches.isEmpty()) {
-        return fail(label + " failed: " + explain(sloBreaches) + " → HIGH", checks, score, compared.against());
+        return fail(
+            label + " failed: " + explain(sloBreaches) + " → HIGH",
+            checks,
+            score,
+            compared.against());
       }
       if (compared.insufficient() != null) {
         return notEnough(compared.insufficient(), checks, score, compared.against());
       }
       if (score.fails()) {
         List<Check> high = compared.checks().stream().filter(c -> !c.passed()).toList();
-        return fail(label + " failed: " + explain(high) + "; " + scoreText(score) + " → FAIL", checks, score,
+        return fail(
+            label + " failed: " + explain(high) + "; " + scoreText(score) + " → FAIL",
+            checks,
+            score,
             compared.against());
       }
       if (!score.passes()) {
         return notEnough(scoreText(score) + " is marginal", checks, score, compared.against());
       }
-      return judgment(Verdict.PASS, String.format(Locale.ROOT,
-              "%s passed: error rate %s < %s, p95 %.0f ms < %.0f ms over %d requests; %s", label,
-              percent(errorRate.observed()), percent(errorRate.threshold()), p95.observed(), p95.threshold(),
-              progress.requests(), score.value() == null ? "no baseline or stable windows: judged on the SLO alone"
+      return judgment(
+          Verdict.PASS,
+          String.format(
+              Locale.ROOT,
+              "%s passed: error rate %s < %s, p95 %.0f ms < %.0f ms over %d requests; %s",
+              label,
+              percent(errorRate.observed()),
+              percent(errorRate.threshold()),
+              p95.observed(),
+              p95.threshold(),
+              progress.requests(),
+              score.value() == null
+                  ? "no baseline or stable windows: judged on the SLO alone"
                   : scoreText(score) + " against " + compared.against()),
-          checks, score, compared.against(), progress);
+          checks,
+          score,
+          compared.against(),
+          progress);
     }
 
     private List<Check> severeChecks() {
-      Check errors = Check.limit(Check.SEVERE_ERROR_RATE, progress.errorRate(), policy.severeErrorRate(),
-          String.format(Locale.ROOT, "error rate %s vs severe limit %s", percent(progress.errorRate()),
-              percent(policy.severeErrorRate())));
-      Check latency = Check.limit(Check.SEVERE_P95_LATENCY, progress.p95Ms(), policy.severeP95LatencyMs(),
-          String.format(Locale.ROOT, "p95 %.0f ms vs severe limit %.0f ms", progress.p95Ms(),
-              policy.severeP95LatencyMs()));
+      Check errors =
+          Check.limit(
+              Check.SEVERE_ERROR_RATE,
+              progress.errorRate(),
+              policy.severeErrorRate(),
+              String.format(
+                  Locale.ROOT,
+                  "error rate %s vs severe limit %s",
+                  percent(progress.errorRate()),
+                  percent(policy.severeErrorRate())));
+      Check latency =
+          Check.limit(
+              Check.SEVERE_P95_LATENCY,
+              progress.p95Ms(),
+              policy.severeP95LatencyMs(),
+              String.format(
+                  Locale.ROOT,
+                  "p95 %.0f ms vs severe limit %.0f ms",
+                  progress.p95Ms(),
+                  policy.severeP95LatencyMs()));
       return List.of(errors, latency);
     }
 
@@ -127,41 +202,102 @@ public final class StepJudge {
     private Judgment fail(String why, List<Check> checks, Score score, String against) {
       if (progress.failures() < analysis.failureLimit()) {
         int tolerated = progress.failures() + 1;
-        return judgment(Verdict.HOLD, String.format(Locale.ROOT, "%s (failure %d of %d tolerated)", why, tolerated,
-            analysis.failureLimit()), checks, score, against, progress.withFailures(tolerated));
+        return judgment(
+            Verdict.HOLD,
+            String.format(
+                Locale.ROOT,
+                "%s (failure %d of %d tolerated)",
+                why,
+                tolerated,
+                analysis.failureLimit()),
+            checks,
+            score,
+            against,
+            progress.withFailures(tolerated));
       }
       return judgment(Verdict.FAIL, why, checks, score, against, progress);
     }
 
     /** Too little evidence: extend the step, then pause or fail as the policy says. */
     private Judgment notEnough(String why, List<Check> checks, Score score, String against) {
-      Duration start = progress.extendedFrom() == null || progress.extendedFrom().compareTo(step.minDuration()) < 0
-          ? step.minDuration() : progress.extendedFrom();
+      Duration start =
+          progress.extendedFrom() == null
+                  || progress.extendedFrom().compareTo(step.minDuration()) < 0
+              ? step.minDuration()
+              : progress.extendedFrom();
       Duration deadline = start.plus(analysis.extension(step));
       if (progress.observed().compareTo(deadline) < 0) {
-        return judgment(Verdict.HOLD, String.format(Locale.ROOT, "%s: holding, %s; extended up to %ds (observed %ds)",
-            label, why, deadline.toSeconds(), progress.observed().toSeconds()), checks, score, against, progress);
-      }
-      String inconclusive = String.format(Locale.ROOT, "%s inconclusive after %ds (extended up to %ds): %s", label,
-          progress.observed().toSeconds(), deadline.toSeconds(), why);
-      return switch (analysis.onInconclusive()) {
-        case PAUSE -> judgment(Verdict.INCONCLUSIVE, inconclusive + "; paused for a human", checks, score, against,
+        return judgment(
+            Verdict.HOLD,
+            String.format(
+                Locale.ROOT,
+                "%s: holding, %s; extended up to %ds (observed %ds)",
+                label,
+                why,
+                deadline.toSeconds(),
+                progress.observed().toSeconds()),
+            checks,
+            score,
+            against,
             progress);
-        case FAIL -> judgment(Verdict.FAIL, inconclusive + "; failed, as the policy says (onInconclusive: fail)",
-            checks, score, against, progress);
+      }
+      String inconclusive =
+          String.format(
+              Locale.ROOT,
+              "%s inconclusive after %ds (extended up to %ds): %s",
+              label,
+              progress.observed().toSeconds(),
+              deadline.toSeconds(),
+              why);
+      return switch (analysis.onInconclusive()) {
+        case PAUSE ->
+            judgment(
+                Verdict.INCONCLUSIVE,
+                inconclusive + "; paused for a human",
+                checks,
+                score,
+                against,
+                progress);
+        case FAIL ->
+            judgment(
+                Verdict.FAIL,
+                inconclusive + "; failed, as the policy says (onInconclusive: fail)",
+                checks,
+                score,
+                against,
+                progress);
       };
     }
 
-    private Judgment judgment(Verdict verdict, String summary, List<Check> checks, Score score, String against,
+    private Judgment judgment(
+        Verdict verdict,
+        String summary,
+        List<Check> checks,
+        Score score,
+        String against,
         StepProgress evidence) {
       List<ActiveFault> chaos = progress.samples().faults();
       String text = summary;
       if (!chaos.isEmpty() && verdict.isConclusive()) {
-        text += "; under chaos: " + chaos.stream().map(ActiveFault::describe).collect(Collectors.joining(", "))
-            + (verdict == Verdict.FAIL ? " (a breach under chaos still fails: the candidate did not withstand it)" : "");
+        text +=
+            "; under chaos: "
+                + chaos.stream().map(ActiveFault::describe).collect(Collectors.joining(", "))
+                + (verdict == Verdict.FAIL
+                    ? " (a breach under chaos still fails: the candidate did not withstand it)"
+                    : "");
       }
-      return new Judgment(verdict, stepIndex + 1, step.weight(), text, checks, evidence.withoutSamples(),
-          step.minDuration().toSeconds(), at, score, against, chaos);
+      return new Judgment(
+          verdict,
+          stepIndex + 1,
+          step.weight(),
+          text,
+          checks,
+          evidence.withoutSamples(),
+          step.minDuration().toSeconds(),
+          at,
+          score,
+          against,
+          chaos);
     }
   }
 
@@ -171,9 +307,16 @@ public final class StepJudge {
 
   private static String scoreText(Score score) {
     double value = score.value();
-    String relation = value >= score.pass() ? "≥ " + CanaryComparison.number(score.pass())
-        : value < score.marginal() ? "< " + CanaryComparison.number(score.marginal())
-        : "within [" + CanaryComparison.number(score.marginal()) + ", " + CanaryComparison.number(score.pass()) + ")";
+    String relation =
+        value >= score.pass()
+            ? "≥ " + CanaryComparison.number(score.pass())
+            : value < score.marginal()
+                ? "< " + CanaryComparison.number(score.marginal())
+                : "within ["
+                    + CanaryComparison.number(score.marginal())
+                    + ", "
+                    + CanaryComparison.number(score.pass())
+                    + ")";
     return String.format(Locale.ROOT, "score %.0f %s", value, relation);
   }
 

@@ -10,11 +10,12 @@ import java.util.List;
  *
  * <p>Observed time is the length of the union of the canary windows' intervals, measured from
  * {@code boundary} (the event time at which the step began): overlapping or repeated windows never
- * count twice, and a gap in reporting does not count as observation. Baseline and stable windows are
- * comparison evidence only: they never advance the step's clock. Because everything here is stored with
- * the experiment, a restarted orchestrator resumes the step where it was.
+ * count twice, and a gap in reporting does not count as observation. Baseline and stable windows
+ * are comparison evidence only: they never advance the step's clock. Because everything here is
+ * stored with the experiment, a restarted orchestrator resumes the step where it was.
  *
- * @param boundary windows ending at or before this instant belong to an earlier step; null for step 1
+ * @param boundary windows ending at or before this instant belong to an earlier step; null for step
+ *     1
  * @param windows canary windows counted in this step
  * @param requests total requests in those windows
  * @param errors total errors in those windows
@@ -26,8 +27,8 @@ import java.util.List;
  * @param coveredUntil end of the latest counted window, or null
  * @param evidence per-window samples of every track; null in the copy a {@link Judgment} keeps
  * @param failures failing judgments tolerated so far in this step (policy failureLimit)
- * @param extendedFrom observed time when a human resumed the step after it was paused, from which its
- *     extension counts again; null when never resumed
+ * @param extendedFrom observed time when a human resumed the step after it was paused, from which
+ *     its extension counts again; null when never resumed
  */
 public record StepProgress(
     Instant boundary,
@@ -45,10 +46,31 @@ public record StepProgress(
     Duration extendedFrom) {
 
   /** The totals without samples (the shape of issue 2's progress). */
-  public StepProgress(Instant boundary, long windows, long requests, long errors, double p95RequestWeightedSum,
-      double p95Sum, double maxP95Ms, Duration observed, Instant firstWindowStart, Instant coveredUntil) {
-    this(boundary, windows, requests, errors, p95RequestWeightedSum, p95Sum, maxP95Ms, observed, firstWindowStart,
-        coveredUntil, StepEvidence.EMPTY, 0, null);
+  public StepProgress(
+      Instant boundary,
+      long windows,
+      long requests,
+      long errors,
+      double p95RequestWeightedSum,
+      double p95Sum,
+      double maxP95Ms,
+      Duration observed,
+      Instant firstWindowStart,
+      Instant coveredUntil) {
+    this(
+        boundary,
+        windows,
+        requests,
+        errors,
+        p95RequestWeightedSum,
+        p95Sum,
+        maxP95Ms,
+        observed,
+        firstWindowStart,
+        coveredUntil,
+        StepEvidence.EMPTY,
+        0,
+        null);
   }
 
   /** A fresh step that starts after {@code boundary} (null: no earlier step). */
@@ -56,7 +78,10 @@ public record StepProgress(
     return new StepProgress(boundary, 0, 0, 0, 0, 0, 0, Duration.ZERO, null, null);
   }
 
-  /** The next step, starting after this one's last canary window, inheriting comparison windows past it. */
+  /**
+   * The next step, starting after this one's last canary window, inheriting comparison windows past
+   * it.
+   */
   public StepProgress next() {
     StepProgress fresh = startingAfter(coveredUntil);
     return fresh.withEvidence(samples().carriedPast(coveredUntil));
@@ -67,7 +92,10 @@ public record StepProgress(
     return boundary == null || window.windowEnd().isAfter(boundary);
   }
 
-  /** The totals with canary {@code window} added; {@code faults} are the chaos faults that touched it. */
+  /**
+   * The totals with canary {@code window} added; {@code faults} are the chaos faults that touched
+   * it.
+   */
   public StepProgress add(HealthWindow window, List<ActiveFault> faults) {
     Instant from = latest(window.windowStart(), boundary);
     Instant alreadyCovered = coveredUntil == null ? from : latest(from, coveredUntil);
@@ -84,7 +112,9 @@ public record StepProgress(
         p95Sum + window.p95Ms(),
         Math.max(maxP95Ms, window.p95Ms()),
         observed.plus(newlyObserved),
-        firstWindowStart == null ? window.windowStart() : earliest(firstWindowStart, window.windowStart()),
+        firstWindowStart == null
+            ? window.windowStart()
+            : earliest(firstWindowStart, window.windowStart()),
         coveredUntil == null ? window.windowEnd() : latest(coveredUntil, window.windowEnd()),
         samples().with(window, faults),
         failures,
@@ -96,7 +126,10 @@ public record StepProgress(
     return add(window, List.of());
   }
 
-  /** A baseline or stable window kept as comparison evidence: the step's clock and totals do not move. */
+  /**
+   * A baseline or stable window kept as comparison evidence: the step's clock and totals do not
+   * move.
+   */
   public StepProgress compare(HealthWindow window, List<ActiveFault> faults) {
     return withEvidence(samples().with(window, faults));
   }
@@ -112,19 +145,55 @@ public record StepProgress(
   }
 
   public StepProgress withFailures(int count) {
-    return new StepProgress(boundary, windows, requests, errors, p95RequestWeightedSum, p95Sum, maxP95Ms, observed,
-        firstWindowStart, coveredUntil, evidence, count, extendedFrom);
+    return new StepProgress(
+        boundary,
+        windows,
+        requests,
+        errors,
+        p95RequestWeightedSum,
+        p95Sum,
+        maxP95Ms,
+        observed,
+        firstWindowStart,
+        coveredUntil,
+        evidence,
+        count,
+        extendedFrom);
   }
 
   /** The step, resumed by a human: its extension counts again from now on. */
   public StepProgress extendedFromNow() {
-    return new StepProgress(boundary, windows, requests, errors, p95RequestWeightedSum, p95Sum, maxP95Ms, observed,
-        firstWindowStart, coveredUntil, evidence, failures, observed);
+    return new StepProgress(
+        boundary,
+        windows,
+        requests,
+        errors,
+        p95RequestWeightedSum,
+        p95Sum,
+        maxP95Ms,
+        observed,
+        firstWindowStart,
+        coveredUntil,
+        evidence,
+        failures,
+        observed);
   }
 
   private StepProgress withEvidence(StepEvidence next) {
-    return new StepProgress(boundary, windows, requests, errors, p95RequestWeightedSum, p95Sum, maxP95Ms, observed,
-        firstWindowStart, coveredUntil, next, failures, extendedFrom);
+    return new StepProgress(
+        boundary,
+        windows,
+        requests,
+        errors,
+        p95RequestWeightedSum,
+        p95Sum,
+        maxP95Ms,
+        observed,
+        firstWindowStart,
+        coveredUntil,
+        next,
+        failures,
+        extendedFrom);
   }
 
   /** errors / requests over the step, or 0 without requests. */

@@ -11,14 +11,20 @@ import java.util.List;
  *
  * @param faults ids of the chaos faults active on this window's track during it, or null for none
  */
-public record WindowSample(Instant start, Instant end, long requests, long errors, double p95Ms, List<String> faults) {
+public record WindowSample(
+    Instant start, Instant end, long requests, long errors, double p95Ms, List<String> faults) {
 
   public WindowSample {
     faults = faults == null || faults.isEmpty() ? null : List.copyOf(faults);
   }
 
   static WindowSample of(HealthWindow w, List<ActiveFault> faults) {
-    return new WindowSample(w.windowStart(), w.windowEnd(), w.requests(), w.errors(), w.p95Ms(),
+    return new WindowSample(
+        w.windowStart(),
+        w.windowEnd(),
+        w.requests(),
+        w.errors(),
+        w.p95Ms(),
         faults.stream().map(ActiveFault::faultId).toList());
   }
 
@@ -38,7 +44,12 @@ public record WindowSample(Instant start, Instant end, long requests, long error
     if (o.faults != null) {
       ids.addAll(o.faults);
     }
-    return new WindowSample(start.isBefore(o.start) ? start : o.start, end.isAfter(o.end) ? end : o.end,
-        n, errors + o.errors, p95, new ArrayList<>(ids));
+    return new WindowSample(
+        start.isBefore(o.start) ? start : o.start,
+        end.isAfter(o.end) ? end : o.end,
+        n,
+        errors + o.errors,
+        p95,
+        new ArrayList<>(ids));
   }
 }

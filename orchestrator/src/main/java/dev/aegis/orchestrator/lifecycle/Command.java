@@ -1,14 +1,14 @@
 package dev.aegis.orchestrator.lifecycle;
 
 /**
- * An effect on the world that Aegis asks for. Commands go to the outbox in the same transaction as the change
- * that calls for them and are carried out afterwards; each has a deterministic id, so re-running one after a crash
- * can be recognised and changes nothing twice.
+ * An effect on the world that Aegis asks for. Commands go to the outbox in the same transaction as
+ * the change that calls for them and are carried out afterwards; each has a deterministic id, so
+ * re-running one after a crash can be recognised and changes nothing twice.
  *
- * <p>Two families: {@link ForExperiment} commands come from the lifecycle core's decisions and report back to their
- * experiment; {@link ForService} commands act on a service's production (V2) workload, asked for by a human or the
- * production guard. Every consumer dispatches through {@link Visitor}, so adding a command is a compile error
- * everywhere it must be handled.
+ * <p>Two families: {@link ForExperiment} commands come from the lifecycle core's decisions and
+ * report back to their experiment; {@link ForService} commands act on a service's production (V2)
+ * workload, asked for by a human or the production guard. Every consumer dispatches through {@link
+ * Visitor}, so adding a command is a compile error everywhere it must be handled.
  */
 public sealed interface Command permits Command.ForExperiment, Command.ForService {
 
@@ -49,8 +49,14 @@ public sealed interface Command permits Command.ForExperiment, Command.ForServic
   sealed interface ForService extends Command permits RollBackProduction, ScaleStable {}
 
   /** Route {@code weight} percent of the service's traffic to the candidate. */
-  record SetTrafficWeight(String id, String experimentId, String service, String namespace,
-      Candidate candidate, int weight) implements ForExperiment {
+  record SetTrafficWeight(
+      String id,
+      String experimentId,
+      String service,
+      String namespace,
+      Candidate candidate,
+      int weight)
+      implements ForExperiment {
     @Override
     public CommandKind kind() {
       return CommandKind.SET_TRAFFIC_WEIGHT;
@@ -63,8 +69,9 @@ public sealed interface Command permits Command.ForExperiment, Command.ForServic
   }
 
   /** Make the candidate the stable version (V2) and return traffic to 100% stable. */
-  record PromoteCandidate(String id, String experimentId, String service, String namespace,
-      Candidate candidate) implements ForExperiment {
+  record PromoteCandidate(
+      String id, String experimentId, String service, String namespace, Candidate candidate)
+      implements ForExperiment {
     @Override
     public CommandKind kind() {
       return CommandKind.PROMOTE_CANDIDATE;
@@ -77,8 +84,14 @@ public sealed interface Command permits Command.ForExperiment, Command.ForServic
   }
 
   /** Return all traffic to the stable version and scale the candidate down. */
-  record RollBackCandidate(String id, String experimentId, String service, String namespace,
-      Candidate candidate, String reason) implements ForExperiment {
+  record RollBackCandidate(
+      String id,
+      String experimentId,
+      String service,
+      String namespace,
+      Candidate candidate,
+      String reason)
+      implements ForExperiment {
     @Override
     public CommandKind kind() {
       return CommandKind.ROLL_BACK_CANDIDATE;
@@ -91,8 +104,14 @@ public sealed interface Command permits Command.ForExperiment, Command.ForServic
   }
 
   /** Mark the candidate's workload as V3 (quarantined) and link it to its RCA. */
-  record QuarantineCandidate(String id, String experimentId, String service, String namespace,
-      Candidate candidate, String rcaId) implements ForExperiment {
+  record QuarantineCandidate(
+      String id,
+      String experimentId,
+      String service,
+      String namespace,
+      Candidate candidate,
+      String rcaId)
+      implements ForExperiment {
     @Override
     public CommandKind kind() {
       return CommandKind.QUARANTINE_CANDIDATE;
@@ -105,14 +124,20 @@ public sealed interface Command permits Command.ForExperiment, Command.ForServic
   }
 
   /**
-   * Return production to the previous V2 (the pod template remembered at the last promotion), without
-   * re-running analysis.
+   * Return production to the previous V2 (the pod template remembered at the last promotion),
+   * without re-running analysis.
    *
    * @param fromVersion the V2 version being rolled back
    * @param toVersion the version production returns to
    */
-  record RollBackProduction(String id, String service, String namespace, String fromVersion, String toVersion,
-      String reason) implements ForService {
+  record RollBackProduction(
+      String id,
+      String service,
+      String namespace,
+      String fromVersion,
+      String toVersion,
+      String reason)
+      implements ForService {
     @Override
     public CommandKind kind() {
       return CommandKind.ROLL_BACK_PRODUCTION;
@@ -124,9 +149,19 @@ public sealed interface Command permits Command.ForExperiment, Command.ForServic
     }
   }
 
-  /** Scale the stable Deployment to {@code replicas}, kept within [{@code minReplicas}, {@code maxReplicas}]. */
-  record ScaleStable(String id, String service, String namespace, int replicas, int minReplicas, int maxReplicas,
-      String reason) implements ForService {
+  /**
+   * Scale the stable Deployment to {@code replicas}, kept within [{@code minReplicas}, {@code
+   * maxReplicas}].
+   */
+  record ScaleStable(
+      String id,
+      String service,
+      String namespace,
+      int replicas,
+      int minReplicas,
+      int maxReplicas,
+      String reason)
+      implements ForService {
     @Override
     public CommandKind kind() {
       return CommandKind.SCALE_STABLE;

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The kinds of {@link Command}, each with the wire name stored in the outbox's {@code type} column, shown in
- * metrics ({@code command} tag), audit entries and {@code actuation.alarmed} events. Wire names never change:
- * rows written by an older release must still be read.
+ * The kinds of {@link Command}, each with the wire name stored in the outbox's {@code type} column,
+ * shown in metrics ({@code command} tag), audit entries and {@code actuation.alarmed} events. Wire
+ * names never change: rows written by an older release must still be read.
  */
 public enum CommandKind {
   SET_TRAFFIC_WEIGHT("SetTrafficWeight", Command.SetTrafficWeight.class),

@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.lifecycle;
 
+import dev.aegis.orchestrator.judgment.Judgment;
 import java.time.Instant;
 
-import dev.aegis.orchestrator.judgment.Judgment;
 /**
  * One move of the lifecycle, recorded forever: from, to, why, who, on what evidence, when.
  *

@@ -10,12 +10,25 @@ import java.util.Map;
  * @param headers the record's headers (last value wins for repeated names)
  * @param admission whether its sender may have it take effect ({@link Admission})
  */
-public record InboundRecord(String topic, int partition, long offset, byte[] key, byte[] value,
-    Map<String, byte[]> headers, DecodeResult decoded, Admission.Verdict admission) {
+public record InboundRecord(
+    String topic,
+    int partition,
+    long offset,
+    byte[] key,
+    byte[] value,
+    Map<String, byte[]> headers,
+    DecodeResult decoded,
+    Admission.Verdict admission) {
 
-  /** The identity used for duplicate suppression: CloudEvents source, or Kafka coordinates when undecodable. */
+  /**
+   * The identity used for duplicate suppression: CloudEvents source, or Kafka coordinates when
+   * undecodable.
+   */
   public String source() {
-    return decoded.decoded().map(d -> d.envelope().source()).orElse("kafka://" + topic + "/" + partition);
+    return decoded
+        .decoded()
+        .map(d -> d.envelope().source())
+        .orElse("kafka://" + topic + "/" + partition);
   }
 
   public String eventId() {

@@ -5,14 +5,15 @@ import dev.aegis.events.EventJson;
 import dev.aegis.events.EventType;
 import dev.aegis.orchestrator.persistence.OutboxMessage;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.Tx;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-import dev.aegis.orchestrator.persistence.Tx;
 /**
- * Adds outgoing {@code dev.aegis.*} events to the outbox in the caller's transaction; {@link OutboxRelay} publishes
- * them after commit. Every event Aegis emits (transitions, RCAs, alarms, burn-rate alerts, chaos faults) goes
- * through here, so an event is published if and only if the change it reports committed.
+ * Adds outgoing {@code dev.aegis.*} events to the outbox in the caller's transaction; {@link
+ * OutboxRelay} publishes them after commit. Every event Aegis emits (transitions, RCAs, alarms,
+ * burn-rate alerts, chaos faults) goes through here, so an event is published if and only if the
+ * change it reports committed.
  */
 public final class EventOutbox {
 
@@ -31,9 +32,13 @@ public final class EventOutbox {
    * @param key the Kafka record key (an experiment id, or a service for service-wide events)
    * @param time the CloudEvent time: when what it reports happened
    */
-  public void enqueue(Tx h, EventType type, String id, String key, Object data, Instant time, Instant now) {
+  public void enqueue(
+      Tx h, EventType type, String id, String key, Object data, Instant time, Instant now) {
     OutgoingEvent payload = new OutgoingEvent(time, EVENTS.valueToTree(data));
-    outbox.add(h, new OutboxMessage.Event(id, type, key, new String(EventJson.toJson(payload), StandardCharsets.UTF_8)),
+    outbox.add(
+        h,
+        new OutboxMessage.Event(
+            id, type, key, new String(EventJson.toJson(payload), StandardCharsets.UTF_8)),
         now);
   }
 }

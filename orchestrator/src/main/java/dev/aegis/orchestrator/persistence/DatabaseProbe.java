@@ -24,7 +24,8 @@ public final class DatabaseProbe {
    * @throws SQLException when no connection is to be had or the query fails or times out
    */
   public String ping(Duration timeout) throws SQLException {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
       s.execute(PING);
       return PING;

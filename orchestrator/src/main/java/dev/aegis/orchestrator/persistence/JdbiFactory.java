@@ -14,8 +14,8 @@ import org.jdbi.v3.core.config.ConfigRegistry;
  * Builds the {@link Jdbi} every repository uses, the same way in the application and in tests.
  *
  * <p>It installs whatever Jdbi plugins are on the classpath and binds {@link Instant} as a UTC
- * {@code timestamptz} (and maps it back), so event times never depend on the JVM's or the
- * session's time zone. Jdbi's built-in java.time support stays in place for the other types.
+ * {@code timestamptz} (and maps it back), so event times never depend on the JVM's or the session's
+ * time zone. Jdbi's built-in java.time support stays in place for the other types.
  */
 public final class JdbiFactory {
 
@@ -25,10 +25,12 @@ public final class JdbiFactory {
   public static Jdbi create(DataSource dataSource) {
     Jdbi jdbi = Jdbi.create(dataSource).installPlugins();
     jdbi.registerArgument(new UtcInstantArgumentFactory());
-    jdbi.registerColumnMapper(Instant.class, (rows, column, context) -> {
-      OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
-      return value == null ? null : value.toInstant();
-    });
+    jdbi.registerColumnMapper(
+        Instant.class,
+        (rows, column, context) -> {
+          OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
+          return value == null ? null : value.toInstant();
+        });
     return jdbi;
   }
 

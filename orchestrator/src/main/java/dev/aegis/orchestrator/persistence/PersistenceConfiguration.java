@@ -6,7 +6,10 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** JDBI on Aegis's DataSource, and the {@link Transactions} every other package starts its work from. */
+/**
+ * JDBI on Aegis's DataSource, and the {@link Transactions} every other package starts its work
+ * from.
+ */
 @Configuration(proxyBeanMethods = false)
 public class PersistenceConfiguration {
 

@@ -5,8 +5,9 @@ import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Where every unit of work on the database starts. Each method opens a session on the pool and closes it after;
- * runtime exceptions thrown by the work roll its transaction back and reach the caller unchanged.
+ * Where every unit of work on the database starts. Each method opens a session on the pool and
+ * closes it after; runtime exceptions thrown by the work roll its transaction back and reach the
+ * caller unchanged.
  */
 public final class Transactions {
 
@@ -26,7 +27,10 @@ public final class Transactions {
     jdbi.useTransaction(h -> work.accept(Tx.of(h)));
   }
 
-  /** Runs {@code work} in autocommit mode (each statement its own transaction) and returns its result. */
+  /**
+   * Runs {@code work} in autocommit mode (each statement its own transaction) and returns its
+   * result.
+   */
   public <T> T withHandle(Function<Tx, T> work) {
     return jdbi.withHandle(h -> work.apply(Tx.of(h)));
   }
@@ -36,7 +40,10 @@ public final class Transactions {
     jdbi.useHandle(h -> work.accept(Tx.of(h)));
   }
 
-  /** Opens a session the caller closes: for work that holds a session-level lock across transactions. */
+  /**
+   * Opens a session the caller closes: for work that holds a session-level lock across
+   * transactions.
+   */
   public Tx open() {
     return Tx.of(jdbi.open());
   }

@@ -8,9 +8,9 @@ import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.Update;
 
 /**
- * A database session, usually inside a transaction, that the repositories of this package run their SQL on.
- * Code outside {@code persistence} only passes it along: it cannot issue SQL through it, which is how the build
- * keeps every query in this package (see ArchitectureTest).
+ * A database session, usually inside a transaction, that the repositories of this package run their
+ * SQL on. Code outside {@code persistence} only passes it along: it cannot issue SQL through it,
+ * which is how the build keeps every query in this package (see ArchitectureTest).
  */
 public final class Tx implements AutoCloseable {
 
@@ -25,7 +25,10 @@ public final class Tx implements AutoCloseable {
     return new Tx(handle);
   }
 
-  /** Runs {@code work} in a transaction of this session (nested in the current one, if any) and returns its result. */
+  /**
+   * Runs {@code work} in a transaction of this session (nested in the current one, if any) and
+   * returns its result.
+   */
   public <T> T inTransaction(Function<Tx, T> work) {
     return handle.inTransaction(h -> work.apply(h == handle ? this : new Tx(h)));
   }

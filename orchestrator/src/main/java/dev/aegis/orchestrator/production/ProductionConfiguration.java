@@ -9,6 +9,7 @@ import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.GuardRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
+import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.production.service.ProductionService;
 import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import dev.aegis.orchestrator.production.slo.SloPolicy;
@@ -21,14 +22,21 @@ import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.aegis.orchestrator.persistence.Transactions;
-/** The production wing: human rollbacks and scaling, the guard on V2, and SLO burn-rate alerts (docs/remediation.md). */
+/**
+ * The production wing: human rollbacks and scaling, the guard on V2, and SLO burn-rate alerts
+ * (docs/remediation.md).
+ */
 @Configuration(proxyBeanMethods = false)
 public class ProductionConfiguration {
 
   @Bean
-  ProductionService productionService(Transactions transactions, ServiceRepository services, ExperimentRepository experiments,
-      OutboxRepository outbox, AuditRepository audit, Clock clock) {
+  ProductionService productionService(
+      Transactions transactions,
+      ServiceRepository services,
+      ExperimentRepository experiments,
+      OutboxRepository outbox,
+      AuditRepository audit,
+      Clock clock) {
     return new ProductionService(transactions, services, experiments, outbox, audit, clock);
   }
 
@@ -40,11 +48,30 @@ public class ProductionConfiguration {
 
   /** Production (V2) guard and SLO burn-rate alerts on the ingestion path. */
   @Bean
-  ProductionWatch productionWatch(ServiceRepository services, ProductionService production, EventOutbox events,
-      AuditRepository audit, ReplicaReader replicas, ExperimentRepository experiments, LifecycleService lifecycle,
-      MeterRegistry metrics, AegisProperties properties, BurnRateMonitor burnRates, Clock clock) {
+  ProductionWatch productionWatch(
+      ServiceRepository services,
+      ProductionService production,
+      EventOutbox events,
+      AuditRepository audit,
+      ReplicaReader replicas,
+      ExperimentRepository experiments,
+      LifecycleService lifecycle,
+      MeterRegistry metrics,
+      AegisProperties properties,
+      BurnRateMonitor burnRates,
+      Clock clock) {
     AegisProperties.Remediation r = properties.remediation();
-    return new ProductionWatch(services, new GuardRepository(), r.toPolicy(), burnRates, production, events, audit,
-        new ReplicaCounts(replicas, clock, Duration.ofSeconds(10)), new CoreProductionQuarantine(experiments, lifecycle), metrics, r.burnRateRollback());
+    return new ProductionWatch(
+        services,
+        new GuardRepository(),
+        r.toPolicy(),
+        burnRates,
+        production,
+        events,
+        audit,
+        new ReplicaCounts(replicas, clock, Duration.ofSeconds(10)),
+        new CoreProductionQuarantine(experiments, lifecycle),
+        metrics,
+        r.burnRateRollback());
   }
 }

@@ -1,9 +1,10 @@
 package dev.aegis.orchestrator.retention;
 
 import dev.aegis.orchestrator.persistence.AuditRepository;
-import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import dev.aegis.orchestrator.persistence.RetentionRepository;
 import dev.aegis.orchestrator.persistence.RetentionRepository.Prunable;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -19,8 +20,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.aegis.orchestrator.persistence.Tx;
-import dev.aegis.orchestrator.persistence.Transactions;
 /**
  * Deletes what has outlived its retention period (docs/retention.md), in bounded batches.
  *
@@ -33,8 +32,8 @@ import dev.aegis.orchestrator.persistence.Transactions;
  *       with {@code FOR UPDATE SKIP LOCKED}, so rows the ingest path holds are left for the next
  *       sweep and the hot path never waits on the sweeper.
  *   <li>Never deleted: windows a running experiment counted; outbox rows not yet published;
- *       experiments that are not settled, that are the service's production version or its
- *       rollback target, that still have an unpublished outbox row, or whose quarantine is open.
+ *       experiments that are not settled, that are the service's production version or its rollback
+ *       target, that still have an unpublished outbox row, or whose quarantine is open.
  *   <li>Never deleted at all: the audit log, transitions and RCA records. A deleted experiment is
  *       copied into {@code experiments_archive} by a database trigger first.
  *   <li>Every completed sweep writes one audit row ({@value #AUDIT_ACTION}, with the counts) and
@@ -49,6 +48,7 @@ public final class RetentionSweeper {
 
   static final String ACTOR = "aegis:retention";
   static final String AUDIT_ACTION = "retention.sweep";
+
   /** The advisory lock key of the sweep: "aegis-rt" in ASCII. */
   static final long LOCK_KEY = 0x61656769732d7274L;
 
@@ -112,8 +112,14 @@ public final class RetentionSweeper {
   private final MeterRegistry metrics;
   private final Clock clock;
 
-  public RetentionSweeper(Transactions transactions, RetentionRepository retention, RetentionProperties properties,
-      AuditRepository audit, Optional<BurnRateMonitor> burnRates, MeterRegistry metrics, Clock clock) {
+  public RetentionSweeper(
+      Transactions transactions,
+      RetentionRepository retention,
+      RetentionProperties properties,
+      AuditRepository audit,
+      Optional<BurnRateMonitor> burnRates,
+      MeterRegistry metrics,
+      Clock clock) {
     this.transactions = Objects.requireNonNull(transactions, "transactions");
     this.retention = Objects.requireNonNull(retention, "retention");
     this.properties = Objects.requireNonNull(properties, "properties");
@@ -147,21 +153,25 @@ public final class RetentionSweeper {
       pruned.put(kind, count);
       metrics.counter("aegis.retention.pruned", "table", kind.table()).increment(count);
     }
-    int retired = burnRates.map(m -> m.retireIdle(now.minus(properties.healthWindows())))
-        .orElse(0);
+    int retired = burnRates.map(m -> m.retireIdle(now.minus(properties.healthWindows()))).orElse(0);
     metrics.counter("aegis.retention.retired.tracks").increment(retired);
     Swept swept = new Swept(now, pruned, retired);
     h.useTransaction(tx -> audit.record(tx, ACTOR, AUDIT_ACTION, null, detail(swept), now));
     metrics.counter("aegis.retention.sweeps", "outcome", "swept").increment();
-    LOG.info("Retention sweep pruned {} row(s) {} and retired {} burn-rate track(s)",
-        swept.total(), detail(swept).get("pruned"), retired);
+    LOG.info(
+        "Retention sweep pruned {} row(s) {} and retired {} burn-rate track(s)",
+        swept.total(),
+        detail(swept).get("pruned"),
+        retired);
     return swept;
   }
 
   private long prune(Tx h, Kind kind, Instant cutoff) {
     long total = 0;
     for (int batch = 0; batch < properties.maxBatchesPerSweep(); batch++) {
-      int deleted = h.inTransaction(tx -> retention.deleteBatch(tx, kind.rows, cutoff, properties.batchSize()));
+      int deleted =
+          h.inTransaction(
+              tx -> retention.deleteBatch(tx, kind.rows, cutoff, properties.batchSize()));
       total += deleted;
       if (deleted < properties.batchSize()) {
         break;

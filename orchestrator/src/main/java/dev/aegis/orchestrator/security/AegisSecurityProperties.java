@@ -2,10 +2,10 @@ package dev.aegis.orchestrator.security;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-import java.util.Map;
 /**
  * Authentication settings ({@code aegis.security.*}); the token and mode of the API stay under
  * {@code aegis.api.*} ({@code AEGIS_API_TOKEN}). The JWT issuer and key set are Spring Boot's
@@ -16,12 +16,15 @@ import java.util.Map;
  * @param session the dashboard's session cookie
  */
 @ConfigurationProperties("aegis.security")
-public record AegisSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue Tokens tokens, @DefaultValue Session session,
+public record AegisSecurityProperties(
+    @DefaultValue Jwt jwt,
+    @DefaultValue Tokens tokens,
+    @DefaultValue Session session,
     @DefaultValue ExperimentResources experimentResources) {
 
   /**
-   * @param crossNamespace resource namespace → other namespaces its {@code Experiment} resources may act in;
-   *     empty (the default): each acts only in its own namespace
+   * @param crossNamespace resource namespace → other namespaces its {@code Experiment} resources
+   *     may act in; empty (the default): each acts only in its own namespace
    */
   public record ExperimentResources(@DefaultValue({}) Map<String, List<String>> crossNamespace) {
     public ExperimentResources {
@@ -30,9 +33,10 @@ public record AegisSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue Token
   }
 
   /**
-   * @param nameClaim the claim naming the principal (the actor in the audit log); {@code sub} when absent
-   * @param rolesClaim the claim holding Aegis role names, a list or a space/comma separated string; a
-   *     dotted path reaches into objects ({@code realm_access.roles})
+   * @param nameClaim the claim naming the principal (the actor in the audit log); {@code sub} when
+   *     absent
+   * @param rolesClaim the claim holding Aegis role names, a list or a space/comma separated string;
+   *     a dotted path reaches into objects ({@code realm_access.roles})
    * @param namespacesClaim the claim holding the namespaces the roles apply in ({@code *} = all)
    * @param defaultNamespaces namespaces for a JWT without the namespaces claim
    */
@@ -42,9 +46,16 @@ public record AegisSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue Token
       @DefaultValue("aegis_namespaces") String namespacesClaim,
       @DefaultValue({}) List<String> defaultNamespaces) {}
 
-  /** @param defaultTtl lifetime of a token made without one; @param maxTtl the longest lifetime allowed */
-  public record Tokens(@DefaultValue("P30D") Duration defaultTtl, @DefaultValue("P365D") Duration maxTtl) {}
+  /**
+   * @param defaultTtl lifetime of a token made without one; @param maxTtl the longest lifetime
+   *     allowed
+   */
+  public record Tokens(
+      @DefaultValue("P30D") Duration defaultTtl, @DefaultValue("P365D") Duration maxTtl) {}
 
-  /** @param secureCookie whether the session and CSRF cookies carry {@code Secure} (browsers honour it on localhost) */
+  /**
+   * @param secureCookie whether the session and CSRF cookies carry {@code Secure} (browsers honour
+   *     it on localhost)
+   */
   public record Session(@DefaultValue("true") boolean secureCookie) {}
 }

@@ -12,8 +12,9 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * Maps a verified JWT to a principal: its name from {@code aegis.security.jwt.name-claim} (else {@code sub}),
- * its roles from the roles claim (unknown names are ignored), its namespaces from the namespaces claim.
+ * Maps a verified JWT to a principal: its name from {@code aegis.security.jwt.name-claim} (else
+ * {@code sub}), its roles from the roles claim (unknown names are ignored), its namespaces from the
+ * namespaces claim.
  */
 final class JwtPrincipals implements Converter<Jwt, AbstractAuthenticationToken> {
 

@@ -1,9 +1,9 @@
 package dev.aegis.orchestrator.standalone;
 
-import dev.aegis.orchestrator.standalone.infrastructure.AegisDatabaseBootstrap;
-import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.security.StaticTokens;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisDatabaseBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -12,8 +12,9 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Says where everything is once Aegis is ready: the dashboard and API, the Kafka bootstrap address to
- * publish health to, the Kubernetes API it acts on, and the database, each marked in-process or external.
+ * Says where everything is once Aegis is ready: the dashboard and API, the Kafka bootstrap address
+ * to publish health to, the Kubernetes API it acts on, and the database, each marked in-process or
+ * external.
  */
 @Component
 class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
@@ -25,7 +26,10 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
   private final AegisKubernetes kubernetes;
   private final StaticTokens token;
 
-  StartupBanner(AegisKafkaBootstrap kafka, AegisDatabaseBootstrap database, AegisKubernetes kubernetes,
+  StartupBanner(
+      AegisKafkaBootstrap kafka,
+      AegisDatabaseBootstrap database,
+      AegisKubernetes kubernetes,
       StaticTokens token) {
     this.kafka = kafka;
     this.database = database;
@@ -35,9 +39,13 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
 
   @Override
   public void onApplicationEvent(ApplicationReadyEvent event) {
-    String web = event.getApplicationContext() instanceof WebServerApplicationContext w && w.getWebServer() != null
-        ? "http://127.0.0.1:" + w.getWebServer().getPort() : "(no web server)";
-    log.info("""
+    String web =
+        event.getApplicationContext() instanceof WebServerApplicationContext w
+                && w.getWebServer() != null
+            ? "http://127.0.0.1:" + w.getWebServer().getPort()
+            : "(no web server)";
+    log.info(
+        """
 
         ─── Aegis is ready ───────────────────────────────────────────────
           dashboard        {}/
@@ -47,12 +55,24 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
           PostgreSQL       {} ({})
           API token        {}
         ──────────────────────────────────────────────────────────────────""",
-        web, web, kafka.bootstrapServers(), kafka.isEmbedded() ? "in-process" : "external",
-        kubernetes.masterUrl(), kubernetes.isEmbedded() ? "in-process" : "external",
-        database.connection().redactedJdbcUrl(), database.isEmbedded() ? "embedded" : "external",
-        token.authenticationOff() ? "none needed from this machine (aegis.api.auth=none)"
-            : token.devToken() != null ? token.devToken() + " (dev token, made at start, accepted from this machine "
-                + "only: export AEGIS_TOKEN=" + token.devToken() + " for the CLI)"
-            : token.bootstrapConfigured() ? "bootstrap admin token from AEGIS_API_TOKEN" : "JWT bearer tokens and API tokens");
+        web,
+        web,
+        kafka.bootstrapServers(),
+        kafka.isEmbedded() ? "in-process" : "external",
+        kubernetes.masterUrl(),
+        kubernetes.isEmbedded() ? "in-process" : "external",
+        database.connection().redactedJdbcUrl(),
+        database.isEmbedded() ? "embedded" : "external",
+        token.authenticationOff()
+            ? "none needed from this machine (aegis.api.auth=none)"
+            : token.devToken() != null
+                ? token.devToken()
+                    + " (dev token, made at start, accepted from this machine "
+                    + "only: export AEGIS_TOKEN="
+                    + token.devToken()
+                    + " for the CLI)"
+                : token.bootstrapConfigured()
+                    ? "bootstrap admin token from AEGIS_API_TOKEN"
+                    : "JWT bearer tokens and API tokens");
   }
 }

@@ -11,8 +11,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.aegis.operators.testing.ClusterFixtures;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.EventCodec;
@@ -21,8 +19,10 @@ import dev.aegis.events.Events;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.Track;
+import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -40,7 +40,8 @@ import org.springframework.test.web.servlet.MockMvc;
 class ApiContractIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String POLICY = """
+  private static final String POLICY =
+      """
       "policy": {"steps": [{"weight": 10, "minDuration": "PT2S"}, {"weight": 100, "minDuration": "PT2S"}],
                  "slo": {"maxErrorRate": 0.02, "maxP95LatencyMs": 3000}, "minRequestsPerStep": 50}""";
 
@@ -50,26 +51,40 @@ class ApiContractIT {
   private static String body(String service, String version) {
     return """
         {"service": "%s", "namespace": "shop", "candidate": {"version": "%s", "image": "registry.local/%s:%s"}, %s}
-        """.formatted(service, version, service, version, POLICY);
+        """
+        .formatted(service, version, service, version, POLICY);
   }
 
   private String submit(String service, String version) throws Exception {
     if (cluster.apps().deployments().inNamespace("shop").withName(service).get() == null) {
-      cluster.resource(ClusterFixtures.stableDeployment("shop", service, "registry.local/" + service + ":v1", 2))
+      cluster
+          .resource(
+              ClusterFixtures.stableDeployment(
+                  "shop", service, "registry.local/" + service + ":v1", 2))
           .create();
     }
-    String response = mvc.perform(post("/api/v1/experiments").contentType(MediaType.APPLICATION_JSON)
-            .header("X-Aegis-Actor", "alice").content(body(service, version)))
-        .andExpect(status().isCreated())
-        .andExpect(header().string("Location", containsString("/api/v1/experiments/")))
-        .andExpect(jsonPath("$.phase").value("CANARY"))
-        .andExpect(jsonPath("$.weight").value(10))
-        .andReturn().getResponse().getContentAsString();
+    String response =
+        mvc.perform(
+                post("/api/v1/experiments")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .header("X-Aegis-Actor", "alice")
+                    .content(body(service, version)))
+            .andExpect(status().isCreated())
+            .andExpect(header().string("Location", containsString("/api/v1/experiments/")))
+            .andExpect(jsonPath("$.phase").value("CANARY"))
+            .andExpect(jsonPath("$.weight").value(10))
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
     return JSON.readTree(response).path("id").asText();
   }
 
   private JsonNode experiment(String id) throws Exception {
-    return JSON.readTree(mvc.perform(get("/api/v1/experiments/" + id)).andReturn().getResponse().getContentAsString());
+    return JSON.readTree(
+        mvc.perform(get("/api/v1/experiments/" + id))
+            .andReturn()
+            .getResponse()
+            .getContentAsString());
   }
 
   @Test
@@ -86,35 +101,51 @@ class ApiContractIT {
         .andExpect(jsonPath("$.policy.steps", hasSize(2)));
     mvc.perform(get("/api/v1/experiments").param("service", "orders"))
         .andExpect(jsonPath("$[0].id").value(id));
-    // The actor is the authenticated principal (loopback "local" here); a client-chosen X-Aegis-Actor is ignored.
+    // The actor is the authenticated principal (loopback "local" here); a client-chosen
+    // X-Aegis-Actor is ignored.
     mvc.perform(get("/api/v1/audit")).andExpect(jsonPath("$[0].actor").value("local"));
   }
 
   @Test
   @DisplayName("bad requests get problem+json naming the field")
   void badRequestsNameTheField() throws Exception {
-    mvc.perform(post("/api/v1/experiments").contentType(MediaType.APPLICATION_JSON)
-            .content("{\"service\": \"Not_A_Dns_Label\", \"candidate\": {\"version\": \"v1\", \"image\": \"x\"}}"))
+    mvc.perform(
+            post("/api/v1/experiments")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    "{\"service\": \"Not_A_Dns_Label\", \"candidate\": {\"version\": \"v1\", \"image\": \"x\"}}"))
         .andExpect(status().isBadRequest())
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
         .andExpect(jsonPath("$.field").value("service"));
-    mvc.perform(post("/api/v1/experiments").contentType(MediaType.APPLICATION_JSON)
-            .content("{\"service\": \"a\", \"candidate\": {\"version\": \"v1\", \"image\": \"x\"},"
-                + " \"policy\": {\"steps\": [{\"weight\": 50, \"minDuration\": \"PT1S\"}, {\"weight\": 10, \"minDuration\": \"PT1S\"}]}}"))
+    mvc.perform(
+            post("/api/v1/experiments")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    "{\"service\": \"a\", \"candidate\": {\"version\": \"v1\", \"image\": \"x\"},"
+                        + " \"policy\": {\"steps\": [{\"weight\": 50, \"minDuration\": \"PT1S\"}, {\"weight\": 10, \"minDuration\": \"PT1S\"}]}}"))
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.field").value("policy.steps"));
-    mvc.perform(post("/api/v1/experiments").contentType(MediaType.APPLICATION_JSON)
-            .content("{\"service\": \"a\", \"candidate\": {\"version\": \"v1\", \"image\": \"x\"},"
-                + " \"policy\": {\"steps\": [{\"weight\": 100, \"minDuration\": \"soon\"}]}}"))
+    mvc.perform(
+            post("/api/v1/experiments")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    "{\"service\": \"a\", \"candidate\": {\"version\": \"v1\", \"image\": \"x\"},"
+                        + " \"policy\": {\"steps\": [{\"weight\": 100, \"minDuration\": \"soon\"}]}}"))
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.field").value("policy.steps[0].minDuration"));
-    mvc.perform(post("/api/v1/experiments").contentType(MediaType.APPLICATION_JSON).content("{not json"))
+    mvc.perform(
+            post("/api/v1/experiments")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{not json"))
         .andExpect(status().isBadRequest())
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
-    mvc.perform(post("/api/v1/experiments").contentType(MediaType.APPLICATION_JSON)
-            .content("{\"pad\": \"" + "x".repeat(1_100_000) + "\"}"))
+    mvc.perform(
+            post("/api/v1/experiments")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"pad\": \"" + "x".repeat(1_100_000) + "\"}"))
         .andExpect(status().isPayloadTooLarge());
-    mvc.perform(get("/api/v1/experiments/does-not-exist")).andExpect(status().isNotFound())
+    mvc.perform(get("/api/v1/experiments/does-not-exist"))
+        .andExpect(status().isNotFound())
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
   }
 
@@ -126,47 +157,84 @@ class ApiContractIT {
         .andExpect(status().isConflict())
         .andExpect(jsonPath("$.type").value(containsString("illegal-transition")))
         .andExpect(jsonPath("$.detail").value(containsString("CANARY")));
-    mvc.perform(post("/api/v1/experiments/" + id + "/pause").contentType(MediaType.APPLICATION_JSON)
-            .content("{\"reason\": \"looking at a dashboard\"}"))
-        .andExpect(status().isOk()).andExpect(jsonPath("$.phase").value("PAUSED"));
-    mvc.perform(post("/api/v1/experiments/" + id + "/abort")).andExpect(status().isOk())
+    mvc.perform(
+            post("/api/v1/experiments/" + id + "/pause")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"reason\": \"looking at a dashboard\"}"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.phase").value("PAUSED"));
+    mvc.perform(post("/api/v1/experiments/" + id + "/abort"))
+        .andExpect(status().isOk())
         .andExpect(jsonPath("$.phase").value("ROLLING_BACK"))
         .andExpect(jsonPath("$.actuation.awaiting").value(containsString(id)));
-    await().atMost(Duration.ofSeconds(60)).until(() -> "ABORTED".equals(experiment(id).path("phase").asText()));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> "ABORTED".equals(experiment(id).path("phase").asText()));
     assertThat(experiment(id).path("actuation").path("pending").asBoolean()).isFalse();
     mvc.perform(post("/api/v1/experiments/" + id + "/launch")).andExpect(status().isNotFound());
   }
 
   @Test
-  @DisplayName("a quarantined image is refused with 409 and its RCA link until it is released with a reason")
+  @DisplayName(
+      "a quarantined image is refused with 409 and its RCA link until it is released with a reason")
   void quarantineIsAMemory() throws Exception {
     String id = submit("inventory", "v9");
     EventCodec codec = new EventCodec();
     Instant start = Instant.now().minusSeconds(300);
     for (int i = 0; i < 2; i++) {
-      var data = new HealthReported("inventory", "v9", Track.CANARY, start.plusSeconds(i), start.plusSeconds(i + 1),
-          100, 10, new Latency(50, 100, 150), null, null);
-      var encoded = codec.encodeBinary(Events.envelope(EventType.HEALTH_REPORTED, UUID.randomUUID().toString(),
-          "/monitors/api-test", "inventory", Instant.now()), data);
-      var record = new ProducerRecord<String, byte[]>(encoded.topic(), encoded.key(), encoded.value());
+      var data =
+          new HealthReported(
+              "inventory",
+              "v9",
+              Track.CANARY,
+              start.plusSeconds(i),
+              start.plusSeconds(i + 1),
+              100,
+              10,
+              new Latency(50, 100, 150),
+              null,
+              null);
+      var encoded =
+          codec.encodeBinary(
+              Events.envelope(
+                  EventType.HEALTH_REPORTED,
+                  UUID.randomUUID().toString(),
+                  "/monitors/api-test",
+                  "inventory",
+                  Instant.now()),
+              data);
+      var record =
+          new ProducerRecord<String, byte[]>(encoded.topic(), encoded.key(), encoded.value());
       encoded.headers().forEach((k, v) -> record.headers().add(k, v));
       SharedInfrastructure.kafka().publish(record);
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> "QUARANTINED".equals(experiment(id).path("phase").asText()));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> "QUARANTINED".equals(experiment(id).path("phase").asText()));
 
     mvc.perform(get("/api/v1/quarantine")).andExpect(jsonPath("$[0].id").value(id));
     mvc.perform(get("/api/v1/quarantine/" + id + "/rca"))
         .andExpect(status().isOk())
         .andExpect(jsonPath("$.checks[0].check").value("error-rate"))
         .andExpect(jsonPath("$.checks[0].observed").value(0.1));
-    mvc.perform(post("/api/v1/experiments").contentType(MediaType.APPLICATION_JSON).content(body("inventory", "v9")))
+    mvc.perform(
+            post("/api/v1/experiments")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(body("inventory", "v9")))
         .andExpect(status().isConflict())
         .andExpect(jsonPath("$.rca").value("/api/v1/quarantine/" + id + "/rca"));
-    mvc.perform(post("/api/v1/quarantine/" + id + "/release").contentType(MediaType.APPLICATION_JSON).content("{}"))
-        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("reason"));
-    mvc.perform(post("/api/v1/quarantine/" + id + "/release").contentType(MediaType.APPLICATION_JSON)
-            .content("{\"reason\": \"flaky dependency fixed\"}"))
-        .andExpect(status().isOk()).andExpect(jsonPath("$.phase").value("RELEASED"));
+    mvc.perform(
+            post("/api/v1/quarantine/" + id + "/release")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.field").value("reason"));
+    mvc.perform(
+            post("/api/v1/quarantine/" + id + "/release")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"reason\": \"flaky dependency fixed\"}"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.phase").value("RELEASED"));
     submit("inventory", "v9");
   }
 }

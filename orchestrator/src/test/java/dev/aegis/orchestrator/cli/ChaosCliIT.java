@@ -27,11 +27,15 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * {@code aegis chaos} against the real application: inject into a canary under analysis, list, revert, and the
- * kill switch, with the exit codes a script would branch on.
+ * {@code aegis chaos} against the real application: inject into a canary under analysis, list,
+ * revert, and the kill switch, with the exit codes a script would branch on.
  */
-@AegisComponentTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"aegis.api.auth=token",
-    "aegis.api.token=bootstrap-token-of-the-chaos-cli-test-0123456789"})
+@AegisComponentTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {
+      "aegis.api.auth=token",
+      "aegis.api.token=bootstrap-token-of-the-chaos-cli-test-0123456789"
+    })
 class ChaosCliIT {
 
   private static final String NAMESPACE = "shop";
@@ -43,23 +47,61 @@ class ChaosCliIT {
   @Autowired ExperimentService experiments;
 
   @Test
-  @DisplayName("a chaos engineer injects, lists and reverts a fault; the kill switch refuses the next one until resumed")
+  @DisplayName(
+      "a chaos engineer injects, lists and reverts a fault; the kill switch refuses the next one until resumed")
   void chaosFromTheTerminal() {
     String service = "chaos-cli";
-    cluster.resource(ClusterFixtures.stableDeployment(NAMESPACE, service, "registry.local/" + service + ":v1", 4))
+    cluster
+        .resource(
+            ClusterFixtures.stableDeployment(
+                NAMESPACE, service, "registry.local/" + service + ":v1", 4))
         .create();
     cluster.resource(ClusterFixtures.stableService(NAMESPACE, service)).create();
-    experiments.submit(new ExperimentSubmitted(service, NAMESPACE, new Candidate("v2", "registry.local/" + service
-        + ":v2"), new PolicySpec(List.of(new StepSpec(10, Duration.ofHours(1)), new StepSpec(100,
-        Duration.ofHours(1))), new SloSpec(0.02, 3000.0), 100L, Duration.ofHours(1)), "replica-ratio"),
-        ExperimentService.Origin.rest("test"), null);
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        cluster.apps().deployments().inNamespace(NAMESPACE).withName(service + "-canary").get() != null);
-    String token = tokens.create("chaos-cli", List.of("chaos-engineer", "sre"), List.of("*"), null, "test").secret();
-    CliRunner cli = new CliRunner().env("AEGIS_SERVER", "http://127.0.0.1:" + port).env("AEGIS_TOKEN", token);
+    experiments.submit(
+        new ExperimentSubmitted(
+            service,
+            NAMESPACE,
+            new Candidate("v2", "registry.local/" + service + ":v2"),
+            new PolicySpec(
+                List.of(
+                    new StepSpec(10, Duration.ofHours(1)), new StepSpec(100, Duration.ofHours(1))),
+                new SloSpec(0.02, 3000.0),
+                100L,
+                Duration.ofHours(1)),
+            "replica-ratio"),
+        ExperimentService.Origin.rest("test"),
+        null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                cluster
+                        .apps()
+                        .deployments()
+                        .inNamespace(NAMESPACE)
+                        .withName(service + "-canary")
+                        .get()
+                    != null);
+    String token =
+        tokens
+            .create("chaos-cli", List.of("chaos-engineer", "sre"), List.of("*"), null, "test")
+            .secret();
+    CliRunner cli =
+        new CliRunner().env("AEGIS_SERVER", "http://127.0.0.1:" + port).env("AEGIS_TOKEN", token);
 
-    Run injected = cli.run("chaos", "inject", "network-partition", "--service", service, "-n", NAMESPACE,
-        "--duration", "PT5M", "--reason", "cli test");
+    Run injected =
+        cli.run(
+            "chaos",
+            "inject",
+            "network-partition",
+            "--service",
+            service,
+            "-n",
+            NAMESPACE,
+            "--duration",
+            "PT5M",
+            "--reason",
+            "cli test");
     assertThat(injected.exitCode()).as(injected.toString()).isZero();
     Matcher m = FAULT.matcher(injected.out());
     assertThat(m.find()).as(injected.out()).isTrue();
@@ -68,10 +110,22 @@ class ChaosCliIT {
 
     Run listed = cli.run("chaos", "list", "--live");
     assertThat(listed.exitCode()).isZero();
-    assertThat(listed.out()).contains(id, "network-partition", NAMESPACE + "/" + service + " (canary)");
+    assertThat(listed.out())
+        .contains(id, "network-partition", NAMESPACE + "/" + service + " (canary)");
 
-    Run badParameter = cli.run("chaos", "inject", "pod-kill", "--service", service, "-n", NAMESPACE,
-        "--duration", "PT1M", "-p", "share=7");
+    Run badParameter =
+        cli.run(
+            "chaos",
+            "inject",
+            "pod-kill",
+            "--service",
+            service,
+            "-n",
+            NAMESPACE,
+            "--duration",
+            "PT1M",
+            "-p",
+            "share=7");
     assertThat(badParameter.exitCode()).as(badParameter.toString()).isEqualTo(ExitCode.REFUSED);
     assertThat(badParameter.err()).contains("share");
 
@@ -82,8 +136,17 @@ class ChaosCliIT {
     Run stopped = cli.run("chaos", "stop-all", "--reason", "cli test");
     assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
     assertThat(stopped.out()).contains("chaos halted");
-    Run refused = cli.run("chaos", "inject", "network-partition", "--service", service, "-n", NAMESPACE,
-        "--duration", "PT1M");
+    Run refused =
+        cli.run(
+            "chaos",
+            "inject",
+            "network-partition",
+            "--service",
+            service,
+            "-n",
+            NAMESPACE,
+            "--duration",
+            "PT1M");
     assertThat(refused.exitCode()).isEqualTo(ExitCode.REFUSED);
     assertThat(refused.err()).contains("kill switch");
     Run resumed = cli.run("chaos", "resume");

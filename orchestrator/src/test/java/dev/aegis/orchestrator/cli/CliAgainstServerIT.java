@@ -26,8 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,8 +44,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * in-process Kubernetes API): every command is run in-process as the launcher script runs it, and
  * its output and exit code are asserted.
  */
-@AegisComponentTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"aegis.api.auth=token",
-    "aegis.api.token=bootstrap-token-of-the-cli-test-0123456789abcdef"})
+@AegisComponentTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {
+      "aegis.api.auth=token",
+      "aegis.api.token=bootstrap-token-of-the-cli-test-0123456789abcdef"
+    })
 class CliAgainstServerIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,15 +67,22 @@ class CliAgainstServerIT {
   @BeforeEach
   void pointTheCliAtTheServer() {
     // A real API token: the actor in the audit log is the principal it authenticates as.
-    String token = tokens.create("cli-tester", List.of("platform-engineer", "sre"), List.of("*"), null, "test").secret();
+    String token =
+        tokens
+            .create("cli-tester", List.of("platform-engineer", "sre"), List.of("*"), null, "test")
+            .secret();
     cli = new CliRunner().env("AEGIS_SERVER", "http://127.0.0.1:" + port).env("AEGIS_TOKEN", token);
   }
 
   @Test
-  @DisplayName("an experiment driven from the CLI: submit a manifest, list, get, pause, resume, abort, and watch exits 5 on ABORTED")
+  @DisplayName(
+      "an experiment driven from the CLI: submit a manifest, list, get, pause, resume, abort, and watch exits 5 on ABORTED")
   void driveAnExperiment() throws Exception {
     deployStable("cli-cart");
-    Path manifest = write("experiment.yaml", """
+    Path manifest =
+        write(
+            "experiment.yaml",
+            """
         apiVersion: aegis.dev/v1alpha1
         kind: Experiment
         metadata:
@@ -99,19 +110,29 @@ class CliAgainstServerIT {
     String id = idOf(submitted);
 
     Run list = ok(cli.run("list", "--service", "cli-cart"));
-    assertThat(list.out().lines().findFirst().orElseThrow()).startsWith("ID").contains("SERVICE", "PHASE", "WEIGHT");
+    assertThat(list.out().lines().findFirst().orElseThrow())
+        .startsWith("ID")
+        .contains("SERVICE", "PHASE", "WEIGHT");
     assertThat(list.out().lines().filter(l -> l.startsWith(id)).findFirst().orElseThrow())
         .contains("cli-cart", "v2", "CANARY", "10%");
-    assertThat(ok(cli.run("list", "--phase", "promoted", "--service", "cli-cart")).out()).isEqualTo("No experiments.\n");
+    assertThat(ok(cli.run("list", "--phase", "promoted", "--service", "cli-cart")).out())
+        .isEqualTo("No experiments.\n");
 
     Run get = ok(cli.run("get", id));
-    assertThat(get.out()).contains("Experiment: " + id, "Phase:      CANARY",
-        "Step:       1 of 2 at 10% of traffic", "registry.local/cli-cart:v2", "by cli-tester via rest",
-        "10% for 1h -> 100% for 1h; error rate < 2.00%, p95 < 3000 ms; 50 requests per step");
+    assertThat(get.out())
+        .contains(
+            "Experiment: " + id,
+            "Phase:      CANARY",
+            "Step:       1 of 2 at 10% of traffic",
+            "registry.local/cli-cart:v2",
+            "by cli-tester via rest",
+            "10% for 1h -> 100% for 1h; error rate < 2.00%, p95 < 3000 ms; 50 requests per step");
 
     JsonNode json = JSON.readTree(ok(cli.run("get", id, "-o", "json")).out());
     assertThat(json.path("id").asText()).isEqualTo(id);
-    assertThat(json.path("namespace").asText()).as("namespace from the manifest's metadata").isEqualTo(NAMESPACE);
+    assertThat(json.path("namespace").asText())
+        .as("namespace from the manifest's metadata")
+        .isEqualTo(NAMESPACE);
     assertThat(json.path("history").get(0).path("to").asText()).isEqualTo("CANARY");
     assertThat(ok(cli.run("-o", "yaml", "get", id)).out()).contains("id: " + id, "phase: CANARY");
 
@@ -120,29 +141,40 @@ class CliAgainstServerIT {
     assertThat(refused.err()).contains("error: Command refused:", "phase: CANARY");
     assertThat(refused.out()).isEmpty();
 
-    assertThat(ok(cli.run("pause", id, "--reason", "checking dashboards")).out()).contains("is now PAUSED");
+    assertThat(ok(cli.run("pause", id, "--reason", "checking dashboards")).out())
+        .contains("is now PAUSED");
     assertThat(ok(cli.run("resume", id)).out()).contains("is now CANARY, step 1 of 2 at 10%");
-    assertThat(ok(cli.run("abort", id, "--reason", "wrong build")).out()).contains("is now ROLLING_BACK");
+    assertThat(ok(cli.run("abort", id, "--reason", "wrong build")).out())
+        .contains("is now ROLLING_BACK");
 
     Run watch = cli.run("watch", id, "--timeout", "2m");
     assertThat(watch.exitCode()).as(watch.toString()).isEqualTo(ExitCode.EXPERIMENT_FAILED);
-    assertThat(watch.out()).contains("CANARY -> PAUSED", "by cli-tester: checking dashboards",
-        "ROLLING_BACK -> ABORTED", "experiment " + id + " ended ABORTED");
+    assertThat(watch.out())
+        .contains(
+            "CANARY -> PAUSED",
+            "by cli-tester: checking dashboards",
+            "ROLLING_BACK -> ABORTED",
+            "experiment " + id + " ended ABORTED");
     assertThat(watch.out()).doesNotContain("\u001b[");
 
     Run audit = ok(cli.run("audit"));
     assertThat(audit.out()).contains("cli-tester").contains(id);
 
     Run services = ok(cli.run("services", "list"));
-    assertThat(services.out().lines().filter(l -> l.startsWith("cli-cart ")).findFirst().orElseThrow())
+    assertThat(
+            services.out().lines().filter(l -> l.startsWith("cli-cart ")).findFirst().orElseThrow())
         .contains(NAMESPACE);
   }
 
   @Test
-  @DisplayName("a failing candidate: watch exits 5 on QUARANTINED, the RCA is shown, its image is refused (3) until released")
+  @DisplayName(
+      "a failing candidate: watch exits 5 on QUARANTINED, the RCA is shown, its image is refused (3) until released")
   void quarantineFromTheCli() throws Exception {
     deployStable("cli-pay");
-    Path body = write("pay.json", """
+    Path body =
+        write(
+            "pay.json",
+            """
         {"service": "cli-pay", "namespace": "shop",
          "candidate": {"version": "v7", "image": "registry.local/cli-pay:v7"},
          "policy": {"steps": [{"weight": 10, "minDuration": "PT2S"}, {"weight": 100, "minDuration": "PT2S"}],
@@ -160,13 +192,25 @@ class CliAgainstServerIT {
         .contains("cli-pay", "v7", "registry.local/cli-pay:v7");
 
     Run rca = ok(cli.run("quarantine", "rca", id));
-    assertThat(rca.out()).contains("RCA of " + id, "Failed at step 1, 10% of traffic", "Failed checks:",
-        "error-rate", "50.00%", "Windows judged:", "canary", "ROLLING_BACK", "QUARANTINED");
+    assertThat(rca.out())
+        .contains(
+            "RCA of " + id,
+            "Failed at step 1, 10% of traffic",
+            "Failed checks:",
+            "error-rate",
+            "50.00%",
+            "Windows judged:",
+            "canary",
+            "ROLLING_BACK",
+            "QUARANTINED");
 
     Run again = cli.run("submit", "-f", body.toString());
     assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCode.REFUSED);
-    assertThat(again.err()).contains("error: Candidate image is quarantined", "field: candidate.image",
-        "rca: /api/v1/quarantine/" + id + "/rca");
+    assertThat(again.err())
+        .contains(
+            "error: Candidate image is quarantined",
+            "field: candidate.image",
+            "rca: /api/v1/quarantine/" + id + "/rca");
 
     Run noReason = cli.run("quarantine", "release", id);
     assertThat(noReason.exitCode()).as(noReason.toString()).isEqualTo(ExitCode.USAGE);
@@ -177,19 +221,29 @@ class CliAgainstServerIT {
   }
 
   @Test
-  @DisplayName("dead letters from the CLI: list shows the rejected event, a bulk replay reports its count, unknown ids are 2")
+  @DisplayName(
+      "dead letters from the CLI: list shows the rejected event, a bulk replay reports its count, unknown ids are 2")
   void deadLetters() throws Exception {
     EncodedEvent event = window("cli-dlq", "v2", Instant.now().minusSeconds(120), 100, 0);
-    ProducerRecord<String, byte[]> notJson = new ProducerRecord<>(Topics.HEALTH, "cli-dlq",
-        "not json{".getBytes(StandardCharsets.UTF_8));
+    ProducerRecord<String, byte[]> notJson =
+        new ProducerRecord<>(
+            Topics.HEALTH, "cli-dlq", "not json{".getBytes(StandardCharsets.UTF_8));
     event.headers().forEach((name, v) -> notJson.headers().add(name, v));
     SharedInfrastructure.kafka().publish(notJson);
 
-    await().atMost(WAIT).until(() -> JSON.readTree(ok(cli.run("dlq", "list", "--reason", "not-json", "-o", "json"))
-        .out()).size() == 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                JSON.readTree(
+                            ok(cli.run("dlq", "list", "--reason", "not-json", "-o", "json")).out())
+                        .size()
+                    == 1);
 
     Run list = ok(cli.run("dlq", "list", "--since", "1h"));
-    assertThat(list.out().lines().findFirst().orElseThrow()).startsWith("ID").contains("REASON", "TYPE");
+    assertThat(list.out().lines().findFirst().orElseThrow())
+        .startsWith("ID")
+        .contains("REASON", "TYPE");
     assertThat(list.out()).contains("aegis.health[", "not-json", "cli-dlq");
 
     Run replay = ok(cli.run("dlq", "replay", "--reason", "not-json"));
@@ -202,18 +256,24 @@ class CliAgainstServerIT {
 
     Run missing = cli.run("get", "no-such-experiment");
     assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(ExitCode.NOT_FOUND);
-    assertThat(missing.err()).contains("error: No such experiment: no experiment has id 'no-such-experiment'")
+    assertThat(missing.err())
+        .contains("error: No such experiment: no experiment has id 'no-such-experiment'")
         .doesNotContain("Exception");
   }
 
   @Test
-  @DisplayName("services get/scale/rollback take -n: the bare name is refused (3) when two namespaces have it")
+  @DisplayName(
+      "services get/scale/rollback take -n: the bare name is refused (3) when two namespaces have it")
   void servicesByNamespace() throws Exception {
     for (String namespace : List.of("shop", "pay")) {
-      Path body = write("ledger-" + namespace + ".json", """
+      Path body =
+          write(
+              "ledger-" + namespace + ".json",
+              """
           {"service": "cli-ledger", "namespace": "%s",
            "candidate": {"version": "v2", "image": "registry.local/cli-ledger:v2"}}
-          """.formatted(namespace));
+          """
+                  .formatted(namespace));
       idOf(ok(cli.run("submit", "-f", body.toString())));
     }
 
@@ -222,17 +282,35 @@ class CliAgainstServerIT {
     assertThat(ambiguous.err()).contains("managed in several namespaces [pay, shop]");
 
     Run pay = ok(cli.run("services", "get", "cli-ledger", "-n", "pay"));
-    assertThat(pay.out().lines().filter(l -> l.startsWith("cli-ledger ")).toList()).singleElement()
-        .asString().contains("pay").doesNotContain("shop");
-    Run scaled = ok(cli.run("services", "scale", "cli-ledger", "--namespace", "pay", "--replicas", "3",
-        "--reason", "load test"));
+    assertThat(pay.out().lines().filter(l -> l.startsWith("cli-ledger ")).toList())
+        .singleElement()
+        .asString()
+        .contains("pay")
+        .doesNotContain("shop");
+    Run scaled =
+        ok(
+            cli.run(
+                "services",
+                "scale",
+                "cli-ledger",
+                "--namespace",
+                "pay",
+                "--replicas",
+                "3",
+                "--reason",
+                "load test"));
     assertThat(scaled.out()).contains("scaling pay/cli-ledger to 3 replicas accepted as command");
-    Run refused = cli.run("services", "rollback", "cli-ledger", "-n", "shop", "--reason", "bad release");
+    Run refused =
+        cli.run("services", "rollback", "cli-ledger", "-n", "shop", "--reason", "bad release");
     assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCode.REFUSED);
-    // Found in shop (neither ambiguous nor missing), and refused there: its experiment holds it, or, once that
+    // Found in shop (neither ambiguous nor missing), and refused there: its experiment holds it,
+    // or, once that
     // rolled back, nothing was promoted.
-    assertThat(refused.err()).containsAnyOf("holds service cli-ledger", "service cli-ledger has no V2 promoted");
-    assertThat(cli.run("services", "scale", "cli-ledger", "-n", "nowhere", "--replicas", "3").exitCode())
+    assertThat(refused.err())
+        .containsAnyOf("holds service cli-ledger", "service cli-ledger has no V2 promoted");
+    assertThat(
+            cli.run("services", "scale", "cli-ledger", "-n", "nowhere", "--replicas", "3")
+                .exitCode())
         .isEqualTo(ExitCode.NOT_FOUND);
   }
 
@@ -252,12 +330,16 @@ class CliAgainstServerIT {
   }
 
   private void deployStable(String service) {
-    cluster.resource(ClusterFixtures.stableDeployment(NAMESPACE, service, "registry.local/" + service + ":v1", 2))
+    cluster
+        .resource(
+            ClusterFixtures.stableDeployment(
+                NAMESPACE, service, "registry.local/" + service + ":v1", 2))
         .create();
     cluster.resource(ClusterFixtures.stableService(NAMESPACE, service)).create();
   }
 
-  private static void publishCanaryWindows(String service, String version, int count, long requests, long errors) {
+  private static void publishCanaryWindows(
+      String service, String version, int count, long requests, long errors) {
     Instant start = Instant.now().minusSeconds(600);
     for (int i = 0; i < count; i++) {
       EncodedEvent e = window(service, version, start.plusSeconds(i), requests, errors);
@@ -267,10 +349,28 @@ class CliAgainstServerIT {
     }
   }
 
-  private static EncodedEvent window(String service, String version, Instant start, long requests, long errors) {
-    HealthReported data = new HealthReported(service, version, Track.CANARY, start, start.plusSeconds(1), requests,
-        errors, new Latency(100, 200, 300), 0.3, 0.4);
-    return new EventCodec().encodeBinary(Events.envelope(EventType.HEALTH_REPORTED, UUID.randomUUID().toString(),
-        "/monitors/cli-test", service, Instant.now()), data);
+  private static EncodedEvent window(
+      String service, String version, Instant start, long requests, long errors) {
+    HealthReported data =
+        new HealthReported(
+            service,
+            version,
+            Track.CANARY,
+            start,
+            start.plusSeconds(1),
+            requests,
+            errors,
+            new Latency(100, 200, 300),
+            0.3,
+            0.4);
+    return new EventCodec()
+        .encodeBinary(
+            Events.envelope(
+                EventType.HEALTH_REPORTED,
+                UUID.randomUUID().toString(),
+                "/monitors/cli-test",
+                service,
+                Instant.now()),
+            data);
   }
 }

@@ -18,14 +18,21 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * Every shipped game day, run with {@code aegis gameday run --shipped} against the standalone demo (seeded
- * in-process cluster and workload simulator, no demo experiments of its own), as a chaos engineer would: the
- * fault goes on the cluster, the simulator's windows feel it, and Aegis must reach the expected decision, with
- * an RCA that names the fault when it quarantines.
+ * Every shipped game day, run with {@code aegis gameday run --shipped} against the standalone demo
+ * (seeded in-process cluster and workload simulator, no demo experiments of its own), as a chaos
+ * engineer would: the fault goes on the cluster, the simulator's windows feel it, and Aegis must
+ * reach the expected decision, with an RCA that names the fault when it quarantines.
  */
-@AegisComponentTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"aegis.api.auth=token",
-    "aegis.api.token=bootstrap-token-of-the-gameday-test-0123456789", "aegis.simulator.enabled=true",
-    "aegis.simulator.experiments=false", "aegis.simulator.tick=500ms", "aegis.chaos.sweep-interval=500ms"})
+@AegisComponentTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {
+      "aegis.api.auth=token",
+      "aegis.api.token=bootstrap-token-of-the-gameday-test-0123456789",
+      "aegis.simulator.enabled=true",
+      "aegis.simulator.experiments=false",
+      "aegis.simulator.tick=500ms",
+      "aegis.chaos.sweep-interval=500ms"
+    })
 class GameDaysAgainstStandaloneIT {
 
   @LocalServerPort int port;
@@ -39,9 +46,17 @@ class GameDaysAgainstStandaloneIT {
 
   @BeforeEach
   void chaosEngineerOfTheDemo() {
-    // What a game day needs and no more: submit and abort experiments, inject and revert faults, in demo.
-    String token = tokens.create("gameday-" + System.nanoTime(), List.of("platform-engineer", "chaos-engineer"),
-        List.of("demo"), null, "test").secret();
+    // What a game day needs and no more: submit and abort experiments, inject and revert faults, in
+    // demo.
+    String token =
+        tokens
+            .create(
+                "gameday-" + System.nanoTime(),
+                List.of("platform-engineer", "chaos-engineer"),
+                List.of("demo"),
+                null,
+                "test")
+            .secret();
     cli = new CliRunner().env("AEGIS_SERVER", "http://127.0.0.1:" + port).env("AEGIS_TOKEN", token);
   }
 

@@ -21,17 +21,21 @@ class JdbiFactoryIT {
     try (TestDatabase database = SharedInfrastructure.postgres().createDatabase()) {
       Jdbi jdbi = database.jdbi();
       Instant at = Instant.parse("2025-03-30T01:30:00.123456Z");
-      jdbi.useHandle(h -> {
-        h.execute("CREATE TABLE times (at timestamptz, day date)");
-        h.execute("INSERT INTO times VALUES (?, ?)", at, LocalDate.of(2025, 3, 30));
-      });
+      jdbi.useHandle(
+          h -> {
+            h.execute("CREATE TABLE times (at timestamptz, day date)");
+            h.execute("INSERT INTO times VALUES (?, ?)", at, LocalDate.of(2025, 3, 30));
+          });
 
       Instant read = one(jdbi, "SELECT at FROM times", Instant.class).orElseThrow();
       OffsetDateTime readWithOffset =
           one(jdbi, "SELECT at FROM times", OffsetDateTime.class).orElseThrow();
-      String storedAsUtc = one(jdbi,
-          "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') FROM times",
-          String.class).orElseThrow();
+      String storedAsUtc =
+          one(
+                  jdbi,
+                  "SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') FROM times",
+                  String.class)
+              .orElseThrow();
 
       assertThat(read).isEqualTo(at);
       assertThat(readWithOffset.toInstant()).isEqualTo(at);
@@ -47,11 +51,13 @@ class JdbiFactoryIT {
   void nullInstantsStayNull() {
     try (TestDatabase database = SharedInfrastructure.postgres().createDatabase()) {
       Jdbi jdbi = database.jdbi();
-      jdbi.useHandle(h -> {
-        h.execute("CREATE TABLE times (at timestamptz)");
-        h.createUpdate("INSERT INTO times VALUES (:at)").bindByType("at", null, Instant.class)
-            .execute();
-      });
+      jdbi.useHandle(
+          h -> {
+            h.execute("CREATE TABLE times (at timestamptz)");
+            h.createUpdate("INSERT INTO times VALUES (:at)")
+                .bindByType("at", null, Instant.class)
+                .execute();
+          });
 
       assertThat(one(jdbi, "SELECT at FROM times", Instant.class)).isEmpty();
     }

@@ -22,6 +22,7 @@ import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.KafkaMode;
 import dev.aegis.orchestrator.testsupport.RestartableKafka;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,19 +37,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jdbi.v3.core.Jdbi;
-import org.springframework.boot.actuate.health.HealthContributorRegistry;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.HealthContributorRegistry;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 
-import java.nio.charset.StandardCharsets;
 /**
- * The Kafka broker is stopped and started again (same port, same log) in the middle of a canary: Aegis
- * reconnects by itself, the windows published before the stop and after the start are each processed
- * once, and the experiment is promoted along the path it would have taken without the outage.
+ * The Kafka broker is stopped and started again (same port, same log) in the middle of a canary:
+ * Aegis reconnects by itself, the windows published before the stop and after the start are each
+ * processed once, and the experiment is promoted along the path it would have taken without the
+ * outage.
  */
 @AegisComponentTest(kafka = KafkaMode.RESTARTABLE)
 class BrokerOutageDuringCanaryIT {
@@ -75,15 +76,25 @@ class BrokerOutageDuringCanaryIT {
   }
 
   @Test
-  @DisplayName("a broker restart mid-canary loses no window, doubles none, and the experiment is promoted")
+  @DisplayName(
+      "a broker restart mid-canary loses no window, doubles none, and the experiment is promoted")
   void brokerRestartMidCanary() throws Exception {
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-        new StringSerializer(), new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
+            new StringSerializer(),
+            new ByteArraySerializer());
     String id = submit();
     List<EncodedEvent> windows = canaryWindows(Instant.now().minusSeconds(600), 6);
 
-    // The first step's windows are acknowledged by the broker, which stops before Aegis may have read them.
+    // The first step's windows are acknowledged by the broker, which stops before Aegis may have
+    // read them.
     publish(windows.subList(0, 2));
     long stopping = System.nanoTime();
     kafka.stop();
@@ -101,14 +112,20 @@ class BrokerOutageDuringCanaryIT {
     after.add(marker);
     publish(after);
     await().atMost(WAIT).until(() -> processed(marker) && "PROMOTED".equals(phase(id)));
-    System.out.printf("BrokerOutageDuringCanaryIT: broker stop %d ms, readiness DOWN %d ms after the stop, "
-            + "restart %d ms, promoted %d ms after the restart%n", (stopped - stopping) / 1_000_000,
-        (down - stopped) / 1_000_000, (restarted - down) / 1_000_000, (System.nanoTime() - restarted) / 1_000_000);
+    System.out.printf(
+        "BrokerOutageDuringCanaryIT: broker stop %d ms, readiness DOWN %d ms after the stop, "
+            + "restart %d ms, promoted %d ms after the restart%n",
+        (stopped - stopping) / 1_000_000,
+        (down - stopped) / 1_000_000,
+        (restarted - down) / 1_000_000,
+        (System.nanoTime() - restarted) / 1_000_000);
 
-    assertThat(transitions(id)).containsExactly("CANARY@10", "CANARY@50", "CANARY@100", "PROMOTED@100");
+    assertThat(transitions(id))
+        .containsExactly("CANARY@10", "CANARY@50", "CANARY@100", "PROMOTED@100");
     List<EncodedEvent> all = new ArrayList<>(windows);
     all.add(marker);
-    assertThat(windowRowsPerEvent()).as("one stored window per event, none lost, none twice")
+    assertThat(windowRowsPerEvent())
+        .as("one stored window per event, none lost, none twice")
         .containsExactlyInAnyOrderEntriesOf(oneEach(all));
     // The lifecycle events written during the run reach the broker once it is back.
     await().atMost(WAIT).until(() -> outboxEvents(id, false) == 0);
@@ -121,14 +138,30 @@ class BrokerOutageDuringCanaryIT {
   }
 
   private String submit() {
-    cluster.resource(ClusterFixtures.stableDeployment(NAMESPACE, SERVICE, "registry.local/" + SERVICE + ":v1", 4))
+    cluster
+        .resource(
+            ClusterFixtures.stableDeployment(
+                NAMESPACE, SERVICE, "registry.local/" + SERVICE + ":v1", 4))
         .create();
     cluster.resource(ClusterFixtures.stableService(NAMESPACE, SERVICE)).create();
-    PolicySpec policy = new PolicySpec(List.of(new StepSpec(10, Duration.ofSeconds(2)),
-        new StepSpec(50, Duration.ofSeconds(2)), new StepSpec(100, Duration.ofSeconds(2))),
-        new SloSpec(0.02, 3000.0), 50L, Duration.ofMinutes(10));
-    SubmitOutcome outcome = experiments.submit(new ExperimentSubmitted(SERVICE, NAMESPACE,
-        new Candidate("v2", "registry.local/" + SERVICE + ":v2"), policy), ExperimentService.Origin.rest("test"), null);
+    PolicySpec policy =
+        new PolicySpec(
+            List.of(
+                new StepSpec(10, Duration.ofSeconds(2)),
+                new StepSpec(50, Duration.ofSeconds(2)),
+                new StepSpec(100, Duration.ofSeconds(2))),
+            new SloSpec(0.02, 3000.0),
+            50L,
+            Duration.ofMinutes(10));
+    SubmitOutcome outcome =
+        experiments.submit(
+            new ExperimentSubmitted(
+                SERVICE,
+                NAMESPACE,
+                new Candidate("v2", "registry.local/" + SERVICE + ":v2"),
+                policy),
+            ExperimentService.Origin.rest("test"),
+            null);
     assertThat(outcome).isInstanceOf(SubmitOutcome.Accepted.class);
     return ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
   }
@@ -146,15 +179,32 @@ class BrokerOutageDuringCanaryIT {
   }
 
   private static EncodedEvent window(Track track, String version, Instant start) {
-    HealthReported data = new HealthReported(SERVICE, version, track, start, start.plusSeconds(1), 100, 0,
-        new Latency(100, 200, 300), 0.3, 0.4);
-    return CODEC.encodeBinary(Events.envelope(EventType.HEALTH_REPORTED, UUID.randomUUID().toString(), SOURCE,
-        SERVICE, Instant.now()), data);
+    HealthReported data =
+        new HealthReported(
+            SERVICE,
+            version,
+            track,
+            start,
+            start.plusSeconds(1),
+            100,
+            0,
+            new Latency(100, 200, 300),
+            0.3,
+            0.4);
+    return CODEC.encodeBinary(
+        Events.envelope(
+            EventType.HEALTH_REPORTED,
+            UUID.randomUUID().toString(),
+            SOURCE,
+            SERVICE,
+            Instant.now()),
+        data);
   }
 
   private void publish(List<EncodedEvent> events) throws Exception {
     for (EncodedEvent event : events) {
-      ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), event.value());
+      ProducerRecord<String, byte[]> record =
+          new ProducerRecord<>(event.topic(), event.key(), event.value());
       event.headers().forEach((name, value) -> record.headers().add(name, value));
       producer.send(record).get(60, TimeUnit.SECONDS);
     }
@@ -165,29 +215,46 @@ class BrokerOutageDuringCanaryIT {
   }
 
   private boolean processed(EncodedEvent event) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT count(*) FROM processed_events WHERE source = :source AND event_id = :id")
-        .bind("source", SOURCE).bind("id", id(event)).mapTo(Integer.class).one()) == 1;
+    return jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT count(*) FROM processed_events WHERE source = :source AND event_id = :id")
+                    .bind("source", SOURCE)
+                    .bind("id", id(event))
+                    .mapTo(Integer.class)
+                    .one())
+        == 1;
   }
 
   private String phase(String experiment) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT phase FROM experiments WHERE id = :id")
-        .bind("id", experiment).mapTo(String.class).one());
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT phase FROM experiments WHERE id = :id")
+                .bind("id", experiment)
+                .mapTo(String.class)
+                .one());
   }
 
   private List<String> transitions(String experiment) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT to_phase || '@' || weight FROM transitions WHERE experiment_id = :id ORDER BY id")
-        .bind("id", experiment).mapTo(String.class).list());
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT to_phase || '@' || weight FROM transitions WHERE experiment_id = :id ORDER BY id")
+                .bind("id", experiment)
+                .mapTo(String.class)
+                .list());
   }
 
   private Map<String, Long> windowRowsPerEvent() {
     Map<String, Long> rows = new LinkedHashMap<>();
-    jdbi.useHandle(h -> h.createQuery("SELECT event_id, count(*) AS n FROM health_windows "
-            + "WHERE service = :service GROUP BY event_id")
-        .bind("service", SERVICE)
-        .map((rs, ctx) -> Map.entry(rs.getString("event_id"), rs.getLong("n")))
-        .forEach(e -> rows.put(e.getKey(), e.getValue())));
+    jdbi.useHandle(
+        h ->
+            h.createQuery(
+                    "SELECT event_id, count(*) AS n FROM health_windows "
+                        + "WHERE service = :service GROUP BY event_id")
+                .bind("service", SERVICE)
+                .map((rs, ctx) -> Map.entry(rs.getString("event_id"), rs.getLong("n")))
+                .forEach(e -> rows.put(e.getKey(), e.getValue())));
     return rows;
   }
 
@@ -199,8 +266,14 @@ class BrokerOutageDuringCanaryIT {
 
   /** The experiment's outgoing events in the outbox, published ({@code done}) or not yet. */
   private int outboxEvents(String experiment, boolean done) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM outbox WHERE experiment_id = :id "
-            + "AND kind = 'event' AND (status = 'DONE') = :done")
-        .bind("id", experiment).bind("done", done).mapTo(Integer.class).one());
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT count(*) FROM outbox WHERE experiment_id = :id "
+                        + "AND kind = 'event' AND (status = 'DONE') = :done")
+                .bind("id", experiment)
+                .bind("done", done)
+                .mapTo(Integer.class)
+                .one());
   }
 }

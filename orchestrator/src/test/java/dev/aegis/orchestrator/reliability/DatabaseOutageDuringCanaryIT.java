@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.aegis.events.DeadLetterHeaders;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.Topics;
-import dev.aegis.orchestrator.deadletter.ReplayService;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
+import dev.aegis.orchestrator.deadletter.ReplayService;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository;
@@ -17,6 +17,7 @@ import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
+import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.DatabaseMode;
 import dev.aegis.orchestrator.testsupport.RestartablePostgres;
@@ -25,6 +26,7 @@ import dev.aegis.orchestrator.testsupport.TopicTail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,27 +40,29 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.aegis.orchestrator.persistence.Tx;
-import java.util.LinkedHashMap;
 /**
  * PostgreSQL stopped and started again in the middle of a canary, while health keeps arriving. The
- * windows that come during the outage cannot be processed: after their retries they are dead-lettered on
- * {@code aegis.dlq}, which the dead-letter table records once the database is back. Replayed, they take
- * effect; the canary goes on with the windows that follow, and the run ends exactly as one without an
- * outage: the same transitions, each window stored once, every command carried out once (the cluster is
- * the test's {@link ClusterApi}, which logs every write).
- * DatabaseOutageReplayIT covers one dead-lettered window and repeated replays; this is the outage in
- * the course of a whole canary.
+ * windows that come during the outage cannot be processed: after their retries they are
+ * dead-lettered on {@code aegis.dlq}, which the dead-letter table records once the database is
+ * back. Replayed, they take effect; the canary goes on with the windows that follow, and the run
+ * ends exactly as one without an outage: the same transitions, each window stored once, every
+ * command carried out once (the cluster is the test's {@link ClusterApi}, which logs every write).
+ * DatabaseOutageReplayIT covers one dead-lettered window and repeated replays; this is the outage
+ * in the course of a whole canary.
  */
-@AegisComponentTest(database = DatabaseMode.RESTARTABLE, properties = {
-    "aegis.kubernetes.mode=external",
-    "aegis.kubernetes.experiment-resources=false",
-    // A command carried out just before the outage cannot record its result, and is retried after its lease
-    // (2 min by default); the retry finds its id on the cluster and writes nothing.
-    "aegis.kubernetes.lease=5s",
-    "aegis.processing.attempts=3",
-    "aegis.processing.initial-backoff=100ms",
-    "aegis.processing.max-backoff=200ms"})
+@AegisComponentTest(
+    database = DatabaseMode.RESTARTABLE,
+    properties = {
+      "aegis.kubernetes.mode=external",
+      "aegis.kubernetes.experiment-resources=false",
+      // A command carried out just before the outage cannot record its result, and is retried after
+      // its lease
+      // (2 min by default); the retry finds its id on the cluster and writes nothing.
+      "aegis.kubernetes.lease=5s",
+      "aegis.processing.attempts=3",
+      "aegis.processing.initial-backoff=100ms",
+      "aegis.processing.max-backoff=200ms"
+    })
 class DatabaseOutageDuringCanaryIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -87,13 +91,15 @@ class DatabaseOutageDuringCanaryIT {
   @Autowired ReplayService replays;
 
   @Test
-  @DisplayName("health that arrives while PostgreSQL is down is dead-lettered, replayed after the restart, "
-      + "and the canary finishes as a run without an outage would")
+  @DisplayName(
+      "health that arrives while PostgreSQL is down is dead-lettered, replayed after the restart, "
+          + "and the canary finishes as a run without an outage would")
   void aCanaryOutlivesADatabaseOutage() {
     CanaryEvents.deployStable(CLUSTER.admin(), SERVICE);
     CLUSTER.clearLog();
-    SubmitOutcome outcome = service.submit(CanaryEvents.submission(SERVICE, "v2"),
-        ExperimentService.Origin.rest("test"), null);
+    SubmitOutcome outcome =
+        service.submit(
+            CanaryEvents.submission(SERVICE, "v2"), ExperimentService.Origin.rest("test"), null);
     assertThat(outcome).isInstanceOf(SubmitOutcome.Accepted.class);
     String id = ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
     Instant start = Instant.now().minusSeconds(600);
@@ -107,16 +113,25 @@ class DatabaseOutageDuringCanaryIT {
 
     List<RecordMetadata> duringOutage = publishDuringOutage(windows.subList(2, 4));
 
-    List<DeadLetter> recorded = await().atMost(WAIT).ignoreExceptions()
-        .until(() -> duringOutage.stream().map(this::deadLetterOf).toList(),
-            found -> found.stream().allMatch(Optional::isPresent))
-        .stream().map(Optional::orElseThrow).toList();
+    List<DeadLetter> recorded =
+        await()
+            .atMost(WAIT)
+            .ignoreExceptions()
+            .until(
+                () -> duringOutage.stream().map(this::deadLetterOf).toList(),
+                found -> found.stream().allMatch(Optional::isPresent))
+            .stream()
+            .map(Optional::orElseThrow)
+            .toList();
     assertThat(recorded).extracting(DeadLetter::reasonCode).containsOnly("processing-failed");
-    assertThat(recorded).extracting(DeadLetter::eventId)
+    assertThat(recorded)
+        .extracting(DeadLetter::eventId)
         .containsExactly(CanaryEvents.id(windows.get(2)), CanaryEvents.id(windows.get(3)));
     Experiment afterOutage = experiment(id);
     assertThat(afterOutage.phase()).isEqualTo(Phase.CANARY);
-    assertThat(afterOutage.stepIndex()).as("nothing of the outage's windows took effect").isEqualTo(1);
+    assertThat(afterOutage.stepIndex())
+        .as("nothing of the outage's windows took effect")
+        .isEqualTo(1);
     assertThat(afterOutage.progress().windows()).isZero();
     assertThat(processed(windows.get(2)) || processed(windows.get(3))).isFalse();
 
@@ -125,31 +140,44 @@ class DatabaseOutageDuringCanaryIT {
     }
     await().atMost(WAIT).until(() -> experiment(id).stepIndex() == 2);
     windows.subList(4, 6).forEach(CanaryEvents::publish);
-    await().atMost(WAIT).until(() -> experiment(id).phase() == Phase.PROMOTED && allCommandsDone(id));
+    await()
+        .atMost(WAIT)
+        .until(() -> experiment(id).phase() == Phase.PROMOTED && allCommandsDone(id));
 
     assertThat(transitions(id)).containsExactlyElementsOf(CanaryEvents.PROMOTED_RUN);
     assertThat(jdbi.withHandle(h -> TRANSITIONS.history(Tx.of(h), id)).get(2).causedBy())
-        .as("step 2 passed on the replayed windows").endsWith(CanaryEvents.id(windows.get(3)));
+        .as("step 2 passed on the replayed windows")
+        .endsWith(CanaryEvents.id(windows.get(3)));
     for (EncodedEvent window : windows) {
       assertThat(processed(window)).as("window %s processed", CanaryEvents.id(window)).isTrue();
     }
-    assertThat(windowRowsPerEvent()).as("each window stored once").hasSize(6).containsOnlyKeys(
-        windows.stream().map(CanaryEvents::id).toList()).allSatisfy((event, rows) -> assertThat(rows).isEqualTo(1));
+    assertThat(windowRowsPerEvent())
+        .as("each window stored once")
+        .hasSize(6)
+        .containsOnlyKeys(windows.stream().map(CanaryEvents::id).toList())
+        .allSatisfy((event, rows) -> assertThat(rows).isEqualTo(1));
     List<OutboxRepository.Entry> commands = jdbi.withHandle(h -> OUTBOX.ofExperiment(Tx.of(h), id));
-    assertThat(commands).extracting(OutboxRepository.Entry::type)
-        .containsExactly("SetTrafficWeight", "SetTrafficWeight", "SetTrafficWeight", "PromoteCandidate");
-    assertThat(CanaryEvents.stableImage(CLUSTER.admin(), SERVICE)).isEqualTo(CanaryEvents.image(SERVICE, "v2"));
+    assertThat(commands)
+        .extracting(OutboxRepository.Entry::type)
+        .containsExactly(
+            "SetTrafficWeight", "SetTrafficWeight", "SetTrafficWeight", "PromoteCandidate");
+    assertThat(CanaryEvents.stableImage(CLUSTER.admin(), SERVICE))
+        .isEqualTo(CanaryEvents.image(SERVICE, "v2"));
     assertThat(CLUSTER.repeatedWrites()).as("objects written twice by one command").isEmpty();
     for (OutboxRepository.Entry command : commands) {
-      assertThat(CLUSTER.writes()).as("writes of %s", command.id()).anyMatch(w -> command.id().equals(w.commandId()));
+      assertThat(CLUSTER.writes())
+          .as("writes of %s", command.id())
+          .anyMatch(w -> command.id().equals(w.commandId()));
     }
     assertThat(deadLetterCount())
-        .as("dead letters: the outage's two windows, once each").isEqualTo(2);
+        .as("dead letters: the outage's two windows, once each")
+        .isEqualTo(2);
   }
 
   /**
    * Stops PostgreSQL, publishes {@code windows}, waits until each is on {@code aegis.dlq} as {@code
-   * processing-failed} after its retries, and starts PostgreSQL again; returns where they were published.
+   * processing-failed} after its retries, and starts PostgreSQL again; returns where they were
+   * published.
    */
   private List<RecordMetadata> publishDuringOutage(List<EncodedEvent> windows) {
     try (TopicTail dlq = SharedInfrastructure.kafka().tail(Topics.DLQ)) {
@@ -159,9 +187,13 @@ class DatabaseOutageDuringCanaryIT {
         List<RecordMetadata> published = windows.stream().map(CanaryEvents::publish).toList();
         List<ConsumerRecord<String, byte[]>> deadLettered =
             dlq.take(windows.size(), WAIT, r -> SERVICE.equals(r.key()));
-        assertThat(deadLettered).allSatisfy(r ->
-            assertThat(TopicTail.header(r, DeadLetterHeaders.REASON_CODE)).isEqualTo("processing-failed"));
-        System.out.printf("database down %d ms; %d windows dead-lettered meanwhile%n",
+        assertThat(deadLettered)
+            .allSatisfy(
+                r ->
+                    assertThat(TopicTail.header(r, DeadLetterHeaders.REASON_CODE))
+                        .isEqualTo("processing-failed"));
+        System.out.printf(
+            "database down %d ms; %d windows dead-lettered meanwhile%n",
             Duration.ofNanos(System.nanoTime() - stopped).toMillis(), deadLettered.size());
         return published;
       } finally {
@@ -171,10 +203,17 @@ class DatabaseOutageDuringCanaryIT {
   }
 
   private Optional<DeadLetter> deadLetterOf(RecordMetadata original) {
-    return jdbi.withHandle(h -> deadLetters.list(Tx.of(h), new DeadLetterRepository.Filter(null, null, null, null), 100))
+    return jdbi
+        .withHandle(
+            h ->
+                deadLetters.list(
+                    Tx.of(h), new DeadLetterRepository.Filter(null, null, null, null), 100))
         .stream()
-        .filter(d -> Topics.HEALTH.equals(d.originalTopic()) && d.originalPartition() == original.partition()
-            && d.originalOffset() == original.offset())
+        .filter(
+            d ->
+                Topics.HEALTH.equals(d.originalTopic())
+                    && d.originalPartition() == original.partition()
+                    && d.originalOffset() == original.offset())
         .findFirst();
   }
 
@@ -183,29 +222,38 @@ class DatabaseOutageDuringCanaryIT {
   }
 
   private boolean allCommandsDone(String id) {
-    return jdbi.withHandle(h -> OUTBOX.ofExperiment(Tx.of(h), id)).stream().allMatch(c -> c.status().equals("DONE"));
+    return jdbi.withHandle(h -> OUTBOX.ofExperiment(Tx.of(h), id)).stream()
+        .allMatch(c -> c.status().equals("DONE"));
   }
 
   private boolean processed(EncodedEvent event) {
-    return jdbi.withHandle(h -> INBOX.seen(Tx.of(h), CanaryEvents.source(event), CanaryEvents.id(event)));
+    return jdbi.withHandle(
+        h -> INBOX.seen(Tx.of(h), CanaryEvents.source(event), CanaryEvents.id(event)));
   }
 
   private List<String> transitions(String id) {
     return jdbi.withHandle(h -> TRANSITIONS.history(Tx.of(h), id)).stream()
-        .map(t -> t.transition().to() + "@" + t.transition().weight()).toList();
+        .map(t -> t.transition().to() + "@" + t.transition().weight())
+        .toList();
   }
 
   private Map<String, Long> windowRowsPerEvent() {
-    return jdbi.withHandle(h -> h.createQuery(
-            "SELECT event_id, count(*) AS n FROM health_windows WHERE service = :service GROUP BY event_id")
-        .bind("service", SERVICE)
-        .reduceRows(new LinkedHashMap<String, Long>(), (map, row) -> {
-          map.put(row.getColumn("event_id", String.class), row.getColumn("n", Long.class));
-          return map;
-        }));
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT event_id, count(*) AS n FROM health_windows WHERE service = :service GROUP BY event_id")
+                .bind("service", SERVICE)
+                .reduceRows(
+                    new LinkedHashMap<String, Long>(),
+                    (map, row) -> {
+                      map.put(
+                          row.getColumn("event_id", String.class), row.getColumn("n", Long.class));
+                      return map;
+                    }));
   }
 
   private int deadLetterCount() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM dead_letters").mapTo(Integer.class).one());
+    return jdbi.withHandle(
+        h -> h.createQuery("SELECT count(*) FROM dead_letters").mapTo(Integer.class).one());
   }
 }

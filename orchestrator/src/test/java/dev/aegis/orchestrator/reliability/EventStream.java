@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A continuous stream of input events for several services, whether an orchestrator runs or not: each
- * service gets experiment after experiment (good or bad candidates, sometimes a second one queued behind
- * the first) and one-second canary windows for its oldest unsettled one, every {@link #TICK}. Now and
- * then it also republishes an earlier window unchanged (a duplicate), publishes a record no codec can
- * read, or resubmits a quarantined image: the last two must end in the dead-letter table.
+ * A continuous stream of input events for several services, whether an orchestrator runs or not:
+ * each service gets experiment after experiment (good or bad candidates, sometimes a second one
+ * queued behind the first) and one-second canary windows for its oldest unsettled one, every {@link
+ * #TICK}. Now and then it also republishes an earlier window unchanged (a duplicate), publishes a
+ * record no codec can read, or resubmits a quarantined image: the last two must end in the
+ * dead-letter table.
  *
  * <p>It follows the experiments by reading their phase from the database (the test hosts it), so it
  * never needs the orchestrator to answer. Every record it publishes is kept in {@link #produced()}.
@@ -37,14 +38,26 @@ final class EventStream implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
   static final Duration TICK = Duration.ofMillis(100);
-  /** Window times start this far back, and never come closer to now than {@link #LEAD}: within the clock skew. */
+
+  /**
+   * Window times start this far back, and never come closer to now than {@link #LEAD}: within the
+   * clock skew.
+   */
   private static final Duration HISTORY = Duration.ofHours(3);
+
   private static final Duration LEAD = Duration.ofSeconds(5);
 
   /** One published record: identity (null for an unreadable one), where it landed, what it was. */
-  record Produced(String source, String eventId, String topic, int partition, long offset, Kind kind) {}
+  record Produced(
+      String source, String eventId, String topic, int partition, long offset, Kind kind) {}
 
-  enum Kind { WINDOW, SUBMISSION, DUPLICATE, UNREADABLE, QUARANTINED_RESUBMISSION }
+  enum Kind {
+    WINDOW,
+    SUBMISSION,
+    DUPLICATE,
+    UNREADABLE,
+    QUARANTINED_RESUBMISSION
+  }
 
   /** A candidate the stream submitted, and how its experiment should end. */
   record Candidate(String service, String version, boolean healthy) {
@@ -137,17 +150,27 @@ final class EventStream implements AutoCloseable {
     }
     if (random.nextInt(100) == 0) {
       String key = lanes.get(random.nextInt(lanes.size())).service;
-      ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(Topics.HEALTH, key,
-          ("{not a health window " + random.nextInt() + "}").getBytes(StandardCharsets.UTF_8));
+      ProducerRecord<String, byte[]> garbage =
+          new ProducerRecord<>(
+              Topics.HEALTH,
+              key,
+              ("{not a health window " + random.nextInt() + "}").getBytes(StandardCharsets.UTF_8));
       RecordMetadata at = SharedInfrastructure.kafka().publish(garbage);
-      produced.add(new Produced(null, null, at.topic(), at.partition(), at.offset(), Kind.UNREADABLE));
+      produced.add(
+          new Produced(null, null, at.topic(), at.partition(), at.offset(), Kind.UNREADABLE));
     }
   }
 
   private RecordMetadata record(EncodedEvent event, Kind kind) {
     RecordMetadata at = CanaryEvents.publish(event);
-    produced.add(new Produced(event.header(CloudEventHeaders.SOURCE).orElseThrow(),
-        event.header(CloudEventHeaders.ID).orElseThrow(), at.topic(), at.partition(), at.offset(), kind));
+    produced.add(
+        new Produced(
+            event.header(CloudEventHeaders.SOURCE).orElseThrow(),
+            event.header(CloudEventHeaders.ID).orElseThrow(),
+            at.topic(),
+            at.partition(),
+            at.offset(),
+            kind));
     return at;
   }
 
@@ -170,7 +193,9 @@ final class EventStream implements AutoCloseable {
         if (phase.isPresent() && settled(phase.get())) {
           pending.removeFirst();
           if (phase.get().equals("QUARANTINED") && random.nextInt(2) == 0) {
-            record(CanaryEvents.submissionEvent(service, current.version()), Kind.QUARANTINED_RESUBMISSION);
+            record(
+                CanaryEvents.submissionEvent(service, current.version()),
+                Kind.QUARANTINED_RESUBMISSION);
           }
           current = pending.peekFirst();
         }
@@ -182,7 +207,8 @@ final class EventStream implements AutoCloseable {
         }
       }
       if (current != null && !clock.plus(LEAD).isAfter(Instant.now())) {
-        EncodedEvent window = CanaryEvents.window(service, current.version(), clock, current.healthy());
+        EncodedEvent window =
+            CanaryEvents.window(service, current.version(), clock, current.healthy());
         clock = clock.plusSeconds(1);
         record(window, Kind.WINDOW);
         windows.add(window);
@@ -199,8 +225,11 @@ final class EventStream implements AutoCloseable {
 
     private Optional<String> phaseOf(Handle h, Candidate c) {
       try {
-        return h.createQuery("SELECT phase FROM experiments WHERE service = :service AND candidate_version = :version")
-            .bindMap(Map.of("service", c.service(), "version", c.version())).mapTo(String.class).findOne();
+        return h.createQuery(
+                "SELECT phase FROM experiments WHERE service = :service AND candidate_version = :version")
+            .bindMap(Map.of("service", c.service(), "version", c.version()))
+            .mapTo(String.class)
+            .findOne();
       } catch (RuntimeException e) {
         return Optional.empty(); // the schema is not migrated yet
       }

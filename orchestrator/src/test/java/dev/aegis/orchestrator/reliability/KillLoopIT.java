@@ -11,30 +11,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.EnumMap;
-import java.util.function.BooleanSupplier;
 /**
- * The orchestrator as a separate JVM, SIGKILLed at random moments and restarted, again and again, under a
- * continuous stream of events ({@link EventStream}); then its history is audited ({@link HistoryAudit}).
+ * The orchestrator as a separate JVM, SIGKILLed at random moments and restarted, again and again,
+ * under a continuous stream of events ({@link EventStream}); then its history is audited ({@link
+ * HistoryAudit}).
  *
- * <p>The test JVM hosts every server the orchestrator uses, so they outlive it as real ones would: the
- * shared KRaft broker, a PostgreSQL database of this test's own and a Kubernetes API server ({@link
- * ClusterApi}) that logs every write. Most kills come a random delay after the orchestrator reports ready;
- * one in five comes a random delay after its start, ready or not (during Flyway, the consumers' first
- * poll...). The delays come from a seeded {@link Random}; the seed is printed, and {@code
- * -Daegis.killloop.seed=<seed>} repeats a run's choices (the timing of a run is never exactly repeatable).
+ * <p>The test JVM hosts every server the orchestrator uses, so they outlive it as real ones would:
+ * the shared KRaft broker, a PostgreSQL database of this test's own and a Kubernetes API server
+ * ({@link ClusterApi}) that logs every write. Most kills come a random delay after the orchestrator
+ * reports ready; one in five comes a random delay after its start, ready or not (during Flyway, the
+ * consumers' first poll...). The delays come from a seeded {@link Random}; the seed is printed, and
+ * {@code -Daegis.killloop.seed=<seed>} repeats a run's choices (the timing of a run is never
+ * exactly repeatable).
  *
- * <p>{@code -Daegis.killloop.kills=<n>} sets the number of kills: 20 by default, 100 in the longer run
- * (docs/reliability.md).
+ * <p>{@code -Daegis.killloop.kills=<n>} sets the number of kills: 20 by default, 100 in the longer
+ * run (docs/reliability.md).
  */
 class KillLoopIT {
 
@@ -46,10 +48,12 @@ class KillLoopIT {
   private static final Path LOGS = Path.of("target", "killloop");
 
   @Test
-  @DisplayName("an orchestrator SIGKILLed and restarted again and again under load leaves legal histories, "
-      + "nothing doubled and no event lost")
+  @DisplayName(
+      "an orchestrator SIGKILLed and restarted again and again under load leaves legal histories, "
+          + "nothing doubled and no event lost")
   void killedAgainAndAgainUnderLoad() throws IOException {
-    System.out.printf("kill loop: %d kills, seed %d (-Daegis.killloop.seed=%d repeats the choices)%n",
+    System.out.printf(
+        "kill loop: %d kills, seed %d (-Daegis.killloop.seed=%d repeats the choices)%n",
         KILLS, SEED, SEED);
     Random random = new Random(SEED);
     Files.createDirectories(LOGS);
@@ -82,8 +86,9 @@ class KillLoopIT {
             when = delay + " ms after ready (ready in " + ready.toMillis() + " ms)";
           }
           child.kill();
-          System.out.printf("kill %d/%d: pid %d, %s; %d events produced so far%n", kill, KILLS, child.pid(), when,
-              stream.produced().size());
+          System.out.printf(
+              "kill %d/%d: pid %d, %s; %d events produced so far%n",
+              kill, KILLS, child.pid(), when, stream.produced().size());
         }
 
         OrchestratorProcess last = OrchestratorProcess.start(properties, log);
@@ -96,19 +101,30 @@ class KillLoopIT {
           HistoryAudit quiet = new HistoryAudit(jdbi);
           awaitUntil(SETTLE, () -> quiet.unaccounted(produced).isEmpty() && quiet.outboxDrained());
 
-          HistoryAudit audit = new HistoryAudit(jdbi).histories().events(produced).outcomes(stream.candidates());
-          cluster.repeatedWrites().forEach((write, n) -> audit.violation("written " + n + " times: " + write));
-          cluster.writes().stream().filter(w -> w.commandId() == null)
+          HistoryAudit audit =
+              new HistoryAudit(jdbi).histories().events(produced).outcomes(stream.candidates());
+          cluster
+              .repeatedWrites()
+              .forEach((write, n) -> audit.violation("written " + n + " times: " + write));
+          cluster.writes().stream()
+              .filter(w -> w.commandId() == null)
               .forEach(w -> audit.violation("written without a command id: " + w));
           for (String service : SERVICES) {
             String expected = lastPromotedImage(jdbi, service);
             String actual = CanaryEvents.stableImage(cluster.admin(), service);
             if (!expected.equals(actual)) {
-              audit.violation(service + ": stable Deployment runs " + actual + ", the last promoted is " + expected);
+              audit.violation(
+                  service
+                      + ": stable Deployment runs "
+                      + actual
+                      + ", the last promoted is "
+                      + expected);
             }
           }
           report(audit, stream, cluster, readyMillis, duringStart, started);
-          assertThat(stream.candidates()).as("experiments submitted").hasSizeGreaterThan(SERVICES.size());
+          assertThat(stream.candidates())
+              .as("experiments submitted")
+              .hasSizeGreaterThan(SERVICES.size());
           assertThat(audit.violations()).as("violations (child log: %s)", log).isEmpty();
         } finally {
           last.stop();
@@ -127,7 +143,8 @@ class KillLoopIT {
         "aegis.database.username=" + database.appConnection().username(),
         "aegis.database.migration-username=" + database.connection().username(),
         "spring.kafka.consumer.group-id=" + group,
-        // A killed consumer never leaves its group: the broker drops it after the session timeout, and until
+        // A killed consumer never leaves its group: the broker drops it after the session timeout,
+        // and until
         // then its partitions are nobody's. Kafka's default is 45 s; 6 s is the broker's minimum.
         "spring.kafka.consumer.properties[session.timeout.ms]=6000",
         "spring.kafka.consumer.properties[heartbeat.interval.ms]=1000",
@@ -135,7 +152,8 @@ class KillLoopIT {
         "aegis.kubernetes.master-url=" + cluster.masterUrl(),
         "aegis.kubernetes.experiment-resources=false",
         "aegis.kubernetes.relay-interval=100ms",
-        // A command leased by a killed relay is retried after the lease (2 min by default): keep it short,
+        // A command leased by a killed relay is retried after the lease (2 min by default): keep it
+        // short,
         // but longer than one command's retries (3 attempts, 100 ms then 200 ms).
         "aegis.kubernetes.lease=5s",
         "aegis.kubernetes.retry.attempts=3",
@@ -149,33 +167,51 @@ class KillLoopIT {
   }
 
   private static String lastPromotedImage(Jdbi jdbi, String service) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT candidate_image FROM experiments WHERE service = :service "
-            + "AND phase = 'PROMOTED' ORDER BY submitted_at DESC LIMIT 1")
-        .bind("service", service).mapTo(String.class).findOne()
-        .orElse(CanaryEvents.image(service, "v1")));
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT candidate_image FROM experiments WHERE service = :service "
+                        + "AND phase = 'PROMOTED' ORDER BY submitted_at DESC LIMIT 1")
+                .bind("service", service)
+                .mapTo(String.class)
+                .findOne()
+                .orElse(CanaryEvents.image(service, "v1")));
   }
 
-  private static void report(HistoryAudit audit, EventStream stream, ClusterApi cluster, List<Long> readyMillis,
-      int duringStart, long startedNanos) {
+  private static void report(
+      HistoryAudit audit,
+      EventStream stream,
+      ClusterApi cluster,
+      List<Long> readyMillis,
+      int duringStart,
+      long startedNanos) {
     Map<String, Long> counts = audit.counts();
-    LongSummaryStatistics ready = readyMillis.stream().mapToLong(Long::longValue).summaryStatistics();
+    LongSummaryStatistics ready =
+        readyMillis.stream().mapToLong(Long::longValue).summaryStatistics();
     Map<EventStream.Kind, Long> kinds = new EnumMap<>(EventStream.Kind.class);
     stream.produced().forEach(p -> kinds.merge(p.kind(), 1L, Long::sum));
     System.out.printf("kill loop results (seed %d)%n", SEED);
-    System.out.printf("  kills               %d (%d of them during start-up)%n", KILLS, duringStart);
-    System.out.printf("  start to ready      min %d ms, mean %.0f ms, max %d ms over %d starts%n", ready.getMin(),
-        ready.getAverage(), ready.getMax(), ready.getCount());
+    System.out.printf(
+        "  kills               %d (%d of them during start-up)%n", KILLS, duringStart);
+    System.out.printf(
+        "  start to ready      min %d ms, mean %.0f ms, max %d ms over %d starts%n",
+        ready.getMin(), ready.getAverage(), ready.getMax(), ready.getCount());
     System.out.printf("  events produced     %d %s%n", counts.get("events produced"), kinds);
-    System.out.printf("  events processed    %d (processed-event markers)%n", counts.get("events processed"));
+    System.out.printf(
+        "  events processed    %d (processed-event markers)%n", counts.get("events processed"));
     System.out.printf("  dead-lettered       %d%n", counts.get("dead-lettered"));
-    System.out.printf("  experiments         %d (%d submitted by the stream)%n", counts.get("experiments"),
-        stream.candidates().size());
+    System.out.printf(
+        "  experiments         %d (%d submitted by the stream)%n",
+        counts.get("experiments"), stream.candidates().size());
     System.out.printf("  transitions         %d%n", counts.get("transitions"));
-    System.out.printf("  actuations          %d commands done, %d writes on the cluster%n", counts.get("actuations"),
-        cluster.writes().size());
+    System.out.printf(
+        "  actuations          %d commands done, %d writes on the cluster%n",
+        counts.get("actuations"), cluster.writes().size());
     System.out.printf("  violations          %d%n", audit.violations().size());
     audit.violations().stream().limit(30).forEach(v -> System.out.println("    " + v));
-    System.out.printf("  wall time           %d s%n", Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
+    System.out.printf(
+        "  wall time           %d s%n",
+        Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
   }
 
   private static void awaitUntil(Duration timeout, BooleanSupplier done) {

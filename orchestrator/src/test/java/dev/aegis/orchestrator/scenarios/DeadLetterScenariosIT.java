@@ -9,7 +9,6 @@ import static dev.aegis.orchestrator.scenarios.ScenarioKit.withHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.events.CloudEventHeaders;
@@ -21,11 +20,16 @@ import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository.DeadLetter;
+import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TopicTail;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -36,24 +40,25 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.aegis.orchestrator.persistence.Tx;
-import java.io.IOException;
-import java.util.Arrays;
-import java.util.Base64;
 /**
- * Events the codec refuses never block the stream: each is dead-lettered with its reason and
- * where it was read, both on {@code aegis.dlq} and in the {@code dead_letters} table, and the good
- * events behind it are processed.
+ * Events the codec refuses never block the stream: each is dead-lettered with its reason and where
+ * it was read, both on {@code aegis.dlq} and in the {@code dead_letters} table, and the good events
+ * behind it are processed.
  */
-@AegisComponentTest(properties = {
-    "aegis.processing.attempts=3",
-    "aegis.processing.initial-backoff=100ms",
-    "aegis.processing.max-backoff=200ms"})
+@AegisComponentTest(
+    properties = {
+      "aegis.processing.attempts=3",
+      "aegis.processing.initial-backoff=100ms",
+      "aegis.processing.max-backoff=200ms"
+    })
 class DeadLetterScenariosIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> CODES = List.of(RejectionReason.NOT_JSON.code(),
-      RejectionReason.SCHEMA_VIOLATION.code(), RejectionReason.UNKNOWN_TYPE.code());
+  private static final List<String> CODES =
+      List.of(
+          RejectionReason.NOT_JSON.code(),
+          RejectionReason.SCHEMA_VIOLATION.code(),
+          RejectionReason.UNKNOWN_TYPE.code());
 
   @Autowired ExperimentService service;
   @Autowired KubernetesClient cluster;
@@ -64,11 +69,13 @@ class DeadLetterScenariosIT {
   private record ProducedRecord(RecordMetadata where, byte[] value, String ceId) {}
 
   @Test
-  @DisplayName("not-JSON, schema-invalid and unknown-type events land in dead_letters with their reason and origin, and the good events behind them are processed")
+  @DisplayName(
+      "not-JSON, schema-invalid and unknown-type events land in dead_letters with their reason and origin, and the good events behind them are processed")
   void refusedEventsAreRecordedAndTheStreamGoesOn() {
     String serviceName = "dl-refused";
     String id = ScenarioKit.submit(service, cluster, serviceName, "v2");
-    List<EncodedEvent> good = canaryWindows(serviceName, "v2", Instant.now().minusSeconds(600), 2, 100, 0, 200);
+    List<EncodedEvent> good =
+        canaryWindows(serviceName, "v2", Instant.now().minusSeconds(600), 2, 100, 0, 200);
 
     List<ProducedRecord> rejects = publishRejects(serviceName);
     good.forEach(ScenarioKit::publish);
@@ -93,16 +100,20 @@ class DeadLetterScenariosIT {
   }
 
   @Test
-  @DisplayName("each refused event is published to aegis.dlq unchanged, with its reason, original topic, partition, offset and first-failure time")
+  @DisplayName(
+      "each refused event is published to aegis.dlq unchanged, with its reason, original topic, partition, offset and first-failure time")
   void refusedEventsArePublishedToTheDeadLetterTopic() {
     String serviceName = "dl-topic";
     try (TopicTail dlq = SharedInfrastructure.kafka().tail(Topics.DLQ)) {
       Instant before = Instant.now();
       List<ProducedRecord> rejects = publishRejects(serviceName);
 
-      List<ConsumerRecord<String, byte[]>> published = dlq.take(3, WAIT, r -> serviceName.equals(r.key()))
-          .stream().sorted(Comparator.comparingLong(r -> Long.parseLong(
-              TopicTail.header(r, DeadLetterHeaders.ORIGINAL_OFFSET)))).toList();
+      List<ConsumerRecord<String, byte[]>> published =
+          dlq.take(3, WAIT, r -> serviceName.equals(r.key())).stream()
+              .sorted(
+                  Comparator.comparingLong(
+                      r -> Long.parseLong(TopicTail.header(r, DeadLetterHeaders.ORIGINAL_OFFSET))))
+              .toList();
       Instant after = Instant.now();
 
       for (int i = 0; i < 3; i++) {
@@ -134,15 +145,19 @@ class DeadLetterScenariosIT {
 
     EncodedEvent notJson = canaryWindows(serviceName, "v2", start, 1, 100, 0, 200).get(0);
     byte[] notJsonValue = "not json{".getBytes(StandardCharsets.UTF_8);
-    RecordMetadata notJsonAt = publishRaw(Topics.HEALTH, serviceName, notJsonValue, notJson.headers());
+    RecordMetadata notJsonAt =
+        publishRaw(Topics.HEALTH, serviceName, notJsonValue, notJson.headers());
 
     EncodedEvent invalid = canaryWindows(serviceName, "v2", start, 1, 100, 0, 200).get(0);
     byte[] invalidValue = negativeRequests(invalid.value());
-    RecordMetadata invalidAt = publishRaw(Topics.HEALTH, serviceName, invalidValue, invalid.headers());
+    RecordMetadata invalidAt =
+        publishRaw(Topics.HEALTH, serviceName, invalidValue, invalid.headers());
 
     EncodedEvent unknown = canaryWindows(serviceName, "v2", start, 1, 100, 0, 200).get(0);
-    Map<String, byte[]> unknownHeaders = withHeader(unknown.headers(), CloudEventHeaders.TYPE, "dev.aegis.unknown.v1");
-    RecordMetadata unknownAt = publishRaw(Topics.HEALTH, serviceName, unknown.value(), unknownHeaders);
+    Map<String, byte[]> unknownHeaders =
+        withHeader(unknown.headers(), CloudEventHeaders.TYPE, "dev.aegis.unknown.v1");
+    RecordMetadata unknownAt =
+        publishRaw(Topics.HEALTH, serviceName, unknown.value(), unknownHeaders);
 
     return List.of(
         new ProducedRecord(notJsonAt, notJsonValue, ScenarioKit.id(notJson)),
@@ -160,10 +175,17 @@ class DeadLetterScenariosIT {
     }
   }
 
-  /** The dead letters read from {@code aegis.health} under key {@code serviceName}, oldest offset first. */
+  /**
+   * The dead letters read from {@code aegis.health} under key {@code serviceName}, oldest offset
+   * first.
+   */
   private List<DeadLetter> deadLettersOf(String serviceName) {
     byte[] key = serviceName.getBytes(StandardCharsets.UTF_8);
-    return jdbi.withHandle(h -> deadLetters.list(Tx.of(h), new DeadLetterRepository.Filter(null, null, null, null), 1000))
+    return jdbi
+        .withHandle(
+            h ->
+                deadLetters.list(
+                    Tx.of(h), new DeadLetterRepository.Filter(null, null, null, null), 1000))
         .stream()
         .filter(d -> Topics.HEALTH.equals(d.originalTopic()) && Arrays.equals(key, d.key()))
         .sorted(Comparator.comparingLong(DeadLetter::originalOffset))

@@ -14,18 +14,18 @@ import static dev.aegis.orchestrator.scenarios.ScenarioKit.windowRowsPerEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.AegisApplication;
 import dev.aegis.orchestrator.application.ExperimentService;
-import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,10 +49,12 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * published by a producer, records re-read after a consumer restart with an offset reset, and an
  * orchestrator replaced mid-canary by a new one on the same database and consumer group.
  */
-@AegisComponentTest(properties = {
-    "aegis.processing.attempts=3",
-    "aegis.processing.initial-backoff=100ms",
-    "aegis.processing.max-backoff=200ms"})
+@AegisComponentTest(
+    properties = {
+      "aegis.processing.attempts=3",
+      "aegis.processing.initial-backoff=100ms",
+      "aegis.processing.max-backoff=200ms"
+    })
 class ExactlyOnceEffectsIT {
 
   @Autowired ExperimentService service;
@@ -61,10 +63,13 @@ class ExactlyOnceEffectsIT {
   @Autowired MeterRegistry metrics;
   @Autowired ApplicationContext context;
   @Autowired KafkaListenerEndpointRegistry listenerRegistry;
-  @Value("${spring.kafka.consumer.group-id}") String groupId;
+
+  @Value("${spring.kafka.consumer.group-id}")
+  String groupId;
 
   @Test
-  @DisplayName("a good run whose every health event is delivered twice makes the same transitions and stores each window once")
+  @DisplayName(
+      "a good run whose every health event is delivered twice makes the same transitions and stores each window once")
   void everyEventDeliveredTwiceTakesEffectOnce() {
     String id = ScenarioKit.submit(service, cluster, "eo-twice", "v2");
     Instant start = Instant.now().minusSeconds(600);
@@ -84,22 +89,31 @@ class ExactlyOnceEffectsIT {
     assertThat(promoted.phase()).isEqualTo(Phase.PROMOTED);
     assertThat(transitions(jdbi, id)).containsExactlyElementsOf(PROMOTED_RUN);
     assertThat(promoted.lastJudgment().progress().windows())
-        .as("windows counted toward the last step").isEqualTo(2);
+        .as("windows counted toward the last step")
+        .isEqualTo(2);
     List<EncodedEvent> stored = new ArrayList<>(windows);
     stored.add(marker);
     assertThat(windowRowsPerEvent(jdbi, "eo-twice")).containsExactlyEntriesOf(oneRowEach(stored));
     assertThat(duplicatesSkipped(metrics, Topics.HEALTH) - skippedBefore)
-        .as("second deliveries recognised as duplicates").isGreaterThanOrEqualTo(6);
+        .as("second deliveries recognised as duplicates")
+        .isGreaterThanOrEqualTo(6);
   }
 
   @Test
-  @DisplayName("a consumer restarted mid-stream and reset to re-read every record of the service changes nothing twice")
+  @DisplayName(
+      "a consumer restarted mid-stream and reset to re-read every record of the service changes nothing twice")
   void recordsReReadAfterAConsumerRestartTakeEffectOnce() {
     String id = ScenarioKit.submit(service, cluster, "eo-reread", "v3");
-    List<EncodedEvent> windows = canaryWindows("eo-reread", "v3", Instant.now().minusSeconds(600), 6, 100, 0, 200);
-    List<RecordMetadata> firstPart = windows.subList(0, 3).stream().map(ScenarioKit::publish).toList();
-    await().atMost(WAIT).until(() -> experiment(jdbi, id).stepIndex() == 1
-        && experiment(jdbi, id).progress().windows() == 1);
+    List<EncodedEvent> windows =
+        canaryWindows("eo-reread", "v3", Instant.now().minusSeconds(600), 6, 100, 0, 200);
+    List<RecordMetadata> firstPart =
+        windows.subList(0, 3).stream().map(ScenarioKit::publish).toList();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                experiment(jdbi, id).stepIndex() == 1
+                    && experiment(jdbi, id).progress().windows() == 1);
 
     RecordMetadata first = firstPart.get(0);
     TopicPartition partition = new TopicPartition(first.topic(), first.partition());
@@ -114,7 +128,9 @@ class ExactlyOnceEffectsIT {
       consumers.forEach(MessageListenerContainer::start);
     }
 
-    await().atMost(WAIT).until(() -> duplicatesSkipped(metrics, Topics.HEALTH) - skippedBefore >= 3);
+    await()
+        .atMost(WAIT)
+        .until(() -> duplicatesSkipped(metrics, Topics.HEALTH) - skippedBefore >= 3);
     Experiment afterReRead = experiment(jdbi, id);
     assertThat(afterReRead.stepIndex()).isEqualTo(1);
     assertThat(afterReRead.progress().windows()).isEqualTo(1);
@@ -126,16 +142,19 @@ class ExactlyOnceEffectsIT {
     assertThat(transitions(jdbi, id)).containsExactlyElementsOf(PROMOTED_RUN);
     assertThat(windowRowsPerEvent(jdbi, "eo-reread")).containsExactlyEntriesOf(oneRowEach(windows));
     assertThat(duplicatesSkipped(metrics, Topics.HEALTH) - skippedBefore)
-        .as("re-read records recognised as duplicates").isEqualTo(3);
+        .as("re-read records recognised as duplicates")
+        .isEqualTo(3);
   }
 
   @Test
-  @DisplayName("a new orchestrator on the same database and consumer group, started mid-canary, resumes the step where the old one stopped")
+  @DisplayName(
+      "a new orchestrator on the same database and consumer group, started mid-canary, resumes the step where the old one stopped")
   void aNewOrchestratorResumesMidCanary() {
     String serviceName = "eo-restarted";
     String group = "aegis-test-restart-" + UUID.randomUUID();
     SharedInfrastructure.kafka().positionGroupAtEnd(group, AegisKafkaBootstrap.CONTRACT_TOPICS);
-    List<EncodedEvent> windows = canaryWindows(serviceName, "v5", Instant.now().minusSeconds(600), 6, 100, 0, 200);
+    List<EncodedEvent> windows =
+        canaryWindows(serviceName, "v5", Instant.now().minusSeconds(600), 6, 100, 0, 200);
 
     // A database of this test's own: the class's context would otherwise process the same events. A
     // cluster of its own too, outliving both orchestrators, as a real one would.
@@ -143,43 +162,61 @@ class ExactlyOnceEffectsIT {
         AegisKubernetes cluster = AegisKubernetes.inProcess(0, List.of())) {
       Jdbi db = database.jdbi();
       String id;
-      try (ConfigurableApplicationContext old = startOrchestrator(database, group, cluster.masterUrl())) {
-        id = ScenarioKit.submit(old.getBean(ExperimentService.class), old.getBean(KubernetesClient.class), serviceName, "v5");
+      try (ConfigurableApplicationContext old =
+          startOrchestrator(database, group, cluster.masterUrl())) {
+        id =
+            ScenarioKit.submit(
+                old.getBean(ExperimentService.class),
+                old.getBean(KubernetesClient.class),
+                serviceName,
+                "v5");
         windows.subList(0, 3).forEach(ScenarioKit::publish);
-        await().atMost(WAIT).until(() -> experiment(db, id).stepIndex() == 1
-            && experiment(db, id).progress().windows() == 1);
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    experiment(db, id).stepIndex() == 1
+                        && experiment(db, id).progress().windows() == 1);
       }
       assertThat(transitions(db, id)).containsExactly("CANARY@10", "CANARY@50");
 
       // Published while no orchestrator runs; the new one must pick it up from the group's offset.
       publish(windows.get(3));
-      try (ConfigurableApplicationContext replacement = startOrchestrator(database, group, cluster.masterUrl())) {
+      try (ConfigurableApplicationContext replacement =
+          startOrchestrator(database, group, cluster.masterUrl())) {
         awaitProcessed(db, windows.get(3));
         Experiment resumed = experiment(db, id);
         assertThat(resumed.phase()).isEqualTo(Phase.CANARY);
         assertThat(resumed.currentWeight())
             .as("step 2 finished with the window the old orchestrator had counted plus this one")
             .isEqualTo(100);
-        assertThat(ScenarioKit.history(db, id)).last()
+        assertThat(ScenarioKit.history(db, id))
+            .last()
             .satisfies(t -> assertThat(t.causedBy()).endsWith(id(windows.get(3))));
 
         publish(windows.get(4));
         awaitProcessed(db, windows.get(4));
         Experiment midLastStep = experiment(db, id);
-        assertThat(midLastStep.phase()).as("one second into a two-second step").isEqualTo(Phase.CANARY);
+        assertThat(midLastStep.phase())
+            .as("one second into a two-second step")
+            .isEqualTo(Phase.CANARY);
         assertThat(midLastStep.progress().windows()).isEqualTo(1);
 
         publish(windows.get(5));
         await().atMost(WAIT).until(() -> experiment(db, id).phase() == Phase.PROMOTED);
         assertThat(transitions(db, id)).containsExactlyElementsOf(PROMOTED_RUN);
-        assertThat(windowRowsPerEvent(db, serviceName)).containsExactlyEntriesOf(oneRowEach(windows));
+        assertThat(windowRowsPerEvent(db, serviceName))
+            .containsExactlyEntriesOf(oneRowEach(windows));
         assertThat(duplicatesSkipped(replacement.getBean(MeterRegistry.class), Topics.HEALTH))
-            .as("the new orchestrator started after the old one's committed offsets").isZero();
+            .as("the new orchestrator started after the old one's committed offsets")
+            .isZero();
       }
     }
   }
 
-  /** The ingest and dead-letter containers and any {@code @KafkaListener} container of the context. */
+  /**
+   * The ingest and dead-letter containers and any {@code @KafkaListener} container of the context.
+   */
   private List<MessageListenerContainer> consumersOfTheGroup() {
     List<MessageListenerContainer> consumers = new ArrayList<>();
     consumers.add(context.getBean("ingestContainer", MessageListenerContainer.class));
@@ -188,24 +225,25 @@ class ExactlyOnceEffectsIT {
     return consumers;
   }
 
-  private static ConfigurableApplicationContext startOrchestrator(TestDatabase database, String group,
-      String clusterUrl) {
+  private static ConfigurableApplicationContext startOrchestrator(
+      TestDatabase database, String group, String clusterUrl) {
     SharedInfrastructure.kafka().positionGroupAtEnd(group + ".dead-letters", List.of(Topics.DLQ));
     // Command-line arguments outrank application.yml, which sets the group id and the server port.
-    return new SpringApplicationBuilder(AegisApplication.class).run(
-        // As in production: the application role, Flyway as the owner role.
-        "--aegis.database.url=" + database.appConnection().jdbcUrl(),
-        "--aegis.database.username=" + database.appConnection().username(),
-        "--aegis.database.migration-username=" + database.connection().username(),
-        "--aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
-        "--spring.kafka.consumer.group-id=" + group,
-        "--server.port=0",
-        "--aegis.kubernetes.mode=external",
-        "--aegis.security.development=true",
-        "--aegis.kubernetes.master-url=" + clusterUrl,
-        "--aegis.kubernetes.experiment-resources=false",
-        "--aegis.processing.attempts=3",
-        "--aegis.processing.initial-backoff=100ms",
-        "--aegis.processing.max-backoff=200ms");
+    return new SpringApplicationBuilder(AegisApplication.class)
+        .run(
+            // As in production: the application role, Flyway as the owner role.
+            "--aegis.database.url=" + database.appConnection().jdbcUrl(),
+            "--aegis.database.username=" + database.appConnection().username(),
+            "--aegis.database.migration-username=" + database.connection().username(),
+            "--aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
+            "--spring.kafka.consumer.group-id=" + group,
+            "--server.port=0",
+            "--aegis.kubernetes.mode=external",
+            "--aegis.security.development=true",
+            "--aegis.kubernetes.master-url=" + clusterUrl,
+            "--aegis.kubernetes.experiment-resources=false",
+            "--aegis.processing.attempts=3",
+            "--aegis.processing.initial-backoff=100ms",
+            "--aegis.processing.max-backoff=200ms");
   }
 }

@@ -33,8 +33,9 @@ import org.springframework.context.annotation.Import;
 /**
  * GitOps end to end: an {@code Experiment} resource created with the client is submitted by the
  * reconciler, driven by health events on the in-process broker, carried out on the in-process API
- * server, and its {@code .status} ends PROMOTED or QUARANTINED. Every request the orchestrator makes to
- * the API server in this class is recorded and checked against {@code kubernetes/rbac.yaml}.
+ * server, and its {@code .status} ends PROMOTED or QUARANTINED. Every request the orchestrator
+ * makes to the API server in this class is recorded and checked against {@code
+ * kubernetes/rbac.yaml}.
  */
 @AegisComponentTest(properties = "aegis.kubernetes.retry.initial-backoff=50ms")
 @Import(ExperimentResourceIT.RecordRequests.class)
@@ -53,13 +54,17 @@ class ExperimentResourceIT {
 
   @Autowired KubernetesClient orchestratorClient;
 
-  /** A client of the test's own (the cluster admin's), whose requests are not the orchestrator's. */
+  /**
+   * A client of the test's own (the cluster admin's), whose requests are not the orchestrator's.
+   */
   private KubernetesClient admin;
 
   @BeforeEach
   void connect() {
-    admin = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(orchestratorClient.getConfiguration()).build()).build();
+    admin =
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder(orchestratorClient.getConfiguration()).build())
+            .build();
   }
 
   @AfterEach
@@ -74,7 +79,8 @@ class ExperimentResourceIT {
   }
 
   @Test
-  @DisplayName("an Experiment resource with a healthy candidate ends PROMOTED, and the stable Deployment runs the candidate")
+  @DisplayName(
+      "an Experiment resource with a healthy candidate ends PROMOTED, and the stable Deployment runs the candidate")
   void healthyCandidateIsPromoted() {
     ScenarioKit.deployStable(admin, "cr-good");
     admin.resource(experiment("cr-good", "v2")).create();
@@ -87,16 +93,20 @@ class ExperimentResourceIT {
 
     ExperimentStatus promoted = awaitStatus("cr-good", s -> "PROMOTED".equals(s.phase()));
     assertThat(promoted.step()).isEqualTo(3);
-    await().atMost(WAIT).untilAsserted(() -> {
-      Deployment stable = deployment("cr-good");
-      assertThat(stable.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-          .isEqualTo("registry.local/cr-good:v2");
-      assertThat(deployment("cr-good-canary").getSpec().getReplicas()).isZero();
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Deployment stable = deployment("cr-good");
+              assertThat(stable.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                  .isEqualTo("registry.local/cr-good:v2");
+              assertThat(deployment("cr-good-canary").getSpec().getReplicas()).isZero();
+            });
   }
 
   @Test
-  @DisplayName("an Experiment resource with a 5% error rate ends QUARANTINED with its RCA, and the canary is left in the V3 shape")
+  @DisplayName(
+      "an Experiment resource with a 5% error rate ends QUARANTINED with its RCA, and the canary is left in the V3 shape")
   void failingCandidateIsQuarantined() {
     ScenarioKit.deployStable(admin, "cr-bad");
     admin.resource(experiment("cr-bad", "v9")).create();
@@ -106,37 +116,62 @@ class ExperimentResourceIT {
 
     ExperimentStatus quarantined = awaitStatus("cr-bad", s -> "QUARANTINED".equals(s.phase()));
     assertThat(quarantined.rcaId()).isEqualTo(quarantined.experimentId());
-    await().atMost(WAIT).untilAsserted(() -> {
-      Deployment canary = deployment("cr-bad-canary");
-      assertThat(canary.getMetadata().getLabels()).containsEntry(AegisMetadata.LIFECYCLE, "quarantined");
-      assertThat(canary.getMetadata().getAnnotations()).containsEntry(AegisMetadata.RCA_ID, quarantined.rcaId());
-      assertThat(canary.getSpec().getReplicas()).isZero();
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Deployment canary = deployment("cr-bad-canary");
+              assertThat(canary.getMetadata().getLabels())
+                  .containsEntry(AegisMetadata.LIFECYCLE, "quarantined");
+              assertThat(canary.getMetadata().getAnnotations())
+                  .containsEntry(AegisMetadata.RCA_ID, quarantined.rcaId());
+              assertThat(canary.getSpec().getReplicas()).isZero();
+            });
   }
 
   @Test
-  @DisplayName("an Experiment resource naming another namespace in its spec is refused (no confused deputy), and nothing runs")
+  @DisplayName(
+      "an Experiment resource naming another namespace in its spec is refused (no confused deputy), and nothing runs")
   void otherNamespaceIsRefused() {
     ExperimentResource resource = experiment("cr-elsewhere", "v2");
-    resource.setSpec(new ExperimentSpec("cr-elsewhere", "payments", resource.getSpec().candidate(),
-        resource.getSpec().policy(), resource.getSpec().router()));
+    resource.setSpec(
+        new ExperimentSpec(
+            "cr-elsewhere",
+            "payments",
+            resource.getSpec().candidate(),
+            resource.getSpec().policy(),
+            resource.getSpec().router()));
     admin.resource(resource).create();
 
-    ExperimentStatus refused = awaitStatus("cr-elsewhere", s -> "Refused".equalsIgnoreCase(s.phase()));
+    ExperimentStatus refused =
+        awaitStatus("cr-elsewhere", s -> "Refused".equalsIgnoreCase(s.phase()));
     assertThat(refused.experimentId()).isNull();
-    assertThat(refused.message()).contains("spec.namespace").contains("payments").contains(Wire.NAMESPACE);
+    assertThat(refused.message())
+        .contains("spec.namespace")
+        .contains("payments")
+        .contains(Wire.NAMESPACE);
   }
 
   private static ExperimentResource experiment(String service, String version) {
     ExperimentResource resource = new ExperimentResource();
-    resource.setMetadata(new ObjectMetaBuilder().withName(service + "-" + version).withNamespace(Wire.NAMESPACE)
-        .build());
-    List<ExperimentSpec.Step> steps = List.of(new ExperimentSpec.Step(10, "PT2S"), new ExperimentSpec.Step(50, "PT2S"),
-        new ExperimentSpec.Step(100, "PT2S"));
-    resource.setSpec(new ExperimentSpec(service, null,
-        new ExperimentSpec.CandidateSpec(version, "registry.local/" + service + ":" + version),
-        new ExperimentSpec.Policy(steps, new ExperimentSpec.Slo(0.02, 3000.0), 50L, "PT10M", null),
-        "replica-ratio"));
+    resource.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(service + "-" + version)
+            .withNamespace(Wire.NAMESPACE)
+            .build());
+    List<ExperimentSpec.Step> steps =
+        List.of(
+            new ExperimentSpec.Step(10, "PT2S"),
+            new ExperimentSpec.Step(50, "PT2S"),
+            new ExperimentSpec.Step(100, "PT2S"));
+    resource.setSpec(
+        new ExperimentSpec(
+            service,
+            null,
+            new ExperimentSpec.CandidateSpec(version, "registry.local/" + service + ":" + version),
+            new ExperimentSpec.Policy(
+                steps, new ExperimentSpec.Slo(0.02, 3000.0), 50L, "PT10M", null),
+            "replica-ratio"));
     return resource;
   }
 
@@ -145,8 +180,20 @@ class ExperimentResourceIT {
   }
 
   private ExperimentStatus awaitStatus(String service, Predicate<ExperimentStatus> condition) {
-    return await().atMost(WAIT).until(() -> admin.resources(ExperimentResource.class).inNamespace(Wire.NAMESPACE).list()
-        .getItems().stream().filter(e -> e.getSpec().service().equals(service)).findFirst()
-        .map(ExperimentResource::getStatus).orElse(null), s -> s != null && condition.test(s));
+    return await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                admin
+                    .resources(ExperimentResource.class)
+                    .inNamespace(Wire.NAMESPACE)
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(e -> e.getSpec().service().equals(service))
+                    .findFirst()
+                    .map(ExperimentResource::getStatus)
+                    .orElse(null),
+            s -> s != null && condition.test(s));
   }
 }

@@ -3,21 +3,24 @@ package dev.aegis.orchestrator.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.Topics;
+import dev.aegis.events.data.PolicySpec;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
+import dev.aegis.orchestrator.judgment.Verdict;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
-import dev.aegis.orchestrator.judgment.Verdict;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
+import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TopicTail;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,9 +29,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.aegis.orchestrator.persistence.Tx;
-import dev.aegis.events.data.PolicySpec;
-import java.io.IOException;
 /**
  * The lifecycle end to end on the real in-process broker and PostgreSQL: health events published to
  * {@code aegis.health} drive experiments to PROMOTED or QUARANTINED; transitions are stored and
@@ -49,8 +49,11 @@ class LifecycleScenariosIT {
 
   private String submit(String serviceName, String version, long minRequests) {
     ScenarioKit.deployStable(cluster, serviceName);
-    SubmitOutcome outcome = service.submit(Wire.submission(serviceName, version, Wire.fastPolicy(minRequests)),
-        ExperimentService.Origin.rest("test"), null);
+    SubmitOutcome outcome =
+        service.submit(
+            Wire.submission(serviceName, version, Wire.fastPolicy(minRequests)),
+            ExperimentService.Origin.rest("test"),
+            null);
     assertThat(outcome).isInstanceOf(SubmitOutcome.Accepted.class);
     return ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
   }
@@ -75,17 +78,23 @@ class LifecycleScenariosIT {
 
       assertThat(promoted.lastJudgment().verdict()).isEqualTo(Verdict.PASS);
       var history = jdbi.withHandle(h -> transitions.history(Tx.of(h), id));
-      assertThat(history).extracting(t -> t.transition().to() + "@" + t.transition().weight())
+      assertThat(history)
+          .extracting(t -> t.transition().to() + "@" + t.transition().weight())
           .containsExactly("CANARY@10", "CANARY@50", "CANARY@100", "PROMOTED@100");
-      List<JsonNode> published = lifecycle.take(4, WAIT).stream()
-          .map(r -> read(r.value())).filter(n -> id.equals(n.path("experimentId").asText())).toList();
-      assertThat(published).extracting(n -> n.path("to").asText())
+      List<JsonNode> published =
+          lifecycle.take(4, WAIT).stream()
+              .map(r -> read(r.value()))
+              .filter(n -> id.equals(n.path("experimentId").asText()))
+              .toList();
+      assertThat(published)
+          .extracting(n -> n.path("to").asText())
           .containsExactly("CANARY", "CANARY", "CANARY", "PROMOTED");
     }
   }
 
   @Test
-  @DisplayName("a candidate with a 5% error rate is QUARANTINED with an RCA naming the error-rate check")
+  @DisplayName(
+      "a candidate with a 5% error rate is QUARANTINED with an RCA naming the error-rate check")
   void errorRateBreachIsQuarantined() throws Exception {
     try (TopicTail rcaTopic = SharedInfrastructure.kafka().tail(Topics.RCA)) {
       String id = submit("payments", "v7", 50);
@@ -101,16 +110,22 @@ class LifecycleScenariosIT {
       assertThat(record.path("checks").get(0).path("check").asText()).isEqualTo("error-rate");
       assertThat(record.path("checks").get(0).path("observed").asDouble()).isEqualTo(0.05);
       assertThat(record.path("windows")).hasSize(2);
-      assertThat(record.path("timeline")).extracting(n -> n.path("to").asText())
+      assertThat(record.path("timeline"))
+          .extracting(n -> n.path("to").asText())
           .containsExactly("CANARY", "ROLLING_BACK", "QUARANTINED");
-      JsonNode published = rcaTopic.take(1, WAIT).stream().map(r -> read(r.value()))
-          .filter(n -> id.equals(n.path("experimentId").asText())).findFirst().orElseThrow();
+      JsonNode published =
+          rcaTopic.take(1, WAIT).stream()
+              .map(r -> read(r.value()))
+              .filter(n -> id.equals(n.path("experimentId").asText()))
+              .findFirst()
+              .orElseThrow();
       assertThat(published.path("checks").get(0).path("check").asText()).isEqualTo("error-rate");
     }
   }
 
   @Test
-  @DisplayName("a candidate with too few requests holds at step 1, is paused for a human after its extension, never promoted")
+  @DisplayName(
+      "a candidate with too few requests holds at step 1, is paused for a human after its extension, never promoted")
   void tooFewRequestsHolds() {
     String id = submit("search", "v3", 1000);
     Wire.publishCanary("search", "v3", Instant.now().minusSeconds(600), 8, 10, 0, 200);
@@ -120,12 +135,14 @@ class LifecycleScenariosIT {
     assertThat(held.stepIndex()).isZero();
     assertThat(held.progress().windows()).isEqualTo(4);
     assertThat(held.lastJudgment().verdict()).isEqualTo(Verdict.INCONCLUSIVE);
-    List<TransitionRepository.StoredTransition> history = jdbi.withHandle(h -> transitions.history(Tx.of(h), id));
+    List<TransitionRepository.StoredTransition> history =
+        jdbi.withHandle(h -> transitions.history(Tx.of(h), id));
     assertThat(history.get(history.size() - 1).transition().actor()).isEqualTo("aegis");
   }
 
   @Test
-  @DisplayName("a second experiment for a busy service queues and starts when the first one settles")
+  @DisplayName(
+      "a second experiment for a busy service queues and starts when the first one settles")
   void secondExperimentQueues() {
     String first = submit("cart", "v2", 50);
     String second = submit("cart", "v3", 50);
@@ -138,14 +155,23 @@ class LifecycleScenariosIT {
   }
 
   @Test
-  @DisplayName("a canary step that hears no window for maxSilence is flagged as held, never promoted")
+  @DisplayName(
+      "a canary step that hears no window for maxSilence is flagged as held, never promoted")
   void silentStepIsFlagged() {
     var policy = new PolicySpec(Wire.fastPolicy(10).steps(), null, 10L, Duration.ofMillis(1));
     ScenarioKit.deployStable(cluster, "quiet");
-    SubmitOutcome outcome = service.submit(Wire.submission("quiet", "v2", policy), ExperimentService.Origin.rest("test"), null);
+    SubmitOutcome outcome =
+        service.submit(
+            Wire.submission("quiet", "v2", policy), ExperimentService.Origin.rest("test"), null);
     String id = ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
 
-    await().atMost(WAIT).until(() -> { service.checkSilence(); return experiment(id).silent(); });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              service.checkSilence();
+              return experiment(id).silent();
+            });
     Experiment held = experiment(id);
     assertThat(held.phase()).isEqualTo(Phase.CANARY);
     assertThat(held.lastJudgment().verdict()).isEqualTo(Verdict.HOLD);

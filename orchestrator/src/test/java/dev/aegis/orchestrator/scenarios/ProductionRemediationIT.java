@@ -15,27 +15,27 @@ import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
+import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TopicTail;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.aegis.orchestrator.persistence.Tx;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 /**
- * Production (V2) auto-remediation end to end: health of the promoted version on the broker, the guard's
- * decision with its evidence, the production command on the in-process cluster, the quarantine through the
- * core with its RCA, and the SLO burn-rate alert event.
+ * Production (V2) auto-remediation end to end: health of the promoted version on the broker, the
+ * guard's decision with its evidence, the production command on the in-process cluster, the
+ * quarantine through the core with its RCA, and the SLO burn-rate alert event.
  */
 @AegisComponentTest
 class ProductionRemediationIT {
@@ -51,7 +51,8 @@ class ProductionRemediationIT {
   @Autowired Jdbi jdbi;
 
   @Test
-  @DisplayName("a promoted version failing 8% of requests for 5 minutes is rolled back and quarantined, with the evidence, and the SLO page fires")
+  @DisplayName(
+      "a promoted version failing 8% of requests for 5 minutes is rolled back and quarantined, with the evidence, and the SLO page fires")
   void sustainedErrorsRollProductionBackAndQuarantine() {
     try (TopicTail lifecycle = SharedInfrastructure.kafka().tail(Topics.LIFECYCLE)) {
       String id = promote("wallet", "v2");
@@ -64,14 +65,23 @@ class ProductionRemediationIT {
       await().atMost(WAIT).until(() -> image("wallet").equals("registry.local/wallet:v1"));
       String rca = jdbi.withHandle(h -> rcas.find(Tx.of(h), id)).orElseThrow().recordJson();
       assertThat(rca).contains("error-rate").contains("0.08");
-      assertThat(auditOf("guard.rollback")).anySatisfy(detail -> {
-        assertThat(detail.path("signal").asText()).isEqualTo("error-rate");
-        assertThat(detail.path("sustainedSeconds").asLong()).isEqualTo(300);
-        assertThat(detail.path("outcome").asText()).isEqualTo("Accepted");
-      });
+      assertThat(auditOf("guard.rollback"))
+          .anySatisfy(
+              detail -> {
+                assertThat(detail.path("signal").asText()).isEqualTo("error-rate");
+                assertThat(detail.path("sustainedSeconds").asLong()).isEqualTo(300);
+                assertThat(detail.path("outcome").asText()).isEqualTo("Accepted");
+              });
 
-      var page = lifecycle.take(1, WAIT, r -> EventType.SLO_BURN_RATE_ALERTED.type().equals(TopicTail.header(r, "ce_type"))
-          && "wallet".equals(r.key())).get(0);
+      var page =
+          lifecycle
+              .take(
+                  1,
+                  WAIT,
+                  r ->
+                      EventType.SLO_BURN_RATE_ALERTED.type().equals(TopicTail.header(r, "ce_type"))
+                          && "wallet".equals(r.key()))
+              .get(0);
       JsonNode data = read(page.value());
       assertThat(data.path("track").asText()).isEqualTo("stable");
       assertThat(data.path("severity").asText()).isEqualTo("page");
@@ -81,7 +91,8 @@ class ProductionRemediationIT {
   }
 
   @Test
-  @DisplayName("a promoted version with p95 above 10 s for 2 minutes is scaled up by 1.5x, once per cooldown")
+  @DisplayName(
+      "a promoted version with p95 above 10 s for 2 minutes is scaled up by 1.5x, once per cooldown")
   void slowProductionScalesUp() {
     promote("ranker", "v2");
     Instant start = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MINUTES);
@@ -90,7 +101,8 @@ class ProductionRemediationIT {
     }
 
     await().atMost(WAIT).until(() -> stable("ranker").getSpec().getReplicas() == 6);
-    assertThat(auditOf("guard.scale-up")).singleElement()
+    assertThat(auditOf("guard.scale-up"))
+        .singleElement()
         .satisfies(detail -> assertThat(detail.path("signal").asText()).isEqualTo("p95-latency"));
   }
 
@@ -102,11 +114,22 @@ class ProductionRemediationIT {
     return id;
   }
 
-  private static void publishStable(String service, String version, Instant start, long requests, long errors,
-      double p95) {
-    HealthReported data = new HealthReported(service, version, Track.STABLE, start, start.plusSeconds(60), requests,
-        errors, new Latency(p95 / 2, p95, p95 * 1.5), 0.5, 0.5);
-    ScenarioKit.publish(Wire.encode(EventType.HEALTH_REPORTED, data, UUID.randomUUID().toString(), service));
+  private static void publishStable(
+      String service, String version, Instant start, long requests, long errors, double p95) {
+    HealthReported data =
+        new HealthReported(
+            service,
+            version,
+            Track.STABLE,
+            start,
+            start.plusSeconds(60),
+            requests,
+            errors,
+            new Latency(p95 / 2, p95, p95 * 1.5),
+            0.5,
+            0.5);
+    ScenarioKit.publish(
+        Wire.encode(EventType.HEALTH_REPORTED, data, UUID.randomUUID().toString(), service));
   }
 
   private Phase phase(String id) {
@@ -122,8 +145,16 @@ class ProductionRemediationIT {
   }
 
   private List<JsonNode> auditOf(String action) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT detail::text FROM audit_log WHERE action = :action")
-        .bind("action", action).mapTo(String.class).list()).stream().map(ProductionRemediationIT::read).toList();
+    return jdbi
+        .withHandle(
+            h ->
+                h.createQuery("SELECT detail::text FROM audit_log WHERE action = :action")
+                    .bind("action", action)
+                    .mapTo(String.class)
+                    .list())
+        .stream()
+        .map(ProductionRemediationIT::read)
+        .toList();
   }
 
   private static JsonNode read(String json) {

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A first start as a new user makes it ({@code java -jar aegis.jar}, a home directory with no {@code ~/.aegis},
- * nothing configured): the application's own logging configuration, no test's, and the whole demo. The console
- * shows fewer than 60 lines before the banner, and the banner (dashboard URL, dev token) is the last thing on
- * it: nothing follows within five seconds.
+ * A first start as a new user makes it ({@code java -jar aegis.jar}, a home directory with no
+ * {@code ~/.aegis}, nothing configured): the application's own logging configuration, no test's,
+ * and the whole demo. The console shows fewer than 60 lines before the banner, and the banner
+ * (dashboard URL, dev token) is the last thing on it: nothing follows within five seconds.
  */
 class StandaloneStartOutputIT {
 
@@ -38,51 +38,71 @@ class StandaloneStartOutputIT {
   @TempDir Path home;
 
   @Test
-  @DisplayName("a first standalone start prints fewer than 60 lines before the banner, and nothing after it")
+  @DisplayName(
+      "a first standalone start prints fewer than 60 lines before the banner, and nothing after it")
   void quietStartEndsWithTheBanner() throws Exception {
     List<String> out = new ArrayList<>();
     Process aegis = start(out);
     try {
       int banner = awaitBanner(aegis, out);
       int bannerEnd = bannerEnd(out, banner);
-      // The banner is one log event: its first line is the logger's prefix, right above "─── Aegis is ready".
+      // The banner is one log event: its first line is the logger's prefix, right above "─── Aegis
+      // is ready".
       int before = banner - 1;
       Thread.sleep(QUIET_AFTER_BANNER.toMillis());
       List<String> lines = snapshot(out);
       List<String> after = lines.subList(bannerEnd + 1, lines.size());
 
-      System.out.printf("StandaloneStartOutputIT: %d lines before the banner, %d after it within %s%n", before,
-          after.size(), QUIET_AFTER_BANNER);
-      assertThat(before).as("lines before the banner:%n%s", String.join("\n", lines.subList(0, before)))
+      System.out.printf(
+          "StandaloneStartOutputIT: %d lines before the banner, %d after it within %s%n",
+          before, after.size(), QUIET_AFTER_BANNER);
+      assertThat(before)
+          .as("lines before the banner:%n%s", String.join("\n", lines.subList(0, before)))
           .isLessThanOrEqualTo(MOST_LINES_BEFORE_BANNER);
       assertThat(after).as("lines printed after the banner").isEmpty();
       assertThat(lines.get(before)).contains("StartupBanner");
       assertThat(String.join("\n", lines.subList(banner, bannerEnd + 1)))
-          .contains("dashboard        http://127.0.0.1:").contains("(dev token, made at start");
+          .contains("dashboard        http://127.0.0.1:")
+          .contains("(dev token, made at start");
     } finally {
       stop(aegis);
     }
   }
 
-  /** {@code java AegisApplication} on the application's classpath (no test classes, no logback-test.xml). */
+  /**
+   * {@code java AegisApplication} on the application's classpath (no test classes, no
+   * logback-test.xml).
+   */
   private Process start(List<String> out) throws IOException {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Duser.home=" + home,
-        "-cp", OrchestratorProcess.applicationClasspath(), AegisApplication.class.getName(),
-        "--server.port=" + freePort(), "--aegis.kafka.embedded.port=" + freePort());
-    Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          synchronized (out) {
-            out.add(line);
-          }
-        }
-      } catch (IOException e) {
-        // the process is gone
-      }
-    }, "aegis-stdout");
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-XX:TieredStopAtLevel=1",
+            "-Duser.home=" + home,
+            "-cp",
+            OrchestratorProcess.applicationClasspath(),
+            AegisApplication.class.getName(),
+            "--server.port=" + freePort(),
+            "--aegis.kafka.embedded.port=" + freePort());
+    Process process =
+        new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  synchronized (out) {
+                    out.add(line);
+                  }
+                }
+              } catch (IOException e) {
+                // the process is gone
+              }
+            },
+            "aegis-stdout");
     reader.setDaemon(true);
     reader.start();
     return process;
@@ -99,7 +119,8 @@ class StandaloneStartOutputIT {
         }
       }
       if (!aegis.isAlive()) {
-        throw new AssertionError("Aegis exited with " + aegis.exitValue() + " before its banner:\n" + tail(out));
+        throw new AssertionError(
+            "Aegis exited with " + aegis.exitValue() + " before its banner:\n" + tail(out));
       }
       Thread.sleep(100);
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.production.service.ProductionService;
 import dev.aegis.orchestrator.suggestions.Suggestion;
 import dev.aegis.orchestrator.suggestions.SuggestionService;
@@ -14,13 +15,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.aegis.orchestrator.persistence.Tx;
-import org.assertj.core.groups.Tuple;
 /** The suggestion rules on what real runs recorded. */
 @AegisComponentTest
 class SuggestionsIT {
@@ -35,7 +35,8 @@ class SuggestionsIT {
   @Autowired Jdbi jdbi;
 
   @Test
-  @DisplayName("wide margins suggest shorter steps, repeated scale-ups suggest more capacity, a latency quarantine suggests a re-run with the previous limits")
+  @DisplayName(
+      "wide margins suggest shorter steps, repeated scale-ups suggest more capacity, a latency quarantine suggests a re-run with the previous limits")
   void rulesFireOnWhatWasRecorded() {
     assertThat(suggestions.suggestions()).as("nothing recorded, nothing suggested").isEmpty();
 
@@ -48,25 +49,45 @@ class SuggestionsIT {
       awaitPhase(id, Phase.PROMOTED);
     }
     for (int i = 0; i < 3; i++) {
-      production.scale(Wire.NAMESPACE, "catalog", 4 + i, 1, 20, "aegis:guard", "p95 12000 ms > 10000 ms for 120 s", null);
+      production.scale(
+          Wire.NAMESPACE,
+          "catalog",
+          4 + i,
+          1,
+          20,
+          "aegis:guard",
+          "p95 12000 ms > 10000 ms for 120 s",
+          null);
     }
     String slow = ScenarioKit.submit(service, cluster, "images", "v5");
     Wire.publishCanary("images", "v5", start, 3, 100, 0, 4500);
     awaitPhase(slow, Phase.QUARANTINED);
 
     List<Suggestion> all = suggestions.suggestions();
-    assertThat(all).extracting(Suggestion::kind, Suggestion::service).containsExactlyInAnyOrder(
-        Tuple.tuple("shorter-steps", "catalog"),
-        Tuple.tuple("production-keeps-scaling", "catalog"),
-        Tuple.tuple("latency-quarantine", "images"));
+    assertThat(all)
+        .extracting(Suggestion::kind, Suggestion::service)
+        .containsExactlyInAnyOrder(
+            Tuple.tuple("shorter-steps", "catalog"),
+            Tuple.tuple("production-keeps-scaling", "catalog"),
+            Tuple.tuple("latency-quarantine", "images"));
     assertThat(all).extracting(Suggestion::namespace).containsOnly(Wire.NAMESPACE);
-    Suggestion shorter = all.stream().filter(s -> s.kind().equals("shorter-steps")).findFirst().orElseThrow();
-    assertThat(shorter.evidence()).containsEntry("promotedExperiments", 3).containsEntry("maxErrorRateShareOfSlo", 0.0);
+    Suggestion shorter =
+        all.stream().filter(s -> s.kind().equals("shorter-steps")).findFirst().orElseThrow();
+    assertThat(shorter.evidence())
+        .containsEntry("promotedExperiments", 3)
+        .containsEntry("maxErrorRateShareOfSlo", 0.0);
     assertThat(shorter.evidence().get("maxP95ShareOfSlo")).isEqualTo(0.067);
   }
 
   private void awaitPhase(String id, Phase phase) {
-    await().atMost(WAIT).until(() -> jdbi.withHandle(h -> experiments.find(Tx.of(h), id)).orElseThrow().experiment()
-        .phase() == phase);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                jdbi.withHandle(h -> experiments.find(Tx.of(h), id))
+                        .orElseThrow()
+                        .experiment()
+                        .phase()
+                    == phase);
   }
 }

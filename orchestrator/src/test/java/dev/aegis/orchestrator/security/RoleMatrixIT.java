@@ -24,18 +24,24 @@ import org.springframework.boot.test.autoconfigure.web.servlet.MockMvcPrint;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
-import org.springframework.web.bind.annotation.RequestMethod;
 /**
- * Every endpoint × every role, allowed and denied, through real bearer tokens (one API token per role, every
- * namespace): a denied call is 403, an allowed one is anything but 401/403 (a 404 for a made-up id is fine:
- * the call got past authorization). Without a token everything but the probes and the login is 401. Every
- * handler the application maps has a rule, and docs/security.md shows the matrix this test checks.
+ * Every endpoint × every role, allowed and denied, through real bearer tokens (one API token per
+ * role, every namespace): a denied call is 403, an allowed one is anything but 401/403 (a 404 for a
+ * made-up id is fine: the call got past authorization). Without a token everything but the probes
+ * and the login is 401. Every handler the application maps has a rule, and docs/security.md shows
+ * the matrix this test checks.
  */
-@AegisComponentTest(properties = {"aegis.api.auth=token", "aegis.api.token=bootstrap-token-of-the-role-matrix-0123456789"})
-// No printing of results: an open live stream's response is still being written by the stream's own thread,
+@AegisComponentTest(
+    properties = {
+      "aegis.api.auth=token",
+      "aegis.api.token=bootstrap-token-of-the-role-matrix-0123456789"
+    })
+// No printing of results: an open live stream's response is still being written by the stream's own
+// thread,
 // and printing its headers meanwhile races with that writer.
 @AutoConfigureMockMvc(print = MockMvcPrint.NONE)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,25 +49,36 @@ class RoleMatrixIT {
 
   @Autowired MockMvc mvc;
   @Autowired ApiTokens tokens;
-  @Autowired @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings;
+
+  @Autowired
+  @Qualifier("requestMappingHandlerMapping")
+  RequestMappingHandlerMapping mappings;
 
   private final Map<Role, String> tokenOf = new EnumMap<>(Role.class);
 
   @BeforeAll
   void oneTokenPerRole() {
     for (Role role : Role.values()) {
-      tokenOf.put(role, tokens.create("matrix-" + role.external(), List.of(role.external()), List.of("*"), null,
-          "test").secret());
+      tokenOf.put(
+          role,
+          tokens
+              .create(
+                  "matrix-" + role.external(), List.of(role.external()), List.of("*"), null, "test")
+              .secret());
     }
   }
 
   static String concrete(String path) {
-    return path.replace("{id}", "0").replace("{name}", "no-such-service").replace("{namespace}", "no-such-namespace")
-        .replace("{action}", "launch").replace("{registration}", "none");
+    return path.replace("{id}", "0")
+        .replace("{name}", "no-such-service")
+        .replace("{namespace}", "no-such-namespace")
+        .replace("{action}", "launch")
+        .replace("{registration}", "none");
   }
 
   private int call(AccessRules.Rule rule, String token) throws Exception {
-    var builder = request(rule.method(), concrete(rule.path())).contentType(MediaType.APPLICATION_JSON);
+    var builder =
+        request(rule.method(), concrete(rule.path())).contentType(MediaType.APPLICATION_JSON);
     if (rule.method() != HttpMethod.GET) {
       builder.content("{}");
     }
@@ -72,7 +89,9 @@ class RoleMatrixIT {
   }
 
   static boolean allows(AccessRules.Rule rule, Role role) {
-    return rule.open() || rule.roles().isEmpty() || rule.roles().stream().anyMatch(r -> principalOf(role).has(r));
+    return rule.open()
+        || rule.roles().isEmpty()
+        || rule.roles().stream().anyMatch(r -> principalOf(role).has(r));
   }
 
   private static AegisPrincipal principalOf(Role role) {
@@ -80,7 +99,8 @@ class RoleMatrixIT {
   }
 
   @Test
-  @DisplayName("each role is allowed exactly the endpoints the rules give it and refused (403) the others")
+  @DisplayName(
+      "each role is allowed exactly the endpoints the rules give it and refused (403) the others")
   void everyEndpointTimesEveryRole() throws Exception {
     List<String> wrong = new ArrayList<>();
     int checked = 0;
@@ -90,8 +110,17 @@ class RoleMatrixIT {
         boolean allowed = allows(rule, role);
         checked++;
         if (allowed ? status == 401 || status == 403 : status != 403) {
-          wrong.add(rule.method() + " " + rule.path() + " as " + role.external() + ": " + status + " (expected "
-              + (allowed ? "allowed" : "403") + ")");
+          wrong.add(
+              rule.method()
+                  + " "
+                  + rule.path()
+                  + " as "
+                  + role.external()
+                  + ": "
+                  + status
+                  + " (expected "
+                  + (allowed ? "allowed" : "403")
+                  + ")");
         }
       }
     }
@@ -110,19 +139,27 @@ class RoleMatrixIT {
       }
     }
     assertThat(wrong).isEmpty();
-    assertThat(mvc.perform(request(HttpMethod.GET, "/actuator/env")).andReturn().getResponse().getStatus())
-        .as("an endpoint no rule names is denied").isEqualTo(401);
+    assertThat(
+            mvc.perform(request(HttpMethod.GET, "/actuator/env"))
+                .andReturn()
+                .getResponse()
+                .getStatus())
+        .as("an endpoint no rule names is denied")
+        .isEqualTo(401);
   }
 
   @Test
-  @DisplayName("every endpoint the application maps has an access rule (a new endpoint cannot go unlisted)")
+  @DisplayName(
+      "every endpoint the application maps has an access rule (a new endpoint cannot go unlisted)")
   void everyMappedEndpointHasARule() {
     Set<String> ruled = new TreeSet<>();
     AccessRules.RULES.forEach(r -> ruled.add(r.method() + " " + r.path()));
     Set<String> unruled = new TreeSet<>();
     for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
-      Set<String> paths = info.getPathPatternsCondition() == null ? info.getPatternValues()
-          : info.getPathPatternsCondition().getPatternValues();
+      Set<String> paths =
+          info.getPathPatternsCondition() == null
+              ? info.getPatternValues()
+              : info.getPathPatternsCondition().getPatternValues();
       for (String path : paths) {
         if (path.equals("/error")) {
           continue; // Boot's error page: reached only by an error dispatch
@@ -144,6 +181,8 @@ class RoleMatrixIT {
   void matrixIsDocumented() throws Exception {
     Path doc = Path.of("..", "docs", "security.md");
     String text = Files.readString(doc, StandardCharsets.UTF_8);
-    assertThat(text).as("regenerate the table from AccessRulesMarkdown.render()").contains(AccessRulesMarkdown.render());
+    assertThat(text)
+        .as("regenerate the table from AccessRulesMarkdown.render()")
+        .contains(AccessRulesMarkdown.render());
   }
 }

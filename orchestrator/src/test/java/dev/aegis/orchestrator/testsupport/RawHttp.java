@@ -8,12 +8,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-import java.util.Locale;
 /**
- * HTTP/1.1 over a plain socket, so a test sends exactly the bytes an attacker would: the request target is
- * not parsed, normalised or re-encoded by any client library on the way.
+ * HTTP/1.1 over a plain socket, so a test sends exactly the bytes an attacker would: the request
+ * target is not parsed, normalised or re-encoded by any client library on the way.
  */
 public final class RawHttp {
 
@@ -26,15 +26,25 @@ public final class RawHttp {
 
   private RawHttp() {}
 
-  public static Response send(int port, String method, String target, List<String> headers, String body) throws IOException {
+  public static Response send(
+      int port, String method, String target, List<String> headers, String body)
+      throws IOException {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-        + "\r\nConnection: close\r\n");
+    StringBuilder head =
+        new StringBuilder(
+            method
+                + " "
+                + target
+                + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nConnection: close\r\n");
     for (String h : headers) {
       head.append(h).append("\r\n");
     }
     if (body != null) {
-      head.append("Content-Type: application/json\r\nContent-Length: ").append(content.length).append("\r\n");
+      head.append("Content-Type: application/json\r\nContent-Length: ")
+          .append(content.length)
+          .append("\r\n");
     }
     head.append("\r\n");
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -67,7 +77,10 @@ public final class RawHttp {
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = dechunk(body);
     }
-    return new Response(status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+    return new Response(
+        status,
+        headers,
+        new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
   }
 
   private static String dechunk(String body) {

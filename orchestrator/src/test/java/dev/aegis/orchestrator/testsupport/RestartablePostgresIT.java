@@ -25,14 +25,15 @@ class RestartablePostgresIT {
       assertThat(postgres.isRunning()).isFalse();
       assertThatThrownBy(() -> connect(url)).isInstanceOf(SQLException.class);
       assertThatThrownBy(() -> open.createStatement().executeQuery("SELECT 1"))
-          .as("an open connection breaks too").isInstanceOf(SQLException.class);
+          .as("an open connection breaks too")
+          .isInstanceOf(SQLException.class);
 
       postgres.restart();
 
       assertThat(postgres.isRunning()).isTrue();
       assertThat(postgres.connection()).isEqualTo(url);
-      try (Connection c = connect(url); var rows = c.createStatement()
-          .executeQuery("SELECT v FROM kept")) {
+      try (Connection c = connect(url);
+          var rows = c.createStatement().executeQuery("SELECT v FROM kept")) {
         assertThat(rows.next()).isTrue();
         assertThat(rows.getString(1)).isEqualTo("x");
       }

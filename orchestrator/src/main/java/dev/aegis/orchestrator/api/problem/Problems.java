@@ -24,10 +24,11 @@ public final class Problems {
   }
 
   /**
-   * Writes a problem document straight to {@code response}, for the servlet filters that answer before Spring
-   * MVC (and its problem handling) is reached.
+   * Writes a problem document straight to {@code response}, for the servlet filters that answer
+   * before Spring MVC (and its problem handling) is reached.
    */
-  public static void write(HttpServletResponse response, int status, String type, String title, String detail)
+  public static void write(
+      HttpServletResponse response, int status, String type, String title, String detail)
       throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", BASE + type);

@@ -2,10 +2,10 @@ package dev.aegis.orchestrator.judgment.stats;
 
 /**
  * How much more per-window error counts scatter than a binomial would: Pearson's χ² of each track's
- * windows around the track's own rate over a step, Σ (xᵢ - nᵢp̂)² / (nᵢp̂(1-p̂)), with one degree of
- * freedom per window less one per track. Under independent requests χ² / df ≈ 1; bursty errors give
- * more. φ = max(1, χ²/df) is the quasi-binomial dispersion (McCullagh and Nelder, Generalized Linear
- * Models, 2nd ed., section 4.5.2): a test never assumes less variance than a binomial.
+ * windows around the track's own rate over a step, Σ (xᵢ - nᵢp̂)² / (nᵢp̂(1-p̂)), with one degree
+ * of freedom per window less one per track. Under independent requests χ² / df ≈ 1; bursty errors
+ * give more. φ = max(1, χ²/df) is the quasi-binomial dispersion (McCullagh and Nelder, Generalized
+ * Linear Models, 2nd ed., section 4.5.2): a test never assumes less variance than a binomial.
  *
  * @param chiSquare Pearson's χ² summed over the tracks
  * @param df its degrees of freedom: windows with requests less one per track with errors
@@ -55,7 +55,10 @@ public record Dispersion(double chiSquare, int df) {
     return df == 0 ? 1 : Math.max(1, chiSquare / df);
   }
 
-  /** Whether the windows scatter more than a binomial: the test then uses Student's t on {@link #df}. */
+  /**
+   * Whether the windows scatter more than a binomial: the test then uses Student's t on {@link
+   * #df}.
+   */
   public boolean estimated() {
     return phi() > 1;
   }

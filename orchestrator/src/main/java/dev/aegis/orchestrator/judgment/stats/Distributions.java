@@ -7,6 +7,7 @@ package dev.aegis.orchestrator.judgment.stats;
 public final class Distributions {
 
   private static final double LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
   /** Lanczos approximation, g = 7, n = 9 (relative error below 1e-15 for positive arguments). */
   private static final double[] LANCZOS = {
     0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
@@ -27,15 +28,33 @@ public final class Distributions {
   }
 
   /**
-   * The complementary error function, by the Chebyshev fit of Press et al., Numerical Recipes
-   * (2nd ed., section 6.2): fractional error below 1.2e-7 everywhere, enough for p-values.
+   * The complementary error function, by the Chebyshev fit of Press et al., Numerical Recipes (2nd
+   * ed., section 6.2): fractional error below 1.2e-7 everywhere, enough for p-values.
    */
   static double erfc(double x) {
     double z = Math.abs(x);
     double t = 1 / (1 + 0.5 * z);
-    double poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-        + t * (-0.82215223 + t * 0.17087277))))))));
+    double poly =
+        -z * z
+            - 1.26551223
+            + t
+                * (1.00002368
+                    + t
+                        * (0.37409196
+                            + t
+                                * (0.09678418
+                                    + t
+                                        * (-0.18628806
+                                            + t
+                                                * (0.27886807
+                                                    + t
+                                                        * (-1.13520398
+                                                            + t
+                                                                * (1.48851587
+                                                                    + t
+                                                                        * (-0.82215223
+                                                                            + t
+                                                                                * 0.17087277))))))));
     double ans = t * Math.exp(poly);
     return x >= 0 ? ans : 2 - ans;
   }
@@ -57,8 +76,8 @@ public final class Distributions {
 
   /**
    * P(T >= t) for Student's t with {@code df} degrees of freedom (df > 0, not necessarily whole):
-   * {@code ½ · I_{df/(df+t²)}(df/2, ½)} for t ≥ 0, by symmetry otherwise. A quasi-binomial test whose
-   * dispersion was estimated from the windows refers its statistic to this distribution.
+   * {@code ½ · I_{df/(df+t²)}(df/2, ½)} for t ≥ 0, by symmetry otherwise. A quasi-binomial test
+   * whose dispersion was estimated from the windows refers its statistic to this distribution.
    */
   public static double studentTSf(double t, double df) {
     if (!(df > 0)) {
@@ -79,7 +98,9 @@ public final class Distributions {
     if (x >= 1) {
       return 1;
     }
-    double front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+    double front =
+        Math.exp(
+            logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
     if (x < (a + 1) / (a + b + 2)) {
       return front * betaContinuedFraction(x, a, b) / a;
     }

@@ -3,18 +3,21 @@ package dev.aegis.orchestrator.judgment.stats;
 import java.util.Arrays;
 
 /**
- * The Mann-Whitney U test (Wilcoxon rank-sum) of a canary sample against a baseline sample, here the
- * per-window p95 latencies of each. Distribution-free, so a few slow windows do not dominate as they
- * would a t-test.
+ * The Mann-Whitney U test (Wilcoxon rank-sum) of a canary sample against a baseline sample, here
+ * the per-window p95 latencies of each. Distribution-free, so a few slow windows do not dominate as
+ * they would a t-test.
  *
- * <p>U is the canary's: the number of (canary, baseline) pairs where the canary value is larger, ties
- * counting one half. Without ties and with at most {@value #MAX_EXACT} values in all, the p-values are
- * exact (the null distribution of U, counted as the coefficients of a Gaussian binomial); otherwise the
- * normal approximation with tie correction and continuity correction is used.
+ * <p>U is the canary's: the number of (canary, baseline) pairs where the canary value is larger,
+ * ties counting one half. Without ties and with at most {@value #MAX_EXACT} values in all, the
+ * p-values are exact (the null distribution of U, counted as the coefficients of a Gaussian
+ * binomial); otherwise the normal approximation with tie correction and continuity correction is
+ * used.
  */
 public final class MannWhitney {
 
-  /** Up to this many values in all, untied samples get exact p-values (the counts fit in a long). */
+  /**
+   * Up to this many values in all, untied samples get exact p-values (the counts fit in a long).
+   */
   static final int MAX_EXACT = 60;
 
   private MannWhitney() {}
@@ -35,8 +38,8 @@ public final class MannWhitney {
 
   /**
    * The smallest one-sided p-value samples of these sizes can reach (all canary values above all
-   * baseline values, no ties): 1 / C(n1 + n2, n1). A sample whose best case is not significant is too
-   * small to judge.
+   * baseline values, no ties): 1 / C(n1 + n2, n1). A sample whose best case is not significant is
+   * too small to judge.
    */
   public static double smallestPValue(int n1, int n2) {
     if (n1 == 0 || n2 == 0) {
@@ -59,13 +62,15 @@ public final class MannWhitney {
         atMost += counts[k];
       }
     }
-    return new TestResult(TestResult.MANN_WHITNEY_EXACT, u, (double) atLeast / total, (double) atMost / total);
+    return new TestResult(
+        TestResult.MANN_WHITNEY_EXACT, u, (double) atLeast / total, (double) atMost / total);
   }
 
   /**
    * How many of the C(n1+n2, n1) equally likely rank arrangements give U = k, for k = 0..n1·n2: the
-   * coefficients of the Gaussian binomial [n1+n2 choose n1]_q = Π_{j=1..n1} (1 - q^(n2+j)) / (1 - q^j),
-   * built one factor at a time (each partial product is itself a Gaussian binomial, so stays integral).
+   * coefficients of the Gaussian binomial [n1+n2 choose n1]_q = Π_{j=1..n1} (1 - q^(n2+j)) / (1 -
+   * q^j), built one factor at a time (each partial product is itself a Gaussian binomial, so stays
+   * integral).
    */
   static long[] uDistribution(int n1, int n2) {
     long[] c = new long[n1 * n2 + n1 + n2 + 1];
@@ -98,7 +103,9 @@ public final class MannWhitney {
     return new TestResult(TestResult.MANN_WHITNEY_NORMAL, u, pHigher, pLower);
   }
 
-  /** Mid-ranks of the pooled sample: the canary's rank sum, whether any value is tied, Σ(t³ - t). */
+  /**
+   * Mid-ranks of the pooled sample: the canary's rank sum, whether any value is tied, Σ(t³ - t).
+   */
   private record Ranked(double canaryRankSum, boolean tied, double tieTerm) {
     static Ranked of(double[] canary, double[] baseline) {
       int n = canary.length + baseline.length;

@@ -1,13 +1,14 @@
 package dev.aegis.orchestrator.judgment.stats;
 
 /**
- * The outcome of comparing a canary sample with a baseline sample: the test's name, its statistic, and
- * both one-sided p-values, so a caller can ask "is the canary higher?" and "is it lower?" of one run.
+ * The outcome of comparing a canary sample with a baseline sample: the test's name, its statistic,
+ * and both one-sided p-values, so a caller can ask "is the canary higher?" and "is it lower?" of
+ * one run.
  *
- * @param test a stable name: {@link #TWO_PROPORTION_Z}, {@link #QUASI_BINOMIAL_T}, {@link #FISHER_EXACT},
- *     {@link #MANN_WHITNEY_EXACT} or {@link #MANN_WHITNEY_NORMAL}
- * @param statistic z for the two-proportion test, t for the quasi-binomial one (both of the higher side),
- *     the canary's error count for Fisher's test, U of the canary sample for Mann-Whitney
+ * @param test a stable name: {@link #TWO_PROPORTION_Z}, {@link #QUASI_BINOMIAL_T}, {@link
+ *     #FISHER_EXACT}, {@link #MANN_WHITNEY_EXACT} or {@link #MANN_WHITNEY_NORMAL}
+ * @param statistic z for the two-proportion test, t for the quasi-binomial one (both of the higher
+ *     side), the canary's error count for Fisher's test, U of the canary sample for Mann-Whitney
  * @param pHigher p-value of the one-sided alternative "the canary is higher than the baseline"
  * @param pLower p-value of the one-sided alternative "the canary is lower than the baseline"
  */

@@ -7,12 +7,12 @@ public sealed interface GuardAction permits GuardAction.RollBack, GuardAction.Sc
 
   Evidence evidence();
 
-  /**
-   * Return production to the previous V2 and quarantine {@code badVersion} into V3.
-   */
+  /** Return production to the previous V2 and quarantine {@code badVersion} into V3. */
   record RollBack(String service, String badVersion, Evidence evidence) implements GuardAction {}
 
-  /** Scale the stable Deployment from {@code from} to {@code to} replicas (never above the ceiling). */
+  /**
+   * Scale the stable Deployment from {@code from} to {@code to} replicas (never above the ceiling).
+   */
   record ScaleUp(String service, int from, int to, Evidence evidence) implements GuardAction {}
 
   /**
@@ -24,6 +24,13 @@ public sealed interface GuardAction permits GuardAction.RollBack, GuardAction.Sc
    * @param windows the windows since the breach began that the guard saw (count)
    * @param summary one plain sentence
    */
-  record Evidence(String signal, double observed, double threshold, long sustainedSeconds, long requiredSeconds,
-      int windows, String summary, List<String> notes) {}
+  record Evidence(
+      String signal,
+      double observed,
+      double threshold,
+      long sustainedSeconds,
+      long requiredSeconds,
+      int windows,
+      String summary,
+      List<String> notes) {}
 }

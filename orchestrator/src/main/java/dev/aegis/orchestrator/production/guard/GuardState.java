@@ -7,11 +7,7 @@ import java.time.Instant;
  * {@code windowEnd}): each signal's current breach (null: not in breach), and when it last acted.
  */
 public record GuardState(
-    Breach errorRate,
-    Breach p95,
-    Breach cpu,
-    Instant lastScaleAt,
-    Instant lastRollbackAt) {
+    Breach errorRate, Breach p95, Breach cpu, Instant lastScaleAt, Instant lastRollbackAt) {
 
   public static final GuardState CALM = new GuardState(null, null, null, null, null);
 

@@ -35,20 +35,50 @@ public record AlertChange(
     String namespace) {
 
   /** A change of a service named without a namespace. */
-  public AlertChange(String service, HealthWindow.Track track, String version, AlertRule rule, AlertState state,
-      Instant at, Instant firedAt, double burnRateLong, double burnRateShort, double objective) {
-    this(service, track, version, rule, state, at, firedAt, burnRateLong, burnRateShort, objective, null);
+  public AlertChange(
+      String service,
+      HealthWindow.Track track,
+      String version,
+      AlertRule rule,
+      AlertState state,
+      Instant at,
+      Instant firedAt,
+      double burnRateLong,
+      double burnRateShort,
+      double objective) {
+    this(
+        service,
+        track,
+        version,
+        rule,
+        state,
+        at,
+        firedAt,
+        burnRateLong,
+        burnRateShort,
+        objective,
+        null);
   }
 
   /**
-   * The CloudEvent id of the change, {@code [<namespace>/]<service>/<track>/<rule>/<firedAt>/<state>}, e.g.
-   * {@code shop/checkout/stable/page-1h-5m/2025-03-01T12:30:00Z/firing}: the same service name in two
-   * namespaces gives two ids. Deterministic, so a change re-emitted
-   * after a restart (the tracker re-fed the same windows) is a duplicate the outbox and consumers
-   * drop; the state suffix keeps the resolution of an alert distinct from its firing.
+   * The CloudEvent id of the change, {@code
+   * [<namespace>/]<service>/<track>/<rule>/<firedAt>/<state>}, e.g. {@code
+   * shop/checkout/stable/page-1h-5m/2025-03-01T12:30:00Z/firing}: the same service name in two
+   * namespaces gives two ids. Deterministic, so a change re-emitted after a restart (the tracker
+   * re-fed the same windows) is a duplicate the outbox and consumers drop; the state suffix keeps
+   * the resolution of an alert distinct from its firing.
    */
   public String eventId() {
-    return (namespace == null ? "" : namespace + "/") + service + "/" + trackWire() + "/" + rule.name() + "/" + firedAt + "/" + state.wire();
+    return (namespace == null ? "" : namespace + "/")
+        + service
+        + "/"
+        + trackWire()
+        + "/"
+        + rule.name()
+        + "/"
+        + firedAt
+        + "/"
+        + state.wire();
   }
 
   /** The track's wire form: {@code canary}, {@code baseline} or {@code stable}. */

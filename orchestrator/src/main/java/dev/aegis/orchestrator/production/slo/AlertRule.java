@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * One multi-window burn-rate rule (Google SRE workbook, "Alerting on SLOs"): it fires when the burn
- * rate over <em>both</em> the long and the short window exceeds {@code factor}. The long window says
- * the burn is significant (enough budget spent); the short window says it is still happening, so the
- * alert resolves soon after the burn stops instead of an hour later.
+ * rate over <em>both</em> the long and the short window exceeds {@code factor}. The long window
+ * says the burn is significant (enough budget spent); the short window says it is still happening,
+ * so the alert resolves soon after the burn stops instead of an hour later.
  *
  * <p>A factor {@code f} over a long window {@code L} means {@code f × L / P} of the error budget of
  * an SLO period {@code P} was spent in {@code L}; with a 30-day period, 14.4 over 1 h is 2% of the
@@ -47,7 +47,8 @@ public record AlertRule(
     Objects.requireNonNull(longWindow, "longWindow");
     Objects.requireNonNull(shortWindow, "shortWindow");
     if (name.length() > 63 || !KEBAB.matcher(name).matches()) {
-      throw new IllegalArgumentException("rule name must be kebab-case, at most 63 characters: '" + name + "'");
+      throw new IllegalArgumentException(
+          "rule name must be kebab-case, at most 63 characters: '" + name + "'");
     }
     if (shortWindow.toMillis() <= 0) {
       throw new IllegalArgumentException("shortWindow must be at least 1 ms, was " + shortWindow);
@@ -61,8 +62,12 @@ public record AlertRule(
     }
   }
 
-  /** A rule named {@code <severity>-<long>-<short>}, e.g. {@code page-1h-5m} or {@code ticket-3d-6h}. */
-  public static AlertRule of(Severity severity, Duration longWindow, Duration shortWindow, double factor) {
+  /**
+   * A rule named {@code <severity>-<long>-<short>}, e.g. {@code page-1h-5m} or {@code
+   * ticket-3d-6h}.
+   */
+  public static AlertRule of(
+      Severity severity, Duration longWindow, Duration shortWindow, double factor) {
     return new AlertRule(
         severity.wire() + "-" + label(longWindow) + "-" + label(shortWindow),
         severity,
@@ -71,7 +76,10 @@ public record AlertRule(
         factor);
   }
 
-  /** The largest whole unit of {@code window}: {@code 3d}, {@code 6h}, {@code 5m}, {@code 30s}, {@code 1500ms}. */
+  /**
+   * The largest whole unit of {@code window}: {@code 3d}, {@code 6h}, {@code 5m}, {@code 30s},
+   * {@code 1500ms}.
+   */
   static String label(Duration window) {
     long ms = window.toMillis();
     long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L};

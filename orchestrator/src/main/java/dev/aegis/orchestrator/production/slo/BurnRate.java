@@ -15,7 +15,8 @@ import java.time.Duration;
 public record BurnRate(
     Duration window, double requests, double errors, double coverage, double burnRate) {
 
-  static BurnRate of(Duration window, double requests, double errors, double coverage, double budget) {
+  static BurnRate of(
+      Duration window, double requests, double errors, double coverage, double budget) {
     double rate = requests > 0 ? errors / requests / budget : 0.0;
     return new BurnRate(window, requests, errors, Math.min(1.0, coverage), rate);
   }
@@ -32,7 +33,8 @@ public record BurnRate(
 
   /**
    * The burn rate a firing decision uses (see the coverage rule in {@link SloPolicy}): as seen once
-   * {@code coverage >= minCoverage}, else scaled by coverage, as if the unseen part had been error-free.
+   * {@code coverage >= minCoverage}, else scaled by coverage, as if the unseen part had been
+   * error-free.
    */
   public double firingBurnRate(double minCoverage) {
     return coverage >= minCoverage ? burnRate : burnRate * coverage;

@@ -15,38 +15,40 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 
 /**
- * Multi-window, multi-burn-rate SLO alerts for every (namespace, service, track): one {@link BurnRateTracker}
- * each, created on the first window. Plain Java, no I/O, thread-safe (one lock per tracker, so
- * services never wait for each other).
+ * Multi-window, multi-burn-rate SLO alerts for every (namespace, service, track): one {@link
+ * BurnRateTracker} each, created on the first window. Plain Java, no I/O, thread-safe (one lock per
+ * tracker, so services never wait for each other).
  *
  * <h2>Wiring</h2>
  *
  * <ol>
  *   <li><b>Per health window</b>, after it passed the codec, duplicate suppression and the
  *       clock-skew check, for every track (canary, baseline and stable; managed or not, if the SLO
- *       should cover it): {@code List<AlertChange> changes = monitor.observe(window)}. Windows of one
- *       (service, track) should come in roughly {@code windowEnd} order, as they do from one Kafka
- *       partition keyed by service; late ones are handled (see {@link BurnRateTracker}).
+ *       should cover it): {@code List<AlertChange> changes = monitor.observe(window)}. Windows of
+ *       one (service, track) should come in roughly {@code windowEnd} order, as they do from one
+ *       Kafka partition keyed by service; late ones are handled (see {@link BurnRateTracker}).
  *   <li><b>Per {@link AlertChange}</b> (usually none; at most one per rule and edge), in the same
- *       transaction as the window's processed-event marker: enqueue an outgoing event of type {@code
- *       SLO_BURN_RATE_ALERTED} ({@code dev.aegis.slo.burnrate.alerted.v1}, topic {@code
+ *       transaction as the window's processed-event marker: enqueue an outgoing event of type
+ *       {@code SLO_BURN_RATE_ALERTED} ({@code dev.aegis.slo.burnrate.alerted.v1}, topic {@code
  *       aegis.lifecycle}, key = service) with CloudEvent id {@link AlertChange#eventId()} ({@code
- *       <service>/<track>/<rule>/<firedAt>/<state>}) and time {@link AlertChange#at()}; its data maps
- *       one to one: {@code service}, {@code track} ({@link AlertChange#trackWire()}), {@code version},
- *       {@code rule} ({@code rule().name()}), {@code severity} ({@code rule().severity().wire()}),
- *       {@code state} ({@code state().wire()}), {@code longWindow}, {@code shortWindow}, {@code
- *       factor}, {@code burnRateLong}, {@code burnRateShort}, {@code objective}, {@code firedAt},
- *       {@code at}. Then set the gauge {@code aegis_slo_alert_firing{namespace,service,track,rule,severity}}
- *       to 1 on FIRING and 0 on RESOLVED, and, if the alert is a remediation trigger (see
- *       docs/slo-alerts.md: by default a {@link Severity#PAGE} firing on the {@code stable} track
- *       rolls production back, on the {@code canary} track fails the step), feed that to the core.
+ *       <service>/<track>/<rule>/<firedAt>/<state>}) and time {@link AlertChange#at()}; its data
+ *       maps one to one: {@code service}, {@code track} ({@link AlertChange#trackWire()}), {@code
+ *       version}, {@code rule} ({@code rule().name()}), {@code severity} ({@code
+ *       rule().severity().wire()}), {@code state} ({@code state().wire()}), {@code longWindow},
+ *       {@code shortWindow}, {@code factor}, {@code burnRateLong}, {@code burnRateShort}, {@code
+ *       objective}, {@code firedAt}, {@code at}. Then set the gauge {@code
+ *       aegis_slo_alert_firing{namespace,service,track,rule,severity}} to 1 on FIRING and 0 on
+ *       RESOLVED, and, if the alert is a remediation trigger (see docs/slo-alerts.md: by default a
+ *       {@link Severity#PAGE} firing on the {@code stable} track rolls production back, on the
+ *       {@code canary} track fails the step), feed that to the core.
  *   <li><b>Gauges</b>: register {@code aegis_slo_burn_rate{service,track,window}} and {@code
  *       aegis_slo_window_coverage{service,track,window}} reading {@link #snapshot(String,
  *       HealthWindow.Track)} ({@link BurnRate#burnRate()}, {@link BurnRate#coverage()}); {@link
  *       #snapshots()} lists every track for a dashboard or {@code GET} endpoint.
  *   <li><b>When a track stops reporting for good</b> (an experiment's canary ended, a service is no
- *       longer managed): {@link #retire(String, HealthWindow.Track)} and publish the RESOLVED changes
- *       it returns, so no alert stays firing forever; the next window starts a fresh tracker.
+ *       longer managed): {@link #retire(String, HealthWindow.Track)} and publish the RESOLVED
+ *       changes it returns, so no alert stays firing forever; the next window starts a fresh
+ *       tracker.
  *   <li><b>Idle tracks are retired</b> so memory stays bounded by the tracks that still report:
  *       {@link #retireIdle(Instant)} (called by the retention sweeper with the window-retention
  *       cutoff) forgets every track whose newest window ended before the cutoff. Their RESOLVED
@@ -84,8 +86,8 @@ public final class BurnRateMonitor {
   /**
    * Adds a health window to its track's tracker and evaluates that track's rules.
    *
-   * @return the alerts that started firing or resolved, usually none; first the RESOLVED changes
-   *     of tracks retired as idle since the last call (of any service)
+   * @return the alerts that started firing or resolved, usually none; first the RESOLVED changes of
+   *     tracks retired as idle since the last call (of any service)
    * @throws IllegalArgumentException if the window does not end after it starts or its counts are
    *     inconsistent (the codec rejects such windows before)
    */
@@ -93,8 +95,9 @@ public final class BurnRateMonitor {
     BurnRateTracker tracker =
         trackers.computeIfAbsent(
             new Key(window.namespace(), window.service(), window.track()),
-            key -> new BurnRateTracker(key.namespace(), key.service(), key.track(),
-                policyOf.apply(key.service())));
+            key ->
+                new BurnRateTracker(
+                    key.namespace(), key.service(), key.track(), policyOf.apply(key.service())));
     List<AlertChange> changes;
     synchronized (tracker) {
       changes = tracker.observe(window);
@@ -103,7 +106,9 @@ public final class BurnRateMonitor {
       return changes;
     }
     List<AlertChange> all = new ArrayList<>();
-    for (AlertChange retired = retiredChanges.poll(); retired != null; retired = retiredChanges.poll()) {
+    for (AlertChange retired = retiredChanges.poll();
+        retired != null;
+        retired = retiredChanges.poll()) {
       all.add(retired);
     }
     all.addAll(changes);
@@ -134,7 +139,10 @@ public final class BurnRateMonitor {
     return retired;
   }
 
-  /** The burn rates and alerts of one track of {@code service} in any namespace (the first), if it has reported. */
+  /**
+   * The burn rates and alerts of one track of {@code service} in any namespace (the first), if it
+   * has reported.
+   */
   public Optional<BurnRateSnapshot> snapshot(String service, HealthWindow.Track track) {
     return trackers.keySet().stream()
         .filter(k -> k.service().equals(service) && k.track() == track)
@@ -142,8 +150,12 @@ public final class BurnRateMonitor {
         .flatMap(k -> snapshot(k.namespace(), service, track));
   }
 
-  /** The burn rates and alerts of one track of {@code service} in {@code namespace}, if it has reported. */
-  public Optional<BurnRateSnapshot> snapshot(String namespace, String service, HealthWindow.Track track) {
+  /**
+   * The burn rates and alerts of one track of {@code service} in {@code namespace}, if it has
+   * reported.
+   */
+  public Optional<BurnRateSnapshot> snapshot(
+      String namespace, String service, HealthWindow.Track track) {
     BurnRateTracker tracker = trackers.get(new Key(namespace, service, track));
     if (tracker == null) {
       return Optional.empty();
@@ -158,7 +170,8 @@ public final class BurnRateMonitor {
     List<BurnRateTracker> all = new ArrayList<>(trackers.values());
     all.sort(
         Comparator.comparing(BurnRateTracker::service)
-            .thenComparing(BurnRateTracker::namespace, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(
+                BurnRateTracker::namespace, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(BurnRateTracker::track));
     List<BurnRateSnapshot> snapshots = new ArrayList<>(all.size());
     for (BurnRateTracker tracker : all) {

@@ -11,8 +11,8 @@ import java.util.List;
  * @param service the service
  * @param track the track
  * @param version the version of the newest window, or {@code null} before the first window
- * @param asOf the watermark (newest {@code windowEnd}) the windows end at, or {@code null} before the
- *     first window
+ * @param asOf the watermark (newest {@code windowEnd}) the windows end at, or {@code null} before
+ *     the first window
  * @param objective the availability objective
  * @param windows one burn rate per window the rules use, shortest first
  * @param rules one status per rule, in the policy's order

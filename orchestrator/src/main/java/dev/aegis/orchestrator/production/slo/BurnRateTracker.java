@@ -12,16 +12,16 @@ import java.util.Optional;
  * Burn rates and multi-window alerts of one track of one service, on event time.
  *
  * <p>The tracker's clock is its <em>watermark</em>, the newest {@code windowEnd} it has observed;
- * every window it reports ends there. A health window arriving late (out of order) is added where it
- * belongs and the rules are evaluated again at the unchanged watermark, so a late window can fill a
- * gap; a window older than the longest rule window is dropped, since it can no longer matter.
- * Overlapping windows (two monitors, or a long window over short ones) add their requests and errors;
- * their time counts once towards coverage. Duplicates must be removed before (the orchestrator does,
- * by CloudEvents identity): the tracker has no identity to remove them by.
+ * every window it reports ends there. A health window arriving late (out of order) is added where
+ * it belongs and the rules are evaluated again at the unchanged watermark, so a late window can
+ * fill a gap; a window older than the longest rule window is dropped, since it can no longer
+ * matter. Overlapping windows (two monitors, or a long window over short ones) add their requests
+ * and errors; their time counts once towards coverage. Duplicates must be removed before (the
+ * orchestrator does, by CloudEvents identity): the tracker has no identity to remove them by.
  *
- * <p>State is a fixed ring of buckets per window ({@link SloPolicy#bucketsPerWindow()} + 1 each, about
- * 20 KB for the workbook's seven windows) and one firing flag per rule; {@link #observe} costs a few
- * hundred additions. Not thread-safe: confine a tracker to one thread or lock it
+ * <p>State is a fixed ring of buckets per window ({@link SloPolicy#bucketsPerWindow()} + 1 each,
+ * about 20 KB for the workbook's seven windows) and one firing flag per rule; {@link #observe}
+ * costs a few hundred additions. Not thread-safe: confine a tracker to one thread or lock it
  * ({@link BurnRateMonitor} does).
  */
 public final class BurnRateTracker {
@@ -43,8 +43,11 @@ public final class BurnRateTracker {
     this(null, service, track, policy);
   }
 
-  /** The tracker of {@code service} in {@code namespace} (null: windows that carry no namespace). */
-  public BurnRateTracker(String namespace, String service, HealthWindow.Track track, SloPolicy policy) {
+  /**
+   * The tracker of {@code service} in {@code namespace} (null: windows that carry no namespace).
+   */
+  public BurnRateTracker(
+      String namespace, String service, HealthWindow.Track track, SloPolicy policy) {
     this.namespace = namespace;
     this.service = Objects.requireNonNull(service, "service");
     this.track = Objects.requireNonNull(track, "track");
@@ -87,8 +90,8 @@ public final class BurnRateTracker {
    *
    * @return the alerts that started firing or resolved because of this window, in the policy's rule
    *     order; usually empty
-   * @throws IllegalArgumentException if the window is of another service or track, does not end after
-   *     it starts, or has negative counts or more errors than requests
+   * @throws IllegalArgumentException if the window is of another service or track, does not end
+   *     after it starts, or has negative counts or more errors than requests
    */
   public List<AlertChange> observe(HealthWindow window) {
     requireOwn(window);
@@ -203,11 +206,18 @@ public final class BurnRateTracker {
   }
 
   private void requireOwn(HealthWindow window) {
-    if (!service.equals(window.service()) || !Objects.equals(namespace, window.namespace())
+    if (!service.equals(window.service())
+        || !Objects.equals(namespace, window.namespace())
         || track != window.track()) {
       throw new IllegalArgumentException(
-          "window of " + window.service() + "/" + window.track() + " fed to the tracker of "
-              + service + "/" + track);
+          "window of "
+              + window.service()
+              + "/"
+              + window.track()
+              + " fed to the tracker of "
+              + service
+              + "/"
+              + track);
     }
     if (!window.windowEnd().isAfter(window.windowStart())) {
       throw new IllegalArgumentException(
@@ -215,7 +225,10 @@ public final class BurnRateTracker {
     }
     if (window.requests() < 0 || window.errors() < 0 || window.errors() > window.requests()) {
       throw new IllegalArgumentException(
-          "need 0 <= errors <= requests, got " + window.errors() + " errors of " + window.requests());
+          "need 0 <= errors <= requests, got "
+              + window.errors()
+              + " errors of "
+              + window.requests());
     }
   }
 }

@@ -2,7 +2,10 @@ package dev.aegis.orchestrator.production.slo;
 
 import java.util.Locale;
 
-/** Who an alert is for: a human now ({@link #PAGE}) or a queue worked in business hours ({@link #TICKET}). */
+/**
+ * Who an alert is for: a human now ({@link #PAGE}) or a queue worked in business hours ({@link
+ * #TICKET}).
+ */
 public enum Severity {
   /** Fast, significant budget burn: wake someone, or let the orchestrator remediate. */
   PAGE,

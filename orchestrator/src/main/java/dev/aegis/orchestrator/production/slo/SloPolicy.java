@@ -11,8 +11,8 @@ import java.util.TreeSet;
  * An availability objective and the burn-rate rules that guard it.
  *
  * <p><b>Burn rate</b> over a window = (errors ÷ requests in the window) ÷ error budget, where the
- * budget is {@code 1 − objective}: at 99.9% a 2% error ratio burns at 20×. Ratios are request-weighted:
- * the window's errors over its requests, never an average of per-window ratios.
+ * budget is {@code 1 − objective}: at 99.9% a 2% error ratio burns at 20×. Ratios are
+ * request-weighted: the window's errors over its requests, never an average of per-window ratios.
  *
  * <p><b>Coverage rule.</b> A window's <em>coverage</em> is the share of its span for which health
  * windows were received. Burn rates are always computed over what was seen. To <em>fire</em>, a
@@ -22,8 +22,8 @@ import java.util.TreeSet;
  *   <li>coverage ≥ {@code minCoverage}: its burn rate over what was seen must exceed the factor;
  *   <li>less coverage: its burn rate × coverage must exceed the factor. That is the burn rate the
  *       whole window would have if the unseen part had been error-free at the same traffic, so a
- *       burn severe enough fires at once (a total outage pages within a minute), while a moderate one
- *       waits for enough data instead of paging on a few minutes of a fresh track.
+ *       burn severe enough fires at once (a total outage pages within a minute), while a moderate
+ *       one waits for enough data instead of paging on a few minutes of a fresh track.
  * </ul>
  *
  * To <em>resolve</em>, one window of the rule must have seen data (coverage &gt; 0) and burn at or
@@ -35,11 +35,16 @@ import java.util.TreeSet;
  * @param minCoverage coverage at which a window's burn rate is trusted as seen, {@code (0, 1]}
  * @param minRequests requests a window needs before it can fire, {@code >= 1}; raise it for
  *     low-traffic services, where one failed request is a large error ratio
- * @param bucketsPerWindow resolution: each window is kept as this many buckets (span ÷ buckets wide)
- *     plus one, so memory per track is about {@code windows × bucketsPerWindow}, whatever the traffic
+ * @param bucketsPerWindow resolution: each window is kept as this many buckets (span ÷ buckets
+ *     wide) plus one, so memory per track is about {@code windows × bucketsPerWindow}, whatever the
+ *     traffic
  */
 public record SloPolicy(
-    double objective, List<AlertRule> rules, double minCoverage, long minRequests, int bucketsPerWindow) {
+    double objective,
+    List<AlertRule> rules,
+    double minCoverage,
+    long minRequests,
+    int bucketsPerWindow) {
 
   /** The workbook's rules, {@link #workbook(double)}, for a 99.9% objective. */
   public static final SloPolicy DEFAULT = workbook(0.999);
@@ -47,7 +52,9 @@ public record SloPolicy(
   /** Default {@link #minCoverage()}: half of a window must have been seen. */
   public static final double DEFAULT_MIN_COVERAGE = 0.5;
 
-  /** Default {@link #bucketsPerWindow()}: a 1 h window in 1-minute buckets, 5 min in 5-second ones. */
+  /**
+   * Default {@link #bucketsPerWindow()}: a 1 h window in 1-minute buckets, 5 min in 5-second ones.
+   */
   public static final int DEFAULT_BUCKETS_PER_WINDOW = 60;
 
   public SloPolicy {
@@ -71,7 +78,8 @@ public record SloPolicy(
       throw new IllegalArgumentException("minRequests must be at least 1, was " + minRequests);
     }
     if (bucketsPerWindow < 1 || bucketsPerWindow > 10_000) {
-      throw new IllegalArgumentException("bucketsPerWindow must be within 1..10000, was " + bucketsPerWindow);
+      throw new IllegalArgumentException(
+          "bucketsPerWindow must be within 1..10000, was " + bucketsPerWindow);
     }
   }
 
@@ -83,7 +91,10 @@ public record SloPolicy(
     return new SloPolicy(
         objective,
         List.of(
-            AlertRule.PAGE_1H_5M, AlertRule.PAGE_6H_30M, AlertRule.TICKET_1D_2H, AlertRule.TICKET_3D_6H),
+            AlertRule.PAGE_1H_5M,
+            AlertRule.PAGE_6H_30M,
+            AlertRule.TICKET_1D_2H,
+            AlertRule.TICKET_3D_6H),
         DEFAULT_MIN_COVERAGE,
         1,
         DEFAULT_BUCKETS_PER_WINDOW);

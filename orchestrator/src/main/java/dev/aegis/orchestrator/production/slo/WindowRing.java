@@ -8,14 +8,14 @@ import java.util.Arrays;
  * aligned on the epoch. Memory is fixed ({@code buckets + 1} slots) whatever the traffic; a slot is
  * recycled when a newer bucket lands on it, so nothing has to be evicted when the watermark moves.
  *
- * <p>A health window is spread over the buckets it overlaps in proportion to the overlap (traffic is
- * assumed even within a health window). Reading the window {@code [now − span, now)} sums its buckets
- * and takes the oldest one pro rata when {@code now} is not on a bucket boundary, so the error is at
- * most the unevenness of traffic within one bucket.
+ * <p>A health window is spread over the buckets it overlaps in proportion to the overlap (traffic
+ * is assumed even within a health window). Reading the window {@code [now − span, now)} sums its
+ * buckets and takes the oldest one pro rata when {@code now} is not on a bucket boundary, so the
+ * error is at most the unevenness of traffic within one bucket.
  *
- * <p>Coverage of a bucket is the smaller of the summed durations of the health windows in it and the
- * hull (first start to last end) of those windows: exact when windows overlap without gaps (the sum
- * overstates) and when they leave gaps without overlapping (the hull overstates); it can only
+ * <p>Coverage of a bucket is the smaller of the summed durations of the health windows in it and
+ * the hull (first start to last end) of those windows: exact when windows overlap without gaps (the
+ * sum overstates) and when they leave gaps without overlapping (the hull overstates); it can only
  * overstate when a bucket has both. Not thread-safe.
  */
 final class WindowRing {

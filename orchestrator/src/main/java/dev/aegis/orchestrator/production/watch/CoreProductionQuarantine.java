@@ -4,16 +4,17 @@ import dev.aegis.orchestrator.application.LifecycleService;
 import dev.aegis.orchestrator.judgment.Check;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.production.guard.GuardAction;
 import java.time.Instant;
 import org.slf4j.Logger;
-import dev.aegis.orchestrator.production.guard.GuardAction;
 import org.slf4j.LoggerFactory;
 
-import dev.aegis.orchestrator.persistence.Tx;
 /**
- * Quarantines a version rolled back from production through the core: its PROMOTED experiment receives a
- * {@link LifecycleInput.ProductionBreach} and moves to QUARANTINED; the decision recorder writes the
- * transition, the RCA (the breach as its failed check) and the events, as for a failed canary step.
+ * Quarantines a version rolled back from production through the core: its PROMOTED experiment
+ * receives a {@link LifecycleInput.ProductionBreach} and moves to QUARANTINED; the decision
+ * recorder writes the transition, the RCA (the breach as its failed check) and the events, as for a
+ * failed canary step.
  */
 public class CoreProductionQuarantine implements ProductionQuarantine {
 
@@ -28,15 +29,32 @@ public class CoreProductionQuarantine implements ProductionQuarantine {
   }
 
   @Override
-  public void quarantine(Tx h, String namespace, String service, String version, GuardAction.Evidence why, Instant now) {
+  public void quarantine(
+      Tx h,
+      String namespace,
+      String service,
+      String version,
+      GuardAction.Evidence why,
+      Instant now) {
     var promoted = experiments.findPromotedForUpdate(h, namespace, service, version);
     if (promoted.isEmpty()) {
-      log.warn("{} {} was rolled back from production but no PROMOTED experiment made it V2", service, version);
+      log.warn(
+          "{} {} was rolled back from production but no PROMOTED experiment made it V2",
+          service,
+          version);
       return;
     }
-    lifecycle.apply(h, promoted.get().experiment().id(), new LifecycleInput.ProductionBreach(check(why.signal()),
-        why.observed(), why.threshold(), why.sustainedSeconds(), why.summary()),
-        new LifecycleService.Cause(ProductionWatch.ACTOR + ":" + why.signal()), now);
+    lifecycle.apply(
+        h,
+        promoted.get().experiment().id(),
+        new LifecycleInput.ProductionBreach(
+            check(why.signal()),
+            why.observed(),
+            why.threshold(),
+            why.sustainedSeconds(),
+            why.summary()),
+        new LifecycleService.Cause(ProductionWatch.ACTOR + ":" + why.signal()),
+        now);
   }
 
   private static String check(String signal) {

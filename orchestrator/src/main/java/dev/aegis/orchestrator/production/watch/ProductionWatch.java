@@ -3,12 +3,17 @@ package dev.aegis.orchestrator.production.watch;
 import dev.aegis.events.EventType;
 import dev.aegis.events.data.SloBurnRateAlerted;
 import dev.aegis.events.data.Track;
-import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.outbox.EventOutbox;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.GuardRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository.ManagedService;
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.production.guard.GuardAction;
+import dev.aegis.orchestrator.production.guard.GuardPolicy;
+import dev.aegis.orchestrator.production.guard.GuardState;
+import dev.aegis.orchestrator.production.guard.ProductionGuard;
 import dev.aegis.orchestrator.production.service.ProductionService;
 import dev.aegis.orchestrator.production.slo.AlertChange;
 import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
@@ -27,20 +32,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.aegis.orchestrator.production.guard.GuardState;
-import dev.aegis.orchestrator.production.guard.ProductionGuard;
-import dev.aegis.orchestrator.production.guard.GuardAction;
-import dev.aegis.orchestrator.production.guard.GuardPolicy;
-import dev.aegis.orchestrator.persistence.Tx;
 /**
- * The edge of production (V2) remediation and SLO burn-rate alerting on the ingestion path: per consumed
- * health window, in the batch's transaction, it feeds the {@link BurnRateMonitor} (every track) and the
- * {@link ProductionGuard} (stable windows of the version Aegis promoted), publishes alert events through
- * the outbox, and turns the guard's actions into production commands with their evidence in the audit log.
- * A burn-rate page on a production track is a rollback trigger too.
+ * The edge of production (V2) remediation and SLO burn-rate alerting on the ingestion path: per
+ * consumed health window, in the batch's transaction, it feeds the {@link BurnRateMonitor} (every
+ * track) and the {@link ProductionGuard} (stable windows of the version Aegis promoted), publishes
+ * alert events through the outbox, and turns the guard's actions into production commands with
+ * their evidence in the audit log. A burn-rate page on a production track is a rollback trigger
+ * too.
  *
- * <p>Work is per batch ({@link #begin}): a service's production version and guard state are read once per
- * batch (the guard state locked), and saved when the batch ends.
+ * <p>Work is per batch ({@link #begin}): a service's production version and guard state are read
+ * once per batch (the guard state locked), and saved when the batch ends.
  */
 public class ProductionWatch {
 
@@ -61,9 +62,18 @@ public class ProductionWatch {
   private final boolean burnRateRollback;
   private final Map<List<String>, AtomicInteger> firing = new ConcurrentHashMap<>();
 
-  public ProductionWatch(ServiceRepository services, GuardRepository guards, GuardPolicy policy,
-      BurnRateMonitor burnRates, ProductionService production, EventOutbox events, AuditRepository audit,
-      ReplicaCounts replicas, ProductionQuarantine quarantine, MeterRegistry metrics, boolean burnRateRollback) {
+  public ProductionWatch(
+      ServiceRepository services,
+      GuardRepository guards,
+      GuardPolicy policy,
+      BurnRateMonitor burnRates,
+      ProductionService production,
+      EventOutbox events,
+      AuditRepository audit,
+      ReplicaCounts replicas,
+      ProductionQuarantine quarantine,
+      MeterRegistry metrics,
+      boolean burnRateRollback) {
     this.services = services;
     this.guards = guards;
     this.policy = policy;
@@ -79,8 +89,9 @@ public class ProductionWatch {
   }
 
   /**
-   * Refreshes, before a batch transaction opens, what the guard may read from the cluster for a stable window of
-   * {@code service} in {@code namespace}, so the transaction itself does not wait on the Kubernetes API.
+   * Refreshes, before a batch transaction opens, what the guard may read from the cluster for a
+   * stable window of {@code service} in {@code namespace}, so the transaction itself does not wait
+   * on the Kubernetes API.
    */
   public void prefetch(String namespace, String service) {
     replicas.refresh(namespace, service);
@@ -95,8 +106,13 @@ public class ProductionWatch {
   public final class Batch {
     private final Tx h;
     private final Instant now;
-    /** By (namespace, service): the same name in two namespaces is two services, each with its own guard. */
+
+    /**
+     * By (namespace, service): the same name in two namespaces is two services, each with its own
+     * guard.
+     */
     private final Map<List<String>, Optional<ManagedService>> managed = new HashMap<>();
+
     private final Map<List<String>, GuardState> states = new LinkedHashMap<>();
 
     private Batch(Tx h, Instant now) {
@@ -117,7 +133,8 @@ public class ProductionWatch {
       if (service.isEmpty() || !w.version().equals(service.get().productionVersion())) {
         return; // not a version Aegis promoted: nothing of ours to remediate
       }
-      GuardState state = states.computeIfAbsent(key, k -> guards.findForUpdate(h, k.get(0), k.get(1)));
+      GuardState state =
+          states.computeIfAbsent(key, k -> guards.findForUpdate(h, k.get(0), k.get(1)));
       int current = replicas.of(service.get().namespace(), w.service()).orElse(0);
       ProductionGuard.Decision d = guard.observe(state, w, current);
       states.put(key, d.state());
@@ -138,11 +155,21 @@ public class ProductionWatch {
       Map<String, Object> evidence = evidence(action.evidence());
       evidence.put("namespace", service.namespace());
       if (action instanceof GuardAction.ScaleUp up) {
-        production.scale(h, service.namespace(), service.name(), up.to(), ProductionService.DEFAULT_MIN_REPLICAS, policy.maxReplicas(),
-            ACTOR, up.evidence().summary(), "guard:" + service.namespace() + "/" + service.name() + ":" + now);
+        production.scale(
+            h,
+            service.namespace(),
+            service.name(),
+            up.to(),
+            ProductionService.DEFAULT_MIN_REPLICAS,
+            policy.maxReplicas(),
+            ACTOR,
+            up.evidence().summary(),
+            "guard:" + service.namespace() + "/" + service.name() + ":" + now);
         replicas.forget(service.namespace(), service.name());
         audit.record(h, ACTOR, "guard.scale-up", service.name(), evidence, now);
-        metrics.counter("aegis.remediation.actions", "action", "scale-up", "signal", up.evidence().signal())
+        metrics
+            .counter(
+                "aegis.remediation.actions", "action", "scale-up", "signal", up.evidence().signal())
             .increment();
       } else {
         GuardAction.RollBack back = (GuardAction.RollBack) action;
@@ -150,43 +177,100 @@ public class ProductionWatch {
       }
     }
 
-    private void rollBack(ManagedService service, String badVersion, String summary, Map<String, Object> evidence,
+    private void rollBack(
+        ManagedService service,
+        String badVersion,
+        String summary,
+        Map<String, Object> evidence,
         GuardAction.Evidence why) {
       evidence.put("namespace", service.namespace());
-      ProductionService.Outcome outcome = production.rollBack(h, service.namespace(), service.name(), ACTOR, summary,
-          "guard:" + service.namespace() + "/" + service.name() + ":" + badVersion);
+      ProductionService.Outcome outcome =
+          production.rollBack(
+              h,
+              service.namespace(),
+              service.name(),
+              ACTOR,
+              summary,
+              "guard:" + service.namespace() + "/" + service.name() + ":" + badVersion);
       evidence.put("outcome", outcome.getClass().getSimpleName());
       if (outcome instanceof ProductionService.Outcome.Refused r) {
         evidence.put("refused", r.message());
-        log.warn("production rollback of {}/{} refused: {}", service.namespace(), service.name(), r.message());
+        log.warn(
+            "production rollback of {}/{} refused: {}",
+            service.namespace(),
+            service.name(),
+            r.message());
       } else if (outcome instanceof ProductionService.Outcome.Accepted) {
         quarantine.quarantine(h, service.namespace(), service.name(), badVersion, why, now);
-        metrics.counter("aegis.remediation.actions", "action", "rollback", "signal", why.signal()).increment();
+        metrics
+            .counter("aegis.remediation.actions", "action", "rollback", "signal", why.signal())
+            .increment();
       }
       audit.record(h, ACTOR, "guard.rollback", service.name(), evidence, now);
     }
 
     private void alert(AlertChange change) {
-      SloBurnRateAlerted data = new SloBurnRateAlerted(change.service(), Track.valueOf(change.track().name()),
-          change.version(), change.rule().name(), change.rule().severity().wire(), change.state().wire(),
-          change.rule().longWindow(), change.rule().shortWindow(), change.rule().factor(), change.burnRateLong(),
-          change.burnRateShort(), change.objective(), change.firedAt(), change.at(), change.namespace());
-      events.enqueue(h, EventType.SLO_BURN_RATE_ALERTED, change.eventId(), change.service(), data,
-          change.at(), now);
+      SloBurnRateAlerted data =
+          new SloBurnRateAlerted(
+              change.service(),
+              Track.valueOf(change.track().name()),
+              change.version(),
+              change.rule().name(),
+              change.rule().severity().wire(),
+              change.state().wire(),
+              change.rule().longWindow(),
+              change.rule().shortWindow(),
+              change.rule().factor(),
+              change.burnRateLong(),
+              change.burnRateShort(),
+              change.objective(),
+              change.firedAt(),
+              change.at(),
+              change.namespace());
+      events.enqueue(
+          h,
+          EventType.SLO_BURN_RATE_ALERTED,
+          change.eventId(),
+          change.service(),
+          data,
+          change.at(),
+          now);
       gauge(change).set(change.isFiring() ? 1 : 0);
-      if (burnRateRollback && change.isFiring() && change.rule().severity() == Severity.PAGE
+      if (burnRateRollback
+          && change.isFiring()
+          && change.rule().severity() == Severity.PAGE
           && change.track() == HealthWindow.Track.STABLE) {
-        Optional<ManagedService> service = change.namespace() == null ? Optional.empty()
-            : managed(List.of(change.namespace(), change.service()));
-        if (service.isPresent() && change.version() != null
+        Optional<ManagedService> service =
+            change.namespace() == null
+                ? Optional.empty()
+                : managed(List.of(change.namespace(), change.service()));
+        if (service.isPresent()
+            && change.version() != null
             && change.version().equals(service.get().productionVersion())) {
-          String summary = String.format(Locale.ROOT, "SLO burn rate %.1fx over %s and %.1fx over %s (page above "
-                  + "%.1fx, objective %s): roll production back to the previous V2 and quarantine %s",
-              change.burnRateLong(), change.rule().longWindow(), change.burnRateShort(), change.rule().shortWindow(),
-              change.rule().factor(), change.objective(), change.version());
-          GuardAction.Evidence why = new GuardAction.Evidence("slo-burn-rate", change.burnRateShort(),
-              change.rule().factor(), change.rule().shortWindow().toSeconds(), change.rule().shortWindow().toSeconds(),
-              0, summary, List.of("rule " + change.rule().name(), "long-window burn rate " + change.burnRateLong()));
+          String summary =
+              String.format(
+                  Locale.ROOT,
+                  "SLO burn rate %.1fx over %s and %.1fx over %s (page above "
+                      + "%.1fx, objective %s): roll production back to the previous V2 and quarantine %s",
+                  change.burnRateLong(),
+                  change.rule().longWindow(),
+                  change.burnRateShort(),
+                  change.rule().shortWindow(),
+                  change.rule().factor(),
+                  change.objective(),
+                  change.version());
+          GuardAction.Evidence why =
+              new GuardAction.Evidence(
+                  "slo-burn-rate",
+                  change.burnRateShort(),
+                  change.rule().factor(),
+                  change.rule().shortWindow().toSeconds(),
+                  change.rule().shortWindow().toSeconds(),
+                  0,
+                  summary,
+                  List.of(
+                      "rule " + change.rule().name(),
+                      "long-window burn rate " + change.burnRateLong()));
           rollBack(service.get(), change.version(), summary, evidence(why), why);
         }
       }
@@ -194,11 +278,30 @@ public class ProductionWatch {
   }
 
   private AtomicInteger gauge(AlertChange change) {
-    List<String> key = List.of(change.namespace() == null ? "" : change.namespace(), change.service(),
-        change.trackWire(), change.rule().name(), change.rule().severity().wire());
-    return firing.computeIfAbsent(key, k -> metrics.gauge("aegis.slo.alert.firing",
-        Tags.of("namespace", k.get(0), "service", k.get(1), "track", k.get(2), "rule", k.get(3), "severity", k.get(4)),
-        new AtomicInteger()));
+    List<String> key =
+        List.of(
+            change.namespace() == null ? "" : change.namespace(),
+            change.service(),
+            change.trackWire(),
+            change.rule().name(),
+            change.rule().severity().wire());
+    return firing.computeIfAbsent(
+        key,
+        k ->
+            metrics.gauge(
+                "aegis.slo.alert.firing",
+                Tags.of(
+                    "namespace",
+                    k.get(0),
+                    "service",
+                    k.get(1),
+                    "track",
+                    k.get(2),
+                    "rule",
+                    k.get(3),
+                    "severity",
+                    k.get(4)),
+                new AtomicInteger()));
   }
 
   private static Map<String, Object> evidence(GuardAction.Evidence e) {

@@ -9,10 +9,11 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The stable Deployments' replica counts the production guard scales from, kept for a short while so that the
- * cluster is asked at most once per service and {@code ttl}. Ingestion refreshes the counts it will need
- * ({@link #refresh}) before it opens its transaction; inside the transaction {@link #of} answers from here, and
- * reads through (behind the reader's circuit breaker) only for a service it has never read.
+ * The stable Deployments' replica counts the production guard scales from, kept for a short while
+ * so that the cluster is asked at most once per service and {@code ttl}. Ingestion refreshes the
+ * counts it will need ({@link #refresh}) before it opens its transaction; inside the transaction
+ * {@link #of} answers from here, and reads through (behind the reader's circuit breaker) only for a
+ * service it has never read.
  *
  * <p>When the cluster cannot answer, the last known count stays in use.
  */
@@ -31,7 +32,10 @@ public final class ReplicaCounts {
     this.ttl = ttl;
   }
 
-  /** Reads the count again if it is older than the TTL; only for services read before. Call outside transactions. */
+  /**
+   * Reads the count again if it is older than the TTL; only for services read before. Call outside
+   * transactions.
+   */
   public void refresh(String namespace, String service) {
     Known known = cache.get(key(namespace, service));
     if (known != null && Duration.between(known.at(), clock.instant()).compareTo(ttl) >= 0) {
@@ -39,21 +43,32 @@ public final class ReplicaCounts {
     }
   }
 
-  /** The stable Deployment's replica count; empty when the cluster does not know it (and never told). */
+  /**
+   * The stable Deployment's replica count; empty when the cluster does not know it (and never
+   * told).
+   */
   public OptionalInt of(String namespace, String service) {
     Known known = cache.get(key(namespace, service));
     return known != null ? known.replicas() : read(namespace, service);
   }
 
-  /** Marks the count stale after Aegis changed it itself; the next {@link #refresh} reads it again. */
+  /**
+   * Marks the count stale after Aegis changed it itself; the next {@link #refresh} reads it again.
+   */
   public void forget(String namespace, String service) {
-    cache.computeIfPresent(key(namespace, service), (k, known) -> new Known(known.replicas(), Instant.EPOCH));
+    cache.computeIfPresent(
+        key(namespace, service), (k, known) -> new Known(known.replicas(), Instant.EPOCH));
   }
 
   private OptionalInt read(String namespace, String service) {
     OptionalInt read = reader.stableReplicas(namespace, service);
-    Known known = cache.compute(key(namespace, service), (k, old) -> read.isEmpty() && old != null
-        ? new Known(old.replicas(), clock.instant()) : new Known(read, clock.instant()));
+    Known known =
+        cache.compute(
+            key(namespace, service),
+            (k, old) ->
+                read.isEmpty() && old != null
+                    ? new Known(old.replicas(), clock.instant())
+                    : new Known(read, clock.instant()));
     return known.replicas();
   }
 

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The demo services on the in-process Kubernetes API: what a platform team would have deployed before
- * Aegis (stable Deployment, Service, and an Istio VirtualService), and what the
- * simulator reads back (the traffic weight Aegis gave the canary, the versions that run).
+ * The demo services on the in-process Kubernetes API: what a platform team would have deployed
+ * before Aegis (stable Deployment, Service, and an Istio VirtualService), and what the simulator
+ * reads back (the traffic weight Aegis gave the canary, the versions that run).
  */
 final class DemoCluster {
 
@@ -38,28 +38,47 @@ final class DemoCluster {
         client.resource(stableDeployment(s)).create();
       }
       if (client.services().inNamespace(namespace).withName(s.name()).get() == null) {
-        client.resource(new ServiceBuilder().withNewMetadata().withName(s.name()).withNamespace(namespace)
-            .endMetadata().withNewSpec().addToSelector("app", s.name())
-            .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).endPort()
-            .endSpec().build()).create();
+        client
+            .resource(
+                new ServiceBuilder()
+                    .withNewMetadata()
+                    .withName(s.name())
+                    .withNamespace(namespace)
+                    .endMetadata()
+                    .withNewSpec()
+                    .addToSelector("app", s.name())
+                    .addNewPort()
+                    .withName("http")
+                    .withPort(80)
+                    .withTargetPort(new IntOrString(8080))
+                    .endPort()
+                    .endSpec()
+                    .build())
+            .create();
       }
-      // The mesh routes every demo service (a dependency outage is an abort on the dependency's route), though
+      // The mesh routes every demo service (a dependency outage is an abort on the dependency's
+      // route), though
       // only checkout's canaries are split by it; payments' are split by replica ratio.
       if (virtualService(s.name()).isEmpty()) {
-        client.genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE).inNamespace(namespace)
-            .resource(virtualServiceOf(s.name())).create();
+        client
+            .genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE)
+            .inNamespace(namespace)
+            .resource(virtualServiceOf(s.name()))
+            .create();
       }
     }
   }
 
   /**
-   * The canary's share of traffic in percent, as the cluster routes it now: the VirtualService's weight for
-   * {@code <service>-canary} when the service's canaries are routed by Istio, else the canary's share of the
-   * replicas.
+   * The canary's share of traffic in percent, as the cluster routes it now: the VirtualService's
+   * weight for {@code <service>-canary} when the service's canaries are routed by Istio, else the
+   * canary's share of the replicas.
    */
   int canaryWeight(String service) {
-    Optional<GenericKubernetesResource> vs = "istio".equals(DemoCatalogue.of(service).router())
-        ? virtualService(service) : Optional.empty();
+    Optional<GenericKubernetesResource> vs =
+        "istio".equals(DemoCatalogue.of(service).router())
+            ? virtualService(service)
+            : Optional.empty();
     if (vs.isPresent()) {
       return istioWeight(vs.get(), service + "-canary");
     }
@@ -73,7 +92,9 @@ final class DemoCluster {
     return deployment(service).map(DemoCluster::imageTag);
   }
 
-  /** The candidate version the canary Deployment runs, if there is a canary that is not quarantined. */
+  /**
+   * The candidate version the canary Deployment runs, if there is a canary that is not quarantined.
+   */
   Optional<String> canaryVersion(String service) {
     return deployment(service + "-canary")
         .filter(d -> !"quarantined".equals(labels(d).get(AegisMetadata.LIFECYCLE)))
@@ -81,31 +102,72 @@ final class DemoCluster {
   }
 
   private Optional<Deployment> deployment(String name) {
-    return Optional.ofNullable(client.apps().deployments().inNamespace(namespace).withName(name).get());
+    return Optional.ofNullable(
+        client.apps().deployments().inNamespace(namespace).withName(name).get());
   }
 
   private Optional<GenericKubernetesResource> virtualService(String name) {
-    return Optional.ofNullable(client.genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE)
-        .inNamespace(namespace).withName(name).get());
+    return Optional.ofNullable(
+        client
+            .genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE)
+            .inNamespace(namespace)
+            .withName(name)
+            .get());
   }
 
   private Deployment stableDeployment(DemoService s) {
     return new DeploymentBuilder()
-        .withNewMetadata().withName(s.name()).withNamespace(namespace).addToLabels("app", s.name()).endMetadata()
-        .withNewSpec().withReplicas(REPLICAS)
-        .withNewSelector().addToMatchLabels("app", s.name()).endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", s.name()).endMetadata()
-        .withNewSpec().addNewContainer().withName(s.name())
+        .withNewMetadata()
+        .withName(s.name())
+        .withNamespace(namespace)
+        .addToLabels("app", s.name())
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(REPLICAS)
+        .withNewSelector()
+        .addToMatchLabels("app", s.name())
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", s.name())
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(s.name())
         .withImage(DemoCatalogue.image(s.name(), s.stableVersion()))
-        .addNewPort().withContainerPort(8080).endPort().endContainer().endSpec()
-        .endTemplate().endSpec().build();
+        .addNewPort()
+        .withContainerPort(8080)
+        .endPort()
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
   }
 
   private GenericKubernetesResource virtualServiceOf(String service) {
-    return new GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1").withKind("VirtualService")
-        .withNewMetadata().withName(service).withNamespace(namespace).endMetadata()
-        .addToAdditionalProperties("spec", Map.of("hosts", List.of(service), "http", List.of(Map.of("name", "primary",
-            "route", List.of(Map.of("destination", Map.of("host", service, "port", Map.of("number", 80))))))))
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion("networking.istio.io/v1")
+        .withKind("VirtualService")
+        .withNewMetadata()
+        .withName(service)
+        .withNamespace(namespace)
+        .endMetadata()
+        .addToAdditionalProperties(
+            "spec",
+            Map.of(
+                "hosts",
+                List.of(service),
+                "http",
+                List.of(
+                    Map.of(
+                        "name",
+                        "primary",
+                        "route",
+                        List.of(
+                            Map.of(
+                                "destination",
+                                Map.of("host", service, "port", Map.of("number", 80))))))))
         .build();
   }
 
@@ -113,7 +175,8 @@ final class DemoCluster {
   private static int istioWeight(GenericKubernetesResource vs, String canaryHost) {
     Map<String, Object> spec = (Map<String, Object>) vs.getAdditionalProperties().get("spec");
     for (Object http : (List<Object>) spec.getOrDefault("http", List.of())) {
-      for (Object route : (List<Object>) ((Map<String, Object>) http).getOrDefault("route", List.of())) {
+      for (Object route :
+          (List<Object>) ((Map<String, Object>) http).getOrDefault("route", List.of())) {
         Map<String, Object> entry = (Map<String, Object>) route;
         Map<String, Object> destination = (Map<String, Object>) entry.get("destination");
         String host = String.valueOf(destination.get("host"));

@@ -17,11 +17,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Plays the ReplicaSet controller and the kubelet of the in-process cluster, which has neither: every tick it
- * gives each Deployment of the demo namespace as many pods as it asks for, labelled as its template says, and
- * removes the pods of Deployments that shrank or went away. A pod that replaces one lost since the last tick
- * is ready only {@code startDelay} later, so a pod deleted by a chaos pod-kill leaves the workload short of
- * capacity for a while, as it would on a real cluster.
+ * Plays the ReplicaSet controller and the kubelet of the in-process cluster, which has neither:
+ * every tick it gives each Deployment of the demo namespace as many pods as it asks for, labelled
+ * as its template says, and removes the pods of Deployments that shrank or went away. A pod that
+ * replaces one lost since the last tick is ready only {@code startDelay} later, so a pod deleted by
+ * a chaos pod-kill leaves the workload short of capacity for a while, as it would on a real
+ * cluster.
  */
 final class DemoPods {
 
@@ -34,6 +35,7 @@ final class DemoPods {
   private final Clock clock;
   private final Duration startDelay;
   private final SplittableRandom random = new SplittableRandom();
+
   /** Per Deployment, how many pods it had at the end of the last tick. */
   private final Map<String, Integer> lastCount = new HashMap<>();
 
@@ -44,15 +46,25 @@ final class DemoPods {
     this.startDelay = startDelay;
   }
 
-  /** Reconciles the pods with the Deployments; returns each Deployment's ready share of its replicas. */
+  /**
+   * Reconciles the pods with the Deployments; returns each Deployment's ready share of its
+   * replicas.
+   */
   Map<String, Double> reconcile() {
     Instant now = clock.instant();
     Map<String, Deployment> deployments = new LinkedHashMap<>();
-    client.apps().deployments().inNamespace(namespace).list().getItems()
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .list()
+        .getItems()
         .forEach(d -> deployments.put(d.getMetadata().getName(), d));
     Map<String, List<Pod>> owned = new HashMap<>();
     for (Pod pod : client.pods().inNamespace(namespace).withLabel(OWNER).list().getItems()) {
-      owned.computeIfAbsent(pod.getMetadata().getLabels().get(OWNER), k -> new ArrayList<>()).add(pod);
+      owned
+          .computeIfAbsent(pod.getMetadata().getLabels().get(OWNER), k -> new ArrayList<>())
+          .add(pod);
     }
     for (Map.Entry<String, List<Pod>> entry : owned.entrySet()) {
       if (!deployments.containsKey(entry.getKey())) {
@@ -68,7 +80,8 @@ final class DemoPods {
       while (pods.size() > desired) {
         delete(pods.remove(pods.size() - 1));
       }
-      // Pods of a new or scaled-up Deployment are up at once (a fresh canary is not a failure); pods replacing
+      // Pods of a new or scaled-up Deployment are up at once (a fresh canary is not a failure);
+      // pods replacing
       // ones lost since the last tick (deleted by a chaos pod-kill) take their start delay.
       int lost = Math.max(0, Math.min(lastCount.getOrDefault(name, 0), desired) - pods.size());
       for (int i = pods.size(); i < desired; i++) {
@@ -84,13 +97,24 @@ final class DemoPods {
 
   private Pod create(Deployment d, Instant readyAt) {
     Map<String, String> labels = new LinkedHashMap<>();
-    if (d.getSpec().getTemplate().getMetadata() != null && d.getSpec().getTemplate().getMetadata().getLabels() != null) {
+    if (d.getSpec().getTemplate().getMetadata() != null
+        && d.getSpec().getTemplate().getMetadata().getLabels() != null) {
       labels.putAll(d.getSpec().getTemplate().getMetadata().getLabels());
     }
     labels.put(OWNER, d.getMetadata().getName());
-    Pod pod = new PodBuilder().withNewMetadata().withName(d.getMetadata().getName() + "-" + suffix())
-        .withNamespace(namespace).withLabels(labels).addToAnnotations(READY_AT, readyAt.toString()).endMetadata()
-        .withSpec(d.getSpec().getTemplate().getSpec()).withNewStatus().withPhase("Running").endStatus().build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(d.getMetadata().getName() + "-" + suffix())
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .addToAnnotations(READY_AT, readyAt.toString())
+            .endMetadata()
+            .withSpec(d.getSpec().getTemplate().getSpec())
+            .withNewStatus()
+            .withPhase("Running")
+            .endStatus()
+            .build();
     return client.resource(pod).create();
   }
 

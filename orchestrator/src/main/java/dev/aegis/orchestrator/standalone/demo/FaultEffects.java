@@ -14,11 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the chaos faults on the in-process cluster do to the demo workloads, read from the objects a fault
- * leaves there (as a real workload would feel them): the {@code fault} routes of VirtualServices (latency,
- * abort, and aborts matched on a caller's labels for a dependency outage), deny-all NetworkPolicies (a
- * partition) and stress Jobs. Pod kills need no reading: the pods are gone, and {@link DemoPods} reports the
- * lost capacity.
+ * What the chaos faults on the in-process cluster do to the demo workloads, read from the objects a
+ * fault leaves there (as a real workload would feel them): the {@code fault} routes of
+ * VirtualServices (latency, abort, and aborts matched on a caller's labels for a dependency
+ * outage), deny-all NetworkPolicies (a partition) and stress Jobs. Pod kills need no reading: the
+ * pods are gone, and {@link DemoPods} reports the lost capacity.
  */
 final class FaultEffects {
 
@@ -27,6 +27,7 @@ final class FaultEffects {
   static final String TRACK_LABEL = ChaosObjects.TRACK_LABEL;
   static final String KIND_LABEL = ChaosObjects.KIND_LABEL;
   static final String FAULT_ROUTE_PREFIX = "aegis-fault-";
+
   /** The share of a demo service's requests that call a dependency. */
   static final double DEPENDENCY_SHARE = 0.4;
 
@@ -35,7 +36,9 @@ final class FaultEffects {
     static final Effect NONE = new Effect(0, 1, 0);
 
     Effect plus(Effect other) {
-      return new Effect(Math.min(1, addedErrorRate + other.addedErrorRate), latencyFactor * other.latencyFactor,
+      return new Effect(
+          Math.min(1, addedErrorRate + other.addedErrorRate),
+          latencyFactor * other.latencyFactor,
           addedLatencyMs + other.addedLatencyMs);
     }
 
@@ -55,17 +58,39 @@ final class FaultEffects {
   /** The effects on every (service, track) hit by a fault, keyed by {@link #key}. */
   Map<String, Effect> read() {
     Map<String, Effect> effects = new HashMap<>();
-    for (GenericKubernetesResource vs : client.genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE)
-        .inNamespace(namespace).list().getItems()) {
+    for (GenericKubernetesResource vs :
+        client
+            .genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE)
+            .inNamespace(namespace)
+            .list()
+            .getItems()) {
       routeFaults(vs, effects);
     }
-    for (NetworkPolicy policy : client.network().v1().networkPolicies().inNamespace(namespace)
-        .withLabel(FAULT_LABEL).list().getItems()) {
+    for (NetworkPolicy policy :
+        client
+            .network()
+            .v1()
+            .networkPolicies()
+            .inNamespace(namespace)
+            .withLabel(FAULT_LABEL)
+            .list()
+            .getItems()) {
       add(effects, policy.getMetadata().getLabels(), new Effect(1.0, 1, 0));
     }
-    for (Job job : client.batch().v1().jobs().inNamespace(namespace).withLabel(FAULT_LABEL).list().getItems()) {
+    for (Job job :
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(namespace)
+            .withLabel(FAULT_LABEL)
+            .list()
+            .getItems()) {
       boolean memory = "memory-stress".equals(job.getMetadata().getLabels().get(KIND_LABEL));
-      add(effects, job.getMetadata().getLabels(), memory ? new Effect(0.05, 1.5, 0) : new Effect(0.01, 3.0, 0));
+      add(
+          effects,
+          job.getMetadata().getLabels(),
+          memory ? new Effect(0.05, 1.5, 0) : new Effect(0.01, 3.0, 0));
     }
     return effects;
   }
@@ -88,21 +113,25 @@ final class FaultEffects {
     if (!(spec instanceof Map<?, ?> specMap)) {
       return;
     }
-    for (Object http : (List<Object>) ((Map<String, Object>) specMap).getOrDefault("http", List.of())) {
+    for (Object http :
+        (List<Object>) ((Map<String, Object>) specMap).getOrDefault("http", List.of())) {
       Map<String, Object> route = (Map<String, Object>) http;
-      if (!String.valueOf(route.get("name")).startsWith(FAULT_ROUTE_PREFIX) || !(route.get("fault") instanceof Map)) {
+      if (!String.valueOf(route.get("name")).startsWith(FAULT_ROUTE_PREFIX)
+          || !(route.get("fault") instanceof Map)) {
         continue;
       }
       Effect effect = effect((Map<String, Object>) route.get("fault"));
       Map<String, String> caller = sourceLabels(route);
       if (caller.isEmpty()) {
-        // A fault on the service's own route: Istio applies it before the weighted split, to both tracks.
+        // A fault on the service's own route: Istio applies it before the weighted split, to both
+        // tracks.
         String service = vs.getMetadata().getName();
         effects.merge(key(service, Track.CANARY), effect, Effect::plus);
         effects.merge(key(service, Track.STABLE), effect, Effect::plus);
       } else {
         // Matched on the caller's labels: only that caller's requests to this dependency fail.
-        Effect scaled = new Effect(effect.addedErrorRate() * DEPENDENCY_SHARE, 1, effect.addedLatencyMs());
+        Effect scaled =
+            new Effect(effect.addedErrorRate() * DEPENDENCY_SHARE, 1, effect.addedLatencyMs());
         String canaryOf = caller.get(AegisMetadata.CANARY_OF);
         if (canaryOf != null) {
           effects.merge(key(canaryOf, Track.CANARY), scaled, Effect::plus);
@@ -133,7 +162,8 @@ final class FaultEffects {
     if (fault.get("delay") instanceof Map<?, ?> delay) {
       double share = percent((Map<String, Object>) delay);
       // Delaying at least a twentieth of the requests moves the p95 by the whole delay.
-      double ms = share >= 5 ? millis(String.valueOf(((Map<String, Object>) delay).get("fixedDelay"))) : 0;
+      double ms =
+          share >= 5 ? millis(String.valueOf(((Map<String, Object>) delay).get("fixedDelay"))) : 0;
       effect = effect.plus(new Effect(0, 1, ms));
     }
     return effect;
@@ -142,7 +172,8 @@ final class FaultEffects {
   @SuppressWarnings("unchecked")
   private static double percent(Map<String, Object> block) {
     Object percentage = block.get("percentage");
-    if (percentage instanceof Map<?, ?> p && ((Map<String, Object>) p).get("value") instanceof Number n) {
+    if (percentage instanceof Map<?, ?> p
+        && ((Map<String, Object>) p).get("value") instanceof Number n) {
       return n.doubleValue();
     }
     return 100;

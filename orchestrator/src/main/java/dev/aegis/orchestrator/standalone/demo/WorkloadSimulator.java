@@ -24,13 +24,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Plays the health monitors of the demo services: every tick it publishes one
- * {@code dev.aegis.health.reported.v1} window per service and track to {@code aegis.health}, through the
- * same broker and codec as any monitor. Traffic follows the cluster: the canary gets the share of requests
- * that the weight read back from the Kubernetes API gives it, so a bad candidate really degrades more of the
- * service as its weight grows. The {@code baseline} track is the stable version observed on as many requests
- * as the canary, which the judge compares the canary with. Chaos faults on the cluster hurt the tracks they
- * hit ({@link FaultEffects}), and so does a shortage of ready pods ({@link DemoPods}).
+ * Plays the health monitors of the demo services: every tick it publishes one {@code
+ * dev.aegis.health.reported.v1} window per service and track to {@code aegis.health}, through the
+ * same broker and codec as any monitor. Traffic follows the cluster: the canary gets the share of
+ * requests that the weight read back from the Kubernetes API gives it, so a bad candidate really
+ * degrades more of the service as its weight grows. The {@code baseline} track is the stable
+ * version observed on as many requests as the canary, which the judge compares the canary with.
+ * Chaos faults on the cluster hurt the tracks they hit ({@link FaultEffects}), and so does a
+ * shortage of ready pods ({@link DemoPods}).
  */
 final class WorkloadSimulator {
 
@@ -46,8 +47,14 @@ final class WorkloadSimulator {
   private final SimulatorProperties properties;
   private final SplittableRandom random = new SplittableRandom();
 
-  WorkloadSimulator(DemoCluster cluster, DemoPods pods, FaultEffects faults, KafkaTemplate<byte[], byte[]> kafka,
-      EventCodec codec, Clock clock, SimulatorProperties properties) {
+  WorkloadSimulator(
+      DemoCluster cluster,
+      DemoPods pods,
+      FaultEffects faults,
+      KafkaTemplate<byte[], byte[]> kafka,
+      EventCodec codec,
+      Clock clock,
+      SimulatorProperties properties) {
     this.cluster = cluster;
     this.pods = pods;
     this.faults = faults;
@@ -73,23 +80,57 @@ final class WorkloadSimulator {
       Optional<String> canaryVersion = cluster.canaryVersion(service.name());
       int weight = canaryVersion.isPresent() ? cluster.canaryWeight(service.name()) : 0;
       long canaryRequests = Math.round(total * weight / 100.0);
-      Behaviour stable = hurt(behaviour(service, stableVersion.get()), effects, service.name(), Track.STABLE,
-          capacity.getOrDefault(service.name(), 1.0));
-      publish(service.name(), stableVersion.get(), Track.STABLE, start, end, total - canaryRequests, stable);
+      Behaviour stable =
+          hurt(
+              behaviour(service, stableVersion.get()),
+              effects,
+              service.name(),
+              Track.STABLE,
+              capacity.getOrDefault(service.name(), 1.0));
+      publish(
+          service.name(),
+          stableVersion.get(),
+          Track.STABLE,
+          start,
+          end,
+          total - canaryRequests,
+          stable);
       if (canaryRequests > 0) {
-        publish(service.name(), canaryVersion.get(), Track.CANARY, start, end, canaryRequests,
-            hurt(behaviour(service, canaryVersion.get()), effects, service.name(), Track.CANARY,
+        publish(
+            service.name(),
+            canaryVersion.get(),
+            Track.CANARY,
+            start,
+            end,
+            canaryRequests,
+            hurt(
+                behaviour(service, canaryVersion.get()),
+                effects,
+                service.name(),
+                Track.CANARY,
                 capacity.getOrDefault(service.name() + "-canary", 1.0)));
-        publish(service.name(), stableVersion.get(), Track.BASELINE, start, end, canaryRequests, stable);
+        publish(
+            service.name(),
+            stableVersion.get(),
+            Track.BASELINE,
+            start,
+            end,
+            canaryRequests,
+            stable);
       }
     }
   }
 
   /**
-   * A behaviour under the faults on its track and with the share of its pods that are ready: with fewer than
-   * half, the pods left are overloaded (slower, some errors); with none, every request fails.
+   * A behaviour under the faults on its track and with the share of its pods that are ready: with
+   * fewer than half, the pods left are overloaded (slower, some errors); with none, every request
+   * fails.
    */
-  static Behaviour hurt(Behaviour behaviour, Map<String, Effect> effects, String service, Track track,
+  static Behaviour hurt(
+      Behaviour behaviour,
+      Map<String, Effect> effects,
+      String service,
+      Track track,
       double capacity) {
     Effect effect = effects.getOrDefault(FaultEffects.key(service, track), Effect.NONE);
     if (capacity <= 0) {
@@ -100,7 +141,8 @@ final class WorkloadSimulator {
     if (effect.isNone()) {
       return behaviour;
     }
-    return new Behaviour(Math.min(1.0, behaviour.errorRate() + effect.addedErrorRate()),
+    return new Behaviour(
+        Math.min(1.0, behaviour.errorRate() + effect.addedErrorRate()),
         behaviour.p95Ms() * effect.latencyFactor() + effect.addedLatencyMs());
   }
 
@@ -109,29 +151,57 @@ final class WorkloadSimulator {
     return version.equals(service.stableVersion()) ? service.stable() : service.candidate();
   }
 
-  private void publish(String service, String version, Track track, Instant start, Instant end, long requests,
+  private void publish(
+      String service,
+      String version,
+      Track track,
+      Instant start,
+      Instant end,
+      long requests,
       Behaviour behaviour) {
     if (requests <= 0) {
       return;
     }
     long errors = binomial(requests, behaviour.errorRate());
     double p95 = behaviour.p95Ms() * Math.exp(0.08 * gaussian());
-    // The window names its namespace, as a monitor should: a service name alone may be managed in several.
-    HealthReported data = new HealthReported(service, version, track, start, end, requests, errors,
-        new Latency(p95 * 0.45, p95, p95 * 1.6), 0.35 + 0.1 * random.nextDouble(), 0.5, properties.namespace());
-    EncodedEvent event = codec.encodeBinary(Events.envelope(EventType.HEALTH_REPORTED, UUID.randomUUID().toString(),
-        SOURCE, service, end), data);
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(event.topic(), null,
-        event.key().getBytes(StandardCharsets.UTF_8), event.value());
+    // The window names its namespace, as a monitor should: a service name alone may be managed in
+    // several.
+    HealthReported data =
+        new HealthReported(
+            service,
+            version,
+            track,
+            start,
+            end,
+            requests,
+            errors,
+            new Latency(p95 * 0.45, p95, p95 * 1.6),
+            0.35 + 0.1 * random.nextDouble(),
+            0.5,
+            properties.namespace());
+    EncodedEvent event =
+        codec.encodeBinary(
+            Events.envelope(
+                EventType.HEALTH_REPORTED, UUID.randomUUID().toString(), SOURCE, service, end),
+            data);
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            event.topic(), null, event.key().getBytes(StandardCharsets.UTF_8), event.value());
     event.headers().forEach((name, value) -> record.headers().add(name, value));
-    kafka.send(record).whenComplete((ok, e) -> {
-      if (e != null) {
-        log.warn("simulated window of {} not published: {}", service, e.toString());
-      }
-    });
+    kafka
+        .send(record)
+        .whenComplete(
+            (ok, e) -> {
+              if (e != null) {
+                log.warn("simulated window of {} not published: {}", service, e.toString());
+              }
+            });
   }
 
-  /** Errors among {@code n} requests of error ratio {@code p}: exact for small n, normal approximation above. */
+  /**
+   * Errors among {@code n} requests of error ratio {@code p}: exact for small n, normal
+   * approximation above.
+   */
   private long binomial(long n, double p) {
     if (n <= 200) {
       long k = 0;

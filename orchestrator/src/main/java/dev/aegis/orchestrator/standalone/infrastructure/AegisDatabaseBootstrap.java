@@ -1,10 +1,10 @@
 package dev.aegis.orchestrator.standalone.infrastructure;
 
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Objects;
 /**
  * The PostgreSQL Aegis uses: the external one from {@link DatabaseSettings}, or else an embedded
  * server started here, with a database named {@value #EMBEDDED_DATABASE}.
@@ -29,7 +29,9 @@ public final class AegisDatabaseBootstrap implements AutoCloseable {
   private final DatabaseUrl migrationConnection;
   private final Optional<EmbeddedPostgresServer> embedded;
 
-  private AegisDatabaseBootstrap(DatabaseUrl connection, DatabaseUrl migrationConnection,
+  private AegisDatabaseBootstrap(
+      DatabaseUrl connection,
+      DatabaseUrl migrationConnection,
       Optional<EmbeddedPostgresServer> embedded) {
     this.connection = connection;
     this.migrationConnection = migrationConnection;
@@ -46,24 +48,30 @@ public final class AegisDatabaseBootstrap implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(DatabaseSettings, boolean)}; {@code durableCommits} false turns the embedded server's
-   * {@code synchronous_commit} off (faster; an OS crash may lose the last acknowledged commits).
+   * As {@link #start(DatabaseSettings, boolean)}; {@code durableCommits} false turns the embedded
+   * server's {@code synchronous_commit} off (faster; an OS crash may lose the last acknowledged
+   * commits).
    */
-  public static AegisDatabaseBootstrap start(DatabaseSettings settings, boolean stopOnJvmExit,
-      boolean durableCommits) {
+  public static AegisDatabaseBootstrap start(
+      DatabaseSettings settings, boolean stopOnJvmExit, boolean durableCommits) {
     if (settings.external().isPresent()) {
       DatabaseUrl app = settings.external().get();
       LOG.info("Using external PostgreSQL");
       if (settings.externalMigration().isEmpty()) {
-        LOG.warn("No database migration user configured (DATABASE_MIGRATION_USERNAME): Flyway "
-            + "migrates as the application user, which can then alter or empty the audit log, "
-            + "transitions and RCA records. Configure a separate owner role for production.");
+        LOG.warn(
+            "No database migration user configured (DATABASE_MIGRATION_USERNAME): Flyway "
+                + "migrates as the application user, which can then alter or empty the audit log, "
+                + "transitions and RCA records. Configure a separate owner role for production.");
       }
       return new AegisDatabaseBootstrap(
           app, settings.externalMigration().orElse(app), Optional.empty());
     }
-    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(settings.embeddedDataDirectory(),
-        settings.embeddedPort(), stopOnJvmExit, durableCommits && settings.embeddedDataDirectory().isPresent());
+    EmbeddedPostgresServer server =
+        EmbeddedPostgresServer.start(
+            settings.embeddedDataDirectory(),
+            settings.embeddedPort(),
+            stopOnJvmExit,
+            durableCommits && settings.embeddedDataDirectory().isPresent());
     try {
       server.prepareApplicationDatabase(EMBEDDED_DATABASE);
     } catch (RuntimeException e) {
@@ -82,8 +90,8 @@ public final class AegisDatabaseBootstrap implements AutoCloseable {
   }
 
   /**
-   * How Flyway connects: as the schema owner, or as the application when no separate migration
-   * user is configured for an external server. Never null.
+   * How Flyway connects: as the schema owner, or as the application when no separate migration user
+   * is configured for an external server. Never null.
    */
   public DatabaseUrl migrationConnection() {
     return migrationConnection;

@@ -18,9 +18,14 @@ import org.slf4j.LoggerFactory;
 public final class AegisKafkaBootstrap implements AutoCloseable {
 
   /** The topics of the public event contract, created on an embedded broker. */
-  public static final List<String> CONTRACT_TOPICS = List.of(
-      "aegis.health", "aegis.experiments", "aegis.chaos", "aegis.lifecycle", "aegis.rca",
-      "aegis.dlq");
+  public static final List<String> CONTRACT_TOPICS =
+      List.of(
+          "aegis.health",
+          "aegis.experiments",
+          "aegis.chaos",
+          "aegis.lifecycle",
+          "aegis.rca",
+          "aegis.dlq");
 
   private static final Logger LOG = LoggerFactory.getLogger(AegisKafkaBootstrap.class);
 
@@ -38,8 +43,13 @@ public final class AegisKafkaBootstrap implements AutoCloseable {
       LOG.info("Using external Kafka at {}", settings.external().get());
       return new AegisKafkaBootstrap(settings.external().get(), Optional.empty());
     }
-    InProcessKafkaBroker broker = InProcessKafkaBroker.start(settings.embeddedDataDirectory(),
-        settings.embeddedPort(), settings.embeddedFsync(), settings.embeddedPartitions(), CONTRACT_TOPICS);
+    InProcessKafkaBroker broker =
+        InProcessKafkaBroker.start(
+            settings.embeddedDataDirectory(),
+            settings.embeddedPort(),
+            settings.embeddedFsync(),
+            settings.embeddedPartitions(),
+            CONTRACT_TOPICS);
     return new AegisKafkaBootstrap(broker.bootstrapServers(), Optional.of(broker));
   }
 

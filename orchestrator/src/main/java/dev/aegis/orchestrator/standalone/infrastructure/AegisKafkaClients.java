@@ -1,10 +1,10 @@
 package dev.aegis.orchestrator.standalone.infrastructure;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.kafka.core.KafkaAdmin;
 
-import java.util.HashMap;
 /**
  * The one place a Kafka client built by hand gets its configuration: the bootstrap address of
  * {@link AegisKafkaBootstrap} plus every security setting Spring Boot's own clients get ({@code

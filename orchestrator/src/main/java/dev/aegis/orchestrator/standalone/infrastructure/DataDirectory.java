@@ -6,8 +6,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Where a standalone Aegis keeps what must survive a restart: {@code aegis.data-dir} [env {@code
- * AEGIS_DATA_DIR}], default {@code ${user.home}/.aegis}. An empty value or {@code ephemeral} means no
- * data directory: every embedded server then uses a temporary directory deleted when it stops.
+ * AEGIS_DATA_DIR}], default {@code ${user.home}/.aegis}. An empty value or {@code ephemeral} means
+ * no data directory: every embedded server then uses a temporary directory deleted when it stops.
  *
  * <p>Layout (docs/reliability.md): {@value #POSTGRES} (the embedded PostgreSQL, unless {@code
  * aegis.database.embedded.data-dir} says otherwise), {@value #KAFKA} (the embedded broker's log and
@@ -25,8 +25,8 @@ public record DataDirectory(Optional<Path> root) {
 
   /** Resolves {@value #PROPERTY} from Spring's environment (a property, or the env variable). */
   public static DataDirectory from(Environment env) {
-    return new DataDirectory(parse(env, PROPERTY,
-        Path.of(System.getProperty("user.home"), ".aegis")));
+    return new DataDirectory(
+        parse(env, PROPERTY, Path.of(System.getProperty("user.home"), ".aegis")));
   }
 
   /** No data directory: every embedded server is ephemeral. */
@@ -34,7 +34,9 @@ public record DataDirectory(Optional<Path> root) {
     return new DataDirectory(Optional.empty());
   }
 
-  /** The directory of one embedded server ({@link #POSTGRES}, {@link #KAFKA}, {@link #KUBERNETES}). */
+  /**
+   * The directory of one embedded server ({@link #POSTGRES}, {@link #KAFKA}, {@link #KUBERNETES}).
+   */
   public Optional<Path> resolve(String part) {
     return root.map(r -> r.resolve(part));
   }

@@ -11,8 +11,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Aegis's PostgreSQL: the server and the {@link DataSource} (a Hikari pool) on it; JDBI on top of it is
- * {@code persistence.PersistenceConfiguration}.
+ * Aegis's PostgreSQL: the server and the {@link DataSource} (a Hikari pool) on it; JDBI on top of
+ * it is {@code persistence.PersistenceConfiguration}.
  *
  * <p>The pool points at {@code DATABASE_URL} when set, else at an embedded server whose data
  * survives restarts (see {@link DatabaseSettings} for the properties). Beans are ordered so that
@@ -34,8 +34,11 @@ public class DatabaseConfiguration {
   @Bean(destroyMethod = "close")
   public AegisDatabaseBootstrap aegisDatabaseBootstrap(Environment environment) {
     // No JVM hook: the context stops the server itself, after the pool that uses it.
-    // aegis.database.embedded.synchronous-commit=false trades durability for speed (docs/database.md)
-    return AegisDatabaseBootstrap.start(DatabaseSettings.from(environment), false,
+    // aegis.database.embedded.synchronous-commit=false trades durability for speed
+    // (docs/database.md)
+    return AegisDatabaseBootstrap.start(
+        DatabaseSettings.from(environment),
+        false,
         environment.getProperty("aegis.database.embedded.synchronous-commit", Boolean.class, true));
   }
 
@@ -51,8 +54,11 @@ public class DatabaseConfiguration {
     pool.setPassword(connection.password());
     // Batched INSERTs (health windows, outbox rows) go to the server as multi-row statements.
     pool.addDataSourceProperty("reWriteBatchedInserts", "true");
-    LOG.info("PostgreSQL ({}): {} as {}", database.isEmbedded() ? "embedded" : "external",
-        connection.redactedJdbcUrl(), connection.username());
+    LOG.info(
+        "PostgreSQL ({}): {} as {}",
+        database.isEmbedded() ? "embedded" : "external",
+        connection.redactedJdbcUrl(),
+        connection.username());
     return pool;
   }
 

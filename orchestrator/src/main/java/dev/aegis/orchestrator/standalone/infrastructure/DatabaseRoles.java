@@ -34,12 +34,14 @@ public final class DatabaseRoles {
   /** The Flyway placeholder holding the application role's name. */
   public static final String APP_ROLE_PLACEHOLDER = "aegis_app_role";
 
-  // Role names reach SQL text through a placeholder inside a string literal; format('%I') quotes them
+  // Role names reach SQL text through a placeholder inside a string literal; format('%I') quotes
+  // them
   // as identifiers there, so only the literal itself needs protecting.
   private static final Pattern SAFE_ROLE = Pattern.compile("[^'\\\\\\x00]{1,63}");
 
   /** Creates the embedded roles unless they exist; run as the superuser. */
-  static final String CREATE_EMBEDDED_ROLES = """
+  static final String CREATE_EMBEDDED_ROLES =
+      """
       DO $$
       BEGIN
         -- Roles belong to the whole server; two databases may be prepared at once.
@@ -51,14 +53,16 @@ public final class DatabaseRoles {
           CREATE ROLE %2$s LOGIN;
         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
         END;
-      END $$""".formatted(EMBEDDED_OWNER, EMBEDDED_APP);
+      END $$"""
+          .formatted(EMBEDDED_OWNER, EMBEDDED_APP);
 
   /**
    * Hands the superuser's objects in the public schema to the owner role and takes the right to
    * create objects there from everyone else; run as the superuser inside the database. Before the
    * roles existed the standalone database was created and migrated as the superuser.
    */
-  static final String ADOPT_SUPERUSER_OBJECTS = """
+  static final String ADOPT_SUPERUSER_OBJECTS =
+      """
       DO $$
       DECLARE
         item record;
@@ -84,7 +88,8 @@ public final class DatabaseRoles {
           ALTER SCHEMA public OWNER TO %1$s;
         END IF;
         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-      END $$""".formatted(EMBEDDED_OWNER);
+      END $$"""
+          .formatted(EMBEDDED_OWNER);
 
   private DatabaseRoles() {}
 

@@ -50,20 +50,33 @@ public record DatabaseSettings(
     Optional<DatabaseUrl> external =
         SettingsLookup.firstNonBlank(env, URL, "DATABASE_URL")
             .map(DatabaseUrl::parse)
-            .map(url -> url.withCredentials(
-                SettingsLookup.firstNonBlank(env, USERNAME, "DATABASE_USERNAME").orElse(null),
-                SettingsLookup.firstNonBlank(env, PASSWORD, "DATABASE_PASSWORD").orElse(null)));
+            .map(
+                url ->
+                    url.withCredentials(
+                        SettingsLookup.firstNonBlank(env, USERNAME, "DATABASE_USERNAME")
+                            .orElse(null),
+                        SettingsLookup.firstNonBlank(env, PASSWORD, "DATABASE_PASSWORD")
+                            .orElse(null)));
     Optional<String> migrationUser =
         SettingsLookup.firstNonBlank(env, MIGRATION_USERNAME, "DATABASE_MIGRATION_USERNAME");
-    Optional<DatabaseUrl> migration = external.flatMap(url -> migrationUser.map(user ->
-        new DatabaseUrl(url.jdbcUrl(), user, SettingsLookup.firstNonBlank(
-            env, MIGRATION_PASSWORD, "DATABASE_MIGRATION_PASSWORD").orElse(null))));
-    return new DatabaseSettings(external, migration, dataDirectory(env),
-        SettingsLookup.integer(env, EMBEDDED_PORT, 0));
+    Optional<DatabaseUrl> migration =
+        external.flatMap(
+            url ->
+                migrationUser.map(
+                    user ->
+                        new DatabaseUrl(
+                            url.jdbcUrl(),
+                            user,
+                            SettingsLookup.firstNonBlank(
+                                    env, MIGRATION_PASSWORD, "DATABASE_MIGRATION_PASSWORD")
+                                .orElse(null))));
+    return new DatabaseSettings(
+        external, migration, dataDirectory(env), SettingsLookup.integer(env, EMBEDDED_PORT, 0));
   }
 
   private static Optional<Path> dataDirectory(Environment env) {
-    // An absent property means the data directory's postgres/; a present but empty one means ephemeral.
+    // An absent property means the data directory's postgres/; a present but empty one means
+    // ephemeral.
     if (!env.containsProperty(EMBEDDED_DATA_DIR)) {
       return DataDirectory.from(env).resolve(DataDirectory.POSTGRES);
     }

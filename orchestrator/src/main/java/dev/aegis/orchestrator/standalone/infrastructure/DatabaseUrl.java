@@ -61,8 +61,12 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
 
   @Override
   public String toString() {
-    return "DatabaseUrl[" + redactedJdbcUrl() + ", user=" + username
-        + (password == null ? "" : ", password=***") + "]";
+    return "DatabaseUrl["
+        + redactedJdbcUrl()
+        + ", user="
+        + username
+        + (password == null ? "" : ", password=***")
+        + "]";
   }
 
   private static String withoutScheme(String url) {
@@ -82,7 +86,8 @@ public record DatabaseUrl(String jdbcUrl, String username, String password) {
     // The last '@' separates user info from hosts: passwords may contain '@' when not encoded.
     int at = authority.lastIndexOf('@');
     String hosts = authority.substring(at + 1);
-    String jdbc = JDBC_PREFIX + "//" + (hosts.isEmpty() ? "localhost" : hosts) + normalisedPath(tail);
+    String jdbc =
+        JDBC_PREFIX + "//" + (hosts.isEmpty() ? "localhost" : hosts) + normalisedPath(tail);
     if (at < 0) {
       return new DatabaseUrl(jdbc, null, null);
     }

@@ -17,13 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * instances never write the same files. It is an OS file lock on {@value #FILE}: the OS releases it
  * when its process dies, however it dies, so a directory left by a killed Aegis is free at once.
  *
- * <p>Contract: {@link #acquire} either returns the held lock or throws {@link IllegalStateException}
- * at once (it never waits), naming the directory, the owner's process id when known, and {@code
- * hint}. A second claim from the same JVM is refused the same way. {@link #close()} releases it.
+ * <p>Contract: {@link #acquire} either returns the held lock or throws {@link
+ * IllegalStateException} at once (it never waits), naming the directory, the owner's process id
+ * when known, and {@code hint}. A second claim from the same JVM is refused the same way. {@link
+ * #close()} releases it.
  */
 public final class DirectoryLock implements AutoCloseable {
 
   static final String FILE = "aegis.lock";
+
   /**
    * Lock files this JVM holds. A claim already held here is refused without opening the file again:
    * on Linux, closing any descriptor of a file drops every lock the process holds on it.
@@ -60,16 +62,19 @@ public final class DirectoryLock implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock = tryLock(channel);
       if (lock == null) {
         String owner = owner(channel);
         throw inUse(what, directory, owner, hint);
       }
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap(
-          Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
+      channel.write(
+          ByteBuffer.wrap(
+              Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)),
+          0);
       return new DirectoryLock(file, channel, lock);
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);
@@ -81,9 +86,16 @@ public final class DirectoryLock implements AutoCloseable {
     }
   }
 
-  private static IllegalStateException inUse(String what, Path directory, String owner, String hint) {
-    return new IllegalStateException(what + " " + directory + " is in use by another running Aegis"
-        + owner + "; stop it first, or " + hint);
+  private static IllegalStateException inUse(
+      String what, Path directory, String owner, String hint) {
+    return new IllegalStateException(
+        what
+            + " "
+            + directory
+            + " is in use by another running Aegis"
+            + owner
+            + "; stop it first, or "
+            + hint);
   }
 
   private static FileLock tryLock(FileChannel channel) throws IOException {
@@ -97,7 +109,8 @@ public final class DirectoryLock implements AutoCloseable {
   private static String owner(FileChannel channel) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(32);
     int read = channel.read(buffer, 0);
-    String pid = read <= 0 ? "" : new String(buffer.array(), 0, read, StandardCharsets.US_ASCII).trim();
+    String pid =
+        read <= 0 ? "" : new String(buffer.array(), 0, read, StandardCharsets.US_ASCII).trim();
     return pid.matches("\\d+") ? " (process " + pid + ")" : "";
   }
 

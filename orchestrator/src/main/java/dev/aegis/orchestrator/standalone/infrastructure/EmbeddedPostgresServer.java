@@ -25,15 +25,15 @@ import org.slf4j.LoggerFactory;
  *   <li>A persistent data directory is initialised on first use and reused afterwards, so data
  *       survives a restart. An ephemeral one is a fresh temporary directory deleted by {@link
  *       #close()}.
- *   <li>A postmaster left running by a JVM that died without closing it (kill -9) is stopped
- *       before starting, so the directory can be reused. A directory held by a live server of
- *       another process or of this JVM is refused with {@link IllegalStateException}.
+ *   <li>A postmaster left running by a JVM that died without closing it (kill -9) is stopped before
+ *       starting, so the directory can be reused. A directory held by a live server of another
+ *       process or of this JVM is refused with {@link IllegalStateException}.
  *   <li>The server listens on localhost only, with trust authentication for the superuser {@value
  *       #SUPERUSER}: it is a local, single-user server, never exposed to a network.
- *   <li>{@link #prepareApplicationDatabase} gives a database the two roles of {@link DatabaseRoles}:
- *       the owner {@value DatabaseRoles#EMBEDDED_OWNER}, which migrations run as, and the
- *       application role {@value DatabaseRoles#EMBEDDED_APP}, which gets only what the migrations
- *       grant it. The superuser is for provisioning only.
+ *   <li>{@link #prepareApplicationDatabase} gives a database the two roles of {@link
+ *       DatabaseRoles}: the owner {@value DatabaseRoles#EMBEDDED_OWNER}, which migrations run as,
+ *       and the application role {@value DatabaseRoles#EMBEDDED_APP}, which gets only what the
+ *       migrations grant it. The superuser is for provisioning only.
  *   <li>{@link #close()} stops the server ("fast" shutdown) and is idempotent.
  * </ul>
  */
@@ -73,21 +73,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(Optional, int, boolean)}, saying whether a commit waits for its WAL to reach the disk
-   * ({@code synchronous_commit}): on for a persistent server unless turned off explicitly, because a commit
-   * Aegis acknowledged to Kafka must survive an OS crash; off for an ephemeral one, whose data is thrown away.
+   * As {@link #start(Optional, int, boolean)}, saying whether a commit waits for its WAL to reach
+   * the disk ({@code synchronous_commit}): on for a persistent server unless turned off explicitly,
+   * because a commit Aegis acknowledged to Kafka must survive an OS crash; off for an ephemeral
+   * one, whose data is thrown away.
    */
   public static EmbeddedPostgresServer start(
-      Optional<Path> persistentDataDirectory, int port, boolean stopOnJvmExit, boolean durableCommits) {
+      Optional<Path> persistentDataDirectory,
+      int port,
+      boolean stopOnJvmExit,
+      boolean durableCommits) {
     long started = System.nanoTime();
     boolean ephemeral = persistentDataDirectory.isEmpty();
     try {
-      Path directory = ephemeral
-          ? Files.createTempDirectory("aegis-postgres-")
-          : prepare(persistentDataDirectory.get());
+      Path directory =
+          ephemeral
+              ? Files.createTempDirectory("aegis-postgres-")
+              : prepare(persistentDataDirectory.get());
       EmbeddedPostgres postgres = launch(directory, ephemeral, port, stopOnJvmExit, durableCommits);
-      LOG.info("Embedded PostgreSQL started on port {} with data in {} ({}, synchronous_commit {}) in {} ms",
-          postgres.getPort(), directory, ephemeral ? "ephemeral" : "persistent", durableCommits ? "on" : "off",
+      LOG.info(
+          "Embedded PostgreSQL started on port {} with data in {} ({}, synchronous_commit {}) in {} ms",
+          postgres.getPort(),
+          directory,
+          ephemeral ? "ephemeral" : "persistent",
+          durableCommits ? "on" : "off",
           (System.nanoTime() - started) / 1_000_000);
       return new EmbeddedPostgresServer(postgres, directory, ephemeral);
     } catch (IOException e) {
@@ -95,8 +104,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  private static EmbeddedPostgres launch(Path directory, boolean ephemeral, int port, boolean stopOnJvmExit,
-      boolean durableCommits) throws IOException {
+  private static EmbeddedPostgres launch(
+      Path directory, boolean ephemeral, int port, boolean stopOnJvmExit, boolean durableCommits)
+      throws IOException {
     // An existing, initialised directory is started as it is: zonky runs initdb only when
     // postgresql.conf is missing, and cleans the directory on close only when told to.
     return EmbeddedPostgres.builder()
@@ -141,7 +151,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** How to connect to {@code database} on this server as {@code role} (trusted, no password). */
   public DatabaseUrl connection(String database, String role) {
     return new DatabaseUrl(
-        "jdbc:postgresql://localhost:" + port() + "/" + checkedName(database), checkedName(role), null);
+        "jdbc:postgresql://localhost:" + port() + "/" + checkedName(database),
+        checkedName(role),
+        null);
   }
 
   /**
@@ -154,8 +166,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public void prepareApplicationDatabase(String database) {
     execute(DatabaseRoles.CREATE_EMBEDDED_ROLES);
     createDatabaseIfMissing(database);
-    execute("ALTER DATABASE " + checkedName(database) + " OWNER TO " + DatabaseRoles.EMBEDDED_OWNER);
-    try (Connection c = DriverManager.getConnection(connection(database).jdbcUrl(), SUPERUSER, null);
+    execute(
+        "ALTER DATABASE " + checkedName(database) + " OWNER TO " + DatabaseRoles.EMBEDDED_OWNER);
+    try (Connection c =
+            DriverManager.getConnection(connection(database).jdbcUrl(), SUPERUSER, null);
         Statement statement = c.createStatement()) {
       statement.execute(DatabaseRoles.ADOPT_SUPERUSER_OBJECTS);
     } catch (SQLException e) {
@@ -193,7 +207,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   private void execute(String sql) {
-    // CREATE/DROP DATABASE cannot run inside a transaction; a plain auto-commit statement is needed.
+    // CREATE/DROP DATABASE cannot run inside a transaction; a plain auto-commit statement is
+    // needed.
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement statement = c.createStatement()) {
       statement.execute(sql);

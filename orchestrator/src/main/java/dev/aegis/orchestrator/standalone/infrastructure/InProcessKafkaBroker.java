@@ -44,20 +44,23 @@ import org.springframework.util.FileSystemUtils;
  * <p>Contract:
  *
  * <ul>
- *   <li>A persistent directory keeps the broker's log and metadata in {@code logs/} under it, formatted
- *       once with a new cluster id; later starts reuse it, so records, topics, committed consumer offsets
- *       and the cluster id survive a restart, and a start after {@code kill -9} recovers the log as Kafka
- *       does. An ephemeral broker uses a temporary directory deleted by {@link #close()}.
- *   <li>The directory is claimed ({@link DirectoryLock}) before Kafka touches it: a second broker on it,
- *       in this JVM or another, is refused at once with {@link IllegalStateException}.
- *   <li>With {@code fsyncEveryWrite}, the broker fsyncs a partition's log after every append, before it
- *       acknowledges the write ({@code log.flush.interval.messages=1}): one node has no replica to lose
- *       data to, so only this makes an acknowledged record survive an OS crash or power loss. Without it,
- *       a record survives a crash of the process but may be lost with the OS.
- *   <li>The topics given are created if missing, with the given partitions; an existing topic is kept
- *       as it is.
+ *   <li>A persistent directory keeps the broker's log and metadata in {@code logs/} under it,
+ *       formatted once with a new cluster id; later starts reuse it, so records, topics, committed
+ *       consumer offsets and the cluster id survive a restart, and a start after {@code kill -9}
+ *       recovers the log as Kafka does. An ephemeral broker uses a temporary directory deleted by
+ *       {@link #close()}.
+ *   <li>The directory is claimed ({@link DirectoryLock}) before Kafka touches it: a second broker
+ *       on it, in this JVM or another, is refused at once with {@link IllegalStateException}.
+ *   <li>With {@code fsyncEveryWrite}, the broker fsyncs a partition's log after every append,
+ *       before it acknowledges the write ({@code log.flush.interval.messages=1}): one node has no
+ *       replica to lose data to, so only this makes an acknowledged record survive an OS crash or
+ *       power loss. Without it, a record survives a crash of the process but may be lost with the
+ *       OS.
+ *   <li>The topics given are created if missing, with the given partitions; an existing topic is
+ *       kept as it is.
  *   <li>Consumer group members a previous run left behind are removed at start ({@link
- *       StaleGroupMembers}), so this run's consumers get their partitions at once; committed offsets stay.
+ *       StaleGroupMembers}), so this run's consumers get their partitions at once; committed
+ *       offsets stay.
  *   <li>A broker can be stopped and another started on the same directory and port, as a restarted
  *       broker would be; clients reconnect by themselves.
  * </ul>
@@ -79,8 +82,13 @@ public final class InProcessKafkaBroker implements AutoCloseable {
   private final String clusterId;
   private boolean closed;
 
-  private InProcessKafkaBroker(KafkaRaftServer server, DirectoryLock lock, Path directory,
-      boolean ephemeral, String bootstrapServers, String clusterId) {
+  private InProcessKafkaBroker(
+      KafkaRaftServer server,
+      DirectoryLock lock,
+      Path directory,
+      boolean ephemeral,
+      String bootstrapServers,
+      String clusterId) {
     this.server = server;
     this.lock = lock;
     this.directory = directory;
@@ -97,29 +105,45 @@ public final class InProcessKafkaBroker implements AutoCloseable {
    * @param fsyncEveryWrite whether every append is fsynced before it is acknowledged
    * @throws IllegalStateException if the port or the directory is in use, or the broker fails
    */
-  public static InProcessKafkaBroker start(Optional<Path> persistentDirectory, int port,
-      boolean fsyncEveryWrite, int partitions, List<String> topics) {
+  public static InProcessKafkaBroker start(
+      Optional<Path> persistentDirectory,
+      int port,
+      boolean fsyncEveryWrite,
+      int partitions,
+      List<String> topics) {
     long started = System.nanoTime();
     int clientPort = port == 0 ? freePort() : ensurePortFree(port);
     boolean ephemeral = persistentDirectory.isEmpty();
     Path directory = ephemeral ? temporaryDirectory() : persistentDirectory.get().toAbsolutePath();
-    DirectoryLock lock = DirectoryLock.acquire(directory, "Kafka data directory",
-        "set " + DataDirectory.PROPERTY + " to another directory (or 'ephemeral')");
+    DirectoryLock lock =
+        DirectoryLock.acquire(
+            directory,
+            "Kafka data directory",
+            "set " + DataDirectory.PROPERTY + " to another directory (or 'ephemeral')");
     KafkaRaftServer server = null;
     try {
       Path logs = directory.resolve(LOGS);
       String clusterId = formatOnce(directory, logs);
-      server = new KafkaRaftServer(new KafkaConfig(
-          brokerProperties(logs, clientPort, freePort(), fsyncEveryWrite, partitions), false), Time.SYSTEM);
+      server =
+          new KafkaRaftServer(
+              new KafkaConfig(
+                  brokerProperties(logs, clientPort, freePort(), fsyncEveryWrite, partitions),
+                  false),
+              Time.SYSTEM);
       server.startup();
       String bootstrap = LOOPBACK + ":" + clientPort;
       createMissingTopics(bootstrap, partitions, topics);
       if (!ephemeral) {
         StaleGroupMembers.remove(bootstrap);
       }
-      LOG.info("Embedded Kafka (KRaft) started at {} with data in {} ({}{}), cluster {}, topics {} in {} ms",
-          bootstrap, logs, ephemeral ? "ephemeral" : "persistent",
-          fsyncEveryWrite ? ", fsync every write" : "", clusterId, topics,
+      LOG.info(
+          "Embedded Kafka (KRaft) started at {} with data in {} ({}{}), cluster {}, topics {} in {} ms",
+          bootstrap,
+          logs,
+          ephemeral ? "ephemeral" : "persistent",
+          fsyncEveryWrite ? ", fsync every write" : "",
+          clusterId,
+          topics,
           (System.nanoTime() - started) / 1_000_000);
       return new InProcessKafkaBroker(server, lock, directory, ephemeral, bootstrap, clusterId);
     } catch (RuntimeException e) {
@@ -128,15 +152,17 @@ public final class InProcessKafkaBroker implements AutoCloseable {
       if (ephemeral) {
         deleteQuietly(directory);
       }
-      throw e instanceof IllegalStateException ? e
-          : new IllegalStateException("the embedded Kafka broker failed to start in " + directory, e);
+      throw e instanceof IllegalStateException
+          ? e
+          : new IllegalStateException(
+              "the embedded Kafka broker failed to start in " + directory, e);
     }
   }
 
   /**
-   * Formats {@code logs} unless done before, and returns the cluster id stored there. Formatting goes to
-   * a staging directory that is renamed into place whole, so a crash mid-format leaves no half-formatted
-   * log directory behind.
+   * Formats {@code logs} unless done before, and returns the cluster id stored there. Formatting
+   * goes to a staging directory that is renamed into place whole, so a crash mid-format leaves no
+   * half-formatted log directory behind.
    */
   private static String formatOnce(Path directory, Path logs) {
     try {
@@ -145,8 +171,11 @@ public final class InProcessKafkaBroker implements AutoCloseable {
         return clusterIdIn(meta);
       }
       if (Files.exists(logs)) {
-        throw new IllegalStateException("Kafka log directory " + logs + " exists but holds no "
-            + "meta.properties, so it is not a log Aegis formatted; move it aside to start afresh");
+        throw new IllegalStateException(
+            "Kafka log directory "
+                + logs
+                + " exists but holds no "
+                + "meta.properties, so it is not a log Aegis formatted; move it aside to start afresh");
       }
       Path staging = directory.resolve(LOGS + ".formatting");
       FileSystemUtils.deleteRecursively(staging);
@@ -186,15 +215,25 @@ public final class InProcessKafkaBroker implements AutoCloseable {
     return id;
   }
 
-  private static Map<String, String> brokerProperties(Path logs, int clientPort, int controllerPort,
-      boolean fsyncEveryWrite, int partitions) {
+  private static Map<String, String> brokerProperties(
+      Path logs, int clientPort, int controllerPort, boolean fsyncEveryWrite, int partitions) {
     Map<String, String> p = new HashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
     p.put("controller.listener.names", CONTROLLER);
-    p.put("listeners", "EXTERNAL://" + LOOPBACK + ":" + clientPort + "," + CONTROLLER + "://" + LOOPBACK
-        + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "EXTERNAL://"
+            + LOOPBACK
+            + ":"
+            + clientPort
+            + ","
+            + CONTROLLER
+            + "://"
+            + LOOPBACK
+            + ":"
+            + controllerPort);
     p.put("advertised.listeners", "EXTERNAL://" + LOOPBACK + ":" + clientPort);
     p.put("listener.security.protocol.map", "EXTERNAL:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
     p.put("inter.broker.listener.name", "EXTERNAL");
@@ -207,8 +246,10 @@ public final class InProcessKafkaBroker implements AutoCloseable {
     p.put("num.partitions", Integer.toString(partitions));
     // A consumer group starts consuming at once instead of waiting 3 s for more members.
     p.put("group.initial.rebalance.delay.ms", "0");
-    // After a kill -9 the controller keeps the dead broker's registration until its session expires, and
-    // the restarted broker waits for that: 9 s by default. Broker and controller share this JVM, so a short
+    // After a kill -9 the controller keeps the dead broker's registration until its session
+    // expires, and
+    // the restarted broker waits for that: 9 s by default. Broker and controller share this JVM, so
+    // a short
     // session costs nothing and makes a restart that much faster.
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("broker.session.timeout.ms", "3000");
@@ -221,10 +262,15 @@ public final class InProcessKafkaBroker implements AutoCloseable {
   }
 
   private static void createMissingTopics(String bootstrap, int partitions, List<String> topics) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      Set<String> existing = admin.listTopics().names().get(TOPIC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
-          .map(t -> new NewTopic(t, partitions, (short) 1)).toList();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Set<String> existing =
+          admin.listTopics().names().get(TOPIC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      List<NewTopic> missing =
+          topics.stream()
+              .filter(t -> !existing.contains(t))
+              .map(t -> new NewTopic(t, partitions, (short) 1))
+              .toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(TOPIC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       }
@@ -232,7 +278,8 @@ public final class InProcessKafkaBroker implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics " + topics, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot create topics " + topics + " on the embedded Kafka", e);
+      throw new IllegalStateException(
+          "cannot create topics " + topics + " on the embedded Kafka", e);
     }
   }
 
@@ -242,15 +289,19 @@ public final class InProcessKafkaBroker implements AutoCloseable {
       probe.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port));
       return port;
     } catch (IOException e) {
-      throw new IllegalStateException("port " + port + " is in use, so the embedded Kafka broker"
-          + " cannot start there; set aegis.kafka.embedded.port (0 = any free port) or point"
-          + " KAFKA_BOOTSTRAP_SERVERS at a running cluster", e);
+      throw new IllegalStateException(
+          "port "
+              + port
+              + " is in use, so the embedded Kafka broker"
+              + " cannot start there; set aegis.kafka.embedded.port (0 = any free port) or point"
+              + " KAFKA_BOOTSTRAP_SERVERS at a running cluster",
+          e);
     }
   }
 
   /**
-   * A port free now. The controller's port must be known before the broker starts (it is in the quorum
-   * configuration), so it is picked here rather than by the OS at bind time.
+   * A port free now. The controller's port must be known before the broker starts (it is in the
+   * quorum configuration), so it is picked here rather than by the OS at bind time.
    */
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket()) {
@@ -328,7 +379,9 @@ public final class InProcessKafkaBroker implements AutoCloseable {
     if (ephemeral) {
       deleteQuietly(directory);
     }
-    LOG.info("Embedded Kafka at {} stopped in {} ms", bootstrapServers,
+    LOG.info(
+        "Embedded Kafka at {} stopped in {} ms",
+        bootstrapServers,
         (System.nanoTime() - started) / 1_000_000);
   }
 }

@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-
 import org.springframework.kafka.core.KafkaAdmin;
+
 /**
  * Aegis's Kafka address: external via {@code KAFKA_BOOTSTRAP_SERVERS}, else an in-process KRaft
  * broker (see {@link KafkaSettings}), published to the rest of the application three ways:
@@ -38,12 +38,19 @@ public class KafkaBootstrapConfiguration {
   public AegisKafkaBootstrap aegisKafkaBootstrap(ConfigurableEnvironment environment) {
     AegisKafkaBootstrap bootstrap = AegisKafkaBootstrap.start(KafkaSettings.from(environment));
     warnIfOverridden(environment, bootstrap);
-    environment.getPropertySources().addFirst(new MapPropertySource("aegisKafkaBootstrap",
-        Map.of(SPRING_BOOTSTRAP_SERVERS, bootstrap.bootstrapServers())));
+    environment
+        .getPropertySources()
+        .addFirst(
+            new MapPropertySource(
+                "aegisKafkaBootstrap",
+                Map.of(SPRING_BOOTSTRAP_SERVERS, bootstrap.bootstrapServers())));
     return bootstrap;
   }
 
-  /** Configuration for Kafka clients built by hand: the same address and security settings as Boot's. */
+  /**
+   * Configuration for Kafka clients built by hand: the same address and security settings as
+   * Boot's.
+   */
   @Bean
   public AegisKafkaClients aegisKafkaClients(KafkaAdmin admin) {
     return new AegisKafkaClients(admin);
@@ -58,8 +65,11 @@ public class KafkaBootstrapConfiguration {
   private static void warnIfOverridden(ConfigurableEnvironment env, AegisKafkaBootstrap bootstrap) {
     String configured = env.getProperty(SPRING_BOOTSTRAP_SERVERS);
     if (configured != null && !Objects.equals(configured, bootstrap.bootstrapServers())) {
-      LOG.warn("{}={} is ignored: Aegis uses {}; set KAFKA_BOOTSTRAP_SERVERS (or {}) instead",
-          SPRING_BOOTSTRAP_SERVERS, configured, bootstrap.bootstrapServers(),
+      LOG.warn(
+          "{}={} is ignored: Aegis uses {}; set KAFKA_BOOTSTRAP_SERVERS (or {}) instead",
+          SPRING_BOOTSTRAP_SERVERS,
+          configured,
+          bootstrap.bootstrapServers(),
           KafkaSettings.BOOTSTRAP_SERVERS);
     }
   }

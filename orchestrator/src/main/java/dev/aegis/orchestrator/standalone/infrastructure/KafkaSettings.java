@@ -17,9 +17,10 @@ import org.springframework.core.env.Environment;
  *       random free port.
  *   <li>{@code aegis.kafka.embedded.partitions}: partitions per contract topic, default 3.
  *   <li>The embedded broker keeps its log under {@code kafka/} in the data directory ({@link
- *       DataDirectory}, {@code aegis.data-dir}); an ephemeral data directory gives an ephemeral broker.
- *   <li>{@code aegis.kafka.embedded.fsync}: whether a persistent broker fsyncs every write before it
- *       acknowledges it, default true (docs/reliability.md); an ephemeral broker never does.
+ *       DataDirectory}, {@code aegis.data-dir}); an ephemeral data directory gives an ephemeral
+ *       broker.
+ *   <li>{@code aegis.kafka.embedded.fsync}: whether a persistent broker fsyncs every write before
+ *       it acknowledges it, default true (docs/reliability.md); an ephemeral broker never does.
  * </ul>
  *
  * @param external the external bootstrap servers, if configured
@@ -28,8 +29,12 @@ import org.springframework.core.env.Environment;
  * @param embeddedDataDirectory where the embedded broker keeps its data; empty means ephemeral
  * @param embeddedFsync whether the embedded broker fsyncs every write (persistent brokers only)
  */
-public record KafkaSettings(Optional<String> external, int embeddedPort, int embeddedPartitions,
-    Optional<Path> embeddedDataDirectory, boolean embeddedFsync) {
+public record KafkaSettings(
+    Optional<String> external,
+    int embeddedPort,
+    int embeddedPartitions,
+    Optional<Path> embeddedDataDirectory,
+    boolean embeddedFsync) {
 
   public static final String BOOTSTRAP_SERVERS = "aegis.kafka.bootstrap-servers";
   public static final String EMBEDDED_PORT = "aegis.kafka.embedded.port";
@@ -65,7 +70,10 @@ public record KafkaSettings(Optional<String> external, int embeddedPort, int emb
     return new KafkaSettings(Optional.empty(), port, partitions);
   }
 
-  /** Settings for an embedded broker on {@code port} keeping its data in {@code directory}, fsyncing every write. */
+  /**
+   * Settings for an embedded broker on {@code port} keeping its data in {@code directory}, fsyncing
+   * every write.
+   */
   public static KafkaSettings persistent(int port, int partitions, Path directory) {
     return new KafkaSettings(Optional.empty(), port, partitions, Optional.of(directory), true);
   }

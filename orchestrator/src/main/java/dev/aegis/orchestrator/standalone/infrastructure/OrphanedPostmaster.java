@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Frees a persistent data directory whose previous owner died without stopping its server.
  *
- * <p>pg_ctl runs the postmaster as a daemon, so it outlives a JVM killed with SIGKILL and keeps
- * the directory locked: the next start would fail with "another server might be running". zonky
- * holds a file lock ({@value #LOCK_FILE}) for as long as its owner lives, so a lock we can take
- * proves the owner is gone and any postmaster still running there is an orphan.
+ * <p>pg_ctl runs the postmaster as a daemon, so it outlives a JVM killed with SIGKILL and keeps the
+ * directory locked: the next start would fail with "another server might be running". zonky holds a
+ * file lock ({@value #LOCK_FILE}) for as long as its owner lives, so a lock we can take proves the
+ * owner is gone and any postmaster still running there is an orphan.
  */
 final class OrphanedPostmaster {
 
@@ -44,21 +44,24 @@ final class OrphanedPostmaster {
     if (orphan.isEmpty()) {
       return;
     }
-    LOG.warn("Stopping orphaned PostgreSQL (pid {}) left running in {}", orphan.get().pid(),
+    LOG.warn(
+        "Stopping orphaned PostgreSQL (pid {}) left running in {}",
+        orphan.get().pid(),
         dataDirectory);
     // SIGTERM is a "smart" shutdown: the dead JVM's sessions are already gone, so it is quick.
     orphan.get().destroy();
     try {
       orphan.get().onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("orphaned PostgreSQL in " + dataDirectory + " did not stop", e);
+      throw new IllegalStateException(
+          "orphaned PostgreSQL in " + dataDirectory + " did not stop", e);
     }
   }
 
   private static void ensureNoLiveOwner(Path dataDirectory) throws IOException {
     Path lockFile = dataDirectory.resolve(LOCK_FILE);
-    try (FileChannel channel = FileChannel.open(
-            lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel channel =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock()) {
       if (lock == null) {
         throw inUse(dataDirectory);
@@ -69,9 +72,11 @@ final class OrphanedPostmaster {
   }
 
   private static IllegalStateException inUse(Path dataDirectory) {
-    return new IllegalStateException("PostgreSQL data directory " + dataDirectory
-        + " is in use by another running Aegis; stop it, or set aegis.database.embedded.data-dir"
-        + " to another directory (or 'ephemeral')");
+    return new IllegalStateException(
+        "PostgreSQL data directory "
+            + dataDirectory
+            + " is in use by another running Aegis; stop it, or set aegis.database.embedded.data-dir"
+            + " to another directory (or 'ephemeral')");
   }
 
   private static Optional<ProcessHandle> runningPostmaster(Path dataDirectory) throws IOException {

@@ -3,7 +3,10 @@ package dev.aegis.orchestrator.standalone.infrastructure;
 import java.util.Optional;
 import org.springframework.core.env.Environment;
 
-/** Reads infrastructure settings, falling back from Aegis property names to the documented env names. */
+/**
+ * Reads infrastructure settings, falling back from Aegis property names to the documented env
+ * names.
+ */
 final class SettingsLookup {
 
   private SettingsLookup() {}

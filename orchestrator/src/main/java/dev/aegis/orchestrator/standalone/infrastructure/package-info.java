@@ -7,7 +7,7 @@
  * single-node KRaft Kafka broker, so one command on a fresh machine runs the whole lifecycle. The
  * same classes start the shared servers of the component tests: there are no fakes of either.
  *
- * <p>Entry points: {@link dev.aegis.orchestrator.standalone.infrastructure.DatabaseConfiguration} and {@link
- * dev.aegis.orchestrator.standalone.infrastructure.KafkaBootstrapConfiguration}.
+ * <p>Entry points: {@link dev.aegis.orchestrator.standalone.infrastructure.DatabaseConfiguration}
+ * and {@link dev.aegis.orchestrator.standalone.infrastructure.KafkaBootstrapConfiguration}.
  */
 package dev.aegis.orchestrator.standalone.infrastructure;

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Reference values computed independently with SciPy 1.17.1 ({@code scipy.stats.norm}) and Python's math.lgamma. */
+/**
+ * Reference values computed independently with SciPy 1.17.1 ({@code scipy.stats.norm}) and Python's
+ * math.lgamma.
+ */
 class DistributionsTest {
 
   @ParameterizedTest(name = "Φ({0}) = {1}")
@@ -36,7 +39,8 @@ class DistributionsTest {
     "1000000.0, 12815504.569147611"
   })
   void logGammaMatchesReference(double x, double expected) {
-    assertThat(Distributions.logGamma(x)).isCloseTo(expected, within(Math.max(1e-12, Math.abs(expected) * 1e-13)));
+    assertThat(Distributions.logGamma(x))
+        .isCloseTo(expected, within(Math.max(1e-12, Math.abs(expected) * 1e-13)));
   }
 
   @Test

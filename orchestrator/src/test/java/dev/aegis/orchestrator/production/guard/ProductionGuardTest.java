@@ -20,8 +20,20 @@ class ProductionGuardTest {
   private void feed(int from, int count, double errorRate, double p95, double cpu, int replicas) {
     for (int i = from; i < from + count; i++) {
       Instant start = T0.plusSeconds(60L * i);
-      HealthWindow w = new HealthWindow("ledger", "v7", HealthWindow.Track.STABLE, start, start.plusSeconds(60),
-          1000, Math.round(1000 * errorRate), p95 / 2, p95, p95 * 1.5, cpu, 0.5);
+      HealthWindow w =
+          new HealthWindow(
+              "ledger",
+              "v7",
+              HealthWindow.Track.STABLE,
+              start,
+              start.plusSeconds(60),
+              1000,
+              Math.round(1000 * errorRate),
+              p95 / 2,
+              p95,
+              p95 * 1.5,
+              cpu,
+              0.5);
       ProductionGuard.Decision d = guard.observe(state, w, replicas);
       state = d.state();
       actions.addAll(d.actions());
@@ -35,28 +47,35 @@ class ProductionGuardTest {
     assertThat(actions).as("4 minutes of breach are not yet 5").isEmpty();
 
     feed(5, 1, 0.08, 200, 0.4, 4);
-    assertThat(actions).singleElement().isInstanceOfSatisfying(GuardAction.RollBack.class, r -> {
-      assertThat(r.badVersion()).isEqualTo("v7");
-      assertThat(r.evidence().signal()).isEqualTo("error-rate");
-      assertThat(r.evidence().observed()).isEqualTo(0.08);
-      assertThat(r.evidence().threshold()).isEqualTo(0.05);
-      assertThat(r.evidence().sustainedSeconds()).isEqualTo(300);
-      assertThat(r.evidence().windows()).isEqualTo(6);
-      assertThat(r.evidence().summary()).contains("8.0% errors > 5.0%");
-    });
+    assertThat(actions)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            GuardAction.RollBack.class,
+            r -> {
+              assertThat(r.badVersion()).isEqualTo("v7");
+              assertThat(r.evidence().signal()).isEqualTo("error-rate");
+              assertThat(r.evidence().observed()).isEqualTo(0.08);
+              assertThat(r.evidence().threshold()).isEqualTo(0.05);
+              assertThat(r.evidence().sustainedSeconds()).isEqualTo(300);
+              assertThat(r.evidence().windows()).isEqualTo(6);
+              assertThat(r.evidence().summary()).contains("8.0% errors > 5.0%");
+            });
 
     feed(6, 20, 0.08, 200, 0.4, 4);
     assertThat(actions).as("cooldown: once per 30 minutes").hasSize(1);
   }
 
   @Test
-  @DisplayName("a short error spike, or errors between the low and high marks after a spike, never roll back")
+  @DisplayName(
+      "a short error spike, or errors between the low and high marks after a spike, never roll back")
   void spikesAndHysteresis() {
     feed(0, 3, 0.09, 200, 0.4, 4);
     feed(3, 1, 0.01, 200, 0.4, 4); // below the low mark: the breach ends
     feed(4, 4, 0.09, 200, 0.4, 4);
     assertThat(actions).isEmpty();
-    assertThat(state.errorRate().since()).as("breach restarted after recovery").isEqualTo(T0.plusSeconds(300));
+    assertThat(state.errorRate().since())
+        .as("breach restarted after recovery")
+        .isEqualTo(T0.plusSeconds(300));
 
     feed(8, 1, 0.04, 200, 0.4, 4); // between low (3%) and high (5%): still in breach
     assertThat(state.errorRate()).isNotNull();
@@ -66,11 +85,15 @@ class ProductionGuardTest {
   @DisplayName("p95 above 10 s scales up by 1.5x, a cooldown apart, never above the ceiling")
   void slowProductionScalesUpWithinTheCeiling() {
     feed(0, 3, 0.001, 12_000, 0.5, 8);
-    assertThat(actions).singleElement().isInstanceOfSatisfying(GuardAction.ScaleUp.class, s -> {
-      assertThat(s.from()).isEqualTo(8);
-      assertThat(s.to()).isEqualTo(12);
-      assertThat(s.evidence().signal()).isEqualTo("p95-latency");
-    });
+    assertThat(actions)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            GuardAction.ScaleUp.class,
+            s -> {
+              assertThat(s.from()).isEqualTo(8);
+              assertThat(s.to()).isEqualTo(12);
+              assertThat(s.evidence().signal()).isEqualTo("p95-latency");
+            });
 
     feed(3, 5, 0.001, 12_000, 0.5, 12);
     assertThat(actions).as("within the 10-minute cooldown").hasSize(1);
@@ -89,7 +112,9 @@ class ProductionGuardTest {
     feed(0, 10, 0.001, 200, 0.5, 4);
     assertThat(actions).isEmpty();
     feed(10, 3, 0.001, 200, 0.95, 4);
-    assertThat(actions).singleElement().isInstanceOfSatisfying(GuardAction.ScaleUp.class,
-        s -> assertThat(s.evidence().signal()).isEqualTo("cpu"));
+    assertThat(actions)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            GuardAction.ScaleUp.class, s -> assertThat(s.evidence().signal()).isEqualTo("cpu"));
   }
 }

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import org.assertj.core.groups.Tuple;
 /** The Spring-free service the orchestrator wires: one tracker per (service, track). */
 class BurnRateMonitorTest {
 
@@ -25,35 +25,41 @@ class BurnRateMonitorTest {
       BurnRateMonitor monitor, String service, Track track, int minutesFed, long errors) {
     List<AlertChange> changes = new ArrayList<>();
     for (int m = 0; m < minutesFed; m++) {
-      changes.addAll(monitor.observe(
-          window(service, track, "v1", minutes(m), minutes(m + 1), 1000, errors)));
+      changes.addAll(
+          monitor.observe(window(service, track, "v1", minutes(m), minutes(m + 1), 1000, errors)));
     }
     return changes;
   }
 
   @Test
-  @DisplayName("each (service, track) burns its own budget: a failing canary pages, its clean stable track does not")
+  @DisplayName(
+      "each (service, track) burns its own budget: a failing canary pages, its clean stable track does not")
   void tracksAreSeparate() {
     BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
 
     List<AlertChange> canary = feed(monitor, "checkout", Track.CANARY, 60, 20);
     List<AlertChange> stable = feed(monitor, "checkout", Track.STABLE, 60, 0);
 
-    assertThat(canary).extracting(AlertChange::eventId)
+    assertThat(canary)
+        .extracting(AlertChange::eventId)
         .containsExactly("checkout/canary/page-1h-5m/2025-03-01T12:30:00Z/firing");
     assertThat(stable).isEmpty();
-    assertThat(monitor.snapshot("checkout", Track.STABLE).orElseThrow().window(H1).burnRate()).isZero();
+    assertThat(monitor.snapshot("checkout", Track.STABLE).orElseThrow().window(H1).burnRate())
+        .isZero();
     assertThat(monitor.snapshot("checkout", Track.BASELINE)).isEmpty();
-    assertThat(monitor.snapshots()).extracting(BurnRateSnapshot::track)
+    assertThat(monitor.snapshots())
+        .extracting(BurnRateSnapshot::track)
         .containsExactly(Track.CANARY, Track.STABLE);
     assertThat(monitor.size()).isEqualTo(2);
   }
 
   @Test
-  @DisplayName("a policy per service: at 99% the same 2% errors that page checkout leave search alone")
+  @DisplayName(
+      "a policy per service: at 99% the same 2% errors that page checkout leave search alone")
   void policyPerService() {
-    BurnRateMonitor monitor = new BurnRateMonitor(
-        service -> service.equals("search") ? SloPolicy.workbook(0.99) : SloPolicy.DEFAULT);
+    BurnRateMonitor monitor =
+        new BurnRateMonitor(
+            service -> service.equals("search") ? SloPolicy.workbook(0.99) : SloPolicy.DEFAULT);
 
     assertThat(feed(monitor, "checkout", Track.STABLE, 60, 20)).hasSize(1);
     assertThat(feed(monitor, "search", Track.STABLE, 60, 20)).isEmpty();
@@ -61,16 +67,18 @@ class BurnRateMonitorTest {
   }
 
   @Test
-  @DisplayName("retiring a track resolves its firing alerts once and forgets it; its next window starts afresh")
+  @DisplayName(
+      "retiring a track resolves its firing alerts once and forgets it; its next window starts afresh")
   void retireResolvesAndForgets() {
     BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
     feed(monitor, "checkout", Track.CANARY, 40, 20);
 
     List<AlertChange> resolved = monitor.retire("checkout", Track.CANARY);
 
-    assertThat(resolved).extracting(AlertChange::eventId, AlertChange::at)
-        .containsExactly(Tuple.tuple(
-            "checkout/canary/page-1h-5m/2025-03-01T12:30:00Z/resolved", minutes(40)));
+    assertThat(resolved)
+        .extracting(AlertChange::eventId, AlertChange::at)
+        .containsExactly(
+            Tuple.tuple("checkout/canary/page-1h-5m/2025-03-01T12:30:00Z/resolved", minutes(40)));
     assertThat(monitor.retire("checkout", Track.CANARY)).isEmpty();
     assertThat(monitor.snapshot("checkout", Track.CANARY)).isEmpty();
     monitor.observe(window("checkout", Track.CANARY, "v2", minutes(40), minutes(41), 1000, 0));
@@ -96,12 +104,14 @@ class BurnRateMonitorTest {
       pool.shutdownNow();
     }
 
-    assertThat(monitor.snapshots()).hasSize(8)
+    assertThat(monitor.snapshots())
+        .hasSize(8)
         .allSatisfy(s -> assertThat(s.window(H1).requests()).isCloseTo(60_000, within(1e-6)));
   }
 
   @Test
-  @DisplayName("an idle track is retired: memory holds only tracks that still report, and its firing page resolves with the next window")
+  @DisplayName(
+      "an idle track is retired: memory holds only tracks that still report, and its firing page resolves with the next window")
   void idleTracksAreRetired() {
     BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
     assertThat(feed(monitor, "gone", Track.CANARY, 60, 20)).as("the page fires").hasSize(1);
@@ -112,13 +122,16 @@ class BurnRateMonitorTest {
     assertThat(retired).isEqualTo(1);
     assertThat(monitor.size()).isEqualTo(1);
     assertThat(monitor.snapshot("gone", Track.CANARY)).isEmpty();
-    List<AlertChange> next = monitor.observe(
-        window("alive", Track.STABLE, "v1", minutes(120), minutes(121), 1000, 0));
-    assertThat(next).extracting(AlertChange::eventId)
+    List<AlertChange> next =
+        monitor.observe(window("alive", Track.STABLE, "v1", minutes(120), minutes(121), 1000, 0));
+    assertThat(next)
+        .extracting(AlertChange::eventId)
         .containsExactly("gone/canary/page-1h-5m/2025-03-01T12:30:00Z/resolved");
-    assertThat(monitor.observe(
-        window("alive", Track.STABLE, "v1", minutes(121), minutes(122), 1000, 0)))
-        .as("handed out once").isEmpty();
+    assertThat(
+            monitor.observe(
+                window("alive", Track.STABLE, "v1", minutes(121), minutes(122), 1000, 0)))
+        .as("handed out once")
+        .isEmpty();
   }
 
   @Test

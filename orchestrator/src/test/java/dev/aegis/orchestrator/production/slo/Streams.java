@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Health windows for the tests: one-minute windows of the stable track of {@code checkout} from T0. */
+/**
+ * Health windows for the tests: one-minute windows of the stable track of {@code checkout} from T0.
+ */
 final class Streams {
 
   static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
@@ -26,7 +28,13 @@ final class Streams {
   }
 
   static HealthWindow window(
-      String service, Track track, String version, Instant start, Instant end, long requests, long errors) {
+      String service,
+      Track track,
+      String version,
+      Instant start,
+      Instant end,
+      long requests,
+      long errors) {
     return new HealthWindow(
         service, version, track, start, end, requests, errors, 40, 180, 400, null, null);
   }
@@ -36,7 +44,8 @@ final class Streams {
   }
 
   /** Feeds minutes {@code from} (inclusive) to {@code to} (exclusive) and collects every change. */
-  static List<AlertChange> feed(BurnRateTracker tracker, int from, int to, long requests, long errors) {
+  static List<AlertChange> feed(
+      BurnRateTracker tracker, int from, int to, long requests, long errors) {
     List<AlertChange> changes = new ArrayList<>();
     for (int m = from; m < to; m++) {
       changes.addAll(tracker.observe(minute(m, requests, errors)));

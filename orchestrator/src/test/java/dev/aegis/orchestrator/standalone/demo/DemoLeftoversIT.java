@@ -11,6 +11,8 @@ import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -20,11 +22,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.aegis.orchestrator.persistence.Tx;
-import dev.aegis.orchestrator.persistence.Transactions;
 /**
- * A restart of the standalone demo on a kept database: a live experiment whose canary the cluster still has
- * resumes; one whose canary the cluster forgot is aborted; services with either get no new demo experiment.
+ * A restart of the standalone demo on a kept database: a live experiment whose canary the cluster
+ * still has resumes; one whose canary the cluster forgot is aborted; services with either get no
+ * new demo experiment.
  */
 @AegisComponentTest
 class DemoLeftoversIT {
@@ -35,17 +36,27 @@ class DemoLeftoversIT {
   @Autowired Jdbi jdbi;
   @Autowired OutboxRepository outbox;
 
-  private final SimulatorProperties properties = new SimulatorProperties(false, "demo", Duration.ofSeconds(1), 400,
-      Duration.ofSeconds(15), true, Duration.ofSeconds(5));
+  private final SimulatorProperties properties =
+      new SimulatorProperties(
+          false,
+          "demo",
+          Duration.ofSeconds(1),
+          400,
+          Duration.ofSeconds(15),
+          true,
+          Duration.ofSeconds(5));
 
   @Test
-  @DisplayName("a demo experiment whose canary the kept cluster still runs resumes, and its service gets no new one")
+  @DisplayName(
+      "a demo experiment whose canary the kept cluster still runs resumes, and its service gets no new one")
   void leftoversOnAKeptClusterResume() {
     new DemoCluster(cluster, "demo").seed();
     String running = submit("1.5.0-kept");
     await().atMost(Duration.ofSeconds(30)).until(() -> canary() != null);
 
-    Set<String> busy = DemoConfiguration.settleLeftovers(service, new Transactions(jdbi), experiments, properties, cluster);
+    Set<String> busy =
+        DemoConfiguration.settleLeftovers(
+            service, new Transactions(jdbi), experiments, properties, cluster);
 
     assertThat(busy).containsExactly("checkout");
     assertThat(phase(running)).isEqualTo(Phase.CANARY);
@@ -53,17 +64,22 @@ class DemoLeftoversIT {
   }
 
   @Test
-  @DisplayName("a demo experiment whose canary the cluster forgot is aborted, and the queued one takes its service")
+  @DisplayName(
+      "a demo experiment whose canary the cluster forgot is aborted, and the queued one takes its service")
   void leftoversOnAForgottenClusterAreAborted() {
     new DemoCluster(cluster, "demo").seed();
     String running = submit("1.5.0-old");
     String queued = submit("1.5.0-older");
     assertThat(phase(queued)).isEqualTo(Phase.QUEUED);
-    await().atMost(Duration.ofSeconds(30)).until(() -> canary() != null && settledOnCluster(running));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> canary() != null && settledOnCluster(running));
     cluster.apps().deployments().inNamespace("demo").withName("checkout-canary").delete();
     await().atMost(Duration.ofSeconds(10)).until(() -> canary() == null);
 
-    Set<String> busy = DemoConfiguration.settleLeftovers(service, new Transactions(jdbi), experiments, properties, cluster);
+    Set<String> busy =
+        DemoConfiguration.settleLeftovers(
+            service, new Transactions(jdbi), experiments, properties, cluster);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> phase(running) == Phase.ABORTED);
     assertThat(busy).containsExactly("checkout");
@@ -71,7 +87,9 @@ class DemoLeftoversIT {
     abortQuietly(queued);
   }
 
-  /** Whether every command of the experiment has been carried out, so nothing puts its canary back. */
+  /**
+   * Whether every command of the experiment has been carried out, so nothing puts its canary back.
+   */
   private boolean settledOnCluster(String id) {
     return jdbi.withHandle(h -> outbox.pendingActuations(Tx.of(h), id)) == 0;
   }
@@ -86,9 +104,16 @@ class DemoLeftoversIT {
   }
 
   private String submit(String version) {
-    SubmitOutcome outcome = service.submit(new ExperimentSubmitted("checkout", "demo",
-        new Candidate(version, DemoCatalogue.image("checkout", version)), null, "istio"),
-        ExperimentService.Origin.rest("test"), null);
+    SubmitOutcome outcome =
+        service.submit(
+            new ExperimentSubmitted(
+                "checkout",
+                "demo",
+                new Candidate(version, DemoCatalogue.image("checkout", version)),
+                null,
+                "istio"),
+            ExperimentService.Origin.rest("test"),
+            null);
     return ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
   }
 

@@ -18,27 +18,36 @@ class FaultEffectsTest {
   @Test
   @DisplayName("without a fault and with every pod ready, a version behaves as the catalogue says")
   void noFaultNoChange() {
-    assertThat(WorkloadSimulator.hurt(HEALTHY, Map.of(), "checkout", Track.CANARY, 1.0)).isEqualTo(HEALTHY);
+    assertThat(WorkloadSimulator.hurt(HEALTHY, Map.of(), "checkout", Track.CANARY, 1.0))
+        .isEqualTo(HEALTHY);
   }
 
   @Test
   @DisplayName("a fault hurts only the track it is on")
   void onlyTheFaultedTrack() {
-    Map<String, Effect> partition = Map.of(FaultEffects.key("checkout", Track.CANARY), new Effect(1.0, 1, 0));
+    Map<String, Effect> partition =
+        Map.of(FaultEffects.key("checkout", Track.CANARY), new Effect(1.0, 1, 0));
 
-    assertThat(WorkloadSimulator.hurt(HEALTHY, partition, "checkout", Track.CANARY, 1.0).errorRate()).isEqualTo(1.0);
-    assertThat(WorkloadSimulator.hurt(HEALTHY, partition, "checkout", Track.STABLE, 1.0)).isEqualTo(HEALTHY);
-    assertThat(WorkloadSimulator.hurt(HEALTHY, partition, "payments", Track.CANARY, 1.0)).isEqualTo(HEALTHY);
+    assertThat(
+            WorkloadSimulator.hurt(HEALTHY, partition, "checkout", Track.CANARY, 1.0).errorRate())
+        .isEqualTo(1.0);
+    assertThat(WorkloadSimulator.hurt(HEALTHY, partition, "checkout", Track.STABLE, 1.0))
+        .isEqualTo(HEALTHY);
+    assertThat(WorkloadSimulator.hurt(HEALTHY, partition, "payments", Track.CANARY, 1.0))
+        .isEqualTo(HEALTHY);
   }
 
   @Test
-  @DisplayName("losing a pod in five is absorbed; below half the pods the rest are overloaded; with none every request fails")
+  @DisplayName(
+      "losing a pod in five is absorbed; below half the pods the rest are overloaded; with none every request fails")
   void podShortage() {
-    assertThat(WorkloadSimulator.hurt(HEALTHY, Map.of(), "checkout", Track.CANARY, 0.8)).isEqualTo(HEALTHY);
+    assertThat(WorkloadSimulator.hurt(HEALTHY, Map.of(), "checkout", Track.CANARY, 0.8))
+        .isEqualTo(HEALTHY);
     Behaviour short4 = WorkloadSimulator.hurt(HEALTHY, Map.of(), "checkout", Track.CANARY, 0.25);
     assertThat(short4.p95Ms()).isCloseTo(360, within(0.001));
     assertThat(short4.errorRate()).isCloseTo(0.004 + 0.05, within(1e-9));
-    assertThat(WorkloadSimulator.hurt(HEALTHY, Map.of(), "checkout", Track.CANARY, 0).errorRate()).isEqualTo(1.0);
+    assertThat(WorkloadSimulator.hurt(HEALTHY, Map.of(), "checkout", Track.CANARY, 0).errorRate())
+        .isEqualTo(1.0);
   }
 
   @Test

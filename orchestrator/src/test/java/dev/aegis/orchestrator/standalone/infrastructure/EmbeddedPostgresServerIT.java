@@ -8,24 +8,25 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.junit.jupiter.api.DisplayName;
 class EmbeddedPostgresServerIT {
 
   @TempDir Path dataDirectory;
 
   @Test
   void dataSurvivesAStopAndStartOnTheSameDirectory() throws SQLException {
-    try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(
-        Optional.of(dataDirectory), 0, true)) {
+    try (EmbeddedPostgresServer first =
+        EmbeddedPostgresServer.start(Optional.of(dataDirectory), 0, true)) {
       first.createDatabaseIfMissing("aegis");
-      execute(first.connection("aegis"), "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('x')");
+      execute(
+          first.connection("aegis"), "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('x')");
     }
 
-    try (EmbeddedPostgresServer second = EmbeddedPostgresServer.start(
-        Optional.of(dataDirectory), 0, true)) {
+    try (EmbeddedPostgresServer second =
+        EmbeddedPostgresServer.start(Optional.of(dataDirectory), 0, true)) {
       second.createDatabaseIfMissing("aegis");
       assertThat(queryText(second.connection("aegis"), "SELECT v FROM kept")).isEqualTo("x");
     }
@@ -54,8 +55,8 @@ class EmbeddedPostgresServerIT {
 
   @Test
   void aDirectoryInUseByALiveServerIsRefused() {
-    try (EmbeddedPostgresServer running = EmbeddedPostgresServer.start(
-        Optional.of(dataDirectory), 0, true)) {
+    try (EmbeddedPostgresServer running =
+        EmbeddedPostgresServer.start(Optional.of(dataDirectory), 0, true)) {
       assertThatThrownBy(() -> EmbeddedPostgresServer.start(Optional.of(dataDirectory), 0, true))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("in use");
@@ -67,18 +68,22 @@ class EmbeddedPostgresServerIT {
   }
 
   @Test
-  @DisplayName("a persistent server commits durably (synchronous_commit on) unless told not to; an ephemeral one does not")
-  void commitsAreDurableWhereDataIsKept(@TempDir Path kept)
-      throws SQLException {
-    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Optional.of(kept.resolve("a")), 0, true)) {
-      assertThat(queryText(server.connection("postgres"), "SHOW synchronous_commit")).isEqualTo("on");
+  @DisplayName(
+      "a persistent server commits durably (synchronous_commit on) unless told not to; an ephemeral one does not")
+  void commitsAreDurableWhereDataIsKept(@TempDir Path kept) throws SQLException {
+    try (EmbeddedPostgresServer server =
+        EmbeddedPostgresServer.start(Optional.of(kept.resolve("a")), 0, true)) {
+      assertThat(queryText(server.connection("postgres"), "SHOW synchronous_commit"))
+          .isEqualTo("on");
     }
     try (EmbeddedPostgresServer server =
         EmbeddedPostgresServer.start(Optional.of(kept.resolve("b")), 0, true, false)) {
-      assertThat(queryText(server.connection("postgres"), "SHOW synchronous_commit")).isEqualTo("off");
+      assertThat(queryText(server.connection("postgres"), "SHOW synchronous_commit"))
+          .isEqualTo("off");
     }
     try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Optional.empty(), 0, true)) {
-      assertThat(queryText(server.connection("postgres"), "SHOW synchronous_commit")).isEqualTo("off");
+      assertThat(queryText(server.connection("postgres"), "SHOW synchronous_commit"))
+          .isEqualTo("off");
     }
   }
 
@@ -112,7 +117,8 @@ class EmbeddedPostgresServerIT {
   }
 
   static String queryText(DatabaseUrl url, String sql) throws SQLException {
-    try (Connection c = connect(url); var rows = c.createStatement().executeQuery(sql)) {
+    try (Connection c = connect(url);
+        var rows = c.createStatement().executeQuery(sql)) {
       rows.next();
       return rows.getString(1);
     }

@@ -20,16 +20,24 @@ class InfrastructureSettingsTest {
     assertThat(database.embeddedDataDirectory())
         .contains(Path.of(System.getProperty("user.home"), ".aegis", "postgres"));
     assertThat(database.embeddedPort()).isZero();
-    assertThat(kafka).isEqualTo(new KafkaSettings(Optional.empty(), 9092, 3,
-        Optional.of(Path.of(System.getProperty("user.home"), ".aegis", "kafka")), true));
+    assertThat(kafka)
+        .isEqualTo(
+            new KafkaSettings(
+                Optional.empty(),
+                9092,
+                3,
+                Optional.of(Path.of(System.getProperty("user.home"), ".aegis", "kafka")),
+                true));
   }
 
   @Test
   void oneDataDirectoryHoldsEveryEmbeddedServerUnlessPostgresIsPlacedElsewhere() {
     MockEnvironment env = new MockEnvironment().withProperty("aegis.data-dir", "/srv/aegis");
 
-    assertThat(DatabaseSettings.from(env).embeddedDataDirectory()).contains(Path.of("/srv/aegis/postgres"));
-    assertThat(KafkaSettings.from(env).embeddedDataDirectory()).contains(Path.of("/srv/aegis/kafka"));
+    assertThat(DatabaseSettings.from(env).embeddedDataDirectory())
+        .contains(Path.of("/srv/aegis/postgres"));
+    assertThat(KafkaSettings.from(env).embeddedDataDirectory())
+        .contains(Path.of("/srv/aegis/kafka"));
     assertThat(DataDirectory.from(env).resolve(DataDirectory.KUBERNETES))
         .contains(Path.of("/srv/aegis/kubernetes"));
 
@@ -59,10 +67,11 @@ class InfrastructureSettingsTest {
 
   @Test
   void theDocumentedEnvironmentVariablesSelectExternalServers() {
-    MockEnvironment env = new MockEnvironment()
-        .withProperty("DATABASE_URL", "postgres://u:p@db:5432/aegis")
-        .withProperty("DATABASE_USERNAME", "ops")
-        .withProperty("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092");
+    MockEnvironment env =
+        new MockEnvironment()
+            .withProperty("DATABASE_URL", "postgres://u:p@db:5432/aegis")
+            .withProperty("DATABASE_USERNAME", "ops")
+            .withProperty("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092");
 
     DatabaseUrl url = DatabaseSettings.from(env).external().orElseThrow();
 
@@ -74,11 +83,12 @@ class InfrastructureSettingsTest {
 
   @Test
   void aegisPropertiesWinOverEnvironmentVariablesAndBlankMeansUnset() {
-    MockEnvironment env = new MockEnvironment()
-        .withProperty("aegis.database.url", "jdbc:postgresql://mine/aegis")
-        .withProperty("DATABASE_URL", "postgres://u:p@theirs/aegis")
-        .withProperty("aegis.kafka.bootstrap-servers", "")
-        .withProperty("KAFKA_BOOTSTRAP_SERVERS", "k:9092");
+    MockEnvironment env =
+        new MockEnvironment()
+            .withProperty("aegis.database.url", "jdbc:postgresql://mine/aegis")
+            .withProperty("DATABASE_URL", "postgres://u:p@theirs/aegis")
+            .withProperty("aegis.kafka.bootstrap-servers", "")
+            .withProperty("KAFKA_BOOTSTRAP_SERVERS", "k:9092");
 
     assertThat(DatabaseSettings.from(env).external().orElseThrow().jdbcUrl())
         .isEqualTo("jdbc:postgresql://mine/aegis");
@@ -94,10 +104,11 @@ class InfrastructureSettingsTest {
 
   @Test
   void embeddedPortsAndPartitionsAreConfigurable() {
-    MockEnvironment env = new MockEnvironment()
-        .withProperty("aegis.database.embedded.port", "15432")
-        .withProperty("aegis.kafka.embedded.port", "0")
-        .withProperty("aegis.kafka.embedded.partitions", "1");
+    MockEnvironment env =
+        new MockEnvironment()
+            .withProperty("aegis.database.embedded.port", "15432")
+            .withProperty("aegis.kafka.embedded.port", "0")
+            .withProperty("aegis.kafka.embedded.partitions", "1");
 
     assertThat(DatabaseSettings.from(env).embeddedPort()).isEqualTo(15432);
     assertThat(KafkaSettings.from(env).embeddedPort()).isZero();

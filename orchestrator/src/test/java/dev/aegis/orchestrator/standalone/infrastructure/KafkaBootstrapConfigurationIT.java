@@ -20,43 +20,67 @@ import org.springframework.kafka.core.ProducerFactory;
 
 class KafkaBootstrapConfigurationIT {
 
-  private final ApplicationContextRunner runner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class))
-      .withUserConfiguration(KafkaBootstrapConfiguration.class);
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class))
+          .withUserConfiguration(KafkaBootstrapConfiguration.class);
 
   @Test
   void springBootKafkaBeansUseTheEmbeddedBrokerWhenNoClusterIsConfigured() {
-    runner.withPropertyValues("aegis.kafka.embedded.port=0").run(context -> {
-      AegisKafkaBootstrap bootstrap = context.getBean(AegisKafkaBootstrap.class);
-      List<String> expected = bootstrap.bootstrapServerList();
+    runner
+        .withPropertyValues("aegis.kafka.embedded.port=0")
+        .run(
+            context -> {
+              AegisKafkaBootstrap bootstrap = context.getBean(AegisKafkaBootstrap.class);
+              List<String> expected = bootstrap.bootstrapServerList();
 
-      assertThat(bootstrap.isEmbedded()).isTrue();
-      assertThat(context.getBean(ProducerFactory.class).getConfigurationProperties()
-          .get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo(expected);
-      assertThat(context.getBean(ConsumerFactory.class).getConfigurationProperties()
-          .get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo(expected);
-      assertThat(context.getBean(KafkaAdmin.class).getConfigurationProperties()
-          .get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo(expected);
-      assertThat(context.getEnvironment().getProperty("spring.kafka.bootstrap-servers"))
-          .isEqualTo(bootstrap.bootstrapServers());
-      context.getBean(KafkaTemplate.class).send("aegis.rca", "exp-1", "recorded").get();
-    });
+              assertThat(bootstrap.isEmbedded()).isTrue();
+              assertThat(
+                      context
+                          .getBean(ProducerFactory.class)
+                          .getConfigurationProperties()
+                          .get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG))
+                  .isEqualTo(expected);
+              assertThat(
+                      context
+                          .getBean(ConsumerFactory.class)
+                          .getConfigurationProperties()
+                          .get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG))
+                  .isEqualTo(expected);
+              assertThat(
+                      context
+                          .getBean(KafkaAdmin.class)
+                          .getConfigurationProperties()
+                          .get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG))
+                  .isEqualTo(expected);
+              assertThat(context.getEnvironment().getProperty("spring.kafka.bootstrap-servers"))
+                  .isEqualTo(bootstrap.bootstrapServers());
+              context.getBean(KafkaTemplate.class).send("aegis.rca", "exp-1", "recorded").get();
+            });
   }
 
   @Test
   void aConfiguredClusterIsUsedAndNoBrokerStarts() {
     SharedKafka shared = SharedInfrastructure.kafka();
     try (TopicTail tail = shared.tail("aegis.lifecycle")) {
-      runner.withPropertyValues("KAFKA_BOOTSTRAP_SERVERS=" + shared.bootstrapServers(),
+      runner
+          .withPropertyValues(
+              "KAFKA_BOOTSTRAP_SERVERS=" + shared.bootstrapServers(),
               "spring.kafka.producer.value-serializer="
                   + "org.apache.kafka.common.serialization.StringSerializer")
-          .run(context -> {
-            assertThat(context.getBean(AegisKafkaBootstrap.class).isEmbedded()).isFalse();
-            context.getBean(KafkaTemplate.class).send("aegis.lifecycle", "exp-2", "moved").get();
-          });
+          .run(
+              context -> {
+                assertThat(context.getBean(AegisKafkaBootstrap.class).isEmbedded()).isFalse();
+                context
+                    .getBean(KafkaTemplate.class)
+                    .send("aegis.lifecycle", "exp-2", "moved")
+                    .get();
+              });
 
-      assertThat(TopicTail.text(tail.take(1, Duration.ofSeconds(30),
-          r -> "exp-2".equals(r.key())).get(0))).isEqualTo("moved");
+      assertThat(
+              TopicTail.text(
+                  tail.take(1, Duration.ofSeconds(30), r -> "exp-2".equals(r.key())).get(0)))
+          .isEqualTo("moved");
     }
   }
 }

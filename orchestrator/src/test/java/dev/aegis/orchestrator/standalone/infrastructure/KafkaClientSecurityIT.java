@@ -55,41 +55,61 @@ class KafkaClientSecurityIT {
   static void kafkaSecurity(DynamicPropertyRegistry registry) {
     Path secrets = secretsFile();
     registry.add("spring.kafka.properties.config.providers", () -> "file");
-    registry.add("spring.kafka.properties.config.providers.file.class",
+    registry.add(
+        "spring.kafka.properties.config.providers.file.class",
         () -> "org.apache.kafka.common.config.provider.FileConfigProvider");
     registry.add("spring.kafka.properties.sasl.mechanism", () -> "SCRAM-SHA-512");
     // The backslash keeps Spring from resolving the reference: Kafka does, in each client.
-    registry.add("spring.kafka.properties.sasl.jaas.config", () ->
-        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"aegis\" "
-            + "password=\"\\${file:" + secrets + ":password}\";");
+    registry.add(
+        "spring.kafka.properties.sasl.jaas.config",
+        () ->
+            "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"aegis\" "
+                + "password=\"\\${file:"
+                + secrets
+                + ":password}\";");
     registry.add("spring.kafka.ssl.trust-store-location", () -> "file:" + TRUST_STORE);
     registry.add("spring.kafka.ssl.trust-store-type", () -> "PKCS12");
   }
 
   @Test
-  @DisplayName("producer, both listener containers' consumers, Boot's admin and AegisKafkaClients' admin all get the SASL mechanism, the file-provided password and the trust store")
+  @DisplayName(
+      "producer, both listener containers' consumers, Boot's admin and AegisKafkaClients' admin all get the SASL mechanism, the file-provided password and the trust store")
   void everyClientGetsTheSecuritySettings() {
     Map<String, AbstractConfig> configs = new LinkedHashMap<>();
-    configs.put("producer", new ProducerConfig(template.getProducerFactory().getConfigurationProperties()));
+    configs.put(
+        "producer", new ProducerConfig(template.getProducerFactory().getConfigurationProperties()));
     assertThat(containers).containsKeys("ingestContainer", "deadLetterContainer");
-    containers.forEach((name, container) -> {
-      // The factory each container really uses (it has no getter).
-      ConsumerFactory<?, ?> factory = (ConsumerFactory<?, ?>) ReflectionTestUtils.getField(container, "consumerFactory");
-      Map<String, Object> consumer = new LinkedHashMap<>(factory.getConfigurationProperties());
-      container.getContainerProperties().getKafkaConsumerProperties()
-          .forEach((key, value) -> consumer.put(key.toString(), value));
-      configs.put(name, new ConsumerConfig(consumer));
-    });
+    containers.forEach(
+        (name, container) -> {
+          // The factory each container really uses (it has no getter).
+          ConsumerFactory<?, ?> factory =
+              (ConsumerFactory<?, ?>) ReflectionTestUtils.getField(container, "consumerFactory");
+          Map<String, Object> consumer = new LinkedHashMap<>(factory.getConfigurationProperties());
+          container
+              .getContainerProperties()
+              .getKafkaConsumerProperties()
+              .forEach((key, value) -> consumer.put(key.toString(), value));
+          configs.put(name, new ConsumerConfig(consumer));
+        });
     configs.put("boot admin", new AdminClientConfig(bootAdmin.getConfigurationProperties()));
     configs.put("aegis admin", new AdminClientConfig(clients.adminConfig()));
 
-    configs.forEach((client, config) -> {
-      assertThat(config.getString(SaslConfigs.SASL_MECHANISM)).as(client).isEqualTo("SCRAM-SHA-512");
-      assertThat(config.getPassword(SaslConfigs.SASL_JAAS_CONFIG).value()).as(client)
-          .contains("password=\"" + SECRET + "\"").doesNotContain("${file:");
-      assertThat(config.getString(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)).as(client).isEqualTo(TRUST_STORE);
-      assertThat(config.getString(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG)).as(client).isEqualTo("PKCS12");
-    });
+    configs.forEach(
+        (client, config) -> {
+          assertThat(config.getString(SaslConfigs.SASL_MECHANISM))
+              .as(client)
+              .isEqualTo("SCRAM-SHA-512");
+          assertThat(config.getPassword(SaslConfigs.SASL_JAAS_CONFIG).value())
+              .as(client)
+              .contains("password=\"" + SECRET + "\"")
+              .doesNotContain("${file:");
+          assertThat(config.getString(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG))
+              .as(client)
+              .isEqualTo(TRUST_STORE);
+          assertThat(config.getString(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG))
+              .as(client)
+              .isEqualTo("PKCS12");
+        });
   }
 
   @Test
@@ -101,30 +121,48 @@ class KafkaClientSecurityIT {
   }
 
   @Test
-  @DisplayName("the documented environment variables bind: SPRING_KAFKA_SECURITY_PROTOCOL, SPRING_KAFKA_PROPERTIES_SASL_*, SPRING_KAFKA_SSL_*")
+  @DisplayName(
+      "the documented environment variables bind: SPRING_KAFKA_SECURITY_PROTOCOL, SPRING_KAFKA_PROPERTIES_SASL_*, SPRING_KAFKA_SSL_*")
   void environmentVariablesBind() {
     StandardEnvironment environment = new StandardEnvironment();
     // Named as the real one, so Boot maps the names as it does for the process environment.
-    environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-        new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(
-        "SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-        "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "OAUTHBEARER",
-        "SPRING_KAFKA_PROPERTIES_SASL_LOGIN_CALLBACK_HANDLER_CLASS",
-        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler",
-        "SPRING_KAFKA_PROPERTIES_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL", "https://idp.example/token",
-        "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION", "file:" + TRUST_STORE)));
+    environment
+        .getPropertySources()
+        .replace(
+            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+            new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                Map.of(
+                    "SPRING_KAFKA_SECURITY_PROTOCOL",
+                    "SASL_SSL",
+                    "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+                    "OAUTHBEARER",
+                    "SPRING_KAFKA_PROPERTIES_SASL_LOGIN_CALLBACK_HANDLER_CLASS",
+                    "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler",
+                    "SPRING_KAFKA_PROPERTIES_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL",
+                    "https://idp.example/token",
+                    "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION",
+                    "file:" + TRUST_STORE)));
     ConfigurationPropertySources.attach(environment);
-    KafkaProperties properties = Binder.get(environment).bind("spring.kafka", KafkaProperties.class).get();
+    KafkaProperties properties =
+        Binder.get(environment).bind("spring.kafka", KafkaProperties.class).get();
 
     Map<String, Object> producer = properties.buildProducerProperties(null);
-    assertThat(producer).containsEntry(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL")
+    assertThat(producer)
+        .containsEntry(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL")
         .containsEntry(SaslConfigs.SASL_MECHANISM, "OAUTHBEARER")
-        .containsEntry(SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS,
+        .containsEntry(
+            SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS,
             "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler")
         .containsEntry(SaslConfigs.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL, "https://idp.example/token")
         .containsEntry(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, TRUST_STORE);
-    assertThat(properties.buildAdminProperties(null)).containsAllEntriesOf(Map.of(
-        CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL", SaslConfigs.SASL_MECHANISM, "OAUTHBEARER"));
+    assertThat(properties.buildAdminProperties(null))
+        .containsAllEntriesOf(
+            Map.of(
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+                "SASL_SSL",
+                SaslConfigs.SASL_MECHANISM,
+                "OAUTHBEARER"));
   }
 
   private static Path secretsFile() {

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Run in a child JVM by {@link OrphanedPostgresRecoveryIT}: starts a persistent server, writes
- * a row, says {@value #READY}, and waits to be killed.
+ * Run in a child JVM by {@link OrphanedPostgresRecoveryIT}: starts a persistent server, writes a
+ * row, says {@value #READY}, and waits to be killed.
  */
 public final class OrphanOwnerMain {
 
@@ -14,10 +14,11 @@ public final class OrphanOwnerMain {
   private OrphanOwnerMain() {}
 
   public static void main(String[] args) throws Exception {
-    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Optional.of(Path.of(args[0])), 0,
-        false);
+    EmbeddedPostgresServer server =
+        EmbeddedPostgresServer.start(Optional.of(Path.of(args[0])), 0, false);
     server.createDatabaseIfMissing("aegis");
-    EmbeddedPostgresServerIT.execute(server.connection("aegis"),
+    EmbeddedPostgresServerIT.execute(
+        server.connection("aegis"),
         "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')");
     System.out.println(READY);
     System.out.flush();

@@ -30,8 +30,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 /**
  * A real KRaft broker whose client listener demands SASL (PLAIN over plaintext, enough to show
  * authentication): a producer without credentials is refused, while Aegis's Kafka beans, given the
- * credentials only through {@code spring.kafka.*}, create a topic with the hand-built admin, produce
- * and consume.
+ * credentials only through {@code spring.kafka.*}, create a topic with the hand-built admin,
+ * produce and consume.
  */
 class SaslBrokerIT {
 
@@ -42,17 +42,25 @@ class SaslBrokerIT {
   @BeforeAll
   static void startBroker() {
     broker = new EmbeddedKafkaKraftBroker(1, 1);
-    broker.brokerProperties(Map.of(
-        "listeners", "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0",
-        "listener.security.protocol.map", "EXTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "sasl.enabled.mechanisms", "PLAIN",
-        "sasl.mechanism.inter.broker.protocol", "PLAIN",
-        "listener.name.external.plain.sasl.jaas.config",
-        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
-            + "password=\"admin-secret\" user_admin=\"admin-secret\" user_aegis=\"aegis-secret\";",
-        "offsets.topic.replication.factor", "1",
-        "transaction.state.log.replication.factor", "1",
-        "transaction.state.log.min.isr", "1"));
+    broker.brokerProperties(
+        Map.of(
+            "listeners",
+            "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0",
+            "listener.security.protocol.map",
+            "EXTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "sasl.enabled.mechanisms",
+            "PLAIN",
+            "sasl.mechanism.inter.broker.protocol",
+            "PLAIN",
+            "listener.name.external.plain.sasl.jaas.config",
+            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
+                + "password=\"admin-secret\" user_admin=\"admin-secret\" user_aegis=\"aegis-secret\";",
+            "offsets.topic.replication.factor",
+            "1",
+            "transaction.state.log.replication.factor",
+            "1",
+            "transaction.state.log.min.isr",
+            "1"));
     broker.brokerListProperty(null);
     broker.afterPropertiesSet();
     String reported = broker.getBrokersAsString();
@@ -67,12 +75,23 @@ class SaslBrokerIT {
   }
 
   @Test
-  @DisplayName("a producer without credentials cannot write; Aegis with SASL settings from spring.kafka.* creates, produces and consumes")
+  @DisplayName(
+      "a producer without credentials cannot write; Aegis with SASL settings from spring.kafka.* creates, produces and consumes")
   void onlyAuthenticatedClientsGetIn() {
-    try (KafkaProducer<String, String> anonymous = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000), new StringSerializer(), new StringSerializer())) {
-      assertThatThrownBy(() -> anonymous.send(new ProducerRecord<>(TOPIC, "k", "forged")).get(30, TimeUnit.SECONDS))
+    try (KafkaProducer<String, String> anonymous =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                5000),
+            new StringSerializer(),
+            new StringSerializer())) {
+      assertThatThrownBy(
+              () ->
+                  anonymous
+                      .send(new ProducerRecord<>(TOPIC, "k", "forged"))
+                      .get(30, TimeUnit.SECONDS))
           .hasStackTraceContaining("Timeout");
     }
 
@@ -89,27 +108,31 @@ class SaslBrokerIT {
             "spring.kafka.consumer.auto-offset-reset=earliest",
             "spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.StringSerializer",
             "spring.kafka.consumer.value-deserializer=org.apache.kafka.common.serialization.StringDeserializer")
-        .run(context -> {
-          try (Admin admin = context.getBean(AegisKafkaClients.class).createAdmin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-          }
-          @SuppressWarnings("unchecked")
-          KafkaTemplate<Object, Object> template = context.getBean(KafkaTemplate.class);
-          template.send(TOPIC, "k", "authenticated").get(30, TimeUnit.SECONDS);
-
-          @SuppressWarnings("unchecked")
-          ConsumerFactory<Object, Object> consumers = context.getBean(ConsumerFactory.class);
-          List<Object> values = new ArrayList<>();
-          try (Consumer<Object, Object> consumer = consumers.createConsumer()) {
-            consumer.subscribe(List.of(TOPIC));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (values.isEmpty() && System.nanoTime() < deadline) {
-              for (ConsumerRecord<Object, Object> r : consumer.poll(Duration.ofMillis(500))) {
-                values.add(r.value());
+        .run(
+            context -> {
+              try (Admin admin = context.getBean(AegisKafkaClients.class).createAdmin()) {
+                admin
+                    .createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
               }
-            }
-          }
-          assertThat(values).containsExactly("authenticated");
-        });
+              @SuppressWarnings("unchecked")
+              KafkaTemplate<Object, Object> template = context.getBean(KafkaTemplate.class);
+              template.send(TOPIC, "k", "authenticated").get(30, TimeUnit.SECONDS);
+
+              @SuppressWarnings("unchecked")
+              ConsumerFactory<Object, Object> consumers = context.getBean(ConsumerFactory.class);
+              List<Object> values = new ArrayList<>();
+              try (Consumer<Object, Object> consumer = consumers.createConsumer()) {
+                consumer.subscribe(List.of(TOPIC));
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (values.isEmpty() && System.nanoTime() < deadline) {
+                  for (ConsumerRecord<Object, Object> r : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(r.value());
+                  }
+                }
+              }
+              assertThat(values).containsExactly("authenticated");
+            });
   }
 }
