@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.judgment.Policy;
 import dev.aegis.orchestrator.judgment.StepProgress;
+import dev.aegis.orchestrator.lifecycle.Candidate;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
@@ -52,8 +53,6 @@ public record ExperimentView(
       int failures,
       String problem,
       boolean alarm) {}
-
-  public record Candidate(String version, String image) {}
 
   public record HistoryEntry(
       long id,
@@ -113,7 +112,7 @@ public record ExperimentView(
         e.id(),
         e.service(),
         e.namespace(),
-        new Candidate(e.candidate().version(), e.candidate().image()),
+        e.candidate(),
         e.productionVersion(),
         e.phase().name(),
         e.stepIndex() + 1,

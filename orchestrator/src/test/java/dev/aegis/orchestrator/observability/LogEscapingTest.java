@@ -8,6 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.ConsoleAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,8 @@ class LogEscapingTest {
       "the application's logback-spring.xml escapes CR, LF and control characters in the message")
   void applicationLayoutEscapes() throws Exception {
     LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(
+        new LogbackMDCAdapter()); // as logback's service provider gives every real context
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     configurator.doConfigure(LogEscapingTest.class.getResource("/logback-spring.xml"));

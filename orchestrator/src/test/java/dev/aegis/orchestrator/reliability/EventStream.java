@@ -60,7 +60,7 @@ final class EventStream implements AutoCloseable {
   }
 
   /** A candidate the stream submitted, and how its experiment should end. */
-  record Candidate(String service, String version, boolean healthy) {
+  record SubmittedCandidate(String service, String version, boolean healthy) {
     String expectedPhase() {
       return healthy ? "PROMOTED" : "QUARANTINED";
     }
@@ -70,7 +70,7 @@ final class EventStream implements AutoCloseable {
   private final Random random;
   private final List<Lane> lanes = new ArrayList<>();
   private final List<Produced> produced = new ArrayList<>();
-  private final List<Candidate> candidates = new ArrayList<>();
+  private final List<SubmittedCandidate> candidates = new ArrayList<>();
   private final List<EncodedEvent> windows = new ArrayList<>();
   private final Thread thread;
   private volatile boolean submitting = true;
@@ -104,7 +104,7 @@ final class EventStream implements AutoCloseable {
     return List.copyOf(produced);
   }
 
-  synchronized List<Candidate> candidates() {
+  synchronized List<SubmittedCandidate> candidates() {
     return List.copyOf(candidates);
   }
 
@@ -177,7 +177,7 @@ final class EventStream implements AutoCloseable {
   /** One service: its submitted, unsettled candidates (oldest first) and its window clock. */
   private final class Lane {
     final String service;
-    final Deque<Candidate> pending = new ArrayDeque<>();
+    final Deque<SubmittedCandidate> pending = new ArrayDeque<>();
     Instant clock;
     int nextVersion = 2;
 
@@ -187,7 +187,7 @@ final class EventStream implements AutoCloseable {
     }
 
     void tick(Handle h) {
-      Candidate current = pending.peekFirst();
+      SubmittedCandidate current = pending.peekFirst();
       if (current != null) {
         Optional<String> phase = phaseOf(h, current);
         if (phase.isPresent() && settled(phase.get())) {
@@ -215,15 +215,16 @@ final class EventStream implements AutoCloseable {
       }
     }
 
-    private Candidate submit() {
-      Candidate c = new Candidate(service, "v" + nextVersion++, random.nextInt(3) != 0);
+    private SubmittedCandidate submit() {
+      SubmittedCandidate c =
+          new SubmittedCandidate(service, "v" + nextVersion++, random.nextInt(3) != 0);
       record(CanaryEvents.submissionEvent(service, c.version()), Kind.SUBMISSION);
       candidates.add(c);
       pending.addLast(c);
       return c;
     }
 
-    private Optional<String> phaseOf(Handle h, Candidate c) {
+    private Optional<String> phaseOf(Handle h, SubmittedCandidate c) {
       try {
         return h.createQuery(
                 "SELECT phase FROM experiments WHERE service = :service AND candidate_version = :version")

@@ -232,10 +232,10 @@ final class HistoryAudit {
   }
 
   /** Each candidate's experiment ended as its health says it should. */
-  HistoryAudit outcomes(List<EventStream.Candidate> candidates) {
+  HistoryAudit outcomes(List<EventStream.SubmittedCandidate> candidates) {
     jdbi.useHandle(
         h -> {
-          for (EventStream.Candidate c : candidates) {
+          for (EventStream.SubmittedCandidate c : candidates) {
             Optional<String> phase =
                 h.createQuery(
                         "SELECT phase FROM experiments WHERE service = :service AND candidate_version = :version")
