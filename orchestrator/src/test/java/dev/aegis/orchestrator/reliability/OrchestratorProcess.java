@@ -159,9 +159,14 @@ public final class OrchestratorProcess {
   /** The test JVM's classpath without directories of test classes. */
   public static String applicationClasspath() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        // Test classes and test jars (a reactor build puts the modules' packaged -tests.jar here)
+        // carry
+        // logback-test.xml and test support the application must not see.
         .filter(
             entry ->
-                !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator))
+                !entry.endsWith("test-classes")
+                    && !entry.endsWith("test-classes" + File.separator)
+                    && !entry.endsWith("-tests.jar"))
         .collect(Collectors.joining(File.pathSeparator));
   }
 
