@@ -10,15 +10,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Chaos Mesh resources ({@code chaos-mesh.org/v1alpha1}) of each fault kind, as plain functions. Every
- * one has {@code spec.duration}, so Chaos Mesh ends the fault on its own even if Aegis never reverts it.
+ * The Chaos Mesh resources ({@code chaos-mesh.org/v1alpha1}) of each fault kind, as plain
+ * functions. Every one has {@code spec.duration}, so Chaos Mesh ends the fault on its own even if
+ * Aegis never reverts it.
  */
 final class ChaosMeshShapes {
 
   private ChaosMeshShapes() {}
 
   /** PodChaos pod-kill of exactly {@code count} of the selected pods. */
-  static GenericKubernetesResource podKill(String name, Map<String, String> labels, TargetWorkload target, int count,
+  static GenericKubernetesResource podKill(
+      String name,
+      Map<String, String> labels,
+      TargetWorkload target,
+      int count,
       Duration duration) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("action", "pod-kill");
@@ -32,11 +37,17 @@ final class ChaosMeshShapes {
 
   /**
    * HTTPChaos on the requests the target's pods serve on {@code port}, any path: latency delays the
-   * request, abort replaces the response's status code. HTTPChaos has no per-request percentage: below 100%
-   * it hits that share of the pods ({@code mode: fixed-percent}).
+   * request, abort replaces the response's status code. HTTPChaos has no per-request percentage:
+   * below 100% it hits that share of the pods ({@code mode: fixed-percent}).
    */
-  static GenericKubernetesResource http(String name, Map<String, String> labels, TargetWorkload target,
-      FaultKind kind, FaultParameters p, int port, Duration duration) {
+  static GenericKubernetesResource http(
+      String name,
+      Map<String, String> labels,
+      TargetWorkload target,
+      FaultKind kind,
+      FaultParameters p,
+      int port,
+      Duration duration) {
     Map<String, Object> spec = new LinkedHashMap<>();
     if (p.percent() >= 100) {
       spec.put("mode", "all");
@@ -58,9 +69,17 @@ final class ChaosMeshShapes {
     return resource(ChaosObjects.HTTP_CHAOS, name, target.target().namespace(), labels, spec);
   }
 
-  /** StressChaos in every target pod: CPU workers at full load, or memory workers of {@code memory} each. */
-  static GenericKubernetesResource stress(String name, Map<String, String> labels, TargetWorkload target,
-      FaultKind kind, FaultParameters p, Duration duration) {
+  /**
+   * StressChaos in every target pod: CPU workers at full load, or memory workers of {@code memory}
+   * each.
+   */
+  static GenericKubernetesResource stress(
+      String name,
+      Map<String, String> labels,
+      TargetWorkload target,
+      FaultKind kind,
+      FaultParameters p,
+      Duration duration) {
     Map<String, Object> stressor = new LinkedHashMap<>();
     stressor.put("workers", p.workers());
     if (kind == FaultKind.CPU_STRESS) {
@@ -77,8 +96,8 @@ final class ChaosMeshShapes {
   }
 
   /** NetworkChaos partition of every target pod, both directions. */
-  static GenericKubernetesResource partition(String name, Map<String, String> labels, TargetWorkload target,
-      Duration duration) {
+  static GenericKubernetesResource partition(
+      String name, Map<String, String> labels, TargetWorkload target, Duration duration) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("action", "partition");
     spec.put("mode", "all");
@@ -89,16 +108,26 @@ final class ChaosMeshShapes {
   }
 
   /**
-   * Dependency outage as a NetworkChaos partition from every target pod to every pod of the dependency
-   * (direction {@code to}): the target's calls to the dependency fail to connect, as in a real outage. Precise
-   * to the target's pods, so fine for a canary; unlike the native fault there is no HTTP status.
+   * Dependency outage as a NetworkChaos partition from every target pod to every pod of the
+   * dependency (direction {@code to}): the target's calls to the dependency fail to connect, as in
+   * a real outage. Precise to the target's pods, so fine for a canary; unlike the native fault
+   * there is no HTTP status.
    */
-  static GenericKubernetesResource dependencyPartition(String name, Map<String, String> labels,
-      TargetWorkload target, Map<String, String> dependencyPods, Duration duration) {
+  static GenericKubernetesResource dependencyPartition(
+      String name,
+      Map<String, String> labels,
+      TargetWorkload target,
+      Map<String, String> dependencyPods,
+      Duration duration) {
     Map<String, Object> dependency = new LinkedHashMap<>();
     dependency.put("mode", "all");
-    dependency.put("selector", Map.of("namespaces", List.of(target.target().namespace()),
-        "labelSelectors", new LinkedHashMap<>(dependencyPods)));
+    dependency.put(
+        "selector",
+        Map.of(
+            "namespaces",
+            List.of(target.target().namespace()),
+            "labelSelectors",
+            new LinkedHashMap<>(dependencyPods)));
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("action", "partition");
     spec.put("mode", "all");
@@ -115,7 +144,9 @@ final class ChaosMeshShapes {
     selector.put("namespaces", List.of(target.target().namespace()));
     selector.put("labelSelectors", new LinkedHashMap<>(target.matchLabels()));
     if (!target.expressions().isEmpty()) {
-      selector.put("expressionSelectors", target.expressions().stream().map(ChaosMeshShapes::expression).toList());
+      selector.put(
+          "expressionSelectors",
+          target.expressions().stream().map(ChaosMeshShapes::expression).toList());
     }
     return selector;
   }
@@ -135,11 +166,20 @@ final class ChaosMeshShapes {
     return e;
   }
 
-  private static GenericKubernetesResource resource(ResourceDefinitionContext definition, String name,
-      String namespace, Map<String, String> labels, Map<String, Object> spec) {
+  private static GenericKubernetesResource resource(
+      ResourceDefinitionContext definition,
+      String name,
+      String namespace,
+      Map<String, String> labels,
+      Map<String, Object> spec) {
     return new GenericKubernetesResourceBuilder()
-        .withApiVersion(definition.getGroup() + "/" + definition.getVersion()).withKind(definition.getKind())
-        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+        .withApiVersion(definition.getGroup() + "/" + definition.getVersion())
+        .withKind(definition.getKind())
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .endMetadata()
         .addToAdditionalProperties("spec", spec)
         .build();
   }

@@ -13,25 +13,31 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Names, labels and API coordinates of what the injector creates or edits. Every object it creates is named
- * {@code aegis-chaos-<short id>} and labelled with the fault, the target service and its track, so {@code
- * kubectl get all -l aegis.dev/chaos-fault} finds a fault's leftovers; an HTTP route it adds is named
- * {@code aegis-fault-<fault id>}.
+ * Names, labels and API coordinates of what the injector creates or edits. Every object it creates
+ * is named {@code aegis-chaos-<short id>} and labelled with the fault, the target service and its
+ * track, so {@code kubectl get all -l aegis.dev/chaos-fault} finds a fault's leftovers; an HTTP
+ * route it adds is named {@code aegis-fault-<fault id>}.
  */
 public final class ChaosObjects {
 
   /** Label: the fault that created the object (the fault id as a label value). */
   public static final String FAULT_LABEL = "aegis.dev/chaos-fault";
+
   /** Label: the service the fault targets. */
   public static final String TARGET_LABEL = "aegis.dev/chaos-target";
+
   /** Label: the fault's kind ({@code cpu-stress}, {@code network-partition}, ...). */
   public static final String KIND_LABEL = "aegis.dev/chaos-kind";
+
   /** Label: the track the fault targets ({@code canary}, {@code stable}, {@code baseline}). */
   public static final String TRACK_LABEL = "aegis.dev/chaos-track";
+
   /** Label on canary pods: the service it is a canary of (as the operators set it). */
   public static final String CANARY_OF = "aegis.dev/canary-of";
+
   /** Label on canary pods: {@code canary} (as the operators set it). */
   public static final String TRACK = "aegis.dev/track";
+
   public static final String CANARY = "canary";
 
   public static final String CHAOS_MESH_GROUP = "chaos-mesh.org";
@@ -50,9 +56,16 @@ public final class ChaosObjects {
   public static final ResourceDefinitionContext NETWORK_CHAOS =
       definition(CHAOS_MESH_GROUP, "v1alpha1", "networkchaos", "NetworkChaos");
 
-  private static final List<ResourceDefinitionContext> KNOWN = List.of(VIRTUAL_SERVICE, HTTP_ROUTE, POD_CHAOS,
-      HTTP_CHAOS, STRESS_CHAOS, NETWORK_CHAOS, definition("batch", "v1", "jobs", "Job"),
-      definition("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy"));
+  private static final List<ResourceDefinitionContext> KNOWN =
+      List.of(
+          VIRTUAL_SERVICE,
+          HTTP_ROUTE,
+          POD_CHAOS,
+          HTTP_CHAOS,
+          STRESS_CHAOS,
+          NETWORK_CHAOS,
+          definition("batch", "v1", "jobs", "Job"),
+          definition("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy"));
 
   private static final int MAX_SHORT_ID = 40;
   private static final int MAX_LABEL_VALUE = 63;
@@ -69,7 +82,10 @@ public final class ChaosObjects {
     };
   }
 
-  /** The name of the custom resource definition of {@code definition}, e.g. {@code podchaos.chaos-mesh.org}. */
+  /**
+   * The name of the custom resource definition of {@code definition}, e.g. {@code
+   * podchaos.chaos-mesh.org}.
+   */
   public static String crdName(ResourceDefinitionContext definition) {
     return definition.getPlural() + "." + definition.getGroup();
   }
@@ -85,15 +101,18 @@ public final class ChaosObjects {
   }
 
   /**
-   * The fault id as a DNS-1123 label fragment: lower-cased, other characters as '-', and when longer than
-   * 40 characters its first 31 and 8 hex digits of its SHA-256, so distinct ids keep distinct names.
+   * The fault id as a DNS-1123 label fragment: lower-cased, other characters as '-', and when
+   * longer than 40 characters its first 31 and 8 hex digits of its SHA-256, so distinct ids keep
+   * distinct names.
    */
   public static String shortId(String faultId) {
-    String cleaned = faultId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("^-+|-+$", "");
+    String cleaned =
+        faultId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("^-+|-+$", "");
     if (cleaned.length() <= MAX_SHORT_ID && cleaned.equals(faultId) && !cleaned.isEmpty()) {
       return cleaned;
     }
-    String prefix = cleaned.substring(0, Math.min(cleaned.length(), MAX_SHORT_ID - 9)).replaceAll("-+$", "");
+    String prefix =
+        cleaned.substring(0, Math.min(cleaned.length(), MAX_SHORT_ID - 9)).replaceAll("-+$", "");
     return (prefix.isEmpty() ? "" : prefix + "-") + sha256(faultId).substring(0, 8);
   }
 
@@ -132,10 +151,14 @@ public final class ChaosObjects {
     return target.track() == Track.CANARY;
   }
 
-  /** The API coordinates of {@code apiVersion}/{@code kind}, for the kinds the injector creates or edits. */
+  /**
+   * The API coordinates of {@code apiVersion}/{@code kind}, for the kinds the injector creates or
+   * edits.
+   */
   static ResourceDefinitionContext definitionOf(String apiVersion, String kind) {
     for (ResourceDefinitionContext known : KNOWN) {
-      if (known.getKind().equals(kind) && (known.getGroup() + "/" + known.getVersion()).equals(apiVersion)) {
+      if (known.getKind().equals(kind)
+          && (known.getGroup() + "/" + known.getVersion()).equals(apiVersion)) {
         return known;
       }
     }
@@ -145,9 +168,15 @@ public final class ChaosObjects {
     return definition(group, version, kind.toLowerCase(Locale.ROOT) + "s", kind);
   }
 
-  static ResourceDefinitionContext definition(String group, String version, String plural, String kind) {
-    return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withPlural(plural)
-        .withKind(kind).withNamespaced(true).build();
+  static ResourceDefinitionContext definition(
+      String group, String version, String plural, String kind) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(group)
+        .withVersion(version)
+        .withPlural(plural)
+        .withKind(kind)
+        .withNamespaced(true)
+        .build();
   }
 
   /** A deep, mutable copy of JSON-like maps and lists. */
@@ -178,8 +207,9 @@ public final class ChaosObjects {
 
   private static String sha256(String value) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(value.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from the JDK", e);
     }

@@ -9,12 +9,13 @@ import java.time.Duration;
  * @param maxDuration longest fault accepted ({@code aegis.chaos.max-duration}, default PT30M)
  * @param podKillMaxPods most pods one pod-kill may delete, whatever its share ({@code
  *     aegis.chaos.pod-kill-max-pods}, default 10)
- * @param stressImage the image of the native stress Jobs; its entrypoint must be {@code stress-ng} ({@code
- *     aegis.chaos.stress-image}, default {@value #DEFAULT_STRESS_IMAGE}, the image stress-ng's author
- *     publishes)
+ * @param stressImage the image of the native stress Jobs; its entrypoint must be {@code stress-ng}
+ *     ({@code aegis.chaos.stress-image}, default {@value #DEFAULT_STRESS_IMAGE}, the image
+ *     stress-ng's author publishes)
  * @param chaosMesh when to use Chaos Mesh ({@code aegis.chaos.chaos-mesh}, default AUTO)
  */
-public record ChaosSettings(Duration maxDuration, int podKillMaxPods, String stressImage, ChaosMeshMode chaosMesh) {
+public record ChaosSettings(
+    Duration maxDuration, int podKillMaxPods, String stressImage, ChaosMeshMode chaosMesh) {
 
   public static final Duration DEFAULT_MAX_DURATION = Duration.ofMinutes(30);
   public static final int DEFAULT_POD_KILL_MAX_PODS = 10;
@@ -26,7 +27,8 @@ public record ChaosSettings(Duration maxDuration, int podKillMaxPods, String str
     stressImage = stressImage == null || stressImage.isBlank() ? DEFAULT_STRESS_IMAGE : stressImage;
     chaosMesh = chaosMesh == null ? ChaosMeshMode.AUTO : chaosMesh;
     if (maxDuration.isNegative() || maxDuration.isZero()) {
-      throw new IllegalArgumentException("aegis.chaos.max-duration must be positive, was " + maxDuration);
+      throw new IllegalArgumentException(
+          "aegis.chaos.max-duration must be positive, was " + maxDuration);
     }
   }
 

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Fills the parameters a fault kind needs with their defaults and refuses values out of range, and members
- * the kind does not use, with {@link FaultRefusedException#INVALID_PARAMETERS} and a message naming the
- * member and its allowed range. Pure.
+ * Fills the parameters a fault kind needs with their defaults and refuses values out of range, and
+ * members the kind does not use, with {@link FaultRefusedException#INVALID_PARAMETERS} and a
+ * message naming the member and its allowed range. Pure.
  *
  * <table>
  *   <caption>Members per kind (default; allowed range)</caption>
@@ -72,15 +72,24 @@ public final class FaultDefaults {
    */
   public static FaultSpec apply(FaultSpec spec, ChaosSettings settings) {
     if (spec.duration() == null || spec.duration().isNegative() || spec.duration().isZero()) {
-      throw new FaultRefusedException(INVALID_DURATION, "a fault needs a positive duration, e.g. PT5M");
+      throw new FaultRefusedException(
+          INVALID_DURATION, "a fault needs a positive duration, e.g. PT5M");
     }
     if (spec.duration().compareTo(settings.maxDuration()) > 0) {
-      throw new FaultRefusedException(DURATION_TOO_LONG, "duration " + spec.duration() + " is over the maximum "
-          + settings.maxDuration() + " (aegis.chaos.max-duration)");
+      throw new FaultRefusedException(
+          DURATION_TOO_LONG,
+          "duration "
+              + spec.duration()
+              + " is over the maximum "
+              + settings.maxDuration()
+              + " (aegis.chaos.max-duration)");
     }
     FaultParameters filled = apply(spec.kind(), spec.parameters(), settings);
-    if (spec.kind() == FaultKind.DEPENDENCY_OUTAGE && filled.dependency().equals(spec.target().service())) {
-      throw invalid("parameters.dependency must name another service than the target " + spec.target().service());
+    if (spec.kind() == FaultKind.DEPENDENCY_OUTAGE
+        && filled.dependency().equals(spec.target().service())) {
+      throw invalid(
+          "parameters.dependency must name another service than the target "
+              + spec.target().service());
     }
     return new FaultSpec(spec.kind(), spec.target(), spec.duration(), filled);
   }
@@ -90,47 +99,106 @@ public final class FaultDefaults {
    *
    * @throws FaultRefusedException {@code invalid-parameters}, naming the member
    */
-  public static FaultParameters apply(FaultKind kind, FaultParameters parameters, ChaosSettings settings) {
+  public static FaultParameters apply(
+      FaultKind kind, FaultParameters parameters, ChaosSettings settings) {
     FaultParameters p = parameters == null ? FaultParameters.NONE : parameters;
     check(kind, p);
     return switch (kind) {
       case POD_KILL -> {
         int maxPods = p.maxPods() == null ? settings.podKillMaxPods() : p.maxPods();
         if (maxPods > settings.podKillMaxPods()) {
-          throw invalid("parameters.maxPods must be in 1.." + settings.podKillMaxPods()
-              + " (aegis.chaos.pod-kill-max-pods), was " + maxPods);
+          throw invalid(
+              "parameters.maxPods must be in 1.."
+                  + settings.podKillMaxPods()
+                  + " (aegis.chaos.pod-kill-max-pods), was "
+                  + maxPods);
         }
-        yield new FaultParameters(or(p.share(), DEFAULT_SHARE), maxPods, null, null, null, null, null, null, null);
+        yield new FaultParameters(
+            or(p.share(), DEFAULT_SHARE), maxPods, null, null, null, null, null, null, null);
       }
-      case LATENCY -> new FaultParameters(null, null, or(p.delayMs(), DEFAULT_DELAY_MS), null,
-          or(p.percent(), DEFAULT_PERCENT), null, null, null, null);
-      case ABORT -> new FaultParameters(null, null, null, or(p.httpStatus(), DEFAULT_HTTP_STATUS),
-          or(p.percent(), DEFAULT_PERCENT), null, null, null, null);
-      case DEPENDENCY_OUTAGE -> new FaultParameters(null, null, null, or(p.httpStatus(), DEFAULT_HTTP_STATUS), null,
-          p.dependency(), null, null, null);
-      case CPU_STRESS -> new FaultParameters(null, null, null, null, null, null, or(p.workers(), DEFAULT_WORKERS),
-          null, or(p.image(), settings.stressImage()));
-      case MEMORY_STRESS -> new FaultParameters(null, null, null, null, null, null,
-          or(p.workers(), DEFAULT_WORKERS), or(p.memory(), DEFAULT_MEMORY), or(p.image(), settings.stressImage()));
+      case LATENCY ->
+          new FaultParameters(
+              null,
+              null,
+              or(p.delayMs(), DEFAULT_DELAY_MS),
+              null,
+              or(p.percent(), DEFAULT_PERCENT),
+              null,
+              null,
+              null,
+              null);
+      case ABORT ->
+          new FaultParameters(
+              null,
+              null,
+              null,
+              or(p.httpStatus(), DEFAULT_HTTP_STATUS),
+              or(p.percent(), DEFAULT_PERCENT),
+              null,
+              null,
+              null,
+              null);
+      case DEPENDENCY_OUTAGE ->
+          new FaultParameters(
+              null,
+              null,
+              null,
+              or(p.httpStatus(), DEFAULT_HTTP_STATUS),
+              null,
+              p.dependency(),
+              null,
+              null,
+              null);
+      case CPU_STRESS ->
+          new FaultParameters(
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              or(p.workers(), DEFAULT_WORKERS),
+              null,
+              or(p.image(), settings.stressImage()));
+      case MEMORY_STRESS ->
+          new FaultParameters(
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              or(p.workers(), DEFAULT_WORKERS),
+              or(p.memory(), DEFAULT_MEMORY),
+              or(p.image(), settings.stressImage()));
       case NETWORK_PARTITION -> FaultParameters.NONE;
     };
   }
 
   /**
-   * Checks what does not depend on settings: no member the kind does not use, required members present,
-   * every given member in its range.
+   * Checks what does not depend on settings: no member the kind does not use, required members
+   * present, every given member in its range.
    *
    * @throws FaultRefusedException {@code invalid-parameters}, naming the member
    */
   public static void check(FaultKind kind, FaultParameters parameters) {
     FaultParameters p = parameters == null ? FaultParameters.NONE : parameters;
     List<String> used = membersOf(kind);
-    MEMBERS.forEach((name, getter) -> {
-      if (getter.apply(p) != null && !used.contains(name)) {
-        throw invalid("parameters." + name + " is not used by " + kind.wireName() + " ("
-            + (used.isEmpty() ? "it takes no parameters" : "it takes " + String.join(", ", used)) + ")");
-      }
-    });
+    MEMBERS.forEach(
+        (name, getter) -> {
+          if (getter.apply(p) != null && !used.contains(name)) {
+            throw invalid(
+                "parameters."
+                    + name
+                    + " is not used by "
+                    + kind.wireName()
+                    + " ("
+                    + (used.isEmpty()
+                        ? "it takes no parameters"
+                        : "it takes " + String.join(", ", used))
+                    + ")");
+          }
+        });
     if (p.share() != null && !(p.share() > 0 && p.share() <= 1)) {
       throw invalid("parameters.share must be in (0, 1], was " + p.share());
     }
@@ -147,10 +215,14 @@ public final class FaultDefaults {
       throw invalid("parameters.httpStatus must be in 400..599, was " + p.httpStatus());
     }
     if (kind == FaultKind.DEPENDENCY_OUTAGE && p.dependency() == null) {
-      throw invalid("parameters.dependency is required by dependency-outage: the service whose route fails");
+      throw invalid(
+          "parameters.dependency is required by dependency-outage: the service whose route fails");
     }
     if (p.dependency() != null && !p.dependency().matches(DNS_LABEL)) {
-      throw invalid("parameters.dependency must be a service name (a DNS-1123 label), was '" + p.dependency() + "'");
+      throw invalid(
+          "parameters.dependency must be a service name (a DNS-1123 label), was '"
+              + p.dependency()
+              + "'");
     }
     int maxWorkers = kind == FaultKind.MEMORY_STRESS ? MAX_MEMORY_WORKERS : MAX_CPU_WORKERS;
     if (p.workers() != null && (p.workers() < 1 || p.workers() > maxWorkers)) {
@@ -159,15 +231,20 @@ public final class FaultDefaults {
     if (p.memory() != null) {
       checkMemory(p.memory());
     }
-    if (p.image() != null && (p.image().isBlank() || p.image().length() > 255 || p.image().matches(".*\\s.*"))) {
-      throw invalid("parameters.image must be an image reference without spaces, at most 255 characters, was '"
-          + p.image() + "'");
+    if (p.image() != null
+        && (p.image().isBlank() || p.image().length() > 255 || p.image().matches(".*\\s.*"))) {
+      throw invalid(
+          "parameters.image must be an image reference without spaces, at most 255 characters, was '"
+              + p.image()
+              + "'");
     }
   }
 
   /** A memory quantity in bytes, rounded up, e.g. {@code 256Mi} → 268435456. */
   public static long bytes(String memory) {
-    return Quantity.getAmountInBytes(new Quantity(memory)).setScale(0, RoundingMode.CEILING).longValueExact();
+    return Quantity.getAmountInBytes(new Quantity(memory))
+        .setScale(0, RoundingMode.CEILING)
+        .longValueExact();
   }
 
   private static void checkMemory(String memory) {
@@ -175,7 +252,8 @@ public final class FaultDefaults {
     try {
       amount = Quantity.getAmountInBytes(new Quantity(memory));
     } catch (RuntimeException e) {
-      throw invalid("parameters.memory must be a Kubernetes quantity such as 256Mi, was '" + memory + "'");
+      throw invalid(
+          "parameters.memory must be a Kubernetes quantity such as 256Mi, was '" + memory + "'");
     }
     if (amount.compareTo(MIN_MEMORY) < 0 || amount.compareTo(MAX_MEMORY) > 0) {
       throw invalid("parameters.memory must be in 1Mi..16Gi, was " + memory);

@@ -1,8 +1,8 @@
 package dev.aegis.chaos;
 
 /**
- * How hard a fault hits. Every member is optional; {@link FaultDefaults} fills in what a kind needs and
- * refuses values out of range. Members a kind does not use must be absent.
+ * How hard a fault hits. Every member is optional; {@link FaultDefaults} fills in what a kind needs
+ * and refuses values out of range. Members a kind does not use must be absent.
  *
  * @param share pod-kill: share of the target's pods to delete, (0, 1]
  * @param maxPods pod-kill: at most this many pods, whatever the share
@@ -25,5 +25,6 @@ public record FaultParameters(
     String memory,
     String image) {
 
-  public static final FaultParameters NONE = new FaultParameters(null, null, null, null, null, null, null, null, null);
+  public static final FaultParameters NONE =
+      new FaultParameters(null, null, null, null, null, null, null, null, null);
 }

@@ -1,10 +1,10 @@
 package dev.aegis.chaos;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,33 +21,50 @@ final class NativeShapes {
   private NativeShapes() {}
 
   /**
-   * A stress Job beside the target's pods: one pod running {@code image} (entrypoint {@code stress-ng}) on
-   * a node that runs one of them (required pod affinity on their labels, topology {@code
-   * kubernetes.io/hostname}), for at most {@code duration} (activeDeadlineSeconds, and stress-ng's own
-   * {@code --timeout}).
+   * A stress Job beside the target's pods: one pod running {@code image} (entrypoint {@code
+   * stress-ng}) on a node that runs one of them (required pod affinity on their labels, topology
+   * {@code kubernetes.io/hostname}), for at most {@code duration} (activeDeadlineSeconds, and
+   * stress-ng's own {@code --timeout}).
    */
-  static Job stressJob(String name, String namespace, Map<String, String> labels, LabelSelector targetPods,
-      FaultKind kind, FaultParameters p, Duration duration) {
+  static Job stressJob(
+      String name,
+      String namespace,
+      Map<String, String> labels,
+      LabelSelector targetPods,
+      FaultKind kind,
+      FaultParameters p,
+      Duration duration) {
     long seconds = seconds(duration);
     return new JobBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .endMetadata()
         .withNewSpec()
         .withBackoffLimit(0)
         .withActiveDeadlineSeconds(seconds)
         .withTtlSecondsAfterFinished(TTL_AFTER_FINISHED_SECONDS)
         .withNewTemplate()
-        .withNewMetadata().withLabels(labels).endMetadata()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
         .withTerminationGracePeriodSeconds(0L)
-        .withNewAffinity().withNewPodAffinity()
+        .withNewAffinity()
+        .withNewPodAffinity()
         .addNewRequiredDuringSchedulingIgnoredDuringExecution()
         .withLabelSelector(targetPods)
         .withNamespaces(namespace)
         .withTopologyKey("kubernetes.io/hostname")
         .endRequiredDuringSchedulingIgnoredDuringExecution()
-        .endPodAffinity().endAffinity()
-        .addNewContainer().withName("stress").withImage(p.image()).withArgs(stressArgs(kind, p, seconds))
+        .endPodAffinity()
+        .endAffinity()
+        .addNewContainer()
+        .withName("stress")
+        .withImage(p.image())
+        .withArgs(stressArgs(kind, p, seconds))
         .endContainer()
         .endSpec()
         .endTemplate()
@@ -55,31 +72,54 @@ final class NativeShapes {
         .build();
   }
 
-  /** stress-ng's arguments: CPU workers at full load, or VM workers each keeping {@code memory} resident. */
+  /**
+   * stress-ng's arguments: CPU workers at full load, or VM workers each keeping {@code memory}
+   * resident.
+   */
   static List<String> stressArgs(FaultKind kind, FaultParameters p, long seconds) {
     List<String> args = new ArrayList<>();
     if (kind == FaultKind.CPU_STRESS) {
       args.addAll(List.of("--cpu", Integer.toString(p.workers()), "--cpu-load", "100"));
     } else {
-      args.addAll(List.of("--vm", Integer.toString(p.workers()), "--vm-bytes", mebibytes(p.memory()) + "m",
-          "--vm-keep"));
+      args.addAll(
+          List.of(
+              "--vm",
+              Integer.toString(p.workers()),
+              "--vm-bytes",
+              mebibytes(p.memory()) + "m",
+              "--vm-keep"));
     }
     args.addAll(List.of("--timeout", seconds + "s", "--metrics-brief"));
     return args;
   }
 
-  /** A NetworkPolicy selecting the target's pods with both policy types and no rule: all traffic denied. */
-  static NetworkPolicy denyAll(String name, String namespace, Map<String, String> labels, LabelSelector targetPods) {
+  /**
+   * A NetworkPolicy selecting the target's pods with both policy types and no rule: all traffic
+   * denied.
+   */
+  static NetworkPolicy denyAll(
+      String name, String namespace, Map<String, String> labels, LabelSelector targetPods) {
     return new NetworkPolicyBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
-        .withNewSpec().withPodSelector(targetPods).withPolicyTypes("Ingress", "Egress").endSpec()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withPodSelector(targetPods)
+        .withPolicyTypes("Ingress", "Egress")
+        .endSpec()
         .build();
   }
 
-  /** Istio's {@code fault} block: a fixed delay, or an abort with a status, for {@code percent}% of requests. */
+  /**
+   * Istio's {@code fault} block: a fixed delay, or an abort with a status, for {@code percent}% of
+   * requests.
+   */
   static Map<String, Object> istioFault(FaultKind kind, FaultParameters p) {
     Map<String, Object> fault = new LinkedHashMap<>();
-    Map<String, Object> percentage = Map.of("value", kind == FaultKind.DEPENDENCY_OUTAGE ? 100.0 : p.percent());
+    Map<String, Object> percentage =
+        Map.of("value", kind == FaultKind.DEPENDENCY_OUTAGE ? 100.0 : p.percent());
     if (kind == FaultKind.LATENCY) {
       Map<String, Object> delay = new LinkedHashMap<>();
       delay.put("fixedDelay", p.delayMs() + "ms");
@@ -106,6 +146,8 @@ final class NativeShapes {
   }
 
   static String percent(double percent) {
-    return percent == Math.rint(percent) ? Long.toString((long) percent) : String.format(Locale.ROOT, "%s", percent);
+    return percent == Math.rint(percent)
+        ? Long.toString((long) percent)
+        : String.format(Locale.ROOT, "%s", percent);
   }
 }

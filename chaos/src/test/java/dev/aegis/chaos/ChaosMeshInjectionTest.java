@@ -15,17 +15,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** With Chaos Mesh's custom resource definitions installed, each kind becomes the matching Chaos Mesh resource. */
+/**
+ * With Chaos Mesh's custom resource definitions installed, each kind becomes the matching Chaos
+ * Mesh resource.
+ */
 class ChaosMeshInjectionTest {
 
-  @RegisterExtension
-  final MockCluster cluster = new MockCluster();
+  @RegisterExtension final MockCluster cluster = new MockCluster();
 
   private static final Instant NOW = Instant.parse("2025-06-01T10:00:00Z");
   private static final FaultTarget CANARY = new FaultTarget(NS, "checkout", Track.CANARY);
   private static final FaultTarget STABLE = new FaultTarget(NS, "checkout", Track.STABLE);
-  private static final Map<String, Object> CANARY_SELECTOR = Map.of("namespaces", List.of(NS),
-      "labelSelectors", MockCluster.canaryLabels("checkout"));
+  private static final Map<String, Object> CANARY_SELECTOR =
+      Map.of("namespaces", List.of(NS), "labelSelectors", MockCluster.canaryLabels("checkout"));
 
   private KubernetesFaultInjector injector;
 
@@ -45,12 +47,28 @@ class ChaosMeshInjectionTest {
     cluster.installChaosMesh();
     cluster.pods("checkout-canary", 4, MockCluster.canaryLabels("checkout"));
 
-    Injection injection = inject(FaultKind.POD_KILL, CANARY, new FaultParameters(0.5, null, null, null, null, null,
-        null, null, null));
+    Injection injection =
+        inject(
+            FaultKind.POD_KILL,
+            CANARY,
+            new FaultParameters(0.5, null, null, null, null, null, null, null, null));
 
     assertThat(injection.mechanism()).isEqualTo(Mechanism.CHAOS_MESH);
-    assertThat(spec(ChaosObjects.POD_CHAOS)).containsExactlyInAnyOrderEntriesOf(Map.of("action", "pod-kill",
-        "mode", "fixed", "value", "2", "gracePeriod", 0, "selector", CANARY_SELECTOR, "duration", "120s"));
+    assertThat(spec(ChaosObjects.POD_CHAOS))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "action",
+                "pod-kill",
+                "mode",
+                "fixed",
+                "value",
+                "2",
+                "gracePeriod",
+                0,
+                "selector",
+                CANARY_SELECTOR,
+                "duration",
+                "120s"));
     assertThat(cluster.podNames()).hasSize(4);
     assertRevertedTwice(injection, ChaosObjects.POD_CHAOS);
   }
@@ -59,12 +77,29 @@ class ChaosMeshInjectionTest {
   void latencyOnACanaryBecomesAnHttpChaosOnTheCanaryPodsWithoutProductionConsent() {
     cluster.installChaosMesh();
 
-    Injection injection = inject(FaultKind.LATENCY, CANARY, new FaultParameters(null, null, 300L, null, 100.0, null,
-        null, null, null));
+    Injection injection =
+        inject(
+            FaultKind.LATENCY,
+            CANARY,
+            new FaultParameters(null, null, 300L, null, 100.0, null, null, null, null));
 
-    assertThat(spec(ChaosObjects.HTTP_CHAOS)).containsExactlyInAnyOrderEntriesOf(Map.of("mode", "all",
-        "selector", CANARY_SELECTOR, "port", 8080, "path", "*", "target", "Request", "delay", "300ms",
-        "duration", "120s"));
+    assertThat(spec(ChaosObjects.HTTP_CHAOS))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "mode",
+                "all",
+                "selector",
+                CANARY_SELECTOR,
+                "port",
+                8080,
+                "path",
+                "*",
+                "target",
+                "Request",
+                "delay",
+                "300ms",
+                "duration",
+                "120s"));
     assertThat(http(cluster.get(ChaosObjects.VIRTUAL_SERVICE, "checkout"))).hasSize(2);
     assertRevertedTwice(injection, ChaosObjects.HTTP_CHAOS);
   }
@@ -73,29 +108,59 @@ class ChaosMeshInjectionTest {
   void abortOnAShareBecomesAnHttpChaosReplacingTheStatusOnThatShareOfPods() {
     cluster.installChaosMesh();
 
-    inject(FaultKind.ABORT, STABLE, new FaultParameters(null, null, null, 500, 25.0, null, null, null, null));
+    inject(
+        FaultKind.ABORT,
+        STABLE,
+        new FaultParameters(null, null, null, 500, 25.0, null, null, null, null));
 
     Map<String, Object> spec = spec(ChaosObjects.HTTP_CHAOS);
-    assertThat(spec).containsEntry("mode", "fixed-percent").containsEntry("value", "25")
-        .containsEntry("target", "Response").containsEntry("replace", Map.of("code", 500));
-    assertThat(spec.get("selector")).isEqualTo(Map.of("namespaces", List.of(NS),
-        "labelSelectors", Map.of("app", "checkout"), "expressionSelectors", List.of(Map.of("key", "aegis.dev/track",
-            "operator", "NotIn", "values", List.of("canary")))));
+    assertThat(spec)
+        .containsEntry("mode", "fixed-percent")
+        .containsEntry("value", "25")
+        .containsEntry("target", "Response")
+        .containsEntry("replace", Map.of("code", 500));
+    assertThat(spec.get("selector"))
+        .isEqualTo(
+            Map.of(
+                "namespaces",
+                List.of(NS),
+                "labelSelectors",
+                Map.of("app", "checkout"),
+                "expressionSelectors",
+                List.of(
+                    Map.of(
+                        "key",
+                        "aegis.dev/track",
+                        "operator",
+                        "NotIn",
+                        "values",
+                        List.of("canary")))));
   }
 
   @Test
   void stressBecomesAStressChaosInEveryTargetPod() {
     cluster.installChaosMesh();
 
-    Injection cpu = inject(FaultKind.CPU_STRESS, CANARY, new FaultParameters(null, null, null, null, null, null, 2,
-        null, null));
-    assertThat(spec(ChaosObjects.STRESS_CHAOS)).containsEntry("mode", "all")
+    Injection cpu =
+        inject(
+            FaultKind.CPU_STRESS,
+            CANARY,
+            new FaultParameters(null, null, null, null, null, null, 2, null, null));
+    assertThat(spec(ChaosObjects.STRESS_CHAOS))
+        .containsEntry("mode", "all")
         .containsEntry("stressors", Map.of("cpu", Map.of("workers", 2, "load", 100)));
     injector.revert(cpu);
 
-    injector.inject("f2", new FaultSpec(FaultKind.MEMORY_STRESS, CANARY, Duration.ofSeconds(45),
-        new FaultParameters(null, null, null, null, null, null, null, "512Mi", null)), NOW);
-    assertThat(spec(ChaosObjects.STRESS_CHAOS)).containsEntry("duration", "45s")
+    injector.inject(
+        "f2",
+        new FaultSpec(
+            FaultKind.MEMORY_STRESS,
+            CANARY,
+            Duration.ofSeconds(45),
+            new FaultParameters(null, null, null, null, null, null, null, "512Mi", null)),
+        NOW);
+    assertThat(spec(ChaosObjects.STRESS_CHAOS))
+        .containsEntry("duration", "45s")
         .containsEntry("stressors", Map.of("memory", Map.of("workers", 1, "size", "512MiB")));
   }
 
@@ -104,17 +169,37 @@ class ChaosMeshInjectionTest {
     cluster.installChaosMesh();
 
     Injection partition = inject(FaultKind.NETWORK_PARTITION, CANARY, FaultParameters.NONE);
-    assertThat(spec(ChaosObjects.NETWORK_CHAOS)).containsExactlyInAnyOrderEntriesOf(Map.of("action", "partition",
-        "mode", "all", "selector", CANARY_SELECTOR, "direction", "both", "duration", "120s"));
+    assertThat(spec(ChaosObjects.NETWORK_CHAOS))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "action",
+                "partition",
+                "mode",
+                "all",
+                "selector",
+                CANARY_SELECTOR,
+                "direction",
+                "both",
+                "duration",
+                "120s"));
     assertRevertedTwice(partition, ChaosObjects.NETWORK_CHAOS);
 
-    Injection outage = inject(FaultKind.DEPENDENCY_OUTAGE, CANARY, new FaultParameters(null, null, null, null, null,
-        "payments", null, null, null));
+    Injection outage =
+        inject(
+            FaultKind.DEPENDENCY_OUTAGE,
+            CANARY,
+            new FaultParameters(null, null, null, null, null, "payments", null, null, null));
     System.out.println(outage.summary());
-    assertThat(spec(ChaosObjects.NETWORK_CHAOS)).containsEntry("direction", "to")
+    assertThat(spec(ChaosObjects.NETWORK_CHAOS))
+        .containsEntry("direction", "to")
         .containsEntry("selector", CANARY_SELECTOR)
-        .containsEntry("target", Map.of("mode", "all", "selector", Map.of("namespaces", List.of(NS),
-            "labelSelectors", Map.of("app", "payments"))));
+        .containsEntry(
+            "target",
+            Map.of(
+                "mode",
+                "all",
+                "selector",
+                Map.of("namespaces", List.of(NS), "labelSelectors", Map.of("app", "payments"))));
   }
 
   @Test
@@ -125,23 +210,40 @@ class ChaosMeshInjectionTest {
 
     GenericKubernetesResource created = cluster.get(ChaosObjects.NETWORK_CHAOS, "aegis-chaos-f1");
     assertThat(created.getApiVersion()).isEqualTo("chaos-mesh.org/v1alpha1");
-    assertThat(created.getMetadata().getLabels()).containsEntry("aegis.dev/chaos-fault", "f1")
-        .containsEntry("aegis.dev/chaos-target", "checkout").containsEntry("aegis.dev/chaos-track", "canary");
+    assertThat(created.getMetadata().getLabels())
+        .containsEntry("aegis.dev/chaos-fault", "f1")
+        .containsEntry("aegis.dev/chaos-target", "checkout")
+        .containsEntry("aegis.dev/chaos-track", "canary");
   }
 
   @Test
   void modeAlwaysRefusesWithoutChaosMeshAndModeNeverIgnoresIt() {
-    KubernetesFaultInjector always = new KubernetesFaultInjector(cluster.client(),
-        ChaosSettings.defaults().withChaosMesh(ChaosMeshMode.ALWAYS));
-    assertRefused(() -> always.inject("f1", new FaultSpec(FaultKind.NETWORK_PARTITION, CANARY,
-        Duration.ofMinutes(1), FaultParameters.NONE), NOW), FaultRefusedException.CHAOS_MESH_MISSING,
+    KubernetesFaultInjector always =
+        new KubernetesFaultInjector(
+            cluster.client(), ChaosSettings.defaults().withChaosMesh(ChaosMeshMode.ALWAYS));
+    assertRefused(
+        () ->
+            always.inject(
+                "f1",
+                new FaultSpec(
+                    FaultKind.NETWORK_PARTITION,
+                    CANARY,
+                    Duration.ofMinutes(1),
+                    FaultParameters.NONE),
+                NOW),
+        FaultRefusedException.CHAOS_MESH_MISSING,
         "networkchaos.chaos-mesh.org");
 
     cluster.installChaosMesh();
-    KubernetesFaultInjector never = new KubernetesFaultInjector(cluster.client(),
-        ChaosSettings.defaults().withChaosMesh(ChaosMeshMode.NEVER));
-    Injection injection = never.inject("f1", new FaultSpec(FaultKind.NETWORK_PARTITION, CANARY,
-        Duration.ofMinutes(1), FaultParameters.NONE), NOW);
+    KubernetesFaultInjector never =
+        new KubernetesFaultInjector(
+            cluster.client(), ChaosSettings.defaults().withChaosMesh(ChaosMeshMode.NEVER));
+    Injection injection =
+        never.inject(
+            "f1",
+            new FaultSpec(
+                FaultKind.NETWORK_PARTITION, CANARY, Duration.ofMinutes(1), FaultParameters.NONE),
+            NOW);
     assertThat(injection.mechanism()).isEqualTo(Mechanism.NATIVE);
     assertThat(cluster.list(ChaosObjects.NETWORK_CHAOS)).isEmpty();
   }
@@ -151,12 +253,14 @@ class ChaosMeshInjectionTest {
     Injection injection = inject(FaultKind.NETWORK_PARTITION, CANARY, FaultParameters.NONE);
 
     assertThat(injection.mechanism()).isEqualTo(Mechanism.NATIVE);
-    assertThat(injection.reverts()).containsExactly(new Revert.DeleteObject("networking.k8s.io/v1", "NetworkPolicy",
-        NS, "aegis-chaos-f1"));
+    assertThat(injection.reverts())
+        .containsExactly(
+            new Revert.DeleteObject("networking.k8s.io/v1", "NetworkPolicy", NS, "aegis-chaos-f1"));
   }
 
   private Injection inject(FaultKind kind, FaultTarget target, FaultParameters parameters) {
-    Injection injection = injector.inject("f1", new FaultSpec(kind, target, Duration.ofMinutes(2), parameters), NOW);
+    Injection injection =
+        injector.inject("f1", new FaultSpec(kind, target, Duration.ofMinutes(2), parameters), NOW);
     System.out.println(injection.summary());
     return injection;
   }
@@ -168,16 +272,20 @@ class ChaosMeshInjectionTest {
   }
 
   private void assertRevertedTwice(Injection injection, ResourceDefinitionContext definition) {
-    assertThat(injection.reverts()).containsExactly(new Revert.DeleteObject("chaos-mesh.org/v1alpha1",
-        definition.getKind(), NS, "aegis-chaos-f1"));
+    assertThat(injection.reverts())
+        .containsExactly(
+            new Revert.DeleteObject(
+                "chaos-mesh.org/v1alpha1", definition.getKind(), NS, "aegis-chaos-f1"));
     assertThat(injector.revert(injection).undone()).hasSize(1);
     assertThat(cluster.list(definition)).isEmpty();
     RevertOutcome again = injector.revert(injection);
     assertThat(again.undone()).isEmpty();
-    assertThat(again.alreadyGone()).containsExactly("deleted " + definition.getKind() + " demo/aegis-chaos-f1");
+    assertThat(again.alreadyGone())
+        .containsExactly("deleted " + definition.getKind() + " demo/aegis-chaos-f1");
   }
 
   private static List<Object> http(GenericKubernetesResource vs) {
-    return ChaosObjects.asList(ChaosObjects.asMap(vs.getAdditionalProperties().get("spec")).get("http"));
+    return ChaosObjects.asList(
+        ChaosObjects.asMap(vs.getAdditionalProperties().get("spec")).get("http"));
   }
 }

@@ -74,7 +74,9 @@ final class DataChecks {
       out.add(new Violation("/policy/maxSilence", "must be longer than zero"));
     }
     AnalysisSpec analysis = policy.analysis();
-    if (analysis != null && analysis.marginalScore() != null && analysis.passScore() != null
+    if (analysis != null
+        && analysis.marginalScore() != null
+        && analysis.passScore() != null
         && analysis.marginalScore() > analysis.passScore()) {
       out.add(
           new Violation(
@@ -137,7 +139,9 @@ final class DataChecks {
     }
   }
 
-  /** The short window is the shorter one; a change never precedes its firing, and a firing is one. */
+  /**
+   * The short window is the shorter one; a change never precedes its firing, and a firing is one.
+   */
   private static void burnRateAlert(SloBurnRateAlerted alert, List<Violation> out) {
     if (alert.shortWindow().isZero() || alert.shortWindow().isNegative()) {
       out.add(new Violation("/shortWindow", "must be longer than zero"));

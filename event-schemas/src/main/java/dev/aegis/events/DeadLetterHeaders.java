@@ -7,10 +7,10 @@ package dev.aegis.events;
 public final class DeadLetterHeaders {
 
   /**
-   * Why the record was dead-lettered, for humans: the stable kebab-case code, {@code ": "}, then the
-   * detail, e.g. {@code schema-violation: schema violation at /latencyMs/p95: must have a minimum
-   * value of 0}. The code is a {@link RejectionReason#code()} for events the codec rejected, or
-   * another kebab-case reason for failures after decoding.
+   * Why the record was dead-lettered, for humans: the stable kebab-case code, {@code ": "}, then
+   * the detail, e.g. {@code schema-violation: schema violation at /latencyMs/p95: must have a
+   * minimum value of 0}. The code is a {@link RejectionReason#code()} for events the codec
+   * rejected, or another kebab-case reason for failures after decoding.
    */
   public static final String REASON = "aegis_dlq_reason";
 

@@ -2,6 +2,7 @@ package dev.aegis.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Base64;
+import java.util.Locale;
 
 /**
  * Structured content mode ({@code application/cloudevents+json}): the record value is the whole
@@ -32,7 +33,7 @@ final class StructuredWireEvent implements WireEvent {
       throw Rejection.of(
           RejectionReason.NOT_JSON,
           "structured event must be a JSON object, found "
-              + event.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+              + event.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return new StructuredWireEvent(event, json);
   }
@@ -54,7 +55,7 @@ final class StructuredWireEvent implements WireEvent {
           "attribute '"
               + attribute
               + "' must be a JSON string, found "
-              + member.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+              + member.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return member.textValue();
   }

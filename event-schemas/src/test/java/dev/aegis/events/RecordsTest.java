@@ -209,7 +209,9 @@ class RecordsTest {
             "shop");
 
     assertThat(new String(EventJson.toJson(plain))).doesNotContain("namespace");
-    assertThat(((HealthReported) CODEC.readData(EventType.HEALTH_REPORTED, EventJson.toJson(plain))).namespace())
+    assertThat(
+            ((HealthReported) CODEC.readData(EventType.HEALTH_REPORTED, EventJson.toJson(plain)))
+                .namespace())
         .isNull();
     assertThat(CODEC.validate(EventType.HEALTH_REPORTED, namespaced)).isEmpty();
     assertThat(CODEC.readData(EventType.HEALTH_REPORTED, EventJson.toJson(namespaced)))

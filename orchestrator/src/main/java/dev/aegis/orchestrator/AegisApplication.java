@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator;
 
-import dev.aegis.orchestrator.cli.AegisCli;
+import dev.aegis.cli.AegisCli;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

@@ -12,8 +12,8 @@ public interface GameDayApi {
    * GETs {@code path}.
    *
    * @return the response's JSON body ({@code MissingNode} when empty)
-   * @throws GameDayApiException on any non-2xx answer (with its status and problem body) or when the API cannot
-   *     be reached (status 0)
+   * @throws GameDayApiException on any non-2xx answer (with its status and problem body) or when
+   *     the API cannot be reached (status 0)
    */
   JsonNode get(String path);
 
@@ -21,8 +21,8 @@ public interface GameDayApi {
    * POSTs {@code body} as JSON to {@code path}.
    *
    * @return the response's JSON body ({@code MissingNode} when empty)
-   * @throws GameDayApiException on any non-2xx answer (with its status and problem body) or when the API cannot
-   *     be reached (status 0)
+   * @throws GameDayApiException on any non-2xx answer (with its status and problem body) or when
+   *     the API cannot be reached (status 0)
    */
   JsonNode post(String path, JsonNode body);
 }

@@ -19,7 +19,10 @@ public final class GameDayFormatException extends RuntimeException {
     return source;
   }
 
-  /** The field, as a dotted path ({@code fault.parameters.share}), or {@code line L, column C} for syntax. */
+  /**
+   * The field, as a dotted path ({@code fault.parameters.share}), or {@code line L, column C} for
+   * syntax.
+   */
   public String field() {
     return field;
   }

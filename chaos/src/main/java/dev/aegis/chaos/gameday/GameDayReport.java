@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a game day did and whether it passed: the experiment and the fault, expected against actual, the RCA's
- * summary, timings and the phases seen.
+ * What a game day did and whether it passed: the experiment and the fault, expected against actual,
+ * the RCA's summary, timings and the phases seen.
  *
  * @param atStep the step the fault was to be injected at (0: right after submission)
  * @param mechanism how the fault was injected ({@code native}, {@code chaos-mesh}), as the API said
@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param stepReachedAt when the experiment was seen at {@code atStep}; null if never
  * @param injectedAt when the fault was accepted; null if not injected
  * @param decidedAt when the experiment was seen settled; null if it did not settle in time
- * @param milestones what the runner saw, in order: submission, phase and step changes, injection, decision
+ * @param milestones what the runner saw, in order: submission, phase and step changes, injection,
+ *     decision
  * @param history the experiment's transitions as Aegis recorded them
  * @param cleanup what the run undid at the end (fault revert, experiment abort) or could not
  */
@@ -79,35 +80,87 @@ public record GameDayReport(
   /** The report for a terminal. */
   public String render() {
     StringBuilder out = new StringBuilder();
-    out.append("Game day ").append(name).append(": ").append(passed ? "PASSED" : "FAILED").append('\n');
+    out.append("Game day ")
+        .append(name)
+        .append(": ")
+        .append(passed ? "PASSED" : "FAILED")
+        .append('\n');
     if (!description.isBlank()) {
       out.append("  ").append(description.strip()).append('\n');
     }
     row(out, "source", source);
-    row(out, "experiment", experimentId == null ? "(not submitted)" : experimentId
-        + (candidateVersion == null ? "" : " (candidate " + candidateVersion + ")"));
-    row(out, "fault", faultId == null ? "(not injected)" : faultId + " via " + (mechanism == null ? "?" : mechanism)
-        + (faultSummary == null ? "" : ": " + faultSummary));
-    row(out, "expected", expected.phase() + " within " + expected.within() + " of the injection"
-        + (expected.rcaNamesFault() ? ", with an RCA naming the fault" : ""));
-    row(out, "actual", actualPhase == null ? "(none)" : actualPhase + " at step " + actualStep
-        + injectionToDecision().map(d -> ", " + seconds(d) + " after the injection").orElse(""));
+    row(
+        out,
+        "experiment",
+        experimentId == null
+            ? "(not submitted)"
+            : experimentId
+                + (candidateVersion == null ? "" : " (candidate " + candidateVersion + ")"));
+    row(
+        out,
+        "fault",
+        faultId == null
+            ? "(not injected)"
+            : faultId
+                + " via "
+                + (mechanism == null ? "?" : mechanism)
+                + (faultSummary == null ? "" : ": " + faultSummary));
+    row(
+        out,
+        "expected",
+        expected.phase()
+            + " within "
+            + expected.within()
+            + " of the injection"
+            + (expected.rcaNamesFault() ? ", with an RCA naming the fault" : ""));
+    row(
+        out,
+        "actual",
+        actualPhase == null
+            ? "(none)"
+            : actualPhase
+                + " at step "
+                + actualStep
+                + injectionToDecision()
+                    .map(d -> ", " + seconds(d) + " after the injection")
+                    .orElse(""));
     if (rcaSummary != null) {
-      row(out, "RCA", rcaSummary + (rcaFaultIds.isEmpty() ? "" : " [faults: " + String.join(", ", rcaFaultIds) + "]"));
+      row(
+          out,
+          "RCA",
+          rcaSummary
+              + (rcaFaultIds.isEmpty() ? "" : " [faults: " + String.join(", ", rcaFaultIds) + "]"));
     }
-    row(out, "timings", "submitted → step " + atStep + ": " + submittedToStep().map(GameDayReport::seconds)
-        .orElse("—") + " | injection → decision: " + injectionToDecision().map(GameDayReport::seconds).orElse("—")
-        + " | total: " + seconds(total()));
+    row(
+        out,
+        "timings",
+        "submitted → step "
+            + atStep
+            + ": "
+            + submittedToStep().map(GameDayReport::seconds).orElse("—")
+            + " | injection → decision: "
+            + injectionToDecision().map(GameDayReport::seconds).orElse("—")
+            + " | total: "
+            + seconds(total()));
     out.append("  timeline\n");
     for (Milestone m : milestones) {
-      out.append(String.format(Locale.ROOT, "    %9s  %s%n", "+" + seconds(Duration.between(startedAt, m.at())),
-          m.what()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "    %9s  %s%n",
+              "+" + seconds(Duration.between(startedAt, m.at())),
+              m.what()));
     }
     if (!history.isEmpty()) {
       out.append("  experiment history (Aegis's clock)\n");
       for (HistoryEntry h : history) {
-        out.append("    ").append(h.at()).append("  ").append(h.from() == null ? "" : h.from() + " → ")
-            .append(h.to()).append(h.reason() == null ? "" : ": " + h.reason()).append('\n');
+        out.append("    ")
+            .append(h.at())
+            .append("  ")
+            .append(h.from() == null ? "" : h.from() + " → ")
+            .append(h.to())
+            .append(h.reason() == null ? "" : ": " + h.reason())
+            .append('\n');
       }
     }
     for (String line : cleanup) {

@@ -7,26 +7,31 @@ import dev.aegis.chaos.FaultParameters;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link GameDay} against an Aegis API: submits the experiment, waits for the step, injects the fault,
- * waits for the decision, checks it (and the RCA), then reverts the fault and aborts the experiment if either
- * is still active. Never throws for what happens on the API: every outcome is a {@link GameDayReport}.
+ * Runs a {@link GameDay} against an Aegis API: submits the experiment, waits for the step, injects
+ * the fault, waits for the decision, checks it (and the RCA), then reverts the fault and aborts the
+ * experiment if either is still active. Never throws for what happens on the API: every outcome is
+ * a {@link GameDayReport}.
  *
- * <p>Phases an experiment is still running in: SUBMITTED, QUEUED, CANARY, PAUSED, ROLLING_BACK; any other is
- * settled (PROMOTED, QUARANTINED, ABORTED, RELEASED).
+ * <p>Phases an experiment is still running in: SUBMITTED, QUEUED, CANARY, PAUSED, ROLLING_BACK; any
+ * other is settled (PROMOTED, QUARANTINED, ABORTED, RELEASED).
  */
 public final class GameDayRunner {
 
   private static final Logger log = LoggerFactory.getLogger(GameDayRunner.class);
-  private static final Set<String> RUNNING = Set.of("SUBMITTED", "QUEUED", "CANARY", "PAUSED", "ROLLING_BACK");
+  private static final Set<String> RUNNING =
+      Set.of("SUBMITTED", "QUEUED", "CANARY", "PAUSED", "ROLLING_BACK");
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Polls to wait for the RCA of a quarantine, which may be written just after the phase is. */
   private static final int RCA_ATTEMPTS = 10;
 
@@ -57,7 +62,11 @@ public final class GameDayRunner {
       cleanUp(run);
     }
     GameDayReport report = run.report(clock.instant());
-    log.info("game day {} {}: {}", gameDay.name(), report.passed() ? "passed" : "failed", report.reason());
+    log.info(
+        "game day {} {}: {}",
+        gameDay.name(),
+        report.passed() ? "passed" : "failed",
+        report.reason());
     return report;
   }
 
@@ -69,16 +78,29 @@ public final class GameDayRunner {
     try {
       created = api.post("/api/v1/experiments", body);
     } catch (GameDayApiException e) {
-      throw new Failed("the experiment was not accepted: " + e.getMessage()
-          + (e.status() == 409 ? " (put " + GameDay.RUN_PLACEHOLDER + " in the candidate's version and image so"
-              + " each run submits a fresh candidate)" : ""));
+      throw new Failed(
+          "the experiment was not accepted: "
+              + e.getMessage()
+              + (e.status() == 409
+                  ? " (put "
+                      + GameDay.RUN_PLACEHOLDER
+                      + " in the candidate's version and image so"
+                      + " each run submits a fresh candidate)"
+                  : ""));
     }
     run.experimentId = created.path("id").asText(null);
     if (run.experimentId == null) {
       throw new Failed("POST /api/v1/experiments answered without an id: " + created);
     }
-    run.milestone(clock.instant(), "submitted experiment " + run.experimentId + " (" + run.gameDay.service()
-        + " " + run.candidateVersion + ")");
+    run.milestone(
+        clock.instant(),
+        "submitted experiment "
+            + run.experimentId
+            + " ("
+            + run.gameDay.service()
+            + " "
+            + run.candidateVersion
+            + ")");
     run.observe(clock.instant(), created);
   }
 
@@ -91,21 +113,39 @@ public final class GameDayRunner {
     Instant deadline = clock.instant().plus(run.gameDay.fault().reachStepWithin());
     while (true) {
       JsonNode view = poll(run);
-      // The step counts once the cluster carries it (no actuation pending), and one poll later, so the
+      // The step counts once the cluster carries it (no actuation pending), and one poll later, so
+      // the
       // workload's controllers have caught up (a pod-kill at 50% must find the 50% pods).
-      if ("CANARY".equals(run.phase) && run.step >= atStep && !view.path("actuation").path("pending").asBoolean()) {
+      if ("CANARY".equals(run.phase)
+          && run.step >= atStep
+          && !view.path("actuation").path("pending").asBoolean()) {
         run.stepReachedAt = clock.instant();
         run.milestone(run.stepReachedAt, "step " + atStep + " reached and applied on the cluster");
         sleep();
         return;
       }
       if (!RUNNING.contains(run.phase)) {
-        throw new Failed("the experiment settled " + run.phase + " at step " + run.step + " before reaching step "
-            + atStep + "; no fault was injected" + judgment(view));
+        throw new Failed(
+            "the experiment settled "
+                + run.phase
+                + " at step "
+                + run.step
+                + " before reaching step "
+                + atStep
+                + "; no fault was injected"
+                + judgment(view));
       }
       if (!clock.instant().isBefore(deadline)) {
-        throw new Failed("the experiment did not reach CANARY step " + atStep + " within "
-            + run.gameDay.fault().reachStepWithin() + " (it is " + run.phase + " at step " + run.step + ")");
+        throw new Failed(
+            "the experiment did not reach CANARY step "
+                + atStep
+                + " within "
+                + run.gameDay.fault().reachStepWithin()
+                + " (it is "
+                + run.phase
+                + " at step "
+                + run.step
+                + ")");
       }
       sleep();
     }
@@ -136,8 +176,15 @@ public final class GameDayRunner {
     run.mechanism = created.path("mechanism").asText(null);
     run.faultSummary = created.path("summary").asText(null);
     run.injectedAt = clock.instant();
-    run.milestone(run.injectedAt, "injected " + fault.kind().wireName() + " on " + fault.track().wire() + " as fault "
-        + run.faultId + (run.mechanism == null ? "" : " (" + run.mechanism + ")"));
+    run.milestone(
+        run.injectedAt,
+        "injected "
+            + fault.kind().wireName()
+            + " on "
+            + fault.track().wire()
+            + " as fault "
+            + run.faultId
+            + (run.mechanism == null ? "" : " (" + run.mechanism + ")"));
   }
 
   private void awaitDecision(Run run) {
@@ -151,8 +198,16 @@ public final class GameDayRunner {
         return;
       }
       if (!clock.instant().isBefore(deadline)) {
-        throw new Failed("no decision within " + within + " of the injection: the experiment is still "
-            + run.phase + " at step " + run.step + " (expected " + run.gameDay.expect().phase() + ")");
+        throw new Failed(
+            "no decision within "
+                + within
+                + " of the injection: the experiment is still "
+                + run.phase
+                + " at step "
+                + run.step
+                + " (expected "
+                + run.gameDay.expect().phase()
+                + ")");
       }
       sleep();
     }
@@ -171,16 +226,28 @@ public final class GameDayRunner {
       }
     }
     if (!expect.phase().equals(run.phase)) {
-      throw new Failed("expected " + expect.phase() + ", the experiment settled " + run.phase
-          + (run.rcaSummary == null ? "" : " (RCA: " + run.rcaSummary + ")"));
+      throw new Failed(
+          "expected "
+              + expect.phase()
+              + ", the experiment settled "
+              + run.phase
+              + (run.rcaSummary == null ? "" : " (RCA: " + run.rcaSummary + ")"));
     }
     if (expect.rcaNamesFault() && !run.rcaFaultIds.contains(run.faultId)) {
-      throw new Failed("the RCA does not name fault " + run.faultId + " (its activeFaults: "
-          + (run.rcaFaultIds.isEmpty() ? "none" : String.join(", ", run.rcaFaultIds)) + ")");
+      throw new Failed(
+          "the RCA does not name fault "
+              + run.faultId
+              + " (its activeFaults: "
+              + (run.rcaFaultIds.isEmpty() ? "none" : String.join(", ", run.rcaFaultIds))
+              + ")");
     }
-    run.pass(run.phase + " as expected"
-        + run.injectionToDecision().map(d -> ", " + seconds(d) + " after the injection").orElse("")
-        + (expect.rcaNamesFault() ? ", and the RCA names fault " + run.faultId : ""));
+    run.pass(
+        run.phase
+            + " as expected"
+            + run.injectionToDecision()
+                .map(d -> ", " + seconds(d) + " after the injection")
+                .orElse("")
+            + (expect.rcaNamesFault() ? ", and the RCA names fault " + run.faultId : ""));
   }
 
   private void readRca(Run run) {
@@ -207,15 +274,19 @@ public final class GameDayRunner {
         api.post("/api/v1/chaos/faults/" + run.faultId + "/revert", JSON.createObjectNode());
         run.cleanup.add("fault " + run.faultId + " reverted");
       } catch (GameDayApiException e) {
-        run.cleanup.add(e.status() == 409 ? "fault " + run.faultId + " had already ended: " + e.detail()
-            : "fault " + run.faultId + " NOT reverted: " + e.getMessage());
+        run.cleanup.add(
+            e.status() == 409
+                ? "fault " + run.faultId + " had already ended: " + e.detail()
+                : "fault " + run.faultId + " NOT reverted: " + e.getMessage());
       }
     }
     if (run.experimentId != null && (run.phase == null || RUNNING.contains(run.phase))) {
-      ObjectNode reason = JSON.createObjectNode().put("reason", "game day " + run.gameDay.name() + " ended");
+      ObjectNode reason =
+          JSON.createObjectNode().put("reason", "game day " + run.gameDay.name() + " ended");
       try {
         api.post("/api/v1/experiments/" + run.experimentId + "/abort", reason);
-        run.cleanup.add("experiment " + run.experimentId + " aborted (it was still " + run.phase + ")");
+        run.cleanup.add(
+            "experiment " + run.experimentId + " aborted (it was still " + run.phase + ")");
       } catch (GameDayApiException e) {
         run.cleanup.add("experiment " + run.experimentId + " NOT aborted: " + e.getMessage());
       }
@@ -238,11 +309,13 @@ public final class GameDayRunner {
   private static JsonNode parameters(FaultParameters p) {
     ObjectNode node = JSON.valueToTree(p);
     List<String> empty = new ArrayList<>();
-    node.fields().forEachRemaining(f -> {
-      if (f.getValue().isNull()) {
-        empty.add(f.getKey());
-      }
-    });
+    node.fields()
+        .forEachRemaining(
+            f -> {
+              if (f.getValue().isNull()) {
+                empty.add(f.getKey());
+              }
+            });
     node.remove(empty);
     return node;
   }
@@ -317,11 +390,15 @@ public final class GameDayRunner {
         Instant at;
         try {
           at = h.hasNonNull("at") ? Instant.parse(h.get("at").asText()) : null;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
           at = null;
         }
-        history.add(new GameDayReport.HistoryEntry(at, h.path("from").asText(null), h.path("to").asText(null),
-            h.path("reason").asText(null)));
+        history.add(
+            new GameDayReport.HistoryEntry(
+                at,
+                h.path("from").asText(null),
+                h.path("to").asText(null),
+                h.path("reason").asText(null)));
       }
     }
 
@@ -329,9 +406,10 @@ public final class GameDayRunner {
       milestones.add(new GameDayReport.Milestone(at, what));
     }
 
-    java.util.Optional<Duration> injectionToDecision() {
-      return injectedAt == null || decidedAt == null ? java.util.Optional.empty()
-          : java.util.Optional.of(Duration.between(injectedAt, decidedAt));
+    Optional<Duration> injectionToDecision() {
+      return injectedAt == null || decidedAt == null
+          ? Optional.empty()
+          : Optional.of(Duration.between(injectedAt, decidedAt));
     }
 
     void pass(String why) {
@@ -345,10 +423,31 @@ public final class GameDayRunner {
     }
 
     GameDayReport report(Instant finishedAt) {
-      return new GameDayReport(gameDay.name(), gameDay.description(), gameDay.source(), gameDay.fault().atStep(),
-          experimentId, candidateVersion, faultId, mechanism, faultSummary, gameDay.expect(), phase, step,
-          rcaSummary, rcaFaultIds, passed, reason == null ? "not finished" : reason, startedAt, stepReachedAt,
-          injectedAt, decidedAt, finishedAt, milestones, history, cleanup);
+      return new GameDayReport(
+          gameDay.name(),
+          gameDay.description(),
+          gameDay.source(),
+          gameDay.fault().atStep(),
+          experimentId,
+          candidateVersion,
+          faultId,
+          mechanism,
+          faultSummary,
+          gameDay.expect(),
+          phase,
+          step,
+          rcaSummary,
+          rcaFaultIds,
+          passed,
+          reason == null ? "not finished" : reason,
+          startedAt,
+          stepReachedAt,
+          injectedAt,
+          decidedAt,
+          finishedAt,
+          milestones,
+          history,
+          cleanup);
     }
   }
 }

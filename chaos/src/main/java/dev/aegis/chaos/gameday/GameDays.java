@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -32,17 +33,22 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Reads game days from YAML, with errors that name the file, the field and what is wrong; and lists the
- * game days shipped in this jar (from {@code chaos/gamedays/}, under {@code gamedays/} on the classpath).
+ * Reads game days from YAML, with errors that name the file, the field and what is wrong; and lists
+ * the game days shipped in this jar (from {@code chaos/gamedays/}, under {@code gamedays/} on the
+ * classpath).
  */
 public final class GameDays {
 
-  /** The shipped game days, file names under {@code gamedays/} on the classpath and in {@code chaos/gamedays/}. */
-  public static final List<String> SHIPPED = List.of(
-      "checkout-partition-at-step-2.yaml",
-      "checkout-pod-kill-is-benign.yaml",
-      "checkout-cpu-stress.yaml",
-      "checkout-payments-outage.yaml");
+  /**
+   * The shipped game days, file names under {@code gamedays/} on the classpath and in {@code
+   * chaos/gamedays/}.
+   */
+  public static final List<String> SHIPPED =
+      List.of(
+          "checkout-partition-at-step-2.yaml",
+          "checkout-pod-kill-is-benign.yaml",
+          "checkout-cpu-stress.yaml",
+          "checkout-payments-outage.yaml");
 
   /** Phases a game day may expect: where an experiment settles. */
   public static final Set<String> EXPECTABLE_PHASES = Set.of("PROMOTED", "QUARANTINED", "ABORTED");
@@ -50,12 +56,13 @@ public final class GameDays {
   public static final Duration DEFAULT_WITHIN = Duration.ofMinutes(5);
   public static final Duration DEFAULT_REACH_STEP_WITHIN = Duration.ofMinutes(5);
 
-  private static final YAMLMapper YAML = YAMLMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-  private static final ObjectMapper PARAMETERS = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper PARAMETERS =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
   private static final String NAME = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 
   private GameDays() {}
@@ -72,12 +79,14 @@ public final class GameDays {
    */
   public static GameDay shipped(String fileName) {
     if (!SHIPPED.contains(fileName)) {
-      throw new IllegalArgumentException("no shipped game day " + fileName + "; shipped: " + SHIPPED);
+      throw new IllegalArgumentException(
+          "no shipped game day " + fileName + "; shipped: " + SHIPPED);
     }
     String resource = "gamedays/" + fileName;
     try (InputStream in = GameDays.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("classpath resource " + resource + " is missing from the chaos jar");
+        throw new IllegalStateException(
+            "classpath resource " + resource + " is missing from the chaos jar");
       }
       return parse(in, "classpath:" + resource);
     } catch (IOException e) {
@@ -92,7 +101,8 @@ public final class GameDays {
     } catch (NoSuchFileException e) {
       throw new GameDayFormatException(file.toString(), "(file)", "no such file");
     } catch (IOException e) {
-      throw new GameDayFormatException(file.toString(), "(file)", "cannot be read: " + e.getMessage());
+      throw new GameDayFormatException(
+          file.toString(), "(file)", "cannot be read: " + e.getMessage());
     }
   }
 
@@ -102,19 +112,25 @@ public final class GameDays {
     try {
       root = YAML.readTree(in);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "(syntax)"
-          : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new GameDayFormatException(source, where, "not valid YAML: " + oneLine(e.getOriginalMessage()));
+      String where =
+          e.getLocation() == null
+              ? "(syntax)"
+              : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new GameDayFormatException(
+          source, where, "not valid YAML: " + oneLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new GameDayFormatException(source, "(file)", "cannot be read: " + e.getMessage());
     }
     return new Reader(source).gameDay(root);
   }
 
-  /** The parser's message without its echo of the source lines: "while parsing ...; expected ...". */
+  /**
+   * The parser's message without its echo of the source lines: "while parsing ...; expected ...".
+   */
   private static String oneLine(String message) {
     return Arrays.stream(message.split("\\R"))
-        .filter(line -> !line.isBlank() && !line.startsWith("    ") && !line.strip().startsWith("in '"))
+        .filter(
+            line -> !line.isBlank() && !line.startsWith("    ") && !line.strip().startsWith("in '"))
         .map(String::strip)
         .collect(Collectors.joining("; "));
   }
@@ -130,13 +146,15 @@ public final class GameDays {
       known(top, "", "name", "description", "experiment", "fault", "expect");
       String name = text(top, "name", true);
       if (!name.matches(NAME)) {
-        throw error("name", "must be lower-case letters, digits and '-' (at most 63), was '" + name + "'");
+        throw error(
+            "name", "must be lower-case letters, digits and '-' (at most 63), was '" + name + "'");
       }
       String description = text(top, "description", false);
       ObjectNode experiment = experiment(required(top, "experiment", ""));
       GameDay.Fault fault = fault(object(required(top, "fault", ""), "fault"));
       GameDay.Expectation expect = expectation(object(required(top, "expect", ""), "expect"));
-      return new GameDay(name, description == null ? "" : description, source, experiment, fault, expect);
+      return new GameDay(
+          name, description == null ? "" : description, source, experiment, fault, expect);
     }
 
     private ObjectNode experiment(JsonNode node) {
@@ -144,32 +162,57 @@ public final class GameDays {
       known(experiment, "experiment.", "service", "namespace", "candidate", "policy", "router");
       String service = text(experiment, "service", "experiment.", true);
       if (!service.matches(NAME)) {
-        throw error("experiment.service", "must be a service name (a DNS-1123 label), was '" + service + "'");
+        throw error(
+            "experiment.service",
+            "must be a service name (a DNS-1123 label), was '" + service + "'");
       }
       String namespace = text(experiment, "namespace", "experiment.", true);
       if (!namespace.matches(NAME)) {
-        throw error("experiment.namespace", "must be a namespace (a DNS-1123 label), was '" + namespace + "'");
+        throw error(
+            "experiment.namespace",
+            "must be a namespace (a DNS-1123 label), was '" + namespace + "'");
       }
-      ObjectNode candidate = object(required(experiment, "candidate", "experiment."), "experiment.candidate");
+      ObjectNode candidate =
+          object(required(experiment, "candidate", "experiment."), "experiment.candidate");
       known(candidate, "experiment.candidate.", "version", "image");
       text(candidate, "version", "experiment.candidate.", true);
       text(candidate, "image", "experiment.candidate.", true);
       if (experiment.has("policy") && !experiment.get("policy").isObject()) {
-        throw error("experiment.policy", "must be a mapping (the policy of POST /api/v1/experiments)");
+        throw error(
+            "experiment.policy", "must be a mapping (the policy of POST /api/v1/experiments)");
       }
       return experiment;
     }
 
     private GameDay.Fault fault(ObjectNode fault) {
-      known(fault, "fault.", "atStep", "kind", "track", "duration", "production", "parameters", "reachStepWithin");
+      known(
+          fault,
+          "fault.",
+          "atStep",
+          "kind",
+          "track",
+          "duration",
+          "production",
+          "parameters",
+          "reachStepWithin");
       int atStep = integer(fault, "atStep", "fault.", 1);
       if (atStep < 0) {
-        throw error("fault.atStep", "must be 0 (right after submission) or a 1-based step, was " + atStep);
+        throw error(
+            "fault.atStep", "must be 0 (right after submission) or a 1-based step, was " + atStep);
       }
       String kindName = text(fault, "kind", "fault.", true);
-      FaultKind kind = FaultKind.fromWire(kindName).orElseThrow(() -> error("fault.kind", "unknown kind '"
-          + kindName + "'; known: " + Arrays.stream(FaultKind.values()).map(FaultKind::wireName)
-              .collect(Collectors.joining(", "))));
+      FaultKind kind =
+          FaultKind.fromWire(kindName)
+              .orElseThrow(
+                  () ->
+                      error(
+                          "fault.kind",
+                          "unknown kind '"
+                              + kindName
+                              + "'; known: "
+                              + Arrays.stream(FaultKind.values())
+                                  .map(FaultKind::wireName)
+                                  .collect(Collectors.joining(", "))));
       String trackName = text(fault, "track", "fault.", false);
       Track track;
       try {
@@ -193,15 +236,25 @@ public final class GameDays {
       try {
         parameters = PARAMETERS.treeToValue(node, FaultParameters.class);
       } catch (UnrecognizedPropertyException e) {
-        throw error("fault.parameters." + e.getPropertyName(), "unknown member; known: "
-            + String.join(", ", FaultDefaults.membersOf(kind).isEmpty() ? List.of("(none for " + kind.wireName()
-                + ")") : FaultDefaults.membersOf(kind)));
+        throw error(
+            "fault.parameters." + e.getPropertyName(),
+            "unknown member; known: "
+                + String.join(
+                    ", ",
+                    FaultDefaults.membersOf(kind).isEmpty()
+                        ? List.of("(none for " + kind.wireName() + ")")
+                        : FaultDefaults.membersOf(kind)));
       } catch (InvalidFormatException e) {
-        throw error("fault.parameters." + path(e), "'" + e.getValue() + "' is not a " + typeName(e.getTargetType()));
+        throw error(
+            "fault.parameters." + path(e),
+            "'" + e.getValue() + "' is not a " + typeName(e.getTargetType()));
       } catch (MismatchedInputException e) {
         JsonNode given = node.at("/" + path(e).replace('.', '/'));
-        throw error("fault.parameters." + path(e), (given.isMissingNode() ? "" : describe(given) + " is not a ")
-            .concat(given.isMissingNode() ? "must be a " : "") + typeName(e.getTargetType()));
+        throw error(
+            "fault.parameters." + path(e),
+            (given.isMissingNode() ? "" : describe(given) + " is not a ")
+                    .concat(given.isMissingNode() ? "must be a " : "")
+                + typeName(e.getTargetType()));
       } catch (JsonProcessingException e) {
         throw error("fault.parameters", e.getOriginalMessage());
       }
@@ -209,7 +262,10 @@ public final class GameDays {
         FaultDefaults.check(kind, parameters);
       } catch (FaultRefusedException e) {
         String message = e.getMessage();
-        String field = message.startsWith("parameters.") ? "fault." + message.split(" ", 2)[0] : "fault.parameters";
+        String field =
+            message.startsWith("parameters.")
+                ? "fault." + message.split(" ", 2)[0]
+                : "fault.parameters";
         throw error(field, message.startsWith("parameters.") ? message.split(" ", 2)[1] : message);
       }
       return parameters;
@@ -219,15 +275,21 @@ public final class GameDays {
       known(expect, "expect.", "phase", "within", "rcaNamesFault");
       String phase = text(expect, "phase", "expect.", true).toUpperCase(Locale.ROOT);
       if (!EXPECTABLE_PHASES.contains(phase)) {
-        throw error("expect.phase", "must be one of " + EXPECTABLE_PHASES.stream().sorted().toList()
-            + ", was '" + expect.get("phase").asText() + "'");
+        throw error(
+            "expect.phase",
+            "must be one of "
+                + EXPECTABLE_PHASES.stream().sorted().toList()
+                + ", was '"
+                + expect.get("phase").asText()
+                + "'");
       }
       Duration within = duration(expect, "within", "expect.", DEFAULT_WITHIN);
       boolean quarantined = "QUARANTINED".equals(phase);
       boolean rcaNamesFault = bool(expect, "rcaNamesFault", "expect.", quarantined);
       if (rcaNamesFault && !quarantined) {
-        throw error("expect.rcaNamesFault", "only a QUARANTINED experiment has an RCA; remove it or expect"
-            + " QUARANTINED");
+        throw error(
+            "expect.rcaNamesFault",
+            "only a QUARANTINED experiment has an RCA; remove it or expect" + " QUARANTINED");
       }
       return new GameDay.Expectation(phase, within, rcaNamesFault);
     }
@@ -313,7 +375,8 @@ public final class GameDays {
       try {
         parsed = Duration.parse(value.asText());
       } catch (DateTimeParseException e) {
-        throw error(prefix + field, "'" + value.asText() + "' is not an ISO-8601 duration such as PT2M");
+        throw error(
+            prefix + field, "'" + value.asText() + "' is not an ISO-8601 duration such as PT2M");
       }
       if (parsed.isNegative() || parsed.isZero()) {
         throw error(prefix + field, "must be positive, was " + value.asText());
@@ -340,8 +403,13 @@ public final class GameDays {
 
     private static String path(MismatchedInputException e) {
       List<String> names = new ArrayList<>();
-      e.getPath().forEach(ref -> names.add(ref.getFieldName() != null ? ref.getFieldName()
-          : Integer.toString(ref.getIndex())));
+      e.getPath()
+          .forEach(
+              ref ->
+                  names.add(
+                      ref.getFieldName() != null
+                          ? ref.getFieldName()
+                          : Integer.toString(ref.getIndex())));
       return String.join(".", names);
     }
 

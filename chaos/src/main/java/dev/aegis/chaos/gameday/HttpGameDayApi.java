@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** {@link GameDayApi} over HTTP with the JDK's client: JSON in and out, an optional bearer token. */
+/**
+ * {@link GameDayApi} over HTTP with the JDK's client: JSON in and out, an optional bearer token.
+ */
 public final class HttpGameDayApi implements GameDayApi {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,13 +51,18 @@ public final class HttpGameDayApi implements GameDayApi {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("body cannot be written as JSON", e);
     }
-    return send(request(path).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
-        .header("Accept", "application/json, application/problem+json");
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(timeout)
+            .header("Accept", "application/json, application/problem+json");
     bearerToken.ifPresent(token -> builder.header("Authorization", "Bearer " + token));
     return builder;
   }
@@ -72,9 +79,12 @@ public final class HttpGameDayApi implements GameDayApi {
     }
     JsonNode body = parse(response.body());
     if (response.statusCode() / 100 != 2) {
-      String answered = request.method() + " " + request.uri().getPath() + " answered " + response.statusCode();
-      throw new GameDayApiException(response.statusCode(), answered + ": "
-          + GameDayApiException.detailOf(body, response.body()), body);
+      String answered =
+          request.method() + " " + request.uri().getPath() + " answered " + response.statusCode();
+      throw new GameDayApiException(
+          response.statusCode(),
+          answered + ": " + GameDayApiException.detailOf(body, response.body()),
+          body);
     }
     return body;
   }

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * JUnit 5 extension: a real HTTP server (the JDK's) that answers the Aegis API calls of a game day from a
- * script: the phases the experiment goes through before and after the fault, how the fault request is
- * answered, the RCA, the revert. Records every request.
+ * JUnit 5 extension: a real HTTP server (the JDK's) that answers the Aegis API calls of a game day
+ * from a script: the phases the experiment goes through before and after the fault, how the fault
+ * request is answered, the RCA, the revert. Records every request.
  */
 final class ScriptedAegis implements BeforeEachCallback, AfterEachCallback {
 
@@ -44,7 +44,10 @@ final class ScriptedAegis implements BeforeEachCallback, AfterEachCallback {
 
   record Answer(int status, String body) {}
 
-  /** Phases ("CANARY/2/50": phase, step, weight) the experiment shows on each GET before the fault; the last sticks. */
+  /**
+   * Phases ("CANARY/2/50": phase, step, weight) the experiment shows on each GET before the fault;
+   * the last sticks.
+   */
   ScriptedAegis before(String... states) {
     beforeFault.addAll(List.of(states));
     return this;
@@ -64,9 +67,15 @@ final class ScriptedAegis implements BeforeEachCallback, AfterEachCallback {
 
   /** An RCA naming {@code faultIds}. */
   ScriptedAegis rcaNaming(String... faultIds) {
-    ObjectNode rca = JSON.createObjectNode().put("experimentId", EXPERIMENT)
-        .put("summary", "error rate 100.00% is not below the 2.00% SLO; chaos active then: network-partition on"
-            + " canary (" + String.join(", ", faultIds) + ")");
+    ObjectNode rca =
+        JSON.createObjectNode()
+            .put("experimentId", EXPERIMENT)
+            .put(
+                "summary",
+                "error rate 100.00% is not below the 2.00% SLO; chaos active then: network-partition on"
+                    + " canary ("
+                    + String.join(", ", faultIds)
+                    + ")");
     ArrayNode faults = rca.putArray("activeFaults");
     for (String id : faultIds) {
       faults.addObject().put("faultId", id).put("kind", "network-partition").put("track", "canary");
@@ -83,7 +92,9 @@ final class ScriptedAegis implements BeforeEachCallback, AfterEachCallback {
   }
 
   synchronized List<Request> requests(String method, String path) {
-    return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    return requests.stream()
+        .filter(r -> r.method().equals(method) && r.path().equals(path))
+        .toList();
   }
 
   @Override
@@ -91,11 +102,24 @@ final class ScriptedAegis implements BeforeEachCallback, AfterEachCallback {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.start();
-    answer("POST", "/api/v1/experiments", 201, "{\"id\":\"" + EXPERIMENT + "\",\"phase\":\"SUBMITTED\",\"step\":1,"
-        + "\"weight\":0}");
-    answer("POST", "/api/v1/chaos/faults", 201, "{\"faultId\":\"" + FAULT + "\",\"mechanism\":\"native\","
-        + "\"summary\":\"NetworkPolicy demo/aegis-chaos-fault-1 denies all ingress and egress\"}");
-    answer("POST", "/api/v1/chaos/faults/" + FAULT + "/revert", 200, "{\"faultId\":\"" + FAULT + "\"}");
+    answer(
+        "POST",
+        "/api/v1/experiments",
+        201,
+        "{\"id\":\"" + EXPERIMENT + "\",\"phase\":\"SUBMITTED\",\"step\":1," + "\"weight\":0}");
+    answer(
+        "POST",
+        "/api/v1/chaos/faults",
+        201,
+        "{\"faultId\":\""
+            + FAULT
+            + "\",\"mechanism\":\"native\","
+            + "\"summary\":\"NetworkPolicy demo/aegis-chaos-fault-1 denies all ingress and egress\"}");
+    answer(
+        "POST",
+        "/api/v1/chaos/faults/" + FAULT + "/revert",
+        200,
+        "{\"faultId\":\"" + FAULT + "\"}");
     answer("POST", "/api/v1/experiments/" + EXPERIMENT + "/abort", 202, "{}");
   }
 
@@ -111,20 +135,30 @@ final class ScriptedAegis implements BeforeEachCallback, AfterEachCallback {
     JsonNode body = in.length == 0 ? null : JSON.readTree(in);
     Answer answer;
     synchronized (this) {
-      requests.add(new Request(method, path, exchange.getRequestHeaders().getFirst("Authorization"), body));
+      requests.add(
+          new Request(method, path, exchange.getRequestHeaders().getFirst("Authorization"), body));
       if (method.equals("POST") && path.equals("/api/v1/chaos/faults")) {
         injected = true;
       }
       if (method.equals("GET") && path.equals("/api/v1/experiments/" + EXPERIMENT)) {
         answer = new Answer(200, view());
       } else {
-        answer = fixed.getOrDefault(method + " " + path, new Answer(404,
-            "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"detail\":\"no " + path + "\"}"));
+        answer =
+            fixed.getOrDefault(
+                method + " " + path,
+                new Answer(
+                    404,
+                    "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"detail\":\"no "
+                        + path
+                        + "\"}"));
       }
     }
     byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", answer.status() >= 400 ? "application/problem+json"
-        : "application/json");
+    exchange
+        .getResponseHeaders()
+        .add(
+            "Content-Type",
+            answer.status() >= 400 ? "application/problem+json" : "application/json");
     exchange.sendResponseHeaders(answer.status(), out.length);
     try (OutputStream os = exchange.getResponseBody()) {
       os.write(out);
@@ -139,11 +173,19 @@ final class ScriptedAegis implements BeforeEachCallback, AfterEachCallback {
       current = script.peek();
     }
     String[] parts = current.split("/");
-    ObjectNode view = JSON.createObjectNode().put("id", EXPERIMENT).put("phase", parts[0])
-        .put("step", Integer.parseInt(parts[1])).put("weight", Integer.parseInt(parts[2]));
+    ObjectNode view =
+        JSON.createObjectNode()
+            .put("id", EXPERIMENT)
+            .put("phase", parts[0])
+            .put("step", Integer.parseInt(parts[1]))
+            .put("weight", Integer.parseInt(parts[2]));
     view.putObject("latestJudgment").put("summary", "step " + parts[1] + " judged");
-    view.putArray("history").addObject().put("from", "SUBMITTED").put("to", "CANARY")
-        .put("reason", "placed").put("at", "2025-06-01T10:00:00Z");
+    view.putArray("history")
+        .addObject()
+        .put("from", "SUBMITTED")
+        .put("to", "CANARY")
+        .put("reason", "placed")
+        .put("at", "2025-06-01T10:00:00Z");
     return view.toString();
   }
 }

@@ -7,15 +7,17 @@ import java.time.Duration;
  * {@code null}, meaning the orchestrator's default.
  *
  * @param confidence confidence of the comparison tests, {@code [0.5, 1)} (default 0.98)
- * @param errorRateTolerance allowed relative increase of the error rate over the baseline's, {@code >= 0}
+ * @param errorRateTolerance allowed relative increase of the error rate over the baseline's, {@code
+ *     >= 0}
  * @param latencyTolerance allowed relative increase of the median window p95 over the baseline's
  * @param passScore a comparison score at or above it passes, {@code 0..100} (default 95)
  * @param marginalScore a score below it fails, {@code 0..passScore} (default 75)
- * @param severeErrorRateFactor an error rate of this many times the SLO fails a step at once, {@code >= 1}
+ * @param severeErrorRateFactor an error rate of this many times the SLO fails a step at once,
+ *     {@code >= 1}
  * @param severeLatencyFactor a p95 of this many times the SLO fails a step at once, {@code >= 1}
  * @param maxExtension how long a step short of evidence is extended past its minimum duration
- * @param onInconclusive {@code pause} (default) or {@code fail}: what a step still short of evidence
- *     after its extension does
+ * @param onInconclusive {@code pause} (default) or {@code fail}: what a step still short of
+ *     evidence after its extension does
  * @param failureLimit failing judgments a step tolerates before it fails, {@code >= 0} (default 0)
  */
 public record AnalysisSpec(

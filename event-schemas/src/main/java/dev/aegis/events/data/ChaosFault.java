@@ -14,8 +14,8 @@ import java.time.Instant;
  *     cpu-stress}, {@code network-partition}
  * @param startedAt when the fault started
  * @param expiresAt when the fault expires on its own, strictly after {@code startedAt}
- * @param namespace optional Kubernetes namespace of the service; without it the fault applies to the service
- *     name in every namespace
+ * @param namespace optional Kubernetes namespace of the service; without it the fault applies to
+ *     the service name in every namespace
  */
 public record ChaosFault(
     String faultId,
@@ -27,7 +27,13 @@ public record ChaosFault(
     String namespace) {
 
   /** As before namespaces were carried: {@code namespace} absent. */
-  public ChaosFault(String faultId, String service, Track track, String kind, Instant startedAt, Instant expiresAt) {
+  public ChaosFault(
+      String faultId,
+      String service,
+      Track track,
+      String kind,
+      Instant startedAt,
+      Instant expiresAt) {
     this(faultId, service, track, kind, startedAt, expiresAt, null);
   }
 }

@@ -10,13 +10,13 @@ package dev.aegis.events.data;
  *     <comparison> threshold}: one of {@code <}, {@code <=}, {@code >}, {@code >=}, {@code ==},
  *     {@code !=}
  * @param message human-readable explanation
- * @param classification for a judged metric: {@code pass}, {@code high}, {@code low} or {@code nodata};
- *     optional
- * @param against the reference track of a comparison with the canary's baseline: {@code baseline} or
- *     {@code stable}; optional
+ * @param classification for a judged metric: {@code pass}, {@code high}, {@code low} or {@code
+ *     nodata}; optional
+ * @param against the reference track of a comparison with the canary's baseline: {@code baseline}
+ *     or {@code stable}; optional
  * @param baseline the reference track's value (error rate, or median window p95 in ms); optional
- * @param test the statistical test, e.g. {@code two-proportion-z}, {@code fisher-exact},
- *     {@code mann-whitney-u-exact}, {@code mann-whitney-u-normal}; optional
+ * @param test the statistical test, e.g. {@code two-proportion-z}, {@code fisher-exact}, {@code
+ *     mann-whitney-u-exact}, {@code mann-whitney-u-normal}; optional
  * @param statistic the test's statistic (z, the canary's error count, or U); optional
  * @param pValue the one-sided p-value, 0..1; optional
  * @param confidence the confidence the p-value was held against; optional
@@ -42,8 +42,23 @@ public record FailedCheck(
     Integer baselineWindows) {
 
   /** A check against an absolute threshold, without statistics. */
-  public FailedCheck(String check, double observed, double threshold, String comparison, String message) {
-    this(check, observed, threshold, comparison, message, null, null, null, null, null, null, null, null, null,
+  public FailedCheck(
+      String check, double observed, double threshold, String comparison, String message) {
+    this(
+        check,
+        observed,
+        threshold,
+        comparison,
+        message,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 }

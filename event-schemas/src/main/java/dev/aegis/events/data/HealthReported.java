@@ -17,8 +17,8 @@ import java.time.Instant;
  * @param latencyMs latency percentiles in milliseconds
  * @param cpuUtilization optional CPU utilisation, a ratio {@code 0..1} of the requested CPU
  * @param memoryUtilization optional memory utilisation, a ratio {@code 0..1} of the memory limit
- * @param namespace optional Kubernetes namespace of the service; without it the window belongs to the one
- *     managed service of that name
+ * @param namespace optional Kubernetes namespace of the service; without it the window belongs to
+ *     the one managed service of that name
  */
 public record HealthReported(
     String service,
@@ -39,8 +39,28 @@ public record HealthReported(
   }
 
   /** As before namespaces were carried: {@code namespace} absent. */
-  public HealthReported(String service, String version, Track track, Instant windowStart, Instant windowEnd, long requests,
-      long errors, Latency latencyMs, Double cpuUtilization, Double memoryUtilization) {
-    this(service, version, track, windowStart, windowEnd, requests, errors, latencyMs, cpuUtilization, memoryUtilization, null);
+  public HealthReported(
+      String service,
+      String version,
+      Track track,
+      Instant windowStart,
+      Instant windowEnd,
+      long requests,
+      long errors,
+      Latency latencyMs,
+      Double cpuUtilization,
+      Double memoryUtilization) {
+    this(
+        service,
+        version,
+        track,
+        windowStart,
+        windowEnd,
+        requests,
+        errors,
+        latencyMs,
+        cpuUtilization,
+        memoryUtilization,
+        null);
   }
 }

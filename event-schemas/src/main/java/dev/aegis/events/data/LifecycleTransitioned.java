@@ -41,8 +41,17 @@ public record LifecycleTransitioned(
   }
 
   /** As before namespaces were carried: {@code namespace} absent. */
-  public LifecycleTransitioned(String experimentId, String service, String from, String to, String reason, String actor,
-      Instant at, Integer step, Integer weight, Map<String, Object> evidence) {
+  public LifecycleTransitioned(
+      String experimentId,
+      String service,
+      String from,
+      String to,
+      String reason,
+      String actor,
+      Instant at,
+      Integer step,
+      Integer weight,
+      Map<String, Object> evidence) {
     this(experimentId, service, from, to, reason, actor, at, step, weight, evidence, null);
   }
 }

@@ -11,8 +11,8 @@ import java.util.List;
  * @param slo the objective each step must meet
  * @param minRequestsPerStep requests a step must see before it can pass, {@code >= 0}
  * @param maxSilence how long a step may go without a health window before it is held, positive
- * @param quarantine what is left of a quarantined candidate: {@code scale-to-zero} or
- *     {@code keep-isolated}
+ * @param quarantine what is left of a quarantined candidate: {@code scale-to-zero} or {@code
+ *     keep-isolated}
  * @param analysis overrides of the analysis settings (comparison with the baseline, score, severe
  *     breaches, extension)
  */
@@ -30,12 +30,17 @@ public record PolicySpec(
 
   /** A policy that leaves the analysis settings to the defaults. */
   public PolicySpec(
-      List<StepSpec> steps, SloSpec slo, Long minRequestsPerStep, Duration maxSilence, String quarantine) {
+      List<StepSpec> steps,
+      SloSpec slo,
+      Long minRequestsPerStep,
+      Duration maxSilence,
+      String quarantine) {
     this(steps, slo, minRequestsPerStep, maxSilence, quarantine, null);
   }
 
   /** A policy that leaves the quarantine shape to the default (scale to zero). */
-  public PolicySpec(List<StepSpec> steps, SloSpec slo, Long minRequestsPerStep, Duration maxSilence) {
+  public PolicySpec(
+      List<StepSpec> steps, SloSpec slo, Long minRequestsPerStep, Duration maxSilence) {
     this(steps, slo, minRequestsPerStep, maxSilence, null, null);
   }
 }

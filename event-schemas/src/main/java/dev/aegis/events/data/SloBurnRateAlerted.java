@@ -5,9 +5,10 @@ import java.time.Instant;
 
 /**
  * Data of {@code dev.aegis.slo.burnrate.alerted.v1}: a multi-window burn-rate alert on one track of
- * a service started firing or resolved (Google SRE workbook, "Alerting on SLOs"). The burn rate over
- * a window is its error ratio divided by the error budget {@code 1 − objective}; the alert fires
- * when both windows burn faster than {@code factor} and resolves when one of them no longer does.
+ * a service started firing or resolved (Google SRE workbook, "Alerting on SLOs"). The burn rate
+ * over a window is its error ratio divided by the error budget {@code 1 − objective}; the alert
+ * fires when both windows burn faster than {@code factor} and resolves when one of them no longer
+ * does.
  *
  * @param service DNS-1123 label of the service (also the Kafka key)
  * @param track the track whose health windows burned the budget
@@ -43,10 +44,36 @@ public record SloBurnRateAlerted(
     String namespace) {
 
   /** As before namespaces were carried: {@code namespace} absent. */
-  public SloBurnRateAlerted(String service, Track track, String version, String rule, String severity, String state,
-      Duration longWindow, Duration shortWindow, double factor, double burnRateLong, double burnRateShort,
-      double objective, Instant firedAt, Instant at) {
-    this(service, track, version, rule, severity, state, longWindow, shortWindow, factor, burnRateLong,
-        burnRateShort, objective, firedAt, at, null);
+  public SloBurnRateAlerted(
+      String service,
+      Track track,
+      String version,
+      String rule,
+      String severity,
+      String state,
+      Duration longWindow,
+      Duration shortWindow,
+      double factor,
+      double burnRateLong,
+      double burnRateShort,
+      double objective,
+      Instant firedAt,
+      Instant at) {
+    this(
+        service,
+        track,
+        version,
+        rule,
+        severity,
+        state,
+        longWindow,
+        shortWindow,
+        factor,
+        burnRateLong,
+        burnRateShort,
+        objective,
+        firedAt,
+        at,
+        null);
   }
 }

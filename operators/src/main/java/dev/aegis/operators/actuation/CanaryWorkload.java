@@ -37,15 +37,16 @@ import java.util.Set;
 
 /**
  * The shapes of the objects around a canary, as plain functions from what is on the cluster to what
- * should be: the canary Deployment derived from the stable one (Flagger-style), its Service, the stable
- * Deployment after a promotion or a production rollback, and the quarantined (V3) canary with its
- * NetworkPolicy. Nothing here talks to the API.
+ * should be: the canary Deployment derived from the stable one (Flagger-style), its Service, the
+ * stable Deployment after a promotion or a production rollback, and the quarantined (V3) canary
+ * with its NetworkPolicy. Nothing here talks to the API.
  *
- * <p>Canary pods are selected by {@code aegis.dev/canary-of=<service>, aegis.dev/track=canary}, which no
- * stable pod carries, so the canary never adopts stable pods, and the selector (immutable on a Deployment)
- * is the same whatever the router. Behind a mesh the canary pods must also stay out of the stable Service,
- * so the labels that the stable Deployment and Service select on get a {@code -canary} suffix; with the
- * replica-ratio router they keep them, so the stable Service reaches them.
+ * <p>Canary pods are selected by {@code aegis.dev/canary-of=<service>, aegis.dev/track=canary},
+ * which no stable pod carries, so the canary never adopts stable pods, and the selector (immutable
+ * on a Deployment) is the same whatever the router. Behind a mesh the canary pods must also stay
+ * out of the stable Service, so the labels that the stable Deployment and Service select on get a
+ * {@code -canary} suffix; with the replica-ratio router they keep them, so the stable Service
+ * reaches them.
  */
 final class CanaryWorkload {
 
@@ -66,18 +67,20 @@ final class CanaryWorkload {
   }
 
   /**
-   * Labels that keep canary pods out of the stable Deployment's and the stable Service's selectors: each
-   * label they select on, with the stable pods' value suffixed {@code -canary}.
+   * Labels that keep canary pods out of the stable Deployment's and the stable Service's selectors:
+   * each label they select on, with the stable pods' value suffixed {@code -canary}.
    */
   static Map<String, String> isolatingLabels(Deployment stable, Service stableService) {
     Set<String> keys = new LinkedHashSet<>();
-    if (stable.getSpec().getSelector() != null && stable.getSpec().getSelector().getMatchLabels() != null) {
+    if (stable.getSpec().getSelector() != null
+        && stable.getSpec().getSelector().getMatchLabels() != null) {
       keys.addAll(stable.getSpec().getSelector().getMatchLabels().keySet());
     }
     if (stableService != null && stableService.getSpec().getSelector() != null) {
       keys.addAll(stableService.getSpec().getSelector().keySet());
     }
-    Map<String, String> podLabels = mutable(stable.getSpec().getTemplate().getMetadata().getLabels());
+    Map<String, String> podLabels =
+        mutable(stable.getSpec().getTemplate().getMetadata().getLabels());
     Map<String, String> isolating = new LinkedHashMap<>();
     for (String key : keys) {
       isolating.put(key, labelValue(podLabels.getOrDefault(key, key) + "-canary"));
@@ -85,7 +88,10 @@ final class CanaryWorkload {
     return isolating;
   }
 
-  /** A version as a label value: invalid characters become '-', at most 63 characters, alphanumeric ends. */
+  /**
+   * A version as a label value: invalid characters become '-', at most 63 characters, alphanumeric
+   * ends.
+   */
   static String labelValue(String value) {
     String cleaned = value.replaceAll("[^A-Za-z0-9._-]", "-");
     if (cleaned.length() > MAX_LABEL_VALUE) {
@@ -106,11 +112,19 @@ final class CanaryWorkload {
   }
 
   /**
-   * The canary Deployment for {@code version}: the stable spec with the candidate image, {@code replicas}
-   * replicas, the canary selector and labels; remembers the version and the total replica count.
+   * The canary Deployment for {@code version}: the stable spec with the candidate image, {@code
+   * replicas} replicas, the canary selector and labels; remembers the version and the total replica
+   * count.
    */
-  Deployment shapeCanary(Deployment canary, Deployment stable, Map<String, String> podLabelOverrides,
-      String service, String version, String image, int replicas, int totalReplicas) {
+  Deployment shapeCanary(
+      Deployment canary,
+      Deployment stable,
+      Map<String, String> podLabelOverrides,
+      String service,
+      String version,
+      String image,
+      int replicas,
+      int totalReplicas) {
     ObjectMeta meta = canary.getMetadata();
     Map<String, String> labels = mutable(stable.getMetadata().getLabels());
     labels.putAll(canaryLabels(service, version));
@@ -138,15 +152,18 @@ final class CanaryWorkload {
     Map<String, String> labels = mutable(canaryService.getMetadata().getLabels());
     labels.putAll(canarySelector(service));
     canaryService.getMetadata().setLabels(labels);
-    ServiceSpec spec = canaryService.getSpec() == null ? new ServiceSpec() : canaryService.getSpec();
+    ServiceSpec spec =
+        canaryService.getSpec() == null ? new ServiceSpec() : canaryService.getSpec();
     spec.setSelector(canarySelector(service));
-    List<ServicePort> ports = stableService.getSpec().getPorts().stream()
-        .map(port -> {
-          ServicePort copy = serialization.clone(port);
-          copy.setNodePort(null);
-          return copy;
-        })
-        .toList();
+    List<ServicePort> ports =
+        stableService.getSpec().getPorts().stream()
+            .map(
+                port -> {
+                  ServicePort copy = serialization.clone(port);
+                  copy.setNodePort(null);
+                  return copy;
+                })
+            .toList();
     spec.setPorts(ports);
     if (spec.getType() == null) {
       spec.setType("ClusterIP");
@@ -156,12 +173,12 @@ final class CanaryWorkload {
   }
 
   /**
-   * The candidate's pod template as the stable Deployment should run it: the canary's template when the
-   * canary runs this version (else the stable template with the candidate image), with the stable pods'
-   * labels so the stable selector keeps matching.
+   * The candidate's pod template as the stable Deployment should run it: the canary's template when
+   * the canary runs this version (else the stable template with the candidate image), with the
+   * stable pods' labels so the stable selector keeps matching.
    */
-  PodTemplateSpec candidateTemplate(Deployment stable, Deployment canary, String service, String version,
-      String image) {
+  PodTemplateSpec candidateTemplate(
+      Deployment stable, Deployment canary, String service, String version, String image) {
     PodTemplateSpec template;
     if (canary != null && version.equals(annotation(canary, VERSION))) {
       template = serialization.clone(canary.getSpec().getTemplate());
@@ -176,15 +193,17 @@ final class CanaryWorkload {
   }
 
   /**
-   * The stable Deployment running the candidate template; the template it ran before is remembered as the
-   * rollback target (unless it already is the candidate's, so a repeated promotion keeps the real target).
+   * The stable Deployment running the candidate template; the template it ran before is remembered
+   * as the rollback target (unless it already is the candidate's, so a repeated promotion keeps the
+   * real target).
    */
   Deployment promote(Deployment stable, PodTemplateSpec candidate, String version, String service) {
     PodTemplateSpec current = stable.getSpec().getTemplate();
     Map<String, String> annotations = mutable(stable.getMetadata().getAnnotations());
     if (!Objects.equals(current, candidate)) {
       annotations.put(ROLLBACK_TEMPLATE, serialization.asJson(current));
-      annotations.put(ROLLBACK_VERSION,
+      annotations.put(
+          ROLLBACK_VERSION,
           annotations.getOrDefault(VERSION, targetContainer(current, service).getImage()));
       stable.getSpec().setTemplate(candidate);
     }
@@ -198,9 +217,14 @@ final class CanaryWorkload {
     Map<String, String> annotations = mutable(stable.getMetadata().getAnnotations());
     String template = annotations.remove(ROLLBACK_TEMPLATE);
     if (template == null) {
-      throw new UnsatisfiableEditException("Deployment " + stable.getMetadata().getNamespace() + "/"
-          + stable.getMetadata().getName() + " has no rollback target (" + ROLLBACK_TEMPLATE
-          + "): nothing was promoted by Aegis since the last production rollback");
+      throw new UnsatisfiableEditException(
+          "Deployment "
+              + stable.getMetadata().getNamespace()
+              + "/"
+              + stable.getMetadata().getName()
+              + " has no rollback target ("
+              + ROLLBACK_TEMPLATE
+              + "): nothing was promoted by Aegis since the last production rollback");
     }
     stable.getSpec().setTemplate(serialization.unmarshal(template, PodTemplateSpec.class));
     String version = annotations.remove(ROLLBACK_VERSION);
@@ -212,7 +236,8 @@ final class CanaryWorkload {
   }
 
   /** The canary in the V3 shape: labelled quarantined, linked to its RCA, at 0 or 1 replica. */
-  Deployment quarantine(Deployment canary, QuarantineCandidate command, Map<String, String> podLabelOverrides) {
+  Deployment quarantine(
+      Deployment canary, QuarantineCandidate command, Map<String, String> podLabelOverrides) {
     Map<String, String> labels = mutable(canary.getMetadata().getLabels());
     labels.put(LIFECYCLE, QUARANTINED);
     canary.getMetadata().setLabels(labels);
@@ -221,7 +246,8 @@ final class CanaryWorkload {
     canary.getMetadata().setAnnotations(annotations);
     canary.getSpec().setReplicas(command.shape() == QuarantineShape.KEEP_ISOLATED ? 1 : 0);
     if (!podLabelOverrides.isEmpty()) {
-      Map<String, String> podLabels = mutable(canary.getSpec().getTemplate().getMetadata().getLabels());
+      Map<String, String> podLabels =
+          mutable(canary.getSpec().getTemplate().getMetadata().getLabels());
       podLabels.putAll(podLabelOverrides);
       canary.getSpec().getTemplate().getMetadata().setLabels(podLabels);
     }
@@ -229,8 +255,8 @@ final class CanaryWorkload {
   }
 
   /**
-   * Isolates the kept pod of a quarantined version: no ingress at all, egress only to DNS. It selects that
-   * version's canary pods only, so a later candidate's canary is not caught by it.
+   * Isolates the kept pod of a quarantined version: no ingress at all, egress only to DNS. It
+   * selects that version's canary pods only, so a later candidate's canary is not caught by it.
    */
   NetworkPolicy shapeQuarantinePolicy(NetworkPolicy policy, QuarantineCandidate command) {
     Map<String, String> labels = mutable(policy.getMetadata().getLabels());
@@ -242,15 +268,25 @@ final class CanaryWorkload {
     policy.getMetadata().setAnnotations(annotations);
     Map<String, String> podSelector = canarySelector(command.service());
     podSelector.put(VERSION, labelValue(command.candidateVersion()));
-    policy.setSpec(new NetworkPolicySpecBuilder()
-        .withNewPodSelector().withMatchLabels(podSelector).endPodSelector()
-        .withPolicyTypes("Ingress", "Egress")
-        .withIngress(List.of())
-        .withEgress(new NetworkPolicyEgressRuleBuilder()
-            .addNewPort().withProtocol("UDP").withPort(new IntOrString(53)).endPort()
-            .addNewPort().withProtocol("TCP").withPort(new IntOrString(53)).endPort()
-            .build())
-        .build());
+    policy.setSpec(
+        new NetworkPolicySpecBuilder()
+            .withNewPodSelector()
+            .withMatchLabels(podSelector)
+            .endPodSelector()
+            .withPolicyTypes("Ingress", "Egress")
+            .withIngress(List.of())
+            .withEgress(
+                new NetworkPolicyEgressRuleBuilder()
+                    .addNewPort()
+                    .withProtocol("UDP")
+                    .withPort(new IntOrString(53))
+                    .endPort()
+                    .addNewPort()
+                    .withProtocol("TCP")
+                    .withPort(new IntOrString(53))
+                    .endPort()
+                    .build())
+            .build());
     return policy;
   }
 
@@ -262,11 +298,16 @@ final class CanaryWorkload {
 
   /** The container named like the service, else the first: the one whose image is the release. */
   private static Container targetContainer(PodTemplateSpec template, String service) {
-    List<Container> containers = template.getSpec() == null ? List.of() : template.getSpec().getContainers();
+    List<Container> containers =
+        template.getSpec() == null ? List.of() : template.getSpec().getContainers();
     if (containers.isEmpty()) {
-      throw new UnsatisfiableEditException("the pod template of Deployment " + service + " has no containers");
+      throw new UnsatisfiableEditException(
+          "the pod template of Deployment " + service + " has no containers");
     }
-    return containers.stream().filter(c -> service.equals(c.getName())).findFirst().orElse(containers.get(0));
+    return containers.stream()
+        .filter(c -> service.equals(c.getName()))
+        .findFirst()
+        .orElse(containers.get(0));
   }
 
   private static Map<String, String> mutable(Map<String, String> map) {

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * Writes a command's edits, each object once, in the order the command listed them, and marks each
- * written object with the command id ({@value AegisMetadata#LAST_ACTUATION}). An object that already
- * carries the id is not written again: after a crash between two writes, re-running the command writes
- * only what is missing, and re-running a completed command writes nothing at all.
+ * written object with the command id ({@value AegisMetadata#LAST_ACTUATION}). An object that
+ * already carries the id is not written again: after a crash between two writes, re-running the
+ * command writes only what is missing, and re-running a completed command writes nothing at all.
  *
  * <p>Writes are updates with the resourceVersion just read, so a concurrent change fails the write
  * (409) instead of being overwritten; the command is then deferred and re-planned on fresh state.
@@ -28,7 +28,9 @@ final class EditWriter {
     this.serialization = serialization;
   }
 
-  /** What a write did: the objects written, and those skipped because they already carried the id. */
+  /**
+   * What a write did: the objects written, and those skipped because they already carried the id.
+   */
   record Report(List<String> written, List<String> alreadyMarked) {
 
     boolean alreadyApplied() {
@@ -55,8 +57,10 @@ final class EditWriter {
       throw new UnsatisfiableEditException(edit.missingReason());
     }
     T desired = edit.applyTo(current == null ? edit.blank() : serialization.clone(current));
-    Map<String, String> annotations = desired.getMetadata().getAnnotations() == null
-        ? new LinkedHashMap<>() : new LinkedHashMap<>(desired.getMetadata().getAnnotations());
+    Map<String, String> annotations =
+        desired.getMetadata().getAnnotations() == null
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(desired.getMetadata().getAnnotations());
     annotations.put(LAST_ACTUATION, commandId);
     desired.getMetadata().setAnnotations(annotations);
     if (current == null) {

@@ -1,5 +1,7 @@
 package dev.aegis.operators.actuation;
 
+import java.util.Locale;
+
 /** What is left of a quarantined (V3) candidate's workload. */
 public enum QuarantineShape {
   /** The canary Deployment is scaled to 0 replicas. */
@@ -11,11 +13,12 @@ public enum QuarantineShape {
     if (value == null || value.isBlank()) {
       return SCALE_TO_ZERO;
     }
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "scale-to-zero" -> SCALE_TO_ZERO;
       case "keep-isolated" -> KEEP_ISOLATED;
-      default -> throw new IllegalArgumentException(
-          "unknown quarantine shape '" + value + "'; expected scale-to-zero or keep-isolated");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown quarantine shape '" + value + "'; expected scale-to-zero or keep-isolated");
     };
   }
 }

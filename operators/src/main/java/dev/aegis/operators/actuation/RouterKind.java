@@ -1,5 +1,7 @@
 package dev.aegis.operators.actuation;
 
+import java.util.Locale;
+
 /** How a service's traffic is split between stable and canary. */
 public enum RouterKind {
   /** Istio {@code VirtualService} ({@code networking.istio.io/v1}) route weights. */
@@ -13,19 +15,25 @@ public enum RouterKind {
   /** Detect from what exists in the service's namespace (see docs/kubernetes.md). */
   AUTO;
 
-  /** Parses the submission's {@code router} value ({@code istio}, {@code gateway-api}, …); null means AUTO. */
+  /**
+   * Parses the submission's {@code router} value ({@code istio}, {@code gateway-api}, …); null
+   * means AUTO.
+   */
   public static RouterKind parse(String value) {
     if (value == null || value.isBlank()) {
       return AUTO;
     }
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "istio" -> ISTIO;
       case "gateway-api", "gatewayapi", "httproute" -> GATEWAY_API;
       case "smi" -> SMI;
       case "replica-ratio", "replicas", "none" -> REPLICA_RATIO;
       case "auto" -> AUTO;
-      default -> throw new IllegalArgumentException(
-          "unknown router '" + value + "'; expected one of istio, gateway-api, smi, replica-ratio, auto");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown router '"
+                  + value
+                  + "'; expected one of istio, gateway-api, smi, replica-ratio, auto");
     };
   }
 }

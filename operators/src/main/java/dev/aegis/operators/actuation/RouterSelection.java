@@ -9,10 +9,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 
 /**
- * Chooses the router for a command: the kind it names, or for {@link RouterKind#AUTO} the first routing
- * object named like the service found in its namespace, in the order Istio VirtualService, Gateway API
- * HTTPRoute, SMI TrafficSplit, falling back to the replica ratio. Detection runs per command, so a
- * routing object created mid-experiment takes over from the next step.
+ * Chooses the router for a command: the kind it names, or for {@link RouterKind#AUTO} the first
+ * routing object named like the service found in its namespace, in the order Istio VirtualService,
+ * Gateway API HTTPRoute, SMI TrafficSplit, falling back to the replica ratio. Detection runs per
+ * command, so a routing object created mid-experiment takes over from the next step.
  */
 final class RouterSelection {
 
@@ -34,9 +34,11 @@ final class RouterSelection {
       case GATEWAY_API -> gatewayApi;
       case SMI -> smi;
       case REPLICA_RATIO -> replicaRatio;
-      case AUTO -> List.of(istio, gatewayApi, smi).stream()
-          .filter(router -> router.isConfiguredFor(namespace, service))
-          .findFirst().orElse(replicaRatio);
+      case AUTO ->
+          List.of(istio, gatewayApi, smi).stream()
+              .filter(router -> router.isConfiguredFor(namespace, service))
+              .findFirst()
+              .orElse(replicaRatio);
     };
   }
 }

@@ -3,8 +3,9 @@ package dev.aegis.operators.resource;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * One condition in the standard Kubernetes shape. {@code lastTransitionTime} (RFC 3339, seconds) changes
- * only when {@code status} flips, so it tells how long the experiment has been in the current state.
+ * One condition in the standard Kubernetes shape. {@code lastTransitionTime} (RFC 3339, seconds)
+ * changes only when {@code status} flips, so it tells how long the experiment has been in the
+ * current state.
  *
  * @param type one of {@link ConditionType}
  * @param status {@code True}, {@code False} or {@code Unknown}

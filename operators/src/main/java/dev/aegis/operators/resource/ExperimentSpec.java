@@ -4,50 +4,63 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * What an {@link Experiment} asks for. Deliberately the same shape as the body of
- * {@code POST /api/v1/experiments}, so the reconciler submits the spec itself (with the namespace
+ * What an {@link ExperimentResource} asks for. Deliberately the same shape as the body of {@code
+ * POST /api/v1/experiments}, so the reconciler submits the spec itself (with the namespace
  * defaulted) and a field added to the REST body is added here and to the CRD schema, nowhere else.
  * Absent optional fields stay absent in the submission, so the orchestrator's seed defaults apply.
  *
  * @param service the service under analysis (DNS-1123 label)
- * @param namespace namespace of the service's workloads; {@code null} means the resource's namespace
+ * @param namespace namespace of the service's workloads; {@code null} means the resource's
+ *     namespace
  * @param candidate the release to analyse
  * @param policy overrides of the seed policy, or {@code null}
- * @param router {@code istio}, {@code gateway-api}, {@code smi}, {@code replica-ratio} or {@code auto}
+ * @param router {@code istio}, {@code gateway-api}, {@code smi}, {@code replica-ratio} or {@code
+ *     auto}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(
-    String service, String namespace, Candidate candidate, Policy policy, String router) {
+    String service, String namespace, CandidateSpec candidate, Policy policy, String router) {
 
-  /** This spec with {@code namespace} filled in from the resource's own namespace when it is absent. */
+  /**
+   * This spec with {@code namespace} filled in from the resource's own namespace when it is absent.
+   */
   public ExperimentSpec withDefaultNamespace(String resourceNamespace) {
-    return namespace != null ? this : new ExperimentSpec(service, resourceNamespace, candidate, policy, router);
+    return namespace != null
+        ? this
+        : new ExperimentSpec(service, resourceNamespace, candidate, policy, router);
   }
 
   /** The candidate release: a version label and the image that carries it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Candidate(String version, String image) {}
+  public record CandidateSpec(String version, String image) {}
 
   /**
    * Per-experiment overrides of the seed policy; every member may be {@code null}.
    *
-   * @param quarantine {@code scale-to-zero} or {@code keep-isolated}: what is left of a V3 candidate
+   * @param quarantine {@code scale-to-zero} or {@code keep-isolated}: what is left of a V3
+   *     candidate
    * @param analysis overrides of the analysis settings (docs/judgment.md)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Policy(
-      List<Step> steps, Slo slo, Long minRequestsPerStep, String maxSilence, String quarantine, Analysis analysis) {
+      List<Step> steps,
+      Slo slo,
+      Long minRequestsPerStep,
+      String maxSilence,
+      String quarantine,
+      Analysis analysis) {
 
     /** A policy that leaves the analysis settings to the defaults. */
-    public Policy(List<Step> steps, Slo slo, Long minRequestsPerStep, String maxSilence, String quarantine) {
+    public Policy(
+        List<Step> steps, Slo slo, Long minRequestsPerStep, String maxSilence, String quarantine) {
       this(steps, slo, minRequestsPerStep, maxSilence, quarantine, null);
     }
   }
 
   /**
-   * How a step's evidence becomes a verdict beyond the SLO: comparison with the baseline, score, severe
-   * breaches, extension. {@code maxExtension} is ISO-8601; {@code onInconclusive} is {@code pause} or
-   * {@code fail}.
+   * How a step's evidence becomes a verdict beyond the SLO: comparison with the baseline, score,
+   * severe breaches, extension. {@code maxExtension} is ISO-8601; {@code onInconclusive} is {@code
+   * pause} or {@code fail}.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Analysis(
@@ -62,7 +75,10 @@ public record ExperimentSpec(
       String onInconclusive,
       Integer failureLimit) {}
 
-  /** One canary step: {@code weight} percent for at least {@code minDuration} (ISO-8601) of event time. */
+  /**
+   * One canary step: {@code weight} percent for at least {@code minDuration} (ISO-8601) of event
+   * time.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Step(Integer weight, String minDuration) {}
 

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the reconciler reports on an {@link Experiment}: a coarse {@code phase} for people and printer
- * columns, and the conditions it is derived from for tools ({@code kubectl wait --for=condition=Promoted}).
- * A value: {@link StatusProjection} computes the next one, and the reconciler writes it only when it differs.
+ * What the reconciler reports on an {@link ExperimentResource}: a coarse {@code phase} for people
+ * and printer columns, and the conditions it is derived from for tools ({@code kubectl wait
+ * --for=condition=Promoted}). A value: {@link StatusProjection} computes the next one, and the
+ * reconciler writes it only when it differs.
  *
  * @param experimentId the orchestrator's id, set once the submission is accepted
  * @param phase the orchestrator's lifecycle phase, or {@code REFUSED}
@@ -41,8 +42,8 @@ public record ExperimentStatus(
   }
 
   /**
-   * True while the orchestrator may still act on the experiment: accepted and not yet ended. Read from the
-   * Progressing condition, so the reconciler needs no list of terminal phases of its own.
+   * True while the orchestrator may still act on the experiment: accepted and not yet ended. Read
+   * from the Progressing condition, so the reconciler needs no list of terminal phases of its own.
    */
   public boolean running() {
     return experimentId != null

@@ -1,20 +1,23 @@
 package dev.aegis.operators.routing;
 
 /**
- * How one service's traffic is to be split: {@code canaryWeight} percent to {@code <service>-canary}, the
- * rest to {@code <service>}. The two weights always sum to 100.
+ * How one service's traffic is to be split: {@code canaryWeight} percent to {@code
+ * <service>-canary}, the rest to {@code <service>}. The two weights always sum to 100.
  *
- * @param totalReplicas the stable Deployment's replica count before the experiment; the replica-ratio
- *     router divides it between stable and canary, mesh routers size the canary from it
+ * @param totalReplicas the stable Deployment's replica count before the experiment; the
+ *     replica-ratio router divides it between stable and canary, mesh routers size the canary from
+ *     it
  */
 public record CanarySplit(String namespace, String service, int canaryWeight, int totalReplicas) {
 
   public CanarySplit {
     if (canaryWeight < 0 || canaryWeight > 100) {
-      throw new IllegalArgumentException("canary weight must be within 0..100, was " + canaryWeight);
+      throw new IllegalArgumentException(
+          "canary weight must be within 0..100, was " + canaryWeight);
     }
     if (totalReplicas < 0) {
-      throw new IllegalArgumentException("total replicas must not be negative, was " + totalReplicas);
+      throw new IllegalArgumentException(
+          "total replicas must not be negative, was " + totalReplicas);
     }
   }
 
@@ -26,7 +29,10 @@ public record CanarySplit(String namespace, String service, int canaryWeight, in
     return canaryName(service);
   }
 
-  /** {@code ceil(total × weight / 100)}: the canary's share of the replicas, rounded up so 1% gets a pod. */
+  /**
+   * {@code ceil(total × weight / 100)}: the canary's share of the replicas, rounded up so 1% gets a
+   * pod.
+   */
   public int proportionalCanaryReplicas() {
     return (totalReplicas * canaryWeight + 99) / 100;
   }

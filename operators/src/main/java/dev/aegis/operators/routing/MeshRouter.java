@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A router that edits the weights of a mesh or gateway routing object named like the service, read and
- * written as a generic resource (no mesh SDK). The routing object must exist: it carries configuration
- * only its owner knows (hosts, gateways, parent refs, matches, retries), so Aegis edits the weights of the
- * routes that lead to the service and refuses the command when there is none, rather than invent one.
+ * A router that edits the weights of a mesh or gateway routing object named like the service, read
+ * and written as a generic resource (no mesh SDK). The routing object must exist: it carries
+ * configuration only its owner knows (hosts, gateways, parent refs, matches, retries), so Aegis
+ * edits the weights of the routes that lead to the service and refuses the command when there is
+ * none, rather than invent one.
  */
 abstract class MeshRouter implements TrafficRouter {
 
@@ -29,13 +30,19 @@ abstract class MeshRouter implements TrafficRouter {
 
   /**
    * Rewrites {@code spec} so the routes that lead to the service split by the given weights. Throws
-   * {@link UnsatisfiableEditException} when no route leads to the service, or a route also leads elsewhere.
+   * {@link UnsatisfiableEditException} when no route leads to the service, or a route also leads
+   * elsewhere.
    */
   abstract void setWeights(Map<String, Object> spec, CanarySplit split, String where);
 
   @Override
   public String describe() {
-    return definition.getKind() + " (" + definition.getGroup() + "/" + definition.getVersion() + ")";
+    return definition.getKind()
+        + " ("
+        + definition.getGroup()
+        + "/"
+        + definition.getVersion()
+        + ")";
   }
 
   @Override
@@ -51,18 +58,27 @@ abstract class MeshRouter implements TrafficRouter {
   @Override
   public List<ObjectEdit<?>> route(CanarySplit split) {
     String where = definition.getKind() + " " + split.namespace() + "/" + split.service();
-    return List.of(ObjectEdit.ofExisting(definition.getKind(), split.namespace(), split.service(),
-        objects(split.namespace()),
-        where + " not found: Aegis sets the weights of an existing " + definition.getKind()
-            + " named like the service and does not create one (see docs/kubernetes.md)",
-        resource -> {
-          setWeights(spec(resource, where), split, where);
-          return resource;
-        }));
+    return List.of(
+        ObjectEdit.ofExisting(
+            definition.getKind(),
+            split.namespace(),
+            split.service(),
+            objects(split.namespace()),
+            where
+                + " not found: Aegis sets the weights of an existing "
+                + definition.getKind()
+                + " named like the service and does not create one (see docs/kubernetes.md)",
+            resource -> {
+              setWeights(spec(resource, where), split, where);
+              return resource;
+            }));
   }
 
-  private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-      Resource<GenericKubernetesResource>> objects(String namespace) {
+  private NonNamespaceOperation<
+          GenericKubernetesResource,
+          GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      objects(String namespace) {
     return client.genericKubernetesResources(definition).inNamespace(namespace);
   }
 
@@ -84,8 +100,14 @@ abstract class MeshRouter implements TrafficRouter {
     return value instanceof List ? (List<Object>) value : new ArrayList<>();
   }
 
-  static ResourceDefinitionContext definition(String group, String version, String plural, String kind) {
-    return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withPlural(plural)
-        .withKind(kind).withNamespaced(true).build();
+  static ResourceDefinitionContext definition(
+      String group, String version, String plural, String kind) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(group)
+        .withVersion(version)
+        .withPlural(plural)
+        .withKind(kind)
+        .withNamespaced(true)
+        .build();
   }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SMI: sets the backends of TrafficSplit {@code <service>} ({@code split.smi-spec.io/v1alpha4}, the last
- * SMI release, integer weights) to Service {@code <service>} and {@code <service>-canary}. The root
- * service ({@code spec.service}) and any matches are left alone.
+ * SMI: sets the backends of TrafficSplit {@code <service>} ({@code split.smi-spec.io/v1alpha4}, the
+ * last SMI release, integer weights) to Service {@code <service>} and {@code <service>-canary}. The
+ * root service ({@code spec.service}) and any matches are left alone.
  */
 public final class SmiTrafficSplitRouter extends MeshRouter {
 
@@ -26,12 +26,22 @@ public final class SmiTrafficSplitRouter extends MeshRouter {
     for (Object item : asList(spec.get("backends"))) {
       String name = String.valueOf(asMap(item).get("service"));
       if (!name.equals(split.service()) && !name.equals(split.canaryService())) {
-        throw new UnsatisfiableEditException(where + " has a backend " + name + "; Aegis only splits between "
-            + split.service() + " and " + split.canaryService());
+        throw new UnsatisfiableEditException(
+            where
+                + " has a backend "
+                + name
+                + "; Aegis only splits between "
+                + split.service()
+                + " and "
+                + split.canaryService());
       }
     }
-    spec.put("backends", new ArrayList<>(List.of(
-        backend(split.service(), split.stableWeight()), backend(split.canaryService(), split.canaryWeight()))));
+    spec.put(
+        "backends",
+        new ArrayList<>(
+            List.of(
+                backend(split.service(), split.stableWeight()),
+                backend(split.canaryService(), split.canaryWeight()))));
   }
 
   private static Map<String, Object> backend(String service, int weight) {

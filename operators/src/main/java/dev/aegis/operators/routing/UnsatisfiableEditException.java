@@ -1,8 +1,9 @@
 package dev.aegis.operators.routing;
 
 /**
- * A change that cannot succeed as the cluster stands (a required object is missing, a route does not lead
- * to the service), so retrying the same command will not help. The message says what is wrong and where.
+ * A change that cannot succeed as the cluster stands (a required object is missing, a route does
+ * not lead to the service), so retrying the same command will not help. The message says what is
+ * wrong and where.
  */
 public class UnsatisfiableEditException extends RuntimeException {
 

@@ -26,15 +26,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Production rollback, scaling, router detection, and how failures of the API and of the cluster's state
- * become Rejected or Deferred.
+ * Production rollback, scaling, router detection, and how failures of the API and of the cluster's
+ * state become Rejected or Deferred.
  */
 class ActuatorCommandsTest {
 
   private static final String DEPLOYMENT_PATH = "/apis/apps/v1/namespaces/shop/deployments/cart";
 
-  @RegisterExtension
-  static final KubernetesApi api = new KubernetesApi();
+  @RegisterExtension static final KubernetesApi api = new KubernetesApi();
 
   private KubernetesActuator actuator;
   private Shop shop;
@@ -49,22 +48,34 @@ class ActuatorCommandsTest {
   void productionRollbackRestoresThePreviousTemplateOnce() {
     shop.seed(RouterKind.REPLICA_RATIO);
     actuator.apply(setWeight("exp-1/step-1", 50, RouterKind.REPLICA_RATIO));
-    actuator.apply(new PromoteCandidate("exp-1/promote", CART, NS, CANDIDATE, CANDIDATE_IMAGE,
-        RouterKind.REPLICA_RATIO));
+    actuator.apply(
+        new PromoteCandidate(
+            "exp-1/promote", CART, NS, CANDIDATE, CANDIDATE_IMAGE, RouterKind.REPLICA_RATIO));
 
-    ActuationResult rollback = actuator.apply(new RollBackProduction("exp-1/prod-rollback", CART, NS,
-        "error rate 6% > 5% for 5 min"));
+    ActuationResult rollback =
+        actuator.apply(
+            new RollBackProduction(
+                "exp-1/prod-rollback", CART, NS, "error rate 6% > 5% for 5 min"));
 
     assertThat(rollback).isInstanceOf(ActuationResult.Applied.class);
-    assertThat(shop.deployment(CART).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    assertThat(
+            shop.deployment(CART)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
         .isEqualTo(STABLE_IMAGE);
     assertThat(shop.deployment(CART).getMetadata().getAnnotations())
         .doesNotContainKey("aegis.dev/rollback-template")
         .containsEntry("aegis.dev/version", STABLE_IMAGE);
     assertThat(actuator.apply(new RollBackProduction("exp-1/prod-rollback", CART, NS, "again")))
-        .isInstanceOfSatisfying(ActuationResult.Applied.class, a -> assertThat(a.alreadyApplied()).isTrue());
+        .isInstanceOfSatisfying(
+            ActuationResult.Applied.class, a -> assertThat(a.alreadyApplied()).isTrue());
     assertThat(actuator.apply(new RollBackProduction("exp-1/prod-rollback-2", CART, NS, "twice")))
-        .isInstanceOfSatisfying(ActuationResult.Rejected.class,
+        .isInstanceOfSatisfying(
+            ActuationResult.Rejected.class,
             r -> assertThat(r.reason()).contains("no rollback target"));
   }
 
@@ -73,7 +84,8 @@ class ActuatorCommandsTest {
     shop.seed(RouterKind.REPLICA_RATIO);
 
     assertThat(actuator.apply(new RollBackProduction("c-1", CART, NS, "breach")))
-        .isInstanceOfSatisfying(ActuationResult.Rejected.class,
+        .isInstanceOfSatisfying(
+            ActuationResult.Rejected.class,
             r -> assertThat(r.reason()).contains("shop/cart has no rollback target"));
     assertThat(shop.deployment(CART).getMetadata().getAnnotations()).isNullOrEmpty();
   }
@@ -83,7 +95,8 @@ class ActuatorCommandsTest {
   void scalingClampsIntoTheBounds(int asked, int min, int max, int expected) {
     shop.seed(RouterKind.REPLICA_RATIO);
 
-    ActuationResult result = actuator.apply(new ScaleStable("scale-" + asked, CART, NS, asked, min, max));
+    ActuationResult result =
+        actuator.apply(new ScaleStable("scale-" + asked, CART, NS, asked, min, max));
 
     assertThat(result).isInstanceOf(ActuationResult.Applied.class);
     assertThat(shop.deployment(CART).getSpec().getReplicas()).isEqualTo(expected);
@@ -98,22 +111,31 @@ class ActuatorCommandsTest {
   }
 
   @ParameterizedTest(name = "AUTO finds {0}")
-  @CsvSource({"ISTIO, VirtualService", "GATEWAY_API, HTTPRoute", "SMI, TrafficSplit",
-      "REPLICA_RATIO, replica ratio"})
+  @CsvSource({
+    "ISTIO, VirtualService",
+    "GATEWAY_API, HTTPRoute",
+    "SMI, TrafficSplit",
+    "REPLICA_RATIO, replica ratio"
+  })
   void autoDetectsTheRoutingObjectInTheNamespace(RouterKind seeded, String described) {
     shop.seed(seeded);
 
     ActuationResult result = actuator.apply(setWeight("exp-1/step-1", 10, RouterKind.AUTO));
 
-    assertThat(result).isInstanceOfSatisfying(ActuationResult.Applied.class,
-        a -> assertThat(a.detail()).contains("via " + described));
-    assertThat(shop.split(seeded)).containsEntry(CANARY, seeded == RouterKind.REPLICA_RATIO ? 1 : 10);
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            ActuationResult.Applied.class,
+            a -> assertThat(a.detail()).contains("via " + described));
+    assertThat(shop.split(seeded))
+        .containsEntry(CANARY, seeded == RouterKind.REPLICA_RATIO ? 1 : 10);
   }
 
   @Test
   void autoPrefersIstioOverGatewayApi() {
     shop.seed(RouterKind.GATEWAY_API);
-    ClusterFixtures.create(api.adminClient(), IstioVirtualServiceRouter.VIRTUAL_SERVICE,
+    ClusterFixtures.create(
+        api.adminClient(),
+        IstioVirtualServiceRouter.VIRTUAL_SERVICE,
         ClusterFixtures.virtualService(NS, CART));
 
     actuator.apply(setWeight("exp-1/step-1", 10, RouterKind.AUTO));
@@ -125,8 +147,11 @@ class ActuatorCommandsTest {
   @Test
   void missingStableDeploymentIsRejected() {
     assertThat(actuator.apply(setWeight("exp-1/step-1", 10, RouterKind.AUTO)))
-        .isInstanceOfSatisfying(ActuationResult.Rejected.class,
-            r -> assertThat(r.reason()).isEqualTo("Deployment shop/cart not found: the stable workload must exist"));
+        .isInstanceOfSatisfying(
+            ActuationResult.Rejected.class,
+            r ->
+                assertThat(r.reason())
+                    .isEqualTo("Deployment shop/cart not found: the stable workload must exist"));
   }
 
   @Test
@@ -135,8 +160,10 @@ class ActuatorCommandsTest {
 
     ActuationResult result = actuator.apply(setWeight("exp-1/step-1", 10, RouterKind.ISTIO));
 
-    assertThat(result).isInstanceOfSatisfying(ActuationResult.Rejected.class,
-        r -> assertThat(r.reason()).startsWith("VirtualService shop/cart not found"));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            ActuationResult.Rejected.class,
+            r -> assertThat(r.reason()).startsWith("VirtualService shop/cart not found"));
   }
 
   @Test
@@ -144,8 +171,10 @@ class ActuatorCommandsTest {
     shop.seed(RouterKind.REPLICA_RATIO);
     actuator.apply(setWeight("exp-2/step-1", 10, RouterKind.REPLICA_RATIO));
 
-    ActuationResult result = actuator.apply(new RollBackCandidate("exp-1/rollback", CART, NS, "1.0.9",
-        RouterKind.REPLICA_RATIO, "late"));
+    ActuationResult result =
+        actuator.apply(
+            new RollBackCandidate(
+                "exp-1/rollback", CART, NS, "1.0.9", RouterKind.REPLICA_RATIO, "late"));
 
     assertThat(result).isInstanceOf(ActuationResult.Rejected.class);
     assertThat(shop.deployment(CANARY).getSpec().getReplicas()).isEqualTo(1);
@@ -155,13 +184,19 @@ class ActuatorCommandsTest {
   @CsvSource({"403, forbidden", "422, refused the change"})
   void permanentApiRefusalsAreRejected(int code, String reason) {
     shop.seed(RouterKind.REPLICA_RATIO);
-    api.server().expect().put().withPath(DEPLOYMENT_PATH)
-        .andReturn(code, new StatusBuilder().withCode(code).withMessage("not today").build()).once();
+    api.server()
+        .expect()
+        .put()
+        .withPath(DEPLOYMENT_PATH)
+        .andReturn(code, new StatusBuilder().withCode(code).withMessage("not today").build())
+        .once();
 
     ActuationResult result = actuator.apply(new ScaleStable("scale-1", CART, NS, 5, 1, 10));
 
-    assertThat(result).isInstanceOfSatisfying(ActuationResult.Rejected.class,
-        r -> assertThat(r.reason()).contains(reason).contains("not today"));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            ActuationResult.Rejected.class,
+            r -> assertThat(r.reason()).contains(reason).contains("not today"));
   }
 
   @Test
@@ -170,7 +205,8 @@ class ActuatorCommandsTest {
     api.server().expect().get().withPath(DEPLOYMENT_PATH).andReturn(503, "overloaded").once();
 
     assertThat(actuator.apply(new ScaleStable("scale-1", CART, NS, 5, 1, 10)))
-        .isInstanceOfSatisfying(ActuationResult.Deferred.class, d -> assertThat(d.reason()).contains("HTTP 503"));
+        .isInstanceOfSatisfying(
+            ActuationResult.Deferred.class, d -> assertThat(d.reason()).contains("HTTP 503"));
     assertThat(shop.deployment(CART).getSpec().getReplicas()).isEqualTo(Shop.REPLICAS);
   }
 
@@ -178,7 +214,8 @@ class ActuatorCommandsTest {
   void timeoutsAreDeferred() {
     shop.seed(RouterKind.REPLICA_RATIO);
     api.server().expect().get().delay(3_000).withPath(DEPLOYMENT_PATH).andReturn(200, "{}").once();
-    KubernetesActuator impatient = new KubernetesActuator(api.newClient(c -> c.withRequestTimeout(200)));
+    KubernetesActuator impatient =
+        new KubernetesActuator(api.newClient(c -> c.withRequestTimeout(200)));
 
     assertThat(impatient.apply(new ScaleStable("scale-1", CART, NS, 5, 1, 10)))
         .isInstanceOf(ActuationResult.Deferred.class);
@@ -187,8 +224,12 @@ class ActuatorCommandsTest {
   @Test
   void aCommandInterruptedBetweenTwoWritesCompletesTheRestWhenRunAgain() {
     shop.seed(RouterKind.ISTIO);
-    api.server().expect().put().withPath("/apis/networking.istio.io/v1/namespaces/shop/virtualservices/cart")
-        .andReturn(500, "crash").once();
+    api.server()
+        .expect()
+        .put()
+        .withPath("/apis/networking.istio.io/v1/namespaces/shop/virtualservices/cart")
+        .andReturn(500, "crash")
+        .once();
     var command = setWeight("exp-1/step-1", 10, RouterKind.ISTIO);
 
     assertThat(actuator.apply(command)).isInstanceOf(ActuationResult.Deferred.class);
@@ -197,10 +238,15 @@ class ActuatorCommandsTest {
 
     ActuationResult rerun = actuator.apply(command);
 
-    assertThat(rerun).isInstanceOfSatisfying(ActuationResult.Applied.class, a -> {
-      assertThat(a.alreadyApplied()).isFalse();
-      assertThat(a.detail()).contains("wrote VirtualService shop/cart").doesNotContain("wrote Deployment");
-    });
+    assertThat(rerun)
+        .isInstanceOfSatisfying(
+            ActuationResult.Applied.class,
+            a -> {
+              assertThat(a.alreadyApplied()).isFalse();
+              assertThat(a.detail())
+                  .contains("wrote VirtualService shop/cart")
+                  .doesNotContain("wrote Deployment");
+            });
     assertThat(shop.deployment(CANARY).getMetadata().getResourceVersion()).isEqualTo(canaryVersion);
     assertThat(shop.split(RouterKind.ISTIO)).isEqualTo(Map.of(CART, 90, CANARY, 10));
   }
@@ -209,34 +255,79 @@ class ActuatorCommandsTest {
   void aQuarantineReissuedWithAnotherRcaUpdatesTheIsolation() {
     shop.seed(RouterKind.ISTIO);
     actuator.apply(setWeight("exp-1/step-1", 10, RouterKind.ISTIO));
-    actuator.apply(new QuarantineCandidate("exp-1/quarantine", CART, NS, CANDIDATE, "rca-1",
-        QuarantineShape.KEEP_ISOLATED, RouterKind.ISTIO));
+    actuator.apply(
+        new QuarantineCandidate(
+            "exp-1/quarantine",
+            CART,
+            NS,
+            CANDIDATE,
+            "rca-1",
+            QuarantineShape.KEEP_ISOLATED,
+            RouterKind.ISTIO));
 
-    ActuationResult again = actuator.apply(new QuarantineCandidate("exp-1/quarantine-2", CART, NS, CANDIDATE,
-        "rca-2", QuarantineShape.KEEP_ISOLATED, RouterKind.ISTIO));
+    ActuationResult again =
+        actuator.apply(
+            new QuarantineCandidate(
+                "exp-1/quarantine-2",
+                CART,
+                NS,
+                CANDIDATE,
+                "rca-2",
+                QuarantineShape.KEEP_ISOLATED,
+                RouterKind.ISTIO));
 
-    assertThat(again).isInstanceOfSatisfying(ActuationResult.Applied.class,
-        a -> assertThat(a.detail()).contains("NetworkPolicy shop/cart-canary-quarantine"));
-    assertThat(api.adminClient().network().v1().networkPolicies().inNamespace(NS).withName("cart-canary-quarantine")
-        .get().getMetadata().getAnnotations()).containsEntry("aegis.dev/rca-id", "rca-2");
-    assertThat(shop.deployment(CANARY).getMetadata().getAnnotations()).containsEntry("aegis.dev/rca-id", "rca-2");
+    assertThat(again)
+        .isInstanceOfSatisfying(
+            ActuationResult.Applied.class,
+            a -> assertThat(a.detail()).contains("NetworkPolicy shop/cart-canary-quarantine"));
+    assertThat(
+            api.adminClient()
+                .network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(NS)
+                .withName("cart-canary-quarantine")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsEntry("aegis.dev/rca-id", "rca-2");
+    assertThat(shop.deployment(CANARY).getMetadata().getAnnotations())
+        .containsEntry("aegis.dev/rca-id", "rca-2");
   }
 
   @Test
   void quarantineOfAPromotedCandidateLabelsTheIdleCanary() {
     shop.seed(RouterKind.REPLICA_RATIO);
     actuator.apply(setWeight("exp-1/step-1", 100, RouterKind.REPLICA_RATIO));
-    actuator.apply(new PromoteCandidate("exp-1/promote", CART, NS, CANDIDATE, CANDIDATE_IMAGE,
-        RouterKind.REPLICA_RATIO));
+    actuator.apply(
+        new PromoteCandidate(
+            "exp-1/promote", CART, NS, CANDIDATE, CANDIDATE_IMAGE, RouterKind.REPLICA_RATIO));
     actuator.apply(new RollBackProduction("exp-1/prod-rollback", CART, NS, "breach"));
 
-    ActuationResult result = actuator.apply(new QuarantineCandidate("exp-1/quarantine", CART, NS, CANDIDATE,
-        "rca-7", QuarantineShape.SCALE_TO_ZERO, RouterKind.REPLICA_RATIO));
+    ActuationResult result =
+        actuator.apply(
+            new QuarantineCandidate(
+                "exp-1/quarantine",
+                CART,
+                NS,
+                CANDIDATE,
+                "rca-7",
+                QuarantineShape.SCALE_TO_ZERO,
+                RouterKind.REPLICA_RATIO));
 
     assertThat(result).isInstanceOf(ActuationResult.Applied.class);
-    assertThat(shop.deployment(CANARY).getMetadata().getLabels()).containsEntry("aegis.dev/lifecycle", "quarantined");
-    assertThat(shop.split(RouterKind.REPLICA_RATIO)).isEqualTo(Map.of(CART, Shop.REPLICAS, CANARY, 0));
-    assertThat(shop.deployment(CART).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    assertThat(shop.deployment(CANARY).getMetadata().getLabels())
+        .containsEntry("aegis.dev/lifecycle", "quarantined");
+    assertThat(shop.split(RouterKind.REPLICA_RATIO))
+        .isEqualTo(Map.of(CART, Shop.REPLICAS, CANARY, 0));
+    assertThat(
+            shop.deployment(CART)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
         .isEqualTo(STABLE_IMAGE);
   }
 }

@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The service {@code shop/cart} the actuation tests work on, seeded for one router, and ways to read it back. */
+/**
+ * The service {@code shop/cart} the actuation tests work on, seeded for one router, and ways to
+ * read it back.
+ */
 final class Shop {
 
   static final String NS = "shop";
@@ -33,14 +36,25 @@ final class Shop {
 
   /** The stable Deployment and Service, plus the routing object {@code router} edits. */
   Shop seed(RouterKind router) {
-    admin.apps().deployments().inNamespace(NS)
-        .resource(ClusterFixtures.stableDeployment(NS, CART, STABLE_IMAGE, REPLICAS)).create();
+    admin
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .resource(ClusterFixtures.stableDeployment(NS, CART, STABLE_IMAGE, REPLICAS))
+        .create();
     admin.services().inNamespace(NS).resource(ClusterFixtures.stableService(NS, CART)).create();
     switch (router) {
-      case ISTIO -> create(admin, IstioVirtualServiceRouter.VIRTUAL_SERVICE, ClusterFixtures.virtualService(NS, CART));
-      case GATEWAY_API -> create(admin, GatewayApiHttpRouteRouter.HTTP_ROUTE, ClusterFixtures.httpRoute(NS, CART));
-      case SMI -> create(admin, SmiTrafficSplitRouter.TRAFFIC_SPLIT, ClusterFixtures.trafficSplit(NS, CART));
-      case REPLICA_RATIO, AUTO -> { }
+      case ISTIO ->
+          create(
+              admin,
+              IstioVirtualServiceRouter.VIRTUAL_SERVICE,
+              ClusterFixtures.virtualService(NS, CART));
+      case GATEWAY_API ->
+          create(admin, GatewayApiHttpRouteRouter.HTTP_ROUTE, ClusterFixtures.httpRoute(NS, CART));
+      case SMI ->
+          create(
+              admin, SmiTrafficSplitRouter.TRAFFIC_SPLIT, ClusterFixtures.trafficSplit(NS, CART));
+      case REPLICA_RATIO, AUTO -> {}
     }
     return this;
   }
@@ -50,7 +64,11 @@ final class Shop {
   }
 
   GenericKubernetesResource routing(RouterKind router) {
-    return admin.genericKubernetesResources(definition(router)).inNamespace(NS).withName(CART).get();
+    return admin
+        .genericKubernetesResources(definition(router))
+        .inNamespace(NS)
+        .withName(CART)
+        .get();
   }
 
   /**
@@ -67,12 +85,18 @@ final class Shop {
     }
     Map<String, Object> spec = map(routing(router).getAdditionalProperties().get("spec"));
     switch (router) {
-      case ISTIO -> list(map(list(spec.get("http")).get(0)).get("route")).forEach(r -> split.put(
-          String.valueOf(map(map(r).get("destination")).get("host")), weight(r)));
-      case GATEWAY_API -> list(map(list(spec.get("rules")).get(0)).get("backendRefs")).forEach(b -> split.put(
-          String.valueOf(map(b).get("name")), weight(b)));
-      case SMI -> list(spec.get("backends")).forEach(b -> split.put(
-          String.valueOf(map(b).get("service")), weight(b)));
+      case ISTIO ->
+          list(map(list(spec.get("http")).get(0)).get("route"))
+              .forEach(
+                  r ->
+                      split.put(
+                          String.valueOf(map(map(r).get("destination")).get("host")), weight(r)));
+      case GATEWAY_API ->
+          list(map(list(spec.get("rules")).get(0)).get("backendRefs"))
+              .forEach(b -> split.put(String.valueOf(map(b).get("name")), weight(b)));
+      case SMI ->
+          list(spec.get("backends"))
+              .forEach(b -> split.put(String.valueOf(map(b).get("service")), weight(b)));
       default -> throw new IllegalArgumentException(router.name());
     }
     return split;

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The CRD in kubernetes/crd and the Java model must describe the same resource, field for field. */
+/**
+ * The CRD in kubernetes/crd and the Java model must describe the same resource, field for field.
+ */
 class ExperimentCrdTest {
 
   static final Path CRD = Path.of("..", "kubernetes", "crd", "experiments.aegis.dev.yaml");
@@ -54,28 +56,34 @@ class ExperimentCrdTest {
   @Test
   void crdNamesTheResourceTheJavaModelDeclares() throws IOException {
     CustomResourceDefinition crd = crd();
-    Experiment model = new Experiment();
+    ExperimentResource model = new ExperimentResource();
 
-    assertThat(crd.getMetadata().getName()).isEqualTo("experiments.aegis.dev").isEqualTo(model.getCRDName());
-    assertThat(crd.getSpec().getGroup()).isEqualTo(Experiment.GROUP);
+    assertThat(crd.getMetadata().getName())
+        .isEqualTo("experiments.aegis.dev")
+        .isEqualTo(model.getCRDName());
+    assertThat(crd.getSpec().getGroup()).isEqualTo(ExperimentResource.GROUP);
     assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced").isEqualTo(model.getScope());
     assertThat(crd.getSpec().getNames().getKind()).isEqualTo(model.getKind());
     assertThat(crd.getSpec().getNames().getPlural()).isEqualTo(model.getPlural());
     assertThat(crd.getSpec().getNames().getSingular()).isEqualTo(model.getSingular());
     assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("aexp");
-    assertThat(crd.getSpec().getVersions()).singleElement().satisfies(v -> {
-      assertThat(v.getName()).isEqualTo(Experiment.VERSION);
-      assertThat(v.getServed()).isTrue();
-      assertThat(v.getStorage()).isTrue();
-      assertThat(v.getSubresources().getStatus()).isNotNull();
-    });
+    assertThat(crd.getSpec().getVersions())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getName()).isEqualTo(ExperimentResource.VERSION);
+              assertThat(v.getServed()).isTrue();
+              assertThat(v.getStorage()).isTrue();
+              assertThat(v.getSubresources().getStatus()).isNotNull();
+            });
   }
 
   @Test
   void printerColumnsShowServiceCandidatePhaseStepWeightAndAge() throws IOException {
     assertThat(version().getAdditionalPrinterColumns())
         .filteredOn(c -> c.getPriority() == null || c.getPriority() == 0)
-        .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)
+        .extracting(
+            CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)
         .extracting(t -> t.toList().toString())
         .containsExactly(
             "[Service, .spec.service]",
@@ -88,38 +96,47 @@ class ExperimentCrdTest {
 
   @Test
   void specSchemaHasExactlyTheModelsPropertiesAndTypes() throws IOException {
-    assertThat(schemaPaths(schema("spec"), "spec")).isEqualTo(modelPaths(ExperimentSpec.class, "spec"));
+    assertThat(schemaPaths(schema("spec"), "spec"))
+        .isEqualTo(modelPaths(ExperimentSpec.class, "spec"));
     assertThat(schema("spec").getRequired()).containsExactlyInAnyOrder("service", "candidate");
   }
 
   @Test
   void statusSchemaHasExactlyTheModelsPropertiesAndTypes() throws IOException {
-    // The API server prunes status fields the schema does not declare, so a missing one would be lost.
-    assertThat(schemaPaths(schema("status"), "status")).isEqualTo(modelPaths(ExperimentStatus.class, "status"));
+    // The API server prunes status fields the schema does not declare, so a missing one would be
+    // lost.
+    assertThat(schemaPaths(schema("status"), "status"))
+        .isEqualTo(modelPaths(ExperimentStatus.class, "status"));
   }
 
   @Test
   void routerAndQuarantineValuesAreExactlyTheOnesActuationUnderstands() throws IOException {
     JSONSchemaProps spec = schema("spec");
     List<String> routers = enumValues(spec.getProperties().get("router"));
-    List<String> shapes = enumValues(spec.getProperties().get("policy").getProperties().get("quarantine"));
+    List<String> shapes =
+        enumValues(spec.getProperties().get("policy").getProperties().get("quarantine"));
 
-    assertThat(routers.stream().map(RouterKind::parse)).containsExactlyInAnyOrder(RouterKind.values());
-    assertThat(shapes.stream().map(QuarantineShape::parse)).containsExactlyInAnyOrder(QuarantineShape.values());
+    assertThat(routers.stream().map(RouterKind::parse))
+        .containsExactlyInAnyOrder(RouterKind.values());
+    assertThat(shapes.stream().map(QuarantineShape::parse))
+        .containsExactlyInAnyOrder(QuarantineShape.values());
   }
 
   @Test
   void weightAndErrorRateBoundsAreEnforcedBySchema() throws IOException {
     JSONSchemaProps policy = schema("spec").getProperties().get("policy");
-    JSONSchemaProps weight = policy.getProperties().get("steps").getItems().getSchema().getProperties().get("weight");
-    JSONSchemaProps errorRate = policy.getProperties().get("slo").getProperties().get("maxErrorRate");
+    JSONSchemaProps weight =
+        policy.getProperties().get("steps").getItems().getSchema().getProperties().get("weight");
+    JSONSchemaProps errorRate =
+        policy.getProperties().get("slo").getProperties().get("maxErrorRate");
 
     assertThat(List.of(weight.getMinimum(), weight.getMaximum())).containsExactly(1.0, 100.0);
     assertThat(List.of(errorRate.getMinimum(), errorRate.getMaximum())).containsExactly(0.0, 1.0);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"PT24H", "P7D", "PT5S", "PT15M", "P1DT12H", "PT1H30M", "PT0.5S", "P2DT3H4M5S"})
+  @ValueSource(
+      strings = {"PT24H", "P7D", "PT5S", "PT15M", "P1DT12H", "PT1H30M", "PT0.5S", "P2DT3H4M5S"})
   void durationPatternAcceptsIsoDurations(String duration) throws IOException {
     assertThat(durationPatterns()).allSatisfy(p -> assertThat(p.matcher(duration).find()).isTrue());
   }
@@ -127,7 +144,8 @@ class ExperimentCrdTest {
   @ParameterizedTest
   @ValueSource(strings = {"P", "PT", "P1DT", "24h", "PT-5S", "PT5", "1D", "P1H"})
   void durationPatternRejectsWhatJavaTimeDurationCannotParse(String duration) throws IOException {
-    assertThat(durationPatterns()).allSatisfy(p -> assertThat(p.matcher(duration).find()).isFalse());
+    assertThat(durationPatterns())
+        .allSatisfy(p -> assertThat(p.matcher(duration).find()).isFalse());
   }
 
   @Test
@@ -137,31 +155,45 @@ class ExperimentCrdTest {
 
   @Test
   void exampleManifestUsesOnlyFieldsOfTheModel() throws IOException {
-    ObjectMapper strict = new ObjectMapper(new YAMLFactory())
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    ObjectMapper strict =
+        new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    Experiment example = strict.readValue(EXAMPLE.toFile(), Experiment.class);
+    ExperimentResource example = strict.readValue(EXAMPLE.toFile(), ExperimentResource.class);
 
     assertThat(example.getSpec().service()).isEqualTo("checkout");
-    assertThat(example.getSpec().policy().steps()).extracting(ExperimentSpec.Step::weight)
+    assertThat(example.getSpec().policy().steps())
+        .extracting(ExperimentSpec.Step::weight)
         .containsExactly(10, 50, 100);
-    assertThat(enumValues(schema("spec").getProperties().get("router"))).contains(example.getSpec().router());
+    assertThat(enumValues(schema("spec").getProperties().get("router")))
+        .contains(example.getSpec().router());
   }
 
   private static List<Pattern> durationPatterns() throws IOException {
     JSONSchemaProps policy = schema("spec").getProperties().get("policy");
     return List.of(
-        policy.getProperties().get("maxSilence").getPattern(),
-        policy.getProperties().get("analysis").getProperties().get("maxExtension").getPattern(),
-        policy.getProperties().get("steps").getItems().getSchema().getProperties().get("minDuration").getPattern())
-        .stream().map(Pattern::compile).toList();
+            policy.getProperties().get("maxSilence").getPattern(),
+            policy.getProperties().get("analysis").getProperties().get("maxExtension").getPattern(),
+            policy
+                .getProperties()
+                .get("steps")
+                .getItems()
+                .getSchema()
+                .getProperties()
+                .get("minDuration")
+                .getPattern())
+        .stream()
+        .map(Pattern::compile)
+        .toList();
   }
 
   private static List<String> enumValues(JSONSchemaProps property) {
     return property.getEnum().stream().map(node -> node.asText()).toList();
   }
 
-  /** {@code path:type} for every property below {@code props}, array items written as {@code []}. */
+  /**
+   * {@code path:type} for every property below {@code props}, array items written as {@code []}.
+   */
   private static Set<String> schemaPaths(JSONSchemaProps props, String prefix) {
     Set<String> paths = new TreeSet<>();
     for (Map.Entry<String, JSONSchemaProps> e : props.getProperties().entrySet()) {

@@ -9,9 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Stands in for the orchestrator (not for Kubernetes): records every call, keeps the first answer per
- * idempotency key as the contract says, and lets a test move an experiment's phase or make calls fail.
- * A refusal creates nothing, so it is not remembered under the key.
+ * Stands in for the orchestrator (not for Kubernetes): records every call, keeps the first answer
+ * per idempotency key as the contract says, and lets a test move an experiment's phase or make
+ * calls fail. A refusal creates nothing, so it is not remembered under the key.
  */
 final class RecordingGateway implements ExperimentGateway {
 
@@ -28,7 +28,8 @@ final class RecordingGateway implements ExperimentGateway {
   private volatile String refusal;
 
   @Override
-  public SubmitAnswer submit(String resourceNamespace, String submissionJson, String idempotencyKey, String actor) {
+  public SubmitAnswer submit(
+      String resourceNamespace, String submissionJson, String idempotencyKey, String actor) {
     failIfAsked();
     submissions.add(new Submission(submissionJson, idempotencyKey, actor));
     if (refusal != null) {
@@ -43,7 +44,8 @@ final class RecordingGateway implements ExperimentGateway {
   public void abort(String experimentId, String actor, String reason) {
     failIfAsked();
     aborts.add(new Abort(experimentId, actor, reason));
-    views.computeIfPresent(experimentId,
+    views.computeIfPresent(
+        experimentId,
         (id, v) -> v.terminal() ? v : view(id, "ABORTED", v.step(), 0, reason, false, null));
   }
 
@@ -60,9 +62,23 @@ final class RecordingGateway implements ExperimentGateway {
   }
 
   /** The orchestrator moves the experiment on. */
-  void move(String experimentId, String phase, int step, int weight, boolean actuationPending, String rcaId) {
-    views.put(experimentId,
-        view(experimentId, phase, step, weight, phase.toLowerCase() + " at step " + step, actuationPending, rcaId));
+  void move(
+      String experimentId,
+      String phase,
+      int step,
+      int weight,
+      boolean actuationPending,
+      String rcaId) {
+    views.put(
+        experimentId,
+        view(
+            experimentId,
+            phase,
+            step,
+            weight,
+            phase.toLowerCase() + " at step " + step,
+            actuationPending,
+            rcaId));
   }
 
   /** The next {@code calls} calls, of any method, throw as an unreachable orchestrator would. */
@@ -76,8 +92,15 @@ final class RecordingGateway implements ExperimentGateway {
     }
   }
 
-  private static ExperimentStatusView view(String id, String phase, int step, int weight, String message,
-      boolean actuationPending, String rcaId) {
-    return new ExperimentStatusView(id, phase, step, weight, message, actuationPending, rcaId, Instant.EPOCH);
+  private static ExperimentStatusView view(
+      String id,
+      String phase,
+      int step,
+      int weight,
+      String message,
+      boolean actuationPending,
+      String rcaId) {
+    return new ExperimentStatusView(
+        id, phase, step, weight, message, actuationPending, rcaId, Instant.EPOCH);
   }
 }

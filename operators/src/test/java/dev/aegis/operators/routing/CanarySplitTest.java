@@ -12,8 +12,16 @@ class CanarySplitTest {
 
   @ParameterizedTest(name = "{0} replicas at {1}%: canary {2} by ratio, {3} behind a mesh")
   @CsvSource({
-      "4, 10, 1, 1", "4, 50, 2, 2", "4, 100, 4, 4", "10, 10, 1, 1", "10, 15, 2, 2", "3, 10, 1, 1",
-      "1, 50, 1, 1", "4, 0, 0, 0", "0, 10, 0, 1"})
+    "4, 10, 1, 1",
+    "4, 50, 2, 2",
+    "4, 100, 4, 4",
+    "10, 10, 1, 1",
+    "10, 15, 2, 2",
+    "3, 10, 1, 1",
+    "1, 50, 1, 1",
+    "4, 0, 0, 0",
+    "0, 10, 0, 1"
+  })
   void canaryReplicasAreTheCeilingOfTheShare(int total, int weight, int byRatio, int behindMesh) {
     CanarySplit split = new CanarySplit("shop", "cart", weight, total);
 

@@ -15,49 +15,76 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** What each mesh router changes in its routing object, and what it refuses to touch. */
 class MeshRoutersTest {
 
-  @RegisterExtension
-  static final KubernetesApi api = new KubernetesApi();
+  @RegisterExtension static final KubernetesApi api = new KubernetesApi();
 
   private static final CanarySplit TEN_PERCENT = new CanarySplit("shop", "cart", 10, 4);
 
   @Test
   void istioKeepsTheHostFormPortAndRouteSettings() {
     GenericKubernetesResource vs = mutableCopy(ClusterFixtures.virtualService("shop", "cart"));
-    MeshRouter.asMap(MeshRouter.asList(spec(vs).get("http")).get(0)).put("route", List.of(Map.of(
-        "destination", Map.of("host", "cart.shop.svc.cluster.local", "port", Map.of("number", 80)))));
+    MeshRouter.asMap(MeshRouter.asList(spec(vs).get("http")).get(0))
+        .put(
+            "route",
+            List.of(
+                Map.of(
+                    "destination",
+                    Map.of("host", "cart.shop.svc.cluster.local", "port", Map.of("number", 80)))));
 
-    GenericKubernetesResource routed = route(new IstioVirtualServiceRouter(api.client()), vs, TEN_PERCENT);
+    GenericKubernetesResource routed =
+        route(new IstioVirtualServiceRouter(api.client()), vs, TEN_PERCENT);
 
-    Map<String, Object> result = MeshRouter.asMap(MeshRouter.asList(spec(routed).get("http")).get(0));
+    Map<String, Object> result =
+        MeshRouter.asMap(MeshRouter.asList(spec(routed).get("http")).get(0));
     assertThat(result).containsEntry("name", "primary").containsEntry("timeout", "5s");
-    assertThat(result.get("route")).isEqualTo(List.of(
-        Map.of("destination", Map.of("host", "cart.shop.svc.cluster.local", "port", Map.of("number", 80)),
-            "weight", 90),
-        Map.of("destination", Map.of("host", "cart-canary.shop.svc.cluster.local", "port", Map.of("number", 80)),
-            "weight", 10)));
+    assertThat(result.get("route"))
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "destination",
+                    Map.of("host", "cart.shop.svc.cluster.local", "port", Map.of("number", 80)),
+                    "weight",
+                    90),
+                Map.of(
+                    "destination",
+                    Map.of(
+                        "host", "cart-canary.shop.svc.cluster.local", "port", Map.of("number", 80)),
+                    "weight",
+                    10)));
   }
 
   @Test
   void istioRefusesARouteThatAlsoLeadsElsewhere() {
     GenericKubernetesResource vs = mutableCopy(ClusterFixtures.virtualService("shop", "cart"));
-    spec(vs).put("http", List.of(Map.of("route", List.of(
-        Map.of("destination", Map.of("host", "cart"), "weight", 80),
-        Map.of("destination", Map.of("host", "legacy-cart"), "weight", 20)))));
+    spec(vs)
+        .put(
+            "http",
+            List.of(
+                Map.of(
+                    "route",
+                    List.of(
+                        Map.of("destination", Map.of("host", "cart"), "weight", 80),
+                        Map.of("destination", Map.of("host", "legacy-cart"), "weight", 20)))));
 
     assertThatThrownBy(() -> route(new IstioVirtualServiceRouter(api.client()), vs, TEN_PERCENT))
-        .isInstanceOf(UnsatisfiableEditException.class).hasMessageContaining("legacy-cart");
+        .isInstanceOf(UnsatisfiableEditException.class)
+        .hasMessageContaining("legacy-cart");
   }
 
   @Test
   void istioLeavesRoutesToOtherServicesAlone() {
     GenericKubernetesResource vs = mutableCopy(ClusterFixtures.virtualService("shop", "cart"));
-    Map<String, Object> payments = Map.of("match", List.of(Map.of("uri", Map.of("prefix", "/pay"))),
-        "route", List.of(Map.of("destination", Map.of("host", "payments"))));
+    Map<String, Object> payments =
+        Map.of(
+            "match",
+            List.of(Map.of("uri", Map.of("prefix", "/pay"))),
+            "route",
+            List.of(Map.of("destination", Map.of("host", "payments"))));
     List<Object> http = new ArrayList<>(List.of(payments));
     http.addAll(MeshRouter.asList(spec(vs).get("http")));
     spec(vs).put("http", http);
 
-    GenericKubernetesResource routed = route(new IstioVirtualServiceRouter(api.client()), vs, TEN_PERCENT);
+    GenericKubernetesResource routed =
+        route(new IstioVirtualServiceRouter(api.client()), vs, TEN_PERCENT);
 
     List<Object> result = MeshRouter.asList(spec(routed).get("http"));
     assertThat(result.get(0)).isEqualTo(payments);
@@ -67,43 +94,66 @@ class MeshRoutersTest {
   @Test
   void istioRefusesAVirtualServiceWithoutARouteToTheService() {
     GenericKubernetesResource vs = mutableCopy(ClusterFixtures.virtualService("shop", "cart"));
-    spec(vs).put("http", List.of(Map.of("route", List.of(Map.of("destination", Map.of("host", "payments"))))));
+    spec(vs)
+        .put(
+            "http",
+            List.of(Map.of("route", List.of(Map.of("destination", Map.of("host", "payments"))))));
 
     assertThatThrownBy(() -> route(new IstioVirtualServiceRouter(api.client()), vs, TEN_PERCENT))
-        .isInstanceOf(UnsatisfiableEditException.class).hasMessageContaining("has no http route to host cart");
+        .isInstanceOf(UnsatisfiableEditException.class)
+        .hasMessageContaining("has no http route to host cart");
   }
 
   @Test
   void gatewayApiKeepsParentRefsMatchesAndPort() {
-    GenericKubernetesResource route = route(new GatewayApiHttpRouteRouter(api.client()),
-        ClusterFixtures.httpRoute("shop", "cart"), TEN_PERCENT);
+    GenericKubernetesResource route =
+        route(
+            new GatewayApiHttpRouteRouter(api.client()),
+            ClusterFixtures.httpRoute("shop", "cart"),
+            TEN_PERCENT);
 
     assertThat(spec(route).get("parentRefs")).isEqualTo(List.of(Map.of("name", "public")));
     Map<String, Object> rule = MeshRouter.asMap(MeshRouter.asList(spec(route).get("rules")).get(0));
     assertThat(rule).containsKey("matches");
-    assertThat(rule.get("backendRefs")).isEqualTo(List.of(
-        Map.of("name", "cart", "port", 80, "weight", 90),
-        Map.of("name", "cart-canary", "port", 80, "weight", 10)));
+    assertThat(rule.get("backendRefs"))
+        .isEqualTo(
+            List.of(
+                Map.of("name", "cart", "port", 80, "weight", 90),
+                Map.of("name", "cart-canary", "port", 80, "weight", 10)));
   }
 
   @Test
   void gatewayApiRefusesABackendInAnotherNamespace() {
     GenericKubernetesResource httpRoute = mutableCopy(ClusterFixtures.httpRoute("shop", "cart"));
-    spec(httpRoute).put("rules", List.of(Map.of("backendRefs",
-        List.of(Map.of("name", "cart", "namespace", "shop"), Map.of("name", "cart", "namespace", "other")))));
+    spec(httpRoute)
+        .put(
+            "rules",
+            List.of(
+                Map.of(
+                    "backendRefs",
+                    List.of(
+                        Map.of("name", "cart", "namespace", "shop"),
+                        Map.of("name", "cart", "namespace", "other")))));
 
-    assertThatThrownBy(() -> route(new GatewayApiHttpRouteRouter(api.client()), httpRoute, TEN_PERCENT))
+    assertThatThrownBy(
+            () -> route(new GatewayApiHttpRouteRouter(api.client()), httpRoute, TEN_PERCENT))
         .isInstanceOf(UnsatisfiableEditException.class);
   }
 
   @Test
   void smiSplitsBetweenTheServiceAndItsCanary() {
-    GenericKubernetesResource split = route(new SmiTrafficSplitRouter(api.client()),
-        ClusterFixtures.trafficSplit("shop", "cart"), new CanarySplit("shop", "cart", 50, 4));
+    GenericKubernetesResource split =
+        route(
+            new SmiTrafficSplitRouter(api.client()),
+            ClusterFixtures.trafficSplit("shop", "cart"),
+            new CanarySplit("shop", "cart", 50, 4));
 
     assertThat(spec(split)).containsEntry("service", "cart");
-    assertThat(spec(split).get("backends")).isEqualTo(List.of(
-        Map.of("service", "cart", "weight", 50), Map.of("service", "cart-canary", "weight", 50)));
+    assertThat(spec(split).get("backends"))
+        .isEqualTo(
+            List.of(
+                Map.of("service", "cart", "weight", 50),
+                Map.of("service", "cart-canary", "weight", 50)));
   }
 
   @Test
@@ -112,13 +162,15 @@ class MeshRoutersTest {
     spec(split).put("backends", List.of(Map.of("service", "cart-v0", "weight", 100)));
 
     assertThatThrownBy(() -> route(new SmiTrafficSplitRouter(api.client()), split, TEN_PERCENT))
-        .isInstanceOf(UnsatisfiableEditException.class).hasMessageContaining("cart-v0");
+        .isInstanceOf(UnsatisfiableEditException.class)
+        .hasMessageContaining("cart-v0");
   }
 
   @SuppressWarnings("unchecked")
-  private static GenericKubernetesResource route(TrafficRouter router, GenericKubernetesResource resource,
-      CanarySplit split) {
-    ObjectEdit<GenericKubernetesResource> edit = (ObjectEdit<GenericKubernetesResource>) router.route(split).get(0);
+  private static GenericKubernetesResource route(
+      TrafficRouter router, GenericKubernetesResource resource, CanarySplit split) {
+    ObjectEdit<GenericKubernetesResource> edit =
+        (ObjectEdit<GenericKubernetesResource>) router.route(split).get(0);
     assertThat(edit.key()).endsWith(" shop/cart");
     return edit.applyTo(mutableCopy(resource));
   }

@@ -9,18 +9,21 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One request a Kubernetes client made, in the terms RBAC authorizes it: a verb on a group's resource
- * (and subresource) in a namespace, or a verb on a non-resource URL such as {@code /version}.
+ * One request a Kubernetes client made, in the terms RBAC authorizes it: a verb on a group's
+ * resource (and subresource) in a namespace, or a verb on a non-resource URL such as {@code
+ * /version}.
  *
- * <p>The parsing follows the API server's own {@code RequestInfoFactory}: {@code GET} of a named object is
- * {@code get}, of a collection {@code list}, with {@code watch=true} {@code watch}; {@code POST} is
- * {@code create}, {@code PUT} {@code update}, {@code PATCH} {@code patch}, {@code DELETE} of a collection
- * {@code deletecollection}. A list or watch narrowed by {@code fieldSelector=metadata.name=x} names
- * {@code x}, as the API server does for {@code resourceNames} rules.
+ * <p>The parsing follows the API server's own {@code RequestInfoFactory}: {@code GET} of a named
+ * object is {@code get}, of a collection {@code list}, with {@code watch=true} {@code watch};
+ * {@code POST} is {@code create}, {@code PUT} {@code update}, {@code PATCH} {@code patch}, {@code
+ * DELETE} of a collection {@code deletecollection}. A list or watch narrowed by {@code
+ * fieldSelector=metadata.name=x} names {@code x}, as the API server does for {@code resourceNames}
+ * rules.
  *
  * @param method the HTTP method
  * @param path the request path with its query, as sent
- * @param resourceRequest false for non-resource URLs ({@code /api}, {@code /apis/...} discovery, {@code /version})
+ * @param resourceRequest false for non-resource URLs ({@code /api}, {@code /apis/...} discovery,
+ *     {@code /version})
  * @param verb the RBAC verb (for non-resource URLs: the lower-case HTTP method)
  * @param group the API group, empty for the core group
  * @param resource the plural resource, e.g. {@code deployments}
@@ -28,8 +31,16 @@ import java.util.Set;
  * @param namespace empty for cluster-scoped requests
  * @param name the object's name, empty for collections and creations
  */
-public record ApiRequest(String method, String path, boolean resourceRequest, String verb, String group,
-    String resource, String subresource, String namespace, String name) {
+public record ApiRequest(
+    String method,
+    String path,
+    boolean resourceRequest,
+    String verb,
+    String group,
+    String resource,
+    String subresource,
+    String namespace,
+    String name) {
 
   /** Subresources of a namespace that the API server does not treat as namespaced resources. */
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
@@ -40,12 +51,25 @@ public record ApiRequest(String method, String path, boolean resourceRequest, St
     String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
     String query = uri.getRawQuery();
     String pathWithQuery = query == null ? rawPath : rawPath + "?" + query;
-    List<String> parts = Arrays.stream(rawPath.split("/")).filter(s -> !s.isEmpty())
-        .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
-    int apiParts = !parts.isEmpty() && parts.get(0).equals("api") ? 2
-        : !parts.isEmpty() && parts.get(0).equals("apis") ? 3 : -1;
+    List<String> parts =
+        Arrays.stream(rawPath.split("/"))
+            .filter(s -> !s.isEmpty())
+            .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8))
+            .toList();
+    int apiParts =
+        !parts.isEmpty() && parts.get(0).equals("api")
+            ? 2
+            : !parts.isEmpty() && parts.get(0).equals("apis") ? 3 : -1;
     if (apiParts < 0 || parts.size() <= apiParts) {
-      return new ApiRequest(httpMethod, pathWithQuery, false, httpMethod.toLowerCase(Locale.ROOT), "", "", "", "",
+      return new ApiRequest(
+          httpMethod,
+          pathWithQuery,
+          false,
+          httpMethod.toLowerCase(Locale.ROOT),
+          "",
+          "",
+          "",
+          "",
           "");
     }
     String group = apiParts == 3 ? parts.get(1) : "";
@@ -67,7 +91,8 @@ public record ApiRequest(String method, String path, boolean resourceRequest, St
     if (name.isEmpty() && (verb.equals("list") || verb.equals("watch"))) {
       name = nameFromFieldSelector(queryValue(query, "fieldSelector"));
     }
-    return new ApiRequest(httpMethod, pathWithQuery, true, verb, group, resource, subresource, namespace, name);
+    return new ApiRequest(
+        httpMethod, pathWithQuery, true, verb, group, resource, subresource, namespace, name);
   }
 
   /** {@code resource/subresource}, the form RBAC rules name subresources by. */
@@ -75,15 +100,29 @@ public record ApiRequest(String method, String path, boolean resourceRequest, St
     return subresource.isEmpty() ? resource : resource + "/" + subresource;
   }
 
-  /** A one-line description for assertion messages, e.g. {@code update apps/deployments in shop (PUT /apis/...)}. */
+  /**
+   * A one-line description for assertion messages, e.g. {@code update apps/deployments in shop (PUT
+   * /apis/...)}.
+   */
   public String describe() {
     if (!resourceRequest) {
       return verb + " non-resource URL " + path;
     }
     String where = namespace.isEmpty() ? "cluster-wide" : "in " + namespace;
     String groupPart = group.isEmpty() ? "core" : group;
-    return verb + " " + groupPart + "/" + resourceWithSubresource() + (name.isEmpty() ? "" : " '" + name + "'")
-        + " " + where + " (" + method + " " + path + ")";
+    return verb
+        + " "
+        + groupPart
+        + "/"
+        + resourceWithSubresource()
+        + (name.isEmpty() ? "" : " '" + name + "'")
+        + " "
+        + where
+        + " ("
+        + method
+        + " "
+        + path
+        + ")";
   }
 
   private static String verb(String method, boolean named, String watch) {
@@ -119,6 +158,7 @@ public record ApiRequest(String method, String path, boolean resourceRequest, St
     return Arrays.stream(fieldSelector.split(","))
         .filter(term -> term.startsWith("metadata.name="))
         .map(term -> term.substring("metadata.name=".length()))
-        .findFirst().orElse("");
+        .findFirst()
+        .orElse("");
   }
 }

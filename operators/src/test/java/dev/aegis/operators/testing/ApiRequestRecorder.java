@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records every request a fabric8 client sends (each retry and each watch included) as an
- * {@link ApiRequest}, so a test can check them against the RBAC rules in {@code kubernetes/rbac.yaml} with
+ * Records every request a fabric8 client sends (each retry and each watch included) as an {@link
+ * ApiRequest}, so a test can check them against the RBAC rules in {@code kubernetes/rbac.yaml} with
  * {@link RbacPolicy}.
  *
- * <p>It is an interceptor on the client's HTTP layer rather than a hook in a mock server, so it sees exactly
- * what the code under test asks for, whichever API server answers (fabric8's mock server, or a CRUD server
- * the application starts itself), and a request counts even when it times out or fails. Attach it when the
- * client is built:
+ * <p>It is an interceptor on the client's HTTP layer rather than a hook in a mock server, so it
+ * sees exactly what the code under test asks for, whichever API server answers (fabric8's mock
+ * server, or a CRUD server the application starts itself), and a request counts even when it times
+ * out or fails. Attach it when the client is built:
  *
  * <pre>{@code
  * ApiRequestRecorder recorder = new ApiRequestRecorder();
@@ -35,8 +35,9 @@ public final class ApiRequestRecorder implements Interceptor {
   private final List<ApiRequest> requests = new ArrayList<>();
 
   /**
-   * Adds this recorder to a client being built. fabric8 keeps a single HTTP client builder consumer; if
-   * you need one of your own, call {@link #attachTo(HttpClient.Builder)} from it instead.
+   * Adds this recorder to a client being built. fabric8 keeps a single HTTP client builder
+   * consumer; if you need one of your own, call {@link #attachTo(HttpClient.Builder)} from it
+   * instead.
    */
   public void attachTo(KubernetesClientBuilder builder) {
     builder.withHttpClientBuilderConsumer(this::attachTo);
@@ -62,7 +63,9 @@ public final class ApiRequestRecorder implements Interceptor {
     }
   }
 
-  /** Returns the requests recorded so far and forgets them, so the next call sees only newer ones. */
+  /**
+   * Returns the requests recorded so far and forgets them, so the next call sees only newer ones.
+   */
   public List<ApiRequest> drain() {
     synchronized (requests) {
       List<ApiRequest> drained = List.copyOf(requests);

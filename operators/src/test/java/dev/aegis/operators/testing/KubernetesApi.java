@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * JUnit 5 extension: fabric8's Kubernetes API server in CRUD mode, with expectations in front of it, and a
- * client whose every request is checked against {@code kubernetes/rbac.yaml} after each test.
+ * JUnit 5 extension: fabric8's Kubernetes API server in CRUD mode, with expectations in front of
+ * it, and a client whose every request is checked against {@code kubernetes/rbac.yaml} after each
+ * test.
  *
  * <pre>{@code
  * @RegisterExtension static final KubernetesApi api = new KubernetesApi();
@@ -40,21 +41,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * <ul>
- *   <li>{@link #client()} is the client to hand to the code under test: its requests are recorded, and after
- *       each test the extension fails the test if {@code ClusterRole aegis-operator} does not allow one of
- *       them. fabric8's own request retries are off, so resilience is exercised by the code under test.
- *   <li>{@link #adminClient()} is for setting up and inspecting the cluster; its requests are not checked.
- *   <li>{@link #server()} takes expectations ({@code expect()...once()}) that answer before the CRUD store,
- *       to inject 500s, delays or other faults; {@link #newClient} gives a recorded client with other
- *       settings (e.g. a short request timeout).
- *   <li>The store and expectations are cleared before each test. Registered on a static field, one server
- *       serves the whole class; on an instance field, each test gets its own.
- *   <li>At the end of the run, {@code target/rbac-usage.txt} lists the permissions the tests exercised and
- *       those the role grants that no test using this extension needed.
+ *   <li>{@link #client()} is the client to hand to the code under test: its requests are recorded,
+ *       and after each test the extension fails the test if {@code ClusterRole aegis-operator} does
+ *       not allow one of them. fabric8's own request retries are off, so resilience is exercised by
+ *       the code under test.
+ *   <li>{@link #adminClient()} is for setting up and inspecting the cluster; its requests are not
+ *       checked.
+ *   <li>{@link #server()} takes expectations ({@code expect()...once()}) that answer before the
+ *       CRUD store, to inject 500s, delays or other faults; {@link #newClient} gives a recorded
+ *       client with other settings (e.g. a short request timeout).
+ *   <li>The store and expectations are cleared before each test. Registered on a static field, one
+ *       server serves the whole class; on an instance field, each test gets its own.
+ *   <li>At the end of the run, {@code target/rbac-usage.txt} lists the permissions the tests
+ *       exercised and those the role grants that no test using this extension needed.
  * </ul>
  */
-public final class KubernetesApi implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-    AfterEachCallback {
+public final class KubernetesApi
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
   private final ApiRequestRecorder recorder = new ApiRequestRecorder();
   private final List<NamespacedKubernetesClient> clients = new ArrayList<>();
@@ -79,17 +82,20 @@ public final class KubernetesApi implements BeforeAllCallback, AfterAllCallback,
   }
 
   /**
-   * Another recorded, RBAC-checked client, with settings changed by {@code settings} (starting from the
-   * mock server's, with fabric8's request retries off). Closed by the extension.
+   * Another recorded, RBAC-checked client, with settings changed by {@code settings} (starting from
+   * the mock server's, with fabric8's request retries off). Closed by the extension.
    */
   public NamespacedKubernetesClient newClient(Consumer<ConfigBuilder> settings) {
     started(server);
-    ConfigBuilder config = new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0);
+    ConfigBuilder config =
+        new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0);
     settings.accept(config);
-    NamespacedKubernetesClient created = server.createClient(b -> {
-      b.withConfig(config.build());
-      recorder.attachTo(b);
-    });
+    NamespacedKubernetesClient created =
+        server.createClient(
+            b -> {
+              b.withConfig(config.build());
+              recorder.attachTo(b);
+            });
     clients.add(created);
     return created;
   }
@@ -135,14 +141,24 @@ public final class KubernetesApi implements BeforeAllCallback, AfterAllCallback,
 
   private void start() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
+    server =
+        new KubernetesMockServer(
+            new Context(Serialization.jsonMapper()),
+            new MockWebServer(),
+            responses,
+            new KubernetesMixedDispatcher(responses),
+            false);
     server.init();
     adminClient = server.createClient();
-    client = server.createClient(b -> {
-      b.withConfig(new ConfigBuilder(adminClient.getConfiguration()).withRequestRetryBackoffLimit(0).build());
-      recorder.attachTo(b);
-    });
+    client =
+        server.createClient(
+            b -> {
+              b.withConfig(
+                  new ConfigBuilder(adminClient.getConfiguration())
+                      .withRequestRetryBackoffLimit(0)
+                      .build());
+              recorder.attachTo(b);
+            });
   }
 
   private void stop() {
@@ -160,17 +176,23 @@ public final class KubernetesApi implements BeforeAllCallback, AfterAllCallback,
 
   private <T> T started(T value) {
     if (value == null) {
-      throw new IllegalStateException("KubernetesApi is not started: register it with @RegisterExtension");
+      throw new IllegalStateException(
+          "KubernetesApi is not started: register it with @RegisterExtension");
     }
     return value;
   }
 
   private static UsageReport usageReport(ExtensionContext context) {
-    return context.getRoot().getStore(ExtensionContext.Namespace.create(KubernetesApi.class))
+    return context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.create(KubernetesApi.class))
         .getOrComputeIfAbsent(UsageReport.class, k -> new UsageReport(), UsageReport.class);
   }
 
-  /** Collects the requests of every test in the run and writes the permission usage report at its end. */
+  /**
+   * Collects the requests of every test in the run and writes the permission usage report at its
+   * end.
+   */
   private static final class UsageReport implements ExtensionContext.Store.CloseableResource {
     private final List<ApiRequest> requests = new ArrayList<>();
 
@@ -181,8 +203,10 @@ public final class KubernetesApi implements BeforeAllCallback, AfterAllCallback,
     @Override
     public synchronized void close() {
       RbacPolicy policy = RbacPolicy.fromRepository();
-      StringBuilder report = new StringBuilder("# Permissions of ClusterRole ")
-          .append(RbacPolicy.OPERATOR_ROLE).append(" in the tests of this module\n\n## exercised\n");
+      StringBuilder report =
+          new StringBuilder("# Permissions of ClusterRole ")
+              .append(RbacPolicy.OPERATOR_ROLE)
+              .append(" in the tests of this module\n\n## exercised\n");
       RbacPolicy.exercised(requests).forEach(p -> report.append(p).append('\n'));
       report.append("\n## granted but never used by these tests\n");
       policy.unusedPermissions(requests).forEach(p -> report.append(p).append('\n'));

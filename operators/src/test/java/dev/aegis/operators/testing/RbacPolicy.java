@@ -17,15 +17,15 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The rules of one ClusterRole from {@code kubernetes/rbac.yaml}, evaluated the way the API server's RBAC
- * authorizer evaluates them, so tests can prove that the manifest grants every request the operators make
- * (and see which grants no test ever needed).
+ * The rules of one ClusterRole from {@code kubernetes/rbac.yaml}, evaluated the way the API
+ * server's RBAC authorizer evaluates them, so tests can prove that the manifest grants every
+ * request the operators make (and see which grants no test ever needed).
  *
- * <p>Matching follows Kubernetes: a rule allows a request when its verbs, API groups and resources (with
- * {@code *}, {@code resource/subresource} and {@code *}{@code /subresource} forms) match and its
- * {@code resourceNames}, if any, contain the request's name. Discovery URLs ({@code /api}, {@code /apis},
- * {@code /version}, …) are allowed to every authenticated user by the built-in {@code system:discovery}
- * role, so they need no rule here.
+ * <p>Matching follows Kubernetes: a rule allows a request when its verbs, API groups and resources
+ * (with {@code *}, {@code resource/subresource} and {@code *}{@code /subresource} forms) match and
+ * its {@code resourceNames}, if any, contain the request's name. Discovery URLs ({@code /api},
+ * {@code /apis}, {@code /version}, …) are allowed to every authenticated user by the built-in
+ * {@code system:discovery} role, so they need no rule here.
  *
  * <pre>{@code
  * RbacPolicy.fromRepository().assertAllows(recorder.requests());
@@ -49,8 +49,8 @@ public final class RbacPolicy {
   }
 
   /**
-   * The {@value #OPERATOR_ROLE} ClusterRole from {@code kubernetes/rbac.yaml}, found by walking up from
-   * the working directory (so it works from any module's tests).
+   * The {@value #OPERATOR_ROLE} ClusterRole from {@code kubernetes/rbac.yaml}, found by walking up
+   * from the working directory (so it works from any module's tests).
    */
   public static RbacPolicy fromRepository() {
     Path dir = Path.of("").toAbsolutePath();
@@ -72,19 +72,24 @@ public final class RbacPolicy {
       throw new UncheckedIOException(e);
     }
     List<?> documents = parsed instanceof List<?> list ? list : List.of(parsed);
-    ClusterRole role = documents.stream()
-        .filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
-        .filter(r -> clusterRoleName.equals(r.getMetadata().getName()))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no ClusterRole " + clusterRoleName + " in " + manifest));
+    ClusterRole role =
+        documents.stream()
+            .filter(ClusterRole.class::isInstance)
+            .map(ClusterRole.class::cast)
+            .filter(r -> clusterRoleName.equals(r.getMetadata().getName()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no ClusterRole " + clusterRoleName + " in " + manifest));
     return new RbacPolicy(clusterRoleName, role.getRules());
   }
 
   public boolean allows(ApiRequest request) {
     if (!request.resourceRequest()) {
       return rules.stream().anyMatch(rule -> allowsNonResource(rule, request))
-          || DISCOVERY_PREFIXES.stream().anyMatch(p -> pathOnly(request).equals(p)
-              || pathOnly(request).startsWith(p + "/"));
+          || DISCOVERY_PREFIXES.stream()
+              .anyMatch(p -> pathOnly(request).equals(p) || pathOnly(request).startsWith(p + "/"));
     }
     return rules.stream().anyMatch(rule -> allowsResource(rule, request));
   }
@@ -94,8 +99,15 @@ public final class RbacPolicy {
     Set<String> seen = new LinkedHashSet<>();
     List<ApiRequest> denied = new ArrayList<>();
     for (ApiRequest request : requests) {
-      if (!allows(request) && seen.add(request.verb() + " " + request.group() + "/"
-          + request.resourceWithSubresource() + " " + request.name())) {
+      if (!allows(request)
+          && seen.add(
+              request.verb()
+                  + " "
+                  + request.group()
+                  + "/"
+                  + request.resourceWithSubresource()
+                  + " "
+                  + request.name())) {
         denied.add(request);
       }
     }
@@ -106,16 +118,18 @@ public final class RbacPolicy {
   public void assertAllows(Collection<ApiRequest> requests) {
     List<ApiRequest> denied = denied(requests);
     if (!denied.isEmpty()) {
-      StringBuilder message = new StringBuilder("ClusterRole ").append(roleName)
-          .append(" in kubernetes/rbac.yaml does not allow:");
+      StringBuilder message =
+          new StringBuilder("ClusterRole ")
+              .append(roleName)
+              .append(" in kubernetes/rbac.yaml does not allow:");
       denied.forEach(r -> message.append("\n  ").append(r.describe()));
       throw new AssertionError(message.toString());
     }
   }
 
   /**
-   * Every permission the role grants ({@code verb group/resource}, wildcards as written) that none of the
-   * requests used: candidates for removal, or a sign that a code path is untested.
+   * Every permission the role grants ({@code verb group/resource}, wildcards as written) that none
+   * of the requests used: candidates for removal, or a sign that a code path is untested.
    */
   public List<String> unusedPermissions(Collection<ApiRequest> requests) {
     List<String> unused = new ArrayList<>();
@@ -123,9 +137,14 @@ public final class RbacPolicy {
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {
           for (String verb : rule.getVerbs()) {
-            PolicyRule single = new PolicyRuleBuilder(rule)
-                .withApiGroups(group).withResources(resource).withVerbs(verb).build();
-            if (requests.stream().noneMatch(r -> r.resourceRequest() && allowsResource(single, r))) {
+            PolicyRule single =
+                new PolicyRuleBuilder(rule)
+                    .withApiGroups(group)
+                    .withResources(resource)
+                    .withVerbs(verb)
+                    .build();
+            if (requests.stream()
+                .noneMatch(r -> r.resourceRequest() && allowsResource(single, r))) {
               unused.add(verb + " " + (group.isEmpty() ? "core" : group) + "/" + resource);
             }
           }
@@ -146,14 +165,24 @@ public final class RbacPolicy {
   private static boolean allowsNonResource(PolicyRule rule, ApiRequest request) {
     String path = pathOnly(request);
     return matches(rule.getVerbs(), request.verb())
-        && rule.getNonResourceURLs().stream().anyMatch(url -> url.equals("*") || url.equals(path)
-            || (url.endsWith("*") && path.startsWith(url.substring(0, url.length() - 1))));
+        && rule.getNonResourceURLs().stream()
+            .anyMatch(
+                url ->
+                    url.equals("*")
+                        || url.equals(path)
+                        || (url.endsWith("*")
+                            && path.startsWith(url.substring(0, url.length() - 1))));
   }
 
   private static boolean resourceMatches(List<String> ruleResources, ApiRequest request) {
     String combined = request.resourceWithSubresource();
-    return ruleResources.stream().anyMatch(r -> r.equals("*") || r.equals(combined)
-        || (!request.subresource().isEmpty() && r.equals("*/" + request.subresource())));
+    return ruleResources.stream()
+        .anyMatch(
+            r ->
+                r.equals("*")
+                    || r.equals(combined)
+                    || (!request.subresource().isEmpty()
+                        && r.equals("*/" + request.subresource())));
   }
 
   private static boolean matches(List<String> allowed, String value) {
@@ -167,8 +196,16 @@ public final class RbacPolicy {
 
   /** The distinct permissions the requests exercised, for reports. */
   static Stream<String> exercised(Collection<ApiRequest> requests) {
-    return requests.stream().filter(ApiRequest::resourceRequest)
-        .map(r -> r.verb() + " " + (r.group().isEmpty() ? "core" : r.group()) + "/" + r.resourceWithSubresource())
-        .distinct().sorted();
+    return requests.stream()
+        .filter(ApiRequest::resourceRequest)
+        .map(
+            r ->
+                r.verb()
+                    + " "
+                    + (r.group().isEmpty() ? "core" : r.group())
+                    + "/"
+                    + r.resourceWithSubresource())
+        .distinct()
+        .sorted();
   }
 }

@@ -1,79 +1,82 @@
 package dev.aegis.orchestrator.actuation;
 
-import dev.aegis.events.EventType;
-import dev.aegis.events.data.ActuationAlarmed;
 import dev.aegis.operators.actuation.ActuationResult;
 import dev.aegis.operators.actuation.Actuator;
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
+import dev.aegis.orchestrator.application.LifecycleService;
 import dev.aegis.orchestrator.lifecycle.Command;
-import dev.aegis.orchestrator.lifecycle.Decision;
-import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput.ActuationOutcome;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository.Entry;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the outbox's actuation commands through the {@link Actuator} port and feeds each result back
- * into the lifecycle core as an {@link LifecycleInput.ActuationReport}.
+ * Carries out the outbox's actuation commands through the {@link Actuator} port and feeds each
+ * result back into the lifecycle core as an {@link LifecycleInput.ActuationReport}.
  *
- * <p>A command is leased in a short transaction ({@code FOR UPDATE SKIP LOCKED}, then a lease time), carried
- * out with no transaction open, and its result recorded in a second transaction together with the core's
- * decision on it. Several relay threads or replicas never carry out one command at the same time; one that
- * dies mid-call leaves the command to be retried after the lease, and the command id recorded on the cluster
- * objects makes that retry change nothing twice.
+ * <p>A command is leased in a short transaction ({@code FOR UPDATE SKIP LOCKED}, then a lease
+ * time), carried out with no transaction open, and its result recorded in a second transaction
+ * together with the core's decision on it. Several relay threads or replicas never carry out one
+ * command at the same time; one that dies mid-call leaves the command to be retried after the
+ * lease, and the command id recorded on the cluster objects makes that retry change nothing twice.
  *
- * <p>Outcomes: applied → DONE; deferred (API down, breaker open) → stays PENDING with exponential backoff,
- * the experiment shows "actuation pending"; rejected → BLOCKED with its reason, except a rollback, which is
- * never given up: it stays pending, and the core raises the alarm on it.
+ * <p>Outcomes: applied → DONE; deferred (API down, breaker open) → stays PENDING with exponential
+ * backoff, the experiment shows "actuation pending"; rejected → BLOCKED with its reason, except a
+ * rollback, which is never given up: it stays pending, and the core raises the alarm on it.
  */
 public class ActuationRelay {
 
   private static final Logger log = LoggerFactory.getLogger(ActuationRelay.class);
-  /** The alarm event's {@code problem} is a bounded string (schema: at most 1024 characters). */
-  private static final int MAX_PROBLEM = 1024;
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final OutboxRepository outbox;
   private final ExperimentRepository experiments;
   private final AuditRepository audit;
-  private final LifecycleCore core;
-  private final DecisionRecorder recorder;
+  private final LifecycleService lifecycle;
   private final Actuator actuator;
   private final MeterRegistry metrics;
   private final Clock clock;
   private final Settings settings;
 
   /**
-   * @param lease how long a claimed command is kept from other relays; longer than the actuator's worst
-   *     case (all retries with their backoff)
-   * @param retryBackoff first delay before a deferred command is tried again; doubles up to {@code maxBackoff}
+   * @param lease how long a claimed command is kept from other relays; longer than the actuator's
+   *     worst case (all retries with their backoff)
+   * @param retryBackoff first delay before a deferred command is tried again; doubles up to {@code
+   *     maxBackoff}
    */
-  public record Settings(int batchSize, Duration lease, Duration retryBackoff, Duration maxBackoff) {}
+  public record Settings(
+      int batchSize, Duration lease, Duration retryBackoff, Duration maxBackoff) {}
 
-  public ActuationRelay(Jdbi jdbi, OutboxRepository outbox, ExperimentRepository experiments, AuditRepository audit,
-      LifecycleCore core, DecisionRecorder recorder, Actuator actuator, MeterRegistry metrics, Clock clock,
+  public ActuationRelay(
+      Transactions transactions,
+      OutboxRepository outbox,
+      ExperimentRepository experiments,
+      AuditRepository audit,
+      LifecycleService lifecycle,
+      Actuator actuator,
+      MeterRegistry metrics,
+      Clock clock,
       Settings settings) {
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.outbox = outbox;
     this.experiments = experiments;
     this.audit = audit;
-    this.core = core;
-    this.recorder = recorder;
+    this.lifecycle = lifecycle;
     this.actuator = actuator;
     this.metrics = metrics;
     this.clock = clock;
@@ -88,7 +91,9 @@ public class ActuationRelay {
       Instant now = clock.instant();
       // PostgreSQL keeps microseconds: the lease must compare equal when read back.
       Instant leaseUntil = now.plus(settings.lease()).truncatedTo(ChronoUnit.MICROS);
-      leased = jdbi.inTransaction(h -> outbox.leaseDueActuations(h, now, leaseUntil, settings.batchSize()));
+      leased =
+          transactions.inTransaction(
+              h -> outbox.leaseDueActuations(h, now, leaseUntil, settings.batchSize()));
       for (Entry entry : leased) {
         carryOut(entry, leaseUntil);
       }
@@ -98,71 +103,91 @@ public class ActuationRelay {
   }
 
   private void carryOut(Entry entry, Instant leaseUntil) {
-    if (CommandMapper.isServiceCommand(entry.type())) {
-      carryOutServiceCommand(entry, leaseUntil);
-      return;
+    try (LogIdentity ignored = LogIdentity.of(null, entry.experimentId(), entry.id(), null)) {
+      carryOutIdentified(entry, leaseUntil);
     }
+  }
+
+  private void carryOutIdentified(Entry entry, Instant leaseUntil) {
     Command command;
     ExperimentRecord experiment;
     try {
       command = CommandMapper.read(entry.type(), entry.payload());
-      experiment = jdbi.withHandle(h -> experiments.find(h, entry.experimentId())).orElseThrow(
-          () -> new IllegalStateException("experiment " + entry.experimentId() + " does not exist"));
+      experiment =
+          command instanceof Command.ForExperiment
+              ? transactions
+                  .withHandle(h -> experiments.find(h, entry.experimentId()))
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "experiment " + entry.experimentId() + " does not exist"))
+              : null;
     } catch (RuntimeException e) {
       rejectUnreadable(entry, e);
       return;
     }
     ActuationResult result = actuator.apply(CommandMapper.toCluster(command, experiment));
-    boolean recorded = jdbi.inTransaction(h -> {
-      Instant now = clock.instant();
-      if (!outbox.holdsLease(h, entry.id(), leaseUntil)) {
-        return false;
-      }
-      // A rollback is never given up: rejected, it stays pending (with backoff) and the core raises the alarm.
-      Outcome outcome = settle(h, entry, result, command instanceof Command.RollBackCandidate, now);
-      report(h, entry, command, outcome.outcome(), outcome.detail(), now);
-      return true;
-    });
-    count(command.kind(), result, recorded);
-  }
-
-  /** A command on a service's production workload: no experiment to report to, so the audit log says how it went. */
-  private void carryOutServiceCommand(Entry entry, Instant leaseUntil) {
-    ServiceCommand command;
-    try {
-      command = CommandMapper.readService(entry.type(), entry.payload());
-    } catch (RuntimeException e) {
-      rejectUnreadable(entry, e);
-      return;
-    }
-    ActuationResult result = actuator.apply(CommandMapper.toCluster(command));
-    boolean recorded = jdbi.inTransaction(h -> {
-      Instant now = clock.instant();
-      if (!outbox.holdsLease(h, entry.id(), leaseUntil)) {
-        return false;
-      }
-      Outcome outcome = settle(h, entry, result, false, now);
-      if (outcome.outcome() != ActuationOutcome.DEFERRED) {
-        audit.record(h, "aegis", "service.actuation", command.service(), Map.of("command", command.id(),
-            "kind", command.kind(), "outcome", outcome.outcome().name(), "detail", outcome.detail()), now);
-      }
-      return true;
-    });
-    count(command.kind(), result, recorded);
+    boolean recorded =
+        transactions.inTransaction(
+            h -> {
+              Instant now = clock.instant();
+              if (!outbox.holdsLease(h, entry.id(), leaseUntil)) {
+                return false;
+              }
+              // A rollback is never given up: rejected, it stays pending (with backoff) and the
+              // core raises the alarm.
+              Outcome outcome =
+                  settle(h, entry, result, command instanceof Command.RollBackCandidate, now);
+              if (command instanceof Command.ForExperiment) {
+                lifecycle.apply(
+                    h,
+                    entry.experimentId(),
+                    new LifecycleInput.ActuationReport(
+                        command.id(), command.kind().wire(), outcome.outcome(), outcome.detail()),
+                    LifecycleService.Cause.actuation(command.id()),
+                    now);
+              } else if (outcome.outcome() != ActuationOutcome.DEFERRED) {
+                // A command on a service's production workload has no experiment to report to: the
+                // audit log says how it went.
+                audit.record(
+                    h,
+                    "aegis",
+                    "service.actuation",
+                    command.service(),
+                    Map.of(
+                        "command",
+                        command.id(),
+                        "kind",
+                        command.kind().wire(),
+                        "outcome",
+                        outcome.outcome().name(),
+                        "detail",
+                        outcome.detail()),
+                    now);
+              }
+              return true;
+            });
+    count(command.kind().wire(), result, recorded);
   }
 
   private record Outcome(ActuationOutcome outcome, String detail) {}
 
-  /** Marks the outbox row after a result: DONE, PENDING with backoff, or BLOCKED (unless {@code neverGiveUp}). */
-  private Outcome settle(Handle h, Entry entry, ActuationResult result, boolean neverGiveUp, Instant now) {
+  /**
+   * Marks the outbox row after a result: DONE, PENDING with backoff, or BLOCKED (unless {@code
+   * neverGiveUp}).
+   */
+  private Outcome settle(
+      Tx h, Entry entry, ActuationResult result, boolean neverGiveUp, Instant now) {
     if (result instanceof ActuationResult.Applied applied) {
       outbox.markDone(h, List.of(entry.id()), now);
-      return new Outcome(ActuationOutcome.APPLIED,
+      return new Outcome(
+          ActuationOutcome.APPLIED,
           applied.alreadyApplied() ? "already applied: " + applied.detail() : applied.detail());
     }
     if (result instanceof ActuationResult.Rejected rejected) {
       if (neverGiveUp) {
-        outbox.markFailed(h, entry.id(), "rejected: " + rejected.reason(), now.plus(backoff(entry.attempts())));
+        outbox.markFailed(
+            h, entry.id(), "rejected: " + rejected.reason(), now.plus(backoff(entry.attempts())));
       } else {
         outbox.markRejected(h, entry.id(), rejected.reason(), now);
       }
@@ -175,13 +200,16 @@ public class ActuationRelay {
 
   private void rejectUnreadable(Entry entry, RuntimeException e) {
     log.error("actuation command {} cannot be read: {}", entry.id(), e.toString());
-    jdbi.useHandle(h -> outbox.markRejected(h, entry.id(), "unreadable command: " + e.getMessage(), clock.instant()));
+    transactions.useHandle(
+        h ->
+            outbox.markRejected(
+                h, entry.id(), "unreadable command: " + e.getMessage(), clock.instant()));
   }
 
   /**
-   * Counts a result once it is recorded. A result is not recorded when this relay's lease ran out during the
-   * call and another relay took the command over: that relay's result stands, the cluster saw the command
-   * id twice and changed nothing the second time.
+   * Counts a result once it is recorded. A result is not recorded when this relay's lease ran out
+   * during the call and another relay took the command over: that relay's result stands, the
+   * cluster saw the command id twice and changed nothing the second time.
    */
   private void count(String kind, ActuationResult result, boolean recorded) {
     if (!recorded) {
@@ -189,37 +217,14 @@ public class ActuationRelay {
       metrics.counter("aegis.actuation.lease.lost").increment();
       return;
     }
-    metrics.counter("aegis.actuation.results", "command", kind, "outcome",
-        result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).increment();
-  }
-
-  private void report(Handle h, Entry entry, Command command, ActuationOutcome outcome,
-      String detail, Instant now) {
-    ExperimentRecord locked = experiments.findForUpdate(h, entry.experimentId()).orElseThrow();
-    Decision d = core.decide(locked.experiment(),
-        new LifecycleInput.ActuationReport(command.id(), command.kind(), outcome, detail), now);
-    if (d.isRefused() || !d.changed()) {
-      return;
-    }
-    String cause = "actuation:" + command.id();
-    recorder.record(h, List.of(new DecisionRecorder.Caused(d, cause)), now);
-    if (d.after().actuation().alarm() && !d.before().actuation().alarm()) {
-      metrics.counter("aegis.actuation.alarms", "service", d.after().service()).increment();
-      audit.record(h, "aegis", "actuation.alarm", d.after().id(), Map.of("service", d.after().service(),
-          "command", command.id(), "problem", d.after().actuation().problem()), now);
-      log.error("ALARM experiment {} ({}): {} keeps failing: {}", d.after().id(), d.after().service(),
-          command.kind(), d.after().actuation().problem());
-      String problem = d.after().actuation().problem();
-      ActuationAlarmed alarm = new ActuationAlarmed(d.after().id(), d.after().service(), d.after().namespace(),
-          command.id(), command.kind(), d.after().actuation().failures(),
-          problem.length() > MAX_PROBLEM ? problem.substring(0, MAX_PROBLEM - 1) + "…" : problem, now,
-          d.after().phase().name());
-      recorder.enqueueEvent(h, EventType.ACTUATION_ALARMED, d.after().id() + "/alarm/" + command.id(),
-          d.after().id(), alarm, now, now);
-    }
-    if (d.freedService()) {
-      recorder.startNextQueued(h, d.after().namespace(), d.after().service(), cause, now);
-    }
+    metrics
+        .counter(
+            "aegis.actuation.results",
+            "command",
+            kind,
+            "outcome",
+            result.getClass().getSimpleName().toLowerCase(Locale.ROOT))
+        .increment();
   }
 
   private Duration backoff(int attemptsSoFar) {

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.api;
 
+import dev.aegis.orchestrator.api.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -18,10 +19,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over 1 MiB with 413 and a problem document. A declared Content-Length over the limit
- * is refused before anything is read; otherwise the bytes are counted as they are read, so a chunked body (or
- * one that lies about its length) is stopped at the limit too: the reader gets {@link BodyTooLargeException},
- * which the API answers with the same 413 (see {@link ProblemHandler}).
+ * Refuses request bodies over 1 MiB with 413 and a problem document. A declared Content-Length over
+ * the limit is refused before anything is read; otherwise the bytes are counted as they are read,
+ * so a chunked body (or one that lies about its length) is stopped at the limit too: the reader
+ * gets {@link BodyTooLargeException}, which the API answers with the same 413 (see {@link
+ * ProblemHandler}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -31,16 +33,26 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
   /** Thrown by the request's stream once more than {@link #MAX_BYTES} were read. */
   static final class BodyTooLargeException extends RuntimeException {
     BodyTooLargeException() {
-      super("the body has more than " + MAX_BYTES + " bytes; at most " + MAX_BYTES + " are accepted");
+      super(
+          "the body has more than " + MAX_BYTES + " bytes; at most " + MAX_BYTES + " are accepted");
     }
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (request.getContentLengthLong() > MAX_BYTES) {
-      Problems.write(response, 413, "body-too-large", "Request body too large", "the body has "
-          + request.getContentLengthLong() + " bytes; at most " + MAX_BYTES + " are accepted");
+      Problems.write(
+          response,
+          413,
+          "body-too-large",
+          "Request body too large",
+          "the body has "
+              + request.getContentLengthLong()
+              + " bytes; at most "
+              + MAX_BYTES
+              + " are accepted");
       return;
     }
     chain.doFilter(new Counted(request), response);

@@ -2,8 +2,10 @@ package dev.aegis.orchestrator.api;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.api.problem.Problems;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
+import java.net.URI;
 import java.util.stream.Collectors;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -15,21 +17,26 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** Every error of the API as {@code application/problem+json}, naming the field at fault where there is one. */
+/**
+ * Every error of the API as {@code application/problem+json}, naming the field at fault where there
+ * is one.
+ */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ProblemHandler {
 
   @ExceptionHandler(InvalidSubmissionException.class)
   ProblemDetail invalid(InvalidSubmissionException e) {
-    ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
+    ProblemDetail p =
+        Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
     p.setProperty("field", e.field());
     return p;
   }
 
   @ExceptionHandler(AmbiguousServiceException.class)
   ProblemDetail ambiguous(AmbiguousServiceException e) {
-    ProblemDetail p = Problems.of(HttpStatus.CONFLICT, "ambiguous-service", "Ambiguous service", e.getMessage());
+    ProblemDetail p =
+        Problems.of(HttpStatus.CONFLICT, "ambiguous-service", "Ambiguous service", e.getMessage());
     p.setProperty("field", "namespace");
     p.setProperty("namespaces", e.namespaces());
     return p;
@@ -37,7 +44,8 @@ class ProblemHandler {
 
   @ExceptionHandler(BodySizeLimitFilter.BodyTooLargeException.class)
   ProblemDetail tooLarge(BodySizeLimitFilter.BodyTooLargeException e) {
-    return Problems.of(HttpStatus.PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large", e.getMessage());
+    return Problems.of(
+        HttpStatus.PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large", e.getMessage());
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -47,23 +55,37 @@ class ProblemHandler {
         return tooLarge(tooLarge);
       }
     }
-    ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "unreadable-body", "Unreadable request body",
-        "the body is not valid JSON for this request");
+    ProblemDetail p =
+        Problems.of(
+            HttpStatus.BAD_REQUEST,
+            "unreadable-body",
+            "Unreadable request body",
+            "the body is not valid JSON for this request");
     JsonMappingException m = mappingCause(e);
     if (m instanceof UnrecognizedPropertyException u) {
       String field = path(u);
-      p.setType(java.net.URI.create(Problems.BASE + "unknown-field"));
+      p.setType(URI.create(Problems.BASE + "unknown-field"));
       p.setProperty("field", field);
-      p.setDetail("field '" + field + "' is not part of this request; known fields: " + u.getKnownPropertyIds());
+      p.setDetail(
+          "field '"
+              + field
+              + "' is not part of this request; known fields: "
+              + u.getKnownPropertyIds());
       return p;
     }
     if (m != null && !m.getPath().isEmpty()) {
       String field = path(m);
       p.setProperty("field", field);
       String why = m.getOriginalMessage();
-      // A constructor's NullPointerException says nothing a client can act on (and names our classes).
-      p.setDetail("field '" + field + "' has an invalid value: " + (why == null || why.contains("java.lang.")
-          ? "a null or malformed element where a value is required" : why));
+      // A constructor's NullPointerException says nothing a client can act on (and names our
+      // classes).
+      p.setDetail(
+          "field '"
+              + field
+              + "' has an invalid value: "
+              + (why == null || why.contains("java.lang.")
+                  ? "a null or malformed element where a value is required"
+                  : why));
     }
     return p;
   }
@@ -71,7 +93,8 @@ class ProblemHandler {
   private static String path(JsonMappingException m) {
     return m.getPath().stream()
         .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining(".")).replace(".[", "[");
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
   }
 
   private static JsonMappingException mappingCause(Throwable e) {
@@ -85,15 +108,20 @@ class ProblemHandler {
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ProblemDetail mismatch(MethodArgumentTypeMismatchException e) {
-    ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "invalid-parameter", "Invalid parameter",
-        "parameter '" + e.getName() + "' has an invalid value '" + e.getValue() + "'");
+    ProblemDetail p =
+        Problems.of(
+            HttpStatus.BAD_REQUEST,
+            "invalid-parameter",
+            "Invalid parameter",
+            "parameter '" + e.getName() + "' has an invalid value '" + e.getValue() + "'");
     p.setProperty("field", e.getName());
     return p;
   }
 
   @ExceptionHandler(MissingRequestHeaderException.class)
   ProblemDetail header(MissingRequestHeaderException e) {
-    ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "missing-header", "Missing header", e.getMessage());
+    ProblemDetail p =
+        Problems.of(HttpStatus.BAD_REQUEST, "missing-header", "Missing header", e.getMessage());
     p.setProperty("field", e.getHeaderName());
     return p;
   }

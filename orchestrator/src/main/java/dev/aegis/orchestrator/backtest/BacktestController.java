@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.backtest;
 
 import dev.aegis.orchestrator.persistence.ServiceRepository;
+import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.security.Access;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -11,8 +11,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /api/v1/backtests}: what a policy would have decided over a service's recorded health
- * windows, run by run, next to what Aegis actually decided. Answered at once (replays are fast); a bad
- * request is a problem naming the field.
+ * windows, run by run, next to what Aegis actually decided. Answered at once (replays are fast); a
+ * bad request is a problem naming the field.
  */
 @RestController
 @RequestMapping("/api/v1/backtests")
@@ -20,12 +20,16 @@ class BacktestController {
 
   private final BacktestService backtests;
   private final Access access;
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ServiceRepository services;
 
-  BacktestController(BacktestService backtests, Access access, Jdbi jdbi, ServiceRepository services) {
+  BacktestController(
+      BacktestService backtests,
+      Access access,
+      Transactions transactions,
+      ServiceRepository services) {
     this.access = access;
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.services = services;
     this.backtests = backtests;
   }
@@ -33,7 +37,8 @@ class BacktestController {
   @PostMapping
   ResponseEntity<BacktestService.Report> run(@RequestBody BacktestService.Request request) {
     if (request != null && request.service() != null) {
-      jdbi.withHandle(h -> services.resolve(h, request.namespace(), request.service()))
+      transactions
+          .withHandle(h -> services.resolve(h, request.namespace(), request.service()))
           .ifPresent(s -> access.requireNamespace(s.namespace()));
     }
     return ResponseEntity.ok(backtests.run(request));

@@ -1,10 +1,12 @@
 package dev.aegis.orchestrator.chaos;
 
-import dev.aegis.orchestrator.api.Problems;
-import dev.aegis.orchestrator.experiments.Limits;
+import dev.aegis.orchestrator.api.problem.Problems;
+import dev.aegis.orchestrator.application.Limits;
 import dev.aegis.orchestrator.security.Access;
+import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -18,9 +20,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Fault injection for chaos engineers (docs/chaos.md): inject, list, revert, and the kill switch. Roles are in
- * {@code AccessRules}; namespaces are checked here (a principal sees and reverts only the faults of its
- * namespaces; the kill switch spans every namespace).
+ * Fault injection for chaos engineers (docs/chaos.md): inject, list, revert, and the kill switch.
+ * Roles are in {@code AccessRules}; namespaces are checked here (a principal sees and reverts only
+ * the faults of its namespaces; the kill switch spans every namespace).
  */
 @RestController
 @RequestMapping("/api/v1/chaos")
@@ -41,19 +43,25 @@ class ChaosController {
   ResponseEntity<FaultView> inject(@RequestBody FaultRequest request) {
     FaultView view = chaos.inject(request, access.principal());
     return ResponseEntity.status(HttpStatus.CREATED)
-        .location(java.net.URI.create("/api/v1/chaos/faults/" + view.faultId())).body(view);
+        .location(URI.create("/api/v1/chaos/faults/" + view.faultId()))
+        .body(view);
   }
 
   @GetMapping("/faults")
-  List<FaultView> list(@RequestParam(defaultValue = "false") boolean live,
+  List<FaultView> list(
+      @RequestParam(defaultValue = "false") boolean live,
       @RequestParam(defaultValue = "100") int limit) {
     return chaos.list(live, Math.min(Math.max(limit, 1), 1000)).stream()
-        .filter(f -> access.mayRead(f.target().namespace())).toList();
+        .filter(f -> access.mayRead(f.target().namespace()))
+        .toList();
   }
 
   @GetMapping("/faults/{id}")
   FaultView get(@PathVariable String id) {
-    return chaos.find(id).filter(f -> access.mayRead(f.target().namespace())).orElseThrow(() -> notFound(id));
+    return chaos
+        .find(id)
+        .filter(f -> access.mayRead(f.target().namespace()))
+        .orElseThrow(() -> notFound(id));
   }
 
   @PostMapping("/faults/{id}/revert")
@@ -82,7 +90,8 @@ class ChaosController {
 
   @ExceptionHandler(ChaosRefusedException.class)
   ResponseEntity<ProblemDetail> refused(ChaosRefusedException e) {
-    return ResponseEntity.status(e.status()).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+    return ResponseEntity.status(e.status())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(Problems.of(e.status(), e.code(), title(e), e.getMessage()));
   }
 
@@ -100,10 +109,12 @@ class ChaosController {
 
   private static String reason(ReasonRequest body, String fallback) {
     return body == null || body.reason() == null || body.reason().isBlank()
-        ? fallback : Limits.reason(body.reason(), "reason");
+        ? fallback
+        : Limits.reason(body.reason(), "reason");
   }
 
   private static ChaosRefusedException notFound(String id) {
-    return new ChaosRefusedException(HttpStatus.NOT_FOUND, "not-found", "no fault has id '" + Limits.shown(id) + "'");
+    return new ChaosRefusedException(
+        HttpStatus.NOT_FOUND, "not-found", "no fault has id '" + Limits.shown(id) + "'");
   }
 }

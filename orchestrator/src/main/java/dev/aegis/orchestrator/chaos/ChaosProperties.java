@@ -7,12 +7,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The chaos module's settings ({@code aegis.chaos.*}, docs/chaos.md).
  *
- * @param enabled whether faults can be injected at all (listing, reverting and the kill switch always work)
+ * @param enabled whether faults can be injected at all (listing, reverting and the kill switch
+ *     always work)
  * @param maxDuration the longest fault; every fault expires
  * @param maxActive at most this many live faults at once, over every namespace
  * @param podKillMaxPods a pod-kill deletes at most this many pods
  * @param stressImage the image of cpu-stress and memory-stress Jobs
- * @param chaosMesh {@code auto} (use Chaos Mesh when its CRDs are installed), {@code never} or {@code always}
+ * @param chaosMesh {@code auto} (use Chaos Mesh when its CRDs are installed), {@code never} or
+ *     {@code always}
  * @param sweepInterval how often expired faults are looked for
  * @param revertBackoff the first wait after a failed revert, doubled per attempt
  * @param maxRevertBackoff the longest wait between revert attempts

@@ -2,7 +2,10 @@ package dev.aegis.orchestrator.chaos;
 
 import org.springframework.http.HttpStatus;
 
-/** A chaos request refused before or by the cluster; carries the problem's status, type code and detail. */
+/**
+ * A chaos request refused before or by the cluster; carries the problem's status, type code and
+ * detail.
+ */
 public final class ChaosRefusedException extends RuntimeException {
 
   private final HttpStatus status;

@@ -32,10 +32,28 @@ public record FaultView(
     String lastError) {
 
   static FaultView of(Row r) {
-    return new FaultView(r.faultId(), r.state().name(), r.kind(),
-        new FaultRequest.Target(r.namespace(), r.service(), r.track()), r.experimentId(), r.production(),
-        r.mechanism(), r.spec().duration().toString(), r.spec().parameters(), r.summary(), r.affectedPods(),
-        r.reverts(), r.requestedBy(), r.reason(), r.startedAt(), r.expiresAt(), r.endedAt(), r.endedBy(),
-        r.endReason(), r.revertAttempts(), r.state().isLive() ? r.nextRevertAt() : null, r.lastError());
+    return new FaultView(
+        r.faultId(),
+        r.state().name(),
+        r.kind(),
+        new FaultRequest.Target(r.namespace(), r.service(), r.track()),
+        r.experimentId(),
+        r.production(),
+        r.mechanism(),
+        r.spec().duration().toString(),
+        r.spec().parameters(),
+        r.summary(),
+        r.affectedPods(),
+        r.reverts(),
+        r.requestedBy(),
+        r.reason(),
+        r.startedAt(),
+        r.expiresAt(),
+        r.endedAt(),
+        r.endedBy(),
+        r.endReason(),
+        r.revertAttempts(),
+        r.state().isLive() ? r.nextRevertAt() : null,
+        r.lastError());
   }
 }

@@ -1,15 +1,18 @@
 package dev.aegis.orchestrator.config;
 
-import dev.aegis.orchestrator.lifecycle.CanaryStep;
-import dev.aegis.orchestrator.lifecycle.Policy;
-import dev.aegis.orchestrator.lifecycle.Slo;
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Slo;
+import dev.aegis.orchestrator.production.guard.GuardPolicy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Aegis's own settings ({@code aegis.*}). Durations are ISO-8601 or Spring's short form ({@code 5s}).
+ * Aegis's own settings ({@code aegis.*}). Durations are ISO-8601 or Spring's short form ({@code
+ * 5s}).
  *
  * @param processing how consumed events are retried before they are dead-lettered
  * @param outbox how often the outbox relay looks for due rows
@@ -26,8 +29,9 @@ public record AegisProperties(
     @DefaultValue Remediation remediation) {
 
   /**
-   * Production (V2) guard (seed defaults of DESIGN.md) and SLO burn-rate alerts. Each signal breaches above
-   * its high mark and recovers below its low mark; actions need the breach to last its {@code for}.
+   * Production (V2) guard (seed defaults of DESIGN.md) and SLO burn-rate alerts. Each signal
+   * breaches above its high mark and recovers below its low mark; actions need the breach to last
+   * its {@code for}.
    *
    * @param sloObjective availability objective of the burn-rate alerts (0.999 = 99.9%)
    * @param burnRateRollback whether a burn-rate page on production rolls it back too
@@ -50,17 +54,26 @@ public record AegisProperties(
       @DefaultValue("0.999") double sloObjective,
       @DefaultValue("true") boolean burnRateRollback) {
 
-    public dev.aegis.orchestrator.remediation.GuardPolicy toPolicy() {
-      return new dev.aegis.orchestrator.remediation.GuardPolicy(
-          new dev.aegis.orchestrator.remediation.GuardPolicy.Threshold(errorRateHigh, errorRateLow), errorRateFor,
-          new dev.aegis.orchestrator.remediation.GuardPolicy.Threshold(p95HighMs, p95LowMs), p95For,
-          new dev.aegis.orchestrator.remediation.GuardPolicy.Threshold(cpuHigh, cpuLow), cpuFor, scaleUpFactor,
-          maxReplicas, scaleCooldown, rollbackCooldown, minRequests);
+    public GuardPolicy toPolicy() {
+      return new GuardPolicy(
+          new GuardPolicy.Threshold(errorRateHigh, errorRateLow),
+          errorRateFor,
+          new GuardPolicy.Threshold(p95HighMs, p95LowMs),
+          p95For,
+          new GuardPolicy.Threshold(cpuHigh, cpuLow),
+          cpuFor,
+          scaleUpFactor,
+          maxReplicas,
+          scaleCooldown,
+          rollbackCooldown,
+          minRequests);
     }
   }
 
-
-  /** Retry of a failing record: {@code attempts} tries, exponential backoff {@code initial} ×{@code multiplier} up to {@code max}. */
+  /**
+   * Retry of a failing record: {@code attempts} tries, exponential backoff {@code initial} ×{@code
+   * multiplier} up to {@code max}.
+   */
   public record Processing(
       @DefaultValue("5") int attempts,
       @DefaultValue("1s") Duration initialBackoff,
@@ -68,10 +81,16 @@ public record AegisProperties(
       @DefaultValue("60s") Duration maxBackoff,
       @DefaultValue("500") int maxPollRecords) {}
 
-  public record Outbox(@DefaultValue("100ms") Duration pollInterval, @DefaultValue("200") int batchSize) {}
+  public record Outbox(
+      @DefaultValue("100ms") Duration pollInterval, @DefaultValue("200") int batchSize) {}
 
-  /** A window whose end is more than {@code maxClockSkew} ahead of the orchestrator's clock is dead-lettered. */
-  public record Health(@DefaultValue("1m") Duration maxClockSkew, @DefaultValue("30s") Duration silenceCheckInterval) {}
+  /**
+   * A window whose end is more than {@code maxClockSkew} ahead of the orchestrator's clock is
+   * dead-lettered.
+   */
+  public record Health(
+      @DefaultValue("1m") Duration maxClockSkew,
+      @DefaultValue("30s") Duration silenceCheckInterval) {}
 
   /** Seed defaults: 10/50/100% for 24h/48h/7d; error rate < 2%; p95 < 3000 ms. */
   public record PolicyDefaults(
@@ -84,13 +103,15 @@ public record AegisProperties(
 
     public Policy toPolicy() {
       if (weights.size() != durations.size()) {
-        throw new IllegalStateException("aegis.policy.weights and aegis.policy.durations differ in length");
+        throw new IllegalStateException(
+            "aegis.policy.weights and aegis.policy.durations differ in length");
       }
-      List<CanaryStep> steps = new java.util.ArrayList<>();
+      List<CanaryStep> steps = new ArrayList<>();
       for (int i = 0; i < weights.size(); i++) {
         steps.add(new CanaryStep(weights.get(i), durations.get(i)));
       }
-      return new Policy(steps, new Slo(maxErrorRate, maxP95LatencyMs), minRequestsPerStep, maxSilence);
+      return new Policy(
+          steps, new Slo(maxErrorRate, maxP95LatencyMs), minRequestsPerStep, maxSilence);
     }
   }
 }

@@ -2,8 +2,9 @@ package dev.aegis.orchestrator.config;
 
 import dev.aegis.events.EventCodec;
 import dev.aegis.events.Topics;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import dev.aegis.orchestrator.deadletter.DeadLetterRecorder;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
 import dev.aegis.orchestrator.messaging.Admission;
 import dev.aegis.orchestrator.messaging.BatchProcessor;
 import dev.aegis.orchestrator.messaging.DeadLetterRecoverer;
@@ -11,10 +12,10 @@ import dev.aegis.orchestrator.messaging.IngestListener;
 import dev.aegis.orchestrator.messaging.KafkaTrustProperties;
 import dev.aegis.orchestrator.outbox.OutboxRelay;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.Transactions;
 import java.time.Clock;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -25,10 +26,10 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
@@ -45,30 +46,40 @@ public class MessagingConfiguration {
     return new KafkaTemplate<>(producers);
   }
 
-  /** Who may publish what on the input topics (aegis.kafka.trust); warns at start about what is left open. */
+  /**
+   * Who may publish what on the input topics (aegis.kafka.trust); warns at start about what is left
+   * open.
+   */
   @Bean
   Admission admission(KafkaTrustProperties trust) {
     return new Admission(trust).warnIfOpen();
   }
 
   @Bean
-  IngestListener ingestListener(EventCodec codec, BatchProcessor processor, Clock clock, Admission admission) {
+  IngestListener ingestListener(
+      EventCodec codec, BatchProcessor processor, Clock clock, Admission admission) {
     return new IngestListener(codec, processor, clock, admission);
   }
 
   @Bean
-  ConcurrentMessageListenerContainer<byte[], byte[]> ingestContainer(ConsumerFactory<byte[], byte[]> consumers,
-      IngestListener listener, KafkaTemplate<byte[], byte[]> kafka, AegisProperties properties) {
-    ContainerProperties props = new ContainerProperties(Topics.HEALTH, Topics.EXPERIMENTS, Topics.CHAOS);
+  ConcurrentMessageListenerContainer<byte[], byte[]> ingestContainer(
+      ConsumerFactory<byte[], byte[]> consumers,
+      IngestListener listener,
+      KafkaTemplate<byte[], byte[]> kafka,
+      AegisProperties properties) {
+    ContainerProperties props =
+        new ContainerProperties(Topics.HEALTH, Topics.EXPERIMENTS, Topics.CHAOS);
     props.setAckMode(ContainerProperties.AckMode.BATCH);
     props.setMessageListener((BatchMessageListener<byte[], byte[]>) listener::onBatch);
     var container = new ConcurrentMessageListenerContainer<>(consumers, props);
     container.setConcurrency(1);
     AegisProperties.Processing p = properties.processing();
-    ExponentialBackOff backOff = new ExponentialBackOff(p.initialBackoff().toMillis(), p.multiplier());
+    ExponentialBackOff backOff =
+        new ExponentialBackOff(p.initialBackoff().toMillis(), p.multiplier());
     backOff.setMaxInterval(p.maxBackoff().toMillis());
     backOff.setMaxAttempts(Math.max(0, p.attempts() - 1));
-    DefaultErrorHandler errors = new DefaultErrorHandler(new DeadLetterRecoverer(kafka, listener), backOff);
+    DefaultErrorHandler errors =
+        new DefaultErrorHandler(new DeadLetterRecoverer(kafka, listener), backOff);
     errors.addNotRetryableExceptions(InvalidSubmissionException.class);
     container.setCommonErrorHandler(errors);
     container.setBeanName("aegis-ingest");
@@ -76,16 +87,23 @@ public class MessagingConfiguration {
   }
 
   @Bean
-  KafkaMessageListenerContainer<byte[], byte[]> deadLetterContainer(ConsumerFactory<byte[], byte[]> consumers,
-      DeadLetterRecorder recorder, @Value("${spring.kafka.consumer.group-id}") String ingestGroup) {
+  KafkaMessageListenerContainer<byte[], byte[]> deadLetterContainer(
+      ConsumerFactory<byte[], byte[]> consumers,
+      DeadLetterRecorder recorder,
+      @Value("${spring.kafka.consumer.group-id}") String ingestGroup) {
     ContainerProperties props = new ContainerProperties(Topics.DLQ);
-    // A group of its own: sharing the ingest group would make every DLQ rebalance stop ingestion too.
+    // A group of its own: sharing the ingest group would make every DLQ rebalance stop ingestion
+    // too.
     props.setGroupId(ingestGroup + ".dead-letters");
     props.setAckMode(ContainerProperties.AckMode.BATCH);
-    props.setMessageListener((BatchMessageListener<byte[], byte[]>) (List<ConsumerRecord<byte[], byte[]>> batch) -> recorder.onBatch(batch));
+    props.setMessageListener(
+        (BatchMessageListener<byte[], byte[]>)
+            (List<ConsumerRecord<byte[], byte[]>> batch) -> recorder.onBatch(batch));
     var container = new KafkaMessageListenerContainer<>(consumers, props);
-    // The dead-letter table is fed from the topic and must never lose a record: while the database is away, retry
-    // without end, 1 s doubling up to a minute between tries (a record the database refuses for its data is
+    // The dead-letter table is fed from the topic and must never lose a record: while the database
+    // is away, retry
+    // without end, 1 s doubling up to a minute between tries (a record the database refuses for its
+    // data is
     // recorded as unrecordable by the recorder itself, so only an outage retries).
     ExponentialBackOff backOff = new ExponentialBackOff(1000, 2.0);
     backOff.setMaxInterval(60_000);
@@ -95,25 +113,40 @@ public class MessagingConfiguration {
   }
 
   @Bean
-  OutboxRelay outboxRelay(Jdbi jdbi, OutboxRepository outbox, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec,
-      Clock clock, AegisProperties properties) {
-    return new OutboxRelay(jdbi, outbox, kafka, codec, clock, properties.outbox().batchSize());
+  OutboxRelay outboxRelay(
+      Transactions transactions,
+      OutboxRepository outbox,
+      KafkaTemplate<byte[], byte[]> kafka,
+      EventCodec codec,
+      Clock clock,
+      AegisProperties properties) {
+    return new OutboxRelay(
+        transactions, outbox, kafka, codec, clock, properties.outbox().batchSize());
   }
 
-  /** Flags silent canary steps on the wall clock, every {@code aegis.health.silence-check-interval}. */
+  /**
+   * Flags silent canary steps on the wall clock, every {@code aegis.health.silence-check-interval}.
+   */
   @Bean
-  SmartLifecycle silenceWatch(dev.aegis.orchestrator.experiments.ExperimentService service, AegisProperties properties) {
-    return PeriodicTask.every("aegis-silence-watch", properties.health().silenceCheckInterval(), () -> {
-      int flagged = service.checkSilence();
-      if (flagged > 0) {
-        log.warn("{} canary step(s) flagged as held: no health window within maxSilence", flagged);
-      }
-    });
+  SmartLifecycle silenceWatch(ExperimentService service, AegisProperties properties) {
+    return PeriodicTask.every(
+        "aegis-silence-watch",
+        properties.health().silenceCheckInterval(),
+        () -> {
+          int flagged = service.checkSilence();
+          if (flagged > 0) {
+            log.warn(
+                "{} canary step(s) flagged as held: no health window within maxSilence", flagged);
+          }
+        });
   }
 
-  /** Runs the relay on its own thread at the configured interval, from start to stop of the context. */
+  /**
+   * Runs the relay on its own thread at the configured interval, from start to stop of the context.
+   */
   @Bean
   SmartLifecycle outboxRelayLoop(OutboxRelay relay, AegisProperties properties) {
-    return PeriodicTask.every("aegis-outbox-relay", properties.outbox().pollInterval(), relay::drain);
+    return PeriodicTask.every(
+        "aegis-outbox-relay", properties.outbox().pollInterval(), relay::drain);
   }
 }

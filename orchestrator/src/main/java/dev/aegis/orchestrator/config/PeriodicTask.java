@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * A background pass run on a thread of its own from start to stop of the context: the relays, the silence
- * watch, the retention sweeper, the chaos sweeper. A pass that throws is logged and the next one runs at the
- * next interval. Stopping lets a running pass finish (up to 10 s) rather than interrupting it mid-transaction.
+ * A background pass run on a thread of its own from start to stop of the context: the relays, the
+ * silence watch, the retention sweeper, the chaos sweeper. A pass that throws is logged and the
+ * next one runs at the next interval. Stopping lets a running pass finish (up to 10 s) rather than
+ * interrupting it mid-transaction.
  */
 public final class PeriodicTask implements SmartLifecycle {
 
@@ -25,8 +26,8 @@ public final class PeriodicTask implements SmartLifecycle {
 
   /**
    * @param name the thread's name, also in the log line of a failed pass
-   * @param initialDelay before the first pass: zero to run at start, or an interval so a restart loop never
-   *     turns into a loop of passes
+   * @param initialDelay before the first pass: zero to run at start, or an interval so a restart
+   *     loop never turns into a loop of passes
    */
   public PeriodicTask(String name, Duration initialDelay, Duration interval, Runnable task) {
     this.name = name;
@@ -42,13 +43,15 @@ public final class PeriodicTask implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, name);
-      thread.setDaemon(true);
-      return thread;
-    });
-    executor.scheduleWithFixedDelay(this::runOnce, initialDelay.toMillis(), interval.toMillis(),
-        TimeUnit.MILLISECONDS);
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, name);
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.scheduleWithFixedDelay(
+        this::runOnce, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void runOnce() {

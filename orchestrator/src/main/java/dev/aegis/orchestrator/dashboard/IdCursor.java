@@ -6,11 +6,11 @@ import java.util.Collection;
 import java.util.TreeSet;
 
 /**
- * Follows an append-only table by its {@code bigserial} id without missing rows that commit out of order.
- * A sequence hands out ids at insert, not at commit, so id 11 can become visible before id 10. The cursor
- * keeps a watermark below which every id is settled, and the ids above it already admitted; the next read is
- * {@code id > after()}. A gap that stays open for {@code gapTimeout} is an insert that rolled back (sequence
- * values are never reused), and is skipped.
+ * Follows an append-only table by its {@code bigserial} id without missing rows that commit out of
+ * order. A sequence hands out ids at insert, not at commit, so id 11 can become visible before id
+ * 10. The cursor keeps a watermark below which every id is settled, and the ids above it already
+ * admitted; the next read is {@code id > after()}. A gap that stays open for {@code gapTimeout} is
+ * an insert that rolled back (sequence values are never reused), and is skipped.
  *
  * <p>Not thread-safe: the dashboard's ticker thread owns every cursor.
  */
@@ -36,7 +36,9 @@ final class IdCursor {
     return id > watermark && admitted.add(id);
   }
 
-  /** Starts over at {@code watermark}, treating {@code known} (ids above it) as admitted already. */
+  /**
+   * Starts over at {@code watermark}, treating {@code known} (ids above it) as admitted already.
+   */
   void reset(long watermark, Collection<Long> known) {
     this.watermark = watermark;
     admitted.clear();
@@ -45,7 +47,9 @@ final class IdCursor {
     compact();
   }
 
-  /** Moves the watermark over contiguous admitted ids, and past a gap that has been open too long. */
+  /**
+   * Moves the watermark over contiguous admitted ids, and past a gap that has been open too long.
+   */
   void advance(Instant now) {
     long before = watermark;
     compact();

@@ -2,13 +2,16 @@ package dev.aegis.orchestrator.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aegis.orchestrator.dashboard.ChangeFeed.Stamp;
-import dev.aegis.orchestrator.dashboard.ChangeFeed.Table;
 import dev.aegis.orchestrator.dashboard.LiveEvents.AuditEvent;
 import dev.aegis.orchestrator.dashboard.LiveEvents.DeadLetterEvent;
 import dev.aegis.orchestrator.dashboard.LiveEvents.Heartbeat;
 import dev.aegis.orchestrator.dashboard.LiveEvents.Snapshot;
 import dev.aegis.orchestrator.dashboard.LiveEvents.TransitionEvent;
+import dev.aegis.orchestrator.persistence.ExperimentRepository.Stamp;
+import dev.aegis.orchestrator.persistence.FeedRepository.Head;
+import dev.aegis.orchestrator.persistence.FeedRepository.Table;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +31,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -38,17 +39,19 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The live stream behind {@code GET /api/v1/stream}. One ticker thread reads what changed since its last tick
- * (experiments by {@code updated_at}, new transitions, dead letters new or replayed, new audit entries) and
- * broadcasts each change as a typed event to every connected client; a new client first gets a {@code snapshot}.
+ * The live stream behind {@code GET /api/v1/stream}. One ticker thread reads what changed since its
+ * last tick (experiments by {@code updated_at}, new transitions, dead letters new or replayed, new
+ * audit entries) and broadcasts each change as a typed event to every connected client; a new
+ * client first gets a {@code snapshot}.
  *
- * <p>Why a ticker and not hooks in the write paths: the writers (batch processor, relays, REST) stay unaware of
- * the dashboard, several orchestrator replicas can share one database, and a tick costs four indexed queries
- * only while someone watches.
+ * <p>Why a ticker and not hooks in the write paths: the writers (batch processor, relays, REST)
+ * stay unaware of the dashboard, several orchestrator replicas can share one database, and a tick
+ * costs four indexed queries only while someone watches.
  *
- * <p>Threads: request threads only register an emitter. The ticker owns the cursors and builds every event once;
- * each client has a bounded queue drained by a sender thread, so a slow or stuck client never holds up the
- * ticker or the others, and is dropped when its queue overflows (its browser reconnects and gets a snapshot).
+ * <p>Threads: request threads only register an emitter. The ticker owns the cursors and builds
+ * every event once; each client has a bounded queue drained by a sender thread, so a slow or stuck
+ * client never holds up the ticker or the others, and is dropped when its queue overflows (its
+ * browser reconnects and gets a snapshot).
  */
 @Component
 class LiveStream implements SmartLifecycle {
@@ -62,7 +65,7 @@ class LiveStream implements SmartLifecycle {
   /** One event, serialized once for every client. */
   record Frame(String name, String json) {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ChangeFeed feed;
   private final DashboardProperties properties;
   private final Clock clock;
@@ -86,8 +89,13 @@ class LiveStream implements SmartLifecycle {
   private Instant lastHeartbeat = Instant.EPOCH;
   private Instant lastFailureLogged = Instant.EPOCH;
 
-  LiveStream(Jdbi jdbi, ChangeFeed feed, DashboardProperties properties, Clock clock, ObjectMapper json) {
-    this.jdbi = jdbi;
+  LiveStream(
+      Transactions transactions,
+      ChangeFeed feed,
+      DashboardProperties properties,
+      Clock clock,
+      ObjectMapper json) {
+    this.transactions = transactions;
     this.feed = feed;
     this.properties = properties;
     this.clock = clock;
@@ -98,19 +106,24 @@ class LiveStream implements SmartLifecycle {
   }
 
   /**
-   * Registers a new client and returns its emitter; its snapshot follows from the ticker thread. Empty when
-   * {@code maxClients} streams are open already, or the application is stopping.
+   * Registers a new client and returns its emitter; its snapshot follows from the ticker thread.
+   * Empty when {@code maxClients} streams are open already, or the application is stopping.
    */
   Optional<SseEmitter> subscribe() {
     return subscribe("");
   }
 
-  /** As {@link #subscribe()}, for {@code principal}: empty too when it has {@code maxPerPrincipal} streams open. */
+  /**
+   * As {@link #subscribe()}, for {@code principal}: empty too when it has {@code maxPerPrincipal}
+   * streams open.
+   */
   Optional<SseEmitter> subscribe(String principal) {
     Client client;
     synchronized (admission) {
-      if (!running || clients.size() >= properties.maxClients()
-          || clients.stream().filter(c -> c.principal.equals(principal)).count() >= properties.maxPerPrincipal()) {
+      if (!running
+          || clients.size() >= properties.maxClients()
+          || clients.stream().filter(c -> c.principal.equals(principal)).count()
+              >= properties.maxPerPrincipal()) {
         return Optional.empty();
       }
       client = new Client(new SseEmitter(properties.emitterTimeout().toMillis()), principal);
@@ -159,12 +172,14 @@ class LiveStream implements SmartLifecycle {
   private void welcome(Client client) {
     try {
       Instant now = clock.instant();
-      Snapshot snapshot = jdbi.withHandle(h -> {
-        if (!primed) {
-          prime(h, now);
-        }
-        return new Snapshot(now, feed.snapshot(h, properties.snapshotSize()));
-      });
+      Snapshot snapshot =
+          transactions.withHandle(
+              h -> {
+                if (!primed) {
+                  prime(h, now);
+                }
+                return new Snapshot(now, feed.snapshot(h, properties.snapshotSize()));
+              });
       client.ready = true;
       client.offer(frame(LiveEvents.SNAPSHOT, snapshot));
     } catch (RuntimeException e) {
@@ -173,7 +188,7 @@ class LiveStream implements SmartLifecycle {
     }
   }
 
-  private void prime(Handle h, Instant now) {
+  private void prime(Tx h, Instant now) {
     prime(h, transitions, Table.TRANSITIONS);
     prime(h, deadLetters, Table.DEAD_LETTERS);
     prime(h, audit, Table.AUDIT);
@@ -184,8 +199,8 @@ class LiveStream implements SmartLifecycle {
     primed = true;
   }
 
-  private void prime(Handle h, IdCursor cursor, Table table) {
-    ChangeFeed.Head head = feed.head(h, table, HEAD_WINDOW);
+  private void prime(Tx h, IdCursor cursor, Table table) {
+    Head head = feed.head(h, table, HEAD_WINDOW);
     cursor.reset(head.from(), head.recentIds());
   }
 
@@ -197,7 +212,7 @@ class LiveStream implements SmartLifecycle {
       }
       Instant now = clock.instant();
       if (primed) {
-        jdbi.useHandle(h -> changes(h, now).forEach(this::broadcast));
+        transactions.useHandle(h -> changes(h, now).forEach(this::broadcast));
       }
       if (!now.isBefore(lastHeartbeat.plus(properties.heartbeat()))) {
         lastHeartbeat = now;
@@ -208,7 +223,7 @@ class LiveStream implements SmartLifecycle {
     }
   }
 
-  private List<Frame> changes(Handle h, Instant now) {
+  private List<Frame> changes(Tx h, Instant now) {
     List<Frame> out = new ArrayList<>();
     Duration overlap = properties.overlap();
 
@@ -235,7 +250,8 @@ class LiveStream implements SmartLifecycle {
       }
     }
     deadLetters.advance(now);
-    for (DeadLetterEvent d : feed.deadLettersReplayedAfter(h, replaysSince.minus(overlap), READ_LIMIT)) {
+    for (DeadLetterEvent d :
+        feed.deadLettersReplayedAfter(h, replaysSince.minus(overlap), READ_LIMIT)) {
       if (replayStamps.changed(Long.toString(d.id()), d.replayCount(), d.lastReplayedAt())) {
         out.add(frame(LiveEvents.DEAD_LETTER, d));
       }
@@ -293,8 +309,10 @@ class LiveStream implements SmartLifecycle {
   private final class Client {
     final SseEmitter emitter;
     final String principal;
+
     /** Set by the ticker once the snapshot is queued; only then do broadcasts reach this client. */
     volatile boolean ready;
+
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private boolean draining;
     private boolean closed;
@@ -320,7 +338,8 @@ class LiveStream implements SmartLifecycle {
         }
       }
       if (overflow) {
-        log.info("dashboard stream client too slow ({} events waiting); disconnecting it",
+        log.info(
+            "dashboard stream client too slow ({} events waiting); disconnecting it",
             properties.maxQueuedEvents());
         close(true);
         return;
@@ -351,7 +370,10 @@ class LiveStream implements SmartLifecycle {
       }
     }
 
-    /** Forgets the client; {@code complete} ends the response from our side (timeout, overflow, shutdown). */
+    /**
+     * Forgets the client; {@code complete} ends the response from our side (timeout, overflow,
+     * shutdown).
+     */
     void close(boolean complete) {
       synchronized (this) {
         if (closed) {

@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Remembers the last version broadcast of rows the ticker reads by time ({@code updated_at >= since - overlap}),
- * so that re-reading the overlap broadcasts a row again only when it really changed. Entries older than what
- * the next read can return are pruned, so memory stays bounded by the overlap.
+ * Remembers the last version broadcast of rows the ticker reads by time ({@code updated_at >= since
+ * - overlap}), so that re-reading the overlap broadcasts a row again only when it really changed.
+ * Entries older than what the next read can return are pruned, so memory stays bounded by the
+ * overlap.
  *
  * <p>Not thread-safe: the dashboard's ticker thread owns it.
  */
@@ -24,7 +25,9 @@ final class RecentChanges {
     return before == null || !Objects.equals(before.stamp(), stamp);
   }
 
-  /** Forgets rows last stamped before {@code cutoff}: a read starting after it cannot return them. */
+  /**
+   * Forgets rows last stamped before {@code cutoff}: a read starting after it cannot return them.
+   */
   void prune(Instant cutoff) {
     seen.values().removeIf(s -> s.at().isBefore(cutoff));
   }

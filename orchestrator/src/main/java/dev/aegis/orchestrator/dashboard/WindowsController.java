@@ -1,13 +1,13 @@
 package dev.aegis.orchestrator.dashboard;
 
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.HealthWindowRepository;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.security.Access;
 import java.net.URI;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -18,66 +18,92 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/v1/experiments/{id}/windows[?step=&limit=]}: the health windows stored for an experiment (every
- * track: canary, baseline, stable), per step, oldest first, so the dashboard can chart canary against baseline.
- * Read-only; {@code limit} (default 2000, at most 10000) keeps the newest windows.
+ * {@code GET /api/v1/experiments/{id}/windows[?step=&limit=]}: the health windows stored for an
+ * experiment (every track: canary, baseline, stable), per step, oldest first, so the dashboard can
+ * chart canary against baseline. Read-only; {@code limit} (default 2000, at most 10000) keeps the
+ * newest windows.
  */
 @RestController
 class WindowsController {
 
   /** One stored window; {@code errorRate} is errors / requests (0 without requests). */
-  record WindowView(long id, int step, String track, String version, Instant windowStart, Instant windowEnd,
-      long requests, long errors, double errorRate, double p50Ms, double p95Ms, double p99Ms) {}
+  record WindowView(
+      long id,
+      int step,
+      String track,
+      String version,
+      Instant windowStart,
+      Instant windowEnd,
+      long requests,
+      long errors,
+      double errorRate,
+      double p50Ms,
+      double p95Ms,
+      double p99Ms) {}
 
   record Windows(String experimentId, String service, List<WindowView> windows) {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final ExperimentRepository experiments;
-  private final dev.aegis.orchestrator.security.Access access;
+  private final HealthWindowRepository health;
+  private final Access access;
 
-  WindowsController(Jdbi jdbi, ExperimentRepository experiments, dev.aegis.orchestrator.security.Access access) {
+  WindowsController(
+      Transactions transactions,
+      ExperimentRepository experiments,
+      HealthWindowRepository health,
+      Access access) {
     this.access = access;
-    this.jdbi = jdbi;
+    this.transactions = transactions;
     this.experiments = experiments;
+    this.health = health;
   }
 
   @GetMapping("/api/v1/experiments/{id}/windows")
-  ResponseEntity<?> windows(@PathVariable String id, @RequestParam(required = false) Integer step,
+  ResponseEntity<?> windows(
+      @PathVariable String id,
+      @RequestParam(required = false) Integer step,
       @RequestParam(defaultValue = "2000") int limit) {
     int bounded = Math.min(Math.max(limit, 1), 10_000);
-    return jdbi.withHandle(h -> experiments.find(h, id).filter(r -> access.mayRead(r.experiment().namespace()))
-        .<ResponseEntity<?>>map(r -> ResponseEntity.ok(new Windows(id, r.experiment().service(),
-            read(h, id, step, bounded))))
-        .orElseGet(() -> notFound(id)));
+    return transactions.withHandle(
+        h ->
+            experiments
+                .find(h, id)
+                .filter(r -> access.mayRead(r.experiment().namespace()))
+                .<ResponseEntity<?>>map(
+                    r ->
+                        ResponseEntity.ok(
+                            new Windows(id, r.experiment().service(), read(h, id, step, bounded))))
+                .orElseGet(() -> notFound(id)));
   }
 
-  private static List<WindowView> read(Handle h, String id, Integer step, int limit) {
-    Query q = h.createQuery("SELECT * FROM (SELECT id, step, track, version, window_start, window_end, requests, "
-            + "errors, p50_ms, p95_ms, p99_ms FROM health_windows WHERE experiment_id = :id"
-            + (step == null ? "" : " AND step = :step")
-            + " ORDER BY window_end DESC, id DESC LIMIT :limit) newest ORDER BY window_end, id")
-        .bind("id", id).bind("limit", limit);
-    if (step != null) {
-      q.bind("step", step);
-    }
-    return q.map((rs, ctx) -> {
-      long requests = rs.getLong("requests");
-      long errors = rs.getLong("errors");
-      return new WindowView(rs.getLong("id"), rs.getInt("step"), rs.getString("track"), rs.getString("version"),
-          instant(rs.getTimestamp("window_start")), instant(rs.getTimestamp("window_end")), requests, errors,
-          requests == 0 ? 0 : (double) errors / requests, rs.getDouble("p50_ms"), rs.getDouble("p95_ms"),
-          rs.getDouble("p99_ms"));
-    }).list();
-  }
-
-  private static Instant instant(Timestamp t) {
-    return t == null ? null : t.toInstant();
+  private List<WindowView> read(Tx h, String id, Integer step, int limit) {
+    return health.newestOf(h, id, step, limit).stream()
+        .map(
+            w ->
+                new WindowView(
+                    w.id(),
+                    w.step(),
+                    w.track(),
+                    w.version(),
+                    w.windowStart(),
+                    w.windowEnd(),
+                    w.requests(),
+                    w.errors(),
+                    w.requests() == 0 ? 0 : (double) w.errors() / w.requests(),
+                    w.p50Ms(),
+                    w.p95Ms(),
+                    w.p99Ms()))
+        .toList();
   }
 
   private static ResponseEntity<?> notFound(String id) {
-    ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no experiment has id '" + id + "'");
+    ProblemDetail p =
+        ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no experiment has id '" + id + "'");
     p.setType(URI.create("https://aegis.dev/problems/not-found"));
     p.setTitle("No such experiment");
-    return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(p);
   }
 }

@@ -16,10 +16,13 @@ public record DeadLetterProperties(
     @DefaultValue({Topics.HEALTH, Topics.EXPERIMENTS, Topics.CHAOS}) List<String> replayTopics) {
 
   public DeadLetterProperties {
-    replayTopics = replayTopics == null ? List.of() : replayTopics.stream().map(String::strip).toList();
+    replayTopics =
+        replayTopics == null ? List.of() : replayTopics.stream().map(String::strip).toList();
     if (replayTopics.contains(Topics.DLQ)) {
-      throw new IllegalArgumentException("aegis.dead-letters.replay-topics must not contain " + Topics.DLQ
-          + ": a replay there would be recorded as a new dead letter");
+      throw new IllegalArgumentException(
+          "aegis.dead-letters.replay-topics must not contain "
+              + Topics.DLQ
+              + ": a replay there would be recorded as a new dead letter");
     }
   }
 }

@@ -2,9 +2,12 @@ package dev.aegis.orchestrator.deadletter;
 
 import dev.aegis.events.DeadLetterHeaders;
 import dev.aegis.events.EventCodec;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
+import dev.aegis.orchestrator.persistence.Transactions;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records every record of {@code aegis.dlq} in the {@code dead_letters} table, once per original
@@ -22,27 +26,29 @@ import org.jdbi.v3.core.Jdbi;
  * recorded when it is back (the container retries with a backoff capped at a minute, without end).
  *
  * <p>No record can stop it: payloads are stored as bytes, every text taken from a record (reason,
- * header names, event type, source and id) has NUL escaped (PostgreSQL text cannot hold it), and a record
- * the database still refuses on its own is recorded as {@code unrecordable} with its bytes and the
- * database's error, where an SRE sees it, instead of being retried for ever.
+ * header names, event type, source and id) has NUL escaped (PostgreSQL text cannot hold it), and a
+ * record the database still refuses on its own is recorded as {@code unrecordable} with its bytes
+ * and the database's error, where an SRE sees it, instead of being retried for ever.
  *
- * <p>While the database is away the recorder is <em>parked</em>: {@link #status()} says since when, after how
- * many attempts and with which error, and {@code /actuator/health/deadLetters} and the gauge {@code
- * aegis_dead_letters_recorder_parked} show it to SREs; the first batch recorded afterwards unparks it.
+ * <p>While the database is away the recorder is <em>parked</em>: {@link #status()} says since when,
+ * after how many attempts and with which error, and {@code /actuator/health/deadLetters} and the
+ * gauge {@code aegis_dead_letters_recorder_parked} show it to SREs; the first batch recorded
+ * afterwards unparks it.
  */
 public class DeadLetterRecorder {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeadLetterRecorder.class);
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterRecorder.class);
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final DeadLetterRepository repository;
   private final EventCodec codec;
   private final Clock clock;
   private volatile Status status = Status.RECORDING;
 
   /**
-   * Whether dead letters reach the table now: {@code parkedSince} is null while they do, else when the first
-   * failed attempt was; {@code attempts} counts the failed attempts since, {@code lastError} is the latest.
+   * Whether dead letters reach the table now: {@code parkedSince} is null while they do, else when
+   * the first failed attempt was; {@code attempts} counts the failed attempts since, {@code
+   * lastError} is the latest.
    */
   public record Status(Instant parkedSince, int attempts, String lastError, String waitingAt) {
     static final Status RECORDING = new Status(null, 0, null, null);
@@ -56,8 +62,9 @@ public class DeadLetterRecorder {
     return status;
   }
 
-  public DeadLetterRecorder(Jdbi jdbi, DeadLetterRepository repository, EventCodec codec, Clock clock) {
-    this.jdbi = jdbi;
+  public DeadLetterRecorder(
+      Transactions transactions, DeadLetterRepository repository, EventCodec codec, Clock clock) {
+    this.transactions = transactions;
     this.repository = repository;
     this.codec = codec;
     this.clock = clock;
@@ -66,11 +73,12 @@ public class DeadLetterRecorder {
   public void onBatch(List<ConsumerRecord<byte[], byte[]>> batch) {
     Instant now = clock.instant();
     try {
-      jdbi.useTransaction(h -> {
-        for (ConsumerRecord<byte[], byte[]> r : batch) {
-          repository.record(h, toDeadLetter(r), now);
-        }
-      });
+      transactions.useTransaction(
+          h -> {
+            for (ConsumerRecord<byte[], byte[]> r : batch) {
+              repository.record(h, toDeadLetter(r), now);
+            }
+          });
       unpark();
     } catch (RuntimeException e) {
       if (isDataError(e)) {
@@ -79,43 +87,72 @@ public class DeadLetterRecorder {
         return;
       }
       Status before = status;
-      status = new Status(before.parked() ? before.parkedSince() : now, before.attempts() + 1,
-          clean(e.toString()), batch.get(0).topic() + "-" + batch.get(0).partition() + "@" + batch.get(0).offset());
-      // Retried without end by the container; say why, since the table lags the topic until it succeeds.
-      log.warn("could not record {} dead letter(s) from {}-{} at offset {}: {}", batch.size(),
-          batch.get(0).topic(), batch.get(0).partition(), batch.get(0).offset(), e.toString());
+      status =
+          new Status(
+              before.parked() ? before.parkedSince() : now,
+              before.attempts() + 1,
+              clean(e.toString()),
+              position(batch.get(0)));
+      // Retried without end by the container; say why, since the table lags the topic until it
+      // succeeds.
+      try (LogIdentity ignored = LogIdentity.of(position(batch.get(0)), null, null, null)) {
+        log.warn(
+            "could not record {} dead letter(s) from {}-{} at offset {}: {}",
+            batch.size(),
+            batch.get(0).topic(),
+            batch.get(0).partition(),
+            batch.get(0).offset(),
+            e.toString());
+      }
       throw e;
     }
   }
 
   private void unpark() {
     if (status.parked()) {
-      log.info("dead-letter recorder unparked after {} failed attempts since {}", status.attempts(),
+      log.info(
+          "dead-letter recorder unparked after {} failed attempts since {}",
+          status.attempts(),
           status.parkedSince());
       status = Status.RECORDING;
     }
   }
 
-  /** The batch again, a record a transaction: one the database refuses for its data is recorded as unrecordable. */
+  /**
+   * The batch again, a record a transaction: one the database refuses for its data is recorded as
+   * unrecordable.
+   */
   private void recordOneByOne(List<ConsumerRecord<byte[], byte[]>> batch, Instant now) {
     for (ConsumerRecord<byte[], byte[]> r : batch) {
-      try {
-        jdbi.useTransaction(h -> repository.record(h, toDeadLetter(r), now));
-      } catch (RuntimeException e) {
-        if (!isDataError(e)) {
-          throw e; // the database is away: the container retries from here
+      try (LogIdentity ignored = LogIdentity.of(position(r), null, null, null)) {
+        try {
+          transactions.useTransaction(h -> repository.record(h, toDeadLetter(r), now));
+        } catch (RuntimeException e) {
+          if (!isDataError(e)) {
+            throw e; // the database is away: the container retries from here
+          }
+          log.warn(
+              "dead letter at {}-{}@{} refused by the database ({}); recording it as unrecordable",
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              e.toString());
+          transactions.useTransaction(h -> repository.record(h, unrecordable(r, e), now));
         }
-        log.warn("dead letter at {}-{}@{} refused by the database ({}); recording it as unrecordable", r.topic(),
-            r.partition(), r.offset(), e.toString());
-        jdbi.useTransaction(h -> repository.record(h, unrecordable(r, e), now));
       }
     }
+  }
+
+  /** A record of {@code aegis.dlq} as the log's event id: topic-partition@offset. */
+  private static String position(ConsumerRecord<?, ?> r) {
+    return r.topic() + "-" + r.partition() + "@" + r.offset();
   }
 
   /** A data error (SQLSTATE class 22 or 23), as opposed to the database being unreachable. */
   static boolean isDataError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
           && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
         return true;
       }
@@ -123,13 +160,33 @@ public class DeadLetterRecorder {
     return false;
   }
 
-  private DeadLetterRepository.DeadLetter unrecordable(ConsumerRecord<byte[], byte[]> r, Exception error) {
-    return new DeadLetterRepository.DeadLetter(0, r.topic(), r.partition(), r.offset(), r.key(), r.value(), "[]",
-        "unrecordable", clean("unrecordable: the database refused this dead letter: " + error.getMessage()),
-        error.getClass().getName(), null, null, null, clock.instant(), null, 0, null, null);
+  private DeadLetterRepository.DeadLetter unrecordable(
+      ConsumerRecord<byte[], byte[]> r, Exception error) {
+    return new DeadLetterRepository.DeadLetter(
+        0,
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        r.key(),
+        r.value(),
+        "[]",
+        "unrecordable",
+        clean("unrecordable: the database refused this dead letter: " + error.getMessage()),
+        error.getClass().getName(),
+        null,
+        null,
+        null,
+        clock.instant(),
+        null,
+        0,
+        null,
+        null);
   }
 
-  /** {@code text} storable in a PostgreSQL text column: NUL written as backslash-u-0000, at most 8192 characters. */
+  /**
+   * {@code text} storable in a PostgreSQL text column: NUL written as backslash-u-0000, at most
+   * 8192 characters.
+   */
   static String clean(String text) {
     if (text == null) {
       return null;
@@ -144,26 +201,46 @@ public class DeadLetterRecorder {
     List<DeadLetterRequest.Header> originalJson = new ArrayList<>();
     for (Header header : r.headers()) {
       if (header.key().startsWith("aegis_dlq_")) {
-        dlq.put(header.key(), header.value() == null ? null : clean(new String(header.value(), StandardCharsets.UTF_8)));
+        dlq.put(
+            header.key(),
+            header.value() == null
+                ? null
+                : clean(new String(header.value(), StandardCharsets.UTF_8)));
       } else {
         original.put(header.key(), header.value());
-        originalJson.add(new DeadLetterRequest.Header(clean(header.key()),
-            header.value() == null ? null : Base64.getEncoder().encodeToString(header.value())));
+        originalJson.add(
+            new DeadLetterRequest.Header(
+                clean(header.key()),
+                header.value() == null
+                    ? null
+                    : Base64.getEncoder().encodeToString(header.value())));
       }
     }
     var decoded = codec.decode(r.value() == null ? new byte[0] : r.value(), original).decoded();
     String reason = dlq.getOrDefault(DeadLetterHeaders.REASON, "unknown: no reason header");
-    String code = dlq.getOrDefault(DeadLetterHeaders.REASON_CODE, reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason);
-    return new DeadLetterRepository.DeadLetter(0,
+    String code =
+        dlq.getOrDefault(
+            DeadLetterHeaders.REASON_CODE,
+            reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason);
+    return new DeadLetterRepository.DeadLetter(
+        0,
         clean(dlq.getOrDefault(DeadLetterHeaders.ORIGINAL_TOPIC, r.topic())),
         parseInt(dlq.get(DeadLetterHeaders.ORIGINAL_PARTITION), r.partition()),
         parseLong(dlq.get(DeadLetterHeaders.ORIGINAL_OFFSET), r.offset()),
-        r.key(), r.value(), StateJson.write(originalJson), code, reason,
+        r.key(),
+        r.value(),
+        StateJson.write(originalJson),
+        code,
+        reason,
         dlq.get(DeadLetterHeaders.ERROR_CLASS),
         decoded.map(d -> clean(d.type().type())).orElse(null),
         decoded.map(d -> clean(d.envelope().source())).orElse(null),
         decoded.map(d -> clean(d.envelope().id())).orElse(null),
-        parseInstant(dlq.get(DeadLetterHeaders.FIRST_FAILED_AT)), null, 0, null, null);
+        parseInstant(dlq.get(DeadLetterHeaders.FIRST_FAILED_AT)),
+        null,
+        0,
+        null,
+        null);
   }
 
   private Instant parseInstant(String value) {

@@ -5,6 +5,7 @@ import dev.aegis.orchestrator.persistence.DeadLetterRepository;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository.DeadLetter;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository.Filter;
 import dev.aegis.orchestrator.persistence.StateJson;
+import dev.aegis.orchestrator.persistence.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,18 +19,17 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Re-publishes dead letters unchanged (key, value, original headers) to their original topic, plus one
- * header {@code aegis_replay_of} naming the dead letter. An event that already took effect finds its
- * processed marker and does nothing; one whose cause is fixed now takes effect, once.
+ * Re-publishes dead letters unchanged (key, value, original headers) to their original topic, plus
+ * one header {@code aegis_replay_of} naming the dead letter. An event that already took effect
+ * finds its processed marker and does nothing; one whose cause is fixed now takes effect, once.
  *
- * <p>The original topic is read from the dead letter, which anyone able to produce to {@code aegis.dlq}
- * could have planted; so replay writes only to a topic listed in {@code aegis.dead-letters.replay-topics}
- * and refuses the rest without producing anything. A replayed event is judged again like any other
- * (its source must still be trusted).
+ * <p>The original topic is read from the dead letter, which anyone able to produce to {@code
+ * aegis.dlq} could have planted; so replay writes only to a topic listed in {@code
+ * aegis.dead-letters.replay-topics} and refuses the rest without producing anything. A replayed
+ * event is judged again like any other (its source must still be trusted).
  */
 public class ReplayService {
 
@@ -39,11 +39,13 @@ public class ReplayService {
   public sealed interface Outcome permits Replayed, Refused {}
 
   /** Where one dead letter went. */
-  public record Replayed(long deadLetterId, String topic, int partition, long offset, int replayCount)
+  public record Replayed(
+      long deadLetterId, String topic, int partition, long offset, int replayCount)
       implements Outcome {}
 
   /** Nothing was produced, because of {@code reason}. */
-  public record Refused(long deadLetterId, String originalTopic, Refusal reason, String detail) implements Outcome {}
+  public record Refused(long deadLetterId, String originalTopic, Refusal reason, String detail)
+      implements Outcome {}
 
   /** Why a replay was refused. */
   public enum Refusal {
@@ -61,16 +63,21 @@ public class ReplayService {
     }
   }
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final DeadLetterRepository repository;
   private final AuditRepository audit;
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final Clock clock;
   private final Set<String> replayTopics;
 
-  public ReplayService(Jdbi jdbi, DeadLetterRepository repository, AuditRepository audit,
-      KafkaTemplate<byte[], byte[]> kafka, Clock clock, Collection<String> replayTopics) {
-    this.jdbi = jdbi;
+  public ReplayService(
+      Transactions transactions,
+      DeadLetterRepository repository,
+      AuditRepository audit,
+      KafkaTemplate<byte[], byte[]> kafka,
+      Clock clock,
+      Collection<String> replayTopics) {
+    this.transactions = transactions;
     this.repository = repository;
     this.audit = audit;
     this.kafka = kafka;
@@ -80,13 +87,13 @@ public class ReplayService {
 
   /** Replays dead letter {@code id}; empty when there is none. */
   public Optional<Outcome> replay(long id, String actor) {
-    return jdbi.withHandle(h -> repository.find(h, id)).map(d -> replay(d, actor));
+    return transactions.withHandle(h -> repository.find(h, id)).map(d -> replay(d, actor));
   }
 
   /** Replays every dead letter matching {@code filter}, oldest first, at most {@code limit}. */
   public List<Outcome> replayMatching(Filter filter, String actor, int limit) {
     List<Outcome> done = new ArrayList<>();
-    for (DeadLetter d : jdbi.withHandle(h -> repository.list(h, filter, limit))) {
+    for (DeadLetter d : transactions.withHandle(h -> repository.list(h, filter, limit))) {
       done.add(replay(d, actor));
     }
     return done;
@@ -94,12 +101,22 @@ public class ReplayService {
 
   private Outcome replay(DeadLetter d, String actor) {
     if (!replayTopics.contains(d.originalTopic())) {
-      return refuse(d, actor, Refusal.TOPIC_NOT_REPLAYABLE, "dead letter " + d.id() + " came from topic "
-          + d.originalTopic() + ", which is not one replay may write to " + new TreeSet<>(replayTopics)
-          + " (aegis.dead-letters.replay-topics)");
+      return refuse(
+          d,
+          actor,
+          Refusal.TOPIC_NOT_REPLAYABLE,
+          "dead letter "
+              + d.id()
+              + " came from topic "
+              + d.originalTopic()
+              + ", which is not one replay may write to "
+              + new TreeSet<>(replayTopics)
+              + " (aegis.dead-letters.replay-topics)");
     }
-    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(d.originalTopic(), null, d.key(), d.value());
-    for (DeadLetterRequest.Header header : StateJson.read(d.headersJson(), DeadLetterRequest.Header[].class)) {
+    ProducerRecord<byte[], byte[]> out =
+        new ProducerRecord<>(d.originalTopic(), null, d.key(), d.value());
+    for (DeadLetterRequest.Header header :
+        StateJson.read(d.headersJson(), DeadLetterRequest.Header[].class)) {
       out.headers().add(header.name(), DeadLetters.decode(header.value()));
     }
     out.headers().add(REPLAY_OF_HEADER, Long.toString(d.id()).getBytes(StandardCharsets.UTF_8));
@@ -107,21 +124,46 @@ public class ReplayService {
     try {
       sent = kafka.send(out).get(30, TimeUnit.SECONDS).getRecordMetadata();
     } catch (Exception e) {
-      throw new IllegalStateException("could not replay dead letter " + d.id() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not replay dead letter " + d.id() + ": " + e.getMessage(), e);
     }
     Instant now = clock.instant();
-    jdbi.useTransaction(h -> {
-      repository.markReplayed(h, d.id(), actor, now);
-      audit.record(h, actor, "dead-letter.replay", Long.toString(d.id()), Map.of("topic", d.originalTopic(),
-          "partition", sent.partition(), "offset", sent.offset(), "reason", d.reasonCode()), now);
-    });
+    transactions.useTransaction(
+        h -> {
+          repository.markReplayed(h, d.id(), actor, now);
+          audit.record(
+              h,
+              actor,
+              "dead-letter.replay",
+              Long.toString(d.id()),
+              Map.of(
+                  "topic",
+                  d.originalTopic(),
+                  "partition",
+                  sent.partition(),
+                  "offset",
+                  sent.offset(),
+                  "reason",
+                  d.reasonCode()),
+              now);
+        });
     return new Replayed(d.id(), sent.topic(), sent.partition(), sent.offset(), d.replayCount() + 1);
   }
 
-  /** Records the refusal in the audit log (a planted dead letter is worth knowing about) and returns it. */
+  /**
+   * Records the refusal in the audit log (a planted dead letter is worth knowing about) and returns
+   * it.
+   */
   private Refused refuse(DeadLetter d, String actor, Refusal reason, String detail) {
-    jdbi.useTransaction(h -> audit.record(h, actor, "dead-letter.replay-refused", Long.toString(d.id()),
-        Map.of("topic", d.originalTopic(), "refusal", reason.code()), clock.instant()));
+    transactions.useTransaction(
+        h ->
+            audit.record(
+                h,
+                actor,
+                "dead-letter.replay-refused",
+                Long.toString(d.id()),
+                Map.of("topic", d.originalTopic(), "refusal", reason.code()),
+                clock.instant()));
     return new Refused(d.id(), d.originalTopic(), reason, detail);
   }
 }

@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.kubernetes;
 
-import dev.aegis.orchestrator.infrastructure.DataDirectory;
-import dev.aegis.orchestrator.infrastructure.DirectoryLock;
+import dev.aegis.orchestrator.standalone.infrastructure.DataDirectory;
+import dev.aegis.orchestrator.standalone.infrastructure.DirectoryLock;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -26,14 +26,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster Aegis acts on: the kubeconfig's (or in-cluster) one in production, or an in-process
- * Kubernetes API server (fabric8's, CRUD mode) in standalone mode and tests, with the {@code Experiment}
- * CRD installed. The client never retries on its own: retries and the circuit breaker live in one place,
- * the operators' {@code ResilientActuator}.
+ * Kubernetes API server (fabric8's, CRUD mode) in standalone mode and tests, with the {@code
+ * Experiment} CRD installed. The client never retries on its own: retries and the circuit breaker
+ * live in one place, the operators' {@code ResilientActuator}.
  *
- * <p>An in-process server given a state directory keeps its objects there ({@link PersistentCrudDispatcher}):
- * Deployments, Services, VirtualServices and Experiments survive a restart and a {@code kill -9}, and the
- * directory is claimed ({@link DirectoryLock}) so a second live instance is refused. Without one it starts
- * empty and forgets everything when it stops.
+ * <p>An in-process server given a state directory keeps its objects there ({@link
+ * PersistentCrudDispatcher}): Deployments, Services, VirtualServices and Experiments survive a
+ * restart and a {@code kill -9}, and the directory is claimed ({@link DirectoryLock}) so a second
+ * live instance is refused. Without one it starts empty and forgets everything when it stops.
  */
 public final class AegisKubernetes implements AutoCloseable {
 
@@ -45,7 +45,10 @@ public final class AegisKubernetes implements AutoCloseable {
   private final DirectoryLock stateLock;
   private final int restoredObjects;
 
-  private AegisKubernetes(KubernetesMockServer server, KubernetesClient client, DirectoryLock stateLock,
+  private AegisKubernetes(
+      KubernetesMockServer server,
+      KubernetesClient client,
+      DirectoryLock stateLock,
       int restoredObjects) {
     this.server = server;
     this.client = client;
@@ -59,10 +62,13 @@ public final class AegisKubernetes implements AutoCloseable {
    * @param stateDirectory where the in-process server keeps its objects; empty: it keeps none
    * @param customizers applied to the client Aegis acts with (not to the one that installs the CRD)
    */
-  public static AegisKubernetes start(KubernetesProperties properties, Optional<Path> stateDirectory,
+  public static AegisKubernetes start(
+      KubernetesProperties properties,
+      Optional<Path> stateDirectory,
       List<KubernetesClientCustomizer> customizers) {
     if (!properties.embedded()) {
-      ConfigBuilder builder = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0);
+      ConfigBuilder builder =
+          new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0);
       if (!properties.masterUrl().isBlank()) {
         builder.withMasterUrl(properties.masterUrl());
       }
@@ -74,48 +80,66 @@ public final class AegisKubernetes implements AutoCloseable {
   }
 
   /**
-   * Starts an empty in-process API server on 127.0.0.1:{@code port} (0: a free port) with the {@code
-   * Experiment} CRD installed, and connects to it; its objects are gone when it stops. Tests that need a
-   * cluster outliving an application context use it too.
+   * Starts an empty in-process API server on 127.0.0.1:{@code port} (0: a free port) with the
+   * {@code Experiment} CRD installed, and connects to it; its objects are gone when it stops. Tests
+   * that need a cluster outliving an application context use it too.
    */
   public static AegisKubernetes inProcess(int port, List<KubernetesClientCustomizer> customizers) {
     return inProcess(port, Optional.empty(), customizers);
   }
 
   /**
-   * As {@link #inProcess(int, List)}, keeping the objects in {@code stateDirectory} when one is given: the
-   * objects saved there are served again, and every change is saved before it is acknowledged.
+   * As {@link #inProcess(int, List)}, keeping the objects in {@code stateDirectory} when one is
+   * given: the objects saved there are served again, and every change is saved before it is
+   * acknowledged.
    *
-   * @throws IllegalStateException if another live instance uses the directory, or no saved state in it
-   *     can be read
+   * @throws IllegalStateException if another live instance uses the directory, or no saved state in
+   *     it can be read
    */
-  public static AegisKubernetes inProcess(int port, Optional<Path> stateDirectory,
-      List<KubernetesClientCustomizer> customizers) {
-    DirectoryLock lock = stateDirectory.map(d -> DirectoryLock.acquire(d, "Kubernetes state directory",
-        "set " + DataDirectory.PROPERTY + " to another directory (or 'ephemeral')")).orElse(null);
+  public static AegisKubernetes inProcess(
+      int port, Optional<Path> stateDirectory, List<KubernetesClientCustomizer> customizers) {
+    DirectoryLock lock =
+        stateDirectory
+            .map(
+                d ->
+                    DirectoryLock.acquire(
+                        d,
+                        "Kubernetes state directory",
+                        "set " + DataDirectory.PROPERTY + " to another directory (or 'ephemeral')"))
+            .orElse(null);
     try {
       KubernetesCrudDispatcher dispatcher;
       int restored = 0;
       if (stateDirectory.isEmpty()) {
         dispatcher = new KubernetesCrudDispatcher();
       } else {
-        PersistentCrudDispatcher persistent = new PersistentCrudDispatcher(
-            new ClusterStateStore(stateDirectory.get(), Serialization.jsonMapper()));
+        PersistentCrudDispatcher persistent =
+            new PersistentCrudDispatcher(
+                new ClusterStateStore(stateDirectory.get(), Serialization.jsonMapper()));
         restored = persistent.restore();
         dispatcher = persistent;
       }
-      KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-          new MockWebServer(), new HashMap<>(), dispatcher, false);
+      KubernetesMockServer server =
+          new KubernetesMockServer(
+              new Context(Serialization.jsonMapper()),
+              new MockWebServer(),
+              new HashMap<>(),
+              dispatcher,
+              false);
       server.init(InetAddress.getLoopbackAddress(), port);
       Config config;
-      // Installing the CRD is the cluster admin's job, not Aegis's: done with the server's own client.
+      // Installing the CRD is the cluster admin's job, not Aegis's: done with the server's own
+      // client.
       try (KubernetesClient admin = server.createClient()) {
         installCrd(admin);
-        config = new ConfigBuilder(admin.getConfiguration()).withRequestRetryBackoffLimit(0).build();
+        config =
+            new ConfigBuilder(admin.getConfiguration()).withRequestRetryBackoffLimit(0).build();
       }
       KubernetesClient client = build(config, customizers);
-      String kept = stateDirectory.isEmpty() ? " (objects kept in memory only)"
-          : " with its objects in " + stateDirectory.get() + " (" + restored + " restored)";
+      String kept =
+          stateDirectory.isEmpty()
+              ? " (objects kept in memory only)"
+              : " with its objects in " + stateDirectory.get() + " (" + restored + " restored)";
       log.info("Kubernetes: in-process API server at {}{}", config.getMasterUrl(), kept);
       return new AegisKubernetes(server, client, lock, restored);
     } catch (RuntimeException e) {
@@ -126,18 +150,21 @@ public final class AegisKubernetes implements AutoCloseable {
     }
   }
 
-  private static KubernetesClient build(Config config, List<KubernetesClientCustomizer> customizers) {
+  private static KubernetesClient build(
+      Config config, List<KubernetesClientCustomizer> customizers) {
     KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
     customizers.forEach(c -> c.customize(builder));
     return builder.build();
   }
 
   private static void installCrd(KubernetesClient client) {
-    try (InputStream yaml = AegisKubernetes.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
+    try (InputStream yaml =
+        AegisKubernetes.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
       if (yaml == null) {
         throw new IllegalStateException(CRD_RESOURCE + " is not on the classpath");
       }
-      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().load(yaml).item();
       // A restored cluster has it already: this version's definition replaces the saved one.
       client.resource(crd).createOr(NonDeletingOperation::update);
     } catch (IOException e) {
@@ -154,9 +181,9 @@ public final class AegisKubernetes implements AutoCloseable {
   }
 
   /**
-   * How many objects the in-process server restored from its state directory at start: 0 for a new or
-   * ephemeral cluster, and for an external one. Lets standalone code tell a cluster that outlived a
-   * restart from a new one.
+   * How many objects the in-process server restored from its state directory at start: 0 for a new
+   * or ephemeral cluster, and for an external one. Lets standalone code tell a cluster that
+   * outlived a restart from a new one.
    */
   public int restoredObjects() {
     return restoredObjects;

@@ -29,14 +29,15 @@ import org.slf4j.LoggerFactory;
  * <p>Contract:
  *
  * <ul>
- *   <li>{@link #save} writes a whole new generation: to a temporary file, fsynced, renamed into place
- *       atomically, and the directory fsynced. A crash at any moment leaves the previous generation or the
- *       new one, never a torn file in its place. The two newest generations are kept.
- *   <li>{@link #load} returns the newest readable generation. A newest file that cannot be read (torn by
- *       a disk fault, or edited by hand) is renamed to {@code .corrupt}, kept for inspection, and the
- *       one before it is loaded: at most the last change is lost, and a WARN says so. If files exist but
- *       none is readable, it throws {@link IllegalStateException} naming them rather than start an empty
- *       cluster that would silently forget every object.
+ *   <li>{@link #save} writes a whole new generation: to a temporary file, fsynced, renamed into
+ *       place atomically, and the directory fsynced. A crash at any moment leaves the previous
+ *       generation or the new one, never a torn file in its place. The two newest generations are
+ *       kept.
+ *   <li>{@link #load} returns the newest readable generation. A newest file that cannot be read
+ *       (torn by a disk fault, or edited by hand) is renamed to {@code .corrupt}, kept for
+ *       inspection, and the one before it is loaded: at most the last change is lost, and a WARN
+ *       says so. If files exist but none is readable, it throws {@link IllegalStateException}
+ *       naming them rather than start an empty cluster that would silently forget every object.
  *   <li>Not thread-safe: its one caller serialises writes.
  * </ul>
  */
@@ -71,14 +72,21 @@ final class ClusterStateStore {
       generation = generationOf(file);
       if (!newerUnreadable.isEmpty()) {
         newerUnreadable.forEach(this::setAside);
-        LOG.warn("In-process Kubernetes state: {} unreadable, set aside as .corrupt; loaded the previous "
-            + "snapshot {} instead (the last change before it may be missing)", reasons, file.getFileName());
+        LOG.warn(
+            "In-process Kubernetes state: {} unreadable, set aside as .corrupt; loaded the previous "
+                + "snapshot {} instead (the last change before it may be missing)",
+            reasons,
+            file.getFileName());
       }
       return objects.get();
     }
     if (!newerUnreadable.isEmpty()) {
-      throw new IllegalStateException("no readable snapshot of the in-process Kubernetes cluster in "
-          + directory + ": " + reasons + "; move the directory aside to start with an empty cluster");
+      throw new IllegalStateException(
+          "no readable snapshot of the in-process Kubernetes cluster in "
+              + directory
+              + ": "
+              + reasons
+              + "; move the directory aside to start with an empty cluster");
     }
     return List.of();
   }
@@ -90,7 +98,8 @@ final class ClusterStateStore {
     Path temporary = directory.resolve(nameOf(next) + ".tmp");
     try {
       write(temporary, mapper.writeValueAsBytes(document(next, objects)));
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       fsyncDirectory();
       generation = next;
       Files.deleteIfExists(directory.resolve(nameOf(next - 2)));
@@ -113,7 +122,8 @@ final class ClusterStateStore {
   private Optional<List<StoredObject>> read(Path file, List<String> unreadable) {
     try {
       JsonNode document = mapper.readTree(file.toFile());
-      if (document == null || document.path("format").asInt() != FORMAT
+      if (document == null
+          || document.path("format").asInt() != FORMAT
           || !document.path("objects").isArray()) {
         unreadable.add(file.getFileName() + " (not a format " + FORMAT + " snapshot)");
         return Optional.empty();
@@ -124,8 +134,9 @@ final class ClusterStateStore {
           unreadable.add(file.getFileName() + " (an entry lacks its path or object)");
           return Optional.empty();
         }
-        objects.add(new StoredObject(item.get("path").asText(),
-            mapper.writeValueAsString(item.get("object"))));
+        objects.add(
+            new StoredObject(
+                item.get("path").asText(), mapper.writeValueAsString(item.get("object"))));
       }
       return Optional.of(objects);
     } catch (IOException e) {
@@ -136,7 +147,8 @@ final class ClusterStateStore {
 
   private List<Path> snapshotsNewestFirst() {
     try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(f -> SNAPSHOT.matcher(f.getFileName().toString()).matches())
+      return files
+          .filter(f -> SNAPSHOT.matcher(f.getFileName().toString()).matches())
           .sorted(Comparator.comparingLong(ClusterStateStore::generationOf).reversed())
           .toList();
     } catch (IOException e) {
@@ -146,7 +158,9 @@ final class ClusterStateStore {
 
   private void setAside(Path file) {
     try {
-      Files.move(file, file.resolveSibling(file.getFileName() + ".corrupt"),
+      Files.move(
+          file,
+          file.resolveSibling(file.getFileName() + ".corrupt"),
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot set aside unreadable " + file, e);
@@ -163,8 +177,12 @@ final class ClusterStateStore {
   }
 
   private static void write(Path file, byte[] bytes) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         channel.write(buffer);

@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,14 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * fabric8's CRUD API server whose objects outlive the process: after every change that succeeds, the
- * whole object set is saved ({@link ClusterStateStore}) before the response goes back, and {@link
- * #restore} puts a saved set back before the server takes requests. A client that got a 2xx for a change
- * therefore finds it after a crash; a change whose save failed is answered 500 (it is in memory, and the
- * next successful save writes it).
+ * fabric8's CRUD API server whose objects outlive the process: after every change that succeeds,
+ * the whole object set is saved ({@link ClusterStateStore}) before the response goes back, and
+ * {@link #restore} puts a saved set back before the server takes requests. A client that got a 2xx
+ * for a change therefore finds it after a crash; a change whose save failed is answered 500 (it is
+ * in memory, and the next successful save writes it).
  *
- * <p>Changes and their saves are serialised, so the snapshots follow the order of the changes. Reads are
- * not held up. The objects are few (a demo cluster), so saving them all each time stays cheap.
+ * <p>Changes and their saves are serialised, so the snapshots follow the order of the changes.
+ * Reads are not held up. The objects are few (a demo cluster), so saving them all each time stays
+ * cheap.
  */
 final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
 
@@ -43,8 +45,8 @@ final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
   }
 
   /**
-   * Loads the saved objects. Called before the server starts; custom resource definitions go first, so
-   * the server knows their resources when the rest are put back.
+   * Loads the saved objects. Called before the server starts; custom resource definitions go first,
+   * so the server knows their resources when the rest are put back.
    *
    * @return how many objects were restored
    */
@@ -79,11 +81,16 @@ final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
         store.save(snapshot());
         return response;
       } catch (RuntimeException e) {
-        LOG.error("In-process Kubernetes API: {} {} applied but not saved", request.method(),
-            request.getPath(), e);
-        return new MockResponse().setResponseCode(500)
-            .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":500,"
-                + "\"reason\":\"InternalError\",\"message\":\"the change could not be saved to disk\"}");
+        LOG.error(
+            "In-process Kubernetes API: {} {} applied but not saved",
+            request.method(),
+            request.getPath(),
+            e);
+        return new MockResponse()
+            .setResponseCode(500)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":500,"
+                    + "\"reason\":\"InternalError\",\"message\":\"the change could not be saved to disk\"}");
       }
     }
   }
@@ -99,23 +106,33 @@ final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
       if (path.isPresent()) {
         objects.add(new StoredObject(path.get(), entry.getValue()));
       } else {
-        LOG.warn("In-process Kubernetes API: not saving an object without a resource type: {}", entry.getKey());
+        LOG.warn(
+            "In-process Kubernetes API: not saving an object without a resource type: {}",
+            entry.getKey());
       }
     }
     return objects;
   }
 
-  /** Where the object would be created: {@code /api/v1/namespaces/ns/services}, {@code /apis/group/v/plural}. */
+  /**
+   * Where the object would be created: {@code /api/v1/namespaces/ns/services}, {@code
+   * /apis/group/v/plural}.
+   */
   static Optional<String> collectionPath(AttributeSet key) {
     Optional<String> plural = value(key, KubernetesAttributesExtractor.PLURAL);
     Optional<String> version = value(key, KubernetesAttributesExtractor.VERSION);
     if (plural.isEmpty() || version.isEmpty()) {
       return Optional.empty();
     }
-    String path = value(key, KubernetesAttributesExtractor.API).map(api -> "/apis/" + api).orElse("/api")
-        + "/" + version.get()
-        + value(key, KubernetesAttributesExtractor.NAMESPACE).map(ns -> "/namespaces/" + ns).orElse("")
-        + "/" + plural.get();
+    String path =
+        value(key, KubernetesAttributesExtractor.API).map(api -> "/apis/" + api).orElse("/api")
+            + "/"
+            + version.get()
+            + value(key, KubernetesAttributesExtractor.NAMESPACE)
+                .map(ns -> "/namespaces/" + ns)
+                .orElse("")
+            + "/"
+            + plural.get();
     return Optional.of(path);
   }
 
@@ -129,10 +146,14 @@ final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
 
   private static long resourceVersionOf(String json) {
     try {
-      String version = Serialization.jsonMapper().readTree(json).path("metadata").path("resourceVersion")
-          .asText("");
+      String version =
+          Serialization.jsonMapper()
+              .readTree(json)
+              .path("metadata")
+              .path("resourceVersion")
+              .asText("");
       return version.matches("\\d{1,18}") ? Long.parseLong(version) : 0;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return 0;
     }
   }

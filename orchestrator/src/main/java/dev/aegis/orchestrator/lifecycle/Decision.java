@@ -1,10 +1,11 @@
 package dev.aegis.orchestrator.lifecycle;
 
+import dev.aegis.orchestrator.judgment.Judgment;
 import java.util.List;
 
 /**
- * What the core decided for one input: the next state, the transitions it took, the commands to carry
- * out, and the evidence. The edges write all of it in one transaction, or nothing.
+ * What the core decided for one input: the next state, the transitions it took, the commands to
+ * carry out, and the evidence. The edges write all of it in one transaction, or nothing.
  *
  * @param judgment the judgment made for this input, or null when none was made
  * @param quarantineEvidence the failing judgment when this decision quarantined the candidate (the
@@ -15,7 +16,7 @@ public record Decision(
     Experiment before,
     Experiment after,
     List<Transition> transitions,
-    List<Command> commands,
+    List<Command.ForExperiment> commands,
     Judgment judgment,
     Judgment quarantineEvidence,
     Refusal refusal) {
@@ -26,7 +27,8 @@ public record Decision(
   }
 
   static Decision refused(Experiment experiment, String code, String message) {
-    return new Decision(experiment, experiment, List.of(), List.of(), null, null, new Refusal(code, message));
+    return new Decision(
+        experiment, experiment, List.of(), List.of(), null, null, new Refusal(code, message));
   }
 
   static Decision unchanged(Experiment experiment) {
@@ -42,7 +44,9 @@ public record Decision(
     return after != before;
   }
 
-  /** Whether this decision ended the experiment's hold on its service, so a queued one may start. */
+  /**
+   * Whether this decision ended the experiment's hold on its service, so a queued one may start.
+   */
   public boolean freedService() {
     return before.phase().holdsService() && !after.phase().holdsService();
   }

@@ -1,5 +1,9 @@
 package dev.aegis.orchestrator.lifecycle;
 
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.Judgment;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.StepProgress;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -7,8 +11,8 @@ import java.util.Objects;
  * The full state of one experiment as the core sees it. Immutable; the core returns a new value.
  *
  * @param productionVersion the V2 version of the service when the experiment was submitted, or null
- * @param revision bumped by every decision that changes something; the persistence layer uses it for
- *     optimistic locking and the core uses it to give commands deterministic ids
+ * @param revision bumped by every decision that changes something; the persistence layer uses it
+ *     for optimistic locking and the core uses it to give commands deterministic ids
  * @param stepEnteredAt wall time the current step began, or the canary resumed (for silence only)
  * @param lastWindowAt wall time the last counted window arrived, or null (for silence only)
  * @param silent whether the current step is flagged as held for silence
@@ -43,10 +47,31 @@ public record Experiment(
   }
 
   /** A new experiment, before its first decision. */
-  public static Experiment submitted(String id, String service, String namespace, Candidate candidate,
-      Policy policy, String productionVersion, Instant now) {
-    return new Experiment(id, service, namespace, candidate, policy, Phase.SUBMITTED, 0,
-        StepProgress.startingAfter(null), null, productionVersion, 0, now, null, null, false, Actuation.NONE);
+  public static Experiment submitted(
+      String id,
+      String service,
+      String namespace,
+      Candidate candidate,
+      Policy policy,
+      String productionVersion,
+      Instant now) {
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        Phase.SUBMITTED,
+        0,
+        StepProgress.startingAfter(null),
+        null,
+        productionVersion,
+        0,
+        now,
+        null,
+        null,
+        false,
+        Actuation.NONE);
   }
 
   /** The step currently running or last run. */
@@ -54,7 +79,10 @@ public record Experiment(
     return policy.step(stepIndex);
   }
 
-  /** The traffic weight the candidate should receive now: the step's weight while it is live, else 0. */
+  /**
+   * The traffic weight the candidate should receive now: the step's weight while it is live, else
+   * 0.
+   */
   public int currentWeight() {
     return switch (phase) {
       case CANARY, PAUSED -> currentStep().weight();
@@ -64,44 +92,164 @@ public record Experiment(
   }
 
   Experiment withPhase(Phase next) {
-    return new Experiment(id, service, namespace, candidate, policy, next, stepIndex, progress,
-        lastJudgment, productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, silent, actuation);
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        next,
+        stepIndex,
+        progress,
+        lastJudgment,
+        productionVersion,
+        revision,
+        submittedAt,
+        stepEnteredAt,
+        lastWindowAt,
+        silent,
+        actuation);
   }
 
   Experiment enteringStep(int index, StepProgress fresh, Instant now) {
-    return new Experiment(id, service, namespace, candidate, policy, phase, index, fresh, lastJudgment,
-        productionVersion, revision, submittedAt, now, null, false, actuation);
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        index,
+        fresh,
+        lastJudgment,
+        productionVersion,
+        revision,
+        submittedAt,
+        now,
+        null,
+        false,
+        actuation);
   }
 
   Experiment observed(StepProgress next, Judgment judgment, Instant now) {
-    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, next, judgment,
-        productionVersion, revision, submittedAt, stepEnteredAt, now, false, actuation);
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        stepIndex,
+        next,
+        judgment,
+        productionVersion,
+        revision,
+        submittedAt,
+        stepEnteredAt,
+        now,
+        false,
+        actuation);
   }
 
   /** Comparison evidence added: neither the silence clock nor the last judgment changes. */
   Experiment withProgress(StepProgress next) {
-    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, next, lastJudgment,
-        productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, silent, actuation);
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        stepIndex,
+        next,
+        lastJudgment,
+        productionVersion,
+        revision,
+        submittedAt,
+        stepEnteredAt,
+        lastWindowAt,
+        silent,
+        actuation);
   }
 
   Experiment flaggedSilent(Judgment judgment) {
-    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress, judgment,
-        productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, true, actuation);
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        stepIndex,
+        progress,
+        judgment,
+        productionVersion,
+        revision,
+        submittedAt,
+        stepEnteredAt,
+        lastWindowAt,
+        true,
+        actuation);
   }
 
   /** Resumed by a human: the silence clock restarts and the step's extension counts again. */
   Experiment resumedAt(Instant now) {
-    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress.extendedFromNow(),
-        lastJudgment, productionVersion, revision, submittedAt, now, lastWindowAt, false, actuation);
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        stepIndex,
+        progress.extendedFromNow(),
+        lastJudgment,
+        productionVersion,
+        revision,
+        submittedAt,
+        now,
+        lastWindowAt,
+        false,
+        actuation);
   }
 
   Experiment withRevision(long next) {
-    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress,
-        lastJudgment, productionVersion, next, submittedAt, stepEnteredAt, lastWindowAt, silent, actuation);
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        stepIndex,
+        progress,
+        lastJudgment,
+        productionVersion,
+        next,
+        submittedAt,
+        stepEnteredAt,
+        lastWindowAt,
+        silent,
+        actuation);
   }
 
   Experiment withActuation(Actuation next) {
-    return new Experiment(id, service, namespace, candidate, policy, phase, stepIndex, progress,
-        lastJudgment, productionVersion, revision, submittedAt, stepEnteredAt, lastWindowAt, silent, next);
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        stepIndex,
+        progress,
+        lastJudgment,
+        productionVersion,
+        revision,
+        submittedAt,
+        stepEnteredAt,
+        lastWindowAt,
+        silent,
+        next);
   }
 }

@@ -1,5 +1,7 @@
 package dev.aegis.orchestrator.lifecycle;
 
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.HealthWindow;
 import java.util.List;
 
 /**
@@ -8,8 +10,12 @@ import java.util.List;
  * handler to implement.
  */
 public sealed interface LifecycleInput
-    permits LifecycleInput.Submit, LifecycleInput.Dequeue, LifecycleInput.Observe,
-        LifecycleInput.Manual, LifecycleInput.CheckSilence, LifecycleInput.ActuationReport,
+    permits LifecycleInput.Submit,
+        LifecycleInput.Dequeue,
+        LifecycleInput.Observe,
+        LifecycleInput.Manual,
+        LifecycleInput.CheckSilence,
+        LifecycleInput.ActuationReport,
         LifecycleInput.ProductionBreach {
 
   <R> R accept(Visitor<R> visitor);
@@ -52,11 +58,11 @@ public sealed interface LifecycleInput
   }
 
   /**
-   * A health window of the experiment's service: the canary's counts toward the step; the baseline's
-   * or stable's is kept as comparison evidence.
+   * A health window of the experiment's service: the canary's counts toward the step; the
+   * baseline's or stable's is kept as comparison evidence.
    *
-   * @param faults chaos faults the edge knows to be active on the service around the window; the core
-   *     keeps those on the window's track that overlap it (empty when none or unknown)
+   * @param faults chaos faults the edge knows to be active on the service around the window; the
+   *     core keeps those on the window's track that overlap it (empty when none or unknown)
    */
   record Observe(HealthWindow window, List<ActiveFault> faults) implements LifecycleInput {
     public Observe {
@@ -82,7 +88,9 @@ public sealed interface LifecycleInput
     }
   }
 
-  /** The wall-clock timer: flag a step that has heard no health window for the policy's maxSilence. */
+  /**
+   * The wall-clock timer: flag a step that has heard no health window for the policy's maxSilence.
+   */
   record CheckSilence() implements LifecycleInput {
     @Override
     public <R> R accept(Visitor<R> visitor) {
@@ -97,7 +105,8 @@ public sealed interface LifecycleInput
    * @param commandKind the command's kind (see {@link Command#kind()})
    * @param detail what was done, or why it failed
    */
-  record ActuationReport(String commandId, String commandKind, ActuationOutcome outcome, String detail)
+  record ActuationReport(
+      String commandId, String commandKind, ActuationOutcome outcome, String detail)
       implements LifecycleInput {
     @Override
     public <R> R accept(Visitor<R> visitor) {
@@ -106,15 +115,16 @@ public sealed interface LifecycleInput
   }
 
   /**
-   * The promoted version breached its production SLO and production was rolled back to the previous V2
-   * (the production guard's decision, with its evidence).
+   * The promoted version breached its production SLO and production was rolled back to the previous
+   * V2 (the production guard's decision, with its evidence).
    *
    * @param check the breached check's name ({@link Check#ERROR_RATE}, {@link Check#P95_LATENCY},
    *     {@link Check#SLO_BURN_RATE}, …)
    * @param sustainedSeconds how long, on event time, the breach lasted
    * @param summary one plain sentence: what was seen and what was done
    */
-  record ProductionBreach(String check, double observed, double threshold, long sustainedSeconds, String summary)
+  record ProductionBreach(
+      String check, double observed, double threshold, long sustainedSeconds, String summary)
       implements LifecycleInput {
     @Override
     public <R> R accept(Visitor<R> visitor) {
@@ -128,7 +138,10 @@ public sealed interface LifecycleInput
     APPLIED,
     /** The command cannot succeed as it stands (missing workload, invalid, forbidden). */
     REJECTED,
-    /** The command could not be applied now (API down, breaker open); it stays pending and is retried. */
+    /**
+     * The command could not be applied now (API down, breaker open); it stays pending and is
+     * retried.
+     */
     DEFERRED
   }
 

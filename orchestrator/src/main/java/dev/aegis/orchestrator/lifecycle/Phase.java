@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.lifecycle;
 
 /**
- * The lifecycle phase of one experiment. The legal moves between phases are defined once, in
- * {@code dev.aegis.orchestrator.statemachine}, and reach the core as a {@link TransitionTable}.
+ * The lifecycle phase of one experiment. The legal moves between phases are defined once, in {@code
+ * dev.aegis.orchestrator.statemachine}, and reach the core as a {@link TransitionTable}.
  *
  * <ul>
  *   <li>{@link #SUBMITTED}: accepted, not yet placed; decided at once into QUEUED or CANARY.
@@ -11,7 +11,8 @@ package dev.aegis.orchestrator.lifecycle;
  *   <li>{@link #PAUSED}: held by a human; windows are kept but not judged.
  *   <li>{@link #ROLLING_BACK}: traffic is being returned to the stable version.
  *   <li>{@link #PROMOTED}: the candidate is now V2, production.
- *   <li>{@link #QUARANTINED}: V3, failed analysis; linked to its RCA; blocks its image until released.
+ *   <li>{@link #QUARANTINED}: V3, failed analysis; linked to its RCA; blocks its image until
+ *       released.
  *   <li>{@link #ABORTED}: stopped by a human; nothing is remembered against the image.
  *   <li>{@link #RELEASED}: a quarantine lifted by a human, with a reason.
  * </ul>

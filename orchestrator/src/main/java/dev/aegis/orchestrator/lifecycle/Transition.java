@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.lifecycle;
 
+import dev.aegis.orchestrator.judgment.Judgment;
 import java.time.Instant;
 
 /**

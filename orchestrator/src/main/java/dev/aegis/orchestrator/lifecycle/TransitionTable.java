@@ -32,7 +32,8 @@ public final class TransitionTable {
     for (Entry entry : entries) {
       Phase previous = moves.get(entry.from()).put(entry.trigger(), entry.to());
       if (previous != null && previous != entry.to()) {
-        throw new IllegalArgumentException("ambiguous move " + entry.from() + " + " + entry.trigger());
+        throw new IllegalArgumentException(
+            "ambiguous move " + entry.from() + " + " + entry.trigger());
       }
     }
     moves.replaceAll((phase, byTrigger) -> Collections.unmodifiableMap(byTrigger));
@@ -52,7 +53,8 @@ public final class TransitionTable {
   /** Every legal move, ordered by phase then trigger. */
   public List<Entry> entries() {
     List<Entry> entries = new ArrayList<>();
-    moves.forEach((from, byTrigger) -> byTrigger.forEach((t, to) -> entries.add(new Entry(from, t, to))));
+    moves.forEach(
+        (from, byTrigger) -> byTrigger.forEach((t, to) -> entries.add(new Entry(from, t, to))));
     return List.copyOf(entries);
   }
 
@@ -61,8 +63,13 @@ public final class TransitionTable {
     StringBuilder out = new StringBuilder("stateDiagram-v2\n");
     out.append("    [*] --> SUBMITTED\n");
     for (Entry e : entries()) {
-      out.append("    ").append(e.from()).append(" --> ").append(e.to()).append(" : ")
-          .append(e.trigger()).append('\n');
+      out.append("    ")
+          .append(e.from())
+          .append(" --> ")
+          .append(e.to())
+          .append(" : ")
+          .append(e.trigger())
+          .append('\n');
     }
     return out.toString();
   }

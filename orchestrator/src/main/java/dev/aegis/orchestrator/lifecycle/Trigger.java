@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.lifecycle;
 
 /**
- * The lifecycle events that move an experiment between phases. Health windows are not triggers: they
- * update a step's evidence in plain code, and only a conclusive judgment becomes a trigger.
+ * The lifecycle events that move an experiment between phases. Health windows are not triggers:
+ * they update a step's evidence in plain code, and only a conclusive judgment becomes a trigger.
  */
 public enum Trigger {
   /** The service is free: the first canary step starts. */
@@ -17,9 +17,15 @@ public enum Trigger {
   FINAL_STEP_PASSED,
   /** A step failed its judgment: roll back, then quarantine. */
   STEP_FAILED,
-  /** A step stayed inconclusive past its extension: Aegis pauses it for a human (policy onInconclusive). */
+  /**
+   * A step stayed inconclusive past its extension: Aegis pauses it for a human (policy
+   * onInconclusive).
+   */
   STEP_INCONCLUSIVE,
-  /** The rollback after a failed step is applied on the cluster: the candidate is quarantined into V3. */
+  /**
+   * The rollback after a failed step is applied on the cluster: the candidate is quarantined into
+   * V3.
+   */
   QUARANTINE,
   /** A human paused the canary. */
   PAUSE,
@@ -34,8 +40,8 @@ public enum Trigger {
   /** A human released a quarantined candidate, with a reason. */
   RELEASE,
   /**
-   * The promoted version breached its production SLO and production was rolled back to the previous V2:
-   * the version is quarantined into V3.
+   * The promoted version breached its production SLO and production was rolled back to the previous
+   * V2: the version is quarantined into V3.
    */
   PRODUCTION_BREACH;
 
@@ -43,8 +49,17 @@ public enum Trigger {
   public boolean isManual() {
     return switch (this) {
       case PAUSE, RESUME, PROMOTE, ABORT, RELEASE -> true;
-      case START, ENQUEUE, DEQUEUE, STEP_PASSED, FINAL_STEP_PASSED, STEP_FAILED, STEP_INCONCLUSIVE,
-          QUARANTINE, FINISH_ABORT, PRODUCTION_BREACH -> false;
+      case START,
+          ENQUEUE,
+          DEQUEUE,
+          STEP_PASSED,
+          FINAL_STEP_PASSED,
+          STEP_FAILED,
+          STEP_INCONCLUSIVE,
+          QUARANTINE,
+          FINISH_ABORT,
+          PRODUCTION_BREACH ->
+          false;
     };
   }
 }

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides, before anything is written, whether a decoded input event may take effect, judged on who
  * sent it ({@link KafkaTrustProperties}): its CloudEvents source must be on the type's allow-list,
- * a source bound to a Kafka principal must carry that principal in its header, and a submission must
- * name a namespace its principal may use. Pure: no I/O, the same answer for the same record.
+ * a source bound to a Kafka principal must carry that principal in its header, and a submission
+ * must name a namespace its principal may use. Pure: no I/O, the same answer for the same record.
  */
 public final class Admission {
 
@@ -52,7 +52,10 @@ public final class Admission {
     }
   }
 
-  /** Admits everything: what a record gets when it was not judged (undecodable, or not an input type). */
+  /**
+   * Admits everything: what a record gets when it was not judged (undecodable, or not an input
+   * type).
+   */
   public static final Admitted NOT_JUDGED = new Admitted(null);
 
   private final Map<EventType, List<SourcePattern>> sources;
@@ -62,13 +65,23 @@ public final class Admission {
 
   public Admission(KafkaTrustProperties properties) {
     this.sources = new LinkedHashMap<>();
-    properties.sourcesByType().forEach((type, patterns) ->
-        sources.put(type, patterns.stream().map(SourcePattern::new).toList()));
+    properties
+        .sourcesByType()
+        .forEach(
+            (type, patterns) ->
+                sources.put(type, patterns.stream().map(SourcePattern::new).toList()));
     this.principals = new LinkedHashMap<>();
-    properties.principals().forEach((pattern, principal) -> principals.put(new SourcePattern(pattern), principal.strip()));
+    properties
+        .principals()
+        .forEach(
+            (pattern, principal) -> principals.put(new SourcePattern(pattern), principal.strip()));
     this.submitters = new LinkedHashMap<>();
-    properties.submitters().forEach((pattern, namespaces) ->
-        submitters.put(new SourcePattern(pattern), namespaces.stream().map(String::strip).toList()));
+    properties
+        .submitters()
+        .forEach(
+            (pattern, namespaces) ->
+                submitters.put(
+                    new SourcePattern(pattern), namespaces.stream().map(String::strip).toList()));
     this.principalHeader = properties.principalHeader();
   }
 
@@ -76,15 +89,19 @@ public final class Admission {
   public Admission warnIfOpen() {
     List<String> open = new ArrayList<>();
     if (sources.isEmpty()) {
-      open.add("aegis.kafka.trust.sources is not set, so events from every CloudEvents source are accepted on "
-          + "aegis.health, aegis.experiments and aegis.chaos");
+      open.add(
+          "aegis.kafka.trust.sources is not set, so events from every CloudEvents source are accepted on "
+              + "aegis.health, aegis.experiments and aegis.chaos");
     }
     if (submitters.isEmpty()) {
-      open.add("aegis.kafka.trust.submitters is not set, so a submission over Kafka may name any namespace");
+      open.add(
+          "aegis.kafka.trust.submitters is not set, so a submission over Kafka may name any namespace");
     }
     if (!open.isEmpty()) {
-      log.warn("Kafka input is not restricted: {}. Anyone who can produce to those topics can deploy images and "
-          + "forge health; see docs/kafka-security.md", String.join("; ", open));
+      log.warn(
+          "Kafka input is not restricted: {}. Anyone who can produce to those topics can deploy images and "
+              + "forge health; see docs/kafka-security.md",
+          String.join("; ", open));
     }
     return this;
   }
@@ -99,9 +116,17 @@ public final class Admission {
     if (!type.isInbound()) {
       return NOT_JUDGED;
     }
-    if (!sources.isEmpty() && sources.getOrDefault(type, List.of()).stream().noneMatch(p -> p.matches(source))) {
-      return new Refused(Reason.UNTRUSTED_SOURCE, "source " + source + " is not allowed to publish " + type.type()
-          + (sources.containsKey(type) ? " (allowed: " + sources.get(type) + ")" : " (no source is allowed for it)"));
+    if (!sources.isEmpty()
+        && sources.getOrDefault(type, List.of()).stream().noneMatch(p -> p.matches(source))) {
+      return new Refused(
+          Reason.UNTRUSTED_SOURCE,
+          "source "
+              + source
+              + " is not allowed to publish "
+              + type.type()
+              + (sources.containsKey(type)
+                  ? " (allowed: " + sources.get(type) + ")"
+                  : " (no source is allowed for it)"));
     }
     Optional<SourcePattern> binding = SourcePattern.mostSpecific(principals.keySet(), source);
     String principal = null;
@@ -109,9 +134,18 @@ public final class Admission {
       String expected = principals.get(binding.get());
       String carried = header(headers);
       if (!expected.equals(carried)) {
-        return new Refused(Reason.UNTRUSTED_SOURCE, "source " + source + " of " + type.type()
-            + " is bound to Kafka principal " + expected + ", but the record carries "
-            + (carried == null ? "no " + principalHeader + " header" : principalHeader + "=" + carried));
+        return new Refused(
+            Reason.UNTRUSTED_SOURCE,
+            "source "
+                + source
+                + " of "
+                + type.type()
+                + " is bound to Kafka principal "
+                + expected
+                + ", but the record carries "
+                + (carried == null
+                    ? "no " + principalHeader + " header"
+                    : principalHeader + "=" + carried));
       }
       principal = expected;
     }
@@ -129,17 +163,24 @@ public final class Admission {
       return Optional.empty();
     }
     List<String> allowed = new ArrayList<>();
-    submitters.forEach((pattern, namespaces) -> {
-      if (pattern.matches(source) || pattern.matches(principal)) {
-        allowed.addAll(namespaces);
-      }
-    });
+    submitters.forEach(
+        (pattern, namespaces) -> {
+          if (pattern.matches(source) || pattern.matches(principal)) {
+            allowed.addAll(namespaces);
+          }
+        });
     if (allowed.contains("*") || allowed.contains(namespace)) {
       return Optional.empty();
     }
-    String who = principal == null ? "source " + source : "source " + source + " (Kafka principal " + principal + ")";
-    return Optional.of(who + " may not submit experiments to namespace " + namespace
-        + (allowed.isEmpty() ? " (it may submit to none)" : " (allowed: " + allowed + ")"));
+    String who =
+        principal == null
+            ? "source " + source
+            : "source " + source + " (Kafka principal " + principal + ")";
+    return Optional.of(
+        who
+            + " may not submit experiments to namespace "
+            + namespace
+            + (allowed.isEmpty() ? " (it may submit to none)" : " (allowed: " + allowed + ")"));
   }
 
   private String header(Map<String, byte[]> headers) {

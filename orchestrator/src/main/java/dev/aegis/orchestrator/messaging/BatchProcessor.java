@@ -5,18 +5,18 @@ import dev.aegis.events.EventType;
 import dev.aegis.events.data.ChaosFault;
 import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.deadletter.DeadLetters;
-import dev.aegis.orchestrator.experiments.DecisionRecorder;
-import dev.aegis.orchestrator.experiments.ExperimentService;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
-import dev.aegis.orchestrator.experiments.SubmitOutcome;
-import dev.aegis.orchestrator.lifecycle.ActiveFault;
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
-import dev.aegis.orchestrator.lifecycle.HealthWindow;
-import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import dev.aegis.orchestrator.persistence.ChaosRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
@@ -25,20 +25,25 @@ import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository.Outcome;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
-import dev.aegis.orchestrator.remediation.ProductionWatch;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.slf4j.MDC;
 
 /**
  * Applies a batch of consumed records in ONE database transaction: processed-event markers, health
@@ -51,10 +56,9 @@ import org.jdbi.v3.core.Jdbi;
  */
 public class BatchProcessor {
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final Clock clock;
-  private final LifecycleCore core;
-  private final DecisionRecorder recorder;
+  private final LifecycleService lifecycle;
   private final ExperimentService experimentsService;
   private final ExperimentRepository experiments;
   private final HealthWindowRepository health;
@@ -63,17 +67,28 @@ public class BatchProcessor {
   private final ChaosRepository chaos;
   private final MeterRegistry metrics;
   private final Duration maxClockSkew;
-  /** Production remediation and SLO burn rates, fed every managed service's windows in the batch. */
+
+  /**
+   * Production remediation and SLO burn rates, fed every managed service's windows in the batch.
+   */
   private final ProductionWatch watch;
 
-  public BatchProcessor(Jdbi jdbi, Clock clock, LifecycleCore core, DecisionRecorder recorder,
-      ExperimentService experimentsService, ExperimentRepository experiments, HealthWindowRepository health,
-      InboxRepository inbox, OutboxRepository outbox, ChaosRepository chaos, MeterRegistry metrics,
-      Duration maxClockSkew, ProductionWatch watch) {
-    this.jdbi = jdbi;
+  public BatchProcessor(
+      Transactions transactions,
+      Clock clock,
+      LifecycleService lifecycle,
+      ExperimentService experimentsService,
+      ExperimentRepository experiments,
+      HealthWindowRepository health,
+      InboxRepository inbox,
+      OutboxRepository outbox,
+      ChaosRepository chaos,
+      MeterRegistry metrics,
+      Duration maxClockSkew,
+      ProductionWatch watch) {
+    this.transactions = transactions;
     this.clock = clock;
-    this.core = core;
-    this.recorder = recorder;
+    this.lifecycle = lifecycle;
     this.experimentsService = experimentsService;
     this.experiments = experiments;
     this.health = health;
@@ -87,38 +102,94 @@ public class BatchProcessor {
 
   /** Processes {@code records} in one transaction; any exception means nothing was written. */
   public void process(List<InboundRecord> records) {
-    Map<List<String>, Integer> tally = jdbi.inTransaction(h -> new Run(h, clock.instant()).process(records));
-    // Counted only once the batch committed: a rolled-back batch is processed again, and must not count twice.
-    tally.forEach((tags, n) -> metrics.counter(tags.get(0), tags.subList(1, tags.size()).toArray(String[]::new))
-        .increment(n));
+    prefetch(records);
+    Map<List<String>, Integer> tally =
+        transactions.inTransaction(h -> new Run(h, clock.instant()).process(records));
+    // Counted only once the batch committed: a rolled-back batch is processed again, and must not
+    // count twice.
+    tally.forEach(
+        (tags, n) ->
+            metrics
+                .counter(tags.get(0), tags.subList(1, tags.size()).toArray(String[]::new))
+                .increment(n));
+  }
+
+  /**
+   * Reads what the production guard may need from the cluster before the transaction opens (never
+   * inside it).
+   */
+  private void prefetch(List<InboundRecord> records) {
+    Set<List<String>> stable = new HashSet<>();
+    for (InboundRecord r : records) {
+      r.decoded()
+          .decoded()
+          .filter(d -> d.type() == EventType.HEALTH_REPORTED)
+          .map(d -> d.data(HealthReported.class))
+          .filter(
+              h ->
+                  h.namespace() != null
+                      && h.track().name().equals(HealthWindow.Track.STABLE.name()))
+          .ifPresent(h -> stable.add(List.of(h.namespace(), h.service())));
+    }
+    stable.forEach(key -> watch.prefetch(key.get(0), key.get(1)));
   }
 
   /** The state of one batch transaction. */
   private final class Run {
-    private final Handle h;
+    private final Tx h;
     private final Instant now;
     private final Map<ServiceKey, Slot> slots = new HashMap<>();
-    /** Per service, the earliest start and latest end of this batch's health windows: where faults matter. */
+
+    /**
+     * Per service, the earliest start and latest end of this batch's health windows: where faults
+     * matter.
+     */
     private final Map<ServiceKey, Instant[]> spans = new HashMap<>();
-    /** Per service name, the namespaces where it is managed: how a window without a namespace is resolved. */
+
+    /**
+     * Per service name, the namespaces where it is managed: how a window without a namespace is
+     * resolved.
+     */
     private final Map<String, List<String>> namespaces = new HashMap<>();
+
     private final List<HealthWindowRepository.Row> rows = new ArrayList<>();
-    private final Map<String, List<DecisionRecorder.Caused>> chains = new LinkedHashMap<>();
+
+    /** The decisions of this batch, written once per experiment at each flush. */
+    private final LifecycleService.Batch decisions;
+
     private final Map<List<String>, Integer> tally = new HashMap<>();
 
     private final ProductionWatch.Batch watched;
 
-    Run(Handle h, Instant now) {
+    Run(Tx h, Instant now) {
       this.h = h;
       this.now = now;
       this.watched = watch.begin(h, now);
+      this.decisions =
+          lifecycle.batch(
+              h,
+              now,
+              () -> {
+                health.insert(h, rows);
+                rows.clear();
+              });
     }
 
     Map<List<String>, Integer> process(List<InboundRecord> records) {
-      List<InboxRepository.Arrival> arrivals = records.stream().map(r -> new InboxRepository.Arrival(
-          r.source(), r.eventId(), r.decoded().decoded().map(d -> d.type().type()).orElse(null),
-          r.topic(), r.partition(), r.offset())).toList();
-      // A refused record claims no marker: it must not take the (source, id) of a genuine event, and once the
+      List<InboxRepository.Arrival> arrivals =
+          records.stream()
+              .map(
+                  r ->
+                      new InboxRepository.Arrival(
+                          r.source(),
+                          r.eventId(),
+                          r.decoded().decoded().map(d -> d.type().type()).orElse(null),
+                          r.topic(),
+                          r.partition(),
+                          r.offset()))
+              .toList();
+      // A refused record claims no marker: it must not take the (source, id) of a genuine event,
+      // and once the
       // trust configuration allows it, its replay takes effect.
       List<InboxRepository.Arrival> admitted = new ArrayList<>();
       for (int i = 0; i < records.size(); i++) {
@@ -129,15 +200,15 @@ public class BatchProcessor {
       Set<String> fresh = inbox.claim(h, admitted, now);
       lockInOrder(records, arrivals, fresh);
       for (int i = 0; i < records.size(); i++) {
-        if (records.get(i).admission() instanceof Admission.Refused refused) {
-          InboundRecord r = records.get(i);
-          count(r, refuse(r, refused));
-        } else if (fresh.remove(arrivals.get(i).key())) {
-          InboundRecord r = records.get(i);
-          Outcome outcome = apply(r);
-          count(r, outcome);
-        } else {
-          tally(List.of("aegis.events.duplicates", "topic", records.get(i).topic()));
+        InboundRecord r = records.get(i);
+        try (LogIdentity ignored = LogIdentity.of(r.cause(), null, null, null)) {
+          if (r.admission() instanceof Admission.Refused refused) {
+            count(r, refuse(r, refused));
+          } else if (fresh.remove(arrivals.get(i).key())) {
+            count(r, apply(r));
+          } else {
+            tally(List.of("aegis.events.duplicates", "topic", r.topic()));
+          }
         }
       }
       flush();
@@ -146,16 +217,20 @@ public class BatchProcessor {
     }
 
     /**
-     * Loads (and locks) the live experiment of every service this batch has health for, in (namespace, service)
-     * order.
-     * Every writer that locks several experiments does so in one order, so two batches (two replicas) or a
-     * batch and a timer never wait on each other in a cycle.
+     * Loads (and locks) the live experiment of every service this batch has health for, in
+     * (namespace, service) order. Every writer that locks several experiments does so in one order,
+     * so two batches (two replicas) or a batch and a timer never wait on each other in a cycle.
      */
-    private void lockInOrder(List<InboundRecord> records, List<InboxRepository.Arrival> arrivals, Set<String> fresh) {
-      java.util.SortedSet<ServiceKey> services = new java.util.TreeSet<>();
+    private void lockInOrder(
+        List<InboundRecord> records, List<InboxRepository.Arrival> arrivals, Set<String> fresh) {
+      SortedSet<ServiceKey> services = new TreeSet<>();
       for (int i = 0; i < records.size(); i++) {
-        if (fresh.contains(arrivals.get(i).key()) && !(records.get(i).admission() instanceof Admission.Refused)) {
-          records.get(i).decoded().decoded()
+        if (fresh.contains(arrivals.get(i).key())
+            && !(records.get(i).admission() instanceof Admission.Refused)) {
+          records
+              .get(i)
+              .decoded()
+              .decoded()
               .filter(d -> d.type() == EventType.HEALTH_REPORTED)
               .map(d -> d.data(HealthReported.class))
               .flatMap(this::keyOf)
@@ -166,23 +241,25 @@ public class BatchProcessor {
     }
 
     /**
-     * The service a window belongs to: (namespace, service) when it names its namespace; otherwise the one
-     * namespace where a service of that name is managed. Empty when that is ambiguous (several namespaces).
-     * Records the window's span for its service.
+     * The service a window belongs to: (namespace, service) when it names its namespace; otherwise
+     * the one namespace where a service of that name is managed. Empty when that is ambiguous
+     * (several namespaces). Records the window's span for its service.
      */
-    private java.util.Optional<ServiceKey> keyOf(HealthReported data) {
+    private Optional<ServiceKey> keyOf(HealthReported data) {
       String namespace = data.namespace();
       if (namespace == null) {
         List<String> managedIn = namespacesOf(data.service());
         if (managedIn.size() > 1) {
-          return java.util.Optional.empty();
+          return Optional.empty();
         }
         namespace = managedIn.isEmpty() ? null : managedIn.get(0);
       }
       ServiceKey key = new ServiceKey(namespace, data.service());
-      spans.merge(key, new Instant[] {data.windowStart(), data.windowEnd()},
+      spans.merge(
+          key,
+          new Instant[] {data.windowStart(), data.windowEnd()},
           (a, b) -> new Instant[] {earliest(a[0], b[0]), latest(a[1], b[1])});
-      return java.util.Optional.of(key);
+      return Optional.of(key);
     }
 
     private List<String> namespacesOf(String service) {
@@ -203,41 +280,63 @@ public class BatchProcessor {
         case HEALTH_REPORTED -> health(r, d.data(HealthReported.class));
         case EXPERIMENT_SUBMITTED -> submission(r, d.data(ExperimentSubmitted.class));
         case CHAOS_INJECTED, CHAOS_CLEARED -> chaos(r, d.type(), d.data(ChaosFault.class));
-        case LIFECYCLE_TRANSITIONED, RCA_RECORDED, ACTUATION_ALARMED, SLO_BURN_RATE_ALERTED -> deadLetter(r, "unexpected-type",
-            "events of type " + d.type().type() + " are published by Aegis, not consumed", "EventRejected");
+        case LIFECYCLE_TRANSITIONED, RCA_RECORDED, ACTUATION_ALARMED, SLO_BURN_RATE_ALERTED ->
+            deadLetter(
+                r,
+                "unexpected-type",
+                "events of type " + d.type().type() + " are published by Aegis, not consumed",
+                "EventRejected");
       };
     }
 
     private Outcome health(InboundRecord r, HealthReported data) {
       if (data.windowEnd().isAfter(now.plus(maxClockSkew))) {
-        return deadLetter(r, "window-in-future", "windowEnd " + data.windowEnd() + " is more than "
-            + maxClockSkew + " ahead of the orchestrator clock " + now, "EventRejected");
+        return deadLetter(
+            r,
+            "window-in-future",
+            "windowEnd "
+                + data.windowEnd()
+                + " is more than "
+                + maxClockSkew
+                + " ahead of the orchestrator clock "
+                + now,
+            "EventRejected");
       }
       if (data.namespace() == null && namespacesOf(data.service()).size() > 1) {
-        return deadLetter(r, "ambiguous-service", AmbiguousServiceException.message(data.service(),
-            namespacesOf(data.service())) + " in the window", "EventRejected");
+        return deadLetter(
+            r,
+            "ambiguous-service",
+            AmbiguousServiceException.message(data.service(), namespacesOf(data.service()))
+                + " in the window",
+            "EventRejected");
       }
       ServiceKey key = keyOf(data).orElseThrow();
       Slot slot = slots.computeIfAbsent(key, this::load);
       if (!slot.managed) {
         tally(List.of("aegis.health.unmanaged", "service", data.service()));
-        inbox.setOutcome(h, r.source(), r.eventId(), Outcome.IGNORED, "service " + key + " is not managed");
+        inbox.setOutcome(
+            h, r.source(), r.eventId(), Outcome.IGNORED, "service " + key + " is not managed");
         return Outcome.IGNORED;
       }
       HealthWindow window = window(data).inNamespace(key.namespace());
+      MDC.put(LogIdentity.SERVICE, LogIdentity.service(key.namespace(), key.service()));
+      if (slot.live != null) {
+        MDC.put(LogIdentity.EXPERIMENT_ID, slot.live.id());
+      }
       watched.observe(window);
       Experiment live = slot.live;
       if (live != null && live.phase() == Phase.CANARY) {
-        Instant[] span = spans.getOrDefault(key, new Instant[] {data.windowStart(), data.windowEnd()});
-        Decision d = core.decide(live, new LifecycleInput.Observe(window, slot.faults(h, key, span)), now);
+        Instant[] span =
+            spans.getOrDefault(key, new Instant[] {data.windowStart(), data.windowEnd()});
+        LifecycleService.Cause cause = LifecycleService.Cause.event(r.cause());
+        Decision d =
+            decisions.decide(
+                live, new LifecycleInput.Observe(window, slot.faults(h, key, span)), cause);
         if (!d.isRefused()) {
-          chains.computeIfAbsent(live.id(), k -> new ArrayList<>()).add(new DecisionRecorder.Caused(d, r.cause()));
-          rows.add(new HealthWindowRepository.Row(window, live.id(), live.stepIndex() + 1, r.source(), r.eventId(), now));
-          slot.live = d.after();
-          if (d.freedService()) {
-            flush();
-            slot.live = recorder.startNextQueued(h, live.namespace(), live.service(), r.cause(), now).orElse(null);
-          }
+          rows.add(
+              new HealthWindowRepository.Row(
+                  window, live.id(), live.stepIndex() + 1, r.source(), r.eventId(), now));
+          slot.live = decisions.liveAfter(d, cause);
           return Outcome.APPLIED;
         }
       }
@@ -247,52 +346,83 @@ public class BatchProcessor {
 
     private Outcome submission(InboundRecord r, ExperimentSubmitted data) {
       flush();
-      ExperimentService.Origin origin = new ExperimentService.Origin(r.source(), "kafka", r.cause());
+      ExperimentService.Origin origin =
+          new ExperimentService.Origin(r.source(), "kafka", r.cause());
       try {
         SubmitOutcome outcome = experimentsService.submit(h, data, origin, r.cause());
         if (outcome instanceof SubmitOutcome.QuarantinedImage q) {
-          return deadLetter(r, "quarantined-image", q.summary() + " (RCA " + q.rcaId() + ")", "SubmissionRefused");
+          return deadLetter(
+              r,
+              "quarantined-image",
+              q.summary() + " (RCA " + q.rcaId() + ")",
+              "SubmissionRefused");
         }
-        // The submission may have made the service managed (in a new namespace too): forget what was loaded.
+        // The submission may have made the service managed (in a new namespace too): forget what
+        // was loaded.
         slots.keySet().removeIf(k -> k.service().equals(data.service()));
         namespaces.remove(data.service());
         return Outcome.APPLIED;
       } catch (InvalidSubmissionException e) {
-        return deadLetter(r, "invalid-submission", e.field() + ": " + e.getMessage(), e.getClass().getName());
+        return deadLetter(
+            r, "invalid-submission", e.field() + ": " + e.getMessage(), e.getClass().getName());
       }
     }
 
     private Outcome chaos(InboundRecord r, EventType type, ChaosFault f) {
-      var fault = new ChaosRepository.Fault(f.faultId(), f.namespace(), f.service(), f.track().wire(), f.kind(),
-          f.startedAt(), f.expiresAt(), null);
-      // A fault ended when its clearer says (the event's time), not when the event is read: windows taken after
-      // the revert but before the announcement arrived are not under the fault. Never later than now.
-      Instant clearedAt = r.decoded().decoded().map(d -> d.envelope().time())
-          .filter(t -> t != null && !t.isAfter(now)).orElse(now);
+      var fault =
+          new ChaosRepository.Fault(
+              f.faultId(),
+              f.namespace(),
+              f.service(),
+              f.track().wire(),
+              f.kind(),
+              f.startedAt(),
+              f.expiresAt(),
+              null);
+      // A fault ended when its clearer says (the event's time), not when the event is read: windows
+      // taken after
+      // the revert but before the announcement arrived are not under the fault. Never later than
+      // now.
+      Instant clearedAt =
+          r.decoded()
+              .decoded()
+              .map(d -> d.envelope().time())
+              .filter(t -> t != null && !t.isAfter(now))
+              .orElse(now);
       if (type == EventType.CHAOS_INJECTED) {
         chaos.injected(h, fault, r.eventId());
       } else {
         chaos.cleared(h, fault, clearedAt, r.eventId());
       }
       // A fault without a namespace applies to the service name in every namespace.
-      slots.forEach((key, slot) -> {
-        if (key.service().equals(f.service()) && (f.namespace() == null || f.namespace().equals(key.namespace()))) {
-          slot.chaos(fault, type == EventType.CHAOS_CLEARED ? clearedAt : null);
-        }
-      });
+      slots.forEach(
+          (key, slot) -> {
+            if (key.service().equals(f.service())
+                && (f.namespace() == null || f.namespace().equals(key.namespace()))) {
+              slot.chaos(fault, type == EventType.CHAOS_CLEARED ? clearedAt : null);
+            }
+          });
       return Outcome.STORED;
     }
 
-    /** Dead-letters a record its sender may not have take effect; it has no processed marker to update. */
+    /**
+     * Dead-letters a record its sender may not have take effect; it has no processed marker to
+     * update.
+     */
     private Outcome refuse(InboundRecord r, Admission.Refused refused) {
-      DeadLetters.enqueue(h, outbox, DeadLetters.request(r, refused.reason().code(), refused.detail(),
-          "AdmissionRefused", now), now);
+      DeadLetters.enqueue(
+          h,
+          outbox,
+          DeadLetters.request(
+              r.consumed(), refused.reason().code(), refused.detail(), "AdmissionRefused", now),
+          now);
       tally(List.of("aegis.events.refused", "topic", r.topic(), "reason", refused.reason().code()));
       return Outcome.DEAD_LETTERED;
     }
 
     private Outcome deadLetter(InboundRecord r, String code, String reason, String errorClass) {
-      DeadLetters.enqueue(h, outbox, DeadLetters.request(r, code, reason, errorClass, now), now);
+      DeadLetters.enqueue(
+          h, outbox, DeadLetters.request(r.consumed(), code, reason, errorClass, now), now);
       inbox.setOutcome(h, r.source(), r.eventId(), Outcome.DEAD_LETTERED, code + ": " + reason);
       return Outcome.DEAD_LETTERED;
     }
@@ -301,29 +431,39 @@ public class BatchProcessor {
       if (key.namespace() == null || !experiments.isManaged(h, key.namespace(), key.service())) {
         return new Slot(false, null);
       }
-      return new Slot(true, experiments.findLiveForUpdate(h, key.namespace(), key.service())
-          .map(ExperimentRecord::experiment).orElse(null));
+      return new Slot(
+          true,
+          experiments
+              .findLiveForUpdate(h, key.namespace(), key.service())
+              .map(ExperimentRecord::experiment)
+              .orElse(null));
     }
 
-    /** Writes the windows first (an RCA reads its step's windows), then every experiment's chain. */
+    /**
+     * Writes the windows first (an RCA reads its step's windows), then every experiment's
+     * decisions.
+     */
     private void flush() {
-      health.insert(h, rows);
-      rows.clear();
-      chains.values().forEach(chain -> recorder.record(h, chain, now));
-      chains.clear();
+      decisions.flush();
     }
 
     private void count(InboundRecord r, Outcome outcome) {
-      tally(List.of("aegis.events.processed", "topic", r.topic(), "outcome",
-          outcome.name().toLowerCase(Locale.ROOT)));
+      tally(
+          List.of(
+              "aegis.events.processed",
+              "topic",
+              r.topic(),
+              "outcome",
+              outcome.name().toLowerCase(Locale.ROOT)));
     }
   }
 
   /** A service: a name in a namespace (null namespace: a name managed nowhere). */
   private record ServiceKey(String namespace, String service) implements Comparable<ServiceKey> {
-    private static final java.util.Comparator<ServiceKey> ORDER = java.util.Comparator
-        .comparing(ServiceKey::namespace, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
-        .thenComparing(ServiceKey::service);
+    private static final Comparator<ServiceKey> ORDER =
+        Comparator.comparing(
+                ServiceKey::namespace, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(ServiceKey::service);
 
     @Override
     public int compareTo(ServiceKey other) {
@@ -336,10 +476,13 @@ public class BatchProcessor {
     }
   }
 
-  /** What a batch knows about one service: managed at all, its live experiment, its chaos faults. */
+  /**
+   * What a batch knows about one service: managed at all, its live experiment, its chaos faults.
+   */
   private final class Slot {
     final boolean managed;
     Experiment live;
+
     /** Faults active during this batch's windows of the service, loaded once, on first need. */
     private List<ActiveFault> faults;
 
@@ -348,11 +491,16 @@ public class BatchProcessor {
       this.live = live;
     }
 
-    /** The faults of {@code service} active at some moment of {@code span} (earliest start, latest end). */
-    List<ActiveFault> faults(Handle h, ServiceKey service, Instant[] span) {
+    /**
+     * The faults of {@code service} active at some moment of {@code span} (earliest start, latest
+     * end).
+     */
+    List<ActiveFault> faults(Tx h, ServiceKey service, Instant[] span) {
       if (faults == null) {
         faults = new ArrayList<>();
-        chaos.activeBetween(h, service.namespace(), service.service(), span[0], span[1]).forEach(f -> faults.add(active(f, null)));
+        chaos
+            .activeBetween(h, service.namespace(), service.service(), span[0], span[1])
+            .forEach(f -> faults.add(active(f, null)));
       }
       return faults;
     }
@@ -370,8 +518,12 @@ public class BatchProcessor {
   private static ActiveFault active(ChaosRepository.Fault f, Instant clearedAt) {
     Instant cleared = clearedAt != null ? clearedAt : f.clearedAt();
     Instant until = cleared != null && cleared.isBefore(f.expiresAt()) ? cleared : f.expiresAt();
-    return new ActiveFault(f.faultId(), f.kind(), HealthWindow.Track.valueOf(f.track().toUpperCase(Locale.ROOT)),
-        f.startedAt(), until);
+    return new ActiveFault(
+        f.faultId(),
+        f.kind(),
+        HealthWindow.Track.valueOf(f.track().toUpperCase(Locale.ROOT)),
+        f.startedAt(),
+        until);
   }
 
   private static Instant earliest(Instant a, Instant b) {
@@ -383,9 +535,19 @@ public class BatchProcessor {
   }
 
   static HealthWindow window(HealthReported data) {
-    return new HealthWindow(data.service(), data.version(),
-        HealthWindow.Track.valueOf(data.track().name()), data.windowStart(), data.windowEnd(),
-        data.requests(), data.errors(), data.latencyMs().p50(), data.latencyMs().p95(), data.latencyMs().p99(),
-        data.cpuUtilization(), data.memoryUtilization(), data.namespace());
+    return new HealthWindow(
+        data.service(),
+        data.version(),
+        HealthWindow.Track.valueOf(data.track().name()),
+        data.windowStart(),
+        data.windowEnd(),
+        data.requests(),
+        data.errors(),
+        data.latencyMs().p50(),
+        data.latencyMs().p95(),
+        data.latencyMs().p99(),
+        data.cpuUtilization(),
+        data.memoryUtilization(),
+        data.namespace());
   }
 }

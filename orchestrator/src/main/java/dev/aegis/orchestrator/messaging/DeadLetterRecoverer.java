@@ -13,9 +13,9 @@ import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 
 /**
  * Dead-letters a record whose processing kept failing past its retries. This path must not need the
- * database (the database may be what fails), so it publishes straight to {@code aegis.dlq} and waits
- * for the broker's acknowledgement; if even that fails, it throws, and the record is retried rather
- * than lost.
+ * database (the database may be what fails), so it publishes straight to {@code aegis.dlq} and
+ * waits for the broker's acknowledgement; if even that fails, it throws, and the record is retried
+ * rather than lost.
  */
 public class DeadLetterRecoverer implements ConsumerRecordRecoverer {
 
@@ -34,16 +34,21 @@ public class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     @SuppressWarnings("unchecked")
     InboundRecord r = listener.inbound((ConsumerRecord<byte[], byte[]>) record);
     Throwable cause = rootCause(exception);
-    DeadLetterRequest request = DeadLetters.request(r, "processing-failed",
-        "still failing after retries: " + cause.getMessage(), cause.getClass().getName(),
-        listener.firstFailedAt(r.topic(), r.partition(), r.offset()));
+    DeadLetterRequest request =
+        DeadLetters.request(
+            r.consumed(),
+            "processing-failed",
+            "still failing after retries: " + cause.getMessage(),
+            cause.getClass().getName(),
+            listener.firstFailedAt(r.topic(), r.partition(), r.offset()));
     ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.DLQ, null, r.key(), r.value());
     DeadLetters.headers(request).forEach((name, value) -> out.headers().add(name, value));
     try {
       kafka.send(out).get(30, TimeUnit.SECONDS);
       log.error("dead-lettered {} after retries: {}", r.cause(), cause.toString());
     } catch (Exception e) {
-      throw new IllegalStateException("could not dead-letter " + r.cause() + "; it will be retried", e);
+      throw new IllegalStateException(
+          "could not dead-letter " + r.cause() + "; it will be retried", e);
     }
   }
 

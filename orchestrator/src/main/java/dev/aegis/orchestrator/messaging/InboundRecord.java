@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.messaging;
 
 import dev.aegis.events.DecodeResult;
+import dev.aegis.orchestrator.deadletter.ConsumedRecord;
 import java.util.Map;
 
 /**
@@ -9,16 +10,34 @@ import java.util.Map;
  * @param headers the record's headers (last value wins for repeated names)
  * @param admission whether its sender may have it take effect ({@link Admission})
  */
-public record InboundRecord(String topic, int partition, long offset, byte[] key, byte[] value,
-    Map<String, byte[]> headers, DecodeResult decoded, Admission.Verdict admission) {
+public record InboundRecord(
+    String topic,
+    int partition,
+    long offset,
+    byte[] key,
+    byte[] value,
+    Map<String, byte[]> headers,
+    DecodeResult decoded,
+    Admission.Verdict admission) {
 
-  /** The identity used for duplicate suppression: CloudEvents source, or Kafka coordinates when undecodable. */
+  /**
+   * The identity used for duplicate suppression: CloudEvents source, or Kafka coordinates when
+   * undecodable.
+   */
   public String source() {
-    return decoded.decoded().map(d -> d.envelope().source()).orElse("kafka://" + topic + "/" + partition);
+    return decoded
+        .decoded()
+        .map(d -> d.envelope().source())
+        .orElse("kafka://" + topic + "/" + partition);
   }
 
   public String eventId() {
     return decoded.decoded().map(d -> d.envelope().id()).orElse("offset-" + offset);
+  }
+
+  /** The raw record, as a dead-letter entry keeps it. */
+  public ConsumedRecord consumed() {
+    return new ConsumedRecord(topic, partition, offset, key, value, headers);
   }
 
   /** A short identity for logs and {@code caused_by} columns. */

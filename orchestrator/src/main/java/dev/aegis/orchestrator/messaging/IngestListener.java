@@ -18,9 +18,9 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
 /**
  * The batch listener for the input topics. It decodes every record, then hands the batch to the
  * {@link BatchProcessor} (one transaction). When that transaction fails, it finds the first record
- * that fails on its own (each in its own transaction, so the ones before it take effect) and reports
- * its index; the container's error handler then retries from that record with backoff and, once the
- * retries are spent, dead-letters it and goes on with the next.
+ * that fails on its own (each in its own transaction, so the ones before it take effect) and
+ * reports its index; the container's error handler then retries from that record with backoff and,
+ * once the retries are spent, dead-letters it and goes on with the next.
  */
 public class IngestListener {
 
@@ -32,7 +32,8 @@ public class IngestListener {
   private final Admission admission;
   private final Map<String, Instant> firstFailures = new ConcurrentHashMap<>();
 
-  public IngestListener(EventCodec codec, BatchProcessor processor, Clock clock, Admission admission) {
+  public IngestListener(
+      EventCodec codec, BatchProcessor processor, Clock clock, Admission admission) {
     this.codec = codec;
     this.processor = processor;
     this.clock = clock;
@@ -47,10 +48,14 @@ public class IngestListener {
     try {
       processor.process(records);
       if (!firstFailures.isEmpty()) {
-        records.forEach(r -> firstFailures.remove(coordinates(r.topic(), r.partition(), r.offset())));
+        records.forEach(
+            r -> firstFailures.remove(coordinates(r.topic(), r.partition(), r.offset())));
       }
     } catch (RuntimeException batchFailure) {
-      log.warn("batch of {} records failed ({}); isolating the failing record", records.size(), batchFailure.toString());
+      log.warn(
+          "batch of {} records failed ({}); isolating the failing record",
+          records.size(),
+          batchFailure.toString());
       isolate(records);
     }
   }
@@ -68,8 +73,10 @@ public class IngestListener {
         processor.process(List.of(r));
         firstFailures.remove(coordinates(r.topic(), r.partition(), r.offset()));
       } catch (RuntimeException e) {
-        firstFailures.putIfAbsent(coordinates(r.topic(), r.partition(), r.offset()), clock.instant());
-        throw new BatchListenerFailedException("processing failed for " + r.cause() + ": " + e.getMessage(), e, i);
+        firstFailures.putIfAbsent(
+            coordinates(r.topic(), r.partition(), r.offset()), clock.instant());
+        throw new BatchListenerFailedException(
+            "processing failed for " + r.cause() + ": " + e.getMessage(), e, i);
       }
     }
   }
@@ -80,10 +87,13 @@ public class IngestListener {
       headers.put(header.key(), header.value());
     }
     DecodeResult decoded = codec.decode(r.value() == null ? new byte[0] : r.value(), headers);
-    Admission.Verdict verdict = decoded.decoded()
-        .map(d -> admission.judge(d.type(), d.envelope().source(), headers, d.data()))
-        .orElse(Admission.NOT_JUDGED);
-    return new InboundRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), headers, decoded, verdict);
+    Admission.Verdict verdict =
+        decoded
+            .decoded()
+            .map(d -> admission.judge(d.type(), d.envelope().source(), headers, d.data()))
+            .orElse(Admission.NOT_JUDGED);
+    return new InboundRecord(
+        r.topic(), r.partition(), r.offset(), r.key(), r.value(), headers, decoded, verdict);
   }
 
   private static String coordinates(String topic, int partition, long offset) {

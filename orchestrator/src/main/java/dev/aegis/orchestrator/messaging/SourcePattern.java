@@ -13,10 +13,12 @@ record SourcePattern(String text) {
   SourcePattern {
     text = text.strip();
     if (text.isEmpty()) {
-      throw new IllegalArgumentException("an empty source pattern matches nothing; use * for every source");
+      throw new IllegalArgumentException(
+          "an empty source pattern matches nothing; use * for every source");
     }
     if (text.indexOf('*') >= 0 && text.indexOf('*') != text.length() - 1) {
-      throw new IllegalArgumentException("source pattern " + text + ": * is allowed only at the end");
+      throw new IllegalArgumentException(
+          "source pattern " + text + ": * is allowed only at the end");
     }
   }
 
@@ -24,7 +26,9 @@ record SourcePattern(String text) {
     if (value == null) {
       return false;
     }
-    return text.endsWith("*") ? value.startsWith(text.substring(0, text.length() - 1)) : value.equals(text);
+    return text.endsWith("*")
+        ? value.startsWith(text.substring(0, text.length() - 1))
+        : value.equals(text);
   }
 
   /** An exact pattern beats every prefix; a longer prefix beats a shorter one. */
@@ -34,7 +38,9 @@ record SourcePattern(String text) {
 
   /** The most specific of {@code patterns} that matches {@code value}. */
   static Optional<SourcePattern> mostSpecific(Collection<SourcePattern> patterns, String value) {
-    return patterns.stream().filter(p -> p.matches(value)).max(Comparator.comparingInt(SourcePattern::specificity));
+    return patterns.stream()
+        .filter(p -> p.matches(value))
+        .max(Comparator.comparingInt(SourcePattern::specificity));
   }
 
   @Override

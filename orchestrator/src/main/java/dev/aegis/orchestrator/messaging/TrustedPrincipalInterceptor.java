@@ -8,9 +8,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * A producer interceptor that stamps every record with the Kafka principal its producer is
- * deployed as, replacing any value the application set, so that Aegis can check a source bound to
- * a principal ({@code aegis.kafka.trust.principals}). It depends on kafka-clients only.
+ * A producer interceptor that stamps every record with the Kafka principal its producer is deployed
+ * as, replacing any value the application set, so that Aegis can check a source bound to a
+ * principal ({@code aegis.kafka.trust.principals}). It depends on kafka-clients only.
  *
  * <p>Producer configuration:
  *
@@ -29,8 +29,10 @@ public final class TrustedPrincipalInterceptor implements ProducerInterceptor<Ob
 
   /** The producer setting naming the principal to stamp. */
   public static final String PRINCIPAL_CONFIG = "aegis.kafka.principal";
+
   /** The producer setting naming the header, if not {@link #DEFAULT_HEADER}. */
   public static final String HEADER_CONFIG = "aegis.kafka.principal.header";
+
   public static final String DEFAULT_HEADER = "aegis_kafka_principal";
 
   private String header = DEFAULT_HEADER;
@@ -40,7 +42,9 @@ public final class TrustedPrincipalInterceptor implements ProducerInterceptor<Ob
   public void configure(Map<String, ?> configs) {
     Object configured = configs.get(PRINCIPAL_CONFIG);
     if (configured == null || configured.toString().isBlank()) {
-      throw new ConfigException(PRINCIPAL_CONFIG, configured,
+      throw new ConfigException(
+          PRINCIPAL_CONFIG,
+          configured,
           "TrustedPrincipalInterceptor needs the principal this producer is deployed as");
     }
     principal = configured.toString().strip().getBytes(StandardCharsets.UTF_8);

@@ -5,12 +5,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
- * The log message with every value in it escaped: CR, LF and the other control characters of each argument
- * become {@code \r}, {@code \n}, {@code \\uXXXX}, so a value from outside (a reason, an actor, an event id, an
- * exception's message) can never start a forged log line. The message template is code and keeps its line
- * breaks (the start-up banner, Spring Boot's failure report); only a CR or another control character in it is
- * escaped. logback-spring.xml puts this converter in place of {@code %m}, {@code %msg} and {@code %message};
- * stack traces are printed by their own converter.
+ * The log message with every value in it escaped: CR, LF and the other control characters of each
+ * argument become {@code \r}, {@code \n}, {@code \\uXXXX}, so a value from outside (a reason, an
+ * actor, an event id, an exception's message) can never start a forged log line. The message
+ * template is code and keeps its line breaks (the start-up banner, Spring Boot's failure report);
+ * only a CR or another control character in it is escaped. logback-spring.xml puts this converter
+ * in place of {@code %m}, {@code %msg} and {@code %message}; stack traces are printed by their own
+ * converter.
  */
 public class EscapedMessageConverter extends MessageConverter {
 
@@ -23,8 +24,10 @@ public class EscapedMessageConverter extends MessageConverter {
     }
     Object[] escaped = new Object[args.length];
     for (int i = 0; i < args.length; i++) {
-      escaped[i] = args[i] == null || args[i] instanceof Number || args[i] instanceof Boolean ? args[i]
-          : escape(String.valueOf(args[i]));
+      escaped[i] =
+          args[i] == null || args[i] instanceof Number || args[i] instanceof Boolean
+              ? args[i]
+              : escape(String.valueOf(args[i]));
     }
     return MessageFormatter.arrayFormat(escapeTemplate(template), escaped).getMessage();
   }
@@ -42,7 +45,9 @@ public class EscapedMessageConverter extends MessageConverter {
     return out.toString();
   }
 
-  /** {@code text} with control characters (tab excepted) and the Unicode line separators escaped. */
+  /**
+   * {@code text} with control characters (tab excepted) and the Unicode line separators escaped.
+   */
   public static String escape(String text) {
     if (text == null) {
       return null;
@@ -50,9 +55,14 @@ public class EscapedMessageConverter extends MessageConverter {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      String replacement = c == '\r' ? "\\r" : c == '\n' ? "\\n"
-          : (Character.isISOControl(c) && c != '\t') || c == '\u2028' || c == '\u2029'
-              ? String.format("\\u%04x", (int) c) : null;
+      String replacement =
+          c == '\r'
+              ? "\\r"
+              : c == '\n'
+                  ? "\\n"
+                  : (Character.isISOControl(c) && c != '\t') || c == '\u2028' || c == '\u2029'
+                      ? String.format("\\u%04x", (int) c)
+                      : null;
       if (replacement != null && out == null) {
         out = new StringBuilder(text.length() + 16).append(text, 0, i);
       }

@@ -5,9 +5,10 @@ import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import org.springframework.boot.logging.logback.ExtendedWhitespaceThrowableProxyConverter;
 
 /**
- * Spring Boot's stack trace ({@code %wEx}), one frame a line as before, with the message of the exception and of
- * each cause escaped as in {@link EscapedMessageConverter}. An exception message often quotes its input ("field
- * 'x' has an invalid value: ..."), and its line breaks would otherwise start lines of their own.
+ * Spring Boot's stack trace ({@code %wEx}), one frame a line as before, with the message of the
+ * exception and of each cause escaped as in {@link EscapedMessageConverter}. An exception message
+ * often quotes its input ("field 'x' has an invalid value: ..."), and its line breaks would
+ * otherwise start lines of their own.
  */
 public class EscapedThrowableConverter extends ExtendedWhitespaceThrowableProxyConverter {
 
@@ -16,7 +17,10 @@ public class EscapedThrowableConverter extends ExtendedWhitespaceThrowableProxyC
     return super.throwableProxyToString(Escaped.of(tp));
   }
 
-  /** A throwable as logback sees it, its messages escaped; frames, causes and suppressed ones as they were. */
+  /**
+   * A throwable as logback sees it, its messages escaped; frames, causes and suppressed ones as
+   * they were.
+   */
   private record Escaped(IThrowableProxy delegate) implements IThrowableProxy {
 
     static IThrowableProxy of(IThrowableProxy tp) {

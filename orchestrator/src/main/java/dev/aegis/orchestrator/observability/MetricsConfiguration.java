@@ -3,7 +3,9 @@ package dev.aegis.orchestrator.observability;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Meter filters, which Spring Boot applies to every meter registry before any meter is registered. */
+/**
+ * Meter filters, which Spring Boot applies to every meter registry before any meter is registered.
+ */
 @Configuration
 class MetricsConfiguration {
 

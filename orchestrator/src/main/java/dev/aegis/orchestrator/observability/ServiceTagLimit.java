@@ -9,9 +9,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Bounds the cardinality of the {@code service} tag: the first {@code maxServices} distinct services keep their
- * name, every later one is counted as {@code other}. Service names come from events anyone allowed to publish
- * may choose, so without a bound they could grow the registry (and every scrape) without end.
+ * Bounds the cardinality of the {@code service} tag: the first {@code maxServices} distinct
+ * services keep their name, every later one is counted as {@code other}. Service names come from
+ * events anyone allowed to publish may choose, so without a bound they could grow the registry (and
+ * every scrape) without end.
  */
 public final class ServiceTagLimit implements MeterFilter {
 

@@ -9,9 +9,13 @@ import dev.aegis.events.EventType;
 import dev.aegis.events.Events;
 import dev.aegis.orchestrator.deadletter.DeadLetterRequest;
 import dev.aegis.orchestrator.deadletter.DeadLetters;
+import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository.Entry;
 import dev.aegis.orchestrator.persistence.StateJson;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,17 +25,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Publishes the outbox's outgoing events ({@code aegis.lifecycle}, {@code aegis.rca}) and dead letters
- * ({@code aegis.dlq}) after the transactions that wrote them committed — never from inside a consuming
- * transaction. Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so several relays never publish one
- * row at the same time; a row is marked DONE only after the broker acknowledged it. Publication is at
- * least once with a stable CloudEvent id (the row id), so consumers deduplicate by source + id.
+ * Publishes the outbox's outgoing events ({@code aegis.lifecycle}, {@code aegis.rca}) and dead
+ * letters ({@code aegis.dlq}) after the transactions that wrote them committed — never from inside
+ * a consuming transaction. Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so several relays
+ * never publish one row at the same time; a row is marked DONE only after the broker acknowledged
+ * it. Publication is at least once with a stable CloudEvent id (the row id), so consumers
+ * deduplicate by source + id.
  */
 public class OutboxRelay {
 
@@ -39,16 +43,21 @@ public class OutboxRelay {
   private static final ObjectMapper EVENTS = EventJson.newObjectMapper();
   public static final String SOURCE = "/aegis/orchestrator";
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
   private final OutboxRepository outbox;
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final EventCodec codec;
   private final Clock clock;
   private final int batchSize;
 
-  public OutboxRelay(Jdbi jdbi, OutboxRepository outbox, KafkaTemplate<byte[], byte[]> kafka, EventCodec codec,
-      Clock clock, int batchSize) {
-    this.jdbi = jdbi;
+  public OutboxRelay(
+      Transactions transactions,
+      OutboxRepository outbox,
+      KafkaTemplate<byte[], byte[]> kafka,
+      EventCodec codec,
+      Clock clock,
+      int batchSize) {
+    this.transactions = transactions;
     this.outbox = outbox;
     this.kafka = kafka;
     this.codec = codec;
@@ -68,31 +77,46 @@ public class OutboxRelay {
   }
 
   private int relay(OutboxRepository.Kind kind) {
-    return jdbi.inTransaction(h -> {
-      Instant now = clock.instant();
-      List<Entry> due = outbox.claimDue(h, kind, now, batchSize);
-      if (due.isEmpty()) {
-        return 0;
+    return transactions.inTransaction(
+        h -> {
+          Instant now = clock.instant();
+          List<Entry> due = outbox.claimDue(h, kind, now, batchSize);
+          if (due.isEmpty()) {
+            return 0;
+          }
+          List<CompletableFuture<?>> sends = new ArrayList<>(due.size());
+          for (Entry entry : due) {
+            sends.add(send(entry));
+          }
+          List<String> done = new ArrayList<>();
+          for (int i = 0; i < due.size(); i++) {
+            if (published(h, due.get(i), sends.get(i), now)) {
+              done.add(due.get(i).id());
+            }
+          }
+          outbox.markDone(h, done, clock.instant());
+          return done.size();
+        });
+  }
+
+  /** Waits for the broker's answer on one row; a row it refused is retried after a backoff. */
+  private boolean published(Tx h, Entry entry, CompletableFuture<?> send, Instant now) {
+    // The row id is the published CloudEvent's id.
+    try (LogIdentity ignored = LogIdentity.of(entry.id(), entry.experimentId(), null, null)) {
+      try {
+        send.get(30, TimeUnit.SECONDS);
+        return true;
+      } catch (Exception e) {
+        Duration backoff = Duration.ofSeconds(Math.min(60, 1L << Math.min(entry.attempts(), 6)));
+        outbox.markFailed(h, entry.id(), e.toString(), now.plus(backoff));
+        log.warn(
+            "outbox row {} not published (attempt {}): {}",
+            entry.id(),
+            entry.attempts() + 1,
+            e.toString());
+        return false;
       }
-      List<CompletableFuture<?>> sends = new ArrayList<>(due.size());
-      for (Entry entry : due) {
-        sends.add(send(entry));
-      }
-      List<String> done = new ArrayList<>();
-      for (int i = 0; i < due.size(); i++) {
-        Entry entry = due.get(i);
-        try {
-          sends.get(i).get(30, TimeUnit.SECONDS);
-          done.add(entry.id());
-        } catch (Exception e) {
-          Duration backoff = Duration.ofSeconds(Math.min(60, 1L << Math.min(entry.attempts(), 6)));
-          outbox.markFailed(h, entry.id(), e.toString(), now.plus(backoff));
-          log.warn("outbox row {} not published (attempt {}): {}", entry.id(), entry.attempts() + 1, e.toString());
-        }
-      }
-      outbox.markDone(h, done, clock.instant());
-      return done.size();
-    });
+    }
   }
 
   private CompletableFuture<?> send(Entry entry) {
@@ -106,23 +130,36 @@ public class OutboxRelay {
   private ProducerRecord<byte[], byte[]> record(Entry entry) throws RuntimeException {
     if (entry.kind() == OutboxRepository.Kind.DEAD_LETTER) {
       DeadLetterRequest request = StateJson.read(entry.payload(), DeadLetterRequest.class);
-      ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(entry.topic(), null,
-          DeadLetters.decode(request.keyBase64()), DeadLetters.decode(request.valueBase64()));
+      ProducerRecord<byte[], byte[]> out =
+          new ProducerRecord<>(
+              entry.topic(),
+              null,
+              DeadLetters.decode(request.keyBase64()),
+              DeadLetters.decode(request.valueBase64()));
       DeadLetters.headers(request).forEach((name, value) -> out.headers().add(name, value));
       return out;
     }
-    EventType type = EventType.fromType(entry.type())
-        .orElseThrow(() -> new IllegalStateException("outbox row " + entry.id() + " has unknown type " + entry.type()));
+    EventType type =
+        EventType.fromType(entry.type())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "outbox row " + entry.id() + " has unknown type " + entry.type()));
     try {
       OutgoingEvent payload = EVENTS.readValue(entry.payload(), OutgoingEvent.class);
       Object data = EVENTS.treeToValue(payload.data(), type.dataClass());
-      CloudEventEnvelope envelope = Events.envelope(type, entry.id(), SOURCE, entry.key(), payload.time());
+      CloudEventEnvelope envelope =
+          Events.envelope(type, entry.id(), SOURCE, entry.key(), payload.time());
       EncodedEvent encoded = codec.encodeBinary(envelope, data);
-      ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(encoded.topic(), null,
-          encoded.key().getBytes(StandardCharsets.UTF_8), encoded.value());
+      ProducerRecord<byte[], byte[]> out =
+          new ProducerRecord<>(
+              encoded.topic(),
+              null,
+              encoded.key().getBytes(StandardCharsets.UTF_8),
+              encoded.value());
       encoded.headers().forEach((name, value) -> out.headers().add(name, value));
       return out;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("outbox row " + entry.id() + " is unreadable", e);
     }
   }

@@ -3,8 +3,9 @@ package dev.aegis.orchestrator.persistence;
 import java.util.List;
 
 /**
- * A service was named without a namespace, and a service of that name is managed in several namespaces. The
- * API answers 409 ({@code ambiguous-service}); ingestion dead-letters the window with that reason.
+ * A service was named without a namespace, and a service of that name is managed in several
+ * namespaces. The API answers 409 ({@code ambiguous-service}); ingestion dead-letters the window
+ * with that reason.
  */
 public class AmbiguousServiceException extends RuntimeException {
 
@@ -19,7 +20,10 @@ public class AmbiguousServiceException extends RuntimeException {
 
   /** The message naming the namespaces, as the API and the dead-letter reason give it. */
   public static String message(String service, List<String> namespaces) {
-    return "service '" + service + "' is managed in several namespaces " + namespaces
+    return "service '"
+        + service
+        + "' is managed in several namespaces "
+        + namespaces
         + "; name the namespace";
   }
 

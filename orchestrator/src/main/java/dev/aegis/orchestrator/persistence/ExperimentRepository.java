@@ -1,12 +1,12 @@
 package dev.aegis.orchestrator.persistence;
 
+import dev.aegis.orchestrator.judgment.Judgment;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.lifecycle.Actuation;
 import dev.aegis.orchestrator.lifecycle.Candidate;
 import dev.aegis.orchestrator.lifecycle.Experiment;
-import dev.aegis.orchestrator.lifecycle.Judgment;
 import dev.aegis.orchestrator.lifecycle.Phase;
-import dev.aegis.orchestrator.lifecycle.Policy;
-import dev.aegis.orchestrator.lifecycle.StepProgress;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,13 +14,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * Experiments and the services they manage. Every method runs on the caller's {@link Handle}, so the
- * caller decides the transaction; methods named {@code ...ForUpdate} lock the rows they return until
- * it ends.
+ * Experiments and the services they manage. Every method runs on the caller's {@link Handle}, so
+ * the caller decides the transaction; methods named {@code ...ForUpdate} lock the rows they return
+ * until it ends.
  */
 public final class ExperimentRepository {
 
@@ -30,62 +29,112 @@ public final class ExperimentRepository {
           + "production_version, version, submitted_at, submitted_by, origin, step_entered_at, "
           + "last_window_at, silent, updated_at, router, quarantine_shape, actuation::text AS actuation";
 
-  public Optional<ExperimentRecord> find(Handle h, String id) {
+  /** An experiment's identity of change: its core revision and the time of its last write. */
+  public record Stamp(String id, long revision, Instant updatedAt) {}
+
+  /**
+   * The newest experiment of a candidate version and when it was decided.
+   *
+   * @param decidedAt the time of its last transition to PROMOTED, QUARANTINED or ABORTED; null when
+   *     none
+   */
+  public record LatestDecision(String experimentId, String phase, Instant decidedAt) {}
+
+  public Optional<ExperimentRecord> find(Tx h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id")
-        .bind("id", id).map(ExperimentRepository::map).findOne();
+        .bind("id", id)
+        .map(ExperimentRepository::map)
+        .findOne();
   }
 
-  public Optional<ExperimentRecord> findForUpdate(Handle h, String id) {
+  public Optional<ExperimentRecord> findForUpdate(Tx h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE")
-        .bind("id", id).map(ExperimentRepository::map).findOne();
+        .bind("id", id)
+        .map(ExperimentRepository::map)
+        .findOne();
   }
 
-  /** The experiment, locked, or empty when it does not exist or another transaction holds its lock. */
-  public Optional<ExperimentRecord> findForUpdateSkipLocked(Handle h, String id) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE SKIP LOCKED")
-        .bind("id", id).map(ExperimentRepository::map).findOne();
+  /**
+   * The experiment, locked, or empty when it does not exist or another transaction holds its lock.
+   */
+  public Optional<ExperimentRecord> findForUpdateSkipLocked(Tx h, String id) {
+    return h.createQuery(
+            "SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE SKIP LOCKED")
+        .bind("id", id)
+        .map(ExperimentRepository::map)
+        .findOne();
   }
 
-  /** The PROMOTED experiment that made {@code version} the service's V2, locked; empty when none. */
-  public Optional<ExperimentRecord> findPromotedForUpdate(Handle h, String namespace, String service,
-      String version) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
-            + "AND candidate_version = :version AND phase = 'PROMOTED' ORDER BY submitted_at DESC LIMIT 1 FOR UPDATE")
-        .bind("namespace", namespace).bind("service", service).bind("version", version).map(ExperimentRepository::map).findOne();
+  /**
+   * The PROMOTED experiment that made {@code version} the service's V2, locked; empty when none.
+   */
+  public Optional<ExperimentRecord> findPromotedForUpdate(
+      Tx h, String namespace, String service, String version) {
+    return h.createQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM experiments WHERE namespace = :namespace AND service = :service "
+                + "AND candidate_version = :version AND phase = 'PROMOTED' ORDER BY submitted_at DESC LIMIT 1 FOR UPDATE")
+        .bind("namespace", namespace)
+        .bind("service", service)
+        .bind("version", version)
+        .map(ExperimentRepository::map)
+        .findOne();
   }
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), not locked. */
-  public Optional<ExperimentRecord> findLive(Handle h, String namespace, String service) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
-            + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK')")
-        .bind("namespace", namespace).bind("service", service).map(ExperimentRepository::map).findOne();
+  public Optional<ExperimentRecord> findLive(Tx h, String namespace, String service) {
+    return h.createQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM experiments WHERE namespace = :namespace AND service = :service "
+                + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK')")
+        .bind("namespace", namespace)
+        .bind("service", service)
+        .map(ExperimentRepository::map)
+        .findOne();
   }
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), locked. */
-  public Optional<ExperimentRecord> findLiveForUpdate(Handle h, String namespace, String service) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
-            + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') FOR UPDATE")
-        .bind("namespace", namespace).bind("service", service).map(ExperimentRepository::map).findOne();
+  public Optional<ExperimentRecord> findLiveForUpdate(Tx h, String namespace, String service) {
+    return h.createQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM experiments WHERE namespace = :namespace AND service = :service "
+                + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') FOR UPDATE")
+        .bind("namespace", namespace)
+        .bind("service", service)
+        .map(ExperimentRepository::map)
+        .findOne();
   }
 
   /** The oldest QUEUED experiment of {@code service}, locked. */
-  public Optional<ExperimentRecord> oldestQueuedForUpdate(Handle h, String namespace, String service) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE namespace = :namespace AND service = :service "
-            + "AND phase = 'QUEUED' ORDER BY submitted_at, id LIMIT 1 FOR UPDATE")
-        .bind("namespace", namespace).bind("service", service).map(ExperimentRepository::map).findOne();
+  public Optional<ExperimentRecord> oldestQueuedForUpdate(Tx h, String namespace, String service) {
+    return h.createQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM experiments WHERE namespace = :namespace AND service = :service "
+                + "AND phase = 'QUEUED' ORDER BY submitted_at, id LIMIT 1 FOR UPDATE")
+        .bind("namespace", namespace)
+        .bind("service", service)
+        .map(ExperimentRepository::map)
+        .findOne();
   }
 
-  /** Experiments, newest first, optionally only those of {@code service} (any namespace) and in {@code phases}. */
-  public List<ExperimentRecord> list(Handle h, String service, Collection<Phase> phases, int limit) {
+  /**
+   * Experiments, newest first, optionally only those of {@code service} (any namespace) and in
+   * {@code phases}.
+   */
+  public List<ExperimentRecord> list(Tx h, String service, Collection<Phase> phases, int limit) {
     return list(h, null, service, phases, limit);
   }
 
   /**
-   * Experiments, newest first, optionally only those in {@code namespace}, of {@code service} and in
-   * {@code phases}.
+   * Experiments, newest first, optionally only those in {@code namespace}, of {@code service} and
+   * in {@code phases}.
    */
-  public List<ExperimentRecord> list(Handle h, String namespace, String service, Collection<Phase> phases,
-      int limit) {
+  public List<ExperimentRecord> list(
+      Tx h, String namespace, String service, Collection<Phase> phases, int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM experiments WHERE true");
     if (namespace != null) {
       sql.append(" AND namespace = :namespace");
@@ -110,32 +159,84 @@ public final class ExperimentRepository {
     return query.map(ExperimentRepository::map).list();
   }
 
+  /** Experiments written after {@code since}, oldest write first, at most {@code limit}. */
+  public List<Stamp> updatedAfter(Tx h, Instant since, int limit) {
+    return h.createQuery(
+            "SELECT id, version, updated_at FROM experiments WHERE updated_at > :since "
+                + "ORDER BY updated_at, id LIMIT :limit")
+        .bind("since", ts(since))
+        .bind("limit", limit)
+        .map(
+            (rs, ctx) ->
+                new Stamp(rs.getString("id"), rs.getLong("version"), instant(rs, "updated_at")))
+        .list();
+  }
+
+  /**
+   * The most recently submitted experiment of {@code version} of the service, with its decision
+   * time.
+   */
+  public Optional<LatestDecision> latestDecision(
+      Tx h, String namespace, String service, String version) {
+    return h.createQuery(
+            "SELECT e.id, e.phase, (SELECT max(t.at) FROM transitions t WHERE t.experiment_id = e.id "
+                + "AND t.to_phase IN ('PROMOTED', 'QUARANTINED', 'ABORTED')) AS decided_at FROM experiments e "
+                + "WHERE e.namespace = :namespace AND e.service = :service AND e.candidate_version = :version "
+                + "ORDER BY e.submitted_at DESC LIMIT 1")
+        .bind("namespace", namespace)
+        .bind("service", service)
+        .bind("version", version)
+        .map(
+            (rs, ctx) ->
+                new LatestDecision(
+                    rs.getString("id"), rs.getString("phase"), instant(rs, "decided_at")))
+        .findOne();
+  }
+
   /**
    * Stores a new experiment.
    *
    * @param router the submission's router ({@code istio}, …), or null to detect it
    * @param quarantineShape the policy's quarantine shape, or null for the default
    */
-  public void insert(Handle h, Experiment e, String submittedBy, String origin, String router,
-      String quarantineShape, Instant now) {
-    h.createUpdate("INSERT INTO experiments (id, service, namespace, candidate_version, candidate_image, "
-            + "policy, phase, step_index, progress, last_judgment, production_version, version, "
-            + "submitted_at, submitted_by, origin, step_entered_at, last_window_at, silent, updated_at, "
-            + "router, quarantine_shape, actuation) "
-            + "VALUES (:id, :service, :namespace, :cv, :ci, :policy::jsonb, :phase, :step, "
-            + ":progress::jsonb, :judgment::jsonb, :pv, :version, :submittedAt, :submittedBy, :origin, "
-            + ":stepEnteredAt, :lastWindowAt, :silent, :now, :router, :quarantineShape, :actuation::jsonb)")
-        .bind("router", router).bind("quarantineShape", quarantineShape)
+  public void insert(
+      Tx h,
+      Experiment e,
+      String submittedBy,
+      String origin,
+      String router,
+      String quarantineShape,
+      Instant now) {
+    h.createUpdate(
+            "INSERT INTO experiments (id, service, namespace, candidate_version, candidate_image, "
+                + "policy, phase, step_index, progress, last_judgment, production_version, version, "
+                + "submitted_at, submitted_by, origin, step_entered_at, last_window_at, silent, updated_at, "
+                + "router, quarantine_shape, actuation) "
+                + "VALUES (:id, :service, :namespace, :cv, :ci, :policy::jsonb, :phase, :step, "
+                + ":progress::jsonb, :judgment::jsonb, :pv, :version, :submittedAt, :submittedBy, :origin, "
+                + ":stepEnteredAt, :lastWindowAt, :silent, :now, :router, :quarantineShape, :actuation::jsonb)")
+        .bind("router", router)
+        .bind("quarantineShape", quarantineShape)
         .bind("actuation", StateJson.write(e.actuation()))
-        .bind("id", e.id()).bind("service", e.service()).bind("namespace", e.namespace())
-        .bind("cv", e.candidate().version()).bind("ci", e.candidate().image())
-        .bind("policy", StateJson.write(e.policy())).bind("phase", e.phase().name())
-        .bind("step", e.stepIndex()).bind("progress", StateJson.write(e.progress()))
-        .bind("judgment", StateJson.write(e.lastJudgment())).bind("pv", e.productionVersion())
-        .bind("version", e.revision()).bind("submittedAt", ts(e.submittedAt()))
-        .bind("submittedBy", submittedBy).bind("origin", origin)
-        .bind("stepEnteredAt", ts(e.stepEnteredAt())).bind("lastWindowAt", ts(e.lastWindowAt()))
-        .bind("silent", e.silent()).bind("now", ts(now))
+        .bind("id", e.id())
+        .bind("service", e.service())
+        .bind("namespace", e.namespace())
+        .bind("cv", e.candidate().version())
+        .bind("ci", e.candidate().image())
+        .bind("policy", StateJson.write(e.policy()))
+        .bind("phase", e.phase().name())
+        .bind("step", e.stepIndex())
+        .bind("progress", StateJson.write(e.progress()))
+        .bind("judgment", StateJson.write(e.lastJudgment()))
+        .bind("pv", e.productionVersion())
+        .bind("version", e.revision())
+        .bind("submittedAt", ts(e.submittedAt()))
+        .bind("submittedBy", submittedBy)
+        .bind("origin", origin)
+        .bind("stepEnteredAt", ts(e.stepEnteredAt()))
+        .bind("lastWindowAt", ts(e.lastWindowAt()))
+        .bind("silent", e.silent())
+        .bind("now", ts(now))
         .execute();
   }
 
@@ -144,49 +245,83 @@ public final class ExperimentRepository {
    *
    * @throws StaleStateException when another writer changed it first; nothing is written
    */
-  public void update(Handle h, long expectedRevision, Experiment after, Instant now) {
-    int rows = h.createUpdate("UPDATE experiments SET phase = :phase, step_index = :step, "
-            + "progress = :progress::jsonb, last_judgment = :judgment::jsonb, version = :version, "
-            + "step_entered_at = :stepEnteredAt, last_window_at = :lastWindowAt, silent = :silent, "
-            + "actuation = :actuation::jsonb, updated_at = :now WHERE id = :id AND version = :expected")
-        .bind("actuation", StateJson.write(after.actuation()))
-        .bind("phase", after.phase().name()).bind("step", after.stepIndex())
-        .bind("progress", StateJson.write(after.progress()))
-        .bind("judgment", StateJson.write(after.lastJudgment())).bind("version", after.revision())
-        .bind("stepEnteredAt", ts(after.stepEnteredAt())).bind("lastWindowAt", ts(after.lastWindowAt()))
-        .bind("silent", after.silent()).bind("now", ts(now)).bind("id", after.id())
-        .bind("expected", expectedRevision)
-        .execute();
+  public void update(Tx h, long expectedRevision, Experiment after, Instant now) {
+    int rows =
+        h.createUpdate(
+                "UPDATE experiments SET phase = :phase, step_index = :step, "
+                    + "progress = :progress::jsonb, last_judgment = :judgment::jsonb, version = :version, "
+                    + "step_entered_at = :stepEnteredAt, last_window_at = :lastWindowAt, silent = :silent, "
+                    + "actuation = :actuation::jsonb, updated_at = :now WHERE id = :id AND version = :expected")
+            .bind("actuation", StateJson.write(after.actuation()))
+            .bind("phase", after.phase().name())
+            .bind("step", after.stepIndex())
+            .bind("progress", StateJson.write(after.progress()))
+            .bind("judgment", StateJson.write(after.lastJudgment()))
+            .bind("version", after.revision())
+            .bind("stepEnteredAt", ts(after.stepEnteredAt()))
+            .bind("lastWindowAt", ts(after.lastWindowAt()))
+            .bind("silent", after.silent())
+            .bind("now", ts(now))
+            .bind("id", after.id())
+            .bind("expected", expectedRevision)
+            .execute();
     if (rows != 1) {
-      throw new StaleStateException("experiment " + after.id() + " is no longer at revision " + expectedRevision);
+      throw new StaleStateException(
+          "experiment " + after.id() + " is no longer at revision " + expectedRevision);
     }
   }
 
-  /** Makes {@code service} in {@code namespace} managed (idempotent) and returns its production version, if any. */
-  public Optional<String> manage(Handle h, String service, String namespace, Instant now) {
-    h.createUpdate("INSERT INTO services (name, namespace, managed_since, updated_at) "
-            + "VALUES (:name, :namespace, :now, :now) ON CONFLICT (namespace, name) DO NOTHING")
-        .bind("name", service).bind("namespace", namespace).bind("now", ts(now)).execute();
-    return h.createQuery("SELECT production_version FROM services WHERE namespace = :namespace AND name = :name")
-        .bind("namespace", namespace).bind("name", service).mapTo(String.class).findOne();
+  /**
+   * Makes {@code service} in {@code namespace} managed (idempotent) and returns its production
+   * version, if any.
+   */
+  public Optional<String> manage(Tx h, String service, String namespace, Instant now) {
+    h.createUpdate(
+            "INSERT INTO services (name, namespace, managed_since, updated_at) "
+                + "VALUES (:name, :namespace, :now, :now) ON CONFLICT (namespace, name) DO NOTHING")
+        .bind("name", service)
+        .bind("namespace", namespace)
+        .bind("now", ts(now))
+        .execute();
+    return h.createQuery(
+            "SELECT production_version FROM services WHERE namespace = :namespace AND name = :name")
+        .bind("namespace", namespace)
+        .bind("name", service)
+        .mapTo(String.class)
+        .findOne();
   }
 
-  /** The namespaces in which a service called {@code service} is managed, in order; empty when none. */
-  public List<String> namespacesOf(Handle h, String service) {
+  /**
+   * The namespaces in which a service called {@code service} is managed, in order; empty when none.
+   */
+  public List<String> namespacesOf(Tx h, String service) {
     return h.createQuery("SELECT namespace FROM services WHERE name = :name ORDER BY namespace")
-        .bind("name", service).mapTo(String.class).list();
+        .bind("name", service)
+        .mapTo(String.class)
+        .list();
   }
 
-  public boolean isManaged(Handle h, String namespace, String service) {
-    return h.createQuery("SELECT count(*) FROM services WHERE namespace = :namespace AND name = :name")
-        .bind("namespace", namespace).bind("name", service).mapTo(Integer.class).one() > 0;
+  public boolean isManaged(Tx h, String namespace, String service) {
+    return h.createQuery(
+                "SELECT count(*) FROM services WHERE namespace = :namespace AND name = :name")
+            .bind("namespace", namespace)
+            .bind("name", service)
+            .mapTo(Integer.class)
+            .one()
+        > 0;
   }
 
-  /** Records {@code version} as the service's V2, keeping the previous one as the rollback target. */
-  public void promote(Handle h, String namespace, String service, String version, Instant now) {
-    h.createUpdate("UPDATE services SET previous_production_version = production_version, "
-            + "production_version = :version, updated_at = :now WHERE namespace = :namespace AND name = :name")
-        .bind("version", version).bind("now", ts(now)).bind("namespace", namespace).bind("name", service)
+  /**
+   * Records {@code version} as the service's V2, keeping the previous one as the rollback target.
+   */
+  public void promote(Tx h, String namespace, String service, String version, Instant now) {
+    h.createUpdate(
+            "UPDATE services SET previous_production_version = production_version, "
+                + "production_version = :version, updated_at = :now WHERE namespace = :namespace AND name = :name")
+        .bind("version", version)
+        .bind("now", ts(now))
+        .bind("namespace", namespace)
+        .bind("name", service)
         .execute();
   }
 
@@ -200,24 +335,30 @@ public final class ExperimentRepository {
   }
 
   private static ExperimentRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
-    Experiment e = new Experiment(
-        rs.getString("id"),
-        rs.getString("service"),
-        rs.getString("namespace"),
-        new Candidate(rs.getString("candidate_version"), rs.getString("candidate_image")),
-        StateJson.read(rs.getString("policy"), Policy.class),
-        Phase.valueOf(rs.getString("phase")),
-        rs.getInt("step_index"),
-        StateJson.read(rs.getString("progress"), StepProgress.class),
-        StateJson.read(rs.getString("last_judgment"), Judgment.class),
-        rs.getString("production_version"),
-        rs.getLong("version"),
-        instant(rs, "submitted_at"),
-        instant(rs, "step_entered_at"),
-        instant(rs, "last_window_at"),
-        rs.getBoolean("silent"),
-        StateJson.read(rs.getString("actuation"), Actuation.class));
-    return new ExperimentRecord(e, rs.getString("submitted_by"), rs.getString("origin"), instant(rs, "updated_at"),
-        rs.getString("router"), rs.getString("quarantine_shape"));
+    Experiment e =
+        new Experiment(
+            rs.getString("id"),
+            rs.getString("service"),
+            rs.getString("namespace"),
+            new Candidate(rs.getString("candidate_version"), rs.getString("candidate_image")),
+            StateJson.read(rs.getString("policy"), Policy.class),
+            Phase.valueOf(rs.getString("phase")),
+            rs.getInt("step_index"),
+            StateJson.read(rs.getString("progress"), StepProgress.class),
+            StateJson.read(rs.getString("last_judgment"), Judgment.class),
+            rs.getString("production_version"),
+            rs.getLong("version"),
+            instant(rs, "submitted_at"),
+            instant(rs, "step_entered_at"),
+            instant(rs, "last_window_at"),
+            rs.getBoolean("silent"),
+            StateJson.read(rs.getString("actuation"), Actuation.class));
+    return new ExperimentRecord(
+        e,
+        rs.getString("submitted_by"),
+        rs.getString("origin"),
+        instant(rs, "updated_at"),
+        rs.getString("router"),
+        rs.getString("quarantine_shape"));
   }
 }

@@ -5,8 +5,8 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The processed-events table: duplicate suppression by CloudEvents identity (source + id). Claiming
@@ -15,7 +15,8 @@ import org.jdbi.v3.core.Handle;
 public final class InboxRepository {
 
   /** The identity of one consumed event and where it was read. */
-  public record Arrival(String source, String eventId, String type, String topic, int partition, long offset) {
+  public record Arrival(
+      String source, String eventId, String type, String topic, int partition, long offset) {
     public String key() {
       return source + "\u001f" + eventId;
     }
@@ -23,10 +24,14 @@ public final class InboxRepository {
 
   /** How an event ended. */
   public enum Outcome {
-    APPLIED, REFUSED, STORED, IGNORED, DEAD_LETTERED;
+    APPLIED,
+    REFUSED,
+    STORED,
+    IGNORED,
+    DEAD_LETTERED;
 
     String column() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -35,7 +40,7 @@ public final class InboxRepository {
    * were new; the others were processed before (or earlier in this batch) and must be skipped.
    * Outcomes start as {@code applied} and are corrected with {@link #setOutcome}.
    */
-  public Set<String> claim(Handle h, List<Arrival> arrivals, Instant now) {
+  public Set<String> claim(Tx h, List<Arrival> arrivals, Instant now) {
     if (arrivals.isEmpty()) {
       return Set.of();
     }
@@ -55,30 +60,42 @@ public final class InboxRepository {
       partitions[i] = a.partition();
       offsets[i] = a.offset();
     }
-    List<String> fresh = h.createQuery("INSERT INTO processed_events (source, event_id, type, topic, "
-            + "partition, kafka_offset, outcome, processed_at) SELECT s, i, t, tp, p, o, 'applied', :now "
-            + "FROM unnest(:sources, :ids, :types, :topics, :partitions, :offsets) AS x(s, i, t, tp, p, o) "
-            + "ON CONFLICT DO NOTHING RETURNING source || chr(31) || event_id")
-        .bindArray("sources", String.class, (Object[]) sources)
-        .bindArray("ids", String.class, (Object[]) ids)
-        .bindArray("types", String.class, (Object[]) types)
-        .bindArray("topics", String.class, (Object[]) topics)
-        .bindArray("partitions", Integer.class, (Object[]) partitions)
-        .bindArray("offsets", Long.class, (Object[]) offsets)
-        .bind("now", ts(now))
-        .mapTo(String.class).list();
+    List<String> fresh =
+        h.createQuery(
+                "INSERT INTO processed_events (source, event_id, type, topic, "
+                    + "partition, kafka_offset, outcome, processed_at) SELECT s, i, t, tp, p, o, 'applied', :now "
+                    + "FROM unnest(:sources, :ids, :types, :topics, :partitions, :offsets) AS x(s, i, t, tp, p, o) "
+                    + "ON CONFLICT DO NOTHING RETURNING source || chr(31) || event_id")
+            .bindArray("sources", String.class, (Object[]) sources)
+            .bindArray("ids", String.class, (Object[]) ids)
+            .bindArray("types", String.class, (Object[]) types)
+            .bindArray("topics", String.class, (Object[]) topics)
+            .bindArray("partitions", Integer.class, (Object[]) partitions)
+            .bindArray("offsets", Long.class, (Object[]) offsets)
+            .bind("now", ts(now))
+            .mapTo(String.class)
+            .list();
     return new HashSet<>(fresh);
   }
 
-  public void setOutcome(Handle h, String source, String eventId, Outcome outcome, String detail) {
-    h.createUpdate("UPDATE processed_events SET outcome = :outcome, detail = :detail "
-            + "WHERE source = :source AND event_id = :id")
-        .bind("outcome", outcome.column()).bind("detail", detail).bind("source", source)
-        .bind("id", eventId).execute();
+  public void setOutcome(Tx h, String source, String eventId, Outcome outcome, String detail) {
+    h.createUpdate(
+            "UPDATE processed_events SET outcome = :outcome, detail = :detail "
+                + "WHERE source = :source AND event_id = :id")
+        .bind("outcome", outcome.column())
+        .bind("detail", detail)
+        .bind("source", source)
+        .bind("id", eventId)
+        .execute();
   }
 
-  public boolean seen(Handle h, String source, String eventId) {
-    return h.createQuery("SELECT count(*) FROM processed_events WHERE source = :source AND event_id = :id")
-        .bind("source", source).bind("id", eventId).mapTo(Integer.class).one() > 0;
+  public boolean seen(Tx h, String source, String eventId) {
+    return h.createQuery(
+                "SELECT count(*) FROM processed_events WHERE source = :source AND event_id = :id")
+            .bind("source", source)
+            .bind("id", eventId)
+            .mapTo(Integer.class)
+            .one()
+        > 0;
   }
 }

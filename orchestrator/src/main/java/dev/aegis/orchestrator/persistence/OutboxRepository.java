@@ -3,15 +3,21 @@ package dev.aegis.orchestrator.persistence;
 import static dev.aegis.orchestrator.persistence.ExperimentRepository.instant;
 import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
+import java.util.Locale;
+import java.util.Map;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The transactional outbox. A row is written with the decision that caused it and carried out after
- * commit by a relay. Rows are small state machines: PENDING (with attempts, next attempt time and last
- * error) → DONE, or BLOCKED when a human must look. The id is the idempotency key: a row whose id
- * exists already is not written twice.
+ * commit by a relay. Rows are small state machines: PENDING (with attempts, next attempt time and
+ * last error) → DONE, or BLOCKED when a human must look. The id is the idempotency key: a row whose
+ * id exists already is not written twice.
  */
 public final class OutboxRepository {
 
@@ -25,38 +31,66 @@ public final class OutboxRepository {
     DEAD_LETTER;
 
     String column() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     static Kind ofColumn(String column) {
-      return valueOf(column.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      return valueOf(column.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
   }
 
   /** One outbox row. {@code payload} is JSON text. */
-  public record Entry(long seq, String id, Kind kind, String type, String experimentId, String topic,
-      String key, String payload, String status, int attempts, Instant nextAttemptAt, String lastError,
+  public record Entry(
+      long seq,
+      String id,
+      Kind kind,
+      String type,
+      String experimentId,
+      String topic,
+      String key,
+      String payload,
+      String status,
+      int attempts,
+      Instant nextAttemptAt,
+      String lastError,
       Instant createdAt) {}
 
-  private static final String COLUMNS = "seq, id, kind, type, experiment_id, topic, message_key, "
-      + "payload::text AS payload, status, attempts, next_attempt_at, last_error, created_at";
+  private static final String COLUMNS =
+      "seq, id, kind, type, experiment_id, topic, message_key, "
+          + "payload::text AS payload, status, attempts, next_attempt_at, last_error, created_at";
 
-  private static Entry entry(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-      throws java.sql.SQLException {
-    return new Entry(rs.getLong("seq"), rs.getString("id"), Kind.ofColumn(rs.getString("kind")),
-        rs.getString("type"), rs.getString("experiment_id"), rs.getString("topic"), rs.getString("message_key"),
-        rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"), instant(rs, "next_attempt_at"),
-        rs.getString("last_error"), instant(rs, "created_at"));
+  private static Entry entry(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Entry(
+        rs.getLong("seq"),
+        rs.getString("id"),
+        Kind.ofColumn(rs.getString("kind")),
+        rs.getString("type"),
+        rs.getString("experiment_id"),
+        rs.getString("topic"),
+        rs.getString("message_key"),
+        rs.getString("payload"),
+        rs.getString("status"),
+        rs.getInt("attempts"),
+        instant(rs, "next_attempt_at"),
+        rs.getString("last_error"),
+        instant(rs, "created_at"));
   }
 
   /** Adds a row unless one with the same id exists. */
-  public void add(Handle h, String id, Kind kind, String type, String experimentId, String topic,
-      String key, String payloadJson, Instant now) {
-    h.createUpdate("INSERT INTO outbox (id, kind, type, experiment_id, topic, message_key, payload, "
-            + "next_attempt_at, created_at) VALUES (:id, :kind, :type, :experimentId, :topic, :key, "
-            + ":payload::jsonb, :now, :now) ON CONFLICT (id) DO NOTHING")
-        .bind("id", id).bind("kind", kind.column()).bind("type", type).bind("experimentId", experimentId)
-        .bind("topic", topic).bind("key", key).bind("payload", payloadJson).bind("now", ts(now))
+  public void add(Tx h, OutboxMessage message, Instant now) {
+    OutboxMessage.Row row = message.row();
+    h.createUpdate(
+            "INSERT INTO outbox (id, kind, type, experiment_id, topic, message_key, payload, "
+                + "next_attempt_at, created_at) VALUES (:id, :kind, :type, :experimentId, :topic, :key, "
+                + ":payload::jsonb, :now, :now) ON CONFLICT (id) DO NOTHING")
+        .bind("id", row.id())
+        .bind("kind", row.kind().column())
+        .bind("type", row.type())
+        .bind("experimentId", row.experimentId())
+        .bind("topic", row.topic())
+        .bind("key", row.key())
+        .bind("payload", row.payloadJson())
+        .bind("now", ts(now))
         .execute();
   }
 
@@ -65,95 +99,166 @@ public final class OutboxRepository {
    * other relay threads or replicas skip them ({@code FOR UPDATE SKIP LOCKED}) until the caller's
    * transaction ends.
    */
-  public List<Entry> claimDue(Handle h, Kind kind, Instant now, int limit) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM outbox "
-            + "WHERE status = 'PENDING' AND kind = :kind AND next_attempt_at <= :now "
-            + "ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED")
-        .bind("kind", kind.column()).bind("now", ts(now)).bind("limit", limit)
-        .map(OutboxRepository::entry).list();
+  public List<Entry> claimDue(Tx h, Kind kind, Instant now, int limit) {
+    return h.createQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM outbox "
+                + "WHERE status = 'PENDING' AND kind = :kind AND next_attempt_at <= :now "
+                + "ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED")
+        .bind("kind", kind.column())
+        .bind("now", ts(now))
+        .bind("limit", limit)
+        .map(OutboxRepository::entry)
+        .list();
   }
 
   /**
-   * Claims up to {@code limit} due actuation commands for the caller to carry out, and leases them until
-   * {@code leaseUntil}: another relay (thread or replica) skips them while they are locked and, once this
-   * transaction commits, until the lease runs out. A relay that dies mid-call leaves its command to be
-   * retried after the lease, which the command id makes harmless. Only the oldest pending command of each
-   * service is due, so one service's commands reach the cluster in the order they were decided.
+   * Claims up to {@code limit} due actuation commands for the caller to carry out, and leases them
+   * until {@code leaseUntil}: another relay (thread or replica) skips them while they are locked
+   * and, once this transaction commits, until the lease runs out. A relay that dies mid-call leaves
+   * its command to be retried after the lease, which the command id makes harmless. Only the oldest
+   * pending command of each service is due, so one service's commands reach the cluster in the
+   * order they were decided.
    */
-  public List<Entry> leaseDueActuations(Handle h, Instant now, Instant leaseUntil, int limit) {
-    List<Entry> due = h.createQuery("SELECT " + COLUMNS + " FROM outbox o "
-            + "WHERE status = 'PENDING' AND kind = 'actuation' AND next_attempt_at <= :now "
-            + "AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.kind = 'actuation' "
-            + "AND older.status = 'PENDING' AND older.message_key = o.message_key AND older.seq < o.seq) "
-            + "ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED")
-        .bind("now", ts(now)).bind("limit", limit)
-        .map(OutboxRepository::entry).list();
+  public List<Entry> leaseDueActuations(Tx h, Instant now, Instant leaseUntil, int limit) {
+    List<Entry> due =
+        h.createQuery(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM outbox o "
+                    + "WHERE status = 'PENDING' AND kind = 'actuation' AND next_attempt_at <= :now "
+                    + "AND NOT EXISTS (SELECT 1 FROM outbox older WHERE older.kind = 'actuation' "
+                    + "AND older.status = 'PENDING' AND older.message_key = o.message_key AND older.seq < o.seq) "
+                    + "ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED")
+            .bind("now", ts(now))
+            .bind("limit", limit)
+            .map(OutboxRepository::entry)
+            .list();
     if (!due.isEmpty()) {
-      h.createUpdate("UPDATE outbox SET next_attempt_at = :lease, version = version + 1 WHERE id IN (<ids>)")
-          .bind("lease", ts(leaseUntil)).bindList("ids", due.stream().map(Entry::id).toList()).execute();
+      h.createUpdate(
+              "UPDATE outbox SET next_attempt_at = :lease, version = version + 1 WHERE id IN (<ids>)")
+          .bind("lease", ts(leaseUntil))
+          .bindList("ids", due.stream().map(Entry::id).toList())
+          .execute();
     }
     return due;
   }
 
   /**
-   * Locks a leased command and tells whether the caller's lease still holds: the row is PENDING and its
-   * next attempt is the caller's lease time (another relay that took it over after the lease ran out has
-   * moved it on).
+   * Locks a leased command and tells whether the caller's lease still holds: the row is PENDING and
+   * its next attempt is the caller's lease time (another relay that took it over after the lease
+   * ran out has moved it on).
    */
-  public boolean holdsLease(Handle h, String id, Instant leaseUntil) {
-    return h.createQuery("SELECT id FROM outbox WHERE id = :id AND status = 'PENDING' "
-            + "AND next_attempt_at = :lease FOR UPDATE")
-        .bind("id", id).bind("lease", ts(leaseUntil)).mapTo(String.class).findOne().isPresent();
-  }
-
-  /** Ends a command that cannot succeed as it stands; it is kept, with its reason, for the record. */
-  public void markRejected(Handle h, String id, String reason, Instant now) {
-    h.createUpdate("UPDATE outbox SET status = 'BLOCKED', last_error = :error, attempts = attempts + 1, "
-            + "done_at = :now, version = version + 1 WHERE id = :id")
-        .bind("error", reason).bind("now", ts(now)).bind("id", id).execute();
-  }
-
-  /** 1 when a row with {@code id} exists, else 0. */
-  public int countById(Handle h, String id) {
-    return h.createQuery("SELECT count(*) FROM outbox WHERE id = :id").bind("id", id).mapTo(Integer.class).one();
+  public boolean holdsLease(Tx h, String id, Instant leaseUntil) {
+    return h.createQuery(
+            "SELECT id FROM outbox WHERE id = :id AND status = 'PENDING' "
+                + "AND next_attempt_at = :lease FOR UPDATE")
+        .bind("id", id)
+        .bind("lease", ts(leaseUntil))
+        .mapTo(String.class)
+        .findOne()
+        .isPresent();
   }
 
   /**
-   * How many actuation commands on {@code service} in {@code namespace} (experiments' and production's) are still
-   * waiting.
+   * Ends a command that cannot succeed as it stands; it is kept, with its reason, for the record.
    */
-  public int pendingActuationsOfService(Handle h, String namespace, String service) {
-    return h.createQuery("SELECT count(*) FROM outbox WHERE message_key = :service AND kind = 'actuation' "
-            + "AND status = 'PENDING' AND payload->>'namespace' = :namespace")
-        .bind("namespace", namespace).bind("service", service).mapTo(Integer.class).one();
+  public void markRejected(Tx h, String id, String reason, Instant now) {
+    h.createUpdate(
+            "UPDATE outbox SET status = 'BLOCKED', last_error = :error, attempts = attempts + 1, "
+                + "done_at = :now, version = version + 1 WHERE id = :id")
+        .bind("error", reason)
+        .bind("now", ts(now))
+        .bind("id", id)
+        .execute();
+  }
+
+  /** 1 when a row with {@code id} exists, else 0. */
+  public int countById(Tx h, String id) {
+    return h.createQuery("SELECT count(*) FROM outbox WHERE id = :id")
+        .bind("id", id)
+        .mapTo(Integer.class)
+        .one();
+  }
+
+  /**
+   * How many actuation commands on {@code service} in {@code namespace} (experiments' and
+   * production's) are still waiting.
+   */
+  public int pendingActuationsOfService(Tx h, String namespace, String service) {
+    return h.createQuery(
+            "SELECT count(*) FROM outbox WHERE message_key = :service AND kind = 'actuation' "
+                + "AND status = 'PENDING' AND payload->>'namespace' = :namespace")
+        .bind("namespace", namespace)
+        .bind("service", service)
+        .mapTo(Integer.class)
+        .one();
   }
 
   /** How many actuation commands of {@code experimentId} are still waiting to be carried out. */
-  public int pendingActuations(Handle h, String experimentId) {
-    return h.createQuery("SELECT count(*) FROM outbox WHERE experiment_id = :id AND kind = 'actuation' "
-            + "AND status = 'PENDING'").bind("id", experimentId).mapTo(Integer.class).one();
+  public int pendingActuations(Tx h, String experimentId) {
+    return h.createQuery(
+            "SELECT count(*) FROM outbox WHERE experiment_id = :id AND kind = 'actuation' "
+                + "AND status = 'PENDING'")
+        .bind("id", experimentId)
+        .mapTo(Integer.class)
+        .one();
   }
 
-  public void markDone(Handle h, List<String> ids, Instant now) {
+  /**
+   * How many actuation commands each of {@code experimentIds} still has waiting; experiments with
+   * none are absent.
+   */
+  public Map<String, Integer> pendingActuationsByExperiment(
+      Tx h, Collection<String> experimentIds) {
+    if (experimentIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Integer> pending = new HashMap<>();
+    h.createQuery(
+            "SELECT experiment_id, count(*) AS n FROM outbox "
+                + "WHERE kind = 'actuation' AND status = 'PENDING' AND experiment_id IN (<ids>) GROUP BY experiment_id")
+        .bindList("ids", List.copyOf(experimentIds))
+        .map((rs, ctx) -> Map.entry(rs.getString("experiment_id"), rs.getInt("n")))
+        .forEach(e -> pending.put(e.getKey(), e.getValue()));
+    return pending;
+  }
+
+  public void markDone(Tx h, List<String> ids, Instant now) {
     if (ids.isEmpty()) {
       return;
     }
-    h.createUpdate("UPDATE outbox SET status = 'DONE', done_at = :now, attempts = attempts + 1, "
-            + "version = version + 1 WHERE id IN (<ids>)")
-        .bindList("ids", ids).bind("now", ts(now)).execute();
+    h.createUpdate(
+            "UPDATE outbox SET status = 'DONE', done_at = :now, attempts = attempts + 1, "
+                + "version = version + 1 WHERE id IN (<ids>)")
+        .bindList("ids", ids)
+        .bind("now", ts(now))
+        .execute();
   }
 
-  public void markFailed(Handle h, String id, String error, Instant nextAttemptAt) {
-    h.createUpdate("UPDATE outbox SET attempts = attempts + 1, last_error = :error, "
-            + "next_attempt_at = :next, version = version + 1 WHERE id = :id")
-        .bind("error", error).bind("next", ts(nextAttemptAt)).bind("id", id).execute();
+  public void markFailed(Tx h, String id, String error, Instant nextAttemptAt) {
+    h.createUpdate(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = :error, "
+                + "next_attempt_at = :next, version = version + 1 WHERE id = :id")
+        .bind("error", error)
+        .bind("next", ts(nextAttemptAt))
+        .bind("id", id)
+        .execute();
   }
 
-  /** The commands of one experiment, oldest first (what Aegis asked the cluster to do, and its state). */
-  public List<Entry> ofExperiment(Handle h, String experimentId) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM outbox "
-            + "WHERE experiment_id = :id AND kind = 'actuation' ORDER BY seq")
+  /**
+   * The commands of one experiment, oldest first (what Aegis asked the cluster to do, and its
+   * state).
+   */
+  public List<Entry> ofExperiment(Tx h, String experimentId) {
+    return h.createQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM outbox "
+                + "WHERE experiment_id = :id AND kind = 'actuation' ORDER BY seq")
         .bind("id", experimentId)
-        .map(OutboxRepository::entry).list();
+        .map(OutboxRepository::entry)
+        .list();
   }
 }

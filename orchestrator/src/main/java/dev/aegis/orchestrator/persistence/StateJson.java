@@ -10,8 +10,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The JSON form of the core's values in jsonb columns (policy, step progress, judgments). Only record
- * components are written: derived accessors such as {@code Check.isSloCheck()} are not state.
+ * The JSON form of the core's values in jsonb columns (policy, step progress, judgments). Only
+ * record components are written: derived accessors such as {@code Check.isSloCheck()} are not
+ * state.
  */
 public final class StateJson {
 
@@ -51,7 +52,8 @@ public final class StateJson {
     try {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored " + type.getSimpleName() + " is unreadable: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "stored " + type.getSimpleName() + " is unreadable: " + e.getMessage(), e);
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.ratelimit;
 
-import dev.aegis.orchestrator.api.Problems;
+import dev.aegis.orchestrator.api.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,21 +13,27 @@ import java.util.function.Function;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Answers 429 with {@code Retry-After} and a problem document once a key (an address or a principal) has spent
- * its budget; the request goes no further, so it changes nothing. The health probes are never limited.
+ * Answers 429 with {@code Retry-After} and a problem document once a key (an address or a
+ * principal) has spent its budget; the request goes no further, so it changes nothing. The health
+ * probes are never limited.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
 
   private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
-  private static final Set<String> EXEMPT = Set.of("/actuator/health/liveness", "/actuator/health/readiness");
+  private static final Set<String> EXEMPT =
+      Set.of("/actuator/health/liveness", "/actuator/health/readiness");
 
   private final String what;
   private final Function<HttpServletRequest, String> key;
   private final TokenBuckets reads;
   private final TokenBuckets changes;
 
-  private RateLimitFilter(String what, Function<HttpServletRequest, String> key, RateLimitProperties.Budget budget,
-      int maxKeys, Clock clock) {
+  private RateLimitFilter(
+      String what,
+      Function<HttpServletRequest, String> key,
+      RateLimitProperties.Budget budget,
+      int maxKeys,
+      Clock clock) {
     this.what = what;
     this.key = key;
     this.reads = new TokenBuckets(budget.readsPerMinute(), maxKeys, clock);
@@ -36,15 +42,24 @@ final class RateLimitFilter extends OncePerRequestFilter {
 
   /** Per client address: runs before authentication. */
   static RateLimitFilter perAddress(RateLimitProperties p, Clock clock) {
-    return new RateLimitFilter("client address", HttpServletRequest::getRemoteAddr, p.address(), p.maxKeys(), clock);
+    return new RateLimitFilter(
+        "client address", HttpServletRequest::getRemoteAddr, p.address(), p.maxKeys(), clock);
   }
 
-  /** Per authenticated principal: runs after authentication; requests without one are not counted here. */
+  /**
+   * Per authenticated principal: runs after authentication; requests without one are not counted
+   * here.
+   */
   static RateLimitFilter perPrincipal(RateLimitProperties p, Clock clock) {
-    return new RateLimitFilter("principal", r -> {
-      Principal principal = r.getUserPrincipal();
-      return principal == null ? null : principal.getName();
-    }, p.principal(), p.maxKeys(), clock);
+    return new RateLimitFilter(
+        "principal",
+        r -> {
+          Principal principal = r.getUserPrincipal();
+          return principal == null ? null : principal.getName();
+        },
+        p.principal(),
+        p.maxKeys(),
+        clock);
   }
 
   @Override
@@ -53,7 +68,8 @@ final class RateLimitFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String k = key.apply(request);
     if (k != null) {
@@ -61,10 +77,22 @@ final class RateLimitFilter extends OncePerRequestFilter {
       long retryAfter = (read ? reads : changes).take(k);
       if (retryAfter > 0) {
         response.setHeader("Retry-After", Long.toString(retryAfter));
-        Problems.write(response, 429, "rate-limited", "Too many requests", "this " + what
-            + " has spent its budget of " + (read ? "reads" : "changes") + " (aegis.limits.rate."
-            + (what.startsWith("client") ? "address" : "principal") + "." + (read ? "reads" : "changes")
-            + "-per-minute); retry in " + retryAfter + " s");
+        Problems.write(
+            response,
+            429,
+            "rate-limited",
+            "Too many requests",
+            "this "
+                + what
+                + " has spent its budget of "
+                + (read ? "reads" : "changes")
+                + " (aegis.limits.rate."
+                + (what.startsWith("client") ? "address" : "principal")
+                + "."
+                + (read ? "reads" : "changes")
+                + "-per-minute); retry in "
+                + retryAfter
+                + " s");
         return;
       }
     }

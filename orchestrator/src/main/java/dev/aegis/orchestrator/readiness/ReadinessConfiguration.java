@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.readiness;
 
-import dev.aegis.orchestrator.infrastructure.AegisKafkaClients;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.aegis.orchestrator.persistence.DatabaseProbe;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaClients;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -12,40 +12,44 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Readiness ({@code /actuator/health/readiness}) covers the three servers Aegis cannot work without, each
- * answering within {@code aegis.readiness.timeout} (default 2 s): PostgreSQL ({@code database}), Kafka
- * ({@code kafka}) and the Kubernetes API ({@code kubernetes}). Liveness covers none of them: a server outage
- * takes Aegis out of the load balancer, it does not restart it.
+ * Readiness ({@code /actuator/health/readiness}) covers the three servers Aegis cannot work
+ * without, each answering within {@code aegis.readiness.timeout} (default 2 s): PostgreSQL ({@code
+ * database}), Kafka ({@code kafka}) and the Kubernetes API ({@code kubernetes}, in {@code
+ * kubernetes.KubernetesReadiness}). Liveness covers none of them: a server outage takes Aegis out
+ * of the load balancer, it does not restart it.
  */
 @Configuration
 class ReadinessConfiguration {
 
   @Bean(destroyMethod = "close")
-  TimedCheck databaseHealthIndicator(DataSource dataSource, @Value("${aegis.readiness.timeout:2s}") Duration timeout) {
+  TimedCheck databaseHealthIndicator(
+      DataSource dataSource, @Value("${aegis.readiness.timeout:2s}") Duration timeout) {
+    DatabaseProbe probe = new DatabaseProbe(dataSource);
     return new TimedCheck("database", timeout) {
       @Override
-      String check() throws Exception {
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-          s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
-          s.execute("SELECT 1");
-          return "SELECT 1";
-        }
+      protected String check() throws Exception {
+        return probe.ping(timeout);
       }
     };
   }
 
   @Bean(destroyMethod = "close")
-  TimedCheck kafkaHealthIndicator(AegisKafkaClients clients, @Value("${aegis.readiness.timeout:2s}") Duration timeout) {
+  TimedCheck kafkaHealthIndicator(
+      AegisKafkaClients clients, @Value("${aegis.readiness.timeout:2s}") Duration timeout) {
     return new TimedCheck("kafka", timeout) {
       private Admin admin;
 
       @Override
-      synchronized String check() throws Exception {
+      protected synchronized String check() throws Exception {
         if (admin == null) {
           admin = clients.createAdmin();
         }
-        int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
-            .nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+        int nodes =
+            admin
+                .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                .nodes()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .size();
         return nodes + " broker(s)";
       }
 
@@ -55,20 +59,6 @@ class ReadinessConfiguration {
         if (admin != null) {
           admin.close(Duration.ofSeconds(1));
         }
-      }
-    };
-  }
-
-  @Bean(destroyMethod = "close")
-  TimedCheck kubernetesHealthIndicator(KubernetesClient client,
-      @Value("${aegis.readiness.timeout:2s}") Duration timeout) {
-    return new TimedCheck("kubernetes", timeout) {
-      @Override
-      String check() {
-        String namespace = client.getNamespace() == null ? "default" : client.getNamespace();
-        // A get the role allows (Deployments); a missing one answers null, which proves the API answers.
-        client.apps().deployments().inNamespace(namespace).withName("aegis-readiness-probe").get();
-        return "GET deployments in " + namespace;
       }
     };
   }

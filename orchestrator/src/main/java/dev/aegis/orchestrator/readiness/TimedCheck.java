@@ -10,45 +10,56 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * A readiness check that answers within {@code timeout} whatever the server does: the check runs on a thread of
- * its own, and a check still stuck from the last probe is reported down rather than started again.
+ * A readiness check that answers within {@code timeout} whatever the server does: the check runs on
+ * a thread of its own, and a check still stuck from the last probe is reported down rather than
+ * started again.
  */
-abstract class TimedCheck implements HealthIndicator, AutoCloseable {
+public abstract class TimedCheck implements HealthIndicator, AutoCloseable {
 
   private final Duration timeout;
   private final ExecutorService thread;
   private CompletableFuture<String> running;
 
-  TimedCheck(String name, Duration timeout) {
+  protected TimedCheck(String name, Duration timeout) {
     this.timeout = timeout;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "aegis-readiness-" + name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "aegis-readiness-" + name);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Does the check; returns a detail to show; throws when the server is not usable. */
-  abstract String check() throws Exception;
+  protected abstract String check() throws Exception;
 
   @Override
   public Health health() {
     CompletableFuture<String> attempt;
     synchronized (this) {
       if (running != null && !running.isDone()) {
-        return Health.down().withDetail("error", "the previous check is still waiting for an answer").build();
+        return Health.down()
+            .withDetail("error", "the previous check is still waiting for an answer")
+            .build();
       }
-      running = CompletableFuture.supplyAsync(() -> {
-        try {
-          return check();
-        } catch (Exception e) {
-          throw new IllegalStateException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
-        }
-      }, thread);
+      running =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return check();
+                } catch (Exception e) {
+                  throw new IllegalStateException(
+                      e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+                }
+              },
+              thread);
       attempt = running;
     }
     try {
-      return Health.up().withDetail("checked", attempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS)).build();
+      return Health.up()
+          .withDetail("checked", attempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS))
+          .build();
     } catch (TimeoutException e) {
       return Health.down().withDetail("error", "no answer within " + timeout).build();
     } catch (InterruptedException e) {

@@ -2,11 +2,12 @@ package dev.aegis.orchestrator.retention;
 
 import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.persistence.AuditRepository;
-import dev.aegis.orchestrator.slo.BurnRateMonitor;
+import dev.aegis.orchestrator.persistence.RetentionRepository;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
@@ -18,15 +19,27 @@ import org.springframework.context.annotation.Configuration;
 public class RetentionConfiguration {
 
   @Bean
-  RetentionSweeper retentionSweeper(Jdbi jdbi, RetentionProperties properties,
-      AuditRepository audit, ObjectProvider<BurnRateMonitor> burnRates, MeterRegistry metrics,
+  RetentionSweeper retentionSweeper(
+      Transactions transactions,
+      RetentionProperties properties,
+      AuditRepository audit,
+      ObjectProvider<BurnRateMonitor> burnRates,
+      MeterRegistry metrics,
       Clock clock) {
-    return new RetentionSweeper(jdbi, properties, audit,
-        Optional.ofNullable(burnRates.getIfAvailable()), metrics, clock);
+    return new RetentionSweeper(
+        transactions,
+        new RetentionRepository(),
+        properties,
+        audit,
+        Optional.ofNullable(burnRates.getIfAvailable()),
+        metrics,
+        clock);
   }
 
   @Bean
-  @ConditionalOnProperty(name = "aegis.retention.enabled", havingValue = "true",
+  @ConditionalOnProperty(
+      name = "aegis.retention.enabled",
+      havingValue = "true",
       matchIfMissing = true)
   SmartLifecycle retentionSchedule(RetentionSweeper sweeper, RetentionProperties properties) {
     // The first sweep one interval after start: a restart loop never turns into a sweep loop.

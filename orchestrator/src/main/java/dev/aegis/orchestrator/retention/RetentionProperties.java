@@ -5,8 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How long Aegis keeps what it no longer needs (docs/retention.md). Durations are ISO-8601
- * ({@code P14D}, {@code PT1H}) or Spring's short form ({@code 14d}, {@code 1h}).
+ * How long Aegis keeps what it no longer needs (docs/retention.md). Durations are ISO-8601 ({@code
+ * P14D}, {@code PT1H}) or Spring's short form ({@code 14d}, {@code 1h}).
  *
  * @param enabled whether the sweeper runs at all
  * @param interval time between sweeps; the first runs one interval after start
@@ -48,7 +48,8 @@ public record RetentionProperties(
 
   private static void requirePositive(Duration value, String name) {
     if (value == null || value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException("aegis.retention." + name + " must be a positive duration");
+      throw new IllegalArgumentException(
+          "aegis.retention." + name + " must be a positive duration");
     }
   }
 }

@@ -1,13 +1,15 @@
 package dev.aegis.orchestrator.retention;
 
-import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.AuditRepository;
-import dev.aegis.orchestrator.slo.BurnRateMonitor;
+import dev.aegis.orchestrator.persistence.RetentionRepository;
+import dev.aegis.orchestrator.persistence.RetentionRepository.Prunable;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -15,9 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *       with {@code FOR UPDATE SKIP LOCKED}, so rows the ingest path holds are left for the next
  *       sweep and the hot path never waits on the sweeper.
  *   <li>Never deleted: windows a running experiment counted; outbox rows not yet published;
- *       experiments that are not settled, that are the service's production version or its
- *       rollback target, that still have an unpublished outbox row, or whose quarantine is open.
+ *       experiments that are not settled, that are the service's production version or its rollback
+ *       target, that still have an unpublished outbox row, or whose quarantine is open.
  *   <li>Never deleted at all: the audit log, transitions and RCA records. A deleted experiment is
  *       copied into {@code experiments_archive} by a database trigger first.
  *   <li>Every completed sweep writes one audit row ({@value #AUDIT_ACTION}, with the counts) and
@@ -49,63 +48,31 @@ public final class RetentionSweeper {
 
   static final String ACTOR = "aegis:retention";
   static final String AUDIT_ACTION = "retention.sweep";
+
   /** The advisory lock key of the sweep: "aegis-rt" in ASCII. */
   static final long LOCK_KEY = 0x61656769732d7274L;
 
   private static final Logger LOG = LoggerFactory.getLogger(RetentionSweeper.class);
-  private static final String SETTLED = Arrays.stream(Phase.values())
-      .filter(Phase::isSettled).map(p -> "'" + p.name() + "'").collect(Collectors.joining(", "));
 
-  /** What the sweeper prunes, each with its table. */
+  /** What the sweeper prunes, each with its table and its retention period. */
   public enum Kind {
-    HEALTH_WINDOWS("health_windows", RetentionProperties::healthWindows, """
-        DELETE FROM health_windows WHERE id IN (
-          SELECT w.id FROM health_windows w
-          WHERE w.window_end < :cutoff
-            AND NOT EXISTS (SELECT 1 FROM experiments e
-                            WHERE e.id = w.experiment_id AND e.phase NOT IN (%s))
-          LIMIT :limit FOR UPDATE OF w SKIP LOCKED)""".formatted(SETTLED)),
-    INBOX("processed_events", RetentionProperties::inbox, """
-        DELETE FROM processed_events WHERE (source, event_id) IN (
-          SELECT source, event_id FROM processed_events
-          WHERE processed_at < :cutoff
-          LIMIT :limit FOR UPDATE SKIP LOCKED)"""),
-    PUBLISHED_OUTBOX("outbox", RetentionProperties::publishedOutbox, """
-        DELETE FROM outbox WHERE seq IN (
-          SELECT seq FROM outbox
-          WHERE status = 'DONE' AND done_at < :cutoff
-          ORDER BY done_at LIMIT :limit FOR UPDATE SKIP LOCKED)"""),
-    DEAD_LETTERS("dead_letters", RetentionProperties::deadLetters, """
-        DELETE FROM dead_letters WHERE id IN (
-          SELECT id FROM dead_letters
-          WHERE recorded_at < :cutoff AND (last_replayed_at IS NULL OR last_replayed_at < :cutoff)
-          ORDER BY recorded_at LIMIT :limit FOR UPDATE SKIP LOCKED)"""),
-    SETTLED_EXPERIMENTS("experiments", RetentionProperties::settledExperiments, """
-        DELETE FROM experiments WHERE id IN (
-          SELECT e.id FROM experiments e
-          WHERE e.phase IN (%s) AND e.updated_at < :cutoff
-            AND NOT EXISTS (SELECT 1 FROM services s WHERE s.namespace = e.namespace AND s.name = e.service
-                            AND e.candidate_version IN (s.production_version,
-                                                        s.previous_production_version))
-            AND NOT EXISTS (SELECT 1 FROM outbox o
-                            WHERE o.experiment_id = e.id AND o.status <> 'DONE')
-            AND NOT EXISTS (SELECT 1 FROM rca_records r
-                            WHERE r.experiment_id = e.id AND r.released_at IS NULL)
-          ORDER BY e.updated_at LIMIT :limit FOR UPDATE OF e SKIP LOCKED)""".formatted(SETTLED));
+    HEALTH_WINDOWS(Prunable.HEALTH_WINDOWS, RetentionProperties::healthWindows),
+    INBOX(Prunable.INBOX, RetentionProperties::inbox),
+    PUBLISHED_OUTBOX(Prunable.PUBLISHED_OUTBOX, RetentionProperties::publishedOutbox),
+    DEAD_LETTERS(Prunable.DEAD_LETTERS, RetentionProperties::deadLetters),
+    SETTLED_EXPERIMENTS(Prunable.SETTLED_EXPERIMENTS, RetentionProperties::settledExperiments);
 
-    private final String table;
+    private final Prunable rows;
     private final Function<RetentionProperties, Duration> period;
-    private final String deleteBatch;
 
-    Kind(String table, Function<RetentionProperties, Duration> period, String deleteBatch) {
-      this.table = table;
+    Kind(Prunable rows, Function<RetentionProperties, Duration> period) {
+      this.rows = rows;
       this.period = period;
-      this.deleteBatch = deleteBatch;
     }
 
     /** The table rows of this kind are deleted from. */
     public String table() {
-      return table;
+      return rows.table();
     }
 
     Duration period(RetentionProperties properties) {
@@ -137,16 +104,24 @@ public final class RetentionSweeper {
   /** Another replica was sweeping; nothing was done. */
   public record Skipped(Instant at) implements Sweep {}
 
-  private final Jdbi jdbi;
+  private final Transactions transactions;
+  private final RetentionRepository retention;
   private final RetentionProperties properties;
   private final AuditRepository audit;
   private final Optional<BurnRateMonitor> burnRates;
   private final MeterRegistry metrics;
   private final Clock clock;
 
-  public RetentionSweeper(Jdbi jdbi, RetentionProperties properties, AuditRepository audit,
-      Optional<BurnRateMonitor> burnRates, MeterRegistry metrics, Clock clock) {
-    this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+  public RetentionSweeper(
+      Transactions transactions,
+      RetentionRepository retention,
+      RetentionProperties properties,
+      AuditRepository audit,
+      Optional<BurnRateMonitor> burnRates,
+      MeterRegistry metrics,
+      Clock clock) {
+    this.transactions = Objects.requireNonNull(transactions, "transactions");
+    this.retention = Objects.requireNonNull(retention, "retention");
     this.properties = Objects.requireNonNull(properties, "properties");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.burnRates = Objects.requireNonNull(burnRates, "burnRates");
@@ -157,9 +132,8 @@ public final class RetentionSweeper {
   /** Runs one sweep now. */
   public Sweep sweep() {
     Instant now = clock.instant();
-    try (Handle h = jdbi.open()) {
-      if (!h.createQuery("SELECT pg_try_advisory_lock(:key)").bind("key", LOCK_KEY)
-          .mapTo(Boolean.class).one()) {
+    try (Tx h = transactions.open()) {
+      if (!retention.tryLock(h, LOCK_KEY)) {
         LOG.debug("Retention sweep skipped: another replica is sweeping");
         metrics.counter("aegis.retention.sweeps", "outcome", "skipped").increment();
         return new Skipped(now);
@@ -167,39 +141,37 @@ public final class RetentionSweeper {
       try {
         return sweepLocked(h, now);
       } finally {
-        h.createQuery("SELECT pg_advisory_unlock(:key)").bind("key", LOCK_KEY)
-            .mapTo(Boolean.class).one();
+        retention.unlock(h, LOCK_KEY);
       }
     }
   }
 
-  private Swept sweepLocked(Handle h, Instant now) {
+  private Swept sweepLocked(Tx h, Instant now) {
     Map<Kind, Long> pruned = new EnumMap<>(Kind.class);
     for (Kind kind : Kind.values()) {
       long count = prune(h, kind, now.minus(kind.period(properties)));
       pruned.put(kind, count);
       metrics.counter("aegis.retention.pruned", "table", kind.table()).increment(count);
     }
-    int retired = burnRates.map(m -> m.retireIdle(now.minus(properties.healthWindows())))
-        .orElse(0);
+    int retired = burnRates.map(m -> m.retireIdle(now.minus(properties.healthWindows()))).orElse(0);
     metrics.counter("aegis.retention.retired.tracks").increment(retired);
     Swept swept = new Swept(now, pruned, retired);
     h.useTransaction(tx -> audit.record(tx, ACTOR, AUDIT_ACTION, null, detail(swept), now));
     metrics.counter("aegis.retention.sweeps", "outcome", "swept").increment();
-    LOG.info("Retention sweep pruned {} row(s) {} and retired {} burn-rate track(s)",
-        swept.total(), detail(swept).get("pruned"), retired);
+    LOG.info(
+        "Retention sweep pruned {} row(s) {} and retired {} burn-rate track(s)",
+        swept.total(),
+        detail(swept).get("pruned"),
+        retired);
     return swept;
   }
 
-  private long prune(Handle h, Kind kind, Instant cutoff) {
+  private long prune(Tx h, Kind kind, Instant cutoff) {
     long total = 0;
     for (int batch = 0; batch < properties.maxBatchesPerSweep(); batch++) {
-      int deleted = h.inTransaction(tx -> {
-        // A batch never queues behind the hot path for long; it fails and the next sweep retries.
-        tx.execute("SET LOCAL lock_timeout = '2s'");
-        return tx.createUpdate(kind.deleteBatch)
-            .bind("cutoff", cutoff).bind("limit", properties.batchSize()).execute();
-      });
+      int deleted =
+          h.inTransaction(
+              tx -> retention.deleteBatch(tx, kind.rows, cutoff, properties.batchSize()));
       total += deleted;
       if (deleted < properties.batchSize()) {
         break;

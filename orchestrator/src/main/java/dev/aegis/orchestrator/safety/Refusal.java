@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.safety;
 
 /**
- * One reason Aegis refuses to start, with what to do about it. Messages name settings, never their values:
- * a refusal may be about a secret.
+ * One reason Aegis refuses to start, with what to do about it. Messages name settings, never their
+ * values: a refusal may be about a secret.
  *
  * @param reason which check failed
  * @param problem what is wrong, in this configuration

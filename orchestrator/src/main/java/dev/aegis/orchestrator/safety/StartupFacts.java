@@ -1,9 +1,9 @@
 package dev.aegis.orchestrator.safety;
 
-import dev.aegis.orchestrator.demo.DemoCondition;
-import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.standalone.demo.DemoCondition;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,36 +23,39 @@ import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.Profiles;
+import org.springframework.core.env.PropertySource;
 
 /**
- * What the production checks look at, read once from the environment before anything starts. Infrastructure
- * settings are resolved as the servers resolve them ({@link KafkaSettings}, {@link DatabaseSettings}), env
- * names included.
+ * What the production checks look at, read once from the environment before anything starts.
+ * Infrastructure settings are resolved as the servers resolve them ({@link KafkaSettings}, {@link
+ * DatabaseSettings}), env names included.
  *
  * <p>Properties introduced here:
  *
  * <ul>
- *   <li>{@code aegis.security.development} [env {@code AEGIS_SECURITY_DEVELOPMENT}]: {@code true} says that a
- *       start on external servers is a development one, and turns the checks off for it; it does not turn
- *       them off under the {@code production} profile. Default false.
- *   <li>{@code aegis.kafka.allow-plaintext}: {@code true} accepts an unencrypted connection to a Kafka that
- *       is not on loopback. Default false.
+ *   <li>{@code aegis.security.development} [env {@code AEGIS_SECURITY_DEVELOPMENT}]: {@code true}
+ *       says that a start on external servers is a development one, and turns the checks off for
+ *       it; it does not turn them off under the {@code production} profile. Default false.
+ *   <li>{@code aegis.kafka.allow-plaintext}: {@code true} accepts an unencrypted connection to a
+ *       Kafka that is not on loopback. Default false.
  * </ul>
  *
  * @param productionProfile whether the {@code production} profile is active
  * @param development {@code aegis.security.development}
  * @param kafkaBootstrapServers the external Kafka, if configured
- * @param kafkaProtocols the security protocol each Kafka client (consumer, producer, admin) would use
+ * @param kafkaProtocols the security protocol each Kafka client (consumer, producer, admin) would
+ *     use
  * @param kafkaPlaintextAllowed {@code aegis.kafka.allow-plaintext}
  * @param database the external PostgreSQL with its resolved credentials, if configured
  * @param kubernetesMode {@code aegis.kubernetes.mode}
  * @param simulatorEnabled {@code aegis.simulator.enabled} if set
  * @param apiAuth {@code aegis.api.auth}
  * @param apiToken the configured API token, if any
- * @param jwtConfigured whether an OAuth2 resource server JWT issuer, JWK set or public key is configured
- * @param sourceAllowList whether anything non-blank is configured under {@code aegis.kafka.trust.sources}
+ * @param jwtConfigured whether an OAuth2 resource server JWT issuer, JWK set or public key is
+ *     configured
+ * @param sourceAllowList whether anything non-blank is configured under {@code
+ *     aegis.kafka.trust.sources}
  * @param secretsOnCommandLine names of secret properties given as command-line arguments
  */
 public record StartupFacts(
@@ -76,11 +79,13 @@ public record StartupFacts(
   public static final String TRUSTED_SOURCES = "aegis.kafka.trust.sources";
   static final String API_AUTH = "aegis.api.auth";
   static final String API_TOKEN = "aegis.api.token";
-  static final List<String> JWT_KEYS = List.of(
-      "spring.security.oauth2.resourceserver.jwt.issuer-uri",
-      "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
-      "spring.security.oauth2.resourceserver.jwt.public-key-location");
+  static final List<String> JWT_KEYS =
+      List.of(
+          "spring.security.oauth2.resourceserver.jwt.issuer-uri",
+          "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+          "spring.security.oauth2.resourceserver.jwt.public-key-location");
   static final List<String> KAFKA_CLIENTS = List.of("consumer", "producer", "admin");
+
   /** Kafka's default when no security protocol is set. */
   static final String PLAINTEXT = "PLAINTEXT";
 
@@ -113,9 +118,9 @@ public record StartupFacts(
   }
 
   /**
-   * Whether a command-line argument named {@code name} with {@code value} carries a secret: a name ending
-   * in password, secret, token (and the like), in either spelling ({@code aegis.api.token} or {@code
-   * AEGIS_API_TOKEN}), or a URL with credentials in it.
+   * Whether a command-line argument named {@code name} with {@code value} carries a secret: a name
+   * ending in password, secret, token (and the like), in either spelling ({@code aegis.api.token}
+   * or {@code AEGIS_API_TOKEN}), or a URL with credentials in it.
    */
   static boolean isSecret(String name, String value) {
     String key = name.toLowerCase(Locale.ROOT).replace('_', '.').replace("-", "");
@@ -127,8 +132,9 @@ public record StartupFacts(
   }
 
   /**
-   * The protocol of each client, resolved as Spring Boot builds the client's properties: the client's own
-   * {@code properties} map, then its {@code security.protocol}, then the same two shared by all clients.
+   * The protocol of each client, resolved as Spring Boot builds the client's properties: the
+   * client's own {@code properties} map, then its {@code security.protocol}, then the same two
+   * shared by all clients.
    */
   private static Map<String, String> kafkaProtocols(Binder binder) {
     String shared = protocol(binder, "spring.kafka").orElse(PLAINTEXT);
@@ -140,8 +146,11 @@ public record StartupFacts(
   }
 
   private static Optional<String> protocol(Binder binder, String prefix) {
-    String fromMap = binder.bind(prefix + ".properties", Bindable.mapOf(String.class, String.class))
-        .map(properties -> properties.get("security.protocol")).orElse(null);
+    String fromMap =
+        binder
+            .bind(prefix + ".properties", Bindable.mapOf(String.class, String.class))
+            .map(properties -> properties.get("security.protocol"))
+            .orElse(null);
     String own = binder.bind(prefix + ".security.protocol", String.class).orElse(null);
     return Stream.of(fromMap, own)
         .filter(value -> value != null && !value.isBlank())
@@ -165,8 +174,10 @@ public record StartupFacts(
   }
 
   private static boolean nonBlank(Environment env, ConfigurationProperty property) {
-    // Raw values may be placeholders such as ${TRUSTED_SOURCES:}, which count only if they resolve to text.
-    return property != null && property.getValue() != null
+    // Raw values may be placeholders such as ${TRUSTED_SOURCES:}, which count only if they resolve
+    // to text.
+    return property != null
+        && property.getValue() != null
         && !env.resolvePlaceholders(String.valueOf(property.getValue())).isBlank();
   }
 
@@ -182,7 +193,9 @@ public record StartupFacts(
         .toList();
   }
 
-  /** The first non-blank value among {@code keys}, as the infrastructure settings look values up. */
+  /**
+   * The first non-blank value among {@code keys}, as the infrastructure settings look values up.
+   */
   private static Optional<String> firstNonBlank(Environment env, String... keys) {
     return Arrays.stream(keys)
         .map(env::getProperty)

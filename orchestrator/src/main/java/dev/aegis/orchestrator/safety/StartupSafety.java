@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.safety;
 
-import dev.aegis.orchestrator.demo.DemoCondition;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.safety.Refusal.Reason;
+import dev.aegis.orchestrator.standalone.demo.DemoCondition;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +22,8 @@ public final class StartupSafety {
   private StartupSafety() {}
 
   /**
-   * Why the checks apply to this start: the production profile, and external servers unless
-   * {@code aegis.security.development=true}. Empty means they do not apply.
+   * Why the checks apply to this start: the production profile, and external servers unless {@code
+   * aegis.security.development=true}. Empty means they do not apply.
    */
   public static List<String> triggers(StartupFacts facts) {
     List<String> triggers = new ArrayList<>();
@@ -40,7 +40,9 @@ public final class StartupSafety {
   /** The external servers configured, by the setting that selects each. */
   public static List<String> externalServers(StartupFacts facts) {
     List<String> external = new ArrayList<>();
-    facts.kafkaBootstrapServers().ifPresent(servers -> external.add("aegis.kafka.bootstrap-servers"));
+    facts
+        .kafkaBootstrapServers()
+        .ifPresent(servers -> external.add("aegis.kafka.bootstrap-servers"));
     facts.database().ifPresent(database -> external.add("aegis.database.url"));
     if (!DemoCondition.kubernetesEmbedded(facts.kubernetesMode())) {
       external.add("aegis.kubernetes.mode=" + facts.kubernetesMode());
@@ -65,7 +67,9 @@ public final class StartupSafety {
       refusals.add(Refusal.of(Reason.NO_SOURCE_ALLOW_LIST));
     }
     if (!facts.secretsOnCommandLine().isEmpty()) {
-      refusals.add(Refusal.of(Reason.SECRET_ON_COMMAND_LINE, String.join(", ", facts.secretsOnCommandLine())));
+      refusals.add(
+          Refusal.of(
+              Reason.SECRET_ON_COMMAND_LINE, String.join(", ", facts.secretsOnCommandLine())));
     }
     return List.copyOf(refusals);
   }
@@ -77,14 +81,17 @@ public final class StartupSafety {
     if (facts.apiToken().isEmpty() && !facts.jwtConfigured()) {
       refusals.add(Refusal.of(Reason.NO_AUTHENTICATION));
     }
-    facts.apiToken().ifPresent(token -> {
-      if (token.startsWith(DEV_TOKEN_PREFIX)) {
-        refusals.add(Refusal.of(Reason.DEV_TOKEN));
-      }
-      if (token.length() < MIN_TOKEN_LENGTH) {
-        refusals.add(Refusal.of(Reason.SHORT_TOKEN, token.length()));
-      }
-    });
+    facts
+        .apiToken()
+        .ifPresent(
+            token -> {
+              if (token.startsWith(DEV_TOKEN_PREFIX)) {
+                refusals.add(Refusal.of(Reason.DEV_TOKEN));
+              }
+              if (token.length() < MIN_TOKEN_LENGTH) {
+                refusals.add(Refusal.of(Reason.SHORT_TOKEN, token.length()));
+              }
+            });
   }
 
   private static void database(StartupFacts facts, List<Refusal> refusals) {
@@ -93,7 +100,8 @@ public final class StartupSafety {
         refusals.add(Refusal.of(Reason.EMBEDDED_DATABASE));
       }
     } else if (!hasPassword(facts.database().get())) {
-      refusals.add(Refusal.of(Reason.DATABASE_PASSWORD_EMPTY, facts.database().get().redactedJdbcUrl()));
+      refusals.add(
+          Refusal.of(Reason.DATABASE_PASSWORD_EMPTY, facts.database().get().redactedJdbcUrl()));
     }
   }
 
@@ -112,20 +120,36 @@ public final class StartupSafety {
     List<String> remote = nonLoopbackServers(facts.kafkaBootstrapServers().get());
     List<String> plaintext = plaintextClients(facts.kafkaProtocols());
     if (!remote.isEmpty() && !plaintext.isEmpty() && !facts.kafkaPlaintextAllowed()) {
-      refusals.add(Refusal.of(Reason.KAFKA_PLAINTEXT, String.join(",", remote), String.join(", ", plaintext)));
+      refusals.add(
+          Refusal.of(
+              Reason.KAFKA_PLAINTEXT, String.join(",", remote), String.join(", ", plaintext)));
     }
   }
 
-  /** "PLAINTEXT (consumer, producer)" and the like: each unencrypted protocol with the clients using it. */
+  /**
+   * "PLAINTEXT (consumer, producer)" and the like: each unencrypted protocol with the clients using
+   * it.
+   */
   private static List<String> plaintextClients(Map<String, String> protocols) {
-    return new TreeSet<>(protocols.values()).stream()
-        .filter(protocol -> protocol.toUpperCase(Locale.ROOT).endsWith(StartupFacts.PLAINTEXT))
-        .map(protocol -> protocol + " (" + String.join(", ", StartupFacts.KAFKA_CLIENTS.stream()
-            .filter(client -> protocol.equals(protocols.get(client))).toList()) + ")")
-        .toList();
+    return new TreeSet<>(protocols.values())
+        .stream()
+            .filter(protocol -> protocol.toUpperCase(Locale.ROOT).endsWith(StartupFacts.PLAINTEXT))
+            .map(
+                protocol ->
+                    protocol
+                        + " ("
+                        + String.join(
+                            ", ",
+                            StartupFacts.KAFKA_CLIENTS.stream()
+                                .filter(client -> protocol.equals(protocols.get(client)))
+                                .toList())
+                        + ")")
+            .toList();
   }
 
-  /** The entries of a bootstrap list whose host is not a loopback address; names are not resolved. */
+  /**
+   * The entries of a bootstrap list whose host is not a loopback address; names are not resolved.
+   */
   static List<String> nonLoopbackServers(String bootstrapServers) {
     return Arrays.stream(bootstrapServers.split(","))
         .map(String::trim)
@@ -145,19 +169,26 @@ public final class StartupSafety {
 
   private static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+    return h.equals("localhost")
+        || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1")
         || IPV4_LOOPBACK.matcher(h).matches();
   }
 
   private static void demo(StartupFacts facts, List<Refusal> refusals) {
     boolean explicit = facts.simulatorEnabled().orElse(false);
-    boolean byDefault = DemoCondition.runs(facts.simulatorEnabled(),
-        DemoCondition.kubernetesEmbedded(facts.kubernetesMode()), facts.kafkaBootstrapServers().isEmpty(),
-        facts.database().isEmpty());
+    boolean byDefault =
+        DemoCondition.runs(
+            facts.simulatorEnabled(),
+            DemoCondition.kubernetesEmbedded(facts.kubernetesMode()),
+            facts.kafkaBootstrapServers().isEmpty(),
+            facts.database().isEmpty());
     if (explicit) {
       refusals.add(Refusal.of(Reason.SIMULATOR_ON, "aegis.simulator.enabled=true"));
     } else if (byDefault) {
-      refusals.add(Refusal.of(Reason.SIMULATOR_ON, "by default, as Kafka, PostgreSQL and Kubernetes are embedded"));
+      refusals.add(
+          Refusal.of(
+              Reason.SIMULATOR_ON, "by default, as Kafka, PostgreSQL and Kubernetes are embedded"));
     }
   }
 }

@@ -8,13 +8,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
 
 /**
- * Runs the production checks on the finished environment, before any bean definition is loaded: no embedded
- * server, web server, consumer or relay has started when it refuses. Registered in META-INF/spring.factories.
+ * Runs the production checks on the finished environment, before any bean definition is loaded: no
+ * embedded server, web server, consumer or relay has started when it refuses. Registered in
+ * META-INF/spring.factories.
  *
- * <p>An {@link ApplicationContextInitializer} rather than an {@code EnvironmentPostProcessor}: it sees the
- * same configuration files, environment and command line, and also what other initializers add (the test
- * support points contexts at its servers that way), and it still runs before anything starts. Ordered last,
- * so it checks what the earlier initializers left.
+ * <p>An {@link ApplicationContextInitializer} rather than an {@code EnvironmentPostProcessor}: it
+ * sees the same configuration files, environment and command line, and also what other initializers
+ * add (the test support points contexts at its servers that way), and it still runs before anything
+ * starts. Ordered last, so it checks what the earlier initializers left.
  */
 public final class StartupSafetyCheck
     implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
@@ -34,8 +35,10 @@ public final class StartupSafetyCheck
     }
     List<String> external = StartupSafety.externalServers(facts);
     if (facts.development() && !facts.productionProfile() && !external.isEmpty()) {
-      LOG.warn("{}=true: the production checks are off, although external servers are configured ({})",
-          StartupFacts.DEVELOPMENT, String.join(", ", external));
+      LOG.warn(
+          "{}=true: the production checks are off, although external servers are configured ({})",
+          StartupFacts.DEVELOPMENT,
+          String.join(", ", external));
     }
   }
 

@@ -3,7 +3,9 @@ package dev.aegis.orchestrator.safety;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Aegis refused to start: {@link #refusals()} lists every problem, the message says each one's fix. */
+/**
+ * Aegis refused to start: {@link #refusals()} lists every problem, the message says each one's fix.
+ */
 public final class UnsafeStartException extends RuntimeException {
 
   private final transient List<String> triggers;
@@ -27,15 +29,19 @@ public final class UnsafeStartException extends RuntimeException {
 
   /** What to do, as a whole; each problem's own fix is in the message. */
   String action() {
-    String development = triggers.size() == 1 && triggers.get(0).startsWith("external servers")
-        ? " A development setup on external servers may instead say so with aegis.security.development=true."
-        : "";
+    String development =
+        triggers.size() == 1 && triggers.get(0).startsWith("external servers")
+            ? " A development setup on external servers may instead say so with aegis.security.development=true."
+            : "";
     return "Fix every problem listed, then start again; docs/production.md has the production checklist and"
-        + " each refusal's fix." + development;
+        + " each refusal's fix."
+        + development;
   }
 
   static String headline(List<String> triggers) {
-    return "Aegis refuses to start, because " + String.join(" and ", triggers) + ", and this start is not safe"
+    return "Aegis refuses to start, because "
+        + String.join(" and ", triggers)
+        + ", and this start is not safe"
         + " for production:";
   }
 

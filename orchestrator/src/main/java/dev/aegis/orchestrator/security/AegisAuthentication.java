@@ -6,7 +6,10 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
-/** An authenticated {@link AegisPrincipal}; its authorities are its roles, plus VIEWER when it has any. */
+/**
+ * An authenticated {@link AegisPrincipal}; its authorities are its roles, plus VIEWER when it has
+ * any.
+ */
 public final class AegisAuthentication extends AbstractAuthenticationToken {
 
   private final AegisPrincipal principal;

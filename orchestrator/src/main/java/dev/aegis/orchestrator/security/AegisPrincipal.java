@@ -13,15 +13,19 @@ import java.util.TreeSet;
  * @param name the actor recorded for everything this principal does
  * @param roles its roles; reading is implied by any of them
  * @param namespaces where its roles apply; {@link #ALL_NAMESPACES} for everywhere
- * @param via how it authenticated: {@code api-token}, {@code jwt}, {@code bootstrap-token}, {@code dev-token}, {@code local}
+ * @param via how it authenticated: {@code api-token}, {@code jwt}, {@code bootstrap-token}, {@code
+ *     dev-token}, {@code local}
  */
-public record AegisPrincipal(String name, Set<Role> roles, Set<String> namespaces, String via) implements Principal {
+public record AegisPrincipal(String name, Set<Role> roles, Set<String> namespaces, String via)
+    implements Principal {
 
   public static final String ALL_NAMESPACES = "*";
 
   public AegisPrincipal {
-    roles = roles.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(Role.class))
-        : Collections.unmodifiableSet(EnumSet.copyOf(roles));
+    roles =
+        roles.isEmpty()
+            ? Collections.unmodifiableSet(EnumSet.noneOf(Role.class))
+            : Collections.unmodifiableSet(EnumSet.copyOf(roles));
     namespaces = Collections.unmodifiableSet(new TreeSet<>(namespaces));
   }
 

@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.security;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,23 +16,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param session the dashboard's session cookie
  */
 @ConfigurationProperties("aegis.security")
-public record AegisSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue Tokens tokens, @DefaultValue Session session,
+public record AegisSecurityProperties(
+    @DefaultValue Jwt jwt,
+    @DefaultValue Tokens tokens,
+    @DefaultValue Session session,
     @DefaultValue ExperimentResources experimentResources) {
 
   /**
-   * @param crossNamespace resource namespace → other namespaces its {@code Experiment} resources may act in;
-   *     empty (the default): each acts only in its own namespace
+   * @param crossNamespace resource namespace → other namespaces its {@code Experiment} resources
+   *     may act in; empty (the default): each acts only in its own namespace
    */
-  public record ExperimentResources(@DefaultValue({}) java.util.Map<String, java.util.List<String>> crossNamespace) {
+  public record ExperimentResources(@DefaultValue({}) Map<String, List<String>> crossNamespace) {
     public ExperimentResources {
-      crossNamespace = crossNamespace == null ? java.util.Map.of() : crossNamespace;
+      crossNamespace = crossNamespace == null ? Map.of() : crossNamespace;
     }
   }
 
   /**
-   * @param nameClaim the claim naming the principal (the actor in the audit log); {@code sub} when absent
-   * @param rolesClaim the claim holding Aegis role names, a list or a space/comma separated string; a
-   *     dotted path reaches into objects ({@code realm_access.roles})
+   * @param nameClaim the claim naming the principal (the actor in the audit log); {@code sub} when
+   *     absent
+   * @param rolesClaim the claim holding Aegis role names, a list or a space/comma separated string;
+   *     a dotted path reaches into objects ({@code realm_access.roles})
    * @param namespacesClaim the claim holding the namespaces the roles apply in ({@code *} = all)
    * @param defaultNamespaces namespaces for a JWT without the namespaces claim
    */
@@ -41,9 +46,16 @@ public record AegisSecurityProperties(@DefaultValue Jwt jwt, @DefaultValue Token
       @DefaultValue("aegis_namespaces") String namespacesClaim,
       @DefaultValue({}) List<String> defaultNamespaces) {}
 
-  /** @param defaultTtl lifetime of a token made without one; @param maxTtl the longest lifetime allowed */
-  public record Tokens(@DefaultValue("P30D") Duration defaultTtl, @DefaultValue("P365D") Duration maxTtl) {}
+  /**
+   * @param defaultTtl lifetime of a token made without one; @param maxTtl the longest lifetime
+   *     allowed
+   */
+  public record Tokens(
+      @DefaultValue("P30D") Duration defaultTtl, @DefaultValue("P365D") Duration maxTtl) {}
 
-  /** @param secureCookie whether the session and CSRF cookies carry {@code Secure} (browsers honour it on localhost) */
+  /**
+   * @param secureCookie whether the session and CSRF cookies carry {@code Secure} (browsers honour
+   *     it on localhost)
+   */
   public record Session(@DefaultValue("true") boolean secureCookie) {}
 }

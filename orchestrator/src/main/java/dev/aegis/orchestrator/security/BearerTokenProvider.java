@@ -7,8 +7,9 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
- * Authenticates the bearer tokens Aegis issues itself: the bootstrap token, the dev token (loopback only) and
- * API tokens. Anything else is left to the JWT provider when an issuer is configured, and refused otherwise.
+ * Authenticates the bearer tokens Aegis issues itself: the bootstrap token, the dev token (loopback
+ * only) and API tokens. Anything else is left to the JWT provider when an issuer is configured, and
+ * refused otherwise.
  */
 final class BearerTokenProvider implements AuthenticationProvider {
 
@@ -26,33 +27,40 @@ final class BearerTokenProvider implements AuthenticationProvider {
   public Authentication authenticate(Authentication authentication) {
     BearerTokenAuthenticationToken bearer = (BearerTokenAuthenticationToken) authentication;
     String token = bearer.getToken();
-    String remote = bearer.getDetails() instanceof WebAuthenticationDetails d ? d.getRemoteAddress() : null;
+    String remote =
+        bearer.getDetails() instanceof WebAuthenticationDetails d ? d.getRemoteAddress() : null;
     switch (statics.match(token, remote)) {
       case BOOTSTRAP:
         return new AegisAuthentication(AegisPrincipal.superuser("bootstrap", "bootstrap-token"));
       case DEV:
         return new AegisAuthentication(AegisPrincipal.superuser("dev", "dev-token"));
       case DEV_NOT_LOOPBACK:
-        throw new BadCredentialsException("the dev token is accepted only from this machine (loopback); "
-            + "use an API token (aegis token create) or a JWT from a remote client");
+        throw new BadCredentialsException(
+            "the dev token is accepted only from this machine (loopback); "
+                + "use an API token (aegis token create) or a JWT from a remote client");
       case NONE:
       default:
         break;
     }
     if (ApiTokens.looksLikeApiToken(token)) {
       ApiTokens.Presented presented = apiTokens.authenticate(token);
-      return presented.principal().<Authentication>map(AegisAuthentication::new).orElseThrow(() ->
-          new BadCredentialsException(switch (presented.rejection()) {
-            case EXPIRED -> "the API token has expired; ask an admin for a new one";
-            case REVOKED -> "the API token was revoked";
-            case UNKNOWN -> "the bearer token is not a token this Aegis issued";
-          }));
+      return presented
+          .principal()
+          .<Authentication>map(AegisAuthentication::new)
+          .orElseThrow(
+              () ->
+                  new BadCredentialsException(
+                      switch (presented.rejection()) {
+                        case EXPIRED -> "the API token has expired; ask an admin for a new one";
+                        case REVOKED -> "the API token was revoked";
+                        case UNKNOWN -> "the bearer token is not a token this Aegis issued";
+                      }));
     }
     if (jwtConfigured) {
       return null; // the JWT provider decides
     }
-    throw new BadCredentialsException("the bearer token is not a token this Aegis issued (and no JWT issuer is "
-        + "configured)");
+    throw new BadCredentialsException(
+        "the bearer token is not a token this Aegis issued (and no JWT issuer is " + "configured)");
   }
 
   @Override

@@ -12,8 +12,9 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * Maps a verified JWT to a principal: its name from {@code aegis.security.jwt.name-claim} (else {@code sub}),
- * its roles from the roles claim (unknown names are ignored), its namespaces from the namespaces claim.
+ * Maps a verified JWT to a principal: its name from {@code aegis.security.jwt.name-claim} (else
+ * {@code sub}), its roles from the roles claim (unknown names are ignored), its namespaces from the
+ * namespaces claim.
  */
 final class JwtPrincipals implements Converter<Jwt, AbstractAuthenticationToken> {
 
@@ -29,7 +30,7 @@ final class JwtPrincipals implements Converter<Jwt, AbstractAuthenticationToken>
   }
 
   /** The principal the claims of a verified token (a JWT, an OIDC ID token) describe. */
-  AegisPrincipal principal(java.util.Map<String, Object> all, String subject, String via) {
+  AegisPrincipal principal(Map<String, Object> all, String subject, String via) {
     Object named = claim(all, claims.nameClaim());
     String name = named instanceof String s && !s.isBlank() ? s : subject;
     Set<Role> roles = EnumSet.noneOf(Role.class);

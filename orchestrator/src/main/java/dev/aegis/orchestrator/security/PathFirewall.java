@@ -6,10 +6,10 @@ import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
- * Spring's strict firewall (no {@code ;}, {@code //}, {@code %2e}, {@code %2f}, {@code %25}, backslashes,
- * dot segments or control characters), and on top of it no percent-encoding at all in the path: no Aegis
- * path needs one (ids, names and namespaces are plain), so {@code /%61pi/v1/...} is refused rather than
- * decoded into a path that a matcher and a handler might read differently.
+ * Spring's strict firewall (no {@code ;}, {@code //}, {@code %2e}, {@code %2f}, {@code %25},
+ * backslashes, dot segments or control characters), and on top of it no percent-encoding at all in
+ * the path: no Aegis path needs one (ids, names and namespaces are plain), so {@code /%61pi/v1/...}
+ * is refused rather than decoded into a path that a matcher and a handler might read differently.
  */
 final class PathFirewall extends StrictHttpFirewall {
 

@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.security;
 
-import dev.aegis.orchestrator.api.Problems;
+import dev.aegis.orchestrator.api.problem.Problems;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;

@@ -1,10 +1,11 @@
 package dev.aegis.orchestrator.security;
 
-import dev.aegis.orchestrator.api.Problems;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.api.problem.Problems;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
@@ -29,9 +30,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The dashboard's login: a token (API token, JWT, or the dev token from this machine) exchanged for a session
- * cookie (HttpOnly, Secure, SameSite=Strict) and a CSRF token that changes made with that cookie must carry
- * in {@code X-CSRF-TOKEN}. The session id changes at login, so a planted session is worth nothing.
+ * The dashboard's login: a token (API token, JWT, or the dev token from this machine) exchanged for
+ * a session cookie (HttpOnly, Secure, SameSite=Strict) and a CSRF token that changes made with that
+ * cookie must carry in {@code X-CSRF-TOKEN}. The session id changes at login, so a planted session
+ * is worth nothing.
  */
 @RestController
 @RequestMapping("/api/v1/session")
@@ -39,7 +41,12 @@ class SessionController {
 
   record LoginRequest(String token) {}
 
-  record SessionView(String name, List<String> roles, List<String> namespaces, String via, String csrfHeader,
+  record SessionView(
+      String name,
+      List<String> roles,
+      List<String> namespaces,
+      String via,
+      String csrfHeader,
       String csrfToken) {}
 
   /** One single sign-on provider the dashboard may offer. */
@@ -51,11 +58,15 @@ class SessionController {
   private final ObjectProvider<ClientRegistrationRepository> oidc;
   private final HttpSessionCsrfTokenRepository csrfTokens;
   private final Access access;
-  private final HttpSessionSecurityContextRepository sessions = new HttpSessionSecurityContextRepository();
+  private final HttpSessionSecurityContextRepository sessions =
+      new HttpSessionSecurityContextRepository();
   private final WebAuthenticationDetailsSource details = new WebAuthenticationDetailsSource();
 
-  SessionController(AuthenticationManager bearerAuthentication, HttpSessionCsrfTokenRepository csrfTokens,
-      Access access, ObjectProvider<ClientRegistrationRepository> oidc) {
+  SessionController(
+      AuthenticationManager bearerAuthentication,
+      HttpSessionCsrfTokenRepository csrfTokens,
+      Access access,
+      ObjectProvider<ClientRegistrationRepository> oidc) {
     this.oidc = oidc;
     this.authentication = bearerAuthentication;
     this.csrfTokens = csrfTokens;
@@ -63,19 +74,28 @@ class SessionController {
   }
 
   @PostMapping
-  ResponseEntity<?> login(@RequestBody(required = false) LoginRequest body, HttpServletRequest request,
+  ResponseEntity<?> login(
+      @RequestBody(required = false) LoginRequest body,
+      HttpServletRequest request,
       HttpServletResponse response) {
-    if (body == null || body.token() == null || body.token().isBlank() || body.token().length() > 8192) {
-      throw new InvalidSubmissionException("token", "token is required: an API token, a JWT, or the dev token");
+    if (body == null
+        || body.token() == null
+        || body.token().isBlank()
+        || body.token().length() > 8192) {
+      throw new InvalidSubmissionException(
+          "token", "token is required: an API token, a JWT, or the dev token");
     }
-    BearerTokenAuthenticationToken presented = new BearerTokenAuthenticationToken(body.token().trim());
+    BearerTokenAuthenticationToken presented =
+        new BearerTokenAuthenticationToken(body.token().trim());
     presented.setDetails(details.buildDetails(request));
     Authentication authenticated;
     try {
       authenticated = authentication.authenticate(presented);
     } catch (AuthenticationException e) {
-      return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Problems.of(HttpStatus.UNAUTHORIZED,
-          "unauthorized", "Login refused", e.getMessage()));
+      return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+          .body(
+              Problems.of(
+                  HttpStatus.UNAUTHORIZED, "unauthorized", "Login refused", e.getMessage()));
     }
     HttpSession old = request.getSession(false);
     if (old != null) {
@@ -91,15 +111,21 @@ class SessionController {
     return ResponseEntity.ok(view(csrf));
   }
 
-  /** Open: what the login dialog may offer (always a token; the configured single sign-on providers). */
+  /**
+   * Open: what the login dialog may offer (always a token; the configured single sign-on
+   * providers).
+   */
   @GetMapping("/options")
   LoginOptions options() {
-    List<Provider> providers = new java.util.ArrayList<>();
+    List<Provider> providers = new ArrayList<>();
     if (oidc.getIfAvailable() instanceof Iterable<?> registrations) {
       for (Object r : registrations) {
         ClientRegistration c = (ClientRegistration) r;
-        providers.add(new Provider(c.getRegistrationId(), c.getClientName(),
-            "oauth2/authorization/" + c.getRegistrationId()));
+        providers.add(
+            new Provider(
+                c.getRegistrationId(),
+                c.getClientName(),
+                "oauth2/authorization/" + c.getRegistrationId()));
       }
     }
     return new LoginOptions(true, providers);
@@ -130,7 +156,12 @@ class SessionController {
 
   private SessionView view(CsrfToken csrf) {
     AegisPrincipal p = access.principal();
-    return new SessionView(p.name(), p.roles().stream().map(Role::external).toList(), List.copyOf(p.namespaces()),
-        p.via(), csrf == null ? null : csrf.getHeaderName(), csrf == null ? null : csrf.getToken());
+    return new SessionView(
+        p.name(),
+        p.roles().stream().map(Role::external).toList(),
+        List.copyOf(p.namespaces()),
+        p.via(),
+        csrf == null ? null : csrf.getHeaderName(),
+        csrf == null ? null : csrf.getToken());
   }
 }

@@ -6,16 +6,22 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The two tokens that are not API tokens. The bootstrap token ({@code AEGIS_API_TOKEN}, from the environment
- * or a mounted file) is an admin with every role, to make the first API tokens with. Without it, and without a
- * JWT issuer, a standalone Aegis makes a dev token at start, prints it in the banner, and accepts it only from
- * this machine (loopback). {@code aegis.api.auth=none} lets loopback clients in without any token (tests and
- * local experiments; production refuses to start with it).
+ * The two tokens that are not API tokens. The bootstrap token ({@code AEGIS_API_TOKEN}, from the
+ * environment or a mounted file) is an admin with every role, to make the first API tokens with.
+ * Without it, and without a JWT issuer, a standalone Aegis makes a dev token at start, prints it in
+ * the banner, and accepts it only from this machine (loopback). {@code aegis.api.auth=none} lets
+ * loopback clients in without any token (tests and local experiments; production refuses to start
+ * with it).
  */
 public final class StaticTokens {
 
   /** What a presented token is. */
-  public enum Match { BOOTSTRAP, DEV, DEV_NOT_LOOPBACK, NONE }
+  public enum Match {
+    BOOTSTRAP,
+    DEV,
+    DEV_NOT_LOOPBACK,
+    NONE
+  }
 
   private final String bootstrap;
   private final String dev;
@@ -38,7 +44,10 @@ public final class StaticTokens {
     return authenticationOff;
   }
 
-  /** The dev token to show in the banner, or null when there is none (never echo a configured secret). */
+  /**
+   * The dev token to show in the banner, or null when there is none (never echo a configured
+   * secret).
+   */
   public String devToken() {
     return dev;
   }
@@ -47,7 +56,10 @@ public final class StaticTokens {
     return bootstrap != null;
   }
 
-  /** Which static token {@code presented} is, constant-time; the dev token counts only from loopback. */
+  /**
+   * Which static token {@code presented} is, constant-time; the dev token counts only from
+   * loopback.
+   */
   public Match match(String presented, String remoteAddress) {
     if (presented == null) {
       return Match.NONE;
@@ -62,7 +74,8 @@ public final class StaticTokens {
   }
 
   private static boolean equal(String expected, String presented) {
-    return expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-        presented.getBytes(StandardCharsets.UTF_8));
+    return expected != null
+        && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.security;
 
-import dev.aegis.orchestrator.api.Problems;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
+import dev.aegis.orchestrator.api.problem.Problems;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -36,23 +36,26 @@ class TokensController {
   @PostMapping
   ResponseEntity<ApiTokens.Issued> create(@RequestBody(required = false) CreateRequest body) {
     if (body == null) {
-      throw new InvalidSubmissionException("", "a JSON body is required: name, roles, namespaces, optional ttl");
+      throw new InvalidSubmissionException(
+          "", "a JSON body is required: name, roles, namespaces, optional ttl");
     }
     Duration ttl = null;
     if (body.ttl() != null) {
       try {
         ttl = Duration.parse(body.ttl());
       } catch (DateTimeParseException e) {
-        throw new InvalidSubmissionException("ttl", "ttl must be an ISO-8601 duration such as P30D, was '"
-            + body.ttl() + "'");
+        throw new InvalidSubmissionException(
+            "ttl", "ttl must be an ISO-8601 duration such as P30D, was '" + body.ttl() + "'");
       }
     }
-    ApiTokens.Issued issued = tokens.create(body.name(), body.roles(), body.namespaces(), ttl, access.actor());
+    ApiTokens.Issued issued =
+        tokens.create(body.name(), body.roles(), body.namespaces(), ttl, access.actor());
     return ResponseEntity.created(URI.create("/api/v1/tokens/" + issued.token().id())).body(issued);
   }
 
   @GetMapping
-  List<ApiTokens.TokenView> list(@RequestParam(defaultValue = "false") boolean includeInactive,
+  List<ApiTokens.TokenView> list(
+      @RequestParam(defaultValue = "false") boolean includeInactive,
       @RequestParam(defaultValue = "100") int limit) {
     return tokens.list(includeInactive, Math.min(Math.max(limit, 1), 1000));
   }
@@ -64,11 +67,19 @@ class TokensController {
 
   @DeleteMapping("/{id}")
   ResponseEntity<?> revoke(@PathVariable String id) {
-    return tokens.revoke(id, access.actor()).<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> notFound(id));
+    return tokens
+        .revoke(id, access.actor())
+        .<ResponseEntity<?>>map(ResponseEntity::ok)
+        .orElseGet(() -> notFound(id));
   }
 
   private static ResponseEntity<?> notFound(String id) {
-    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Problems.of(HttpStatus.NOT_FOUND, "not-found",
-        "No such token", "no API token has id '" + id + "'"));
+    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        .body(
+            Problems.of(
+                HttpStatus.NOT_FOUND,
+                "not-found",
+                "No such token",
+                "no API token has id '" + id + "'"));
   }
 }

@@ -10,5 +10,10 @@ import java.util.Map;
  * @param detail what to try and why, in plain terms
  * @param evidence the figures the rule looked at
  */
-public record Suggestion(String kind, String service, String title, String detail, Map<String, Object> evidence,
+public record Suggestion(
+    String kind,
+    String service,
+    String title,
+    String detail,
+    Map<String, Object> evidence,
     String namespace) {}

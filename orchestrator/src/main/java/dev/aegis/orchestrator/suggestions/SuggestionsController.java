@@ -6,7 +6,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/v1/suggestions}: experiments worth running next, each with the figures behind it. */
+/**
+ * {@code GET /api/v1/suggestions}: experiments worth running next, each with the figures behind it.
+ */
 @RestController
 @RequestMapping("/api/v1/suggestions")
 class SuggestionsController {

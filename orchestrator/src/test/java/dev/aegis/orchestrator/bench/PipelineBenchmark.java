@@ -14,21 +14,26 @@ import dev.aegis.events.data.PolicySpec;
 import dev.aegis.events.data.SloSpec;
 import dev.aegis.events.data.StepSpec;
 import dev.aegis.events.data.Track;
+import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.AegisApplication;
-import dev.aegis.orchestrator.experiments.ExperimentService;
-import dev.aegis.orchestrator.experiments.SubmitOutcome;
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
-import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.SubmitOutcome;
+import dev.aegis.orchestrator.persistence.JdbiFactory;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.SharedKafka;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,26 +51,31 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
- * Throughput of the health-event hot path, end to end, next to references measured in the same run on the
- * same in-process broker and PostgreSQL server:
+ * Throughput of the health-event hot path, end to end, next to references measured in the same run
+ * on the same in-process broker and PostgreSQL server:
  *
  * <ul>
- *   <li><b>raw Kafka</b>: a plain consumer reading the same records from the same topic, doing nothing;
- *   <li><b>raw Kafka + decode</b>: the same, plus the codec (CloudEvents headers, schema validation);
- *   <li><b>raw PostgreSQL</b>: the rows the pipeline writes per event (one processed marker, one window)
- *       batch-inserted into plain copies of those tables, one transaction per batch of the same size;
- *   <li><b>pipeline</b>: the orchestrator itself (batch ingestion, decode, dedup, step evaluation, one
- *       transaction per batch), from the moment its consumer starts until every event is processed.
+ *   <li><b>raw Kafka</b>: a plain consumer reading the same records from the same topic, doing
+ *       nothing;
+ *   <li><b>raw Kafka + decode</b>: the same, plus the codec (CloudEvents headers, schema
+ *       validation);
+ *   <li><b>raw PostgreSQL</b>: the rows the pipeline writes per event (one processed marker, one
+ *       window) batch-inserted into plain copies of those tables, one transaction per batch of the
+ *       same size;
+ *   <li><b>pipeline</b>: the orchestrator itself (batch ingestion, decode, dedup, step evaluation,
+ *       one transaction per batch), from the moment its consumer starts until every event is
+ *       processed.
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@bench -Dbench.events=100000
- * -Dbench.experiments=100 -Dbench.rounds=3}. Each round publishes a fresh set of events; round 0 is a
- * warm-up and is not reported.
+ * -Dbench.experiments=100 -Dbench.rounds=3}. Each round publishes a fresh set of events; round 0 is
+ * a warm-up and is not reported.
  */
 public final class PipelineBenchmark {
 
@@ -84,11 +94,11 @@ public final class PipelineBenchmark {
     this.events = events;
     this.experiments = experiments;
     // The reference writes with the same driver setting as the application's pool.
-    var dataSource = new org.postgresql.ds.PGSimpleDataSource();
+    var dataSource = new PGSimpleDataSource();
     dataSource.setUrl(database.connection().jdbcUrl());
     dataSource.setUser(database.connection().username());
     dataSource.setReWriteBatchedInserts(true);
-    this.jdbi = dev.aegis.orchestrator.infrastructure.JdbiFactory.create(dataSource);
+    this.jdbi = JdbiFactory.create(dataSource);
   }
 
   public static void main(String[] args) throws Exception {
@@ -99,24 +109,51 @@ public final class PipelineBenchmark {
     int status = 0;
     try {
       bench.start();
-      System.out.printf(Locale.ROOT, "%nAegis pipeline benchmark: %d health events per round for %d running experiments, "
-          + "%d cores, %s%n", events, experiments, Runtime.getRuntime().availableProcessors(),
+      System.out.printf(
+          Locale.ROOT,
+          "%nAegis pipeline benchmark: %d health events per round for %d running experiments, "
+              + "%d cores, %s%n",
+          events,
+          experiments,
+          Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-      System.out.printf(Locale.ROOT, "%-6s %14s %14s %14s %14s %10s %10s%n", "round", "raw kafka/s",
-          "kafka+decode/s", "raw pg/s", "pipeline/s", "vs kafka", "vs pg");
+      System.out.printf(
+          Locale.ROOT,
+          "%-6s %14s %14s %14s %14s %10s %10s%n",
+          "round",
+          "raw kafka/s",
+          "kafka+decode/s",
+          "raw pg/s",
+          "pipeline/s",
+          "vs kafka",
+          "vs pg");
       List<Round> measured = new ArrayList<>();
       for (int r = 0; r <= rounds; r++) {
         Round round = bench.round();
         if (r > 0) {
           measured.add(round);
         }
-        System.out.printf(Locale.ROOT, "%-6s %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f%n",
-            r == 0 ? "warmup" : String.valueOf(r), round.rawKafka, round.decode, round.rawPostgres,
-            round.pipeline, round.pipeline / round.rawKafka, round.pipeline / round.rawPostgres);
+        System.out.printf(
+            Locale.ROOT,
+            "%-6s %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f%n",
+            r == 0 ? "warmup" : String.valueOf(r),
+            round.rawKafka,
+            round.decode,
+            round.rawPostgres,
+            round.pipeline,
+            round.pipeline / round.rawKafka,
+            round.pipeline / round.rawPostgres);
       }
       Round median = Round.median(measured);
-      System.out.printf(Locale.ROOT, "%-6s %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f%n", "median", median.rawKafka,
-          median.decode, median.rawPostgres, median.pipeline, median.pipeline / median.rawKafka,
+      System.out.printf(
+          Locale.ROOT,
+          "%-6s %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f%n",
+          "median",
+          median.rawKafka,
+          median.decode,
+          median.rawPostgres,
+          median.pipeline,
+          median.pipeline / median.rawKafka,
           median.pipeline / median.rawPostgres);
       bench.checkEndState(rounds + 1);
     } catch (Exception | AssertionError e) {
@@ -142,29 +179,53 @@ public final class PipelineBenchmark {
     props.put("aegis.security.development", "true");
     props.put("logging.level.root", "WARN");
     props.put("logging.level.dev.aegis", "WARN");
-    // As command-line arguments: they take precedence over application.yml's environment placeholders.
-    app = new SpringApplicationBuilder(AegisApplication.class)
-        .run(props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    // As command-line arguments: they take precedence over application.yml's environment
+    // placeholders.
+    app =
+        new SpringApplicationBuilder(AegisApplication.class)
+            .run(
+                props.entrySet().stream()
+                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                    .toArray(String[]::new));
     ExperimentService service = app.getBean(ExperimentService.class);
-    // Steps far longer than the run: every event is judged, none ends a step, so all stay in CANARY.
-    PolicySpec policy = new PolicySpec(List.of(new StepSpec(10, Duration.ofHours(24)),
-        new StepSpec(50, Duration.ofHours(48)), new StepSpec(100, Duration.ofDays(7))),
-        new SloSpec(0.02, 3000.0), 100L, Duration.ofDays(1));
-    var cluster = app.getBean(io.fabric8.kubernetes.client.KubernetesClient.class);
+    // Steps far longer than the run: every event is judged, none ends a step, so all stay in
+    // CANARY.
+    PolicySpec policy =
+        new PolicySpec(
+            List.of(
+                new StepSpec(10, Duration.ofHours(24)),
+                new StepSpec(50, Duration.ofHours(48)),
+                new StepSpec(100, Duration.ofDays(7))),
+            new SloSpec(0.02, 3000.0),
+            100L,
+            Duration.ofDays(1));
+    var cluster = app.getBean(KubernetesClient.class);
     for (int i = 0; i < experiments; i++) {
-      cluster.resource(dev.aegis.operators.testing.ClusterFixtures.stableDeployment("bench", service(i),
-          "registry.local/" + service(i) + ":1.0", 4)).create();
-      SubmitOutcome outcome = service.submit(new ExperimentSubmitted(service(i), "bench",
-          new Candidate("2.0." + i, "registry.local/" + service(i) + ":2.0." + i), policy),
-          ExperimentService.Origin.rest("bench"), null);
+      cluster
+          .resource(
+              ClusterFixtures.stableDeployment(
+                  "bench", service(i), "registry.local/" + service(i) + ":1.0", 4))
+          .create();
+      SubmitOutcome outcome =
+          service.submit(
+              new ExperimentSubmitted(
+                  service(i),
+                  "bench",
+                  new Candidate("2.0." + i, "registry.local/" + service(i) + ":2.0." + i),
+                  policy),
+              ExperimentService.Origin.rest("bench"),
+              null);
       if (!(outcome instanceof SubmitOutcome.Accepted)) {
         throw new IllegalStateException("submission refused: " + outcome);
       }
     }
     long windowsPerService = (long) events * 5 / experiments + 60;
-    nextWindow = Instant.now().minusSeconds(windowsPerService).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    jdbi.useHandle(h -> h.execute("CREATE TABLE bench_processed (LIKE processed_events INCLUDING ALL); "
-        + "CREATE TABLE bench_windows (LIKE health_windows INCLUDING ALL)"));
+    nextWindow = Instant.now().minusSeconds(windowsPerService).truncatedTo(ChronoUnit.SECONDS);
+    jdbi.useHandle(
+        h ->
+            h.execute(
+                "CREATE TABLE bench_processed (LIKE processed_events INCLUDING ALL); "
+                    + "CREATE TABLE bench_windows (LIKE health_windows INCLUDING ALL)"));
   }
 
   private static String service(int i) {
@@ -172,7 +233,8 @@ public final class PipelineBenchmark {
   }
 
   private Round round() throws Exception {
-    MessageListenerContainer ingest = app.getBean("ingestContainer", MessageListenerContainer.class);
+    MessageListenerContainer ingest =
+        app.getBean("ingestContainer", MessageListenerContainer.class);
     ingest.stop();
     Map<TopicPartition, Long> from = endOffsets();
     List<EncodedEvent> batch = encode();
@@ -190,20 +252,46 @@ public final class PipelineBenchmark {
     for (int i = 0; i < events; i++) {
       int svc = i % experiments;
       Instant windowStart = start.plusSeconds(i / experiments);
-      HealthReported data = new HealthReported(service(svc), "2.0." + svc, Track.CANARY, windowStart,
-          windowStart.plusSeconds(1), 1000, 5, new Latency(80.0, 200.0, 350.0), 0.4, 0.5);
-      out.add(CODEC.encodeBinary(Events.envelope(EventType.HEALTH_REPORTED, UUID.randomUUID().toString(),
-          "/monitors/bench", service(svc), Instant.now()), data));
+      HealthReported data =
+          new HealthReported(
+              service(svc),
+              "2.0." + svc,
+              Track.CANARY,
+              windowStart,
+              windowStart.plusSeconds(1),
+              1000,
+              5,
+              new Latency(80.0, 200.0, 350.0),
+              0.4,
+              0.5);
+      out.add(
+          CODEC.encodeBinary(
+              Events.envelope(
+                  EventType.HEALTH_REPORTED,
+                  UUID.randomUUID().toString(),
+                  "/monitors/bench",
+                  service(svc),
+                  Instant.now()),
+              data));
     }
     nextWindow = start.plusSeconds(events / experiments + 1);
     return out;
   }
 
   private void publish(List<EncodedEvent> batch) throws Exception {
-    try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<byte[], byte[]>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       Future<?> last = null;
       for (EncodedEvent e : batch) {
         var record = new ProducerRecord<byte[], byte[]>(e.topic(), e.key().getBytes(), e.value());
@@ -216,20 +304,31 @@ public final class PipelineBenchmark {
   }
 
   private KafkaConsumer<byte[], byte[]> consumer() {
-    return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            BATCH,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   private Map<TopicPartition, Long> endOffsets() {
     try (var consumer = consumer()) {
-      var partitions = consumer.partitionsFor(Topics.HEALTH).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      var partitions =
+          consumer.partitionsFor(Topics.HEALTH).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       return consumer.endOffsets(partitions);
     }
   }
 
-  /** Events per second for a plain consumer reading this round's records, optionally decoding each. */
+  /**
+   * Events per second for a plain consumer reading this round's records, optionally decoding each.
+   */
   private double consume(Map<TopicPartition, Long> from, boolean decode) {
     try (var consumer = consumer()) {
       consumer.assign(from.keySet());
@@ -252,34 +351,55 @@ public final class PipelineBenchmark {
     }
   }
 
-  /** Events per second for writing each event's rows (marker + window) in batches, one transaction each. */
+  /**
+   * Events per second for writing each event's rows (marker + window) in batches, one transaction
+   * each.
+   */
   private double writeRaw(List<EncodedEvent> batch) {
     long started = System.nanoTime();
     Timestamp now = Timestamp.from(Instant.now());
     for (int from = 0; from < batch.size(); from += BATCH) {
       List<EncodedEvent> slice = batch.subList(from, Math.min(batch.size(), from + BATCH));
-      jdbi.useTransaction(h -> {
-        PreparedBatch markers = h.prepareBatch("INSERT INTO bench_processed (source, event_id, type, topic, "
-            + "partition, kafka_offset, outcome, processed_at) VALUES (:source, :id, :type, :topic, 0, 0, "
-            + "'applied', :now) ON CONFLICT DO NOTHING");
-        PreparedBatch windows = h.prepareBatch("INSERT INTO bench_windows (namespace, service, version, track, "
-            + "window_start, window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, step, "
-            + "event_source, event_id, received_at) VALUES ('bench', :service, '2.0', 'canary', :now, :now, 1000, 5, "
-            + "80, 200, 350, 0.4, 0.5, 'bench', 1, :source, :id, :now)");
-        for (EncodedEvent e : slice) {
-          String id = UUID.randomUUID().toString();
-          markers.bind("source", "/monitors/bench").bind("id", id).bind("type", EventType.HEALTH_REPORTED.type())
-              .bind("topic", Topics.HEALTH).bind("now", now).add();
-          windows.bind("service", e.key()).bind("now", now).bind("source", "/monitors/bench").bind("id", id).add();
-        }
-        markers.execute();
-        windows.execute();
-      });
+      jdbi.useTransaction(
+          h -> {
+            PreparedBatch markers =
+                h.prepareBatch(
+                    "INSERT INTO bench_processed (source, event_id, type, topic, "
+                        + "partition, kafka_offset, outcome, processed_at) VALUES (:source, :id, :type, :topic, 0, 0, "
+                        + "'applied', :now) ON CONFLICT DO NOTHING");
+            PreparedBatch windows =
+                h.prepareBatch(
+                    "INSERT INTO bench_windows (namespace, service, version, track, "
+                        + "window_start, window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, step, "
+                        + "event_source, event_id, received_at) VALUES ('bench', :service, '2.0', 'canary', :now, :now, 1000, 5, "
+                        + "80, 200, 350, 0.4, 0.5, 'bench', 1, :source, :id, :now)");
+            for (EncodedEvent e : slice) {
+              String id = UUID.randomUUID().toString();
+              markers
+                  .bind("source", "/monitors/bench")
+                  .bind("id", id)
+                  .bind("type", EventType.HEALTH_REPORTED.type())
+                  .bind("topic", Topics.HEALTH)
+                  .bind("now", now)
+                  .add();
+              windows
+                  .bind("service", e.key())
+                  .bind("now", now)
+                  .bind("source", "/monitors/bench")
+                  .bind("id", id)
+                  .add();
+            }
+            markers.execute();
+            windows.execute();
+          });
     }
     return perSecond(batch.size(), started);
   }
 
-  /** Events per second through the orchestrator, from starting its consumer to the last event processed. */
+  /**
+   * Events per second through the orchestrator, from starting its consumer to the last event
+   * processed.
+   */
   private double runPipeline(MessageListenerContainer ingest) {
     MeterRegistry metrics = app.getBean(MeterRegistry.class);
     double before = processedHealth(metrics);
@@ -288,8 +408,12 @@ public final class PipelineBenchmark {
     long deadline = started + Duration.ofMinutes(10).toNanos();
     while (processedHealth(metrics) - before < events) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("pipeline processed only " + (processedHealth(metrics) - before)
-            + " of " + events + " events in 10 minutes");
+        throw new IllegalStateException(
+            "pipeline processed only "
+                + (processedHealth(metrics) - before)
+                + " of "
+                + events
+                + " events in 10 minutes");
       }
       Thread.onSpinWait();
       sleepQuietly(2);
@@ -299,24 +423,51 @@ public final class PipelineBenchmark {
 
   private static double processedHealth(MeterRegistry metrics) {
     return metrics.find("aegis.events.processed").tag("topic", Topics.HEALTH).counters().stream()
-        .mapToDouble(Counter::count).sum();
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
-  /** The run only counts if the pipeline did the work: every window stored, every experiment still on step 1. */
+  /**
+   * The run only counts if the pipeline did the work: every window stored, every experiment still
+   * on step 1.
+   */
   private void checkEndState(int rounds) {
     long expected = (long) events * rounds;
-    long stored = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM health_windows "
-        + "WHERE experiment_id IS NOT NULL").mapTo(Long.class).one());
-    long canary = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM experiments WHERE phase = 'CANARY'").mapTo(Long.class).one());
-    System.out.printf(Locale.ROOT, "check: %d of %d windows stored against their experiment; %d of %d experiments "
-        + "in CANARY%n", stored, expected, canary, experiments);
+    long stored =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT count(*) FROM health_windows " + "WHERE experiment_id IS NOT NULL")
+                    .mapTo(Long.class)
+                    .one());
+    long canary =
+        jdbi.withHandle(
+            h ->
+                h.createQuery("SELECT count(*) FROM experiments WHERE phase = 'CANARY'")
+                    .mapTo(Long.class)
+                    .one());
+    System.out.printf(
+        Locale.ROOT,
+        "check: %d of %d windows stored against their experiment; %d of %d experiments "
+            + "in CANARY%n",
+        stored,
+        expected,
+        canary,
+        experiments);
     if (stored != expected || canary != experiments) {
-      jdbi.useHandle(h -> {
-        h.createQuery("SELECT outcome || ' ' || coalesce(detail, '') || ': ' || count(*) FROM processed_events "
-            + "GROUP BY outcome, detail").mapTo(String.class).forEach(System.out::println);
-        h.createQuery("SELECT 'windows without experiment: ' || count(*) FROM health_windows WHERE experiment_id "
-            + "IS NULL").mapTo(String.class).forEach(System.out::println);
-      });
+      jdbi.useHandle(
+          h -> {
+            h.createQuery(
+                    "SELECT outcome || ' ' || coalesce(detail, '') || ': ' || count(*) FROM processed_events "
+                        + "GROUP BY outcome, detail")
+                .mapTo(String.class)
+                .forEach(System.out::println);
+            h.createQuery(
+                    "SELECT 'windows without experiment: ' || count(*) FROM health_windows WHERE experiment_id "
+                        + "IS NULL")
+                .mapTo(String.class)
+                .forEach(System.out::println);
+          });
       throw new AssertionError("pipeline end state does not match the events published");
     }
   }
@@ -343,14 +494,15 @@ public final class PipelineBenchmark {
 
   private record Round(double rawKafka, double decode, double rawPostgres, double pipeline) {
     static Round median(List<Round> rounds) {
-      return new Round(median(rounds.stream().mapToDouble(Round::rawKafka).toArray()),
+      return new Round(
+          median(rounds.stream().mapToDouble(Round::rawKafka).toArray()),
           median(rounds.stream().mapToDouble(Round::decode).toArray()),
           median(rounds.stream().mapToDouble(Round::rawPostgres).toArray()),
           median(rounds.stream().mapToDouble(Round::pipeline).toArray()));
     }
 
     private static double median(double[] values) {
-      java.util.Arrays.sort(values);
+      Arrays.sort(values);
       int n = values.length;
       return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }

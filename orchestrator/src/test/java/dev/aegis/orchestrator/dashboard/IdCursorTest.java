@@ -16,14 +16,20 @@ class IdCursorTest {
   private static final Duration GAP = Duration.ofSeconds(10);
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
-  /** One tick: reads the visible ids above the cursor, returns those it admits, then advances it. */
+  /**
+   * One tick: reads the visible ids above the cursor, returns those it admits, then advances it.
+   */
   private static List<Long> tick(IdCursor cursor, List<Long> visible, Instant now) {
     List<Long> admitted = new ArrayList<>();
-    visible.stream().filter(id -> id > cursor.after()).sorted().forEach(id -> {
-      if (cursor.admit(id)) {
-        admitted.add(id);
-      }
-    });
+    visible.stream()
+        .filter(id -> id > cursor.after())
+        .sorted()
+        .forEach(
+            id -> {
+              if (cursor.admit(id)) {
+                admitted.add(id);
+              }
+            });
     cursor.advance(now);
     return admitted;
   }
@@ -61,7 +67,8 @@ class IdCursorTest {
   }
 
   @Test
-  @DisplayName("reset starts after the known recent ids and still catches one of their gaps committing late")
+  @DisplayName(
+      "reset starts after the known recent ids and still catches one of their gaps committing late")
   void resetKeepsRecentGapsOpen() {
     IdCursor cursor = new IdCursor(0, GAP);
     cursor.reset(100, List.of(101L, 102L, 104L));

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-/** A minimal server-sent-events reader for tests: every event received, in order, with its JSON data. */
+/**
+ * A minimal server-sent-events reader for tests: every event received, in order, with its JSON
+ * data.
+ */
 final class SseClient implements AutoCloseable {
 
   record Event(String name, JsonNode data) {}
@@ -37,8 +40,12 @@ final class SseClient implements AutoCloseable {
 
   /** Opens {@code url}; the caller checks {@link #status()} (only a 200 carries events). */
   static SseClient open(HttpClient http, String url) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
-        .timeout(Duration.ofSeconds(30)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Accept", "text/event-stream")
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build();
     try {
       return new SseClient(http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
     } catch (IOException e) {
@@ -66,7 +73,8 @@ final class SseClient implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String name = "message";
       StringBuilder data = new StringBuilder();
       for (String line; (line = in.readLine()) != null; ) {

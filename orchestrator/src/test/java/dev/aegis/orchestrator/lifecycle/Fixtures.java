@@ -1,5 +1,11 @@
 package dev.aegis.orchestrator.lifecycle;
 
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Slo;
+import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,21 +42,59 @@ final class Fixtures {
    */
   static Experiment inPhase(Phase phase) {
     Experiment e = submitted();
-    Actuation actuation = phase == Phase.ROLLING_BACK
-        ? new Actuation(AWAITED_ROLLBACK, Phase.QUARANTINED, 0, null, false) : Actuation.NONE;
-    return new Experiment(e.id(), e.service(), e.namespace(), e.candidate(), e.policy(), phase, 0,
-        StepProgress.startingAfter(null), null, e.productionVersion(), 3, T0, T0, null, false, actuation);
+    Actuation actuation =
+        phase == Phase.ROLLING_BACK
+            ? new Actuation(AWAITED_ROLLBACK, Phase.QUARANTINED, 0, null, false)
+            : Actuation.NONE;
+    return new Experiment(
+        e.id(),
+        e.service(),
+        e.namespace(),
+        e.candidate(),
+        e.policy(),
+        phase,
+        0,
+        StepProgress.startingAfter(null),
+        null,
+        e.productionVersion(),
+        3,
+        T0,
+        T0,
+        null,
+        false,
+        actuation);
   }
 
-  /** A canary window of the candidate: {@code seconds} long, starting {@code offset} seconds after T0. */
+  /**
+   * A canary window of the candidate: {@code seconds} long, starting {@code offset} seconds after
+   * T0.
+   */
   static HealthWindow canary(long offset, long seconds, long requests, long errors, double p95) {
-    return window(HealthWindow.Track.CANARY, CANDIDATE.version(), offset, seconds, requests, errors, p95);
+    return window(
+        HealthWindow.Track.CANARY, CANDIDATE.version(), offset, seconds, requests, errors, p95);
   }
 
-  static HealthWindow window(HealthWindow.Track track, String version, long offset, long seconds,
-      long requests, long errors, double p95) {
-    return new HealthWindow("checkout", version, track, T0.plusSeconds(offset),
-        T0.plusSeconds(offset + seconds), requests, errors, p95 / 2, p95, p95 * 1.5, 0.4, 0.5);
+  static HealthWindow window(
+      HealthWindow.Track track,
+      String version,
+      long offset,
+      long seconds,
+      long requests,
+      long errors,
+      double p95) {
+    return new HealthWindow(
+        "checkout",
+        version,
+        track,
+        T0.plusSeconds(offset),
+        T0.plusSeconds(offset + seconds),
+        requests,
+        errors,
+        p95 / 2,
+        p95,
+        p95 * 1.5,
+        0.4,
+        0.5);
   }
 
   /** A chaos fault on {@code track}, active from {@code from} to {@code to} seconds after T0. */

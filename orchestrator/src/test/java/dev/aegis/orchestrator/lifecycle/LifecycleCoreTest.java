@@ -6,6 +6,9 @@ import static dev.aegis.orchestrator.lifecycle.Fixtures.canary;
 import static dev.aegis.orchestrator.lifecycle.Fixtures.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aegis.orchestrator.judgment.Check;
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,15 +31,19 @@ class LifecycleCoreTest {
     return apply(Fixtures.submitted(), new LifecycleInput.Submit(null));
   }
 
-  /** Feeds 5-second windows from {@code offset} until the experiment leaves CANARY or windows run out. */
-  private Experiment feed(Experiment e, long offset, int windows, long requests, long errors, double p95) {
+  /**
+   * Feeds 5-second windows from {@code offset} until the experiment leaves CANARY or windows run
+   * out.
+   */
+  private Experiment feed(
+      Experiment e, long offset, int windows, long requests, long errors, double p95) {
     for (int i = 0; i < windows && e.phase() == Phase.CANARY; i++) {
       e = apply(e, observe(canary(offset + 5L * i, 5, requests, errors, p95)));
     }
     return e;
   }
 
-  private List<Command> commands() {
+  private List<Command.ForExperiment> commands() {
     return decisions.stream().flatMap(d -> d.commands().stream()).toList();
   }
 
@@ -46,18 +53,27 @@ class LifecycleCoreTest {
     Experiment e = feed(started(), 0, 20, 100, 0, 250);
 
     assertThat(e.phase()).isEqualTo(Phase.PROMOTED);
-    assertThat(commands()).extracting(Command::kind).containsExactly(
-        "SetTrafficWeight", "SetTrafficWeight", "SetTrafficWeight", "PromoteCandidate");
-    assertThat(commands().stream().filter(c -> c instanceof Command.SetTrafficWeight)
-        .map(c -> ((Command.SetTrafficWeight) c).weight())).containsExactly(10, 50, 100);
-    List<Transition> transitions = decisions.stream().flatMap(d -> d.transitions().stream()).toList();
-    assertThat(transitions).extracting(Transition::trigger).containsExactly(
-        Trigger.START, Trigger.STEP_PASSED, Trigger.STEP_PASSED, Trigger.FINAL_STEP_PASSED);
+    assertThat(commands())
+        .extracting(c -> c.kind().wire())
+        .containsExactly(
+            "SetTrafficWeight", "SetTrafficWeight", "SetTrafficWeight", "PromoteCandidate");
+    assertThat(
+            commands().stream()
+                .filter(c -> c instanceof Command.SetTrafficWeight)
+                .map(c -> ((Command.SetTrafficWeight) c).weight()))
+        .containsExactly(10, 50, 100);
+    List<Transition> transitions =
+        decisions.stream().flatMap(d -> d.transitions().stream()).toList();
+    assertThat(transitions)
+        .extracting(Transition::trigger)
+        .containsExactly(
+            Trigger.START, Trigger.STEP_PASSED, Trigger.STEP_PASSED, Trigger.FINAL_STEP_PASSED);
     assertThat(transitions.get(3).evidence().verdict()).isEqualTo(Verdict.PASS);
   }
 
   @Test
-  @DisplayName("each step needs its own minimum duration of windows: 10 s steps of 5 s windows take 2 windows each")
+  @DisplayName(
+      "each step needs its own minimum duration of windows: 10 s steps of 5 s windows take 2 windows each")
   void stepsAreTimedOnEventTime() {
     Experiment e = feed(started(), 0, 3, 100, 0, 250);
 
@@ -67,27 +83,40 @@ class LifecycleCoreTest {
   }
 
   @Test
-  @DisplayName("a candidate with a 5% error rate is quarantined, with the error-rate check as evidence")
+  @DisplayName(
+      "a candidate with a 5% error rate is quarantined, with the error-rate check as evidence")
   void errorRateBreachQuarantines() {
     Experiment e = feed(started(), 0, 10, 100, 5, 250);
 
-    assertThat(e.phase()).as("the rollback is commanded, not yet applied").isEqualTo(Phase.ROLLING_BACK);
+    assertThat(e.phase())
+        .as("the rollback is commanded, not yet applied")
+        .isEqualTo(Phase.ROLLING_BACK);
     Decision failed = decisions.get(decisions.size() - 1);
     assertThat(failed.transitions()).extracting(Transition::to).containsExactly(Phase.ROLLING_BACK);
-    assertThat(failed.commands()).extracting(Command::kind).containsExactly("RollBackCandidate");
+    assertThat(failed.commands())
+        .extracting(c -> c.kind().wire())
+        .containsExactly("RollBackCandidate");
     assertThat(failed.quarantineEvidence()).as("the RCA is written once quarantined").isNull();
-    assertThat(failed.judgment().failedChecks()).singleElement().satisfies(check -> {
-      assertThat(check.name()).isEqualTo(Check.ERROR_RATE);
-      assertThat(check.observed()).isEqualTo(0.05);
-      assertThat(check.threshold()).isEqualTo(0.02);
-    });
+    assertThat(failed.judgment().failedChecks())
+        .singleElement()
+        .satisfies(
+            check -> {
+              assertThat(check.name()).isEqualTo(Check.ERROR_RATE);
+              assertThat(check.observed()).isEqualTo(0.05);
+              assertThat(check.threshold()).isEqualTo(0.02);
+            });
     assertThat(failed.freedService()).isFalse();
 
-    e = apply(e, rollbackReport(failed, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
+    e =
+        apply(
+            e,
+            rollbackReport(failed, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
     Decision settled = decisions.get(decisions.size() - 1);
     assertThat(e.phase()).isEqualTo(Phase.QUARANTINED);
     assertThat(settled.transitions()).extracting(Transition::to).containsExactly(Phase.QUARANTINED);
-    assertThat(settled.commands()).extracting(Command::kind).containsExactly("QuarantineCandidate");
+    assertThat(settled.commands())
+        .extracting(c -> c.kind().wire())
+        .containsExactly("QuarantineCandidate");
     assertThat(settled.freedService()).isTrue();
     assertThat(settled.quarantineEvidence()).isEqualTo(failed.judgment());
     assertThat(e.actuation()).isEqualTo(Actuation.NONE);
@@ -100,10 +129,17 @@ class LifecycleCoreTest {
     Decision failed = decisions.get(decisions.size() - 1);
 
     for (int i = 1; i < Actuation.ALARM_AFTER; i++) {
-      e = apply(e, rollbackReport(failed, LifecycleInput.ActuationOutcome.DEFERRED, "API answered 503"));
+      e =
+          apply(
+              e,
+              rollbackReport(failed, LifecycleInput.ActuationOutcome.DEFERRED, "API answered 503"));
       assertThat(e.actuation().alarm()).as("after %d deferral(s)", i).isFalse();
     }
-    e = apply(e, rollbackReport(failed, LifecycleInput.ActuationOutcome.DEFERRED, "circuit breaker open"));
+    e =
+        apply(
+            e,
+            rollbackReport(
+                failed, LifecycleInput.ActuationOutcome.DEFERRED, "circuit breaker open"));
 
     assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
     assertThat(e.actuation().alarm()).isTrue();
@@ -112,57 +148,92 @@ class LifecycleCoreTest {
     assertThat(decisions.subList(decisions.size() - Actuation.ALARM_AFTER, decisions.size()))
         .allSatisfy(d -> assertThat(d.transitions()).isEmpty());
 
-    e = apply(e, rollbackReport(failed, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
+    e =
+        apply(
+            e,
+            rollbackReport(failed, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
     assertThat(e.phase()).isEqualTo(Phase.QUARANTINED);
     assertThat(e.actuation().alarm()).as("the alarm ends with the rollback").isFalse();
   }
 
   @Test
-  @DisplayName("a traffic shift the cluster rejects aborts the experiment (not the candidate's fault) and rolls back")
+  @DisplayName(
+      "a traffic shift the cluster rejects aborts the experiment (not the candidate's fault) and rolls back")
   void rejectedTrafficShiftAborts() {
     Experiment e = started();
     Decision start = decisions.get(decisions.size() - 1);
     Command shift = start.commands().get(0);
 
-    e = apply(e, new LifecycleInput.ActuationReport(shift.id(), shift.kind(), LifecycleInput.ActuationOutcome.REJECTED,
-        "deployment shop/checkout not found"));
+    e =
+        apply(
+            e,
+            new LifecycleInput.ActuationReport(
+                shift.id(),
+                shift.kind().wire(),
+                LifecycleInput.ActuationOutcome.REJECTED,
+                "deployment shop/checkout not found"));
 
     Decision rejected = decisions.get(decisions.size() - 1);
     assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
-    assertThat(rejected.transitions()).singleElement()
+    assertThat(rejected.transitions())
+        .singleElement()
         .satisfies(t -> assertThat(t.reason()).contains("deployment shop/checkout not found"));
     assertThat(rejected.quarantineEvidence()).as("nothing is held against the image").isNull();
-    e = apply(e, rollbackReport(rejected, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
+    e =
+        apply(
+            e,
+            rollbackReport(
+                rejected, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
     assertThat(e.phase()).isEqualTo(Phase.ABORTED);
   }
 
   @Test
-  @DisplayName("a promoted version that breaches its production SLO is quarantined, with the breach as RCA evidence")
+  @DisplayName(
+      "a promoted version that breaches its production SLO is quarantined, with the breach as RCA evidence")
   void productionBreachQuarantinesThePromotedVersion() {
     Experiment e = feed(started(), 0, 6, 100, 0, 250);
     assertThat(e.phase()).isEqualTo(Phase.PROMOTED);
 
-    e = apply(e, new LifecycleInput.ProductionBreach(Check.ERROR_RATE, 0.08, 0.05, 300,
-        "8.0% errors > 5.0% for 300 s: production rolled back to the previous V2"));
+    e =
+        apply(
+            e,
+            new LifecycleInput.ProductionBreach(
+                Check.ERROR_RATE,
+                0.08,
+                0.05,
+                300,
+                "8.0% errors > 5.0% for 300 s: production rolled back to the previous V2"));
 
     Decision breach = decisions.get(decisions.size() - 1);
     assertThat(e.phase()).isEqualTo(Phase.QUARANTINED);
-    assertThat(breach.transitions()).singleElement().satisfies(t -> {
-      assertThat(t.trigger()).isEqualTo(Trigger.PRODUCTION_BREACH);
-      assertThat(t.evidence().verdict()).isEqualTo(Verdict.FAIL);
-    });
-    assertThat(breach.quarantineEvidence().failedChecks()).singleElement().satisfies(c -> {
-      assertThat(c.name()).isEqualTo(Check.ERROR_RATE);
-      assertThat(c.observed()).isEqualTo(0.08);
-    });
-    assertThat(breach.commands()).as("production was rolled back by the guard's own command").isEmpty();
+    assertThat(breach.transitions())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.trigger()).isEqualTo(Trigger.PRODUCTION_BREACH);
+              assertThat(t.evidence().verdict()).isEqualTo(Verdict.FAIL);
+            });
+    assertThat(breach.quarantineEvidence().failedChecks())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.name()).isEqualTo(Check.ERROR_RATE);
+              assertThat(c.observed()).isEqualTo(0.08);
+            });
+    assertThat(breach.commands())
+        .as("production was rolled back by the guard's own command")
+        .isEmpty();
   }
 
-  private static LifecycleInput rollbackReport(Decision decision, LifecycleInput.ActuationOutcome outcome,
-      String detail) {
-    Command rollback = decision.commands().stream().filter(c -> c instanceof Command.RollBackCandidate)
-        .findFirst().orElseThrow();
-    return new LifecycleInput.ActuationReport(rollback.id(), rollback.kind(), outcome, detail);
+  private static LifecycleInput rollbackReport(
+      Decision decision, LifecycleInput.ActuationOutcome outcome, String detail) {
+    Command rollback =
+        decision.commands().stream()
+            .filter(c -> c instanceof Command.RollBackCandidate)
+            .findFirst()
+            .orElseThrow();
+    return new LifecycleInput.ActuationReport(
+        rollback.id(), rollback.kind().wire(), outcome, detail);
   }
 
   @Test
@@ -172,15 +243,19 @@ class LifecycleCoreTest {
 
     assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
     assertThat(decisions.get(decisions.size() - 1).judgment().failedChecks())
-        .extracting(Check::name).containsExactly(Check.P95_LATENCY);
+        .extracting(Check::name)
+        .containsExactly(Check.P95_LATENCY);
   }
 
   @Test
-  @DisplayName("a candidate with too few requests holds within its extension, then is paused for a human, never promoted")
+  @DisplayName(
+      "a candidate with too few requests holds within its extension, then is paused for a human, never promoted")
   void tooFewRequestsHolds() {
     Experiment e = feed(started(), 0, 3, 1, 0, 250);
 
-    assertThat(e.phase()).as("15 s observed: past the 10 s minimum, within the 10 s extension").isEqualTo(Phase.CANARY);
+    assertThat(e.phase())
+        .as("15 s observed: past the 10 s minimum, within the 10 s extension")
+        .isEqualTo(Phase.CANARY);
     assertThat(e.lastJudgment().verdict()).isEqualTo(Verdict.HOLD);
     assertThat(e.lastJudgment().summary()).contains("3 requests observed, 100 needed");
 
@@ -189,7 +264,8 @@ class LifecycleCoreTest {
     assertThat(e.phase()).isEqualTo(Phase.PAUSED);
     assertThat(e.stepIndex()).isZero();
     assertThat(e.lastJudgment().verdict()).isEqualTo(Verdict.INCONCLUSIVE);
-    assertThat(e.lastJudgment().summary()).contains("4 requests observed, 100 needed", "paused for a human");
+    assertThat(e.lastJudgment().summary())
+        .contains("4 requests observed, 100 needed", "paused for a human");
     Transition paused = decisions.get(decisions.size() - 1).transitions().get(0);
     assertThat(paused.trigger()).isEqualTo(Trigger.STEP_INCONCLUSIVE);
     assertThat(paused.actor()).isEqualTo(Transition.AEGIS);
@@ -222,11 +298,16 @@ class LifecycleCoreTest {
   }
 
   @Test
-  @DisplayName("a canary window of another version, or a baseline window of the candidate's own version, is refused")
+  @DisplayName(
+      "a canary window of another version, or a baseline window of the candidate's own version, is refused")
   void otherTracksAreNotJudged() {
     Experiment e = started();
-    Decision baseline = CORE.decide(e, observe(Fixtures.window(HealthWindow.Track.BASELINE, "v2", 0, 5, 1, 1, 1)), T0);
-    Decision oldVersion = CORE.decide(e, observe(Fixtures.window(HealthWindow.Track.CANARY, "v0", 0, 5, 1, 1, 1)), T0);
+    Decision baseline =
+        CORE.decide(
+            e, observe(Fixtures.window(HealthWindow.Track.BASELINE, "v2", 0, 5, 1, 1, 1)), T0);
+    Decision oldVersion =
+        CORE.decide(
+            e, observe(Fixtures.window(HealthWindow.Track.CANARY, "v0", 0, 5, 1, 1, 1)), T0);
 
     assertThat(baseline.refusal().code()).isEqualTo(Refusal.NOT_CANDIDATE_WINDOW);
     assertThat(oldVersion.refusal().code()).isEqualTo(Refusal.NOT_CANDIDATE_WINDOW);
@@ -242,23 +323,33 @@ class LifecycleCoreTest {
     e = apply(e, observe(canary(10, 5, 100, 0, 250)));
 
     assertThat(whilePaused.refusal().code()).isEqualTo(Refusal.NOT_JUDGING);
-    assertThat(e.stepIndex()).as("5 s before the pause + 5 s after it complete step 1").isEqualTo(1);
+    assertThat(e.stepIndex())
+        .as("5 s before the pause + 5 s after it complete step 1")
+        .isEqualTo(1);
   }
 
   @Test
   @DisplayName("aborting a running canary rolls back and ends ABORTED, recording who asked and why")
   void abortRollsBack() {
     Experiment e = feed(started(), 0, 1, 100, 0, 250);
-    e = apply(e, new LifecycleInput.Manual(LifecycleInput.ManualAction.ABORT, "alice", "wrong build"));
+    e =
+        apply(
+            e,
+            new LifecycleInput.Manual(LifecycleInput.ManualAction.ABORT, "alice", "wrong build"));
 
     Decision last = decisions.get(decisions.size() - 1);
     assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
-    assertThat(last.commands()).extracting(Command::kind).containsExactly("RollBackCandidate");
+    assertThat(last.commands())
+        .extracting(c -> c.kind().wire())
+        .containsExactly("RollBackCandidate");
     assertThat(last.transitions()).allSatisfy(t -> assertThat(t.actor()).isEqualTo("alice"));
     assertThat(last.transitions().get(0).reason()).contains("wrong build");
     assertThat(last.quarantineEvidence()).isNull();
 
-    e = apply(e, rollbackReport(last, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
+    e =
+        apply(
+            e,
+            rollbackReport(last, LifecycleInput.ActuationOutcome.APPLIED, "traffic 100% stable"));
     assertThat(e.phase()).isEqualTo(Phase.ABORTED);
   }
 
@@ -268,8 +359,10 @@ class LifecycleCoreTest {
     Experiment e = started();
     Decision early = CORE.decide(e, new LifecycleInput.CheckSilence(), T0.plusSeconds(10));
     Decision late = CORE.decide(e, new LifecycleInput.CheckSilence(), T0.plusSeconds(60));
-    Decision again = CORE.decide(late.after(), new LifecycleInput.CheckSilence(), T0.plusSeconds(90));
-    Experiment heard = CORE.decide(late.after(), observe(canary(0, 5, 1, 0, 1)), T0.plusSeconds(95)).after();
+    Decision again =
+        CORE.decide(late.after(), new LifecycleInput.CheckSilence(), T0.plusSeconds(90));
+    Experiment heard =
+        CORE.decide(late.after(), observe(canary(0, 5, 1, 0, 1)), T0.plusSeconds(95)).after();
 
     assertThat(early.changed()).isFalse();
     assertThat(late.after().silent()).isTrue();
@@ -280,7 +373,8 @@ class LifecycleCoreTest {
   }
 
   @Test
-  @DisplayName("the same input on the same state always yields the same decision, with unique command ids")
+  @DisplayName(
+      "the same input on the same state always yields the same decision, with unique command ids")
   void decisionsAreDeterministic() {
     Experiment e = feed(started(), 0, 1, 100, 0, 250);
     LifecycleInput window = observe(canary(5, 5, 100, 0, 250));

@@ -4,6 +4,8 @@ import static dev.aegis.orchestrator.lifecycle.Fixtures.CORE;
 import static dev.aegis.orchestrator.lifecycle.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aegis.orchestrator.judgment.Check;
+import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput.ActuationOutcome;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput.ManualAction;
 import java.util.ArrayList;
@@ -27,11 +29,17 @@ class LifecycleTransitionTableTest {
     SUBMIT_HELD(() -> new LifecycleInput.Submit("exp-0")),
     DEQUEUE(LifecycleInput.Dequeue::new),
     OBSERVE_CANARY_WINDOW(() -> Fixtures.observe(Fixtures.canary(0, 5, 50, 0, 100))),
-    OBSERVE_BASELINE_WINDOW(() -> Fixtures.observe(Fixtures.window(HealthWindow.Track.BASELINE, "v1", 0, 5, 50, 0, 100))),
-    OBSERVE_STABLE_WINDOW(() -> Fixtures.observe(Fixtures.window(HealthWindow.Track.STABLE, "v1", 0, 5, 50, 0, 100))),
+    OBSERVE_BASELINE_WINDOW(
+        () ->
+            Fixtures.observe(Fixtures.window(HealthWindow.Track.BASELINE, "v1", 0, 5, 50, 0, 100))),
+    OBSERVE_STABLE_WINDOW(
+        () -> Fixtures.observe(Fixtures.window(HealthWindow.Track.STABLE, "v1", 0, 5, 50, 0, 100))),
     OBSERVE_SEVERE_BREACH(() -> Fixtures.observe(Fixtures.canary(0, 5, 100, 50, 100))),
-    OBSERVE_SEVERE_BREACH_UNDER_CHAOS(() -> new LifecycleInput.Observe(Fixtures.canary(0, 5, 100, 50, 100),
-        List.of(Fixtures.fault("f-1", HealthWindow.Track.CANARY, 0, 60)))),
+    OBSERVE_SEVERE_BREACH_UNDER_CHAOS(
+        () ->
+            new LifecycleInput.Observe(
+                Fixtures.canary(0, 5, 100, 50, 100),
+                List.of(Fixtures.fault("f-1", HealthWindow.Track.CANARY, 0, 60)))),
     OBSERVE_INCONCLUSIVE_PAST_EXTENSION(() -> Fixtures.observe(Fixtures.canary(0, 25, 50, 0, 100))),
     PROMOTE(() -> new LifecycleInput.Manual(ManualAction.PROMOTE, "alice", "looks good")),
     ABORT(() -> new LifecycleInput.Manual(ManualAction.ABORT, "alice", "wrong build")),
@@ -39,14 +47,35 @@ class LifecycleTransitionTableTest {
     RESUME(() -> new LifecycleInput.Manual(ManualAction.RESUME, "alice", "done")),
     RELEASE(() -> new LifecycleInput.Manual(ManualAction.RELEASE, "alice", "root cause fixed")),
     CHECK_SILENCE(LifecycleInput.CheckSilence::new),
-    ROLLBACK_APPLIED(() -> report(Fixtures.AWAITED_ROLLBACK, "RollBackCandidate", ActuationOutcome.APPLIED,
-        "traffic 100% stable")),
-    ROLLBACK_DEFERRED(() -> report(Fixtures.AWAITED_ROLLBACK, "RollBackCandidate", ActuationOutcome.DEFERRED,
-        "circuit breaker open")),
-    WEIGHT_REJECTED(() -> report("exp-1:2:0", "SetTrafficWeight", ActuationOutcome.REJECTED,
-        "deployment shop/checkout not found")),
-    PRODUCTION_BREACH(() -> new LifecycleInput.ProductionBreach(Check.ERROR_RATE, 0.08, 0.05, 300,
-        "8.0% errors > 5.0% for 300 s: production rolled back"));
+    ROLLBACK_APPLIED(
+        () ->
+            report(
+                Fixtures.AWAITED_ROLLBACK,
+                "RollBackCandidate",
+                ActuationOutcome.APPLIED,
+                "traffic 100% stable")),
+    ROLLBACK_DEFERRED(
+        () ->
+            report(
+                Fixtures.AWAITED_ROLLBACK,
+                "RollBackCandidate",
+                ActuationOutcome.DEFERRED,
+                "circuit breaker open")),
+    WEIGHT_REJECTED(
+        () ->
+            report(
+                "exp-1:2:0",
+                "SetTrafficWeight",
+                ActuationOutcome.REJECTED,
+                "deployment shop/checkout not found")),
+    PRODUCTION_BREACH(
+        () ->
+            new LifecycleInput.ProductionBreach(
+                Check.ERROR_RATE,
+                0.08,
+                0.05,
+                300,
+                "8.0% errors > 5.0% for 300 s: production rolled back"));
 
     final Supplier<LifecycleInput> input;
 
@@ -54,12 +83,16 @@ class LifecycleTransitionTableTest {
       this.input = input;
     }
 
-    /** Reports of the cluster may update what the experiment knows of its commands, but move no phase. */
+    /**
+     * Reports of the cluster may update what the experiment knows of its commands, but move no
+     * phase.
+     */
     boolean isReport() {
       return input.get() instanceof LifecycleInput.ActuationReport;
     }
 
-    private static LifecycleInput report(String id, String kind, ActuationOutcome outcome, String detail) {
+    private static LifecycleInput report(
+        String id, String kind, ActuationOutcome outcome, String detail) {
       return new LifecycleInput.ActuationReport(id, kind, outcome, detail);
     }
   }
@@ -102,11 +135,12 @@ class LifecycleTransitionTableTest {
     for (Phase phase : Phase.values()) {
       for (InputKind input : InputKind.values()) {
         Phase expected = LEGAL.getOrDefault(input, Map.of()).get(phase);
-        String name = expected == null && input.isReport()
-            ? input + " in " + phase + " moves no phase and commands nothing"
-            : expected == null
-            ? input + " in " + phase + " is refused and changes nothing"
-            : input + " in " + phase + " moves to " + expected;
+        String name =
+            expected == null && input.isReport()
+                ? input + " in " + phase + " moves no phase and commands nothing"
+                : expected == null
+                    ? input + " in " + phase + " is refused and changes nothing"
+                    : input + " in " + phase + " moves to " + expected;
         pairs.add(Arguments.of(name, phase, input, expected));
       }
     }
@@ -137,7 +171,8 @@ class LifecycleTransitionTableTest {
       if (expected != phase) {
         assertThat(decision.transitions()).isNotEmpty();
         assertThat(decision.transitions().get(0).from()).isEqualTo(phase);
-        assertThat(decision.transitions().get(decision.transitions().size() - 1).to()).isEqualTo(expected);
+        assertThat(decision.transitions().get(decision.transitions().size() - 1).to())
+            .isEqualTo(expected);
       }
     }
   }

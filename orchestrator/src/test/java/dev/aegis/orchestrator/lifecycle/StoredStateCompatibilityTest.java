@@ -5,21 +5,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.events.data.AnalysisSpec;
 import dev.aegis.events.data.PolicySpec;
-import dev.aegis.orchestrator.experiments.InvalidSubmissionException;
-import dev.aegis.orchestrator.experiments.PolicyMapper;
+import dev.aegis.orchestrator.application.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.PolicyMapper;
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.Analysis;
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.Judgment;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.StepEvidence;
+import dev.aegis.orchestrator.judgment.StepProgress;
+import dev.aegis.orchestrator.judgment.Verdict;
 import dev.aegis.orchestrator.persistence.StateJson;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** State stored before issue 4 still reads; new state round-trips; submitted analysis settings map. */
+/**
+ * State stored before issue 4 still reads; new state round-trips; submitted analysis settings map.
+ */
 class StoredStateCompatibilityTest {
 
   @Test
   @DisplayName("a policy stored before analysis settings existed reads with the defaults")
   void oldPolicyGetsDefaultAnalysis() {
-    String stored = "{\"steps\":[{\"weight\":100,\"minDuration\":\"PT10S\"}],\"slo\":{\"maxErrorRate\":0.02,"
-        + "\"maxP95LatencyMs\":3000.0},\"minRequestsPerStep\":100,\"maxSilence\":\"PT30S\"}";
+    String stored =
+        "{\"steps\":[{\"weight\":100,\"minDuration\":\"PT10S\"}],\"slo\":{\"maxErrorRate\":0.02,"
+            + "\"maxP95LatencyMs\":3000.0},\"minRequestsPerStep\":100,\"maxSilence\":\"PT30S\"}";
 
     Policy policy = StateJson.read(stored, Policy.class);
 
@@ -28,11 +40,13 @@ class StoredStateCompatibilityTest {
   }
 
   @Test
-  @DisplayName("progress stored before samples existed reads with no samples and no tolerated failures")
+  @DisplayName(
+      "progress stored before samples existed reads with no samples and no tolerated failures")
   void oldProgressReads() {
-    String stored = "{\"windows\":2,\"requests\":200,\"errors\":1,\"p95RequestWeightedSum\":50000.0,"
-        + "\"p95Sum\":500.0,\"maxP95Ms\":250.0,\"observed\":\"PT10S\",\"firstWindowStart\":\"2026-01-01T00:00:00Z\","
-        + "\"coveredUntil\":\"2026-01-01T00:00:10Z\"}";
+    String stored =
+        "{\"windows\":2,\"requests\":200,\"errors\":1,\"p95RequestWeightedSum\":50000.0,"
+            + "\"p95Sum\":500.0,\"maxP95Ms\":250.0,\"observed\":\"PT10S\",\"firstWindowStart\":\"2026-01-01T00:00:00Z\","
+            + "\"coveredUntil\":\"2026-01-01T00:00:10Z\"}";
 
     StepProgress progress = StateJson.read(stored, StepProgress.class);
 
@@ -42,50 +56,108 @@ class StoredStateCompatibilityTest {
   }
 
   @Test
-  @DisplayName("an experiment with samples, chaos and an explained judgment round-trips through its JSON")
+  @DisplayName(
+      "an experiment with samples, chaos and an explained judgment round-trips through its JSON")
   void newStateRoundTrips() {
     Experiment e = marginalRun();
 
-    Experiment read = new Experiment(e.id(), e.service(), e.namespace(), e.candidate(),
-        StateJson.read(StateJson.write(e.policy()), Policy.class), e.phase(), e.stepIndex(),
-        StateJson.read(StateJson.write(e.progress()), StepProgress.class),
-        StateJson.read(StateJson.write(e.lastJudgment()), Judgment.class), e.productionVersion(), e.revision(),
-        e.submittedAt(), e.stepEnteredAt(), e.lastWindowAt(), e.silent(), e.actuation());
+    Experiment read =
+        new Experiment(
+            e.id(),
+            e.service(),
+            e.namespace(),
+            e.candidate(),
+            StateJson.read(StateJson.write(e.policy()), Policy.class),
+            e.phase(),
+            e.stepIndex(),
+            StateJson.read(StateJson.write(e.progress()), StepProgress.class),
+            StateJson.read(StateJson.write(e.lastJudgment()), Judgment.class),
+            e.productionVersion(),
+            e.revision(),
+            e.submittedAt(),
+            e.stepEnteredAt(),
+            e.lastWindowAt(),
+            e.silent(),
+            e.actuation());
 
     assertThat(read).isEqualTo(e);
-    assertThat(StateJson.write(e.lastJudgment())).doesNotContain("\"evidence\"").contains("\"pValue\"");
+    assertThat(StateJson.write(e.lastJudgment()))
+        .doesNotContain("\"evidence\"")
+        .contains("\"pValue\"");
   }
 
   private static Experiment marginalRun() {
     // Pass 100 / marginal 50: a slower canary scores a marginal 50 and holds, keeping its samples.
-    Policy marginal = Fixtures.SECONDS.withAnalysis(new Analysis(0.98, 0.1, 0.1, 100, 50, 5, 3, null, null, 0));
-    Experiment e = Experiment.submitted("exp-1", "checkout", "shop", Fixtures.CANDIDATE, marginal, "v1", Fixtures.T0);
+    Policy marginal =
+        Fixtures.SECONDS.withAnalysis(new Analysis(0.98, 0.1, 0.1, 100, 50, 5, 3, null, null, 0));
+    Experiment e =
+        Experiment.submitted(
+            "exp-1", "checkout", "shop", Fixtures.CANDIDATE, marginal, "v1", Fixtures.T0);
     e = Fixtures.CORE.decide(e, new LifecycleInput.Submit(null), Fixtures.T0).after();
     ActiveFault fault = Fixtures.fault("f-1", HealthWindow.Track.CANARY, 0, 3);
     for (int i = 0; i < 10; i++) {
-      e = Fixtures.CORE.decide(e, Fixtures.observe(Fixtures.window(HealthWindow.Track.BASELINE, "v1", i, 1, 100, 0,
-          200)), Fixtures.T0).after();
-      e = Fixtures.CORE.decide(e, new LifecycleInput.Observe(Fixtures.canary(i, 1, 100, 0, 400),
-          java.util.List.of(fault)), Fixtures.T0).after();
+      e =
+          Fixtures.CORE
+              .decide(
+                  e,
+                  Fixtures.observe(
+                      Fixtures.window(HealthWindow.Track.BASELINE, "v1", i, 1, 100, 0, 200)),
+                  Fixtures.T0)
+              .after();
+      e =
+          Fixtures.CORE
+              .decide(
+                  e,
+                  new LifecycleInput.Observe(Fixtures.canary(i, 1, 100, 0, 400), List.of(fault)),
+                  Fixtures.T0)
+              .after();
     }
     assertThat(e.lastJudgment().verdict()).isEqualTo(Verdict.HOLD);
     return e;
   }
 
   @Test
-  @DisplayName("submitted analysis settings override the defaults member by member; invalid ones name their field")
+  @DisplayName(
+      "submitted analysis settings override the defaults member by member; invalid ones name their field")
   void submittedAnalysisMaps() {
-    PolicySpec spec = new PolicySpec(null, null, null, null, null,
-        new AnalysisSpec(0.99, null, 0.2, null, null, null, null, Duration.ofMinutes(5), "fail", 2));
+    PolicySpec spec =
+        new PolicySpec(
+            null,
+            null,
+            null,
+            null,
+            null,
+            new AnalysisSpec(
+                0.99, null, 0.2, null, null, null, null, Duration.ofMinutes(5), "fail", 2));
 
     Analysis analysis = PolicyMapper.toPolicy(spec, Policy.DEFAULT).analysis();
 
-    assertThat(analysis).isEqualTo(new Analysis(0.99, 0.10, 0.2, 95, 75, 5, 3, Duration.ofMinutes(5),
-        Analysis.OnInconclusive.FAIL, 2));
-    PolicySpec invalid = new PolicySpec(null, null, null, null, null,
-        new AnalysisSpec(null, null, null, 80.0, 90.0, null, null, null, null, null));
+    assertThat(analysis)
+        .isEqualTo(
+            new Analysis(
+                0.99,
+                0.10,
+                0.2,
+                95,
+                75,
+                5,
+                3,
+                Duration.ofMinutes(5),
+                Analysis.OnInconclusive.FAIL,
+                2));
+    PolicySpec invalid =
+        new PolicySpec(
+            null,
+            null,
+            null,
+            null,
+            null,
+            new AnalysisSpec(null, null, null, 80.0, 90.0, null, null, null, null, null));
     assertThatThrownBy(() -> PolicyMapper.toPolicy(invalid, Policy.DEFAULT))
         .isInstanceOf(InvalidSubmissionException.class)
-        .satisfies(x -> assertThat(((InvalidSubmissionException) x).field()).isEqualTo("policy.analysis.marginalScore"));
+        .satisfies(
+            x ->
+                assertThat(((InvalidSubmissionException) x).field())
+                    .isEqualTo("policy.analysis.marginalScore"));
   }
 }

@@ -24,13 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The application's logback-spring.xml, loaded into a logger context of its own: messages, MDC values and
- * exception messages are escaped on the console and in the file, stack traces keep one frame a line, and a file
- * is written only when Spring Boot was given one.
+ * The application's logback-spring.xml, loaded into a logger context of its own: messages, MDC
+ * values and exception messages are escaped on the console and in the file, stack traces keep one
+ * frame a line, and a file is written only when Spring Boot was given one.
  */
 class EscapedLoggingTest {
 
-  private static final String FORGED = "ok\r\n2026-12-04T00:00:00.000Z  INFO 1 --- [main] forged : line";
+  private static final String FORGED =
+      "ok\r\n2026-12-04T00:00:00.000Z  INFO 1 --- [main] forged : line";
 
   private final LoggerContext context = new LoggerContext();
 
@@ -45,20 +46,25 @@ class EscapedLoggingTest {
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     configurator.doConfigure(EscapedLoggingTest.class.getResource("/logback-spring.xml"));
-    List<Status> errors = context.getStatusManager().getCopyOfStatusList().stream()
-        .filter(s -> s.getEffectiveLevel() >= Status.WARN).toList();
+    List<Status> errors =
+        context.getStatusManager().getCopyOfStatusList().stream()
+            .filter(s -> s.getEffectiveLevel() >= Status.WARN)
+            .toList();
     assertThat(errors).as("logback's complaints about the configuration").isEmpty();
     return context.getLogger(Logger.ROOT_LOGGER_NAME);
   }
 
   private static String console(Logger root, ILoggingEvent event) {
     @SuppressWarnings("unchecked")
-    ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) root.getAppender("CONSOLE");
-    return new String(((PatternLayoutEncoder) console.getEncoder()).encode(event), StandardCharsets.UTF_8);
+    ConsoleAppender<ILoggingEvent> console =
+        (ConsoleAppender<ILoggingEvent>) root.getAppender("CONSOLE");
+    return new String(
+        ((PatternLayoutEncoder) console.getEncoder()).encode(event), StandardCharsets.UTF_8);
   }
 
   @Test
-  @DisplayName("without logging.file.name the console is the only appender, as with Spring Boot's defaults")
+  @DisplayName(
+      "without logging.file.name the console is the only appender, as with Spring Boot's defaults")
   void consoleOnlyByDefault() throws Exception {
     Logger root = configure(Map.of());
     assertThat(root.getAppender("CONSOLE")).isNotNull();
@@ -77,7 +83,8 @@ class EscapedLoggingTest {
 
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     assertThat(lines).hasSize(1);
-    assertThat(lines.get(0)).contains("release reason: ok\\r\\n2026-12-04T00:00:00.000Z  INFO 1 --- [main] forged");
+    assertThat(lines.get(0))
+        .contains("release reason: ok\\r\\n2026-12-04T00:00:00.000Z  INFO 1 --- [main] forged");
   }
 
   @Test
@@ -85,7 +92,8 @@ class EscapedLoggingTest {
   void stackTraces() throws Exception {
     Logger root = configure(Map.of());
     IllegalStateException cause = new IllegalStateException("cause said\nINFO forged by the cause");
-    RuntimeException thrown = new RuntimeException("field 'x' has an invalid value: " + FORGED, cause);
+    RuntimeException thrown =
+        new RuntimeException("field 'x' has an invalid value: " + FORGED, cause);
     thrown.addSuppressed(new IllegalArgumentException("suppressed\u0007bell"));
     LoggingEvent event = new LoggingEvent("x", root, Level.ERROR, "failed", thrown, null);
 
@@ -96,12 +104,23 @@ class EscapedLoggingTest {
         .as("the forged text stays inside its exception's line")
         .allSatisfy(l -> assertThat(l).matches("^(Caused by: )?java\\.lang\\.\\w+Exception: .*"))
         .hasSize(2);
-    assertThat(lines).contains("java.lang.RuntimeException: field 'x' has an invalid value: ok\\r\\n"
-        + "2026-12-04T00:00:00.000Z  INFO 1 --- [main] forged : line");
-    assertThat(lines).contains("Caused by: java.lang.IllegalStateException: cause said\\nINFO forged by the cause");
-    assertThat(lines).anyMatch(l -> l.contains("Suppressed: java.lang.IllegalArgumentException: suppressed\\u0007bell"));
-    assertThat(lines).filteredOn(l -> l.startsWith("\tat dev.aegis.orchestrator.observability.EscapedLoggingTest"))
-        .as("one frame a line").isNotEmpty();
+    assertThat(lines)
+        .contains(
+            "java.lang.RuntimeException: field 'x' has an invalid value: ok\\r\\n"
+                + "2026-12-04T00:00:00.000Z  INFO 1 --- [main] forged : line");
+    assertThat(lines)
+        .contains(
+            "Caused by: java.lang.IllegalStateException: cause said\\nINFO forged by the cause");
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.contains(
+                    "Suppressed: java.lang.IllegalArgumentException: suppressed\\u0007bell"));
+    assertThat(lines)
+        .filteredOn(
+            l -> l.startsWith("\tat dev.aegis.orchestrator.observability.EscapedLoggingTest"))
+        .as("one frame a line")
+        .isNotEmpty();
   }
 
   @Test
@@ -113,29 +132,47 @@ class EscapedLoggingTest {
 
     String line = console(root, event);
 
-    assertThat(line).isEqualTo("[shop/checkout\\r\\nINFO forged] [service=shop/checkout\\r\\nINFO forged] heard\n");
+    assertThat(line)
+        .isEqualTo(
+            "[shop/checkout\\r\\nINFO forged] [service=shop/checkout\\r\\nINFO forged] heard\n");
   }
 
   @Test
   @DisplayName("Spring Boot's console pattern is kept: level, logger and message as before")
   void patternKept() throws Exception {
     Logger root = configure(Map.of("PID", "4242", "APPLICATION_NAME", "aegis"));
-    LoggingEvent event = new LoggingEvent("x", context.getLogger("dev.aegis.orchestrator.Some"), Level.WARN,
-        "plain {}", null, new Object[] {"text"});
+    LoggingEvent event =
+        new LoggingEvent(
+            "x",
+            context.getLogger("dev.aegis.orchestrator.Some"),
+            Level.WARN,
+            "plain {}",
+            null,
+            new Object[] {"text"});
 
     String line = console(root, event);
 
-    assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S+  WARN 4242 --- \\[aegis\\] "
-        + "\\[\\s*[^\\]]+\\] dev\\.aegis\\.orchestrator\\.Some\\s+ : plain text\n");
+    assertThat(line)
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S+  WARN 4242 --- \\[aegis\\] "
+                + "\\[\\s*[^\\]]+\\] dev\\.aegis\\.orchestrator\\.Some\\s+ : plain text\n");
   }
 
   @Test
-  @DisplayName("a message's own template keeps its line breaks (the banner), and its arguments are still escaped")
+  @DisplayName(
+      "a message's own template keeps its line breaks (the banner), and its arguments are still escaped")
   void multilinePattern() throws Exception {
     Logger root = configure(Map.of("CONSOLE_LOG_PATTERN", "%m%n"));
-    LoggingEvent event = new LoggingEvent("x", root, Level.INFO, "\n--- ready ---\n  token  {}\n---", null,
-        new Object[] {"abc\r\nINFO forged"});
+    LoggingEvent event =
+        new LoggingEvent(
+            "x",
+            root,
+            Level.INFO,
+            "\n--- ready ---\n  token  {}\n---",
+            null,
+            new Object[] {"abc\r\nINFO forged"});
 
-    assertThat(console(root, event)).isEqualTo("\n--- ready ---\n  token  abc\\r\\nINFO forged\n---\n");
+    assertThat(console(root, event))
+        .isEqualTo("\n--- ready ---\n  token  abc\\r\\nINFO forged\n---\n");
   }
 }

@@ -17,31 +17,43 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * A Kubernetes API server for an orchestrator in another context or JVM: fabric8's, in CRUD mode, on
- * 127.0.0.1, hosted by the test. Its dispatcher keeps a log of every write it answered and can be
- * switched into an outage, where every request is answered 503 as an API server whose etcd is gone.
+ * A Kubernetes API server for an orchestrator in another context or JVM: fabric8's, in CRUD mode,
+ * on 127.0.0.1, hosted by the test. Its dispatcher keeps a log of every write it answered and can
+ * be switched into an outage, where every request is answered 503 as an API server whose etcd is
+ * gone.
  *
- * <p>The write log is the server's view, so it holds the writes of an orchestrator killed before it saw
- * the answer: {@link #repeatedWrites()} finds an object written twice by the same command, which the
- * idempotency annotation {@value AegisMetadata#LAST_ACTUATION} exists to prevent. Thread-safe.
+ * <p>The write log is the server's view, so it holds the writes of an orchestrator killed before it
+ * saw the answer: {@link #repeatedWrites()} finds an object written twice by the same command,
+ * which the idempotency annotation {@value AegisMetadata#LAST_ACTUATION} exists to prevent.
+ * Thread-safe.
  */
 final class ClusterApi implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The mock server logs every request at INFO through java.util.logging: thousands of lines in a kill loop. */
-  private static final java.util.logging.Logger MOCK_SERVER_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  /**
+   * The mock server logs every request at INFO through java.util.logging: thousands of lines in a
+   * kill loop.
+   */
+  private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
   static {
-    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
   }
+
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
-  /** One successful write: verb, object ({@code namespace/kind/name}), the command id it carried. */
+  /**
+   * One successful write: verb, object ({@code namespace/kind/name}), the command id it carried.
+   */
   record Write(String verb, String object, String commandId) {}
 
   private final RecordingDispatcher dispatcher = new RecordingDispatcher();
@@ -49,8 +61,13 @@ final class ClusterApi implements AutoCloseable {
   private final KubernetesClient admin;
 
   ClusterApi() {
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
-        new HashMap<>(), dispatcher, false);
+    server =
+        new KubernetesMockServer(
+            new Context(Serialization.jsonMapper()),
+            new MockWebServer(),
+            new HashMap<>(),
+            dispatcher,
+            false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     admin = server.createClient();
   }
@@ -60,7 +77,10 @@ final class ClusterApi implements AutoCloseable {
     return admin.getConfiguration().getMasterUrl();
   }
 
-  /** A client to set up and inspect the cluster; its writes are logged too (set up before {@link #clearLog()}). */
+  /**
+   * A client to set up and inspect the cluster; its writes are logged too (set up before {@link
+   * #clearLog()}).
+   */
   KubernetesClient admin() {
     return admin;
   }
@@ -114,16 +134,19 @@ final class ClusterApi implements AutoCloseable {
   private static final class RecordingDispatcher extends KubernetesCrudDispatcher {
     private final List<Write> writes = new ArrayList<>();
     private volatile boolean down;
-    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       if (down) {
         refused.incrementAndGet();
-        return new MockResponse().setResponseCode(503).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-            + "\"status\":\"Failure\",\"message\":\"etcdserver: request timed out\",\"code\":503}");
+        return new MockResponse()
+            .setResponseCode(503)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                    + "\"status\":\"Failure\",\"message\":\"etcdserver: request timed out\",\"code\":503}");
       }
-      String verb = request.getMethod().toUpperCase(java.util.Locale.ROOT);
+      String verb = request.getMethod().toUpperCase(Locale.ROOT);
       // Described before the store reads the body, which consumes it.
       Write write = WRITES.contains(verb) ? describe(verb, request) : null;
       MockResponse response = super.dispatch(request);

@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aegis.operators.resource.Experiment;
+import dev.aegis.operators.resource.ExperimentResource;
 import dev.aegis.operators.resource.ExperimentSpec;
 import dev.aegis.operators.routing.IstioVirtualServiceRouter;
 import dev.aegis.operators.testing.ClusterFixtures;
@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The in-process Kubernetes API of a standalone Aegis keeps its objects in the data directory: what a
- * client was told is done is there after a restart, a damaged newest snapshot falls back to the one before
- * it, and one directory serves one live instance.
+ * The in-process Kubernetes API of a standalone Aegis keeps its objects in the data directory: what
+ * a client was told is done is there after a restart, a damaged newest snapshot falls back to the
+ * one before it, and one directory serves one live instance.
  */
 class DurableClusterStateTest {
 
@@ -43,12 +43,23 @@ class DurableClusterStateTest {
     String version;
     try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
       KubernetesClient client = cluster.client();
-      client.resource(ClusterFixtures.stableDeployment(NS, "checkout", "shop/checkout:1.4", 3)).create();
+      client
+          .resource(ClusterFixtures.stableDeployment(NS, "checkout", "shop/checkout:1.4", 3))
+          .create();
       client.resource(ClusterFixtures.stableService(NS, "checkout")).create();
-      client.genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE).inNamespace(NS)
-          .resource(ClusterFixtures.virtualService(NS, "checkout")).create();
-      client.resource(ClusterFixtures.stableDeployment(NS, "checkout-canary", "shop/checkout:1.5", 1)).create();
-      client.resources(Experiment.class).inNamespace(NS).resource(experiment("checkout-1-5")).create();
+      client
+          .genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE)
+          .inNamespace(NS)
+          .resource(ClusterFixtures.virtualService(NS, "checkout"))
+          .create();
+      client
+          .resource(ClusterFixtures.stableDeployment(NS, "checkout-canary", "shop/checkout:1.5", 1))
+          .create();
+      client
+          .resources(ExperimentResource.class)
+          .inNamespace(NS)
+          .resource(experiment("checkout-1-5"))
+          .create();
       // A change and a delete must be saved as well as a create.
       client.apps().deployments().inNamespace(NS).withName("checkout").scale(5);
       client.apps().deployments().inNamespace(NS).withName("checkout-canary").delete();
@@ -68,22 +79,50 @@ class DurableClusterStateTest {
           .isEqualTo("shop/checkout:1.4");
       assertThat(checkout.getMetadata().getUid()).isEqualTo(uid);
       assertThat(checkout.getMetadata().getResourceVersion()).isEqualTo(version);
-      assertThat(client.apps().deployments().inNamespace(NS).withName("checkout-canary").get()).isNull();
+      assertThat(client.apps().deployments().inNamespace(NS).withName("checkout-canary").get())
+          .isNull();
       // Listing by label selector, as kubectl get -l does, finds the restored object.
-      assertThat(client.apps().deployments().inNamespace(NS).withLabel("app", "checkout").list().getItems())
-          .extracting(d -> d.getMetadata().getName()).containsExactly("checkout");
-      assertThat(client.services().inNamespace(NS).withName("checkout").get().getSpec().getPorts().get(0)
-          .getPort()).isEqualTo(80);
-      assertThat(client.genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE).inNamespace(NS)
-          .withName("checkout").get()).isNotNull();
-      assertThat(client.resources(Experiment.class).inNamespace(NS).list().getItems())
-          .extracting(e -> e.getMetadata().getName()).containsExactly("checkout-1-5");
+      assertThat(
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(NS)
+                  .withLabel("app", "checkout")
+                  .list()
+                  .getItems())
+          .extracting(d -> d.getMetadata().getName())
+          .containsExactly("checkout");
+      assertThat(
+              client
+                  .services()
+                  .inNamespace(NS)
+                  .withName("checkout")
+                  .get()
+                  .getSpec()
+                  .getPorts()
+                  .get(0)
+                  .getPort())
+          .isEqualTo(80);
+      assertThat(
+              client
+                  .genericKubernetesResources(IstioVirtualServiceRouter.VIRTUAL_SERVICE)
+                  .inNamespace(NS)
+                  .withName("checkout")
+                  .get())
+          .isNotNull();
+      assertThat(client.resources(ExperimentResource.class).inNamespace(NS).list().getItems())
+          .extracting(e -> e.getMetadata().getName())
+          .containsExactly("checkout-1-5");
       assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
-          .extracting(crd -> crd.getMetadata().getName()).containsExactly("experiments.aegis.dev");
+          .extracting(crd -> crd.getMetadata().getName())
+          .containsExactly("experiments.aegis.dev");
       // Versions go on above the restored ones, as a real API server's do.
-      Deployment created = client.resource(
-          ClusterFixtures.stableDeployment(NS, "payments", "shop/payments:2.0", 1)).create();
-      assertThat(Long.parseLong(created.getMetadata().getResourceVersion())).isGreaterThan(Long.parseLong(version));
+      Deployment created =
+          client
+              .resource(ClusterFixtures.stableDeployment(NS, "payments", "shop/payments:2.0", 1))
+              .create();
+      assertThat(Long.parseLong(created.getMetadata().getResourceVersion()))
+          .isGreaterThan(Long.parseLong(version));
     }
   }
 
@@ -91,19 +130,27 @@ class DurableClusterStateTest {
   @DisplayName("a cluster without a state directory starts empty every time")
   void withoutADirectoryNothingIsKept() {
     try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, List.of())) {
-      cluster.client().resource(ClusterFixtures.stableDeployment(NS, "checkout", "shop/checkout:1.4", 3)).create();
+      cluster
+          .client()
+          .resource(ClusterFixtures.stableDeployment(NS, "checkout", "shop/checkout:1.4", 3))
+          .create();
     }
     try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, List.of())) {
-      assertThat(cluster.client().apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+      assertThat(cluster.client().apps().deployments().inAnyNamespace().list().getItems())
+          .isEmpty();
     }
   }
 
   @Test
-  @DisplayName("a torn newest snapshot is set aside and the one before it loaded, losing only the last change")
+  @DisplayName(
+      "a torn newest snapshot is set aside and the one before it loaded, losing only the last change")
   void aTornSnapshotFallsBackToThePreviousOne() throws IOException {
     Path state = dataDir.resolve("kubernetes");
     try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
-      cluster.client().resource(ClusterFixtures.stableDeployment(NS, "checkout", "shop/checkout:1.4", 3)).create();
+      cluster
+          .client()
+          .resource(ClusterFixtures.stableDeployment(NS, "checkout", "shop/checkout:1.4", 3))
+          .create();
       cluster.client().resource(ClusterFixtures.stableService(NS, "checkout")).create();
     }
     Path newest = snapshots(state).get(0);
@@ -112,19 +159,25 @@ class DurableClusterStateTest {
     Files.write(newest, Arrays.copyOf(whole, whole.length / 2));
 
     try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
-      assertThat(cluster.client().apps().deployments().inNamespace(NS).withName("checkout").get()).isNotNull();
+      assertThat(cluster.client().apps().deployments().inNamespace(NS).withName("checkout").get())
+          .isNotNull();
       assertThat(cluster.client().services().inNamespace(NS).withName("checkout").get())
-          .as("the last change, only in the torn snapshot").isNull();
+          .as("the last change, only in the torn snapshot")
+          .isNull();
     }
     assertThat(newest.resolveSibling(newest.getFileName() + ".corrupt")).exists();
   }
 
   @Test
-  @DisplayName("when no snapshot can be read the start is refused, naming the directory, and nothing is touched")
+  @DisplayName(
+      "when no snapshot can be read the start is refused, naming the directory, and nothing is touched")
   void noReadableSnapshotRefusesTheStart() throws IOException {
     Path state = dataDir.resolve("kubernetes");
     try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
-      cluster.client().resource(ClusterFixtures.stableDeployment(NS, "checkout", "shop/checkout:1.4", 3)).create();
+      cluster
+          .client()
+          .resource(ClusterFixtures.stableDeployment(NS, "checkout", "shop/checkout:1.4", 3))
+          .create();
     }
     for (Path snapshot : snapshots(state)) {
       Files.writeString(snapshot, "not json", StandardCharsets.UTF_8);
@@ -147,23 +200,32 @@ class DurableClusterStateTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("in use by another running Aegis")
           .hasMessageContaining("aegis.data-dir");
-      assertThat(cluster.client().apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+      assertThat(cluster.client().apps().deployments().inAnyNamespace().list().getItems())
+          .isEmpty();
     }
   }
 
-  private static Experiment experiment(String name) {
-    Experiment experiment = new Experiment();
+  private static ExperimentResource experiment(String name) {
+    ExperimentResource experiment = new ExperimentResource();
     experiment.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-    experiment.setSpec(new ExperimentSpec("checkout", NS,
-        new ExperimentSpec.Candidate("1.5", "shop/checkout:1.5"), null, null));
+    experiment.setSpec(
+        new ExperimentSpec(
+            "checkout",
+            NS,
+            new ExperimentSpec.CandidateSpec("1.5", "shop/checkout:1.5"),
+            null,
+            null));
     return experiment;
   }
 
   private static List<Path> snapshots(Path state) throws IOException {
     try (Stream<Path> files = Files.list(state)) {
-      return files.filter(f -> f.getFileName().toString().matches("cluster-\\d+\\.json"))
-          .sorted(Comparator.comparingLong((Path f) -> Long.parseLong(
-              f.getFileName().toString().replaceAll("\\D", ""))).reversed())
+      return files
+          .filter(f -> f.getFileName().toString().matches("cluster-\\d+\\.json"))
+          .sorted(
+              Comparator.comparingLong(
+                      (Path f) -> Long.parseLong(f.getFileName().toString().replaceAll("\\D", "")))
+                  .reversed())
           .toList();
     }
   }

@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A continuous stream of input events for several services, whether an orchestrator runs or not: each
- * service gets experiment after experiment (good or bad candidates, sometimes a second one queued behind
- * the first) and one-second canary windows for its oldest unsettled one, every {@link #TICK}. Now and
- * then it also republishes an earlier window unchanged (a duplicate), publishes a record no codec can
- * read, or resubmits a quarantined image: the last two must end in the dead-letter table.
+ * A continuous stream of input events for several services, whether an orchestrator runs or not:
+ * each service gets experiment after experiment (good or bad candidates, sometimes a second one
+ * queued behind the first) and one-second canary windows for its oldest unsettled one, every {@link
+ * #TICK}. Now and then it also republishes an earlier window unchanged (a duplicate), publishes a
+ * record no codec can read, or resubmits a quarantined image: the last two must end in the
+ * dead-letter table.
  *
  * <p>It follows the experiments by reading their phase from the database (the test hosts it), so it
  * never needs the orchestrator to answer. Every record it publishes is kept in {@link #produced()}.
@@ -37,17 +38,29 @@ final class EventStream implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
   static final Duration TICK = Duration.ofMillis(100);
-  /** Window times start this far back, and never come closer to now than {@link #LEAD}: within the clock skew. */
+
+  /**
+   * Window times start this far back, and never come closer to now than {@link #LEAD}: within the
+   * clock skew.
+   */
   private static final Duration HISTORY = Duration.ofHours(3);
+
   private static final Duration LEAD = Duration.ofSeconds(5);
 
   /** One published record: identity (null for an unreadable one), where it landed, what it was. */
-  record Produced(String source, String eventId, String topic, int partition, long offset, Kind kind) {}
+  record Produced(
+      String source, String eventId, String topic, int partition, long offset, Kind kind) {}
 
-  enum Kind { WINDOW, SUBMISSION, DUPLICATE, UNREADABLE, QUARANTINED_RESUBMISSION }
+  enum Kind {
+    WINDOW,
+    SUBMISSION,
+    DUPLICATE,
+    UNREADABLE,
+    QUARANTINED_RESUBMISSION
+  }
 
   /** A candidate the stream submitted, and how its experiment should end. */
-  record Candidate(String service, String version, boolean healthy) {
+  record SubmittedCandidate(String service, String version, boolean healthy) {
     String expectedPhase() {
       return healthy ? "PROMOTED" : "QUARANTINED";
     }
@@ -57,7 +70,7 @@ final class EventStream implements AutoCloseable {
   private final Random random;
   private final List<Lane> lanes = new ArrayList<>();
   private final List<Produced> produced = new ArrayList<>();
-  private final List<Candidate> candidates = new ArrayList<>();
+  private final List<SubmittedCandidate> candidates = new ArrayList<>();
   private final List<EncodedEvent> windows = new ArrayList<>();
   private final Thread thread;
   private volatile boolean submitting = true;
@@ -91,7 +104,7 @@ final class EventStream implements AutoCloseable {
     return List.copyOf(produced);
   }
 
-  synchronized List<Candidate> candidates() {
+  synchronized List<SubmittedCandidate> candidates() {
     return List.copyOf(candidates);
   }
 
@@ -137,24 +150,34 @@ final class EventStream implements AutoCloseable {
     }
     if (random.nextInt(100) == 0) {
       String key = lanes.get(random.nextInt(lanes.size())).service;
-      ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(Topics.HEALTH, key,
-          ("{not a health window " + random.nextInt() + "}").getBytes(StandardCharsets.UTF_8));
+      ProducerRecord<String, byte[]> garbage =
+          new ProducerRecord<>(
+              Topics.HEALTH,
+              key,
+              ("{not a health window " + random.nextInt() + "}").getBytes(StandardCharsets.UTF_8));
       RecordMetadata at = SharedInfrastructure.kafka().publish(garbage);
-      produced.add(new Produced(null, null, at.topic(), at.partition(), at.offset(), Kind.UNREADABLE));
+      produced.add(
+          new Produced(null, null, at.topic(), at.partition(), at.offset(), Kind.UNREADABLE));
     }
   }
 
   private RecordMetadata record(EncodedEvent event, Kind kind) {
     RecordMetadata at = CanaryEvents.publish(event);
-    produced.add(new Produced(event.header(CloudEventHeaders.SOURCE).orElseThrow(),
-        event.header(CloudEventHeaders.ID).orElseThrow(), at.topic(), at.partition(), at.offset(), kind));
+    produced.add(
+        new Produced(
+            event.header(CloudEventHeaders.SOURCE).orElseThrow(),
+            event.header(CloudEventHeaders.ID).orElseThrow(),
+            at.topic(),
+            at.partition(),
+            at.offset(),
+            kind));
     return at;
   }
 
   /** One service: its submitted, unsettled candidates (oldest first) and its window clock. */
   private final class Lane {
     final String service;
-    final Deque<Candidate> pending = new ArrayDeque<>();
+    final Deque<SubmittedCandidate> pending = new ArrayDeque<>();
     Instant clock;
     int nextVersion = 2;
 
@@ -164,13 +187,15 @@ final class EventStream implements AutoCloseable {
     }
 
     void tick(Handle h) {
-      Candidate current = pending.peekFirst();
+      SubmittedCandidate current = pending.peekFirst();
       if (current != null) {
         Optional<String> phase = phaseOf(h, current);
         if (phase.isPresent() && settled(phase.get())) {
           pending.removeFirst();
           if (phase.get().equals("QUARANTINED") && random.nextInt(2) == 0) {
-            record(CanaryEvents.submissionEvent(service, current.version()), Kind.QUARANTINED_RESUBMISSION);
+            record(
+                CanaryEvents.submissionEvent(service, current.version()),
+                Kind.QUARANTINED_RESUBMISSION);
           }
           current = pending.peekFirst();
         }
@@ -182,25 +207,30 @@ final class EventStream implements AutoCloseable {
         }
       }
       if (current != null && !clock.plus(LEAD).isAfter(Instant.now())) {
-        EncodedEvent window = CanaryEvents.window(service, current.version(), clock, current.healthy());
+        EncodedEvent window =
+            CanaryEvents.window(service, current.version(), clock, current.healthy());
         clock = clock.plusSeconds(1);
         record(window, Kind.WINDOW);
         windows.add(window);
       }
     }
 
-    private Candidate submit() {
-      Candidate c = new Candidate(service, "v" + nextVersion++, random.nextInt(3) != 0);
+    private SubmittedCandidate submit() {
+      SubmittedCandidate c =
+          new SubmittedCandidate(service, "v" + nextVersion++, random.nextInt(3) != 0);
       record(CanaryEvents.submissionEvent(service, c.version()), Kind.SUBMISSION);
       candidates.add(c);
       pending.addLast(c);
       return c;
     }
 
-    private Optional<String> phaseOf(Handle h, Candidate c) {
+    private Optional<String> phaseOf(Handle h, SubmittedCandidate c) {
       try {
-        return h.createQuery("SELECT phase FROM experiments WHERE service = :service AND candidate_version = :version")
-            .bindMap(Map.of("service", c.service(), "version", c.version())).mapTo(String.class).findOne();
+        return h.createQuery(
+                "SELECT phase FROM experiments WHERE service = :service AND candidate_version = :version")
+            .bindMap(Map.of("service", c.service(), "version", c.version()))
+            .mapTo(String.class)
+            .findOne();
       } catch (RuntimeException e) {
         return Optional.empty(); // the schema is not migrated yet
       }

@@ -20,21 +20,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * The orchestrator as a separate JVM ({@code java -cp <classpath> AegisApplication --...}), on servers
- * the test JVM hosts. Killed with {@link #kill()}: {@link Process#destroyForcibly()}, which is SIGKILL
- * on Linux, so no shutdown hook, no graceful stop of the Kafka consumers, no last commit.
+ * The orchestrator as a separate JVM ({@code java -cp <classpath> AegisApplication --...}), on
+ * servers the test JVM hosts. Killed with {@link #kill()}: {@link Process#destroyForcibly()}, which
+ * is SIGKILL on Linux, so no shutdown hook, no graceful stop of the Kafka consumers, no last
+ * commit.
  *
  * <p>The child's classpath is the test JVM's without its test classes: the application's component
- * scan would otherwise find the tests' {@code @TestConfiguration} classes, which only a test context
- * excludes. Its output goes to {@code logFile}, appended across restarts.
+ * scan would otherwise find the tests' {@code @TestConfiguration} classes, which only a test
+ * context excludes. Its output goes to {@code logFile}, appended across restarts.
  */
-final class OrchestratorProcess {
+public final class OrchestratorProcess {
 
   /** JVM flags for a quick start: the start is the price of every kill. */
-  static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-      "-Xmx384m", "-Xshare:auto", "-XX:-UsePerfData");
+  static final List<String> JVM_FLAGS =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-Xss512k",
+          "-Xmx384m",
+          "-Xshare:auto",
+          "-XX:-UsePerfData");
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final Process process;
   private final int port;
@@ -46,7 +54,10 @@ final class OrchestratorProcess {
     this.startedNanos = startedNanos;
   }
 
-  /** Starts a child with {@code properties} ({@code name=value}, passed as {@code --name=value}) on a free port. */
+  /**
+   * Starts a child with {@code properties} ({@code name=value}, passed as {@code --name=value}) on
+   * a free port.
+   */
   static OrchestratorProcess start(List<String> properties, Path logFile) {
     int port = freePort();
     List<String> command = new ArrayList<>();
@@ -59,8 +70,11 @@ final class OrchestratorProcess {
     command.add("--server.port=" + port);
     try {
       long started = System.nanoTime();
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
       return new OrchestratorProcess(process, port, started);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -75,11 +89,15 @@ final class OrchestratorProcess {
    */
   Duration awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest probe = HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
+    HttpRequest probe =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("orchestrator exited with " + process.exitValue() + " before it was ready");
+        throw new IllegalStateException(
+            "orchestrator exited with " + process.exitValue() + " before it was ready");
       }
       try {
         if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -107,7 +125,9 @@ final class OrchestratorProcess {
     waitGone();
   }
 
-  /** SIGTERM (a graceful stop), and waits until the process is gone; SIGKILL if it takes over 30 s. */
+  /**
+   * SIGTERM (a graceful stop), and waits until the process is gone; SIGKILL if it takes over 30 s.
+   */
   void stop() {
     process.destroy();
     try {
@@ -123,7 +143,8 @@ final class OrchestratorProcess {
   private void waitGone() {
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("orchestrator pid " + process.pid() + " survived SIGKILL for 30 s");
+        throw new IllegalStateException(
+            "orchestrator pid " + process.pid() + " survived SIGKILL for 30 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -136,9 +157,16 @@ final class OrchestratorProcess {
   }
 
   /** The test JVM's classpath without directories of test classes. */
-  static String applicationClasspath() {
+  public static String applicationClasspath() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator))
+        // Test classes and test jars (a reactor build puts the modules' packaged -tests.jar here)
+        // carry
+        // logback-test.xml and test support the application must not see.
+        .filter(
+            entry ->
+                !entry.endsWith("test-classes")
+                    && !entry.endsWith("test-classes" + File.separator)
+                    && !entry.endsWith("-tests.jar"))
         .collect(Collectors.joining(File.pathSeparator));
   }
 

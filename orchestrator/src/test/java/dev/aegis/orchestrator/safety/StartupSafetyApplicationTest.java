@@ -8,6 +8,7 @@ import dev.aegis.orchestrator.safety.Refusal.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;
@@ -27,8 +28,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * The checks in a real {@link SpringApplication}: a refused start ends before any bean definition is loaded,
- * and Spring Boot reports every problem. Secrets from mounted files come through {@code AEGIS_SECRETS_DIR}.
+ * The checks in a real {@link SpringApplication}: a refused start ends before any bean definition
+ * is loaded, and Spring Boot reports every problem. Secrets from mounted files come through {@code
+ * AEGIS_SECRETS_DIR}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupSafetyApplicationTest {
@@ -40,42 +42,73 @@ class StartupSafetyApplicationTest {
   static class Empty {}
 
   @Test
-  @DisplayName("a production start of the application is refused before anything starts, with every problem")
+  @DisplayName(
+      "a production start of the application is refused before anything starts, with every problem")
   void productionStartRefused(CapturedOutput output) {
     List<ApplicationEvent> events = new CopyOnWriteArrayList<>();
     SpringApplication application = new SpringApplication(AegisApplication.class);
     application.addListeners((ApplicationListener<ApplicationEvent>) events::add);
 
     // Should the checks ever let it through, the servers it would start stay out of the way.
-    assertThatThrownBy(() -> application.run("--spring.profiles.active=production", "--server.port=0",
-        "--aegis.kafka.embedded.port=0", "--aegis.database.embedded.data-dir=ephemeral"))
-        .isInstanceOfSatisfying(UnsafeStartException.class, refused -> assertThat(refused.refusals())
-            .extracting(Refusal::reason)
-            .containsExactly(Reason.NO_AUTHENTICATION, Reason.EMBEDDED_DATABASE, Reason.EMBEDDED_KAFKA,
-                Reason.SIMULATOR_ON, Reason.EMBEDDED_KUBERNETES, Reason.NO_SOURCE_ALLOW_LIST));
+    assertThatThrownBy(
+            () ->
+                application.run(
+                    "--spring.profiles.active=production",
+                    "--server.port=0",
+                    "--aegis.kafka.embedded.port=0",
+                    "--aegis.database.embedded.data-dir=ephemeral"))
+        .isInstanceOfSatisfying(
+            UnsafeStartException.class,
+            refused ->
+                assertThat(refused.refusals())
+                    .extracting(Refusal::reason)
+                    .containsExactly(
+                        Reason.NO_AUTHENTICATION,
+                        Reason.EMBEDDED_DATABASE,
+                        Reason.EMBEDDED_KAFKA,
+                        Reason.SIMULATOR_ON,
+                        Reason.EMBEDDED_KUBERNETES,
+                        Reason.NO_SOURCE_ALLOW_LIST));
 
-    assertThat(events).anyMatch(ApplicationEnvironmentPreparedEvent.class::isInstance)
-        .as("no bean definition loaded, nothing refreshed").noneMatch(ApplicationPreparedEvent.class::isInstance);
-    assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START",
-        "Aegis refuses to start, because the production profile is active",
-        "1. no authentication is configured", "Fix: set AEGIS_API_TOKEN",
-        "6. no allow-list of event sources is configured", "docs/production.md");
+    assertThat(events)
+        .anyMatch(ApplicationEnvironmentPreparedEvent.class::isInstance)
+        .as("no bean definition loaded, nothing refreshed")
+        .noneMatch(ApplicationPreparedEvent.class::isInstance);
+    assertThat(output.getOut() + output.getErr())
+        .contains(
+            "APPLICATION FAILED TO START",
+            "Aegis refuses to start, because the production profile is active",
+            "1. no authentication is configured",
+            "Fix: set AEGIS_API_TOKEN",
+            "6. no allow-list of event sources is configured",
+            "docs/production.md");
   }
 
   @Test
-  @DisplayName("external servers without aegis.security.development=true are refused; with it, the start goes on")
+  @DisplayName(
+      "external servers without aegis.security.development=true are refused; with it, the start goes on")
   void externalServersNeedAcknowledgement() {
-    String[] arguments = {"--aegis.kafka.bootstrap-servers=kafka.dev.internal:9092", "--aegis.api.token=hunter2"};
+    String[] arguments = {
+      "--aegis.kafka.bootstrap-servers=kafka.dev.internal:9092", "--aegis.api.token=hunter2"
+    };
 
     assertThatThrownBy(() -> run(arguments))
-        .isInstanceOfSatisfying(UnsafeStartException.class, refused -> {
-          assertThat(refused.refusals()).extracting(Refusal::reason).containsExactly(Reason.SHORT_TOKEN,
-              Reason.KAFKA_PLAINTEXT, Reason.EMBEDDED_KUBERNETES, Reason.NO_SOURCE_ALLOW_LIST,
-              Reason.SECRET_ON_COMMAND_LINE);
-          assertThat(refused.getMessage()).doesNotContain("hunter2");
-        });
+        .isInstanceOfSatisfying(
+            UnsafeStartException.class,
+            refused -> {
+              assertThat(refused.refusals())
+                  .extracting(Refusal::reason)
+                  .containsExactly(
+                      Reason.SHORT_TOKEN,
+                      Reason.KAFKA_PLAINTEXT,
+                      Reason.EMBEDDED_KUBERNETES,
+                      Reason.NO_SOURCE_ALLOW_LIST,
+                      Reason.SECRET_ON_COMMAND_LINE);
+              assertThat(refused.getMessage()).doesNotContain("hunter2");
+            });
 
-    try (ConfigurableApplicationContext started = run(append(arguments, "--aegis.security.development=true"))) {
+    try (ConfigurableApplicationContext started =
+        run(append(arguments, "--aegis.security.development=true"))) {
       assertThat(started.isActive()).isTrue();
     }
   }
@@ -83,7 +116,8 @@ class StartupSafetyApplicationTest {
   @Test
   @DisplayName("the production profile is checked even with aegis.security.development=true")
   void developmentDoesNotCoverProduction() {
-    assertThatThrownBy(() -> run("--spring.profiles.active=production", "--aegis.security.development=true"))
+    assertThatThrownBy(
+            () -> run("--spring.profiles.active=production", "--aegis.security.development=true"))
         .isInstanceOf(UnsafeStartException.class);
   }
 
@@ -100,18 +134,29 @@ class StartupSafetyApplicationTest {
   }
 
   @Test
-  @DisplayName("in production, a token and a database password from mounted files satisfy those checks")
+  @DisplayName(
+      "in production, a token and a database password from mounted files satisfy those checks")
   void mountedSecretsSatisfyProduction(@TempDir Path secrets) throws IOException {
     Files.writeString(secrets.resolve("AEGIS_API_TOKEN"), TOKEN + "\n");
     Files.writeString(secrets.resolve("DATABASE_PASSWORD"), "database-secret\n");
 
-    assertThatThrownBy(() -> run("--spring.profiles.active=production", "--AEGIS_SECRETS_DIR=" + secrets + "/",
-        "--aegis.database.url=jdbc:postgresql://db.prod.internal:5432/aegis"))
-        .isInstanceOfSatisfying(UnsafeStartException.class, refused -> assertThat(refused.refusals())
-            .extracting(Refusal::reason)
-            .doesNotContain(Reason.NO_AUTHENTICATION, Reason.SHORT_TOKEN, Reason.DATABASE_PASSWORD_EMPTY,
-                Reason.SECRET_ON_COMMAND_LINE)
-            .contains(Reason.EMBEDDED_KAFKA));
+    assertThatThrownBy(
+            () ->
+                run(
+                    "--spring.profiles.active=production",
+                    "--AEGIS_SECRETS_DIR=" + secrets + "/",
+                    "--aegis.database.url=jdbc:postgresql://db.prod.internal:5432/aegis"))
+        .isInstanceOfSatisfying(
+            UnsafeStartException.class,
+            refused ->
+                assertThat(refused.refusals())
+                    .extracting(Refusal::reason)
+                    .doesNotContain(
+                        Reason.NO_AUTHENTICATION,
+                        Reason.SHORT_TOKEN,
+                        Reason.DATABASE_PASSWORD_EMPTY,
+                        Reason.SECRET_ON_COMMAND_LINE)
+                    .contains(Reason.EMBEDDED_KAFKA));
   }
 
   private static ConfigurableApplicationContext run(String... arguments) {
@@ -121,7 +166,7 @@ class StartupSafetyApplicationTest {
   }
 
   private static String[] append(String[] arguments, String argument) {
-    String[] all = java.util.Arrays.copyOf(arguments, arguments.length + 1);
+    String[] all = Arrays.copyOf(arguments, arguments.length + 1);
     all[arguments.length] = argument;
     return all;
   }

@@ -8,17 +8,18 @@ import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventType;
 import dev.aegis.events.data.Track;
 import dev.aegis.operators.testing.ClusterFixtures;
-import dev.aegis.orchestrator.experiments.ExperimentService;
-import dev.aegis.orchestrator.experiments.SubmitOutcome;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
+import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,8 +44,10 @@ import org.jdbi.v3.core.Jdbi;
 final class ScenarioKit {
 
   static final Duration WAIT = Duration.ofSeconds(60);
+
   /** The transitions of a good run of {@link Wire#fastPolicy}: three steps, then promotion. */
-  static final List<String> PROMOTED_RUN = List.of("CANARY@10", "CANARY@50", "CANARY@100", "PROMOTED@100");
+  static final List<String> PROMOTED_RUN =
+      List.of("CANARY@10", "CANARY@50", "CANARY@100", "PROMOTED@100");
 
   private static final ExperimentRepository EXPERIMENTS = new ExperimentRepository();
   private static final TransitionRepository TRANSITIONS = new TransitionRepository();
@@ -56,39 +59,66 @@ final class ScenarioKit {
    * Submits a {@link Wire#fastPolicy} experiment needing 50 requests per step, after deploying the
    * service's stable workload on the cluster; returns its id.
    */
-  static String submit(ExperimentService service, KubernetesClient cluster, String serviceName, String version) {
+  static String submit(
+      ExperimentService service, KubernetesClient cluster, String serviceName, String version) {
     deployStable(cluster, serviceName);
-    SubmitOutcome outcome = service.submit(Wire.submission(serviceName, version, Wire.fastPolicy(50)),
-        ExperimentService.Origin.rest("test"), null);
+    SubmitOutcome outcome =
+        service.submit(
+            Wire.submission(serviceName, version, Wire.fastPolicy(50)),
+            ExperimentService.Origin.rest("test"),
+            null);
     assertThat(outcome).isInstanceOf(SubmitOutcome.Accepted.class);
     return ((SubmitOutcome.Accepted) outcome).experiment().experiment().id();
   }
 
-  /** Creates the service's stable Deployment and Service in namespace {@code shop}, unless they exist. */
+  /**
+   * Creates the service's stable Deployment and Service in namespace {@code shop}, unless they
+   * exist.
+   */
   static void deployStable(KubernetesClient cluster, String serviceName) {
-    if (cluster.apps().deployments().inNamespace(Wire.NAMESPACE).withName(serviceName).get() == null) {
-      cluster.resource(ClusterFixtures.stableDeployment(Wire.NAMESPACE, serviceName,
-          "registry.local/" + serviceName + ":v1", 4)).create();
+    if (cluster.apps().deployments().inNamespace(Wire.NAMESPACE).withName(serviceName).get()
+        == null) {
+      cluster
+          .resource(
+              ClusterFixtures.stableDeployment(
+                  Wire.NAMESPACE, serviceName, "registry.local/" + serviceName + ":v1", 4))
+          .create();
       cluster.resource(ClusterFixtures.stableService(Wire.NAMESPACE, serviceName)).create();
     }
   }
 
-  /** {@code count} one-second canary windows, back to back from {@code start}, encoded but not published. */
-  static List<EncodedEvent> canaryWindows(String service, String version, Instant start, int count,
-      long requests, long errors, double p95) {
+  /**
+   * {@code count} one-second canary windows, back to back from {@code start}, encoded but not
+   * published.
+   */
+  static List<EncodedEvent> canaryWindows(
+      String service,
+      String version,
+      Instant start,
+      int count,
+      long requests,
+      long errors,
+      double p95) {
     List<EncodedEvent> windows = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      windows.add(Wire.encode(EventType.HEALTH_REPORTED,
-          Wire.window(service, version, Track.CANARY, start.plusSeconds(i), requests, errors, p95),
-          UUID.randomUUID().toString(), service));
+      windows.add(
+          Wire.encode(
+              EventType.HEALTH_REPORTED,
+              Wire.window(
+                  service, version, Track.CANARY, start.plusSeconds(i), requests, errors, p95),
+              UUID.randomUUID().toString(),
+              service));
     }
     return windows;
   }
 
   /** A stable-track window: stored for a managed service, never counted toward a canary step. */
   static EncodedEvent stableWindow(String service, Instant start) {
-    return Wire.encode(EventType.HEALTH_REPORTED,
-        Wire.window(service, "v1", Track.STABLE, start, 100, 0, 200), UUID.randomUUID().toString(), service);
+    return Wire.encode(
+        EventType.HEALTH_REPORTED,
+        Wire.window(service, "v1", Track.STABLE, start, 100, 0, 200),
+        UUID.randomUUID().toString(),
+        service);
   }
 
   /** The event's CloudEvents id. */
@@ -101,7 +131,8 @@ final class ScenarioKit {
   }
 
   /** Publishes one record as given and returns where the broker put it. */
-  static RecordMetadata publishRaw(String topic, String key, byte[] value, Map<String, byte[]> headers) {
+  static RecordMetadata publishRaw(
+      String topic, String key, byte[] value, Map<String, byte[]> headers) {
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
     headers.forEach((name, v) -> record.headers().add(name, v));
     return SharedInfrastructure.kafka().publish(record);
@@ -115,27 +146,33 @@ final class ScenarioKit {
   }
 
   static Experiment experiment(Jdbi jdbi, String id) {
-    return jdbi.withHandle(h -> EXPERIMENTS.find(h, id)).orElseThrow().experiment();
+    return jdbi.withHandle(h -> EXPERIMENTS.find(Tx.of(h), id)).orElseThrow().experiment();
   }
 
   /** The experiment's stored history as {@code PHASE@weight}, oldest first. */
   static List<String> transitions(Jdbi jdbi, String id) {
     return history(jdbi, id).stream()
-        .map(t -> t.transition().to() + "@" + t.transition().weight()).toList();
+        .map(t -> t.transition().to() + "@" + t.transition().weight())
+        .toList();
   }
 
   static List<TransitionRepository.StoredTransition> history(Jdbi jdbi, String id) {
-    return jdbi.withHandle(h -> TRANSITIONS.history(h, id));
+    return jdbi.withHandle(h -> TRANSITIONS.history(Tx.of(h), id));
   }
 
-  /** How many {@code health_windows} rows each event of {@code service} produced, by CloudEvents id. */
+  /**
+   * How many {@code health_windows} rows each event of {@code service} produced, by CloudEvents id.
+   */
   static Map<String, Long> windowRowsPerEvent(Jdbi jdbi, String service) {
     Map<String, Long> rows = new LinkedHashMap<>();
-    jdbi.useHandle(h -> h.createQuery("SELECT event_id, count(*) AS n FROM health_windows "
-            + "WHERE service = :service GROUP BY event_id ORDER BY min(id)")
-        .bind("service", service)
-        .map((rs, ctx) -> Map.entry(rs.getString("event_id"), rs.getLong("n")))
-        .forEach(e -> rows.put(e.getKey(), e.getValue())));
+    jdbi.useHandle(
+        h ->
+            h.createQuery(
+                    "SELECT event_id, count(*) AS n FROM health_windows "
+                        + "WHERE service = :service GROUP BY event_id ORDER BY min(id)")
+                .bind("service", service)
+                .map((rs, ctx) -> Map.entry(rs.getString("event_id"), rs.getLong("n")))
+                .forEach(e -> rows.put(e.getKey(), e.getValue())));
     return rows;
   }
 
@@ -146,20 +183,25 @@ final class ScenarioKit {
     return expected;
   }
 
-  /** Whether the orchestrator using {@code jdbi} has processed (or deliberately skipped) the event. */
+  /**
+   * Whether the orchestrator using {@code jdbi} has processed (or deliberately skipped) the event.
+   */
   static boolean processed(Jdbi jdbi, EncodedEvent event) {
     String source = event.header(CloudEventHeaders.SOURCE).orElseThrow();
-    return jdbi.withHandle(h -> INBOX.seen(h, source, id(event)));
+    return jdbi.withHandle(h -> INBOX.seen(Tx.of(h), source, id(event)));
   }
 
   static void awaitProcessed(Jdbi jdbi, EncodedEvent event) {
     await().atMost(WAIT).until(() -> processed(jdbi, event));
   }
 
-  /** How many redelivered events on {@code topic} the context's processor recognised and skipped. */
+  /**
+   * How many redelivered events on {@code topic} the context's processor recognised and skipped.
+   */
   static double duplicatesSkipped(MeterRegistry metrics, String topic) {
     return metrics.find("aegis.events.duplicates").tag("topic", topic).counters().stream()
-        .mapToDouble(Counter::count).sum();
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   /**
@@ -168,15 +210,35 @@ final class ScenarioKit {
    * members that just stopped have left.
    */
   static void moveGroupOffset(String groupId, TopicPartition partition, long offset) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        SharedInfrastructure.kafka().bootstrapServers()))) {
-      await().atMost(WAIT).ignoreExceptions().until(() -> {
-        admin.alterConsumerGroupOffsets(groupId, Map.of(partition, new OffsetAndMetadata(offset)))
-            .all().get(10, TimeUnit.SECONDS);
-        return true;
-      });
-      await().atMost(WAIT).ignoreExceptions().until(() -> admin.listConsumerGroupOffsets(groupId)
-          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(partition).offset() == offset);
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedInfrastructure.kafka().bootstrapServers()))) {
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(
+              () -> {
+                admin
+                    .alterConsumerGroupOffsets(
+                        groupId, Map.of(partition, new OffsetAndMetadata(offset)))
+                    .all()
+                    .get(10, TimeUnit.SECONDS);
+                return true;
+              });
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(
+              () ->
+                  admin
+                          .listConsumerGroupOffsets(groupId)
+                          .partitionsToOffsetAndMetadata()
+                          .get(10, TimeUnit.SECONDS)
+                          .get(partition)
+                          .offset()
+                      == offset);
     }
   }
 }

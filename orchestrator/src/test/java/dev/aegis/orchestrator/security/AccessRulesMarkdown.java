@@ -14,7 +14,7 @@ final class AccessRulesMarkdown {
     for (AccessRules.Rule rule : AccessRules.RULES) {
       out.append("| `").append(rule.method()).append(' ').append(rule.path()).append("` |");
       for (Role role : Role.values()) {
-        out.append(rule.open() ? " open |" : RoleMatrixTest.allows(rule, role) ? " ✓ |" : " · |");
+        out.append(rule.open() ? " open |" : RoleMatrixIT.allows(rule, role) ? " ✓ |" : " · |");
       }
       out.append(' ').append(rule.note()).append(" |\n");
     }

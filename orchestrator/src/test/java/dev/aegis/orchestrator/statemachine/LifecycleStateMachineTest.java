@@ -30,7 +30,8 @@ class LifecycleStateMachineTest {
   }
 
   @Test
-  @DisplayName("settled phases accept nothing but a quarantine release, and a production breach of a promoted version")
+  @DisplayName(
+      "settled phases accept nothing but a quarantine release, and a production breach of a promoted version")
   void settledPhasesAreFinal() {
     for (Phase phase : Phase.values()) {
       if (phase.isSettled()) {
@@ -53,9 +54,11 @@ class LifecycleStateMachineTest {
     }
     int start = doc.indexOf(BEGIN);
     assertThat(start).as("docs/lifecycle.md has a mermaid block").isNotNegative();
-    String documented = doc.substring(start + BEGIN.length(), doc.indexOf(END, start + BEGIN.length()));
+    String documented =
+        doc.substring(start + BEGIN.length(), doc.indexOf(END, start + BEGIN.length()));
     assertThat(documented)
-        .as("regenerate with: ./mvnw -pl orchestrator test -Dtest=LifecycleStateMachineTest -Daegis.docs.update=true")
+        .as(
+            "regenerate with: ./mvnw -pl orchestrator test -Dtest=LifecycleStateMachineTest -Daegis.docs.update=true")
         .isEqualTo(expected);
   }
 }

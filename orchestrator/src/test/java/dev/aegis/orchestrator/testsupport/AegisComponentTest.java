@@ -12,8 +12,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextCustomizerFactories;
 
 /**
- * A Spring Boot test of the orchestrator on real servers: the shared in-process KRaft broker and
- * a database of the test class's own (see {@link DatabaseMode}).
+ * A Spring Boot test of the orchestrator on real servers: the shared in-process KRaft broker and a
+ * database of the test class's own (see {@link DatabaseMode}).
  *
  * <p>What the context gets, before it starts:
  *
@@ -49,7 +49,9 @@ public @interface AegisComponentTest {
   @AliasFor(annotation = SpringBootTest.class, attribute = "properties")
   String[] properties() default {};
 
-  /** The configuration to load, as in {@link SpringBootTest#classes()}; default: the application. */
+  /**
+   * The configuration to load, as in {@link SpringBootTest#classes()}; default: the application.
+   */
   @AliasFor(annotation = SpringBootTest.class, attribute = "classes")
   Class<?>[] classes() default {};
 

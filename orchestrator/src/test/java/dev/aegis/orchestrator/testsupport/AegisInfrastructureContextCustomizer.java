@@ -1,11 +1,11 @@
 package dev.aegis.orchestrator.testsupport;
 
 import dev.aegis.events.Topics;
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
-import dev.aegis.orchestrator.infrastructure.DataDirectory;
-import dev.aegis.orchestrator.infrastructure.DatabaseSettings;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.DataDirectory;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +24,7 @@ import org.springframework.test.context.MergedContextConfiguration;
  * Before an {@link AegisComponentTest} context refreshes: provisions its database, positions its
  * consumer group, and puts the addresses first among the context's property sources.
  *
- * <p>Equal only for the same test class, so no two classes share a cached context (and a
- * database).
+ * <p>Equal only for the same test class, so no two classes share a cached context (and a database).
  */
 final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
 
@@ -55,29 +54,38 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
   public void customizeContext(
       ConfigurableApplicationContext context, MergedContextConfiguration config) {
     Map<String, Object> properties = new HashMap<>();
-    properties.putAll(kafkaMode == KafkaMode.RESTARTABLE ? restartableKafkaProperties(context) : kafkaProperties());
+    properties.putAll(
+        kafkaMode == KafkaMode.RESTARTABLE
+            ? restartableKafkaProperties(context)
+            : kafkaProperties());
     properties.putAll(databaseProperties(context));
     // The standalone demo publishes health on the shared broker; a test that wants it says so.
     if (!context.getEnvironment().containsProperty(SIMULATOR_ENABLED)) {
       properties.put(SIMULATOR_ENABLED, "false");
     }
-    // The API's bearer token has a test of its own (ApiTokenTest); elsewhere changes go through without it.
+    // The API's bearer token has a test of its own (ApiTokenTest); elsewhere changes go through
+    // without it.
     if (!context.getEnvironment().containsProperty(API_AUTH)) {
       properties.put(API_AUTH, "none");
     }
-    // Rate limits have a test of their own (RateLimitTest); every test here calls from one loopback address.
+    // Rate limits have a test of their own (RateLimitIT); every test here calls from one loopback
+    // address.
     if (!context.getEnvironment().containsProperty(RATE_LIMITS)) {
       properties.put(RATE_LIMITS, "false");
     }
-    // The shared broker and database are external servers to the production checks; this is development.
+    // The shared broker and database are external servers to the production checks; this is
+    // development.
     if (!context.getEnvironment().containsProperty(SECURITY_DEVELOPMENT)) {
       properties.put(SECURITY_DEVELOPMENT, "true");
     }
-    // The in-process Kubernetes API keeps nothing of a test's objects (and nothing lands in ~/.aegis).
+    // The in-process Kubernetes API keeps nothing of a test's objects (and nothing lands in
+    // ~/.aegis).
     if (!context.getEnvironment().containsProperty(DataDirectory.PROPERTY)) {
       properties.put(DataDirectory.PROPERTY, "ephemeral");
     }
-    context.getEnvironment().getPropertySources()
+    context
+        .getEnvironment()
+        .getPropertySources()
         .addFirst(new MapPropertySource("aegisComponentTestInfrastructure", properties));
   }
 
@@ -85,7 +93,8 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
     SharedKafka kafka = SharedInfrastructure.kafka();
     String groupId = "aegis-test-" + testClass.getSimpleName() + "-" + UUID.randomUUID();
     kafka.positionGroupAtEnd(groupId, AegisKafkaBootstrap.CONTRACT_TOPICS);
-    // The dead-letter recorder's own group (see MessagingConfiguration) starts where this test starts too.
+    // The dead-letter recorder's own group (see MessagingConfiguration) starts where this test
+    // starts too.
     kafka.positionGroupAtEnd(groupId + ".dead-letters", List.of(Topics.DLQ));
     return Map.of(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers(), GROUP_ID, groupId);
   }
@@ -101,9 +110,10 @@ final class AegisInfrastructureContextCustomizer implements ContextCustomizer {
   private Map<String, Object> databaseProperties(ConfigurableApplicationContext context) {
     DefaultListableBeanFactory beans = (DefaultListableBeanFactory) context.getBeanFactory();
     Map<String, Object> properties = new HashMap<>();
-    DatabaseUrl[] connections = mode == DatabaseMode.RESTARTABLE
-        ? restartableDatabase(beans, context.getEnvironment(), properties)
-        : freshDatabase(beans);
+    DatabaseUrl[] connections =
+        mode == DatabaseMode.RESTARTABLE
+            ? restartableDatabase(beans, context.getEnvironment(), properties)
+            : freshDatabase(beans);
     DatabaseUrl app = connections[0];
     LOG.info("{} uses {} PostgreSQL {}", testClass.getSimpleName(), mode, app);
     // The application connects as the least-privileged role; Flyway migrates as the owner.

@@ -17,6 +17,7 @@ final class AegisInfrastructureContextCustomizerFactory implements ContextCustom
         TestContextAnnotationUtils.findMergedAnnotation(testClass, AegisComponentTest.class);
     return annotation == null
         ? null
-        : new AegisInfrastructureContextCustomizer(testClass, annotation.database(), annotation.kafka());
+        : new AegisInfrastructureContextCustomizer(
+            testClass, annotation.database(), annotation.kafka());
   }
 }

@@ -23,7 +23,9 @@ class FreshDatabaseComponentTest {
   @Autowired Jdbi jdbi;
   @Autowired TestDatabase database;
   @Autowired ChaosRecorder recorder;
-  @Value("${spring.kafka.consumer.group-id}") String groupId;
+
+  @Value("${spring.kafka.consumer.group-id}")
+  String groupId;
 
   @Test
   void theContextUsesADatabaseOfItsOwn() {
@@ -37,19 +39,24 @@ class FreshDatabaseComponentTest {
   @Test
   void theApplicationsConsumersReadTheSharedBrokerWithAGroupOfTheirOwn() throws Exception {
     String key = "svc-" + UUID.randomUUID();
-    SharedInfrastructure.kafka().publish("aegis.chaos", key,
-        "{\"faultId\":\"f-1\"}".getBytes(StandardCharsets.UTF_8), Map.of("ce_id", "c-1"));
+    SharedInfrastructure.kafka()
+        .publish(
+            "aegis.chaos",
+            key,
+            "{\"faultId\":\"f-1\"}".getBytes(StandardCharsets.UTF_8),
+            Map.of("ce_id", "c-1"));
 
     ConsumerRecord<byte[], byte[]> received = awaitKey(recorder, key);
 
     assertThat(groupId).startsWith("aegis-test-FreshDatabaseComponentTest-");
-    assertThat(new String(received.value(), StandardCharsets.UTF_8)).isEqualTo("{\"faultId\":\"f-1\"}");
+    assertThat(new String(received.value(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"faultId\":\"f-1\"}");
     assertThat(TopicTail.header(received, "ce_id")).isEqualTo("c-1");
   }
 
   static String currentDatabase(Jdbi jdbi) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT current_database()").mapTo(String.class)
-        .one());
+    return jdbi.withHandle(
+        h -> h.createQuery("SELECT current_database()").mapTo(String.class).one());
   }
 
   static ConsumerRecord<byte[], byte[]> awaitKey(ChaosRecorder recorder, String key)

@@ -1,7 +1,8 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.DatabaseConfiguration;
-import dev.aegis.orchestrator.infrastructure.KafkaBootstrapConfiguration;
+import dev.aegis.orchestrator.persistence.PersistenceConfiguration;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseConfiguration;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaBootstrapConfiguration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,13 +18,19 @@ import org.springframework.kafka.annotation.KafkaListener;
  * The infrastructure slice alone, so the fixtures are tested without the rest of the application:
  * the database and Kafka beans plus one listener that records what it consumes from {@code
  * aegis.chaos}. Keys and values are bytes, as application.yml configures the consumers. A test
- * configuration, so the application's component scan never picks it up, and its listener has a group of
- * its own, so it never takes partitions from the application's consumers.
+ * configuration, so the application's component scan never picks it up, and its listener has a
+ * group of its own, so it never takes partitions from the application's consumers.
  */
 @TestConfiguration(proxyBeanMethods = false)
-@ImportAutoConfiguration({ConfigurationPropertiesAutoConfiguration.class,
-    KafkaAutoConfiguration.class})
-@Import({DatabaseConfiguration.class, KafkaBootstrapConfiguration.class})
+@ImportAutoConfiguration({
+  ConfigurationPropertiesAutoConfiguration.class,
+  KafkaAutoConfiguration.class
+})
+@Import({
+  DatabaseConfiguration.class,
+  PersistenceConfiguration.class,
+  KafkaBootstrapConfiguration.class
+})
 class InfrastructureOnlyConfiguration {
 
   @Bean

@@ -6,8 +6,8 @@ public enum KafkaMode {
   SHARED,
 
   /**
-   * A broker of the context's own that the test can stop and start again on the same port and log: inject
-   * {@link RestartableKafka}. Its topics start empty.
+   * A broker of the context's own that the test can stop and start again on the same port and log:
+   * inject {@link RestartableKafka}. Its topics start empty.
    */
   RESTARTABLE
 }

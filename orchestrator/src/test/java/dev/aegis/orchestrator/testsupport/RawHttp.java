@@ -8,32 +8,43 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 over a plain socket, so a test sends exactly the bytes an attacker would: the request target is
- * not parsed, normalised or re-encoded by any client library on the way.
+ * HTTP/1.1 over a plain socket, so a test sends exactly the bytes an attacker would: the request
+ * target is not parsed, normalised or re-encoded by any client library on the way.
  */
 public final class RawHttp {
 
   /** A response: status, headers (last value wins; Set-Cookie joined with "\n"), body. */
   public record Response(int status, Map<String, String> headers, String body) {
     public String header(String name) {
-      return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+      return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
   private RawHttp() {}
 
-  public static Response send(int port, String method, String target, List<String> headers, String body) throws IOException {
+  public static Response send(
+      int port, String method, String target, List<String> headers, String body)
+      throws IOException {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-        + "\r\nConnection: close\r\n");
+    StringBuilder head =
+        new StringBuilder(
+            method
+                + " "
+                + target
+                + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nConnection: close\r\n");
     for (String h : headers) {
       head.append(h).append("\r\n");
     }
     if (body != null) {
-      head.append("Content-Type: application/json\r\nContent-Length: ").append(content.length).append("\r\n");
+      head.append("Content-Type: application/json\r\nContent-Length: ")
+          .append(content.length)
+          .append("\r\n");
     }
     head.append("\r\n");
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -57,7 +68,7 @@ public final class RawHttp {
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
-        String name = lines[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+        String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
         String value = lines[i].substring(colon + 1).trim();
         headers.merge(name, value, (a, b) -> a + "\n" + b);
       }
@@ -66,7 +77,10 @@ public final class RawHttp {
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = dechunk(body);
     }
-    return new Response(status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+    return new Response(
+        status,
+        headers,
+        new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
   }
 
   private static String dechunk(String body) {

@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
-import dev.aegis.orchestrator.infrastructure.InProcessKafkaBroker;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.InProcessKafkaBroker;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -14,14 +14,14 @@ import java.util.Optional;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * A Kafka broker of one test's own, which the test can stop and start again, for scenarios such as "the
- * broker goes away mid-canary and comes back".
+ * A Kafka broker of one test's own, which the test can stop and start again, for scenarios such as
+ * "the broker goes away mid-canary and comes back".
  *
- * <p>Contract: the broker keeps one port and one log directory for its whole life (it is the standalone
- * broker, {@link InProcessKafkaBroker}, on a persistent directory), so clients configured with {@link
- * #bootstrapServers()} reconnect by themselves after {@link #restart()}, and every acknowledged record,
- * topic and committed offset survives. While stopped, connections are refused. {@link #close()} stops it and
- * deletes its log. Thread-safe.
+ * <p>Contract: the broker keeps one port and one log directory for its whole life (it is the
+ * standalone broker, {@link InProcessKafkaBroker}, on a persistent directory), so clients
+ * configured with {@link #bootstrapServers()} reconnect by themselves after {@link #restart()}, and
+ * every acknowledged record, topic and committed offset survives. While stopped, connections are
+ * refused. {@link #close()} stops it and deletes its log. Thread-safe.
  */
 public final class RestartableKafka implements AutoCloseable {
 
@@ -35,11 +35,14 @@ public final class RestartableKafka implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a new broker with the contract topics ({@link KafkaSettings#DEFAULT_PARTITIONS} partitions). */
+  /**
+   * Starts a new broker with the contract topics ({@link KafkaSettings#DEFAULT_PARTITIONS}
+   * partitions).
+   */
   public static RestartableKafka start() {
     try {
-      RestartableKafka kafka = new RestartableKafka(Files.createTempDirectory("aegis-restartable-kafka-"),
-          freePort());
+      RestartableKafka kafka =
+          new RestartableKafka(Files.createTempDirectory("aegis-restartable-kafka-"), freePort());
       kafka.restart();
       return kafka;
     } catch (IOException e) {
@@ -66,8 +69,13 @@ public final class RestartableKafka implements AutoCloseable {
       throw new IllegalStateException("closed");
     }
     stop();
-    broker = InProcessKafkaBroker.start(Optional.of(directory), port, true,
-        KafkaSettings.DEFAULT_PARTITIONS, AegisKafkaBootstrap.CONTRACT_TOPICS);
+    broker =
+        InProcessKafkaBroker.start(
+            Optional.of(directory),
+            port,
+            true,
+            KafkaSettings.DEFAULT_PARTITIONS,
+            AegisKafkaBootstrap.CONTRACT_TOPICS);
   }
 
   /** Whether the broker is running. */

@@ -1,9 +1,9 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.AegisDatabaseBootstrap;
-import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
-import dev.aegis.orchestrator.infrastructure.EmbeddedPostgresServer;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisDatabaseBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.infrastructure.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,13 +18,13 @@ import org.springframework.util.FileSystemUtils;
  * A PostgreSQL server of one test's own, which the test can stop and start again, for scenarios
  * such as "processing fails while the database is down, and succeeds once it is back".
  *
- * <p>Contract: the server keeps one port and one data directory for its whole life, so a
- * connection pool configured with {@link #connection()} reconnects by itself after {@link
- * #restart()}, and committed data survives. While stopped, new connections are refused and open
- * ones are broken. {@link #close()} stops the server and deletes its data. Thread-safe.
+ * <p>Contract: the server keeps one port and one data directory for its whole life, so a connection
+ * pool configured with {@link #connection()} reconnects by itself after {@link #restart()}, and
+ * committed data survives. While stopped, new connections are refused and open ones are broken.
+ * {@link #close()} stops the server and deletes its data. Thread-safe.
  *
- * <p>It is a separate server rather than a database on the shared one because a real outage
- * refuses connections at the socket, which is what the application must survive.
+ * <p>It is a separate server rather than a database on the shared one because a real outage refuses
+ * connections at the socket, which is what the application must survive.
  */
 public final class RestartablePostgres implements AutoCloseable {
 
@@ -44,8 +44,9 @@ public final class RestartablePostgres implements AutoCloseable {
    */
   public static RestartablePostgres start() {
     try {
-      RestartablePostgres postgres = new RestartablePostgres(
-          Files.createTempDirectory("aegis-restartable-postgres-"), freePort());
+      RestartablePostgres postgres =
+          new RestartablePostgres(
+              Files.createTempDirectory("aegis-restartable-postgres-"), freePort());
       postgres.restart();
       postgres.server.prepareApplicationDatabase(AegisDatabaseBootstrap.EMBEDDED_DATABASE);
       return postgres;
@@ -67,7 +68,8 @@ public final class RestartablePostgres implements AutoCloseable {
   private DatabaseUrl connection(String role) {
     return new DatabaseUrl(
         "jdbc:postgresql://localhost:" + port + "/" + AegisDatabaseBootstrap.EMBEDDED_DATABASE,
-        role, null);
+        role,
+        null);
   }
 
   /** Stops the server; connections fail until {@link #restart()}. Does nothing if stopped. */

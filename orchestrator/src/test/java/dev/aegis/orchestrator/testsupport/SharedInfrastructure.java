@@ -40,8 +40,9 @@ public final class SharedInfrastructure {
   private static void registerShutdownHook() {
     if (!hookRegistered) {
       // One hook, so the order is fixed: clients and broker first, the database last.
-      Runtime.getRuntime().addShutdownHook(
-          new Thread(SharedInfrastructure::stopAll, "aegis-test-infrastructure-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(SharedInfrastructure::stopAll, "aegis-test-infrastructure-stop"));
       hookRegistered = true;
     }
   }

@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.AegisKafkaBootstrap;
-import dev.aegis.orchestrator.infrastructure.KafkaSettings;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -41,9 +41,15 @@ public final class SharedKafka implements AutoCloseable {
 
   private SharedKafka(AegisKafkaBootstrap bootstrap) {
     this.bootstrap = bootstrap;
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new ByteArraySerializer());
   }
 
   static SharedKafka start() {
@@ -61,10 +67,12 @@ public final class SharedKafka implements AutoCloseable {
    * @param key the record key, may be null
    * @param headers header values, written as UTF-8 (as CloudEvents {@code ce_*} headers are)
    */
-  public RecordMetadata publish(String topic, String key, byte[] value, Map<String, String> headers) {
+  public RecordMetadata publish(
+      String topic, String key, byte[] value, Map<String, String> headers) {
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-    headers.forEach((name, text) ->
-        record.headers().add(new RecordHeader(name, text.getBytes(StandardCharsets.UTF_8))));
+    headers.forEach(
+        (name, text) ->
+            record.headers().add(new RecordHeader(name, text.getBytes(StandardCharsets.UTF_8))));
     return publish(record);
   }
 
@@ -91,19 +99,30 @@ public final class SharedKafka implements AutoCloseable {
    * replays what earlier test classes published nor misses what is published after this call.
    */
   public void positionGroupAtEnd(String groupId, Collection<String> topics) {
-    try (Admin admin = Admin.create(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      List<TopicPartition> partitions = topics.stream()
-          .flatMap(topic -> IntStream.range(0, partitionCount(admin, topic))
-              .mapToObj(p -> new TopicPartition(topic, p)))
-          .toList();
-      Map<TopicPartition, OffsetSpec> latest = partitions.stream()
-          .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-      Map<TopicPartition, OffsetAndMetadata> ends = admin.listOffsets(latest).all()
-          .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS).entrySet().stream()
-          .collect(Collectors.toMap(
-              Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
-      admin.alterConsumerGroupOffsets(groupId, ends).all()
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      List<TopicPartition> partitions =
+          topics.stream()
+              .flatMap(
+                  topic ->
+                      IntStream.range(0, partitionCount(admin, topic))
+                          .mapToObj(p -> new TopicPartition(topic, p)))
+              .toList();
+      Map<TopicPartition, OffsetSpec> latest =
+          partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+      Map<TopicPartition, OffsetAndMetadata> ends =
+          admin
+              .listOffsets(latest)
+              .all()
+              .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+              .entrySet()
+              .stream()
+              .collect(
+                  Collectors.toMap(
+                      Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
+      admin
+          .alterConsumerGroupOffsets(groupId, ends)
+          .all()
           .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -115,8 +134,13 @@ public final class SharedKafka implements AutoCloseable {
 
   private static int partitionCount(Admin admin, String topic) {
     try {
-      return admin.describeTopics(List.of(topic)).allTopicNames()
-          .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic).partitions().size();
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .size();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing " + topic, e);

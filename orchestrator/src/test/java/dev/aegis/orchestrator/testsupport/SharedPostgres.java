@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
-import dev.aegis.orchestrator.infrastructure.EmbeddedPostgresServer;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
+import dev.aegis.orchestrator.standalone.infrastructure.EmbeddedPostgresServer;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,9 +24,9 @@ public final class SharedPostgres implements AutoCloseable {
   }
 
   /**
-   * Creates a new, empty database named {@code test_<random>}, owned by the owner role and with
-   * the application role ready to be granted its privileges, as the standalone database is (see
-   * {@link dev.aegis.orchestrator.infrastructure.DatabaseRoles}).
+   * Creates a new, empty database named {@code test_<random>}, owned by the owner role and with the
+   * application role ready to be granted its privileges, as the standalone database is (see {@link
+   * dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles}).
    */
   public TestDatabase createDatabase() {
     String name = "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);

@@ -1,8 +1,8 @@
 package dev.aegis.orchestrator.testsupport;
 
-import dev.aegis.orchestrator.infrastructure.DatabaseRoles;
-import dev.aegis.orchestrator.infrastructure.DatabaseUrl;
-import dev.aegis.orchestrator.infrastructure.JdbiFactory;
+import dev.aegis.orchestrator.persistence.JdbiFactory;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
+import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -51,8 +51,10 @@ public record TestDatabase(String name, DatabaseUrl connection, SharedPostgres s
    * privileges; returns this for chaining.
    */
   public TestDatabase migrate() {
-    DatabaseRoles.withAppRole(Flyway.configure().dataSource(dataSource()),
-        DatabaseRoles.EMBEDDED_APP).load().migrate();
+    DatabaseRoles.withAppRole(
+            Flyway.configure().dataSource(dataSource()), DatabaseRoles.EMBEDDED_APP)
+        .load()
+        .migrate();
     return this;
   }
 

@@ -37,14 +37,21 @@ public final class TopicTail implements AutoCloseable {
   }
 
   static TopicTail open(String bootstrapServers, String topic) {
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
-        .map(info -> new TopicPartition(topic, info.partition()))
-        .toList();
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
+            .map(info -> new TopicPartition(topic, info.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     // seekToEnd is lazy; asking for the positions fixes them now, before the test publishes.
@@ -78,8 +85,17 @@ public final class TopicTail implements AutoCloseable {
       }
     }
     if (taken.size() < count) {
-      throw new AssertionError("expected " + count + " record(s) on " + topic + " within "
-          + timeout + " but got " + taken.size() + ": " + describe(taken));
+      throw new AssertionError(
+          "expected "
+              + count
+              + " record(s) on "
+              + topic
+              + " within "
+              + timeout
+              + " but got "
+              + taken.size()
+              + ": "
+              + describe(taken));
     }
     return taken;
   }
@@ -90,11 +106,14 @@ public final class TopicTail implements AutoCloseable {
     List<ConsumerRecord<String, byte[]>> collected = new ArrayList<>();
     long deadline = System.nanoTime() + period.toNanos();
     while (System.nanoTime() < deadline) {
-      consumer.poll(POLL).forEach(record -> {
-        if (filter.test(record)) {
-          collected.add(record);
-        }
-      });
+      consumer
+          .poll(POLL)
+          .forEach(
+              record -> {
+                if (filter.test(record)) {
+                  collected.add(record);
+                }
+              });
     }
     return collected;
   }

@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Argo Rollouts' canary with background analysis, written from its documented rules, on the benchmark's
- * policy.
+ * Argo Rollouts' canary with background analysis, written from its documented rules, on the
+ * benchmark's policy.
  *
  * <p>Rules followed (Argo Rollouts docs, "Analysis &amp; Progressive Delivery",
  * https://argoproj.github.io/argo-rollouts/features/analysis/, and "Canary",
@@ -13,23 +13,25 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>the Rollout's steps are {@code setWeight: w} then {@code pause: {duration: windowsPerStep ×
- *       interval}} for each of the policy's weights; when the steps complete, the rollout is promoted and
- *       the background AnalysisRun is stopped — steps advance on time, whatever the measurements say;
- *   <li>a background AnalysisRun takes one measurement per metric every {@code interval} (no
- *       {@code count}: it runs until stopped); two metrics, error rate and p95, each with
- *       {@code successCondition: result < max} and {@code failureCondition: result >= max} (the policy's
- *       SLO), so a measurement is Successful, Failed, or — when it meets neither, as a NaN ratio over an
- *       interval without requests does — Inconclusive;
- *   <li>a metric is Failed when its failed measurements exceed {@code failureLimit} (default 0; here 3,
- *       the docs' example), Inconclusive when its inconclusive measurements exceed
- *       {@code inconclusiveLimit} (default 0); a Failed run aborts the rollout (weight back to zero),
- *       an Inconclusive one pauses it for a human; failed counts are never reset by later successes;
- *   <li>{@code consecutiveErrorLimit} (default 4) counts provider errors, which the benchmark does not
- *       generate.
+ *       interval}} for each of the policy's weights; when the steps complete, the rollout is
+ *       promoted and the background AnalysisRun is stopped — steps advance on time, whatever the
+ *       measurements say;
+ *   <li>a background AnalysisRun takes one measurement per metric every {@code interval} (no {@code
+ *       count}: it runs until stopped); two metrics, error rate and p95, each with {@code
+ *       successCondition: result < max} and {@code failureCondition: result >= max} (the policy's
+ *       SLO), so a measurement is Successful, Failed, or — when it meets neither, as a NaN ratio
+ *       over an interval without requests does — Inconclusive;
+ *   <li>a metric is Failed when its failed measurements exceed {@code failureLimit} (default 0;
+ *       here 3, the docs' example), Inconclusive when its inconclusive measurements exceed {@code
+ *       inconclusiveLimit} (default 0); a Failed run aborts the rollout (weight back to zero), an
+ *       Inconclusive one pauses it for a human; failed counts are never reset by later successes;
+ *   <li>{@code consecutiveErrorLimit} (default 4) counts provider errors, which the benchmark does
+ *       not generate.
  * </ul>
  *
- * <p>Like Flagger's built-in checks, the analysis measures the canary alone: comparing with a baseline
- * takes an Experiment and an external judge (Kayenta), which is not the documented default.
+ * <p>Like Flagger's built-in checks, the analysis measures the canary alone: comparing with a
+ * baseline takes an Experiment and an external judge (Kayenta), which is not the documented
+ * default.
  */
 final class ArgoReferenceJudge implements Judge {
 
@@ -63,15 +65,30 @@ final class ArgoReferenceJudge implements Judge {
     p95.measure(window.hasData() ? window.p95Ms() : Double.NaN, policy.maxP95Ms());
     for (Metric metric : new Metric[] {errorRate, p95}) {
       if (metric.failed > failureLimit) {
-        return Optional.of(new Outcome(Decision.ROLLBACK, window.end(), String.format(Locale.ROOT,
-            "metric %s failed %d times (failureLimit %d); rollout aborted", metric.name, metric.failed, failureLimit)));
+        return Optional.of(
+            new Outcome(
+                Decision.ROLLBACK,
+                window.end(),
+                String.format(
+                    Locale.ROOT,
+                    "metric %s failed %d times (failureLimit %d); rollout aborted",
+                    metric.name,
+                    metric.failed,
+                    failureLimit)));
       }
     }
     for (Metric metric : new Metric[] {errorRate, p95}) {
       if (metric.inconclusive > inconclusiveLimit) {
-        return Optional.of(new Outcome(Decision.PAUSE, window.end(), String.format(Locale.ROOT,
-            "metric %s inconclusive %d times (inconclusiveLimit %d); rollout paused", metric.name,
-            metric.inconclusive, inconclusiveLimit)));
+        return Optional.of(
+            new Outcome(
+                Decision.PAUSE,
+                window.end(),
+                String.format(
+                    Locale.ROOT,
+                    "metric %s inconclusive %d times (inconclusiveLimit %d); rollout paused",
+                    metric.name,
+                    metric.inconclusive,
+                    inconclusiveLimit)));
       }
     }
     if (intervals >= policy.scheduleWindows()) {

@@ -4,20 +4,20 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The one canary policy every judge in the benchmark is held to, so that the comparison is fair: the
- * same step weights, the same step length (in windows of event time), the same absolute SLO.
+ * The one canary policy every judge in the benchmark is held to, so that the comparison is fair:
+ * the same step weights, the same step length (in windows of event time), the same absolute SLO.
  *
- * <p>Scaled like the demos: a window is one analysis interval, and each step lasts {@code windowsPerStep}
- * windows, so a candidate that passes every step on time is decided after {@link #scheduleWindows()}
- * windows.
+ * <p>Scaled like the demos: a window is one analysis interval, and each step lasts {@code
+ * windowsPerStep} windows, so a candidate that passes every step on time is decided after {@link
+ * #scheduleWindows()} windows.
  *
  * @param weights the canary's traffic share per step, in percent, rising, ending at 100
  * @param windowsPerStep how many windows (analysis intervals) each step lasts
  * @param window length of one health window, which is also the references' analysis interval
  * @param maxErrorRate a step or measurement passes only with an error rate below this (0..1)
  * @param maxP95Ms a step or measurement passes only with a p95 latency below this, in ms
- * @param minRequestsPerStep requests a step needs before Aegis judges it (Aegis only; the references
- *     have no such notion)
+ * @param minRequestsPerStep requests a step needs before Aegis judges it (Aegis only; the
+ *     references have no such notion)
  */
 record BenchPolicy(
     List<Integer> weights,
@@ -46,7 +46,10 @@ record BenchPolicy(
     return weights.size() * windowsPerStep;
   }
 
-  /** The nominal canary weight during window {@code index}: the schedule of a candidate that passes on time. */
+  /**
+   * The nominal canary weight during window {@code index}: the schedule of a candidate that passes
+   * on time.
+   */
   int weightAt(int index) {
     return weights.get(Math.min(index / windowsPerStep, weights.size() - 1));
   }

@@ -9,15 +9,16 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Decision quality of Aegis's canary judge next to reference judges written from the documented rules of
- * Flagger and Argo Rollouts, on a corpus of labelled health streams (see {@link Scenario#catalogue},
- * {@link StreamGenerator}): how many bad candidates each catches, how many good ones it rolls back, how
- * many it leaves to a human, and how long (in event time) it takes to decide.
+ * Decision quality of Aegis's canary judge next to reference judges written from the documented
+ * rules of Flagger and Argo Rollouts, on a corpus of labelled health streams (see {@link
+ * Scenario#catalogue}, {@link StreamGenerator}): how many bad candidates each catches, how many
+ * good ones it rolls back, how many it leaves to a human, and how long (in event time) it takes to
+ * decide.
  *
  * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@quality} with optional
- * {@code -Dquality.runs=200} (runs per scenario), {@code -Dquality.seed=20260101} and
- * {@code -Dquality.noiseScale=1} (0: binomial and sampling noise only, a control). The same runs and
- * seed always give the same table: every run's stream is drawn from its own seed, derived from the base
+ * {@code -Dquality.runs=200} (runs per scenario), {@code -Dquality.seed=20260101} and {@code
+ * -Dquality.noiseScale=1} (0: binomial and sampling noise only, a control). The same runs and seed
+ * always give the same table: every run's stream is drawn from its own seed, derived from the base
  * seed, the scenario's name and the run's number, and every judge sees the same streams.
  */
 public final class DecisionQualityBenchmark {
@@ -28,13 +29,15 @@ public final class DecisionQualityBenchmark {
   /** A judge under test, by name, made fresh for every run. */
   record JudgeSpec(String name, Function<BenchPolicy, Judge> factory) {}
 
-  static final List<JudgeSpec> JUDGES = List.of(
-      new JudgeSpec("Aegis", AegisJudge::new),
-      new JudgeSpec("Flagger (ref)", FlaggerReferenceJudge::new),
-      new JudgeSpec("Argo Rollouts (ref)", ArgoReferenceJudge::new));
+  static final List<JudgeSpec> JUDGES =
+      List.of(
+          new JudgeSpec("Aegis", AegisJudge::new),
+          new JudgeSpec("Flagger (ref)", FlaggerReferenceJudge::new),
+          new JudgeSpec("Argo Rollouts (ref)", ArgoReferenceJudge::new));
 
   /** Tallies by scenario name, then by judge name, in the order given. */
-  record Results(List<Scenario> scenarios, List<JudgeSpec> judges, Map<String, Map<String, Tally>> tallies) {
+  record Results(
+      List<Scenario> scenarios, List<JudgeSpec> judges, Map<String, Map<String, Tally>> tallies) {
 
     Tally of(String scenario, String judge) {
       return tallies.get(scenario).get(judge);
@@ -60,23 +63,38 @@ public final class DecisionQualityBenchmark {
     double noiseScale = Double.parseDouble(System.getProperty("quality.noiseScale", "1"));
     BenchPolicy policy = BenchPolicy.DEFAULT;
     long began = System.nanoTime();
-    Results results = run(new StreamGenerator(policy, noiseScale), Scenario.catalogue(policy), JUDGES, runs, seed);
+    Results results =
+        run(
+            new StreamGenerator(policy, noiseScale),
+            Scenario.catalogue(policy),
+            JUDGES,
+            runs,
+            seed);
     double seconds = (System.nanoTime() - began) / 1e9;
     System.out.println(header(policy, runs, seed, noiseScale));
     System.out.println(table(results));
     System.out.println();
     System.out.println(overallTable(results));
     System.out.println();
-    System.out.printf(Locale.ROOT, "(%d streams × %d judges in %.1f s)%n",
-        runs * results.scenarios().size(), results.judges().size(), seconds);
+    System.out.printf(
+        Locale.ROOT,
+        "(%d streams × %d judges in %.1f s)%n",
+        runs * results.scenarios().size(),
+        results.judges().size(),
+        seconds);
   }
 
   /** Runs every scenario × {@code runs} seeds through every judge. */
-  static Results run(BenchPolicy policy, List<Scenario> scenarios, List<JudgeSpec> judges, int runs, long seed) {
+  static Results run(
+      BenchPolicy policy, List<Scenario> scenarios, List<JudgeSpec> judges, int runs, long seed) {
     return run(new StreamGenerator(policy), scenarios, judges, runs, seed);
   }
 
-  static Results run(StreamGenerator generator, List<Scenario> scenarios, List<JudgeSpec> judges, int runs,
+  static Results run(
+      StreamGenerator generator,
+      List<Scenario> scenarios,
+      List<JudgeSpec> judges,
+      int runs,
       long seed) {
     BenchPolicy policy = generator.policy();
     Map<String, Map<String, Tally>> tallies = new LinkedHashMap<>();
@@ -86,7 +104,9 @@ public final class DecisionQualityBenchmark {
       for (int run = 0; run < runs; run++) {
         LabelledStream stream = generator.generate(scenario, runSeed(seed, scenario, run));
         for (JudgeSpec spec : judges) {
-          byJudge.get(spec.name()).add(stream.label(), stream.start(), judge(spec.factory().apply(policy), stream));
+          byJudge
+              .get(spec.name())
+              .add(stream.label(), stream.start(), judge(spec.factory().apply(policy), stream));
         }
       }
       tallies.put(scenario.name(), byJudge);
@@ -105,7 +125,10 @@ public final class DecisionQualityBenchmark {
     return Optional.empty();
   }
 
-  /** A run's seed: the base seed, the scenario's name (String.hashCode is fixed by the JLS) and the run. */
+  /**
+   * A run's seed: the base seed, the scenario's name (String.hashCode is fixed by the JLS) and the
+   * run.
+   */
   static long runSeed(long base, Scenario scenario, int run) {
     long x = base * 0x9E3779B97F4A7C15L + scenario.name().hashCode() * 0xC2B2AE3D27D4EB4FL + run;
     x ^= x >>> 33;
@@ -117,32 +140,49 @@ public final class DecisionQualityBenchmark {
   }
 
   static String header(BenchPolicy policy, int runs, long seed, double noiseScale) {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "Decision quality: %d runs per scenario, seed %d, noise scale %s; policy steps %s%% × %d windows of %s, "
             + "error rate < %.1f%%, p95 < %.0f ms, min %d requests per step (Aegis); Flagger threshold %d; "
             + "Argo failureLimit %d, inconclusiveLimit %d%n",
-        runs, seed, noiseScale, policy.weights(), policy.windowsPerStep(), policy.window(), policy.maxErrorRate() * 100,
-        policy.maxP95Ms(), policy.minRequestsPerStep(), FlaggerReferenceJudge.DEFAULT_THRESHOLD,
-        ArgoReferenceJudge.DEFAULT_FAILURE_LIMIT, ArgoReferenceJudge.DEFAULT_INCONCLUSIVE_LIMIT);
+        runs,
+        seed,
+        noiseScale,
+        policy.weights(),
+        policy.windowsPerStep(),
+        policy.window(),
+        policy.maxErrorRate() * 100,
+        policy.maxP95Ms(),
+        policy.minRequestsPerStep(),
+        FlaggerReferenceJudge.DEFAULT_THRESHOLD,
+        ArgoReferenceJudge.DEFAULT_FAILURE_LIMIT,
+        ArgoReferenceJudge.DEFAULT_INCONCLUSIVE_LIMIT);
   }
 
   /** Per scenario and judge, as a Markdown table. */
   static String table(Results results) {
     List<String> lines = new ArrayList<>();
-    lines.add("| scenario | truth | judge | bad caught | good rolled back | promoted | paused | undecided "
-        + "| median min to decision | p90 |");
+    lines.add(
+        "| scenario | truth | judge | bad caught | good rolled back | promoted | paused | undecided "
+            + "| median min to decision | p90 |");
     lines.add("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for (Scenario s : results.scenarios()) {
       for (JudgeSpec j : results.judges()) {
         Tally t = results.of(s.name(), j.name());
         boolean bad = s.label() == Label.BAD;
-        lines.add(String.join(" | ", "| " + s.name(), s.label().name().toLowerCase(Locale.ROOT), j.name(),
-            bad ? percent(t.badRolledBack(), t.bad()) : "—",
-            bad ? "—" : percent(t.goodRolledBack(), t.good()),
-            percent(t.badPromoted() + t.goodPromoted(), t.runs()),
-            percent(t.paused(), t.runs()),
-            percent(t.undecided(), t.runs()),
-            minutes(t.decisionMinutes(0.5)), minutes(t.decisionMinutes(0.9)) + " |"));
+        lines.add(
+            String.join(
+                " | ",
+                "| " + s.name(),
+                s.label().name().toLowerCase(Locale.ROOT),
+                j.name(),
+                bad ? percent(t.badRolledBack(), t.bad()) : "—",
+                bad ? "—" : percent(t.goodRolledBack(), t.good()),
+                percent(t.badPromoted() + t.goodPromoted(), t.runs()),
+                percent(t.paused(), t.runs()),
+                percent(t.undecided(), t.runs()),
+                minutes(t.decisionMinutes(0.5)),
+                minutes(t.decisionMinutes(0.9)) + " |"));
       }
     }
     return String.join("\n", lines);
@@ -151,19 +191,25 @@ public final class DecisionQualityBenchmark {
   /** Per judge over the whole corpus, as a Markdown table. */
   static String overallTable(Results results) {
     List<String> lines = new ArrayList<>();
-    lines.add("| judge | bad caught | good rolled back | paused or undecided | median min to decision | p90 "
-        + "| median min to catch a bad one | p90 |");
+    lines.add(
+        "| judge | bad caught | good rolled back | paused or undecided | median min to decision | p90 "
+            + "| median min to catch a bad one | p90 |");
     lines.add("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (JudgeSpec j : results.judges()) {
       Tally bad = results.overall(j.name(), Label.BAD);
       Tally good = results.overall(j.name(), Label.GOOD);
       Tally all = results.overall(j.name(), null);
-      lines.add(String.join(" | ", "| " + j.name(),
-          percent(bad.badRolledBack(), bad.bad()),
-          percent(good.goodRolledBack(), good.good()),
-          percent(all.paused() + all.undecided(), all.runs()),
-          minutes(all.decisionMinutes(0.5)), minutes(all.decisionMinutes(0.9)),
-          minutes(bad.catchMinutes(0.5)), minutes(bad.catchMinutes(0.9)) + " |"));
+      lines.add(
+          String.join(
+              " | ",
+              "| " + j.name(),
+              percent(bad.badRolledBack(), bad.bad()),
+              percent(good.goodRolledBack(), good.good()),
+              percent(all.paused() + all.undecided(), all.runs()),
+              minutes(all.decisionMinutes(0.5)),
+              minutes(all.decisionMinutes(0.9)),
+              minutes(bad.catchMinutes(0.5)),
+              minutes(bad.catchMinutes(0.9)) + " |"));
     }
     return String.join("\n", lines);
   }

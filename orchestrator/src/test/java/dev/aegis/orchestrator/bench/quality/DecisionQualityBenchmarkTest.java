@@ -9,16 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark's own parts: the generator is repeatable and labels truly, the accounting adds up. */
+/**
+ * The benchmark's own parts: the generator is repeatable and labels truly, the accounting adds up.
+ */
 class DecisionQualityBenchmarkTest {
 
   private static final BenchPolicy POLICY = BenchPolicy.DEFAULT;
   private static final StreamGenerator GENERATOR = new StreamGenerator(POLICY);
 
   private static Scenario scenario(String name) {
-    return Scenario.catalogue(POLICY).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    return Scenario.catalogue(POLICY).stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -30,7 +36,8 @@ class DecisionQualityBenchmarkTest {
 
     assertThat(again.windows()).isEqualTo(once.windows());
     assertThat(other.windows()).isNotEqualTo(once.windows());
-    assertThat(DecisionQualityBenchmark.runSeed(1, noisy, 3)).isEqualTo(DecisionQualityBenchmark.runSeed(1, noisy, 3))
+    assertThat(DecisionQualityBenchmark.runSeed(1, noisy, 3))
+        .isEqualTo(DecisionQualityBenchmark.runSeed(1, noisy, 3))
         .isNotEqualTo(DecisionQualityBenchmark.runSeed(1, noisy, 4))
         .isNotEqualTo(DecisionQualityBenchmark.runSeed(1, scenario("good"), 3));
   }
@@ -45,11 +52,19 @@ class DecisionQualityBenchmarkTest {
       SimWindow canary = stream.windows().get(2 * i + 1);
       assertThat(baseline.track()).isEqualTo(SimWindow.Track.BASELINE);
       assertThat(canary.track()).isEqualTo(SimWindow.Track.CANARY);
-      assertThat(canary.end()).isEqualTo(baseline.end()).isEqualTo(stream.start().plus(POLICY.window().multipliedBy(i + 1)));
+      assertThat(canary.end())
+          .isEqualTo(baseline.end())
+          .isEqualTo(stream.start().plus(POLICY.window().multipliedBy(i + 1)));
       assertThat(canary.weight()).isEqualTo(POLICY.weightAt(i));
     }
-    long firstStep = stream.track(SimWindow.Track.CANARY).subList(0, 10).stream().mapToLong(SimWindow::requests).sum();
-    long lastStep = stream.track(SimWindow.Track.CANARY).subList(20, 30).stream().mapToLong(SimWindow::requests).sum();
+    long firstStep =
+        stream.track(SimWindow.Track.CANARY).subList(0, 10).stream()
+            .mapToLong(SimWindow::requests)
+            .sum();
+    long lastStep =
+        stream.track(SimWindow.Track.CANARY).subList(20, 30).stream()
+            .mapToLong(SimWindow::requests)
+            .sum();
     assertThat((double) lastStep / firstStep).isBetween(8.0, 12.0); // 100% against 10%
   }
 
@@ -71,12 +86,18 @@ class DecisionQualityBenchmarkTest {
   void latencyLabelsAndDriftsShowInTheObservedValues() {
     int all = GENERATOR.streamWindows();
     LabelledStream slower = GENERATOR.generate(scenario("p95 +50%"), 3);
-    assertThat(slower.observedP95(SimWindow.Track.CANARY, 0, all) / slower.observedP95(SimWindow.Track.BASELINE, 0, all))
+    assertThat(
+            slower.observedP95(SimWindow.Track.CANARY, 0, all)
+                / slower.observedP95(SimWindow.Track.BASELINE, 0, all))
         .isBetween(1.4, 1.6);
 
     LabelledStream drift = GENERATOR.generate(scenario("drift errors"), 3);
-    double early = drift.observedErrorRate(SimWindow.Track.CANARY, 0, 5) - drift.observedErrorRate(SimWindow.Track.BASELINE, 0, 5);
-    double late = drift.observedErrorRate(SimWindow.Track.CANARY, 30, all) - drift.observedErrorRate(SimWindow.Track.BASELINE, 30, all);
+    double early =
+        drift.observedErrorRate(SimWindow.Track.CANARY, 0, 5)
+            - drift.observedErrorRate(SimWindow.Track.BASELINE, 0, 5);
+    double late =
+        drift.observedErrorRate(SimWindow.Track.CANARY, 30, all)
+            - drift.observedErrorRate(SimWindow.Track.BASELINE, 30, all);
     assertThat(early).isLessThan(0.01);
     assertThat(late).isBetween(0.025, 0.035);
 
@@ -128,18 +149,43 @@ class DecisionQualityBenchmarkTest {
     LabelledStream good = GENERATOR.generate(scenario("good"), 1);
     LabelledStream bad = GENERATOR.generate(scenario("errors +3pp"), 1);
 
-    Optional<Judge.Outcome> caught = DecisionQualityBenchmark.judge(new Scripted(3, Judge.Decision.ROLLBACK), bad);
+    Optional<Judge.Outcome> caught =
+        DecisionQualityBenchmark.judge(new Scripted(3, Judge.Decision.ROLLBACK), bad);
     assertThat(caught).map(Judge.Outcome::at).contains(bad.start().plus(Duration.ofMinutes(4)));
-    assertThat(DecisionQualityBenchmark.judge(new Scripted(10_000, Judge.Decision.PROMOTE), good)).isEmpty();
+    assertThat(DecisionQualityBenchmark.judge(new Scripted(10_000, Judge.Decision.PROMOTE), good))
+        .isEmpty();
 
     Tally tally = new Tally();
-    tally.add(Label.BAD, bad.start(), caught);                                                         // caught at 4
-    tally.add(Label.BAD, bad.start(), DecisionQualityBenchmark.judge(new Scripted(9, Judge.Decision.ROLLBACK), bad)); // caught at 10
-    tally.add(Label.BAD, bad.start(), DecisionQualityBenchmark.judge(new Scripted(29, Judge.Decision.PROMOTE), bad)); // missed at 30
-    tally.add(Label.GOOD, good.start(), DecisionQualityBenchmark.judge(new Scripted(1, Judge.Decision.ROLLBACK), good)); // false alarm at 2
-    tally.add(Label.GOOD, good.start(), DecisionQualityBenchmark.judge(new Scripted(29, Judge.Decision.PROMOTE), good)); // promoted at 30
-    tally.add(Label.GOOD, good.start(), DecisionQualityBenchmark.judge(new Scripted(5, Judge.Decision.PAUSE), good));   // paused
-    tally.add(Label.GOOD, good.start(), DecisionQualityBenchmark.judge(new Scripted(10_000, Judge.Decision.PROMOTE), good)); // undecided
+    tally.add(Label.BAD, bad.start(), caught); // caught at 4
+    tally.add(
+        Label.BAD,
+        bad.start(),
+        DecisionQualityBenchmark.judge(
+            new Scripted(9, Judge.Decision.ROLLBACK), bad)); // caught at 10
+    tally.add(
+        Label.BAD,
+        bad.start(),
+        DecisionQualityBenchmark.judge(
+            new Scripted(29, Judge.Decision.PROMOTE), bad)); // missed at 30
+    tally.add(
+        Label.GOOD,
+        good.start(),
+        DecisionQualityBenchmark.judge(
+            new Scripted(1, Judge.Decision.ROLLBACK), good)); // false alarm at 2
+    tally.add(
+        Label.GOOD,
+        good.start(),
+        DecisionQualityBenchmark.judge(
+            new Scripted(29, Judge.Decision.PROMOTE), good)); // promoted at 30
+    tally.add(
+        Label.GOOD,
+        good.start(),
+        DecisionQualityBenchmark.judge(new Scripted(5, Judge.Decision.PAUSE), good)); // paused
+    tally.add(
+        Label.GOOD,
+        good.start(),
+        DecisionQualityBenchmark.judge(
+            new Scripted(10_000, Judge.Decision.PROMOTE), good)); // undecided
 
     assertThat(tally.runs()).isEqualTo(7);
     assertThat(tally.bad()).isEqualTo(3);
@@ -162,11 +208,16 @@ class DecisionQualityBenchmarkTest {
   @Test
   void theRunnerTalliesEveryRunOfEveryScenarioForEveryJudge() {
     List<Scenario> two = List.of(scenario("good"), scenario("errors +3pp"));
-    List<DecisionQualityBenchmark.JudgeSpec> judges = List.of(
-        new DecisionQualityBenchmark.JudgeSpec("rolls back at once", p -> new Scripted(0, Judge.Decision.ROLLBACK)),
-        new DecisionQualityBenchmark.JudgeSpec("promotes on time", p -> new Scripted(p.scheduleWindows() - 1, Judge.Decision.PROMOTE)));
+    List<DecisionQualityBenchmark.JudgeSpec> judges =
+        List.of(
+            new DecisionQualityBenchmark.JudgeSpec(
+                "rolls back at once", p -> new Scripted(0, Judge.Decision.ROLLBACK)),
+            new DecisionQualityBenchmark.JudgeSpec(
+                "promotes on time",
+                p -> new Scripted(p.scheduleWindows() - 1, Judge.Decision.PROMOTE)));
 
-    DecisionQualityBenchmark.Results results = DecisionQualityBenchmark.run(POLICY, two, judges, 3, 42);
+    DecisionQualityBenchmark.Results results =
+        DecisionQualityBenchmark.run(POLICY, two, judges, 3, 42);
 
     Tally alarmist = results.overall("rolls back at once", null);
     assertThat(alarmist.runs()).isEqualTo(6);
@@ -177,7 +228,8 @@ class DecisionQualityBenchmarkTest {
     assertThat(lenient.badPromoted()).isEqualTo(3);
     assertThat(lenient.caughtShare()).isZero();
     assertThat(lenient.decisionMinutes(0.9)).isEqualTo(30.0);
-    assertThat(DecisionQualityBenchmark.table(results)).contains("| errors +3pp | bad | rolls back at once | 100.0% | — |");
+    assertThat(DecisionQualityBenchmark.table(results))
+        .contains("| errors +3pp | bad | rolls back at once | 100.0% | — |");
   }
 
   @Test
@@ -194,8 +246,18 @@ class DecisionQualityBenchmarkTest {
     Instant t = StreamGenerator.T0;
     for (int i = 0; i < windows.length; i++) {
       long[] w = windows[i];
-      out.add(new SimWindow(SimWindow.Track.CANARY, i, t.plus(POLICY.window().multipliedBy(i)),
-          t.plus(POLICY.window().multipliedBy(i + 1)), POLICY.weightAt(i), w[0], w[1], w[2] / 2.0, w[2], w[2] * 1.6));
+      out.add(
+          new SimWindow(
+              SimWindow.Track.CANARY,
+              i,
+              t.plus(POLICY.window().multipliedBy(i)),
+              t.plus(POLICY.window().multipliedBy(i + 1)),
+              POLICY.weightAt(i),
+              w[0],
+              w[1],
+              w[2] / 2.0,
+              w[2],
+              w[2] * 1.6));
     }
     return out;
   }
@@ -214,7 +276,8 @@ class DecisionQualityBenchmarkTest {
   void flaggerRollsBackOnTheFifthFailedIntervalEvenWithPassesBetween() {
     long[] pass = {1000, 5, 300};
     long[] fail = {1000, 50, 300};
-    List<SimWindow> windows = canaryWindows(new long[][] {fail, pass, fail, fail, pass, fail, pass, fail, pass});
+    List<SimWindow> windows =
+        canaryWindows(new long[][] {fail, pass, fail, fail, pass, fail, pass, fail, pass});
 
     Optional<Judge.Outcome> outcome = feed(new FlaggerReferenceJudge(POLICY), windows);
 
@@ -230,23 +293,30 @@ class DecisionQualityBenchmarkTest {
     for (int i = 0; i < script.length; i++) {
       script[i] = i == 4 ? empty : pass;
     }
-    Optional<Judge.Outcome> outcome = feed(new FlaggerReferenceJudge(POLICY, 1), canaryWindows(script));
+    Optional<Judge.Outcome> outcome =
+        feed(new FlaggerReferenceJudge(POLICY, 1), canaryWindows(script));
     assertThat(outcome).map(Judge.Outcome::decision).contains(Judge.Decision.ROLLBACK);
 
-    List<SimWindow> clean = canaryWindows(java.util.stream.Stream.generate(() -> pass).limit(40).toArray(long[][]::new));
+    List<SimWindow> clean =
+        canaryWindows(Stream.generate(() -> pass).limit(40).toArray(long[][]::new));
     Optional<Judge.Outcome> promoted = feed(new FlaggerReferenceJudge(POLICY), clean);
     assertThat(promoted).map(Judge.Outcome::decision).contains(Judge.Decision.PROMOTE);
-    assertThat(promoted).map(Judge.Outcome::at).contains(clean.get(POLICY.scheduleWindows() - 1).end());
+    assertThat(promoted)
+        .map(Judge.Outcome::at)
+        .contains(clean.get(POLICY.scheduleWindows() - 1).end());
   }
 
   @Test
   void argoAbortsWhenAMetricFailsMoreThanFailureLimitTimesAndPausesOnANoDataMeasurement() {
     long[] pass = {1000, 5, 300};
     long[] slow = {1000, 5, 900};
-    List<SimWindow> windows = canaryWindows(new long[][] {slow, pass, slow, slow, pass, slow, pass});
+    List<SimWindow> windows =
+        canaryWindows(new long[][] {slow, pass, slow, slow, pass, slow, pass});
     Optional<Judge.Outcome> aborted = feed(new ArgoReferenceJudge(POLICY), windows);
     assertThat(aborted).map(Judge.Outcome::decision).contains(Judge.Decision.ROLLBACK);
-    assertThat(aborted).map(Judge.Outcome::at).contains(windows.get(5).end()); // the 4th failure: > failureLimit 3
+    assertThat(aborted)
+        .map(Judge.Outcome::at)
+        .contains(windows.get(5).end()); // the 4th failure: > failureLimit 3
 
     List<SimWindow> gap = canaryWindows(new long[][] {pass, {0, 0, 0}, pass});
     Optional<Judge.Outcome> paused = feed(new ArgoReferenceJudge(POLICY), gap);
@@ -257,21 +327,51 @@ class DecisionQualityBenchmarkTest {
   @Test
   void theAegisAdapterRollsBackAnObviouslyBrokenCandidateAndPromotesAFlawlessOne() {
     Scenario shape = scenario("good");
-    Map<String, Optional<Judge.Outcome>> outcomes = Map.of(
-        "broken", DecisionQualityBenchmark.judge(new AegisJudge(POLICY), withCanaryErrors(GENERATOR.generate(shape, 2), 0.5)),
-        "flawless", DecisionQualityBenchmark.judge(new AegisJudge(POLICY), GENERATOR.generate(shape, 2)));
+    Map<String, Optional<Judge.Outcome>> outcomes =
+        Map.of(
+            "broken",
+                DecisionQualityBenchmark.judge(
+                    new AegisJudge(POLICY), withCanaryErrors(GENERATOR.generate(shape, 2), 0.5)),
+            "flawless",
+                DecisionQualityBenchmark.judge(
+                    new AegisJudge(POLICY), GENERATOR.generate(shape, 2)));
 
-    assertThat(outcomes.get("broken")).map(Judge.Outcome::decision).contains(Judge.Decision.ROLLBACK);
-    assertThat(outcomes.get("flawless")).map(Judge.Outcome::decision).contains(Judge.Decision.PROMOTE);
+    assertThat(outcomes.get("broken"))
+        .map(Judge.Outcome::decision)
+        .contains(Judge.Decision.ROLLBACK);
+    assertThat(outcomes.get("flawless"))
+        .map(Judge.Outcome::decision)
+        .contains(Judge.Decision.PROMOTE);
   }
 
   /** The same stream with half of every canary window's requests failing. */
   private static LabelledStream withCanaryErrors(LabelledStream stream, double share) {
-    List<SimWindow> windows = stream.windows().stream()
-        .map(w -> w.track() != SimWindow.Track.CANARY ? w : new SimWindow(w.track(), w.index(), w.start(), w.end(),
-            w.weight(), w.requests(), Math.round(w.requests() * share), w.p50Ms(), w.p95Ms(), w.p99Ms()))
-        .toList();
-    return new LabelledStream(stream.scenario(), stream.seed(), Label.BAD, stream.start(), stream.baseErrorRate(),
-        stream.baseP95Ms(), stream.trafficPerWindow(), windows);
+    List<SimWindow> windows =
+        stream.windows().stream()
+            .map(
+                w ->
+                    w.track() != SimWindow.Track.CANARY
+                        ? w
+                        : new SimWindow(
+                            w.track(),
+                            w.index(),
+                            w.start(),
+                            w.end(),
+                            w.weight(),
+                            w.requests(),
+                            Math.round(w.requests() * share),
+                            w.p50Ms(),
+                            w.p95Ms(),
+                            w.p99Ms()))
+            .toList();
+    return new LabelledStream(
+        stream.scenario(),
+        stream.seed(),
+        Label.BAD,
+        stream.start(),
+        stream.baseErrorRate(),
+        stream.baseP95Ms(),
+        stream.trafficPerWindow(),
+        windows);
   }
 }

@@ -4,15 +4,16 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Something that decides a canary from its health windows. One instance judges one run: it is fed the
- * run's windows in event-time order until it returns a decision, and is never fed after that.
+ * Something that decides a canary from its health windows. One instance judges one run: it is fed
+ * the run's windows in event-time order until it returns a decision, and is never fed after that.
  */
 interface Judge {
 
   /**
    * Takes the next window of the run (either track).
    *
-   * @return the decision, the first time one is reached; empty while the canary is still being judged
+   * @return the decision, the first time one is reached; empty while the canary is still being
+   *     judged
    */
   Optional<Outcome> observe(SimWindow window);
 

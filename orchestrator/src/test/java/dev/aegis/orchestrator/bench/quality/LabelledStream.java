@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One generated run: the windows of both tracks in event-time order (per interval the baseline window,
- * then the canary window, both ending at the same instant), and the truth about it.
+ * One generated run: the windows of both tracks in event-time order (per interval the baseline
+ * window, then the canary window, both ending at the same instant), and the truth about it.
  *
- * @param start event time the run begins (the first window's start); times to decision count from here
+ * @param start event time the run begins (the first window's start); times to decision count from
+ *     here
  * @param baseErrorRate the service's true error probability before any shift
  * @param baseP95Ms the service's true p95 before any shift
  * @param trafficPerWindow requests per window at 100% weight

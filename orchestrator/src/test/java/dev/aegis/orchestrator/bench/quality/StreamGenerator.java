@@ -6,26 +6,27 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Generates labelled health streams, the same for the same (scenario, seed): one window per analysis
- * interval for the {@code baseline} and the {@code canary} track.
+ * Generates labelled health streams, the same for the same (scenario, seed): one window per
+ * analysis interval for the {@code baseline} and the {@code canary} track.
  *
- * <p>Per run it draws the service: a true error probability uniform in 0.5–1%, a true p95 uniform in
- * 200–350 ms, and a traffic level log-uniform in the scenario's range. Per window and track:
+ * <p>Per run it draws the service: a true error probability uniform in 0.5–1%, a true p95 uniform
+ * in 200–350 ms, and a traffic level log-uniform in the scenario's range. Per window and track:
  *
  * <ul>
- *   <li><b>requests</b> ~ Poisson(traffic × weight), where weight is the policy's nominal schedule (the
- *       baseline is a deployment of the canary's size, so it gets the same share);
- *   <li><b>errors</b> ~ Binomial(requests, p), p = (true rate + shifts) × a mean-one log-normal factor
- *       (the scenario's error sigma: bursts of errors that a pure binomial would not produce);
+ *   <li><b>requests</b> ~ Poisson(traffic × weight), where weight is the policy's nominal schedule
+ *       (the baseline is a deployment of the canary's size, so it gets the same share);
+ *   <li><b>errors</b> ~ Binomial(requests, p), p = (true rate + shifts) × a mean-one log-normal
+ *       factor (the scenario's error sigma: bursts of errors that a pure binomial would not
+ *       produce);
  *   <li><b>p95</b> = (true p95 × shifts) × a mean-one log-normal factor whose sigma combines the
- *       scenario's p95 sigma with sampling noise that grows as requests shrink ({@code 0.8/√requests});
- *       p50 and p99 follow p95 at fixed ratios.
+ *       scenario's p95 sigma with sampling noise that grows as requests shrink ({@code
+ *       0.8/√requests}); p50 and p99 follow p95 at fixed ratios.
  * </ul>
  *
- * <p>The stream runs for twice the nominal schedule, so that a judge that holds or extends a step still
- * has windows to decide on; after the schedule, the canary stays at 100%. Traffic follows the nominal
- * schedule whatever a judge decides: a judge that holds a step longer sees the next step's request
- * counts. Rates, which all judges use, do not depend on the weight.
+ * <p>The stream runs for twice the nominal schedule, so that a judge that holds or extends a step
+ * still has windows to decide on; after the schedule, the canary stays at 100%. Traffic follows the
+ * nominal schedule whatever a judge decides: a judge that holds a step longer sees the next step's
+ * request counts. Rates, which all judges use, do not depend on the weight.
  */
 final class StreamGenerator {
 
@@ -41,7 +42,8 @@ final class StreamGenerator {
 
   /**
    * @param noiseScale multiplies every scenario's noise sigmas: 1 is the corpus; 0 leaves only the
-   *     binomial and sampling noise (a control for how much a judge's false alarms owe to overdispersion)
+   *     binomial and sampling noise (a control for how much a judge's false alarms owe to
+   *     overdispersion)
    */
   StreamGenerator(BenchPolicy policy, double noiseScale) {
     this.policy = policy;
@@ -60,7 +62,10 @@ final class StreamGenerator {
     SplittableRandom random = new SplittableRandom(seed);
     double baseErrorRate = uniform(random, 0.005, 0.010);
     double baseP95 = uniform(random, 200, 350);
-    double traffic = Math.exp(uniform(random, Math.log(scenario.traffic().min()), Math.log(scenario.traffic().max())));
+    double traffic =
+        Math.exp(
+            uniform(
+                random, Math.log(scenario.traffic().min()), Math.log(scenario.traffic().max())));
     List<SimWindow> windows = new ArrayList<>();
     for (int i = 0; i < streamWindows(); i++) {
       Instant start = T0.plus(policy.window().multipliedBy(i));
@@ -69,24 +74,59 @@ final class StreamGenerator {
       double requestsMean = traffic * weight / 100.0;
       double errorRate = baseErrorRate + scenario.service().errorDeltaAt(i);
       double p95 = baseP95 * scenario.service().p95FactorAt(i);
-      windows.add(window(random, scenario, SimWindow.Track.BASELINE, i, start, end, weight, requestsMean, errorRate, p95));
-      windows.add(window(random, scenario, SimWindow.Track.CANARY, i, start, end, weight, requestsMean,
-          errorRate + scenario.candidate().errorDeltaAt(i), p95 * scenario.candidate().p95FactorAt(i)));
+      windows.add(
+          window(
+              random,
+              scenario,
+              SimWindow.Track.BASELINE,
+              i,
+              start,
+              end,
+              weight,
+              requestsMean,
+              errorRate,
+              p95));
+      windows.add(
+          window(
+              random,
+              scenario,
+              SimWindow.Track.CANARY,
+              i,
+              start,
+              end,
+              weight,
+              requestsMean,
+              errorRate + scenario.candidate().errorDeltaAt(i),
+              p95 * scenario.candidate().p95FactorAt(i)));
     }
-    return new LabelledStream(scenario, seed, scenario.label(), T0, baseErrorRate, baseP95, traffic, windows);
+    return new LabelledStream(
+        scenario, seed, scenario.label(), T0, baseErrorRate, baseP95, traffic, windows);
   }
 
-  private SimWindow window(SplittableRandom random, Scenario scenario, SimWindow.Track track, int index,
-      Instant start, Instant end, int weight, double requestsMean, double trueErrorRate, double trueP95) {
+  private SimWindow window(
+      SplittableRandom random,
+      Scenario scenario,
+      SimWindow.Track track,
+      int index,
+      Instant start,
+      Instant end,
+      int weight,
+      double requestsMean,
+      double trueErrorRate,
+      double trueP95) {
     long requests = poisson(random, requestsMean);
-    double p = clamp(trueErrorRate * meanOneLogNormal(random, noiseScale * scenario.noise().errorSigma()));
+    double p =
+        clamp(trueErrorRate * meanOneLogNormal(random, noiseScale * scenario.noise().errorSigma()));
     long errors = binomial(random, requests, p);
     if (requests == 0) {
       return new SimWindow(track, index, start, end, weight, 0, 0, 0, 0, 0);
     }
-    double sigma = Math.sqrt(square(noiseScale * scenario.noise().p95Sigma()) + square(P95_SAMPLING) / requests);
+    double sigma =
+        Math.sqrt(
+            square(noiseScale * scenario.noise().p95Sigma()) + square(P95_SAMPLING) / requests);
     double p95 = trueP95 * meanOneLogNormal(random, sigma);
-    return new SimWindow(track, index, start, end, weight, requests, errors, p95 * 0.5, p95, p95 * 1.6);
+    return new SimWindow(
+        track, index, start, end, weight, requests, errors, p95 * 0.5, p95, p95 * 1.6);
   }
 
   /** exp(σZ − σ²/2): log-normal with mean exactly one, so noise never moves the true value. */
@@ -94,7 +134,9 @@ final class StreamGenerator {
     return sigma == 0 ? 1 : Math.exp(sigma * random.nextGaussian() - sigma * sigma / 2);
   }
 
-  /** Exact Poisson for small means (Knuth), normal approximation (rounded, ≥ 0) from a mean of 100. */
+  /**
+   * Exact Poisson for small means (Knuth), normal approximation (rounded, ≥ 0) from a mean of 100.
+   */
   static long poisson(SplittableRandom random, double mean) {
     if (mean <= 0) {
       return 0;
@@ -113,8 +155,8 @@ final class StreamGenerator {
   }
 
   /**
-   * Exact Binomial(n, p) by geometric waiting times between successes: costs about n·p + 1 draws, so a
-   * window of thousands of requests at a 1% error rate is cheap.
+   * Exact Binomial(n, p) by geometric waiting times between successes: costs about n·p + 1 draws,
+   * so a window of thousands of requests at a 1% error rate is cheap.
    */
   static long binomial(SplittableRandom random, long n, double p) {
     if (n <= 0 || p <= 0) {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The accounting of one judge over a set of runs: what it decided for good and for bad candidates, and
- * how long (event time from the run's start) each decision took.
+ * The accounting of one judge over a set of runs: what it decided for good and for bad candidates,
+ * and how long (event time from the run's start) each decision took.
  */
 final class Tally {
 
@@ -124,7 +124,10 @@ final class Tally {
     return share(paused + undecided, runs());
   }
 
-  /** Time to a decision (promote or roll back), over the runs that reached one: the q-quantile, or NaN. */
+  /**
+   * Time to a decision (promote or roll back), over the runs that reached one: the q-quantile, or
+   * NaN.
+   */
   double decisionMinutes(double q) {
     return quantile(decisionMinutes, q);
   }

@@ -1,0 +1,335 @@
+package dev.aegis.orchestrator.judgment;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Judges a canary step from its evidence: the policy's absolute SLO, then a comparison with the
+ * baseline (or stable) track over the same span ({@link CanaryComparison}). Pure; it runs on every
+ * canary window, and the statistics only once the step has been observed for its minimum duration.
+ *
+ * <p>Order of the rules (docs/judgment.md):
+ *
+ * <ol>
+ *   <li>a severe breach (error rate ≥ {@link Policy#severeErrorRate()} or p95 ≥ {@link
+ *       Policy#severeP95LatencyMs()}, with at least {@code minRequestsPerStep} requests) → FAIL at
+ *       once, even before the minimum duration;
+ *   <li>observed time below the step's minimum duration → IN_PROGRESS;
+ *   <li>too few requests → not enough evidence (see below);
+ *   <li>an absolute SLO check fails → FAIL (the SLO checks are critical metrics);
+ *   <li>too few windows for the latency statistics → not enough evidence;
+ *   <li>the comparison score (passing comparison metrics / comparison metrics with data) below the
+ *       marginal threshold → FAIL; at or above the pass threshold, or no comparison data → PASS; in
+ *       between (marginal) → not enough evidence.
+ * </ol>
+ *
+ * Not enough evidence is HOLD while the step is within its extension ({@code minDuration +
+ * maxExtension}), then INCONCLUSIVE (paused for a human) or FAIL, as {@code onInconclusive} says. A
+ * FAIL other than a severe breach is held instead while the step has tolerated fewer than {@code
+ * failureLimit} failures.
+ */
+public final class StepJudge {
+
+  private StepJudge() {}
+
+  public static Judgment judge(Policy policy, int stepIndex, StepProgress progress, Instant at) {
+    return new Run(policy, stepIndex, progress, at).judge();
+  }
+
+  /** One judgment in the making. */
+  private static final class Run {
+    private final Policy policy;
+    private final Analysis analysis;
+    private final CanaryStep step;
+    private final int stepIndex;
+    private final StepProgress progress;
+    private final Instant at;
+    private final String label;
+
+    Run(Policy policy, int stepIndex, StepProgress progress, Instant at) {
+      this.policy = policy;
+      this.analysis = policy.analysis();
+      this.step = policy.step(stepIndex);
+      this.stepIndex = stepIndex;
+      this.progress = progress;
+      this.at = at;
+      this.label = String.format(Locale.ROOT, "step %d at %d%%", stepIndex + 1, step.weight());
+    }
+
+    Judgment judge() {
+      Check duration =
+          Check.atLeast(
+              Check.MIN_DURATION, progress.observed().toSeconds(), step.minDuration().toSeconds());
+      Check requests =
+          Check.atLeast(Check.MIN_REQUESTS, progress.requests(), policy.minRequestsPerStep());
+      Check errorRate =
+          Check.limit(
+              Check.ERROR_RATE,
+              progress.errorRate(),
+              policy.slo().maxErrorRate(),
+              String.format(
+                  Locale.ROOT,
+                  "error rate %s vs SLO %s",
+                  percent(progress.errorRate()),
+                  percent(policy.slo().maxErrorRate())));
+      Check p95 =
+          Check.limit(
+              Check.P95_LATENCY,
+              progress.p95Ms(),
+              policy.slo().maxP95LatencyMs(),
+              String.format(
+                  Locale.ROOT,
+                  "p95 %.0f ms vs SLO %.0f ms",
+                  progress.p95Ms(),
+                  policy.slo().maxP95LatencyMs()));
+      List<Check> slo = List.of(errorRate, p95);
+      List<Check> evidence = List.of(requests, duration);
+
+      if (requests.passed()) {
+        List<Check> severe = severeChecks();
+        List<Check> breached = severe.stream().filter(c -> !c.passed()).toList();
+        if (!breached.isEmpty()) {
+          return judgment(
+              Verdict.FAIL,
+              label + " failed at once on a severe breach: " + explain(breached),
+              concat(slo, severe, evidence),
+              null,
+              null,
+              progress);
+        }
+        evidence = concat(severe, evidence);
+      }
+      if (!duration.passed()) {
+        return judgment(
+            Verdict.IN_PROGRESS,
+            String.format(
+                Locale.ROOT,
+                "%s: observed %ds of %ds",
+                label,
+                (long) duration.observed(),
+                (long) duration.threshold()),
+            concat(slo, evidence),
+            null,
+            null,
+            progress);
+      }
+      if (!requests.passed()) {
+        return notEnough(
+            String.format(
+                Locale.ROOT,
+                "%d requests observed, %d needed before it can be judged",
+                progress.requests(),
+                policy.minRequestsPerStep()),
+            concat(slo, evidence),
+            null,
+            null);
+      }
+      CanaryComparison.Result compared =
+          CanaryComparison.of(analysis, policy.steps().size(), progress);
+      Score score = Score.of(compared.checks(), analysis);
+      List<Check> checks = concat(slo, compared.checks(), evidence);
+      List<Check> sloBreaches = slo.stream().filter(c -> !c.passed()).toList();
+      if (!sloBreaches.isEmpty()) {
+        return fail(
+            label + " failed: " + explain(sloBreaches) + " → HIGH",
+            checks,
+            score,
+            compared.against());
+      }
+      if (compared.insufficient() != null) {
+        return notEnough(compared.insufficient(), checks, score, compared.against());
+      }
+      if (score.fails()) {
+        List<Check> high = compared.checks().stream().filter(c -> !c.passed()).toList();
+        return fail(
+            label + " failed: " + explain(high) + "; " + scoreText(score) + " → FAIL",
+            checks,
+            score,
+            compared.against());
+      }
+      if (!score.passes()) {
+        return notEnough(scoreText(score) + " is marginal", checks, score, compared.against());
+      }
+      return judgment(
+          Verdict.PASS,
+          String.format(
+              Locale.ROOT,
+              "%s passed: error rate %s < %s, p95 %.0f ms < %.0f ms over %d requests; %s",
+              label,
+              percent(errorRate.observed()),
+              percent(errorRate.threshold()),
+              p95.observed(),
+              p95.threshold(),
+              progress.requests(),
+              score.value() == null
+                  ? "no baseline or stable windows: judged on the SLO alone"
+                  : scoreText(score) + " against " + compared.against()),
+          checks,
+          score,
+          compared.against(),
+          progress);
+    }
+
+    private List<Check> severeChecks() {
+      Check errors =
+          Check.limit(
+              Check.SEVERE_ERROR_RATE,
+              progress.errorRate(),
+              policy.severeErrorRate(),
+              String.format(
+                  Locale.ROOT,
+                  "error rate %s vs severe limit %s",
+                  percent(progress.errorRate()),
+                  percent(policy.severeErrorRate())));
+      Check latency =
+          Check.limit(
+              Check.SEVERE_P95_LATENCY,
+              progress.p95Ms(),
+              policy.severeP95LatencyMs(),
+              String.format(
+                  Locale.ROOT,
+                  "p95 %.0f ms vs severe limit %.0f ms",
+                  progress.p95Ms(),
+                  policy.severeP95LatencyMs()));
+      return List.of(errors, latency);
+    }
+
+    /** A failure, unless the step may still tolerate one (policy failureLimit). */
+    private Judgment fail(String why, List<Check> checks, Score score, String against) {
+      if (progress.failures() < analysis.failureLimit()) {
+        int tolerated = progress.failures() + 1;
+        return judgment(
+            Verdict.HOLD,
+            String.format(
+                Locale.ROOT,
+                "%s (failure %d of %d tolerated)",
+                why,
+                tolerated,
+                analysis.failureLimit()),
+            checks,
+            score,
+            against,
+            progress.withFailures(tolerated));
+      }
+      return judgment(Verdict.FAIL, why, checks, score, against, progress);
+    }
+
+    /** Too little evidence: extend the step, then pause or fail as the policy says. */
+    private Judgment notEnough(String why, List<Check> checks, Score score, String against) {
+      Duration start =
+          progress.extendedFrom() == null
+                  || progress.extendedFrom().compareTo(step.minDuration()) < 0
+              ? step.minDuration()
+              : progress.extendedFrom();
+      Duration deadline = start.plus(analysis.extension(step));
+      if (progress.observed().compareTo(deadline) < 0) {
+        return judgment(
+            Verdict.HOLD,
+            String.format(
+                Locale.ROOT,
+                "%s: holding, %s; extended up to %ds (observed %ds)",
+                label,
+                why,
+                deadline.toSeconds(),
+                progress.observed().toSeconds()),
+            checks,
+            score,
+            against,
+            progress);
+      }
+      String inconclusive =
+          String.format(
+              Locale.ROOT,
+              "%s inconclusive after %ds (extended up to %ds): %s",
+              label,
+              progress.observed().toSeconds(),
+              deadline.toSeconds(),
+              why);
+      return switch (analysis.onInconclusive()) {
+        case PAUSE ->
+            judgment(
+                Verdict.INCONCLUSIVE,
+                inconclusive + "; paused for a human",
+                checks,
+                score,
+                against,
+                progress);
+        case FAIL ->
+            judgment(
+                Verdict.FAIL,
+                inconclusive + "; failed, as the policy says (onInconclusive: fail)",
+                checks,
+                score,
+                against,
+                progress);
+      };
+    }
+
+    private Judgment judgment(
+        Verdict verdict,
+        String summary,
+        List<Check> checks,
+        Score score,
+        String against,
+        StepProgress evidence) {
+      List<ActiveFault> chaos = progress.samples().faults();
+      String text = summary;
+      if (!chaos.isEmpty() && verdict.isConclusive()) {
+        text +=
+            "; under chaos: "
+                + chaos.stream().map(ActiveFault::describe).collect(Collectors.joining(", "))
+                + (verdict == Verdict.FAIL
+                    ? " (a breach under chaos still fails: the candidate did not withstand it)"
+                    : "");
+      }
+      return new Judgment(
+          verdict,
+          stepIndex + 1,
+          step.weight(),
+          text,
+          checks,
+          evidence.withoutSamples(),
+          step.minDuration().toSeconds(),
+          at,
+          score,
+          against,
+          chaos);
+    }
+  }
+
+  private static String explain(List<Check> checks) {
+    return checks.stream().map(Check::explanation).collect(Collectors.joining("; "));
+  }
+
+  private static String scoreText(Score score) {
+    double value = score.value();
+    String relation =
+        value >= score.pass()
+            ? "≥ " + CanaryComparison.number(score.pass())
+            : value < score.marginal()
+                ? "< " + CanaryComparison.number(score.marginal())
+                : "within ["
+                    + CanaryComparison.number(score.marginal())
+                    + ", "
+                    + CanaryComparison.number(score.pass())
+                    + ")";
+    return String.format(Locale.ROOT, "score %.0f %s", value, relation);
+  }
+
+  @SafeVarargs
+  private static List<Check> concat(List<Check>... parts) {
+    List<Check> all = new ArrayList<>();
+    for (List<Check> part : parts) {
+      all.addAll(part);
+    }
+    return all;
+  }
+
+  static String percent(double ratio) {
+    return String.format(Locale.ROOT, "%.2f%%", ratio * 100);
+  }
+}

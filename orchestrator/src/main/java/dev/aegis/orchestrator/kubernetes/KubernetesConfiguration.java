@@ -1,0 +1,199 @@
+package dev.aegis.orchestrator.kubernetes;
+
+import dev.aegis.chaos.ChaosMeshMode;
+import dev.aegis.chaos.ChaosSettings;
+import dev.aegis.chaos.FaultInjector;
+import dev.aegis.chaos.KubernetesFaultInjector;
+import dev.aegis.operators.actuation.Actuator;
+import dev.aegis.operators.actuation.KubernetesActuator;
+import dev.aegis.operators.actuation.KubernetesReplicaReader;
+import dev.aegis.operators.actuation.ReplicaReader;
+import dev.aegis.operators.actuation.ResilienceSettings;
+import dev.aegis.operators.actuation.ResilientActuator;
+import dev.aegis.operators.actuation.ResilientReplicaReader;
+import dev.aegis.operators.resource.ExperimentReconciler;
+import dev.aegis.orchestrator.actuation.ActuationRelay;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.chaos.ChaosProperties;
+import dev.aegis.orchestrator.config.PeriodicTask;
+import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.security.AegisSecurityProperties;
+import dev.aegis.orchestrator.standalone.infrastructure.DataDirectory;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Kubernetes actuation: the cluster (in-process or external), the resilient actuator of the
+ * operators module, the relay that carries out the outbox's commands through it, and the {@code
+ * Experiment} custom resource reconciler.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(KubernetesProperties.class)
+public class KubernetesConfiguration {
+
+  @Bean(destroyMethod = "close")
+  AegisKubernetes aegisKubernetes(
+      KubernetesProperties properties,
+      ObjectProvider<KubernetesClientCustomizer> customizers,
+      Environment environment) {
+    // The in-process cluster keeps its objects under the data directory (docs/reliability.md).
+    return AegisKubernetes.start(
+        properties,
+        DataDirectory.from(environment).resolve(DataDirectory.KUBERNETES),
+        customizers.orderedStream().toList());
+  }
+
+  @Bean(destroyMethod = "")
+  KubernetesClient kubernetesClient(AegisKubernetes kubernetes) {
+    return kubernetes.client(); // closed with AegisKubernetes
+  }
+
+  @Bean
+  ResilientActuator actuator(
+      KubernetesClient client, KubernetesProperties properties, MeterRegistry metrics) {
+    KubernetesProperties.Retry retry = properties.retry();
+    KubernetesProperties.Breaker breaker = properties.breaker();
+    return new ResilientActuator(
+        new KubernetesActuator(client),
+        new ResilienceSettings(
+            "kubernetes-api",
+            retry.attempts(),
+            retry.initialBackoff(),
+            retry.multiplier(),
+            retry.maxBackoff(),
+            breaker.failuresToOpen(),
+            breaker.openDuration(),
+            breaker.successesToClose()),
+        metrics);
+  }
+
+  @Bean
+  ActuationRelay actuationRelay(
+      Transactions transactions,
+      OutboxRepository outbox,
+      ExperimentRepository experiments,
+      AuditRepository audit,
+      LifecycleService lifecycle,
+      Actuator actuator,
+      MeterRegistry metrics,
+      Clock clock,
+      KubernetesProperties properties) {
+    return new ActuationRelay(
+        transactions,
+        outbox,
+        experiments,
+        audit,
+        lifecycle,
+        actuator,
+        metrics,
+        clock,
+        // One command per lease: the lease covers that command's call, however slow the ones before
+        // it were.
+        new ActuationRelay.Settings(
+            1,
+            properties.lease(),
+            properties.retry().initialBackoff(),
+            properties.retry().maxBackoff()));
+  }
+
+  /** Runs the actuation relay on its own thread, from start to stop of the context. */
+  @Bean
+  SmartLifecycle actuationRelayLoop(ActuationRelay relay, KubernetesProperties properties) {
+    return PeriodicTask.every("aegis-actuation-relay", properties.relayInterval(), relay::drain);
+  }
+
+  /**
+   * Replica counts of stable Deployments, for the production guard's scale-up: behind a circuit
+   * breaker of its own, so an unreachable API answers "unknown" at once instead of holding up
+   * ingestion.
+   */
+  @Bean
+  ReplicaReader replicaReader(
+      KubernetesClient client, KubernetesProperties properties, MeterRegistry metrics) {
+    KubernetesProperties.Retry retry = properties.retry();
+    KubernetesProperties.Breaker breaker = properties.breaker();
+    // One attempt: a count read late is worth less than the last known one (the reader has no
+    // retries).
+    return new ResilientReplicaReader(
+        new KubernetesReplicaReader(client),
+        new ResilienceSettings(
+            "kubernetes-replicas",
+            1,
+            retry.initialBackoff(),
+            retry.multiplier(),
+            retry.maxBackoff(),
+            breaker.failuresToOpen(),
+            breaker.openDuration(),
+            breaker.successesToClose()),
+        metrics);
+  }
+
+  /**
+   * Chaos injection on the cluster Aegis acts on (natively, or through Chaos Mesh when it is
+   * installed).
+   */
+  @Bean
+  FaultInjector faultInjector(KubernetesClient client, ChaosProperties properties) {
+    ChaosMeshMode mode;
+    try {
+      mode = ChaosMeshMode.valueOf(properties.chaosMesh().trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "aegis.chaos.chaos-mesh must be auto, never or always, not '"
+              + properties.chaosMesh()
+              + "'",
+          e);
+    }
+    return new KubernetesFaultInjector(
+        client,
+        new ChaosSettings(
+            properties.maxDuration(), properties.podKillMaxPods(), properties.stressImage(), mode));
+  }
+
+  @Bean
+  OrchestratorExperimentGateway experimentGateway(
+      Transactions transactions,
+      ExperimentService service,
+      ExperimentRepository experiments,
+      OutboxRepository outbox,
+      AegisSecurityProperties security) {
+    return new OrchestratorExperimentGateway(
+        transactions,
+        service,
+        experiments,
+        outbox,
+        security.experimentResources().crossNamespace());
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  @ConditionalOnProperty(
+      name = "aegis.kubernetes.experiment-resources",
+      havingValue = "true",
+      matchIfMissing = true)
+  ExperimentReconciler experimentReconciler(
+      KubernetesClient client,
+      OrchestratorExperimentGateway gateway,
+      KubernetesProperties properties,
+      Clock clock) {
+    ExperimentReconciler.Settings settings =
+        ExperimentReconciler.Settings.allNamespaces().pollEvery(Duration.ofSeconds(2));
+    if (!properties.namespace().isBlank()) {
+      settings = settings.inNamespace(properties.namespace());
+    }
+    return new ExperimentReconciler(client, gateway, settings, clock);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.aegis.orchestrator.outbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aegis.events.EventJson;
+import dev.aegis.events.EventType;
+import dev.aegis.orchestrator.persistence.OutboxMessage;
+import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.Tx;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Adds outgoing {@code dev.aegis.*} events to the outbox in the caller's transaction; {@link
+ * OutboxRelay} publishes them after commit. Every event Aegis emits (transitions, RCAs, alarms,
+ * burn-rate alerts, chaos faults) goes through here, so an event is published if and only if the
+ * change it reports committed.
+ */
+public final class EventOutbox {
+
+  private static final ObjectMapper EVENTS = EventJson.newObjectMapper();
+
+  private final OutboxRepository outbox;
+
+  public EventOutbox(OutboxRepository outbox) {
+    this.outbox = outbox;
+  }
+
+  /**
+   * Enqueues one event.
+   *
+   * @param id the CloudEvent id, unique per event: a second enqueue of the same id changes nothing
+   * @param key the Kafka record key (an experiment id, or a service for service-wide events)
+   * @param time the CloudEvent time: when what it reports happened
+   */
+  public void enqueue(
+      Tx h, EventType type, String id, String key, Object data, Instant time, Instant now) {
+    OutgoingEvent payload = new OutgoingEvent(time, EVENTS.valueToTree(data));
+    outbox.add(
+        h,
+        new OutboxMessage.Event(
+            id, type, key, new String(EventJson.toJson(payload), StandardCharsets.UTF_8)),
+        now);
+  }
+}

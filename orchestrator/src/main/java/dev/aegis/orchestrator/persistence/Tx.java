@@ -1,0 +1,66 @@
+package dev.aegis.orchestrator.persistence;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * A database session, usually inside a transaction, that the repositories of this package run their
+ * SQL on. Code outside {@code persistence} only passes it along: it cannot issue SQL through it,
+ * which is how the build keeps every query in this package (see ArchitectureTest).
+ */
+public final class Tx implements AutoCloseable {
+
+  private final Handle handle;
+
+  private Tx(Handle handle) {
+    this.handle = handle;
+  }
+
+  /** Wraps a JDBI handle; for this package, and for tests that hold a handle of their own. */
+  public static Tx of(Handle handle) {
+    return new Tx(handle);
+  }
+
+  /**
+   * Runs {@code work} in a transaction of this session (nested in the current one, if any) and
+   * returns its result.
+   */
+  public <T> T inTransaction(Function<Tx, T> work) {
+    return handle.inTransaction(h -> work.apply(h == handle ? this : new Tx(h)));
+  }
+
+  /** Runs {@code work} in a transaction of this session. */
+  public void useTransaction(Consumer<Tx> work) {
+    handle.useTransaction(h -> work.accept(h == handle ? this : new Tx(h)));
+  }
+
+  /** Ends the session (for sessions opened with {@link Transactions#open()}). */
+  @Override
+  public void close() {
+    handle.close();
+  }
+
+  Query createQuery(String sql) {
+    return handle.createQuery(sql);
+  }
+
+  Update createUpdate(String sql) {
+    return handle.createUpdate(sql);
+  }
+
+  PreparedBatch prepareBatch(String sql) {
+    return handle.prepareBatch(sql);
+  }
+
+  int execute(String sql, Object... arguments) {
+    return handle.execute(sql, arguments);
+  }
+
+  Handle handle() {
+    return handle;
+  }
+}

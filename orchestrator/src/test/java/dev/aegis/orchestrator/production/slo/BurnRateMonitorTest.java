@@ -1,0 +1,147 @@
+package dev.aegis.orchestrator.production.slo;
+
+import static dev.aegis.orchestrator.production.slo.Streams.minutes;
+import static dev.aegis.orchestrator.production.slo.Streams.window;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.aegis.orchestrator.judgment.HealthWindow.Track;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The Spring-free service the orchestrator wires: one tracker per (service, track). */
+class BurnRateMonitorTest {
+
+  private static final Duration H1 = Duration.ofHours(1);
+
+  private static List<AlertChange> feed(
+      BurnRateMonitor monitor, String service, Track track, int minutesFed, long errors) {
+    List<AlertChange> changes = new ArrayList<>();
+    for (int m = 0; m < minutesFed; m++) {
+      changes.addAll(
+          monitor.observe(window(service, track, "v1", minutes(m), minutes(m + 1), 1000, errors)));
+    }
+    return changes;
+  }
+
+  @Test
+  @DisplayName(
+      "each (service, track) burns its own budget: a failing canary pages, its clean stable track does not")
+  void tracksAreSeparate() {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+
+    List<AlertChange> canary = feed(monitor, "checkout", Track.CANARY, 60, 20);
+    List<AlertChange> stable = feed(monitor, "checkout", Track.STABLE, 60, 0);
+
+    assertThat(canary)
+        .extracting(AlertChange::eventId)
+        .containsExactly("checkout/canary/page-1h-5m/2025-03-01T12:30:00Z/firing");
+    assertThat(stable).isEmpty();
+    assertThat(monitor.snapshot("checkout", Track.STABLE).orElseThrow().window(H1).burnRate())
+        .isZero();
+    assertThat(monitor.snapshot("checkout", Track.BASELINE)).isEmpty();
+    assertThat(monitor.snapshots())
+        .extracting(BurnRateSnapshot::track)
+        .containsExactly(Track.CANARY, Track.STABLE);
+    assertThat(monitor.size()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName(
+      "a policy per service: at 99% the same 2% errors that page checkout leave search alone")
+  void policyPerService() {
+    BurnRateMonitor monitor =
+        new BurnRateMonitor(
+            service -> service.equals("search") ? SloPolicy.workbook(0.99) : SloPolicy.DEFAULT);
+
+    assertThat(feed(monitor, "checkout", Track.STABLE, 60, 20)).hasSize(1);
+    assertThat(feed(monitor, "search", Track.STABLE, 60, 20)).isEmpty();
+    assertThat(monitor.snapshot("search", Track.STABLE).orElseThrow().objective()).isEqualTo(0.99);
+  }
+
+  @Test
+  @DisplayName(
+      "retiring a track resolves its firing alerts once and forgets it; its next window starts afresh")
+  void retireResolvesAndForgets() {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+    feed(monitor, "checkout", Track.CANARY, 40, 20);
+
+    List<AlertChange> resolved = monitor.retire("checkout", Track.CANARY);
+
+    assertThat(resolved)
+        .extracting(AlertChange::eventId, AlertChange::at)
+        .containsExactly(
+            Tuple.tuple("checkout/canary/page-1h-5m/2025-03-01T12:30:00Z/resolved", minutes(40)));
+    assertThat(monitor.retire("checkout", Track.CANARY)).isEmpty();
+    assertThat(monitor.snapshot("checkout", Track.CANARY)).isEmpty();
+    monitor.observe(window("checkout", Track.CANARY, "v2", minutes(40), minutes(41), 1000, 0));
+    assertThat(monitor.snapshot("checkout", Track.CANARY).orElseThrow().window(H1).coverage())
+        .isCloseTo(1.0 / 60, within(1e-12));
+  }
+
+  @Test
+  @DisplayName("services fed from several threads at once each end with exactly their own windows")
+  void concurrentServices() throws Exception {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<List<AlertChange>>> results = new ArrayList<>();
+      for (int s = 0; s < 8; s++) {
+        String service = "svc-" + s;
+        results.add(pool.submit(() -> feed(monitor, service, Track.STABLE, 60, 20)));
+      }
+      for (Future<List<AlertChange>> result : results) {
+        assertThat(result.get()).hasSize(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(monitor.snapshots())
+        .hasSize(8)
+        .allSatisfy(s -> assertThat(s.window(H1).requests()).isCloseTo(60_000, within(1e-6)));
+  }
+
+  @Test
+  @DisplayName(
+      "an idle track is retired: memory holds only tracks that still report, and its firing page resolves with the next window")
+  void idleTracksAreRetired() {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+    assertThat(feed(monitor, "gone", Track.CANARY, 60, 20)).as("the page fires").hasSize(1);
+    feed(monitor, "alive", Track.STABLE, 120, 0);
+
+    int retired = monitor.retireIdle(minutes(90));
+
+    assertThat(retired).isEqualTo(1);
+    assertThat(monitor.size()).isEqualTo(1);
+    assertThat(monitor.snapshot("gone", Track.CANARY)).isEmpty();
+    List<AlertChange> next =
+        monitor.observe(window("alive", Track.STABLE, "v1", minutes(120), minutes(121), 1000, 0));
+    assertThat(next)
+        .extracting(AlertChange::eventId)
+        .containsExactly("gone/canary/page-1h-5m/2025-03-01T12:30:00Z/resolved");
+    assertThat(
+            monitor.observe(
+                window("alive", Track.STABLE, "v1", minutes(121), minutes(122), 1000, 0)))
+        .as("handed out once")
+        .isEmpty();
+  }
+
+  @Test
+  @DisplayName("a track that reported after the cutoff is kept")
+  void recentTracksStay() {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+    feed(monitor, "checkout", Track.STABLE, 10, 0);
+
+    assertThat(monitor.retireIdle(minutes(10))).isZero();
+    assertThat(monitor.retireIdle(minutes(11))).isEqualTo(1);
+    assertThat(monitor.size()).isZero();
+  }
+}
