@@ -14,11 +14,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
- * Together with {@link SecondFreshDatabaseComponentTest}: each class creates the same table, which
+ * Together with {@link SecondFreshDatabaseComponentIT}: each class creates the same table, which
  * would fail if they shared a database.
  */
 @AegisComponentTest(classes = InfrastructureOnlyConfiguration.class)
-class FreshDatabaseComponentTest {
+class FreshDatabaseComponentIT {
 
   @Autowired Jdbi jdbi;
   @Autowired TestDatabase database;
@@ -48,7 +48,7 @@ class FreshDatabaseComponentTest {
 
     ConsumerRecord<byte[], byte[]> received = awaitKey(recorder, key);
 
-    assertThat(groupId).startsWith("aegis-test-FreshDatabaseComponentTest-");
+    assertThat(groupId).startsWith("aegis-test-FreshDatabaseComponentIT-");
     assertThat(new String(received.value(), StandardCharsets.UTF_8))
         .isEqualTo("{\"faultId\":\"f-1\"}");
     assertThat(TopicTail.header(received, "ce_id")).isEqualTo("c-1");

@@ -15,7 +15,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 @AegisComponentTest(
     classes = InfrastructureOnlyConfiguration.class,
     database = DatabaseMode.RESTARTABLE)
-class RestartableDatabaseComponentTest {
+class RestartableDatabaseComponentIT {
 
   @Autowired Jdbi jdbi;
   @Autowired RestartablePostgres postgres;

@@ -6,9 +6,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** See {@link FreshDatabaseComponentTest}. */
+/** See {@link FreshDatabaseComponentIT}. */
 @AegisComponentTest(classes = InfrastructureOnlyConfiguration.class)
-class SecondFreshDatabaseComponentTest {
+class SecondFreshDatabaseComponentIT {
 
   @Autowired Jdbi jdbi;
   @Autowired TestDatabase database;
@@ -18,6 +18,6 @@ class SecondFreshDatabaseComponentTest {
     // As the owner: the application role may not create tables.
     database.jdbi().useHandle(h -> h.execute("CREATE TABLE marker (owner text)"));
 
-    assertThat(FreshDatabaseComponentTest.currentDatabase(jdbi)).isEqualTo(database.name());
+    assertThat(FreshDatabaseComponentIT.currentDatabase(jdbi)).isEqualTo(database.name());
   }
 }
