@@ -119,11 +119,12 @@ public final class LifecycleService {
    */
   public Applied apply(Tx h, String id, LifecycleInput input, Cause cause, Instant now) {
     try (LogIdentity ignored = LogIdentity.of(null, id, null, null)) {
-      return applyLocked(h, id, input, cause, now);
+      return lockDecideRecord(h, id, input, cause, now);
     }
   }
 
-  private Applied applyLocked(Tx h, String id, LifecycleInput input, Cause cause, Instant now) {
+  private Applied lockDecideRecord(
+      Tx h, String id, LifecycleInput input, Cause cause, Instant now) {
     // The silence timer skips an experiment another transaction holds: that one is hearing from its
     // monitors.
     Optional<ExperimentRecord> locked =
