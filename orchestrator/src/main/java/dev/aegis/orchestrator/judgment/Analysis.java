@@ -118,21 +118,42 @@ public record Analysis(
   /** Comparison metrics judged per step: error rate and p95 latency. */
   public static final int COMPARISON_METRICS = 2;
 
+  /** Step-end tests with the anytime tests on: the two comparisons and the exact error-SLO test. */
+  public static final int STEP_END_TESTS = 3;
+
+  /** Anytime-valid tests: error-rate comparison, p95 comparison, error-rate SLO. */
+  public static final int E_PROCESSES = 3;
+
   /**
    * The significance level of the whole rollout: the chance that a candidate no worse than its
-   * reference is failed by some comparison, at most.
+   * reference is failed by some test, at most.
    */
   public double alpha() {
     return 1 - confidence;
   }
 
+  /** The share of {@link #alpha()} the anytime tests spend: a third, or none when they are off. */
+  public double alphaSequential() {
+    return sequential ? alpha() / 3 : 0;
+  }
+
+  /** The level of one anytime test: its e-value fails the step at 1 / this. */
+  public double alphaPerEProcess() {
+    return alphaSequential() / E_PROCESSES;
+  }
+
   /**
-   * The significance level of one comparison: {@link #alpha()} shared out (Bonferroni) over the
-   * comparisons a rollout of {@code steps} steps makes, one per step and comparison metric. Any
+   * The significance level of one step-end test: what the anytime tests leave of {@link #alpha()}
+   * shared out (Bonferroni) over the tests a rollout of {@code steps} steps makes at step ends. Any
    * HIGH fails the step, so the family-wise error of the rollout stays below {@link #alpha()}.
    */
   public double alphaPerComparison(int steps) {
-    return alpha() / (Math.max(1, steps) * COMPARISON_METRICS);
+    return (alpha() - alphaSequential()) / stepEndTests(steps);
+  }
+
+  /** The step-end tests of a rollout of {@code steps} steps. */
+  public int stepEndTests(int steps) {
+    return Math.max(1, steps) * (sequential ? STEP_END_TESTS : COMPARISON_METRICS);
   }
 
   /** These settings with the anytime-valid tests on or off. */

@@ -31,6 +31,8 @@ import java.util.List;
  *     its extension counts again; null when never resumed
  * @param shift the traffic shift this step's evidence counts from, with the settle time after it
  *     and the part of straddling windows left out; null for a step stored before it was kept
+ * @param sequential the experiment's anytime-valid tests so far (null, as stored before they
+ *     existed: {@link Sequential#START})
  */
 public record StepProgress(
     Instant boundary,
@@ -46,7 +48,12 @@ public record StepProgress(
     StepEvidence evidence,
     int failures,
     Duration extendedFrom,
-    Shift shift) {
+    Shift shift,
+    Sequential sequential) {
+
+  public StepProgress {
+    sequential = sequential == null ? Sequential.START : sequential;
+  }
 
   /**
    * The traffic shift a step's evidence counts from: {@code boundary = appliedAt + settle}.
@@ -99,6 +106,7 @@ public record StepProgress(
         evidence,
         failures,
         extendedFrom,
+        null,
         null);
   }
 
@@ -155,7 +163,8 @@ public record StepProgress(
         StepEvidence.EMPTY,
         0,
         null,
-        shift);
+        shift,
+        null);
   }
 
   /**
@@ -174,7 +183,9 @@ public record StepProgress(
   public StepProgress next(Duration settle) {
     StepProgress fresh =
         coveredUntil == null ? startingAfter(null) : startingAt(coveredUntil, settle);
-    return fresh.withEvidence(samples().carriedPast(coveredUntil));
+    return fresh
+        .withEvidence(samples().carriedPast(coveredUntil))
+        .withSequential(sequential.nextStep(this));
   }
 
   /** Whether {@code window} ends after this step began, so that it can count toward it. */
@@ -217,7 +228,8 @@ public record StepProgress(
         samples().with(counted, faults),
         failures,
         extendedFrom,
-        nextShift);
+        nextShift,
+        sequential);
   }
 
   /**
@@ -260,6 +272,17 @@ public record StepProgress(
         window.namespace());
   }
 
+  /**
+   * The totals with canary {@code window} added, and the anytime-valid tests of {@code policy}
+   * updated with its counted part, as window {@link #windows()} + 1 of step {@code stepIndex}.
+   */
+  public StepProgress add(
+      HealthWindow window, List<ActiveFault> faults, Policy policy, int stepIndex) {
+    HealthWindow counted = countedPart(window);
+    Sequential next = sequential.observe(policy, stepIndex, this, counted, counted != window);
+    return add(window, faults).withSequential(next);
+  }
+
   /** The totals with canary {@code window} added, no chaos. */
   public StepProgress add(HealthWindow window) {
     return add(window, List.of());
@@ -298,7 +321,8 @@ public record StepProgress(
         evidence,
         count,
         extendedFrom,
-        shift);
+        shift,
+        sequential);
   }
 
   /** The step, resumed by a human: its extension counts again from now on. */
@@ -317,7 +341,27 @@ public record StepProgress(
         evidence,
         failures,
         observed,
-        shift);
+        shift,
+        sequential);
+  }
+
+  private StepProgress withSequential(Sequential next) {
+    return new StepProgress(
+        boundary,
+        windows,
+        requests,
+        errors,
+        p95RequestWeightedSum,
+        p95Sum,
+        maxP95Ms,
+        observed,
+        firstWindowStart,
+        coveredUntil,
+        evidence,
+        failures,
+        extendedFrom,
+        shift,
+        next);
   }
 
   private StepProgress withEvidence(StepEvidence next) {
@@ -335,7 +379,8 @@ public record StepProgress(
         next,
         failures,
         extendedFrom,
-        shift);
+        shift,
+        sequential);
   }
 
   /** errors / requests over the step, or 0 without requests. */

@@ -142,7 +142,7 @@ public final class LifecycleCore {
         current = current.withProgress(progress.compare(window, faults));
         return done();
       }
-      StepProgress next = progress.add(window, faults);
+      StepProgress next = progress.add(window, faults, before.policy(), before.stepIndex());
       judgment = StepJudge.judge(before.policy(), before.stepIndex(), next, window.windowEnd());
       // A tolerated failure (policy failureLimit) is counted in the judgment's copy of the
       // progress.
