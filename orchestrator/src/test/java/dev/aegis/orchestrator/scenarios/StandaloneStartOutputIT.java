@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.aegis.orchestrator.AegisApplication;
 import dev.aegis.orchestrator.reliability.OrchestratorProcess;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +51,7 @@ class StandaloneStartOutputIT {
       // The banner is one log event: its first line is the logger's prefix, right above "─── Aegis
       // is ready".
       int before = banner - 1;
-      Thread.sleep(QUIET_AFTER_BANNER.toMillis());
+      awaitQuiet(out, bannerEnd + 1);
       List<String> lines = snapshot(out);
       List<String> after = lines.subList(bannerEnd + 1, lines.size());
 
@@ -108,23 +110,46 @@ class StandaloneStartOutputIT {
     return process;
   }
 
-  /** The index of the "Aegis is ready" line. */
-  private static int awaitBanner(Process aegis, List<String> out) throws InterruptedException {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      List<String> lines = snapshot(out);
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).startsWith(BANNER)) {
-          return i;
-        }
-      }
-      if (!aegis.isAlive()) {
-        throw new AssertionError(
-            "Aegis exited with " + aegis.exitValue() + " before its banner:\n" + tail(out));
-      }
-      Thread.sleep(100);
+  /** The index of the "Aegis is ready" line; fails at once if Aegis exits first. */
+  private static int awaitBanner(Process aegis, List<String> out) {
+    try {
+      return await("the banner")
+          .atMost(READY_TIMEOUT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> bannerIndex(aegis, out), index -> index >= 0);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no banner within " + READY_TIMEOUT + ":\n" + tail(out), e);
     }
-    throw new AssertionError("no banner within " + READY_TIMEOUT + ":\n" + tail(out));
+  }
+
+  private static int bannerIndex(Process aegis, List<String> out) {
+    List<String> lines = snapshot(out);
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith(BANNER)) {
+        return i;
+      }
+    }
+    if (!aegis.isAlive()) {
+      throw new AssertionError(
+          "Aegis exited with " + aegis.exitValue() + " before its banner:\n" + tail(out));
+    }
+    return -1;
+  }
+
+  /**
+   * Watches the output for {@link #QUIET_AFTER_BANNER}, returning early if a line beyond {@code
+   * lines} appears; the caller's assertions then name it.
+   */
+  private static void awaitQuiet(List<String> out, int lines) {
+    try {
+      await("quiet after the banner")
+          .during(QUIET_AFTER_BANNER)
+          .atMost(QUIET_AFTER_BANNER.plusSeconds(2))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> snapshot(out).size() == lines);
+    } catch (ConditionTimeoutException e) {
+      // a line was printed after the banner: reported by the assertions that follow
+    }
   }
 
   /** The index of the banner's closing rule. */
