@@ -132,9 +132,8 @@ public final class LifecycleCore {
                 + window.windowEnd()
                 + " belongs before step "
                 + (before.stepIndex() + 1)
-                + ", whose evidence counts from "
-                + progress.boundary()
-                + shiftText(progress.shift()));
+                + ", which began at "
+                + progress.boundary());
       }
       List<ActiveFault> faults = ActiveFault.touching(observe.faults(), window);
       if (!canary) {
@@ -142,7 +141,7 @@ public final class LifecycleCore {
         current = current.withProgress(progress.compare(window, faults));
         return done();
       }
-      StepProgress next = progress.add(window, faults, before.policy(), before.stepIndex());
+      StepProgress next = progress.add(window, faults);
       judgment = StepJudge.judge(before.policy(), before.stepIndex(), next, window.windowEnd());
       // A tolerated failure (policy failureLimit) is counted in the judgment's copy of the
       // progress.
@@ -174,9 +173,7 @@ public final class LifecycleCore {
         return done();
       }
       int nextIndex = before.stepIndex() + 1;
-      current =
-          current.enteringStep(
-              nextIndex, finished.next(before.policy().analysis().settleTime()), now);
+      current = current.enteringStep(nextIndex, finished.next(), now);
       fire(
           Trigger.STEP_PASSED,
           Transition.AEGIS,
@@ -433,12 +430,5 @@ public final class LifecycleCore {
       Experiment after = current.withRevision(before.revision() + 1);
       return new Decision(before, after, transitions, commands, judgment, quarantineEvidence, null);
     }
-  }
-
-  private static String shiftText(StepProgress.Shift shift) {
-    if (shift == null) {
-      return "";
-    }
-    return " (traffic shifted at " + shift.appliedAt() + ", settle time " + shift.settle() + ")";
   }
 }
