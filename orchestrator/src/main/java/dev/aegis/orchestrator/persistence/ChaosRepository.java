@@ -53,12 +53,19 @@ public final class ChaosRepository {
 
   /**
    * Faults on {@code service} in {@code namespace} active at any moment within [from, to], with the
-   * faults on that service name that named no namespace.
+   * faults on that service name that named no namespace. Aegis's own injections count from the
+   * moment they are recorded, not from when their announcement on {@code aegis.chaos} is read back,
+   * so a window judged in between still names the fault; the announcement wins when both exist.
    */
   public List<Fault> activeBetween(
       Tx h, String namespace, String service, Instant from, Instant to) {
     return h.createQuery(
-            "SELECT * FROM chaos_faults WHERE service = :service "
+            "SELECT * FROM (SELECT DISTINCT ON (fault_id) * FROM ("
+                + "SELECT fault_id, namespace, service, track, kind, started_at, expires_at, cleared_at, "
+                + "0 AS source FROM chaos_faults UNION ALL "
+                + "SELECT fault_id, namespace, service, track, kind, started_at, expires_at, "
+                + "ended_at AS cleared_at, 1 AS source FROM chaos_injections WHERE state <> 'FAILED'"
+                + ") announced_or_injected ORDER BY fault_id, source) f WHERE service = :service "
                 + "AND (namespace IS NULL OR namespace = :namespace) AND started_at <= :to "
                 + "AND LEAST(expires_at, COALESCE(cleared_at, expires_at)) >= :from ORDER BY started_at")
         .bind("namespace", namespace)
