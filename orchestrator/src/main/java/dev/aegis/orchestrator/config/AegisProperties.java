@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.config;
 
+import dev.aegis.orchestrator.judgment.Analysis;
 import dev.aegis.orchestrator.judgment.CanaryStep;
 import dev.aegis.orchestrator.judgment.Policy;
 import dev.aegis.orchestrator.judgment.Slo;
@@ -92,14 +93,20 @@ public record AegisProperties(
       @DefaultValue("1m") Duration maxClockSkew,
       @DefaultValue("30s") Duration silenceCheckInterval) {}
 
-  /** Seed defaults: 10/50/100% for 24h/48h/7d; error rate < 2%; p95 < 3000 ms. */
+  /**
+   * Seed defaults: 10/50/100% for 24h/48h/7d; error rate < 2%; p95 < 3000 ms. {@code settleTime}
+   * (aegis.policy.settle-time) is how long after a traffic shift a step's evidence starts to count:
+   * report lag plus actuation; production wants 30 s to 1 min, the default 0 keeps timings as they
+   * were.
+   */
   public record PolicyDefaults(
       @DefaultValue({"10", "50", "100"}) List<Integer> weights,
       @DefaultValue({"PT24H", "PT48H", "P7D"}) List<Duration> durations,
       @DefaultValue("0.02") double maxErrorRate,
       @DefaultValue("3000") double maxP95LatencyMs,
       @DefaultValue("100") long minRequestsPerStep,
-      @DefaultValue("PT15M") Duration maxSilence) {
+      @DefaultValue("PT15M") Duration maxSilence,
+      @DefaultValue("PT0S") Duration settleTime) {
 
     public Policy toPolicy() {
       if (weights.size() != durations.size()) {
@@ -111,7 +118,8 @@ public record AegisProperties(
         steps.add(new CanaryStep(weights.get(i), durations.get(i)));
       }
       return new Policy(
-          steps, new Slo(maxErrorRate, maxP95LatencyMs), minRequestsPerStep, maxSilence);
+              steps, new Slo(maxErrorRate, maxP95LatencyMs), minRequestsPerStep, maxSilence)
+          .withAnalysis(Analysis.DEFAULT.withSettleTime(settleTime));
     }
   }
 }

@@ -140,13 +140,14 @@ final class CanaryComparison {
           String.format(
               Locale.ROOT,
               "p95 latency: %d canary and %d %s windows cannot show a difference at α %s (confidence %s over %d "
-                  + "comparisons; best possible p=%s); more windows needed",
+                  + "%s; best possible p=%s); more windows needed",
               canary.length,
               reference.length,
               span.against(),
               p(alpha),
               number(span.analysis().confidence()),
-              span.steps() * Analysis.COMPARISON_METRICS,
+              span.analysis().stepEndTests(span.steps()),
+              span.analysis().sequential() ? "step-end tests" : "comparisons",
               p(best)));
     }
     double tolerance = span.analysis().latencyTolerance();
@@ -193,10 +194,11 @@ final class CanaryComparison {
     String how =
         String.format(
             Locale.ROOT,
-            "(%s, confidence %s, α %s per comparison, tolerance +%.0f%%)",
+            "(%s, confidence %s, α %s per %s, tolerance +%.0f%%)",
             r.test(),
             number(span.analysis().confidence()),
             p(span.alpha()),
+            span.analysis().sequential() ? "step-end test" : "comparison",
             tolerance * 100);
     String finding =
         switch (c) {

@@ -30,6 +30,9 @@ public record Check(
   public static final String P95_LATENCY = "p95-latency";
   public static final String ERROR_RATE_COMPARISON = "error-rate-comparison";
   public static final String P95_LATENCY_COMPARISON = "p95-latency-comparison";
+  public static final String ERROR_RATE_SEQUENTIAL = "error-rate-sequential";
+  public static final String P95_LATENCY_SEQUENTIAL = "p95-latency-sequential";
+  public static final String ERROR_RATE_SLO_SEQUENTIAL = "error-rate-slo-sequential";
   public static final String SEVERE_ERROR_RATE = "severe-error-rate";
   public static final String SEVERE_P95_LATENCY = "severe-p95-latency";
   public static final String MIN_REQUESTS = "min-requests";
@@ -82,6 +85,9 @@ public record Check(
           P95_LATENCY,
           ERROR_RATE_COMPARISON,
           P95_LATENCY_COMPARISON,
+          ERROR_RATE_SEQUENTIAL,
+          P95_LATENCY_SEQUENTIAL,
+          ERROR_RATE_SLO_SEQUENTIAL,
           SEVERE_ERROR_RATE,
           SEVERE_P95_LATENCY,
           SLO_BURN_RATE,

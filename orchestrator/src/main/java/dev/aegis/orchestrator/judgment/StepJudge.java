@@ -1,5 +1,7 @@
 package dev.aegis.orchestrator.judgment;
 
+import dev.aegis.orchestrator.judgment.stats.EValues;
+import dev.aegis.orchestrator.judgment.stats.TestResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,6 +90,8 @@ public final class StepJudge {
                   policy.slo().maxP95LatencyMs()));
       List<Check> slo = List.of(errorRate, p95);
       List<Check> evidence = List.of(requests, duration);
+      List<Check> anytime = anytimeChecks();
+      List<Check> crossed = anytime.stream().filter(c -> !c.passed()).toList();
 
       if (requests.passed()) {
         List<Check> severe = severeChecks();
@@ -103,16 +107,24 @@ public final class StepJudge {
         }
         evidence = concat(severe, evidence);
       }
+      if (!duration.passed() && !crossed.isEmpty()) {
+        return fail(
+            label + " failed early: " + explain(crossed),
+            concat(slo, anytime, evidence),
+            null,
+            null);
+      }
       if (!duration.passed()) {
         return judgment(
             Verdict.IN_PROGRESS,
             String.format(
-                Locale.ROOT,
-                "%s: observed %ds of %ds",
-                label,
-                (long) duration.observed(),
-                (long) duration.threshold()),
-            concat(slo, evidence),
+                    Locale.ROOT,
+                    "%s: observed %ds of %ds",
+                    label,
+                    (long) duration.observed(),
+                    (long) duration.threshold())
+                + anytimeSummary(),
+            concat(slo, anytime, evidence),
             null,
             null,
             progress);
@@ -124,21 +136,29 @@ public final class StepJudge {
                 "%d requests observed, %d needed before it can be judged",
                 progress.requests(),
                 policy.minRequestsPerStep()),
-            concat(slo, evidence),
+            concat(slo, anytime, evidence),
             null,
             null);
       }
       CanaryComparison.Result compared =
           CanaryComparison.of(analysis, policy.steps().size(), progress);
       Score score = Score.of(compared.checks(), analysis);
-      List<Check> checks = concat(slo, compared.checks(), evidence);
-      List<Check> sloBreaches = slo.stream().filter(c -> !c.passed()).toList();
+      List<Check> checks = concat(slo, compared.checks(), anytime, evidence);
+      String unproven = unprovenErrorBreach(errorRate);
+      List<Check> sloBreaches =
+          slo.stream().filter(c -> !c.passed() && (c != errorRate || unproven == null)).toList();
       if (!sloBreaches.isEmpty()) {
         return fail(
             label + " failed: " + explain(sloBreaches) + " → HIGH",
             checks,
             score,
             compared.against());
+      }
+      if (!crossed.isEmpty()) {
+        return fail(label + " failed: " + explain(crossed), checks, score, compared.against());
+      }
+      if (unproven != null) {
+        return notEnough(unproven, checks, score, compared.against());
       }
       if (compared.insufficient() != null) {
         return notEnough(compared.insufficient(), checks, score, compared.against());
@@ -172,6 +192,176 @@ public final class StepJudge {
           score,
           compared.against(),
           progress);
+    }
+
+    /**
+     * With the anytime tests on, an error rate at or above the SLO fails only when an exact
+     * binomial test shows it (P(X ≥ x | n, SLO) below the step-end share of α); otherwise the step
+     * lacks evidence and is held. Null when the breach is proven, there is none, or the tests are
+     * off (the point check of issue 4 then decides).
+     */
+    private String unprovenErrorBreach(Check errorRate) {
+      if (errorRate.passed() || !analysis.sequential()) {
+        return null;
+      }
+      double alpha = analysis.alphaPerComparison(policy.steps().size());
+      double p =
+          EValues.binomialUpperTail(
+              progress.errors(), progress.requests(), policy.slo().maxErrorRate());
+      if (p < alpha) {
+        return null;
+      }
+      return String.format(
+          Locale.ROOT,
+          "error rate %s ≥ SLO %s is not yet significant (exact binomial p=%s ≥ α %s over %d requests)",
+          percent(progress.errorRate()),
+          percent(policy.slo().maxErrorRate()),
+          CanaryComparison.p(p),
+          CanaryComparison.p(alpha),
+          progress.requests());
+    }
+
+    /** The three anytime-valid tests as checks; none when they are off. */
+    private List<Check> anytimeChecks() {
+      if (!analysis.sequential()) {
+        return List.of();
+      }
+      Sequential state = progress.sequential();
+      StepEvidence samples = progress.samples();
+      String against =
+          !samples.baseline().isEmpty()
+              ? "baseline"
+              : !samples.stable().isEmpty() ? "stable" : null;
+      double theta = 1 + analysis.errorRateTolerance();
+      double limit = policy.slo().maxErrorRate();
+      return List.of(
+          anytime(
+              Check.ERROR_RATE_SEQUENTIAL,
+              state.errors(),
+              TestResult.MSPRT_CONDITIONAL_BINOMIAL,
+              against,
+              state.pairedWindows() > 0 ? state.ratioEstimate() : null,
+              analysis.errorRateTolerance(),
+              "error rate",
+              String.format(
+                  Locale.ROOT,
+                  "canary errors given all errors vs H0 canary ≤ %s × %s%s",
+                  CanaryComparison.number(theta),
+                  against == null ? "reference" : against,
+                  state.errors().bet() == null
+                      ? ""
+                      : String.format(
+                          Locale.ROOT,
+                          ", betting on %.1f×, dispersion %.2f",
+                          state.errors().bet(),
+                          state.errors().dispersion()))),
+          anytime(
+              Check.P95_LATENCY_SEQUENTIAL,
+              state.latency(),
+              TestResult.BETTING_LOG_P95_RATIO,
+              against,
+              state.latencyRatio(),
+              analysis.latencyTolerance(),
+              "p95 latency",
+              String.format(
+                  Locale.ROOT,
+                  "per-window ln(canary p95 / %s p95) vs H0 centred at most ln %s%s",
+                  against == null ? "reference" : against,
+                  CanaryComparison.number(1 + analysis.latencyTolerance()),
+                  state.latency().bet() == null
+                      ? ""
+                      : String.format(Locale.ROOT, ", stake %.2f", state.latency().bet()))),
+          anytime(
+              Check.ERROR_RATE_SLO_SEQUENTIAL,
+              state.slo(),
+              TestResult.MSPRT_BINOMIAL,
+              "slo",
+              limit > 0 ? progress.errorRate() / limit : null,
+              0,
+              "error-rate SLO",
+              String.format(
+                  Locale.ROOT,
+                  "canary errors vs H0 error rate ≤ SLO %s%s",
+                  percent(limit),
+                  state.slo().bet() == null
+                      ? ""
+                      : String.format(
+                          Locale.ROOT,
+                          ", betting on %s, dispersion %.2f",
+                          percent(state.slo().bet()),
+                          state.slo().dispersion()))));
+    }
+
+    private Check anytime(
+        String name,
+        Sequential.EProcess e,
+        String test,
+        String against,
+        Double ratio,
+        double tolerance,
+        String metric,
+        String what) {
+      double alpha = analysis.alphaPerEProcess();
+      double threshold = 1 / alpha;
+      double observed = Math.exp(e.crossed() ? e.maxLogE() : e.logE());
+      Classification c =
+          e.crossed()
+              ? Classification.HIGH
+              : e.bets() == 0 ? Classification.NODATA : Classification.PASS;
+      String where =
+          e.crossed()
+              ? String.format(
+                  Locale.ROOT,
+                  " at window %d of step %d (ending %s)",
+                  e.crossedWindow(),
+                  e.crossedStep(),
+                  e.crossedAt())
+              : "";
+      String explanation =
+          String.format(
+              Locale.ROOT,
+              "%s, anytime test: e-value %s %s %s (1/α, α %s)%s; %s → %s",
+              metric,
+              eValue(observed),
+              e.crossed() ? "≥" : "<",
+              eValue(threshold),
+              CanaryComparison.p(alpha),
+              where,
+              what,
+              c);
+      Comparison comparison =
+          new Comparison(
+              test,
+              against,
+              observed,
+              e.anytimePValue(),
+              "higher",
+              alpha,
+              analysis.confidence(),
+              ratio,
+              tolerance,
+              progress.samples().canary().size(),
+              progress.sequential().pairedWindows(),
+              progress.firstWindowStart(),
+              e.crossed() ? e.crossedAt() : progress.coveredUntil(),
+              e.dispersion());
+      return new Check(
+          name, observed, threshold, "<", !e.crossed(), c, null, comparison, explanation);
+    }
+
+    /** The anytime tests' e-values for an in-progress summary; empty when they are off. */
+    private String anytimeSummary() {
+      if (!analysis.sequential()) {
+        return "";
+      }
+      Sequential state = progress.sequential();
+      return String.format(
+          Locale.ROOT,
+          "; anytime tests: errors e=%s, p95 e=%s, SLO e=%s (fail at %s)",
+          eValue(state.errors().eValue()),
+          eValue(state.latency().eValue()),
+          eValue(state.slo().eValue()),
+          eValue(1 / analysis.alphaPerEProcess()));
     }
 
     private List<Check> severeChecks() {
@@ -327,6 +517,14 @@ public final class StepJudge {
       all.addAll(part);
     }
     return all;
+  }
+
+  /** An e-value as a reader expects it: 0.42, 3.2, 450, 1120. */
+  static String eValue(double e) {
+    if (e >= 100) {
+      return String.format(Locale.ROOT, "%.0f", e);
+    }
+    return e >= 10 ? String.format(Locale.ROOT, "%.1f", e) : String.format(Locale.ROOT, "%.2f", e);
   }
 
   static String percent(double ratio) {

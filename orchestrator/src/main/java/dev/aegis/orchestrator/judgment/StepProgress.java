@@ -29,6 +29,10 @@ import java.util.List;
  * @param failures failing judgments tolerated so far in this step (policy failureLimit)
  * @param extendedFrom observed time when a human resumed the step after it was paused, from which
  *     its extension counts again; null when never resumed
+ * @param shift the traffic shift this step's evidence counts from, with the settle time after it
+ *     and the part of straddling windows left out; null for a step stored before it was kept
+ * @param sequential the experiment's anytime-valid tests so far (null, as stored before they
+ *     existed: {@link Sequential#START})
  */
 public record StepProgress(
     Instant boundary,
@@ -43,7 +47,68 @@ public record StepProgress(
     Instant coveredUntil,
     StepEvidence evidence,
     int failures,
-    Duration extendedFrom) {
+    Duration extendedFrom,
+    Shift shift,
+    Sequential sequential) {
+
+  public StepProgress {
+    sequential = sequential == null ? Sequential.START : sequential;
+  }
+
+  /**
+   * The traffic shift a step's evidence counts from: {@code boundary = appliedAt + settle}.
+   *
+   * @param appliedAt when the step's traffic shift was decided (event time of the last counted
+   *     window for a later step)
+   * @param settle how long after the shift evidence starts to count
+   * @param excludedRequests requests of canary windows straddling the boundary, in their part
+   *     before it: kept for the record, not judged
+   * @param excludedErrors errors in that part
+   */
+  public record Shift(
+      Instant appliedAt, Duration settle, long excludedRequests, long excludedErrors) {
+
+    public Shift {
+      settle = settle == null ? Duration.ZERO : settle;
+    }
+
+    Shift excluding(long requests, long errors) {
+      return new Shift(appliedAt, settle, excludedRequests + requests, excludedErrors + errors);
+    }
+  }
+
+  /** The totals with samples, without a recorded shift (the shape before issue 14). */
+  public StepProgress(
+      Instant boundary,
+      long windows,
+      long requests,
+      long errors,
+      double p95RequestWeightedSum,
+      double p95Sum,
+      double maxP95Ms,
+      Duration observed,
+      Instant firstWindowStart,
+      Instant coveredUntil,
+      StepEvidence evidence,
+      int failures,
+      Duration extendedFrom) {
+    this(
+        boundary,
+        windows,
+        requests,
+        errors,
+        p95RequestWeightedSum,
+        p95Sum,
+        maxP95Ms,
+        observed,
+        firstWindowStart,
+        coveredUntil,
+        evidence,
+        failures,
+        extendedFrom,
+        null,
+        null);
+  }
 
   /** The totals without samples (the shape of issue 2's progress). */
   public StepProgress(
@@ -79,12 +144,48 @@ public record StepProgress(
   }
 
   /**
+   * A fresh step whose traffic shift was decided at {@code shiftedAt}: its evidence counts from
+   * {@code shiftedAt + settle}.
+   */
+  public static StepProgress startingAt(Instant shiftedAt, Duration settle) {
+    Shift shift = new Shift(shiftedAt, settle, 0, 0);
+    return new StepProgress(
+        shiftedAt.plus(shift.settle()),
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        Duration.ZERO,
+        null,
+        null,
+        StepEvidence.EMPTY,
+        0,
+        null,
+        shift,
+        null);
+  }
+
+  /**
    * The next step, starting after this one's last canary window, inheriting comparison windows past
    * it.
    */
   public StepProgress next() {
-    StepProgress fresh = startingAfter(coveredUntil);
-    return fresh.withEvidence(samples().carriedPast(coveredUntil));
+    return next(Duration.ZERO);
+  }
+
+  /**
+   * The next step: its shift is taken at this step's last canary window (event time; the decision
+   * that commands it is judged on that window) and its evidence counts from {@code settle} later.
+   * It inherits the comparison windows past the shift.
+   */
+  public StepProgress next(Duration settle) {
+    StepProgress fresh =
+        coveredUntil == null ? startingAfter(null) : startingAt(coveredUntil, settle);
+    return fresh
+        .withEvidence(samples().carriedPast(coveredUntil))
+        .withSequential(sequential.nextStep(this));
   }
 
   /** Whether {@code window} ends after this step began, so that it can count toward it. */
@@ -94,31 +195,92 @@ public record StepProgress(
 
   /**
    * The totals with canary {@code window} added; {@code faults} are the chaos faults that touched
-   * it.
+   * it. A window straddling the boundary counts pro rata: its requests and errors scaled by the
+   * fraction of its span after the boundary, stored as starting at the boundary; the rest is kept
+   * in {@link Shift} for the record.
    */
   public StepProgress add(HealthWindow window, List<ActiveFault> faults) {
-    Instant from = latest(window.windowStart(), boundary);
+    HealthWindow counted = countedPart(window);
+    Shift nextShift =
+        counted == window || shift == null
+            ? shift
+            : shift.excluding(
+                window.requests() - counted.requests(), window.errors() - counted.errors());
+    Instant from = latest(counted.windowStart(), boundary);
     Instant alreadyCovered = coveredUntil == null ? from : latest(from, coveredUntil);
     Duration newlyObserved =
-        window.windowEnd().isAfter(alreadyCovered)
-            ? Duration.between(alreadyCovered, window.windowEnd())
+        counted.windowEnd().isAfter(alreadyCovered)
+            ? Duration.between(alreadyCovered, counted.windowEnd())
             : Duration.ZERO;
     return new StepProgress(
         boundary,
         windows + 1,
-        requests + window.requests(),
-        errors + window.errors(),
-        p95RequestWeightedSum + window.p95Ms() * window.requests(),
-        p95Sum + window.p95Ms(),
-        Math.max(maxP95Ms, window.p95Ms()),
+        requests + counted.requests(),
+        errors + counted.errors(),
+        p95RequestWeightedSum + counted.p95Ms() * counted.requests(),
+        p95Sum + counted.p95Ms(),
+        Math.max(maxP95Ms, counted.p95Ms()),
         observed.plus(newlyObserved),
         firstWindowStart == null
-            ? window.windowStart()
-            : earliest(firstWindowStart, window.windowStart()),
-        coveredUntil == null ? window.windowEnd() : latest(coveredUntil, window.windowEnd()),
-        samples().with(window, faults),
+            ? counted.windowStart()
+            : earliest(firstWindowStart, counted.windowStart()),
+        coveredUntil == null ? counted.windowEnd() : latest(coveredUntil, counted.windowEnd()),
+        samples().with(counted, faults),
         failures,
-        extendedFrom);
+        extendedFrom,
+        nextShift,
+        sequential);
+  }
+
+  /**
+   * Whether {@code window} starts before the boundary and ends after it, so that only its later
+   * part counts.
+   */
+  public boolean straddles(HealthWindow window) {
+    return boundary != null
+        && window.windowStart().isBefore(boundary)
+        && window.windowEnd().isAfter(boundary);
+  }
+
+  /**
+   * The part of {@code window} after the boundary: q = (end − boundary) / (end − start) of its
+   * span, round(q × requests) requests and at most as many errors, round(q × errors). The window
+   * itself when it does not straddle the boundary.
+   */
+  HealthWindow countedPart(HealthWindow window) {
+    if (!straddles(window)) {
+      return window;
+    }
+    double q =
+        (double) Duration.between(boundary, window.windowEnd()).toMillis()
+            / Duration.between(window.windowStart(), window.windowEnd()).toMillis();
+    long countedRequests = Math.round(q * window.requests());
+    long countedErrors = Math.min(countedRequests, Math.round(q * window.errors()));
+    return new HealthWindow(
+        window.service(),
+        window.version(),
+        window.track(),
+        boundary,
+        window.windowEnd(),
+        countedRequests,
+        countedErrors,
+        window.p50Ms(),
+        window.p95Ms(),
+        window.p99Ms(),
+        window.cpuUtilization(),
+        window.memoryUtilization(),
+        window.namespace());
+  }
+
+  /**
+   * The totals with canary {@code window} added, and the anytime-valid tests of {@code policy}
+   * updated with its counted part, as window {@link #windows()} + 1 of step {@code stepIndex}.
+   */
+  public StepProgress add(
+      HealthWindow window, List<ActiveFault> faults, Policy policy, int stepIndex) {
+    HealthWindow counted = countedPart(window);
+    Sequential next = sequential.observe(policy, stepIndex, this, counted, counted != window);
+    return add(window, faults).withSequential(next);
   }
 
   /** The totals with canary {@code window} added, no chaos. */
@@ -158,7 +320,9 @@ public record StepProgress(
         coveredUntil,
         evidence,
         count,
-        extendedFrom);
+        extendedFrom,
+        shift,
+        sequential);
   }
 
   /** The step, resumed by a human: its extension counts again from now on. */
@@ -176,7 +340,28 @@ public record StepProgress(
         coveredUntil,
         evidence,
         failures,
-        observed);
+        observed,
+        shift,
+        sequential);
+  }
+
+  private StepProgress withSequential(Sequential next) {
+    return new StepProgress(
+        boundary,
+        windows,
+        requests,
+        errors,
+        p95RequestWeightedSum,
+        p95Sum,
+        maxP95Ms,
+        observed,
+        firstWindowStart,
+        coveredUntil,
+        evidence,
+        failures,
+        extendedFrom,
+        shift,
+        next);
   }
 
   private StepProgress withEvidence(StepEvidence next) {
@@ -193,7 +378,9 @@ public record StepProgress(
         coveredUntil,
         next,
         failures,
-        extendedFrom);
+        extendedFrom,
+        shift,
+        sequential);
   }
 
   /** errors / requests over the step, or 0 without requests. */

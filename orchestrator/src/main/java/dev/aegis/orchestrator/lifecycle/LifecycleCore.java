@@ -132,8 +132,9 @@ public final class LifecycleCore {
                 + window.windowEnd()
                 + " belongs before step "
                 + (before.stepIndex() + 1)
-                + ", which began at "
-                + progress.boundary());
+                + ", whose evidence counts from "
+                + progress.boundary()
+                + shiftText(progress.shift()));
       }
       List<ActiveFault> faults = ActiveFault.touching(observe.faults(), window);
       if (!canary) {
@@ -141,7 +142,7 @@ public final class LifecycleCore {
         current = current.withProgress(progress.compare(window, faults));
         return done();
       }
-      StepProgress next = progress.add(window, faults);
+      StepProgress next = progress.add(window, faults, before.policy(), before.stepIndex());
       judgment = StepJudge.judge(before.policy(), before.stepIndex(), next, window.windowEnd());
       // A tolerated failure (policy failureLimit) is counted in the judgment's copy of the
       // progress.
@@ -173,7 +174,9 @@ public final class LifecycleCore {
         return done();
       }
       int nextIndex = before.stepIndex() + 1;
-      current = current.enteringStep(nextIndex, finished.next(), now);
+      current =
+          current.enteringStep(
+              nextIndex, finished.next(before.policy().analysis().settleTime()), now);
       fire(
           Trigger.STEP_PASSED,
           Transition.AEGIS,
@@ -430,5 +433,12 @@ public final class LifecycleCore {
       Experiment after = current.withRevision(before.revision() + 1);
       return new Decision(before, after, transitions, commands, judgment, quarantineEvidence, null);
     }
+  }
+
+  private static String shiftText(StepProgress.Shift shift) {
+    if (shift == null) {
+      return "";
+    }
+    return " (traffic shifted at " + shift.appliedAt() + ", settle time " + shift.settle() + ")";
   }
 }

@@ -145,11 +145,12 @@ class CanaryJudgmentTest {
     assertThat(compared.baseline()).isEqualTo(0.0);
     // 10/1000 vs 0/1000 against H0: canary <= 1.1 x baseline, Farrington-Manning z = 3.0223,
     // one-sided
-    // p = 0.00125 (SciPy 1.17.1, restricted MLE checked by scipy.optimize); below α = 0.02 / (3
-    // steps × 2).
+    // p = 0.00125 (SciPy 1.17.1, restricted MLE checked by scipy.optimize); below the step-end
+    // share α = (0.02 × 2/3) / (3 steps × 3 step-end tests) = 0.00148 (a third of 0.02 goes to the
+    // anytime tests).
     assertThat(compared.test().statistic()).isCloseTo(3.0223, Assertions.within(1e-4));
     assertThat(compared.test().pValue()).isCloseTo(0.00125, Assertions.within(1e-5));
-    assertThat(compared.test().alpha()).isCloseTo(0.02 / 6, Assertions.within(1e-12));
+    assertThat(compared.test().alpha()).isCloseTo((0.02 * 2 / 3) / 9, Assertions.within(1e-12));
     assertThat(compared.test().dispersion())
         .as("identical windows: no scatter beyond the binomial")
         .isEqualTo(1.0);
@@ -161,7 +162,7 @@ class CanaryJudgmentTest {
     assertThat(j.summary())
         .contains(
             "error rate 1.00% vs baseline 0.00% (10 + 10 windows, dispersion 1.00): higher with p=0.0013",
-            "two-proportion-z, confidence 0.98, α 0.0033 per comparison",
+            "two-proportion-z, confidence 0.98, α 0.0015 per step-end test",
             "→ HIGH",
             "score 50 < 75 → FAIL");
   }
@@ -207,8 +208,9 @@ class CanaryJudgmentTest {
       "the rollout's α is shared out over steps × metrics: p = 0.0076 would be HIGH at 0.02, "
           + "but not at 0.02 / 6")
   void significanceIsSharedOutOverTheRollout() {
+    Policy issue4 = Fixtures.SECONDS.withAnalysis(Analysis.DEFAULT.withSequential(false));
     Experiment e =
-        run(started(), 0, 10, new Load(1000, 15, 250), BASELINE, new Load(1000, 10, 250));
+        run(started(issue4), 0, 10, new Load(1000, 15, 250), BASELINE, new Load(1000, 10, 250));
 
     Check compared = check(lastJudgment(), Check.ERROR_RATE_COMPARISON);
     assertThat(e.stepIndex()).isEqualTo(1);
@@ -225,12 +227,38 @@ class CanaryJudgmentTest {
             100,
             Duration.ofSeconds(30));
     decisions.clear();
-    run(started(oneStep), 0, 10, new Load(1000, 15, 250), BASELINE, new Load(1000, 10, 250));
+    run(
+        started(oneStep.withAnalysis(issue4.analysis())),
+        0,
+        10,
+        new Load(1000, 15, 250),
+        BASELINE,
+        new Load(1000, 10, 250));
     assertThat(check(lastJudgment(), Check.ERROR_RATE_COMPARISON).test().alpha())
         .as("one step: 0.02 over 2 metrics")
         .isCloseTo(0.01, Assertions.within(1e-12));
     assertThat(check(lastJudgment(), Check.ERROR_RATE_COMPARISON).classification())
         .isEqualTo(Classification.HIGH);
+  }
+
+  @Test
+  @DisplayName(
+      "with the anytime tests on, one step shares two thirds of α over 3 step-end tests: p = 0.0076 is above 0.00444")
+  void theAnytimeTestsTakeAThirdOfAlpha() {
+    Policy oneStep =
+        new Policy(
+            List.of(new CanaryStep(100, Duration.ofSeconds(10))),
+            Fixtures.SECONDS.slo(),
+            100,
+            Duration.ofSeconds(30));
+    run(started(oneStep), 0, 10, new Load(1000, 15, 250), BASELINE, new Load(1000, 10, 250));
+
+    Check compared = check(lastJudgment(), Check.ERROR_RATE_COMPARISON);
+    assertThat(compared.test().alpha()).isCloseTo((0.02 * 2 / 3) / 3, Assertions.within(1e-12));
+    assertThat(compared.test().pValue()).isCloseTo(0.00761, Assertions.within(1e-5));
+    assertThat(compared.classification()).isEqualTo(Classification.PASS);
+    assertThat(check(lastJudgment(), Check.ERROR_RATE_SEQUENTIAL).test().alpha())
+        .isCloseTo(0.02 / 9, Assertions.within(1e-12));
   }
 
   @Test
@@ -468,14 +496,15 @@ class CanaryJudgmentTest {
     Policy policy =
         Fixtures.SECONDS.withAnalysis(
             new Analysis(0.98, 0.1, 0.1, 95, 75, 5, 3, null, Analysis.OnInconclusive.PAUSE, 1));
-    Experiment e = apply(started(policy), observe(canary(0, 10, 100, 3, 250)));
+    // 8 errors in 100 against the 2% SLO: exact binomial p = 0.00093, a proven breach.
+    Experiment e = apply(started(policy), observe(canary(0, 10, 100, 8, 250)));
 
     assertThat(e.phase()).isEqualTo(Phase.CANARY);
     assertThat(lastJudgment().verdict()).isEqualTo(Verdict.HOLD);
     assertThat(lastJudgment().summary()).contains("failure 1 of 1 tolerated");
     assertThat(e.progress().failures()).isEqualTo(1);
 
-    e = apply(e, observe(canary(10, 1, 100, 3, 250)));
+    e = apply(e, observe(canary(10, 1, 100, 8, 250)));
     assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
   }
 
@@ -489,7 +518,7 @@ class CanaryJudgmentTest {
     for (int i = 0; i < 10 && e.phase() == Phase.CANARY; i++) {
       e =
           apply(
-              e, new LifecycleInput.Observe(canary(i, 1, 100, 3, 250), List.of(fault, elsewhere)));
+              e, new LifecycleInput.Observe(canary(i, 1, 100, 4, 250), List.of(fault, elsewhere)));
     }
 
     Judgment j = lastJudgment();

@@ -12,6 +12,7 @@ import dev.aegis.orchestrator.judgment.Analysis;
 import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Sequential;
 import dev.aegis.orchestrator.judgment.StepEvidence;
 import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.judgment.Verdict;
@@ -108,12 +109,57 @@ class StoredStateCompatibilityTest {
           Fixtures.CORE
               .decide(
                   e,
-                  new LifecycleInput.Observe(Fixtures.canary(i, 1, 100, 0, 400), List.of(fault)),
+                  new LifecycleInput.Observe(Fixtures.canary(i, 1, 100, 0, 300), List.of(fault)),
                   Fixtures.T0)
               .after();
     }
     assertThat(e.lastJudgment().verdict()).isEqualTo(Verdict.HOLD);
     return e;
+  }
+
+  @Test
+  @DisplayName(
+      "progress stored before the anytime tests reads with fresh sequential state and no recorded shift")
+  void progressStoredBeforeIssue14ReadsWithFreshSequentialState() {
+    String stored =
+        "{\"boundary\":\"2026-01-01T00:00:00Z\",\"windows\":2,\"requests\":200,\"errors\":1,"
+            + "\"p95RequestWeightedSum\":50000.0,\"p95Sum\":500.0,\"maxP95Ms\":250.0,\"observed\":\"PT10S\","
+            + "\"firstWindowStart\":\"2026-01-01T00:00:00Z\",\"coveredUntil\":\"2026-01-01T00:00:10Z\","
+            + "\"failures\":1}";
+
+    StepProgress progress = StateJson.read(stored, StepProgress.class);
+
+    assertThat(progress.sequential()).isEqualTo(Sequential.START);
+    assertThat(progress.shift()).isNull();
+    assertThat(progress.failures()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "analysis settings stored before the anytime tests read as the defaults: sequential on, no settle time")
+  void analysisStoredBeforeIssue14ReadsAsTheDefault() {
+    String stored =
+        "{\"confidence\":0.98,\"errorRateTolerance\":0.1,\"latencyTolerance\":0.1,\"passScore\":95.0,"
+            + "\"marginalScore\":75.0,\"severeErrorRateFactor\":5.0,\"severeLatencyFactor\":3.0,"
+            + "\"onInconclusive\":\"PAUSE\",\"failureLimit\":0}";
+
+    Analysis analysis = StateJson.read(stored, Analysis.class);
+
+    assertThat(analysis).isEqualTo(Analysis.DEFAULT);
+    assertThat(analysis.sequential()).isTrue();
+    assertThat(analysis.settleTime()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  @DisplayName("sequential state with bets and a recorded shift round-trips through its JSON")
+  void sequentialStateRoundTrips() {
+    StepProgress progress = marginalRun().progress();
+    assertThat(progress.sequential().latency().bets()).isPositive();
+
+    StepProgress read = StateJson.read(StateJson.write(progress), StepProgress.class);
+
+    assertThat(read.sequential()).isEqualTo(progress.sequential());
+    assertThat(read.shift()).isEqualTo(progress.shift());
   }
 
   @Test

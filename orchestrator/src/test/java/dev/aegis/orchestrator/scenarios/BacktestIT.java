@@ -74,8 +74,8 @@ class BacktestIT {
     assertThat(run.path("actual").path("experimentId").asText()).isEqualTo(id);
     assertThat(run.path("actual").path("phase").asText()).isEqualTo("QUARANTINED");
     assertThat(run.path("secondsToDecision").asLong())
-        .as("decided on step 1's two windows")
-        .isEqualTo(2);
+        .as("decided on step 1's third window: 15/300 is a significant SLO breach, 10/200 not yet")
+        .isEqualTo(3);
 
     JsonNode looser = backtest(start, "0.10").path("runs").get(0);
     assertThat(looser.path("outcome").asText()).isEqualTo("PROMOTED");

@@ -109,7 +109,9 @@ class LifecycleScenariosIT {
       assertThat(record.path("checks")).hasSize(1);
       assertThat(record.path("checks").get(0).path("check").asText()).isEqualTo("error-rate");
       assertThat(record.path("checks").get(0).path("observed").asDouble()).isEqualTo(0.05);
-      assertThat(record.path("windows")).hasSize(2);
+      // 10/200 is not yet a significant breach of the 2% SLO (exact binomial p 0.0075); 15/300 is
+      // (p 0.0012): quarantined on the third window.
+      assertThat(record.path("windows")).hasSize(3);
       assertThat(record.path("timeline"))
           .extracting(n -> n.path("to").asText())
           .containsExactly("CANARY", "ROLLING_BACK", "QUARANTINED");

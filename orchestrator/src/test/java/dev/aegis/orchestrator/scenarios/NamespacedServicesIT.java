@@ -77,7 +77,10 @@ class NamespacedServicesIT {
     JsonNode rca =
         JSON.readTree(jdbi.withHandle(h -> rcas.find(Tx.of(h), pay)).orElseThrow().recordJson());
     assertThat(rca.path("namespace").asText()).isEqualTo("pay");
-    assertThat(rca.path("windows")).hasSize(2);
+    // 5% errors against a 2% SLO: the anytime SLO test crosses at pay's third window, so the RCA
+    // holds
+    // those three; the fourth arrives after the decision.
+    assertThat(rca.path("windows")).hasSize(3);
     assertThat(rca.path("windows").findValuesAsText("version")).containsOnly("v3");
     assertThat(
             strings(

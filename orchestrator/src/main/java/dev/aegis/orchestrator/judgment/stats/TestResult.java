@@ -20,6 +20,15 @@ public record TestResult(String test, double statistic, double pHigher, double p
   public static final String MANN_WHITNEY_EXACT = "mann-whitney-u-exact";
   public static final String MANN_WHITNEY_NORMAL = "mann-whitney-u-normal";
 
+  /** The anytime error-rate comparison: conditional binomial mSPRT (names its Comparison). */
+  public static final String MSPRT_CONDITIONAL_BINOMIAL = "msprt-conditional-binomial";
+
+  /** The anytime p95 comparison: betting on per-window log-ratios. */
+  public static final String BETTING_LOG_P95_RATIO = "betting-log-p95-ratio";
+
+  /** The anytime error-rate SLO test: one-sample binomial mSPRT. */
+  public static final String MSPRT_BINOMIAL = "msprt-binomial";
+
   public TestResult {
     pHigher = clamp(pHigher);
     pLower = clamp(pLower);

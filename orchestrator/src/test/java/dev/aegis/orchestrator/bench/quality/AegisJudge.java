@@ -43,13 +43,26 @@ final class AegisJudge implements Judge {
   }
 
   AegisJudge(BenchPolicy policy, String experimentId) {
+    this(policy, experimentId, true);
+  }
+
+  /**
+   * Aegis with its anytime-valid tests on, or off: off is the fixed-horizon judge of issue 4, which
+   * tests only once a step's minimum duration has run out.
+   */
+  AegisJudge(BenchPolicy policy, boolean sequential) {
+    this(policy, "bench-experiment", sequential);
+  }
+
+  private AegisJudge(BenchPolicy policy, String experimentId, boolean sequential) {
+    Policy corePolicy = policy(policy);
     Experiment submitted =
         Experiment.submitted(
             experimentId,
             SERVICE,
             "bench",
             CANDIDATE,
-            policy(policy),
+            corePolicy.withAnalysis(corePolicy.analysis().withSequential(sequential)),
             PRODUCTION_VERSION,
             StreamGenerator.T0);
     this.experiment =

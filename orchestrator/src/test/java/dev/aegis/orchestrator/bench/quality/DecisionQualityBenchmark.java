@@ -16,10 +16,12 @@ import java.util.function.Function;
  * decide.
  *
  * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@quality} with optional
- * {@code -Dquality.runs=200} (runs per scenario), {@code -Dquality.seed=20260101} and {@code
- * -Dquality.noiseScale=1} (0: binomial and sampling noise only, a control). The same runs and seed
- * always give the same table: every run's stream is drawn from its own seed, derived from the base
- * seed, the scenario's name and the run's number, and every judge sees the same streams.
+ * {@code -Dquality.suite=corpus|aa|all} (the labelled corpus, the A/A suite of {@link
+ * Scenario#aaSuite}, or both; default corpus), {@code -Dquality.runs=200} (runs per scenario or A/A
+ * cell), {@code -Dquality.seed=20260101} and {@code -Dquality.noiseScale=1} (0: binomial and
+ * sampling noise only, a control). The same runs and seed always give the same table: every run's
+ * stream is drawn from its own seed, derived from the base seed, the scenario's name and the run's
+ * number, and every judge sees the same streams.
  */
 public final class DecisionQualityBenchmark {
 
@@ -29,11 +31,31 @@ public final class DecisionQualityBenchmark {
   /** A judge under test, by name, made fresh for every run. */
   record JudgeSpec(String name, Function<BenchPolicy, Judge> factory) {}
 
+  static final String ISSUE_4 = "Aegis issue 4 (fixed-horizon, Kayenta-style)";
+
   static final List<JudgeSpec> JUDGES =
       List.of(
           new JudgeSpec("Aegis", AegisJudge::new),
+          new JudgeSpec(ISSUE_4, p -> new AegisJudge(p, false)),
           new JudgeSpec("Flagger (ref)", FlaggerReferenceJudge::new),
           new JudgeSpec("Argo Rollouts (ref)", ArgoReferenceJudge::new));
+
+  static final String AEGIS = "Aegis";
+
+  /**
+   * The A/A suite's judges: Aegis, its fixed-horizon judge of issue 4, those same tests looked at
+   * after every window, and the references.
+   */
+  static final List<JudgeSpec> AA_JUDGES =
+      List.of(
+          new JudgeSpec(AEGIS, AegisJudge::new),
+          new JudgeSpec(ISSUE_4, p -> new AegisJudge(p, false)),
+          new JudgeSpec("Issue-4 tests, peeking every window", PeekingReferenceJudge::new),
+          new JudgeSpec("Flagger (ref)", FlaggerReferenceJudge::new),
+          new JudgeSpec("Argo Rollouts (ref)", ArgoReferenceJudge::new));
+
+  /** The policy's α: the A/A false-rollback rate Aegis must stay under. */
+  static final double ALPHA = 0.02;
 
   /** Tallies by scenario name, then by judge name, in the order given. */
   record Results(
@@ -61,7 +83,105 @@ public final class DecisionQualityBenchmark {
     int runs = Integer.getInteger("quality.runs", DEFAULT_RUNS);
     long seed = Long.getLong("quality.seed", DEFAULT_SEED);
     double noiseScale = Double.parseDouble(System.getProperty("quality.noiseScale", "1"));
+    String suite = System.getProperty("quality.suite", "corpus");
+    if (!List.of("corpus", "aa", "all").contains(suite)) {
+      throw new IllegalArgumentException("quality.suite must be corpus, aa or all, was " + suite);
+    }
     BenchPolicy policy = BenchPolicy.DEFAULT;
+    if (!suite.equals("aa")) {
+      corpus(policy, runs, seed, noiseScale);
+    }
+    if (!suite.equals("corpus")) {
+      aa(policy, runs, seed, noiseScale);
+    }
+  }
+
+  /** The A/A suite: every run good, judged after every window; any rollback is false. */
+  static void aa(BenchPolicy policy, int runs, long seed, double noiseScale) {
+    long began = System.nanoTime();
+    Results results =
+        run(
+            new StreamGenerator(policy, noiseScale),
+            Scenario.aaSuite(policy),
+            AA_JUDGES,
+            runs,
+            seed);
+    double seconds = (System.nanoTime() - began) / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "A/A suite: %d runs per cell, %d cells, seed %d, noise scale %s; every window judged%n%n",
+        runs,
+        results.scenarios().size(),
+        seed,
+        noiseScale);
+    System.out.println(aaTable(results));
+    System.out.println();
+    Tally aegis = results.overall(AEGIS, null);
+    System.out.printf(
+        Locale.ROOT,
+        "A/A false rollbacks ≤ α (%.1f %%): %s (Aegis %s of %d runs, Wilson 95%% upper bound %s)%n",
+        ALPHA * 100,
+        aegis.goodRolledBack() <= ALPHA * aegis.runs() ? "yes" : "no",
+        finePercent(aegis.goodRolledBack(), aegis.runs()),
+        aegis.runs(),
+        upperPercent(aegis.goodRolledBack(), aegis.runs()));
+    System.out.printf(
+        Locale.ROOT,
+        "(%d streams × %d judges in %.1f s)%n",
+        runs * results.scenarios().size(),
+        results.judges().size(),
+        seconds);
+  }
+
+  /**
+   * Per A/A cell and judge: false rollbacks (with the Wilson 95% upper bound), paused, promoted;
+   * then each judge over all cells.
+   */
+  static String aaTable(Results results) {
+    List<String> lines = new ArrayList<>();
+    lines.add("| cell | judge | false rollback | ≤ (95%) | paused | promoted |");
+    lines.add("|---|---|---:|---:|---:|---:|");
+    for (Scenario s : results.scenarios()) {
+      for (JudgeSpec j : results.judges()) {
+        lines.add(aaRow(s.name(), j.name(), results.of(s.name(), j.name())));
+      }
+    }
+    for (JudgeSpec j : results.judges()) {
+      lines.add(aaRow("**all cells**", j.name(), results.overall(j.name(), null)));
+    }
+    return String.join("\n", lines);
+  }
+
+  private static String aaRow(String cell, String judge, Tally t) {
+    return String.join(
+        " | ",
+        "| " + cell,
+        judge,
+        finePercent(t.goodRolledBack(), t.runs()),
+        upperPercent(t.goodRolledBack(), t.runs()),
+        finePercent(t.paused() + t.undecided(), t.runs()),
+        finePercent(t.goodPromoted(), t.runs()) + " |");
+  }
+
+  /** The Wilson score 95% upper bound of {@code part / whole}. */
+  static double wilsonUpper(int part, int whole) {
+    if (whole == 0) {
+      return Double.NaN;
+    }
+    double z = 1.959964;
+    double n = whole;
+    double p = part / n;
+    double centre = p + z * z / (2 * n);
+    double spread = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+    return (centre + spread) / (1 + z * z / n);
+  }
+
+  private static String upperPercent(int part, int whole) {
+    return whole == 0 ? "—" : String.format(Locale.ROOT, "%.2f%%", 100 * wilsonUpper(part, whole));
+  }
+
+  /** The labelled corpus. */
+  static void corpus(BenchPolicy policy, int runs, long seed, double noiseScale) {
     long began = System.nanoTime();
     Results results =
         run(
@@ -212,6 +332,10 @@ public final class DecisionQualityBenchmark {
               minutes(bad.catchMinutes(0.9)) + " |"));
     }
     return String.join("\n", lines);
+  }
+
+  private static String finePercent(int part, int whole) {
+    return whole == 0 ? "—" : String.format(Locale.ROOT, "%.2f%%", 100.0 * part / whole);
   }
 
   private static String percent(int part, int whole) {

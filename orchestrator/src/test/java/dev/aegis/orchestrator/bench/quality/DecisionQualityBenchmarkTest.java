@@ -344,6 +344,100 @@ class DecisionQualityBenchmarkTest {
         .contains(Judge.Decision.PROMOTE);
   }
 
+  @Test
+  void theAaSuiteIsTenGoodCellsWithoutShiftsFrom10To5000CanaryRequestsAtStepOne() {
+    List<Scenario> cells = Scenario.aaSuite(POLICY);
+
+    assertThat(cells).hasSize(10);
+    assertThat(cells).allMatch(c -> c.label() == Label.GOOD);
+    assertThat(cells)
+        .allMatch(c -> c.candidate().equals(Scenario.Shift.NONE))
+        .allMatch(c -> c.service().equals(Scenario.Shift.NONE));
+    assertThat(cells.stream().map(Scenario::noise).distinct())
+        .containsExactlyInAnyOrder(Scenario.NORMAL_NOISE, Scenario.HIGH_NOISE);
+    for (Scenario cell : cells) {
+      LabelledStream stream = GENERATOR.generate(cell, 3);
+      double stepOne =
+          stream.windows().stream()
+              .filter(w -> w.track() == SimWindow.Track.CANARY)
+              .limit(POLICY.windowsPerStep())
+              .mapToLong(SimWindow::requests)
+              .average()
+              .orElseThrow();
+      double expected = cell.traffic().min() * POLICY.weights().get(0) / 100;
+      assertThat(cell.traffic().max()).isEqualTo(cell.traffic().min());
+      assertThat(stepOne)
+          .as(cell.name())
+          .isCloseTo(expected, org.assertj.core.api.Assertions.within(5 * Math.sqrt(expected)));
+    }
+    assertThat(cells.stream().map(c -> c.traffic().min() / 10).distinct().sorted())
+        .containsExactly(10.0, 40.0, 200.0, 1_000.0, 5_000.0);
+  }
+
+  @Test
+  void thePeekingJudgeRollsBackOnTheFirstSignificantLookAndPromotesACleanRunOnSchedule() {
+    long[] baseline = {1000, 5, 300};
+    List<SimWindow> bad = pairedWindows(baseline, new long[] {1000, 50, 300}, 5);
+
+    Optional<Judge.Outcome> rolledBack = feed(new PeekingReferenceJudge(POLICY), bad);
+
+    assertThat(rolledBack).map(Judge.Outcome::decision).contains(Judge.Decision.ROLLBACK);
+    assertThat(rolledBack)
+        .as("the first look is at the step's second canary window")
+        .map(Judge.Outcome::at)
+        .contains(bad.get(3).end());
+
+    List<SimWindow> clean = pairedWindows(baseline, baseline, POLICY.scheduleWindows() + 5);
+    Optional<Judge.Outcome> promoted = feed(new PeekingReferenceJudge(POLICY), clean);
+    assertThat(promoted).map(Judge.Outcome::decision).contains(Judge.Decision.PROMOTE);
+    assertThat(promoted)
+        .map(Judge.Outcome::at)
+        .contains(clean.get(2 * POLICY.scheduleWindows() - 1).end());
+  }
+
+  @Test
+  void aegisRollsBackAtMostAlphaOfFiveHundredAaRunsJudgedAfterEveryWindow() {
+    DecisionQualityBenchmark.Results results =
+        DecisionQualityBenchmark.run(
+            POLICY,
+            Scenario.aaSuite(POLICY),
+            List.of(DecisionQualityBenchmark.AA_JUDGES.get(0)),
+            50,
+            DecisionQualityBenchmark.DEFAULT_SEED);
+
+    Tally aegis = results.overall(DecisionQualityBenchmark.AEGIS, null);
+    System.out.printf(
+        "A/A sample: Aegis rolled back %d of %d good runs%n", aegis.goodRolledBack(), aegis.runs());
+    assertThat(aegis.runs()).isEqualTo(500);
+    assertThat(aegis.goodRolledBack())
+        .isLessThanOrEqualTo((int) (DecisionQualityBenchmark.ALPHA * aegis.runs()));
+  }
+
+  /** {@code count} intervals, each a baseline window then a canary window. */
+  private static List<SimWindow> pairedWindows(long[] baseline, long[] canary, int count) {
+    List<SimWindow> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(simWindow(SimWindow.Track.BASELINE, i, baseline));
+      out.add(simWindow(SimWindow.Track.CANARY, i, canary));
+    }
+    return out;
+  }
+
+  private static SimWindow simWindow(SimWindow.Track track, int i, long[] w) {
+    Instant t = StreamGenerator.T0;
+    return new SimWindow(
+        track,
+        i,
+        t.plus(POLICY.window().multipliedBy(i)),
+        t.plus(POLICY.window().multipliedBy(i + 1)),
+        POLICY.weightAt(i),
+        w[0],
+        w[1],
+        w[2] / 2.0,
+        w[2],
+        w[2] * 1.6);
+  }
+
   /** The same stream with half of every canary window's requests failing. */
   private static LabelledStream withCanaryErrors(LabelledStream stream, double share) {
     List<SimWindow> windows =

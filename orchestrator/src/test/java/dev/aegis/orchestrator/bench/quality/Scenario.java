@@ -168,4 +168,38 @@ record Scenario(
             Shift.NONE,
             new Shift(0.008, 1.3, secondStep - 2, secondStep + 6)));
   }
+
+  /** Canary requests per window at step 1 (10%) of the A/A cells. */
+  static final List<Integer> AA_CANARY_REQUESTS = List.of(10, 40, 200, 1_000, 5_000);
+
+  /**
+   * The A/A suite: candidates identical to their baseline, without shifts, one cell per canary
+   * traffic at step 1 ({@link #AA_CANARY_REQUESTS}, fixed per cell) and noise (normal, high). Every
+   * run is judged after every window; any rollback is false.
+   */
+  static List<Scenario> aaSuite(BenchPolicy policy) {
+    int firstWeight = policy.weights().get(0);
+    List<Scenario> cells = new java.util.ArrayList<>();
+    for (Noise noise : List.of(NORMAL_NOISE, HIGH_NOISE)) {
+      for (int canary : AA_CANARY_REQUESTS) {
+        double full = canary * 100.0 / firstWeight;
+        cells.add(
+            new Scenario(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "A/A %d req %s",
+                    canary,
+                    noise == NORMAL_NOISE ? "calm" : "noisy"),
+                Label.GOOD,
+                "candidate identical to the baseline, "
+                    + canary
+                    + " canary requests per window at step 1",
+                new Traffic(full, full),
+                noise,
+                Shift.NONE,
+                Shift.NONE));
+      }
+    }
+    return cells;
+  }
 }
