@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The demo services and how each version behaves: the stable version is healthy; the candidate of
  * {@code checkout} is a clear improvement (fewer errors, lower latency, so the baseline comparison
- * finds it no worse and it is promoted), the candidate of {@code payments} fails 6% of its requests
+ * finds it no worse and it is promoted), the candidate of {@code payments} fails 8% of its requests
  * (it is quarantined). {@code checkout} is routed by an Istio VirtualService, {@code payments} by
  * replica ratio (no mesh).
  */
@@ -42,7 +42,7 @@ final class DemoCatalogue {
               "replica-ratio",
               "3.1.0",
               new Behaviour(0.005, 220),
-              new Behaviour(0.06, 240),
+              new Behaviour(0.08, 240),
               "3.2.0"));
 
   private DemoCatalogue() {}

@@ -26,7 +26,7 @@ public record SimulatorProperties(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("demo") String namespace,
     @DefaultValue("1s") Duration tick,
-    @DefaultValue("400") int requestsPerSecond,
+    @DefaultValue("1000") int requestsPerSecond,
     @DefaultValue("PT15S") Duration stepDuration,
     @DefaultValue("true") boolean experiments,
     @DefaultValue("PT5S") Duration podStartDelay) {}
