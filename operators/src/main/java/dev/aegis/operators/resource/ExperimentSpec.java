@@ -59,8 +59,8 @@ public record ExperimentSpec(
 
   /**
    * How a step's evidence becomes a verdict beyond the SLO: comparison with the baseline, score,
-   * severe breaches, extension. {@code maxExtension} is ISO-8601; {@code onInconclusive} is {@code
-   * pause} or {@code fail}.
+   * severe breaches, extension, anytime tests and power. {@code maxExtension} and {@code
+   * settleTime} are ISO-8601; {@code onInconclusive} is {@code pause} or {@code fail}.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Analysis(
@@ -73,7 +73,41 @@ public record ExperimentSpec(
       Double severeLatencyFactor,
       String maxExtension,
       String onInconclusive,
-      Integer failureLimit) {}
+      Integer failureLimit,
+      Boolean sequential,
+      String settleTime,
+      Double detectableErrorRatio,
+      Boolean requirePower) {
+
+    /** The overrides of issue 4 alone; the anytime-test and power members take their defaults. */
+    public Analysis(
+        Double confidence,
+        Double errorRateTolerance,
+        Double latencyTolerance,
+        Double passScore,
+        Double marginalScore,
+        Double severeErrorRateFactor,
+        Double severeLatencyFactor,
+        String maxExtension,
+        String onInconclusive,
+        Integer failureLimit) {
+      this(
+          confidence,
+          errorRateTolerance,
+          latencyTolerance,
+          passScore,
+          marginalScore,
+          severeErrorRateFactor,
+          severeLatencyFactor,
+          maxExtension,
+          onInconclusive,
+          failureLimit,
+          null,
+          null,
+          null,
+          null);
+    }
+  }
 
   /**
    * One canary step: {@code weight} percent for at least {@code minDuration} (ISO-8601) of event

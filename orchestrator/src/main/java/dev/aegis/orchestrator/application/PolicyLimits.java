@@ -31,6 +31,10 @@ public final class PolicyLimits {
   public static final double MAX_TOLERANCE = 100;
 
   public static final double MAX_SEVERE_FACTOR = 1000;
+
+  /** A regression of 1 000× the reference's error rate is as good as any failure at all. */
+  public static final double MAX_DETECTABLE_RATIO = 1000;
+
   public static final int MAX_FAILURE_LIMIT = 1000;
 
   private PolicyLimits() {}
@@ -83,6 +87,8 @@ public final class PolicyLimits {
     atMost("policy.analysis.severeErrorRateFactor", a.severeErrorRateFactor(), MAX_SEVERE_FACTOR);
     atMost("policy.analysis.severeLatencyFactor", a.severeLatencyFactor(), MAX_SEVERE_FACTOR);
     atMost("policy.analysis.maxExtension", a.maxExtension(), MAX_STEP);
+    atMost("policy.analysis.settleTime", a.settleTime(), MAX_STEP);
+    atMost("policy.analysis.detectableErrorRatio", a.detectableErrorRatio(), MAX_DETECTABLE_RATIO);
     if (a.failureLimit() != null && a.failureLimit() > MAX_FAILURE_LIMIT) {
       throw new InvalidSubmissionException(
           "policy.analysis.failureLimit",

@@ -92,7 +92,11 @@ public final class PolicyMapper {
           spec.onInconclusive() == null
               ? d.onInconclusive()
               : onInconclusive(spec.onInconclusive()),
-          spec.failureLimit() == null ? d.failureLimit() : spec.failureLimit());
+          spec.failureLimit() == null ? d.failureLimit() : spec.failureLimit(),
+          spec.sequential() == null ? d.sequential() : spec.sequential(),
+          spec.settleTime() == null ? d.settleTime() : spec.settleTime(),
+          or(spec.detectableErrorRatio(), d.detectableErrorRatio()),
+          spec.requirePower() == null ? d.requirePower() : spec.requirePower());
     } catch (IllegalArgumentException e) {
       // Analysis names the offending member first: "confidence must be ...".
       String member = e.getMessage().split(" ", 2)[0];

@@ -97,7 +97,10 @@ public record AegisProperties(
    * Seed defaults: 10/50/100% for 24h/48h/7d; error rate < 2%; p95 < 3000 ms. {@code settleTime}
    * (aegis.policy.settle-time) is how long after a traffic shift a step's evidence starts to count:
    * report lag plus actuation; production wants 30 s to 1 min, the default 0 keeps timings as they
-   * were.
+   * were. {@code detectableErrorRatio} (aegis.policy.detectable-error-ratio) is the error-rate
+   * regression the power estimate is about, 0 for none; {@code requirePower}
+   * (aegis.policy.require-power) makes the final step wait for that power before it promotes
+   * (docs/judgment.md, "Power"; off by default, ADR-010).
    */
   public record PolicyDefaults(
       @DefaultValue({"10", "50", "100"}) List<Integer> weights,
@@ -106,7 +109,9 @@ public record AegisProperties(
       @DefaultValue("3000") double maxP95LatencyMs,
       @DefaultValue("100") long minRequestsPerStep,
       @DefaultValue("PT15M") Duration maxSilence,
-      @DefaultValue("PT0S") Duration settleTime) {
+      @DefaultValue("PT0S") Duration settleTime,
+      @DefaultValue("3") double detectableErrorRatio,
+      @DefaultValue("false") boolean requirePower) {
 
     public Policy toPolicy() {
       if (weights.size() != durations.size()) {
@@ -119,7 +124,10 @@ public record AegisProperties(
       }
       return new Policy(
               steps, new Slo(maxErrorRate, maxP95LatencyMs), minRequestsPerStep, maxSilence)
-          .withAnalysis(Analysis.DEFAULT.withSettleTime(settleTime));
+          .withAnalysis(
+              Analysis.DEFAULT
+                  .withSettleTime(settleTime)
+                  .withPower(detectableErrorRatio, requirePower));
     }
   }
 }

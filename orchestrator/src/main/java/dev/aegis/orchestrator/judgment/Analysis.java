@@ -32,6 +32,12 @@ import java.time.Duration;
  *     fixed-horizon judge of issue 4 alone
  * @param settleTime how long after a traffic shift evidence starts to count for the step (report
  *     lag plus actuation); null means none
+ * @param detectableErrorRatio the error-rate regression, as a multiple of the reference's rate,
+ *     that the power estimate is about ("needs about N more minutes to detect 3×"); null means
+ *     {@link #DEFAULT_DETECTABLE_ERROR_RATIO}, 0 turns the estimate off
+ * @param requirePower whether the final step waits, within its extension, until the error-rate test
+ *     could detect {@code detectableErrorRatio}, and is otherwise inconclusive ({@code
+ *     onInconclusive}) rather than promoted on weak evidence; null means false
  */
 public record Analysis(
     double confidence,
@@ -45,7 +51,12 @@ public record Analysis(
     OnInconclusive onInconclusive,
     int failureLimit,
     Boolean sequential,
-    Duration settleTime) {
+    Duration settleTime,
+    Double detectableErrorRatio,
+    Boolean requirePower) {
+
+  /** The regression the power estimate is about unless the policy names another: 3× the errors. */
+  public static final double DEFAULT_DETECTABLE_ERROR_RATIO = 3.0;
 
   /** What a step that is still inconclusive after its extension does. */
   public enum OnInconclusive {
@@ -83,6 +94,41 @@ public record Analysis(
         onInconclusive,
         failureLimit,
         null,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * The settings with the switches and settle time of issue 14 as given, the power ones default.
+   */
+  public Analysis(
+      double confidence,
+      double errorRateTolerance,
+      double latencyTolerance,
+      double passScore,
+      double marginalScore,
+      double severeErrorRateFactor,
+      double severeLatencyFactor,
+      Duration maxExtension,
+      OnInconclusive onInconclusive,
+      int failureLimit,
+      Boolean sequential,
+      Duration settleTime) {
+    this(
+        confidence,
+        errorRateTolerance,
+        latencyTolerance,
+        passScore,
+        marginalScore,
+        severeErrorRateFactor,
+        severeLatencyFactor,
+        maxExtension,
+        onInconclusive,
+        failureLimit,
+        sequential,
+        settleTime,
+        null,
         null);
   }
 
@@ -90,6 +136,9 @@ public record Analysis(
     onInconclusive = onInconclusive == null ? OnInconclusive.PAUSE : onInconclusive;
     sequential = sequential == null ? Boolean.TRUE : sequential;
     settleTime = settleTime == null ? Duration.ZERO : settleTime;
+    detectableErrorRatio =
+        detectableErrorRatio == null ? DEFAULT_DETECTABLE_ERROR_RATIO : detectableErrorRatio;
+    requirePower = requirePower == null ? Boolean.FALSE : requirePower;
     require(!settleTime.isNegative(), "settleTime must not be negative, was " + settleTime);
     require(
         confidence >= 0.5 && confidence < 1,
@@ -113,6 +162,12 @@ public record Analysis(
     require(
         maxExtension == null || !maxExtension.isNegative(), "maxExtension must not be negative");
     require(failureLimit >= 0, "failureLimit must not be negative, was " + failureLimit);
+    require(
+        detectableErrorRatio == 0 || detectableErrorRatio > 1 + errorRateTolerance,
+        "detectableErrorRatio must be 0 (off) or above 1 + errorRateTolerance ("
+            + (1 + errorRateTolerance)
+            + "), was "
+            + detectableErrorRatio);
   }
 
   /** Comparison metrics judged per step: error rate and p95 latency. */
@@ -170,7 +225,9 @@ public record Analysis(
         onInconclusive,
         failureLimit,
         on,
-        settleTime);
+        settleTime,
+        detectableErrorRatio,
+        requirePower);
   }
 
   /** These settings with another settle time. */
@@ -187,7 +244,36 @@ public record Analysis(
         onInconclusive,
         failureLimit,
         sequential,
-        settle);
+        settle,
+        detectableErrorRatio,
+        requirePower);
+  }
+
+  /**
+   * These settings with the power estimate about {@code ratio} (0: off), required before the final
+   * step promotes or not.
+   */
+  public Analysis withPower(double ratio, boolean required) {
+    return new Analysis(
+        confidence,
+        errorRateTolerance,
+        latencyTolerance,
+        passScore,
+        marginalScore,
+        severeErrorRateFactor,
+        severeLatencyFactor,
+        maxExtension,
+        onInconclusive,
+        failureLimit,
+        sequential,
+        settleTime,
+        ratio,
+        required);
+  }
+
+  /** Whether the power estimate runs: the anytime tests on and a detectable ratio named. */
+  public boolean estimatesPower() {
+    return sequential && detectableErrorRatio > 0;
   }
 
   /** How long {@code step} may be extended past its minimum duration. */

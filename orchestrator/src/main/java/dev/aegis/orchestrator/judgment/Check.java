@@ -38,6 +38,13 @@ public record Check(
   public static final String MIN_REQUESTS = "min-requests";
   public static final String MIN_DURATION = "min-duration";
 
+  /**
+   * Evidence: the e-value the error-rate comparison would expect by now had the canary been {@code
+   * detectableErrorRatio}× worse, against its threshold; its explanation says how many more windows
+   * and minutes it needs at the current traffic.
+   */
+  public static final String ERROR_RATE_POWER = "error-rate-power";
+
   /** Production: the SLO error budget burned faster than an alert rule allows. */
   public static final String SLO_BURN_RATE = "slo-burn-rate";
 

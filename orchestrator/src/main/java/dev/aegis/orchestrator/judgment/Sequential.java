@@ -33,6 +33,8 @@ import java.util.List;
  * @param lastLambda the latency stake at the end of the previous step, or null
  * @param referenceChiSquare Pearson χ² of the reference windows of earlier steps
  * @param referenceDf its degrees of freedom
+ * @param power how far the error-rate comparison could have got against a regression of {@link
+ *     Analysis#detectableErrorRatio()} (null, as stored before it existed: {@link Power#NONE})
  */
 public record Sequential(
     EProcess errors,
@@ -50,11 +52,12 @@ public record Sequential(
     Double lastRatio,
     Double lastLambda,
     double referenceChiSquare,
-    int referenceDf) {
+    int referenceDf,
+    Power power) {
 
   /** No evidence yet. */
   public static final Sequential START =
-      new Sequential(null, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, 0, 0);
+      new Sequential(null, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, 0, 0, null);
 
   /**
    * A window's errors count as at most this many errors' worth of evidence: bursts cannot cross.
@@ -76,6 +79,28 @@ public record Sequential(
     errors = errors == null ? EProcess.NONE : errors;
     latency = latency == null ? EProcess.NONE : latency;
     slo = slo == null ? EProcess.NONE : slo;
+    power = power == null ? Power.NONE : power;
+  }
+
+  /**
+   * The expected growth of the error-rate e-process had the canary been {@code ratio}× worse than
+   * its reference, summed over the paired windows so far: once it reaches the threshold ln(1/α_e),
+   * such a regression would on average have been caught. It says how much more traffic the test
+   * needs (docs/judgment.md, "Power").
+   *
+   * @param logE the expected ln e-value over the experiment's paired windows
+   * @param stepLogE the part of it from this step's paired windows
+   * @param referenceRequests the reference requests paired over the experiment
+   * @param referenceErrors their errors
+   */
+  public record Power(
+      double logE, double stepLogE, double referenceRequests, double referenceErrors) {
+
+    public static final Power NONE = new Power(0, 0, 0, 0);
+
+    Power nextStep() {
+      return new Power(logE, 0, referenceRequests, referenceErrors);
+    }
   }
 
   /**
@@ -164,6 +189,9 @@ public record Sequential(
     Sequential next = this;
     next = next.sloBet(policy.slo().maxErrorRate(), before, counted, phi, step);
     if (paired.requests() > 0) {
+      if (analysis.estimatesPower()) {
+        next = next.powerStep(analysis, policy.slo().maxErrorRate(), counted, paired, phi);
+      }
       next = next.errorBet(analysis.errorRateTolerance(), counted, paired, phi, step);
       if (!straddled && paired.p95() > 0 && counted.p95Ms() > 0) {
         next = next.latencyBet(analysis.latencyTolerance(), counted, paired, step);
@@ -196,7 +224,70 @@ public record Sequential(
             : lastRatio,
         latencyBets > 0 ? Double.valueOf(latencyStake()) : lastLambda,
         referenceChiSquare + scatter.chiSquare(),
-        referenceDf + scatter.df());
+        referenceDf + scatter.df(),
+        power.nextStep());
+  }
+
+  /**
+   * Paired windows still needed, at this step's average traffic, before the error-rate comparison
+   * could detect {@link Analysis#detectableErrorRatio()}: 0 once it could, null while this step has
+   * no paired window to average.
+   */
+  public Integer windowsToPower(double threshold) {
+    double missing = threshold - power.logE();
+    if (missing <= 0) {
+      return 0;
+    }
+    if (pairedWindows == 0 || power.stepLogE() <= 0) {
+      return null;
+    }
+    return (int) Math.ceil(missing / (power.stepLogE() / pairedWindows));
+  }
+
+  /**
+   * The power after one more paired window. The reference's error rate comes from every window
+   * paired so far, this one included (an estimate of what the test could see, not a bet, so it need
+   * not be predictable), floored at a tenth of the SLO so that a reference without errors does not
+   * ask for endless traffic.
+   */
+  private Sequential powerStep(
+      Analysis analysis, double limit, HealthWindow canary, Paired paired, double phi) {
+    double referenceRate =
+        Math.max(
+            limit / 10,
+            (power.referenceErrors() + paired.errors() + 0.5)
+                / (power.referenceRequests() + paired.requests() + 1));
+    double growth =
+        EValues.expectedLogGrowth(
+            canary.requests(),
+            paired.requests(),
+            referenceRate,
+            1 + analysis.errorRateTolerance(),
+            analysis.detectableErrorRatio(),
+            phi,
+            ERRORS_PER_WINDOW_CAP);
+    return new Sequential(
+        errors,
+        latency,
+        slo,
+        pairedWindows,
+        pairedCanaryRequests,
+        pairedCanaryErrors,
+        pairedReferenceRequests,
+        pairedReferenceErrors,
+        latencyBets,
+        latencySum,
+        latencySumSquares,
+        latencyLogRatioSum,
+        lastRatio,
+        lastLambda,
+        referenceChiSquare,
+        referenceDf,
+        new Power(
+            power.logE() + growth,
+            power.stepLogE() + growth,
+            power.referenceRequests() + paired.requests(),
+            power.referenceErrors() + paired.errors()));
   }
 
   /** The rate-ratio estimate of this step's paired windows so far (with ½ continuity terms). */
@@ -247,7 +338,8 @@ public record Sequential(
         lastRatio,
         lastLambda,
         referenceChiSquare,
-        referenceDf);
+        referenceDf,
+        power);
   }
 
   private Sequential sloBet(
@@ -295,7 +387,8 @@ public record Sequential(
         lastRatio,
         lastLambda,
         referenceChiSquare,
-        referenceDf);
+        referenceDf,
+        power);
   }
 
   private Sequential withSlo(EProcess next) {
@@ -315,7 +408,8 @@ public record Sequential(
         lastRatio,
         lastLambda,
         referenceChiSquare,
-        referenceDf);
+        referenceDf,
+        power);
   }
 
   /**

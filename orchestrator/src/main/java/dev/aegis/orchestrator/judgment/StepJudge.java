@@ -92,6 +92,10 @@ public final class StepJudge {
       List<Check> evidence = List.of(requests, duration);
       List<Check> anytime = anytimeChecks();
       List<Check> crossed = anytime.stream().filter(c -> !c.passed()).toList();
+      Power power = power();
+      if (power != null) {
+        evidence = concat(evidence, List.of(power.check()));
+      }
 
       if (requests.passed()) {
         List<Check> severe = severeChecks();
@@ -123,7 +127,8 @@ public final class StepJudge {
                     label,
                     (long) duration.observed(),
                     (long) duration.threshold())
-                + anytimeSummary(),
+                + anytimeSummary()
+                + (power == null || power.reached() ? "" : "; " + power.sentence()),
             concat(slo, anytime, evidence),
             null,
             null,
@@ -173,6 +178,9 @@ public final class StepJudge {
       }
       if (!score.passes()) {
         return notEnough(scoreText(score) + " is marginal", checks, score, compared.against());
+      }
+      if (power != null && !power.reached() && powerRequired()) {
+        return underpowered(power, checks, score, compared.against());
       }
       return judgment(
           Verdict.PASS,
@@ -275,7 +283,7 @@ public final class StepJudge {
               Check.ERROR_RATE_SLO_SEQUENTIAL,
               state.slo(),
               TestResult.MSPRT_BINOMIAL,
-              "slo",
+              null,
               limit > 0 ? progress.errorRate() / limit : null,
               0,
               "error-rate SLO",
@@ -349,6 +357,84 @@ public final class StepJudge {
           name, observed, threshold, "<", !e.crossed(), c, null, comparison, explanation);
     }
 
+    /**
+     * How far the error-rate comparison is from the power to detect the policy's detectable ratio;
+     * null when the estimate is off or there is no reference to compare with.
+     */
+    private Power power() {
+      Sequential state = progress.sequential();
+      if (!analysis.estimatesPower() || state.power().referenceRequests() <= 0) {
+        return null;
+      }
+      double threshold = Math.log(1 / analysis.alphaPerEProcess());
+      Integer windows = state.windowsToPower(threshold);
+      double windowSeconds =
+          progress.windows() == 0
+              ? 0
+              : (double) progress.observed().toMillis() / 1000 / progress.windows();
+      double requestsPerWindow =
+          state.pairedWindows() == 0 ? 0 : state.pairedCanaryRequests() / state.pairedWindows();
+      String against =
+          !progress.samples().baseline().isEmpty()
+              ? "baseline"
+              : !progress.samples().stable().isEmpty() ? "stable track" : "reference";
+      return new Power(
+          analysis.detectableErrorRatio(),
+          against,
+          Math.exp(state.power().logE()),
+          Math.exp(threshold),
+          windows,
+          windowSeconds,
+          requestsPerWindow);
+    }
+
+    /**
+     * Whether this step may not promote before the power is reached: the policy requires it and
+     * this is the final step (the e-process spans the experiment, later steps bring more traffic,
+     * and promotion is the act that cannot be taken back).
+     */
+    private boolean powerRequired() {
+      return analysis.requirePower() && stepIndex == policy.steps().size() - 1;
+    }
+
+    /**
+     * A final step that would pass but lacks the power: held while the missing windows fit in its
+     * extension, inconclusive (paused or failed, as {@code onInconclusive} says) at once when they
+     * cannot.
+     */
+    private Judgment underpowered(Power power, List<Check> checks, Score score, String against) {
+      Duration deadline = deadline();
+      Duration needed =
+          power.windows() == null
+              ? null
+              : Duration.ofMillis(Math.round(power.windows() * power.windowSeconds() * 1000));
+      if (needed != null && progress.observed().plus(needed).compareTo(deadline) <= 0) {
+        return judgment(
+            Verdict.HOLD,
+            String.format(
+                Locale.ROOT,
+                "%s: holding before promotion, %s; extended up to %ds (observed %ds)",
+                label,
+                power.sentence(),
+                deadline.toSeconds(),
+                progress.observed().toSeconds()),
+            checks,
+            score,
+            against,
+            progress);
+      }
+      String why =
+          String.format(
+              Locale.ROOT,
+              "cannot reach the power to detect %s× the %s's error rate before promoting: %s, the"
+                  + " extension allows %ds more",
+              CanaryComparison.number(power.ratio()),
+              power.against(),
+              power.shortfall(),
+              Math.max(0, deadline.minus(progress.observed()).toSeconds()));
+      return inconclusive(why, deadline, checks, score, against);
+    }
+
     /** The anytime tests' e-values for an in-progress summary; empty when they are off. */
     private String anytimeSummary() {
       if (!analysis.sequential()) {
@@ -410,12 +496,7 @@ public final class StepJudge {
 
     /** Too little evidence: extend the step, then pause or fail as the policy says. */
     private Judgment notEnough(String why, List<Check> checks, Score score, String against) {
-      Duration start =
-          progress.extendedFrom() == null
-                  || progress.extendedFrom().compareTo(step.minDuration()) < 0
-              ? step.minDuration()
-              : progress.extendedFrom();
-      Duration deadline = start.plus(analysis.extension(step));
+      Duration deadline = deadline();
       if (progress.observed().compareTo(deadline) < 0) {
         return judgment(
             Verdict.HOLD,
@@ -431,6 +512,24 @@ public final class StepJudge {
             against,
             progress);
       }
+      return inconclusive(why, deadline, checks, score, against);
+    }
+
+    /** The end of this step's extension: minimum duration (or a human's resume) + extension. */
+    private Duration deadline() {
+      Duration start =
+          progress.extendedFrom() == null
+                  || progress.extendedFrom().compareTo(step.minDuration()) < 0
+              ? step.minDuration()
+              : progress.extendedFrom();
+      return start.plus(analysis.extension(step));
+    }
+
+    /**
+     * Still short of evidence and out of time: paused for a human, or failed, as the policy says.
+     */
+    private Judgment inconclusive(
+        String why, Duration deadline, List<Check> checks, Score score, String against) {
       String inconclusive =
           String.format(
               Locale.ROOT,
@@ -517,6 +616,85 @@ public final class StepJudge {
       all.addAll(part);
     }
     return all;
+  }
+
+  /**
+   * The error-rate comparison's power against a regression of {@code ratio}×: its expected e-value
+   * had the canary been that much worse, the threshold, and the paired windows still needed at this
+   * step's traffic (null while unknown).
+   */
+  private record Power(
+      double ratio,
+      String against,
+      double expectedE,
+      double threshold,
+      Integer windows,
+      double windowSeconds,
+      double requestsPerWindow) {
+
+    boolean reached() {
+      return windows != null && windows == 0;
+    }
+
+    /** "to detect 3× …'s error rate it needs about 7 more minutes (≈ 1,800 canary requests)". */
+    String sentence() {
+      return String.format(
+          Locale.ROOT,
+          "to detect %s× the %s's error rate it %s at this traffic",
+          CanaryComparison.number(ratio),
+          against,
+          shortfall());
+    }
+
+    String shortfall() {
+      if (windows == null) {
+        return "needs more paired windows than this step has shown (none yet)";
+      }
+      long seconds = Math.round(windows * windowSeconds);
+      String time =
+          seconds >= 120
+              ? String.format(Locale.ROOT, "%d more minutes", Math.round(seconds / 60.0))
+              : String.format(Locale.ROOT, "%d more seconds", seconds);
+      return String.format(
+          Locale.ROOT,
+          "needs about %s (%d windows, ≈ %,d canary requests)",
+          time,
+          windows,
+          Math.round(windows * requestsPerWindow));
+    }
+
+    /**
+     * An evidence check: the expected e-value against the threshold; the windows still needed are
+     * in its explanation.
+     */
+    Check check() {
+      String explanation =
+          reached()
+              ? String.format(
+                  Locale.ROOT,
+                  "error-rate power: had the canary %s× the %s's error rate, the anytime test would"
+                      + " expect an e-value of %s ≥ %s by now",
+                  CanaryComparison.number(ratio),
+                  against,
+                  eValue(expectedE),
+                  eValue(threshold))
+              : String.format(
+                  Locale.ROOT,
+                  "error-rate power: expected e-value %s of %s; %s",
+                  eValue(expectedE),
+                  eValue(threshold),
+                  sentence());
+      return new Check(
+          Check.ERROR_RATE_POWER,
+          expectedE,
+          threshold,
+          ">=",
+          reached(),
+          null,
+          null,
+          null,
+          explanation);
+    }
   }
 
   /** An e-value as a reader expects it: 0.42, 3.2, 450, 1120. */

@@ -14,8 +14,9 @@ import java.util.List;
  * are comparison evidence only: they never advance the step's clock. Because everything here is
  * stored with the experiment, a restarted orchestrator resumes the step where it was.
  *
- * @param boundary windows ending at or before this instant belong to an earlier step; null for step
- *     1
+ * @param boundary windows ending at or before this instant belong to an earlier step, or before the
+ *     traffic shift; null when there is none (step 1 of a replayed stream, or before its first
+ *     canary window)
  * @param windows canary windows counted in this step
  * @param requests total requests in those windows
  * @param errors total errors in those windows
@@ -64,17 +65,50 @@ public record StepProgress(
    * @param excludedRequests requests of canary windows straddling the boundary, in their part
    *     before it: kept for the record, not judged
    * @param excludedErrors errors in that part
+   * @param timeline whether the step is judged from the shift on ({@code LIVE}), on the timeline of
+   *     a stream recorded before it ({@code REPLAYED}), or, for step 1, not yet known ({@code
+   *     PENDING}); null, as stored before it was kept: {@code LIVE}
    */
   public record Shift(
-      Instant appliedAt, Duration settle, long excludedRequests, long excludedErrors) {
+      Instant appliedAt,
+      Duration settle,
+      long excludedRequests,
+      long excludedErrors,
+      Timeline timeline) {
 
     public Shift {
       settle = settle == null ? Duration.ZERO : settle;
+      timeline = timeline == null ? Timeline.LIVE : timeline;
+    }
+
+    public Shift(Instant appliedAt, Duration settle, long excludedRequests, long excludedErrors) {
+      this(appliedAt, settle, excludedRequests, excludedErrors, Timeline.LIVE);
     }
 
     Shift excluding(long requests, long errors) {
-      return new Shift(appliedAt, settle, excludedRequests + requests, excludedErrors + errors);
+      return new Shift(
+          appliedAt, settle, excludedRequests + requests, excludedErrors + errors, timeline);
     }
+
+    Shift on(Timeline next) {
+      return new Shift(appliedAt, settle, excludedRequests, excludedErrors, next);
+    }
+  }
+
+  /**
+   * How a step's windows relate to its traffic shift. Step 1's shift is decided on the wall clock
+   * (submission or dequeue) while windows carry event time, so its first canary window tells which
+   * timeline the stream is on: ending after the shift, it is live, and only evidence after the
+   * shift (plus the settle time) counts; ending at or before it, the stream was recorded earlier (a
+   * replay, a backfill, a backtest) and is judged on its own timeline, as the core judges replays.
+   */
+  public enum Timeline {
+    /** Step 1 before its first canary window. */
+    PENDING,
+    /** Evidence counts from the shift plus the settle time. */
+    LIVE,
+    /** A stream recorded before the shift: judged on its own timeline, without a boundary. */
+    REPLAYED
   }
 
   /** The totals with samples, without a recorded shift (the shape before issue 14). */
@@ -165,6 +199,29 @@ public record StepProgress(
         null,
         shift,
         null);
+  }
+
+  /**
+   * Step 1, whose traffic shift was decided at {@code decidedAt} on the wall clock: its boundary is
+   * fixed by its first canary window ({@link #anchoredBy}).
+   */
+  public static StepProgress startingLive(Instant decidedAt, Duration settle) {
+    StepProgress fresh = startingAt(decidedAt, settle);
+    return fresh.withBoundary(null, fresh.shift().on(Timeline.PENDING));
+  }
+
+  /**
+   * This step with its timeline fixed by canary {@code window}, if it was still pending: live, with
+   * the boundary at the shift plus the settle time, when the window ends after the shift; replayed,
+   * without a boundary, when it ends at or before it.
+   */
+  public StepProgress anchoredBy(HealthWindow window) {
+    if (shift == null || shift.timeline() != Timeline.PENDING) {
+      return this;
+    }
+    return window.windowEnd().isAfter(shift.appliedAt())
+        ? withBoundary(shift.appliedAt().plus(shift.settle()), shift.on(Timeline.LIVE))
+        : withBoundary(null, shift.on(Timeline.REPLAYED));
   }
 
   /**
@@ -342,6 +399,25 @@ public record StepProgress(
         failures,
         observed,
         shift,
+        sequential);
+  }
+
+  private StepProgress withBoundary(Instant nextBoundary, Shift nextShift) {
+    return new StepProgress(
+        nextBoundary,
+        windows,
+        requests,
+        errors,
+        p95RequestWeightedSum,
+        p95Sum,
+        maxP95Ms,
+        observed,
+        firstWindowStart,
+        coveredUntil,
+        evidence,
+        failures,
+        extendedFrom,
+        nextShift,
         sequential);
   }
 

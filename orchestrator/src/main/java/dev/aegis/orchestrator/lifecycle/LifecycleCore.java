@@ -84,7 +84,9 @@ public final class LifecycleCore {
       if (table.target(before.phase(), trigger).isEmpty()) {
         return illegal(trigger);
       }
-      current = current.enteringStep(0, StepProgress.startingAfter(null), now);
+      current =
+          current.enteringStep(
+              0, StepProgress.startingLive(now, before.policy().analysis().settleTime()), now);
       fire(
           trigger,
           Transition.AEGIS,
@@ -123,7 +125,7 @@ public final class LifecycleCore {
                 + before.candidate().version()
                 + " nor a baseline or stable window of another version");
       }
-      StepProgress progress = before.progress();
+      StepProgress progress = canary ? before.progress().anchoredBy(window) : before.progress();
       if (!progress.admits(window)) {
         return Decision.refused(
             before,
@@ -439,6 +441,12 @@ public final class LifecycleCore {
     if (shift == null) {
       return "";
     }
-    return " (traffic shifted at " + shift.appliedAt() + ", settle time " + shift.settle() + ")";
+    return " (traffic shifted at "
+        + shift.appliedAt()
+        + ", settle time "
+        + shift.settle()
+        + ", "
+        + shift.timeline().name().toLowerCase(Locale.ROOT)
+        + " stream)";
   }
 }

@@ -12,6 +12,7 @@ import dev.aegis.orchestrator.judgment.Policy;
 import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.judgment.WindowSample;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -107,19 +108,20 @@ class EvidenceBoundaryTest {
         Fixtures.SECONDS.withAnalysis(
             Analysis.DEFAULT.withSequential(false).withSettleTime(SETTLE));
     Experiment e = started(policy);
-    for (int i = 0; i < 10; i++) {
+    // Step 1 of this live stream counts from the submission (T0) plus the settle time: T0 + 5 s.
+    for (int i = 5; i < 15; i++) {
       e = CORE.decide(e, observe(canary(i, 1, 100, 0, 200)), T0.plusSeconds(i + 1)).after();
     }
     assertThat(e.stepIndex()).isEqualTo(1);
-    assertThat(e.progress().boundary()).isEqualTo(T0.plusSeconds(15));
-    assertThat(e.progress().shift().appliedAt()).isEqualTo(T0.plusSeconds(10));
+    assertThat(e.progress().boundary()).isEqualTo(T0.plusSeconds(20));
+    assertThat(e.progress().shift().appliedAt()).isEqualTo(T0.plusSeconds(15));
 
-    Decision early = CORE.decide(e, observe(canary(12, 3, 100, 100, 200)), T0.plusSeconds(20));
+    Decision early = CORE.decide(e, observe(canary(17, 3, 100, 100, 200)), T0.plusSeconds(25));
     assertThat(early.refusal().code()).isEqualTo(Refusal.WINDOW_BEFORE_STEP);
     assertThat(early.refusal().message()).contains("settle time PT5S");
 
     Experiment straddled =
-        CORE.decide(e, observe(canary(13, 4, 100, 0, 200)), T0.plusSeconds(20)).after();
+        CORE.decide(e, observe(canary(18, 4, 100, 0, 200)), T0.plusSeconds(25)).after();
     assertThat(straddled.progress().requests()).isEqualTo(50);
     assertThat(straddled.progress().observed()).isEqualTo(Duration.ofSeconds(2));
   }
@@ -134,6 +136,78 @@ class EvidenceBoundaryTest {
 
     assertThat(e.stepIndex()).isEqualTo(1);
     assertThat(e.progress().boundary()).isEqualTo(T0.plusSeconds(10));
+  }
+
+  @Test
+  @DisplayName(
+      "step 1 of a live stream counts from the submission: a 60 s window covering the 30 s before it counts its later half")
+  void stepOneOfALiveStreamCountsFromTheSubmission() {
+    Experiment e = submittedAt(Fixtures.SECONDS, T0.plusSeconds(30));
+    assertThat(e.progress().shift().timeline()).isEqualTo(StepProgress.Timeline.PENDING);
+
+    Decision d = CORE.decide(e, observe(canary(0, 60, 100, 10, 200)), T0.plusSeconds(61));
+
+    assertThat(d.refusal()).isNull();
+    StepProgress progress = d.after().progress();
+    assertThat(progress.shift().timeline()).isEqualTo(StepProgress.Timeline.LIVE);
+    assertThat(progress.boundary()).isEqualTo(T0.plusSeconds(30));
+    assertThat(progress.requests()).isEqualTo(50);
+    assertThat(progress.errors()).isEqualTo(5);
+    assertThat(progress.observed()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(progress.shift().excludedRequests()).isEqualTo(50);
+  }
+
+  @Test
+  @DisplayName(
+      "once step 1 is live, a late window ending before the submission is refused, naming the shift")
+  void aLateWindowBeforeTheSubmissionIsRefusedOnceLive() {
+    Experiment e = submittedAt(Fixtures.SECONDS, T0.plusSeconds(30));
+    e = CORE.decide(e, observe(canary(30, 5, 100, 0, 200)), T0.plusSeconds(36)).after();
+
+    Decision late = CORE.decide(e, observe(canary(0, 30, 100, 50, 200)), T0.plusSeconds(37));
+
+    assertThat(late.refusal().code()).isEqualTo(Refusal.WINDOW_BEFORE_STEP);
+    assertThat(late.refusal().message())
+        .contains("traffic shifted at " + T0.plusSeconds(30), "live stream");
+    assertThat(late.after().progress().requests()).isEqualTo(100);
+  }
+
+  @Test
+  @DisplayName("a settle time on step 1 leaves out the first seconds after the submission")
+  void settleTimeOnStepOne() {
+    Experiment e =
+        submittedAt(Fixtures.SECONDS.withAnalysis(Analysis.DEFAULT.withSettleTime(SETTLE)), T0);
+
+    Decision inSettle = CORE.decide(e, observe(canary(0, 5, 100, 100, 200)), T0.plusSeconds(6));
+    assertThat(inSettle.refusal().code()).isEqualTo(Refusal.WINDOW_BEFORE_STEP);
+    Experiment after =
+        CORE.decide(inSettle.after(), observe(canary(0, 10, 100, 0, 200)), T0.plusSeconds(11))
+            .after();
+    assertThat(after.progress().boundary()).isEqualTo(T0.plusSeconds(5));
+    assertThat(after.progress().requests()).isEqualTo(50);
+  }
+
+  @Test
+  @DisplayName(
+      "a stream recorded before the submission (its first canary window ends before it) is judged on its own timeline, whole")
+  void aReplayedStreamIsJudgedOnItsOwnTimeline() {
+    Experiment e = submittedAt(Fixtures.SECONDS, T0.plusSeconds(600));
+    for (int i = 0; i < 3; i++) {
+      Decision d = CORE.decide(e, observe(canary(i, 1, 100, 0, 200)), T0.plusSeconds(601 + i));
+      assertThat(d.refusal()).isNull();
+      e = d.after();
+    }
+
+    assertThat(e.progress().shift().timeline()).isEqualTo(StepProgress.Timeline.REPLAYED);
+    assertThat(e.progress().boundary()).isNull();
+    assertThat(e.progress().requests()).isEqualTo(300);
+    assertThat(e.progress().observed()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  private static Experiment submittedAt(Policy policy, Instant at) {
+    Experiment e =
+        Experiment.submitted("exp-1", "checkout", "shop", Fixtures.CANDIDATE, policy, "v1", at);
+    return CORE.decide(e, new LifecycleInput.Submit(null), at).after();
   }
 
   private static Experiment started(Policy policy) {

@@ -253,4 +253,106 @@ class SequentialJudgmentTest {
     assertThat(last().verdict()).isEqualTo(Verdict.FAIL);
     assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
   }
+
+  /** One 10 s step at 100%, the power to detect 3× required; {@code extension} past it. */
+  private static Policy finalStepOnly(Duration extension, Analysis.OnInconclusive onInconclusive) {
+    return new Policy(
+            List.of(new CanaryStep(100, Duration.ofSeconds(10))),
+            Fixtures.SECONDS.slo(),
+            100,
+            Duration.ofSeconds(30))
+        .withAnalysis(
+            new Analysis(0.98, 0.1, 0.1, 95, 75, 5, 3, extension, onInconclusive, 0)
+                .withPower(3, true));
+  }
+
+  @Test
+  @DisplayName(
+      "a final step at 100 requests a window that would pass at 10 s is held while it lacks the power to detect 3× the baseline's errors, then promoted once it has it")
+  void aSmallFinalStepIsHeldWithNeedsAboutNMoreSeconds() {
+    Experiment e = started(finalStepOnly(Duration.ofSeconds(30), null));
+    for (int i = 0; i < 10; i++) {
+      e = second(e, i, new long[] {100, 1, 250}, new long[] {100, 1, 250});
+    }
+
+    Judgment held = last();
+    assertThat(held.verdict()).isEqualTo(Verdict.HOLD);
+    assertThat(held.summary())
+        .contains(
+            "holding before promotion, to detect 3× the baseline's error rate it needs about",
+            "more seconds",
+            "canary requests) at this traffic");
+    Check power = check(held, Check.ERROR_RATE_POWER);
+    assertThat(power.passed()).isFalse();
+    assertThat(power.observed()).isLessThan(power.threshold());
+    assertThat(power.threshold()).isCloseTo(450, within(1e-6));
+
+    for (int i = 10; i < 40 && e.phase() == Phase.CANARY; i++) {
+      e = second(e, i, new long[] {100, 1, 250}, new long[] {100, 1, 250});
+    }
+    assertThat(e.phase()).isEqualTo(Phase.PROMOTED);
+    Check reached = check(last(), Check.ERROR_RATE_POWER);
+    assertThat(reached.passed()).isTrue();
+    assertThat(reached.observed()).isGreaterThanOrEqualTo(450);
+    assertThat(last().progress().observed()).isLessThanOrEqualTo(Duration.ofSeconds(40));
+  }
+
+  @Test
+  @DisplayName(
+      "a final step that cannot reach the power within its extension is paused at once with that reason, or failed when onInconclusive says fail")
+  void aFinalStepThatCannotReachPowerPausesOrFailsAsOnInconclusiveSays() {
+    Experiment paused = started(finalStepOnly(Duration.ofSeconds(2), null));
+    for (int i = 0; i < 10; i++) {
+      paused = second(paused, i, new long[] {100, 1, 250}, new long[] {100, 1, 250});
+    }
+    assertThat(paused.phase()).isEqualTo(Phase.PAUSED);
+    assertThat(last().verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(last().summary())
+        .contains(
+            "cannot reach the power to detect 3× the baseline's error rate before promoting",
+            "the extension allows 2s more",
+            "paused for a human");
+
+    Experiment failed = started(finalStepOnly(Duration.ofSeconds(2), Analysis.OnInconclusive.FAIL));
+    for (int i = 0; i < 10; i++) {
+      failed = second(failed, i, new long[] {100, 1, 250}, new long[] {100, 1, 250});
+    }
+    assertThat(failed.phase()).isEqualTo(Phase.ROLLING_BACK);
+    assertThat(last().summary()).contains("onInconclusive: fail");
+  }
+
+  @Test
+  @DisplayName(
+      "without requirePower the estimate is shown while in progress but never holds a promotion")
+  void thePowerEstimateAloneNeverHoldsAPromotion() {
+    Policy shown =
+        new Policy(
+                List.of(new CanaryStep(100, Duration.ofSeconds(10))),
+                Fixtures.SECONDS.slo(),
+                100,
+                Duration.ofSeconds(30))
+            .withAnalysis(Analysis.DEFAULT);
+    Experiment e = started(shown);
+    for (int i = 0; i < 10; i++) {
+      e = second(e, i, new long[] {100, 1, 250}, new long[] {100, 1, 250});
+      if (i == 4) {
+        assertThat(last().summary()).contains("to detect 3× the baseline's error rate it needs");
+      }
+    }
+
+    assertThat(e.phase()).isEqualTo(Phase.PROMOTED);
+    assertThat(check(last(), Check.ERROR_RATE_POWER).passed()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a detectable ratio of 0 turns the power estimate off: no check, no sentence")
+  void aDetectableRatioOfZeroTurnsTheEstimateOff() {
+    Experiment e = started(Fixtures.SECONDS.withAnalysis(Analysis.DEFAULT.withPower(0, true)));
+    for (int i = 0; i < 3; i++) {
+      e = second(e, i, new long[] {100, 1, 250}, new long[] {100, 1, 250});
+    }
+
+    assertThat(last().checks()).noneMatch(c -> c.name().equals(Check.ERROR_RATE_POWER));
+    assertThat(last().summary()).doesNotContain("to detect");
+  }
 }

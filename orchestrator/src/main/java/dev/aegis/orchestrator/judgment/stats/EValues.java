@@ -36,6 +36,33 @@ public final class EValues {
   }
 
   /**
+   * The expected ln e-value one window pair adds to the error-rate comparison when the canary's
+   * error rate really is {@code ratio} × the reference's {@code referenceRate}: the expected number
+   * of errors in the pair, times the Kullback-Leibler divergence of the canary's share of them
+   * under that ratio from its share under the tolerated {@code theta}, tempered as the test tempers
+   * a real window (by {@code dispersion}, and to at most {@code cap} errors' worth of evidence). It
+   * measures the test's power: summed over windows it is how far the e-process would have climbed.
+   */
+  public static double expectedLogGrowth(
+      double canaryRequests,
+      double referenceRequests,
+      double referenceRate,
+      double theta,
+      double ratio,
+      double dispersion,
+      double cap) {
+    if (canaryRequests <= 0 || referenceRequests <= 0 || referenceRate <= 0) {
+      return 0;
+    }
+    double f = canaryRequests / referenceRequests;
+    double p0 = canaryShare(theta, f);
+    double p1 = canaryShare(ratio, f);
+    double divergence = p1 * Math.log(p1 / p0) + (1 - p1) * Math.log((1 - p1) / (1 - p0));
+    double expectedErrors = referenceRate * (ratio * canaryRequests + referenceRequests);
+    return expectedErrors * divergence / Math.max(dispersion, expectedErrors / cap);
+  }
+
+  /**
    * ln of the one-sample binomial likelihood ratio of {@code errors} in {@code requests} at rate
    * {@code bet} against {@code limit}.
    */

@@ -82,6 +82,22 @@ class EValuesTest {
     assertThat(EValues.agrapaLambda(4, 1, 4)).isEqualTo(0.25);
   }
 
+  @Test
+  @DisplayName(
+      "the power growth of a window pair is its expected errors times the divergence of the canary's share, tempered as the test tempers")
+  void expectedLogGrowthAtTwoTrafficLevels() {
+    // Base 0.75%, 3× against θ = 1.1, equal tracks: KL = 0.1081 nats per error.
+    // 250 + 250 requests expect 7.5 errors, capped at 7: 7.5 × 0.1081 / (7.5 / 7) = 0.757.
+    assertThat(EValues.expectedLogGrowth(250, 250, 0.0075, 1.1, 3, 1, 7))
+        .isCloseTo(0.757, within(1e-3));
+    // 25 + 25 expect 0.75 errors: 0.75 × 0.1081 = 0.0811; a dispersion of 2 halves it.
+    assertThat(EValues.expectedLogGrowth(25, 25, 0.0075, 1.1, 3, 1, 7))
+        .isCloseTo(0.0811, within(1e-4));
+    assertThat(EValues.expectedLogGrowth(25, 25, 0.0075, 1.1, 3, 2, 7))
+        .isCloseTo(0.0405, within(1e-4));
+    assertThat(EValues.expectedLogGrowth(0, 25, 0.0075, 1.1, 3, 1, 7)).isZero();
+  }
+
   /**
    * E[LR^w] over x_c ~ Bin(k, p(ρ)), summed exactly: the likelihood ratio betting on {@code bet}
    * against θ, raised to {@code weight}.
