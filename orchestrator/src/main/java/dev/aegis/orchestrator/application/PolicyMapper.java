@@ -100,7 +100,8 @@ public final class PolicyMapper {
     } catch (IllegalArgumentException e) {
       // Analysis names the offending member first: "confidence must be ...".
       String member = e.getMessage().split(" ", 2)[0];
-      throw new InvalidSubmissionException("policy.analysis." + member, e.getMessage());
+      throw new InvalidSubmissionException(
+          "policy.analysis." + member, "policy.analysis." + e.getMessage());
     }
   }
 

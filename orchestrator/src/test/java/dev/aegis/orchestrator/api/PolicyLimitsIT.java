@@ -96,7 +96,19 @@ class PolicyLimitsIT {
         Arguments.of(
             "more than 1000 tolerated failures",
             STEPS + ", \"analysis\": {\"failureLimit\": 1001}",
-            "policy.analysis.failureLimit"));
+            "policy.analysis.failureLimit"),
+        Arguments.of(
+            "a settle time longer than 90 days",
+            STEPS + ", \"analysis\": {\"settleTime\": \"P91D\"}",
+            "policy.analysis.settleTime"),
+        Arguments.of(
+            "a detectable error ratio over 1000",
+            STEPS + ", \"analysis\": {\"detectableErrorRatio\": 1001}",
+            "policy.analysis.detectableErrorRatio"),
+        Arguments.of(
+            "a detectable error ratio within the tolerance",
+            STEPS + ", \"analysis\": {\"detectableErrorRatio\": 1.05}",
+            "policy.analysis.detectableErrorRatio"));
   }
 
   @ParameterizedTest(name = "{0} is refused naming {2}")
@@ -129,7 +141,9 @@ class PolicyLimitsIT {
             + " \"maxSilence\": \"P7D\", \"minRequestsPerStep\": 1000000000,"
             + " \"slo\": {\"maxErrorRate\": 1, \"maxP95LatencyMs\": 3600000},"
             + " \"analysis\": {\"errorRateTolerance\": 100, \"latencyTolerance\": 100, \"severeErrorRateFactor\": 1000,"
-            + " \"severeLatencyFactor\": 1000, \"maxExtension\": \"P90D\", \"failureLimit\": 1000}";
+            + " \"severeLatencyFactor\": 1000, \"maxExtension\": \"P90D\", \"failureLimit\": 1000,"
+            + " \"settleTime\": \"P90D\", \"detectableErrorRatio\": 1000, \"requirePower\": true,"
+            + " \"sequential\": false}";
     RawHttp.Response r =
         RawHttp.send(
             port,

@@ -191,6 +191,56 @@ class StoredStateCompatibilityTest {
                 Duration.ofMinutes(5),
                 Analysis.OnInconclusive.FAIL,
                 2));
+    PolicySpec anytime =
+        new PolicySpec(
+            null,
+            null,
+            null,
+            null,
+            null,
+            new AnalysisSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                Duration.ofSeconds(30),
+                4.0,
+                true));
+    Policy seeded =
+        Policy.DEFAULT.withAnalysis(Analysis.DEFAULT.withSettleTime(Duration.ofSeconds(45)));
+    Analysis mapped = PolicyMapper.toPolicy(anytime, seeded).analysis();
+    assertThat(mapped.sequential()).isFalse();
+    assertThat(mapped.settleTime()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(mapped.detectableErrorRatio()).isEqualTo(4.0);
+    assertThat(mapped.requirePower()).isTrue();
+    assertThat(PolicyMapper.toPolicy(spec, seeded).analysis().settleTime())
+        .as("an override of other members keeps the configured settle time")
+        .isEqualTo(Duration.ofSeconds(45));
+
+    PolicySpec tooSmall =
+        new PolicySpec(
+            null,
+            null,
+            null,
+            null,
+            null,
+            new AnalysisSpec(
+                null, null, null, null, null, null, null, null, null, null, null, null, 1.05,
+                null));
+    assertThatThrownBy(() -> PolicyMapper.toPolicy(tooSmall, Policy.DEFAULT))
+        .isInstanceOf(InvalidSubmissionException.class)
+        .satisfies(
+            x ->
+                assertThat(((InvalidSubmissionException) x).field())
+                    .isEqualTo("policy.analysis.detectableErrorRatio"));
+
     PolicySpec invalid =
         new PolicySpec(
             null,
