@@ -19,6 +19,7 @@ import dev.aegis.orchestrator.chaos.ChaosProperties;
 import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.LeaderLock;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.security.AegisSecurityProperties;
@@ -179,21 +180,31 @@ public class KubernetesConfiguration {
         security.experimentResources().crossNamespace());
   }
 
-  @Bean(initMethod = "start", destroyMethod = "close")
+  /**
+   * The {@code Experiment}-resource reconciler, on whichever replica holds its leader lock (a
+   * PostgreSQL advisory lock): several replicas never reconcile at once.
+   */
+  @Bean
   @ConditionalOnProperty(
       name = "aegis.kubernetes.experiment-resources",
       havingValue = "true",
       matchIfMissing = true)
-  ExperimentReconciler experimentReconciler(
+  LeaderElectedReconciler experimentReconciler(
       KubernetesClient client,
       OrchestratorExperimentGateway gateway,
       KubernetesProperties properties,
+      Transactions transactions,
       Clock clock) {
-    ExperimentReconciler.Settings settings =
+    ExperimentReconciler.Settings base =
         ExperimentReconciler.Settings.allNamespaces().pollEvery(Duration.ofSeconds(2));
-    if (!properties.namespace().isBlank()) {
-      settings = settings.inNamespace(properties.namespace());
-    }
-    return new ExperimentReconciler(client, gateway, settings, clock);
+    ExperimentReconciler.Settings settings =
+        properties.namespace().isBlank() ? base : base.inNamespace(properties.namespace());
+    return new LeaderElectedReconciler(
+        new LeaderLock(transactions, RECONCILER_LOCK),
+        () -> new ExperimentReconciler(client, gateway, settings, clock),
+        Duration.ofSeconds(2));
   }
+
+  /** The advisory lock key of the reconciler's lead: "aegis-rc" in ASCII. */
+  static final long RECONCILER_LOCK = 0x6165676973_2d7263L;
 }
