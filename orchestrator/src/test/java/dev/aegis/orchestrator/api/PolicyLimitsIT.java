@@ -40,7 +40,7 @@ class PolicyLimitsIT {
 
   @BeforeEach
   void deployStable() {
-    Workloads.deployStable(cluster, "shop", "bounded");
+    Workloads.deployStable(cluster, "shop", "bounded", "within");
   }
 
   private static String submission(String policy) {
