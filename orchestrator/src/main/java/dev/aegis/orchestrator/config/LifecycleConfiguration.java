@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.config;
 import dev.aegis.events.EventCodec;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.SubmissionTargets;
 import dev.aegis.orchestrator.backtest.BacktestService;
 import dev.aegis.orchestrator.deadletter.DeadLetterProperties;
 import dev.aegis.orchestrator.deadletter.DeadLetterRecorder;
@@ -27,6 +28,7 @@ import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import dev.aegis.orchestrator.suggestions.SuggestionService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -132,7 +134,10 @@ public class LifecycleConfiguration {
       ServiceRepository services,
       RcaRepository rcas,
       AuditRepository audit,
-      AegisProperties properties) {
+      AegisProperties properties,
+      ObjectProvider<SubmissionTargets> targets) {
+    // Without a cluster (a context that leaves Kubernetes out) nothing can be checked: submissions
+    // go ahead, as when the API is down.
     return new ExperimentService(
         transactions,
         clock,
@@ -141,7 +146,8 @@ public class LifecycleConfiguration {
         services,
         rcas,
         audit,
-        properties.policy().toPolicy());
+        properties.policy().toPolicy(),
+        targets.getIfAvailable(() -> SubmissionTargets.NO_CLUSTER));
   }
 
   @Bean

@@ -7,6 +7,7 @@ import dev.aegis.chaos.KubernetesFaultInjector;
 import dev.aegis.operators.actuation.Actuator;
 import dev.aegis.operators.actuation.KubernetesActuator;
 import dev.aegis.operators.actuation.KubernetesReplicaReader;
+import dev.aegis.operators.actuation.KubernetesWorkloadCheck;
 import dev.aegis.operators.actuation.ReplicaReader;
 import dev.aegis.operators.actuation.ResilienceSettings;
 import dev.aegis.operators.actuation.ResilientActuator;
@@ -15,6 +16,7 @@ import dev.aegis.operators.resource.ExperimentReconciler;
 import dev.aegis.orchestrator.actuation.ActuationRelay;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.SubmissionTargets;
 import dev.aegis.orchestrator.chaos.ChaosProperties;
 import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.persistence.AuditRepository;
@@ -133,6 +135,30 @@ public class KubernetesConfiguration {
         new KubernetesReplicaReader(client),
         new ResilienceSettings(
             "kubernetes-replicas",
+            1,
+            retry.initialBackoff(),
+            retry.multiplier(),
+            retry.maxBackoff(),
+            breaker.failuresToOpen(),
+            breaker.openDuration(),
+            breaker.successesToClose()),
+        metrics);
+  }
+
+  /**
+   * Whether a submission's stable Deployment and router objects exist: the operators' reading code
+   * behind a circuit breaker of its own, one attempt per read (an unanswered check accepts the
+   * submission; the actuation retries).
+   */
+  @Bean
+  SubmissionTargets submissionTargets(
+      KubernetesClient client, KubernetesProperties properties, MeterRegistry metrics) {
+    KubernetesProperties.Retry retry = properties.retry();
+    KubernetesProperties.Breaker breaker = properties.breaker();
+    return new KubernetesSubmissionTargets(
+        new KubernetesWorkloadCheck(client),
+        new ResilienceSettings(
+            "kubernetes-submissions",
             1,
             retry.initialBackoff(),
             retry.multiplier(),

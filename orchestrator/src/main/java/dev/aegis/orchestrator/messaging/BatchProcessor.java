@@ -8,6 +8,7 @@ import dev.aegis.events.data.HealthReported;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.MissingTargetsException;
 import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.deadletter.DeadLetters;
 import dev.aegis.orchestrator.judgment.ActiveFault;
@@ -362,6 +363,8 @@ public class BatchProcessor {
         slots.keySet().removeIf(k -> k.service().equals(data.service()));
         namespaces.remove(data.service());
         return Outcome.APPLIED;
+      } catch (MissingTargetsException e) {
+        return deadLetter(r, MissingTargetsException.CODE, e.getMessage(), e.getClass().getName());
       } catch (InvalidSubmissionException e) {
         return deadLetter(
             r, "invalid-submission", e.field() + ": " + e.getMessage(), e.getClass().getName());
