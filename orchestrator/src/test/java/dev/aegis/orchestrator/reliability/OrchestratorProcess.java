@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -59,10 +61,18 @@ public final class OrchestratorProcess {
    * a free port.
    */
   static OrchestratorProcess start(List<String> properties, Path logFile) {
+    return start(properties, logFile, null);
+  }
+
+  /** As {@link #start(List, Path)}, with {@code heapFlag} (e.g. -Xmx2g) instead of the default. */
+  static OrchestratorProcess start(List<String> properties, Path logFile, String heapFlag) {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
+    command.addAll(
+        heapFlag == null
+            ? JVM_FLAGS
+            : JVM_FLAGS.stream().map(f -> f.startsWith("-Xmx") ? heapFlag : f).toList());
     command.add("-cp");
     command.add(applicationClasspath());
     command.add(AegisApplication.class.getName());
@@ -158,7 +168,7 @@ public final class OrchestratorProcess {
 
   /** The test JVM's classpath without directories of test classes. */
   public static String applicationClasspath() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+    return Arrays.stream(classpath())
         // Test classes and test jars (a reactor build puts the modules' packaged -tests.jar here)
         // carry
         // logback-test.xml and test support the application must not see.
@@ -168,6 +178,29 @@ public final class OrchestratorProcess {
                     && !entry.endsWith("test-classes" + File.separator)
                     && !entry.endsWith("-tests.jar"))
         .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  /**
+   * This JVM's classpath entries: {@code java.class.path}, or, under {@code mvn exec:java} (whose
+   * own launcher is {@code java.class.path}), the project classpath the context loader was given.
+   */
+  private static String[] classpath() {
+    String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
+    boolean project = Arrays.stream(entries).anyMatch(e -> e.contains("classes"));
+    if (!project
+        && Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+      return Arrays.stream(loader.getURLs())
+          .map(
+              url -> {
+                try {
+                  return Path.of(url.toURI()).toString();
+                } catch (URISyntaxException e) {
+                  throw new IllegalStateException(e);
+                }
+              })
+          .toArray(String[]::new);
+    }
+    return entries;
   }
 
   private static int freePort() {
