@@ -27,6 +27,7 @@ import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import dev.aegis.orchestrator.suggestions.SuggestionService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -103,8 +104,8 @@ public class LifecycleConfiguration {
   }
 
   @Bean
-  EventOutbox eventOutbox(OutboxRepository outbox) {
-    return new EventOutbox(outbox);
+  EventOutbox eventOutbox(OutboxRepository outbox, ObjectProvider<EventOutbox.Tap> taps) {
+    return new EventOutbox(outbox, taps.orderedStream().toList());
   }
 
   @Bean
