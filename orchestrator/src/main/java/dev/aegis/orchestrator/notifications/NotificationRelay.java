@@ -318,7 +318,7 @@ public final class NotificationRelay implements AutoCloseable {
   }
 
   private void count(Channels.Channel channel, String outcome, int notifications) {
-    Counter.builder("aegis.notifications.deliveries")
+    Counter.builder("aegis.notifications")
         .description(
             "Notifications by channel and outcome of their delivery attempt: delivered, retry"
                 + " (failed, will be retried) or failed (gave up)")
