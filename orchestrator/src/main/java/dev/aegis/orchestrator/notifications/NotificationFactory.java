@@ -80,8 +80,7 @@ public final class NotificationFactory {
             new Fact("threshold", Integer.toString(threshold)),
             new Fact("window", window.toString())),
         List.of(),
-        "Look at the reasons (aegis dead-letters, GET /api/v1/dead-letters), fix the cause, then"
-            + " replay them.",
+        "Look at the reasons (aegis dlq list), fix the cause, then replay them (aegis dlq replay).",
         null);
   }
 
@@ -107,12 +106,15 @@ public final class NotificationFactory {
   private Notification quarantined(RcaRecorded rca, SourceEvent event) {
     List<Fact> facts = new ArrayList<>();
     facts.add(new Fact("candidate", rca.candidateVersion() + " (" + rca.candidateImage() + ")"));
+    // RcaBuilder fills failedStep with the judgment's 1-based step number, though the schema
+    // documents it as 0-based; shown as stored, so the text agrees with the RCA's summary.
     facts.add(
         new Fact(
-            "failed at",
-            "step " + (rca.failedStep() + 1) + ", " + rca.failedWeight() + "% traffic"));
+            "failed at", "step " + rca.failedStep() + ", " + rca.failedWeight() + "% traffic"));
     facts.add(
-        new Fact("production", rca.productionVersion() == null ? "none" : rca.productionVersion()));
+        new Fact(
+            "production",
+            rca.productionVersion() == null ? "not recorded" : rca.productionVersion()));
     if (!rca.activeFaults().isEmpty()) {
       facts.add(
           new Fact(
@@ -135,7 +137,7 @@ public final class NotificationFactory {
         rca.recordedAt(),
         facts,
         rca.checks().stream().map(NotificationFactory::check).toList(),
-        "Read the root-cause analysis (aegis rca "
+        "Read the root-cause analysis (aegis quarantine rca "
             + rca.experimentId()
             + "); once the cause is fixed, release it (POST /api/v1/quarantine/"
             + rca.experimentId()

@@ -310,7 +310,12 @@ public final class NotificationRelay implements AutoCloseable {
           "HTTP " + status + (body.isEmpty() ? "" : ": " + cut(body.replaceAll("\\s+", " "))),
           permanent);
     } catch (IOException e) {
-      return new Failure(e.toString(), false);
+      // Some (ConnectException) carry no message; never add the URL, which is a secret.
+      return new Failure(
+          e.getMessage() == null
+              ? e.getClass().getName() + ": the receiver could not be reached"
+              : e.toString(),
+          false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Failure("interrupted", false);
