@@ -105,8 +105,8 @@ public class LifecycleConfiguration {
   }
 
   @Bean
-  EventOutbox eventOutbox(OutboxRepository outbox) {
-    return new EventOutbox(outbox);
+  EventOutbox eventOutbox(OutboxRepository outbox, ObjectProvider<EventOutbox.Tap> taps) {
+    return new EventOutbox(outbox, taps.orderedStream().toList());
   }
 
   @Bean
