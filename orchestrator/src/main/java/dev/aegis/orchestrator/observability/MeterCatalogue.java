@@ -119,6 +119,14 @@ public final class MeterCatalogue implements MeterFilter {
               "Retention sweeps, by outcome (swept, or skipped while another replica sweeps)"),
           counter("aegis.retention.pruned", "Rows deleted by the retention sweeper, by table"),
           counter(
+              "aegis.notifications",
+              "Notification delivery attempts, by channel and outcome (delivered, retrying,"
+                  + " failed)"),
+          gauge(
+              "aegis.notifications.circuit.open",
+              "1 while the channel's circuit breaker is open (deliveries wait), else 0, by"
+                  + " channel"),
+          counter(
               "aegis.retention.retired.tracks",
               "SLO tracks of services that stopped reporting, retired by the retention sweeper"),
           gauge(

@@ -1,6 +1,10 @@
 package dev.aegis.orchestrator.reliability;
 
+import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.AegisApplication;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -89,6 +94,46 @@ public final class OrchestratorProcess {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The properties of a child on the test JVM's servers: the shared Kafka (a fresh consumer group
+   * named {@code groupPrefix} + a random suffix, positioned at the end of the topics), {@code
+   * database}, and {@code cluster} as an external Kubernetes API; short session timeout, relay
+   * interval, lease and retries, so kills and failovers show within seconds.
+   */
+  static List<String> onSharedServers(
+      String groupPrefix, TestDatabase database, ClusterApi cluster) {
+    String group = groupPrefix + UUID.randomUUID();
+    SharedInfrastructure.kafka().positionGroupAtEnd(group, AegisKafkaBootstrap.CONTRACT_TOPICS);
+    SharedInfrastructure.kafka().positionGroupAtEnd(group + ".dead-letters", List.of(Topics.DLQ));
+    return List.of(
+        "aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
+        "aegis.database.url=" + database.appConnection().jdbcUrl(),
+        "aegis.database.username=" + database.appConnection().username(),
+        "aegis.database.migration-username=" + database.connection().username(),
+        "spring.kafka.consumer.group-id=" + group,
+        // A killed consumer never leaves its group: the broker drops it after the session timeout,
+        // and until
+        // then its partitions are nobody's. Kafka's default is 45 s; 6 s is the broker's minimum.
+        "spring.kafka.consumer.properties[session.timeout.ms]=6000",
+        "spring.kafka.consumer.properties[heartbeat.interval.ms]=1000",
+        "aegis.kubernetes.mode=external",
+        "aegis.kubernetes.master-url=" + cluster.masterUrl(),
+        "aegis.kubernetes.experiment-resources=false",
+        "aegis.kubernetes.relay-interval=100ms",
+        // A command leased by a killed relay is retried after the lease (2 min by default): keep it
+        // short,
+        // but longer than one command's retries (3 attempts, 100 ms then 200 ms).
+        "aegis.kubernetes.lease=5s",
+        "aegis.kubernetes.retry.attempts=3",
+        "aegis.kubernetes.retry.initial-backoff=100ms",
+        "aegis.kubernetes.retry.max-backoff=1s",
+        "aegis.security.development=true",
+        "aegis.api.auth=none",
+        "aegis.simulator.enabled=false",
+        "aegis.limits.rate.enabled=false",
+        "logging.level.org.apache.kafka=WARN");
   }
 
   /**

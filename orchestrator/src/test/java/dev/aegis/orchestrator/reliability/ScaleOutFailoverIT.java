@@ -3,7 +3,6 @@ package dev.aegis.orchestrator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.events.Topics;
-import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
@@ -55,7 +53,8 @@ class ScaleOutFailoverIT {
         ClusterApi cluster = new ClusterApi()) {
       SERVICES.forEach(s -> CanaryEvents.deployStable(cluster.admin(), s));
       cluster.clearLog();
-      List<String> properties = properties(database, cluster);
+      List<String> properties =
+          OrchestratorProcess.onSharedServers("aegis-scaleout-", database, cluster);
       Jdbi jdbi = database.jdbi();
       for (int i = 0; i < 3; i++) {
         replicas.add(OrchestratorProcess.start(properties, LOGS.resolve("replica-" + i + ".log")));
@@ -164,33 +163,6 @@ class ScaleOutFailoverIT {
             return 0L; // not migrated yet
           }
         });
-  }
-
-  private static List<String> properties(TestDatabase database, ClusterApi cluster) {
-    String group = "aegis-scaleout-" + UUID.randomUUID();
-    SharedInfrastructure.kafka().positionGroupAtEnd(group, AegisKafkaBootstrap.CONTRACT_TOPICS);
-    SharedInfrastructure.kafka().positionGroupAtEnd(group + ".dead-letters", List.of(Topics.DLQ));
-    return List.of(
-        "aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
-        "aegis.database.url=" + database.appConnection().jdbcUrl(),
-        "aegis.database.username=" + database.appConnection().username(),
-        "aegis.database.migration-username=" + database.connection().username(),
-        "spring.kafka.consumer.group-id=" + group,
-        "spring.kafka.consumer.properties[session.timeout.ms]=" + SESSION_TIMEOUT.toMillis(),
-        "spring.kafka.consumer.properties[heartbeat.interval.ms]=1000",
-        "aegis.kubernetes.mode=external",
-        "aegis.kubernetes.master-url=" + cluster.masterUrl(),
-        "aegis.kubernetes.experiment-resources=false",
-        "aegis.kubernetes.relay-interval=100ms",
-        "aegis.kubernetes.lease=5s",
-        "aegis.kubernetes.retry.attempts=3",
-        "aegis.kubernetes.retry.initial-backoff=100ms",
-        "aegis.kubernetes.retry.max-backoff=1s",
-        "aegis.security.development=true",
-        "aegis.api.auth=none",
-        "aegis.simulator.enabled=false",
-        "aegis.limits.rate.enabled=false",
-        "logging.level.org.apache.kafka=WARN");
   }
 
   private static void awaitUntil(Duration timeout, BooleanSupplier done) {
