@@ -181,6 +181,12 @@ class HelmChartIT {
     }
 
     @Test
+    void anUpgradeNeverRunsTwoOrchestratorsSideBySide() {
+      assertThat(deployment(manifests).at("/spec/strategy/type").asText()).isEqualTo("Recreate");
+      assertThat(deployment(manifests).at("/spec/replicas").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void monitoringObjectsAreOffUnlessAskedFor() {
       assertThat(manifests)
           .extracting(m -> m.path("kind").asText())
