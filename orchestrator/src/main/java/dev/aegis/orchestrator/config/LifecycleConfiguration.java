@@ -21,6 +21,7 @@ import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
+import dev.aegis.orchestrator.persistence.StepSampleRepository;
 import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
 import dev.aegis.orchestrator.production.watch.ProductionWatch;
@@ -29,6 +30,7 @@ import dev.aegis.orchestrator.suggestions.SuggestionService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,9 +56,20 @@ public class LifecycleConfiguration {
     return new EventCodec();
   }
 
+  /**
+   * The step samples of the experiments this replica judges, replayed once and kept in memory up to
+   * {@code aegis.persistence.sample-cache} samples in all (docs/architecture.md, hot path).
+   */
   @Bean
-  ExperimentRepository experimentRepository() {
-    return new ExperimentRepository();
+  StepSampleRepository stepSampleRepository(
+      @Value("${aegis.persistence.sample-cache:" + StepSampleRepository.DEFAULT_CACHE_SAMPLES + "}")
+          int cacheSamples) {
+    return new StepSampleRepository(cacheSamples);
+  }
+
+  @Bean
+  ExperimentRepository experimentRepository(StepSampleRepository samples) {
+    return new ExperimentRepository(samples);
   }
 
   @Bean
