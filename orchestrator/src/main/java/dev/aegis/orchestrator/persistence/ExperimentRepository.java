@@ -12,11 +12,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -127,6 +130,73 @@ public final class ExperimentRepository {
         .map(ExperimentRepository::map)
         .findOne()
         .map(row -> withSamples(h, row));
+  }
+
+  /** A service: its name in a namespace. */
+  public record ServiceRef(String namespace, String service) {}
+
+  /**
+   * The live experiments (CANARY, PAUSED or ROLLING_BACK) of {@code services}, locked in
+   * (namespace, service) order by code point, the order every writer that locks several experiments
+   * uses: one statement for a whole batch.
+   */
+  public Map<ServiceRef, ExperimentRecord> lockLive(Tx h, Collection<ServiceRef> services) {
+    if (services.isEmpty()) {
+      return Map.of();
+    }
+    List<Stored> rows =
+        h.createQuery(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM experiments WHERE (namespace, service) IN "
+                    + "(SELECT * FROM unnest(:namespaces, :services)) "
+                    + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') "
+                    + "ORDER BY namespace COLLATE \"C\", service COLLATE \"C\" FOR UPDATE")
+            .bindArray(
+                "namespaces", String.class, services.stream().map(ServiceRef::namespace).toArray())
+            .bindArray(
+                "services", String.class, services.stream().map(ServiceRef::service).toArray())
+            .map(ExperimentRepository::map)
+            .list();
+    Map<ServiceRef, ExperimentRecord> out = new HashMap<>();
+    for (ExperimentRecord r : withSamples(h, rows)) {
+      out.put(new ServiceRef(r.experiment().namespace(), r.experiment().service()), r);
+    }
+    return out;
+  }
+
+  /** Which of {@code services} are managed: one statement for a whole batch. */
+  public Set<ServiceRef> managedAmong(Tx h, Collection<ServiceRef> services) {
+    if (services.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        h.createQuery(
+                "SELECT namespace, name FROM services WHERE (namespace, name) IN "
+                    + "(SELECT * FROM unnest(:namespaces, :services))")
+            .bindArray(
+                "namespaces", String.class, services.stream().map(ServiceRef::namespace).toArray())
+            .bindArray(
+                "services", String.class, services.stream().map(ServiceRef::service).toArray())
+            .map((rs, ctx) -> new ServiceRef(rs.getString("namespace"), rs.getString("name")))
+            .list());
+  }
+
+  /**
+   * For each service name of {@code names}, the namespaces where it is managed, in order (absent
+   * when none): {@link #namespacesOf} for a whole batch.
+   */
+  public Map<String, List<String>> namespacesOfAll(Tx h, Collection<String> names) {
+    Map<String, List<String>> out = new HashMap<>();
+    if (names.isEmpty()) {
+      return out;
+    }
+    h.createQuery(
+            "SELECT name, namespace FROM services WHERE name = ANY(:names) ORDER BY name, namespace")
+        .bindArray("names", String.class, names.toArray())
+        .map((rs, ctx) -> List.of(rs.getString("name"), rs.getString("namespace")))
+        .forEach(r -> out.computeIfAbsent(r.get(0), k -> new ArrayList<>()).add(r.get(1)));
+    return out;
   }
 
   /** The oldest QUEUED experiment of {@code service}, locked. */
@@ -291,6 +361,121 @@ public final class ExperimentRepository {
         List.of(new StepSampleRepository.Appended(after.id(), firstSeq.get(), write.entries())),
         now);
     samples.written(after.id(), after.revision(), write.newToken(), evidence);
+  }
+
+  /** A new state for an experiment stored at {@code expectedRevision}. */
+  public record Change(long expectedRevision, Experiment after) {}
+
+  /**
+   * {@link #update} for a whole batch: one statement writes every row, one more appends every
+   * sample. An experiment whose row another replica wrote since this one cached its samples is
+   * written again, its samples afresh.
+   *
+   * @throws StaleStateException when an experiment moved meanwhile
+   */
+  public void updateAll(Tx h, List<Change> changes, Instant now) {
+    if (changes.size() == 1) {
+      update(h, changes.get(0).expectedRevision(), changes.get(0).after(), now);
+      return;
+    }
+    if (changes.isEmpty()) {
+      return;
+    }
+    int n = changes.size();
+    List<StepSampleRepository.Write> writes = new ArrayList<>(n);
+    String[] ids = new String[n];
+    Long[] expected = new Long[n];
+    String[] phases = new String[n];
+    Integer[] steps = new Integer[n];
+    String[] progress = new String[n];
+    String[] judgments = new String[n];
+    Long[] versions = new Long[n];
+    Long[] stepEnteredAt = new Long[n];
+    Long[] lastWindowAt = new Long[n];
+    Boolean[] silent = new Boolean[n];
+    String[] actuation = new String[n];
+    Boolean[] snapshot = new Boolean[n];
+    Long[] counts = new Long[n];
+    Long[] tokens = new Long[n];
+    Long[] expectedTokens = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Change c = changes.get(i);
+      Experiment e = c.after();
+      StepSampleRepository.Write w =
+          samples.plan(e.id(), c.expectedRevision(), e.progress().samples());
+      writes.add(w);
+      ids[i] = e.id();
+      expected[i] = c.expectedRevision();
+      phases[i] = e.phase().name();
+      steps[i] = e.stepIndex();
+      progress[i] = StateJson.write(e.progress().withoutSamples());
+      judgments[i] = StateJson.write(e.lastJudgment());
+      versions[i] = e.revision();
+      stepEnteredAt[i] = micros(e.stepEnteredAt());
+      lastWindowAt[i] = micros(e.lastWindowAt());
+      silent[i] = e.silent();
+      actuation[i] = StateJson.write(e.actuation());
+      snapshot[i] = w.snapshot();
+      counts[i] = (long) w.entries().size();
+      tokens[i] = w.newToken();
+      expectedTokens[i] = w.expectedToken();
+    }
+    Map<String, Long> firstSeqs = new HashMap<>();
+    h.createQuery(
+            "UPDATE experiments e SET phase = v.phase, step_index = v.step, "
+                + "progress = v.progress::jsonb, last_judgment = v.judgment::jsonb, version = v.version, "
+                + "step_entered_at = timestamptz 'epoch' + v.entered * interval '1 microsecond', "
+                + "last_window_at = timestamptz 'epoch' + v.last_window * interval '1 microsecond', "
+                + "silent = v.silent, actuation = v.actuation::jsonb, updated_at = :now, "
+                + "samples_from = CASE WHEN v.snapshot THEN e.samples_to ELSE e.samples_from END, "
+                + "samples_to = e.samples_to + v.n, samples_token = v.token "
+                + "FROM unnest(:ids, :expected, :phases, :steps, :progress, :judgments, :versions, "
+                + ":entered, :lastWindow, :silent, :actuation, :snapshot, :n, :tokens, :expectedTokens) "
+                + "AS v(id, expected, phase, step, progress, judgment, version, entered, last_window, "
+                + "silent, actuation, snapshot, n, token, expected_token) "
+                + "WHERE e.id = v.id AND e.version = v.expected "
+                + "AND (v.snapshot OR e.samples_token = v.expected_token) "
+                + "RETURNING e.id, e.samples_to - v.n AS first_seq")
+        .bindArray("ids", String.class, (Object[]) ids)
+        .bindArray("expected", Long.class, (Object[]) expected)
+        .bindArray("phases", String.class, (Object[]) phases)
+        .bindArray("steps", Integer.class, (Object[]) steps)
+        .bindArray("progress", String.class, (Object[]) progress)
+        .bindArray("judgments", String.class, (Object[]) judgments)
+        .bindArray("versions", Long.class, (Object[]) versions)
+        .bindArray("entered", Long.class, (Object[]) stepEnteredAt)
+        .bindArray("lastWindow", Long.class, (Object[]) lastWindowAt)
+        .bindArray("silent", Boolean.class, (Object[]) silent)
+        .bindArray("actuation", String.class, (Object[]) actuation)
+        .bindArray("snapshot", Boolean.class, (Object[]) snapshot)
+        .bindArray("n", Long.class, (Object[]) counts)
+        .bindArray("tokens", Long.class, (Object[]) tokens)
+        .bindArray("expectedTokens", Long.class, (Object[]) expectedTokens)
+        .bind("now", ts(now))
+        .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("first_seq")))
+        .forEach(entry -> firstSeqs.put(entry.getKey(), entry.getValue()));
+    List<StepSampleRepository.Appended> appended = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Change c = changes.get(i);
+      Long first = firstSeqs.get(ids[i]);
+      if (first == null) {
+        // Not written: cached samples another replica superseded (written afresh), or stale.
+        update(h, c.expectedRevision(), c.after(), now);
+        continue;
+      }
+      appended.add(new StepSampleRepository.Appended(ids[i], first, writes.get(i).entries()));
+    }
+    samples.append(h, appended, now);
+    for (int i = 0; i < n; i++) {
+      if (firstSeqs.containsKey(ids[i])) {
+        Experiment e = changes.get(i).after();
+        samples.written(e.id(), e.revision(), writes.get(i).newToken(), e.progress().samples());
+      }
+    }
+  }
+
+  private static Long micros(Instant t) {
+    return t == null ? null : java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, t);
   }
 
   /** The row's state and sample range written; the first sequence number of the entries, if so. */

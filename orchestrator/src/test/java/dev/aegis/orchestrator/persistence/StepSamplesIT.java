@@ -162,6 +162,42 @@ class StepSamplesIT {
     assertThat(stored).as("the row keeps fixed-size state").doesNotContain("\"evidence\"");
   }
 
+  @Test
+  @DisplayName(
+      "the retention sweep prunes superseded samples only: the current step still loads whole")
+  void supersededSamplesArePruned() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+    for (int batch = 0; batch < 60; batch++) {
+      Experiment before = load(repository, e.id());
+      e = observe(before, 4);
+      write(repository, before, e);
+    }
+    long current =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT count(*) FROM step_samples s JOIN experiments e ON e.id = s.experiment_id "
+                            + "WHERE s.seq >= e.samples_from")
+                    .mapTo(Long.class)
+                    .one());
+    assertThat(rows()).as("superseded rows exist after merges").isGreaterThan(current);
+
+    RetentionRepository retention = new RetentionRepository();
+    int pruned =
+        jdbi.inTransaction(
+            h ->
+                retention.deleteBatch(
+                    Tx.of(h),
+                    RetentionRepository.Prunable.SUPERSEDED_SAMPLES,
+                    T0.plusSeconds(1),
+                    100_000));
+
+    assertThat(pruned).isPositive();
+    assertThat(rows()).isEqualTo(current);
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(e);
+  }
+
   private Experiment started(ExperimentRepository repository) {
     Experiment submitted =
         Experiment.submitted(
