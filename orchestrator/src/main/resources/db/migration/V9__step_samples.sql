@@ -9,7 +9,8 @@
 -- retention sweep prunes. samples_token changes with every write of the experiment: a replica's cache
 -- of replayed samples is valid only while the row still carries the token it was cached with.
 CREATE TABLE step_samples (
-    experiment_id text             NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+    experiment_id text             NOT NULL,  -- no foreign key: a per-row check would cost the hot path
+                                               -- more than the insert; the trigger below deletes with it
     seq           bigint           NOT NULL,
     track         text             CHECK (track IN ('canary', 'baseline', 'stable')), -- null: faults only
     window_start  timestamptz,
@@ -28,3 +29,12 @@ ALTER TABLE experiments
     ADD COLUMN samples_from  bigint NOT NULL DEFAULT 0,
     ADD COLUMN samples_to    bigint NOT NULL DEFAULT 0,
     ADD COLUMN samples_token bigint NOT NULL DEFAULT 0;   -- 0: samples still inside progress (before V9)
+
+-- Samples go with their experiment (settled experiments are archived and deleted by the retention sweep).
+CREATE FUNCTION delete_step_samples() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM step_samples WHERE experiment_id = OLD.id;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER step_samples_deleted_with_experiment AFTER DELETE ON experiments
+    FOR EACH ROW EXECUTE FUNCTION delete_step_samples();

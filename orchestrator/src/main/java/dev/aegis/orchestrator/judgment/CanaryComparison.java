@@ -318,9 +318,7 @@ final class CanaryComparison {
 
   /** A p-value as a reader expects it: 0.0004, or 8.2e-06 when smaller than 0.0001. */
   static String p(double p) {
-    return p < 0.0001
-        ? String.format(Locale.ROOT, "%.1e", p)
-        : String.format(Locale.ROOT, "%.4f", p);
+    return p < 0.0001 ? String.format(Locale.ROOT, "%.1e", p) : Decimals.fixed(p, 4);
   }
 
   static String number(double value) {

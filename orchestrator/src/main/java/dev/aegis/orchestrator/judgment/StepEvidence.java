@@ -23,10 +23,10 @@ public record StepEvidence(
     List<ActiveFault> faults) {
 
   /**
-   * Windows kept per track before neighbours are merged. The samples are part of the experiment's
-   * stored state, rewritten once per consumed batch: 60 keep Mann-Whitney meaningful (exact up to
-   * 60 values) while the state stays small on the hot path (720 cost the pipeline two thirds of its
-   * throughput).
+   * Windows kept per track before neighbours are merged: 60 keep Mann-Whitney meaningful (exact up
+   * to 60 values) while a step's state stays bounded. The samples are stored as a journal of {@link
+   * Entry entries} (appended per window, written afresh after a merge or a new step), not with the
+   * experiment's row.
    */
   public static final int MAX_SAMPLES = 60;
 
