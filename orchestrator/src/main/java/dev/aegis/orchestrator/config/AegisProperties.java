@@ -80,7 +80,16 @@ public record AegisProperties(
       @DefaultValue("1s") Duration initialBackoff,
       @DefaultValue("2.0") double multiplier,
       @DefaultValue("60s") Duration maxBackoff,
-      @DefaultValue("500") int maxPollRecords) {}
+      @DefaultValue("500") int maxPollRecords,
+      @DefaultValue("1") int concurrency) {
+
+    public Processing {
+      if (concurrency < 1) {
+        throw new IllegalArgumentException(
+            "aegis.processing.concurrency must be at least 1, was " + concurrency);
+      }
+    }
+  }
 
   public record Outbox(
       @DefaultValue("100ms") Duration pollInterval, @DefaultValue("200") int batchSize) {}

@@ -104,8 +104,10 @@ public class MessagingConfiguration {
         });
     props.setMessageListener((BatchMessageListener<byte[], byte[]>) listener::onBatch);
     var container = new ConcurrentMessageListenerContainer<>(consumers, props);
-    container.setConcurrency(1);
     AegisProperties.Processing p = properties.processing();
+    // Consumer threads of this replica, each with its own partitions and batch transactions; a
+    // service's key keeps it on one partition, so threads never contend for an experiment.
+    container.setConcurrency(p.concurrency());
     ExponentialBackOff backOff =
         new ExponentialBackOff(p.initialBackoff().toMillis(), p.multiplier());
     backOff.setMaxInterval(p.maxBackoff().toMillis());

@@ -241,6 +241,7 @@ public final class PipelineBenchmark {
                   "bench", probe(p), "registry.local/" + probe(p) + ":1.0", 4))
           .create();
     }
+    awaitSetupActuation();
     long windowsPerService = (long) events * 5 / experiments + 60;
     nextWindow = Instant.now().minusSeconds(windowsPerService).truncatedTo(ChronoUnit.SECONDS);
     jdbi.useHandle(
@@ -257,6 +258,28 @@ public final class PipelineBenchmark {
 
   private static String probe(int p) {
     return "bench-probe-" + p;
+  }
+
+  /**
+   * Waits (up to 30 minutes) until the first traffic shift of every submitted experiment is
+   * applied, so that the probes' shifts in the rounds do not queue behind the setup's.
+   */
+  private void awaitSetupActuation() {
+    long started = System.nanoTime();
+    long deadline = started + Duration.ofMinutes(30).toNanos();
+    String pending = "SELECT count(*) FROM outbox WHERE kind = 'actuation' AND status <> 'DONE'";
+    long left;
+    while ((left = jdbi.withHandle(h -> h.createQuery(pending).mapTo(Long.class).one())) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(left + " setup traffic shifts still not applied");
+      }
+      sleepQuietly(500);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "setup: the first traffic shifts of %d experiments applied %d s after the last submission%n",
+        experiments,
+        Duration.ofNanos(System.nanoTime() - started).toSeconds());
   }
 
   /** Events per round: the running experiments' and the probes'. */

@@ -8,6 +8,7 @@ import dev.aegis.orchestrator.persistence.TransitionRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository.StoredTransition;
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -46,6 +48,45 @@ final class HistoryAudit {
 
   HistoryAudit(Jdbi jdbi) {
     this.jdbi = jdbi;
+  }
+
+  /**
+   * The audit of a run once it is over: waits (up to {@code settle} each) for {@code stream}'s
+   * experiments to settle and for every produced event and outbox row to be accounted for, then
+   * checks the histories, the events, the outcomes and {@code cluster}'s writes (none repeated,
+   * none without a command id).
+   */
+  static HistoryAudit afterStream(
+      Jdbi jdbi, EventStream stream, ClusterApi cluster, Duration settle) {
+    awaitUntil(settle, stream::allSettled);
+    stream.close();
+    List<EventStream.Produced> produced = stream.produced();
+    HistoryAudit quiet = new HistoryAudit(jdbi);
+    awaitUntil(settle, () -> quiet.unaccounted(produced).isEmpty() && quiet.outboxDrained());
+
+    HistoryAudit audit =
+        new HistoryAudit(jdbi).histories().events(produced).outcomes(stream.candidates());
+    cluster
+        .repeatedWrites()
+        .forEach((write, n) -> audit.violation("written " + n + " times: " + write));
+    cluster.writes().stream()
+        .filter(w -> w.commandId() == null)
+        .forEach(w -> audit.violation("written without a command id: " + w));
+    return audit;
+  }
+
+  /**
+   * Waits until {@code done} holds or {@code timeout} passes; the audit then says what is missing.
+   */
+  static void awaitUntil(Duration timeout, BooleanSupplier done) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        System.out.println("gave up waiting after " + timeout + "; the audit says what is missing");
+        return;
+      }
+      OrchestratorProcess.sleep(250);
+    }
   }
 
   List<String> violations() {

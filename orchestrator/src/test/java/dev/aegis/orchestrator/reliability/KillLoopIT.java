@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -93,20 +92,7 @@ class KillLoopIT {
         try {
           readyMillis.add(last.awaitReady(READY).toMillis());
           stream.stopSubmitting();
-          awaitUntil(SETTLE, stream::allSettled);
-          stream.close();
-          List<EventStream.Produced> produced = stream.produced();
-          HistoryAudit quiet = new HistoryAudit(jdbi);
-          awaitUntil(SETTLE, () -> quiet.unaccounted(produced).isEmpty() && quiet.outboxDrained());
-
-          HistoryAudit audit =
-              new HistoryAudit(jdbi).histories().events(produced).outcomes(stream.candidates());
-          cluster
-              .repeatedWrites()
-              .forEach((write, n) -> audit.violation("written " + n + " times: " + write));
-          cluster.writes().stream()
-              .filter(w -> w.commandId() == null)
-              .forEach(w -> audit.violation("written without a command id: " + w));
+          HistoryAudit audit = HistoryAudit.afterStream(jdbi, stream, cluster, SETTLE);
           for (String service : SERVICES) {
             String expected = lastPromotedImage(jdbi, service);
             String actual = CanaryEvents.stableImage(cluster.admin(), service);
@@ -177,16 +163,5 @@ class KillLoopIT {
     System.out.printf(
         "  wall time           %d s%n",
         Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
-  }
-
-  private static void awaitUntil(Duration timeout, BooleanSupplier done) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        System.out.println("gave up waiting after " + timeout + "; the audit says what is missing");
-        return;
-      }
-      OrchestratorProcess.sleep(250);
-    }
   }
 }

@@ -18,7 +18,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -64,7 +63,8 @@ class ScaleOutFailoverIT {
       }
       try (EventStream stream = new EventStream(jdbi, SERVICES, random)) {
         stream.start();
-        awaitUntil(Duration.ofMinutes(1), () -> transitions(jdbi) >= 2L * SERVICES.size());
+        HistoryAudit.awaitUntil(
+            Duration.ofMinutes(1), () -> transitions(jdbi) >= 2L * SERVICES.size());
         OrchestratorProcess.sleep(3000);
 
         OrchestratorProcess victim = replicas.get(random.nextInt(replicas.size()));
@@ -74,25 +74,12 @@ class ScaleOutFailoverIT {
 
         OrchestratorProcess.sleep(20_000);
         stream.stopSubmitting();
-        awaitUntil(SETTLE, stream::allSettled);
-        stream.close();
-        List<EventStream.Produced> produced = stream.produced();
-        HistoryAudit quiet = new HistoryAudit(jdbi);
-        awaitUntil(SETTLE, () -> quiet.unaccounted(produced).isEmpty() && quiet.outboxDrained());
-
-        HistoryAudit audit =
-            new HistoryAudit(jdbi).histories().events(produced).outcomes(stream.candidates());
-        cluster
-            .repeatedWrites()
-            .forEach((write, n) -> audit.violation("written " + n + " times: " + write));
-        cluster.writes().stream()
-            .filter(w -> w.commandId() == null)
-            .forEach(w -> audit.violation("written without a command id: " + w));
+        HistoryAudit audit = HistoryAudit.afterStream(jdbi, stream, cluster, SETTLE);
 
         Map<Integer, Duration> stood = standstill(jdbi, killedAt);
         Duration failover = stood.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
         System.out.printf("scale-out results (seed %d, -Daegis.scaleout.seed repeats it)%n", seed);
-        System.out.printf("  events produced     %d%n", produced.size());
+        System.out.printf("  events produced     %d%n", stream.produced().size());
         System.out.printf("  transitions         %d%n", transitions(jdbi));
         System.out.printf("  cluster writes      %d%n", cluster.writes().size());
         stood.forEach(
@@ -163,16 +150,5 @@ class ScaleOutFailoverIT {
             return 0L; // not migrated yet
           }
         });
-  }
-
-  private static void awaitUntil(Duration timeout, BooleanSupplier done) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        System.out.println("gave up waiting after " + timeout + "; the audit says what is missing");
-        return;
-      }
-      OrchestratorProcess.sleep(250);
-    }
   }
 }
