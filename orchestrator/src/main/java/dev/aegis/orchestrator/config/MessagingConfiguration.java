@@ -7,14 +7,17 @@ import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import dev.aegis.orchestrator.deadletter.DeadLetterRecorder;
 import dev.aegis.orchestrator.messaging.Admission;
 import dev.aegis.orchestrator.messaging.BatchProcessor;
+import dev.aegis.orchestrator.messaging.ConsumerStopGuard;
 import dev.aegis.orchestrator.messaging.DeadLetterRecoverer;
 import dev.aegis.orchestrator.messaging.IngestListener;
 import dev.aegis.orchestrator.messaging.KafkaTrustProperties;
+import dev.aegis.orchestrator.messaging.ProcessExit;
 import dev.aegis.orchestrator.outbox.OutboxRelay;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -23,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -144,6 +148,24 @@ public class MessagingConfiguration {
     container.setCommonErrorHandler(new DefaultErrorHandler(backOff));
     container.setBeanName("aegis-dead-letters");
     return container;
+  }
+
+  /**
+   * How the replica ends itself: a graceful exit, halted if it has not ended the process within a
+   * minute (longer than the shutdown phases' own 30 s timeout).
+   */
+  @Bean
+  ProcessExit processExit(ConfigurableApplicationContext context) {
+    return ProcessExit.jvm(context, Duration.ofMinutes(1));
+  }
+
+  /**
+   * A consumer that stops without being asked to (an Error such as OutOfMemoryError, fenced,
+   * unauthorized) takes the replica down, so it restarts instead of living on without consuming.
+   */
+  @Bean
+  ConsumerStopGuard consumerStopGuard(ConfigurableApplicationContext context, ProcessExit exit) {
+    return new ConsumerStopGuard(context, exit);
   }
 
   @Bean

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -172,6 +173,11 @@ public final class OrchestratorProcess {
   /** Whether the child process still runs. */
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The child's exit status, or empty while it runs. */
+  OptionalInt exitCode() {
+    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
   /** SIGKILL, and waits until the process is gone. */

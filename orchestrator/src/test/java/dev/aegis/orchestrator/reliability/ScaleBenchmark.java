@@ -35,10 +35,12 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Many concurrent experiments on one replica: seeds {@code scale.experiments} live experiments (one
  * per service, in CANARY at step 1) straight into the database, starts the orchestrator as its own
- * JVM with {@code scale.heap} of heap, and measures the start to ready, then publishes one canary
- * window per experiment and measures how long they take to be processed and the heap in use after a
- * full GC (by {@code jcmd}). Run it once small and once large: the difference in heap over the
- * difference in experiments is the memory per experiment.
+ * JVM with {@code scale.heap} of heap, and measures the start to ready, then publishes rounds of
+ * one canary window per experiment ({@code scale.windows} rounds, default 1; each round one minute
+ * of event time after the last, so a service's state grows as it would under steady traffic) and
+ * measures how long they take to be processed and the heap in use after a full GC (by {@code jcmd})
+ * at ready and after the first and the last round. Memory per experiment is the heap after a round
+ * less the heap at ready, over the experiments.
  *
  * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@scale
  * -Dscale.experiments=100000}.
@@ -61,13 +63,17 @@ public final class ScaleBenchmark {
 
   private static void run() throws Exception {
     int experiments = Integer.getInteger("scale.experiments", 100_000);
+    int rounds = Math.max(1, Integer.getInteger("scale.windows", 1));
     String heap = System.getProperty("scale.heap", "2g");
+    // Experiments start before the first window and the last window ends before now: every window
+    // counts in its step, none is ahead of the orchestrator's clock.
+    Instant seededAt = Instant.now().minus(Duration.ofMinutes(rounds + 2L));
     Files.createDirectories(LOGS);
     try (TestDatabase database = SharedInfrastructure.postgres().createDatabase().migrate();
         ClusterApi cluster = new ClusterApi()) {
       Jdbi jdbi = database.jdbi();
       long seedStart = System.nanoTime();
-      List<String> services = seed(jdbi, experiments);
+      List<String> services = seed(jdbi, experiments, seededAt);
       long seedMillis = (System.nanoTime() - seedStart) / 1_000_000;
 
       List<String> properties = properties(database, cluster);
@@ -79,21 +85,48 @@ public final class ScaleBenchmark {
         long heapAtReady = heapAfterGc(child.pid());
 
         long published = System.nanoTime();
-        publishWindows(services);
-        long processed = awaitProcessed(jdbi, services.size(), Duration.ofMinutes(20));
+        long heapAfterOne = -1;
+        long heapAfter = -1;
+        long processed = 0;
+        for (int round = 0; round < rounds && child.isAlive(); round++) {
+          publishWindows(services, seededAt.plus(Duration.ofMinutes(round + 1L)));
+          long expected = (long) services.size() * (round + 1);
+          processed = awaitProcessed(jdbi, expected, child, Duration.ofMinutes(20));
+          if (processed < expected) {
+            break; // stuck, or gone (a consumer that stops takes the replica down): report as is
+          }
+          if (round == 0) {
+            heapAfterOne = heapAfterGc(child.pid());
+          }
+        }
         double seconds = (System.nanoTime() - published) / 1e9;
-        long heapAfter = heapAfterGc(child.pid());
+        if (rounds > 1 && child.isAlive()) {
+          heapAfter = heapAfterGc(child.pid());
+        }
 
         System.out.printf(
             "scale: %d live experiments on one replica (heap limit %s)%n", experiments, heap);
         System.out.printf("  seeded in          %d ms%n", seedMillis);
         System.out.printf("  start to ready     %d ms%n", ready.toMillis());
-        System.out.printf(
-            "  heap after GC      %.1f MiB at ready, %.1f MiB after one window each%n",
-            heapAtReady / 1048576.0, heapAfter / 1048576.0);
+        System.out.printf("  heap after GC      %.1f MiB at ready%n", heapAtReady / 1048576.0);
+        if (heapAfterOne >= 0) {
+          System.out.printf(
+              "  one window each    %.1f MiB, %.0f bytes per experiment%n",
+              heapAfterOne / 1048576.0, (heapAfterOne - heapAtReady) / (double) experiments);
+        }
+        if (heapAfter >= 0) {
+          System.out.printf(
+              "  %d windows each    %.1f MiB, %.0f bytes per experiment (a minute apart)%n",
+              rounds, heapAfter / 1048576.0, (heapAfter - heapAtReady) / (double) experiments);
+        }
         System.out.printf(
             "  windows            %d processed in %.1f s (%.0f/s)%n",
             processed, seconds, processed / seconds);
+        System.out.printf(
+            "  replica            %s%n",
+            child.exitCode().isPresent()
+                ? "exited with " + child.exitCode().getAsInt() + " (see " + log + ")"
+                : "alive");
       } finally {
         child.stop();
       }
@@ -101,7 +134,7 @@ public final class ScaleBenchmark {
   }
 
   /** Live experiments straight into the tables, 1 000 per transaction: the core's own states. */
-  private static List<String> seed(Jdbi jdbi, int count) {
+  private static List<String> seed(Jdbi jdbi, int count, Instant now) {
     ExperimentRepository repository = new ExperimentRepository();
     LifecycleCore core = new LifecycleCore(LifecycleStateMachine.transitionTable());
     Policy policy =
@@ -113,7 +146,6 @@ public final class ScaleBenchmark {
             new Slo(0.02, 3000),
             100,
             Duration.ofHours(6));
-    Instant now = Instant.now();
     List<String> services = new ArrayList<>(count);
     for (int from = 0; from < count; from += 1000) {
       int to = Math.min(count, from + 1000);
@@ -144,14 +176,13 @@ public final class ScaleBenchmark {
     return services;
   }
 
-  private static void publishWindows(List<String> services) {
+  private static void publishWindows(List<String> services, Instant start) {
     Properties config = new Properties();
     config.put(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers());
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      Instant start = Instant.now().minusSeconds(30);
       for (String service : services) {
         EncodedEvent w = CanaryEvents.window(service, "v2", start, true);
         ProducerRecord<String, byte[]> record =
@@ -163,10 +194,11 @@ public final class ScaleBenchmark {
     }
   }
 
-  private static long awaitProcessed(Jdbi jdbi, int expected, Duration timeout) {
+  private static long awaitProcessed(
+      Jdbi jdbi, long expected, OrchestratorProcess child, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long done = 0;
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline && child.isAlive()) {
       done =
           jdbi.withHandle(
               h ->

@@ -19,10 +19,11 @@ import java.util.Optional;
  * and errors; their time counts once towards coverage. Duplicates must be removed before (the
  * orchestrator does, by CloudEvents identity): the tracker has no identity to remove them by.
  *
- * <p>State is a fixed ring of buckets per window ({@link SloPolicy#bucketsPerWindow()} + 1 each,
- * about 20 KB for the workbook's seven windows) and one firing flag per rule; {@link #observe}
- * costs a few hundred additions. Not thread-safe: confine a tracker to one thread or lock it
- * ({@link BurnRateMonitor} does).
+ * <p>State is a ring of buckets per window, in primitive arrays of 28 bytes a bucket that grow with
+ * the time the track has reported, up to {@link SloPolicy#bucketsPerWindow()} + 1 buckets each
+ * (about 12 KB for the workbook's seven windows after three days; a few hundred bytes after one
+ * minute), and one firing time per rule; {@link #observe} costs a few hundred additions. Not
+ * thread-safe: confine a tracker to one thread or lock it ({@link BurnRateMonitor} does).
  */
 public final class BurnRateTracker {
 
@@ -105,6 +106,27 @@ public final class BurnRateTracker {
       ring.add(start, end, window.requests(), window.errors(), watermark);
     }
     return evaluate(read());
+  }
+
+  /**
+   * Bytes of bucket data the tracker holds now: what grows with the time it has reported, bounded
+   * by {@link #maxBucketBytes()}.
+   */
+  long bucketBytes() {
+    long bytes = 0;
+    for (WindowRing ring : rings) {
+      bytes += ring.bucketBytes();
+    }
+    return bytes;
+  }
+
+  /** The most bytes of bucket data the tracker can hold, whatever the traffic. */
+  long maxBucketBytes() {
+    long bytes = 0;
+    for (WindowRing ring : rings) {
+      bytes += (long) ring.slots() * WindowRing.BYTES_PER_BUCKET;
+    }
+    return bytes;
   }
 
   /** The newest window end observed, or empty before the first window. */

@@ -36,8 +36,8 @@ import java.util.TreeSet;
  * @param minRequests requests a window needs before it can fire, {@code >= 1}; raise it for
  *     low-traffic services, where one failed request is a large error ratio
  * @param bucketsPerWindow resolution: each window is kept as this many buckets (span ÷ buckets
- *     wide) plus one, so memory per track is about {@code windows × bucketsPerWindow}, whatever the
- *     traffic
+ *     wide, at most about 24.8 days) plus one, so memory per track is at most about {@code windows
+ *     × bucketsPerWindow × 28} bytes, whatever the traffic
  */
 public record SloPolicy(
     double objective,
@@ -80,6 +80,22 @@ public record SloPolicy(
     if (bucketsPerWindow < 1 || bucketsPerWindow > 10_000) {
       throw new IllegalArgumentException(
           "bucketsPerWindow must be within 1..10000, was " + bucketsPerWindow);
+    }
+    for (AlertRule rule : rules) {
+      // A tracker keeps offsets within a bucket as ints.
+      long widest = -Math.floorDiv(-rule.longWindow().toMillis(), bucketsPerWindow);
+      if (widest > WindowRing.MAX_WIDTH) {
+        throw new IllegalArgumentException(
+            "rule "
+                + rule.name()
+                + ": buckets of "
+                + rule.longWindow()
+                + " ÷ "
+                + bucketsPerWindow
+                + " would be wider than "
+                + Duration.ofMillis(WindowRing.MAX_WIDTH)
+                + "; raise bucketsPerWindow");
+      }
     }
   }
 

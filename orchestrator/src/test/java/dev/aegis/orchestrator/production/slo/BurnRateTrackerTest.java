@@ -498,6 +498,40 @@ class BurnRateTrackerTest {
     }
   }
 
+  @Nested
+  class Memory {
+
+    @Test
+    @DisplayName(
+        "one minute holds 19 buckets of the seven windows (532 bytes): 12 of 5 s, 1 of every coarser window but the 30 s one's 2")
+    void oneWindowHoldsAFewBuckets() {
+      BurnRateTracker tracker = stable(SloPolicy.DEFAULT);
+
+      tracker.observe(minute(0, 1000, 10));
+
+      assertThat(tracker.bucketBytes()).isEqualTo(19 * 28).isEqualTo(532);
+    }
+
+    @Test
+    @DisplayName(
+        "an hour of minutes holds under 7 000 bytes (the three short rings full); three days fill all seven (427 buckets, 11 956 bytes) and a week never grows them")
+    void steadyTrafficIsBounded() {
+      BurnRateTracker tracker = stable(SloPolicy.DEFAULT);
+      long full = tracker.maxBucketBytes();
+
+      feed(tracker, 0, 60, 1000, 1);
+      long hour = tracker.bucketBytes();
+      feed(tracker, 60, 3 * 24 * 60 + 1, 1000, 1);
+      long threeDays = tracker.bucketBytes();
+      feed(tracker, 3 * 24 * 60 + 1, 10 * 24 * 60, 1000, 1);
+
+      assertThat(full).isEqualTo(7 * 61 * 28).isEqualTo(11_956);
+      assertThat(hour).isLessThanOrEqualTo(7_000);
+      assertThat(threeDays).isEqualTo(full);
+      assertThat(tracker.bucketBytes()).isEqualTo(full);
+    }
+  }
+
   private static BurnRateSnapshot fed(List<HealthWindow> windows) {
     BurnRateTracker tracker = stable(SloPolicy.DEFAULT);
     windows.forEach(tracker::observe);
