@@ -114,6 +114,11 @@ final class ApiServerDispatcher extends Dispatcher {
     String path = query < 0 ? target : target.substring(0, query);
     Map<String, String> params = query < 0 ? Map.of() : params(target.substring(query + 1));
     Optional<ResourcePath> resource = ResourcePath.parse(path);
+    String contentType = request.getHeader("Content-Type");
+    if (contentType != null && contentType.startsWith("application/vnd.kubernetes.protobuf")) {
+      // kubectl's typed requests (create namespace, ...) send protobuf; on 415 they send JSON.
+      return status(415, "UnsupportedMediaType", "the in-process Kubernetes API takes JSON only");
+    }
     MockResponse response;
     try {
       response =
@@ -128,6 +133,10 @@ final class ApiServerDispatcher extends Dispatcher {
       response =
           status(
               400, "BadRequest", "the body is not a Kubernetes object: " + e.getOriginalMessage());
+    } catch (RuntimeException e) {
+      // Answered, not thrown: an exception on the server's event loop would leave the caller
+      // waiting for a response that never comes.
+      response = status(400, "BadRequest", "the request could not be handled: " + e.getMessage());
     }
     if (response == null) {
       return null;
