@@ -542,12 +542,13 @@ const TRACKS = [
 
 async function loadExperiment(id) {
   try {
-    const [view, windows] = await Promise.all([
+    const [view, windows, notifications] = await Promise.all([
       getJson(`experiments/${encodeURIComponent(id)}`),
       getJson(`experiments/${encodeURIComponent(id)}/windows`),
+      getJson(`notifications?experimentId=${encodeURIComponent(id)}&limit=20`).catch(() => ({ items: [] })),
     ]);
     if (state.route.view !== 'experiment' || state.route.id !== id) return;
-    state.detail = { id, view, windows: windows.windows };
+    state.detail = { id, view, windows: windows.windows, notifications: notifications.items };
     $('#experiment-error').hidden = true;
     renderExperiment();
   } catch (err) {
@@ -608,8 +609,33 @@ function renderExperiment() {
     el('td', { class: 'num' }, String(c.attempts)),
     el('td', { class: 'small' }, c.lastError || ''))));
 
+  renderNotifications(state.detail.notifications || []);
   renderCharts(windows, v.policy?.slo);
 }
+
+const NOTIFICATION_BADGE = { delivered: 'ok', pending: 'warn', retrying: 'warn', failed: 'bad' };
+
+function renderNotifications(items) {
+  $('#notifications-empty').hidden = items.length > 0;
+  $('#notifications tbody').replaceChildren(...items.map((n) => el('tr', {},
+    el('th', { scope: 'row' }, n.title, el('div', { class: 'small' }, `${n.kind} · ${n.severity} · `, timeEl(n.createdAt))),
+    el('td', {}, el('code', {}, n.channel)),
+    el('td', {}, el('span', { class: `badge ${NOTIFICATION_BADGE[n.status] || 'warn'}` }, n.status + (n.digestId ? ' (digest)' : ''))),
+    el('td', { class: 'num' }, String(n.attempts)),
+    el('td', { class: 'small' }, n.lastError || ''))));
+}
+
+// Deliveries go on after the experiment settles (retries, a failure): refresh them while it is shown.
+setInterval(() => {
+  if (state.route?.view === 'experiment' && state.detail && !document.hidden) {
+    const id = state.detail.id;
+    getJson(`notifications?experimentId=${encodeURIComponent(id)}&limit=20`).then((r) => {
+      if (state.detail?.id !== id) return;
+      state.detail.notifications = r.items;
+      renderNotifications(r.items);
+    }).catch(() => {});
+  }
+}, 5000);
 
 function renderCharts(windows, slo) {
   $('#charts-empty').hidden = windows.length > 0;

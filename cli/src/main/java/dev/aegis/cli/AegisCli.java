@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
       TokenCommand.class,
       ChaosCommand.class,
       GameDayCommand.class,
+      NotificationsCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -77,6 +77,31 @@ class RenderingTest {
   }
 
   @Test
+  @DisplayName(
+      "the notification list shows channel, status with digests, attempts and the last error")
+  void notificationList() throws Exception {
+    JsonNode items =
+        JSON.readTree(
+            """
+        [{"id": "e1@slack", "channel": "slack", "kind": "quarantined", "severity": "critical", "status": "delivered",
+          "attempts": 1, "lastError": null, "title": "Quarantined: checkout 1.4.2 in shop", "digestId": "digest/slack/4",
+          "createdAt": "2025-05-01T11:59:00Z"},
+         {"id": "e2@hook", "channel": "hook", "kind": "promoted", "severity": "info", "status": "failed",
+          "attempts": 8, "lastError": "HTTP 503: down", "title": "Promoted: search", "digestId": null,
+          "createdAt": "2025-05-01T11:00:00Z"}]
+        """);
+    assertThat(NotificationsCommand.ListNotifications.table(items, NOW))
+        .isEqualTo(
+            """
+        CREATED   CHANNEL   KIND          SEVERITY   STATUS               TRIES   TITLE                                 ERROR
+        60s ago   slack     quarantined   critical   delivered (digest)   1       Quarantined: checkout 1.4.2 in shop
+        60m ago   hook      promoted      info       failed               8       Promoted: search                      HTTP 503: down
+        """);
+    assertThat(NotificationsCommand.ListNotifications.table(JSON.readTree("[]"), NOW))
+        .isEqualTo("No notifications.\n");
+  }
+
+  @Test
   @DisplayName("the experiment list shows phase, step, weight, verdict and ages")
   void experimentList() throws Exception {
     JsonNode summaries =

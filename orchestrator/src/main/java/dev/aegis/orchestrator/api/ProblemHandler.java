@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.aegis.orchestrator.api.problem.Problems;
 import dev.aegis.orchestrator.application.InvalidSubmissionException;
+import dev.aegis.orchestrator.application.MissingTargetsException;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import java.net.URI;
 import java.util.stream.Collectors;
@@ -30,6 +31,20 @@ class ProblemHandler {
     ProblemDetail p =
         Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
     p.setProperty("field", e.field());
+    return p;
+  }
+
+  /** Well-formed, but the cluster lacks what the experiment would act on: 422, not 400. */
+  @ExceptionHandler(MissingTargetsException.class)
+  ProblemDetail missingTargets(MissingTargetsException e) {
+    ProblemDetail p =
+        Problems.of(
+            HttpStatus.UNPROCESSABLE_ENTITY,
+            MissingTargetsException.CODE,
+            "Workload not found",
+            e.getMessage());
+    p.setProperty("field", e.field());
+    p.setProperty("missing", e.missing());
     return p;
   }
 

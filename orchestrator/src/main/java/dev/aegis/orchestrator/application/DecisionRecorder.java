@@ -26,6 +26,8 @@ import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.rca.RcaBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,15 +83,31 @@ final class DecisionRecorder {
    *     meanwhile
    */
   void record(Tx h, List<Caused> chain, Instant now) {
-    List<Caused> changed = chain.stream().filter(c -> c.decision().changed()).toList();
-    if (changed.isEmpty()) {
-      return;
+    recordAll(h, List.of(chain), now);
+  }
+
+  /**
+   * {@link #record} for the chains of several experiments: every experiment's state in one
+   * statement, then each decision's effects in order.
+   */
+  void recordAll(Tx h, Collection<List<Caused>> chains, Instant now) {
+    List<List<Caused>> changedChains = new ArrayList<>();
+    List<ExperimentRepository.Change> states = new ArrayList<>();
+    for (List<Caused> chain : chains) {
+      List<Caused> changed = chain.stream().filter(c -> c.decision().changed()).toList();
+      if (changed.isEmpty()) {
+        continue;
+      }
+      Experiment first = changed.get(0).decision().before();
+      Experiment last = changed.get(changed.size() - 1).decision().after();
+      states.add(new ExperimentRepository.Change(first.revision(), last));
+      changedChains.add(changed);
     }
-    Experiment first = changed.get(0).decision().before();
-    Experiment last = changed.get(changed.size() - 1).decision().after();
-    experiments.update(h, first.revision(), last, now);
-    for (Caused caused : changed) {
-      recordEffects(h, caused, now);
+    experiments.updateAll(h, states, now);
+    for (List<Caused> changed : changedChains) {
+      for (Caused caused : changed) {
+        recordEffects(h, caused, now);
+      }
     }
   }
 

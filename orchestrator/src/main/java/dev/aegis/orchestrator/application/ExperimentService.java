@@ -22,12 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Submissions and human commands. Each call is one transaction: lock, decide with the pure core,
  * record the decision, audit who asked. Submissions over REST and over Kafka take the same path.
  */
 public class ExperimentService {
+
+  private static final Logger log = LoggerFactory.getLogger(ExperimentService.class);
 
   /** Who asked, and through which door. */
   public record Origin(String actor, String channel, String causedBy) {
@@ -44,6 +48,7 @@ public class ExperimentService {
   private final RcaRepository rcas;
   private final AuditRepository audit;
   private final Policy defaults;
+  private final SubmissionTargets targets;
 
   public ExperimentService(
       Transactions transactions,
@@ -53,7 +58,8 @@ public class ExperimentService {
       ServiceRepository services,
       RcaRepository rcas,
       AuditRepository audit,
-      Policy defaults) {
+      Policy defaults,
+      SubmissionTargets targets) {
     this.transactions = transactions;
     this.clock = clock;
     this.lifecycle = lifecycle;
@@ -62,6 +68,7 @@ public class ExperimentService {
     this.rcas = rcas;
     this.audit = audit;
     this.defaults = defaults;
+    this.targets = targets;
   }
 
   /**
@@ -70,15 +77,32 @@ public class ExperimentService {
    * @param idempotencyKey when non-null, the experiment id is derived from it, so the same key
    *     submitted twice yields the same experiment once
    * @throws InvalidSubmissionException naming the field at fault
+   * @throws MissingTargetsException when the cluster lacks the service's stable Deployment or its
+   *     router's objects (a new submission only: a replayed idempotency key answers what it did)
    */
   public SubmitOutcome submit(ExperimentSubmitted request, Origin origin, String idempotencyKey) {
-    return transactions.inTransaction(h -> submit(h, request, origin, idempotencyKey));
+    validate(request);
+    // The cluster is read before the transaction opens, so no connection waits on the API server.
+    SubmissionTargets.Answer answer = check(request);
+    return transactions.inTransaction(h -> submit(h, request, origin, idempotencyKey, answer));
   }
 
-  /** As {@link #submit(ExperimentSubmitted, Origin, String)}, inside the caller's transaction. */
+  /**
+   * As {@link #submit(ExperimentSubmitted, Origin, String)}, inside the caller's transaction; the
+   * cluster is read inside it (one bounded read per object, behind a circuit breaker).
+   */
   public SubmitOutcome submit(
       Tx h, ExperimentSubmitted request, Origin origin, String idempotencyKey) {
     validate(request);
+    return submit(h, request, origin, idempotencyKey, null);
+  }
+
+  private SubmitOutcome submit(
+      Tx h,
+      ExperimentSubmitted request,
+      Origin origin,
+      String idempotencyKey,
+      SubmissionTargets.Answer checked) {
     Policy policy = PolicyMapper.toPolicy(request.policy(), defaults);
     String id =
         idempotencyKey == null
@@ -100,6 +124,7 @@ public class ExperimentService {
               + quarantined.get().experimentId()
               + "; release it first");
     }
+    refuseMissing(checked != null ? checked : check(request));
     Instant now = clock.instant();
     String namespace = request.namespace() == null ? "default" : request.namespace();
     // A service is (namespace, name): 'ledger' in 'shop' and 'ledger' in 'pay' are two services.
@@ -209,6 +234,27 @@ public class ExperimentService {
       }
     }
     return flagged;
+  }
+
+  private SubmissionTargets.Answer check(ExperimentSubmitted request) {
+    String namespace = request.namespace() == null ? "default" : request.namespace();
+    SubmissionTargets.Answer answer =
+        targets.check(namespace, request.service(), RouterKind.parse(request.router()));
+    if (answer instanceof SubmissionTargets.Answer.Unknown unknown) {
+      log.warn(
+          "accepting the submission for {}/{} unchecked: {}; the actuation reports what it finds",
+          namespace,
+          request.service(),
+          unknown.reason());
+    }
+    return answer;
+  }
+
+  private static void refuseMissing(SubmissionTargets.Answer answer) {
+    if (answer instanceof SubmissionTargets.Answer.Missing missing) {
+      boolean deployment = missing.what().stream().anyMatch(m -> m.startsWith("Deployment "));
+      throw new MissingTargetsException(deployment ? "service" : "router", missing.what());
+    }
   }
 
   private static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";

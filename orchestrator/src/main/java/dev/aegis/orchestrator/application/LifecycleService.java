@@ -222,7 +222,7 @@ public final class LifecycleService {
      */
     public void flush() {
       beforeWrite.run();
-      chains.values().forEach(chain -> recorder.record(h, chain, now));
+      recorder.recordAll(h, chains.values(), now);
       chains.clear();
     }
   }

@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.config;
 import dev.aegis.events.EventCodec;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.SubmissionTargets;
 import dev.aegis.orchestrator.backtest.BacktestService;
 import dev.aegis.orchestrator.deadletter.DeadLetterProperties;
 import dev.aegis.orchestrator.deadletter.DeadLetterRecorder;
@@ -20,6 +21,7 @@ import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
+import dev.aegis.orchestrator.persistence.StepSampleRepository;
 import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
 import dev.aegis.orchestrator.production.watch.ProductionWatch;
@@ -27,6 +29,8 @@ import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import dev.aegis.orchestrator.suggestions.SuggestionService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -52,9 +56,20 @@ public class LifecycleConfiguration {
     return new EventCodec();
   }
 
+  /**
+   * The step samples of the experiments this replica judges, replayed once and kept in memory up to
+   * {@code aegis.persistence.sample-cache} samples in all (docs/architecture.md, hot path).
+   */
   @Bean
-  ExperimentRepository experimentRepository() {
-    return new ExperimentRepository();
+  StepSampleRepository stepSampleRepository(
+      @Value("${aegis.persistence.sample-cache:" + StepSampleRepository.DEFAULT_CACHE_SAMPLES + "}")
+          int cacheSamples) {
+    return new StepSampleRepository(cacheSamples);
+  }
+
+  @Bean
+  ExperimentRepository experimentRepository(StepSampleRepository samples) {
+    return new ExperimentRepository(samples);
   }
 
   @Bean
@@ -103,8 +118,8 @@ public class LifecycleConfiguration {
   }
 
   @Bean
-  EventOutbox eventOutbox(OutboxRepository outbox) {
-    return new EventOutbox(outbox);
+  EventOutbox eventOutbox(OutboxRepository outbox, ObjectProvider<EventOutbox.Tap> taps) {
+    return new EventOutbox(outbox, taps.orderedStream().toList());
   }
 
   @Bean
@@ -132,7 +147,10 @@ public class LifecycleConfiguration {
       ServiceRepository services,
       RcaRepository rcas,
       AuditRepository audit,
-      AegisProperties properties) {
+      AegisProperties properties,
+      ObjectProvider<SubmissionTargets> targets) {
+    // Without a cluster (a context that leaves Kubernetes out) nothing can be checked: submissions
+    // go ahead, as when the API is down.
     return new ExperimentService(
         transactions,
         clock,
@@ -141,7 +159,8 @@ public class LifecycleConfiguration {
         services,
         rcas,
         audit,
-        properties.policy().toPolicy());
+        properties.policy().toPolicy(),
+        targets.getIfAvailable(() -> SubmissionTargets.NO_CLUSTER));
   }
 
   @Bean

@@ -13,9 +13,13 @@ import dev.aegis.orchestrator.messaging.KafkaTrustProperties;
 import dev.aegis.orchestrator.outbox.OutboxRelay;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -27,6 +31,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
@@ -66,10 +71,37 @@ public class MessagingConfiguration {
       ConsumerFactory<byte[], byte[]> consumers,
       IngestListener listener,
       KafkaTemplate<byte[], byte[]> kafka,
-      AegisProperties properties) {
+      AegisProperties properties,
+      ProductionWatch watch) {
     ContainerProperties props =
         new ContainerProperties(Topics.HEALTH, Topics.EXPERIMENTS, Topics.CHAOS);
     props.setAckMode(ContainerProperties.AckMode.BATCH);
+    // Several replicas share the partitions (docs/scale-out.md): a partition taken away hands its
+    // services' in-memory watch over to its new owner.
+    props.setConsumerRebalanceListener(
+        new ConsumerAwareRebalanceListener() {
+          @Override
+          public void onPartitionsRevokedAfterCommit(
+              Consumer<?, ?> consumer, Collection<TopicPartition> revoked) {
+            handOver(revoked);
+          }
+
+          @Override
+          public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> lost) {
+            handOver(lost);
+          }
+
+          private void handOver(Collection<TopicPartition> gone) {
+            var services = listener.partitions().release(gone);
+            services.forEach(s -> watch.handOver(s.namespace(), s.service()));
+            if (!gone.isEmpty()) {
+              log.info(
+                  "partitions {} moved to another replica; handed over the watch of {} service(s)",
+                  gone,
+                  services.size());
+            }
+          }
+        });
     props.setMessageListener((BatchMessageListener<byte[], byte[]>) listener::onBatch);
     var container = new ConcurrentMessageListenerContainer<>(consumers, props);
     container.setConcurrency(1);

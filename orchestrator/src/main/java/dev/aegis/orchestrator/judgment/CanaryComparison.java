@@ -33,6 +33,14 @@ final class CanaryComparison {
     }
   }
 
+  /**
+   * With the anytime tests on, the error-rate comparison takes its dispersion from the reference
+   * track alone, at this upper confidence bound: the canary's own excess scatter is the signal of
+   * an intermittent regression (errors in one window of three), not noise to discount, while a
+   * reference that really is bursty still widens the test. docs/judgment.md, rule 6.
+   */
+  static final double REFERENCE_SCATTER_CONFIDENCE = 0.90;
+
   private CanaryComparison() {}
 
   /**
@@ -71,9 +79,16 @@ final class CanaryComparison {
     Check latency = latency(span, p95s(evidence.canary()), p95s(reference));
     String insufficient =
         latency.classification() == Classification.NODATA ? latency.explanation() : null;
-    Dispersion dispersion = dispersion(evidence.canary()).plus(dispersion(reference));
+    Dispersion pooled = dispersion(evidence.canary()).plus(dispersion(reference));
+    Dispersion referenceScatter =
+        analysis.sequential()
+            ? dispersion(reference).upperBound(REFERENCE_SCATTER_CONFIDENCE)
+            : null;
     return new Result(
-        errorRate(span, progress, reference, dispersion), latency, against, insufficient);
+        errorRate(span, progress, reference, pooled, referenceScatter),
+        latency,
+        against,
+        insufficient);
   }
 
   /** What every comparison of one judgment shares. */
@@ -87,8 +102,20 @@ final class CanaryComparison {
       int canaryWindows,
       int referenceWindows) {}
 
+  /**
+   * The error-rate comparison, with the dispersion of both tracks' windows (most degrees of
+   * freedom: the power at low traffic). With {@code referenceScatter} (the anytime tests on) below
+   * that dispersion, the canary's own windows scatter more than the reference could explain: an
+   * intermittent regression (errors in one window of three) looks like that. A second test then
+   * runs with the reference's dispersion alone, at its upper bound, and the smaller p-value,
+   * doubled (Bonferroni), is the comparison's.
+   */
   private static Check errorRate(
-      Span span, StepProgress canary, List<WindowSample> reference, Dispersion dispersion) {
+      Span span,
+      StepProgress canary,
+      List<WindowSample> reference,
+      Dispersion pooled,
+      Dispersion referenceScatter) {
     long requests = reference.stream().mapToLong(WindowSample::requests).sum();
     long errors = reference.stream().mapToLong(WindowSample::errors).sum();
     if (requests == 0 || canary.requests() == 0) {
@@ -102,7 +129,29 @@ final class CanaryComparison {
     double referenceRate = (double) errors / requests;
     TestResult r =
         Proportions.compare(
-            canary.errors(), canary.requests(), errors, requests, 1 + tolerance, dispersion);
+            canary.errors(), canary.requests(), errors, requests, 1 + tolerance, pooled);
+    Dispersion dispersion = pooled;
+    if (referenceScatter != null
+        && !r.test().equals(TestResult.FISHER_EXACT)
+        && referenceScatter.phi() < pooled.phi()) {
+      TestResult scatter =
+          Proportions.compare(
+              canary.errors(),
+              canary.requests(),
+              errors,
+              requests,
+              1 + tolerance,
+              referenceScatter);
+      boolean second = scatter.pHigher() < r.pHigher();
+      TestResult chosen = second ? scatter : r;
+      dispersion = second ? referenceScatter : pooled;
+      r =
+          new TestResult(
+              chosen.test(),
+              chosen.statistic(),
+              Math.min(1, 2 * Math.min(r.pHigher(), scatter.pHigher())),
+              Math.min(1, 2 * Math.min(r.pLower(), scatter.pLower())));
+    }
     Double ratio = referenceRate == 0 ? null : canaryRate / referenceRate;
     boolean beyondTolerance = canaryRate > referenceRate * (1 + tolerance);
     Classification c = classify(r, span.alpha(), beyondTolerance);
@@ -269,9 +318,7 @@ final class CanaryComparison {
 
   /** A p-value as a reader expects it: 0.0004, or 8.2e-06 when smaller than 0.0001. */
   static String p(double p) {
-    return p < 0.0001
-        ? String.format(Locale.ROOT, "%.1e", p)
-        : String.format(Locale.ROOT, "%.4f", p);
+    return p < 0.0001 ? String.format(Locale.ROOT, "%.1e", p) : Decimals.fixed(p, 4);
   }
 
   static String number(double value) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The windows a step keeps for its statistics: the canary's, and the baseline's and stable's
@@ -22,10 +23,10 @@ public record StepEvidence(
     List<ActiveFault> faults) {
 
   /**
-   * Windows kept per track before neighbours are merged. The samples are part of the experiment's
-   * stored state, rewritten once per consumed batch: 60 keep Mann-Whitney meaningful (exact up to
-   * 60 values) while the state stays small on the hot path (720 cost the pipeline two thirds of its
-   * throughput).
+   * Windows kept per track before neighbours are merged: 60 keep Mann-Whitney meaningful (exact up
+   * to 60 values) while a step's state stays bounded. The samples are stored as a journal of {@link
+   * Entry entries} (appended per window, written afresh after a merge or a new step), not with the
+   * experiment's row.
    */
   public static final int MAX_SAMPLES = 60;
 
@@ -40,13 +41,104 @@ public record StepEvidence(
   }
 
   StepEvidence with(HealthWindow window, List<ActiveFault> touching) {
-    WindowSample sample = WindowSample.of(window, touching);
-    List<ActiveFault> allFaults = union(faults, touching);
-    return switch (window.track()) {
-      case CANARY -> new StepEvidence(append(canary, sample), baseline, stable, allFaults);
-      case BASELINE -> new StepEvidence(canary, append(baseline, sample), stable, allFaults);
-      case STABLE -> new StepEvidence(canary, baseline, append(stable, sample), allFaults);
+    return plus(new Entry(window.track(), WindowSample.of(window, touching), touching, false));
+  }
+
+  /**
+   * One entry of a step's sample journal, the shape in which the samples are stored (append-only,
+   * see {@link #since}): a sample of {@code track} and the faults it adds to the step's union.
+   *
+   * @param track the sample's track; null for an entry carrying faults only
+   * @param sample the window kept; null with a null track
+   * @param faults faults added to the step's union by this entry, in order (empty for none)
+   * @param seed whether the entry restores a stored list as it was (appended without merging)
+   *     rather than adding a window (appended, merging neighbours beyond {@link #MAX_SAMPLES})
+   */
+  public record Entry(
+      HealthWindow.Track track, WindowSample sample, List<ActiveFault> faults, boolean seed) {
+    public Entry {
+      faults = faults == null ? List.of() : List.copyOf(faults);
+      if ((track == null) != (sample == null)) {
+        throw new IllegalArgumentException("an entry has both a track and a sample, or neither");
+      }
+    }
+  }
+
+  /**
+   * This evidence with {@code entry} applied: how the core adds a window and how a load replays.
+   */
+  public StepEvidence plus(Entry entry) {
+    List<ActiveFault> allFaults = union(faults, entry.faults());
+    if (entry.track() == null) {
+      return new StepEvidence(canary, baseline, stable, allFaults);
+    }
+    WindowSample sample = entry.sample();
+    boolean seed = entry.seed();
+    return switch (entry.track()) {
+      case CANARY -> new StepEvidence(append(canary, sample, seed), baseline, stable, allFaults);
+      case BASELINE -> new StepEvidence(canary, append(baseline, sample, seed), stable, allFaults);
+      case STABLE -> new StepEvidence(canary, baseline, append(stable, sample, seed), allFaults);
     };
+  }
+
+  /** The evidence {@code entries} replay to, from {@link #EMPTY}. */
+  public static StepEvidence replay(List<Entry> entries) {
+    StepEvidence e = EMPTY;
+    for (Entry entry : entries) {
+      e = e.plus(entry);
+    }
+    return e;
+  }
+
+  /** This evidence as seed entries: replayed, they give it back exactly, whatever it holds. */
+  public List<Entry> asEntries() {
+    List<Entry> out = new ArrayList<>(canary.size() + baseline.size() + stable.size() + 1);
+    if (!faults.isEmpty()) {
+      out.add(new Entry(null, null, faults, true));
+    }
+    canary.forEach(s -> out.add(new Entry(HealthWindow.Track.CANARY, s, List.of(), true)));
+    baseline.forEach(s -> out.add(new Entry(HealthWindow.Track.BASELINE, s, List.of(), true)));
+    stable.forEach(s -> out.add(new Entry(HealthWindow.Track.STABLE, s, List.of(), true)));
+    return out;
+  }
+
+  /**
+   * The entries that, appended to {@code stored}'s, give this evidence: present when this evidence
+   * is {@code stored} with windows added and no neighbours merged since; empty otherwise (a merge,
+   * a new step), when it must be stored afresh with {@link #asEntries()}.
+   */
+  public Optional<List<Entry>> since(StepEvidence stored) {
+    if (!extendsList(canary, stored.canary)
+        || !extendsList(baseline, stored.baseline)
+        || !extendsList(stable, stored.stable)
+        || !extendsList(faults, stored.faults)) {
+      return Optional.empty();
+    }
+    List<ActiveFault> newFaults = faults.subList(stored.faults.size(), faults.size());
+    List<Entry> out = new ArrayList<>();
+    if (!newFaults.isEmpty()) {
+      out.add(new Entry(null, null, newFaults, false));
+    }
+    tail(canary, stored.canary)
+        .forEach(s -> out.add(new Entry(HealthWindow.Track.CANARY, s, List.of(), false)));
+    tail(baseline, stored.baseline)
+        .forEach(s -> out.add(new Entry(HealthWindow.Track.BASELINE, s, List.of(), false)));
+    tail(stable, stored.stable)
+        .forEach(s -> out.add(new Entry(HealthWindow.Track.STABLE, s, List.of(), false)));
+    return Optional.of(out);
+  }
+
+  /** Samples kept over all tracks: the weight of this evidence in memory. */
+  public int size() {
+    return canary.size() + baseline.size() + stable.size();
+  }
+
+  private static <T> boolean extendsList(List<T> longer, List<T> prefix) {
+    return longer.size() >= prefix.size() && longer.subList(0, prefix.size()).equals(prefix);
+  }
+
+  private static <T> List<T> tail(List<T> longer, List<T> prefix) {
+    return longer.subList(prefix.size(), longer.size());
   }
 
   /**
@@ -69,11 +161,12 @@ public record StepEvidence(
     return samples.stream().filter(s -> s.end().isAfter(boundary)).toList();
   }
 
-  private static List<WindowSample> append(List<WindowSample> samples, WindowSample sample) {
+  private static List<WindowSample> append(
+      List<WindowSample> samples, WindowSample sample, boolean seed) {
     List<WindowSample> out = new ArrayList<>(samples.size() + 1);
     out.addAll(samples);
     out.add(sample);
-    if (out.size() <= MAX_SAMPLES) {
+    if (seed || out.size() <= MAX_SAMPLES) {
       return out;
     }
     List<WindowSample> merged = new ArrayList<>(out.size() / 2 + 1);

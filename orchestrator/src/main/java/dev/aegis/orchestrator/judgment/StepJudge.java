@@ -700,12 +700,12 @@ public final class StepJudge {
   /** An e-value as a reader expects it: 0.42, 3.2, 450, 1120. */
   static String eValue(double e) {
     if (e >= 100) {
-      return String.format(Locale.ROOT, "%.0f", e);
+      return Decimals.fixed(e, 0);
     }
-    return e >= 10 ? String.format(Locale.ROOT, "%.1f", e) : String.format(Locale.ROOT, "%.2f", e);
+    return e >= 10 ? Decimals.fixed(e, 1) : Decimals.fixed(e, 2);
   }
 
   static String percent(double ratio) {
-    return String.format(Locale.ROOT, "%.2f%%", ratio * 100);
+    return Decimals.fixed(ratio * 100, 2) + "%";
   }
 }

@@ -358,9 +358,14 @@ public record StepProgress(
     return evidence == null ? StepEvidence.EMPTY : evidence;
   }
 
-  /** This progress without its samples, as a judgment keeps it. */
-  StepProgress withoutSamples() {
+  /** This progress without its samples, as a judgment keeps it and the experiment row stores it. */
+  public StepProgress withoutSamples() {
     return withEvidence(null);
+  }
+
+  /** This progress with {@code samples}, as loaded from the step's sample journal. */
+  public StepProgress withSamples(StepEvidence samples) {
+    return withEvidence(samples);
   }
 
   public StepProgress withFailures(int count) {

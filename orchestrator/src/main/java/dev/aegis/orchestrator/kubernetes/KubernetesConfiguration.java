@@ -7,6 +7,7 @@ import dev.aegis.chaos.KubernetesFaultInjector;
 import dev.aegis.operators.actuation.Actuator;
 import dev.aegis.operators.actuation.KubernetesActuator;
 import dev.aegis.operators.actuation.KubernetesReplicaReader;
+import dev.aegis.operators.actuation.KubernetesWorkloadCheck;
 import dev.aegis.operators.actuation.ReplicaReader;
 import dev.aegis.operators.actuation.ResilienceSettings;
 import dev.aegis.operators.actuation.ResilientActuator;
@@ -15,10 +16,12 @@ import dev.aegis.operators.resource.ExperimentReconciler;
 import dev.aegis.orchestrator.actuation.ActuationRelay;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.SubmissionTargets;
 import dev.aegis.orchestrator.chaos.ChaosProperties;
 import dev.aegis.orchestrator.config.PeriodicTask;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.LeaderLock;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.security.AegisSecurityProperties;
@@ -155,6 +158,30 @@ public class KubernetesConfiguration {
   }
 
   /**
+   * Whether a submission's stable Deployment and router objects exist: the operators' reading code
+   * behind a circuit breaker of its own, one attempt per read (an unanswered check accepts the
+   * submission; the actuation retries).
+   */
+  @Bean
+  SubmissionTargets submissionTargets(
+      KubernetesClient client, KubernetesProperties properties, MeterRegistry metrics) {
+    KubernetesProperties.Retry retry = properties.retry();
+    KubernetesProperties.Breaker breaker = properties.breaker();
+    return new KubernetesSubmissionTargets(
+        new KubernetesWorkloadCheck(client),
+        new ResilienceSettings(
+            "kubernetes-submissions",
+            1,
+            retry.initialBackoff(),
+            retry.multiplier(),
+            retry.maxBackoff(),
+            breaker.failuresToOpen(),
+            breaker.openDuration(),
+            breaker.successesToClose()),
+        metrics);
+  }
+
+  /**
    * Chaos injection on the cluster Aegis acts on (natively, or through Chaos Mesh when it is
    * installed).
    */
@@ -191,21 +218,31 @@ public class KubernetesConfiguration {
         security.experimentResources().crossNamespace());
   }
 
-  @Bean(initMethod = "start", destroyMethod = "close")
+  /**
+   * The {@code Experiment}-resource reconciler, on whichever replica holds its leader lock (a
+   * PostgreSQL advisory lock): several replicas never reconcile at once.
+   */
+  @Bean
   @ConditionalOnProperty(
       name = "aegis.kubernetes.experiment-resources",
       havingValue = "true",
       matchIfMissing = true)
-  ExperimentReconciler experimentReconciler(
+  LeaderElectedReconciler experimentReconciler(
       KubernetesClient client,
       OrchestratorExperimentGateway gateway,
       KubernetesProperties properties,
+      Transactions transactions,
       Clock clock) {
-    ExperimentReconciler.Settings settings =
+    ExperimentReconciler.Settings base =
         ExperimentReconciler.Settings.allNamespaces().pollEvery(Duration.ofSeconds(2));
-    if (!properties.namespace().isBlank()) {
-      settings = settings.inNamespace(properties.namespace());
-    }
-    return new ExperimentReconciler(client, gateway, settings, clock);
+    ExperimentReconciler.Settings settings =
+        properties.namespace().isBlank() ? base : base.inNamespace(properties.namespace());
+    return new LeaderElectedReconciler(
+        new LeaderLock(transactions, RECONCILER_LOCK),
+        () -> new ExperimentReconciler(client, gateway, settings, clock),
+        Duration.ofSeconds(2));
   }
+
+  /** The advisory lock key of the reconciler's lead: "aegis-rc" in ASCII. */
+  static final long RECONCILER_LOCK = 0x6165676973_2d7263L;
 }

@@ -8,6 +8,7 @@ import dev.aegis.events.data.HealthReported;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.MissingTargetsException;
 import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.deadletter.DeadLetters;
 import dev.aegis.orchestrator.judgment.ActiveFault;
@@ -223,7 +224,7 @@ public class BatchProcessor {
      */
     private void lockInOrder(
         List<InboundRecord> records, List<InboxRepository.Arrival> arrivals, Set<String> fresh) {
-      SortedSet<ServiceKey> services = new TreeSet<>();
+      List<HealthReported> windows = new ArrayList<>();
       for (int i = 0; i < records.size(); i++) {
         if (fresh.contains(arrivals.get(i).key())
             && !(records.get(i).admission() instanceof Admission.Refused)) {
@@ -233,11 +234,82 @@ public class BatchProcessor {
               .decoded()
               .filter(d -> d.type() == EventType.HEALTH_REPORTED)
               .map(d -> d.data(HealthReported.class))
-              .flatMap(this::keyOf)
-              .ifPresent(key -> services.add(key));
+              .ifPresent(windows::add);
         }
       }
-      services.forEach(key -> slots.computeIfAbsent(key, this::load));
+      // Every query of this batch's services is one statement, whatever their number.
+      Set<String> unplaced = new HashSet<>();
+      windows.stream()
+          .filter(w -> w.namespace() == null && !namespaces.containsKey(w.service()))
+          .forEach(w -> unplaced.add(w.service()));
+      Map<String, List<String>> placed = experiments.namespacesOfAll(h, unplaced);
+      unplaced.forEach(name -> namespaces.put(name, placed.getOrDefault(name, List.of())));
+      SortedSet<ServiceKey> services = new TreeSet<>();
+      windows.forEach(w -> keyOf(w).ifPresent(services::add));
+      List<ExperimentRepository.ServiceRef> named =
+          services.stream()
+              .filter(k -> k.namespace() != null && !slots.containsKey(k))
+              .map(k -> new ExperimentRepository.ServiceRef(k.namespace(), k.service()))
+              .toList();
+      Set<ExperimentRepository.ServiceRef> managed = experiments.managedAmong(h, named);
+      Map<ExperimentRepository.ServiceRef, ExperimentRecord> live =
+          experiments.lockLive(h, named.stream().filter(managed::contains).toList());
+      for (ServiceKey key : services) {
+        var ref = new ExperimentRepository.ServiceRef(key.namespace(), key.service());
+        ExperimentRecord record = live.get(ref);
+        slots.computeIfAbsent(
+            key, k -> new Slot(managed.contains(ref), record == null ? null : record.experiment()));
+      }
+      prefetchFaults();
+    }
+
+    /**
+     * The chaos faults of every service whose live experiment is in CANARY, over this batch's span
+     * of its windows, in one query.
+     */
+    private void prefetchFaults() {
+      Map<ServiceKey, Slot> judged = new HashMap<>();
+      slots.forEach(
+          (key, slot) -> {
+            if (slot.live != null && slot.live.phase() == Phase.CANARY && slot.faults == null) {
+              judged.put(key, slot);
+            }
+          });
+      if (judged.isEmpty()) {
+        return;
+      }
+      Instant from = null;
+      Instant to = null;
+      Set<String> names = new HashSet<>();
+      for (ServiceKey key : judged.keySet()) {
+        Instant[] span = spans.get(key);
+        if (span == null) {
+          continue;
+        }
+        from = from == null ? span[0] : earliest(from, span[0]);
+        to = to == null ? span[1] : latest(to, span[1]);
+        names.add(key.service());
+      }
+      if (from == null) {
+        return;
+      }
+      List<ChaosRepository.Fault> faults = chaos.activeAmong(h, names, from, to);
+      judged.forEach(
+          (key, slot) -> {
+            Instant[] span = spans.get(key);
+            if (span == null) {
+              return;
+            }
+            slot.faults = new ArrayList<>();
+            for (ChaosRepository.Fault f : faults) {
+              if (f.service().equals(key.service())
+                  && (f.namespace() == null || f.namespace().equals(key.namespace()))
+                  && !f.startedAt().isAfter(span[1])
+                  && !until(f).isBefore(span[0])) {
+                slot.faults.add(active(f, null));
+              }
+            }
+          });
     }
 
     /**
@@ -362,6 +434,8 @@ public class BatchProcessor {
         slots.keySet().removeIf(k -> k.service().equals(data.service()));
         namespaces.remove(data.service());
         return Outcome.APPLIED;
+      } catch (MissingTargetsException e) {
+        return deadLetter(r, MissingTargetsException.CODE, e.getMessage(), e.getClass().getName());
       } catch (InvalidSubmissionException e) {
         return deadLetter(
             r, "invalid-submission", e.field() + ": " + e.getMessage(), e.getClass().getName());
@@ -484,7 +558,7 @@ public class BatchProcessor {
     Experiment live;
 
     /** Faults active during this batch's windows of the service, loaded once, on first need. */
-    private List<ActiveFault> faults;
+    List<ActiveFault> faults;
 
     Slot(boolean managed, Experiment live) {
       this.managed = managed;
@@ -524,6 +598,13 @@ public class BatchProcessor {
         HealthWindow.Track.valueOf(f.track().toUpperCase(Locale.ROOT)),
         f.startedAt(),
         until);
+  }
+
+  /** When {@code f} stopped being active as stored: cleared, or expired, whichever came first. */
+  private static Instant until(ChaosRepository.Fault f) {
+    return f.clearedAt() != null && f.clearedAt().isBefore(f.expiresAt())
+        ? f.clearedAt()
+        : f.expiresAt();
   }
 
   private static Instant earliest(Instant a, Instant b) {

@@ -31,6 +31,7 @@ public class IngestListener {
   private final Clock clock;
   private final Admission admission;
   private final Map<String, Instant> firstFailures = new ConcurrentHashMap<>();
+  private final PartitionServices partitions = new PartitionServices();
 
   public IngestListener(
       EventCodec codec, BatchProcessor processor, Clock clock, Admission admission) {
@@ -40,11 +41,17 @@ public class IngestListener {
     this.admission = admission;
   }
 
+  /** The services seen per health partition: what a rebalance hands over. */
+  public PartitionServices partitions() {
+    return partitions;
+  }
+
   public void onBatch(List<ConsumerRecord<byte[], byte[]>> batch) {
     List<InboundRecord> records = new ArrayList<>(batch.size());
     for (ConsumerRecord<byte[], byte[]> r : batch) {
       records.add(inbound(r));
     }
+    partitions.seen(records);
     try {
       processor.process(records);
       if (!firstFailures.isEmpty()) {

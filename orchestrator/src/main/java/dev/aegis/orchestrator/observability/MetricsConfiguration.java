@@ -13,4 +13,10 @@ class MetricsConfiguration {
   ServiceTagLimit serviceTagLimit(MetricsProperties properties) {
     return new ServiceTagLimit(properties.maxServices());
   }
+
+  /** Help text and base unit of every Aegis meter. */
+  @Bean
+  MeterCatalogue meterCatalogue() {
+    return new MeterCatalogue();
+  }
 }

@@ -8,6 +8,7 @@ import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.Tx;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Adds outgoing {@code dev.aegis.*} events to the outbox in the caller's transaction; {@link
@@ -19,10 +20,30 @@ public final class EventOutbox {
 
   private static final ObjectMapper EVENTS = EventJson.newObjectMapper();
 
+  /**
+   * Sees every event enqueued, in the same transaction (notifications, ADR-011): what it writes
+   * commits if and only if the event does. It must not call out of the process: a slow receiver
+   * must never hold a decision's transaction.
+   */
+  public interface Tap {
+    /**
+     * Called after the event's row was added.
+     *
+     * @param id the CloudEvent id; @param time the CloudEvent time
+     */
+    void enqueued(Tx h, EventType type, String id, Object data, Instant time, Instant now);
+  }
+
   private final OutboxRepository outbox;
+  private final List<Tap> taps;
 
   public EventOutbox(OutboxRepository outbox) {
+    this(outbox, List.of());
+  }
+
+  public EventOutbox(OutboxRepository outbox, List<Tap> taps) {
     this.outbox = outbox;
+    this.taps = List.copyOf(taps);
   }
 
   /**
@@ -40,5 +61,8 @@ public final class EventOutbox {
         new OutboxMessage.Event(
             id, type, key, new String(EventJson.toJson(payload), StandardCharsets.UTF_8)),
         now);
+    for (Tap tap : taps) {
+      tap.enqueued(h, type, id, data, time, now);
+    }
   }
 }

@@ -4,6 +4,7 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.instant;
 import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /** Chaos faults announced on {@code aegis.chaos}, kept so an RCA can say which were active. */
@@ -59,17 +60,30 @@ public final class ChaosRepository {
    */
   public List<Fault> activeBetween(
       Tx h, String namespace, String service, Instant from, Instant to) {
+    return activeAmong(h, List.of(service), from, to).stream()
+        .filter(f -> f.namespace() == null || f.namespace().equals(namespace))
+        .toList();
+  }
+
+  /**
+   * The faults of any service in {@code services} (any namespace) active at some moment of [from,
+   * to], in start order: {@link #activeBetween} for a whole batch, whose caller picks each
+   * service's.
+   */
+  public List<Fault> activeAmong(Tx h, Collection<String> services, Instant from, Instant to) {
+    if (services.isEmpty()) {
+      return List.of();
+    }
     return h.createQuery(
             "SELECT * FROM (SELECT DISTINCT ON (fault_id) * FROM ("
                 + "SELECT fault_id, namespace, service, track, kind, started_at, expires_at, cleared_at, "
                 + "0 AS source FROM chaos_faults UNION ALL "
                 + "SELECT fault_id, namespace, service, track, kind, started_at, expires_at, "
                 + "ended_at AS cleared_at, 1 AS source FROM chaos_injections WHERE state <> 'FAILED'"
-                + ") announced_or_injected ORDER BY fault_id, source) f WHERE service = :service "
-                + "AND (namespace IS NULL OR namespace = :namespace) AND started_at <= :to "
+                + ") announced_or_injected ORDER BY fault_id, source) f WHERE service = ANY(:services) "
+                + "AND started_at <= :to "
                 + "AND LEAST(expires_at, COALESCE(cleared_at, expires_at)) >= :from ORDER BY started_at")
-        .bind("namespace", namespace)
-        .bind("service", service)
+        .bindArray("services", String.class, services.toArray())
         .bind("from", ts(from))
         .bind("to", ts(to))
         .map(

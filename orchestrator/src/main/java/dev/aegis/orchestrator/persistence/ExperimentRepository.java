@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.persistence;
 
 import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.StepEvidence;
 import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.lifecycle.Actuation;
 import dev.aegis.orchestrator.lifecycle.Candidate;
@@ -11,9 +12,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -23,11 +29,23 @@ import org.jdbi.v3.core.statement.StatementContext;
  */
 public final class ExperimentRepository {
 
+  private final StepSampleRepository samples;
+
+  /** A repository with its own cache of step samples, of the default size. */
+  public ExperimentRepository() {
+    this(new StepSampleRepository());
+  }
+
+  public ExperimentRepository(StepSampleRepository samples) {
+    this.samples = samples;
+  }
+
   private static final String COLUMNS =
       "id, service, namespace, candidate_version, candidate_image, policy::text AS policy, phase, "
           + "step_index, progress::text AS progress, last_judgment::text AS last_judgment, "
           + "production_version, version, submitted_at, submitted_by, origin, step_entered_at, "
-          + "last_window_at, silent, updated_at, router, quarantine_shape, actuation::text AS actuation";
+          + "last_window_at, silent, updated_at, router, quarantine_shape, actuation::text AS actuation, "
+          + "samples_from, samples_to, samples_token";
 
   /** An experiment's identity of change: its core revision and the time of its last write. */
   public record Stamp(String id, long revision, Instant updatedAt) {}
@@ -44,14 +62,16 @@ public final class ExperimentRepository {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id")
         .bind("id", id)
         .map(ExperimentRepository::map)
-        .findOne();
+        .findOne()
+        .map(row -> withSamples(h, row));
   }
 
   public Optional<ExperimentRecord> findForUpdate(Tx h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE")
         .bind("id", id)
         .map(ExperimentRepository::map)
-        .findOne();
+        .findOne()
+        .map(row -> withSamples(h, row));
   }
 
   /**
@@ -62,7 +82,8 @@ public final class ExperimentRepository {
             "SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE SKIP LOCKED")
         .bind("id", id)
         .map(ExperimentRepository::map)
-        .findOne();
+        .findOne()
+        .map(row -> withSamples(h, row));
   }
 
   /**
@@ -79,7 +100,8 @@ public final class ExperimentRepository {
         .bind("service", service)
         .bind("version", version)
         .map(ExperimentRepository::map)
-        .findOne();
+        .findOne()
+        .map(row -> withSamples(h, row));
   }
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), not locked. */
@@ -92,7 +114,8 @@ public final class ExperimentRepository {
         .bind("namespace", namespace)
         .bind("service", service)
         .map(ExperimentRepository::map)
-        .findOne();
+        .findOne()
+        .map(row -> withSamples(h, row));
   }
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), locked. */
@@ -105,7 +128,75 @@ public final class ExperimentRepository {
         .bind("namespace", namespace)
         .bind("service", service)
         .map(ExperimentRepository::map)
-        .findOne();
+        .findOne()
+        .map(row -> withSamples(h, row));
+  }
+
+  /** A service: its name in a namespace. */
+  public record ServiceRef(String namespace, String service) {}
+
+  /**
+   * The live experiments (CANARY, PAUSED or ROLLING_BACK) of {@code services}, locked in
+   * (namespace, service) order by code point, the order every writer that locks several experiments
+   * uses: one statement for a whole batch.
+   */
+  public Map<ServiceRef, ExperimentRecord> lockLive(Tx h, Collection<ServiceRef> services) {
+    if (services.isEmpty()) {
+      return Map.of();
+    }
+    List<Stored> rows =
+        h.createQuery(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM experiments WHERE (namespace, service) IN "
+                    + "(SELECT * FROM unnest(:namespaces, :services)) "
+                    + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') "
+                    + "ORDER BY namespace COLLATE \"C\", service COLLATE \"C\" FOR UPDATE")
+            .bindArray(
+                "namespaces", String.class, services.stream().map(ServiceRef::namespace).toArray())
+            .bindArray(
+                "services", String.class, services.stream().map(ServiceRef::service).toArray())
+            .map(ExperimentRepository::map)
+            .list();
+    Map<ServiceRef, ExperimentRecord> out = new HashMap<>();
+    for (ExperimentRecord r : withSamples(h, rows)) {
+      out.put(new ServiceRef(r.experiment().namespace(), r.experiment().service()), r);
+    }
+    return out;
+  }
+
+  /** Which of {@code services} are managed: one statement for a whole batch. */
+  public Set<ServiceRef> managedAmong(Tx h, Collection<ServiceRef> services) {
+    if (services.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        h.createQuery(
+                "SELECT namespace, name FROM services WHERE (namespace, name) IN "
+                    + "(SELECT * FROM unnest(:namespaces, :services))")
+            .bindArray(
+                "namespaces", String.class, services.stream().map(ServiceRef::namespace).toArray())
+            .bindArray(
+                "services", String.class, services.stream().map(ServiceRef::service).toArray())
+            .map((rs, ctx) -> new ServiceRef(rs.getString("namespace"), rs.getString("name")))
+            .list());
+  }
+
+  /**
+   * For each service name of {@code names}, the namespaces where it is managed, in order (absent
+   * when none): {@link #namespacesOf} for a whole batch.
+   */
+  public Map<String, List<String>> namespacesOfAll(Tx h, Collection<String> names) {
+    Map<String, List<String>> out = new HashMap<>();
+    if (names.isEmpty()) {
+      return out;
+    }
+    h.createQuery(
+            "SELECT name, namespace FROM services WHERE name = ANY(:names) ORDER BY name, namespace")
+        .bindArray("names", String.class, names.toArray())
+        .map((rs, ctx) -> List.of(rs.getString("name"), rs.getString("namespace")))
+        .forEach(r -> out.computeIfAbsent(r.get(0), k -> new ArrayList<>()).add(r.get(1)));
+    return out;
   }
 
   /** The oldest QUEUED experiment of {@code service}, locked. */
@@ -118,7 +209,8 @@ public final class ExperimentRepository {
         .bind("namespace", namespace)
         .bind("service", service)
         .map(ExperimentRepository::map)
-        .findOne();
+        .findOne()
+        .map(row -> withSamples(h, row));
   }
 
   /**
@@ -156,7 +248,7 @@ public final class ExperimentRepository {
     if (phases != null && !phases.isEmpty()) {
       query.bindList("phases", phases.stream().map(Phase::name).toList());
     }
-    return query.map(ExperimentRepository::map).list();
+    return withSamples(h, query.map(ExperimentRepository::map).list());
   }
 
   /** Experiments written after {@code since}, oldest write first, at most {@code limit}. */
@@ -207,14 +299,18 @@ public final class ExperimentRepository {
       String router,
       String quarantineShape,
       Instant now) {
+    StepSampleRepository.Write write = samples.plan(e.id(), -1, e.progress().samples());
     h.createUpdate(
             "INSERT INTO experiments (id, service, namespace, candidate_version, candidate_image, "
                 + "policy, phase, step_index, progress, last_judgment, production_version, version, "
                 + "submitted_at, submitted_by, origin, step_entered_at, last_window_at, silent, updated_at, "
-                + "router, quarantine_shape, actuation) "
+                + "router, quarantine_shape, actuation, samples_from, samples_to, samples_token) "
                 + "VALUES (:id, :service, :namespace, :cv, :ci, :policy::jsonb, :phase, :step, "
                 + ":progress::jsonb, :judgment::jsonb, :pv, :version, :submittedAt, :submittedBy, :origin, "
-                + ":stepEnteredAt, :lastWindowAt, :silent, :now, :router, :quarantineShape, :actuation::jsonb)")
+                + ":stepEnteredAt, :lastWindowAt, :silent, :now, :router, :quarantineShape, :actuation::jsonb, "
+                + "0, :samplesTo, :token)")
+        .bind("samplesTo", (long) write.entries().size())
+        .bind("token", write.newToken())
         .bind("router", router)
         .bind("quarantineShape", quarantineShape)
         .bind("actuation", StateJson.write(e.actuation()))
@@ -226,7 +322,7 @@ public final class ExperimentRepository {
         .bind("policy", StateJson.write(e.policy()))
         .bind("phase", e.phase().name())
         .bind("step", e.stepIndex())
-        .bind("progress", StateJson.write(e.progress()))
+        .bind("progress", StateJson.write(e.progress().withoutSamples()))
         .bind("judgment", StateJson.write(e.lastJudgment()))
         .bind("pv", e.productionVersion())
         .bind("version", e.revision())
@@ -238,6 +334,8 @@ public final class ExperimentRepository {
         .bind("silent", e.silent())
         .bind("now", ts(now))
         .execute();
+    samples.append(h, List.of(new StepSampleRepository.Appended(e.id(), 0, write.entries())), now);
+    samples.written(e.id(), e.revision(), write.newToken(), e.progress().samples());
   }
 
   /**
@@ -246,29 +344,174 @@ public final class ExperimentRepository {
    * @throws StaleStateException when another writer changed it first; nothing is written
    */
   public void update(Tx h, long expectedRevision, Experiment after, Instant now) {
-    int rows =
-        h.createUpdate(
-                "UPDATE experiments SET phase = :phase, step_index = :step, "
-                    + "progress = :progress::jsonb, last_judgment = :judgment::jsonb, version = :version, "
-                    + "step_entered_at = :stepEnteredAt, last_window_at = :lastWindowAt, silent = :silent, "
-                    + "actuation = :actuation::jsonb, updated_at = :now WHERE id = :id AND version = :expected")
-            .bind("actuation", StateJson.write(after.actuation()))
-            .bind("phase", after.phase().name())
-            .bind("step", after.stepIndex())
-            .bind("progress", StateJson.write(after.progress()))
-            .bind("judgment", StateJson.write(after.lastJudgment()))
-            .bind("version", after.revision())
-            .bind("stepEnteredAt", ts(after.stepEnteredAt()))
-            .bind("lastWindowAt", ts(after.lastWindowAt()))
-            .bind("silent", after.silent())
-            .bind("now", ts(now))
-            .bind("id", after.id())
-            .bind("expected", expectedRevision)
-            .execute();
-    if (rows != 1) {
+    StepEvidence evidence = after.progress().samples();
+    StepSampleRepository.Write write = samples.plan(after.id(), expectedRevision, evidence);
+    Optional<Long> firstSeq = update(h, expectedRevision, after, write, now);
+    if (firstSeq.isEmpty() && !write.snapshot()) {
+      // What this replica cached is not what the row holds (another replica wrote it): afresh.
+      write = new StepSampleRepository.Write(true, evidence.asEntries(), 0, write.newToken());
+      firstSeq = update(h, expectedRevision, after, write, now);
+    }
+    if (firstSeq.isEmpty()) {
       throw new StaleStateException(
           "experiment " + after.id() + " is no longer at revision " + expectedRevision);
     }
+    samples.append(
+        h,
+        List.of(new StepSampleRepository.Appended(after.id(), firstSeq.get(), write.entries())),
+        now);
+    samples.written(after.id(), after.revision(), write.newToken(), evidence);
+  }
+
+  /** A new state for an experiment stored at {@code expectedRevision}. */
+  public record Change(long expectedRevision, Experiment after) {}
+
+  /**
+   * {@link #update} for a whole batch: one statement writes every row, one more appends every
+   * sample. An experiment whose row another replica wrote since this one cached its samples is
+   * written again, its samples afresh.
+   *
+   * @throws StaleStateException when an experiment moved meanwhile
+   */
+  public void updateAll(Tx h, List<Change> changes, Instant now) {
+    if (changes.size() == 1) {
+      update(h, changes.get(0).expectedRevision(), changes.get(0).after(), now);
+      return;
+    }
+    if (changes.isEmpty()) {
+      return;
+    }
+    int n = changes.size();
+    List<StepSampleRepository.Write> writes = new ArrayList<>(n);
+    String[] ids = new String[n];
+    Long[] expected = new Long[n];
+    String[] phases = new String[n];
+    Integer[] steps = new Integer[n];
+    String[] progress = new String[n];
+    String[] judgments = new String[n];
+    Long[] versions = new Long[n];
+    Long[] stepEnteredAt = new Long[n];
+    Long[] lastWindowAt = new Long[n];
+    Boolean[] silent = new Boolean[n];
+    String[] actuation = new String[n];
+    Boolean[] snapshot = new Boolean[n];
+    Long[] counts = new Long[n];
+    Long[] tokens = new Long[n];
+    Long[] expectedTokens = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Change c = changes.get(i);
+      Experiment e = c.after();
+      StepSampleRepository.Write w =
+          samples.plan(e.id(), c.expectedRevision(), e.progress().samples());
+      writes.add(w);
+      ids[i] = e.id();
+      expected[i] = c.expectedRevision();
+      phases[i] = e.phase().name();
+      steps[i] = e.stepIndex();
+      progress[i] = StateJson.write(e.progress().withoutSamples());
+      judgments[i] = StateJson.write(e.lastJudgment());
+      versions[i] = e.revision();
+      stepEnteredAt[i] = micros(e.stepEnteredAt());
+      lastWindowAt[i] = micros(e.lastWindowAt());
+      silent[i] = e.silent();
+      actuation[i] = StateJson.write(e.actuation());
+      snapshot[i] = w.snapshot();
+      counts[i] = (long) w.entries().size();
+      tokens[i] = w.newToken();
+      expectedTokens[i] = w.expectedToken();
+    }
+    Map<String, Long> firstSeqs = new HashMap<>();
+    h.createQuery(
+            "UPDATE experiments e SET phase = v.phase, step_index = v.step, "
+                + "progress = v.progress::jsonb, last_judgment = v.judgment::jsonb, version = v.version, "
+                + "step_entered_at = timestamptz 'epoch' + v.entered * interval '1 microsecond', "
+                + "last_window_at = timestamptz 'epoch' + v.last_window * interval '1 microsecond', "
+                + "silent = v.silent, actuation = v.actuation::jsonb, updated_at = :now, "
+                + "samples_from = CASE WHEN v.snapshot THEN e.samples_to ELSE e.samples_from END, "
+                + "samples_to = e.samples_to + v.n, samples_token = v.token "
+                + "FROM unnest(:ids, :expected, :phases, :steps, :progress, :judgments, :versions, "
+                + ":entered, :lastWindow, :silent, :actuation, :snapshot, :n, :tokens, :expectedTokens) "
+                + "AS v(id, expected, phase, step, progress, judgment, version, entered, last_window, "
+                + "silent, actuation, snapshot, n, token, expected_token) "
+                + "WHERE e.id = v.id AND e.version = v.expected "
+                + "AND (v.snapshot OR e.samples_token = v.expected_token) "
+                + "RETURNING e.id, e.samples_to - v.n AS first_seq")
+        .bindArray("ids", String.class, (Object[]) ids)
+        .bindArray("expected", Long.class, (Object[]) expected)
+        .bindArray("phases", String.class, (Object[]) phases)
+        .bindArray("steps", Integer.class, (Object[]) steps)
+        .bindArray("progress", String.class, (Object[]) progress)
+        .bindArray("judgments", String.class, (Object[]) judgments)
+        .bindArray("versions", Long.class, (Object[]) versions)
+        .bindArray("entered", Long.class, (Object[]) stepEnteredAt)
+        .bindArray("lastWindow", Long.class, (Object[]) lastWindowAt)
+        .bindArray("silent", Boolean.class, (Object[]) silent)
+        .bindArray("actuation", String.class, (Object[]) actuation)
+        .bindArray("snapshot", Boolean.class, (Object[]) snapshot)
+        .bindArray("n", Long.class, (Object[]) counts)
+        .bindArray("tokens", Long.class, (Object[]) tokens)
+        .bindArray("expectedTokens", Long.class, (Object[]) expectedTokens)
+        .bind("now", ts(now))
+        .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("first_seq")))
+        .forEach(entry -> firstSeqs.put(entry.getKey(), entry.getValue()));
+    List<StepSampleRepository.Appended> appended = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Change c = changes.get(i);
+      Long first = firstSeqs.get(ids[i]);
+      if (first == null) {
+        // Not written: cached samples another replica superseded (written afresh), or stale.
+        update(h, c.expectedRevision(), c.after(), now);
+        continue;
+      }
+      appended.add(new StepSampleRepository.Appended(ids[i], first, writes.get(i).entries()));
+    }
+    samples.append(h, appended, now);
+    for (int i = 0; i < n; i++) {
+      if (firstSeqs.containsKey(ids[i])) {
+        Experiment e = changes.get(i).after();
+        samples.written(e.id(), e.revision(), writes.get(i).newToken(), e.progress().samples());
+      }
+    }
+  }
+
+  private static Long micros(Instant t) {
+    return t == null ? null : java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, t);
+  }
+
+  /** The row's state and sample range written; the first sequence number of the entries, if so. */
+  private Optional<Long> update(
+      Tx h,
+      long expectedRevision,
+      Experiment after,
+      StepSampleRepository.Write write,
+      Instant now) {
+    return h.createQuery(
+            "UPDATE experiments SET phase = :phase, step_index = :step, "
+                + "progress = :progress::jsonb, last_judgment = :judgment::jsonb, version = :version, "
+                + "step_entered_at = :stepEnteredAt, last_window_at = :lastWindowAt, silent = :silent, "
+                + "actuation = :actuation::jsonb, updated_at = :now, "
+                + "samples_from = CASE WHEN :snapshot THEN samples_to ELSE samples_from END, "
+                + "samples_to = samples_to + :n, samples_token = :token "
+                + "WHERE id = :id AND version = :expected AND (:snapshot OR samples_token = :expectedToken) "
+                + "RETURNING samples_to - :n")
+        .bind("actuation", StateJson.write(after.actuation()))
+        .bind("phase", after.phase().name())
+        .bind("step", after.stepIndex())
+        .bind("progress", StateJson.write(after.progress().withoutSamples()))
+        .bind("judgment", StateJson.write(after.lastJudgment()))
+        .bind("version", after.revision())
+        .bind("stepEnteredAt", ts(after.stepEnteredAt()))
+        .bind("lastWindowAt", ts(after.lastWindowAt()))
+        .bind("silent", after.silent())
+        .bind("now", ts(now))
+        .bind("id", after.id())
+        .bind("expected", expectedRevision)
+        .bind("snapshot", write.snapshot())
+        .bind("n", (long) write.entries().size())
+        .bind("token", write.newToken())
+        .bind("expectedToken", write.expectedToken())
+        .mapTo(Long.class)
+        .findOne();
   }
 
   /**
@@ -334,7 +577,60 @@ public final class ExperimentRepository {
     return t == null ? null : t.toInstant();
   }
 
-  private static ExperimentRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
+  /** A row as read: the experiment without its step samples, and where they are. */
+  private record Stored(
+      ExperimentRecord record, StepSampleRepository.Journal journal, StepEvidence legacy) {}
+
+  private ExperimentRecord withSamples(Tx h, Stored row) {
+    Experiment e = row.record().experiment();
+    return attach(row, samples.load(h, e.id(), e.revision(), row.journal(), row.legacy()));
+  }
+
+  private List<ExperimentRecord> withSamples(Tx h, List<Stored> rows) {
+    Map<String, StepSampleRepository.Ref> refs = new HashMap<>();
+    for (Stored row : rows) {
+      Experiment e = row.record().experiment();
+      refs.put(e.id(), new StepSampleRepository.Ref(e.revision(), row.journal()));
+    }
+    Map<String, StepEvidence> loaded = samples.loadAll(h, refs);
+    return rows.stream()
+        .map(
+            row ->
+                attach(
+                    row,
+                    row.journal().legacy()
+                        ? (row.legacy() == null ? StepEvidence.EMPTY : row.legacy())
+                        : loaded.get(row.record().experiment().id())))
+        .toList();
+  }
+
+  private static ExperimentRecord attach(Stored row, StepEvidence evidence) {
+    ExperimentRecord r = row.record();
+    Experiment e = r.experiment();
+    Experiment withSamples =
+        new Experiment(
+            e.id(),
+            e.service(),
+            e.namespace(),
+            e.candidate(),
+            e.policy(),
+            e.phase(),
+            e.stepIndex(),
+            e.progress().withSamples(evidence),
+            e.lastJudgment(),
+            e.productionVersion(),
+            e.revision(),
+            e.submittedAt(),
+            e.stepEnteredAt(),
+            e.lastWindowAt(),
+            e.silent(),
+            e.actuation());
+    return new ExperimentRecord(
+        withSamples, r.submittedBy(), r.origin(), r.updatedAt(), r.router(), r.quarantineShape());
+  }
+
+  private static Stored map(ResultSet rs, StatementContext ctx) throws SQLException {
+    StepProgress progress = StateJson.read(rs.getString("progress"), StepProgress.class);
     Experiment e =
         new Experiment(
             rs.getString("id"),
@@ -344,7 +640,7 @@ public final class ExperimentRepository {
             StateJson.read(rs.getString("policy"), Policy.class),
             Phase.valueOf(rs.getString("phase")),
             rs.getInt("step_index"),
-            StateJson.read(rs.getString("progress"), StepProgress.class),
+            progress.withoutSamples(),
             StateJson.read(rs.getString("last_judgment"), Judgment.class),
             rs.getString("production_version"),
             rs.getLong("version"),
@@ -353,12 +649,16 @@ public final class ExperimentRepository {
             instant(rs, "last_window_at"),
             rs.getBoolean("silent"),
             StateJson.read(rs.getString("actuation"), Actuation.class));
-    return new ExperimentRecord(
-        e,
-        rs.getString("submitted_by"),
-        rs.getString("origin"),
-        instant(rs, "updated_at"),
-        rs.getString("router"),
-        rs.getString("quarantine_shape"));
+    return new Stored(
+        new ExperimentRecord(
+            e,
+            rs.getString("submitted_by"),
+            rs.getString("origin"),
+            instant(rs, "updated_at"),
+            rs.getString("router"),
+            rs.getString("quarantine_shape")),
+        new StepSampleRepository.Journal(
+            rs.getLong("samples_from"), rs.getLong("samples_to"), rs.getLong("samples_token")),
+        progress.evidence());
   }
 }

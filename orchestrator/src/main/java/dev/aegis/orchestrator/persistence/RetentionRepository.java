@@ -21,10 +21,11 @@ public final class RetentionRepository {
 
   /**
    * What can be pruned, each with its table and the rows it keeps: windows a running experiment
-   * counted; outbox rows not yet published; experiments that are not settled, that are the
-   * service's production version or its rollback target, that still have an unpublished outbox row,
-   * or whose quarantine is open. Each batch picks its rows with {@code FOR UPDATE SKIP LOCKED}, so
-   * rows another transaction holds are left alone.
+   * counted; the step samples an experiment's current step replays (superseded ones go); outbox
+   * rows not yet published; experiments that are not settled, that are the service's production
+   * version or its rollback target, that still have an unpublished outbox row, or whose quarantine
+   * is open. Each batch picks its rows with {@code FOR UPDATE SKIP LOCKED}, so rows another
+   * transaction holds are left alone.
    */
   public enum Prunable {
     HEALTH_WINDOWS(
@@ -37,6 +38,13 @@ public final class RetentionRepository {
                             WHERE e.id = w.experiment_id AND e.phase NOT IN (%s))
           LIMIT :limit FOR UPDATE OF w SKIP LOCKED)"""
             .formatted(SETTLED)),
+    SUPERSEDED_SAMPLES(
+        "step_samples",
+        """
+        DELETE FROM step_samples WHERE (experiment_id, seq) IN (
+          SELECT s.experiment_id, s.seq FROM step_samples s JOIN experiments e ON e.id = s.experiment_id
+          WHERE s.seq < e.samples_from AND s.written_at < :cutoff
+          LIMIT :limit FOR UPDATE OF s SKIP LOCKED)"""),
     INBOX(
         "processed_events",
         """

@@ -57,6 +57,8 @@ public final class RetentionSweeper {
   /** What the sweeper prunes, each with its table and its retention period. */
   public enum Kind {
     HEALTH_WINDOWS(Prunable.HEALTH_WINDOWS, RetentionProperties::healthWindows),
+    /** Step samples a new step or a merge superseded, with the health windows' period. */
+    SUPERSEDED_SAMPLES(Prunable.SUPERSEDED_SAMPLES, RetentionProperties::healthWindows),
     INBOX(Prunable.INBOX, RetentionProperties::inbox),
     PUBLISHED_OUTBOX(Prunable.PUBLISHED_OUTBOX, RetentionProperties::publishedOutbox),
     DEAD_LETTERS(Prunable.DEAD_LETTERS, RetentionProperties::deadLetters),

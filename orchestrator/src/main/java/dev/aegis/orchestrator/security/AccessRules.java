@@ -180,6 +180,27 @@ public final class AccessRules {
               "/api/v1/chaos/kill-switch",
               EnumSet.of(CHAOS_ENGINEER, ADMIN),
               "re-arms injection; principals of every namespace only"),
+          // Notifications (issue 16, docs/notifications.md).
+          Rule.roles(
+              HttpMethod.GET,
+              "/api/v1/notifications",
+              READ,
+              "in the principal's namespaces; never shows a channel's URL or key"),
+          Rule.roles(
+              HttpMethod.GET,
+              "/api/v1/notifications/routes",
+              READ,
+              "the routing rules and the channels (names, types, circuit state only)"),
+          Rule.roles(
+              HttpMethod.PUT,
+              "/api/v1/notifications/routes",
+              EnumSet.of(SRE),
+              "replaces every rule; principals of every namespace only"),
+          Rule.roles(
+              HttpMethod.POST,
+              "/api/v1/notifications/channels/{name}/test",
+              EnumSet.of(SRE),
+              "one test per channel per 10 s; principals of every namespace only"),
           Rule.roles(HttpMethod.GET, "/api/v1/tokens", EnumSet.of(ADMIN), "never shows a secret"),
           Rule.roles(
               HttpMethod.POST, "/api/v1/tokens", EnumSet.of(ADMIN), "the token is shown once"),

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.RawHttp;
+import dev.aegis.orchestrator.testsupport.Workloads;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +34,12 @@ class InputLimitsIT {
   @LocalServerPort int port;
   @Autowired Jdbi jdbi;
   @Autowired Environment environment;
+  @Autowired KubernetesClient cluster;
+
+  @BeforeEach
+  void deployStable() {
+    Workloads.deployStable(cluster, "shop", "limited", "reasoned");
+  }
 
   private long rows(String table) {
     return jdbi.withHandle(

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.RawHttp;
+import dev.aegis.orchestrator.testsupport.Workloads;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +36,12 @@ class PolicyLimitsIT {
 
   @LocalServerPort int port;
   @Autowired Jdbi jdbi;
+  @Autowired KubernetesClient cluster;
+
+  @BeforeEach
+  void deployStable() {
+    Workloads.deployStable(cluster, "shop", "bounded", "within");
+  }
 
   private static String submission(String policy) {
     return """

@@ -28,7 +28,6 @@ import dev.aegis.orchestrator.testsupport.TestDatabase;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,7 +49,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -66,8 +64,9 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  *   <li><b>raw Kafka + decode</b>: the same, plus the codec (CloudEvents headers, schema
  *       validation);
  *   <li><b>raw PostgreSQL</b>: the rows the pipeline writes per event (one processed marker, one
- *       window) batch-inserted into plain copies of those tables, one transaction per batch of the
- *       same size;
+ *       window, one step sample) inserted into plain copies of those tables the fastest way the
+ *       pipeline uses, one multi-row statement per table and one transaction per batch of the same
+ *       size;
  *   <li><b>pipeline</b>: the orchestrator itself (batch ingestion, decode, dedup, step evaluation,
  *       one transaction per batch), from the moment its consumer starts until every event is
  *       processed.
@@ -76,23 +75,37 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@bench -Dbench.events=100000
  * -Dbench.experiments=100 -Dbench.rounds=3}. Each round publishes a fresh set of events; round 0 is
  * a warm-up and is not reported.
+ *
+ * <p>Actuation under load: each round also submits {@code bench.probes} experiments with short
+ * steps whose windows are spread through the round's events, so that their steps pass while the
+ * pipeline runs at full speed. For every traffic shift they cause, the harness reports the time
+ * from the decision (the start of the batch whose commit confirmed the step) to the Kubernetes
+ * patch (the command's outbox row marked done by the relay): p50, p99 and max.
  */
 public final class PipelineBenchmark {
 
   private static final EventCodec CODEC = new EventCodec();
   private static final int BATCH = 500;
 
+  /** Windows each probe experiment reports per round: 2 s each, three 15 s steps. */
+  private static final int PROBE_WINDOWS = 30;
+
   private final int events;
   private final int experiments;
+  private final int probes;
+  private final List<Double> actuationMillis = new ArrayList<>();
+  private int round;
+  private long rawSeq;
   private final SharedKafka kafka = SharedInfrastructure.kafka();
   private final TestDatabase database = SharedInfrastructure.postgres().createDatabase();
   private final Jdbi jdbi;
   private ConfigurableApplicationContext app;
   private Instant nextWindow;
 
-  private PipelineBenchmark(int events, int experiments) {
+  private PipelineBenchmark(int events, int experiments, int probes) {
     this.events = events;
     this.experiments = experiments;
+    this.probes = probes;
     // The reference writes with the same driver setting as the application's pool.
     var dataSource = new PGSimpleDataSource();
     dataSource.setUrl(database.connection().jdbcUrl());
@@ -105,7 +118,8 @@ public final class PipelineBenchmark {
     int events = Integer.getInteger("bench.events", 100_000);
     int experiments = Integer.getInteger("bench.experiments", 100);
     int rounds = Integer.getInteger("bench.rounds", 3);
-    var bench = new PipelineBenchmark(events, experiments);
+    int probes = Integer.getInteger("bench.probes", 20);
+    var bench = new PipelineBenchmark(events, experiments, probes);
     int status = 0;
     try {
       bench.start();
@@ -144,6 +158,7 @@ public final class PipelineBenchmark {
             round.pipeline / round.rawKafka,
             round.pipeline / round.rawPostgres);
       }
+      bench.printActuation();
       Round median = Round.median(measured);
       System.out.printf(
           Locale.ROOT,
@@ -219,30 +234,121 @@ public final class PipelineBenchmark {
         throw new IllegalStateException("submission refused: " + outcome);
       }
     }
+    for (int p = 0; p < probes; p++) {
+      cluster
+          .resource(
+              ClusterFixtures.stableDeployment(
+                  "bench", probe(p), "registry.local/" + probe(p) + ":1.0", 4))
+          .create();
+    }
     long windowsPerService = (long) events * 5 / experiments + 60;
     nextWindow = Instant.now().minusSeconds(windowsPerService).truncatedTo(ChronoUnit.SECONDS);
     jdbi.useHandle(
         h ->
             h.execute(
                 "CREATE TABLE bench_processed (LIKE processed_events INCLUDING ALL); "
-                    + "CREATE TABLE bench_windows (LIKE health_windows INCLUDING ALL)"));
+                    + "CREATE TABLE bench_windows (LIKE health_windows INCLUDING ALL); "
+                    + "CREATE TABLE bench_samples (LIKE step_samples INCLUDING ALL)"));
   }
 
   private static String service(int i) {
     return "bench-svc-" + i;
   }
 
+  private static String probe(int p) {
+    return "bench-probe-" + p;
+  }
+
+  /** Events per round: the running experiments' and the probes'. */
+  private int total() {
+    return events + probes * PROBE_WINDOWS;
+  }
+
+  /** Submits this round's probe experiments: short steps, so that they pass during the round. */
+  private void submitProbes() {
+    ExperimentService service = app.getBean(ExperimentService.class);
+    PolicySpec shortSteps =
+        new PolicySpec(
+            List.of(
+                new StepSpec(10, Duration.ofSeconds(15)),
+                new StepSpec(50, Duration.ofSeconds(15)),
+                new StepSpec(100, Duration.ofSeconds(15))),
+            new SloSpec(0.02, 3000.0),
+            100L,
+            Duration.ofDays(1));
+    for (int p = 0; p < probes; p++) {
+      SubmitOutcome outcome =
+          service.submit(
+              new ExperimentSubmitted(
+                  probe(p),
+                  "bench",
+                  new Candidate("3.0." + round, "registry.local/" + probe(p) + ":3.0." + round),
+                  shortSteps),
+              ExperimentService.Origin.rest("bench"),
+              null);
+      if (!(outcome instanceof SubmitOutcome.Accepted)) {
+        throw new IllegalStateException("probe submission refused: " + outcome);
+      }
+    }
+  }
+
+  /** Decision-to-patch times of the traffic shifts the probes caused while the pipeline ran. */
+  private void collectActuation(Instant pipelineStarted) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String pending =
+        "SELECT count(*) FROM outbox o JOIN experiments e ON e.id = o.experiment_id "
+            + "WHERE o.kind = 'actuation' AND o.status <> 'DONE' AND e.service LIKE 'bench-probe-%'";
+    while (jdbi.withHandle(h -> h.createQuery(pending).mapTo(Long.class).one()) > 0
+        && System.nanoTime() < deadline) {
+      sleepQuietly(100);
+    }
+    List<Double> millis =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT extract(epoch FROM o.done_at - o.created_at) * 1000 FROM outbox o "
+                            + "JOIN experiments e ON e.id = o.experiment_id WHERE o.kind = 'actuation' "
+                            + "AND o.status = 'DONE' AND e.service LIKE 'bench-probe-%' "
+                            + "AND o.created_at >= :started")
+                    .bind("started", pipelineStarted)
+                    .mapTo(Double.class)
+                    .list());
+    if (round > 1) {
+      actuationMillis.addAll(millis);
+    }
+  }
+
+  private void printActuation() {
+    if (actuationMillis.isEmpty()) {
+      System.out.println("actuation under load: no traffic shift measured");
+      return;
+    }
+    double[] sorted = actuationMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    System.out.printf(
+        Locale.ROOT,
+        "actuation under load (decision to Kubernetes patch, %d shifts): p50 %.0f ms, p99 %.0f ms,"
+            + " max %.0f ms%n",
+        sorted.length,
+        sorted[(int) Math.floor(0.50 * (sorted.length - 1))],
+        sorted[(int) Math.ceil(0.99 * (sorted.length - 1))],
+        sorted[sorted.length - 1]);
+  }
+
   private Round round() throws Exception {
     MessageListenerContainer ingest =
         app.getBean("ingestContainer", MessageListenerContainer.class);
     ingest.stop();
+    round++;
+    submitProbes();
     Map<TopicPartition, Long> from = endOffsets();
-    List<EncodedEvent> batch = encode();
+    List<EncodedEvent> batch = withProbes(encode());
     publish(batch);
     double rawKafka = consume(from, false);
     double decode = consume(from, true);
     double rawPostgres = writeRaw(batch);
+    Instant pipelineStarted = Instant.now();
     double pipeline = runPipeline(ingest);
+    collectActuation(pipelineStarted);
     return new Round(rawKafka, decode, rawPostgres, pipeline);
   }
 
@@ -275,6 +381,54 @@ public final class PipelineBenchmark {
               data));
     }
     nextWindow = start.plusSeconds(events / experiments + 1);
+    return out;
+  }
+
+  /**
+   * The round's events with the probes' windows spread evenly through them (each probe's in order):
+   * 2 s windows ending a little before now, so that they are judged on their own timeline.
+   */
+  private List<EncodedEvent> withProbes(List<EncodedEvent> main) {
+    List<EncodedEvent> probeEvents = new ArrayList<>();
+    Instant start =
+        Instant.now().minusSeconds(2L * PROBE_WINDOWS + 30).truncatedTo(ChronoUnit.SECONDS);
+    for (int j = 0; j < PROBE_WINDOWS; j++) {
+      for (int p = 0; p < probes; p++) {
+        Instant windowStart = start.plusSeconds(2L * j);
+        probeEvents.add(
+            CODEC.encodeBinary(
+                Events.envelope(
+                    EventType.HEALTH_REPORTED,
+                    UUID.randomUUID().toString(),
+                    "/monitors/bench",
+                    probe(p),
+                    Instant.now()),
+                new HealthReported(
+                    probe(p),
+                    "3.0." + round,
+                    Track.CANARY,
+                    windowStart,
+                    windowStart.plusSeconds(2),
+                    1000,
+                    5,
+                    new Latency(80.0, 200.0, 350.0),
+                    0.4,
+                    0.5)));
+      }
+    }
+    if (probeEvents.isEmpty()) {
+      return main;
+    }
+    List<EncodedEvent> out = new ArrayList<>(main.size() + probeEvents.size());
+    int every = Math.max(1, main.size() / probeEvents.size());
+    int next = 0;
+    for (int i = 0; i < main.size(); i++) {
+      out.add(main.get(i));
+      if ((i + 1) % every == 0 && next < probeEvents.size()) {
+        out.add(probeEvents.get(next++));
+      }
+    }
+    out.addAll(probeEvents.subList(next, probeEvents.size()));
     return out;
   }
 
@@ -335,7 +489,7 @@ public final class PipelineBenchmark {
       from.forEach(consumer::seek);
       long seen = 0;
       long started = System.nanoTime();
-      while (seen < events) {
+      while (seen < total()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (decode) {
             Map<String, byte[]> headers = new HashMap<>();
@@ -352,45 +506,56 @@ public final class PipelineBenchmark {
   }
 
   /**
-   * Events per second for writing each event's rows (marker + window) in batches, one transaction
-   * each.
+   * Events per second for writing each event's rows (marker, window, step sample) in batches, one
+   * transaction each, one multi-row statement per table: the pipeline's own bulk path.
    */
   private double writeRaw(List<EncodedEvent> batch) {
     long started = System.nanoTime();
-    Timestamp now = Timestamp.from(Instant.now());
+    Instant now = Instant.now();
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
     for (int from = 0; from < batch.size(); from += BATCH) {
       List<EncodedEvent> slice = batch.subList(from, Math.min(batch.size(), from + BATCH));
+      int n = slice.size();
+      String[] ids = new String[n];
+      String[] services = new String[n];
+      Long[] seqs = new Long[n];
+      for (int i = 0; i < n; i++) {
+        ids[i] = UUID.randomUUID().toString();
+        services[i] = slice.get(i).key();
+        seqs[i] = rawSeq++;
+      }
       jdbi.useTransaction(
           h -> {
-            PreparedBatch markers =
-                h.prepareBatch(
-                    "INSERT INTO bench_processed (source, event_id, type, topic, "
-                        + "partition, kafka_offset, outcome, processed_at) VALUES (:source, :id, :type, :topic, 0, 0, "
-                        + "'applied', :now) ON CONFLICT DO NOTHING");
-            PreparedBatch windows =
-                h.prepareBatch(
-                    "INSERT INTO bench_windows (namespace, service, version, track, "
-                        + "window_start, window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, step, "
-                        + "event_source, event_id, received_at) VALUES ('bench', :service, '2.0', 'canary', :now, :now, 1000, 5, "
-                        + "80, 200, 350, 0.4, 0.5, 'bench', 1, :source, :id, :now)");
-            for (EncodedEvent e : slice) {
-              String id = UUID.randomUUID().toString();
-              markers
-                  .bind("source", "/monitors/bench")
-                  .bind("id", id)
-                  .bind("type", EventType.HEALTH_REPORTED.type())
-                  .bind("topic", Topics.HEALTH)
-                  .bind("now", now)
-                  .add();
-              windows
-                  .bind("service", e.key())
-                  .bind("now", now)
-                  .bind("source", "/monitors/bench")
-                  .bind("id", id)
-                  .add();
-            }
-            markers.execute();
-            windows.execute();
+            h.createUpdate(
+                    "INSERT INTO bench_processed (source, event_id, type, topic, partition, "
+                        + "kafka_offset, outcome, processed_at) SELECT '/monitors/bench', i, :type, :topic, "
+                        + "0, 0, 'applied', :now FROM unnest(:ids) AS x(i) ON CONFLICT DO NOTHING")
+                .bindArray("ids", String.class, (Object[]) ids)
+                .bind("type", EventType.HEALTH_REPORTED.type())
+                .bind("topic", Topics.HEALTH)
+                .bind("now", now)
+                .execute();
+            h.createUpdate(
+                    "INSERT INTO bench_windows (namespace, service, version, track, window_start, "
+                        + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
+                        + "step, event_source, event_id, received_at) SELECT 'bench', s, '2.0', 'canary', "
+                        + ":now, :now, 1000, 5, 80, 200, 350, 0.4, 0.5, 'bench', 1, '/monitors/bench', i, :now "
+                        + "FROM unnest(:services, :ids) AS x(s, i)")
+                .bindArray("services", String.class, (Object[]) services)
+                .bindArray("ids", String.class, (Object[]) ids)
+                .bind("now", now)
+                .execute();
+            h.createUpdate(
+                    "INSERT INTO bench_samples (experiment_id, seq, track, window_start, window_end, "
+                        + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
+                        + "SELECT s, q, 'canary', timestamptz 'epoch' + :micros * interval '1 microsecond', "
+                        + "timestamptz 'epoch' + :micros * interval '1 microsecond', 1000, 5, 200, "
+                        + "null::jsonb, null::jsonb, false, :now FROM unnest(:services, :seqs) AS x(s, q)")
+                .bindArray("services", String.class, (Object[]) services)
+                .bindArray("seqs", Long.class, (Object[]) seqs)
+                .bind("micros", micros)
+                .bind("now", now)
+                .execute();
           });
     }
     return perSecond(batch.size(), started);
@@ -406,19 +571,19 @@ public final class PipelineBenchmark {
     long started = System.nanoTime();
     ingest.start();
     long deadline = started + Duration.ofMinutes(10).toNanos();
-    while (processedHealth(metrics) - before < events) {
+    while (processedHealth(metrics) - before < total()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "pipeline processed only "
                 + (processedHealth(metrics) - before)
                 + " of "
-                + events
+                + total()
                 + " events in 10 minutes");
       }
       Thread.onSpinWait();
       sleepQuietly(2);
     }
-    return perSecond(events, started);
+    return perSecond(total(), started);
   }
 
   private static double processedHealth(MeterRegistry metrics) {
@@ -437,13 +602,16 @@ public final class PipelineBenchmark {
         jdbi.withHandle(
             h ->
                 h.createQuery(
-                        "SELECT count(*) FROM health_windows " + "WHERE experiment_id IS NOT NULL")
+                        "SELECT count(*) FROM health_windows WHERE experiment_id IS NOT NULL "
+                            + "AND service LIKE 'bench-svc-%'")
                     .mapTo(Long.class)
                     .one());
     long canary =
         jdbi.withHandle(
             h ->
-                h.createQuery("SELECT count(*) FROM experiments WHERE phase = 'CANARY'")
+                h.createQuery(
+                        "SELECT count(*) FROM experiments WHERE phase = 'CANARY' "
+                            + "AND service LIKE 'bench-svc-%'")
                     .mapTo(Long.class)
                     .one());
     System.out.printf(

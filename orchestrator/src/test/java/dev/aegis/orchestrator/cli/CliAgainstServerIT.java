@@ -20,6 +20,7 @@ import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.security.ApiTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import dev.aegis.orchestrator.testsupport.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -266,6 +267,7 @@ class CliAgainstServerIT {
       "services get/scale/rollback take -n: the bare name is refused (3) when two namespaces have it")
   void servicesByNamespace() throws Exception {
     for (String namespace : List.of("shop", "pay")) {
+      Workloads.deployStable(cluster, namespace, "cli-ledger");
       Path body =
           write(
               "ledger-" + namespace + ".json",

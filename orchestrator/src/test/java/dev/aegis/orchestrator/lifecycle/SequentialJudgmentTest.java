@@ -355,4 +355,32 @@ class SequentialJudgmentTest {
     assertThat(last().checks()).noneMatch(c -> c.name().equals(Check.ERROR_RATE_POWER));
     assertThat(last().summary()).doesNotContain("to detect");
   }
+
+  @Test
+  @DisplayName(
+      "errors in one window of three (30 per 1000 against a steady 3) fail at the step end on the reference's scatter; issue 4's pooled test lets them through")
+  void anIntermittentRegressionFailsOnTheReferencesScatter() {
+    Experiment e = started(Fixtures.SECONDS);
+    for (int i = 0; i < 10 && e.phase() == Phase.CANARY; i++) {
+      e = second(e, i, new long[] {1000, i % 3 == 0 ? 30 : 3, 250}, new long[] {1000, 3, 250});
+    }
+
+    assertThat(e.phase()).isEqualTo(Phase.ROLLING_BACK);
+    Check comparison = check(last(), Check.ERROR_RATE_COMPARISON);
+    assertThat(comparison.classification()).isEqualTo(Classification.HIGH);
+    // The reference scatters like a binomial (φ 1 even at its upper bound): a z-test on it.
+    assertThat(comparison.test().test()).as(last().summary()).isEqualTo("two-proportion-z");
+    assertThat(comparison.explanation()).contains("dispersion 1.00");
+
+    judgments.clear();
+    Experiment issue4 =
+        started(Fixtures.SECONDS.withAnalysis(Analysis.DEFAULT.withSequential(false)));
+    for (int i = 0; i < 10; i++) {
+      issue4 =
+          second(issue4, i, new long[] {1000, i % 3 == 0 ? 30 : 3, 250}, new long[] {1000, 3, 250});
+    }
+    assertThat(issue4.phase()).as(last().summary()).isNotEqualTo(Phase.ROLLING_BACK);
+    assertThat(check(last(), Check.ERROR_RATE_COMPARISON).classification())
+        .isNotEqualTo(Classification.HIGH);
+  }
 }

@@ -9,6 +9,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.aegis.orchestrator.security.ApiTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import dev.aegis.orchestrator.testsupport.Workloads;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -45,6 +47,7 @@ class RateLimitIT {
   @Autowired MockMvc mvc;
   @Autowired ApiTokens tokens;
   @Autowired Jdbi jdbi;
+  @Autowired KubernetesClient cluster;
 
   private static MockHttpServletRequestBuilder from(
       MockHttpServletRequestBuilder b, String address) {
@@ -55,7 +58,8 @@ class RateLimitIT {
         });
   }
 
-  private static String submission(String service) {
+  private String submission(String service) {
+    Workloads.deployStable(cluster, "shop", service);
     return """
         {"service": "%s", "namespace": "shop", "candidate": {"version": "v2", "image": "registry.local/%s:v2"}}"""
         .formatted(service, service);

@@ -2,8 +2,6 @@ package dev.aegis.orchestrator.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.events.Topics;
-import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.io.IOException;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
@@ -63,7 +60,8 @@ class KillLoopIT {
         ClusterApi cluster = new ClusterApi()) {
       SERVICES.forEach(s -> CanaryEvents.deployStable(cluster.admin(), s));
       cluster.clearLog();
-      List<String> properties = properties(database, cluster);
+      List<String> properties =
+          OrchestratorProcess.onSharedServers("aegis-killloop-", database, cluster);
       Jdbi jdbi = database.jdbi();
       List<Long> readyMillis = new ArrayList<>();
       int duringStart = 0;
@@ -131,39 +129,6 @@ class KillLoopIT {
         }
       }
     }
-  }
-
-  private static List<String> properties(TestDatabase database, ClusterApi cluster) {
-    String group = "aegis-killloop-" + UUID.randomUUID();
-    SharedInfrastructure.kafka().positionGroupAtEnd(group, AegisKafkaBootstrap.CONTRACT_TOPICS);
-    SharedInfrastructure.kafka().positionGroupAtEnd(group + ".dead-letters", List.of(Topics.DLQ));
-    return List.of(
-        "aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
-        "aegis.database.url=" + database.appConnection().jdbcUrl(),
-        "aegis.database.username=" + database.appConnection().username(),
-        "aegis.database.migration-username=" + database.connection().username(),
-        "spring.kafka.consumer.group-id=" + group,
-        // A killed consumer never leaves its group: the broker drops it after the session timeout,
-        // and until
-        // then its partitions are nobody's. Kafka's default is 45 s; 6 s is the broker's minimum.
-        "spring.kafka.consumer.properties[session.timeout.ms]=6000",
-        "spring.kafka.consumer.properties[heartbeat.interval.ms]=1000",
-        "aegis.kubernetes.mode=external",
-        "aegis.kubernetes.master-url=" + cluster.masterUrl(),
-        "aegis.kubernetes.experiment-resources=false",
-        "aegis.kubernetes.relay-interval=100ms",
-        // A command leased by a killed relay is retried after the lease (2 min by default): keep it
-        // short,
-        // but longer than one command's retries (3 attempts, 100 ms then 200 ms).
-        "aegis.kubernetes.lease=5s",
-        "aegis.kubernetes.retry.attempts=3",
-        "aegis.kubernetes.retry.initial-backoff=100ms",
-        "aegis.kubernetes.retry.max-backoff=1s",
-        "aegis.security.development=true",
-        "aegis.api.auth=none",
-        "aegis.simulator.enabled=false",
-        "aegis.limits.rate.enabled=false",
-        "logging.level.org.apache.kafka=WARN");
   }
 
   private static String lastPromotedImage(Jdbi jdbi, String service) {

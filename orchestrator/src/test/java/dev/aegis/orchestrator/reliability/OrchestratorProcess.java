@@ -1,6 +1,10 @@
 package dev.aegis.orchestrator.reliability;
 
+import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.AegisApplication;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +12,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -59,10 +66,18 @@ public final class OrchestratorProcess {
    * a free port.
    */
   static OrchestratorProcess start(List<String> properties, Path logFile) {
+    return start(properties, logFile, null);
+  }
+
+  /** As {@link #start(List, Path)}, with {@code heapFlag} (e.g. -Xmx2g) instead of the default. */
+  static OrchestratorProcess start(List<String> properties, Path logFile, String heapFlag) {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
+    command.addAll(
+        heapFlag == null
+            ? JVM_FLAGS
+            : JVM_FLAGS.stream().map(f -> f.startsWith("-Xmx") ? heapFlag : f).toList());
     command.add("-cp");
     command.add(applicationClasspath());
     command.add(AegisApplication.class.getName());
@@ -79,6 +94,46 @@ public final class OrchestratorProcess {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The properties of a child on the test JVM's servers: the shared Kafka (a fresh consumer group
+   * named {@code groupPrefix} + a random suffix, positioned at the end of the topics), {@code
+   * database}, and {@code cluster} as an external Kubernetes API; short session timeout, relay
+   * interval, lease and retries, so kills and failovers show within seconds.
+   */
+  static List<String> onSharedServers(
+      String groupPrefix, TestDatabase database, ClusterApi cluster) {
+    String group = groupPrefix + UUID.randomUUID();
+    SharedInfrastructure.kafka().positionGroupAtEnd(group, AegisKafkaBootstrap.CONTRACT_TOPICS);
+    SharedInfrastructure.kafka().positionGroupAtEnd(group + ".dead-letters", List.of(Topics.DLQ));
+    return List.of(
+        "aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
+        "aegis.database.url=" + database.appConnection().jdbcUrl(),
+        "aegis.database.username=" + database.appConnection().username(),
+        "aegis.database.migration-username=" + database.connection().username(),
+        "spring.kafka.consumer.group-id=" + group,
+        // A killed consumer never leaves its group: the broker drops it after the session timeout,
+        // and until
+        // then its partitions are nobody's. Kafka's default is 45 s; 6 s is the broker's minimum.
+        "spring.kafka.consumer.properties[session.timeout.ms]=6000",
+        "spring.kafka.consumer.properties[heartbeat.interval.ms]=1000",
+        "aegis.kubernetes.mode=external",
+        "aegis.kubernetes.master-url=" + cluster.masterUrl(),
+        "aegis.kubernetes.experiment-resources=false",
+        "aegis.kubernetes.relay-interval=100ms",
+        // A command leased by a killed relay is retried after the lease (2 min by default): keep it
+        // short,
+        // but longer than one command's retries (3 attempts, 100 ms then 200 ms).
+        "aegis.kubernetes.lease=5s",
+        "aegis.kubernetes.retry.attempts=3",
+        "aegis.kubernetes.retry.initial-backoff=100ms",
+        "aegis.kubernetes.retry.max-backoff=1s",
+        "aegis.security.development=true",
+        "aegis.api.auth=none",
+        "aegis.simulator.enabled=false",
+        "aegis.limits.rate.enabled=false",
+        "logging.level.org.apache.kafka=WARN");
   }
 
   /**
@@ -158,7 +213,7 @@ public final class OrchestratorProcess {
 
   /** The test JVM's classpath without directories of test classes. */
   public static String applicationClasspath() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+    return Arrays.stream(classpath())
         // Test classes and test jars (a reactor build puts the modules' packaged -tests.jar here)
         // carry
         // logback-test.xml and test support the application must not see.
@@ -168,6 +223,29 @@ public final class OrchestratorProcess {
                     && !entry.endsWith("test-classes" + File.separator)
                     && !entry.endsWith("-tests.jar"))
         .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  /**
+   * This JVM's classpath entries: {@code java.class.path}, or, under {@code mvn exec:java} (whose
+   * own launcher is {@code java.class.path}), the project classpath the context loader was given.
+   */
+  private static String[] classpath() {
+    String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
+    boolean project = Arrays.stream(entries).anyMatch(e -> e.contains("classes"));
+    if (!project
+        && Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+      return Arrays.stream(loader.getURLs())
+          .map(
+              url -> {
+                try {
+                  return Path.of(url.toURI()).toString();
+                } catch (URISyntaxException e) {
+                  throw new IllegalStateException(e);
+                }
+              })
+          .toArray(String[]::new);
+    }
+    return entries;
   }
 
   private static int freePort() {

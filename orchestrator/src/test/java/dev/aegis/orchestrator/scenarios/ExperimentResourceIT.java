@@ -152,6 +152,20 @@ class ExperimentResourceIT {
         .contains(Wire.NAMESPACE);
   }
 
+  @Test
+  @DisplayName(
+      "an Experiment resource for a service without its stable Deployment is refused at once, the status naming what is missing")
+  void missingDeploymentIsRefused() {
+    admin.resource(experiment("cr-missing", "v2")).create();
+
+    ExperimentStatus refused =
+        awaitStatus("cr-missing", s -> "Refused".equalsIgnoreCase(s.phase()));
+    assertThat(refused.experimentId()).isNull();
+    assertThat(refused.message())
+        .contains("Deployment " + Wire.NAMESPACE + "/cr-missing not found");
+    assertThat(deployment("cr-missing-canary")).isNull();
+  }
+
   private static ExperimentResource experiment(String service, String version) {
     ExperimentResource resource = new ExperimentResource();
     resource.setMetadata(

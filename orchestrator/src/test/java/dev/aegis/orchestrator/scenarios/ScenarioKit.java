@@ -7,7 +7,6 @@ import dev.aegis.events.CloudEventHeaders;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventType;
 import dev.aegis.events.data.Track;
-import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.lifecycle.Experiment;
@@ -16,6 +15,7 @@ import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import dev.aegis.orchestrator.testsupport.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,15 +76,7 @@ final class ScenarioKit {
    * exist.
    */
   static void deployStable(KubernetesClient cluster, String serviceName) {
-    if (cluster.apps().deployments().inNamespace(Wire.NAMESPACE).withName(serviceName).get()
-        == null) {
-      cluster
-          .resource(
-              ClusterFixtures.stableDeployment(
-                  Wire.NAMESPACE, serviceName, "registry.local/" + serviceName + ":v1", 4))
-          .create();
-      cluster.resource(ClusterFixtures.stableService(Wire.NAMESPACE, serviceName)).create();
-    }
+    Workloads.deployStable(cluster, Wire.NAMESPACE, serviceName);
   }
 
   /**

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.RawHttp;
+import dev.aegis.orchestrator.testsupport.Workloads;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,6 +36,12 @@ class DashboardSessionIT {
 
   @LocalServerPort int port;
   @Autowired Jdbi jdbi;
+  @Autowired KubernetesClient cluster;
+
+  @BeforeEach
+  void deployStable() {
+    Workloads.deployStable(cluster, "shop", "session-cart");
+  }
 
   private long experiments() {
     return jdbi.withHandle(

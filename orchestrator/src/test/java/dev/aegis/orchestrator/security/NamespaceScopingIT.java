@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import dev.aegis.orchestrator.testsupport.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import org.hamcrest.Matchers;
@@ -64,7 +65,8 @@ class NamespaceScopingIT {
     return b.header("Authorization", "Bearer " + token).contentType(MediaType.APPLICATION_JSON);
   }
 
-  private static String submission(String service, String namespace) {
+  private String submission(String service, String namespace) {
+    Workloads.deployStable(cluster, namespace, service);
     return """
         {"service": "%s", "namespace": "%s", "candidate": {"version": "v2", "image": "registry.local/%s:v2"}}"""
         .formatted(service, namespace, service);

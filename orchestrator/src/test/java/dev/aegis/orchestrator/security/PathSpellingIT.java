@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.RawHttp;
+import dev.aegis.orchestrator.testsupport.Workloads;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,6 +38,12 @@ class PathSpellingIT {
 
   @LocalServerPort int port;
   @Autowired Jdbi jdbi;
+  @Autowired KubernetesClient cluster;
+
+  @BeforeEach
+  void deployStable() {
+    Workloads.deployStable(cluster, "shop", "spelled");
+  }
 
   /**
    * Spellings of {@code path} (which starts with /api/v1/) that a normalising reader takes for it.

@@ -45,6 +45,23 @@ public record Dispersion(double chiSquare, int df) {
     return new Dispersion(chi, windows - 1);
   }
 
+  /**
+   * This dispersion at the upper end of its one-sided {@code confidence} interval: φ = χ² / the (1
+   * − confidence) quantile of χ² on {@link #df} degrees of freedom (Wilson-Hilferty), so a test
+   * that uses it assumes at least as much scatter as the windows could plausibly have. Unchanged
+   * without degrees of freedom.
+   */
+  public Dispersion upperBound(double confidence) {
+    if (df == 0) {
+      return this;
+    }
+    double k = df;
+    double z = EValues.normalQuantile(1 - confidence);
+    double cube = 1 - 2 / (9 * k) + z * Math.sqrt(2 / (9 * k));
+    double quantile = k * Math.pow(Math.max(cube, 1e-3), 3);
+    return new Dispersion(chiSquare / quantile * df, df);
+  }
+
   /** The two tracks' evidence together. */
   public Dispersion plus(Dispersion other) {
     return new Dispersion(chiSquare + other.chiSquare, df + other.df);

@@ -202,6 +202,24 @@ public final class BurnRateMonitor {
     }
   }
 
+  /**
+   * Drops every track of {@code service} (in {@code namespace}, or in any namespace when null)
+   * without resolving its alerts: another replica now owns the service and carries them on.
+   *
+   * @return how many tracks were dropped
+   */
+  public int handOver(String namespace, String service) {
+    int dropped = 0;
+    for (Key key : List.copyOf(trackers.keySet())) {
+      if (key.service().equals(service)
+          && (namespace == null || namespace.equals(key.namespace()))
+          && trackers.remove(key) != null) {
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
   /** How many tracks are tracked. */
   public int size() {
     return trackers.size();

@@ -97,6 +97,22 @@ public class ProductionWatch {
     replicas.refresh(namespace, service);
   }
 
+  /**
+   * Forgets what this replica watched of {@code service} (in {@code namespace}, or in any namespace
+   * when null) once its partition moved to another replica: the burn-rate tracks go without
+   * resolving their alerts, and this replica's firing gauges for it drop to 0, since the new owner
+   * reports them from now on.
+   */
+  public void handOver(String namespace, String service) {
+    burnRates.handOver(namespace, service);
+    firing.forEach(
+        (key, gauge) -> {
+          if (key.get(1).equals(service) && (namespace == null || namespace.equals(key.get(0)))) {
+            gauge.set(0);
+          }
+        });
+  }
+
   /** Starts the work of one batch transaction. */
   public Batch begin(Tx h, Instant now) {
     return new Batch(h, now);

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * Decision quality of Aegis's canary judge next to reference judges written from the documented
- * rules of Flagger and Argo Rollouts, on a corpus of labelled health streams (see {@link
+ * rules of Kayenta, Flagger and Argo Rollouts, on a corpus of labelled health streams (see {@link
  * Scenario#catalogue}, {@link StreamGenerator}): how many bad candidates each catches, how many
  * good ones it rolls back, how many it leaves to a human, and how long (in event time) it takes to
  * decide.
@@ -33,10 +33,13 @@ public final class DecisionQualityBenchmark {
 
   static final String ISSUE_4 = "Aegis issue 4 (fixed-horizon, Kayenta-style)";
 
+  static final String KAYENTA = "Kayenta (ref)";
+
   static final List<JudgeSpec> JUDGES =
       List.of(
           new JudgeSpec("Aegis", AegisJudge::new),
           new JudgeSpec(ISSUE_4, p -> new AegisJudge(p, false)),
+          new JudgeSpec(KAYENTA, KayentaReferenceJudge::new),
           new JudgeSpec("Flagger (ref)", FlaggerReferenceJudge::new),
           new JudgeSpec("Argo Rollouts (ref)", ArgoReferenceJudge::new));
 
@@ -51,6 +54,7 @@ public final class DecisionQualityBenchmark {
           new JudgeSpec(AEGIS, AegisJudge::new),
           new JudgeSpec(ISSUE_4, p -> new AegisJudge(p, false)),
           new JudgeSpec("Issue-4 tests, peeking every window", PeekingReferenceJudge::new),
+          new JudgeSpec(KAYENTA, KayentaReferenceJudge::new),
           new JudgeSpec("Flagger (ref)", FlaggerReferenceJudge::new),
           new JudgeSpec("Argo Rollouts (ref)", ArgoReferenceJudge::new));
 
@@ -194,6 +198,8 @@ public final class DecisionQualityBenchmark {
     System.out.println(header(policy, runs, seed, noiseScale));
     System.out.println(table(results));
     System.out.println();
+    System.out.println(summaryTable(results));
+    System.out.println();
     System.out.println(overallTable(results));
     System.out.println();
     System.out.printf(
@@ -263,7 +269,8 @@ public final class DecisionQualityBenchmark {
     return String.format(
         Locale.ROOT,
         "Decision quality: %d runs per scenario, seed %d, noise scale %s; policy steps %s%% × %d windows of %s, "
-            + "error rate < %.1f%%, p95 < %.0f ms, min %d requests per step (Aegis); Flagger threshold %d; "
+            + "error rate < %.1f%%, p95 < %.0f ms, min %d requests per step (Aegis); Kayenta confidence %.2f, "
+            + "allowedIncrease %.2f, scores %.0f/%.0f; Flagger threshold %d; "
             + "Argo failureLimit %d, inconclusiveLimit %d%n",
         runs,
         seed,
@@ -274,18 +281,25 @@ public final class DecisionQualityBenchmark {
         policy.maxErrorRate() * 100,
         policy.maxP95Ms(),
         policy.minRequestsPerStep(),
+        KayentaReferenceJudge.CONFIDENCE,
+        KayentaReferenceJudge.ALLOWED_INCREASE,
+        KayentaReferenceJudge.PASS_SCORE,
+        KayentaReferenceJudge.MARGINAL_SCORE,
         FlaggerReferenceJudge.DEFAULT_THRESHOLD,
         ArgoReferenceJudge.DEFAULT_FAILURE_LIMIT,
         ArgoReferenceJudge.DEFAULT_INCONCLUSIVE_LIMIT);
   }
 
-  /** Per scenario and judge, as a Markdown table. */
+  /**
+   * Per scenario and judge, as a Markdown table: outcomes, then minutes (= windows) to any
+   * decision, to quarantine a bad candidate and to promote a good one.
+   */
   static String table(Results results) {
     List<String> lines = new ArrayList<>();
     lines.add(
         "| scenario | truth | judge | bad caught | good rolled back | promoted | paused | undecided "
-            + "| median min to decision | p90 |");
-    lines.add("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            + "| median min to decision | p90 | median min to quarantine | p90 | median min to promote |");
+    lines.add("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Scenario s : results.scenarios()) {
       for (JudgeSpec j : results.judges()) {
         Tally t = results.of(s.name(), j.name());
@@ -302,10 +316,61 @@ public final class DecisionQualityBenchmark {
                 percent(t.paused(), t.runs()),
                 percent(t.undecided(), t.runs()),
                 minutes(t.decisionMinutes(0.5)),
-                minutes(t.decisionMinutes(0.9)) + " |"));
+                minutes(t.decisionMinutes(0.9)),
+                minutes(t.catchMinutes(0.5)),
+                minutes(t.catchMinutes(0.9)),
+                minutes(t.promoteMinutes(0.5)) + " |"));
       }
     }
     return String.join("\n", lines);
+  }
+
+  /**
+   * One row per scenario, one column per judge. A bad scenario's cell: caught %, paused % and the
+   * median / p90 minutes to quarantine; a good one's: rolled back %, paused % and the median
+   * minutes to promote.
+   */
+  static String summaryTable(Results results) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder head = new StringBuilder("| scenario | truth |");
+    StringBuilder rule = new StringBuilder("|---|---|");
+    for (JudgeSpec j : results.judges()) {
+      head.append(' ').append(j.name()).append(" |");
+      rule.append("---|");
+    }
+    lines.add(head.toString());
+    lines.add(rule.toString());
+    for (Scenario s : results.scenarios()) {
+      StringBuilder row =
+          new StringBuilder(
+              "| " + s.name() + " | " + s.label().name().toLowerCase(Locale.ROOT) + " |");
+      for (JudgeSpec j : results.judges()) {
+        row.append(' ').append(summaryCell(s.label(), results.of(s.name(), j.name()))).append(" |");
+      }
+      lines.add(row.toString());
+    }
+    lines.add(
+        "\nBad: caught %, paused %, median / p90 minutes to quarantine. "
+            + "Good: rolled back %, paused %, median minutes to promote. 1 window = 1 minute.");
+    return String.join("\n", lines);
+  }
+
+  static String summaryCell(Label label, Tally t) {
+    if (label == Label.BAD) {
+      return String.format(
+          Locale.ROOT,
+          "%s caught, %s paused, %s / %s",
+          percent(t.badRolledBack(), t.bad()),
+          percent(t.paused(), t.runs()),
+          minutes(t.catchMinutes(0.5)),
+          minutes(t.catchMinutes(0.9)));
+    }
+    return String.format(
+        Locale.ROOT,
+        "%s rolled back, %s paused, %s",
+        percent(t.goodRolledBack(), t.good()),
+        percent(t.paused(), t.runs()),
+        minutes(t.promoteMinutes(0.5)));
   }
 
   /** Per judge over the whole corpus, as a Markdown table. */
@@ -313,8 +378,8 @@ public final class DecisionQualityBenchmark {
     List<String> lines = new ArrayList<>();
     lines.add(
         "| judge | bad caught | good rolled back | paused or undecided | median min to decision | p90 "
-            + "| median min to catch a bad one | p90 |");
-    lines.add("|---|---:|---:|---:|---:|---:|---:|---:|");
+            + "| median min to catch a bad one | p90 | median min to promote a good one |");
+    lines.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (JudgeSpec j : results.judges()) {
       Tally bad = results.overall(j.name(), Label.BAD);
       Tally good = results.overall(j.name(), Label.GOOD);
@@ -329,7 +394,8 @@ public final class DecisionQualityBenchmark {
               minutes(all.decisionMinutes(0.5)),
               minutes(all.decisionMinutes(0.9)),
               minutes(bad.catchMinutes(0.5)),
-              minutes(bad.catchMinutes(0.9)) + " |"));
+              minutes(bad.catchMinutes(0.9)),
+              minutes(good.promoteMinutes(0.5)) + " |"));
     }
     return String.join("\n", lines);
   }

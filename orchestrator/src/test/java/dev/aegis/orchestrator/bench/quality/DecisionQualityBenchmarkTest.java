@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -411,6 +412,297 @@ class DecisionQualityBenchmarkTest {
     assertThat(aegis.runs()).isEqualTo(500);
     assertThat(aegis.goodRolledBack())
         .isLessThanOrEqualTo((int) (DecisionQualityBenchmark.ALPHA * aegis.runs()));
+  }
+
+  /**
+   * A stream's windows folded into one number (track, index, requests, errors and the p95's bits),
+   * so a test can pin whole streams.
+   */
+  static long fingerprint(LabelledStream stream) {
+    long h = 17;
+    for (SimWindow w : stream.windows()) {
+      h = h * 31 + w.track().ordinal();
+      h = h * 31 + w.index();
+      h = h * 31 + w.requests();
+      h = h * 31 + w.errors();
+      h = h * 31 + Double.doubleToLongBits(w.p95Ms());
+    }
+    return h;
+  }
+
+  /** Seed 1's fingerprint of every scenario of the first corpus and of the A/A suite. */
+  private static final Map<String, Long> FIRST_CORPUS_SEED_1 =
+      Map.ofEntries(
+          Map.entry("good", -8881861885171727045L),
+          Map.entry("errors +1pp", -8878774195292829047L),
+          Map.entry("errors +3pp", 406337766889716876L),
+          Map.entry("p95 +20%", -3967357880770843241L),
+          Map.entry("p95 +50%", -7506005429055374399L),
+          Map.entry("drift errors", 8218682983840941831L),
+          Map.entry("drift latency", 1470519840242402147L),
+          Map.entry("noisy good", 7998436431570970398L),
+          Map.entry("low traffic good", -8165781532010820258L),
+          Map.entry("low traffic +3pp", -3799214478673297508L),
+          Map.entry("baseline degrades", 5487981355282777733L),
+          Map.entry("A/A 10 req calm", 6401633022887125418L),
+          Map.entry("A/A 40 req calm", 8730063591323909584L),
+          Map.entry("A/A 200 req calm", -677312083655984460L),
+          Map.entry("A/A 1000 req calm", -3490608214989924917L),
+          Map.entry("A/A 5000 req calm", -4339852413577150905L),
+          Map.entry("A/A 10 req noisy", -5974443154851058663L),
+          Map.entry("A/A 40 req noisy", -553226465954011841L),
+          Map.entry("A/A 200 req noisy", 2140773224918225670L),
+          Map.entry("A/A 1000 req noisy", -5433701409606701534L),
+          Map.entry("A/A 5000 req noisy", -5695613815594945617L));
+
+  @Test
+  void theNewScenarioFeaturesLeaveTheExistingStreamsExactlyAsTheyWere() {
+    LabelledStream good = GENERATOR.generate(scenario("good"), 1);
+    List<SimWindow> first = good.windows().subList(0, 6);
+    // (track, requests, errors, p95) of windows 0-2, as the generator gave them before the features
+    assertThat(first)
+        .extracting(SimWindow::track, SimWindow::requests, SimWindow::errors, SimWindow::p95Ms)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                SimWindow.Track.BASELINE, 1032L, 10L, 280.39701465637984),
+            org.assertj.core.groups.Tuple.tuple(
+                SimWindow.Track.CANARY, 948L, 10L, 280.7560603403338),
+            org.assertj.core.groups.Tuple.tuple(
+                SimWindow.Track.BASELINE, 925L, 8L, 332.92959329942084),
+            org.assertj.core.groups.Tuple.tuple(
+                SimWindow.Track.CANARY, 929L, 4L, 337.2650797178644),
+            org.assertj.core.groups.Tuple.tuple(
+                SimWindow.Track.BASELINE, 961L, 6L, 252.9866950517892),
+            org.assertj.core.groups.Tuple.tuple(
+                SimWindow.Track.CANARY, 961L, 9L, 285.7368381697003));
+
+    List<Scenario> pinned = new ArrayList<>(Scenario.catalogue(POLICY).subList(0, 11));
+    pinned.addAll(Scenario.aaSuite(POLICY));
+    assertThat(pinned)
+        .extracting(Scenario::name)
+        .containsExactlyInAnyOrderElementsOf(FIRST_CORPUS_SEED_1.keySet());
+    for (Scenario s : pinned) {
+      assertThat(fingerprint(GENERATOR.generate(s, 1)))
+          .as(s.name())
+          .isEqualTo(FIRST_CORPUS_SEED_1.get(s.name()));
+    }
+  }
+
+  @Test
+  void theCorpusHasTheNewScenariosWithTheirTruth() {
+    Map<String, Label> expected =
+        Map.of(
+            "low traffic +1pp", Label.BAD,
+            "intermittent +3pp", Label.BAD,
+            "bimodal latency good", Label.GOOD,
+            "bimodal latency bad", Label.BAD,
+            "shared burst good", Label.GOOD,
+            "diurnal good", Label.GOOD,
+            "low traffic +3x errors", Label.BAD);
+    expected.forEach((name, label) -> assertThat(scenario(name).label()).as(name).isEqualTo(label));
+
+    LabelledStream modest = GENERATOR.generate(scenario("low traffic +1pp"), 5);
+    double stepOne =
+        modest.track(SimWindow.Track.CANARY).subList(0, 10).stream()
+            .mapToLong(SimWindow::requests)
+            .average()
+            .orElseThrow();
+    assertThat(stepOne).isBetween(30.0, 95.0);
+  }
+
+  @Test
+  void anIntermittentShiftDegradesOnlyEveryThirdWindow() {
+    Scenario.Shift shift = scenario("intermittent +3pp").candidate();
+    assertThat(List.of(0, 1, 2, 3, 4, 5, 6))
+        .map(shift::extent)
+        .containsExactly(1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0);
+
+    long[] shifted =
+        new long[4]; // canary errors, canary requests, baseline errors, baseline requests
+    long[] others = new long[4];
+    for (long seed = 0; seed < 20; seed++) {
+      for (SimWindow w : GENERATOR.generate(scenario("intermittent +3pp"), seed).windows()) {
+        long[] sums = w.index() % 3 == 0 ? shifted : others;
+        int at = w.track() == SimWindow.Track.CANARY ? 0 : 2;
+        sums[at] += w.errors();
+        sums[at + 1] += w.requests();
+      }
+    }
+    double shiftedGap = (double) shifted[0] / shifted[1] - (double) shifted[2] / shifted[3];
+    double otherGap = (double) others[0] / others[1] - (double) others[2] / others[3];
+    assertThat(shiftedGap).isBetween(0.025, 0.035);
+    assertThat(otherGap).isBetween(-0.002, 0.002);
+  }
+
+  @Test
+  void aSharedBurstHitsBothTracksInTheSameWindows() {
+    Scenario burst = scenario("shared burst good");
+    long[] inBurst =
+        new long[4]; // canary errors, canary requests, baseline errors, baseline requests
+    long[] outside = new long[4];
+    int burstWindows = 0;
+    int windows = 0;
+    for (long seed = 0; seed < 20; seed++) {
+      boolean[] bursts = StreamGenerator.burstWindows(burst, seed, GENERATOR.streamWindows());
+      for (boolean b : bursts) {
+        burstWindows += b ? 1 : 0;
+        windows++;
+      }
+      for (SimWindow w : GENERATOR.generate(burst, seed).windows()) {
+        long[] sums = bursts[w.index()] ? inBurst : outside;
+        int at = w.track() == SimWindow.Track.CANARY ? 0 : 2;
+        sums[at] += w.errors();
+        sums[at + 1] += w.requests();
+      }
+    }
+    assertThat((double) burstWindows / windows).isBetween(0.06, 0.14);
+    double canaryRatio = ((double) inBurst[0] / inBurst[1]) / ((double) outside[0] / outside[1]);
+    double baselineRatio = ((double) inBurst[2] / inBurst[3]) / ((double) outside[2] / outside[3]);
+    assertThat(canaryRatio).as("canary, burst windows against the others").isBetween(4.0, 6.0);
+    assertThat(baselineRatio).as("baseline, burst windows against the others").isBetween(4.0, 6.0);
+    assertThat(StreamGenerator.burstWindows(scenario("good"), 1, 60)).doesNotContain(true);
+  }
+
+  @Test
+  void diurnalTrafficOscillatesOnBothTracksOverTheRun() {
+    Scenario diurnal = scenario("diurnal good");
+    LabelledStream stream = GENERATOR.generate(diurnal, 4);
+    double lowest = Double.MAX_VALUE;
+    double highest = 0;
+    // from window 20 on the weight is 100%: requests / traffic is the day's factor, 0.4 to 1.6
+    for (SimWindow w : stream.windows()) {
+      if (w.index() < 2 * POLICY.windowsPerStep()) {
+        continue;
+      }
+      double level = w.requests() / stream.trafficPerWindow();
+      assertThat(level)
+          .as("%s window %d", w.track(), w.index())
+          .isCloseTo(
+              diurnal.traffic().diurnalFactor(w.index()),
+              org.assertj.core.api.Assertions.within(0.1));
+      lowest = Math.min(lowest, level);
+      highest = Math.max(highest, level);
+    }
+    assertThat(lowest).isLessThan(0.5); // the trough, 0.4 at window 45
+    assertThat(highest).isGreaterThan(1.2); // 1.52 at window 20, past the peak of 1.6 at window 15
+    assertThat(diurnal.traffic().diurnalFactor(15))
+        .isCloseTo(1.6, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
+  void aBimodalLatencyIsSlowInItsShareOfWindows() {
+    double[] good = slowShares(scenario("bimodal latency good"));
+    double[] bad = slowShares(scenario("bimodal latency bad"));
+    assertThat(good[0]).as("good, baseline").isBetween(0.14, 0.26);
+    assertThat(good[1]).as("good, canary").isBetween(0.14, 0.26);
+    assertThat(bad[0]).as("bad, baseline").isBetween(0.14, 0.26);
+    assertThat(bad[1]).as("bad, canary").isBetween(0.42, 0.58);
+  }
+
+  /** Share of baseline and canary windows whose p95 is above 1.4 × the run's true p95. */
+  private static double[] slowShares(Scenario scenario) {
+    int[] slow = new int[2];
+    int[] all = new int[2];
+    for (long seed = 0; seed < 20; seed++) {
+      LabelledStream stream = GENERATOR.generate(scenario, seed);
+      for (SimWindow w : stream.windows()) {
+        int at = w.track() == SimWindow.Track.BASELINE ? 0 : 1;
+        all[at]++;
+        slow[at] += w.p95Ms() > 1.4 * stream.baseP95Ms() ? 1 : 0;
+      }
+    }
+    return new double[] {(double) slow[0] / all[0], (double) slow[1] / all[1]};
+  }
+
+  @Test
+  void kayentaFailsAClearlyBadCandidateAtTheFirstStepEndAndPromotesAFlawlessOneAfterTheSchedule() {
+    LabelledStream flawless = GENERATOR.generate(scenario("good"), 2);
+    LabelledStream broken = withCanaryErrors(flawless, 0.5);
+
+    Optional<Judge.Outcome> rolledBack =
+        DecisionQualityBenchmark.judge(new KayentaReferenceJudge(POLICY), broken);
+    assertThat(rolledBack).map(Judge.Outcome::decision).contains(Judge.Decision.ROLLBACK);
+    assertThat(rolledBack)
+        .as("fixed horizon: no look before the step's end")
+        .map(Judge.Outcome::at)
+        .contains(broken.start().plus(POLICY.stepDuration()));
+    assertThat(rolledBack)
+        .map(Judge.Outcome::detail)
+        .hasValueSatisfying(d -> assertThat(d).contains("High: error rate"));
+
+    Optional<Judge.Outcome> promoted =
+        DecisionQualityBenchmark.judge(new KayentaReferenceJudge(POLICY), flawless);
+    assertThat(promoted).map(Judge.Outcome::decision).contains(Judge.Decision.PROMOTE);
+    assertThat(promoted)
+        .map(Judge.Outcome::at)
+        .contains(flawless.start().plus(POLICY.window().multipliedBy(POLICY.scheduleWindows())));
+  }
+
+  @Test
+  void kayentaClassifiesHighOnlyAboveTheEffectSizeAndNeverALowerCanary() {
+    double[] baseline = {300, 301, 302, 303, 304, 305, 306, 307, 308, 309};
+    double[] slower = Arrays.stream(baseline).map(v -> v * 1.3).toArray();
+    double[] slightly = Arrays.stream(baseline).map(v -> v + 20).toArray(); // mean ratio 1.066
+    double[] faster = Arrays.stream(baseline).map(v -> v * 0.7).toArray();
+
+    assertThat(KayentaReferenceJudge.classify(slower, baseline))
+        .isEqualTo(KayentaReferenceJudge.Classification.HIGH);
+    assertThat(KayentaReferenceJudge.classify(baseline.clone(), baseline))
+        .isEqualTo(KayentaReferenceJudge.Classification.PASS);
+    assertThat(KayentaReferenceJudge.classify(faster, baseline))
+        .isEqualTo(KayentaReferenceJudge.Classification.PASS);
+    // significant (every canary value above every baseline value, so the interval's lower end is
+    // above a quarter of the estimate 20) but a mean ratio under allowedIncrease 1.1
+    assertThat(KayentaReferenceJudge.lowerConfidenceAbove(slightly, baseline, 5)).isTrue();
+    assertThat(KayentaReferenceJudge.classify(slightly, baseline))
+        .isEqualTo(KayentaReferenceJudge.Classification.PASS);
+    assertThat(KayentaReferenceJudge.hodgesLehmann(new double[] {5, 7}, new double[] {1, 2}))
+        .isEqualTo(4.5);
+  }
+
+  @Test
+  void theTallyGivesNearestRankMedianAndP90OfMinutesToQuarantineAndToPromote() {
+    Instant start = StreamGenerator.T0;
+    Tally tally = new Tally();
+    for (int minutes : new int[] {7, 3, 12, 4, 20, 5, 9, 6, 30, 8}) {
+      tally.add(
+          Label.BAD,
+          start,
+          Optional.of(
+              new Judge.Outcome(
+                  Judge.Decision.ROLLBACK, start.plus(Duration.ofMinutes(minutes)), "")));
+    }
+    for (int minutes : new int[] {30, 40, 30}) {
+      tally.add(
+          Label.GOOD,
+          start,
+          Optional.of(
+              new Judge.Outcome(
+                  Judge.Decision.PROMOTE, start.plus(Duration.ofMinutes(minutes)), "")));
+    }
+    tally.add(
+        Label.BAD,
+        start,
+        Optional.of(
+            new Judge.Outcome(Judge.Decision.PAUSE, start.plus(Duration.ofMinutes(11)), "")));
+    tally.add(
+        Label.BAD,
+        start,
+        Optional.of(
+            new Judge.Outcome(Judge.Decision.PROMOTE, start.plus(Duration.ofMinutes(30)), "")));
+
+    // quarantined at 3 4 5 6 7 8 9 12 20 30: rank ceil(0.5 × 10) = 5 → 7, rank 9 → 20
+    assertThat(tally.catchMinutes(0.5)).isEqualTo(7.0);
+    assertThat(tally.catchMinutes(0.9)).isEqualTo(20.0);
+    // good ones promoted at 30 30 40; the bad one promoted at 30 is a miss, not a promotion
+    assertThat(tally.promoteMinutes(0.5)).isEqualTo(30.0);
+    assertThat(tally.promoteMinutes(0.9)).isEqualTo(40.0);
+    assertThat(tally.caughtShare()).isEqualTo(10.0 / 12);
+    assertThat(tally.pausedShare()).isEqualTo(1.0 / 15);
+    assertThat(DecisionQualityBenchmark.summaryCell(Label.BAD, tally))
+        .isEqualTo("83.3% caught, 6.7% paused, 7 / 20");
+    assertThat(DecisionQualityBenchmark.summaryCell(Label.GOOD, tally))
+        .isEqualTo("0.0% rolled back, 6.7% paused, 30");
   }
 
   /** {@code count} intervals, each a baseline window then a canary window. */

@@ -23,6 +23,12 @@ import java.util.SplittableRandom;
  *       0.8/√requests}); p50 and p99 follow p95 at fixed ratios.
  * </ul>
  *
+ * <p>Optional features of a scenario: a daily cycle of traffic and error rate ({@link
+ * Scenario.Traffic}), a bimodal p95 ({@link Scenario.Bimodal}, one extra draw per window with
+ * requests), error bursts shared by both tracks ({@link #burstWindows}, from a stream of their
+ * own), shifts in every n-th window only ({@link Scenario.Shift}). A feature that is off draws
+ * nothing, so the scenarios without it keep their streams.
+ *
  * <p>The stream runs for twice the nominal schedule, so that a judge that holds or extends a step
  * still has windows to decide on; after the schedule, the canary stays at 100%. Traffic follows the
  * nominal schedule whatever a judge decides: a judge that holds a step longer sees the next step's
@@ -66,14 +72,22 @@ final class StreamGenerator {
         Math.exp(
             uniform(
                 random, Math.log(scenario.traffic().min()), Math.log(scenario.traffic().max())));
+    boolean[] bursts = burstWindows(scenario, seed, streamWindows());
     List<SimWindow> windows = new ArrayList<>();
     for (int i = 0; i < streamWindows(); i++) {
       Instant start = T0.plus(policy.window().multipliedBy(i));
       Instant end = start.plus(policy.window());
       int weight = policy.weightAt(i);
       double requestsMean = traffic * weight / 100.0;
-      double errorRate = baseErrorRate + scenario.service().errorDeltaAt(i);
+      double errorRate = scenario.service().errorRateAt(i, baseErrorRate);
       double p95 = baseP95 * scenario.service().p95FactorAt(i);
+      if (scenario.traffic().diurnal()) {
+        requestsMean *= scenario.traffic().diurnalFactor(i);
+        errorRate *= scenario.traffic().diurnalFactor(i);
+      }
+      if (bursts[i]) {
+        errorRate *= scenario.burst().errorFactor();
+      }
       windows.add(
           window(
               random,
@@ -96,7 +110,7 @@ final class StreamGenerator {
               end,
               weight,
               requestsMean,
-              errorRate + scenario.candidate().errorDeltaAt(i),
+              scenario.candidate().errorRateAt(i, errorRate),
               p95 * scenario.candidate().p95FactorAt(i)));
     }
     return new LabelledStream(
@@ -125,8 +139,29 @@ final class StreamGenerator {
         Math.sqrt(
             square(noiseScale * scenario.noise().p95Sigma()) + square(P95_SAMPLING) / requests);
     double p95 = trueP95 * meanOneLogNormal(random, sigma);
+    Scenario.Bimodal bimodal = scenario.noise().bimodal();
+    if (bimodal.present() && random.nextDouble() < bimodal.share(track)) {
+      p95 *= bimodal.slowFactor();
+    }
     return new SimWindow(
         track, index, start, end, weight, requests, errors, p95 * 0.5, p95, p95 * 1.6);
+  }
+
+  /**
+   * Which windows of a run are shared error bursts ({@link Scenario.Burst}): drawn from a stream of
+   * their own, split from the run's seed, so the main stream is the same with or without bursts and
+   * a test can tell which windows burst. All false, without a draw, when the scenario has none.
+   */
+  static boolean[] burstWindows(Scenario scenario, long seed, int windows) {
+    boolean[] bursts = new boolean[windows];
+    if (!scenario.burst().present()) {
+      return bursts;
+    }
+    SplittableRandom random = new SplittableRandom(seed).split();
+    for (int i = 0; i < windows; i++) {
+      bursts[i] = random.nextDouble() < scenario.burst().share();
+    }
+    return bursts;
   }
 
   /** exp(σZ − σ²/2): log-normal with mean exactly one, so noise never moves the true value. */

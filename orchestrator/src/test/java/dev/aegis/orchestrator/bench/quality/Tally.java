@@ -23,6 +23,7 @@ final class Tally {
   private int undecided;
   private final List<Double> decisionMinutes = new ArrayList<>();
   private final List<Double> catchMinutes = new ArrayList<>();
+  private final List<Double> promoteMinutes = new ArrayList<>();
 
   /** Records one run; {@code outcome} is empty when the stream ended without a decision. */
   void add(Label label, Instant start, Optional<Judge.Outcome> outcome) {
@@ -54,6 +55,7 @@ final class Tally {
           badPromoted++;
         } else {
           goodPromoted++;
+          promoteMinutes.add(minutes);
         }
       }
     }
@@ -71,6 +73,7 @@ final class Tally {
     undecided += other.undecided;
     decisionMinutes.addAll(other.decisionMinutes);
     catchMinutes.addAll(other.catchMinutes);
+    promoteMinutes.addAll(other.promoteMinutes);
   }
 
   int runs() {
@@ -124,6 +127,11 @@ final class Tally {
     return share(paused + undecided, runs());
   }
 
+  /** Runs held for a human (paused), over all runs; NaN without runs. */
+  double pausedShare() {
+    return share(paused, runs());
+  }
+
   /**
    * Time to a decision (promote or roll back), over the runs that reached one: the q-quantile, or
    * NaN.
@@ -132,9 +140,20 @@ final class Tally {
     return quantile(decisionMinutes, q);
   }
 
-  /** Time to roll back a bad candidate, over the bad ones caught: the q-quantile, or NaN. */
+  /**
+   * Time to roll back (quarantine) a bad candidate, over the bad ones caught: the q-quantile, or
+   * NaN. One window is one minute of event time, so this is also windows to quarantine.
+   */
   double catchMinutes(double q) {
     return quantile(catchMinutes, q);
+  }
+
+  /**
+   * Time to promote a good candidate, over the good ones promoted: the q-quantile, or NaN. (Bad
+   * candidates promoted are misses, counted apart.)
+   */
+  double promoteMinutes(double q) {
+    return quantile(promoteMinutes, q);
   }
 
   private static double share(int part, int whole) {

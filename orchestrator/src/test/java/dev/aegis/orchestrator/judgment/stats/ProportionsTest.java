@@ -178,4 +178,16 @@ class ProportionsTest {
     assertThatThrownBy(() -> Proportions.compare(0, 0, 0, 10))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @DisplayName(
+      "a dispersion's 90% upper bound divides χ² by the 10% quantile of χ² on its df (Wilson-Hilferty), never below the point estimate")
+  void dispersionUpperBound() {
+    Dispersion nine = new Dispersion(18, 9);
+    // χ²(9) at 0.10 is 4.168 (tables); Wilson-Hilferty gives 4.161: φ = 18 / 4.161 = 4.33.
+    assertThat(nine.upperBound(0.90).phi()).isCloseTo(18 / 4.168, within(0.01));
+    assertThat(nine.upperBound(0.90).df()).isEqualTo(9);
+    assertThat(nine.upperBound(0.90).phi()).isGreaterThan(nine.phi());
+    assertThat(Dispersion.NONE.upperBound(0.90)).isEqualTo(Dispersion.NONE);
+  }
 }

@@ -144,4 +144,24 @@ class BurnRateMonitorTest {
     assertThat(monitor.retireIdle(minutes(11))).isEqualTo(1);
     assertThat(monitor.size()).isZero();
   }
+
+  @Test
+  @DisplayName(
+      "a service handed over to another replica is forgotten here without resolving its alerts; other services stay")
+  void handOverDropsTheServiceSilently() {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+    feed(monitor, "checkout", Track.CANARY, 60, 20);
+    feed(monitor, "checkout", Track.STABLE, 5, 0);
+    feed(monitor, "search", Track.STABLE, 5, 0);
+
+    int dropped = monitor.handOver(null, "checkout");
+
+    assertThat(dropped).isEqualTo(2);
+    assertThat(monitor.snapshot("checkout", Track.CANARY)).isEmpty();
+    assertThat(monitor.snapshot("search", Track.STABLE)).isPresent();
+    assertThat(monitor.retire("checkout", Track.CANARY))
+        .as("nothing left to resolve: the new owner carries the alert")
+        .isEmpty();
+    assertThat(monitor.handOver("other-namespace", "search")).isZero();
+  }
 }

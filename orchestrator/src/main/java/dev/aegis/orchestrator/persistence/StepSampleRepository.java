@@ -1,0 +1,316 @@
+package dev.aegis.orchestrator.persistence;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.StepEvidence;
+import dev.aegis.orchestrator.judgment.WindowSample;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The step sample journal (V9): the per-window samples of every experiment's current step, in an
+ * append-only table, replayed into {@link StepEvidence} on load. The experiment row keeps only the
+ * journal's range ({@code samples_from}, {@code samples_to}) and a write token.
+ *
+ * <p>Replaying a step's rows on every batch would cost as much as the JSON it replaces, so each
+ * replica keeps the replayed samples of the experiments it wrote or read last, bounded by a total
+ * number of samples. An entry is used only while the row still carries the token it was cached
+ * with: a write of another replica, or a rolled-back write of this one, changes or never publishes
+ * the token, and the samples are read from the table again.
+ */
+public final class StepSampleRepository {
+
+  /** Samples kept in memory by default: about 100 MB at the 60-per-track cap. */
+  public static final int DEFAULT_CACHE_SAMPLES = 500_000;
+
+  private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
+  private static final TypeReference<List<ActiveFault>> FAULTS = new TypeReference<>() {};
+
+  /** Where an experiment's current samples are: rows {@code from <= seq < to}, written as token. */
+  public record Journal(long from, long to, long token) {
+    /** The state of a row written before the journal existed: its samples are in its progress. */
+    public boolean legacy() {
+      return token == 0;
+    }
+  }
+
+  /**
+   * How an experiment's samples are written with its new state.
+   *
+   * @param snapshot true when the entries replace the samples (a new range), false when they are
+   *     appended to the current one
+   * @param expectedToken the token the row must still carry for an append (ignored for a snapshot)
+   * @param newToken the token the row carries after this write
+   */
+  public record Write(
+      boolean snapshot, List<StepEvidence.Entry> entries, long expectedToken, long newToken) {}
+
+  private final Cache cache;
+
+  public StepSampleRepository() {
+    this(DEFAULT_CACHE_SAMPLES);
+  }
+
+  public StepSampleRepository(int cacheSamples) {
+    this.cache = new Cache(cacheSamples);
+  }
+
+  /**
+   * The samples of experiment {@code id} at revision {@code revision} whose row holds {@code
+   * journal}; {@code legacy} is what its progress carried before V9 (used only for such a row).
+   */
+  public StepEvidence load(Tx h, String id, long revision, Journal journal, StepEvidence legacy) {
+    if (journal.legacy()) {
+      return legacy == null ? StepEvidence.EMPTY : legacy;
+    }
+    Cached hit = cache.get(id, journal.token());
+    if (hit != null) {
+      return hit.samples();
+    }
+    return loadAll(h, Map.of(id, new Ref(revision, journal))).get(id);
+  }
+
+  /** An experiment whose samples to load: its revision and journal. */
+  public record Ref(long revision, Journal journal) {}
+
+  /**
+   * The samples of every experiment in {@code refs}, from the cache where it is current and from
+   * the table in one query for the rest. Legacy rows are not in the result.
+   */
+  public Map<String, StepEvidence> loadAll(Tx h, Map<String, Ref> refs) {
+    Map<String, StepEvidence> out = new HashMap<>();
+    List<String> ids = new ArrayList<>();
+    List<Long> froms = new ArrayList<>();
+    List<Long> tos = new ArrayList<>();
+    refs.forEach(
+        (id, ref) -> {
+          if (ref.journal().legacy()) {
+            return;
+          }
+          Cached hit = cache.get(id, ref.journal().token());
+          if (hit != null) {
+            out.put(id, hit.samples());
+          } else {
+            ids.add(id);
+            froms.add(ref.journal().from());
+            tos.add(ref.journal().to());
+          }
+        });
+    if (ids.isEmpty()) {
+      return out;
+    }
+    Map<String, List<StepEvidence.Entry>> entries = new LinkedHashMap<>();
+    ids.forEach(id -> entries.put(id, new ArrayList<>()));
+    h.createQuery(
+            "SELECT s.experiment_id, s.track, s.window_start, s.window_end, s.requests, s.errors, "
+                + "s.p95_ms, s.fault_ids::text AS fault_ids, s.faults::text AS faults, s.seed "
+                + "FROM unnest(:ids, :froms, :tos) AS r(id, f, t) "
+                + "JOIN step_samples s ON s.experiment_id = r.id AND s.seq >= r.f AND s.seq < r.t "
+                + "ORDER BY s.experiment_id, s.seq")
+        .bindArray("ids", String.class, ids.toArray())
+        .bindArray("froms", Long.class, froms.toArray())
+        .bindArray("tos", Long.class, tos.toArray())
+        .map((rs, ctx) -> row(rs))
+        .forEach(r -> entries.get(r.experimentId()).add(r.entry()));
+    entries.forEach(
+        (id, list) -> {
+          StepEvidence samples = StepEvidence.replay(list);
+          Ref ref = refs.get(id);
+          cache.put(id, new Cached(ref.journal().token(), ref.revision(), samples));
+          out.put(id, samples);
+        });
+    return out;
+  }
+
+  /**
+   * How to write {@code after}'s samples for experiment {@code id}, stored at {@code
+   * expectedRevision}: appended when this replica knows what that revision stored and {@code after}
+   * only adds windows to it, afresh otherwise.
+   */
+  public Write plan(String id, long expectedRevision, StepEvidence after) {
+    long newToken = newToken();
+    Cached stored = cache.peek(id);
+    if (stored != null && stored.revision() == expectedRevision) {
+      var appended = after.since(stored.samples());
+      if (appended.isPresent()) {
+        return new Write(false, appended.get(), stored.token(), newToken);
+      }
+    }
+    return new Write(true, after.asEntries(), 0, newToken);
+  }
+
+  /**
+   * Appends {@code entries} of experiment {@code id} from sequence number {@code firstSeq} (one
+   * statement, any number of rows); the caller has moved the row's range to cover them.
+   */
+  public void append(Tx h, List<Appended> appended, Instant now) {
+    int n = appended.stream().mapToInt(a -> a.entries().size()).sum();
+    if (n == 0) {
+      return;
+    }
+    String[] ids = new String[n];
+    Long[] seqs = new Long[n];
+    String[] tracks = new String[n];
+    Long[] starts = new Long[n];
+    Long[] ends = new Long[n];
+    Long[] requests = new Long[n];
+    Long[] errors = new Long[n];
+    Double[] p95 = new Double[n];
+    String[] faultIds = new String[n];
+    String[] faults = new String[n];
+    Boolean[] seeds = new Boolean[n];
+    int i = 0;
+    for (Appended a : appended) {
+      long seq = a.firstSeq();
+      for (StepEvidence.Entry e : a.entries()) {
+        ids[i] = a.experimentId();
+        seqs[i] = seq++;
+        seeds[i] = e.seed();
+        faults[i] = e.faults().isEmpty() ? null : StateJson.write(e.faults());
+        WindowSample s = e.sample();
+        if (s != null) {
+          tracks[i] = e.track().name().toLowerCase(Locale.ROOT);
+          starts[i] = micros(s.start());
+          ends[i] = micros(s.end());
+          requests[i] = s.requests();
+          errors[i] = s.errors();
+          p95[i] = s.p95Ms();
+          faultIds[i] = s.faults() == null ? null : StateJson.write(s.faults());
+        }
+        i++;
+      }
+    }
+    h.createUpdate(
+            "INSERT INTO step_samples (experiment_id, seq, track, window_start, window_end, "
+                + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
+                + "SELECT id, seq, track, timestamptz 'epoch' + s * interval '1 microsecond', "
+                + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, p, fi::jsonb, f::jsonb, "
+                + "seed, :now FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
+                + ":p95, :faultIds, :faults, :seeds) AS v(id, seq, track, s, e, r, x, p, fi, f, seed)")
+        .bindArray("ids", String.class, (Object[]) ids)
+        .bindArray("seqs", Long.class, (Object[]) seqs)
+        .bindArray("tracks", String.class, (Object[]) tracks)
+        .bindArray("starts", Long.class, (Object[]) starts)
+        .bindArray("ends", Long.class, (Object[]) ends)
+        .bindArray("requests", Long.class, (Object[]) requests)
+        .bindArray("errors", Long.class, (Object[]) errors)
+        .bindArray("p95", Double.class, (Object[]) p95)
+        .bindArray("faultIds", String.class, (Object[]) faultIds)
+        .bindArray("faults", String.class, (Object[]) faults)
+        .bindArray("seeds", Boolean.class, (Object[]) seeds)
+        .bind("now", ExperimentRepository.ts(now))
+        .execute();
+  }
+
+  /** Entries of one experiment to append from {@code firstSeq}. */
+  public record Appended(String experimentId, long firstSeq, List<StepEvidence.Entry> entries) {}
+
+  /** Remembers what experiment {@code id} stores after a write (valid once it commits). */
+  public void written(String id, long revision, long token, StepEvidence samples) {
+    cache.put(id, new Cached(token, revision, samples));
+  }
+
+  /** Samples held in memory now, over all cached experiments. */
+  public long cachedSamples() {
+    return cache.weight();
+  }
+
+  private static long newToken() {
+    long token;
+    do {
+      token = ThreadLocalRandom.current().nextLong();
+    } while (token == 0);
+    return token;
+  }
+
+  private static long micros(Instant t) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+  }
+
+  private record Row(String experimentId, StepEvidence.Entry entry) {}
+
+  private static Row row(ResultSet rs) throws SQLException {
+    String track = rs.getString("track");
+    List<ActiveFault> faults = readJson(rs.getString("faults"), FAULTS);
+    WindowSample sample = null;
+    HealthWindow.Track t = null;
+    if (track != null) {
+      t = HealthWindow.Track.valueOf(track.toUpperCase(Locale.ROOT));
+      sample =
+          new WindowSample(
+              ExperimentRepository.instant(rs, "window_start"),
+              ExperimentRepository.instant(rs, "window_end"),
+              rs.getLong("requests"),
+              rs.getLong("errors"),
+              rs.getDouble("p95_ms"),
+              readJson(rs.getString("fault_ids"), IDS));
+    }
+    return new Row(
+        rs.getString("experiment_id"),
+        new StepEvidence.Entry(t, sample, faults, rs.getBoolean("seed")));
+  }
+
+  private static <T> List<T> readJson(String json, TypeReference<List<T>> type) {
+    if (json == null) {
+      return List.of();
+    }
+    try {
+      return StateJson.mapper().readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored step sample is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Replayed samples of one experiment, as its row stored them at {@code revision}. */
+  private record Cached(long token, long revision, StepEvidence samples) {
+    int weight() {
+      return samples.size() + 1;
+    }
+  }
+
+  /** Least recently used first out, bounded by the total number of samples held. */
+  private static final class Cache {
+    private final long budget;
+    private final LinkedHashMap<String, Cached> entries = new LinkedHashMap<>(1024, 0.75f, true);
+    private long weight;
+
+    Cache(long budget) {
+      this.budget = budget;
+    }
+
+    synchronized Cached get(String id, long token) {
+      Cached c = entries.get(id);
+      return c != null && c.token() == token ? c : null;
+    }
+
+    synchronized Cached peek(String id) {
+      return entries.get(id);
+    }
+
+    synchronized void put(String id, Cached value) {
+      Cached old = entries.put(id, value);
+      weight += value.weight() - (old == null ? 0 : old.weight());
+      var it = entries.values().iterator();
+      while (weight > budget && it.hasNext()) {
+        Cached eldest = it.next();
+        weight -= eldest.weight();
+        it.remove();
+      }
+    }
+
+    synchronized long weight() {
+      return weight;
+    }
+  }
+}

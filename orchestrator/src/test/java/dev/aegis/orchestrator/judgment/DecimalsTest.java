@@ -1,0 +1,53 @@
+package dev.aegis.orchestrator.judgment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class DecimalsTest {
+
+  @Test
+  @DisplayName("fixed-point text is what String.format writes, for every kind of value")
+  void sameAsFormatter() {
+    Random random = new Random(5);
+    double[] edges = {
+      0,
+      -0.0,
+      1.005,
+      2.675,
+      0.125,
+      0.0005,
+      -0.001,
+      99.995,
+      450,
+      1e-9,
+      123456789.987,
+      Double.NaN,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      Double.MIN_VALUE
+    };
+    for (int decimals = 0; decimals <= 4; decimals++) {
+      for (double v : edges) {
+        assertThat(Decimals.fixed(v, decimals))
+            .as("%s with %d decimals", v, decimals)
+            .isEqualTo(String.format(Locale.ROOT, "%." + decimals + "f", v));
+      }
+      for (int i = 0; i < 20_000; i++) {
+        double v =
+            switch (i % 4) {
+              case 0 -> random.nextDouble();
+              case 1 -> random.nextDouble() * 1000;
+              case 2 -> Math.round(random.nextDouble() * 100_000) / 1000.0; // ties at 3 places
+              default -> (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(12) - 6);
+            };
+        assertThat(Decimals.fixed(v, decimals))
+            .as("%s with %d decimals", v, decimals)
+            .isEqualTo(String.format(Locale.ROOT, "%." + decimals + "f", v));
+      }
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package dev.aegis.orchestrator.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Slo;
+import dev.aegis.orchestrator.judgment.StepEvidence;
+import dev.aegis.orchestrator.lifecycle.Candidate;
+import dev.aegis.orchestrator.lifecycle.Decision;
+import dev.aegis.orchestrator.lifecycle.Experiment;
+import dev.aegis.orchestrator.lifecycle.LifecycleCore;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
+import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import dev.aegis.orchestrator.testsupport.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The step sample journal on the real database: whatever replica wrote an experiment last, and
+ * whatever its cache holds, a load gives back exactly the samples the core decided with, and a
+ * window costs one appended row.
+ */
+class StepSamplesIT {
+
+  private static final Instant T0 = Instant.parse("2026-12-04T10:00:00Z");
+  private static final LifecycleCore CORE =
+      new LifecycleCore(LifecycleStateMachine.transitionTable());
+  private static final Policy LONG_STEPS =
+      new Policy(
+          List.of(
+              new CanaryStep(10, Duration.ofHours(24)),
+              new CanaryStep(50, Duration.ofHours(24)),
+              new CanaryStep(100, Duration.ofHours(24))),
+          new Slo(0.5, 30_000),
+          100,
+          Duration.ofDays(1));
+
+  private TestDatabase database;
+  private Jdbi jdbi;
+  private final Random random = new Random(3);
+  private long nextWindow;
+
+  @BeforeEach
+  void freshDatabase() {
+    database = SharedInfrastructure.postgres().createDatabase().migrate();
+    jdbi = database.appJdbi();
+  }
+
+  @AfterEach
+  void drop() {
+    database.close();
+  }
+
+  @Test
+  @DisplayName(
+      "through 300 windows (merges included) a warm and a cold replica load exactly the core's"
+          + " samples, and a window without a merge appends one row")
+  void loadsGiveBackTheCoresSamples() {
+    ExperimentRepository warm = new ExperimentRepository();
+    Experiment e = started(warm);
+    int appendedOnly = 0;
+    for (int batch = 0; batch < 100; batch++) {
+      long rowsBefore = rows();
+      Experiment before = load(warm, e.id());
+      Experiment after = observe(before, 1 + random.nextInt(5));
+      write(warm, before, after);
+      int added = after.progress().samples().size() - before.progress().samples().size();
+      if (added > 0 && rows() - rowsBefore == added) {
+        appendedOnly++;
+      }
+      assertThat(load(warm, e.id())).as("warm, batch %d", batch).isEqualTo(after);
+      assertThat(load(new ExperimentRepository(), e.id()))
+          .as("cold, batch %d", batch)
+          .isEqualTo(after);
+      e = after;
+    }
+    assertThat(e.progress().samples().canary().size())
+        .as("the canary list was merged at the cap")
+        .isLessThanOrEqualTo(StepEvidence.MAX_SAMPLES);
+    assertThat(appendedOnly).as("batches that only appended their windows").isGreaterThan(60);
+  }
+
+  @Test
+  @DisplayName(
+      "two replicas writing in turn, and a rolled-back write, never leave a replica judging stale"
+          + " samples")
+  void replicasAndRollbacks() {
+    ExperimentRepository a = new ExperimentRepository();
+    ExperimentRepository b = new ExperimentRepository();
+    Experiment e = started(a);
+    for (int round = 0; round < 20; round++) {
+      ExperimentRepository writer = round % 3 == 0 ? b : a;
+      Experiment before = load(writer, e.id());
+      Experiment after = observe(before, 2);
+      write(writer, before, after);
+      e = after;
+      assertThat(load(a, e.id())).as("replica a, round %d", round).isEqualTo(e);
+      assertThat(load(b, e.id())).as("replica b, round %d", round).isEqualTo(e);
+
+      // A write that rolls back: its state must not be what the next load sees.
+      Experiment current = e;
+      assertThatThrownBy(
+              () ->
+                  jdbi.useTransaction(
+                      h -> {
+                        Experiment locked =
+                            a.findForUpdate(Tx.of(h), current.id()).orElseThrow().experiment();
+                        a.update(Tx.of(h), locked.revision(), observe(locked, 3), T0);
+                        throw new IllegalStateException("rolled back");
+                      }))
+          .hasMessage("rolled back");
+      assertThat(load(a, e.id())).as("after a rollback, round %d", round).isEqualTo(e);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a row written before the journal (samples inside its progress) loads them, and its next"
+          + " write moves them to the journal")
+  void legacyRowsMoveToTheJournal() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+    Experiment withSamples = observe(e, 8);
+    write(repository, e, withSamples);
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE experiments SET progress = :progress::jsonb, samples_token = 0, "
+                        + "samples_from = 0, samples_to = 0 WHERE id = :id")
+                .bind("progress", StateJson.write(withSamples.progress()))
+                .bind("id", e.id())
+                .execute());
+    jdbi.useHandle(h -> h.execute("DELETE FROM step_samples"));
+
+    Experiment legacy = load(new ExperimentRepository(), e.id());
+    assertThat(legacy).isEqualTo(withSamples);
+
+    Experiment next = observe(legacy, 2);
+    write(new ExperimentRepository(), legacy, next);
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(next);
+    assertThat(rows()).isEqualTo(next.progress().samples().asEntries().size());
+    String stored =
+        jdbi.withHandle(
+            h ->
+                h.createQuery("SELECT progress::text FROM experiments WHERE id = :id")
+                    .bind("id", e.id())
+                    .mapTo(String.class)
+                    .one());
+    assertThat(stored).as("the row keeps fixed-size state").doesNotContain("\"evidence\"");
+  }
+
+  @Test
+  @DisplayName(
+      "the retention sweep prunes superseded samples only: the current step still loads whole")
+  void supersededSamplesArePruned() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+    for (int batch = 0; batch < 60; batch++) {
+      Experiment before = load(repository, e.id());
+      e = observe(before, 4);
+      write(repository, before, e);
+    }
+    long current =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT count(*) FROM step_samples s JOIN experiments e ON e.id = s.experiment_id "
+                            + "WHERE s.seq >= e.samples_from")
+                    .mapTo(Long.class)
+                    .one());
+    assertThat(rows()).as("superseded rows exist after merges").isGreaterThan(current);
+
+    RetentionRepository retention = new RetentionRepository();
+    int pruned =
+        jdbi.inTransaction(
+            h ->
+                retention.deleteBatch(
+                    Tx.of(h),
+                    RetentionRepository.Prunable.SUPERSEDED_SAMPLES,
+                    T0.plusSeconds(1),
+                    100_000));
+
+    assertThat(pruned).isPositive();
+    assertThat(rows()).isEqualTo(current);
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(e);
+  }
+
+  private Experiment started(ExperimentRepository repository) {
+    Experiment submitted =
+        Experiment.submitted(
+            "exp-" + random.nextInt(1_000_000),
+            "checkout",
+            "shop",
+            new Candidate("v2", "registry.local/checkout:v2"),
+            LONG_STEPS,
+            "v1",
+            T0);
+    Decision d = CORE.decide(submitted, new LifecycleInput.Submit(null), T0);
+    assertThat(d.after().phase()).isEqualTo(Phase.CANARY);
+    jdbi.useTransaction(
+        h -> {
+          repository.manage(Tx.of(h), "checkout", "shop", T0);
+          repository.insert(Tx.of(h), d.after(), "test", "rest", null, null, T0);
+        });
+    nextWindow = 60;
+    return d.after();
+  }
+
+  /** {@code windows} windows of random tracks, some under a chaos fault, decided by the core. */
+  private Experiment observe(Experiment e, int windows) {
+    for (int i = 0; i < windows; i++) {
+      HealthWindow.Track track = HealthWindow.Track.values()[random.nextInt(3)];
+      Instant start = T0.plusSeconds(nextWindow);
+      nextWindow += 10;
+      HealthWindow w =
+          new HealthWindow(
+              "checkout",
+              track == HealthWindow.Track.CANARY ? "v2" : "v1",
+              track,
+              start,
+              start.plusSeconds(10),
+              1000 + random.nextInt(200),
+              random.nextInt(10),
+              80,
+              180 + random.nextInt(40),
+              300,
+              0.4,
+              0.5,
+              "shop");
+      List<ActiveFault> faults =
+          random.nextInt(10) == 0
+              ? List.of(
+                  new ActiveFault(
+                      "fault-" + nextWindow / 200,
+                      "latency",
+                      track,
+                      start.minusSeconds(5),
+                      start.plusSeconds(60)))
+              : List.of();
+      Decision d = CORE.decide(e, new LifecycleInput.Observe(w, faults), start.plusSeconds(10));
+      assertThat(d.isRefused()).isFalse();
+      e = d.after();
+    }
+    return e;
+  }
+
+  private void write(ExperimentRepository repository, Experiment before, Experiment after) {
+    jdbi.useTransaction(
+        h -> {
+          repository.findForUpdate(Tx.of(h), before.id()).orElseThrow();
+          repository.update(Tx.of(h), before.revision(), after, T0);
+        });
+  }
+
+  private Experiment load(ExperimentRepository repository, String id) {
+    return jdbi.withHandle(h -> repository.find(Tx.of(h), id).orElseThrow().experiment());
+  }
+
+  private long rows() {
+    return jdbi.withHandle(
+        h -> h.createQuery("SELECT count(*) FROM step_samples").mapTo(Long.class).one());
+  }
+}

@@ -1,0 +1,240 @@
+package dev.aegis.orchestrator.reliability;
+
+import dev.aegis.events.EncodedEvent;
+import dev.aegis.events.Topics;
+import dev.aegis.orchestrator.judgment.CanaryStep;
+import dev.aegis.orchestrator.judgment.Policy;
+import dev.aegis.orchestrator.judgment.Slo;
+import dev.aegis.orchestrator.lifecycle.Candidate;
+import dev.aegis.orchestrator.lifecycle.Experiment;
+import dev.aegis.orchestrator.lifecycle.LifecycleCore;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
+import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
+import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import dev.aegis.orchestrator.testsupport.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Many concurrent experiments on one replica: seeds {@code scale.experiments} live experiments (one
+ * per service, in CANARY at step 1) straight into the database, starts the orchestrator as its own
+ * JVM with {@code scale.heap} of heap, and measures the start to ready, then publishes one canary
+ * window per experiment and measures how long they take to be processed and the heap in use after a
+ * full GC (by {@code jcmd}). Run it once small and once large: the difference in heap over the
+ * difference in experiments is the memory per experiment.
+ *
+ * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@scale
+ * -Dscale.experiments=100000}.
+ */
+public final class ScaleBenchmark {
+
+  private static final Path LOGS = Path.of("target", "scale");
+
+  private ScaleBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    try {
+      run();
+    } finally {
+      // The shared Kafka and PostgreSQL servers run on non-daemon threads, which exec:java would
+      // wait for.
+      System.exit(0);
+    }
+  }
+
+  private static void run() throws Exception {
+    int experiments = Integer.getInteger("scale.experiments", 100_000);
+    String heap = System.getProperty("scale.heap", "2g");
+    Files.createDirectories(LOGS);
+    try (TestDatabase database = SharedInfrastructure.postgres().createDatabase().migrate();
+        ClusterApi cluster = new ClusterApi()) {
+      Jdbi jdbi = database.jdbi();
+      long seedStart = System.nanoTime();
+      List<String> services = seed(jdbi, experiments);
+      long seedMillis = (System.nanoTime() - seedStart) / 1_000_000;
+
+      List<String> properties = properties(database, cluster);
+      Path log = LOGS.resolve("orchestrator-" + experiments + ".log");
+      Files.deleteIfExists(log);
+      OrchestratorProcess child = OrchestratorProcess.start(properties, log, "-Xmx" + heap);
+      try {
+        Duration ready = child.awaitReady(Duration.ofMinutes(10));
+        long heapAtReady = heapAfterGc(child.pid());
+
+        long published = System.nanoTime();
+        publishWindows(services);
+        long processed = awaitProcessed(jdbi, services.size(), Duration.ofMinutes(20));
+        double seconds = (System.nanoTime() - published) / 1e9;
+        long heapAfter = heapAfterGc(child.pid());
+
+        System.out.printf(
+            "scale: %d live experiments on one replica (heap limit %s)%n", experiments, heap);
+        System.out.printf("  seeded in          %d ms%n", seedMillis);
+        System.out.printf("  start to ready     %d ms%n", ready.toMillis());
+        System.out.printf(
+            "  heap after GC      %.1f MiB at ready, %.1f MiB after one window each%n",
+            heapAtReady / 1048576.0, heapAfter / 1048576.0);
+        System.out.printf(
+            "  windows            %d processed in %.1f s (%.0f/s)%n",
+            processed, seconds, processed / seconds);
+      } finally {
+        child.stop();
+      }
+    }
+  }
+
+  /** Live experiments straight into the tables, 1 000 per transaction: the core's own states. */
+  private static List<String> seed(Jdbi jdbi, int count) {
+    ExperimentRepository repository = new ExperimentRepository();
+    LifecycleCore core = new LifecycleCore(LifecycleStateMachine.transitionTable());
+    Policy policy =
+        new Policy(
+            List.of(
+                new CanaryStep(10, Duration.ofHours(1)),
+                new CanaryStep(50, Duration.ofHours(1)),
+                new CanaryStep(100, Duration.ofHours(1))),
+            new Slo(0.02, 3000),
+            100,
+            Duration.ofHours(6));
+    Instant now = Instant.now();
+    List<String> services = new ArrayList<>(count);
+    for (int from = 0; from < count; from += 1000) {
+      int to = Math.min(count, from + 1000);
+      int first = from;
+      jdbi.useTransaction(
+          h -> {
+            Tx tx = Tx.of(h);
+            for (int i = first; i < to; i++) {
+              String service = "scale-" + i;
+              repository.manage(tx, service, CanaryEvents.NAMESPACE, now);
+              Experiment e =
+                  Experiment.submitted(
+                      UUID.randomUUID().toString(),
+                      service,
+                      CanaryEvents.NAMESPACE,
+                      new Candidate("v2", CanaryEvents.image(service, "v2")),
+                      policy,
+                      "v1",
+                      now);
+              Experiment live = core.decide(e, new LifecycleInput.Submit(null), now).after();
+              repository.insert(tx, live, "scale-benchmark", "bench", "replica-ratio", null, now);
+            }
+          });
+      for (int i = from; i < to; i++) {
+        services.add("scale-" + i);
+      }
+    }
+    return services;
+  }
+
+  private static void publishWindows(List<String> services) {
+    Properties config = new Properties();
+    config.put(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers());
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      Instant start = Instant.now().minusSeconds(30);
+      for (String service : services) {
+        EncodedEvent w = CanaryEvents.window(service, "v2", start, true);
+        ProducerRecord<String, byte[]> record =
+            new ProducerRecord<>(Topics.HEALTH, w.key(), w.value());
+        w.headers().forEach((k, v) -> record.headers().add(k, v));
+        producer.send(record);
+      }
+      producer.flush();
+    }
+  }
+
+  private static long awaitProcessed(Jdbi jdbi, int expected, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long done = 0;
+    while (System.nanoTime() < deadline) {
+      done =
+          jdbi.withHandle(
+              h ->
+                  h.createQuery("SELECT count(*) FROM processed_events WHERE topic = :t")
+                      .bind("t", Topics.HEALTH)
+                      .mapTo(Long.class)
+                      .one());
+      if (done >= expected) {
+        return done;
+      }
+      OrchestratorProcess.sleep(250);
+    }
+    return done;
+  }
+
+  /**
+   * Heap in use after a full GC of {@code pid}, in bytes: the sum of the generations' "used" in
+   * {@code jcmd GC.heap_info} (Serial GC: "def new generation total …K, used …K" and "tenured
+   * generation …").
+   */
+  private static long heapAfterGc(long pid) throws IOException, InterruptedException {
+    jcmd(pid, "GC.run");
+    String info = jcmd(pid, "GC.heap_info");
+    long used = 0;
+    boolean found = false;
+    for (String line : info.split("\n")) {
+      int at = line.indexOf("used ");
+      if (line.contains("generation") && line.contains("total") && at > 0) {
+        used += Long.parseLong(line.substring(at + 5).split("[K ,]")[0]) * 1024;
+        found = true;
+      }
+    }
+    if (!found) {
+      throw new IllegalStateException("no heap figure in: " + info);
+    }
+    return used;
+  }
+
+  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid),
+                command)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  private static List<String> properties(TestDatabase database, ClusterApi cluster) {
+    String group = "aegis-scale-" + UUID.randomUUID();
+    SharedInfrastructure.kafka().positionGroupAtEnd(group, AegisKafkaBootstrap.CONTRACT_TOPICS);
+    SharedInfrastructure.kafka().positionGroupAtEnd(group + ".dead-letters", List.of(Topics.DLQ));
+    return List.of(
+        "aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
+        "aegis.database.url=" + database.appConnection().jdbcUrl(),
+        "aegis.database.username=" + database.appConnection().username(),
+        "aegis.database.migration-username=" + database.connection().username(),
+        "spring.kafka.consumer.group-id=" + group,
+        "aegis.kubernetes.mode=external",
+        "aegis.kubernetes.master-url=" + cluster.masterUrl(),
+        "aegis.kubernetes.experiment-resources=false",
+        "aegis.security.development=true",
+        "aegis.api.auth=none",
+        "aegis.simulator.enabled=false",
+        "aegis.limits.rate.enabled=false",
+        "logging.level.org.apache.kafka=WARN");
+  }
+}
