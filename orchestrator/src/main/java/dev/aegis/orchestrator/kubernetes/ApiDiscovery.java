@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The discovery documents of the in-process Kubernetes API ({@code /api}, {@code /api/v1}, {@code
@@ -41,6 +42,16 @@ final class ApiDiscovery {
   /** What the in-process server does with every kind it serves (its CRUD handlers do them all). */
   static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+  /**
+   * The kinds with a {@code scale} subresource (an {@code autoscaling/v1} Scale over their {@code
+   * spec.replicas}), as group and plural: what {@code kubectl scale} and a client's {@code
+   * scale(n)} use. No custom resource served here declares one.
+   */
+  private static final Set<String> SCALABLE = Set.of("apps/deployments", "apps/replicasets");
+
+  /** What the {@code scale} subresource takes. */
+  static final List<String> SCALE_VERBS = List.of("get", "patch", "update");
 
   /**
    * One resource type: its group ({@code ""} for core), version, plural, singular and kind, whether
@@ -180,8 +191,26 @@ final class ApiDiscovery {
               .withShortNames(kind.shortNames())
               .withCategories(kind.categories())
               .build());
+      if (hasScale(kind.group(), kind.plural())) {
+        // As a real API server lists it: client-go finds the Scale's group and version here.
+        list.addToResources(
+            new APIResourceBuilder()
+                .withName(kind.plural() + "/scale")
+                .withSingularName("")
+                .withGroup("autoscaling")
+                .withVersion("v1")
+                .withKind("Scale")
+                .withNamespaced(kind.namespaced())
+                .withVerbs(SCALE_VERBS)
+                .build());
+      }
     }
     return Optional.of(list.build());
+  }
+
+  /** Whether the kind {@code group} and {@code plural} name has a {@code scale} subresource. */
+  static boolean hasScale(String group, String plural) {
+    return SCALABLE.contains(group + "/" + plural);
   }
 
   /** The served kind a request path's group, version and plural name, if any. */

@@ -140,6 +140,32 @@ class ApiDiscoveryTest {
   }
 
   @Test
+  @DisplayName(
+      "Deployments and ReplicaSets list their autoscaling/v1 scale subresource; nothing else has"
+          + " one")
+  void deploymentsListTheirScaleSubresource() {
+    List<APIResource> apps = discovery.resources("apps", "v1").orElseThrow().getResources();
+    for (String plural : List.of("deployments", "replicasets")) {
+      assertThat(apps)
+          .filteredOn(r -> r.getName().equals(plural + "/scale"))
+          .singleElement()
+          .satisfies(
+              scale -> {
+                assertThat(scale.getGroup()).isEqualTo("autoscaling");
+                assertThat(scale.getVersion()).isEqualTo("v1");
+                assertThat(scale.getKind()).isEqualTo("Scale");
+                assertThat(scale.getNamespaced()).isTrue();
+                assertThat(scale.getVerbs()).containsExactlyInAnyOrder("get", "patch", "update");
+              });
+    }
+    assertThat(ApiDiscovery.hasScale("", "services")).isFalse();
+    assertThat(ApiDiscovery.hasScale("aegis.dev", "experiments")).isFalse();
+    assertThat(discovery.resources("", "v1").orElseThrow().getResources())
+        .extracting(APIResource::getName)
+        .noneMatch(name -> name.contains("/"));
+  }
+
+  @Test
   @DisplayName("a CRD's versions that are not served are not listed")
   void onlyServedCrdVersionsAreListed() {
     JsonNode crd = experimentCrd().deepCopy();
