@@ -29,14 +29,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What the in-process API server adds to fabric8's CRUD dispatcher so that {@code kubectl} can work
  * with it: discovery ({@link ApiDiscovery}), {@code /version}, Tables for {@code kubectl get}
- * ({@link ObjectTables}), the patch types kubectl sends ({@link ObjectPatches}), server-side dry
- * runs, and Status bodies on 404s. Every other request, and every object, is the CRUD dispatcher's.
+ * ({@link ObjectTables}), the patch types kubectl sends ({@link ObjectPatches}), the {@code scale}
+ * subresource of Deployments and ReplicaSets, server-side dry runs, and Status bodies on 404s.
+ * Every other request, and every object, is the CRUD dispatcher's.
  *
  * <p>Watches: fabric8 clients (Aegis's own) watch over WebSocket, which the CRUD dispatcher serves.
  * kubectl watches over a streaming HTTP response, which this server cannot hold open; such a watch
@@ -121,14 +123,18 @@ final class ApiServerDispatcher extends Dispatcher {
     }
     MockResponse response;
     try {
-      response =
-          switch (request.method()) {
-            case GET -> get(request, path, params, resource);
-            case PATCH -> patch(request, path, params, resource);
-            case POST, PUT, DELETE ->
-                params.containsKey("dryRun") ? dryRun(request, path) : objects.dispatch(request);
-            default -> objects.dispatch(request);
-          };
+      if (resource.isPresent() && SCALE.equals(resource.get().sub())) {
+        response = scale(request, path, params, resource.get());
+      } else {
+        response =
+            switch (request.method()) {
+              case GET -> get(request, path, params, resource);
+              case PATCH -> patch(request, path, params, resource);
+              case POST, PUT, DELETE ->
+                  params.containsKey("dryRun") ? dryRun(request, path) : objects.dispatch(request);
+              default -> objects.dispatch(request);
+            };
+      }
     } catch (JsonProcessingException e) {
       response =
           status(
@@ -182,10 +188,6 @@ final class ApiServerDispatcher extends Dispatcher {
     }
     if ("true".equals(params.get("watch")) && request.getHeader("Upgrade") == null) {
       return status(410, "Expired", WATCH_NOT_STREAMED);
-    }
-    if (SCALE.equals(resource.get().sub())) {
-      MockResponse object = objects.dispatch(request(HttpMethod.GET, objectPath(path), null, null));
-      return object.code() == 200 ? okJson(scaleOf(json.readTree(bodyOf(object)))) : object;
     }
     MockResponse response = objects.dispatch(request);
     if (isNamespaces(resource.get())) {
@@ -355,25 +357,16 @@ final class ApiServerDispatcher extends Dispatcher {
       Optional<ResourcePath> resource)
       throws JsonProcessingException {
     String contentType = mediaType(request.getHeader("Content-Type"));
-    if (resource.isEmpty()
-        || resource.get().name() == null
-        || !(contentType.equals(MERGE_PATCH)
-            || contentType.equals(STRATEGIC_MERGE_PATCH)
-            || contentType.equals(APPLY_PATCH))) {
+    if (resource.isEmpty() || resource.get().name() == null || !isPatchTypeServed(contentType)) {
       return params.containsKey("dryRun")
           ? status(400, "BadRequest", "a dry run of this patch type is not supported here")
           : objects.dispatch(request);
     }
-    String body = request.getUtf8Body();
-    JsonNode patch =
-        contentType.equals(APPLY_PATCH) ? applyConfiguration(body) : json.readTree(body);
+    JsonNode patch = patchOf(request, contentType);
     if (!patch.isObject()) {
       return status(400, "BadRequest", "the patch is not a JSON object");
     }
     boolean dryRun = params.containsKey("dryRun");
-    if (SCALE.equals(resource.get().sub())) {
-      return patchScale(path, patch, dryRun);
-    }
     MockResponse current = objects.dispatch(request(HttpMethod.GET, path, null, null));
     if (current.code() == 404 && contentType.equals(APPLY_PATCH) && resource.get().sub() == null) {
       ObjectNode created = (ObjectNode) ObjectPatches.withoutDirectives(patch);
@@ -401,20 +394,123 @@ final class ApiServerDispatcher extends Dispatcher {
         request(HttpMethod.PUT, path, "application/json", json.writeValueAsString(merged)));
   }
 
-  /**
-   * A patch of the {@code scale} subresource ({@code kubectl scale}): applied to the object's
-   * {@code autoscaling/v1} Scale, whose replicas become the object's.
-   */
-  private MockResponse patchScale(String path, JsonNode patch, boolean dryRun)
+  private static boolean isPatchTypeServed(String contentType) {
+    return contentType.equals(MERGE_PATCH)
+        || contentType.equals(STRATEGIC_MERGE_PATCH)
+        || contentType.equals(APPLY_PATCH);
+  }
+
+  private JsonNode patchOf(RecordedRequest request, String contentType)
       throws JsonProcessingException {
+    String body = request.getUtf8Body();
+    return contentType.equals(APPLY_PATCH) ? applyConfiguration(body) : json.readTree(body);
+  }
+
+  /**
+   * The {@code scale} subresource of a Deployment or ReplicaSet ({@code kubectl scale}, a client's
+   * {@code scale(n)}): an {@code autoscaling/v1} Scale read from the object, and written by setting
+   * the object's {@code spec.replicas} and saving the object itself.
+   *
+   * <p>None of these requests may reach the CRUD dispatcher: it keys a subresource path by its
+   * object, so it would store a Scale sent with a PUT in place of the Deployment (which is then
+   * gone, from memory and from the saved state), and delete the Deployment on a DELETE.
+   */
+  private MockResponse scale(
+      RecordedRequest request, String path, Map<String, String> params, ResourcePath resource)
+      throws JsonProcessingException {
+    if (discovery().find(resource.group(), resource.version(), resource.plural()).isEmpty()
+        || !ApiDiscovery.hasScale(resource.group(), resource.plural())) {
+      return status(404, "NotFound", "the server could not find the requested resource");
+    }
     String objectPath = objectPath(path);
+    boolean dryRun = params.containsKey("dryRun");
+    return switch (request.method()) {
+      case GET -> {
+        MockResponse object = objects.dispatch(request(HttpMethod.GET, objectPath, null, null));
+        yield object.code() == 200 ? okJson(scaleOf(json.readTree(bodyOf(object)))) : object;
+      }
+      case PUT -> {
+        JsonNode scale = json.readTree(request.getUtf8Body());
+        String kind = scale.path("kind").asText("");
+        if (!scale.isObject() || !(kind.isEmpty() || kind.equals("Scale"))) {
+          yield status(
+              400,
+              "BadRequest",
+              "the scale subresource is replaced with an autoscaling/v1 Scale"
+                  + (kind.isEmpty() ? "" : ", not a " + kind));
+        }
+        yield writeScale(resource, objectPath, current -> scale, dryRun);
+      }
+      case PATCH -> {
+        String contentType = mediaType(request.getHeader("Content-Type"));
+        if (!isPatchTypeServed(contentType)) {
+          yield status(
+              415,
+              "UnsupportedMediaType",
+              "the scale subresource takes "
+                  + String.join(", ", MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH)
+                  + " here, not "
+                  + (contentType.isEmpty() ? "a body without a Content-Type" : contentType));
+        }
+        JsonNode patch = patchOf(request, contentType);
+        if (!patch.isObject()) {
+          yield status(400, "BadRequest", "the patch is not a JSON object");
+        }
+        yield writeScale(
+            resource, objectPath, current -> ObjectPatches.apply(current, patch), dryRun);
+      }
+      default ->
+          status(
+              405,
+              "MethodNotAllowed",
+              "the scale subresource takes " + String.join(", ", ApiDiscovery.SCALE_VERBS));
+    };
+  }
+
+  /**
+   * Sets the object's {@code spec.replicas} to those of the Scale {@code change} makes of its
+   * current one, and saves the object through the CRUD dispatcher (which saves the state): a
+   * resource version in the new Scale must be the object's, as on a real API server.
+   *
+   * @return the object's Scale after the change, or the status refusing it
+   */
+  private MockResponse writeScale(
+      ResourcePath resource, String objectPath, UnaryOperator<JsonNode> change, boolean dryRun)
+      throws JsonProcessingException {
     MockResponse current = objects.dispatch(request(HttpMethod.GET, objectPath, null, null));
     if (current.code() != 200) {
       return current;
     }
     ObjectNode object = (ObjectNode) json.readTree(bodyOf(current));
-    JsonNode scale = ObjectPatches.apply(scaleOf(object), patch);
-    object.withObject("/spec").set("replicas", scale.path("spec").path("replicas"));
+    JsonNode scale = change.apply(scaleOf(object));
+    String currentVersion = object.path("metadata").path("resourceVersion").asText("");
+    String expectedVersion = scale.path("metadata").path("resourceVersion").asText("");
+    if (!expectedVersion.isEmpty() && !expectedVersion.equals(currentVersion)) {
+      return status(
+          409,
+          "Conflict",
+          "Operation cannot be fulfilled on "
+              + resource.resource()
+              + " \""
+              + resource.name()
+              + "\": the object has been modified; please apply your changes to the latest"
+              + " version and try again");
+    }
+    JsonNode replicas = scale.path("spec").path("replicas");
+    if (!replicas.isIntegralNumber() || !replicas.canConvertToInt() || replicas.intValue() < 0) {
+      return status(
+          422,
+          "Invalid",
+          "Scale.autoscaling \""
+              + resource.name()
+              + "\" is invalid: spec.replicas: must be a whole number of at least 0, was "
+              + (replicas.isMissingNode() ? "missing" : replicas.toString()));
+    }
+    if (object.path("spec").path("replicas").equals(replicas)) {
+      // Nothing changes, so nothing is written: the resource version stays, as on a real server.
+      return okJson(scaleOf(object));
+    }
+    object.withObject("/spec").put("replicas", replicas.intValue());
     if (dryRun) {
       return okJson(scaleOf(object));
     }
