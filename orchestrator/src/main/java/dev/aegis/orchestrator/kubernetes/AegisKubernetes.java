@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * PersistentCrudDispatcher}): Deployments, Services, VirtualServices and Experiments survive a
  * restart and a {@code kill -9}, and the directory is claimed ({@link DirectoryLock}) so a second
  * live instance is refused. Without one it starts empty and forgets everything when it stops.
+ *
+ * <p>The in-process server also serves what {@code kubectl} needs ({@link ApiServerDispatcher}:
+ * discovery, Tables, its patch types), and {@link #writeKubeconfig} points a kubeconfig at it.
  */
 public final class AegisKubernetes implements AutoCloseable {
 
@@ -44,6 +49,8 @@ public final class AegisKubernetes implements AutoCloseable {
   private final KubernetesClient client;
   private final DirectoryLock stateLock;
   private final int restoredObjects;
+  private volatile Path kubeconfig;
+  private volatile boolean temporaryKubeconfig;
 
   private AegisKubernetes(
       KubernetesMockServer server,
@@ -124,7 +131,7 @@ public final class AegisKubernetes implements AutoCloseable {
               new Context(Serialization.jsonMapper()),
               new MockWebServer(),
               new HashMap<>(),
-              dispatcher,
+              new ApiServerDispatcher(dispatcher, Clock.systemUTC()),
               false);
       server.init(InetAddress.getLoopbackAddress(), port);
       Config config;
@@ -189,6 +196,37 @@ public final class AegisKubernetes implements AutoCloseable {
     return restoredObjects;
   }
 
+  /**
+   * Writes a kubeconfig for the in-process API server: {@code directory/kubeconfig}, kept after
+   * stop (the next start rewrites it), or a temporary file deleted at stop when there is no
+   * directory.
+   *
+   * @return the file written
+   * @throws IllegalStateException for an external cluster (its kubeconfig is the user's own)
+   */
+  public Path writeKubeconfig(Optional<Path> directory) {
+    if (!isEmbedded()) {
+      throw new IllegalStateException("an external cluster has its own kubeconfig");
+    }
+    try {
+      Path file =
+          directory.isPresent()
+              ? directory.get().resolve(Kubeconfig.FILE)
+              : Files.createTempFile("aegis-kubeconfig-", "");
+      Kubeconfig.write(file, masterUrl());
+      temporaryKubeconfig = directory.isEmpty();
+      kubeconfig = file;
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The kubeconfig {@link #writeKubeconfig} wrote, if it was called. */
+  public Optional<Path> kubeconfig() {
+    return Optional.ofNullable(kubeconfig);
+  }
+
   /** The API server's URL (what a kubeconfig's {@code server:} would say). */
   public String masterUrl() {
     return client.getConfiguration().getMasterUrl();
@@ -202,6 +240,13 @@ public final class AegisKubernetes implements AutoCloseable {
     }
     if (stateLock != null) {
       stateLock.close();
+    }
+    if (temporaryKubeconfig && kubeconfig != null) {
+      try {
+        Files.deleteIfExists(kubeconfig);
+      } catch (IOException e) {
+        log.warn("Kubernetes: could not delete the temporary kubeconfig {}", kubeconfig, e);
+      }
     }
   }
 }

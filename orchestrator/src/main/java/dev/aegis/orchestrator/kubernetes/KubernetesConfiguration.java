@@ -53,11 +53,23 @@ public class KubernetesConfiguration {
       KubernetesProperties properties,
       ObjectProvider<KubernetesClientCustomizer> customizers,
       Environment environment) {
-    // The in-process cluster keeps its objects under the data directory (docs/reliability.md).
-    return AegisKubernetes.start(
-        properties,
-        DataDirectory.from(environment).resolve(DataDirectory.KUBERNETES),
-        customizers.orderedStream().toList());
+    // The in-process cluster keeps its objects under the data directory (docs/reliability.md),
+    // and its kubeconfig at the directory's top (docs/quickstart.md).
+    DataDirectory data = DataDirectory.from(environment);
+    AegisKubernetes kubernetes =
+        AegisKubernetes.start(
+            properties,
+            data.resolve(DataDirectory.KUBERNETES),
+            customizers.orderedStream().toList());
+    if (kubernetes.isEmbedded()) {
+      try {
+        kubernetes.writeKubeconfig(data.root());
+      } catch (RuntimeException e) {
+        kubernetes.close();
+        throw e;
+      }
+    }
+    return kubernetes;
   }
 
   @Bean(destroyMethod = "")

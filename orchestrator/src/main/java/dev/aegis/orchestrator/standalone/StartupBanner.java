@@ -52,6 +52,7 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
           REST API         {}/api/v1/experiments
           Kafka bootstrap  {} ({})
           Kubernetes API   {} ({})
+          kubectl          {}
           PostgreSQL       {} ({})
           API token        {}
         ──────────────────────────────────────────────────────────────────""",
@@ -61,6 +62,10 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
         kafka.isEmbedded() ? "in-process" : "external",
         kubernetes.masterUrl(),
         kubernetes.isEmbedded() ? "in-process" : "external",
+        kubernetes
+            .kubeconfig()
+            .map(k -> "export KUBECONFIG=" + k)
+            .orElse("your own kubeconfig's cluster"),
         database.connection().redactedJdbcUrl(),
         database.isEmbedded() ? "embedded" : "external",
         token.authenticationOff()

@@ -3,6 +3,8 @@ package dev.aegis.orchestrator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.operators.resource.ExperimentResource;
 import dev.aegis.operators.resource.ExperimentSpec;
 import dev.aegis.operators.routing.IstioVirtualServiceRouter;
@@ -12,6 +14,12 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +135,67 @@ class DurableClusterStateTest {
   }
 
   @Test
+  @DisplayName(
+      "a Deployment scaled through its scale subresource keeps the new replica count after a"
+          + " restart, and its Scale reads it")
+  void aScaledDeploymentKeepsItsReplicasAfterARestart() {
+    Path state = dataDir.resolve("kubernetes");
+    String version;
+    try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
+      KubernetesClient client = cluster.client();
+      client
+          .resource(ClusterFixtures.stableDeployment(NS, "checkout", "shop/checkout:1.4", 3))
+          .create();
+
+      Deployment scaled = client.apps().deployments().inNamespace(NS).withName("checkout").scale(5);
+
+      assertThat(scaled).as("the Deployment after the scale").isNotNull();
+      assertThat(scaled.getSpec().getReplicas()).isEqualTo(5);
+      version = scaled.getMetadata().getResourceVersion();
+      JsonNode scale = scaleOf(cluster, "checkout");
+      assertThat(scale.path("kind").asText()).isEqualTo("Scale");
+      assertThat(scale.path("apiVersion").asText()).isEqualTo("autoscaling/v1");
+      assertThat(scale.path("metadata").path("name").asText()).isEqualTo("checkout");
+      assertThat(scale.path("metadata").path("namespace").asText()).isEqualTo(NS);
+      assertThat(scale.path("metadata").path("resourceVersion").asText()).isEqualTo(version);
+      assertThat(scale.path("spec").path("replicas").asInt()).isEqualTo(5);
+      assertThat(scale.path("status").path("selector").asText()).isEqualTo("app=checkout");
+    }
+
+    try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
+      // The CRD and the Deployment: no Scale was stored beside or in place of it.
+      assertThat(cluster.restoredObjects()).isEqualTo(2);
+      KubernetesClient client = cluster.client();
+      Deployment checkout = client.apps().deployments().inNamespace(NS).withName("checkout").get();
+      assertThat(checkout).as("the Deployment after the restart").isNotNull();
+      assertThat(checkout.getKind()).isEqualTo("Deployment");
+      assertThat(checkout.getSpec().getReplicas()).isEqualTo(5);
+      assertThat(checkout.getSpec().getTemplate().getSpec().getContainers())
+          .extracting(c -> c.getImage())
+          .containsExactly("shop/checkout:1.4", "fluent-bit:3.0");
+      assertThat(checkout.getMetadata().getResourceVersion()).isEqualTo(version);
+      assertThat(scaleOf(cluster, "checkout").path("spec").path("replicas").asInt()).isEqualTo(5);
+
+      // Scaling down after the restart is saved too.
+      client.apps().deployments().inNamespace(NS).withName("checkout").scale(1);
+    }
+
+    try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
+      assertThat(
+              cluster
+                  .client()
+                  .apps()
+                  .deployments()
+                  .inNamespace(NS)
+                  .withName("checkout")
+                  .get()
+                  .getSpec()
+                  .getReplicas())
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("a cluster without a state directory starts empty every time")
   void withoutADirectoryNothingIsKept() {
     try (AegisKubernetes cluster = AegisKubernetes.inProcess(0, List.of())) {
@@ -202,6 +271,29 @@ class DurableClusterStateTest {
           .hasMessageContaining("aegis.data-dir");
       assertThat(cluster.client().apps().deployments().inAnyNamespace().list().getItems())
           .isEmpty();
+    }
+  }
+
+  /** The Deployment's {@code autoscaling/v1} Scale, as the API server sends it. */
+  private static JsonNode scaleOf(AegisKubernetes cluster, String deployment) {
+    String url =
+        cluster.masterUrl().replaceAll("/$", "")
+            + "/apis/apps/v1/namespaces/"
+            + NS
+            + "/deployments/"
+            + deployment
+            + "/scale";
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("GET %s: %s", url, response.body()).isEqualTo(200);
+      return new ObjectMapper().readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

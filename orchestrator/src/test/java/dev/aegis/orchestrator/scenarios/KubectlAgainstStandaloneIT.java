@@ -1,0 +1,238 @@
+package dev.aegis.orchestrator.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
+import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The real {@code kubectl} against the standalone's in-process Kubernetes API, through the
+ * kubeconfig Aegis writes at start: get, describe, apply (create and update), scale and delete of
+ * Deployments, and of an {@code Experiment} that Aegis picks up. Skipped where no kubectl binary is
+ * installed.
+ */
+@AegisComponentTest(
+    properties = {
+      "aegis.simulator.enabled=true",
+      "aegis.simulator.step-duration=PT3S",
+      "aegis.simulator.tick=500ms"
+    })
+class KubectlAgainstStandaloneIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Path EXAMPLE_EXPERIMENT = Path.of("../kubernetes/examples/experiment.yaml");
+
+  private static Path kubectl;
+
+  @Autowired AegisKubernetes cluster;
+  @TempDir Path home;
+
+  @BeforeAll
+  static void kubectlIsInstalled() {
+    Optional<Path> found =
+        Stream.concat(
+                Stream.of(System.getenv().getOrDefault("PATH", "").split(":")),
+                Stream.of("/usr/bin", "/usr/local/bin"))
+            .filter(d -> !d.isEmpty())
+            .map(d -> Path.of(d, "kubectl"))
+            .filter(Files::isExecutable)
+            .findFirst();
+    Assumptions.assumeTrue(found.isPresent(), "no kubectl binary on PATH");
+    kubectl = found.get();
+  }
+
+  @Test
+  @DisplayName("kubectl get and describe the demo's Deployments through the kubeconfig Aegis wrote")
+  void getAndDescribeTheDemoDeployments() {
+    Path kubeconfig = cluster.kubeconfig().orElseThrow();
+    assertThat(kubeconfig).exists();
+    System.out.println("KubectlAgainstStandaloneIT: " + run("version").out());
+
+    Result deployments = run("get", "deployments", "-n", "demo");
+    assertThat(deployments.out())
+        .contains("READY", "UP-TO-DATE", "AVAILABLE")
+        .containsPattern("(?m)^checkout\\s")
+        .containsPattern("(?m)^payments\\s");
+
+    Result described = run("describe", "deployment", "checkout", "-n", "demo");
+    assertThat(described.out())
+        .containsPattern("Name:\\s+checkout")
+        .containsPattern("Namespace:\\s+demo")
+        .contains("registry.local/demo/checkout:");
+
+    assertThat(run("get", "crd").out()).contains("experiments.aegis.dev");
+    assertThat(runFailing("get", "deployment", "nothing-here", "-n", "demo").err())
+        .contains("NotFound", "deployments.apps \"nothing-here\" not found");
+  }
+
+  @Test
+  @DisplayName("kubectl apply creates and then updates a Deployment, scales it and deletes it")
+  void applyUpdateScaleAndDeleteADeployment() throws IOException {
+    Path manifest = home.resolve("cart.yaml");
+    Files.writeString(manifest, cart("1.0.0", 3));
+    assertThat(run("apply", "-f", manifest.toString()).out())
+        .contains("deployment.apps/cart created");
+    assertThat(run("get", "deployment", "cart", "-n", "demo").out()).containsPattern("cart\\s+0/3");
+
+    Files.writeString(manifest, cart("1.0.1", 4));
+    assertThat(run("apply", "-f", manifest.toString()).out())
+        .contains("deployment.apps/cart configured");
+    assertThat(
+            run(
+                    "get",
+                    "deployment",
+                    "cart",
+                    "-n",
+                    "demo",
+                    "-o",
+                    "jsonpath={.spec.replicas} {.spec.template.spec.containers[*].image}"
+                        + " {.spec.template.spec.containers[0].ports[0].containerPort}")
+                .out())
+        .isEqualTo("4 registry.local/demo/cart:1.0.1 registry.local/demo/sidecar:1.0.0 8080");
+
+    assertThat(run("scale", "deployment", "cart", "-n", "demo", "--replicas=2").out())
+        .contains("deployment.apps/cart scaled");
+    assertThat(
+            run("get", "deployment", "cart", "-n", "demo", "-o", "jsonpath={.spec.replicas}").out())
+        .isEqualTo("2");
+
+    assertThat(run("delete", "-f", manifest.toString()).out())
+        .contains("deployment.apps \"cart\" deleted");
+    assertThat(runFailing("get", "deployment", "cart", "-n", "demo").err()).contains("NotFound");
+  }
+
+  @Test
+  @DisplayName(
+      "kubectl apply of the example Experiment is picked up by Aegis, shows in get and describe,"
+          + " and kubectl delete waits for Aegis to release it")
+  void applyAnExperimentAegisPicksUp() {
+    assertThat(run("apply", "-f", EXAMPLE_EXPERIMENT.toString()).out())
+        .contains("experiment.aegis.dev/checkout-1-4-2 created");
+
+    String phase =
+        await("Aegis writes the experiment's phase")
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () ->
+                    run(
+                            "get",
+                            "experiments",
+                            "checkout-1-4-2",
+                            "-n",
+                            "shop",
+                            "-o",
+                            "jsonpath={.status.phase}")
+                        .out(),
+                p -> !p.isBlank());
+    System.out.println("KubectlAgainstStandaloneIT: the example experiment is " + phase);
+
+    assertThat(run("get", "aexp", "-n", "shop").out())
+        .contains("SERVICE", "CANDIDATE", "PHASE", "WEIGHT")
+        .containsPattern("checkout-1-4-2\\s+checkout\\s+1\\.4\\.2\\s+" + phase);
+    assertThat(run("describe", "experiment", "checkout-1-4-2", "-n", "shop").out())
+        .containsPattern("Kind:\\s+Experiment")
+        .contains("Conditions:");
+
+    // The reconciler's finalizer holds the resource until Aegis has aborted the experiment.
+    assertThat(run("delete", "experiment", "checkout-1-4-2", "-n", "shop", "--timeout=60s").out())
+        .contains("experiment.aegis.dev \"checkout-1-4-2\" deleted");
+    assertThat(runFailing("get", "experiment", "checkout-1-4-2", "-n", "shop").err())
+        .contains("NotFound");
+  }
+
+  private static String cart(String version, int replicas) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: cart
+          namespace: demo
+          labels:
+            app: cart
+        spec:
+          replicas: %d
+          selector:
+            matchLabels:
+              app: cart
+          template:
+            metadata:
+              labels:
+                app: cart
+            spec:
+              containers:
+                - name: cart
+                  image: registry.local/demo/cart:%s
+                  ports:
+                    - containerPort: 8080
+                - name: sidecar
+                  image: registry.local/demo/sidecar:1.0.0
+        """
+        .formatted(replicas, version);
+  }
+
+  record Result(int exit, String out, String err) {}
+
+  /** Runs kubectl and requires it to succeed with nothing on stderr. */
+  private Result run(String... args) {
+    Result result = kubectl(args);
+    assertThat(result.exit())
+        .as(
+            "kubectl %s%nstdout: %s%nstderr: %s",
+            String.join(" ", args), result.out(), result.err())
+        .isZero();
+    assertThat(result.err()).as("kubectl %s stderr", String.join(" ", args)).isEmpty();
+    return result;
+  }
+
+  private Result runFailing(String... args) {
+    Result result = kubectl(args);
+    assertThat(result.exit()).as("kubectl %s exit code", String.join(" ", args)).isNotZero();
+    return result;
+  }
+
+  private Result kubectl(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(kubectl.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("KUBECONFIG", cluster.kubeconfig().orElseThrow().toString());
+    // kubectl's discovery cache goes under $HOME/.kube: one per test.
+    builder.environment().put("HOME", home.toString());
+    try {
+      Path out = Files.createTempFile(home, "kubectl", ".out");
+      Path err = Files.createTempFile(home, "kubectl", ".err");
+      Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!process.waitFor(90, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
+      }
+      return new Result(
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8).strip(),
+          Files.readString(err, StandardCharsets.UTF_8).strip());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
