@@ -158,6 +158,66 @@ class KubectlAgainstStandaloneIT {
         .contains("NotFound");
   }
 
+  @Test
+  @DisplayName(
+      "kubectl scale, by patch and by get-and-update, sets the Deployment's replicas, and they"
+          + " are still there after the in-process cluster restarts on its state directory")
+  void kubectlScaleSurvivesARestart() throws IOException {
+    Path state = home.resolve("kubernetes");
+    Path manifest = home.resolve("cart.yaml");
+    Files.writeString(manifest, cart("1.0.0", 3));
+    try (AegisKubernetes durable = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
+      Path kubeconfig = durable.writeKubeconfig(Optional.of(home));
+      assertThat(runWith(kubeconfig, "apply", "-f", manifest.toString()).out())
+          .contains("deployment.apps/cart created");
+      assertThat(
+              runWith(kubeconfig, "scale", "deployment", "cart", "-n", "demo", "--replicas=5")
+                  .out())
+          .contains("deployment.apps/cart scaled");
+      // With a precondition kubectl reads the Scale and replaces it instead of patching.
+      assertThat(
+              runWith(
+                      kubeconfig,
+                      "scale",
+                      "deployment",
+                      "cart",
+                      "-n",
+                      "demo",
+                      "--current-replicas=5",
+                      "--replicas=6")
+                  .out())
+          .contains("deployment.apps/cart scaled");
+      Result stale =
+          kubectl(
+              kubeconfig,
+              "scale",
+              "deployment",
+              "cart",
+              "-n",
+              "demo",
+              "--current-replicas=5",
+              "--replicas=7");
+      assertThat(stale.exit()).as(stale.err()).isNotZero();
+      assertThat(stale.err()).contains("replicas to be 5, was 6");
+    }
+
+    try (AegisKubernetes restarted = AegisKubernetes.inProcess(0, Optional.of(state), List.of())) {
+      Path kubeconfig = restarted.writeKubeconfig(Optional.of(home));
+      assertThat(
+              runWith(
+                      kubeconfig,
+                      "get",
+                      "deployment",
+                      "cart",
+                      "-n",
+                      "demo",
+                      "-o",
+                      "jsonpath={.kind} {.spec.replicas} {.spec.template.spec.containers[0].image}")
+                  .out())
+          .isEqualTo("Deployment 6 registry.local/demo/cart:1.0.0");
+    }
+  }
+
   private static String cart(String version, int replicas) {
     return """
         apiVersion: apps/v1
@@ -192,7 +252,11 @@ class KubectlAgainstStandaloneIT {
 
   /** Runs kubectl and requires it to succeed with nothing on stderr. */
   private Result run(String... args) {
-    Result result = kubectl(args);
+    return runWith(cluster.kubeconfig().orElseThrow(), args);
+  }
+
+  private Result runWith(Path kubeconfig, String... args) {
+    Result result = kubectl(kubeconfig, args);
     assertThat(result.exit())
         .as(
             "kubectl %s%nstdout: %s%nstderr: %s",
@@ -203,17 +267,17 @@ class KubectlAgainstStandaloneIT {
   }
 
   private Result runFailing(String... args) {
-    Result result = kubectl(args);
+    Result result = kubectl(cluster.kubeconfig().orElseThrow(), args);
     assertThat(result.exit()).as("kubectl %s exit code", String.join(" ", args)).isNotZero();
     return result;
   }
 
-  private Result kubectl(String... args) {
+  private Result kubectl(Path kubeconfig, String... args) {
     List<String> command = new ArrayList<>();
     command.add(kubectl.toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("KUBECONFIG", cluster.kubeconfig().orElseThrow().toString());
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
     // kubectl's discovery cache goes under $HOME/.kube: one per test.
     builder.environment().put("HOME", home.toString());
     try {
