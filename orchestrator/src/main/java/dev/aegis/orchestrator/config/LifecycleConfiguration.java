@@ -67,9 +67,16 @@ public class LifecycleConfiguration {
     return new StepSampleRepository(cacheSamples);
   }
 
+  /**
+   * Experiment rows, with up to {@code aegis.persistence.row-cache} of them kept decoded for the
+   * batches that lock them again (docs/architecture.md, hot path).
+   */
   @Bean
-  ExperimentRepository experimentRepository(StepSampleRepository samples) {
-    return new ExperimentRepository(samples);
+  ExperimentRepository experimentRepository(
+      StepSampleRepository samples,
+      @Value("${aegis.persistence.row-cache:" + ExperimentRepository.DEFAULT_CACHE_ROWS + "}")
+          int cachedRows) {
+    return new ExperimentRepository(samples, cachedRows);
   }
 
   @Bean

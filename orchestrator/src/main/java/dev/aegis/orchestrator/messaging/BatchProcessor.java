@@ -590,8 +590,7 @@ public class BatchProcessor {
   }
 
   private static ActiveFault active(ChaosRepository.Fault f, Instant clearedAt) {
-    Instant cleared = clearedAt != null ? clearedAt : f.clearedAt();
-    Instant until = cleared != null && cleared.isBefore(f.expiresAt()) ? cleared : f.expiresAt();
+    Instant until = until(clearedAt != null ? clearedAt : f.clearedAt(), f.expiresAt());
     return new ActiveFault(
         f.faultId(),
         f.kind(),
@@ -602,9 +601,11 @@ public class BatchProcessor {
 
   /** When {@code f} stopped being active as stored: cleared, or expired, whichever came first. */
   private static Instant until(ChaosRepository.Fault f) {
-    return f.clearedAt() != null && f.clearedAt().isBefore(f.expiresAt())
-        ? f.clearedAt()
-        : f.expiresAt();
+    return until(f.clearedAt(), f.expiresAt());
+  }
+
+  private static Instant until(Instant clearedAt, Instant expiresAt) {
+    return clearedAt != null && clearedAt.isBefore(expiresAt) ? clearedAt : expiresAt;
   }
 
   private static Instant earliest(Instant a, Instant b) {

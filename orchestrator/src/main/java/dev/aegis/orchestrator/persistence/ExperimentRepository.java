@@ -29,15 +29,28 @@ import org.jdbi.v3.core.statement.StatementContext;
  */
 public final class ExperimentRepository {
 
+  /** Decoded experiment rows kept by default: {@code aegis.persistence.row-cache}. */
+  public static final int DEFAULT_CACHE_ROWS = 20_000;
+
   private final StepSampleRepository samples;
 
-  /** A repository with its own cache of step samples, of the default size. */
+  /**
+   * The rows a batch locked or wrote, decoded, valid under their write token: a batch decodes the
+   * policy, progress and judgment JSON only of rows another writer changed.
+   */
+  private final RowCache<Stored> rows;
+
+  /** A repository with its own caches of step samples and rows, of the default sizes. */
   public ExperimentRepository() {
-    this(new StepSampleRepository());
+    this(new StepSampleRepository(), DEFAULT_CACHE_ROWS);
   }
 
-  public ExperimentRepository(StepSampleRepository samples) {
+  /**
+   * @param cachedRows how many decoded rows to keep (0: decode every row read)
+   */
+  public ExperimentRepository(StepSampleRepository samples, int cachedRows) {
     this.samples = samples;
+    this.rows = new RowCache<>(cachedRows);
   }
 
   private static final String COLUMNS =
@@ -144,11 +157,10 @@ public final class ExperimentRepository {
     if (services.isEmpty()) {
       return Map.of();
     }
-    List<Stored> rows =
+    // Lock first, reading only ids and write tokens; decode only the rows not cached under theirs.
+    List<Map.Entry<String, Long>> locked =
         h.createQuery(
-                "SELECT "
-                    + COLUMNS
-                    + " FROM experiments WHERE (namespace, service) IN "
+                "SELECT id, samples_token FROM experiments WHERE (namespace, service) IN "
                     + "(SELECT * FROM unnest(:namespaces, :services)) "
                     + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') "
                     + "ORDER BY namespace COLLATE \"C\", service COLLATE \"C\" FOR UPDATE")
@@ -156,10 +168,30 @@ public final class ExperimentRepository {
                 "namespaces", String.class, services.stream().map(ServiceRef::namespace).toArray())
             .bindArray(
                 "services", String.class, services.stream().map(ServiceRef::service).toArray())
-            .map(ExperimentRepository::map)
+            .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("samples_token")))
             .list();
+    List<Stored> found = new ArrayList<>(locked.size());
+    List<String> misses = new ArrayList<>();
+    for (Map.Entry<String, Long> row : locked) {
+      Stored cached = rows.get(row.getKey(), row.getValue());
+      if (cached != null) {
+        found.add(cached);
+      } else {
+        misses.add(row.getKey());
+      }
+    }
+    if (!misses.isEmpty()) {
+      h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = ANY(:ids)")
+          .bindArray("ids", String.class, misses.toArray())
+          .map(ExperimentRepository::map)
+          .forEach(
+              row -> {
+                rows.put(row.record().experiment().id(), row.journal().token(), row);
+                found.add(row);
+              });
+    }
     Map<ServiceRef, ExperimentRecord> out = new HashMap<>();
-    for (ExperimentRecord r : withSamples(h, rows)) {
+    for (ExperimentRecord r : withSamples(h, found)) {
       out.put(new ServiceRef(r.experiment().namespace(), r.experiment().service()), r);
     }
     return out;
@@ -326,16 +358,23 @@ public final class ExperimentRepository {
         .bind("judgment", StateJson.write(e.lastJudgment()))
         .bind("pv", e.productionVersion())
         .bind("version", e.revision())
-        .bind("submittedAt", ts(e.submittedAt()))
+        .bind("submittedAt", ts(microsOf(e.submittedAt())))
         .bind("submittedBy", submittedBy)
         .bind("origin", origin)
-        .bind("stepEnteredAt", ts(e.stepEnteredAt()))
-        .bind("lastWindowAt", ts(e.lastWindowAt()))
+        .bind("stepEnteredAt", ts(microsOf(e.stepEnteredAt())))
+        .bind("lastWindowAt", ts(microsOf(e.lastWindowAt())))
         .bind("silent", e.silent())
         .bind("now", ts(now))
         .execute();
     samples.append(h, List.of(new StepSampleRepository.Appended(e.id(), 0, write.entries())), now);
     samples.written(e.id(), e.revision(), write.newToken(), e.progress().samples());
+    rows.put(
+        e.id(),
+        write.newToken(),
+        new Stored(
+            new ExperimentRecord(stored(e), submittedBy, origin, now, router, quarantineShape),
+            new StepSampleRepository.Journal(0, write.entries().size(), write.newToken()),
+            null));
   }
 
   /**
@@ -344,23 +383,7 @@ public final class ExperimentRepository {
    * @throws StaleStateException when another writer changed it first; nothing is written
    */
   public void update(Tx h, long expectedRevision, Experiment after, Instant now) {
-    StepEvidence evidence = after.progress().samples();
-    StepSampleRepository.Write write = samples.plan(after.id(), expectedRevision, evidence);
-    Optional<Long> firstSeq = update(h, expectedRevision, after, write, now);
-    if (firstSeq.isEmpty() && !write.snapshot()) {
-      // What this replica cached is not what the row holds (another replica wrote it): afresh.
-      write = new StepSampleRepository.Write(true, evidence.asEntries(), 0, write.newToken());
-      firstSeq = update(h, expectedRevision, after, write, now);
-    }
-    if (firstSeq.isEmpty()) {
-      throw new StaleStateException(
-          "experiment " + after.id() + " is no longer at revision " + expectedRevision);
-    }
-    samples.append(
-        h,
-        List.of(new StepSampleRepository.Appended(after.id(), firstSeq.get(), write.entries())),
-        now);
-    samples.written(after.id(), after.revision(), write.newToken(), evidence);
+    updateAll(h, List.of(new Change(expectedRevision, after)), now);
   }
 
   /** A new state for an experiment stored at {@code expectedRevision}. */
@@ -374,15 +397,88 @@ public final class ExperimentRepository {
    * @throws StaleStateException when an experiment moved meanwhile
    */
   public void updateAll(Tx h, List<Change> changes, Instant now) {
-    if (changes.size() == 1) {
-      update(h, changes.get(0).expectedRevision(), changes.get(0).after(), now);
-      return;
-    }
     if (changes.isEmpty()) {
       return;
     }
+    List<StepSampleRepository.Write> writes = new ArrayList<>(changes.size());
+    for (Change c : changes) {
+      writes.add(
+          samples.plan(c.after().id(), c.expectedRevision(), c.after().progress().samples()));
+    }
+    Map<String, Range> written = write(h, changes, writes, now);
+    List<Change> again = new ArrayList<>();
+    List<StepSampleRepository.Write> afresh = new ArrayList<>();
+    for (int i = 0; i < changes.size(); i++) {
+      Change c = changes.get(i);
+      StepSampleRepository.Write w = writes.get(i);
+      if (!written.containsKey(c.after().id())) {
+        if (w.snapshot()) {
+          throw stale(c);
+        }
+        // What this replica cached is not what the row holds (another replica wrote it): afresh.
+        w =
+            new StepSampleRepository.Write(
+                true, c.after().progress().samples().asEntries(), 0, w.newToken());
+        writes.set(i, w);
+        again.add(c);
+        afresh.add(w);
+      }
+    }
+    if (!again.isEmpty()) {
+      Map<String, Range> rewritten = write(h, again, afresh, now);
+      for (Change c : again) {
+        if (!rewritten.containsKey(c.after().id())) {
+          throw stale(c);
+        }
+      }
+      written.putAll(rewritten);
+    }
+    List<StepSampleRepository.Appended> appended = new ArrayList<>(changes.size());
+    for (int i = 0; i < changes.size(); i++) {
+      String id = changes.get(i).after().id();
+      StepSampleRepository.Write w = writes.get(i);
+      appended.add(
+          new StepSampleRepository.Appended(
+              id, written.get(id).to() - w.entries().size(), w.entries()));
+    }
+    samples.append(h, appended, now);
+    for (int i = 0; i < changes.size(); i++) {
+      Experiment e = changes.get(i).after();
+      long token = writes.get(i).newToken();
+      Range range = written.get(e.id());
+      samples.written(e.id(), e.revision(), token, e.progress().samples());
+      rows.rewrite(
+          e.id(),
+          token,
+          old ->
+              new Stored(
+                  new ExperimentRecord(
+                      stored(e),
+                      old.record().submittedBy(),
+                      old.record().origin(),
+                      now,
+                      old.record().router(),
+                      old.record().quarantineShape()),
+                  new StepSampleRepository.Journal(range.from(), range.to(), token),
+                  null));
+    }
+  }
+
+  private static StaleStateException stale(Change c) {
+    return new StaleStateException(
+        "experiment " + c.after().id() + " is no longer at revision " + c.expectedRevision());
+  }
+
+  /** The journal range of a written row: its samples are rows {@code from <= seq < to}. */
+  private record Range(long from, long to) {}
+
+  /**
+   * One statement for every row of {@code changes} still at its expected revision (and, unless the
+   * write is a snapshot, still at the samples token this replica cached); the written rows' ranges.
+   */
+  private Map<String, Range> write(
+      Tx h, List<Change> changes, List<StepSampleRepository.Write> writes, Instant now) {
     int n = changes.size();
-    List<StepSampleRepository.Write> writes = new ArrayList<>(n);
     String[] ids = new String[n];
     Long[] expected = new Long[n];
     String[] phases = new String[n];
@@ -401,9 +497,7 @@ public final class ExperimentRepository {
     for (int i = 0; i < n; i++) {
       Change c = changes.get(i);
       Experiment e = c.after();
-      StepSampleRepository.Write w =
-          samples.plan(e.id(), c.expectedRevision(), e.progress().samples());
-      writes.add(w);
+      StepSampleRepository.Write w = writes.get(i);
       ids[i] = e.id();
       expected[i] = c.expectedRevision();
       phases[i] = e.phase().name();
@@ -411,8 +505,8 @@ public final class ExperimentRepository {
       progress[i] = StateJson.write(e.progress().withoutSamples());
       judgments[i] = StateJson.write(e.lastJudgment());
       versions[i] = e.revision();
-      stepEnteredAt[i] = micros(e.stepEnteredAt());
-      lastWindowAt[i] = micros(e.lastWindowAt());
+      stepEnteredAt[i] = StepSampleRepository.micros(e.stepEnteredAt());
+      lastWindowAt[i] = StepSampleRepository.micros(e.lastWindowAt());
       silent[i] = e.silent();
       actuation[i] = StateJson.write(e.actuation());
       snapshot[i] = w.snapshot();
@@ -420,7 +514,7 @@ public final class ExperimentRepository {
       tokens[i] = w.newToken();
       expectedTokens[i] = w.expectedToken();
     }
-    Map<String, Long> firstSeqs = new HashMap<>();
+    Map<String, Range> written = new HashMap<>();
     h.createQuery(
             "UPDATE experiments e SET phase = v.phase, step_index = v.step, "
                 + "progress = v.progress::jsonb, last_judgment = v.judgment::jsonb, version = v.version, "
@@ -435,7 +529,7 @@ public final class ExperimentRepository {
                 + "silent, actuation, snapshot, n, token, expected_token) "
                 + "WHERE e.id = v.id AND e.version = v.expected "
                 + "AND (v.snapshot OR e.samples_token = v.expected_token) "
-                + "RETURNING e.id, e.samples_to - v.n AS first_seq")
+                + "RETURNING e.id, e.samples_from, e.samples_to")
         .bindArray("ids", String.class, (Object[]) ids)
         .bindArray("expected", Long.class, (Object[]) expected)
         .bindArray("phases", String.class, (Object[]) phases)
@@ -452,66 +546,13 @@ public final class ExperimentRepository {
         .bindArray("tokens", Long.class, (Object[]) tokens)
         .bindArray("expectedTokens", Long.class, (Object[]) expectedTokens)
         .bind("now", ts(now))
-        .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("first_seq")))
-        .forEach(entry -> firstSeqs.put(entry.getKey(), entry.getValue()));
-    List<StepSampleRepository.Appended> appended = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      Change c = changes.get(i);
-      Long first = firstSeqs.get(ids[i]);
-      if (first == null) {
-        // Not written: cached samples another replica superseded (written afresh), or stale.
-        update(h, c.expectedRevision(), c.after(), now);
-        continue;
-      }
-      appended.add(new StepSampleRepository.Appended(ids[i], first, writes.get(i).entries()));
-    }
-    samples.append(h, appended, now);
-    for (int i = 0; i < n; i++) {
-      if (firstSeqs.containsKey(ids[i])) {
-        Experiment e = changes.get(i).after();
-        samples.written(e.id(), e.revision(), writes.get(i).newToken(), e.progress().samples());
-      }
-    }
-  }
-
-  private static Long micros(Instant t) {
-    return t == null ? null : java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, t);
-  }
-
-  /** The row's state and sample range written; the first sequence number of the entries, if so. */
-  private Optional<Long> update(
-      Tx h,
-      long expectedRevision,
-      Experiment after,
-      StepSampleRepository.Write write,
-      Instant now) {
-    return h.createQuery(
-            "UPDATE experiments SET phase = :phase, step_index = :step, "
-                + "progress = :progress::jsonb, last_judgment = :judgment::jsonb, version = :version, "
-                + "step_entered_at = :stepEnteredAt, last_window_at = :lastWindowAt, silent = :silent, "
-                + "actuation = :actuation::jsonb, updated_at = :now, "
-                + "samples_from = CASE WHEN :snapshot THEN samples_to ELSE samples_from END, "
-                + "samples_to = samples_to + :n, samples_token = :token "
-                + "WHERE id = :id AND version = :expected AND (:snapshot OR samples_token = :expectedToken) "
-                + "RETURNING samples_to - :n")
-        .bind("actuation", StateJson.write(after.actuation()))
-        .bind("phase", after.phase().name())
-        .bind("step", after.stepIndex())
-        .bind("progress", StateJson.write(after.progress().withoutSamples()))
-        .bind("judgment", StateJson.write(after.lastJudgment()))
-        .bind("version", after.revision())
-        .bind("stepEnteredAt", ts(after.stepEnteredAt()))
-        .bind("lastWindowAt", ts(after.lastWindowAt()))
-        .bind("silent", after.silent())
-        .bind("now", ts(now))
-        .bind("id", after.id())
-        .bind("expected", expectedRevision)
-        .bind("snapshot", write.snapshot())
-        .bind("n", (long) write.entries().size())
-        .bind("token", write.newToken())
-        .bind("expectedToken", write.expectedToken())
-        .mapTo(Long.class)
-        .findOne();
+        .map(
+            (rs, ctx) ->
+                Map.entry(
+                    rs.getString("id"),
+                    new Range(rs.getLong("samples_from"), rs.getLong("samples_to"))))
+        .forEach(entry -> written.put(entry.getKey(), entry.getValue()));
+    return written;
   }
 
   /**
@@ -607,26 +648,60 @@ public final class ExperimentRepository {
   private static ExperimentRecord attach(Stored row, StepEvidence evidence) {
     ExperimentRecord r = row.record();
     Experiment e = r.experiment();
-    Experiment withSamples =
-        new Experiment(
-            e.id(),
-            e.service(),
-            e.namespace(),
-            e.candidate(),
-            e.policy(),
-            e.phase(),
-            e.stepIndex(),
+    return new ExperimentRecord(
+        with(
+            e,
             e.progress().withSamples(evidence),
-            e.lastJudgment(),
-            e.productionVersion(),
-            e.revision(),
             e.submittedAt(),
             e.stepEnteredAt(),
-            e.lastWindowAt(),
-            e.silent(),
-            e.actuation());
-    return new ExperimentRecord(
-        withSamples, r.submittedBy(), r.origin(), r.updatedAt(), r.router(), r.quarantineShape());
+            e.lastWindowAt()),
+        r.submittedBy(),
+        r.origin(),
+        r.updatedAt(),
+        r.router(),
+        r.quarantineShape());
+  }
+
+  /**
+   * {@code e} as its row reads back: progress without samples, column times in microseconds (the
+   * JSON columns keep theirs whole).
+   */
+  private static Experiment stored(Experiment e) {
+    return with(
+        e,
+        e.progress().withoutSamples(),
+        microsOf(e.submittedAt()),
+        microsOf(e.stepEnteredAt()),
+        microsOf(e.lastWindowAt()));
+  }
+
+  private static Instant microsOf(Instant t) {
+    return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+  }
+
+  private static Experiment with(
+      Experiment e,
+      StepProgress progress,
+      Instant submittedAt,
+      Instant stepEnteredAt,
+      Instant lastWindowAt) {
+    return new Experiment(
+        e.id(),
+        e.service(),
+        e.namespace(),
+        e.candidate(),
+        e.policy(),
+        e.phase(),
+        e.stepIndex(),
+        progress,
+        e.lastJudgment(),
+        e.productionVersion(),
+        e.revision(),
+        submittedAt,
+        stepEnteredAt,
+        lastWindowAt,
+        e.silent(),
+        e.actuation());
   }
 
   private static Stored map(ResultSet rs, StatementContext ctx) throws SQLException {

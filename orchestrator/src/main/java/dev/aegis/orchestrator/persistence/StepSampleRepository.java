@@ -234,8 +234,9 @@ public final class StepSampleRepository {
     return token;
   }
 
-  private static long micros(Instant t) {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+  /** {@code t} in microseconds since the epoch, as the statements bind times; null for null. */
+  static Long micros(Instant t) {
+    return t == null ? null : ChronoUnit.MICROS.between(Instant.EPOCH, t);
   }
 
   private record Row(String experimentId, StepEvidence.Entry entry) {}

@@ -82,6 +82,7 @@ class StepSamplesIT {
         appendedOnly++;
       }
       assertThat(load(warm, e.id())).as("warm, batch %d", batch).isEqualTo(after);
+      assertThat(locked(warm, after)).as("warm row cache, batch %d", batch).isEqualTo(after);
       assertThat(load(new ExperimentRepository(), e.id()))
           .as("cold, batch %d", batch)
           .isEqualTo(after);
@@ -109,6 +110,8 @@ class StepSamplesIT {
       e = after;
       assertThat(load(a, e.id())).as("replica a, round %d", round).isEqualTo(e);
       assertThat(load(b, e.id())).as("replica b, round %d", round).isEqualTo(e);
+      assertThat(locked(a, e)).as("replica a's rows, round %d", round).isEqualTo(e);
+      assertThat(locked(b, e)).as("replica b's rows, round %d", round).isEqualTo(e);
 
       // A write that rolls back: its state must not be what the next load sees.
       Experiment current = e;
@@ -123,7 +126,39 @@ class StepSamplesIT {
                       }))
           .hasMessage("rolled back");
       assertThat(load(a, e.id())).as("after a rollback, round %d", round).isEqualTo(e);
+      assertThat(locked(a, e)).as("rows after a rollback, round %d", round).isEqualTo(e);
     }
+  }
+
+  @Test
+  @DisplayName(
+      "a batch decodes a locked row only when its write token is not the one cached: a change"
+          + " under a new token is read, the same token is not decoded again")
+  void rowsAreDecodedOnlyUnderANewToken() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+    Experiment after = observe(e, 6);
+    write(repository, e, after);
+    assertThat(after.lastJudgment()).isNotNull();
+    assertThat(locked(repository, after)).isEqualTo(after);
+
+    // Changed in place under the same token (no writer of Aegis does this): the cache answers.
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE experiments SET last_judgment = NULL WHERE id = :id")
+                .bind("id", e.id())
+                .execute());
+    assertThat(locked(repository, after).lastJudgment()).isEqualTo(after.lastJudgment());
+    assertThat(locked(new ExperimentRepository(), after).lastJudgment()).isNull();
+
+    // Under a new token, as every write of a row sets one: decoded from the table again.
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE experiments SET samples_token = samples_token + 1 WHERE id = :id")
+                .bind("id", e.id())
+                .execute());
+    assertThat(locked(repository, after).lastJudgment()).isNull();
   }
 
   @Test
@@ -263,6 +298,20 @@ class StepSamplesIT {
           repository.findForUpdate(Tx.of(h), before.id()).orElseThrow();
           repository.update(Tx.of(h), before.revision(), after, T0);
         });
+  }
+
+  /** The experiment as a batch locks it: {@link ExperimentRepository#lockLive}. */
+  private Experiment locked(ExperimentRepository repository, Experiment e) {
+    return jdbi.inTransaction(
+        h ->
+            repository
+                .lockLive(
+                    Tx.of(h),
+                    List.of(new ExperimentRepository.ServiceRef(e.namespace(), e.service())))
+                .values()
+                .iterator()
+                .next()
+                .experiment());
   }
 
   private Experiment load(ExperimentRepository repository, String id) {
