@@ -24,4 +24,9 @@ final class Decimals {
     boolean negative = value < 0 || (value == 0 && 1 / value < 0);
     return negative && text.charAt(0) != '-' ? "-" + text : text;
   }
+
+  /** A boxed value as {@code String.format} writes it; "null" for null (the format wrote "nu"). */
+  static String fixed(Double value, int decimals) {
+    return value == null ? "null" : fixed(value.doubleValue(), decimals);
+  }
 }

@@ -73,21 +73,20 @@ public final class StepJudge {
               Check.ERROR_RATE,
               progress.errorRate(),
               policy.slo().maxErrorRate(),
-              String.format(
-                  Locale.ROOT,
-                  "error rate %s vs SLO %s",
-                  percent(progress.errorRate()),
-                  percent(policy.slo().maxErrorRate())));
+              "error rate "
+                  + percent(progress.errorRate())
+                  + " vs SLO "
+                  + percent(policy.slo().maxErrorRate()));
       Check p95 =
           Check.limit(
               Check.P95_LATENCY,
               progress.p95Ms(),
               policy.slo().maxP95LatencyMs(),
-              String.format(
-                  Locale.ROOT,
-                  "p95 %.0f ms vs SLO %.0f ms",
-                  progress.p95Ms(),
-                  policy.slo().maxP95LatencyMs()));
+              "p95 "
+                  + Decimals.fixed(progress.p95Ms(), 0)
+                  + " ms vs SLO "
+                  + Decimals.fixed(policy.slo().maxP95LatencyMs(), 0)
+                  + " ms");
       List<Check> slo = List.of(errorRate, p95);
       List<Check> evidence = List.of(requests, duration);
       List<Check> anytime = anytimeChecks();
@@ -121,12 +120,12 @@ public final class StepJudge {
       if (!duration.passed()) {
         return judgment(
             Verdict.IN_PROGRESS,
-            String.format(
-                    Locale.ROOT,
-                    "%s: observed %ds of %ds",
-                    label,
-                    (long) duration.observed(),
-                    (long) duration.threshold())
+            label
+                + ": observed "
+                + (long) duration.observed()
+                + "s of "
+                + (long) duration.threshold()
+                + "s"
                 + anytimeSummary()
                 + (power == null || power.reached() ? "" : "; " + power.sentence()),
             concat(slo, anytime, evidence),
@@ -251,18 +250,16 @@ public final class StepJudge {
               state.pairedWindows() > 0 ? state.ratioEstimate() : null,
               analysis.errorRateTolerance(),
               "error rate",
-              String.format(
-                  Locale.ROOT,
-                  "canary errors given all errors vs H0 canary ≤ %s × %s%s",
-                  CanaryComparison.number(theta),
-                  against == null ? "reference" : against,
-                  state.errors().bet() == null
+              "canary errors given all errors vs H0 canary ≤ "
+                  + CanaryComparison.number(theta)
+                  + " × "
+                  + (against == null ? "reference" : against)
+                  + (state.errors().bet() == null
                       ? ""
-                      : String.format(
-                          Locale.ROOT,
-                          ", betting on %.1f×, dispersion %.2f",
-                          state.errors().bet(),
-                          state.errors().dispersion()))),
+                      : ", betting on "
+                          + Decimals.fixed(state.errors().bet(), 1)
+                          + "×, dispersion "
+                          + Decimals.fixed(state.errors().dispersion(), 2))),
           anytime(
               Check.P95_LATENCY_SEQUENTIAL,
               state.latency(),
@@ -271,14 +268,13 @@ public final class StepJudge {
               state.latencyRatio(),
               analysis.latencyTolerance(),
               "p95 latency",
-              String.format(
-                  Locale.ROOT,
-                  "per-window ln(canary p95 / %s p95) vs H0 centred at most ln %s%s",
-                  against == null ? "reference" : against,
-                  CanaryComparison.number(1 + analysis.latencyTolerance()),
-                  state.latency().bet() == null
+              "per-window ln(canary p95 / "
+                  + (against == null ? "reference" : against)
+                  + " p95) vs H0 centred at most ln "
+                  + CanaryComparison.number(1 + analysis.latencyTolerance())
+                  + (state.latency().bet() == null
                       ? ""
-                      : String.format(Locale.ROOT, ", stake %.2f", state.latency().bet()))),
+                      : ", stake " + Decimals.fixed(state.latency().bet(), 2))),
           anytime(
               Check.ERROR_RATE_SLO_SEQUENTIAL,
               state.slo(),
@@ -287,17 +283,14 @@ public final class StepJudge {
               limit > 0 ? progress.errorRate() / limit : null,
               0,
               "error-rate SLO",
-              String.format(
-                  Locale.ROOT,
-                  "canary errors vs H0 error rate ≤ SLO %s%s",
-                  percent(limit),
-                  state.slo().bet() == null
+              "canary errors vs H0 error rate ≤ SLO "
+                  + percent(limit)
+                  + (state.slo().bet() == null
                       ? ""
-                      : String.format(
-                          Locale.ROOT,
-                          ", betting on %s, dispersion %.2f",
-                          percent(state.slo().bet()),
-                          state.slo().dispersion()))));
+                      : ", betting on "
+                          + percent(state.slo().bet())
+                          + ", dispersion "
+                          + Decimals.fixed(state.slo().dispersion(), 2))));
     }
 
     private Check anytime(
@@ -441,13 +434,15 @@ public final class StepJudge {
         return "";
       }
       Sequential state = progress.sequential();
-      return String.format(
-          Locale.ROOT,
-          "; anytime tests: errors e=%s, p95 e=%s, SLO e=%s (fail at %s)",
-          eValue(state.errors().eValue()),
-          eValue(state.latency().eValue()),
-          eValue(state.slo().eValue()),
-          eValue(1 / analysis.alphaPerEProcess()));
+      return "; anytime tests: errors e="
+          + eValue(state.errors().eValue())
+          + ", p95 e="
+          + eValue(state.latency().eValue())
+          + ", SLO e="
+          + eValue(state.slo().eValue())
+          + " (fail at "
+          + eValue(1 / analysis.alphaPerEProcess())
+          + ")";
     }
 
     private List<Check> severeChecks() {
@@ -456,21 +451,20 @@ public final class StepJudge {
               Check.SEVERE_ERROR_RATE,
               progress.errorRate(),
               policy.severeErrorRate(),
-              String.format(
-                  Locale.ROOT,
-                  "error rate %s vs severe limit %s",
-                  percent(progress.errorRate()),
-                  percent(policy.severeErrorRate())));
+              "error rate "
+                  + percent(progress.errorRate())
+                  + " vs severe limit "
+                  + percent(policy.severeErrorRate()));
       Check latency =
           Check.limit(
               Check.SEVERE_P95_LATENCY,
               progress.p95Ms(),
               policy.severeP95LatencyMs(),
-              String.format(
-                  Locale.ROOT,
-                  "p95 %.0f ms vs severe limit %.0f ms",
-                  progress.p95Ms(),
-                  policy.severeP95LatencyMs()));
+              "p95 "
+                  + Decimals.fixed(progress.p95Ms(), 0)
+                  + " ms vs severe limit "
+                  + Decimals.fixed(policy.severeP95LatencyMs(), 0)
+                  + " ms");
       return List.of(errors, latency);
     }
 

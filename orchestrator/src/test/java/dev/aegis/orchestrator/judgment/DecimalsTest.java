@@ -50,4 +50,15 @@ class DecimalsTest {
       }
     }
   }
+
+  @Test
+  @DisplayName(
+      "a boxed value writes as String.format writes it; null writes \"null\" (the format cut it"
+          + " to the precision: \"nu\")")
+  void boxedValues() {
+    for (Double v : new Double[] {2.0, 0.125, -0.004}) {
+      assertThat(Decimals.fixed(v, 2)).as("%s", v).isEqualTo(String.format(Locale.ROOT, "%.2f", v));
+    }
+    assertThat(Decimals.fixed((Double) null, 2)).isEqualTo("null");
+  }
 }
