@@ -81,7 +81,7 @@ public record AegisProperties(
       @DefaultValue("2.0") double multiplier,
       @DefaultValue("60s") Duration maxBackoff,
       @DefaultValue("500") int maxPollRecords,
-      @DefaultValue("1") int concurrency) {
+      @DefaultValue("3") int concurrency) {
 
     public Processing {
       if (concurrency < 1) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 class ProcessingPropertiesTest {
 
@@ -16,6 +19,17 @@ class ProcessingPropertiesTest {
     assertThatThrownBy(() -> processing(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("aegis.processing.concurrency");
+  }
+
+  @Test
+  @DisplayName(
+      "unset, a replica consumes with three threads: one per partition of the default topics")
+  void threeThreadsByDefault() {
+    AegisProperties.Processing bound =
+        new Binder(new MapConfigurationPropertySource(Map.of()))
+            .bindOrCreate("aegis.processing", AegisProperties.Processing.class);
+    assertThat(bound.concurrency()).isEqualTo(3);
+    assertThat(bound.maxPollRecords()).isEqualTo(500);
   }
 
   private static AegisProperties.Processing processing(int concurrency) {
