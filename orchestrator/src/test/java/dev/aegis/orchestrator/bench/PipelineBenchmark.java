@@ -375,33 +375,35 @@ public final class PipelineBenchmark {
     return new Round(rawKafka, decode, rawPostgres, pipeline);
   }
 
+  /** A schema-valid canary window of {@code seconds} for {@code service}, as a monitor sends it. */
+  private static EncodedEvent window(String service, String version, Instant start, long seconds) {
+    return CODEC.encodeBinary(
+        Events.envelope(
+            EventType.HEALTH_REPORTED,
+            UUID.randomUUID().toString(),
+            "/monitors/bench",
+            service,
+            Instant.now()),
+        new HealthReported(
+            service,
+            version,
+            Track.CANARY,
+            start,
+            start.plusSeconds(seconds),
+            1000,
+            5,
+            new Latency(80.0, 200.0, 350.0),
+            0.4,
+            0.5));
+  }
+
   private List<EncodedEvent> encode() {
     List<EncodedEvent> out = new ArrayList<>(events);
     Instant start = nextWindow;
     for (int i = 0; i < events; i++) {
       int svc = i % experiments;
       Instant windowStart = start.plusSeconds(i / experiments);
-      HealthReported data =
-          new HealthReported(
-              service(svc),
-              "2.0." + svc,
-              Track.CANARY,
-              windowStart,
-              windowStart.plusSeconds(1),
-              1000,
-              5,
-              new Latency(80.0, 200.0, 350.0),
-              0.4,
-              0.5);
-      out.add(
-          CODEC.encodeBinary(
-              Events.envelope(
-                  EventType.HEALTH_REPORTED,
-                  UUID.randomUUID().toString(),
-                  "/monitors/bench",
-                  service(svc),
-                  Instant.now()),
-              data));
+      out.add(window(service(svc), "2.0." + svc, windowStart, 1));
     }
     nextWindow = start.plusSeconds(events / experiments + 1);
     return out;
@@ -418,25 +420,7 @@ public final class PipelineBenchmark {
     for (int j = 0; j < PROBE_WINDOWS; j++) {
       for (int p = 0; p < probes; p++) {
         Instant windowStart = start.plusSeconds(2L * j);
-        probeEvents.add(
-            CODEC.encodeBinary(
-                Events.envelope(
-                    EventType.HEALTH_REPORTED,
-                    UUID.randomUUID().toString(),
-                    "/monitors/bench",
-                    probe(p),
-                    Instant.now()),
-                new HealthReported(
-                    probe(p),
-                    "3.0." + round,
-                    Track.CANARY,
-                    windowStart,
-                    windowStart.plusSeconds(2),
-                    1000,
-                    5,
-                    new Latency(80.0, 200.0, 350.0),
-                    0.4,
-                    0.5)));
+        probeEvents.add(window(probe(p), "3.0." + round, windowStart, 2));
       }
     }
     if (probeEvents.isEmpty()) {

@@ -11,7 +11,6 @@ import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.Tx;
-import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
@@ -250,23 +249,8 @@ public final class ScaleBenchmark {
     return out;
   }
 
+  /** An orchestrator on the shared servers, as the failover tests start it. */
   private static List<String> properties(TestDatabase database, ClusterApi cluster) {
-    String group = "aegis-scale-" + UUID.randomUUID();
-    SharedInfrastructure.kafka().positionGroupAtEnd(group, AegisKafkaBootstrap.CONTRACT_TOPICS);
-    SharedInfrastructure.kafka().positionGroupAtEnd(group + ".dead-letters", List.of(Topics.DLQ));
-    return List.of(
-        "aegis.kafka.bootstrap-servers=" + SharedInfrastructure.kafka().bootstrapServers(),
-        "aegis.database.url=" + database.appConnection().jdbcUrl(),
-        "aegis.database.username=" + database.appConnection().username(),
-        "aegis.database.migration-username=" + database.connection().username(),
-        "spring.kafka.consumer.group-id=" + group,
-        "aegis.kubernetes.mode=external",
-        "aegis.kubernetes.master-url=" + cluster.masterUrl(),
-        "aegis.kubernetes.experiment-resources=false",
-        "aegis.security.development=true",
-        "aegis.api.auth=none",
-        "aegis.simulator.enabled=false",
-        "aegis.limits.rate.enabled=false",
-        "logging.level.org.apache.kafka=WARN");
+    return OrchestratorProcess.onSharedServers("aegis-scale-", database, cluster);
   }
 }
