@@ -133,7 +133,7 @@ public final class MeterCatalogue implements MeterFilter {
               "aegis.experiments.stuck",
               "Live experiments (CANARY, PAUSED, ROLLING_BACK) past their step's planned time plus"
                   + " a grace, or rolling back past the rollback grace, by reason (actuation,"
-                  + " silent, judgment, paused, rolling-back); counted every minute over all"
+                  + " silent, judgment, paused, rolling-back); counted on a schedule over all"
                   + " services, so every replica reports the same number"),
           gauge(
               "aegis.dead_letters.recorder.parked",
