@@ -350,7 +350,8 @@ async function openRca(id, opener) {
     $('#rca-facts').replaceChildren(...facts([
       ['Experiment', experimentLink(rca.experimentId)],
       ['Image', el('code', {}, rca.candidateImage)],
-      ['Failed at', `step ${rca.failedStep} (${rca.failedWeight}% of traffic)`],
+      // failedStep is 0-based; people count steps from 1, as the summary does.
+      ['Failed at', `step ${rca.failedStep + 1} (${rca.failedWeight}% of traffic)`],
       ['Production now', rca.productionVersion || '—'],
       ['Recorded', timeEl(rca.recordedAt)],
     ]));

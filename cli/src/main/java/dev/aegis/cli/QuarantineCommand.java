@@ -100,8 +100,9 @@ final class QuarantineCommand extends GroupCommand {
           .append("), production ")
           .append(Text.str(r, "productionVersion") == null ? "-" : Text.str(r, "productionVersion"))
           .append('\n');
+      // failedStep is the 0-based step index; people count steps from 1.
       out.append("Failed at step ")
-          .append(r.path("failedStep").asInt())
+          .append(r.path("failedStep").asInt() + 1)
           .append(", ")
           .append(r.path("failedWeight").asInt())
           .append("% of traffic; recorded ")

@@ -324,7 +324,23 @@ class HelmChartIT {
               "AegisActuationAlarm",
               "AegisConsumerLag",
               "AegisHealthWindowsStopped",
-              "AegisActuationStuck");
+              "AegisActuationStuck",
+              "AegisExperimentsStuck");
+    }
+
+    @Test
+    void theStuckExperimentsAlertTakesTheMaxOverReplicasByReason() {
+      JsonNode alert = alert(one(manifests, "PrometheusRule"), "AegisExperimentsStuck");
+
+      // Every replica reports the same global count: max, never sum, or two replicas double it.
+      assertThat(alert.path("expr").asText())
+          .startsWith("max by (reason) (aegis_experiments_stuck{")
+          .contains("namespace=\"aegis-system\"", "reason!~\"\"}")
+          .endsWith(") > 0");
+      assertThat(alert.path("for").asText()).isEqualTo("15m");
+      assertThat(alert.at("/annotations/description").asText())
+          .contains("docs/production.md")
+          .doesNotContain("{{ $r");
     }
 
     @Test
@@ -351,6 +367,23 @@ class HelmChartIT {
                       .as("meter behind %s", name)
                       .contains(name.replaceFirst("_total$", "")));
     }
+  }
+
+  @Test
+  void theStuckExperimentsAlertLeavesOutTheReasonsItIsToldToIgnore() {
+    JsonNode rule =
+        one(
+            render(
+                t ->
+                    t.set("prometheusRule.enabled", true)
+                        .set("prometheusRule.experimentsStuck.for", "30m")
+                        .set("prometheusRule.experimentsStuck.ignoreReasons[0]", "paused")
+                        .set("prometheusRule.experimentsStuck.ignoreReasons[1]", "silent")),
+            "PrometheusRule");
+    JsonNode alert = alert(rule, "AegisExperimentsStuck");
+
+    assertThat(alert.path("expr").asText()).contains("reason!~\"paused|silent\"}");
+    assertThat(alert.path("for").asText()).isEqualTo("30m");
   }
 
   @Test
@@ -438,6 +471,23 @@ class HelmChartIT {
         .filter(m -> m.at("/metadata/namespace").asText().equals(namespace))
         .findFirst()
         .orElseThrow(() -> new AssertionError(kind + " " + namespace + "/" + name + " rendered"));
+  }
+
+  private static JsonNode alert(JsonNode prometheusRule, String name) {
+    List<JsonNode> found = new ArrayList<>();
+    prometheusRule
+        .at("/spec/groups")
+        .forEach(
+            g ->
+                g.path("rules")
+                    .forEach(
+                        r -> {
+                          if (name.equals(r.path("alert").asText())) {
+                            found.add(r);
+                          }
+                        }));
+    assertThat(found).as("alert %s", name).hasSize(1);
+    return found.get(0);
   }
 
   private static JsonNode deployment(List<JsonNode> manifests) {

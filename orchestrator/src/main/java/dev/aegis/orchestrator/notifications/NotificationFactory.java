@@ -106,11 +106,12 @@ public final class NotificationFactory {
   private Notification quarantined(RcaRecorded rca, SourceEvent event) {
     List<Fact> facts = new ArrayList<>();
     facts.add(new Fact("candidate", rca.candidateVersion() + " (" + rca.candidateImage() + ")"));
-    // RcaBuilder fills failedStep with the judgment's 1-based step number, though the schema
-    // documents it as 0-based; shown as stored, so the text agrees with the RCA's summary.
+    // failedStep is the 0-based step index (the schema's contract); people, and the RCA's summary,
+    // count steps from 1.
     facts.add(
         new Fact(
-            "failed at", "step " + rca.failedStep() + ", " + rca.failedWeight() + "% traffic"));
+            "failed at",
+            "step " + (rca.failedStep() + 1) + ", " + rca.failedWeight() + "% traffic"));
     facts.add(
         new Fact(
             "production",

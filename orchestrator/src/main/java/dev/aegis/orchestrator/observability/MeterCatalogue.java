@@ -130,6 +130,12 @@ public final class MeterCatalogue implements MeterFilter {
               "aegis.retention.retired.tracks",
               "SLO tracks of services that stopped reporting, retired by the retention sweeper"),
           gauge(
+              "aegis.experiments.stuck",
+              "Live experiments (CANARY, PAUSED, ROLLING_BACK) past their step's planned time plus"
+                  + " a grace, or rolling back past the rollback grace, by reason (actuation,"
+                  + " silent, judgment, paused, rolling-back); counted on a schedule over all"
+                  + " services, so every replica reports the same number"),
+          gauge(
               "aegis.dead_letters.recorder.parked",
               "1 while the dead-letter recorder waits for the database, else 0"),
           gauge(

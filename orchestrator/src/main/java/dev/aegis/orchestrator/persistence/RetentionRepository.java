@@ -24,8 +24,9 @@ public final class RetentionRepository {
    * counted; the step samples an experiment's current step replays (superseded ones go); outbox
    * rows not yet published; experiments that are not settled, that are the service's production
    * version or its rollback target, that still have an unpublished outbox row, or whose quarantine
-   * is open. Each batch picks its rows with {@code FOR UPDATE SKIP LOCKED}, so rows another
-   * transaction holds are left alone.
+   * is open; notifications still PENDING (only DELIVERED ones, by delivery time, and FAILED ones,
+   * by their last attempt, go). Each batch picks its rows with {@code FOR UPDATE SKIP LOCKED}, so
+   * rows another transaction holds are left alone.
    */
   public enum Prunable {
     HEALTH_WINDOWS(
@@ -80,7 +81,18 @@ public final class RetentionRepository {
             AND NOT EXISTS (SELECT 1 FROM rca_records r
                             WHERE r.experiment_id = e.id AND r.released_at IS NULL)
           ORDER BY e.updated_at LIMIT :limit FOR UPDATE OF e SKIP LOCKED)"""
-            .formatted(SETTLED));
+            .formatted(SETTLED)),
+    // A row is never delivered or given up before it is created, so created_at < :cutoff holds for
+    // every row that goes and lets the notifications_recent index pick the candidates.
+    FINISHED_NOTIFICATIONS(
+        "notifications",
+        """
+        DELETE FROM notifications WHERE seq IN (
+          SELECT seq FROM notifications
+          WHERE created_at < :cutoff
+            AND ((status = 'DELIVERED' AND delivered_at < :cutoff)
+                 OR (status = 'FAILED' AND next_attempt_at < :cutoff))
+          ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED)""");
 
     private final String table;
     private final String deleteBatch;

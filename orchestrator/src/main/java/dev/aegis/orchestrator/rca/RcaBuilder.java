@@ -22,6 +22,10 @@ import java.util.Locale;
  * step used (canary, and the baseline or stable windows it was compared with, each saying its track
  * and the chaos faults active on that track during it), the faults active during the step and the
  * experiment's timeline. Pure: the caller reads those facts in the transaction that quarantines.
+ *
+ * <p>{@code failedStep} is the 0-based index of the failed step, as the schema of {@code
+ * dev.aegis.rca.recorded.v1} says (the experiment's {@code stepIndex}); the judgment counts steps
+ * from 1, as people do, and its summary keeps saying "step N".
  */
 public final class RcaBuilder {
 
@@ -57,7 +61,7 @@ public final class RcaBuilder {
         quarantined.candidate().version(),
         quarantined.candidate().image(),
         quarantined.productionVersion(),
-        failed.step(),
+        stepIndex(failed),
         failed.weight(),
         failed.summary() + faultNote,
         checks,
@@ -74,6 +78,11 @@ public final class RcaBuilder {
                         t.at()))
             .toList(),
         now);
+  }
+
+  /** The 0-based index of the judged step ({@link Judgment#step()} is 1-based). */
+  static int stepIndex(Judgment failed) {
+    return failed.step() - 1;
   }
 
   private static FailedCheck explain(Check c) {

@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     idempotency key is honoured for this long
  * @param deadLetters age after which dead letters go (since recorded, and since last replayed)
  * @param settledExperiments age (since settling) after which settled experiments are archived
+ * @param notifications age after which notifications that were delivered (since delivery) or given
+ *     up (FAILED, since the last attempt) go; PENDING ones stay. The notification's idempotency key
+ *     is honoured for this long
  */
 @ConfigurationProperties("aegis.retention")
 public record RetentionProperties(
@@ -31,7 +34,8 @@ public record RetentionProperties(
     @DefaultValue("P7D") Duration inbox,
     @DefaultValue("P7D") Duration publishedOutbox,
     @DefaultValue("P30D") Duration deadLetters,
-    @DefaultValue("P90D") Duration settledExperiments) {
+    @DefaultValue("P90D") Duration settledExperiments,
+    @DefaultValue("P30D") Duration notifications) {
 
   public RetentionProperties {
     requirePositive(interval, "interval");
@@ -40,6 +44,7 @@ public record RetentionProperties(
     requirePositive(publishedOutbox, "published-outbox");
     requirePositive(deadLetters, "dead-letters");
     requirePositive(settledExperiments, "settled-experiments");
+    requirePositive(notifications, "notifications");
     if (batchSize < 1 || maxBatchesPerSweep < 1) {
       throw new IllegalArgumentException(
           "aegis.retention.batch-size and max-batches-per-sweep must be at least 1");

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *       with {@code FOR UPDATE SKIP LOCKED}, so rows the ingest path holds are left for the next
  *       sweep and the hot path never waits on the sweeper.
  *   <li>Never deleted: windows a running experiment counted; outbox rows not yet published;
- *       experiments that are not settled, that are the service's production version or its rollback
- *       target, that still have an unpublished outbox row, or whose quarantine is open.
+ *       notifications still PENDING; experiments that are not settled, that are the service's
+ *       production version or its rollback target, that still have an unpublished outbox row, or
+ *       whose quarantine is open.
  *   <li>Never deleted at all: the audit log, transitions and RCA records. A deleted experiment is
  *       copied into {@code experiments_archive} by a database trigger first.
  *   <li>Every completed sweep writes one audit row ({@value #AUDIT_ACTION}, with the counts) and
@@ -62,7 +63,9 @@ public final class RetentionSweeper {
     INBOX(Prunable.INBOX, RetentionProperties::inbox),
     PUBLISHED_OUTBOX(Prunable.PUBLISHED_OUTBOX, RetentionProperties::publishedOutbox),
     DEAD_LETTERS(Prunable.DEAD_LETTERS, RetentionProperties::deadLetters),
-    SETTLED_EXPERIMENTS(Prunable.SETTLED_EXPERIMENTS, RetentionProperties::settledExperiments);
+    SETTLED_EXPERIMENTS(Prunable.SETTLED_EXPERIMENTS, RetentionProperties::settledExperiments),
+    /** Notifications delivered or given up (FAILED); a PENDING one is never pruned. */
+    FINISHED_NOTIFICATIONS(Prunable.FINISHED_NOTIFICATIONS, RetentionProperties::notifications);
 
     private final Prunable rows;
     private final Function<RetentionProperties, Duration> period;

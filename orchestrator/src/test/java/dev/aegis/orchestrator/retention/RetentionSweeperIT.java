@@ -142,6 +142,37 @@ class RetentionSweeperIT {
   }
 
   @Test
+  @DisplayName(
+      "notifications delivered or given up before the period go; pending, young and recently finished ones stay")
+  void finishedNotificationsArePrunedPendingOnesNever() {
+    app.useHandle(
+        h -> {
+          notification(h, "delivered-old", "DELIVERED", daysAgo(40), daysAgo(40), daysAgo(40));
+          notification(h, "failed-old", "FAILED", daysAgo(40), daysAgo(39), null);
+          notification(h, "pending-old", "PENDING", daysAgo(40), daysAgo(40), null);
+          notification(h, "pending-overdue", "PENDING", daysAgo(60), daysAgo(59), null);
+          notification(h, "delivered-young", "DELIVERED", daysAgo(20), daysAgo(20), daysAgo(20));
+          notification(h, "delivered-late", "DELIVERED", daysAgo(40), daysAgo(29), daysAgo(29));
+          notification(h, "failed-late", "FAILED", daysAgo(40), daysAgo(29), null);
+        });
+
+    Swept swept = (Swept) sweeper(properties(1000, 100)).sweep();
+
+    assertThat(swept.pruned()).containsEntry(Kind.FINISHED_NOTIFICATIONS, 2L);
+    assertThat(strings("SELECT id FROM notifications ORDER BY id"))
+        .containsExactly(
+            "delivered-late", "delivered-young", "failed-late", "pending-old", "pending-overdue");
+    assertThat(metrics.counter("aegis.retention.pruned", "table", "notifications").count())
+        .isEqualTo(2.0);
+    assertThat(
+            strings(
+                "SELECT (detail->'pruned'->>'notifications') || ' ' || "
+                    + "(detail->'periods'->>'notifications') FROM audit_log "
+                    + "WHERE action = 'retention.sweep'"))
+        .containsExactly("2 PT720H");
+  }
+
+  @Test
   @DisplayName("every sweep writes one audit row with its counts")
   void eachSweepIsAudited() {
     app.useHandle(h -> inbox(h, "old", daysAgo(8)));
@@ -256,7 +287,8 @@ class RetentionSweeperIT {
         Duration.ofDays(7),
         Duration.ofDays(7),
         Duration.ofDays(30),
-        Duration.ofDays(90));
+        Duration.ofDays(90),
+        Duration.ofDays(30));
   }
 
   private List<String> strings(String sql) {
@@ -342,6 +374,27 @@ class RetentionSweeperIT {
         .bind("end", end)
         .bind("experimentId", experimentId)
         .bind("eventId", eventId)
+        .execute();
+  }
+
+  /** A notification row as the relay leaves it: FAILED rows keep their last attempt's time. */
+  private static void notification(
+      Handle h,
+      String id,
+      String status,
+      Instant createdAt,
+      Instant lastAttemptAt,
+      Instant deliveredAt) {
+    h.createUpdate(
+            "INSERT INTO notifications (id, channel, kind, severity, title, payload, status, "
+                + "attempts, next_attempt_at, created_at, delivered_at) VALUES (:id, 'ops', "
+                + "'quarantined', 'critical', 't', '{}', :status, 1, :lastAttemptAt, :createdAt, "
+                + ":deliveredAt)")
+        .bind("id", id)
+        .bind("status", status)
+        .bind("createdAt", createdAt)
+        .bind("lastAttemptAt", lastAttemptAt)
+        .bind("deliveredAt", deliveredAt)
         .execute();
   }
 

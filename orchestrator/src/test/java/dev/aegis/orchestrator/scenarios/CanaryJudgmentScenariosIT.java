@@ -134,7 +134,10 @@ class CanaryJudgmentScenariosIT {
         .contains("p95 latency 400 ms vs baseline 200 ms", "→ FAIL");
 
     JsonNode record = rca(id);
-    assertThat(record.path("failedStep").asInt()).isEqualTo(1);
+    assertThat(record.path("failedStep").asInt())
+        .as("0-based: the experiment's stepIndex")
+        .isEqualTo(quarantined.stepIndex())
+        .isZero();
     JsonNode check = record.path("checks").get(0);
     assertThat(record.path("checks")).hasSize(1);
     assertThat(check.path("check").asText()).isEqualTo(Check.P95_LATENCY_COMPARISON);

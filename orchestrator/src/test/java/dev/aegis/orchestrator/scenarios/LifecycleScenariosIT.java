@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aegis.events.DecodeResult;
+import dev.aegis.events.EventCodec;
 import dev.aegis.events.Topics;
 import dev.aegis.events.data.PolicySpec;
+import dev.aegis.events.data.RcaRecorded;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.judgment.Verdict;
@@ -23,7 +26,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -39,6 +45,7 @@ class LifecycleScenariosIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final EventCodec CODEC = new EventCodec();
 
   @Autowired ExperimentService service;
   @Autowired KubernetesClient cluster;
@@ -100,11 +107,11 @@ class LifecycleScenariosIT {
       String id = submit("payments", "v7", 50);
       Wire.publishCanary("payments", "v7", Instant.now().minusSeconds(600), 4, 100, 5, 200);
 
-      awaitPhase(id, Phase.QUARANTINED);
+      Experiment quarantined = awaitPhase(id, Phase.QUARANTINED);
 
       RcaRepository.StoredRca rca = jdbi.withHandle(h -> rcas.find(Tx.of(h), id)).orElseThrow();
       JsonNode record = JSON.readTree(rca.recordJson());
-      assertThat(record.path("failedStep").asInt()).isEqualTo(1);
+      assertThat(record.path("failedStep").asInt()).as("0-based: the first step").isZero();
       assertThat(record.path("failedWeight").asInt()).isEqualTo(10);
       assertThat(record.path("checks")).hasSize(1);
       assertThat(record.path("checks").get(0).path("check").asText()).isEqualTo("error-rate");
@@ -115,13 +122,18 @@ class LifecycleScenariosIT {
       assertThat(record.path("timeline"))
           .extracting(n -> n.path("to").asText())
           .containsExactly("CANARY", "ROLLING_BACK", "QUARANTINED");
-      JsonNode published =
+      RcaRecorded published =
           rcaTopic.take(1, WAIT).stream()
-              .map(r -> read(r.value()))
-              .filter(n -> id.equals(n.path("experimentId").asText()))
+              .map(LifecycleScenariosIT::decodeRca)
+              .filter(r -> id.equals(r.experimentId()))
               .findFirst()
               .orElseThrow();
-      assertThat(published.path("checks").get(0).path("check").asText()).isEqualTo("error-rate");
+      assertThat(published.checks().get(0).check()).isEqualTo("error-rate");
+      // The schema's contract: the 0-based index of the failed step, the experiment's stepIndex.
+      assertThat(published.failedStep())
+          .as("failedStep of the published rca.recorded event")
+          .isEqualTo(quarantined.stepIndex())
+          .isEqualTo(record.path("failedStep").asInt());
     }
   }
 
@@ -178,6 +190,15 @@ class LifecycleScenariosIT {
     assertThat(held.phase()).isEqualTo(Phase.CANARY);
     assertThat(held.lastJudgment().verdict()).isEqualTo(Verdict.HOLD);
     assertThat(held.lastJudgment().checks().get(0).name()).isEqualTo("silence");
+  }
+
+  /** The record's event, through the one codec: a schema violation fails the test. */
+  private static RcaRecorded decodeRca(ConsumerRecord<String, byte[]> record) {
+    Map<String, byte[]> headers = new HashMap<>();
+    record.headers().forEach(h -> headers.put(h.key(), h.value()));
+    DecodeResult result = CODEC.decode(record.value(), headers);
+    assertThat(result).as("rca.recorded as published").isInstanceOf(DecodeResult.Decoded.class);
+    return (RcaRecorded) ((DecodeResult.Decoded) result).data();
   }
 
   private static JsonNode read(byte[] value) {
