@@ -336,13 +336,14 @@ public final class ExperimentRepository {
             "INSERT INTO experiments (id, service, namespace, candidate_version, candidate_image, "
                 + "policy, phase, step_index, progress, last_judgment, production_version, version, "
                 + "submitted_at, submitted_by, origin, step_entered_at, last_window_at, silent, updated_at, "
-                + "router, quarantine_shape, actuation, samples_from, samples_to, samples_token) "
+                + "router, quarantine_shape, actuation, samples_from, samples_to, samples_token, settled_at) "
                 + "VALUES (:id, :service, :namespace, :cv, :ci, :policy::jsonb, :phase, :step, "
                 + ":progress::jsonb, :judgment::jsonb, :pv, :version, :submittedAt, :submittedBy, :origin, "
                 + ":stepEnteredAt, :lastWindowAt, :silent, :now, :router, :quarantineShape, :actuation::jsonb, "
-                + "0, :samplesTo, :token)")
+                + "0, :samplesTo, :token, :settledAt)")
         .bind("samplesTo", (long) write.entries().size())
         .bind("token", write.newToken())
+        .bind("settledAt", e.phase().isSettled() ? ts(now) : null)
         .bind("router", router)
         .bind("quarantineShape", quarantineShape)
         .bind("actuation", StateJson.write(e.actuation()))
@@ -496,6 +497,7 @@ public final class ExperimentRepository {
               StepSampleRepository.micros(e.lastWindowAt()),
               e.silent(),
               e.actuation(),
+              e.phase().isSettled(),
               w.snapshot(),
               w.entries().size(),
               w.newToken(),
@@ -510,11 +512,13 @@ public final class ExperimentRepository {
                 + "step_entered_at = timestamptz 'epoch' + v.entered * interval '1 microsecond', "
                 + "last_window_at = timestamptz 'epoch' + v.\"lastWindow\" * interval '1 microsecond', "
                 + "silent = v.silent, actuation = v.actuation, updated_at = :now, "
+                + "settled_at = CASE WHEN v.settled THEN CAST(:now AS timestamptz) END, "
                 + "samples_from = CASE WHEN v.snapshot THEN e.samples_to ELSE e.samples_from END, "
                 + "samples_to = e.samples_to + v.n, samples_token = v.token "
                 + "FROM jsonb_to_recordset(:rows::jsonb) AS v(id text, expected bigint, phase text, "
                 + "step int, progress jsonb, judgment jsonb, version bigint, entered bigint, "
-                + "\"lastWindow\" bigint, silent boolean, actuation jsonb, snapshot boolean, n bigint, "
+                + "\"lastWindow\" bigint, silent boolean, actuation jsonb, settled boolean, "
+                + "snapshot boolean, n bigint, "
                 + "token bigint, \"expectedToken\" bigint) "
                 + "WHERE e.id = v.id AND e.version = v.expected "
                 + "AND (v.snapshot OR e.samples_token = v.\"expectedToken\") "
@@ -543,6 +547,7 @@ public final class ExperimentRepository {
       Long lastWindow,
       boolean silent,
       Actuation actuation,
+      boolean settled,
       boolean snapshot,
       long n,
       long token,

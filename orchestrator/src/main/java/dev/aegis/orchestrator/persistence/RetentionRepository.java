@@ -72,7 +72,7 @@ public final class RetentionRepository {
         """
         DELETE FROM experiments WHERE id IN (
           SELECT e.id FROM experiments e
-          WHERE e.phase IN (%s) AND e.updated_at < :cutoff
+          WHERE e.phase IN (%s) AND e.settled_at < :cutoff
             AND NOT EXISTS (SELECT 1 FROM services s WHERE s.namespace = e.namespace AND s.name = e.service
                             AND e.candidate_version IN (s.production_version,
                                                         s.previous_production_version))
@@ -80,7 +80,7 @@ public final class RetentionRepository {
                             WHERE o.experiment_id = e.id AND o.status <> 'DONE')
             AND NOT EXISTS (SELECT 1 FROM rca_records r
                             WHERE r.experiment_id = e.id AND r.released_at IS NULL)
-          ORDER BY e.updated_at LIMIT :limit FOR UPDATE OF e SKIP LOCKED)"""
+          ORDER BY e.settled_at LIMIT :limit FOR UPDATE OF e SKIP LOCKED)"""
             .formatted(SETTLED)),
     // A row is never delivered or given up before it is created, so created_at < :cutoff holds for
     // every row that goes and lets the notifications_recent index pick the candidates.

@@ -10,6 +10,7 @@ import dev.aegis.orchestrator.judgment.Policy;
 import dev.aegis.orchestrator.judgment.Slo;
 import dev.aegis.orchestrator.judgment.StepEvidence;
 import dev.aegis.orchestrator.lifecycle.Candidate;
+import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.LifecycleCore;
@@ -159,6 +160,75 @@ class StepSamplesIT {
                 .bind("id", e.id())
                 .execute());
     assertThat(locked(repository, after).lastJudgment()).isNull();
+  }
+
+  @Test
+  @DisplayName(
+      "a live experiment's write touches no index (heap-only), and only a settled one sets"
+          + " settled_at, which the retention sweep reads")
+  void liveWritesAreHeapOnly() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+    int hot = 0;
+    for (int batch = 0; batch < 20; batch++) {
+      Experiment before = e;
+      Experiment after = observe(before, 2);
+      int b = batch;
+      hot +=
+          jdbi.inTransaction(
+              h -> {
+                repository.findForUpdate(Tx.of(h), before.id()).orElseThrow();
+                // Each write at a new time, as batches are: updated_at changes every time.
+                repository.update(Tx.of(h), before.revision(), after, T0.plusSeconds(b));
+                return h.createQuery(
+                        "SELECT pg_stat_get_xact_tuples_hot_updated('experiments'::regclass)")
+                    .mapTo(Long.class)
+                    .one()
+                    .intValue();
+              });
+      e = after;
+    }
+    // A page holds few rows; a write that finds no room on its page is not heap-only.
+    assertThat(hot).as("heap-only writes of 20").isGreaterThanOrEqualTo(15);
+    assertThat(settledAt(e.id())).isNull();
+
+    // Aborted: rolling back (still live), then settled once the rollback is reported applied.
+    Decision abort =
+        CORE.decide(
+            e,
+            new LifecycleInput.Manual(LifecycleInput.ManualAction.ABORT, "alice", "test"),
+            T0.plusSeconds(5000));
+    write(repository, e, abort.after());
+    assertThat(abort.after().phase()).isEqualTo(Phase.ROLLING_BACK);
+    assertThat(settledAt(e.id())).isNull();
+    Command rollback = abort.commands().get(0);
+    Experiment aborted =
+        CORE.decide(
+                abort.after(),
+                new LifecycleInput.ActuationReport(
+                    rollback.id(),
+                    rollback.kind().wire(),
+                    LifecycleInput.ActuationOutcome.APPLIED,
+                    "rolled back"),
+                T0.plusSeconds(5010))
+            .after();
+    assertThat(aborted.phase()).isEqualTo(Phase.ABORTED);
+    Instant at = T0.plusSeconds(6000);
+    jdbi.useTransaction(
+        h -> {
+          repository.findForUpdate(Tx.of(h), aborted.id()).orElseThrow();
+          repository.update(Tx.of(h), abort.after().revision(), aborted, at);
+        });
+    assertThat(settledAt(e.id())).isEqualTo(at);
+  }
+
+  private Instant settledAt(String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT settled_at FROM experiments WHERE id = :id")
+                .bind("id", id)
+                .mapTo(Instant.class)
+                .one());
   }
 
   @Test

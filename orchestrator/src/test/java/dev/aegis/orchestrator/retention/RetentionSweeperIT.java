@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.RetentionRepository;
 import dev.aegis.orchestrator.persistence.Transactions;
@@ -332,14 +333,17 @@ class RetentionSweeperIT {
     h.createUpdate(
             "INSERT INTO experiments (id, service, namespace, candidate_version, "
                 + "candidate_image, policy, phase, step_index, progress, version, submitted_at, "
-                + "submitted_by, origin, updated_at) VALUES (:id, :service, 'shop', :version, "
-                + ":image, '{}', :phase, 0, '{}', 1, :updatedAt, 'alice', 'rest', :updatedAt)")
+                + "submitted_by, origin, updated_at, settled_at) VALUES (:id, :service, 'shop', "
+                + ":version, :image, '{}', :phase, 0, '{}', 1, :updatedAt, 'alice', 'rest', "
+                + ":updatedAt, :settledAt)")
         .bind("id", id)
         .bind("service", service)
         .bind("version", version)
         .bind("image", "registry/" + service + ":" + version)
         .bind("phase", phase)
         .bind("updatedAt", updatedAt)
+        // As Aegis writes a row: settled_at is the time of a settled experiment's last write.
+        .bind("settledAt", Phase.valueOf(phase).isSettled() ? updatedAt : null)
         .execute();
   }
 
