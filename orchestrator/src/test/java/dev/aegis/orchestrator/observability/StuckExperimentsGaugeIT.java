@@ -11,17 +11,16 @@ import dev.aegis.orchestrator.persistence.StateJson;
 import dev.aegis.orchestrator.persistence.StuckExperimentRepository;
 import dev.aegis.orchestrator.persistence.StuckExperimentRepository.Reason;
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.testsupport.MovableClock;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -120,8 +119,8 @@ class StuckExperimentsGaugeIT {
   void aFreshExperimentBecomesStuckWhenItsStepOverruns() {
     app.useHandle(h -> canary(h, "fresh", MINUTES, "CANARY", 0, minutesAgo(5), false));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    AtomicReference<Instant> now = new AtomicReference<>(NOW);
-    StuckExperimentsGauge gauge = gauge(registry, new MovableClock(now));
+    MovableClock now = new MovableClock(NOW);
+    StuckExperimentsGauge gauge = gauge(registry, now);
 
     gauge.refresh();
     assertThat(value(registry, "judgment")).isZero();
@@ -184,29 +183,6 @@ class StuckExperimentsGaugeIT {
   }
 
   /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MovableClock(AtomicReference<Instant> now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
-
   private static double value(SimpleMeterRegistry registry, String reason) {
     return registry.get("aegis.experiments.stuck").tag("reason", reason).gauge().value();
   }

@@ -9,14 +9,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.aegis.orchestrator.security.ApiTokens;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import dev.aegis.orchestrator.testsupport.MovableClock;
 import dev.aegis.orchestrator.testsupport.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.hamcrest.Matchers;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
@@ -142,30 +140,13 @@ class RateLimitIT {
   @DisplayName(
       "a bucket refills evenly over a minute and holds a minute's worth; idle keys beyond the cap are forgotten")
   void buckets() {
-    AtomicLong millis = new AtomicLong(0);
-    Clock clock =
-        new Clock() {
-          @Override
-          public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-          }
-        };
+    MovableClock clock = new MovableClock(Instant.EPOCH);
     TokenBuckets buckets = new TokenBuckets(60, 2, clock);
     for (int i = 0; i < 60; i++) {
       assertThat(buckets.take("a")).isZero();
     }
     assertThat(buckets.take("a")).isEqualTo(1);
-    millis.addAndGet(1000);
+    clock.advance(Duration.ofSeconds(1));
     assertThat(buckets.take("a")).isZero();
     assertThat(buckets.take("a")).isEqualTo(1);
     buckets.take("b");

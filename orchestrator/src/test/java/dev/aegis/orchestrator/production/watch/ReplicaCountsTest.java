@@ -3,11 +3,9 @@ package dev.aegis.orchestrator.production.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.operators.actuation.ReplicaReader;
-import java.time.Clock;
+import dev.aegis.orchestrator.testsupport.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,24 +28,7 @@ class ReplicaCountsTest {
         calls.add(namespace + "/" + service);
         return answers.isEmpty() ? OptionalInt.empty() : answers.removeFirst();
       };
-  private Instant now = Instant.parse("2026-12-04T10:00:00Z");
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public Instant instant() {
-          return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-      };
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-04T10:00:00Z"));
   private final ReplicaCounts counts = new ReplicaCounts(reader, clock, TTL);
 
   @Test
@@ -57,7 +38,7 @@ class ReplicaCountsTest {
     answers.add(OptionalInt.of(4));
 
     assertThat(counts.of("shop", "cart")).hasValue(4);
-    now = now.plus(TTL.multipliedBy(3));
+    clock.advance(TTL.multipliedBy(3));
     assertThat(counts.of("shop", "cart")).as("stale, but inside a transaction").hasValue(4);
     assertThat(calls).containsExactly("shop/cart");
   }
@@ -72,11 +53,11 @@ class ReplicaCountsTest {
     assertThat(calls).as("unknown: left to the first read").isEmpty();
 
     counts.of("shop", "cart");
-    now = now.plus(TTL.minusSeconds(1));
+    clock.advance(TTL.minusSeconds(1));
     counts.refresh("shop", "cart");
     assertThat(calls).hasSize(1);
 
-    now = now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     counts.refresh("shop", "cart");
     assertThat(calls).hasSize(2);
     assertThat(counts.of("shop", "cart")).hasValue(6);
@@ -87,7 +68,7 @@ class ReplicaCountsTest {
   void failedReadKeepsTheLastCount() {
     answers.add(OptionalInt.of(4));
     counts.of("shop", "cart");
-    now = now.plus(TTL);
+    clock.advance(TTL);
     answers.add(OptionalInt.empty());
 
     counts.refresh("shop", "cart");
