@@ -187,24 +187,36 @@ class ConcurrentActuationIT {
   }
 
   @Test
-  @DisplayName("a burst of first traffic shifts, carried out with 1 and with 8 workers (timed)")
+  @DisplayName(
+      "a burst of first traffic shifts, carried out with 1 and with 8 workers, against the "
+          + "in-process server and one answering 10 ms late (timed)")
   void burstWithOneAndEightWorkers() {
-    int burst = 150;
-    for (int workers : new int[] {1, 8}) {
-      submitAll(services("timed" + workers, burst));
-      CLUSTER.clearLog();
-      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-      long start = System.nanoTime();
-      int carried;
-      try (ActuationRelay relay = relay(workers, metrics, clock)) {
-        carried = relay.drain();
+    // -Daegis.it.actuation-burst=N times a larger burst.
+    int burst = Integer.getInteger("aegis.it.actuation-burst", 150);
+    try {
+      for (Duration latency : List.of(Duration.ZERO, Duration.ofMillis(10))) {
+        for (int workers : new int[] {1, 8}) {
+          submitAll(services("timed" + latency.toMillis() + "ms" + workers, burst));
+          CLUSTER.clearLog();
+          CLUSTER.latency(latency);
+          SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+          long start = System.nanoTime();
+          int carried;
+          try (ActuationRelay relay = relay(workers, metrics, clock)) {
+            carried = relay.drain();
+          }
+          long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+          CLUSTER.latency(Duration.ZERO);
+          System.out.printf(
+              "%d first traffic shifts, API answering after %d ms, %d worker(s): %d ms, %.1f "
+                  + "commands/s%n",
+              burst, latency.toMillis(), workers, millis, burst * 1000.0 / Math.max(1, millis));
+          assertThat(carried).isEqualTo(burst);
+          assertEachSettledOnce(burst, List.of(metrics));
+        }
       }
-      long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-      System.out.printf(
-          "%d first traffic shifts with %d worker(s): %d ms, %.1f commands/s%n",
-          burst, workers, millis, burst * 1000.0 / Math.max(1, millis));
-      assertThat(carried).isEqualTo(burst);
-      assertEachSettledOnce(burst, List.of(metrics));
+    } finally {
+      CLUSTER.latency(Duration.ZERO);
     }
   }
 
