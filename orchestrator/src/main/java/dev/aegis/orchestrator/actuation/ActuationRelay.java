@@ -19,9 +19,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +42,28 @@ import org.slf4j.LoggerFactory;
  * command at the same time; one that dies mid-call leaves the command to be retried after the
  * lease, and the command id recorded on the cluster objects makes that retry change nothing twice.
  *
+ * <p>Commands of different services run at the same time, on up to {@link Settings#concurrency()}
+ * worker threads; one service's commands never overtake each other. The lease hands out only the
+ * oldest pending command of each service ({@link OutboxRepository#leaseDueActuations}), so the next
+ * one is leased only once the one before it is settled, by this relay or another; within one leased
+ * batch the commands of a service (by outbox key) run in order on one worker all the same. A
+ * command is leased only when a worker is free to start it at once, so its lease covers its own
+ * call, not a queue in front of it.
+ *
  * <p>Outcomes: applied → DONE; deferred (API down, breaker open) → stays PENDING with exponential
  * backoff, the experiment shows "actuation pending"; rejected → BLOCKED with its reason, except a
  * rollback, which is never given up: it stays pending, and the core raises the alarm on it.
+ *
+ * <p>{@link #close()} stops leasing, lets the running commands finish (up to {@value
+ * #SHUTDOWN_GRACE_SECONDS} s, then interrupts them) and ends the workers; a command leased but not
+ * settled stays PENDING and is carried out after its lease, by this replica's successor or another.
+ * A closed relay carries out nothing more.
  */
-public class ActuationRelay {
+public class ActuationRelay implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ActuationRelay.class);
+
+  static final long SHUTDOWN_GRACE_SECONDS = 10;
 
   private final Transactions transactions;
   private final OutboxRepository outbox;
@@ -52,15 +74,37 @@ public class ActuationRelay {
   private final MeterRegistry metrics;
   private final Clock clock;
   private final Settings settings;
+  private final ExecutorService workers;
+
+  /** Guards {@link #running} and {@link #finished}; signalled when a worker ends its commands. */
+  private final Object monitor = new Object();
+
+  private int running;
+  private long finished;
+  private volatile boolean closed;
 
   /**
+   * @param concurrency how many services' commands are carried out at the same time (worker
+   *     threads)
    * @param lease how long a claimed command is kept from other relays; longer than the actuator's
    *     worst case (all retries with their backoff)
    * @param retryBackoff first delay before a deferred command is tried again; doubles up to {@code
    *     maxBackoff}
+   * @param pollInterval how often a pass looks for due commands while some are still running
    */
   public record Settings(
-      int batchSize, Duration lease, Duration retryBackoff, Duration maxBackoff) {}
+      int concurrency,
+      Duration lease,
+      Duration retryBackoff,
+      Duration maxBackoff,
+      Duration pollInterval) {
+    public Settings {
+      if (concurrency < 1) {
+        throw new IllegalArgumentException(
+            "actuation concurrency must be at least 1, was " + concurrency);
+      }
+    }
+  }
 
   public ActuationRelay(
       Transactions transactions,
@@ -81,25 +125,153 @@ public class ActuationRelay {
     this.metrics = metrics;
     this.clock = clock;
     this.settings = settings;
+    AtomicInteger threads = new AtomicInteger();
+    this.workers =
+        Executors.newFixedThreadPool(
+            settings.concurrency(),
+            r -> {
+              Thread thread = new Thread(r, "aegis-actuation-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
-  /** Carries out every due command, batch by batch; returns how many were attempted. */
-  public int drain() {
+  /**
+   * Carries out every due command, as many services at a time as there are workers, and returns
+   * once none is due and all it started are settled; returns how many it leased. Commands that
+   * become due meanwhile (the next of a service whose command just settled) are carried out in the
+   * same pass.
+   */
+  public synchronized int drain() {
     int total = 0;
-    List<Entry> leased;
-    do {
-      Instant now = clock.instant();
-      // PostgreSQL keeps microseconds: the lease must compare equal when read back.
-      Instant leaseUntil = now.plus(settings.lease()).truncatedTo(ChronoUnit.MICROS);
-      leased =
-          transactions.inTransaction(
-              h -> outbox.leaseDueActuations(h, now, leaseUntil, settings.batchSize()));
-      for (Entry entry : leased) {
-        carryOut(entry, leaseUntil);
+    try {
+      while (!closed) {
+        int free;
+        long finishedBefore;
+        synchronized (monitor) {
+          while (running == settings.concurrency() && !closed) {
+            monitor.wait(settings.pollInterval().toMillis());
+          }
+          if (closed) {
+            break;
+          }
+          free = settings.concurrency() - running;
+          finishedBefore = finished;
+        }
+        Batch leased = lease(free);
+        total += leased.entries().size();
+        if (!leased.entries().isEmpty()) {
+          start(leased);
+          continue;
+        }
+        synchronized (monitor) {
+          if (running == 0) {
+            break;
+          }
+          if (finished == finishedBefore) {
+            // Nothing due while others run: look again when one ends, or after the interval.
+            monitor.wait(settings.pollInterval().toMillis());
+          }
+        }
       }
-      total += leased.size();
-    } while (!leased.isEmpty());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return total;
+  }
+
+  /** Commands leased together, until {@code leaseUntil}. */
+  private record Batch(List<Entry> entries, Instant leaseUntil) {}
+
+  private Batch lease(int limit) {
+    Instant now = clock.instant();
+    // PostgreSQL keeps microseconds: the lease must compare equal when read back.
+    Instant leaseUntil = now.plus(settings.lease()).truncatedTo(ChronoUnit.MICROS);
+    return new Batch(
+        transactions.inTransaction(h -> outbox.leaseDueActuations(h, now, leaseUntil, limit)),
+        leaseUntil);
+  }
+
+  /**
+   * Hands each service's commands of {@code batch} to a worker of its own; they are fewer than the
+   * free workers, as the batch is.
+   */
+  private void start(Batch batch) {
+    Map<String, List<Entry>> byService = new LinkedHashMap<>();
+    for (Entry entry : batch.entries()) {
+      byService.computeIfAbsent(entry.key(), k -> new ArrayList<>()).add(entry);
+    }
+    for (List<Entry> commands : byService.values()) {
+      synchronized (monitor) {
+        running++;
+      }
+      try {
+        workers.execute(() -> carryOutInOrder(commands, batch.leaseUntil()));
+      } catch (RejectedExecutionException e) {
+        ended();
+        log.info(
+            "relay closing: {} leased command(s) are carried out after their lease",
+            commands.size());
+      }
+    }
+  }
+
+  /**
+   * On a worker: one service's commands, one after the other. A command that could not be settled
+   * stops the rest, which would otherwise overtake it; all of them are carried out after the lease.
+   */
+  private void carryOutInOrder(List<Entry> commands, Instant leaseUntil) {
+    try {
+      for (Entry entry : commands) {
+        if (closed && entry != commands.get(0)) {
+          return;
+        }
+        try {
+          carryOut(entry, leaseUntil);
+        } catch (RuntimeException e) {
+          log.warn(
+              "actuation command {} not settled; it is carried out after its lease: {}",
+              entry.id(),
+              e.toString());
+          return;
+        }
+      }
+    } finally {
+      ended();
+    }
+  }
+
+  private void ended() {
+    synchronized (monitor) {
+      running--;
+      finished++;
+      monitor.notifyAll();
+    }
+  }
+
+  /**
+   * Stops leasing, lets the running commands finish (up to {@value #SHUTDOWN_GRACE_SECONDS} s, then
+   * interrupts them) and ends the workers. Idempotent.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (monitor) {
+      monitor.notifyAll();
+    }
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        log.warn(
+            "actuation commands still running after {} s are interrupted; they are carried out "
+                + "after their lease",
+            SHUTDOWN_GRACE_SECONDS);
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void carryOut(Entry entry, Instant leaseUntil) {

@@ -9,7 +9,6 @@ import dev.aegis.operators.actuation.KubernetesActuator;
 import dev.aegis.operators.actuation.KubernetesReplicaReader;
 import dev.aegis.operators.actuation.KubernetesWorkloadCheck;
 import dev.aegis.operators.actuation.ReplicaReader;
-import dev.aegis.operators.actuation.ResilienceSettings;
 import dev.aegis.operators.actuation.ResilientActuator;
 import dev.aegis.operators.actuation.ResilientReplicaReader;
 import dev.aegis.operators.resource.ExperimentReconciler;
@@ -80,19 +79,9 @@ public class KubernetesConfiguration {
   @Bean
   ResilientActuator actuator(
       KubernetesClient client, KubernetesProperties properties, MeterRegistry metrics) {
-    KubernetesProperties.Retry retry = properties.retry();
-    KubernetesProperties.Breaker breaker = properties.breaker();
     return new ResilientActuator(
         new KubernetesActuator(client),
-        new ResilienceSettings(
-            "kubernetes-api",
-            retry.attempts(),
-            retry.initialBackoff(),
-            retry.multiplier(),
-            retry.maxBackoff(),
-            breaker.failuresToOpen(),
-            breaker.openDuration(),
-            breaker.successesToClose()),
+        properties.resilience("kubernetes-api", properties.retry().attempts()),
         metrics);
   }
 
@@ -116,19 +105,43 @@ public class KubernetesConfiguration {
         actuator,
         metrics,
         clock,
-        // One command per lease: the lease covers that command's call, however slow the ones before
-        // it were.
         new ActuationRelay.Settings(
-            1,
+            properties.relayConcurrency(),
             properties.lease(),
             properties.retry().initialBackoff(),
-            properties.retry().maxBackoff()));
+            properties.retry().maxBackoff(),
+            properties.relayInterval()));
   }
 
-  /** Runs the actuation relay on its own thread, from start to stop of the context. */
+  /**
+   * Runs the actuation relay's passes on a thread of their own, from start to stop of the context.
+   * Stopping closes the relay first (no new lease, running commands finish), so the pass ends
+   * without leasing more.
+   */
   @Bean
   SmartLifecycle actuationRelayLoop(ActuationRelay relay, KubernetesProperties properties) {
-    return PeriodicTask.every("aegis-actuation-relay", properties.relayInterval(), relay::drain);
+    return new RelayLoop(
+        relay,
+        PeriodicTask.every("aegis-actuation-relay", properties.relayInterval(), relay::drain));
+  }
+
+  /** The relay's periodic passes, with the relay closed before they stop. */
+  private record RelayLoop(ActuationRelay relay, PeriodicTask passes) implements SmartLifecycle {
+    @Override
+    public void start() {
+      passes.start();
+    }
+
+    @Override
+    public void stop() {
+      relay.close();
+      passes.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+      return passes.isRunning();
+    }
   }
 
   /**
@@ -139,21 +152,11 @@ public class KubernetesConfiguration {
   @Bean
   ReplicaReader replicaReader(
       KubernetesClient client, KubernetesProperties properties, MeterRegistry metrics) {
-    KubernetesProperties.Retry retry = properties.retry();
-    KubernetesProperties.Breaker breaker = properties.breaker();
     // One attempt: a count read late is worth less than the last known one (the reader has no
     // retries).
     return new ResilientReplicaReader(
         new KubernetesReplicaReader(client),
-        new ResilienceSettings(
-            "kubernetes-replicas",
-            1,
-            retry.initialBackoff(),
-            retry.multiplier(),
-            retry.maxBackoff(),
-            breaker.failuresToOpen(),
-            breaker.openDuration(),
-            breaker.successesToClose()),
+        properties.resilience("kubernetes-replicas", 1),
         metrics);
   }
 
@@ -165,19 +168,9 @@ public class KubernetesConfiguration {
   @Bean
   SubmissionTargets submissionTargets(
       KubernetesClient client, KubernetesProperties properties, MeterRegistry metrics) {
-    KubernetesProperties.Retry retry = properties.retry();
-    KubernetesProperties.Breaker breaker = properties.breaker();
     return new KubernetesSubmissionTargets(
         new KubernetesWorkloadCheck(client),
-        new ResilienceSettings(
-            "kubernetes-submissions",
-            1,
-            retry.initialBackoff(),
-            retry.multiplier(),
-            retry.maxBackoff(),
-            breaker.failuresToOpen(),
-            breaker.openDuration(),
-            breaker.successesToClose()),
+        properties.resilience("kubernetes-submissions", 1),
         metrics);
   }
 

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.kubernetes;
 
+import dev.aegis.operators.actuation.ResilienceSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,7 +17,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param experimentResources whether the {@code Experiment} custom resource reconciler runs
  * @param relayInterval how often the actuation relay looks for due commands
  * @param lease how long a relay keeps a claimed command from the others; longer than one command's
- *     retries
+ *     retries (a command is leased only when a worker is free to start it, so the lease covers that
+ *     one command's call)
+ * @param relayConcurrency how many services' commands the actuation relay carries out at the same
+ *     time (its worker threads); one service's commands always run in order
  * @param retry resilience4j retry around every API call
  * @param breaker resilience4j circuit breaker around every API call
  */
@@ -29,8 +33,16 @@ public record KubernetesProperties(
     @DefaultValue("true") boolean experimentResources,
     @DefaultValue("200ms") Duration relayInterval,
     @DefaultValue("2m") Duration lease,
+    @DefaultValue("8") int relayConcurrency,
     @DefaultValue Retry retry,
     @DefaultValue Breaker breaker) {
+
+  public KubernetesProperties {
+    if (relayConcurrency < 1) {
+      throw new IllegalArgumentException(
+          "aegis.kubernetes.relay-concurrency must be at least 1, was " + relayConcurrency);
+    }
+  }
 
   /** 5 attempts, 1 s → 60 s, ×2 (DESIGN.md seed defaults). */
   public record Retry(
@@ -47,6 +59,26 @@ public record KubernetesProperties(
       @DefaultValue("5") int failuresToOpen,
       @DefaultValue("60s") Duration openDuration,
       @DefaultValue("3") int successesToClose) {}
+
+  /**
+   * The retry and circuit-breaker policy of {@link #retry()} and {@link #breaker()} for one client
+   * of the API: each gets a breaker of its own, named {@code name} (the {@code name} tag of its
+   * metrics).
+   *
+   * @param attempts attempts per call, the first included: {@code retry.attempts} for commands, 1
+   *     for reads whose answer is worth less late than not at all
+   */
+  public ResilienceSettings resilience(String name, int attempts) {
+    return new ResilienceSettings(
+        name,
+        attempts,
+        retry.initialBackoff(),
+        retry.multiplier(),
+        retry.maxBackoff(),
+        breaker.failuresToOpen(),
+        breaker.openDuration(),
+        breaker.successesToClose());
+  }
 
   public boolean embedded() {
     return "embedded".equalsIgnoreCase(mode);

@@ -13,6 +13,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -90,6 +91,14 @@ final class ClusterApi implements AutoCloseable {
     dispatcher.down = down;
   }
 
+  /**
+   * Answers every request {@code latency} late (zero: at once), as an API server across a network
+   * does; the server waits on a timer, so requests still overlap.
+   */
+  void latency(Duration latency) {
+    dispatcher.latency = latency;
+  }
+
   /** Forgets the writes logged so far (the test's own setup). */
   void clearLog() {
     synchronized (dispatcher.writes) {
@@ -134,6 +143,7 @@ final class ClusterApi implements AutoCloseable {
   private static final class RecordingDispatcher extends KubernetesCrudDispatcher {
     private final List<Write> writes = new ArrayList<>();
     private volatile boolean down;
+    private volatile Duration latency = Duration.ZERO;
     private final AtomicLong refused = new AtomicLong();
 
     @Override
@@ -155,7 +165,7 @@ final class ClusterApi implements AutoCloseable {
           writes.add(write);
         }
       }
-      return response;
+      return latency.isZero() ? response : response.setBodyDelay(latency);
     }
 
     private static Write describe(String verb, RecordedRequest request) {

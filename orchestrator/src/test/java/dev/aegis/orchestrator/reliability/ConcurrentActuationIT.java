@@ -1,0 +1,374 @@
+package dev.aegis.orchestrator.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.operators.actuation.Actuator;
+import dev.aegis.orchestrator.actuation.ActuationRelay;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.application.SubmitOutcome;
+import dev.aegis.orchestrator.lifecycle.Command;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput.ManualAction;
+import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.persistence.AuditRepository;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.OutboxMessage;
+import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The actuation relay carrying out a burst of commands for many services at once, on the real
+ * database and a real (fabric8 CRUD) API server whose write log is the judge: every command applied
+ * and settled once, one service's commands reaching the server in the order they were decided, and
+ * two relays on one database (two replicas) never carrying out one command twice.
+ *
+ * <p>The application's own relay stays idle (its first pass is an hour away): the test drives
+ * relays of its own, built from the application's parts, as a replica builds its one.
+ */
+@AegisComponentTest(
+    properties = {
+      "aegis.kubernetes.mode=external",
+      "aegis.kubernetes.experiment-resources=false",
+      "aegis.kubernetes.relay-interval=1h"
+    })
+class ConcurrentActuationIT {
+
+  private static final Duration LEASE = Duration.ofMinutes(2);
+
+  private static final ClusterApi CLUSTER = new ClusterApi();
+
+  @DynamicPropertySource
+  static void actOnTheTestsApiServer(DynamicPropertyRegistry registry) {
+    registry.add("aegis.kubernetes.master-url", CLUSTER::masterUrl);
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    CLUSTER.close();
+  }
+
+  @Autowired ExperimentService service;
+  @Autowired LifecycleService lifecycle;
+  @Autowired Transactions transactions;
+  @Autowired OutboxRepository outbox;
+  @Autowired ExperimentRepository experiments;
+  @Autowired AuditRepository audit;
+  @Autowired Actuator actuator;
+  @Autowired Clock clock;
+  @Autowired Jdbi jdbi;
+
+  @Test
+  @DisplayName(
+      "a burst for many services is applied in full, each command settled once, and one service's "
+          + "commands reach the server in the order they were decided")
+  void burstKeepsEachServiceInOrder() {
+    List<String> started = submitAll(services("burst", 40));
+    List<String> aborted = started.subList(0, 5);
+    aborted.forEach(this::abort);
+    List<String> scaled = services("scaled", 4);
+    scaled.forEach(s -> CanaryEvents.deployStable(CLUSTER.admin(), s));
+    List<List<String>> scaleCommands = scaled.stream().map(s -> queueScales(s, 5)).toList();
+    int commands = pendingActuations();
+    assertThat(commands).isEqualTo(40 + 5 + 4 * 5);
+    CLUSTER.clearLog();
+
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    try (ActuationRelay relay = relay(8, metrics, clock)) {
+      assertThat(relay.drain()).as("commands carried out in one pass").isEqualTo(commands);
+    }
+
+    assertEachSettledOnce(commands, List.of(metrics));
+    for (int i = 0; i < scaled.size(); i++) {
+      assertThat(commandsWriting("/deployments/" + scaled.get(i)))
+          .as("scale commands of %s in the order the server took them", scaled.get(i))
+          .containsExactlyElementsOf(scaleCommands.get(i));
+      assertThat(replicas(scaled.get(i))).isEqualTo(6);
+    }
+    for (String id : aborted) {
+      List<OutboxRepository.Entry> ofExperiment = commandsOf(id);
+      assertThat(ofExperiment)
+          .extracting(OutboxRepository.Entry::type)
+          .containsExactly("SetTrafficWeight", "RollBackCandidate");
+      List<String> written = commandsWritingAny();
+      assertThat(written.lastIndexOf(ofExperiment.get(0).id()))
+          .as("the traffic shift of %s is written before its rollback", id)
+          .isLessThan(written.indexOf(ofExperiment.get(1).id()))
+          .isNotNegative();
+      assertThat(phase(id)).isEqualTo(Phase.ABORTED);
+    }
+    for (String id : started.subList(5, started.size())) {
+      assertThat(commandsOf(id))
+          .singleElement()
+          .satisfies(c -> assertThat(commandsWritingAny()).contains(c.id()));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "two relays on one database, as two replicas, share a burst and never carry out one command twice")
+  void twoRelaysNeverCarryOutOneCommandTwice() throws Exception {
+    submitAll(services("shared", 60));
+    List<String> scaled = services("shared-scaled", 3);
+    scaled.forEach(s -> CanaryEvents.deployStable(CLUSTER.admin(), s));
+    List<List<String>> scaleCommands = scaled.stream().map(s -> queueScales(s, 5)).toList();
+    int commands = pendingActuations();
+    CLUSTER.clearLog();
+
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    SimpleMeterRegistry second = new SimpleMeterRegistry();
+    int[] carried;
+    try (ActuationRelay a = relay(4, first, clock);
+        ActuationRelay b = relay(4, second, clock)) {
+      CompletableFuture<Integer> byA = CompletableFuture.supplyAsync(a::drain);
+      CompletableFuture<Integer> byB = CompletableFuture.supplyAsync(b::drain);
+      carried = new int[] {byA.get(), byB.get()};
+    }
+    System.out.printf(
+        "two relays shared %d commands: %d and %d%n", commands, carried[0], carried[1]);
+
+    assertThat(carried[0] + carried[1]).as("commands leased by both relays").isEqualTo(commands);
+    assertEachSettledOnce(commands, List.of(first, second));
+    for (int i = 0; i < scaled.size(); i++) {
+      assertThat(commandsWriting("/deployments/" + scaled.get(i)))
+          .as("scale commands of %s in the order the server took them", scaled.get(i))
+          .containsExactlyElementsOf(scaleCommands.get(i));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a relay closed in the middle of a burst loses no command: the next relay carries out the "
+          + "rest, and nothing twice")
+  void closingMidBurstLosesNothing() throws Exception {
+    submitAll(services("closed", 60));
+    int commands = pendingActuations();
+    CLUSTER.clearLog();
+
+    SimpleMeterRegistry closedOne = new SimpleMeterRegistry();
+    ActuationRelay relay = relay(4, closedOne, clock);
+    CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(relay::drain);
+    while (result(closedOne) < 5) {
+      Thread.sleep(10);
+    }
+    relay.close();
+    int byClosed = pass.get();
+    int left = pendingActuations();
+    System.out.printf(
+        "closed after %d of %d commands were leased; %d left%n", byClosed, commands, left);
+    assertThat(left).as("commands the closed relay left").isPositive();
+
+    // Later than any lease the closed relay may have left behind.
+    SimpleMeterRegistry next = new SimpleMeterRegistry();
+    try (ActuationRelay successor =
+        relay(4, next, Clock.offset(clock, LEASE.plus(Duration.ofSeconds(1))))) {
+      assertThat(successor.drain()).isEqualTo(left);
+    }
+
+    assertEachSettledOnce(commands, List.of(closedOne, next));
+  }
+
+  @Test
+  @DisplayName(
+      "a burst of first traffic shifts, carried out with 1 and with 8 workers, against the "
+          + "in-process server and one answering 10 ms late (timed)")
+  void burstWithOneAndEightWorkers() {
+    // -Daegis.it.actuation-burst=N times a larger burst.
+    int burst = Integer.getInteger("aegis.it.actuation-burst", 150);
+    try {
+      for (Duration latency : List.of(Duration.ZERO, Duration.ofMillis(10))) {
+        for (int workers : new int[] {1, 8}) {
+          submitAll(services("timed" + latency.toMillis() + "ms" + workers, burst));
+          CLUSTER.clearLog();
+          CLUSTER.latency(latency);
+          SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+          long start = System.nanoTime();
+          int carried;
+          try (ActuationRelay relay = relay(workers, metrics, clock)) {
+            carried = relay.drain();
+          }
+          long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+          CLUSTER.latency(Duration.ZERO);
+          System.out.printf(
+              "%d first traffic shifts, API answering after %d ms, %d worker(s): %d ms, %.1f "
+                  + "commands/s%n",
+              burst, latency.toMillis(), workers, millis, burst * 1000.0 / Math.max(1, millis));
+          assertThat(carried).isEqualTo(burst);
+          assertEachSettledOnce(burst, List.of(metrics));
+        }
+      }
+    } finally {
+      CLUSTER.latency(Duration.ZERO);
+    }
+  }
+
+  private ActuationRelay relay(int workers, MeterRegistry metrics, Clock relayClock) {
+    return new ActuationRelay(
+        transactions,
+        outbox,
+        experiments,
+        audit,
+        lifecycle,
+        actuator,
+        metrics,
+        relayClock,
+        new ActuationRelay.Settings(
+            workers, LEASE, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(100)));
+  }
+
+  private static List<String> services(String prefix, int count) {
+    return IntStream.rangeClosed(1, count).mapToObj(i -> prefix + "-" + i).toList();
+  }
+
+  /** Deploys each service's stable workload and submits an experiment for it. */
+  private List<String> submitAll(List<String> names) {
+    List<String> ids = new ArrayList<>();
+    for (String name : names) {
+      CanaryEvents.deployStable(CLUSTER.admin(), name);
+      SubmitOutcome outcome =
+          service.submit(
+              CanaryEvents.submission(name, "v2"), ExperimentService.Origin.rest("test"), null);
+      assertThat(outcome).isInstanceOf(SubmitOutcome.Accepted.class);
+      ids.add(((SubmitOutcome.Accepted) outcome).experiment().experiment().id());
+    }
+    return ids;
+  }
+
+  /** Aborts a canary whose first traffic shift is still pending: a rollback queues behind it. */
+  private void abort(String id) {
+    LifecycleService.Applied applied =
+        transactions.inTransaction(
+            tx ->
+                lifecycle.apply(
+                    tx,
+                    id,
+                    new LifecycleInput.Manual(ManualAction.ABORT, "sre", "wrong build"),
+                    LifecycleService.Cause.rest("sre"),
+                    Instant.now()));
+    assertThat(applied).isInstanceOf(LifecycleService.Applied.Done.class);
+  }
+
+  /** Queues {@code count} scalings of the service's stable Deployment, to 2, 3, ... replicas. */
+  private List<String> queueScales(String name, int count) {
+    List<String> ids = new ArrayList<>();
+    transactions.useTransaction(
+        tx -> {
+          for (int i = 0; i < count; i++) {
+            String id = "service:" + name + ":scale:" + (i + 1);
+            outbox.add(
+                tx,
+                new OutboxMessage.Actuation(
+                    new Command.ScaleStable(
+                        id, name, CanaryEvents.NAMESPACE, 2 + i, 1, 10, "test " + (i + 1))),
+                Instant.now());
+            ids.add(id);
+          }
+        });
+    return ids;
+  }
+
+  /**
+   * Every actuation command DONE after one attempt, each result counted once by the relays that
+   * carried them out, none lost to an expired lease, and no object written twice by one command.
+   */
+  private void assertEachSettledOnce(int commands, List<SimpleMeterRegistry> relays) {
+    assertThat(pendingActuations()).as("actuation commands still pending").isZero();
+    List<String> states =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT status || ' after ' || attempts FROM outbox "
+                            + "WHERE kind = 'actuation' GROUP BY 1")
+                    .mapTo(String.class)
+                    .list());
+    assertThat(states)
+        .as("status and attempts of every actuation command")
+        .containsExactly("DONE after 1");
+    assertThat(relays.stream().mapToDouble(ConcurrentActuationIT::result).sum())
+        .as("results recorded by the relays")
+        .isEqualTo(commands);
+    assertThat(
+            relays.stream()
+                .mapToDouble(
+                    r ->
+                        Search.in(r).name("aegis.actuation.lease.lost").counters().stream()
+                            .mapToDouble(c -> c.count())
+                            .sum())
+                .sum())
+        .as("leases lost")
+        .isZero();
+    assertThat(CLUSTER.repeatedWrites()).as("objects written twice by one command").isEmpty();
+  }
+
+  private static double result(MeterRegistry metrics) {
+    return Search.in(metrics).name("aegis.actuation.results").counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
+  }
+
+  private int pendingActuations() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT count(*) FROM outbox WHERE kind = 'actuation' AND status = 'PENDING'")
+                .mapTo(Integer.class)
+                .one());
+  }
+
+  /** The command ids of the writes to paths ending in {@code objectSuffix}, in server order. */
+  private static List<String> commandsWriting(String objectSuffix) {
+    return CLUSTER.writes().stream()
+        .filter(w -> w.object().endsWith(objectSuffix) && w.commandId() != null)
+        .map(ClusterApi.Write::commandId)
+        .toList();
+  }
+
+  private static List<String> commandsWritingAny() {
+    return CLUSTER.writes().stream()
+        .map(ClusterApi.Write::commandId)
+        .filter(id -> id != null)
+        .toList();
+  }
+
+  private List<OutboxRepository.Entry> commandsOf(String id) {
+    return transactions.withHandle(tx -> outbox.ofExperiment(tx, id));
+  }
+
+  private Phase phase(String id) {
+    return transactions
+        .withHandle(tx -> experiments.find(tx, id))
+        .orElseThrow()
+        .experiment()
+        .phase();
+  }
+
+  private static int replicas(String name) {
+    return CLUSTER
+        .admin()
+        .apps()
+        .deployments()
+        .inNamespace(CanaryEvents.NAMESPACE)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getReplicas();
+  }
+}
