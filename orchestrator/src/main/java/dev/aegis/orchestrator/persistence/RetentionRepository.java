@@ -4,8 +4,6 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 
 import dev.aegis.orchestrator.lifecycle.Phase;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * The retention sweep's statements (docs/retention.md): a session-level advisory lock that keeps
@@ -13,11 +11,7 @@ import java.util.stream.Collectors;
  */
 public final class RetentionRepository {
 
-  private static final String SETTLED =
-      Arrays.stream(Phase.values())
-          .filter(Phase::isSettled)
-          .map(p -> "'" + p.name() + "'")
-          .collect(Collectors.joining(", "));
+  private static final String SETTLED = PhaseList.of(Phase::isSettled);
 
   /**
    * What can be pruned, each with its table and the rows it keeps: windows a running experiment

@@ -5,11 +5,9 @@ import static dev.aegis.orchestrator.persistence.ExperimentRepository.ts;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Counts the live experiments (CANARY, PAUSED, ROLLING_BACK: {@link Phase#holdsService()}) that do
@@ -51,11 +49,7 @@ public final class StuckExperimentRepository {
     }
   }
 
-  private static final String LIVE =
-      Arrays.stream(Phase.values())
-          .filter(Phase::holdsService)
-          .map(p -> "'" + p.name() + "'")
-          .collect(Collectors.joining(", "));
+  private static final String LIVE = PhaseList.of(Phase::holdsService);
 
   // The step's planned time is policy.steps[step_index].minDuration plus the analysis's
   // maxExtension (null: the step's own minimum duration, as Analysis.extension says) plus its
