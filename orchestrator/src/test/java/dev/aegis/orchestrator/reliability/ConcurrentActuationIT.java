@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.aegis.operators.actuation.Actuator;
 import dev.aegis.orchestrator.actuation.ActuationRelay;
@@ -166,9 +167,10 @@ class ConcurrentActuationIT {
     SimpleMeterRegistry closedOne = new SimpleMeterRegistry();
     ActuationRelay relay = relay(4, closedOne, clock);
     CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(relay::drain);
-    while (result(closedOne) < 5) {
-      Thread.sleep(10);
-    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> result(closedOne) >= 5);
     relay.close();
     int byClosed = pass.get();
     int left = pendingActuations();
