@@ -100,7 +100,7 @@ public class MessagingConfiguration {
             services.forEach(s -> watch.handOver(s.namespace(), s.service()));
             if (!gone.isEmpty()) {
               log.info(
-                  "partitions {} moved to another replica; handed over the watch of {} service(s)",
+                  "partitions {} left this consumer thread for another thread or replica; handed over the watch of {} service(s)",
                   gone,
                   services.size());
             }

@@ -99,9 +99,9 @@ public class ProductionWatch {
 
   /**
    * Forgets what this replica watched of {@code service} (in {@code namespace}, or in any namespace
-   * when null) once its partition moved to another replica: the burn-rate tracks go without
-   * resolving their alerts, and this replica's firing gauges for it drop to 0, since the new owner
-   * reports them from now on.
+   * when null) once its partition moved to another consumer thread or replica: the burn-rate tracks
+   * go without resolving their alerts, and this replica's firing gauges for it drop to 0, since the
+   * new owner reports them from now on.
    */
   public void handOver(String namespace, String service) {
     burnRates.handOver(namespace, service);
