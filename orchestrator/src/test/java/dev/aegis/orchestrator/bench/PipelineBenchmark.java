@@ -18,6 +18,7 @@ import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.AegisApplication;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
+import dev.aegis.orchestrator.config.AegisProperties;
 import dev.aegis.orchestrator.persistence.JdbiFactory;
 import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
@@ -38,7 +39,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -95,7 +99,7 @@ public final class PipelineBenchmark {
   private final int probes;
   private final List<Double> actuationMillis = new ArrayList<>();
   private int round;
-  private long rawSeq;
+  private final AtomicLong rawSeq = new AtomicLong();
   private final SharedKafka kafka = SharedInfrastructure.kafka();
   private final TestDatabase database = SharedInfrastructure.postgres().createDatabase();
   private final Jdbi jdbi;
@@ -133,14 +137,16 @@ public final class PipelineBenchmark {
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
       System.out.printf(
           Locale.ROOT,
-          "%-6s %14s %14s %14s %14s %10s %10s%n",
+          "%-6s %14s %14s %14s %14s %14s %10s %10s %10s%n",
           "round",
           "raw kafka/s",
           "kafka+decode/s",
           "raw pg/s",
+          "raw pg x" + bench.consumerThreads() + "/s",
           "pipeline/s",
           "vs kafka",
-          "vs pg");
+          "vs pg",
+          "vs pg x" + bench.consumerThreads());
       List<Round> measured = new ArrayList<>();
       for (int r = 0; r <= rounds; r++) {
         Round round = bench.round();
@@ -149,27 +155,31 @@ public final class PipelineBenchmark {
         }
         System.out.printf(
             Locale.ROOT,
-            "%-6s %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f%n",
+            "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f%n",
             r == 0 ? "warmup" : String.valueOf(r),
             round.rawKafka,
             round.decode,
             round.rawPostgres,
+            round.rawPostgresParallel,
             round.pipeline,
             round.pipeline / round.rawKafka,
-            round.pipeline / round.rawPostgres);
+            round.pipeline / round.rawPostgres,
+            round.pipeline / round.rawPostgresParallel);
       }
       bench.printActuation();
       Round median = Round.median(measured);
       System.out.printf(
           Locale.ROOT,
-          "%-6s %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f%n",
+          "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f%n",
           "median",
           median.rawKafka,
           median.decode,
           median.rawPostgres,
+          median.rawPostgresParallel,
           median.pipeline,
           median.pipeline / median.rawKafka,
-          median.pipeline / median.rawPostgres);
+          median.pipeline / median.rawPostgres,
+          median.pipeline / median.rawPostgresParallel);
       bench.checkEndState(rounds + 1);
     } catch (Exception | AssertionError e) {
       e.printStackTrace();
@@ -369,10 +379,16 @@ public final class PipelineBenchmark {
     double rawKafka = consume(from, false);
     double decode = consume(from, true);
     double rawPostgres = writeRaw(batch);
+    double rawPostgresParallel = writeRawParallel(batch, consumerThreads());
     Instant pipelineStarted = Instant.now();
     double pipeline = runPipeline(ingest);
     collectActuation(pipelineStarted);
-    return new Round(rawKafka, decode, rawPostgres, pipeline);
+    return new Round(rawKafka, decode, rawPostgres, rawPostgresParallel, pipeline);
+  }
+
+  /** The pipeline's consumer threads ({@code aegis.processing.concurrency}). */
+  private int consumerThreads() {
+    return app.getBean(AegisProperties.class).processing().concurrency();
   }
 
   /** A schema-valid canary window of {@code seconds} for {@code service}, as a monitor sends it. */
@@ -514,10 +530,45 @@ public final class PipelineBenchmark {
 
   /**
    * Events per second for writing each event's rows (marker, window, step sample) in batches, one
-   * transaction each, one multi-row statement per table: the pipeline's own bulk path.
+   * transaction each, one multi-row statement per table: the pipeline's own bulk path, on one
+   * thread.
    */
   private double writeRaw(List<EncodedEvent> batch) {
     long started = System.nanoTime();
+    writeRawSlice(batch);
+    return perSecond(batch.size(), started);
+  }
+
+  /**
+   * {@link #writeRaw} on {@code threads} threads at once, each with the events of its share of the
+   * services (as the pipeline's consumer threads each own partitions): the reference for a pipeline
+   * that writes from that many threads.
+   */
+  private double writeRawParallel(List<EncodedEvent> batch, int threads) throws Exception {
+    List<List<EncodedEvent>> slices = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      slices.add(new ArrayList<>());
+    }
+    for (EncodedEvent e : batch) {
+      slices.get(Math.floorMod(e.key().hashCode(), threads)).add(e);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      long started = System.nanoTime();
+      List<Future<?>> running = new ArrayList<>();
+      for (List<EncodedEvent> slice : slices) {
+        running.add(pool.submit(() -> writeRawSlice(slice)));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+      return perSecond(batch.size(), started);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void writeRawSlice(List<EncodedEvent> batch) {
     Instant now = Instant.now();
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
     for (int from = 0; from < batch.size(); from += BATCH) {
@@ -529,7 +580,7 @@ public final class PipelineBenchmark {
       for (int i = 0; i < n; i++) {
         ids[i] = UUID.randomUUID().toString();
         services[i] = slice.get(i).key();
-        seqs[i] = rawSeq++;
+        seqs[i] = rawSeq.getAndIncrement();
       }
       jdbi.useTransaction(
           h -> {
@@ -565,7 +616,6 @@ public final class PipelineBenchmark {
                 .execute();
           });
     }
-    return perSecond(batch.size(), started);
   }
 
   /**
@@ -667,12 +717,18 @@ public final class PipelineBenchmark {
     }
   }
 
-  private record Round(double rawKafka, double decode, double rawPostgres, double pipeline) {
+  private record Round(
+      double rawKafka,
+      double decode,
+      double rawPostgres,
+      double rawPostgresParallel,
+      double pipeline) {
     static Round median(List<Round> rounds) {
       return new Round(
           median(rounds.stream().mapToDouble(Round::rawKafka).toArray()),
           median(rounds.stream().mapToDouble(Round::decode).toArray()),
           median(rounds.stream().mapToDouble(Round::rawPostgres).toArray()),
+          median(rounds.stream().mapToDouble(Round::rawPostgresParallel).toArray()),
           median(rounds.stream().mapToDouble(Round::pipeline).toArray()));
     }
 
