@@ -29,6 +29,7 @@ import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import dev.aegis.orchestrator.suggestions.SuggestionService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -69,14 +70,20 @@ public class LifecycleConfiguration {
 
   /**
    * Experiment rows, with up to {@code aegis.persistence.row-cache} of them kept decoded for the
-   * batches that lock them again (docs/architecture.md, hot path).
+   * batches that lock them again, and a busy canary's unchanged verdict stored at most every {@code
+   * aegis.persistence.judgment-interval} (docs/architecture.md, hot path).
    */
   @Bean
   ExperimentRepository experimentRepository(
       StepSampleRepository samples,
       @Value("${aegis.persistence.row-cache:" + ExperimentRepository.DEFAULT_CACHE_ROWS + "}")
-          int cachedRows) {
-    return new ExperimentRepository(samples, cachedRows);
+          int cachedRows,
+      @Value("${aegis.persistence.judgment-interval:5s}") Duration judgmentInterval) {
+    if (judgmentInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "aegis.persistence.judgment-interval must not be negative: " + judgmentInterval);
+    }
+    return new ExperimentRepository(samples, cachedRows, judgmentInterval);
   }
 
   @Bean

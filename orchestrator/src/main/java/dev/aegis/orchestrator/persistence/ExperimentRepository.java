@@ -11,6 +11,7 @@ import dev.aegis.orchestrator.lifecycle.Phase;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,17 +41,31 @@ public final class ExperimentRepository {
    */
   private final RowCache<Stored> rows;
 
-  /** A repository with its own caches of step samples and rows, of the default sizes. */
+  /**
+   * How long a canary's stored judgment may trail its newest one while verdict and step stay the
+   * same (zero: every write stores the newest).
+   */
+  private final Duration judgmentInterval;
+
+  /**
+   * A repository with its own caches of step samples and rows, of the default sizes, storing every
+   * judgment.
+   */
   public ExperimentRepository() {
-    this(new StepSampleRepository(), DEFAULT_CACHE_ROWS);
+    this(new StepSampleRepository(), DEFAULT_CACHE_ROWS, Duration.ZERO);
   }
 
   /**
    * @param cachedRows how many decoded rows to keep (0: decode every row read)
+   * @param judgmentInterval how long the stored judgment of a canary may trail its newest one while
+   *     its verdict and step stay the same (zero: always store the newest). Only a row this replica
+   *     has cached under its current token is written without its judgment.
    */
-  public ExperimentRepository(StepSampleRepository samples, int cachedRows) {
+  public ExperimentRepository(
+      StepSampleRepository samples, int cachedRows, Duration judgmentInterval) {
     this.samples = samples;
     this.rows = new RowCache<>(cachedRows);
+    this.judgmentInterval = judgmentInterval;
   }
 
   private static final String COLUMNS =
@@ -375,7 +390,8 @@ public final class ExperimentRepository {
         new Stored(
             new ExperimentRecord(stored(e), submittedBy, origin, now, router, quarantineShape),
             new StepSampleRepository.Journal(0, write.entries().size(), write.newToken()),
-            null));
+            null,
+            StoredJudgment.of(e.lastJudgment(), now)));
   }
 
   /**
@@ -402,11 +418,16 @@ public final class ExperimentRepository {
       return;
     }
     List<StepSampleRepository.Write> writes = new ArrayList<>(changes.size());
+    Set<String> keepJudgment = new HashSet<>();
     for (Change c : changes) {
-      writes.add(
-          samples.plan(c.after().id(), c.expectedRevision(), c.after().progress().samples()));
+      StepSampleRepository.Write w =
+          samples.plan(c.after().id(), c.expectedRevision(), c.after().progress().samples());
+      writes.add(w);
+      if (judgmentMayTrail(c.after(), w, now)) {
+        keepJudgment.add(c.after().id());
+      }
     }
-    Map<String, Range> written = write(h, changes, writes, now);
+    Map<String, Range> written = write(h, changes, writes, keepJudgment, now);
     List<Change> again = new ArrayList<>();
     List<StepSampleRepository.Write> afresh = new ArrayList<>();
     for (int i = 0; i < changes.size(); i++) {
@@ -426,7 +447,8 @@ public final class ExperimentRepository {
       }
     }
     if (!again.isEmpty()) {
-      Map<String, Range> rewritten = write(h, again, afresh, now);
+      keepJudgment.removeAll(again.stream().map(c -> c.after().id()).toList());
+      Map<String, Range> rewritten = write(h, again, afresh, Set.of(), now);
       for (Change c : again) {
         if (!rewritten.containsKey(c.after().id())) {
           throw stale(c);
@@ -447,6 +469,7 @@ public final class ExperimentRepository {
       Experiment e = changes.get(i).after();
       long token = writes.get(i).newToken();
       Range range = written.get(e.id());
+      boolean kept = keepJudgment.contains(e.id());
       samples.written(e.id(), e.revision(), token, e.progress().samples());
       rows.rewrite(
           e.id(),
@@ -461,8 +484,37 @@ public final class ExperimentRepository {
                       old.record().router(),
                       old.record().quarantineShape()),
                   new StepSampleRepository.Journal(range.from(), range.to(), token),
-                  null));
+                  null,
+                  kept ? old.judgment() : StoredJudgment.of(e.lastJudgment(), now)));
     }
+  }
+
+  /**
+   * Whether the write of {@code e} may leave the row's stored judgment as it is: {@code e} is a
+   * canary whose row this replica cached under the token it is about to replace, and whose stored
+   * judgment has the same verdict and step as the newest and was written less than {@code
+   * judgmentInterval} ago. Every decision (a transition) and every verdict change is stored at
+   * once; in between, the stored judgment of a busy canary trails by at most the interval (its
+   * {@code at} says which window it judged). The lifecycle reads a stored judgment only as
+   * quarantine evidence, once the failing verdict (a change) was stored.
+   */
+  private boolean judgmentMayTrail(Experiment e, StepSampleRepository.Write w, Instant now) {
+    if (judgmentInterval.isZero() || w.snapshot() || e.phase() != Phase.CANARY) {
+      return false;
+    }
+    Stored cached = rows.get(e.id(), w.expectedToken());
+    if (cached == null || cached.judgment() == null) {
+      return false;
+    }
+    StoredJudgment stored = cached.judgment();
+    Judgment newest = e.lastJudgment();
+    return stored.judgment() != null
+        && newest != null
+        && stored.judgment().verdict() == newest.verdict()
+        && stored.judgment().step() == newest.step()
+        && cached.record().experiment().phase() == e.phase()
+        && cached.record().experiment().stepIndex() == e.stepIndex()
+        && now.isBefore(stored.writtenAt().plus(judgmentInterval));
   }
 
   private static StaleStateException stale(Change c) {
@@ -478,12 +530,17 @@ public final class ExperimentRepository {
    * write is a snapshot, still at the samples token this replica cached); the written rows' ranges.
    */
   private Map<String, Range> write(
-      Tx h, List<Change> changes, List<StepSampleRepository.Write> writes, Instant now) {
+      Tx h,
+      List<Change> changes,
+      List<StepSampleRepository.Write> writes,
+      Set<String> keepJudgment,
+      Instant now) {
     List<RowWrite> rows = new ArrayList<>(changes.size());
     for (int i = 0; i < changes.size(); i++) {
       Change c = changes.get(i);
       Experiment e = c.after();
       StepSampleRepository.Write w = writes.get(i);
+      boolean keep = keepJudgment.contains(e.id());
       rows.add(
           new RowWrite(
               e.id(),
@@ -491,7 +548,8 @@ public final class ExperimentRepository {
               e.phase().name(),
               e.stepIndex(),
               e.progress().withoutSamples(),
-              e.lastJudgment(),
+              keep ? null : e.lastJudgment(),
+              keep,
               e.revision(),
               StepSampleRepository.micros(e.stepEnteredAt()),
               StepSampleRepository.micros(e.lastWindowAt()),
@@ -508,7 +566,9 @@ public final class ExperimentRepository {
     Map<String, Range> written = new HashMap<>();
     h.createQuery(
             "UPDATE experiments e SET phase = v.phase, step_index = v.step, "
-                + "progress = v.progress, last_judgment = v.judgment, version = v.version, "
+                + "progress = v.progress, "
+                + "last_judgment = CASE WHEN v.\"keepJudgment\" THEN e.last_judgment ELSE v.judgment END, "
+                + "version = v.version, "
                 + "step_entered_at = timestamptz 'epoch' + v.entered * interval '1 microsecond', "
                 + "last_window_at = timestamptz 'epoch' + v.\"lastWindow\" * interval '1 microsecond', "
                 + "silent = v.silent, actuation = v.actuation, updated_at = :now, "
@@ -516,7 +576,8 @@ public final class ExperimentRepository {
                 + "samples_from = CASE WHEN v.snapshot THEN e.samples_to ELSE e.samples_from END, "
                 + "samples_to = e.samples_to + v.n, samples_token = v.token "
                 + "FROM jsonb_to_recordset(:rows::jsonb) AS v(id text, expected bigint, phase text, "
-                + "step int, progress jsonb, judgment jsonb, version bigint, entered bigint, "
+                + "step int, progress jsonb, judgment jsonb, \"keepJudgment\" boolean, version bigint, "
+                + "entered bigint, "
                 + "\"lastWindow\" bigint, silent boolean, actuation jsonb, settled boolean, "
                 + "snapshot boolean, n bigint, "
                 + "token bigint, \"expectedToken\" bigint) "
@@ -542,6 +603,7 @@ public final class ExperimentRepository {
       int step,
       StepProgress progress,
       Judgment judgment,
+      boolean keepJudgment,
       long version,
       Long entered,
       Long lastWindow,
@@ -616,9 +678,25 @@ public final class ExperimentRepository {
     return t == null ? null : t.toInstant();
   }
 
-  /** A row as read: the experiment without its step samples, and where they are. */
+  /**
+   * A row as read: the experiment without its step samples, where they are, and the judgment the
+   * row holds (its experiment may carry a newer one, see {@link #judgmentMayTrail}).
+   */
   private record Stored(
-      ExperimentRecord record, StepSampleRepository.Journal journal, StepEvidence legacy) {}
+      ExperimentRecord record,
+      StepSampleRepository.Journal journal,
+      StepEvidence legacy,
+      StoredJudgment judgment) {}
+
+  /**
+   * The judgment a row holds and when this replica wrote it (null: read from the table, time
+   * unknown).
+   */
+  private record StoredJudgment(Judgment judgment, Instant writtenAt) {
+    static StoredJudgment of(Judgment judgment, Instant writtenAt) {
+      return new StoredJudgment(judgment, writtenAt);
+    }
+  }
 
   private ExperimentRecord withSamples(Tx h, Stored row) {
     Experiment e = row.record().experiment();
@@ -732,6 +810,7 @@ public final class ExperimentRepository {
             rs.getString("quarantine_shape")),
         new StepSampleRepository.Journal(
             rs.getLong("samples_from"), rs.getLong("samples_to"), rs.getLong("samples_token")),
-        progress.evidence());
+        progress.evidence(),
+        null);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.aegis.orchestrator.judgment.ActiveFault;
 import dev.aegis.orchestrator.judgment.CanaryStep;
 import dev.aegis.orchestrator.judgment.HealthWindow;
+import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.judgment.Policy;
 import dev.aegis.orchestrator.judgment.Slo;
 import dev.aegis.orchestrator.judgment.StepEvidence;
@@ -303,6 +304,71 @@ class StepSamplesIT {
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(e);
   }
 
+  @Test
+  @DisplayName(
+      "a busy canary's unchanged verdict is stored at most every judgment interval; a verdict"
+          + " change is stored at once, and a replica without the row cached stores its newest")
+  void unchangedVerdictIsStoredAtMostEveryInterval() {
+    Duration interval = Duration.ofSeconds(5);
+    ExperimentRepository repository =
+        new ExperimentRepository(new StepSampleRepository(), 100, interval);
+    Experiment e = started(repository);
+
+    Experiment first = observe(e, 4);
+    write(repository, e, first, T0.plusSeconds(1));
+    assertThat(storedJudgment(e.id()))
+        .as("nothing stored yet: stored")
+        .isEqualTo(first.lastJudgment());
+
+    Experiment second = observe(first, 4);
+    assertThat(second.lastJudgment().verdict()).isEqualTo(first.lastJudgment().verdict());
+    assertThat(second.lastJudgment()).isNotEqualTo(first.lastJudgment());
+    write(repository, first, second, T0.plusSeconds(2));
+    assertThat(storedJudgment(e.id()))
+        .as("same verdict within the interval: the stored one trails")
+        .isEqualTo(first.lastJudgment());
+    assertThat(locked(repository, second))
+        .as("the writing replica judges with the newest")
+        .isEqualTo(second);
+    Experiment cold = load(new ExperimentRepository(), e.id());
+    assertThat(cold.progress()).as("the progress is always stored").isEqualTo(second.progress());
+    assertThat(cold.lastJudgment()).isEqualTo(first.lastJudgment());
+
+    Experiment third = observe(second, 2);
+    write(repository, second, third, T0.plusSeconds(6));
+    assertThat(storedJudgment(e.id()))
+        .as("the interval passed since the stored one: stored")
+        .isEqualTo(third.lastJudgment());
+
+    Experiment held =
+        CORE.decide(third, new LifecycleInput.CheckSilence(), T0.plus(Duration.ofDays(2))).after();
+    assertThat(held.lastJudgment().verdict()).isNotEqualTo(third.lastJudgment().verdict());
+    write(repository, third, held, T0.plusSeconds(7));
+    assertThat(storedJudgment(e.id()))
+        .as("a new verdict: stored at once")
+        .isEqualTo(held.lastJudgment());
+
+    ExperimentRepository other =
+        new ExperimentRepository(new StepSampleRepository(), 100, interval);
+    Experiment before = load(other, e.id());
+    Experiment taken = observe(before, 2);
+    write(other, before, taken, T0.plusSeconds(8));
+    assertThat(storedJudgment(e.id()))
+        .as("a replica that has not cached the row stores its newest")
+        .isEqualTo(taken.lastJudgment());
+  }
+
+  private Judgment storedJudgment(String id) {
+    String json =
+        jdbi.withHandle(
+            h ->
+                h.createQuery("SELECT last_judgment::text FROM experiments WHERE id = :id")
+                    .bind("id", id)
+                    .mapTo(String.class)
+                    .one());
+    return StateJson.read(json, Judgment.class);
+  }
+
   private Experiment started(ExperimentRepository repository) {
     Experiment submitted =
         Experiment.submitted(
@@ -363,10 +429,15 @@ class StepSamplesIT {
   }
 
   private void write(ExperimentRepository repository, Experiment before, Experiment after) {
+    write(repository, before, after, T0);
+  }
+
+  private void write(
+      ExperimentRepository repository, Experiment before, Experiment after, Instant now) {
     jdbi.useTransaction(
         h -> {
           repository.findForUpdate(Tx.of(h), before.id()).orElseThrow();
-          repository.update(Tx.of(h), before.revision(), after, T0);
+          repository.update(Tx.of(h), before.revision(), after, now);
         });
   }
 
