@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -46,37 +45,91 @@ public final class HealthWindowRepository {
     if (rows.isEmpty()) {
       return;
     }
-    PreparedBatch batch =
-        h.prepareBatch(
-            "INSERT INTO health_windows (namespace, service, version, track, "
-                + "window_start, window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, "
-                + "experiment_id, step, event_source, event_id, received_at) VALUES (:namespace, :service, :version, "
-                + ":track, :start, :end, :requests, :errors, :p50, :p95, :p99, :cpu, :memory, :experimentId, "
-                + ":step, :source, :eventId, :receivedAt)");
-    for (Row row : rows) {
+    // One statement over arrays, one per column: the bulk path the pipeline benchmark's raw
+    // reference takes. A prepared batch bound 18 named values per window, a tenth of the consumer
+    // thread.
+    int n = rows.size();
+    String[] namespaces = new String[n];
+    String[] services = new String[n];
+    String[] versions = new String[n];
+    String[] tracks = new String[n];
+    Long[] starts = new Long[n];
+    Long[] ends = new Long[n];
+    Long[] requests = new Long[n];
+    Long[] errors = new Long[n];
+    Double[] p50 = new Double[n];
+    Double[] p95 = new Double[n];
+    Double[] p99 = new Double[n];
+    Double[] cpu = new Double[n];
+    Double[] memory = new Double[n];
+    String[] experimentIds = new String[n];
+    Integer[] steps = new Integer[n];
+    String[] sources = new String[n];
+    String[] eventIds = new String[n];
+    Long[] received = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Row row = rows.get(i);
       HealthWindow w = row.window();
-      batch
-          .bind("namespace", w.namespace())
-          .bind("service", w.service())
-          .bind("version", w.version())
-          .bind("track", w.track().name().toLowerCase(Locale.ROOT))
-          .bind("start", ts(w.windowStart()))
-          .bind("end", ts(w.windowEnd()))
-          .bind("requests", w.requests())
-          .bind("errors", w.errors())
-          .bind("p50", w.p50Ms())
-          .bind("p95", w.p95Ms())
-          .bind("p99", w.p99Ms())
-          .bind("cpu", w.cpuUtilization())
-          .bind("memory", w.memoryUtilization())
-          .bind("experimentId", row.experimentId())
-          .bind("step", row.step())
-          .bind("source", row.eventSource())
-          .bind("eventId", row.eventId())
-          .bind("receivedAt", ts(row.receivedAt()))
-          .add();
+      namespaces[i] = w.namespace();
+      services[i] = w.service();
+      versions[i] = w.version();
+      tracks[i] = w.track().name().toLowerCase(Locale.ROOT);
+      starts[i] = roundedMicros(w.windowStart());
+      ends[i] = roundedMicros(w.windowEnd());
+      requests[i] = w.requests();
+      errors[i] = w.errors();
+      p50[i] = w.p50Ms();
+      p95[i] = w.p95Ms();
+      p99[i] = w.p99Ms();
+      cpu[i] = w.cpuUtilization();
+      memory[i] = w.memoryUtilization();
+      experimentIds[i] = row.experimentId();
+      steps[i] = row.step();
+      sources[i] = row.eventSource();
+      eventIds[i] = row.eventId();
+      received[i] = roundedMicros(row.receivedAt());
     }
-    batch.execute();
+    h.createUpdate(
+            "INSERT INTO health_windows (namespace, service, version, track, window_start, "
+                + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
+                + "step, event_source, event_id, received_at) "
+                + "SELECT ns, svc, ver, tr, timestamptz 'epoch' + s * interval '1 microsecond', "
+                + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, a, b, c, cp, m, xid, st, "
+                + "src, eid, timestamptz 'epoch' + rcv * interval '1 microsecond' "
+                + "FROM unnest(:namespaces, :services, :versions, :tracks, :starts, :ends, :requests, "
+                + ":errors, :p50, :p95, :p99, :cpu, :memory, :experimentIds, :steps, :sources, "
+                + ":eventIds, :received) "
+                + "AS v(ns, svc, ver, tr, s, e, r, x, a, b, c, cp, m, xid, st, src, eid, rcv)")
+        .bindArray("namespaces", String.class, (Object[]) namespaces)
+        .bindArray("services", String.class, (Object[]) services)
+        .bindArray("versions", String.class, (Object[]) versions)
+        .bindArray("tracks", String.class, (Object[]) tracks)
+        .bindArray("starts", Long.class, (Object[]) starts)
+        .bindArray("ends", Long.class, (Object[]) ends)
+        .bindArray("requests", Long.class, (Object[]) requests)
+        .bindArray("errors", Long.class, (Object[]) errors)
+        .bindArray("p50", Double.class, (Object[]) p50)
+        .bindArray("p95", Double.class, (Object[]) p95)
+        .bindArray("p99", Double.class, (Object[]) p99)
+        .bindArray("cpu", Double.class, (Object[]) cpu)
+        .bindArray("memory", Double.class, (Object[]) memory)
+        .bindArray("experimentIds", String.class, (Object[]) experimentIds)
+        .bindArray("steps", Integer.class, (Object[]) steps)
+        .bindArray("sources", String.class, (Object[]) sources)
+        .bindArray("eventIds", String.class, (Object[]) eventIds)
+        .bindArray("received", Long.class, (Object[]) received)
+        .execute();
+  }
+
+  /**
+   * Microseconds since the epoch, rounded half up as the PostgreSQL driver rounds a bound
+   * timestamp's nanoseconds, so a window stores the same instant it did when bound as a timestamp.
+   */
+  static Long roundedMicros(Instant t) {
+    return t == null
+        ? null
+        : Math.addExact(
+            Math.multiplyExact(t.getEpochSecond(), 1_000_000L), (t.getNano() + 500) / 1000);
   }
 
   /** The windows that counted toward one step of one experiment (1-based step), oldest first. */

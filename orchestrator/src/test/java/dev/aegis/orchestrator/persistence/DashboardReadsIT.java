@@ -135,6 +135,75 @@ class DashboardReadsIT {
     assertThat(wide).isEqualTo(new Head(0, ids));
   }
 
+  @Test
+  @DisplayName(
+      "a window's columns are stored as sent, its times at the microsecond the driver rounds a"
+          + " bound timestamp to (half up, into the next second too); missing values stay NULL")
+  void windowsAreStoredAsSent() {
+    HealthWindowRepository health = new HealthWindowRepository();
+    int[] nanos = {0, 123_456_789, 1_000_499, 1_000_500, 999_999_499, 999_999_500};
+    List<HealthWindowRepository.Row> rows = new ArrayList<>();
+    for (int i = 0; i < nanos.length; i++) {
+      Instant t = T0.plusSeconds(i).plusNanos(nanos[i]);
+      HealthWindow w =
+          new HealthWindow(
+              "checkout",
+              "v" + i,
+              HealthWindow.Track.values()[i % 3],
+              t.minusSeconds(10),
+              t,
+              1000 + i,
+              i,
+              10.5 + i,
+              20.25,
+              30.125,
+              i % 2 == 0 ? null : 0.25,
+              i % 2 == 0 ? 0.5 : null,
+              "shop");
+      rows.add(
+          new HealthWindowRepository.Row(
+              w, i % 2 == 0 ? "e" + i : null, i % 2 == 0 ? i + 1 : null, "src-" + i, "id-" + i, t));
+    }
+    app.useHandle(h -> health.insert(Tx.of(h), rows));
+
+    for (HealthWindowRepository.Row row : rows) {
+      HealthWindow w = row.window();
+      Map<String, Object> stored =
+          app.withHandle(
+              h ->
+                  h.createQuery(
+                          "SELECT namespace, service, version, track, requests, errors, p50_ms, p95_ms, "
+                              + "p99_ms, cpu, memory, experiment_id, step, event_source, "
+                              + "window_start = :start AS same_start, window_end = :end AS same_end, "
+                              + "received_at = :end AS same_received FROM health_windows WHERE event_id = :id")
+                      .bind("id", row.eventId())
+                      // Bound as timestamps, as the driver rounds them.
+                      .bind("start", java.sql.Timestamp.from(w.windowStart()))
+                      .bind("end", java.sql.Timestamp.from(w.windowEnd()))
+                      .mapToMap()
+                      .one());
+      java.util.Map<String, Object> expected = new java.util.HashMap<>();
+      expected.put("namespace", w.namespace());
+      expected.put("service", w.service());
+      expected.put("version", w.version());
+      expected.put("track", w.track().name().toLowerCase(java.util.Locale.ROOT));
+      expected.put("requests", w.requests());
+      expected.put("errors", w.errors());
+      expected.put("p50_ms", w.p50Ms());
+      expected.put("p95_ms", w.p95Ms());
+      expected.put("p99_ms", w.p99Ms());
+      expected.put("cpu", w.cpuUtilization());
+      expected.put("memory", w.memoryUtilization());
+      expected.put("experiment_id", row.experimentId());
+      expected.put("step", row.step());
+      expected.put("event_source", row.eventSource());
+      expected.put("same_start", true);
+      expected.put("same_end", true);
+      expected.put("same_received", true);
+      assertThat(stored).as("window %s", row.eventId()).isEqualTo(expected);
+    }
+  }
+
   private static HealthWindowRepository.Row row(
       String experimentId, int step, String eventId, Instant end) {
     HealthWindow w =
