@@ -3,7 +3,6 @@ package dev.aegis.orchestrator.judgment;
 import dev.aegis.orchestrator.judgment.stats.Dispersion;
 import dev.aegis.orchestrator.judgment.stats.EValues;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -418,22 +417,37 @@ public record Sequential(
    * the bet, so the weight never depends on the outcome it weighs.
    */
   private double phi(List<WindowSample> windows, Instant from) {
-    List<WindowSample> earlier = new ArrayList<>();
+    // Runs on every window: two arrays of the earlier windows' counts, no stream or list.
+    int n = 0;
     for (WindowSample s : windows) {
       if (!s.end().isAfter(from)) {
-        earlier.add(s);
+        n++;
       }
     }
-    Dispersion scatter = pearson(earlier);
+    long[] requests = new long[n];
+    long[] errors = new long[n];
+    int i = 0;
+    for (WindowSample s : windows) {
+      if (!s.end().isAfter(from)) {
+        requests[i] = s.requests();
+        errors[i] = s.errors();
+        i++;
+      }
+    }
+    Dispersion scatter = Dispersion.pearson(requests, errors);
     double chi = referenceChiSquare + scatter.chiSquare();
     int df = referenceDf + scatter.df();
     return Math.max(1, (chi + 8) / (df + 4));
   }
 
   private static Dispersion pearson(List<WindowSample> samples) {
-    return Dispersion.pearson(
-        samples.stream().mapToLong(WindowSample::requests).toArray(),
-        samples.stream().mapToLong(WindowSample::errors).toArray());
+    long[] requests = new long[samples.size()];
+    long[] errors = new long[samples.size()];
+    for (int i = 0; i < requests.length; i++) {
+      requests[i] = samples.get(i).requests();
+      errors[i] = samples.get(i).errors();
+    }
+    return Dispersion.pearson(requests, errors);
   }
 
   /** Where a bet lands: its threshold, the window's end, step and number. */
