@@ -28,11 +28,11 @@ public record InboundRecord(
     return decoded
         .decoded()
         .map(d -> d.envelope().source())
-        .orElse("kafka://" + topic + "/" + partition);
+        .orElseGet(() -> "kafka://" + topic + "/" + partition);
   }
 
   public String eventId() {
-    return decoded.decoded().map(d -> d.envelope().id()).orElse("offset-" + offset);
+    return decoded.decoded().map(d -> d.envelope().id()).orElseGet(() -> "offset-" + offset);
   }
 
   /** The raw record, as a dead-letter entry keeps it. */
