@@ -59,7 +59,7 @@ public final class StepJudge {
       this.stepIndex = stepIndex;
       this.progress = progress;
       this.at = at;
-      this.label = String.format(Locale.ROOT, "step %d at %d%%", stepIndex + 1, step.weight());
+      this.label = "step " + (stepIndex + 1) + " at " + step.weight() + "%";
     }
 
     Judgment judge() {
@@ -309,27 +309,31 @@ public final class StepJudge {
           e.crossed()
               ? Classification.HIGH
               : e.bets() == 0 ? Classification.NODATA : Classification.PASS;
+      // Concatenated, not formatted: three of these are written on every window.
       String where =
           e.crossed()
-              ? String.format(
-                  Locale.ROOT,
-                  " at window %d of step %d (ending %s)",
-                  e.crossedWindow(),
-                  e.crossedStep(),
-                  e.crossedAt())
+              ? " at window "
+                  + e.crossedWindow()
+                  + " of step "
+                  + e.crossedStep()
+                  + " (ending "
+                  + e.crossedAt()
+                  + ")"
               : "";
       String explanation =
-          String.format(
-              Locale.ROOT,
-              "%s, anytime test: e-value %s %s %s (1/α, α %s)%s; %s → %s",
-              metric,
-              eValue(observed),
-              e.crossed() ? "≥" : "<",
-              eValue(threshold),
-              CanaryComparison.p(alpha),
-              where,
-              what,
-              c);
+          metric
+              + ", anytime test: e-value "
+              + eValue(observed)
+              + (e.crossed() ? " ≥ " : " < ")
+              + eValue(threshold)
+              + " (1/α, α "
+              + CanaryComparison.p(alpha)
+              + ")"
+              + where
+              + "; "
+              + what
+              + " → "
+              + c;
       Comparison comparison =
           new Comparison(
               test,

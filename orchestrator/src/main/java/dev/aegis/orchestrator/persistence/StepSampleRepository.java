@@ -9,7 +9,6 @@ import dev.aegis.orchestrator.judgment.WindowSample;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -236,7 +235,11 @@ public final class StepSampleRepository {
 
   /** {@code t} in microseconds since the epoch, as the statements bind times; null for null. */
   static Long micros(Instant t) {
-    return t == null ? null : ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    // What ChronoUnit.MICROS.between(Instant.EPOCH, t) computes, without its lookups (3% of the
+    // consumer thread, one call per sample column).
+    return t == null
+        ? null
+        : Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
   }
 
   private record Row(String experimentId, StepEvidence.Entry entry) {}
