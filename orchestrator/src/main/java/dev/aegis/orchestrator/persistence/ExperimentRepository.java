@@ -391,7 +391,7 @@ public final class ExperimentRepository {
             new ExperimentRecord(stored(e), submittedBy, origin, now, router, quarantineShape),
             new StepSampleRepository.Journal(0, write.entries().size(), write.newToken()),
             null,
-            StoredJudgment.of(e.lastJudgment(), now)));
+            new StoredJudgment(e.lastJudgment(), now)));
   }
 
   /**
@@ -485,7 +485,7 @@ public final class ExperimentRepository {
                       old.record().quarantineShape()),
                   new StepSampleRepository.Journal(range.from(), range.to(), token),
                   null,
-                  kept ? old.judgment() : StoredJudgment.of(e.lastJudgment(), now)));
+                  kept ? old.judgment() : new StoredJudgment(e.lastJudgment(), now)));
     }
   }
 
@@ -692,11 +692,7 @@ public final class ExperimentRepository {
    * The judgment a row holds and when this replica wrote it (null: read from the table, time
    * unknown).
    */
-  private record StoredJudgment(Judgment judgment, Instant writtenAt) {
-    static StoredJudgment of(Judgment judgment, Instant writtenAt) {
-      return new StoredJudgment(judgment, writtenAt);
-    }
-  }
+  private record StoredJudgment(Judgment judgment, Instant writtenAt) {}
 
   private ExperimentRecord withSamples(Tx h, Stored row) {
     Experiment e = row.record().experiment();
