@@ -30,7 +30,10 @@ import org.springframework.stereotype.Component;
  * The ingest container starts its consumer threads one after another, and each one joining moves
  * partitions between them (a cooperative rebalance of two rounds); without the hold, the
  * "partitions moved" lines of that churn follow the banner, which is meant to be the last line of a
- * start. Changes nothing but when the banner is printed.
+ * start. Changes nothing but when the banner is printed and readiness turns to accepting traffic
+ * (Spring Boot publishes that after the ready event's listeners): a replica reports ready once its
+ * consumer threads own their partitions, after 15 s at most, or as soon as describing the group
+ * fails.
  *
  * <p>Settled means: the group is stable, every consumer thread of this replica is a member, and
  * every partition of the ingest topics is assigned to some member (between the two rounds of a
