@@ -204,7 +204,7 @@ public record Sequential(
     StepEvidence evidence = finished.samples();
     List<WindowSample> track =
         !evidence.baseline().isEmpty() ? evidence.baseline() : evidence.stable();
-    Dispersion scatter = pearson(track);
+    Dispersion scatter = pearson(track, Instant.MAX);
     return new Sequential(
         errors,
         latency,
@@ -417,35 +417,32 @@ public record Sequential(
    * the bet, so the weight never depends on the outcome it weighs.
    */
   private double phi(List<WindowSample> windows, Instant from) {
-    // Runs on every window: two arrays of the earlier windows' counts, no stream or list.
+    Dispersion scatter = pearson(windows, from);
+    double chi = referenceChiSquare + scatter.chiSquare();
+    int df = referenceDf + scatter.df();
+    return Math.max(1, (chi + 8) / (df + 4));
+  }
+
+  /**
+   * Pearson's dispersion of the {@code samples} ending at or before {@code until}. Runs on every
+   * window: two arrays of counts, no stream or list.
+   */
+  private static Dispersion pearson(List<WindowSample> samples, Instant until) {
     int n = 0;
-    for (WindowSample s : windows) {
-      if (!s.end().isAfter(from)) {
+    for (WindowSample s : samples) {
+      if (!s.end().isAfter(until)) {
         n++;
       }
     }
     long[] requests = new long[n];
     long[] errors = new long[n];
     int i = 0;
-    for (WindowSample s : windows) {
-      if (!s.end().isAfter(from)) {
+    for (WindowSample s : samples) {
+      if (!s.end().isAfter(until)) {
         requests[i] = s.requests();
         errors[i] = s.errors();
         i++;
       }
-    }
-    Dispersion scatter = Dispersion.pearson(requests, errors);
-    double chi = referenceChiSquare + scatter.chiSquare();
-    int df = referenceDf + scatter.df();
-    return Math.max(1, (chi + 8) / (df + 4));
-  }
-
-  private static Dispersion pearson(List<WindowSample> samples) {
-    long[] requests = new long[samples.size()];
-    long[] errors = new long[samples.size()];
-    for (int i = 0; i < requests.length; i++) {
-      requests[i] = samples.get(i).requests();
-      errors[i] = samples.get(i).errors();
     }
     return Dispersion.pearson(requests, errors);
   }
