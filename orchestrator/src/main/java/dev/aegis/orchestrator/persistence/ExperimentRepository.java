@@ -239,7 +239,10 @@ public final class ExperimentRepository {
       return out;
     }
     h.createQuery(
-            "SELECT name, namespace FROM services WHERE name = ANY(:names) ORDER BY name, namespace")
+            // A join: name = ANY(:names) took about 10 ms a batch at 1 000 services in the pipeline
+            // benchmark, the join 0.6 ms (pg_stat_statements, -Dbench.statements=true).
+            "SELECT s.name, s.namespace FROM unnest(:names) AS n(name) "
+                + "JOIN services s ON s.name = n.name ORDER BY s.name, s.namespace")
         .bindArray("names", String.class, names.toArray())
         .map((rs, ctx) -> List.of(rs.getString("name"), rs.getString("namespace")))
         .forEach(r -> out.computeIfAbsent(r.get(0), k -> new ArrayList<>()).add(r.get(1)));
