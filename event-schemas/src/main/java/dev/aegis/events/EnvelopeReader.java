@@ -111,6 +111,10 @@ final class EnvelopeReader {
     if (time == null) {
       return null;
     }
+    Instant utc = Timestamps.parseUtc(time);
+    if (utc != null) {
+      return utc;
+    }
     try {
       return OffsetDateTime.parse(time).toInstant();
     } catch (DateTimeParseException e) {
