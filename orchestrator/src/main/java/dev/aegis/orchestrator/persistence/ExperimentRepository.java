@@ -565,7 +565,8 @@ public final class ExperimentRepository {
               w.expectedToken()));
     }
     // One JSON document for the batch: the state documents travel inside it as JSON, not as text
-    // escaped into an array literal (which cost the driver a fifth of the consumer thread).
+    // escaped into an array literal (which cost the driver a fifth of the consumer thread). It is
+    // bound as UTF-8 bytes, as Jackson writes it, rather than as a string the driver encodes again.
     Map<String, Range> written = new HashMap<>();
     h.createQuery(
             "UPDATE experiments e SET phase = v.phase, step_index = v.step, "
@@ -578,7 +579,8 @@ public final class ExperimentRepository {
                 + "settled_at = CASE WHEN v.settled THEN CAST(:now AS timestamptz) END, "
                 + "samples_from = CASE WHEN v.snapshot THEN e.samples_to ELSE e.samples_from END, "
                 + "samples_to = e.samples_to + v.n, samples_token = v.token "
-                + "FROM jsonb_to_recordset(:rows::jsonb) AS v(id text, expected bigint, phase text, "
+                + "FROM jsonb_to_recordset(convert_from(:rows, 'UTF8')::jsonb) AS v(id text, "
+                + "expected bigint, phase text, "
                 + "step int, progress jsonb, judgment jsonb, \"keepJudgment\" boolean, version bigint, "
                 + "entered bigint, "
                 + "\"lastWindow\" bigint, silent boolean, actuation jsonb, settled boolean, "
@@ -587,7 +589,7 @@ public final class ExperimentRepository {
                 + "WHERE e.id = v.id AND e.version = v.expected "
                 + "AND (v.snapshot OR e.samples_token = v.\"expectedToken\") "
                 + "RETURNING e.id, e.samples_from, e.samples_to")
-        .bind("rows", StateJson.write(rows))
+        .bind("rows", StateJson.writeBytes(rows))
         .bind("now", ts(now))
         .map(
             (rs, ctx) ->
