@@ -1,5 +1,7 @@
 package dev.aegis.orchestrator.bench;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.aegis.events.DecodeResult;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventCodec;
@@ -89,7 +91,9 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 public final class PipelineBenchmark {
 
   private static final EventCodec CODEC = new EventCodec();
-  private static final int BATCH = 500;
+
+  /** Connections of the reference's pool: enough for every consumer thread's share at once. */
+  private static final int REFERENCE_CONNECTIONS = 8;
 
   /** Windows each probe experiment reports per round: 2 s each, three 15 s steps. */
   private static final int PROBE_WINDOWS = 30;
@@ -102,7 +106,11 @@ public final class PipelineBenchmark {
   private final AtomicLong rawSeq = new AtomicLong();
   private final SharedKafka kafka = SharedInfrastructure.kafka();
   private final TestDatabase database = SharedInfrastructure.postgres().createDatabase();
+  private final HikariDataSource referencePool;
   private final Jdbi jdbi;
+  private final ProcessCpu cpu = ProcessCpu.of(SharedInfrastructure.postgres().dataDirectory());
+  private final Statements statements =
+      Statements.of(SharedInfrastructure.postgres(), database.name());
   private ConfigurableApplicationContext app;
   private Instant nextWindow;
 
@@ -110,12 +118,19 @@ public final class PipelineBenchmark {
     this.events = events;
     this.experiments = experiments;
     this.probes = probes;
-    // The reference writes with the same driver setting as the application's pool.
-    var dataSource = new PGSimpleDataSource();
-    dataSource.setUrl(database.connection().jdbcUrl());
-    dataSource.setUser(database.connection().username());
-    dataSource.setReWriteBatchedInserts(true);
-    this.jdbi = JdbiFactory.create(dataSource);
+    // The reference writes with the same driver setting as the application, through a pool as
+    // the application does: a connection opened per batch would charge the reference for the
+    // server starting a backend each time.
+    var driver = new PGSimpleDataSource();
+    driver.setUrl(database.connection().jdbcUrl());
+    driver.setUser(database.connection().username());
+    driver.setReWriteBatchedInserts(true);
+    var pool = new HikariConfig();
+    pool.setDataSource(driver);
+    pool.setMaximumPoolSize(REFERENCE_CONNECTIONS);
+    pool.setPoolName("bench-reference");
+    this.referencePool = new HikariDataSource(pool);
+    this.jdbi = JdbiFactory.create(referencePool);
   }
 
   public static void main(String[] args) throws Exception {
@@ -130,14 +145,15 @@ public final class PipelineBenchmark {
       System.out.printf(
           Locale.ROOT,
           "%nAegis pipeline benchmark: %d health events per round for %d running experiments, "
-              + "%d cores, %s%n",
+              + "batches of %d, %d cores, %s%n",
           events,
           experiments,
+          bench.batch(),
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
       System.out.printf(
           Locale.ROOT,
-          "%-6s %14s %14s %14s %14s %14s %10s %10s %10s%n",
+          "%-6s %14s %14s %14s %14s %14s %10s %10s %10s %21s %21s%n",
           "round",
           "raw kafka/s",
           "kafka+decode/s",
@@ -146,7 +162,23 @@ public final class PipelineBenchmark {
           "pipeline/s",
           "vs kafka",
           "vs pg",
-          "vs pg x" + bench.consumerThreads());
+          "vs pg x" + bench.consumerThreads(),
+          "cpu µs/event pg x" + bench.consumerThreads(),
+          "cpu µs/event pipeline");
+      System.out.printf(
+          Locale.ROOT,
+          "%-6s %14s %14s %14s %14s %14s %10s %10s %10s %21s %21s%n",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          "(jvm + postgres)",
+          "(jvm + postgres)");
       List<Round> measured = new ArrayList<>();
       for (int r = 0; r <= rounds; r++) {
         Round round = bench.round();
@@ -155,7 +187,7 @@ public final class PipelineBenchmark {
         }
         System.out.printf(
             Locale.ROOT,
-            "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f%n",
+            "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f %21s %21s%n",
             r == 0 ? "warmup" : String.valueOf(r),
             round.rawKafka,
             round.decode,
@@ -164,13 +196,15 @@ public final class PipelineBenchmark {
             round.pipeline,
             round.pipeline / round.rawKafka,
             round.pipeline / round.rawPostgres,
-            round.pipeline / round.rawPostgresParallel);
+            round.pipeline / round.rawPostgresParallel,
+            cpu(round.rawPostgresParallelCpu),
+            cpu(round.pipelineCpu));
       }
       bench.printActuation();
       Round median = Round.median(measured);
       System.out.printf(
           Locale.ROOT,
-          "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f%n",
+          "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f %21s %21s%n",
           "median",
           median.rawKafka,
           median.decode,
@@ -179,7 +213,9 @@ public final class PipelineBenchmark {
           median.pipeline,
           median.pipeline / median.rawKafka,
           median.pipeline / median.rawPostgres,
-          median.pipeline / median.rawPostgresParallel);
+          median.pipeline / median.rawPostgresParallel,
+          cpu(median.rawPostgresParallelCpu),
+          cpu(median.pipelineCpu));
       bench.checkEndState(rounds + 1);
     } catch (Exception | AssertionError e) {
       e.printStackTrace();
@@ -188,6 +224,12 @@ public final class PipelineBenchmark {
       bench.stop();
     }
     System.exit(status);
+  }
+
+  /** CPU microseconds per event as {@code jvm + postgres}. */
+  private static String cpu(ProcessCpu.PerEvent perEvent) {
+    return String.format(
+        Locale.ROOT, "%.0f + %.0f", perEvent.jvmMicros(), perEvent.postgresMicros());
   }
 
   private void start() {
@@ -379,11 +421,32 @@ public final class PipelineBenchmark {
     double rawKafka = consume(from, false);
     double decode = consume(from, true);
     double rawPostgres = writeRaw(batch);
+    statements.reset();
+    ProcessCpu.Reading before = cpu.read();
     double rawPostgresParallel = writeRawParallel(batch, consumerThreads());
+    ProcessCpu.Reading between = cpu.read();
+    statements.print("raw pg x" + consumerThreads(), round);
     Instant pipelineStarted = Instant.now();
     double pipeline = runPipeline(ingest);
+    ProcessCpu.PerEvent pipelineCpu = cpu.read().since(between, batch.size());
+    statements.print("pipeline", round);
     collectActuation(pipelineStarted);
-    return new Round(rawKafka, decode, rawPostgres, rawPostgresParallel, pipeline);
+    return new Round(
+        rawKafka,
+        decode,
+        rawPostgres,
+        rawPostgresParallel,
+        pipeline,
+        between.since(before, batch.size()),
+        pipelineCpu);
+  }
+
+  /**
+   * Records per batch: the pipeline's {@code aegis.processing.max-poll-records}, which the raw
+   * consumers and the reference's transactions take too.
+   */
+  private int batch() {
+    return app.getBean(AegisProperties.class).processing().maxPollRecords();
   }
 
   /** The pipeline's consumer threads ({@code aegis.processing.concurrency}). */
@@ -486,7 +549,7 @@ public final class PipelineBenchmark {
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             kafka.bootstrapServers(),
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            BATCH,
+            batch(),
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             false),
         new ByteArrayDeserializer(),
@@ -571,8 +634,9 @@ public final class PipelineBenchmark {
   private void writeRawSlice(List<EncodedEvent> batch) {
     Instant now = Instant.now();
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
-    for (int from = 0; from < batch.size(); from += BATCH) {
-      List<EncodedEvent> slice = batch.subList(from, Math.min(batch.size(), from + BATCH));
+    int size = batch();
+    for (int from = 0; from < batch.size(); from += size) {
+      List<EncodedEvent> slice = batch.subList(from, Math.min(batch.size(), from + size));
       int n = slice.size();
       String[] ids = new String[n];
       String[] services = new String[n];
@@ -701,6 +765,7 @@ public final class PipelineBenchmark {
     if (app != null) {
       app.close();
     }
+    referencePool.close();
     database.close();
   }
 
@@ -722,14 +787,29 @@ public final class PipelineBenchmark {
       double decode,
       double rawPostgres,
       double rawPostgresParallel,
-      double pipeline) {
+      double pipeline,
+      ProcessCpu.PerEvent rawPostgresParallelCpu,
+      ProcessCpu.PerEvent pipelineCpu) {
     static Round median(List<Round> rounds) {
       return new Round(
           median(rounds.stream().mapToDouble(Round::rawKafka).toArray()),
           median(rounds.stream().mapToDouble(Round::decode).toArray()),
           median(rounds.stream().mapToDouble(Round::rawPostgres).toArray()),
           median(rounds.stream().mapToDouble(Round::rawPostgresParallel).toArray()),
-          median(rounds.stream().mapToDouble(Round::pipeline).toArray()));
+          median(rounds.stream().mapToDouble(Round::pipeline).toArray()),
+          new ProcessCpu.PerEvent(
+              median(
+                  rounds.stream()
+                      .mapToDouble(r -> r.rawPostgresParallelCpu().jvmMicros())
+                      .toArray()),
+              median(
+                  rounds.stream()
+                      .mapToDouble(r -> r.rawPostgresParallelCpu().postgresMicros())
+                      .toArray())),
+          new ProcessCpu.PerEvent(
+              median(rounds.stream().mapToDouble(r -> r.pipelineCpu().jvmMicros()).toArray()),
+              median(
+                  rounds.stream().mapToDouble(r -> r.pipelineCpu().postgresMicros()).toArray())));
     }
 
     private static double median(double[] values) {

@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.testsupport;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.standalone.infrastructure.EmbeddedPostgresServer;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,9 +19,24 @@ public final class SharedPostgres implements AutoCloseable {
     this.server = server;
   }
 
+  /**
+   * Set to {@code true} to preload pg_stat_statements, so that a benchmark can report where
+   * PostgreSQL spent its time ({@code -Dbench.statements=true}).
+   */
+  public static final String STATEMENTS_PROPERTY = "bench.statements";
+
   static SharedPostgres start() {
     // The JVM hook is SharedInfrastructure's, which stops Kafka first.
-    return new SharedPostgres(EmbeddedPostgresServer.start(Optional.empty(), 0, false));
+    Map<String, String> settings =
+        Boolean.getBoolean(STATEMENTS_PROPERTY)
+            ? Map.of(
+                "shared_preload_libraries",
+                "pg_stat_statements",
+                "pg_stat_statements.track_planning",
+                "on")
+            : Map.of();
+    return new SharedPostgres(
+        EmbeddedPostgresServer.start(Optional.empty(), 0, false, false, settings));
   }
 
   /**
@@ -42,6 +58,11 @@ public final class SharedPostgres implements AutoCloseable {
   /** How to connect to {@code database} on the shared server as {@code role}. */
   public DatabaseUrl connection(String database, String role) {
     return server.connection(database, role);
+  }
+
+  /** The shared server's data directory. */
+  public java.nio.file.Path dataDirectory() {
+    return server.dataDirectory();
   }
 
   /** The shared server's port. */

@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -83,6 +84,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       int port,
       boolean stopOnJvmExit,
       boolean durableCommits) {
+    return start(persistentDataDirectory, port, stopOnJvmExit, durableCommits, Map.of());
+  }
+
+  /**
+   * As {@link #start(Optional, int, boolean, boolean)}, with further server {@code settings}
+   * (postgresql.conf names and values), e.g. an extension to preload for measurements.
+   */
+  public static EmbeddedPostgresServer start(
+      Optional<Path> persistentDataDirectory,
+      int port,
+      boolean stopOnJvmExit,
+      boolean durableCommits,
+      Map<String, String> settings) {
     long started = System.nanoTime();
     boolean ephemeral = persistentDataDirectory.isEmpty();
     try {
@@ -90,7 +104,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           ephemeral
               ? Files.createTempDirectory("aegis-postgres-")
               : prepare(persistentDataDirectory.get());
-      EmbeddedPostgres postgres = launch(directory, ephemeral, port, stopOnJvmExit, durableCommits);
+      EmbeddedPostgres postgres =
+          launch(directory, ephemeral, port, stopOnJvmExit, durableCommits, settings);
       LOG.info(
           "Embedded PostgreSQL started on port {} with data in {} ({}, synchronous_commit {}) in {} ms",
           postgres.getPort(),
@@ -105,11 +120,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   private static EmbeddedPostgres launch(
-      Path directory, boolean ephemeral, int port, boolean stopOnJvmExit, boolean durableCommits)
+      Path directory,
+      boolean ephemeral,
+      int port,
+      boolean stopOnJvmExit,
+      boolean durableCommits,
+      Map<String, String> settings)
       throws IOException {
     // An existing, initialised directory is started as it is: zonky runs initdb only when
     // postgresql.conf is missing, and cleans the directory on close only when told to.
-    return EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    settings.forEach(builder::setServerConfig);
+    return builder
         .setDataDirectory(directory)
         .setCleanDataDirectory(ephemeral)
         .setPort(port)
