@@ -19,8 +19,9 @@ public final class RetentionRepository {
    * rows not yet published; experiments that are not settled, that are the service's production
    * version or its rollback target, that still have an unpublished outbox row, or whose quarantine
    * is open; notifications still PENDING (only DELIVERED ones, by delivery time, and FAILED ones,
-   * by their last attempt, go). Each batch picks its rows with {@code FOR UPDATE SKIP LOCKED}, so
-   * rows another transaction holds are left alone.
+   * by their last attempt, go); DLQ growth marks go by the time their alert was raised. Each batch
+   * picks its rows with {@code FOR UPDATE SKIP LOCKED}, so rows another transaction holds are left
+   * alone.
    */
   public enum Prunable {
     HEALTH_WINDOWS(
@@ -86,7 +87,15 @@ public final class RetentionRepository {
           WHERE created_at < :cutoff
             AND ((status = 'DELIVERED' AND delivered_at < :cutoff)
                  OR (status = 'FAILED' AND next_attempt_at < :cutoff))
-          ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED)""");
+          ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED)"""),
+    // A mark only has to outlive its window (minutes), so that no replica raises the alert again.
+    DLQ_ALERT_MARKS(
+        "notification_dlq_marks",
+        """
+        DELETE FROM notification_dlq_marks WHERE window_start IN (
+          SELECT window_start FROM notification_dlq_marks
+          WHERE raised_at < :cutoff
+          ORDER BY raised_at LIMIT :limit FOR UPDATE SKIP LOCKED)""");
 
     private final String table;
     private final String deleteBatch;

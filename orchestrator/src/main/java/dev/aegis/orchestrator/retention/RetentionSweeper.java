@@ -65,7 +65,9 @@ public final class RetentionSweeper {
     DEAD_LETTERS(Prunable.DEAD_LETTERS, RetentionProperties::deadLetters),
     SETTLED_EXPERIMENTS(Prunable.SETTLED_EXPERIMENTS, RetentionProperties::settledExperiments),
     /** Notifications delivered or given up (FAILED); a PENDING one is never pruned. */
-    FINISHED_NOTIFICATIONS(Prunable.FINISHED_NOTIFICATIONS, RetentionProperties::notifications);
+    FINISHED_NOTIFICATIONS(Prunable.FINISHED_NOTIFICATIONS, RetentionProperties::notifications),
+    /** The marks of DLQ growth alerts already raised, by the time they were raised. */
+    DLQ_ALERT_MARKS(Prunable.DLQ_ALERT_MARKS, RetentionProperties::notifications);
 
     private final Prunable rows;
     private final Function<RetentionProperties, Duration> period;

@@ -174,6 +174,25 @@ class RetentionSweeperIT {
   }
 
   @Test
+  @DisplayName("DLQ growth marks raised before the notifications period go; younger ones stay")
+  void dlqAlertMarksArePruned() {
+    app.useHandle(
+        h -> {
+          dlqMark(h, daysAgo(45));
+          dlqMark(h, daysAgo(31));
+          dlqMark(h, daysAgo(29));
+        });
+
+    Swept swept = (Swept) sweeper(properties(1000, 100)).sweep();
+
+    assertThat(swept.pruned()).containsEntry(Kind.DLQ_ALERT_MARKS, 2L);
+    assertThat(strings("SELECT raised_at::text FROM notification_dlq_marks"))
+        .containsExactly(strings("SELECT (timestamptz '" + daysAgo(29) + "')::text").get(0));
+    assertThat(metrics.counter("aegis.retention.pruned", "table", "notification_dlq_marks").count())
+        .isEqualTo(2.0);
+  }
+
+  @Test
   @DisplayName("every sweep writes one audit row with its counts")
   void eachSweepIsAudited() {
     app.useHandle(h -> inbox(h, "old", daysAgo(8)));
@@ -399,6 +418,14 @@ class RetentionSweeperIT {
         .bind("createdAt", createdAt)
         .bind("lastAttemptAt", lastAttemptAt)
         .bind("deliveredAt", deliveredAt)
+        .execute();
+  }
+
+  private static void dlqMark(Handle h, Instant raisedAt) {
+    h.createUpdate(
+            "INSERT INTO notification_dlq_marks (window_start, dead_letters, raised_at) "
+                + "VALUES (:at, 10, :at)")
+        .bind("at", raisedAt)
         .execute();
   }
 
