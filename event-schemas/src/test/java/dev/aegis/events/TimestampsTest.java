@@ -22,6 +22,13 @@ class TimestampsTest {
   private static final long FIRST = LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
   private static final long END = LocalDate.of(10_000, 1, 1).toEpochDay() * 86_400;
 
+  /** A mapper as Aegis builds them: the jsr310 module, then this one. */
+  private static final ObjectMapper FAST =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .addModule(Timestamps.jacksonModule())
+          .build();
+
   private final Random random = new Random(20261205);
 
   @Test
@@ -158,11 +165,7 @@ class TimestampsTest {
   @Test
   void jacksonReadsAndWritesInstantsAsTheJavaTimeModuleDoes() throws Exception {
     ObjectMapper plain = JsonMapper.builder().addModule(new JavaTimeModule()).build();
-    ObjectMapper fast =
-        JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .addModule(Timestamps.jacksonModule())
-            .build();
+    ObjectMapper fast = FAST;
     for (String text :
         new String[] {
           "\"2026-12-05T01:02:03.123456Z\"",
@@ -192,11 +195,7 @@ class TimestampsTest {
 
   @Test
   void jacksonRefusesWhatTheJavaTimeModuleRefuses() {
-    ObjectMapper fast =
-        JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .addModule(Timestamps.jacksonModule())
-            .build();
+    ObjectMapper fast = FAST;
 
     for (String text :
         new String[] {"\"2026-02-30T00:00:00Z\"", "\"2026-12-05T01:02:03.1234567891Z\""}) {

@@ -73,14 +73,17 @@ public record AegisProperties(
 
   /**
    * Retry of a failing record: {@code attempts} tries, exponential backoff {@code initial} ×{@code
-   * multiplier} up to {@code max}.
+   * multiplier} up to {@code max}. {@code maxPollRecords} bounds a batch (one transaction): a poll
+   * returns what has arrived, so only a backlog fills it, and then a larger batch writes each
+   * experiment's row once for more of its windows (docs/scale-out.md). {@code concurrency}:
+   * consumer threads per replica.
    */
   public record Processing(
       @DefaultValue("5") int attempts,
       @DefaultValue("1s") Duration initialBackoff,
       @DefaultValue("2.0") double multiplier,
       @DefaultValue("60s") Duration maxBackoff,
-      @DefaultValue("500") int maxPollRecords,
+      @DefaultValue("2000") int maxPollRecords,
       @DefaultValue("3") int concurrency) {
 
     public Processing {

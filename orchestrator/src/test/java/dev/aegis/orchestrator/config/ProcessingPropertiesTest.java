@@ -23,13 +23,14 @@ class ProcessingPropertiesTest {
 
   @Test
   @DisplayName(
-      "unset, a replica consumes with three threads: one per partition of the default topics")
+      "unset, a replica consumes with three threads (one per partition of the default topics), "
+          + "in batches of at most 2000 records")
   void threeThreadsByDefault() {
     AegisProperties.Processing bound =
         new Binder(new MapConfigurationPropertySource(Map.of()))
             .bindOrCreate("aegis.processing", AegisProperties.Processing.class);
     assertThat(bound.concurrency()).isEqualTo(3);
-    assertThat(bound.maxPollRecords()).isEqualTo(500);
+    assertThat(bound.maxPollRecords()).isEqualTo(2000);
   }
 
   private static AegisProperties.Processing processing(int concurrency) {
