@@ -47,7 +47,7 @@ public final class HealthWindowRepository {
     }
     // One statement over arrays, one per column: the bulk path the pipeline benchmark's raw
     // reference takes. A prepared batch bound 18 named values per window, a tenth of the consumer
-    // thread.
+    // thread. Numeric columns travel in binary (BinaryArrays), not as text the server parses.
     int n = rows.size();
     String[] namespaces = new String[n];
     String[] services = new String[n];
@@ -104,20 +104,20 @@ public final class HealthWindowRepository {
         .bindArray("services", String.class, (Object[]) services)
         .bindArray("versions", String.class, (Object[]) versions)
         .bindArray("tracks", String.class, (Object[]) tracks)
-        .bindArray("starts", Long.class, (Object[]) starts)
-        .bindArray("ends", Long.class, (Object[]) ends)
-        .bindArray("requests", Long.class, (Object[]) requests)
-        .bindArray("errors", Long.class, (Object[]) errors)
-        .bindArray("p50", Double.class, (Object[]) p50)
-        .bindArray("p95", Double.class, (Object[]) p95)
-        .bindArray("p99", Double.class, (Object[]) p99)
-        .bindArray("cpu", Double.class, (Object[]) cpu)
-        .bindArray("memory", Double.class, (Object[]) memory)
+        .bind("starts", BinaryArrays.int8(starts))
+        .bind("ends", BinaryArrays.int8(ends))
+        .bind("requests", BinaryArrays.int8(requests))
+        .bind("errors", BinaryArrays.int8(errors))
+        .bind("p50", BinaryArrays.float8(p50))
+        .bind("p95", BinaryArrays.float8(p95))
+        .bind("p99", BinaryArrays.float8(p99))
+        .bind("cpu", BinaryArrays.float8(cpu))
+        .bind("memory", BinaryArrays.float8(memory))
         .bindArray("experimentIds", String.class, (Object[]) experimentIds)
-        .bindArray("steps", Integer.class, (Object[]) steps)
+        .bind("steps", BinaryArrays.int4(steps))
         .bindArray("sources", String.class, (Object[]) sources)
         .bindArray("eventIds", String.class, (Object[]) eventIds)
-        .bindArray("received", Long.class, (Object[]) received)
+        .bind("received", BinaryArrays.int8(received))
         .execute();
   }
 

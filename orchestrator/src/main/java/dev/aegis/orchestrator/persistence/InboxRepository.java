@@ -70,8 +70,8 @@ public final class InboxRepository {
             .bindArray("ids", String.class, (Object[]) ids)
             .bindArray("types", String.class, (Object[]) types)
             .bindArray("topics", String.class, (Object[]) topics)
-            .bindArray("partitions", Integer.class, (Object[]) partitions)
-            .bindArray("offsets", Long.class, (Object[]) offsets)
+            .bind("partitions", BinaryArrays.int4(partitions))
+            .bind("offsets", BinaryArrays.int8(offsets))
             .bind("now", ts(now))
             .mapTo(String.class)
             .list();

@@ -118,8 +118,8 @@ public final class StepSampleRepository {
                 + "JOIN step_samples s ON s.experiment_id = r.id AND s.seq >= r.f AND s.seq < r.t "
                 + "ORDER BY s.experiment_id, s.seq")
         .bindArray("ids", String.class, ids.toArray())
-        .bindArray("froms", Long.class, froms.toArray())
-        .bindArray("tos", Long.class, tos.toArray())
+        .bind("froms", BinaryArrays.int8(froms.toArray(Long[]::new)))
+        .bind("tos", BinaryArrays.int8(tos.toArray(Long[]::new)))
         .map((rs, ctx) -> row(rs))
         .forEach(r -> entries.get(r.experimentId()).add(r.entry()));
     entries.forEach(
@@ -198,13 +198,13 @@ public final class StepSampleRepository {
                 + "seed, :now FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
                 + ":p95, :faultIds, :faults, :seeds) AS v(id, seq, track, s, e, r, x, p, fi, f, seed)")
         .bindArray("ids", String.class, (Object[]) ids)
-        .bindArray("seqs", Long.class, (Object[]) seqs)
+        .bind("seqs", BinaryArrays.int8(seqs))
         .bindArray("tracks", String.class, (Object[]) tracks)
-        .bindArray("starts", Long.class, (Object[]) starts)
-        .bindArray("ends", Long.class, (Object[]) ends)
-        .bindArray("requests", Long.class, (Object[]) requests)
-        .bindArray("errors", Long.class, (Object[]) errors)
-        .bindArray("p95", Double.class, (Object[]) p95)
+        .bind("starts", BinaryArrays.int8(starts))
+        .bind("ends", BinaryArrays.int8(ends))
+        .bind("requests", BinaryArrays.int8(requests))
+        .bind("errors", BinaryArrays.int8(errors))
+        .bind("p95", BinaryArrays.float8(p95))
         .bindArray("faultIds", String.class, (Object[]) faultIds)
         .bindArray("faults", String.class, (Object[]) faults)
         .bindArray("seeds", Boolean.class, (Object[]) seeds)

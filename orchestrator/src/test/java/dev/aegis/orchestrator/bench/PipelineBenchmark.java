@@ -21,6 +21,7 @@ import dev.aegis.orchestrator.AegisApplication;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.config.AegisProperties;
+import dev.aegis.orchestrator.persistence.BinaryArrays;
 import dev.aegis.orchestrator.persistence.JdbiFactory;
 import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
@@ -674,7 +675,7 @@ public final class PipelineBenchmark {
                         + "timestamptz 'epoch' + :micros * interval '1 microsecond', 1000, 5, 200, "
                         + "null::jsonb, null::jsonb, false, :now FROM unnest(:services, :seqs) AS x(s, q)")
                 .bindArray("services", String.class, (Object[]) services)
-                .bindArray("seqs", Long.class, (Object[]) seqs)
+                .bind("seqs", BinaryArrays.int8(seqs))
                 .bind("micros", micros)
                 .bind("now", now)
                 .execute();
