@@ -47,7 +47,10 @@ public final class StuckExperimentsGauge {
     for (Reason reason : Reason.values()) {
       AtomicLong count = new AtomicLong();
       counts.put(reason, count);
+      // Held strongly: a gauge reads NaN once its object is collected, and the registry must not
+      // depend on whoever built this to keep it reachable.
       Gauge.builder("aegis.experiments.stuck", count, AtomicLong::get)
+          .strongReference(true)
           .tag("reason", reason.tag())
           .register(registry);
     }
