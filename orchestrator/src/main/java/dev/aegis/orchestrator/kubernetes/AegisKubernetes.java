@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -115,10 +114,10 @@ public final class AegisKubernetes implements AutoCloseable {
                         "set " + DataDirectory.PROPERTY + " to another directory (or 'ephemeral')"))
             .orElse(null);
     try {
-      KubernetesCrudDispatcher dispatcher;
+      IndexedCrudDispatcher dispatcher;
       int restored = 0;
       if (stateDirectory.isEmpty()) {
-        dispatcher = new KubernetesCrudDispatcher();
+        dispatcher = new IndexedCrudDispatcher();
       } else {
         PersistentCrudDispatcher persistent =
             new PersistentCrudDispatcher(

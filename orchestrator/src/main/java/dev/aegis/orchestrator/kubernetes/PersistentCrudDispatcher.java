@@ -2,7 +2,6 @@ package dev.aegis.orchestrator.kubernetes;
 
 import dev.aegis.orchestrator.kubernetes.ClusterStateStore.StoredObject;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Reads are not held up. The objects are few (a demo cluster), so saving them all each time stays
  * cheap.
  */
-final class PersistentCrudDispatcher extends KubernetesCrudDispatcher {
+final class PersistentCrudDispatcher extends IndexedCrudDispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(PersistentCrudDispatcher.class);
   private static final Set<HttpMethod> CHANGES =
