@@ -14,6 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * fabric8's CRUD API server with its namespaced objects also indexed by namespace and name.
@@ -24,43 +27,50 @@ import java.util.concurrent.atomic.AtomicLong;
  * orchestrator's consumers. Here a request for one named object in a namespace looks only at the
  * objects of that name in that namespace, with the server's own match.
  *
- * <p>The index answers only when it is certain: exactly one indexed object of that name matches and
- * it is still stored, or, under the server's lock, none does. Anything else (two matches, a list, a
- * watch, a query string, a cluster-scoped object, an object changed while it was read) goes to the
- * CRUD server's scan, so the answers are the scan's. Every change passes through {@link
- * #processEvent}, which keeps the index; the CRUD server re-inserts a changed object last, which is
- * how its new key is found.
+ * <p>The index answers only when it is certain: exactly one indexed object of that name matches, or
+ * none does. Anything else (two matches, a list, a watch, a query string, a cluster-scoped object)
+ * goes to the CRUD server's scan, so the answers are the scan's. Every change passes through {@link
+ * #processEvent}, which keeps the index.
  */
 class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
   private record Named(String namespace, String name) {}
 
   private final Map<Named, Set<AttributeSet>> byName = new ConcurrentHashMap<>();
+  private final ReadWriteLock consistency = new ReentrantReadWriteLock();
   private final AtomicLong scans = new AtomicLong();
 
   /**
-   * Reads one named object from the index, without the server's lock: an object being changed
-   * meanwhile may be missing from it for a moment, so only a found object is answered here; a miss
-   * is the scan's to answer.
+   * Reads one named object from the index. The CRUD server's lock is its own, so the index has one
+   * of its own: a change holds it while the object is re-keyed in the store and the index, and a
+   * read never sees the object missing halfway.
    */
   @Override
   public MockResponse handleGet(String path) {
     if (path.indexOf('?') < 0) {
-      Lookup lookup = lookup(getKey(path));
+      Lookup lookup;
+      Lock read = consistency.readLock();
+      read.lock();
+      try {
+        lookup = lookup(getKey(path));
+      } finally {
+        read.unlock();
+      }
       if (lookup instanceof Lookup.Found found) {
         return new MockResponse()
             .setResponseCode(HttpURLConnection.HTTP_OK)
             .setBody(found.entry().getValue());
+      }
+      if (lookup instanceof Lookup.Absent) {
+        // What the CRUD server answers for a named object it does not have.
+        return new MockResponse().setResponseCode(HttpURLConnection.HTTP_NOT_FOUND);
       }
     }
     scans.incrementAndGet();
     return super.handleGet(path);
   }
 
-  /**
-   * Called by the CRUD server's create, replace and patch under its lock, where the index is
-   * complete: an absence is certain too.
-   */
+  /** Called by the CRUD server's create, replace and patch, under its lock and the index's. */
   @Override
   public Map.Entry<AttributeSet, String> findResource(AttributeSet attributes) {
     Lookup lookup = lookup(attributes);
@@ -81,13 +91,19 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       AttributeSet oldAttributes,
       GenericKubernetesResource resource,
       String newState) {
-    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
-    if (oldAttributes != null) {
-      named(oldAttributes).ifPresent(n -> forget(n, oldAttributes));
-    }
-    if (newState != null) {
-      AttributeSet stored = lastStored();
-      named(stored).ifPresent(n -> byName.computeIfAbsent(n, k -> newKeySet()).add(stored));
+    Lock write = consistency.writeLock();
+    write.lock();
+    try {
+      super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+      if (oldAttributes != null) {
+        named(oldAttributes).ifPresent(n -> forget(n, oldAttributes));
+      }
+      if (newState != null) {
+        AttributeSet stored = storedKey(pathAttributes, resource, newState);
+        named(stored).ifPresent(n -> byName.computeIfAbsent(n, k -> newKeySet()).add(stored));
+      }
+    } finally {
+      write.unlock();
     }
   }
 
@@ -101,10 +117,10 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     /** The one stored object the request matches. */
     record Found(Map.Entry<AttributeSet, String> entry) implements Lookup {}
 
-    /** No stored object of that namespace and name matches (certain only under the lock). */
+    /** No stored object of that namespace and name matches. */
     record Absent() implements Lookup {}
 
-    /** Not a request for one namespaced object, two objects match, or one changed meanwhile. */
+    /** Not a request for one namespaced object, or two objects match. */
     record Unsure() implements Lookup {}
   }
 
@@ -137,7 +153,23 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         });
   }
 
-  /** The key of the object stored last: the one {@link #processEvent} just put. */
+  /**
+   * The key {@link #processEvent} just stored {@code newState} under: computed as the CRUD server
+   * computes it, and checked; should the two ever differ, the last key stored is the one (the
+   * server re-inserts a changed object last), found by a walk through the store.
+   */
+  private AttributeSet storedKey(
+      AttributeSet pathAttributes, GenericKubernetesResource resource, String newState) {
+    KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) attributeExtractor;
+    AttributeSet key =
+        resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
+    if (!key.containsKey(KubernetesAttributesExtractor.PLURAL)) {
+      key = AttributeSet.merge(pathAttributes, key);
+    }
+    return map.get(key) == newState ? key : lastStored();
+  }
+
+  /** The key of the object stored last. */
   private AttributeSet lastStored() {
     synchronized (map) {
       AttributeSet last = null;

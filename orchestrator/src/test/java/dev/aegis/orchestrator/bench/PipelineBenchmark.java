@@ -268,6 +268,7 @@ public final class PipelineBenchmark {
             100L,
             Duration.ofDays(1));
     var cluster = app.getBean(KubernetesClient.class);
+    long submitting = System.nanoTime();
     for (int i = 0; i < experiments; i++) {
       cluster
           .resource(
@@ -294,6 +295,12 @@ public final class PipelineBenchmark {
                   "bench", probe(p), "registry.local/" + probe(p) + ":1.0", 4))
           .create();
     }
+    System.out.printf(
+        Locale.ROOT,
+        "setup: %d stable Deployments created and %d experiments submitted in %d s%n",
+        experiments + probes,
+        experiments,
+        Duration.ofNanos(System.nanoTime() - submitting).toSeconds());
     awaitSetupActuation();
     long windowsPerService = (long) events * 5 / experiments + 60;
     nextWindow = Instant.now().minusSeconds(windowsPerService).truncatedTo(ChronoUnit.SECONDS);

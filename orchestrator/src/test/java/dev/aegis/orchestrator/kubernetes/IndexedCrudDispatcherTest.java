@@ -66,8 +66,10 @@ class IndexedCrudDispatcherTest {
       }
     }
     Deployment last = deployments(client, "pay").withName("svc-19").get();
+    Deployment absent = deployments(client, "shop").withName("svc-20").get();
 
     assertThat(indexed.scans()).isEqualTo(before);
+    assertThat(absent).isNull();
     assertThat(last.getMetadata().getLabels()).containsEntry("aegis.dev/seen", "yes");
     assertThat(last.getSpec().getReplicas()).isEqualTo(20);
   }
