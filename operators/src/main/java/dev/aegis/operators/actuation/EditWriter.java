@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Writes a command's edits, each object once, in the order the command listed them, and marks each
  * written object with the command id ({@value AegisMetadata#LAST_ACTUATION}). An object that
- * already carries the id is not written again: after a crash between two writes, re-running the
- * command writes only what is missing, and re-running a completed command writes nothing at all.
+ * already carries the id, or the id of a later command of the same experiment ({@link #isLater}),
+ * is not written again: after a crash between two writes, re-running the command writes only what
+ * is missing, and re-running a completed or overtaken command writes nothing at all.
  *
  * <p>Writes are updates with the resourceVersion just read, so a concurrent change fails the write
  * (409) instead of being overwritten; the command is then deferred and re-planned on fresh state.
@@ -50,7 +51,8 @@ final class EditWriter {
 
   private <T extends HasMetadata> boolean writeOne(String commandId, ObjectEdit<T> edit) {
     T current = edit.operation().withName(edit.name()).get();
-    if (current != null && commandId.equals(CanaryWorkload.annotation(current, LAST_ACTUATION))) {
+    String marked = current == null ? null : CanaryWorkload.annotation(current, LAST_ACTUATION);
+    if (commandId.equals(marked) || isLater(marked, commandId)) {
       return false;
     }
     if (current == null && !edit.mayCreate()) {
@@ -69,6 +71,52 @@ final class EditWriter {
       edit.operation().resource(desired).update();
     }
     return true;
+  }
+
+  /**
+   * Whether {@code marked}, the command id an object carries, is a later command of the same
+   * experiment than {@code commandId}. The lifecycle core numbers an experiment's commands {@code
+   * <experiment>:<revision>:<index>} by the revision that decided them, and a service's commands
+   * are leased one at a time, in order: an object marked by a later command means this one was
+   * carried out already, by a relay that took it over after this one's lease ran out. Writing it
+   * again would undo the later command (a 50% traffic shift after the promotion). The write that
+   * follows the check carries the resourceVersion it read, so a later command written in between
+   * fails it (409), and the retry reads the mark. Ids of another form, or of another experiment,
+   * are never later.
+   */
+  static boolean isLater(String marked, String commandId) {
+    Order ours = Order.of(commandId);
+    Order theirs = Order.of(marked);
+    if (ours == null || theirs == null || !ours.experiment().equals(theirs.experiment())) {
+      return false;
+    }
+    return theirs.revision() > ours.revision()
+        || (theirs.revision() == ours.revision() && theirs.index() > ours.index());
+  }
+
+  /** A command id of the core's form, taken apart. */
+  private record Order(String experiment, long revision, long index) {
+
+    /** Null when {@code commandId} has another form. */
+    static Order of(String commandId) {
+      if (commandId == null) {
+        return null;
+      }
+      int last = commandId.lastIndexOf(':');
+      int middle = last <= 0 ? -1 : commandId.lastIndexOf(':', last - 1);
+      if (middle <= 0) {
+        return null;
+      }
+      try {
+        long revision = Long.parseLong(commandId.substring(middle + 1, last));
+        long index = Long.parseLong(commandId.substring(last + 1));
+        return revision < 0 || index < 0
+            ? null
+            : new Order(commandId.substring(0, middle), revision, index);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
   }
 
   /** One edit per object, at the position of its first edit. */

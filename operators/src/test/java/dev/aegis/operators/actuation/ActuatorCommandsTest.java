@@ -20,6 +20,7 @@ import dev.aegis.operators.testing.KubernetesApi;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -329,5 +330,43 @@ class ActuatorCommandsTest {
                 .get(0)
                 .getImage())
         .isEqualTo(STABLE_IMAGE);
+  }
+
+  @Test
+  @DisplayName(
+      "a command run again after a later command of its experiment changes nothing: a relay whose"
+          + " lease ran out does not undo the shift made after it")
+  void aCommandOvertakenByALaterOneIsNotWrittenAgain() {
+    shop.seed(RouterKind.ISTIO);
+    var fifty = setWeight("exp-1:3:0", 50, RouterKind.ISTIO);
+    actuator.apply(fifty);
+    actuator.apply(setWeight("exp-1:5:0", 100, RouterKind.ISTIO));
+
+    ActuationResult late = actuator.apply(fifty);
+
+    assertThat(late)
+        .isInstanceOfSatisfying(
+            ActuationResult.Applied.class, a -> assertThat(a.alreadyApplied()).isTrue());
+    assertThat(shop.split(RouterKind.ISTIO)).isEqualTo(Map.of(CART, 0, CANARY, 100));
+    assertThat(actuator.apply(setWeight("exp-2:1:0", 10, RouterKind.ISTIO)))
+        .isInstanceOfSatisfying(
+            ActuationResult.Applied.class, a -> assertThat(a.alreadyApplied()).isFalse());
+    assertThat(shop.split(RouterKind.ISTIO)).isEqualTo(Map.of(CART, 90, CANARY, 10));
+  }
+
+  @Test
+  @DisplayName(
+      "only a later revision, or a later index of the same revision, of one experiment is later")
+  void laterCommands() {
+    assertThat(EditWriter.isLater("exp-1:5:0", "exp-1:3:0")).isTrue();
+    assertThat(EditWriter.isLater("exp-1:3:1", "exp-1:3:0")).isTrue();
+    assertThat(EditWriter.isLater("exp-1:10:0", "exp-1:9:4")).isTrue();
+    assertThat(EditWriter.isLater("exp-1:3:0", "exp-1:3:0")).isFalse();
+    assertThat(EditWriter.isLater("exp-1:3:0", "exp-1:5:0")).isFalse();
+    assertThat(EditWriter.isLater("exp-2:9:0", "exp-1:3:0")).isFalse();
+    assertThat(EditWriter.isLater("a:b:exp-1:9:0", "exp-1:3:0")).isFalse();
+    assertThat(EditWriter.isLater("exp-1/step-2", "exp-1/step-1")).isFalse();
+    assertThat(EditWriter.isLater(null, "exp-1:3:0")).isFalse();
+    assertThat(EditWriter.isLater("exp-1:x:0", "exp-1:3:0")).isFalse();
   }
 }

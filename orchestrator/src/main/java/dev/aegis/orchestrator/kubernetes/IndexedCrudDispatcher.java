@@ -70,7 +70,10 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     return super.handleGet(path);
   }
 
-  /** Called by the CRUD server's create, replace and patch, under its lock and the index's. */
+  /**
+   * Called by the CRUD server's create, replace and patch under its write lock, which every change
+   * holds too: the index cannot change meanwhile.
+   */
   @Override
   public Map.Entry<AttributeSet, String> findResource(AttributeSet attributes) {
     Lookup lookup = lookup(attributes);
