@@ -3,10 +3,11 @@ package dev.aegis.orchestrator.persistence;
 import org.jdbi.v3.core.argument.Argument;
 
 /**
- * Numeric column arrays for the bulk statements ({@code unnest(:starts, …)}), bound in PostgreSQL's
- * binary array format by the driver's own encoder. Bound with {@code bindArray}, an array travels
- * as a text literal: the driver prints every element and the server parses it back (for a float,
- * with {@code strtod}). Null elements are kept.
+ * Column arrays for the bulk statements ({@code unnest(:starts, …)}), bound in PostgreSQL's binary
+ * array format by the driver's own encoder. Bound with {@code bindArray}, an array travels as a
+ * text literal: the driver prints every element (escaping quotes and backslashes of a string) and
+ * the server parses it back (for a float, with {@code strtod}). In the binary format a string is
+ * its length and its UTF-8 bytes. Null elements are kept.
  */
 public final class BinaryArrays {
 
@@ -24,6 +25,20 @@ public final class BinaryArrays {
 
   /** {@code values} as an {@code int4[]} parameter. */
   public static Argument int4(Integer[] values) {
+    return (position, statement, context) -> statement.setObject(position, values);
+  }
+
+  /**
+   * {@code values} as a {@code text[]} parameter (the driver sends {@code varchar[]}, which unnest
+   * returns as text-compatible {@code varchar}): JSON documents travel this way one per element,
+   * cast to {@code jsonb} by the statement.
+   */
+  public static Argument text(String[] values) {
+    return (position, statement, context) -> statement.setObject(position, values);
+  }
+
+  /** {@code values} as a {@code bool[]} parameter. */
+  public static Argument bool(Boolean[] values) {
     return (position, statement, context) -> statement.setObject(position, values);
   }
 }

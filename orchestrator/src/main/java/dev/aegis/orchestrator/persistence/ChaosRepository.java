@@ -83,7 +83,7 @@ public final class ChaosRepository {
                 + ") announced_or_injected ORDER BY fault_id, source) f WHERE service = ANY(:services) "
                 + "AND started_at <= :to "
                 + "AND LEAST(expires_at, COALESCE(cleared_at, expires_at)) >= :from ORDER BY started_at")
-        .bindArray("services", String.class, services.toArray())
+        .bind("services", BinaryArrays.text(services.toArray(String[]::new)))
         .bind("from", ts(from))
         .bind("to", ts(to))
         .map(

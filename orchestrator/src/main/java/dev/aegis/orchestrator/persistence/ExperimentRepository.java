@@ -179,10 +179,14 @@ public final class ExperimentRepository {
                     + "(SELECT * FROM unnest(:namespaces, :services)) "
                     + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') "
                     + "ORDER BY namespace COLLATE \"C\", service COLLATE \"C\" FOR UPDATE")
-            .bindArray(
-                "namespaces", String.class, services.stream().map(ServiceRef::namespace).toArray())
-            .bindArray(
-                "services", String.class, services.stream().map(ServiceRef::service).toArray())
+            .bind(
+                "namespaces",
+                BinaryArrays.text(
+                    services.stream().map(ServiceRef::namespace).toArray(String[]::new)))
+            .bind(
+                "services",
+                BinaryArrays.text(
+                    services.stream().map(ServiceRef::service).toArray(String[]::new)))
             .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("samples_token")))
             .list();
     List<Stored> found = new ArrayList<>(locked.size());
@@ -197,7 +201,7 @@ public final class ExperimentRepository {
     }
     if (!misses.isEmpty()) {
       h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = ANY(:ids)")
-          .bindArray("ids", String.class, misses.toArray())
+          .bind("ids", BinaryArrays.text(misses.toArray(String[]::new)))
           .map(ExperimentRepository::map)
           .forEach(
               row -> {
@@ -221,10 +225,14 @@ public final class ExperimentRepository {
         h.createQuery(
                 "SELECT namespace, name FROM services WHERE (namespace, name) IN "
                     + "(SELECT * FROM unnest(:namespaces, :services))")
-            .bindArray(
-                "namespaces", String.class, services.stream().map(ServiceRef::namespace).toArray())
-            .bindArray(
-                "services", String.class, services.stream().map(ServiceRef::service).toArray())
+            .bind(
+                "namespaces",
+                BinaryArrays.text(
+                    services.stream().map(ServiceRef::namespace).toArray(String[]::new)))
+            .bind(
+                "services",
+                BinaryArrays.text(
+                    services.stream().map(ServiceRef::service).toArray(String[]::new)))
             .map((rs, ctx) -> new ServiceRef(rs.getString("namespace"), rs.getString("name")))
             .list());
   }
@@ -243,7 +251,7 @@ public final class ExperimentRepository {
             // benchmark, the join 0.6 ms (pg_stat_statements, -Dbench.statements=true).
             "SELECT s.name, s.namespace FROM unnest(:names) AS n(name) "
                 + "JOIN services s ON s.name = n.name ORDER BY s.name, s.namespace")
-        .bindArray("names", String.class, names.toArray())
+        .bind("names", BinaryArrays.text(names.toArray(String[]::new)))
         .map((rs, ctx) -> List.of(rs.getString("name"), rs.getString("namespace")))
         .forEach(r -> out.computeIfAbsent(r.get(0), k -> new ArrayList<>()).add(r.get(1)));
     return out;
@@ -531,6 +539,12 @@ public final class ExperimentRepository {
   /**
    * One statement for every row of {@code changes} still at its expected revision (and, unless the
    * write is a snapshot, still at the samples token this replica cached); the written rows' ranges.
+   *
+   * <p>The rows travel as column arrays in PostgreSQL's binary format, each state document one
+   * {@code text} element cast to {@code jsonb}: the server parses each document once. They used to
+   * travel as one JSON document read with {@code jsonb_to_recordset}, whose function scan took 70
+   * to 85% of this statement at 10 000 experiments (auto_explain, docs/benchmarks.md): the server
+   * parsed the whole document, printed each nested state document back to text and parsed it again.
    */
   private Map<String, Range> write(
       Tx h,
@@ -538,58 +552,84 @@ public final class ExperimentRepository {
       List<StepSampleRepository.Write> writes,
       Set<String> keepJudgment,
       Instant now) {
-    List<RowWrite> rows = new ArrayList<>(changes.size());
-    for (int i = 0; i < changes.size(); i++) {
+    int n = changes.size();
+    String[] ids = new String[n];
+    Long[] expected = new Long[n];
+    String[] phases = new String[n];
+    Integer[] steps = new Integer[n];
+    String[] progress = new String[n];
+    String[] judgments = new String[n];
+    Boolean[] keep = new Boolean[n];
+    Long[] versions = new Long[n];
+    Long[] entered = new Long[n];
+    Long[] lastWindow = new Long[n];
+    Boolean[] silent = new Boolean[n];
+    String[] actuations = new String[n];
+    Boolean[] settled = new Boolean[n];
+    Boolean[] snapshot = new Boolean[n];
+    Long[] appended = new Long[n];
+    Long[] tokens = new Long[n];
+    Long[] expectedTokens = new Long[n];
+    for (int i = 0; i < n; i++) {
       Change c = changes.get(i);
       Experiment e = c.after();
       StepSampleRepository.Write w = writes.get(i);
-      boolean keep = keepJudgment.contains(e.id());
-      rows.add(
-          new RowWrite(
-              e.id(),
-              c.expectedRevision(),
-              e.phase().name(),
-              e.stepIndex(),
-              e.progress().withoutSamples(),
-              keep ? null : e.lastJudgment(),
-              keep,
-              e.revision(),
-              StepSampleRepository.micros(e.stepEnteredAt()),
-              StepSampleRepository.micros(e.lastWindowAt()),
-              e.silent(),
-              e.actuation(),
-              e.phase().isSettled(),
-              w.snapshot(),
-              w.entries().size(),
-              w.newToken(),
-              w.expectedToken()));
+      boolean kept = keepJudgment.contains(e.id());
+      ids[i] = e.id();
+      expected[i] = c.expectedRevision();
+      phases[i] = e.phase().name();
+      steps[i] = e.stepIndex();
+      progress[i] = StateJson.write(e.progress().withoutSamples());
+      judgments[i] = kept ? null : StateJson.write(e.lastJudgment());
+      keep[i] = kept;
+      versions[i] = e.revision();
+      entered[i] = StepSampleRepository.micros(e.stepEnteredAt());
+      lastWindow[i] = StepSampleRepository.micros(e.lastWindowAt());
+      silent[i] = e.silent();
+      actuations[i] = StateJson.write(e.actuation());
+      settled[i] = e.phase().isSettled();
+      snapshot[i] = w.snapshot();
+      appended[i] = (long) w.entries().size();
+      tokens[i] = w.newToken();
+      expectedTokens[i] = w.expectedToken();
     }
-    // One JSON document for the batch: the state documents travel inside it as JSON, not as text
-    // escaped into an array literal (which cost the driver a fifth of the consumer thread). It is
-    // bound as UTF-8 bytes, as Jackson writes it, rather than as a string the driver encodes again.
     Map<String, Range> written = new HashMap<>();
     h.createQuery(
             "UPDATE experiments e SET phase = v.phase, step_index = v.step, "
-                + "progress = v.progress, "
-                + "last_judgment = CASE WHEN v.\"keepJudgment\" THEN e.last_judgment ELSE v.judgment END, "
+                + "progress = v.progress::jsonb, "
+                + "last_judgment = CASE WHEN v.keep THEN e.last_judgment ELSE v.judgment::jsonb END, "
                 + "version = v.version, "
                 + "step_entered_at = timestamptz 'epoch' + v.entered * interval '1 microsecond', "
-                + "last_window_at = timestamptz 'epoch' + v.\"lastWindow\" * interval '1 microsecond', "
-                + "silent = v.silent, actuation = v.actuation, updated_at = :now, "
+                + "last_window_at = timestamptz 'epoch' + v.last_window * interval '1 microsecond', "
+                + "silent = v.silent, actuation = v.actuation::jsonb, updated_at = :now, "
                 + "settled_at = CASE WHEN v.settled THEN CAST(:now AS timestamptz) END, "
                 + "samples_from = CASE WHEN v.snapshot THEN e.samples_to ELSE e.samples_from END, "
                 + "samples_to = e.samples_to + v.n, samples_token = v.token "
-                + "FROM jsonb_to_recordset(convert_from(:rows, 'UTF8')::jsonb) AS v(id text, "
-                + "expected bigint, phase text, "
-                + "step int, progress jsonb, judgment jsonb, \"keepJudgment\" boolean, version bigint, "
-                + "entered bigint, "
-                + "\"lastWindow\" bigint, silent boolean, actuation jsonb, settled boolean, "
-                + "snapshot boolean, n bigint, "
-                + "token bigint, \"expectedToken\" bigint) "
+                + "FROM unnest(:ids, :expected, :phases, :steps, :progress, :judgments, :keep, "
+                + ":versions, :entered, :lastWindow, :silent, :actuations, :settled, :snapshot, "
+                + ":appended, :tokens, :expectedTokens) AS v(id, expected, phase, step, progress, "
+                + "judgment, keep, version, entered, last_window, silent, actuation, settled, "
+                + "snapshot, n, token, expected_token) "
                 + "WHERE e.id = v.id AND e.version = v.expected "
-                + "AND (v.snapshot OR e.samples_token = v.\"expectedToken\") "
+                + "AND (v.snapshot OR e.samples_token = v.expected_token) "
                 + "RETURNING e.id, e.samples_from, e.samples_to")
-        .bind("rows", StateJson.writeBytes(rows))
+        .bind("ids", BinaryArrays.text(ids))
+        .bind("expected", BinaryArrays.int8(expected))
+        .bind("phases", BinaryArrays.text(phases))
+        .bind("steps", BinaryArrays.int4(steps))
+        .bind("progress", BinaryArrays.text(progress))
+        .bind("judgments", BinaryArrays.text(judgments))
+        .bind("keep", BinaryArrays.bool(keep))
+        .bind("versions", BinaryArrays.int8(versions))
+        .bind("entered", BinaryArrays.int8(entered))
+        .bind("lastWindow", BinaryArrays.int8(lastWindow))
+        .bind("silent", BinaryArrays.bool(silent))
+        .bind("actuations", BinaryArrays.text(actuations))
+        .bind("settled", BinaryArrays.bool(settled))
+        .bind("snapshot", BinaryArrays.bool(snapshot))
+        .bind("appended", BinaryArrays.int8(appended))
+        .bind("tokens", BinaryArrays.int8(tokens))
+        .bind("expectedTokens", BinaryArrays.int8(expectedTokens))
         .bind("now", ts(now))
         .map(
             (rs, ctx) ->
@@ -599,26 +639,6 @@ public final class ExperimentRepository {
         .forEach(entry -> written.put(entry.getKey(), entry.getValue()));
     return written;
   }
-
-  /** One row of {@link #write}'s document; a null component is left out, and reads as NULL. */
-  private record RowWrite(
-      String id,
-      long expected,
-      String phase,
-      int step,
-      StepProgress progress,
-      Judgment judgment,
-      boolean keepJudgment,
-      long version,
-      Long entered,
-      Long lastWindow,
-      boolean silent,
-      Actuation actuation,
-      boolean settled,
-      boolean snapshot,
-      long n,
-      long token,
-      long expectedToken) {}
 
   /**
    * Makes {@code service} in {@code namespace} managed (idempotent) and returns its production

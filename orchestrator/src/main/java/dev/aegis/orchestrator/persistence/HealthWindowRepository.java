@@ -100,10 +100,10 @@ public final class HealthWindowRepository {
                 + ":errors, :p50, :p95, :p99, :cpu, :memory, :experimentIds, :steps, :sources, "
                 + ":eventIds, :received) "
                 + "AS v(ns, svc, ver, tr, s, e, r, x, a, b, c, cp, m, xid, st, src, eid, rcv)")
-        .bindArray("namespaces", String.class, (Object[]) namespaces)
-        .bindArray("services", String.class, (Object[]) services)
-        .bindArray("versions", String.class, (Object[]) versions)
-        .bindArray("tracks", String.class, (Object[]) tracks)
+        .bind("namespaces", BinaryArrays.text(namespaces))
+        .bind("services", BinaryArrays.text(services))
+        .bind("versions", BinaryArrays.text(versions))
+        .bind("tracks", BinaryArrays.text(tracks))
         .bind("starts", BinaryArrays.int8(starts))
         .bind("ends", BinaryArrays.int8(ends))
         .bind("requests", BinaryArrays.int8(requests))
@@ -113,10 +113,10 @@ public final class HealthWindowRepository {
         .bind("p99", BinaryArrays.float8(p99))
         .bind("cpu", BinaryArrays.float8(cpu))
         .bind("memory", BinaryArrays.float8(memory))
-        .bindArray("experimentIds", String.class, (Object[]) experimentIds)
+        .bind("experimentIds", BinaryArrays.text(experimentIds))
         .bind("steps", BinaryArrays.int4(steps))
-        .bindArray("sources", String.class, (Object[]) sources)
-        .bindArray("eventIds", String.class, (Object[]) eventIds)
+        .bind("sources", BinaryArrays.text(sources))
+        .bind("eventIds", BinaryArrays.text(eventIds))
         .bind("received", BinaryArrays.int8(received))
         .execute();
   }

@@ -66,10 +66,10 @@ public final class InboxRepository {
                     + "partition, kafka_offset, outcome, processed_at) SELECT s, i, t, tp, p, o, 'applied', :now "
                     + "FROM unnest(:sources, :ids, :types, :topics, :partitions, :offsets) AS x(s, i, t, tp, p, o) "
                     + "ON CONFLICT DO NOTHING RETURNING source || chr(31) || event_id")
-            .bindArray("sources", String.class, (Object[]) sources)
-            .bindArray("ids", String.class, (Object[]) ids)
-            .bindArray("types", String.class, (Object[]) types)
-            .bindArray("topics", String.class, (Object[]) topics)
+            .bind("sources", BinaryArrays.text(sources))
+            .bind("ids", BinaryArrays.text(ids))
+            .bind("types", BinaryArrays.text(types))
+            .bind("topics", BinaryArrays.text(topics))
             .bind("partitions", BinaryArrays.int4(partitions))
             .bind("offsets", BinaryArrays.int8(offsets))
             .bind("now", ts(now))

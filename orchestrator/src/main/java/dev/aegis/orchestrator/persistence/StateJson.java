@@ -46,18 +46,6 @@ public final class StateJson {
     }
   }
 
-  /**
-   * {@code value} as UTF-8 JSON, for a document bound as bytes ({@code convert_from(:doc,
-   * 'UTF8')}): neither a Java string nor the driver's re-encoding of it is built on the way.
-   */
-  public static byte[] writeBytes(Object value) {
-    try {
-      return MAPPER.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-    }
-  }
-
   /** The JSON text read as {@code type}, or null for null. */
   public static <T> T read(String json, Class<T> type) {
     if (json == null) {

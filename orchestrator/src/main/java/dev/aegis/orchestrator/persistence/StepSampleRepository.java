@@ -117,7 +117,7 @@ public final class StepSampleRepository {
                 + "FROM unnest(:ids, :froms, :tos) AS r(id, f, t) "
                 + "JOIN step_samples s ON s.experiment_id = r.id AND s.seq >= r.f AND s.seq < r.t "
                 + "ORDER BY s.experiment_id, s.seq")
-        .bindArray("ids", String.class, ids.toArray())
+        .bind("ids", BinaryArrays.text(ids.toArray(String[]::new)))
         .bind("froms", BinaryArrays.int8(froms.toArray(Long[]::new)))
         .bind("tos", BinaryArrays.int8(tos.toArray(Long[]::new)))
         .map((rs, ctx) -> row(rs))
@@ -197,17 +197,17 @@ public final class StepSampleRepository {
                 + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, p, fi::jsonb, f::jsonb, "
                 + "seed, :now FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
                 + ":p95, :faultIds, :faults, :seeds) AS v(id, seq, track, s, e, r, x, p, fi, f, seed)")
-        .bindArray("ids", String.class, (Object[]) ids)
+        .bind("ids", BinaryArrays.text(ids))
         .bind("seqs", BinaryArrays.int8(seqs))
-        .bindArray("tracks", String.class, (Object[]) tracks)
+        .bind("tracks", BinaryArrays.text(tracks))
         .bind("starts", BinaryArrays.int8(starts))
         .bind("ends", BinaryArrays.int8(ends))
         .bind("requests", BinaryArrays.int8(requests))
         .bind("errors", BinaryArrays.int8(errors))
         .bind("p95", BinaryArrays.float8(p95))
-        .bindArray("faultIds", String.class, (Object[]) faultIds)
-        .bindArray("faults", String.class, (Object[]) faults)
-        .bindArray("seeds", Boolean.class, (Object[]) seeds)
+        .bind("faultIds", BinaryArrays.text(faultIds))
+        .bind("faults", BinaryArrays.text(faults))
+        .bind("seeds", BinaryArrays.bool(seeds))
         .bind("now", ExperimentRepository.ts(now))
         .execute();
   }

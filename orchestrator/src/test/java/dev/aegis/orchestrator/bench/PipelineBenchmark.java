@@ -660,7 +660,7 @@ public final class PipelineBenchmark {
                     "INSERT INTO bench_processed (source, event_id, type, topic, partition, "
                         + "kafka_offset, outcome, processed_at) SELECT '/monitors/bench', i, :type, :topic, "
                         + "0, 0, 'applied', :now FROM unnest(:ids) AS x(i) ON CONFLICT DO NOTHING")
-                .bindArray("ids", String.class, (Object[]) ids)
+                .bind("ids", BinaryArrays.text(ids))
                 .bind("type", EventType.HEALTH_REPORTED.type())
                 .bind("topic", Topics.HEALTH)
                 .bind("now", now)
@@ -671,8 +671,8 @@ public final class PipelineBenchmark {
                         + "step, event_source, event_id, received_at) SELECT 'bench', s, '2.0', 'canary', "
                         + ":now, :now, 1000, 5, 80, 200, 350, 0.4, 0.5, 'bench', 1, '/monitors/bench', i, :now "
                         + "FROM unnest(:services, :ids) AS x(s, i)")
-                .bindArray("services", String.class, (Object[]) services)
-                .bindArray("ids", String.class, (Object[]) ids)
+                .bind("services", BinaryArrays.text(services))
+                .bind("ids", BinaryArrays.text(ids))
                 .bind("now", now)
                 .execute();
             h.createUpdate(
@@ -681,7 +681,7 @@ public final class PipelineBenchmark {
                         + "SELECT s, q, 'canary', timestamptz 'epoch' + :micros * interval '1 microsecond', "
                         + "timestamptz 'epoch' + :micros * interval '1 microsecond', 1000, 5, 200, "
                         + "null::jsonb, null::jsonb, false, :now FROM unnest(:services, :seqs) AS x(s, q)")
-                .bindArray("services", String.class, (Object[]) services)
+                .bind("services", BinaryArrays.text(services))
                 .bind("seqs", BinaryArrays.int8(seqs))
                 .bind("micros", micros)
                 .bind("now", now)

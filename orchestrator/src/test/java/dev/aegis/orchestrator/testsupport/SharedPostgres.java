@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.testsupport;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
 import dev.aegis.orchestrator.standalone.infrastructure.EmbeddedPostgresServer;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,16 +26,32 @@ public final class SharedPostgres implements AutoCloseable {
    */
   public static final String STATEMENTS_PROPERTY = "bench.statements";
 
+  /**
+   * A directory: when set, the server logs the plans of statements slower than 200 ms there, with
+   * their actual row counts and times ({@code -Dbench.explain=/tmp/plans}).
+   */
+  public static final String EXPLAIN_PROPERTY = "bench.explain";
+
   static SharedPostgres start() {
     // The JVM hook is SharedInfrastructure's, which stops Kafka first.
-    Map<String, String> settings =
-        Boolean.getBoolean(STATEMENTS_PROPERTY)
-            ? Map.of(
-                "shared_preload_libraries",
-                "pg_stat_statements",
-                "pg_stat_statements.track_planning",
-                "on")
-            : Map.of();
+    Map<String, String> settings = new HashMap<>();
+    if (Boolean.getBoolean(STATEMENTS_PROPERTY)) {
+      settings.put("shared_preload_libraries", "pg_stat_statements");
+      settings.put("pg_stat_statements.track_planning", "on");
+    }
+    String explain = System.getProperty(EXPLAIN_PROPERTY);
+    if (explain != null && !explain.isBlank()) {
+      // The plans, with actual times, of statements slower than 200 ms, in the server's log files
+      // in that directory (without their parameters: a batch's arrays run to megabytes).
+      settings.merge("shared_preload_libraries", "auto_explain", (a, b) -> a + "," + b);
+      settings.put("auto_explain.log_min_duration", "200ms");
+      settings.put("auto_explain.log_analyze", "on");
+      settings.put("auto_explain.log_buffers", "on");
+      settings.put("auto_explain.log_parameter_max_length", "0");
+      settings.put("log_parameter_max_length", "0");
+      settings.put("logging_collector", "on");
+      settings.put("log_directory", explain);
+    }
     return new SharedPostgres(
         EmbeddedPostgresServer.start(Optional.empty(), 0, false, false, settings));
   }
