@@ -364,8 +364,8 @@ public final class ExperimentRepository {
                 + "submitted_at, submitted_by, origin, step_entered_at, last_window_at, silent, updated_at, "
                 + "router, quarantine_shape, actuation, samples_from, samples_to, samples_token, settled_at) "
                 + "VALUES (:id, :service, :namespace, :cv, :ci, :policy::jsonb, :phase, :step, "
-                + ":progress::jsonb, :judgment::jsonb, :pv, :version, :submittedAt, :submittedBy, :origin, "
-                + ":stepEnteredAt, :lastWindowAt, :silent, :now, :router, :quarantineShape, :actuation::jsonb, "
+                + ":progress::json, :judgment::json, :pv, :version, :submittedAt, :submittedBy, :origin, "
+                + ":stepEnteredAt, :lastWindowAt, :silent, :now, :router, :quarantineShape, :actuation::json, "
                 + "0, :samplesTo, :token, :settledAt)")
         .bind("samplesTo", (long) write.entries().size())
         .bind("token", write.newToken())
@@ -541,10 +541,11 @@ public final class ExperimentRepository {
    * write is a snapshot, still at the samples token this replica cached); the written rows' ranges.
    *
    * <p>The rows travel as column arrays in PostgreSQL's binary format, each state document one
-   * {@code text} element cast to {@code jsonb}: the server parses each document once. They used to
-   * travel as one JSON document read with {@code jsonb_to_recordset}, whose function scan took 70
-   * to 85% of this statement at 10 000 experiments (auto_explain, docs/benchmarks.md): the server
-   * parsed the whole document, printed each nested state document back to text and parsed it again.
+   * {@code text} element cast to {@code json} (V11: validated and stored as text, not converted to
+   * {@code jsonb}'s binary form). They used to travel as one JSON document read with {@code
+   * jsonb_to_recordset}, whose function scan took 70 to 85% of this statement at 10 000 experiments
+   * (auto_explain, docs/benchmarks.md): the server parsed the whole document, printed each nested
+   * state document back to text and parsed it again.
    */
   private Map<String, Range> write(
       Tx h,
@@ -596,12 +597,12 @@ public final class ExperimentRepository {
     Map<String, Range> written = new HashMap<>();
     h.createQuery(
             "UPDATE experiments e SET phase = v.phase, step_index = v.step, "
-                + "progress = v.progress::jsonb, "
-                + "last_judgment = CASE WHEN v.keep THEN e.last_judgment ELSE v.judgment::jsonb END, "
+                + "progress = v.progress::json, "
+                + "last_judgment = CASE WHEN v.keep THEN e.last_judgment ELSE v.judgment::json END, "
                 + "version = v.version, "
                 + "step_entered_at = timestamptz 'epoch' + v.entered * interval '1 microsecond', "
                 + "last_window_at = timestamptz 'epoch' + v.last_window * interval '1 microsecond', "
-                + "silent = v.silent, actuation = v.actuation::jsonb, updated_at = :now, "
+                + "silent = v.silent, actuation = v.actuation::json, updated_at = :now, "
                 + "settled_at = CASE WHEN v.settled THEN CAST(:now AS timestamptz) END, "
                 + "samples_from = CASE WHEN v.snapshot THEN e.samples_to ELSE e.samples_from END, "
                 + "samples_to = e.samples_to + v.n, samples_token = v.token "
