@@ -15,6 +15,7 @@ import dev.aegis.orchestrator.messaging.ProcessExit;
 import dev.aegis.orchestrator.outbox.OutboxRelay;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,7 +98,10 @@ public class MessagingConfiguration {
 
           private void handOver(Collection<TopicPartition> gone) {
             var services = listener.partitions().release(gone);
-            services.forEach(s -> watch.handOver(s.namespace(), s.service()));
+            watch.handOver(
+                services.stream()
+                    .map(s -> new BurnRateMonitor.ServiceName(s.namespace(), s.service()))
+                    .toList());
             if (!gone.isEmpty()) {
               log.info(
                   "partitions {} left this consumer thread for another thread or replica; handed over the watch of {} service(s)",

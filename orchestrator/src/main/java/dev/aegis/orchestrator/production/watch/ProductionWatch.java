@@ -21,6 +21,7 @@ import dev.aegis.orchestrator.production.slo.Severity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,10 +105,23 @@ public class ProductionWatch {
    * new owner reports them from now on.
    */
   public void handOver(String namespace, String service) {
-    burnRates.handOver(namespace, service);
+    handOver(List.of(new BurnRateMonitor.ServiceName(namespace, service)));
+  }
+
+  /**
+   * {@link #handOver(String, String)} for every service of the partitions that moved, in one pass
+   * over the tracks and one over the gauges, whatever their number.
+   */
+  public void handOver(Collection<BurnRateMonitor.ServiceName> services) {
+    burnRates.handOver(services);
+    BurnRateMonitor.Handed handed = new BurnRateMonitor.Handed(services);
+    if (handed.isEmpty()) {
+      return;
+    }
     firing.forEach(
         (key, gauge) -> {
-          if (key.get(1).equals(service) && (namespace == null || namespace.equals(key.get(0)))) {
+          // A gauge's namespace is "" for windows that named none.
+          if (handed.covers(key.get(0), key.get(1))) {
             gauge.set(0);
           }
         });

@@ -164,4 +164,46 @@ class BurnRateMonitorTest {
         .isEmpty();
     assertThat(monitor.handOver("other-namespace", "search")).isZero();
   }
+
+  @Test
+  @DisplayName(
+      "handing over many services at once drops exactly the tracks that handing them over one by one"
+          + " drops, namespaces and services without one included")
+  void handOverOfManyServicesAtOnceMatchesOneByOne() {
+    java.util.Random random = new java.util.Random(11);
+    String[] namespaces = {null, "shop", "pay", "ops"};
+    for (int trial = 0; trial < 20; trial++) {
+      BurnRateMonitor atOnce = new BurnRateMonitor(SloPolicy.DEFAULT);
+      BurnRateMonitor oneByOne = new BurnRateMonitor(SloPolicy.DEFAULT);
+      for (int i = 0; i < 60; i++) {
+        String namespace = namespaces[random.nextInt(namespaces.length)];
+        String service = "svc-" + random.nextInt(25);
+        Track track = Track.values()[random.nextInt(Track.values().length)];
+        var w = window(service, track, "v1", minutes(i), minutes(i + 1), 1000, 0);
+        atOnce.observe(namespace == null ? w : w.inNamespace(namespace));
+        oneByOne.observe(namespace == null ? w : w.inNamespace(namespace));
+      }
+      List<BurnRateMonitor.ServiceName> handed = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        handed.add(
+            new BurnRateMonitor.ServiceName(
+                namespaces[random.nextInt(namespaces.length)], "svc-" + random.nextInt(25)));
+      }
+      int expected = 0;
+      for (BurnRateMonitor.ServiceName s : handed) {
+        expected += oneByOne.handOver(s.namespace(), s.service());
+      }
+      assertThat(atOnce.handOver(handed)).as("trial %d: tracks dropped", trial).isEqualTo(expected);
+      assertThat(atOnce.size()).as("trial %d: tracks left", trial).isEqualTo(oneByOne.size());
+      for (int i = 0; i < 25; i++) {
+        for (String namespace : namespaces) {
+          for (Track track : Track.values()) {
+            assertThat(atOnce.snapshot(namespace, "svc-" + i, track).isPresent())
+                .as("trial %d: %s/svc-%d %s", trial, namespace, i, track)
+                .isEqualTo(oneByOne.snapshot(namespace, "svc-" + i, track).isPresent());
+          }
+        }
+      }
+    }
+  }
 }
