@@ -7,7 +7,6 @@ import dev.aegis.orchestrator.judgment.Policy;
 import dev.aegis.orchestrator.lifecycle.Candidate;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
-import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.AuditRepository;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
@@ -204,16 +203,20 @@ public class ExperimentService {
   }
 
   /**
+   * Silence checks per tick at most, longest silent first; the rest are next tick's (a flagged
+   * experiment is no longer a candidate).
+   */
+  static final int SILENCE_CHECKS_PER_TICK = 10_000;
+
+  /**
    * The wall-clock timer: flags every CANARY step that heard no health window for its policy's
-   * maxSilence. Returns how many experiments were newly flagged.
+   * maxSilence. Only the candidates the database finds are checked, each by the core in its own
+   * transaction. Returns how many experiments were newly flagged.
    */
   public int checkSilence() {
+    Instant now = clock.instant();
     List<String> canaries =
-        transactions
-            .withHandle(h -> experiments.list(h, null, List.of(Phase.CANARY), 10_000))
-            .stream()
-            .map(r -> r.experiment().id())
-            .toList();
+        transactions.withHandle(h -> experiments.silentCandidates(h, now, SILENCE_CHECKS_PER_TICK));
     int flagged = 0;
     for (String id : canaries) {
       // One short transaction per experiment; one that ingestion holds right now is skipped (see

@@ -309,6 +309,25 @@ public final class ExperimentRepository {
     return withSamples(h, query.map(ExperimentRepository::map).list());
   }
 
+  /**
+   * The CANARY experiments not yet flagged silent that have heard no health window for longer than
+   * their policy's {@code maxSilence} at {@code now}, longest silent first, at most {@code limit}:
+   * the ones the core's silence check would flag (it decides; this only spares it the others). One
+   * statement over the live rows, decoding nothing: the silence watch used to load and decode every
+   * CANARY experiment, samples included, on every tick, and looked at the newest 10 000 only.
+   */
+  public List<String> silentCandidates(Tx h, Instant now, int limit) {
+    return h.createQuery(
+            "SELECT id FROM experiments WHERE phase = 'CANARY' AND NOT silent "
+                + "AND COALESCE(last_window_at, step_entered_at) "
+                + "+ (policy ->> 'maxSilence')::interval < :now "
+                + "ORDER BY COALESCE(last_window_at, step_entered_at), id LIMIT :limit")
+        .bind("now", ts(now))
+        .bind("limit", limit)
+        .mapTo(String.class)
+        .list();
+  }
+
   /** Experiments written after {@code since}, oldest write first, at most {@code limit}. */
   public List<Stamp> updatedAfter(Tx h, Instant since, int limit) {
     return h.createQuery(
