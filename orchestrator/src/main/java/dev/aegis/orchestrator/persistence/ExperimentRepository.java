@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -179,14 +180,8 @@ public final class ExperimentRepository {
                     + "(SELECT * FROM unnest(:namespaces, :services)) "
                     + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') "
                     + "ORDER BY namespace COLLATE \"C\", service COLLATE \"C\" FOR UPDATE")
-            .bind(
-                "namespaces",
-                BinaryArrays.text(
-                    services.stream().map(ServiceRef::namespace).toArray(String[]::new)))
-            .bind(
-                "services",
-                BinaryArrays.text(
-                    services.stream().map(ServiceRef::service).toArray(String[]::new)))
+            .bind("namespaces", namespaces(services))
+            .bind("services", names(services))
             .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("samples_token")))
             .list();
     List<Stored> found = new ArrayList<>(locked.size());
@@ -216,6 +211,16 @@ public final class ExperimentRepository {
     return out;
   }
 
+  /** The namespaces of {@code services}, in order, as a binary text array. */
+  private static Argument namespaces(Collection<ServiceRef> services) {
+    return BinaryArrays.text(services.stream().map(ServiceRef::namespace).toArray(String[]::new));
+  }
+
+  /** The service names of {@code services}, in order, as a binary text array. */
+  private static Argument names(Collection<ServiceRef> services) {
+    return BinaryArrays.text(services.stream().map(ServiceRef::service).toArray(String[]::new));
+  }
+
   /** Which of {@code services} are managed: one statement for a whole batch. */
   public Set<ServiceRef> managedAmong(Tx h, Collection<ServiceRef> services) {
     if (services.isEmpty()) {
@@ -225,14 +230,8 @@ public final class ExperimentRepository {
         h.createQuery(
                 "SELECT namespace, name FROM services WHERE (namespace, name) IN "
                     + "(SELECT * FROM unnest(:namespaces, :services))")
-            .bind(
-                "namespaces",
-                BinaryArrays.text(
-                    services.stream().map(ServiceRef::namespace).toArray(String[]::new)))
-            .bind(
-                "services",
-                BinaryArrays.text(
-                    services.stream().map(ServiceRef::service).toArray(String[]::new)))
+            .bind("namespaces", namespaces(services))
+            .bind("services", names(services))
             .map((rs, ctx) -> new ServiceRef(rs.getString("namespace"), rs.getString("name")))
             .list());
   }
