@@ -229,7 +229,11 @@ public final class BurnRateMonitor {
    * @return how many tracks were dropped
    */
   public int handOver(Collection<ServiceName> services) {
-    Handed handed = new Handed(services);
+    return handOver(new Handed(services));
+  }
+
+  /** {@link #handOver(Collection)} for services already gathered as a {@link Handed}. */
+  public int handOver(Handed handed) {
     if (handed.isEmpty()) {
       return 0;
     }

@@ -99,25 +99,18 @@ public class ProductionWatch {
   }
 
   /**
-   * Forgets what this replica watched of {@code service} (in {@code namespace}, or in any namespace
-   * when null) once its partition moved to another consumer thread or replica: the burn-rate tracks
-   * go without resolving their alerts, and this replica's firing gauges for it drop to 0, since the
-   * new owner reports them from now on.
-   */
-  public void handOver(String namespace, String service) {
-    handOver(List.of(new BurnRateMonitor.ServiceName(namespace, service)));
-  }
-
-  /**
-   * {@link #handOver(String, String)} for every service of the partitions that moved, in one pass
-   * over the tracks and one over the gauges, whatever their number.
+   * Forgets what this replica watched of {@code services} (each in its namespace, or in any
+   * namespace when that is null) once their partitions moved to another consumer thread or replica:
+   * the burn-rate tracks go without resolving their alerts, and this replica's firing gauges for
+   * them drop to 0, since the new owner reports them from now on. One pass over the tracks and one
+   * over the gauges, whatever the number of services.
    */
   public void handOver(Collection<BurnRateMonitor.ServiceName> services) {
-    burnRates.handOver(services);
     BurnRateMonitor.Handed handed = new BurnRateMonitor.Handed(services);
     if (handed.isEmpty()) {
       return;
     }
+    burnRates.handOver(handed);
     firing.forEach(
         (key, gauge) -> {
           // A gauge's namespace is "" for windows that named none.
