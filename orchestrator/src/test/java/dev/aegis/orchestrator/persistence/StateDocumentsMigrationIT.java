@@ -12,14 +12,12 @@ import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
-import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +48,7 @@ class StateDocumentsMigrationIT {
   @BeforeEach
   void databaseAtV10() {
     database = SharedInfrastructure.postgres().createDatabase();
-    flyway("10").migrate();
+    database.migrateTo("10");
     jdbi = database.jdbi();
   }
 
@@ -76,7 +74,7 @@ class StateDocumentsMigrationIT {
     assertThat(written.lastJudgment()).as("the row holds a judgment").isNotNull();
     assertThat(written.actuation()).as("and an actuation state").isNotNull();
 
-    flyway(null).migrate();
+    database.migrate();
 
     assertThat(columnTypes()).containsOnly("json");
     assertThat(load(written.id())).as("read after the migration, cold").isEqualTo(written);
@@ -173,15 +171,5 @@ class StateDocumentsMigrationIT {
   private Experiment load(String id) {
     return jdbi.withHandle(
         h -> new ExperimentRepository().find(Tx.of(h), id).orElseThrow().experiment());
-  }
-
-  private Flyway flyway(String target) {
-    var configuration =
-        DatabaseRoles.withAppRole(
-            Flyway.configure().dataSource(database.dataSource()), DatabaseRoles.EMBEDDED_APP);
-    if (target != null) {
-      configuration.target(target);
-    }
-    return configuration.load();
   }
 }

@@ -51,10 +51,21 @@ public record TestDatabase(String name, DatabaseUrl connection, SharedPostgres s
    * privileges; returns this for chaining.
    */
   public TestDatabase migrate() {
-    DatabaseRoles.withAppRole(
-            Flyway.configure().dataSource(dataSource()), DatabaseRoles.EMBEDDED_APP)
-        .load()
-        .migrate();
+    return migrateTo(null);
+  }
+
+  /**
+   * {@link #migrate()} up to migration {@code version} only (null: all), for tests of a migration
+   * over rows written by the one before it; returns this for chaining.
+   */
+  public TestDatabase migrateTo(String version) {
+    var configuration =
+        DatabaseRoles.withAppRole(
+            Flyway.configure().dataSource(dataSource()), DatabaseRoles.EMBEDDED_APP);
+    if (version != null) {
+      configuration.target(version);
+    }
+    configuration.load().migrate();
     return this;
   }
 

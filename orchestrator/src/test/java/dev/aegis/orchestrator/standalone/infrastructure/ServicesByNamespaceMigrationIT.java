@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +25,7 @@ class ServicesByNamespaceMigrationIT {
   @BeforeAll
   static void migrateToV5SeedThenMigrateToLatest() {
     database = SharedInfrastructure.postgres().createDatabase();
-    flyway("5").migrate();
+    database.migrateTo("5");
     owner = database.jdbi();
     owner.useHandle(
         h -> {
@@ -52,22 +51,12 @@ class ServicesByNamespaceMigrationIT {
               "INSERT INTO chaos_faults (fault_id, service, track, kind, started_at, expires_at, event_id) "
                   + "VALUES ('f-1', 'ledger', 'canary', 'latency', now(), now() + interval '1 minute', 'c-1')");
         });
-    flyway(null).migrate();
+    database.migrate();
   }
 
   @AfterAll
   static void drop() {
     database.close();
-  }
-
-  private static Flyway flyway(String target) {
-    var configuration =
-        DatabaseRoles.withAppRole(
-            Flyway.configure().dataSource(database.dataSource()), DatabaseRoles.EMBEDDED_APP);
-    if (target != null) {
-      configuration.target(target);
-    }
-    return configuration.load();
   }
 
   private static List<String> strings(String sql) {
