@@ -41,11 +41,21 @@ final class SchemaCatalog {
   }
 
   /**
-   * Checks {@code data} against the schema of {@code type}.
+   * Checks {@code data} against the schema of {@code type}. A health window whose shape {@link
+   * HealthReportedShortcut} proves valid skips the general validator; any other document goes
+   * through it.
    *
    * @throws Rejection with {@link RejectionReason#SCHEMA_VIOLATION} naming the first violation
    */
   void requireValid(EventType type, JsonNode data) {
+    if (type == EventType.HEALTH_REPORTED && HealthReportedShortcut.certainlyValid(data)) {
+      return;
+    }
+    requireValidBySchema(type, data);
+  }
+
+  /** {@link #requireValid} through the compiled schema alone, whatever the document. */
+  void requireValidBySchema(EventType type, JsonNode data) {
     List<Error> errors = schemas.get(type).validate(data);
     if (!errors.isEmpty()) {
       throw Violation.reject(
