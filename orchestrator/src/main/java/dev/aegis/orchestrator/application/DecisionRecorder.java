@@ -99,7 +99,7 @@ final class DecisionRecorder {
         continue;
       }
       Experiment first = changed.get(0).decision().before();
-      Experiment last = changed.get(changed.size() - 1).decision().after();
+      Experiment last = changed.get(changed.size() - 1).decision().after().explained();
       states.add(new ExperimentRepository.Change(first.revision(), last));
       changedChains.add(changed);
     }

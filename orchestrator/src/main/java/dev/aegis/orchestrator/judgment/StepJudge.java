@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -39,7 +40,19 @@ public final class StepJudge {
   private StepJudge() {}
 
   public static Judgment judge(Policy policy, int stepIndex, StepProgress progress, Instant at) {
-    return new Run(policy, stepIndex, progress, at).judge();
+    return new Run(policy, stepIndex, progress, at, true).judge();
+  }
+
+  /**
+   * {@link #judge}, without writing its text while the verdict moves nothing: an IN_PROGRESS or
+   * HOLD judgment comes back as a {@linkplain Judgment#draft() draft} (no summary, no explanations)
+   * that writes the very same text when first {@linkplain Judgment#explained() read}. A conclusive
+   * verdict comes back in full. The judge runs on every canary window, and most of its judgments
+   * are replaced by the next window's before anyone reads them.
+   */
+  public static Judgment draft(Policy policy, int stepIndex, StepProgress progress, Instant at) {
+    Judgment quiet = new Run(policy, stepIndex, progress, at, false).judge();
+    return quiet.verdict().isConclusive() ? judge(policy, stepIndex, progress, at) : quiet;
   }
 
   /** One judgment in the making. */
@@ -52,7 +65,10 @@ public final class StepJudge {
     private final Instant at;
     private final String label;
 
-    Run(Policy policy, int stepIndex, StepProgress progress, Instant at) {
+    /** Whether to write the summary and explanations; a draft's are written when first read. */
+    private final boolean explain;
+
+    Run(Policy policy, int stepIndex, StepProgress progress, Instant at, boolean explain) {
       this.policy = policy;
       this.analysis = policy.analysis();
       this.step = policy.step(stepIndex);
@@ -60,6 +76,12 @@ public final class StepJudge {
       this.progress = progress;
       this.at = at;
       this.label = "step " + (stepIndex + 1) + " at " + step.weight() + "%";
+      this.explain = explain;
+    }
+
+    /** {@code text}, when this run writes text. */
+    private String say(Supplier<String> text) {
+      return explain ? text.get() : null;
     }
 
     Judgment judge() {
@@ -73,27 +95,31 @@ public final class StepJudge {
               Check.ERROR_RATE,
               progress.errorRate(),
               policy.slo().maxErrorRate(),
-              "error rate "
-                  + percent(progress.errorRate())
-                  + " vs SLO "
-                  + percent(policy.slo().maxErrorRate()));
+              say(
+                  () ->
+                      "error rate "
+                          + percent(progress.errorRate())
+                          + " vs SLO "
+                          + percent(policy.slo().maxErrorRate())));
       Check p95 =
           Check.limit(
               Check.P95_LATENCY,
               progress.p95Ms(),
               policy.slo().maxP95LatencyMs(),
-              "p95 "
-                  + Decimals.fixed(progress.p95Ms(), 0)
-                  + " ms vs SLO "
-                  + Decimals.fixed(policy.slo().maxP95LatencyMs(), 0)
-                  + " ms");
+              say(
+                  () ->
+                      "p95 "
+                          + Decimals.fixed(progress.p95Ms(), 0)
+                          + " ms vs SLO "
+                          + Decimals.fixed(policy.slo().maxP95LatencyMs(), 0)
+                          + " ms"));
       List<Check> slo = List.of(errorRate, p95);
       List<Check> evidence = List.of(requests, duration);
       List<Check> anytime = anytimeChecks();
       List<Check> crossed = anytime.stream().filter(c -> !c.passed()).toList();
       Power power = power();
       if (power != null) {
-        evidence = concat(evidence, List.of(power.check()));
+        evidence = concat(evidence, List.of(power.check(explain)));
       }
 
       if (requests.passed()) {
@@ -102,7 +128,7 @@ public final class StepJudge {
         if (!breached.isEmpty()) {
           return judgment(
               Verdict.FAIL,
-              label + " failed at once on a severe breach: " + explain(breached),
+              () -> label + " failed at once on a severe breach: " + explain(breached),
               concat(slo, severe, evidence),
               null,
               null,
@@ -112,7 +138,7 @@ public final class StepJudge {
       }
       if (!duration.passed() && !crossed.isEmpty()) {
         return fail(
-            label + " failed early: " + explain(crossed),
+            () -> label + " failed early: " + explain(crossed),
             concat(slo, anytime, evidence),
             null,
             null);
@@ -120,14 +146,15 @@ public final class StepJudge {
       if (!duration.passed()) {
         return judgment(
             Verdict.IN_PROGRESS,
-            label
-                + ": observed "
-                + (long) duration.observed()
-                + "s of "
-                + (long) duration.threshold()
-                + "s"
-                + anytimeSummary()
-                + (power == null || power.reached() ? "" : "; " + power.sentence()),
+            () ->
+                label
+                    + ": observed "
+                    + (long) duration.observed()
+                    + "s of "
+                    + (long) duration.threshold()
+                    + "s"
+                    + anytimeSummary()
+                    + (power == null || power.reached() ? "" : "; " + power.sentence()),
             concat(slo, anytime, evidence),
             null,
             null,
@@ -135,11 +162,12 @@ public final class StepJudge {
       }
       if (!requests.passed()) {
         return notEnough(
-            String.format(
-                Locale.ROOT,
-                "%d requests observed, %d needed before it can be judged",
-                progress.requests(),
-                policy.minRequestsPerStep()),
+            () ->
+                String.format(
+                    Locale.ROOT,
+                    "%d requests observed, %d needed before it can be judged",
+                    progress.requests(),
+                    policy.minRequestsPerStep()),
             concat(slo, anytime, evidence),
             null,
             null);
@@ -153,48 +181,51 @@ public final class StepJudge {
           slo.stream().filter(c -> !c.passed() && (c != errorRate || unproven == null)).toList();
       if (!sloBreaches.isEmpty()) {
         return fail(
-            label + " failed: " + explain(sloBreaches) + " → HIGH",
+            () -> label + " failed: " + explain(sloBreaches) + " → HIGH",
             checks,
             score,
             compared.against());
       }
       if (!crossed.isEmpty()) {
-        return fail(label + " failed: " + explain(crossed), checks, score, compared.against());
+        return fail(
+            () -> label + " failed: " + explain(crossed), checks, score, compared.against());
       }
       if (unproven != null) {
-        return notEnough(unproven, checks, score, compared.against());
+        return notEnough(() -> unproven, checks, score, compared.against());
       }
       if (compared.insufficient() != null) {
-        return notEnough(compared.insufficient(), checks, score, compared.against());
+        return notEnough(compared::insufficient, checks, score, compared.against());
       }
       if (score.fails()) {
         List<Check> high = compared.checks().stream().filter(c -> !c.passed()).toList();
         return fail(
-            label + " failed: " + explain(high) + "; " + scoreText(score) + " → FAIL",
+            () -> label + " failed: " + explain(high) + "; " + scoreText(score) + " → FAIL",
             checks,
             score,
             compared.against());
       }
       if (!score.passes()) {
-        return notEnough(scoreText(score) + " is marginal", checks, score, compared.against());
+        return notEnough(
+            () -> scoreText(score) + " is marginal", checks, score, compared.against());
       }
       if (power != null && !power.reached() && powerRequired()) {
         return underpowered(power, checks, score, compared.against());
       }
       return judgment(
           Verdict.PASS,
-          String.format(
-              Locale.ROOT,
-              "%s passed: error rate %s < %s, p95 %.0f ms < %.0f ms over %d requests; %s",
-              label,
-              percent(errorRate.observed()),
-              percent(errorRate.threshold()),
-              p95.observed(),
-              p95.threshold(),
-              progress.requests(),
-              score.value() == null
-                  ? "no baseline or stable windows: judged on the SLO alone"
-                  : scoreText(score) + " against " + compared.against()),
+          () ->
+              String.format(
+                  Locale.ROOT,
+                  "%s passed: error rate %s < %s, p95 %.0f ms < %.0f ms over %d requests; %s",
+                  label,
+                  percent(errorRate.observed()),
+                  percent(errorRate.threshold()),
+                  p95.observed(),
+                  p95.threshold(),
+                  progress.requests(),
+                  score.value() == null
+                      ? "no baseline or stable windows: judged on the SLO alone"
+                      : scoreText(score) + " against " + compared.against()),
           checks,
           score,
           compared.against(),
@@ -250,16 +281,17 @@ public final class StepJudge {
               state.pairedWindows() > 0 ? state.ratioEstimate() : null,
               analysis.errorRateTolerance(),
               "error rate",
-              "canary errors given all errors vs H0 canary ≤ "
-                  + CanaryComparison.number(theta)
-                  + " × "
-                  + (against == null ? "reference" : against)
-                  + (state.errors().bet() == null
-                      ? ""
-                      : ", betting on "
-                          + Decimals.fixed(state.errors().bet(), 1)
-                          + "×, dispersion "
-                          + Decimals.fixed(state.errors().dispersion(), 2))),
+              () ->
+                  "canary errors given all errors vs H0 canary ≤ "
+                      + CanaryComparison.number(theta)
+                      + " × "
+                      + (against == null ? "reference" : against)
+                      + (state.errors().bet() == null
+                          ? ""
+                          : ", betting on "
+                              + Decimals.fixed(state.errors().bet(), 1)
+                              + "×, dispersion "
+                              + Decimals.fixed(state.errors().dispersion(), 2))),
           anytime(
               Check.P95_LATENCY_SEQUENTIAL,
               state.latency(),
@@ -268,13 +300,14 @@ public final class StepJudge {
               state.latencyRatio(),
               analysis.latencyTolerance(),
               "p95 latency",
-              "per-window ln(canary p95 / "
-                  + (against == null ? "reference" : against)
-                  + " p95) vs H0 centred at most ln "
-                  + CanaryComparison.number(1 + analysis.latencyTolerance())
-                  + (state.latency().bet() == null
-                      ? ""
-                      : ", stake " + Decimals.fixed(state.latency().bet(), 2))),
+              () ->
+                  "per-window ln(canary p95 / "
+                      + (against == null ? "reference" : against)
+                      + " p95) vs H0 centred at most ln "
+                      + CanaryComparison.number(1 + analysis.latencyTolerance())
+                      + (state.latency().bet() == null
+                          ? ""
+                          : ", stake " + Decimals.fixed(state.latency().bet(), 2))),
           anytime(
               Check.ERROR_RATE_SLO_SEQUENTIAL,
               state.slo(),
@@ -283,14 +316,15 @@ public final class StepJudge {
               limit > 0 ? progress.errorRate() / limit : null,
               0,
               "error-rate SLO",
-              "canary errors vs H0 error rate ≤ SLO "
-                  + percent(limit)
-                  + (state.slo().bet() == null
-                      ? ""
-                      : ", betting on "
-                          + percent(state.slo().bet())
-                          + ", dispersion "
-                          + Decimals.fixed(state.slo().dispersion(), 2))));
+              () ->
+                  "canary errors vs H0 error rate ≤ SLO "
+                      + percent(limit)
+                      + (state.slo().bet() == null
+                          ? ""
+                          : ", betting on "
+                              + percent(state.slo().bet())
+                              + ", dispersion "
+                              + Decimals.fixed(state.slo().dispersion(), 2))));
     }
 
     private Check anytime(
@@ -301,7 +335,7 @@ public final class StepJudge {
         Double ratio,
         double tolerance,
         String metric,
-        String what) {
+        Supplier<String> what) {
       double alpha = analysis.alphaPerEProcess();
       double threshold = 1 / alpha;
       double observed = Math.exp(e.crossed() ? e.maxLogE() : e.logE());
@@ -309,31 +343,8 @@ public final class StepJudge {
           e.crossed()
               ? Classification.HIGH
               : e.bets() == 0 ? Classification.NODATA : Classification.PASS;
-      // Concatenated, not formatted: three of these are written on every window.
-      String where =
-          e.crossed()
-              ? " at window "
-                  + e.crossedWindow()
-                  + " of step "
-                  + e.crossedStep()
-                  + " (ending "
-                  + e.crossedAt()
-                  + ")"
-              : "";
       String explanation =
-          metric
-              + ", anytime test: e-value "
-              + eValue(observed)
-              + (e.crossed() ? " ≥ " : " < ")
-              + eValue(threshold)
-              + " (1/α, α "
-              + CanaryComparison.p(alpha)
-              + ")"
-              + where
-              + "; "
-              + what
-              + " → "
-              + c;
+          explain ? explanation(e, observed, threshold, alpha, c, metric, what) : null;
       Comparison comparison =
           new Comparison(
               test,
@@ -352,6 +363,40 @@ public final class StepJudge {
               e.dispersion());
       return new Check(
           name, observed, threshold, "<", !e.crossed(), c, null, comparison, explanation);
+    }
+
+    /** An anytime check's line: its e-value against the threshold, where it crossed, the test. */
+    private String explanation(
+        Sequential.EProcess e,
+        double observed,
+        double threshold,
+        double alpha,
+        Classification c,
+        String metric,
+        Supplier<String> what) {
+      String where =
+          e.crossed()
+              ? " at window "
+                  + e.crossedWindow()
+                  + " of step "
+                  + e.crossedStep()
+                  + " (ending "
+                  + e.crossedAt()
+                  + ")"
+              : "";
+      return metric
+          + ", anytime test: e-value "
+          + eValue(observed)
+          + (e.crossed() ? " ≥ " : " < ")
+          + eValue(threshold)
+          + " (1/α, α "
+          + CanaryComparison.p(alpha)
+          + ")"
+          + where
+          + "; "
+          + what.get()
+          + " → "
+          + c;
     }
 
     /**
@@ -408,27 +453,29 @@ public final class StepJudge {
       if (needed != null && progress.observed().plus(needed).compareTo(deadline) <= 0) {
         return judgment(
             Verdict.HOLD,
-            String.format(
-                Locale.ROOT,
-                "%s: holding before promotion, %s; extended up to %ds (observed %ds)",
-                label,
-                power.sentence(),
-                deadline.toSeconds(),
-                progress.observed().toSeconds()),
+            () ->
+                String.format(
+                    Locale.ROOT,
+                    "%s: holding before promotion, %s; extended up to %ds (observed %ds)",
+                    label,
+                    power.sentence(),
+                    deadline.toSeconds(),
+                    progress.observed().toSeconds()),
             checks,
             score,
             against,
             progress);
       }
-      String why =
-          String.format(
-              Locale.ROOT,
-              "cannot reach the power to detect %s× the %s's error rate before promoting: %s, the"
-                  + " extension allows %ds more",
-              CanaryComparison.number(power.ratio()),
-              power.against(),
-              power.shortfall(),
-              Math.max(0, deadline.minus(progress.observed()).toSeconds()));
+      Supplier<String> why =
+          () ->
+              String.format(
+                  Locale.ROOT,
+                  "cannot reach the power to detect %s× the %s's error rate before promoting: %s,"
+                      + " the extension allows %ds more",
+                  CanaryComparison.number(power.ratio()),
+                  power.against(),
+                  power.shortfall(),
+                  Math.max(0, deadline.minus(progress.observed()).toSeconds()));
       return inconclusive(why, deadline, checks, score, against);
     }
 
@@ -455,35 +502,40 @@ public final class StepJudge {
               Check.SEVERE_ERROR_RATE,
               progress.errorRate(),
               policy.severeErrorRate(),
-              "error rate "
-                  + percent(progress.errorRate())
-                  + " vs severe limit "
-                  + percent(policy.severeErrorRate()));
+              say(
+                  () ->
+                      "error rate "
+                          + percent(progress.errorRate())
+                          + " vs severe limit "
+                          + percent(policy.severeErrorRate())));
       Check latency =
           Check.limit(
               Check.SEVERE_P95_LATENCY,
               progress.p95Ms(),
               policy.severeP95LatencyMs(),
-              "p95 "
-                  + Decimals.fixed(progress.p95Ms(), 0)
-                  + " ms vs severe limit "
-                  + Decimals.fixed(policy.severeP95LatencyMs(), 0)
-                  + " ms");
+              say(
+                  () ->
+                      "p95 "
+                          + Decimals.fixed(progress.p95Ms(), 0)
+                          + " ms vs severe limit "
+                          + Decimals.fixed(policy.severeP95LatencyMs(), 0)
+                          + " ms"));
       return List.of(errors, latency);
     }
 
     /** A failure, unless the step may still tolerate one (policy failureLimit). */
-    private Judgment fail(String why, List<Check> checks, Score score, String against) {
+    private Judgment fail(Supplier<String> why, List<Check> checks, Score score, String against) {
       if (progress.failures() < analysis.failureLimit()) {
         int tolerated = progress.failures() + 1;
         return judgment(
             Verdict.HOLD,
-            String.format(
-                Locale.ROOT,
-                "%s (failure %d of %d tolerated)",
-                why,
-                tolerated,
-                analysis.failureLimit()),
+            () ->
+                String.format(
+                    Locale.ROOT,
+                    "%s (failure %d of %d tolerated)",
+                    why.get(),
+                    tolerated,
+                    analysis.failureLimit()),
             checks,
             score,
             against,
@@ -493,18 +545,20 @@ public final class StepJudge {
     }
 
     /** Too little evidence: extend the step, then pause or fail as the policy says. */
-    private Judgment notEnough(String why, List<Check> checks, Score score, String against) {
+    private Judgment notEnough(
+        Supplier<String> why, List<Check> checks, Score score, String against) {
       Duration deadline = deadline();
       if (progress.observed().compareTo(deadline) < 0) {
         return judgment(
             Verdict.HOLD,
-            String.format(
-                Locale.ROOT,
-                "%s: holding, %s; extended up to %ds (observed %ds)",
-                label,
-                why,
-                deadline.toSeconds(),
-                progress.observed().toSeconds()),
+            () ->
+                String.format(
+                    Locale.ROOT,
+                    "%s: holding, %s; extended up to %ds (observed %ds)",
+                    label,
+                    why.get(),
+                    deadline.toSeconds(),
+                    progress.observed().toSeconds()),
             checks,
             score,
             against,
@@ -527,20 +581,21 @@ public final class StepJudge {
      * Still short of evidence and out of time: paused for a human, or failed, as the policy says.
      */
     private Judgment inconclusive(
-        String why, Duration deadline, List<Check> checks, Score score, String against) {
-      String inconclusive =
-          String.format(
-              Locale.ROOT,
-              "%s inconclusive after %ds (extended up to %ds): %s",
-              label,
-              progress.observed().toSeconds(),
-              deadline.toSeconds(),
-              why);
+        Supplier<String> why, Duration deadline, List<Check> checks, Score score, String against) {
+      Supplier<String> inconclusive =
+          () ->
+              String.format(
+                  Locale.ROOT,
+                  "%s inconclusive after %ds (extended up to %ds): %s",
+                  label,
+                  progress.observed().toSeconds(),
+                  deadline.toSeconds(),
+                  why.get());
       return switch (analysis.onInconclusive()) {
         case PAUSE ->
             judgment(
                 Verdict.INCONCLUSIVE,
-                inconclusive + "; paused for a human",
+                () -> inconclusive.get() + "; paused for a human",
                 checks,
                 score,
                 against,
@@ -548,7 +603,7 @@ public final class StepJudge {
         case FAIL ->
             judgment(
                 Verdict.FAIL,
-                inconclusive + "; failed, as the policy says (onInconclusive: fail)",
+                () -> inconclusive.get() + "; failed, as the policy says (onInconclusive: fail)",
                 checks,
                 score,
                 against,
@@ -558,13 +613,28 @@ public final class StepJudge {
 
     private Judgment judgment(
         Verdict verdict,
-        String summary,
+        Supplier<String> summary,
         List<Check> checks,
         Score score,
         String against,
         StepProgress evidence) {
       List<ActiveFault> chaos = progress.samples().faults();
-      String text = summary;
+      if (!explain) {
+        return new Judgment(
+            verdict,
+            stepIndex + 1,
+            step.weight(),
+            null,
+            checks,
+            evidence.withoutSamples(),
+            step.minDuration().toSeconds(),
+            at,
+            score,
+            against,
+            chaos,
+            new Judgment.Draft(policy, stepIndex, progress));
+      }
+      String text = summary.get();
       if (!chaos.isEmpty() && verdict.isConclusive()) {
         text +=
             "; under chaos: "
@@ -584,7 +654,8 @@ public final class StepJudge {
           at,
           score,
           against,
-          chaos);
+          chaos,
+          null);
     }
   }
 
@@ -665,23 +736,25 @@ public final class StepJudge {
      * An evidence check: the expected e-value against the threshold; the windows still needed are
      * in its explanation.
      */
-    Check check() {
+    Check check(boolean explain) {
       String explanation =
-          reached()
-              ? String.format(
-                  Locale.ROOT,
-                  "error-rate power: had the canary %s× the %s's error rate, the anytime test would"
-                      + " expect an e-value of %s ≥ %s by now",
-                  CanaryComparison.number(ratio),
-                  against,
-                  eValue(expectedE),
-                  eValue(threshold))
-              : String.format(
-                  Locale.ROOT,
-                  "error-rate power: expected e-value %s of %s; %s",
-                  eValue(expectedE),
-                  eValue(threshold),
-                  sentence());
+          !explain
+              ? null
+              : reached()
+                  ? String.format(
+                      Locale.ROOT,
+                      "error-rate power: had the canary %s× the %s's error rate, the anytime test would"
+                          + " expect an e-value of %s ≥ %s by now",
+                      CanaryComparison.number(ratio),
+                      against,
+                      eValue(expectedE),
+                      eValue(threshold))
+                  : String.format(
+                      Locale.ROOT,
+                      "error-rate power: expected e-value %s of %s; %s",
+                      eValue(expectedE),
+                      eValue(threshold),
+                      sentence());
       return new Check(
           Check.ERROR_RATE_POWER,
           expectedE,

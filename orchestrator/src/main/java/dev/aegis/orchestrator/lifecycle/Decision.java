@@ -26,6 +26,12 @@ public record Decision(
     commands = List.copyOf(commands);
   }
 
+  /** The judgment made for this input, with its text (a draft is explained on first read). */
+  @Override
+  public Judgment judgment() {
+    return judgment == null ? null : judgment.explained();
+  }
+
   static Decision refused(Experiment experiment, String code, String message) {
     return new Decision(
         experiment, experiment, List.of(), List.of(), null, null, new Refusal(code, message));

@@ -46,6 +46,43 @@ public record Experiment(
     Objects.requireNonNull(progress, "progress");
   }
 
+  /**
+   * The last judgment with its text. The core may hold a {@linkplain Judgment#draft() draft} while
+   * windows arrive; whoever reads it gets the judge's full judgment of the same evidence.
+   */
+  @Override
+  public Judgment lastJudgment() {
+    return lastJudgment == null ? null : lastJudgment.explained();
+  }
+
+  /**
+   * This experiment with its last judgment's text written: itself unless the judgment is a draft. A
+   * state that leaves its batch (written, cached) is explained, so no draft keeps its step's
+   * samples alive.
+   */
+  public Experiment explained() {
+    if (lastJudgment == null || lastJudgment.draft() == null) {
+      return this;
+    }
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        stepIndex,
+        progress,
+        lastJudgment.explained(),
+        productionVersion,
+        revision,
+        submittedAt,
+        stepEnteredAt,
+        lastWindowAt,
+        silent,
+        actuation);
+  }
+
   /** A new experiment, before its first decision. */
   public static Experiment submitted(
       String id,

@@ -145,7 +145,8 @@ public final class LifecycleCore {
         return done();
       }
       StepProgress next = progress.add(window, faults, before.policy(), before.stepIndex());
-      judgment = StepJudge.judge(before.policy(), before.stepIndex(), next, window.windowEnd());
+      // A draft while the verdict moves nothing: the next window usually replaces it unread.
+      judgment = StepJudge.draft(before.policy(), before.stepIndex(), next, window.windowEnd());
       // A tolerated failure (policy failureLimit) is counted in the judgment's copy of the
       // progress.
       next = next.withFailures(judgment.progress().failures());

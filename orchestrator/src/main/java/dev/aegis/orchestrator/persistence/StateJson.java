@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.persistence;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.aegis.events.Timestamps;
+import dev.aegis.orchestrator.judgment.Judgment;
 
 /**
  * The JSON form of the core's values in jsonb columns (policy, step progress, judgments). Only
@@ -26,9 +28,19 @@ public final class StateJson {
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .addMixIn(Judgment.class, JudgmentJson.class)
           .build();
 
   private StateJson() {}
+
+  /**
+   * How every mapper of Aegis writes a {@link Judgment}: a draft is the core's working form, never
+   * state, so its marker is not a property (the API's mapper takes this too).
+   */
+  public abstract static class JudgmentJson {
+    @JsonIgnore
+    abstract Judgment.Draft draft();
+  }
 
   public static ObjectMapper mapper() {
     return MAPPER;

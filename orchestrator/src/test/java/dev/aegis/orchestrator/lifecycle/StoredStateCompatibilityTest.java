@@ -81,7 +81,8 @@ class StoredStateCompatibilityTest {
             e.silent(),
             e.actuation());
 
-    assertThat(read).isEqualTo(e);
+    // The core's last judgment may be a draft; what is written is its explained form.
+    assertThat(read).isEqualTo(e.explained());
     assertThat(StateJson.write(e.lastJudgment()))
         .doesNotContain("\"evidence\"")
         .contains("\"pValue\"");
