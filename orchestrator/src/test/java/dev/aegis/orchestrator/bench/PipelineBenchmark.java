@@ -102,6 +102,9 @@ public final class PipelineBenchmark {
   private final int events;
   private final int experiments;
   private final int probes;
+
+  /** Measured rounds, after the warm-up: how far back in event time the first window starts. */
+  private final int rounds;
   private final List<Double> actuationMillis = new ArrayList<>();
   private int round;
   private final AtomicLong rawSeq = new AtomicLong();
@@ -115,8 +118,9 @@ public final class PipelineBenchmark {
   private ConfigurableApplicationContext app;
   private Instant nextWindow;
 
-  private PipelineBenchmark(int events, int experiments, int probes) {
+  private PipelineBenchmark(int events, int experiments, int probes, int rounds) {
     this.events = events;
+    this.rounds = rounds;
     this.experiments = experiments;
     this.probes = probes;
     // The reference writes with the same driver setting as the application, through a pool as
@@ -139,7 +143,7 @@ public final class PipelineBenchmark {
     int experiments = Integer.getInteger("bench.experiments", 100);
     int rounds = Integer.getInteger("bench.rounds", 3);
     int probes = Integer.getInteger("bench.probes", 20);
-    var bench = new PipelineBenchmark(events, experiments, probes);
+    var bench = new PipelineBenchmark(events, experiments, probes, rounds);
     int status = 0;
     try {
       bench.start();
@@ -302,7 +306,9 @@ public final class PipelineBenchmark {
         experiments,
         Duration.ofNanos(System.nanoTime() - submitting).toSeconds());
     awaitSetupActuation();
-    long windowsPerService = (long) events * 5 / experiments + 60;
+    // Every round's windows must end before the orchestrator's clock (plus its allowed skew), or
+    // they are refused as from the future: start far enough back for the warm-up and every round.
+    long windowsPerService = (long) events * (rounds + 2) / experiments + 60;
     nextWindow = Instant.now().minusSeconds(windowsPerService).truncatedTo(ChronoUnit.SECONDS);
     jdbi.useHandle(
         h ->
