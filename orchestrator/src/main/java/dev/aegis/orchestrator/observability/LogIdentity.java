@@ -1,6 +1,5 @@
 package dev.aegis.orchestrator.observability;
 
-import java.util.Map;
 import org.slf4j.MDC;
 
 /**
@@ -15,10 +14,12 @@ import org.slf4j.MDC;
  * }
  * }</pre>
  *
- * <p>A null value is left out. Closing restores the MDC as it was when the identity was opened, so
- * an inner identity (the gateway inside the resource reconciler, a fault revert inside the sweeper)
- * never erases the outer one's keys. The MDC belongs to a thread: open and close an identity on the
- * same thread.
+ * <p>A null value is left out. Closing restores the identity keys (the constants below) as they
+ * were when the identity was opened, whoever set them meanwhile, so an inner identity (the gateway
+ * inside the resource reconciler, a fault revert inside the sweeper) never erases the outer one's
+ * keys; other MDC keys are their owners' to restore. Only those keys are saved, not the whole map:
+ * an identity is opened for every consumed record. The MDC belongs to a thread: open and close an
+ * identity on the same thread.
  */
 public final class LogIdentity implements AutoCloseable {
 
@@ -44,16 +45,23 @@ public final class LogIdentity implements AutoCloseable {
    */
   public static final String EXPERIMENT_RESOURCE = "experimentResource";
 
-  private final Map<String, String> previous;
+  private static final String[] KEYS = {
+    EVENT_ID, EXPERIMENT_ID, COMMAND_ID, SERVICE, FAULT_ID, EXPERIMENT_RESOURCE
+  };
 
-  private LogIdentity(Map<String, String> previous) {
-    this.previous = previous;
+  /** The identity keys' values when this identity was opened, in the order of {@link #KEYS}. */
+  private final String[] previous = new String[KEYS.length];
+
+  private LogIdentity() {
+    for (int i = 0; i < KEYS.length; i++) {
+      previous[i] = MDC.get(KEYS[i]);
+    }
   }
 
   /** Puts the non-null ones of these keys into the MDC until {@link #close()}. */
   public static LogIdentity of(
       String eventId, String experimentId, String commandId, String service) {
-    return new LogIdentity(MDC.getCopyOfContextMap())
+    return new LogIdentity()
         .with(EVENT_ID, eventId)
         .with(EXPERIMENT_ID, experimentId)
         .with(COMMAND_ID, commandId)
@@ -81,13 +89,15 @@ public final class LogIdentity implements AutoCloseable {
     return this;
   }
 
-  /** Restores the MDC to what it was when this identity was opened. */
+  /** Restores the identity keys to what they were when this identity was opened. */
   @Override
   public void close() {
-    if (previous == null) {
-      MDC.clear();
-    } else {
-      MDC.setContextMap(previous);
+    for (int i = 0; i < KEYS.length; i++) {
+      if (previous[i] == null) {
+        MDC.remove(KEYS[i]);
+      } else {
+        MDC.put(KEYS[i], previous[i]);
+      }
     }
   }
 }

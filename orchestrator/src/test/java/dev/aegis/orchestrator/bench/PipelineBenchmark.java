@@ -105,6 +105,7 @@ public final class PipelineBenchmark {
 
   /** Measured rounds, after the warm-up: how far back in event time the first window starts. */
   private final int rounds;
+
   private final List<Double> actuationMillis = new ArrayList<>();
   private int round;
   private final AtomicLong rawSeq = new AtomicLong();

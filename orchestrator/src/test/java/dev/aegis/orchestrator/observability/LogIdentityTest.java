@@ -87,6 +87,20 @@ class LogIdentityTest {
     }
 
     @Test
+    @DisplayName(
+        "identity keys put straight into the MDC inside an identity (as a batch does per window) are undone on close, other keys are left to their owner")
+    void undoesIdentityKeysPutDirectly() {
+      MDC.put("service", "shop/outer");
+      try (LogIdentity ignored = LogIdentity.of("ev-1", null, null, null)) {
+        MDC.put(LogIdentity.SERVICE, "shop/checkout");
+        MDC.put(LogIdentity.EXPERIMENT_ID, "exp-1");
+        MDC.put("traceId", "t-1");
+      }
+      assertThat(MDC.getCopyOfContextMap())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("service", "shop/outer", "traceId", "t-1"));
+    }
+
+    @Test
     @DisplayName("a service is namespace/name, or the name alone without a namespace")
     void serviceForm() {
       assertThat(LogIdentity.service("demo", "checkout")).isEqualTo("demo/checkout");
