@@ -56,6 +56,52 @@ public record Experiment(
   }
 
   /**
+   * Equal states: every component equal, the last judgment compared as read, so a draft equals the
+   * judgment it explains to (the state a batch keeps and the state it writes are one state).
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Experiment e
+        && stepIndex == e.stepIndex
+        && revision == e.revision
+        && silent == e.silent
+        && id.equals(e.id)
+        && service.equals(e.service)
+        && Objects.equals(namespace, e.namespace)
+        && candidate.equals(e.candidate)
+        && policy.equals(e.policy)
+        && phase == e.phase
+        && progress.equals(e.progress)
+        && Objects.equals(lastJudgment(), e.lastJudgment())
+        && Objects.equals(productionVersion, e.productionVersion)
+        && Objects.equals(submittedAt, e.submittedAt)
+        && Objects.equals(stepEnteredAt, e.stepEnteredAt)
+        && Objects.equals(lastWindowAt, e.lastWindowAt)
+        && actuation.equals(e.actuation);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        stepIndex,
+        progress,
+        lastJudgment(),
+        productionVersion,
+        revision,
+        submittedAt,
+        stepEnteredAt,
+        lastWindowAt,
+        silent,
+        actuation);
+  }
+
+  /**
    * This experiment with its last judgment's text written: itself unless the judgment is a draft. A
    * state that leaves its batch (written, cached) is explained, so no draft keeps its step's
    * samples alive.
