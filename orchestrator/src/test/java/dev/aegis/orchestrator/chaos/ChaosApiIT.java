@@ -226,6 +226,9 @@ class ChaosApiIT {
             new FaultTarget(NAMESPACE, service, Track.CANARY),
             Duration.ofSeconds(1),
             FaultParameters.NONE);
+    // The row is written with a deadline far ahead, so that the sweeper running meanwhile cannot
+    // revert the fault before the test has seen it on the cluster; then the deadline is moved to
+    // the past, as that run's would be by now.
     Instant past = Instant.now().minusSeconds(60);
     jdbi.useTransaction(
         h ->
@@ -238,9 +241,17 @@ class ChaosApiIT {
                 "a previous run",
                 null,
                 past,
-                past.plusSeconds(1)));
+                past.plusSeconds(3600)));
     injector.inject(crashed, spec, past);
     assertThat(partitions(service)).isEqualTo(1);
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE chaos_injections SET expires_at = :expired, next_revert_at = :expired "
+                        + "WHERE fault_id = :id")
+                .bind("expired", past.plusSeconds(1))
+                .bind("id", crashed)
+                .execute());
     await().atMost(Duration.ofSeconds(30)).until(() -> "REVERTED".equals(state(crashed)));
     assertThat(partitions(service)).isZero();
   }
