@@ -69,13 +69,19 @@ class ProductionCommandsIT {
         .andExpect(jsonPath("$.commandId").value(Matchers.startsWith("service:ledger:rollback:")));
 
     await().atMost(WAIT).until(() -> image("ledger").equals("registry.local/ledger:v1"));
-    assertThat(audit("service.actuation"))
-        .anySatisfy(
-            entry -> {
-              assertThat(entry.path("detail").path("kind").asText())
-                  .isEqualTo("RollBackProduction");
-              assertThat(entry.path("detail").path("outcome").asText()).isEqualTo("APPLIED");
-            });
+    // The relay records the outcome after the patch: the image can change before the audit entry.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(audit("service.actuation"))
+                    .anySatisfy(
+                        entry -> {
+                          assertThat(entry.path("detail").path("kind").asText())
+                              .isEqualTo("RollBackProduction");
+                          assertThat(entry.path("detail").path("outcome").asText())
+                              .isEqualTo("APPLIED");
+                        }));
     assertThat(audit("service.rollback"))
         .as("the actor is the principal (loopback 'local'), not the header")
         .anySatisfy(entry -> assertThat(entry.path("actor").asText()).isEqualTo("local"));
