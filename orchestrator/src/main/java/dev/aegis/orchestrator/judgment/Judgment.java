@@ -68,34 +68,6 @@ public record Judgment(
         null);
   }
 
-  /** A judgment with every check and a summary as the core made it (not a draft). */
-  public Judgment(
-      Verdict verdict,
-      int step,
-      int weight,
-      String summary,
-      List<Check> checks,
-      StepProgress progress,
-      long minDurationSeconds,
-      Instant at,
-      Score score,
-      String comparedWith,
-      List<ActiveFault> chaos) {
-    this(
-        verdict,
-        step,
-        weight,
-        summary,
-        checks,
-        progress,
-        minDurationSeconds,
-        at,
-        score,
-        comparedWith,
-        chaos,
-        null);
-  }
-
   /**
    * This judgment with its summary and explanations: itself, or for a draft the judge's judgment of
    * the same evidence, written on the first call and kept.

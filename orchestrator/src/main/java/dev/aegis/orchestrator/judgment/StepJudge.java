@@ -619,23 +619,8 @@ public final class StepJudge {
         String against,
         StepProgress evidence) {
       List<ActiveFault> chaos = progress.samples().faults();
-      if (!explain) {
-        return new Judgment(
-            verdict,
-            stepIndex + 1,
-            step.weight(),
-            null,
-            checks,
-            evidence.withoutSamples(),
-            step.minDuration().toSeconds(),
-            at,
-            score,
-            against,
-            chaos,
-            new Judgment.Draft(policy, stepIndex, progress));
-      }
-      String text = summary.get();
-      if (!chaos.isEmpty() && verdict.isConclusive()) {
+      String text = explain ? summary.get() : null;
+      if (text != null && !chaos.isEmpty() && verdict.isConclusive()) {
         text +=
             "; under chaos: "
                 + chaos.stream().map(ActiveFault::describe).collect(Collectors.joining(", "))
@@ -655,7 +640,7 @@ public final class StepJudge {
           score,
           against,
           chaos,
-          null);
+          explain ? null : new Judgment.Draft(policy, stepIndex, progress));
     }
   }
 
