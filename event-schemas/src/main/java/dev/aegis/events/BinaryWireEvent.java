@@ -45,6 +45,11 @@ final class BinaryWireEvent implements WireEvent {
     return json.parse(value, "value");
   }
 
+  @Override
+  public byte[] rawData() {
+    return value;
+  }
+
   /** True if any {@code ce_*} header is present: the record at least tries to be binary mode. */
   boolean hasCloudEventHeaders() {
     return headers.keySet().stream().anyMatch(name -> name.startsWith(CloudEventHeaders.PREFIX));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.events.data.HealthReported;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.io.IOException;
@@ -48,7 +49,8 @@ import java.util.Optional;
  *
  * <p>Thread-safe and meant to be built once: construction compiles every schema (from the
  * classpath, never the network); decoding then allocates only the parsed tree, the validation
- * context and the record.
+ * context and the record. A binary-mode health window of the usual shape is read straight into its
+ * record ({@link HealthReportedReader}), with the same result.
  */
 public final class EventCodec {
 
@@ -63,6 +65,7 @@ public final class EventCodec {
   private final SchemaCatalog schemas = new SchemaCatalog();
   private final DataChecks checks = new DataChecks();
   private final EnvelopeReader envelopes = new EnvelopeReader();
+  private final HealthReportedReader healthWindows = new HealthReportedReader();
   private final Map<EventType, ObjectReader> binders = new EnumMap<>(EventType.class);
 
   /** Compiles every schema; expensive, so build one codec and share it. */
@@ -191,6 +194,13 @@ public final class EventCodec {
     EventType type = knownType(envelope);
     requireOwnSchema(envelope, type);
     requireJsonData(wire);
+    if (type == EventType.HEALTH_REPORTED) {
+      HealthReported window = healthWindows.read(wire.rawData());
+      if (window != null) {
+        checks.requireValid(type, window);
+        return new DecodeResult.Decoded(envelope, type, window);
+      }
+    }
     return new DecodeResult.Decoded(envelope, type, readData(type, wire.data()));
   }
 

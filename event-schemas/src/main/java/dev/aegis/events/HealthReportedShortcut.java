@@ -1,6 +1,8 @@
 package dev.aegis.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.events.data.Track;
+import java.time.Instant;
 
 /**
  * A cheap proof that a {@code dev.aegis.health.reported.v1} document satisfies its schema, for the
@@ -39,12 +41,12 @@ final class HealthReportedShortcut {
         && ratio(data.get("memoryUtilization"));
   }
 
-  /** {@code ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$} without the regular expression. */
   private static boolean dnsLabel(JsonNode node) {
-    if (node == null || !node.isTextual()) {
-      return false;
-    }
-    String s = node.textValue();
+    return node != null && node.isTextual() && dnsLabel(node.textValue());
+  }
+
+  /** {@code ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$} without the regular expression. */
+  static boolean dnsLabel(String s) {
     int n = s.length();
     if (n == 0 || n > MAX_LABEL || !alphanumeric(s.charAt(0)) || !alphanumeric(s.charAt(n - 1))) {
       return false;
@@ -67,10 +69,11 @@ final class HealthReportedShortcut {
    * UTF-16 units, which are never fewer than its code points, and a printable ASCII character.
    */
   private static boolean version(JsonNode node) {
-    if (node == null || !node.isTextual()) {
-      return false;
-    }
-    String s = node.textValue();
+    return node != null && node.isTextual() && version(node.textValue());
+  }
+
+  /** See {@link #version(JsonNode)}. */
+  static boolean version(String s) {
     if (s.length() > MAX_VERSION_UNITS) {
       return false;
     }
@@ -84,22 +87,27 @@ final class HealthReportedShortcut {
   }
 
   private static boolean track(JsonNode node) {
-    if (node == null || !node.isTextual()) {
-      return false;
-    }
-    return switch (node.textValue()) {
-      case "canary", "baseline", "stable" -> true;
-      default -> false;
+    return node != null && node.isTextual() && track(node.textValue()) != null;
+  }
+
+  /** The track named exactly as the schema enumerates it, or null. */
+  static Track track(String s) {
+    return switch (s) {
+      case "canary" -> Track.CANARY;
+      case "baseline" -> Track.BASELINE;
+      case "stable" -> Track.STABLE;
+      default -> null;
     };
   }
 
   /** The canonical UTC form, a real date and time, from year 1 on. */
   private static boolean timestamp(JsonNode node) {
-    if (node == null || !node.isTextual()) {
-      return false;
-    }
-    String s = node.textValue();
-    return Timestamps.parseUtc(s) != null && !s.startsWith("0000");
+    return node != null && node.isTextual() && timestamp(node.textValue()) != null;
+  }
+
+  /** The instant of a canonical UTC timestamp from year 1 on, or null. */
+  static Instant timestamp(String s) {
+    return s.startsWith("0000") ? null : Timestamps.parseUtc(s);
   }
 
   /** A non-negative integer, written without a fraction or exponent, that fits a {@code long}. */

@@ -34,4 +34,12 @@ interface WireEvent {
    *     RejectionReason#MISSING_ATTRIBUTE} if there is no JSON data
    */
   JsonNode data();
+
+  /**
+   * The data's bytes as sent, when the record value is the data itself (binary mode); null when the
+   * data is a member of a larger document (structured mode).
+   */
+  default byte[] rawData() {
+    return null;
+  }
 }
