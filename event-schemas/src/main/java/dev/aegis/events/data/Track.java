@@ -17,9 +17,11 @@ public enum Track {
   STABLE;
 
   /** The lowercase name used in JSON. */
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
   @JsonValue
   public String wire() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.judgment;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One health window of one track of one service version, as a health monitor reported it. The
@@ -75,6 +76,13 @@ public record HealthWindow(
   public enum Track {
     CANARY,
     BASELINE,
-    STABLE
+    STABLE;
+
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
+    /** The lowercase name the event schemas and the tables use. */
+    public String wire() {
+      return wire;
+    }
   }
 }

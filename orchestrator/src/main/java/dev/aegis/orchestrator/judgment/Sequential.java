@@ -428,23 +428,17 @@ public record Sequential(
    * window: two arrays of counts, no stream or list.
    */
   private static Dispersion pearson(List<WindowSample> samples, Instant until) {
+    long[] requests = new long[samples.size()];
+    long[] errors = new long[samples.size()];
     int n = 0;
     for (WindowSample s : samples) {
       if (!s.end().isAfter(until)) {
+        requests[n] = s.requests();
+        errors[n] = s.errors();
         n++;
       }
     }
-    long[] requests = new long[n];
-    long[] errors = new long[n];
-    int i = 0;
-    for (WindowSample s : samples) {
-      if (!s.end().isAfter(until)) {
-        requests[i] = s.requests();
-        errors[i] = s.errors();
-        i++;
-      }
-    }
-    return Dispersion.pearson(requests, errors);
+    return Dispersion.pearson(requests, errors, n);
   }
 
   /** Where a bet lands: its threshold, the window's end, step and number. */

@@ -522,13 +522,7 @@ public class BatchProcessor {
     }
 
     private void count(InboundRecord r, Outcome outcome) {
-      tally(
-          List.of(
-              "aegis.events.processed",
-              "topic",
-              r.topic(),
-              "outcome",
-              outcome.name().toLowerCase(Locale.ROOT)));
+      tally(List.of("aegis.events.processed", "topic", r.topic(), "outcome", outcome.tag()));
     }
   }
 

@@ -25,14 +25,13 @@ public record InboundRecord(
    * undecodable.
    */
   public String source() {
-    return decoded
-        .decoded()
-        .map(d -> d.envelope().source())
-        .orElseGet(() -> "kafka://" + topic + "/" + partition);
+    return decoded instanceof DecodeResult.Decoded d
+        ? d.envelope().source()
+        : "kafka://" + topic + "/" + partition;
   }
 
   public String eventId() {
-    return decoded.decoded().map(d -> d.envelope().id()).orElseGet(() -> "offset-" + offset);
+    return decoded instanceof DecodeResult.Decoded d ? d.envelope().id() : "offset-" + offset;
   }
 
   /** The raw record, as a dead-letter entry keeps it. */

@@ -73,7 +73,7 @@ public final class HealthWindowRepository {
       namespaces[i] = w.namespace();
       services[i] = w.service();
       versions[i] = w.version();
-      tracks[i] = w.track().name().toLowerCase(Locale.ROOT);
+      tracks[i] = w.track().wire();
       starts[i] = roundedMicros(w.windowStart());
       ends[i] = roundedMicros(w.windowEnd());
       requests[i] = w.requests();

@@ -30,6 +30,13 @@ public final class InboxRepository {
     IGNORED,
     DEAD_LETTERED;
 
+    private final String tag = name().toLowerCase(Locale.ROOT);
+
+    /** The lowercase name, as the {@code outcome} tag of the processed-events metric. */
+    public String tag() {
+      return tag;
+    }
+
     String column() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

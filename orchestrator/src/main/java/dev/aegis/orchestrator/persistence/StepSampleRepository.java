@@ -179,7 +179,7 @@ public final class StepSampleRepository {
         faults[i] = e.faults().isEmpty() ? null : StateJson.write(e.faults());
         WindowSample s = e.sample();
         if (s != null) {
-          tracks[i] = e.track().name().toLowerCase(Locale.ROOT);
+          tracks[i] = e.track().wire();
           starts[i] = micros(s.start());
           ends[i] = micros(s.end());
           requests[i] = s.requests();

@@ -20,10 +20,15 @@ public record Dispersion(double chiSquare, int df) {
    * scatter of its rate and contributes nothing.
    */
   public static Dispersion pearson(long[] requests, long[] errors) {
+    return pearson(requests, errors, requests.length);
+  }
+
+  /** {@link #pearson(long[], long[])} of the first {@code length} windows. */
+  public static Dispersion pearson(long[] requests, long[] errors, int length) {
     long n = 0;
     long x = 0;
     int windows = 0;
-    for (int i = 0; i < requests.length; i++) {
+    for (int i = 0; i < length; i++) {
       if (requests[i] > 0) {
         n += requests[i];
         x += errors[i];
@@ -35,7 +40,7 @@ public record Dispersion(double chiSquare, int df) {
     }
     double p = (double) x / n;
     double chi = 0;
-    for (int i = 0; i < requests.length; i++) {
+    for (int i = 0; i < length; i++) {
       if (requests[i] > 0) {
         double expected = requests[i] * p;
         double d = errors[i] - expected;

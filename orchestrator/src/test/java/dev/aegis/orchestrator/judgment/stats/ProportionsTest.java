@@ -153,6 +153,11 @@ class ProportionsTest {
                 .plus(Dispersion.pearson(new long[] {1000, 1000}, new long[] {1, 17}))
                 .df())
         .isEqualTo(2);
+    assertThat(
+            Dispersion.pearson(
+                new long[] {100, 200, 150, 50, 0, 400, 9}, new long[] {1, 6, 2, 0, 0, 300, 9}, 5))
+        .as("only the first windows count")
+        .isEqualTo(d);
   }
 
   @ParameterizedTest(
