@@ -26,7 +26,7 @@ public record WindowSample(
         w.requests(),
         w.errors(),
         w.p95Ms(),
-        faults.stream().map(ActiveFault::faultId).toList());
+        faults.isEmpty() ? null : faults.stream().map(ActiveFault::faultId).toList());
   }
 
   /** Whether this window overlaps [from, to]. */

@@ -713,7 +713,16 @@ public final class PipelineBenchmark {
     long started = System.nanoTime();
     ingest.start();
     long deadline = started + Duration.ofMinutes(10).toNanos();
-    while (processedHealth(metrics) - before < total()) {
+    long firstCommit = 0;
+    long halfway = 0;
+    double done;
+    while ((done = processedHealth(metrics) - before) < total()) {
+      if (firstCommit == 0 && done > 0) {
+        firstCommit = System.nanoTime();
+      }
+      if (halfway == 0 && done >= total() / 2.0) {
+        halfway = System.nanoTime();
+      }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "pipeline processed only "
@@ -725,7 +734,31 @@ public final class PipelineBenchmark {
       Thread.onSpinWait();
       sleepQuietly(2);
     }
+    long finished = System.nanoTime();
+    System.out.printf(
+        Locale.ROOT,
+        "       pipeline round %d: first batch committed after %d ms, half the events after %d ms,"
+            + " all after %d ms; health partitions per consumer thread: %s%n",
+        round,
+        (firstCommit - started) / 1_000_000,
+        ((halfway == 0 ? finished : halfway) - started) / 1_000_000,
+        (finished - started) / 1_000_000,
+        healthPartitions(ingest));
     return perSecond(total(), started);
+  }
+
+  /**
+   * The health partitions each of the ingest container's consumers holds, e.g. {@code [1, 1, 1]}.
+   */
+  private static List<Integer> healthPartitions(MessageListenerContainer ingest) {
+    var byClient = ingest.getAssignmentsByClientId();
+    if (byClient == null) {
+      return List.of();
+    }
+    return byClient.values().stream()
+        .map(tps -> (int) tps.stream().filter(tp -> tp.topic().equals(Topics.HEALTH)).count())
+        .sorted()
+        .toList();
   }
 
   private static double processedHealth(MeterRegistry metrics) {
