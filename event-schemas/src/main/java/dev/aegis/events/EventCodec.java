@@ -87,6 +87,13 @@ public final class EventCodec {
       return decodeOrReject(value, headers == null ? Map.of() : headers);
     } catch (Rejection rejection) {
       return rejection.result();
+    } catch (RuntimeException unexpected) {
+      // Every check above turns bad input into a rejection; should a library still fail on some
+      // input, the record is refused on its own, with what went wrong, and never fails its batch.
+      return Rejection.of(
+              RejectionReason.INVALID_DATA,
+              "the event could not be checked: " + Json.abbreviate(String.valueOf(unexpected)))
+          .result();
     }
   }
 
@@ -273,6 +280,7 @@ public final class EventCodec {
   }
 
   private Object readData(EventType type, JsonNode data) {
+    SchemaCatalog.requireFiniteNumbers(data);
     schemas.requireValid(type, data);
     Object record = bind(type, data);
     checks.requireValid(type, record);

@@ -154,7 +154,13 @@ final class HealthReportedReader {
             }
           }
         }
-        default -> p.skipChildren(); // a member the schema leaves open
+        default -> {
+          // A member the schema leaves open: any JSON, but no number beyond a double's range,
+          // which the tree path refuses wherever it is.
+          if (!finiteThroughout(p, value)) {
+            return null;
+          }
+        }
       }
     }
     if ((seen & REQUIRED) != REQUIRED) {
@@ -210,7 +216,9 @@ final class HealthReportedReader {
             default -> 0;
           };
       if (member == 0) {
-        p.skipChildren();
+        if (!finiteThroughout(p, token)) {
+          return null;
+        }
         continue;
       }
       if ((seen & member) != 0) {
@@ -228,6 +236,29 @@ final class HealthReportedReader {
       }
     }
     return seen == PERCENTILES ? new Latency(p50, p95, p99) : null;
+  }
+
+  /** Reads past the value starting at {@code value}: false if it holds an infinite number. */
+  private static boolean finiteThroughout(JsonParser p, JsonToken value) throws IOException {
+    int depth = 0;
+    JsonToken t = value;
+    while (true) {
+      if (t == JsonToken.VALUE_NUMBER_FLOAT && !Double.isFinite(p.getDoubleValue())) {
+        return false;
+      }
+      if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+        depth++;
+      } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+        depth--;
+      }
+      if (depth == 0) {
+        return true;
+      }
+      t = p.nextToken();
+      if (t == null) {
+        return false;
+      }
+    }
   }
 
   private static String text(JsonParser p, JsonToken value) throws IOException {

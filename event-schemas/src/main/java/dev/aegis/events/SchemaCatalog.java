@@ -54,13 +54,81 @@ final class SchemaCatalog {
     requireValidBySchema(type, data);
   }
 
-  /** {@link #requireValid} through the compiled schema alone, whatever the document. */
+  /**
+   * {@link #requireValid} through the compiled schema alone, whatever the document.
+   *
+   * @throws Rejection with {@link RejectionReason#INVALID_DATA} at its pointer for a number beyond
+   *     the range of a double (such as {@code 1e400}) where the schema bounds it: JSON allows it,
+   *     Jackson reads it as infinite, and the validator fails on it instead of comparing it
+   */
   void requireValidBySchema(EventType type, JsonNode data) {
-    List<Error> errors = schemas.get(type).validate(data);
+    List<Error> errors;
+    try {
+      errors = schemas.get(type).validate(data);
+    } catch (RuntimeException unvalidatable) {
+      throw unrepresentable(data, "", unvalidatable);
+    }
     if (!errors.isEmpty()) {
       throw Violation.reject(
           RejectionReason.SCHEMA_VIOLATION, "schema violation", toViolations(errors));
     }
+  }
+
+  /**
+   * The rejection of a document the validator failed on: at its first number Jackson read as
+   * infinite (depth first), the only such input known; otherwise at the root, with the failure.
+   */
+  private static Rejection unrepresentable(JsonNode data, String root, RuntimeException failure) {
+    String pointer = infiniteNumber(data, root);
+    if (pointer == null) {
+      return Rejection.at(
+          RejectionReason.INVALID_DATA,
+          "invalid data at (root): the schema could not be checked: "
+              + Json.abbreviate(String.valueOf(failure)),
+          root);
+    }
+    return Rejection.at(
+        RejectionReason.INVALID_DATA,
+        "invalid data at "
+            + (pointer.isEmpty() ? "(root)" : pointer)
+            + ": the number is beyond the range of a double",
+        pointer);
+  }
+
+  /**
+   * Refuses a document holding a number beyond the range of a double (such as {@code 1e400}),
+   * wherever it is: JSON allows it, Jackson reads it as infinite, and no bound, sum or message
+   * could use it.
+   *
+   * @throws Rejection with {@link RejectionReason#INVALID_DATA} at the first such number's pointer
+   */
+  static void requireFiniteNumbers(JsonNode data) {
+    String pointer = infiniteNumber(data, "");
+    if (pointer != null) {
+      throw unrepresentable(data, "", null);
+    }
+  }
+
+  private static String infiniteNumber(JsonNode node, String pointer) {
+    if (node.isDouble() && !Double.isFinite(node.doubleValue())) {
+      return pointer;
+    }
+    if (node.isObject()) {
+      for (var member : node.properties()) {
+        String found = infiniteNumber(member.getValue(), Violation.child(pointer, member.getKey()));
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String found = infiniteNumber(node.get(i), Violation.child(pointer, i));
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   private static SchemaRegistry offlineRegistry() {

@@ -39,7 +39,8 @@ class HealthReportedReaderTest {
       if (reference.tree() != null) {
         assertThat(fast != null)
             .as("reader and shortcut agree on %s", text)
-            .isEqualTo(HealthReportedShortcut.certainlyValid(reference.tree()));
+            .isEqualTo(
+                reference.finite() && HealthReportedShortcut.certainlyValid(reference.tree()));
       }
     }
     assertThat(schemaValid).isBetween(documents.size() / 20, documents.size() - 1000);
@@ -78,6 +79,12 @@ class HealthReportedReaderTest {
     assertThat(READER.read(new byte[0])).isNull();
   }
 
+  @Test
+  void everyRawFormChangesTheDocument() {
+    String valid = HealthDocuments.text(Map.of());
+    assertThat(rawForms()).doesNotContain(valid).doesNotHaveDuplicates();
+  }
+
   /** Forms only raw text can carry: repeated keys, trailing tokens, broken JSON, other roots. */
   private static List<String> rawForms() {
     String valid = HealthDocuments.text(Map.of());
@@ -86,7 +93,7 @@ class HealthReportedReaderTest {
         "{" + body + ",\"service\":\"other\"}",
         "{" + body + ",\"extra\":1,\"extra\":2}",
         "{" + body + ",\"latencyMs\":{\"p50\":1,\"p95\":2,\"p99\":3}}",
-        "{" + body.replace("\"p50\": 42.5", "\"p50\": 42.5, \"p50\": 1") + "}",
+        "{" + body.replace("\"p50\":42.5", "\"p50\":42.5,\"p50\":1") + "}",
         "{" + body + ",\"extra\":{\"a\":1,\"a\":2}}",
         valid + " {}",
         valid + " x",
@@ -104,29 +111,39 @@ class HealthReportedReaderTest {
         "{" + body.replace("\"checkout\"", "\"\\u0063heckout\"") + "}",
         "{" + body.replace("\"canary\"", "\"\\u0063anary\"") + "}",
         "{" + body.replace("42.5", "1e400") + "}",
+        "{" + body + ",\"extra\":{\"deep\":[1, -1e400]}}",
+        "{" + body.replace("\"p50\":42.5", "\"p50\":42.5,\"p999\":1e999") + "}",
         "{" + body.replace("1200", "1" + "0".repeat(30)) + "}",
         "{" + body + ",\"extra\":\"" + "x".repeat(100_000) + "\"}",
         "{" + body + ",\"extra\":" + "[".repeat(2_000) + "]".repeat(2_000) + "}");
   }
 
-  /** The tree path: the event mapper's tree, then the whole schema, then the binder. */
-  private record Reference(JsonNode tree, HealthReported record) {
+  /**
+   * The tree path: the event mapper's tree, the codec's refusal of infinite numbers, the whole
+   * schema, then the binder.
+   */
+  private record Reference(JsonNode tree, boolean finite, HealthReported record) {
     static Reference of(byte[] bytes) {
       JsonNode tree;
       try {
         tree = EventJson.mapper().readTree(bytes);
       } catch (Exception notJson) {
-        return new Reference(null, null);
+        return new Reference(null, false, null);
       }
       if (tree == null) {
-        return new Reference(null, null);
+        return new Reference(null, false, null);
+      }
+      try {
+        SchemaCatalog.requireFiniteNumbers(tree);
+      } catch (Rejection infinite) {
+        return new Reference(tree, false, null);
       }
       try {
         SCHEMAS.requireValidBySchema(EventType.HEALTH_REPORTED, tree);
         return new Reference(
-            tree, EventJson.mapper().readerFor(HealthReported.class).readValue(tree));
+            tree, true, EventJson.mapper().readerFor(HealthReported.class).readValue(tree));
       } catch (Exception rejected) {
-        return new Reference(tree, null);
+        return new Reference(tree, true, null);
       }
     }
   }

@@ -6,6 +6,7 @@ import dev.aegis.events.DecodeResult.Rejected;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.Track;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -115,6 +116,17 @@ class RejectionReasonsTest {
                             null))),
             RejectionReason.INVALID_DATA,
             "invalid data at /errors: must not exceed requests (10)"),
+        new Case(
+            "data with a p95 latency beyond the range of a double",
+            () ->
+                WireRecord.binary(
+                    HEALTH,
+                    "1",
+                    WireRecord.utf8(
+                        new String(EventJson.toJson(Samples.health()), StandardCharsets.UTF_8)
+                            .replaceFirst("\"p95\":[0-9.]+", "\"p95\":1e400"))),
+            RejectionReason.INVALID_DATA,
+            "invalid data at /latencyMs/p95: the number is beyond the range of a double"),
         new Case(
             "a binary record whose content-type is not JSON",
             () -> healthy().withHeader("content-type", "text/plain"),

@@ -58,7 +58,8 @@ class DeadLetterScenariosIT {
       List.of(
           RejectionReason.NOT_JSON.code(),
           RejectionReason.SCHEMA_VIOLATION.code(),
-          RejectionReason.UNKNOWN_TYPE.code());
+          RejectionReason.UNKNOWN_TYPE.code(),
+          RejectionReason.INVALID_DATA.code());
 
   @Autowired ExperimentService service;
   @Autowired KubernetesClient cluster;
@@ -70,7 +71,7 @@ class DeadLetterScenariosIT {
 
   @Test
   @DisplayName(
-      "not-JSON, schema-invalid and unknown-type events land in dead_letters with their reason and origin, and the good events behind them are processed")
+      "not-JSON, schema-invalid, unknown-type and out-of-range events land in dead_letters with their reason and origin, and the good events behind them are processed")
   void refusedEventsAreRecordedAndTheStreamGoesOn() {
     String serviceName = "dl-refused";
     String id = ScenarioKit.submit(service, cluster, serviceName, "v2");
@@ -80,10 +81,10 @@ class DeadLetterScenariosIT {
     List<ProducedRecord> rejects = publishRejects(serviceName);
     good.forEach(ScenarioKit::publish);
 
-    await().atMost(WAIT).until(() -> deadLettersOf(serviceName).size() >= 3);
+    await().atMost(WAIT).until(() -> deadLettersOf(serviceName).size() >= CODES.size());
     List<DeadLetter> recorded = deadLettersOf(serviceName);
     assertThat(recorded).extracting(DeadLetter::reasonCode).containsExactlyElementsOf(CODES);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < CODES.size(); i++) {
       DeadLetter d = recorded.get(i);
       ProducedRecord original = rejects.get(i);
       assertThat(d.originalTopic()).isEqualTo(Topics.HEALTH);
@@ -109,14 +110,14 @@ class DeadLetterScenariosIT {
       List<ProducedRecord> rejects = publishRejects(serviceName);
 
       List<ConsumerRecord<String, byte[]>> published =
-          dlq.take(3, WAIT, r -> serviceName.equals(r.key())).stream()
+          dlq.take(CODES.size(), WAIT, r -> serviceName.equals(r.key())).stream()
               .sorted(
                   Comparator.comparingLong(
                       r -> Long.parseLong(TopicTail.header(r, DeadLetterHeaders.ORIGINAL_OFFSET))))
               .toList();
       Instant after = Instant.now();
 
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < CODES.size(); i++) {
         ConsumerRecord<String, byte[]> r = published.get(i);
         ProducedRecord original = rejects.get(i);
         assertThat(r.value()).as("value").isEqualTo(original.value());
@@ -138,7 +139,8 @@ class DeadLetterScenariosIT {
    * Publishes three records the codec refuses, in {@link #CODES} order, on {@code aegis.health}
    * under key {@code serviceName}: CloudEvents headers of a
    * health event with the body {@code not json{}; a health event with negative requests; a valid
-   * health event whose type is {@code dev.aegis.unknown.v1}.
+   * health event whose type is {@code dev.aegis.unknown.v1}; a health event whose p95 is {@code
+   * 1e400}, beyond a double (once its validation failed the whole batch).
    */
   private static List<ProducedRecord> publishRejects(String serviceName) {
     Instant start = Instant.now().minusSeconds(300);
@@ -159,10 +161,19 @@ class DeadLetterScenariosIT {
     RecordMetadata unknownAt =
         publishRaw(Topics.HEALTH, serviceName, unknown.value(), unknownHeaders);
 
+    EncodedEvent huge = canaryWindows(serviceName, "v2", start, 1, 100, 0, 200).get(0);
+    byte[] hugeValue =
+        new String(huge.value(), StandardCharsets.UTF_8)
+            .replaceFirst("\"p95\":[0-9.Ee+-]+", "\"p95\":1e400")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(new String(hugeValue, StandardCharsets.UTF_8)).contains("\"p95\":1e400");
+    RecordMetadata hugeAt = publishRaw(Topics.HEALTH, serviceName, hugeValue, huge.headers());
+
     return List.of(
         new ProducedRecord(notJsonAt, notJsonValue, ScenarioKit.id(notJson)),
         new ProducedRecord(invalidAt, invalidValue, ScenarioKit.id(invalid)),
-        new ProducedRecord(unknownAt, unknown.value(), ScenarioKit.id(unknown)));
+        new ProducedRecord(unknownAt, unknown.value(), ScenarioKit.id(unknown)),
+        new ProducedRecord(hugeAt, hugeValue, ScenarioKit.id(huge)));
   }
 
   private static byte[] negativeRequests(byte[] value) {
