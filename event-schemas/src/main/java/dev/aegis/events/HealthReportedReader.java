@@ -16,11 +16,11 @@ import java.time.Instant;
  *
  * <p>It answers only for documents {@link HealthReportedShortcut} would pass, in one pass over the
  * tokens with the shortcut's own checks: the record it returns is the one the tree path binds, and
- * the schema accepts the document. Anything else (a member of another type, a big number, a
- * duplicate key, trailing tokens, malformed JSON) gives {@code null}, and the codec reads the
- * document through the tree, the schema and the binder as before, so every rejection and its
- * message stay as they were. {@code HealthReportedReaderTest} holds it to the tree path over
- * generated documents.
+ * the schema accepts the document. Anything else (a member of another type, a big integer, a number
+ * beyond a double's range anywhere in the document, a duplicate key, trailing tokens, malformed
+ * JSON) gives {@code null}, and the codec reads the document through the tree, the schema and the
+ * binder as before, so every rejection and its message stay as they were. {@code
+ * HealthReportedReaderTest} holds it to the tree path over generated documents.
  */
 final class HealthReportedReader {
 
