@@ -87,6 +87,10 @@ final class SchemaCatalog {
               + Json.abbreviate(String.valueOf(failure)),
           root);
     }
+    return beyondDouble(pointer);
+  }
+
+  private static Rejection beyondDouble(String pointer) {
     return Rejection.at(
         RejectionReason.INVALID_DATA,
         "invalid data at "
@@ -103,10 +107,24 @@ final class SchemaCatalog {
    * @throws Rejection with {@link RejectionReason#INVALID_DATA} at the first such number's pointer
    */
   static void requireFiniteNumbers(JsonNode data) {
-    String pointer = infiniteNumber(data, "");
-    if (pointer != null) {
-      throw unrepresentable(data, "", null);
+    if (holdsInfinite(data)) {
+      throw beyondDouble(infiniteNumber(data, ""));
     }
+  }
+
+  /** {@link #infiniteNumber} without building pointers: the walk every document takes. */
+  private static boolean holdsInfinite(JsonNode node) {
+    if (node.isDouble()) {
+      return !Double.isFinite(node.doubleValue());
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        if (holdsInfinite(child)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static String infiniteNumber(JsonNode node, String pointer) {
