@@ -66,7 +66,7 @@ final class SchemaCatalog {
     try {
       errors = schemas.get(type).validate(data);
     } catch (RuntimeException unvalidatable) {
-      throw unrepresentable(data, "", unvalidatable);
+      throw unrepresentable(data, unvalidatable);
     }
     if (!errors.isEmpty()) {
       throw Violation.reject(
@@ -78,14 +78,14 @@ final class SchemaCatalog {
    * The rejection of a document the validator failed on: at its first number Jackson read as
    * infinite (depth first), the only such input known; otherwise at the root, with the failure.
    */
-  private static Rejection unrepresentable(JsonNode data, String root, RuntimeException failure) {
-    String pointer = infiniteNumber(data, root);
+  private static Rejection unrepresentable(JsonNode data, RuntimeException failure) {
+    String pointer = infiniteNumber(data);
     if (pointer == null) {
       return Rejection.at(
           RejectionReason.INVALID_DATA,
           "invalid data at (root): the schema could not be checked: "
               + Json.abbreviate(String.valueOf(failure)),
-          root);
+          "");
     }
     return beyondDouble(pointer);
   }
@@ -107,42 +107,33 @@ final class SchemaCatalog {
    * @throws Rejection with {@link RejectionReason#INVALID_DATA} at the first such number's pointer
    */
   static void requireFiniteNumbers(JsonNode data) {
-    if (holdsInfinite(data)) {
-      throw beyondDouble(infiniteNumber(data, ""));
+    String pointer = infiniteNumber(data);
+    if (pointer != null) {
+      throw beyondDouble(pointer);
     }
   }
 
-  /** {@link #infiniteNumber} without building pointers: the walk every document takes. */
-  private static boolean holdsInfinite(JsonNode node) {
+  /**
+   * The JSON pointer of the first number Jackson read as infinite (depth first), or null. The
+   * pointer is built only on the way back from such a number, so a document without one, the usual
+   * case on every tree-path decode, costs a walk and no strings.
+   */
+  private static String infiniteNumber(JsonNode node) {
     if (node.isDouble()) {
-      return !Double.isFinite(node.doubleValue());
-    }
-    if (node.isContainerNode()) {
-      for (JsonNode child : node) {
-        if (holdsInfinite(child)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static String infiniteNumber(JsonNode node, String pointer) {
-    if (node.isDouble() && !Double.isFinite(node.doubleValue())) {
-      return pointer;
+      return Double.isFinite(node.doubleValue()) ? null : "";
     }
     if (node.isObject()) {
       for (var member : node.properties()) {
-        String found = infiniteNumber(member.getValue(), Violation.child(pointer, member.getKey()));
-        if (found != null) {
-          return found;
+        String below = infiniteNumber(member.getValue());
+        if (below != null) {
+          return Violation.child("", member.getKey()) + below;
         }
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        String found = infiniteNumber(node.get(i), Violation.child(pointer, i));
-        if (found != null) {
-          return found;
+        String below = infiniteNumber(node.get(i));
+        if (below != null) {
+          return Violation.child("", i) + below;
         }
       }
     }
