@@ -99,7 +99,8 @@ final class DecisionRecorder {
         continue;
       }
       Experiment first = changed.get(0).decision().before();
-      Experiment last = changed.get(changed.size() - 1).decision().after().explained();
+      // Not explained here: the repository writes the text only of a judgment it stores.
+      Experiment last = changed.get(changed.size() - 1).decision().after();
       states.add(new ExperimentRepository.Change(first.revision(), last));
       changedChains.add(changed);
     }

@@ -102,6 +102,36 @@ public record Experiment(
   }
 
   /**
+   * The last judgment as the core left it: a {@linkplain Judgment#draft() draft} while windows
+   * arrive (verdict, step and {@code at} set, no text). For the persistence layer, which writes the
+   * text only of judgments it stores.
+   */
+  public Judgment judgmentAsDecided() {
+    return lastJudgment;
+  }
+
+  /** This experiment with {@code judgment} as its last judgment, everything else as it is. */
+  public Experiment withLastJudgment(Judgment judgment) {
+    return new Experiment(
+        id,
+        service,
+        namespace,
+        candidate,
+        policy,
+        phase,
+        stepIndex,
+        progress,
+        judgment,
+        productionVersion,
+        revision,
+        submittedAt,
+        stepEnteredAt,
+        lastWindowAt,
+        silent,
+        actuation);
+  }
+
+  /**
    * This experiment with its last judgment's text written: itself unless the judgment is a draft. A
    * state that leaves its batch (written, cached) is explained, so no draft keeps its step's
    * samples alive.

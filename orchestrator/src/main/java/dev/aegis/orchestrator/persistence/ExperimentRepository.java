@@ -442,19 +442,27 @@ public final class ExperimentRepository {
    *
    * @throws StaleStateException when an experiment moved meanwhile
    */
-  public void updateAll(Tx h, List<Change> changes, Instant now) {
-    if (changes.isEmpty()) {
+  public void updateAll(Tx h, List<Change> decided, Instant now) {
+    if (decided.isEmpty()) {
       return;
     }
-    List<StepSampleRepository.Write> writes = new ArrayList<>(changes.size());
+    List<StepSampleRepository.Write> writes = new ArrayList<>(decided.size());
     Set<String> keepJudgment = new HashSet<>();
-    for (Change c : changes) {
+    List<Change> changes = new ArrayList<>(decided.size());
+    for (Change c : decided) {
       StepSampleRepository.Write w =
           samples.plan(c.after().id(), c.expectedRevision(), c.after().progress().samples());
       writes.add(w);
-      if (judgmentMayTrail(c.after(), w, now)) {
+      Judgment kept = judgmentMayTrail(c.after(), w, now);
+      if (kept != null) {
         keepJudgment.add(c.after().id());
       }
+      // A trailing judgment is written nowhere, so its text is not written either: the state
+      // written and cached carries the stored judgment, as a cold read of the row does.
+      changes.add(
+          new Change(
+              c.expectedRevision(),
+              kept != null ? c.after().withLastJudgment(kept) : c.after().explained()));
     }
     Map<String, Range> written = write(h, changes, writes, keepJudgment, now);
     List<Change> again = new ArrayList<>();
@@ -466,6 +474,9 @@ public final class ExperimentRepository {
         if (w.snapshot()) {
           throw stale(c);
         }
+        // Written afresh, judgment included.
+        c = new Change(c.expectedRevision(), decided.get(i).after().explained());
+        changes.set(i, c);
         // What this replica cached is not what the row holds (another replica wrote it): afresh.
         w =
             new StepSampleRepository.Write(
@@ -519,31 +530,35 @@ public final class ExperimentRepository {
   }
 
   /**
-   * Whether the write of {@code e} may leave the row's stored judgment as it is: {@code e} is a
-   * canary whose row this replica cached under the token it is about to replace, and whose stored
+   * The stored judgment the write of {@code e} may leave in the row as it is, or null: {@code e} is
+   * a canary whose row this replica cached under the token it is about to replace, and whose stored
    * judgment has the same verdict and step as the newest and was written less than {@code
    * judgmentInterval} ago. Every decision (a transition) and every verdict change is stored at
    * once; in between, the stored judgment of a busy canary trails by at most the interval (its
    * {@code at} says which window it judged). The lifecycle reads a stored judgment only as
-   * quarantine evidence, once the failing verdict (a change) was stored.
+   * quarantine evidence, once the failing verdict (a change) was stored. The newest judgment is
+   * compared as decided, so a draft's text is written only when the judgment is stored.
    */
-  private boolean judgmentMayTrail(Experiment e, StepSampleRepository.Write w, Instant now) {
+  private Judgment judgmentMayTrail(Experiment e, StepSampleRepository.Write w, Instant now) {
     if (judgmentInterval.isZero() || w.snapshot() || e.phase() != Phase.CANARY) {
-      return false;
+      return null;
     }
     Stored cached = rows.get(e.id(), w.expectedToken());
     if (cached == null || cached.judgment() == null) {
-      return false;
+      return null;
     }
     StoredJudgment stored = cached.judgment();
-    Judgment newest = e.lastJudgment();
-    return stored.judgment() != null
-        && newest != null
-        && stored.judgment().verdict() == newest.verdict()
-        && stored.judgment().step() == newest.step()
-        && cached.record().experiment().phase() == e.phase()
-        && cached.record().experiment().stepIndex() == e.stepIndex()
-        && now.isBefore(stored.writtenAt().plus(judgmentInterval));
+    // As decided: a draft's verdict and step, without writing its text.
+    Judgment newest = e.judgmentAsDecided();
+    boolean trails =
+        stored.judgment() != null
+            && newest != null
+            && stored.judgment().verdict() == newest.verdict()
+            && stored.judgment().step() == newest.step()
+            && cached.record().experiment().phase() == e.phase()
+            && cached.record().experiment().stepIndex() == e.stepIndex()
+            && now.isBefore(stored.writtenAt().plus(judgmentInterval));
+    return trails ? stored.judgment() : null;
   }
 
   private static StaleStateException stale(Change c) {
@@ -724,7 +739,7 @@ public final class ExperimentRepository {
 
   /**
    * A row as read: the experiment without its step samples, where they are, and the judgment the
-   * row holds (its experiment may carry a newer one, see {@link #judgmentMayTrail}).
+   * row holds with when it was written (see {@link #judgmentMayTrail}).
    */
   private record Stored(
       ExperimentRecord record,
