@@ -251,7 +251,19 @@ public class BatchProcessor {
               .filter(k -> k.namespace() != null && !slots.containsKey(k))
               .map(k -> new ExperimentRepository.ServiceRef(k.namespace(), k.service()))
               .toList();
-      Set<ExperimentRepository.ServiceRef> managed = experiments.managedAmong(h, named);
+      // A name this batch already looked up lists every namespace where it is managed; only the
+      // others need the services table (in the pipeline benchmark, whose windows name no
+      // namespace, none do).
+      Set<ExperimentRepository.ServiceRef> managed =
+          new HashSet<>(
+              experiments.managedAmong(
+                  h, named.stream().filter(k -> !namespaces.containsKey(k.service())).toList()));
+      for (ExperimentRepository.ServiceRef k : named) {
+        List<String> managedIn = namespaces.get(k.service());
+        if (managedIn != null && managedIn.contains(k.namespace())) {
+          managed.add(k);
+        }
+      }
       Map<ExperimentRepository.ServiceRef, ExperimentRecord> live =
           experiments.lockLive(h, named.stream().filter(managed::contains).toList());
       for (ServiceKey key : services) {

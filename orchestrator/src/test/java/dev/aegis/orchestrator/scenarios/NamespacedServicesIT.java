@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventType;
 import dev.aegis.events.data.Candidate;
 import dev.aegis.events.data.ExperimentSubmitted;
@@ -16,6 +17,7 @@ import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.messaging.IngestListener;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.RcaRepository;
 import dev.aegis.orchestrator.persistence.Tx;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,7 @@ class NamespacedServicesIT {
   @Autowired Jdbi jdbi;
   @Autowired ExperimentRepository experiments;
   @Autowired RcaRepository rcas;
+  @Autowired IngestListener ingest;
 
   @Test
   @DisplayName(
@@ -130,6 +134,66 @@ class NamespacedServicesIT {
     awaitPhase(id, Phase.PROMOTED);
     assertThat(strings("SELECT DISTINCT namespace FROM health_windows WHERE service = 'till'"))
         .containsExactly("pay");
+  }
+
+  @Test
+  @DisplayName(
+      "in one batch, a window without a namespace finds its service, and a window naming a"
+          + " namespace where that name is not managed is ignored as unmanaged")
+  void lookedUpNameDecidesWhereItIsManaged() {
+    String pay = submit("pay", "abacus", "v2");
+    Instant start = Instant.now().minusSeconds(120);
+    String found = UUID.randomUUID().toString();
+    String elsewhere = UUID.randomUUID().toString();
+    HealthReported unplaced = Wire.window("abacus", "v2", Track.CANARY, start, 100, 0, 200);
+    HealthReported inShop = inNamespace(unplaced, "shop", start.plusSeconds(1));
+
+    // One batch, as the consumer hands it over: the first window makes the batch look the name up.
+    ingest.onBatch(
+        List.of(
+            consumed(Wire.encode(EventType.HEALTH_REPORTED, unplaced, found, "abacus"), 1),
+            consumed(Wire.encode(EventType.HEALTH_REPORTED, inShop, elsewhere, "abacus"), 2)));
+
+    assertThat(strings("SELECT outcome FROM processed_events WHERE event_id = '" + found + "'"))
+        .containsExactly("applied");
+    assertThat(
+            strings(
+                "SELECT outcome || ': ' || detail FROM processed_events WHERE event_id = '"
+                    + elsewhere
+                    + "'"))
+        .containsExactly("ignored: service shop/abacus is not managed");
+    assertThat(
+            strings(
+                "SELECT event_id || ' ' || experiment_id FROM health_windows WHERE service = 'abacus'"))
+        .containsExactly(found + " " + pay);
+  }
+
+  private static HealthReported inNamespace(HealthReported w, String namespace, Instant start) {
+    return new HealthReported(
+        w.service(),
+        w.version(),
+        w.track(),
+        start,
+        start.plus(Duration.between(w.windowStart(), w.windowEnd())),
+        w.requests(),
+        w.errors(),
+        w.latencyMs(),
+        w.cpuUtilization(),
+        w.memoryUtilization(),
+        namespace);
+  }
+
+  /** {@code event} as the consumer reads it, at an offset no real record of the topic has. */
+  private static ConsumerRecord<byte[], byte[]> consumed(EncodedEvent event, long n) {
+    ConsumerRecord<byte[], byte[]> r =
+        new ConsumerRecord<>(
+            event.topic(),
+            0,
+            Long.MAX_VALUE / 2 + n,
+            event.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            event.value());
+    event.headers().forEach((name, value) -> r.headers().add(name, value));
+    return r;
   }
 
   private String submit(String namespace, String name, String version) {
