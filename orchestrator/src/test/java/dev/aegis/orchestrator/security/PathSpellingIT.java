@@ -168,6 +168,66 @@ class PathSpellingIT {
 
   @Test
   @DisplayName(
+      "with a principal, every other spelling of every state-changing endpoint is 400, 404 or 405,"
+          + " and nothing changes")
+  void noSpellingGetsThroughWithAToken() throws Exception {
+    long experimentsBefore = count("experiments");
+    long auditBefore = count("audit_log");
+    List<String> leaks = new ArrayList<>();
+    for (Map.Entry<String, String> endpoint : changes().entrySet()) {
+      String method = endpoint.getKey().substring(0, endpoint.getKey().indexOf(' '));
+      for (String target : spellings(endpoint.getValue())) {
+        if (target.equals(endpoint.getValue())) {
+          continue;
+        }
+        RawHttp.Response r =
+            RawHttp.send(
+                port,
+                method,
+                target,
+                List.of("Authorization: Bearer " + BOOTSTRAP),
+                endpoint.getValue().equals("/api/v1/experiments") ? SUBMISSION : "{}");
+        if (r.status() != 400 && r.status() != 404 && r.status() != 405) {
+          leaks.add(method + " " + target + " -> " + r.status());
+        }
+      }
+    }
+    assertThat(leaks).as("spellings answered other than 400/404/405").isEmpty();
+    assertThat(count("experiments")).isEqualTo(experimentsBefore);
+    assertThat(count("audit_log")).isEqualTo(auditBefore);
+  }
+
+  @Test
+  @DisplayName(
+      "a principal gets 404 for a path no endpoint has and 405 with Allow for a method it does not"
+          + " take; without a principal both are 401, so paths cannot be probed")
+  void unknownPathsAndMethods() throws Exception {
+    List<String> token = List.of("Authorization: Bearer " + BOOTSTRAP);
+    for (String path : List.of("/api/v1/experiment", "/api/v1/experiments/", "/api/v2/x")) {
+      RawHttp.Response r = RawHttp.send(port, "GET", path, token, null);
+      assertThat(r.status()).as(path).isEqualTo(404);
+      assertThat(r.header("content-type")).contains("application/problem+json");
+      assertThat(r.body()).contains("not-found").contains("No such endpoint");
+      assertThat(RawHttp.send(port, "GET", path, List.of(), null).status())
+          .as(path + " without a principal")
+          .isEqualTo(401);
+    }
+    RawHttp.Response delete = RawHttp.send(port, "DELETE", "/api/v1/experiments", token, null);
+    assertThat(delete.status()).isEqualTo(405);
+    assertThat(delete.header("allow")).isEqualTo("GET, POST");
+    assertThat(delete.body()).contains("method-not-allowed").contains("DELETE is not allowed");
+    RawHttp.Response put = RawHttp.send(port, "PUT", "/api/v1/experiments/e0/pause", token, "{}");
+    assertThat(put.status()).isEqualTo(405);
+    assertThat(put.header("allow")).isEqualTo("POST");
+    assertThat(RawHttp.send(port, "DELETE", "/api/v1/experiments", List.of(), null).status())
+        .isEqualTo(401);
+    assertThat(RawHttp.send(port, "GET", "/api/v1/experiments", token, null).status())
+        .as("the control: the endpoint itself answers")
+        .isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName(
       "the probes answer anyone, but only with a status: no component details without a principal")
   void probesAreOpenButTerse() throws Exception {
     for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
