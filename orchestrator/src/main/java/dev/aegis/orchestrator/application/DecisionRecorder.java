@@ -101,7 +101,7 @@ final class DecisionRecorder {
       Experiment first = changed.get(0).decision().before();
       // Not explained here: the repository writes the text only of a judgment it stores.
       Experiment last = changed.get(changed.size() - 1).decision().after();
-      states.add(new ExperimentRepository.Change(first.revision(), last));
+      states.add(new ExperimentRepository.Change(first.revision(), last, first));
       changedChains.add(changed);
     }
     experiments.updateAll(h, states, now);

@@ -432,8 +432,19 @@ public final class ExperimentRepository {
     updateAll(h, List.of(new Change(expectedRevision, after)), now);
   }
 
-  /** A new state for an experiment stored at {@code expectedRevision}. */
-  public record Change(long expectedRevision, Experiment after) {}
+  /**
+   * A new state for an experiment stored at {@code expectedRevision}.
+   *
+   * @param before the state as read at that revision, samples included, or null: what the new
+   *     samples are appended to when this replica no longer holds that revision's samples in its
+   *     sample cache (a replica whose cache is smaller than its experiments' samples would
+   *     otherwise write every sample of the step afresh at every write)
+   */
+  public record Change(long expectedRevision, Experiment after, Experiment before) {
+    public Change(long expectedRevision, Experiment after) {
+      this(expectedRevision, after, null);
+    }
+  }
 
   /**
    * {@link #update} for a whole batch: one statement writes every row, one more appends every
@@ -451,7 +462,8 @@ public final class ExperimentRepository {
     List<Change> changes = new ArrayList<>(decided.size());
     for (Change c : decided) {
       StepSampleRepository.Write w =
-          samples.plan(c.after().id(), c.expectedRevision(), c.after().progress().samples());
+          samples.plan(
+              c.after().id(), c.expectedRevision(), c.after().progress().samples(), baseOf(c));
       writes.add(w);
       Judgment kept = judgmentMayTrail(c.after(), w, now);
       if (kept != null) {
@@ -462,7 +474,8 @@ public final class ExperimentRepository {
       changes.add(
           new Change(
               c.expectedRevision(),
-              kept != null ? c.after().withLastJudgment(kept) : c.after().explained()));
+              kept != null ? c.after().withLastJudgment(kept) : c.after().explained(),
+              c.before()));
     }
     Map<String, Range> written = write(h, changes, writes, keepJudgment, now);
     List<Change> again = new ArrayList<>();
@@ -475,7 +488,7 @@ public final class ExperimentRepository {
           throw stale(c);
         }
         // Written afresh, judgment included.
-        c = new Change(c.expectedRevision(), decided.get(i).after().explained());
+        c = new Change(c.expectedRevision(), decided.get(i).after().explained(), c.before());
         changes.set(i, c);
         // What this replica cached is not what the row holds (another replica wrote it): afresh.
         w =
@@ -559,6 +572,21 @@ public final class ExperimentRepository {
             && cached.record().experiment().stepIndex() == e.stepIndex()
             && now.isBefore(stored.writtenAt().plus(judgmentInterval));
     return trails ? stored.judgment() : null;
+  }
+
+  /**
+   * The samples {@code c} was decided from, with the write token of the row they were read under
+   * (as this replica's row cache holds it), or null when either is unknown. A token the row no
+   * longer carries only makes the conditional write fail and the samples be written afresh.
+   */
+  private StepSampleRepository.Base baseOf(Change c) {
+    if (c.before() == null || c.before().revision() != c.expectedRevision()) {
+      return null;
+    }
+    long token = rows.tokenOf(c.after().id());
+    return token == 0
+        ? null
+        : new StepSampleRepository.Base(token, c.before().progress().samples());
   }
 
   private static StaleStateException stale(Change c) {

@@ -30,8 +30,14 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class StepSampleRepository {
 
-  /** Samples kept in memory by default: about 100 MB at the 60-per-track cap. */
-  public static final int DEFAULT_CACHE_SAMPLES = 500_000;
+  /**
+   * Samples kept in memory by default: about 200 MB (about 100 bytes a sample, measured with three
+   * full tracks). Enough for the default row cache's 20 000 experiments at 100 samples each; a
+   * replica whose experiments hold more reads the samples of every experiment it writes from the
+   * table at every batch (docs/architecture.md). It was 500 000, which a replica with 10 000
+   * experiments judged against a baseline passes once their tracks fill.
+   */
+  public static final int DEFAULT_CACHE_SAMPLES = 2_000_000;
 
   private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
   private static final TypeReference<List<ActiveFault>> FAULTS = new TypeReference<>() {};
@@ -138,12 +144,33 @@ public final class StepSampleRepository {
    * only adds windows to it, afresh otherwise.
    */
   public Write plan(String id, long expectedRevision, StepEvidence after) {
+    return plan(id, expectedRevision, after, null);
+  }
+
+  /**
+   * Samples a writer read, and the write token of the row they were read under: what {@link
+   * #plan(String, long, StepEvidence, Base)} appends to when the cache no longer holds them.
+   */
+  public record Base(long token, StepEvidence samples) {}
+
+  /**
+   * {@link #plan(String, long, StepEvidence)}, appending to {@code base} when the cache has not
+   * kept what {@code expectedRevision} stored (evicted since it was read: a cache smaller than the
+   * samples of the experiments one batch touches). The write is conditional on {@code base}'s
+   * token, so a base the row no longer holds costs a rewrite, never a wrong journal.
+   */
+  public Write plan(String id, long expectedRevision, StepEvidence after, Base base) {
     long newToken = newToken();
     Cached stored = cache.peek(id);
     if (stored != null && stored.revision() == expectedRevision) {
       var appended = after.since(stored.samples());
       if (appended.isPresent()) {
         return new Write(false, appended.get(), stored.token(), newToken);
+      }
+    } else if (base != null) {
+      var appended = after.since(base.samples());
+      if (appended.isPresent()) {
+        return new Write(false, appended.get(), base.token(), newToken);
       }
     }
     return new Write(true, after.asEntries(), 0, newToken);

@@ -359,6 +359,44 @@ class StepSamplesIT {
         .isEqualTo(taken.lastJudgment());
   }
 
+  @Test
+  @DisplayName(
+      "a replica whose sample cache cannot hold an experiment's samples appends each write's new"
+          + " samples to the ones it read, instead of writing the step's samples afresh")
+  void smallSampleCacheStillAppends() {
+    ExperimentRepository repository =
+        new ExperimentRepository(new StepSampleRepository(1), 100, Duration.ZERO);
+    Experiment e = started(repository);
+    Experiment latest = e;
+    int windows = 0;
+    for (int i = 0; i < 5; i++) {
+      Experiment read = locked(repository, latest);
+      assertThat(read).as("read back from the table").isEqualTo(latest);
+      Experiment next = observe(read, 3);
+      windows += 3;
+      jdbi.useTransaction(
+          h -> {
+            repository.findForUpdate(Tx.of(h), read.id()).orElseThrow();
+            repository.updateAll(
+                Tx.of(h),
+                List.of(new ExperimentRepository.Change(read.revision(), next, read)),
+                T0);
+          });
+      latest = next;
+    }
+    assertThat(count("SELECT count(*) FROM step_samples WHERE seed AND experiment_id = :id", e))
+        .as("no write started the journal afresh")
+        .isZero();
+    assertThat(count("SELECT count(*) FROM step_samples WHERE experiment_id = :id", e))
+        .as("one row per window, and one per fault that first touched the step")
+        .isBetween((long) windows, (long) windows * 2);
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(latest);
+  }
+
+  private long count(String sql, Experiment e) {
+    return jdbi.withHandle(h -> h.createQuery(sql).bind("id", e.id()).mapTo(Long.class).one());
+  }
+
   private Judgment storedJudgment(String id) {
     String json =
         jdbi.withHandle(
