@@ -140,23 +140,7 @@ public record Experiment(
     if (lastJudgment == null || lastJudgment.draft() == null) {
       return this;
     }
-    return new Experiment(
-        id,
-        service,
-        namespace,
-        candidate,
-        policy,
-        phase,
-        stepIndex,
-        progress,
-        lastJudgment.explained(),
-        productionVersion,
-        revision,
-        submittedAt,
-        stepEnteredAt,
-        lastWindowAt,
-        silent,
-        actuation);
+    return withLastJudgment(lastJudgment.explained());
   }
 
   /** A new experiment, before its first decision. */

@@ -220,19 +220,8 @@ class NamespacedServicesIT {
 
   private static HealthReported window(
       String namespace, String version, Instant start, long errors) {
-    HealthReported w = Wire.window("ledger", version, Track.CANARY, start, 100, errors, 200);
-    return new HealthReported(
-        w.service(),
-        w.version(),
-        w.track(),
-        w.windowStart(),
-        w.windowEnd(),
-        w.requests(),
-        w.errors(),
-        w.latencyMs(),
-        w.cpuUtilization(),
-        w.memoryUtilization(),
-        namespace);
+    return inNamespace(
+        Wire.window("ledger", version, Track.CANARY, start, 100, errors, 200), namespace, start);
   }
 
   private static String publish(HealthReported window) {
