@@ -98,6 +98,14 @@ public final class PipelineBenchmark {
   /** Connections of the reference's pool: enough for every consumer thread's share at once. */
   private static final int REFERENCE_CONNECTIONS = 8;
 
+  /**
+   * With {@code -Dbench.baseline=true} every other window of an experiment is a baseline window
+   * (the stable version) over the same second as the canary window before it, as a monitor that
+   * reports both tracks sends them: an experiment then holds up to 120 samples instead of 60.
+   * Canary windows only by default, the workload of every earlier table in docs/benchmarks.md.
+   */
+  private static final boolean BASELINE = Boolean.getBoolean("bench.baseline");
+
   /** Windows each probe experiment reports per round: 2 s each, three 15 s steps. */
   private static final int PROBE_WINDOWS = 30;
 
@@ -157,10 +165,11 @@ public final class PipelineBenchmark {
       System.out.printf(
           Locale.ROOT,
           "%nAegis pipeline benchmark: %d health events per round for %d running experiments, "
-              + "batches of %d, %d cores, %s%n",
+              + "batches of %d, %s, %d cores, %s%n",
           events,
           experiments,
           bench.batch(),
+          BASELINE ? "canary and baseline windows" : "canary windows",
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
       System.out.printf(
@@ -476,7 +485,8 @@ public final class PipelineBenchmark {
   }
 
   /** A schema-valid canary window of {@code seconds} for {@code service}, as a monitor sends it. */
-  private static EncodedEvent window(String service, String version, Instant start, long seconds) {
+  private static EncodedEvent window(
+      String service, String version, Track track, Instant start, long seconds) {
     return CODEC.encodeBinary(
         Events.envelope(
             EventType.HEALTH_REPORTED,
@@ -487,7 +497,7 @@ public final class PipelineBenchmark {
         new HealthReported(
             service,
             version,
-            Track.CANARY,
+            track,
             start,
             start.plusSeconds(seconds),
             1000,
@@ -502,8 +512,13 @@ public final class PipelineBenchmark {
     Instant start = nextWindow;
     for (int i = 0; i < events; i++) {
       int svc = i % experiments;
-      Instant windowStart = start.plusSeconds(i / experiments);
-      out.add(window(service(svc), "2.0." + svc, windowStart, 1));
+      int slot = i / experiments;
+      boolean baseline = BASELINE && slot % 2 == 1;
+      Instant windowStart = start.plusSeconds(BASELINE ? slot / 2 : slot);
+      out.add(
+          baseline
+              ? window(service(svc), "1.0." + svc, Track.BASELINE, windowStart, 1)
+              : window(service(svc), "2.0." + svc, Track.CANARY, windowStart, 1));
     }
     nextWindow = start.plusSeconds(events / experiments + 1);
     return out;
@@ -520,7 +535,7 @@ public final class PipelineBenchmark {
     for (int j = 0; j < PROBE_WINDOWS; j++) {
       for (int p = 0; p < probes; p++) {
         Instant windowStart = start.plusSeconds(2L * j);
-        probeEvents.add(window(probe(p), "3.0." + round, windowStart, 2));
+        probeEvents.add(window(probe(p), "3.0." + round, Track.CANARY, windowStart, 2));
       }
     }
     if (probeEvents.isEmpty()) {
