@@ -47,7 +47,7 @@ final class ProblemResponses
   }
 
   /** The methods the rules allow at {@code request}'s path: empty when no rule names it. */
-  static Set<String> methodsAt(HttpServletRequest request) {
+  private static Set<String> methodsAt(HttpServletRequest request) {
     Set<String> methods = new TreeSet<>();
     for (Endpoint e : ENDPOINTS) {
       if (e.path().matches(request)) {

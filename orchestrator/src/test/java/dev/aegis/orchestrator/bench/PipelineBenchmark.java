@@ -484,7 +484,10 @@ public final class PipelineBenchmark {
     return app.getBean(AegisProperties.class).processing().concurrency();
   }
 
-  /** A schema-valid canary window of {@code seconds} for {@code service}, as a monitor sends it. */
+  /**
+   * A schema-valid window of {@code track} and {@code seconds} for {@code service}, as a monitor
+   * sends it.
+   */
   private static EncodedEvent window(
       String service, String version, Track track, Instant start, long seconds) {
     return CODEC.encodeBinary(

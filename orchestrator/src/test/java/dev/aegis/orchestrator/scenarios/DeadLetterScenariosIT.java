@@ -136,7 +136,7 @@ class DeadLetterScenariosIT {
   }
 
   /**
-   * Publishes three records the codec refuses, in {@link #CODES} order, on {@code aegis.health}
+   * Publishes four records the codec refuses, in {@link #CODES} order, on {@code aegis.health}
    * under key {@code serviceName}: CloudEvents headers of a
    * health event with the body {@code not json{}; a health event with negative requests; a valid
    * health event whose type is {@code dev.aegis.unknown.v1}; a health event whose p95 is {@code
