@@ -8,15 +8,14 @@ import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +24,8 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -52,19 +53,25 @@ public final class OrchestratorProcess {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  private final Process process;
-  private final int port;
-  private final long startedNanos;
+  /** The line Spring Boot logs once Tomcat listens, with the port it bound. */
+  private static final Pattern LISTENING = Pattern.compile("Tomcat started on port (\\d+)");
 
-  private OrchestratorProcess(Process process, int port, long startedNanos) {
+  private final Process process;
+  private final long startedNanos;
+  private final Path logFile;
+  private final long logOffset;
+
+  private OrchestratorProcess(Process process, long startedNanos, Path logFile, long logOffset) {
     this.process = process;
-    this.port = port;
     this.startedNanos = startedNanos;
+    this.logFile = logFile;
+    this.logOffset = logOffset;
   }
 
   /**
-   * Starts a child with {@code properties} ({@code name=value}, passed as {@code --name=value}) on
-   * a free port.
+   * Starts a child with {@code properties} ({@code name=value}, passed as {@code --name=value}). It
+   * listens on a port the kernel gives it ({@code server.port=0}), read back from its log: a port
+   * picked here and bound by the child half a minute later may be taken in between.
    */
   static OrchestratorProcess start(List<String> properties, Path logFile) {
     return start(properties, logFile, null);
@@ -72,7 +79,6 @@ public final class OrchestratorProcess {
 
   /** As {@link #start(List, Path)}, with {@code heapFlag} (e.g. -Xmx2g) instead of the default. */
   static OrchestratorProcess start(List<String> properties, Path logFile, String heapFlag) {
-    int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
@@ -83,15 +89,16 @@ public final class OrchestratorProcess {
     command.add(applicationClasspath());
     command.add(AegisApplication.class.getName());
     properties.forEach(p -> command.add("--" + p));
-    command.add("--server.port=" + port);
+    command.add("--server.port=0");
     try {
+      long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
       long started = System.nanoTime();
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();
-      return new OrchestratorProcess(process, port, started);
+      return new OrchestratorProcess(process, started, logFile, logOffset);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -145,29 +152,111 @@ public final class OrchestratorProcess {
    */
   Duration awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest probe =
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
+    HttpRequest probe = null;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "orchestrator exited with " + process.exitValue() + " before it was ready");
+            "orchestrator exited with "
+                + process.exitValue()
+                + " before it was ready: "
+                + failureCause()
+                + "\nthe end of its log ("
+                + logFile
+                + "):\n"
+                + logTail(40));
+      }
+      if (probe == null) {
+        probe =
+            listeningPort().stream()
+                .mapToObj(OrchestratorProcess::readiness)
+                .findAny()
+                .orElse(null);
       }
       try {
-        if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (probe != null
+            && HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return Duration.ofNanos(System.nanoTime() - startedNanos);
         }
       } catch (IOException e) {
-        // not listening yet
+        // not answering yet
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the orchestrator", e);
       }
       sleep(50);
     }
-    throw new IllegalStateException("orchestrator not ready within " + timeout);
+    throw new IllegalStateException(
+        "orchestrator not ready within "
+            + timeout
+            + "; the end of its log ("
+            + logFile
+            + "):\n"
+            + logTail(40));
+  }
+
+  private static HttpRequest readiness(int port) {
+    return HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+        .timeout(Duration.ofSeconds(2))
+        .build();
+  }
+
+  /** The port this start's Tomcat listens on, once it has logged it. */
+  private OptionalInt listeningPort() {
+    Matcher listening = LISTENING.matcher(startLog());
+    return listening.find()
+        ? OptionalInt.of(Integer.parseInt(listening.group(1)))
+        : OptionalInt.empty();
+  }
+
+  /**
+   * Why the child stopped, in one line for the test report's summary: Spring Boot's failure
+   * analysis ("Description:" and the line after it), else the last {@code Caused by}, else the last
+   * ERROR line.
+   */
+  private String failureCause() {
+    List<String> lines = startLog().lines().toList();
+    for (int i = 0; i < lines.size() - 1; i++) {
+      if (lines.get(i).trim().equals("Description:")) {
+        return lines.subList(i + 1, Math.min(i + 4, lines.size())).stream()
+            .map(String::trim)
+            .filter(l -> !l.isEmpty())
+            .collect(Collectors.joining(" "));
+      }
+    }
+    for (String marker : List.of("Caused by:", " ERROR ")) {
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (lines.get(i).contains(marker)) {
+          return lines.get(i).trim();
+        }
+      }
+    }
+    return "no cause in its log";
+  }
+
+  /** What this start wrote to the log (the file is appended to across restarts). */
+  private String startLog() {
+    try {
+      byte[] all = Files.readAllBytes(logFile);
+      int from = (int) Math.min(logOffset, all.length);
+      return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  /** The last {@code lines} lines this start wrote to its log. */
+  private String logTail(int lines) {
+    try {
+      byte[] all = Files.readAllBytes(logFile);
+      int from = (int) Math.min(logOffset, all.length);
+      List<String> written =
+          new String(all, from, all.length - from, StandardCharsets.UTF_8).lines().toList();
+      return String.join(
+          "\n", written.subList(Math.max(0, written.size() - lines), written.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 
   /** Whether the child process still runs. */
@@ -252,15 +341,6 @@ public final class OrchestratorProcess {
           .toArray(String[]::new);
     }
     return entries;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   static void sleep(long millis) {
