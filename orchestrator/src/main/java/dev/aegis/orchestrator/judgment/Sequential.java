@@ -425,19 +425,12 @@ public record Sequential(
 
   /**
    * Pearson's dispersion of the {@code samples} ending at or before {@code until}. Runs on every
-   * window: two arrays of counts, no stream or list.
+   * window: two arrays of counts, from the primitive arrays the evidence keeps beside its samples.
    */
   private static Dispersion pearson(List<WindowSample> samples, Instant until) {
     long[] requests = new long[samples.size()];
     long[] errors = new long[samples.size()];
-    int n = 0;
-    for (WindowSample s : samples) {
-      if (!s.end().isAfter(until)) {
-        requests[n] = s.requests();
-        errors[n] = s.errors();
-        n++;
-      }
-    }
+    int n = Samples.of(samples).countsUntil(until, requests, errors);
     return Dispersion.pearson(requests, errors, n);
   }
 
@@ -454,12 +447,13 @@ public record Sequential(
       double n = 0;
       double x = 0;
       double weightedP95 = 0;
-      for (WindowSample s : reference) {
-        double share = s.overlap(from, to);
+      Samples kept = Samples.of(reference);
+      for (int i = 0; i < kept.size(); i++) {
+        double share = kept.overlap(i, from, to);
         if (share > 0) {
-          n += share * s.requests();
-          x += share * s.errors();
-          weightedP95 += share * s.requests() * s.p95Ms();
+          n += share * kept.requests(i);
+          x += share * kept.errors(i);
+          weightedP95 += share * kept.requests(i) * kept.p95Ms(i);
         }
       }
       return new Paired(n, x, n > 0 ? weightedP95 / n : 0);

@@ -34,9 +34,9 @@ public record StepEvidence(
       new StepEvidence(List.of(), List.of(), List.of(), List.of());
 
   public StepEvidence {
-    canary = canary == null ? List.of() : List.copyOf(canary);
-    baseline = baseline == null ? List.of() : List.copyOf(baseline);
-    stable = stable == null ? List.of() : List.copyOf(stable);
+    canary = Samples.of(canary);
+    baseline = Samples.of(baseline);
+    stable = Samples.of(stable);
     faults = faults == null ? List.of() : List.copyOf(faults);
   }
 
@@ -133,8 +133,23 @@ public record StepEvidence(
     return canary.size() + baseline.size() + stable.size();
   }
 
+  /**
+   * Whether {@code longer} starts with {@code prefix}. Kept samples are shared between an evidence
+   * and the ones built from it, so the same object answers first; {@code equals} only when it is
+   * not (an evidence read back from the journal).
+   */
   private static <T> boolean extendsList(List<T> longer, List<T> prefix) {
-    return longer.size() >= prefix.size() && longer.subList(0, prefix.size()).equals(prefix);
+    if (longer.size() < prefix.size()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.size(); i++) {
+      T a = longer.get(i);
+      T b = prefix.get(i);
+      if (a != b && !a.equals(b)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static <T> List<T> tail(List<T> longer, List<T> prefix) {
@@ -163,9 +178,7 @@ public record StepEvidence(
 
   private static List<WindowSample> append(
       List<WindowSample> samples, WindowSample sample, boolean seed) {
-    List<WindowSample> out = new ArrayList<>(samples.size() + 1);
-    out.addAll(samples);
-    out.add(sample);
+    Samples out = Samples.of(samples).plus(sample);
     if (seed || out.size() <= MAX_SAMPLES) {
       return out;
     }

@@ -1,6 +1,5 @@
 package dev.aegis.orchestrator.judgment;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -32,20 +31,6 @@ public record WindowSample(
   /** Whether this window overlaps [from, to]. */
   boolean overlaps(Instant from, Instant to) {
     return start.isBefore(to) && end.isAfter(from);
-  }
-
-  /** The fraction of this window's span inside [from, to]: 0 when they do not overlap. */
-  double overlap(Instant from, Instant to) {
-    if (!overlaps(from, to)) {
-      return 0;
-    }
-    long span = Duration.between(start, end).toMillis();
-    if (span <= 0) {
-      return 1;
-    }
-    Instant a = start.isAfter(from) ? start : from;
-    Instant b = end.isBefore(to) ? end : to;
-    return (double) Duration.between(a, b).toMillis() / span;
   }
 
   /** The two windows as one: summed counts, request-weighted p95, union of spans and faults. */
