@@ -14,6 +14,8 @@ import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,17 +162,12 @@ public final class OrchestratorProcess {
                 + process.exitValue()
                 + " before it was ready: "
                 + failureCause()
-                + "\nthe end of its log ("
-                + logFile
-                + "):\n"
-                + logTail(40));
+                + "\n"
+                + logEnd(40));
       }
       if (probe == null) {
-        probe =
-            listeningPort().stream()
-                .mapToObj(OrchestratorProcess::readiness)
-                .findAny()
-                .orElse(null);
+        OptionalInt port = listeningPort();
+        probe = port.isPresent() ? readiness(port.getAsInt()) : null;
       }
       try {
         if (probe != null
@@ -185,13 +182,7 @@ public final class OrchestratorProcess {
       }
       sleep(50);
     }
-    throw new IllegalStateException(
-        "orchestrator not ready within "
-            + timeout
-            + "; the end of its log ("
-            + logFile
-            + "):\n"
-            + logTail(40));
+    throw new IllegalStateException("orchestrator not ready within " + timeout + "; " + logEnd(40));
   }
 
   private static HttpRequest readiness(int port) {
@@ -234,29 +225,27 @@ public final class OrchestratorProcess {
     return "no cause in its log";
   }
 
-  /** What this start wrote to the log (the file is appended to across restarts). */
+  /**
+   * What this start wrote to the log: read from where it began, since the file is appended to
+   * across restarts (a kill loop's grows to megabytes) and this is read every 50 ms until the port
+   * shows.
+   */
   private String startLog() {
-    try {
-      byte[] all = Files.readAllBytes(logFile);
-      int from = (int) Math.min(logOffset, all.length);
-      return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    try (SeekableByteChannel log = Files.newByteChannel(logFile)) {
+      log.position(logOffset);
+      return new String(Channels.newInputStream(log).readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "(unreadable: " + e + ")";
     }
   }
 
-  /** The last {@code lines} lines this start wrote to its log. */
-  private String logTail(int lines) {
-    try {
-      byte[] all = Files.readAllBytes(logFile);
-      int from = (int) Math.min(logOffset, all.length);
-      List<String> written =
-          new String(all, from, all.length - from, StandardCharsets.UTF_8).lines().toList();
-      return String.join(
-          "\n", written.subList(Math.max(0, written.size() - lines), written.size()));
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
-    }
+  /** The last {@code lines} lines this start wrote to its log, and where that log is. */
+  private String logEnd(int lines) {
+    List<String> written = startLog().lines().toList();
+    return "the end of its log ("
+        + logFile
+        + "):\n"
+        + String.join("\n", written.subList(Math.max(0, written.size() - lines), written.size()));
   }
 
   /** Whether the child process still runs. */
