@@ -390,7 +390,7 @@ public final class ExperimentRepository {
         .bind("settledAt", e.phase().isSettled() ? ts(now) : null)
         .bind("router", router)
         .bind("quarantineShape", quarantineShape)
-        .bind("actuation", StateJson.write(e.actuation()))
+        .bind("actuation", StateJson.writeAscii(e.actuation()))
         .bind("id", e.id())
         .bind("service", e.service())
         .bind("namespace", e.namespace())
@@ -399,8 +399,8 @@ public final class ExperimentRepository {
         .bind("policy", StateJson.write(e.policy()))
         .bind("phase", e.phase().name())
         .bind("step", e.stepIndex())
-        .bind("progress", StateJson.write(e.progress().withoutSamples()))
-        .bind("judgment", StateJson.write(e.lastJudgment()))
+        .bind("progress", StateJson.writeAscii(e.progress().withoutSamples()))
+        .bind("judgment", StateJson.writeAscii(e.lastJudgment()))
         .bind("pv", e.productionVersion())
         .bind("version", e.revision())
         .bind("submittedAt", ts(microsOf(e.submittedAt())))
@@ -641,14 +641,14 @@ public final class ExperimentRepository {
       expected[i] = c.expectedRevision();
       phases[i] = e.phase().name();
       steps[i] = e.stepIndex();
-      progress[i] = StateJson.write(e.progress().withoutSamples());
-      judgments[i] = kept ? null : StateJson.write(e.lastJudgment());
+      progress[i] = StateJson.writeAscii(e.progress().withoutSamples());
+      judgments[i] = kept ? null : StateJson.writeAscii(e.lastJudgment());
       keep[i] = kept;
       versions[i] = e.revision();
       entered[i] = StepSampleRepository.micros(e.stepEnteredAt());
       lastWindow[i] = StepSampleRepository.micros(e.lastWindowAt());
       silent[i] = e.silent();
-      actuations[i] = StateJson.write(e.actuation());
+      actuations[i] = StateJson.writeAscii(e.actuation());
       settled[i] = e.phase().isSettled();
       snapshot[i] = w.snapshot();
       appended[i] = (long) w.entries().size();

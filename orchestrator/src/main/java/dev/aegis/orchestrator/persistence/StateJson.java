@@ -5,12 +5,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import dev.aegis.events.Timestamps;
 import dev.aegis.orchestrator.judgment.Judgment;
 
@@ -23,6 +26,10 @@ import dev.aegis.orchestrator.judgment.Judgment;
  * FastDoubleParser): the shortest text that reads back to the same double, as the JDK's own from
  * Java 19 on, instead of Java 17's {@code Double.toString}. Every batch writes a progress document
  * of about 25 doubles per experiment it judged; the values read back are the same bits either way.
+ *
+ * <p>Properties are read and written through generated accessors (Blackbird) rather than
+ * reflection: in a profile at 10 000 experiments, serialising the experiment rows' documents was a
+ * quarter of the consumer threads' time.
  */
 public final class StateJson {
 
@@ -30,6 +37,7 @@ public final class StateJson {
       JsonMapper.builder()
           .addModule(new JavaTimeModule())
           .addModule(Timestamps.jacksonModule())
+          .addModule(new BlackbirdModule())
           .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
           .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
@@ -39,6 +47,13 @@ public final class StateJson {
           .serializationInclusion(JsonInclude.Include.NON_NULL)
           .addMixIn(Judgment.class, JudgmentJson.class)
           .build();
+
+  /**
+   * Writes every character outside ASCII as a {@code \\u} escape. A judgment's text has a few (an
+   * arrow, α, ≥), which make the whole Java string UTF-16; the driver then encodes each such
+   * document to UTF-8 character by character, where an ASCII string is copied as it is.
+   */
+  private static final ObjectWriter ASCII = MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
   private StateJson() {}
 
@@ -62,6 +77,21 @@ public final class StateJson {
     }
     try {
       return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * {@code value} as JSON text in ASCII, or null for null: the experiment row's documents, written
+   * with nearly every batch. The same JSON as {@link #write}; characters beyond ASCII are escaped.
+   */
+  public static String writeAscii(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return ASCII.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
     }

@@ -2,7 +2,12 @@ package dev.aegis.orchestrator.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aegis.orchestrator.judgment.Check;
+import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.judgment.StepProgress;
+import dev.aegis.orchestrator.judgment.Verdict;
+import java.time.Instant;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -60,6 +65,31 @@ class StateJsonTest {
             StepProgress.class);
     assertThat(StateJson.read(StateJson.write(progress), StepProgress.class)).isEqualTo(progress);
     assertThat(progress.p95RequestWeightedSum()).isEqualTo(2037358.2073365056);
+  }
+
+  @Test
+  @DisplayName("the row's documents are ASCII, and read back equal, text beyond ASCII included")
+  void rowDocumentsAreAscii() {
+    Judgment judgment =
+        new Judgment(
+            Verdict.FAIL,
+            2,
+            50,
+            "error rate 0.031 ≥ SLO 0.02 at α 0.02 → HIGH; p95 “slow” — 😱",
+            List.of(Check.atLeast(Check.MIN_DURATION, 5, 10)),
+            StepProgress.startingAfter(null),
+            10,
+            Instant.parse("2026-12-05T10:00:00.123456789Z"));
+
+    String ascii = StateJson.writeAscii(judgment);
+
+    assertThat(ascii.chars().allMatch(c -> c < 0x80)).as(ascii).isTrue();
+    assertThat(ascii).contains("\\u2265").contains("\\u03B1").contains("\\uD83D\\uDE31");
+    assertThat(StateJson.read(ascii, Judgment.class)).isEqualTo(judgment);
+    assertThat(StateJson.read(ascii, Judgment.class).summary()).isEqualTo(judgment.summary());
+    assertThat(StateJson.read(StateJson.write(judgment), Judgment.class))
+        .isEqualTo(StateJson.read(ascii, Judgment.class));
+    assertThat(StateJson.writeAscii(null)).isNull();
   }
 
   private static void assertRoundTrip(double x) {
