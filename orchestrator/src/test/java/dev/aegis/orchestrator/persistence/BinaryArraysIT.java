@@ -57,6 +57,24 @@ class BinaryArraysIT {
   }
 
   @Test
+  @DisplayName("an empty array, an array of nulls and a one-element array arrive as text[]")
+  void edgeShapesRoundTrip() {
+    List<String> back =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT concat_ws('|', pg_typeof(:empty)::text, cardinality(:empty), "
+                            + "array_to_string(:nulls, ',', '*'), cardinality(:nulls), "
+                            + "(:one)[1], array_lower(:one, 1))")
+                    .bind("empty", BinaryArrays.text(new String[0]))
+                    .bind("nulls", BinaryArrays.text(new String[] {null, null}))
+                    .bind("one", BinaryArrays.text(new String[] {"solo"}))
+                    .mapTo(String.class)
+                    .list());
+    assertThat(back).containsExactly("text[]|0|*,*|2|solo|1");
+  }
+
+  @Test
   @DisplayName("an element cast to jsonb is the document sent; a null element stays SQL NULL")
   void documentsCastToJsonb() {
     String[] docs = {"{\"a\": [1, 2.5, \"\\\"q\\\"\"]}", null, "null"};
