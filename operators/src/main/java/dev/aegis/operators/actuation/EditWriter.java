@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Writes a command's edits, each object once, in the order the command listed them, and marks each
@@ -40,20 +41,34 @@ final class EditWriter {
   }
 
   Report write(String commandId, List<ObjectEdit<?>> edits) {
+    return write(commandId, edits, () -> true);
+  }
+
+  /**
+   * Writes as {@link #write(String, List)}, asking {@code mayWrite} before each object is written,
+   * once it is read: a relay whose lease ran out stops there ({@link LeaseLostException}). Checked
+   * after the read, a true answer means no other relay could hold the command when the object was
+   * read, so a later write by anyone fails this one's resourceVersion.
+   */
+  Report write(String commandId, List<ObjectEdit<?>> edits, BooleanSupplier mayWrite) {
     List<String> written = new ArrayList<>();
     List<String> alreadyMarked = new ArrayList<>();
     for (ObjectEdit<?> edit : merge(edits)) {
-      boolean wrote = writeOne(commandId, edit);
+      boolean wrote = writeOne(commandId, edit, mayWrite);
       (wrote ? written : alreadyMarked).add(edit.key());
     }
     return new Report(written, alreadyMarked);
   }
 
-  private <T extends HasMetadata> boolean writeOne(String commandId, ObjectEdit<T> edit) {
+  private <T extends HasMetadata> boolean writeOne(
+      String commandId, ObjectEdit<T> edit, BooleanSupplier mayWrite) {
     T current = edit.operation().withName(edit.name()).get();
     String marked = current == null ? null : CanaryWorkload.annotation(current, LAST_ACTUATION);
     if (commandId.equals(marked) || isLater(marked, commandId)) {
       return false;
+    }
+    if (!mayWrite.getAsBoolean()) {
+      throw new LeaseLostException(edit.key());
     }
     if (current == null && !edit.mayCreate()) {
       throw new UnsatisfiableEditException(edit.missingReason());
@@ -82,7 +97,8 @@ final class EditWriter {
    * again would undo the later command (a 50% traffic shift after the promotion). The write that
    * follows the check carries the resourceVersion it read, so a later command written in between
    * fails it (409), and the retry reads the mark. Ids of another form, or of another experiment,
-   * are never later.
+   * are never later: a stale command of an earlier experiment is kept from writing over the next
+   * experiment's objects by its relay's lease ({@code mayWrite}), not by the mark.
    */
   static boolean isLater(String marked, String commandId) {
     Order ours = Order.of(commandId);

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.client.dsl.ServiceResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,13 +74,18 @@ public final class KubernetesActuator implements Actuator {
 
   @Override
   public ActuationResult apply(ActuationCommand command) {
-    return LogContext.of(command, () -> applyLogged(command));
+    return apply(command, () -> true);
   }
 
-  private ActuationResult applyLogged(ActuationCommand command) {
+  @Override
+  public ActuationResult apply(ActuationCommand command, BooleanSupplier mayWrite) {
+    return LogContext.of(command, () -> applyLogged(command, mayWrite));
+  }
+
+  private ActuationResult applyLogged(ActuationCommand command, BooleanSupplier mayWrite) {
     try {
       Plan plan = plan(command);
-      EditWriter.Report report = writer.write(command.id(), plan.edits());
+      EditWriter.Report report = writer.write(command.id(), plan.edits(), mayWrite);
       if (report.alreadyApplied()) {
         LOG.info("{} already applied", command.getClass().getSimpleName());
         return new ActuationResult.Applied(
@@ -95,6 +101,9 @@ public final class KubernetesActuator implements Actuator {
               ? "nothing to change"
               : "wrote " + String.join(", ", report.written());
       return new ActuationResult.Applied(command.id(), false, plan.summary() + "; " + wrote);
+    } catch (LeaseLostException e) {
+      LOG.warn("{} stopped: {}", command.getClass().getSimpleName(), e.getMessage());
+      return new ActuationResult.Deferred(command.id(), e.getMessage());
     } catch (UnsatisfiableEditException e) {
       LOG.warn("{} rejected: {}", command.getClass().getSimpleName(), e.getMessage());
       return new ActuationResult.Rejected(command.id(), e.getMessage());

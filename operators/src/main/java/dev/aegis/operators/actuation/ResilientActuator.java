@@ -10,6 +10,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +88,21 @@ public final class ResilientActuator implements Actuator {
 
   @Override
   public ActuationResult apply(ActuationCommand command) {
-    return LogContext.of(command, () -> applyGuarded(command));
+    return apply(command, () -> true);
   }
 
-  private ActuationResult applyGuarded(ActuationCommand command) {
+  /**
+   * A call deferred once {@code mayWrite} answers false (the caller's lease ran out) ends at once:
+   * it is neither retried nor counted against the API by the breaker.
+   */
+  @Override
+  public ActuationResult apply(ActuationCommand command, BooleanSupplier mayWrite) {
+    return LogContext.of(command, () -> applyGuarded(command, mayWrite));
+  }
+
+  private ActuationResult applyGuarded(ActuationCommand command, BooleanSupplier mayWrite) {
     Supplier<ActuationResult> guarded =
-        Retry.decorateSupplier(retry, () -> callThroughBreaker(command));
+        Retry.decorateSupplier(retry, () -> callThroughBreaker(command, mayWrite));
     try {
       return guarded.get();
     } catch (TransientFailure e) {
@@ -111,12 +121,12 @@ public final class ResilientActuator implements Actuator {
     }
   }
 
-  private ActuationResult callThroughBreaker(ActuationCommand command) {
+  private ActuationResult callThroughBreaker(ActuationCommand command, BooleanSupplier mayWrite) {
     try {
       return breaker.executeSupplier(
           () -> {
-            ActuationResult result = delegate.apply(command);
-            if (result instanceof ActuationResult.Deferred deferred) {
+            ActuationResult result = delegate.apply(command, mayWrite);
+            if (result instanceof ActuationResult.Deferred deferred && mayWrite.getAsBoolean()) {
               throw new TransientFailure(deferred.reason());
             }
             return result;

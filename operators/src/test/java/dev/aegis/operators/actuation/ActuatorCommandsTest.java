@@ -19,6 +19,7 @@ import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.operators.testing.KubernetesApi;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -352,6 +353,39 @@ class ActuatorCommandsTest {
         .isInstanceOfSatisfying(
             ActuationResult.Applied.class, a -> assertThat(a.alreadyApplied()).isFalse());
     assertThat(shop.split(RouterKind.ISTIO)).isEqualTo(Map.of(CART, 90, CANARY, 10));
+  }
+
+  @Test
+  @DisplayName(
+      "a call whose lease runs out writes nothing after it, even over another experiment's"
+          + " objects; run again while held, it writes only what is missing")
+  void aCallWhoseLeaseRanOutStopsBeforeItsNextWrite() {
+    shop.seed(RouterKind.ISTIO);
+    var command = setWeight("exp-1:1:0", 10, RouterKind.ISTIO);
+    AtomicInteger asked = new AtomicInteger();
+
+    ActuationResult cut = actuator.apply(command, () -> asked.incrementAndGet() == 1);
+
+    assertThat(cut)
+        .isInstanceOfSatisfying(
+            ActuationResult.Deferred.class,
+            d -> assertThat(d.reason()).contains("lease on the command ran out before"));
+    assertThat(shop.deployment(CANARY)).as("the first object, written while held").isNotNull();
+    assertThat(shop.split(RouterKind.ISTIO)).as("the second, not written").containsOnlyKeys(CART);
+    String canaryVersion = shop.deployment(CANARY).getMetadata().getResourceVersion();
+
+    assertThat(actuator.apply(command, () -> true))
+        .isInstanceOfSatisfying(
+            ActuationResult.Applied.class,
+            a -> assertThat(a.detail()).doesNotContain("wrote Deployment"));
+    assertThat(shop.deployment(CANARY).getMetadata().getResourceVersion()).isEqualTo(canaryVersion);
+    assertThat(shop.split(RouterKind.ISTIO)).isEqualTo(Map.of(CART, 90, CANARY, 10));
+
+    actuator.apply(setWeight("exp-2:1:0", 50, RouterKind.ISTIO));
+    assertThat(actuator.apply(setWeight("exp-1:3:0", 100, RouterKind.ISTIO), () -> false))
+        .as("a stale command of the earlier experiment")
+        .isInstanceOf(ActuationResult.Deferred.class);
+    assertThat(shop.split(RouterKind.ISTIO)).isEqualTo(Map.of(CART, 50, CANARY, 50));
   }
 
   @Test

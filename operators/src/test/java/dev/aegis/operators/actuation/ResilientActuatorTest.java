@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -129,6 +130,36 @@ class ResilientActuatorTest {
 
     assertThat(stableReads("ghost")).isEqualTo(6);
     assertThat(actuator.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  @DisplayName(
+      "a call whose lease ran out is deferred once: not retried, not counted by the breaker")
+  void aLostLeaseIsNeitherRetriedNorCounted() {
+    api.adminClient()
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .resource(ClusterFixtures.stableDeployment(NS, "cart", "cart:1.0", 4))
+        .create();
+    ResilientActuator actuator =
+        new ResilientActuator(
+            new KubernetesActuator(api.client()), fast(Duration.ofSeconds(60)), metrics);
+
+    for (int i = 0; i < 6; i++) {
+      assertThat(actuator.apply(command("cart"), () -> false))
+          .isInstanceOfSatisfying(
+              ActuationResult.Deferred.class,
+              d -> assertThat(d.reason()).contains("lease on the command ran out"));
+    }
+
+    assertThat(stableReads("cart")).as("one call each, no retry").isEqualTo(6);
+    assertThat(deploymentWrites("create")).isEmpty();
+    assertThat(deploymentWrites("update")).isEmpty();
+    assertThat(actuator.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(actuator.apply(command("cart"), () -> true))
+        .isInstanceOfSatisfying(
+            ActuationResult.Applied.class, a -> assertThat(a.alreadyApplied()).isFalse());
   }
 
   @Test

@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * together with the core's decision on it. Several relay threads or replicas never carry out one
  * command at the same time; one that dies mid-call leaves the command to be retried after the
  * lease, and the command id recorded on the cluster objects makes that retry change nothing twice.
+ * One whose call outlasts its lease (a slow API, a paused process) writes no object after the
+ * lease's end, less a tenth of it for clock differences: the actuator asks before each write, once
+ * the object is read, and the write carries that read's resourceVersion. Otherwise it could write
+ * over a later command of the service, which runs once another relay has settled this one.
  *
  * <p>Commands of different services run at the same time, on up to {@link Settings#concurrency()}
  * worker threads; one service's commands never overtake each other. The lease hands out only the
@@ -298,7 +302,15 @@ public class ActuationRelay implements AutoCloseable {
       rejectUnreadable(entry, e);
       return;
     }
-    ActuationResult result = actuator.apply(CommandMapper.toCluster(command, experiment));
+    // Each object is written only while the lease is held, with a tenth of it to spare for the
+    // clocks
+    // of the replicas that compare it: a relay whose call outlasted its lease stops before writing
+    // over what the command's new holder, or a later command of the service, has written since.
+    Instant writeUntil = leaseUntil.minus(settings.lease().dividedBy(10));
+    ActuationResult result =
+        actuator.apply(
+            CommandMapper.toCluster(command, experiment),
+            () -> clock.instant().isBefore(writeUntil));
     boolean recorded =
         transactions.inTransaction(
             h -> {
