@@ -24,9 +24,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +60,9 @@ class ConcurrentActuationIT {
   private static final Duration LEASE = Duration.ofMinutes(2);
 
   private static final ClusterApi CLUSTER = new ClusterApi();
+
+  /** Commands a test deferred on purpose: settled after two attempts, not one. */
+  private static final List<String> DEFERRED_ON_PURPOSE = new CopyOnWriteArrayList<>();
 
   @DynamicPropertySource
   static void actOnTheTestsApiServer(DynamicPropertyRegistry registry) {
@@ -222,6 +229,99 @@ class ConcurrentActuationIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a relay whose call outlasts its lease writes no object after the lease's end; the command"
+          + " is carried out later, each object written once")
+  void aCallOutlastingItsLeaseWritesNothingAfterIt() throws Exception {
+    String id = submitAll(services("outlasted", 1)).get(0);
+    String command = commandsOf(id).get(0).id();
+    DEFERRED_ON_PURPOSE.add(command);
+    CLUSTER.clearLog();
+    // The relay's clock moves past the end of the lease while its call waits on a slow API server,
+    // as a paused process or a stalled network would leave it.
+    Duration[] skew = {Duration.ZERO};
+    Clock paused =
+        new Clock() {
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return clock.instant().plus(skew[0]);
+          }
+        };
+    CLUSTER.latency(Duration.ofMillis(300));
+    // A deferred command waits a minute before its next attempt, so this relay's pass ends with it.
+    ActuationRelay.Settings waiting =
+        new ActuationRelay.Settings(
+            1, LEASE, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMillis(100));
+    try (ActuationRelay slow =
+        new ActuationRelay(
+            transactions,
+            outbox,
+            experiments,
+            audit,
+            lifecycle,
+            actuator,
+            new SimpleMeterRegistry(),
+            paused,
+            waiting)) {
+      CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(slow::drain);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> leased(command));
+      skew[0] = LEASE;
+      pass.get(60, TimeUnit.SECONDS);
+    } finally {
+      CLUSTER.latency(Duration.ZERO);
+    }
+
+    assertThat(CLUSTER.writes()).as("objects written after the lease ran out").isEmpty();
+    assertThat(commandsOf(id).get(0))
+        .satisfies(
+            c -> {
+              assertThat(c.status()).isEqualTo("PENDING");
+              assertThat(c.lastError()).contains("lease on the command ran out before");
+            });
+
+    Clock later = Clock.offset(clock, LEASE.plusMinutes(2));
+    try (ActuationRelay next = relay(1, new SimpleMeterRegistry(), later)) {
+      assertThat(next.drain()).isEqualTo(1);
+    }
+    assertThat(commandsOf(id).get(0))
+        .satisfies(
+            c -> {
+              assertThat(c.status()).isEqualTo("DONE");
+              assertThat(c.attempts())
+                  .as("the deferred call, then the one that applied")
+                  .isEqualTo(2);
+            });
+    assertThat(commandsWritingAny()).isNotEmpty().allMatch(command::equals);
+    assertThat(CLUSTER.repeatedWrites()).isEmpty();
+  }
+
+  /** Whether {@code command} is leased: its next attempt moved out to the end of a lease. */
+  private boolean leased(String command) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                        "SELECT count(*) FROM outbox WHERE id = :id AND status = 'PENDING' "
+                            + "AND next_attempt_at > now() + interval '30 seconds'")
+                    .bind("id", command)
+                    .mapTo(Integer.class)
+                    .one()
+                == 1);
+  }
+
   private ActuationRelay relay(int workers, MeterRegistry metrics, Clock relayClock) {
     return new ActuationRelay(
         transactions,
@@ -298,7 +398,8 @@ class ConcurrentActuationIT {
             h ->
                 h.createQuery(
                         "SELECT status || ' after ' || attempts FROM outbox "
-                            + "WHERE kind = 'actuation' GROUP BY 1")
+                            + "WHERE kind = 'actuation' AND NOT (id = ANY(:deferred)) GROUP BY 1")
+                    .bindArray("deferred", String.class, DEFERRED_ON_PURPOSE)
                     .mapTo(String.class)
                     .list());
     assertThat(states)
