@@ -18,14 +18,13 @@ import dev.aegis.orchestrator.persistence.OutboxMessage;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import dev.aegis.orchestrator.testsupport.MovableClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -238,48 +237,23 @@ class ConcurrentActuationIT {
     String command = commandsOf(id).get(0).id();
     DEFERRED_ON_PURPOSE.add(command);
     CLUSTER.clearLog();
-    // The relay's clock moves past the end of the lease while its call waits on a slow API server,
-    // as a paused process or a stalled network would leave it.
-    Duration[] skew = {Duration.ZERO};
-    Clock paused =
-        new Clock() {
-          @Override
-          public ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return clock.instant().plus(skew[0]);
-          }
-        };
-    CLUSTER.latency(Duration.ofMillis(300));
+    // The relay's clock stands still, then moves past the end of the lease while its call waits on
+    // a
+    // slow API server (each request 200 ms; the command reads several objects before its first
+    // write), as a paused process or a stalled network would leave it.
+    MovableClock paused = new MovableClock(clock.instant());
+    CLUSTER.latency(Duration.ofMillis(200));
     // A deferred command waits a minute before its next attempt, so this relay's pass ends with it.
     ActuationRelay.Settings waiting =
         new ActuationRelay.Settings(
             1, LEASE, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMillis(100));
-    try (ActuationRelay slow =
-        new ActuationRelay(
-            transactions,
-            outbox,
-            experiments,
-            audit,
-            lifecycle,
-            actuator,
-            new SimpleMeterRegistry(),
-            paused,
-            waiting)) {
+    try (ActuationRelay slow = relay(new SimpleMeterRegistry(), paused, waiting)) {
       CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(slow::drain);
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(10))
           .until(() -> leased(command));
-      skew[0] = LEASE;
+      paused.advance(LEASE);
       pass.get(60, TimeUnit.SECONDS);
     } finally {
       CLUSTER.latency(Duration.ZERO);
@@ -323,6 +297,15 @@ class ConcurrentActuationIT {
   }
 
   private ActuationRelay relay(int workers, MeterRegistry metrics, Clock relayClock) {
+    return relay(
+        metrics,
+        relayClock,
+        new ActuationRelay.Settings(
+            workers, LEASE, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(100)));
+  }
+
+  private ActuationRelay relay(
+      MeterRegistry metrics, Clock relayClock, ActuationRelay.Settings settings) {
     return new ActuationRelay(
         transactions,
         outbox,
@@ -332,8 +315,7 @@ class ConcurrentActuationIT {
         actuator,
         metrics,
         relayClock,
-        new ActuationRelay.Settings(
-            workers, LEASE, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(100)));
+        settings);
   }
 
   private static List<String> services(String prefix, int count) {
