@@ -303,9 +303,8 @@ public class ActuationRelay implements AutoCloseable {
       return;
     }
     // Each object is written only while the lease is held, with a tenth of it to spare for the
-    // clocks
-    // of the replicas that compare it: a relay whose call outlasted its lease stops before writing
-    // over what the command's new holder, or a later command of the service, has written since.
+    // clocks of the replicas that compare it: a relay whose call outlasted its lease stops before
+    // writing over what the command's new holder, or a later command of the service, wrote since.
     Instant writeUntil = leaseUntil.minus(settings.lease().dividedBy(10));
     ActuationResult result =
         actuator.apply(

@@ -8,10 +8,11 @@ import org.postgresql.util.PGobject;
 
 /**
  * Column arrays for the bulk statements ({@code unnest(:starts, …)}), bound in PostgreSQL's binary
- * array format by the driver's own encoder. Bound with {@code bindArray}, an array travels as a
- * text literal: the driver prints every element (escaping quotes and backslashes of a string) and
- * the server parses it back (for a float, with {@code strtod}). In the binary format a string is
- * its length and its UTF-8 bytes. Null elements are kept.
+ * array format: numbers and booleans by the driver's own encoder, text by {@link TextArray}. Bound
+ * with {@code bindArray}, an array travels as a text literal: the driver prints every element
+ * (escaping quotes and backslashes of a string) and the server parses it back (for a float, with
+ * {@code strtod}). In the binary format a string is its length and its UTF-8 bytes. Null elements
+ * are kept.
  */
 public final class BinaryArrays {
 
