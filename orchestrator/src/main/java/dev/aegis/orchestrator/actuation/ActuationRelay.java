@@ -169,10 +169,12 @@ public class ActuationRelay implements AutoCloseable {
           continue;
         }
         synchronized (monitor) {
-          if (running == 0) {
+          // A command that settled after this lease looked may have made the next of its service
+          // due: look again before ending the pass.
+          if (running == 0 && finished == finishedBefore) {
             break;
           }
-          if (finished == finishedBefore) {
+          if (running > 0 && finished == finishedBefore) {
             // Nothing due while others run: look again when one ends, or after the interval.
             monitor.wait(settings.pollInterval().toMillis());
           }
