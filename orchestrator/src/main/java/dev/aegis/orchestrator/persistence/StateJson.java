@@ -48,6 +48,8 @@ public final class StateJson {
           .addMixIn(Judgment.class, JudgmentJson.class)
           .build();
 
+  private static final ObjectWriter PLAIN = MAPPER.writer();
+
   /**
    * Writes every character outside ASCII as a {@code \\u} escape. A judgment's text has a few (an
    * arrow, α, ≥), which make the whole Java string UTF-16; the driver then encodes each such
@@ -72,14 +74,7 @@ public final class StateJson {
 
   /** {@code value} as JSON text, or null for null. */
   public static String write(Object value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-    }
+    return write(PLAIN, value);
   }
 
   /**
@@ -87,11 +82,15 @@ public final class StateJson {
    * with nearly every batch. The same JSON as {@link #write}; characters beyond ASCII are escaped.
    */
   public static String writeAscii(Object value) {
+    return write(ASCII, value);
+  }
+
+  private static String write(ObjectWriter writer, Object value) {
     if (value == null) {
       return null;
     }
     try {
-      return ASCII.writeValueAsString(value);
+      return writer.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
     }
