@@ -1,8 +1,5 @@
 package dev.aegis.orchestrator.bench;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.aegis.events.DecodeResult;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventCodec;
 import dev.aegis.events.EventType;
@@ -21,8 +18,6 @@ import dev.aegis.orchestrator.AegisApplication;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.config.AegisProperties;
-import dev.aegis.orchestrator.persistence.BinaryArrays;
-import dev.aegis.orchestrator.persistence.JdbiFactory;
 import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
 import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
@@ -42,12 +37,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -56,7 +47,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jdbi.v3.core.Jdbi;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.listener.MessageListenerContainer;
@@ -79,6 +69,10 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  *       processed.
  * </ul>
  *
+ * <p>The references run in a JVM of their own ({@link ReferenceWorkloads}, {@code
+ * -Dbench.references=inline} puts them back in this one), so that they do not share the JIT's type
+ * profiles with the pipeline. CPU per event counts both JVMs and the server.
+ *
  * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@bench -Dbench.events=100000
  * -Dbench.experiments=100 -Dbench.rounds=3}. Each round publishes a fresh set of events; the first
  * {@code bench.warmup} rounds (1 by default) warm up the JIT and are not reported. The JIT's own
@@ -95,9 +89,6 @@ public final class PipelineBenchmark {
 
   private static final EventCodec CODEC = new EventCodec();
 
-  /** Connections of the reference's pool: enough for every consumer thread's share at once. */
-  private static final int REFERENCE_CONNECTIONS = 8;
-
   /**
    * With {@code -Dbench.baseline=true} every other window of an experiment is a baseline window
    * (the stable version) over the same second as the canary window before it, as a monitor that
@@ -105,6 +96,12 @@ public final class PipelineBenchmark {
    * Canary windows only by default, the workload of every earlier table in docs/benchmarks.md.
    */
   private static final boolean BASELINE = Boolean.getBoolean("bench.baseline");
+
+  /**
+   * With {@code -Dbench.references=inline} the references run in this JVM, beside the pipeline, as
+   * they did before 2026-12-06; in a JVM of their own by default ({@link ReferenceWorkloads}).
+   */
+  private static final boolean INLINE = "inline".equals(System.getProperty("bench.references"));
 
   /** Windows each probe experiment reports per round: 2 s each, three 15 s steps. */
   private static final int PROBE_WINDOWS = 30;
@@ -121,12 +118,11 @@ public final class PipelineBenchmark {
 
   private final List<Double> actuationMillis = new ArrayList<>();
   private int round;
-  private final AtomicLong rawSeq = new AtomicLong();
   private final SharedKafka kafka = SharedInfrastructure.kafka();
   private final TestDatabase database = SharedInfrastructure.postgres().createDatabase();
-  private final HikariDataSource referencePool;
-  private final Jdbi jdbi;
-  private final ProcessCpu cpu = ProcessCpu.of(SharedInfrastructure.postgres().dataDirectory());
+  private final Jdbi jdbi = database.jdbi();
+  private References references;
+  private ProcessCpu cpu;
   private final Statements statements =
       Statements.of(SharedInfrastructure.postgres(), database.name());
   private ConfigurableApplicationContext app;
@@ -137,19 +133,6 @@ public final class PipelineBenchmark {
     this.rounds = rounds;
     this.experiments = experiments;
     this.probes = probes;
-    // The reference writes with the same driver setting as the application, through a pool as
-    // the application does: a connection opened per batch would charge the reference for the
-    // server starting a backend each time.
-    var driver = new PGSimpleDataSource();
-    driver.setUrl(database.connection().jdbcUrl());
-    driver.setUser(database.connection().username());
-    driver.setReWriteBatchedInserts(true);
-    var pool = new HikariConfig();
-    pool.setDataSource(driver);
-    pool.setMaximumPoolSize(REFERENCE_CONNECTIONS);
-    pool.setPoolName("bench-reference");
-    this.referencePool = new HikariDataSource(pool);
-    this.jdbi = JdbiFactory.create(referencePool);
   }
 
   public static void main(String[] args) throws Exception {
@@ -165,11 +148,12 @@ public final class PipelineBenchmark {
       System.out.printf(
           Locale.ROOT,
           "%nAegis pipeline benchmark: %d health events per round for %d running experiments, "
-              + "batches of %d, %s, %d cores, %s%n",
+              + "batches of %d, %s, references %s, %d cores, %s%n",
           events,
           experiments,
           bench.batch(),
           BASELINE ? "canary and baseline windows" : "canary windows",
+          INLINE ? "in the pipeline's JVM" : "in a JVM of their own",
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
       System.out.printf(
@@ -198,8 +182,8 @@ public final class PipelineBenchmark {
           "",
           "",
           "",
-          "(jvm + postgres)",
-          "(jvm + postgres)");
+          "(jvms + postgres)",
+          "(jvms + postgres)");
       List<Round> measured = new ArrayList<>();
       for (int r = 1 - warmup; r <= rounds; r++) {
         Round round = bench.round();
@@ -332,6 +316,19 @@ public final class PipelineBenchmark {
                 "CREATE TABLE bench_processed (LIKE processed_events INCLUDING ALL); "
                     + "CREATE TABLE bench_windows (LIKE health_windows INCLUDING ALL); "
                     + "CREATE TABLE bench_samples (LIKE step_samples INCLUDING ALL)"));
+    references =
+        INLINE
+            ? new ReferenceWorkloads(
+                kafka.bootstrapServers(),
+                database.connection().jdbcUrl(),
+                database.connection().username(),
+                batch())
+            : ReferenceProcess.start(
+                kafka.bootstrapServers(),
+                database.connection().jdbcUrl(),
+                database.connection().username(),
+                batch());
+    cpu = ProcessCpu.of(SharedInfrastructure.postgres().dataDirectory(), references.pid());
   }
 
   private static String service(int i) {
@@ -448,12 +445,13 @@ public final class PipelineBenchmark {
     Map<TopicPartition, Long> from = endOffsets();
     List<EncodedEvent> batch = withProbes(encode());
     publish(batch);
-    double rawKafka = consume(from, false);
-    double decode = consume(from, true);
-    double rawPostgres = writeRaw(batch);
+    List<String> keys = batch.stream().map(EncodedEvent::key).toList();
+    double rawKafka = references.consume(from, total(), false);
+    double decode = references.consume(from, total(), true);
+    double rawPostgres = references.write(keys, 1);
     statements.reset();
     ProcessCpu.Reading before = cpu.read();
-    double rawPostgresParallel = writeRawParallel(batch, consumerThreads());
+    double rawPostgresParallel = references.write(keys, consumerThreads());
     ProcessCpu.Reading between = cpu.read();
     statements.print("raw pg x" + consumerThreads(), round);
     Instant pipelineStarted = Instant.now();
@@ -582,142 +580,17 @@ public final class PipelineBenchmark {
     }
   }
 
-  private KafkaConsumer<byte[], byte[]> consumer() {
-    return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            batch(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false),
-        new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
-  }
-
   private Map<TopicPartition, Long> endOffsets() {
-    try (var consumer = consumer()) {
+    try (var consumer =
+        new KafkaConsumer<byte[], byte[]>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       var partitions =
           consumer.partitionsFor(Topics.HEALTH).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
       return consumer.endOffsets(partitions);
-    }
-  }
-
-  /**
-   * Events per second for a plain consumer reading this round's records, optionally decoding each.
-   */
-  private double consume(Map<TopicPartition, Long> from, boolean decode) {
-    try (var consumer = consumer()) {
-      consumer.assign(from.keySet());
-      from.forEach(consumer::seek);
-      long seen = 0;
-      long started = System.nanoTime();
-      while (seen < total()) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (decode) {
-            Map<String, byte[]> headers = new HashMap<>();
-            r.headers().forEach(h -> headers.put(h.key(), h.value()));
-            if (!(CODEC.decode(r.value(), headers) instanceof DecodeResult.Decoded)) {
-              throw new IllegalStateException("benchmark event rejected by the codec");
-            }
-          }
-          seen++;
-        }
-      }
-      return perSecond(seen, started);
-    }
-  }
-
-  /**
-   * Events per second for writing each event's rows (marker, window, step sample) in batches, one
-   * transaction each, one multi-row statement per table: the pipeline's own bulk path, on one
-   * thread.
-   */
-  private double writeRaw(List<EncodedEvent> batch) {
-    long started = System.nanoTime();
-    writeRawSlice(batch);
-    return perSecond(batch.size(), started);
-  }
-
-  /**
-   * {@link #writeRaw} on {@code threads} threads at once, each with the events of its share of the
-   * services (as the pipeline's consumer threads each own partitions): the reference for a pipeline
-   * that writes from that many threads.
-   */
-  private double writeRawParallel(List<EncodedEvent> batch, int threads) throws Exception {
-    List<List<EncodedEvent>> slices = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      slices.add(new ArrayList<>());
-    }
-    for (EncodedEvent e : batch) {
-      slices.get(Math.floorMod(e.key().hashCode(), threads)).add(e);
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      long started = System.nanoTime();
-      List<Future<?>> running = new ArrayList<>();
-      for (List<EncodedEvent> slice : slices) {
-        running.add(pool.submit(() -> writeRawSlice(slice)));
-      }
-      for (Future<?> f : running) {
-        f.get();
-      }
-      return perSecond(batch.size(), started);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private void writeRawSlice(List<EncodedEvent> batch) {
-    Instant now = Instant.now();
-    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
-    int size = batch();
-    for (int from = 0; from < batch.size(); from += size) {
-      List<EncodedEvent> slice = batch.subList(from, Math.min(batch.size(), from + size));
-      int n = slice.size();
-      String[] ids = new String[n];
-      String[] services = new String[n];
-      Long[] seqs = new Long[n];
-      for (int i = 0; i < n; i++) {
-        ids[i] = UUID.randomUUID().toString();
-        services[i] = slice.get(i).key();
-        seqs[i] = rawSeq.getAndIncrement();
-      }
-      jdbi.useTransaction(
-          h -> {
-            h.createUpdate(
-                    "INSERT INTO bench_processed (source, event_id, type, topic, partition, "
-                        + "kafka_offset, outcome, processed_at) SELECT '/monitors/bench', i, :type, :topic, "
-                        + "0, 0, 'applied', :now FROM unnest(:ids) AS x(i) ON CONFLICT DO NOTHING")
-                .bind("ids", BinaryArrays.text(ids))
-                .bind("type", EventType.HEALTH_REPORTED.type())
-                .bind("topic", Topics.HEALTH)
-                .bind("now", now)
-                .execute();
-            h.createUpdate(
-                    "INSERT INTO bench_windows (namespace, service, version, track, window_start, "
-                        + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
-                        + "step, event_source, event_id, received_at) SELECT 'bench', s, '2.0', 'canary', "
-                        + ":now, :now, 1000, 5, 80, 200, 350, 0.4, 0.5, 'bench', 1, '/monitors/bench', i, :now "
-                        + "FROM unnest(:services, :ids) AS x(s, i)")
-                .bind("services", BinaryArrays.text(services))
-                .bind("ids", BinaryArrays.text(ids))
-                .bind("now", now)
-                .execute();
-            h.createUpdate(
-                    "INSERT INTO bench_samples (experiment_id, seq, track, window_start, window_end, "
-                        + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
-                        + "SELECT s, q, 'canary', timestamptz 'epoch' + :micros * interval '1 microsecond', "
-                        + "timestamptz 'epoch' + :micros * interval '1 microsecond', 1000, 5, 200, "
-                        + "null::jsonb, null::jsonb, false, :now FROM unnest(:services, :seqs) AS x(s, q)")
-                .bind("services", BinaryArrays.text(services))
-                .bind("seqs", BinaryArrays.int8(seqs))
-                .bind("micros", micros)
-                .bind("now", now)
-                .execute();
-          });
     }
   }
 
@@ -834,10 +707,12 @@ public final class PipelineBenchmark {
   }
 
   private void stop() {
+    if (references != null) {
+      references.close();
+    }
     if (app != null) {
       app.close();
     }
-    referencePool.close();
     database.close();
   }
 

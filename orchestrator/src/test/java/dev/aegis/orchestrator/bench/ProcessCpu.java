@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * CPU time used so far by this JVM and by the PostgreSQL server, so that a benchmark can say how
- * many microseconds of each one an event cost. Throughput on two shared cores moves with whatever
- * else the machine does; CPU time per event moves far less, and says which side to make cheaper.
+ * CPU time used so far by this JVM (with the JVM the benchmark's references run in, when that is
+ * another) and by the PostgreSQL server, so that a benchmark can say how many microseconds of each
+ * one an event cost. Throughput on two shared cores moves with whatever else the machine does; CPU
+ * time per event moves far less, and says which side to make cheaper.
  *
  * <p>The server's time is read from Linux's {@code /proc}: the postmaster's own time, the time of
  * the backends it has already reaped (its children's totals), and that of its live children.
@@ -21,26 +22,40 @@ final class ProcessCpu {
   private static final long TICKS_PER_SECOND = 100;
 
   private final long postmaster;
+  private final long otherJvm;
 
-  private ProcessCpu(long postmaster) {
+  private ProcessCpu(long postmaster, long otherJvm) {
     this.postmaster = postmaster;
+    this.otherJvm = otherJvm;
   }
 
-  /** A meter for the server whose data directory is {@code dataDirectory}. */
-  static ProcessCpu of(Path dataDirectory) {
+  /**
+   * A meter for the server whose data directory is {@code dataDirectory}, and for this JVM with the
+   * JVM whose process id is {@code otherJvm} (ignored when it is this one).
+   */
+  static ProcessCpu of(Path dataDirectory, long otherJvm) {
     try {
       List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
-      return new ProcessCpu(Long.parseLong(lines.get(0).trim()));
+      return new ProcessCpu(
+          Long.parseLong(lines.get(0).trim()),
+          otherJvm == ProcessHandle.current().pid() ? -1 : otherJvm);
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("no running postmaster in " + dataDirectory, e);
     }
   }
 
-  /** A reading of both processes' CPU time so far. */
+  /** A reading of the JVMs' and the server's CPU time so far. */
   Reading read() {
     long jvm =
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime();
+    if (otherJvm > 0) {
+      long[] other = stat(Path.of("/proc", String.valueOf(otherJvm), "stat"));
+      if (other == null) {
+        throw new IllegalStateException("process " + otherJvm + " is gone");
+      }
+      jvm += (other[1] + other[2]) * 1_000_000_000L / TICKS_PER_SECOND;
+    }
     return new Reading(jvm, postgresNanos());
   }
 
@@ -96,6 +111,9 @@ final class ProcessCpu {
     }
   }
 
-  /** CPU microseconds per event in the JVM (Kafka broker included) and in PostgreSQL. */
+  /**
+   * CPU microseconds per event in the JVMs (the Kafka broker's, and the references' when they run
+   * in a JVM of their own) and in PostgreSQL.
+   */
   record PerEvent(double jvmMicros, double postgresMicros) {}
 }

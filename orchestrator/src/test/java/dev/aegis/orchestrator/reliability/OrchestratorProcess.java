@@ -297,7 +297,7 @@ public final class OrchestratorProcess {
 
   /** The test JVM's classpath without directories of test classes. */
   public static String applicationClasspath() {
-    return Arrays.stream(classpath())
+    return Arrays.stream(classpathEntries())
         // Test classes and test jars (a reactor build puts the modules' packaged -tests.jar here)
         // carry
         // logback-test.xml and test support the application must not see.
@@ -309,11 +309,16 @@ public final class OrchestratorProcess {
         .collect(Collectors.joining(File.pathSeparator));
   }
 
+  /** This JVM's classpath, test classes included, for a child that runs test code. */
+  public static String classpath() {
+    return String.join(File.pathSeparator, classpathEntries());
+  }
+
   /**
    * This JVM's classpath entries: {@code java.class.path}, or, under {@code mvn exec:java} (whose
    * own launcher is {@code java.class.path}), the project classpath the context loader was given.
    */
-  private static String[] classpath() {
+  private static String[] classpathEntries() {
     String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
     boolean project = Arrays.stream(entries).anyMatch(e -> e.contains("classes"));
     if (!project

@@ -1,0 +1,271 @@
+package dev.aegis.orchestrator.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.aegis.events.DecodeResult;
+import dev.aegis.events.EventCodec;
+import dev.aegis.events.EventType;
+import dev.aegis.events.Topics;
+import dev.aegis.orchestrator.persistence.BinaryArrays;
+import dev.aegis.orchestrator.persistence.JdbiFactory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jdbi.v3.core.Jdbi;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The references {@link PipelineBenchmark} measures the pipeline against: a plain Kafka consumer
+ * (with and without the codec), and the pipeline's rows written the fastest way it writes them.
+ *
+ * <p>They run in a JVM of their own ({@link #main}, driven by {@link ReferenceProcess}) unless
+ * {@code -Dbench.references=inline}. In one JVM, the references and the pipeline run the same Kafka
+ * client, driver and JSON code on different paths, one after the other every round: each
+ * invalidates the type profiles the JIT compiled the other's code for, and the measured rounds pay
+ * for the recompilation. A replica runs only the pipeline.
+ */
+final class ReferenceWorkloads implements References {
+
+  private static final EventCodec CODEC = new EventCodec();
+
+  /** The prefix of the child's answers on its standard output; its logs may go there too. */
+  static final String ANSWER = "@@reference ";
+
+  /** Connections of the reference's pool: enough for every consumer thread's share at once. */
+  private static final int CONNECTIONS = 8;
+
+  private final String bootstrapServers;
+  private final int batch;
+  private final HikariDataSource pool;
+  private final Jdbi jdbi;
+  private final AtomicLong rawSeq = new AtomicLong();
+
+  /**
+   * @param batch records per poll and events per transaction: the pipeline's {@code
+   *     aegis.processing.max-poll-records}
+   */
+  ReferenceWorkloads(String bootstrapServers, String jdbcUrl, String user, int batch) {
+    this.bootstrapServers = bootstrapServers;
+    this.batch = batch;
+    // The same driver setting as the application, through a pool as the application does: a
+    // connection opened per batch would charge the reference for the server starting a backend.
+    var driver = new PGSimpleDataSource();
+    driver.setUrl(jdbcUrl);
+    driver.setUser(user);
+    driver.setReWriteBatchedInserts(true);
+    var config = new HikariConfig();
+    config.setDataSource(driver);
+    config.setMaximumPoolSize(CONNECTIONS);
+    config.setPoolName("bench-reference");
+    this.pool = new HikariDataSource(config);
+    this.jdbi = JdbiFactory.create(pool);
+  }
+
+  @Override
+  public double consume(Map<TopicPartition, Long> from, long total, boolean decode) {
+    try (var consumer =
+        new KafkaConsumer<byte[], byte[]>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                batch,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.assign(from.keySet());
+      from.forEach(consumer::seek);
+      long seen = 0;
+      long started = System.nanoTime();
+      while (seen < total) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (decode) {
+            Map<String, byte[]> headers = new HashMap<>();
+            r.headers().forEach(h -> headers.put(h.key(), h.value()));
+            if (!(CODEC.decode(r.value(), headers) instanceof DecodeResult.Decoded)) {
+              throw new IllegalStateException("benchmark event rejected by the codec");
+            }
+          }
+          seen++;
+        }
+      }
+      return perSecond(seen, started);
+    }
+  }
+
+  @Override
+  public double write(List<String> keys, int threads) throws Exception {
+    List<List<String>> slices = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      slices.add(new ArrayList<>());
+    }
+    // Each thread takes the events of its share of the services, as a consumer thread owns
+    // partitions.
+    for (String key : keys) {
+      slices.get(Math.floorMod(key.hashCode(), threads)).add(key);
+    }
+    ExecutorService workers = Executors.newFixedThreadPool(threads);
+    try {
+      long started = System.nanoTime();
+      List<Future<?>> running = new ArrayList<>();
+      for (List<String> slice : slices) {
+        running.add(workers.submit(() -> writeSlice(slice)));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+      return perSecond(keys.size(), started);
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  /**
+   * One transaction per batch, one multi-row statement per table: a processed-event marker, a
+   * health window and a step sample per event, into plain copies of the pipeline's tables.
+   */
+  private void writeSlice(List<String> keys) {
+    Instant now = Instant.now();
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
+    for (int from = 0; from < keys.size(); from += batch) {
+      List<String> slice = keys.subList(from, Math.min(keys.size(), from + batch));
+      int n = slice.size();
+      String[] ids = new String[n];
+      String[] services = new String[n];
+      Long[] seqs = new Long[n];
+      for (int i = 0; i < n; i++) {
+        ids[i] = UUID.randomUUID().toString();
+        services[i] = slice.get(i);
+        seqs[i] = rawSeq.getAndIncrement();
+      }
+      jdbi.useTransaction(
+          h -> {
+            h.createUpdate(
+                    "INSERT INTO bench_processed (source, event_id, type, topic, partition, "
+                        + "kafka_offset, outcome, processed_at) SELECT '/monitors/bench', i, :type, :topic, "
+                        + "0, 0, 'applied', :now FROM unnest(:ids) AS x(i) ON CONFLICT DO NOTHING")
+                .bind("ids", BinaryArrays.text(ids))
+                .bind("type", EventType.HEALTH_REPORTED.type())
+                .bind("topic", Topics.HEALTH)
+                .bind("now", now)
+                .execute();
+            h.createUpdate(
+                    "INSERT INTO bench_windows (namespace, service, version, track, window_start, "
+                        + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
+                        + "step, event_source, event_id, received_at) SELECT 'bench', s, '2.0', 'canary', "
+                        + ":now, :now, 1000, 5, 80, 200, 350, 0.4, 0.5, 'bench', 1, '/monitors/bench', i, :now "
+                        + "FROM unnest(:services, :ids) AS x(s, i)")
+                .bind("services", BinaryArrays.text(services))
+                .bind("ids", BinaryArrays.text(ids))
+                .bind("now", now)
+                .execute();
+            h.createUpdate(
+                    "INSERT INTO bench_samples (experiment_id, seq, track, window_start, window_end, "
+                        + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
+                        + "SELECT s, q, 'canary', timestamptz 'epoch' + :micros * interval '1 microsecond', "
+                        + "timestamptz 'epoch' + :micros * interval '1 microsecond', 1000, 5, 200, "
+                        + "null::jsonb, null::jsonb, false, :now FROM unnest(:services, :seqs) AS x(s, q)")
+                .bind("services", BinaryArrays.text(services))
+                .bind("seqs", BinaryArrays.int8(seqs))
+                .bind("micros", micros)
+                .bind("now", now)
+                .execute();
+          });
+    }
+  }
+
+  @Override
+  public long pid() {
+    return ProcessHandle.current().pid();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private static double perSecond(long count, long startedNanos) {
+    return count / ((System.nanoTime() - startedNanos) / 1e9);
+  }
+
+  /**
+   * The references as a process of their own. Arguments: bootstrap servers, JDBC URL, user, batch.
+   * Then one command per line on standard input, each answered by one line starting with {@link
+   * #ANSWER} on standard output ({@code ok <events/s>} or {@code error <reason>}):
+   *
+   * <ul>
+   *   <li>{@code consume <decode> <total> <topic>:<partition>:<offset>,...}: {@link #consume};
+   *   <li>{@code write <threads> <file>}: {@link #write} for the keys in {@code file}, one a line.
+   * </ul>
+   *
+   * It exits at the end of its input.
+   */
+  public static void main(String[] args) throws IOException {
+    PrintStream answers = System.out;
+    try (var references =
+            new ReferenceWorkloads(args[0], args[1], args[2], Integer.parseInt(args[3]));
+        var commands =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      answers.println(ANSWER + "ok 0");
+      answers.flush();
+      String line;
+      while ((line = commands.readLine()) != null) {
+        String answer;
+        try {
+          answer = "ok " + run(references, line.split(" "));
+        } catch (Exception | AssertionError e) {
+          answer = "error " + String.valueOf(e).replace('\n', ' ');
+        }
+        answers.println(ANSWER + answer);
+        answers.flush();
+      }
+    }
+    System.exit(0);
+  }
+
+  private static String run(ReferenceWorkloads references, String[] command) throws Exception {
+    double perSecond =
+        switch (command[0]) {
+          case "consume" -> {
+            Map<TopicPartition, Long> from = new LinkedHashMap<>();
+            for (String position : command[3].split(",")) {
+              String[] parts = position.split(":");
+              from.put(
+                  new TopicPartition(parts[0], Integer.parseInt(parts[1])),
+                  Long.parseLong(parts[2]));
+            }
+            yield references.consume(
+                from, Long.parseLong(command[2]), Boolean.parseBoolean(command[1]));
+          }
+          case "write" ->
+              references.write(
+                  Files.readAllLines(Path.of(command[2])), Integer.parseInt(command[1]));
+          default -> throw new IllegalArgumentException("unknown command " + command[0]);
+        };
+    return String.format(Locale.ROOT, "%.3f", perSecond);
+  }
+}
