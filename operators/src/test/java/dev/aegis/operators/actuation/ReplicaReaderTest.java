@@ -65,12 +65,7 @@ class ReplicaReaderTest {
 
   @Test
   void aStableDeploymentGivesItsSpecReplicasAndAMissingOneOrOneWithoutACountGivesNone() {
-    api.adminClient()
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .resource(ClusterFixtures.stableDeployment(NS, "cart", "cart:1.0", 4))
-        .create();
+    ClusterFixtures.createStableDeployment(api.adminClient(), NS, "cart", "cart:1.0", 4);
     Deployment unscaled = ClusterFixtures.stableDeployment(NS, "search", "search:1.0", 1);
     unscaled.getSpec().setReplicas(null);
     api.adminClient().apps().deployments().inNamespace(NS).resource(unscaled).create();
@@ -106,12 +101,7 @@ class ReplicaReaderTest {
 
   @Test
   void failingReadsGiveNoneOpenTheBreakerAfterTheConfiguredFailuresAndWarnOncePerChange() {
-    api.adminClient()
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .resource(ClusterFixtures.stableDeployment(NS, "cart", "cart:1.0", 4))
-        .create();
+    ClusterFixtures.createStableDeployment(api.adminClient(), NS, "cart", "cart:1.0", 4);
     api.server()
         .expect()
         .get()

@@ -37,12 +37,7 @@ class ResilientActuatorTest {
   @Test
   void outageRetriesThenOpensTheBreakerAndRecoveryAppliesEveryCommandOnce() {
     for (String service : SERVICES) {
-      api.adminClient()
-          .apps()
-          .deployments()
-          .inNamespace(NS)
-          .resource(ClusterFixtures.stableDeployment(NS, service, service + ":1.0", 4))
-          .create();
+      ClusterFixtures.createStableDeployment(api.adminClient(), NS, service, service + ":1.0", 4);
     }
     api.server()
         .expect()
@@ -136,12 +131,7 @@ class ResilientActuatorTest {
   @DisplayName(
       "a call whose lease ran out is deferred once: not retried, not counted by the breaker")
   void aLostLeaseIsNeitherRetriedNorCounted() {
-    api.adminClient()
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .resource(ClusterFixtures.stableDeployment(NS, "cart", "cart:1.0", 4))
-        .create();
+    ClusterFixtures.createStableDeployment(api.adminClient(), NS, "cart", "cart:1.0", 4);
     ResilientActuator actuator =
         new ResilientActuator(
             new KubernetesActuator(api.client()), fast(Duration.ofSeconds(60)), metrics);

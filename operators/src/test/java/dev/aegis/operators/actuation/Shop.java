@@ -36,12 +36,7 @@ final class Shop {
 
   /** The stable Deployment and Service, plus the routing object {@code router} edits. */
   Shop seed(RouterKind router) {
-    admin
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .resource(ClusterFixtures.stableDeployment(NS, CART, STABLE_IMAGE, REPLICAS))
-        .create();
+    ClusterFixtures.createStableDeployment(admin, NS, CART, STABLE_IMAGE, REPLICAS);
     admin.services().inNamespace(NS).resource(ClusterFixtures.stableService(NS, CART)).create();
     switch (router) {
       case ISTIO ->

@@ -22,12 +22,7 @@ class WorkloadCheckTest {
   @RegisterExtension static final KubernetesApi api = new KubernetesApi();
 
   private void deployment(String service) {
-    api.adminClient()
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .resource(ClusterFixtures.stableDeployment(NS, service, service + ":1.0", 3))
-        .create();
+    ClusterFixtures.createStableDeployment(api.adminClient(), NS, service, service + ":1.0", 3);
   }
 
   private void service(String service) {

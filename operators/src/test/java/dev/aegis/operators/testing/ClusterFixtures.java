@@ -59,6 +59,17 @@ public final class ClusterFixtures {
         .build();
   }
 
+  /** Creates {@link #stableDeployment} through {@code client} and returns it as created. */
+  public static Deployment createStableDeployment(
+      KubernetesClient client, String namespace, String service, String image, int replicas) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .resource(stableDeployment(namespace, service, image, replicas))
+        .create();
+  }
+
   /** A ClusterIP Service {@code service} selecting {@code app=<service>} on port 80 → 8080. */
   public static Service stableService(String namespace, String service) {
     return new ServiceBuilder()
