@@ -40,6 +40,19 @@ public final class BinaryArrays {
    * binding them in a profile at 10 000 experiments.
    */
   public static Argument text(String[] values) {
+    byte[][] utf8 = new byte[values.length][];
+    for (int i = 0; i < values.length; i++) {
+      utf8[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return utf8(utf8);
+  }
+
+  /**
+   * A {@code text[]} parameter of elements given as their UTF-8 bytes (null elements kept): the
+   * experiment rows' documents, written by Jackson as bytes ({@link StateJson#writeAsciiBytes}),
+   * which a string would only copy twice more. The bytes are not checked; they must be UTF-8.
+   */
+  public static Argument utf8(byte[][] values) {
     TextArray array = new TextArray(values);
     return (position, statement, context) -> statement.setObject(position, array);
   }
@@ -63,18 +76,17 @@ public final class BinaryArrays {
     private final boolean nulls;
     private final int length;
 
-    TextArray(String[] values) {
+    TextArray(byte[][] utf8) {
       setType("_text");
-      elements = new byte[values.length][];
+      elements = utf8;
       boolean anyNull = false;
-      int size = values.length == 0 ? 12 : 20;
-      for (int i = 0; i < values.length; i++) {
+      int size = utf8.length == 0 ? 12 : 20;
+      for (byte[] element : utf8) {
         size += 4;
-        if (values[i] == null) {
+        if (element == null) {
           anyNull = true;
         } else {
-          elements[i] = values[i].getBytes(StandardCharsets.UTF_8);
-          size += elements[i].length;
+          size += element.length;
         }
       }
       nulls = anyNull;
