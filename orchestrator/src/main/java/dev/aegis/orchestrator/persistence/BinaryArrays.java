@@ -40,19 +40,6 @@ public final class BinaryArrays {
    * binding them in a profile at 10 000 experiments.
    */
   public static Argument text(String[] values) {
-    byte[][] utf8 = new byte[values.length][];
-    for (int i = 0; i < values.length; i++) {
-      utf8[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
-    }
-    return utf8(utf8);
-  }
-
-  /**
-   * A {@code text[]} parameter of elements given as their UTF-8 bytes (null elements kept): the
-   * experiment rows' documents, written by Jackson as bytes ({@link StateJson#writeAsciiBytes}),
-   * which a string would only copy twice more. The bytes are not checked; they must be UTF-8.
-   */
-  public static Argument utf8(byte[][] values) {
     TextArray array = new TextArray(values);
     return (position, statement, context) -> statement.setObject(position, array);
   }
@@ -76,17 +63,18 @@ public final class BinaryArrays {
     private final boolean nulls;
     private final int length;
 
-    TextArray(byte[][] utf8) {
+    TextArray(String[] values) {
       setType("_text");
-      elements = utf8;
+      elements = new byte[values.length][];
       boolean anyNull = false;
-      int size = utf8.length == 0 ? 12 : 20;
-      for (byte[] element : utf8) {
+      int size = values.length == 0 ? 12 : 20;
+      for (int i = 0; i < values.length; i++) {
         size += 4;
-        if (element == null) {
+        if (values[i] == null) {
           anyNull = true;
         } else {
-          size += element.length;
+          elements[i] = values[i].getBytes(StandardCharsets.UTF_8);
+          size += elements[i].length;
         }
       }
       nulls = anyNull;

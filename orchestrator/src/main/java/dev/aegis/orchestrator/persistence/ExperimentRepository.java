@@ -619,14 +619,14 @@ public final class ExperimentRepository {
     Long[] expected = new Long[n];
     String[] phases = new String[n];
     Integer[] steps = new Integer[n];
-    byte[][] progress = new byte[n][];
-    byte[][] judgments = new byte[n][];
+    String[] progress = new String[n];
+    String[] judgments = new String[n];
     Boolean[] keep = new Boolean[n];
     Long[] versions = new Long[n];
     Long[] entered = new Long[n];
     Long[] lastWindow = new Long[n];
     Boolean[] silent = new Boolean[n];
-    byte[][] actuations = new byte[n][];
+    String[] actuations = new String[n];
     Boolean[] settled = new Boolean[n];
     Boolean[] snapshot = new Boolean[n];
     Long[] appended = new Long[n];
@@ -641,14 +641,14 @@ public final class ExperimentRepository {
       expected[i] = c.expectedRevision();
       phases[i] = e.phase().name();
       steps[i] = e.stepIndex();
-      progress[i] = StateJson.writeAsciiBytes(e.progress().withoutSamples());
-      judgments[i] = kept ? null : StateJson.writeAsciiBytes(e.lastJudgment());
+      progress[i] = StateJson.writeAscii(e.progress().withoutSamples());
+      judgments[i] = kept ? null : StateJson.writeAscii(e.lastJudgment());
       keep[i] = kept;
       versions[i] = e.revision();
       entered[i] = StepSampleRepository.micros(e.stepEnteredAt());
       lastWindow[i] = StepSampleRepository.micros(e.lastWindowAt());
       silent[i] = e.silent();
-      actuations[i] = StateJson.writeAsciiBytes(e.actuation());
+      actuations[i] = StateJson.writeAscii(e.actuation());
       settled[i] = e.phase().isSettled();
       snapshot[i] = w.snapshot();
       appended[i] = (long) w.entries().size();
@@ -679,14 +679,14 @@ public final class ExperimentRepository {
         .bind("expected", BinaryArrays.int8(expected))
         .bind("phases", BinaryArrays.text(phases))
         .bind("steps", BinaryArrays.int4(steps))
-        .bind("progress", BinaryArrays.utf8(progress))
-        .bind("judgments", BinaryArrays.utf8(judgments))
+        .bind("progress", BinaryArrays.text(progress))
+        .bind("judgments", BinaryArrays.text(judgments))
         .bind("keep", BinaryArrays.bool(keep))
         .bind("versions", BinaryArrays.int8(versions))
         .bind("entered", BinaryArrays.int8(entered))
         .bind("lastWindow", BinaryArrays.int8(lastWindow))
         .bind("silent", BinaryArrays.bool(silent))
-        .bind("actuations", BinaryArrays.utf8(actuations))
+        .bind("actuations", BinaryArrays.text(actuations))
         .bind("settled", BinaryArrays.bool(settled))
         .bind("snapshot", BinaryArrays.bool(snapshot))
         .bind("appended", BinaryArrays.int8(appended))

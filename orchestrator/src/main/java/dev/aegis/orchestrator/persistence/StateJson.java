@@ -85,21 +85,6 @@ public final class StateJson {
     return write(ASCII, value);
   }
 
-  /**
-   * {@link #writeAscii} as its bytes, which are ASCII and so UTF-8: what a bulk statement binds in
-   * a {@code text[]} ({@link BinaryArrays#utf8}), without building a string to encode again.
-   */
-  public static byte[] writeAsciiBytes(Object value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return ASCII.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-    }
-  }
-
   private static String write(ObjectWriter writer, Object value) {
     if (value == null) {
       return null;

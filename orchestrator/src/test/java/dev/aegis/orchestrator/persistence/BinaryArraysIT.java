@@ -2,13 +2,8 @@ package dev.aegis.orchestrator.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.orchestrator.judgment.Judgment;
-import dev.aegis.orchestrator.judgment.StepProgress;
-import dev.aegis.orchestrator.judgment.Verdict;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
@@ -93,40 +88,6 @@ class BinaryArraysIT {
                 .mapTo(String.class)
                 .forEach(back::add));
     assertThat(back).containsExactly("{\"a\": [1, 2.5, \"\\\"q\\\"\"]}", "SQL NULL", "null");
-  }
-
-  @Test
-  @DisplayName(
-      "documents given as their bytes arrive as the JSON written: ASCII escapes decoded by json, "
-          + "UTF-8 kept, nulls kept")
-  void utf8ElementsRoundTrip() {
-    Judgment judgment =
-        new Judgment(
-            Verdict.PASS,
-            1,
-            10,
-            "p95 ratio 1.02 ≤ 1.1 → PASS",
-            List.of(),
-            StepProgress.startingAfter(null),
-            3,
-            Instant.parse("2026-12-06T07:00:00Z"));
-    byte[][] sent = {
-      StateJson.writeAsciiBytes(judgment),
-      null,
-      "{\"raw\": \"ünïcödé 🚦\"}".getBytes(StandardCharsets.UTF_8),
-      new byte[0]
-    };
-    List<String> back = new ArrayList<>();
-    jdbi.useHandle(
-        h ->
-            h.createQuery(
-                    "SELECT coalesce(CASE WHEN i = 4 THEN '<' || v || '>' "
-                        + "ELSE v::json ->> (CASE WHEN i = 1 THEN 'summary' ELSE 'raw' END) END, "
-                        + "'SQL NULL') FROM unnest(:docs) WITH ORDINALITY AS t(v, i) ORDER BY i")
-                .bind("docs", BinaryArrays.utf8(sent))
-                .mapTo(String.class)
-                .forEach(back::add));
-    assertThat(back).containsExactly(judgment.summary(), "SQL NULL", "ünïcödé 🚦", "<>");
   }
 
   @Test

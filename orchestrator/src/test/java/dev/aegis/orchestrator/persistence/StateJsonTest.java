@@ -6,7 +6,6 @@ import dev.aegis.orchestrator.judgment.Check;
 import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.judgment.Verdict;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -91,9 +90,6 @@ class StateJsonTest {
     assertThat(StateJson.read(StateJson.write(judgment), Judgment.class))
         .isEqualTo(StateJson.read(ascii, Judgment.class));
     assertThat(StateJson.writeAscii(null)).isNull();
-    assertThat(StateJson.writeAsciiBytes(judgment))
-        .isEqualTo(ascii.getBytes(StandardCharsets.US_ASCII));
-    assertThat(StateJson.writeAsciiBytes(null)).isNull();
   }
 
   private static void assertRoundTrip(double x) {
