@@ -84,13 +84,19 @@ final class ReferenceProcess implements References {
             jdbcUrl,
             user,
             String.valueOf(batch));
+    ReferenceProcess child;
     try {
-      var child =
-          new ReferenceProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
-      child.answer();
-      return child;
+      child = new ReferenceProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    try {
+      child.answer();
+      return child;
+    } catch (RuntimeException e) {
+      // Not ready: the harness will not close what it never got, so nothing may outlive it.
+      child.process.destroyForcibly();
+      throw e;
     }
   }
 
