@@ -170,11 +170,11 @@ public class ActuationRelay implements AutoCloseable {
         }
         synchronized (monitor) {
           // A command that settled after this lease looked may have made the next of its service
-          // due: look again before ending the pass.
-          if (running == 0 && finished == finishedBefore) {
-            break;
-          }
-          if (running > 0 && finished == finishedBefore) {
+          // due: then look again at once.
+          if (finished == finishedBefore) {
+            if (running == 0) {
+              break;
+            }
             // Nothing due while others run: look again when one ends, or after the interval.
             monitor.wait(settings.pollInterval().toMillis());
           }
