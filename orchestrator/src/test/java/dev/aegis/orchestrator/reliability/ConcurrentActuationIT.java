@@ -239,10 +239,9 @@ class ConcurrentActuationIT {
     String command = commandsOf(id).get(0).id();
     DEFERRED_ON_PURPOSE.add(command);
     CLUSTER.clearLog();
-    // The relay's clock stands still, then moves past the end of the lease while its call waits on
-    // a
-    // slow API server (each request 200 ms; the command reads several objects before its first
-    // write), as a paused process or a stalled network would leave it.
+    // The relay's clock stands still, then moves past the end of the lease while its call waits
+    // on a slow API server (each request 200 ms; the command reads several objects before its
+    // first write), as a paused process or a stalled network would leave it.
     MovableClock paused = new MovableClock(clock.instant());
     CLUSTER.latency(Duration.ofMillis(200));
     // A deferred command waits a minute before its next attempt, so this relay's pass ends with it.
