@@ -5,6 +5,7 @@ import dev.aegis.events.EventType;
 import dev.aegis.events.data.LifecycleTransitioned;
 import dev.aegis.events.data.RcaRecorded;
 import dev.aegis.orchestrator.judgment.Judgment;
+import dev.aegis.orchestrator.judgment.StepEvidence;
 import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.lifecycle.Decision;
 import dev.aegis.orchestrator.lifecycle.Experiment;
@@ -101,7 +102,10 @@ final class DecisionRecorder {
       Experiment first = changed.get(0).decision().before();
       // Not explained here: the repository writes the text only of a judgment it stores.
       Experiment last = changed.get(changed.size() - 1).decision().after();
-      states.add(new ExperimentRepository.Change(first.revision(), last, first));
+      // The samples after each decision: what lets a window that merged samples be appended.
+      List<StepEvidence> path =
+          changed.stream().map(c -> c.decision().after().progress().samples()).toList();
+      states.add(new ExperimentRepository.Change(first.revision(), last, first, path));
       changedChains.add(changed);
     }
     experiments.updateAll(h, states, now);

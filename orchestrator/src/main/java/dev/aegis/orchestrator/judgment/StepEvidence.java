@@ -128,6 +128,79 @@ public record StepEvidence(
     return Optional.of(out);
   }
 
+  /**
+   * {@link #since(StepEvidence)}, seeing through merges: {@code path} is the evidence after each
+   * change the core made since {@code stored}, in order, ending with this one. A single window that
+   * makes its track pass {@link #MAX_SAMPLES} merges the track's neighbours, yet it stays the
+   * merged track's last sample, alone (the track then has an odd number of samples), so appending
+   * that window as an ordinary entry replays the merge. Empty when a change on the way was anything
+   * else (a new step, several windows at once) or {@code path} does not end with this evidence: the
+   * samples are then stored afresh.
+   */
+  public Optional<List<Entry>> since(StepEvidence stored, List<StepEvidence> path) {
+    Optional<List<Entry>> appended = since(stored);
+    if (appended.isPresent() || path.isEmpty() || !path.get(path.size() - 1).equals(this)) {
+      return appended;
+    }
+    List<Entry> out = new ArrayList<>();
+    StepEvidence previous = stored;
+    for (StepEvidence next : path) {
+      Optional<List<Entry>> step = next.afterOneChange(previous);
+      if (step.isEmpty()) {
+        return Optional.empty();
+      }
+      out.addAll(step.get());
+      previous = next;
+    }
+    return Optional.of(out);
+  }
+
+  /**
+   * The entries that take {@code previous} to this evidence when at most one window per track was
+   * added: appended samples, or a track's last sample whose arrival merged its neighbours.
+   */
+  private Optional<List<Entry>> afterOneChange(StepEvidence previous) {
+    if (!extendsList(faults, previous.faults)) {
+      return Optional.empty();
+    }
+    List<ActiveFault> newFaults = faults.subList(previous.faults.size(), faults.size());
+    List<Entry> out = new ArrayList<>();
+    if (!newFaults.isEmpty()) {
+      out.add(new Entry(null, null, newFaults, false));
+    }
+    if (!added(HealthWindow.Track.CANARY, canary, previous.canary, out)
+        || !added(HealthWindow.Track.BASELINE, baseline, previous.baseline, out)
+        || !added(HealthWindow.Track.STABLE, stable, previous.stable, out)) {
+      return Optional.empty();
+    }
+    return Optional.of(out);
+  }
+
+  /**
+   * Adds to {@code out} the entries of {@code track} that take {@code before} to {@code now}: its
+   * tail when {@code now} extends {@code before}, else its last sample when appending that one
+   * merges {@code before} into {@code now}; false when neither does.
+   */
+  private static boolean added(
+      HealthWindow.Track track,
+      List<WindowSample> now,
+      List<WindowSample> before,
+      List<Entry> out) {
+    if (extendsList(now, before)) {
+      tail(now, before).forEach(s -> out.add(new Entry(track, s, List.of(), false)));
+      return true;
+    }
+    if (now.isEmpty() || now.size() >= before.size()) {
+      return false; // a merge leaves fewer samples than there were
+    }
+    WindowSample last = now.get(now.size() - 1);
+    if (!append(before, last, false).equals(now)) {
+      return false;
+    }
+    out.add(new Entry(track, last, List.of(), false));
+    return true;
+  }
+
   /** Samples kept over all tracks: the weight of this evidence in memory. */
   public int size() {
     return canary.size() + baseline.size() + stable.size();

@@ -439,8 +439,20 @@ public final class ExperimentRepository {
    *     samples are appended to when this replica no longer holds that revision's samples in its
    *     sample cache (a replica whose cache is smaller than its experiments' samples would
    *     otherwise write every sample of the step afresh at every write)
+   * @param path the samples after each decision since {@code before}, ending with {@code after}'s,
+   *     or empty: lets windows whose arrival merged neighbouring samples be appended rather than
+   *     the step's samples written afresh ({@link StepSampleRepository#plan})
    */
-  public record Change(long expectedRevision, Experiment after, Experiment before) {
+  public record Change(
+      long expectedRevision, Experiment after, Experiment before, List<StepEvidence> path) {
+    public Change {
+      path = List.copyOf(path);
+    }
+
+    public Change(long expectedRevision, Experiment after, Experiment before) {
+      this(expectedRevision, after, before, List.of());
+    }
+
     public Change(long expectedRevision, Experiment after) {
       this(expectedRevision, after, null);
     }
@@ -463,7 +475,11 @@ public final class ExperimentRepository {
     for (Change c : decided) {
       StepSampleRepository.Write w =
           samples.plan(
-              c.after().id(), c.expectedRevision(), c.after().progress().samples(), baseOf(c));
+              c.after().id(),
+              c.expectedRevision(),
+              c.after().progress().samples(),
+              baseOf(c),
+              c.path());
       writes.add(w);
       Judgment kept = judgmentMayTrail(c.after(), w, now);
       if (kept != null) {

@@ -144,7 +144,7 @@ public final class StepSampleRepository {
    * only adds windows to it, afresh otherwise.
    */
   public Write plan(String id, long expectedRevision, StepEvidence after) {
-    return plan(id, expectedRevision, after, null);
+    return plan(id, expectedRevision, after, null, List.of());
   }
 
   /**
@@ -158,17 +158,23 @@ public final class StepSampleRepository {
    * kept what {@code expectedRevision} stored (evicted since it was read: a cache smaller than the
    * samples of the experiments one batch touches). The write is conditional on {@code base}'s
    * token, so a base the row no longer holds costs a rewrite, never a wrong journal.
+   *
+   * @param path the samples after each decision since {@code expectedRevision}, ending with {@code
+   *     after}, when known (empty otherwise): with them, windows whose arrival merged neighbouring
+   *     samples are appended too ({@link StepEvidence#since(StepEvidence, List)}), where without
+   *     them the whole step would be written afresh
    */
-  public Write plan(String id, long expectedRevision, StepEvidence after, Base base) {
+  public Write plan(
+      String id, long expectedRevision, StepEvidence after, Base base, List<StepEvidence> path) {
     long newToken = newToken();
     Cached stored = cache.peek(id);
     if (stored != null && stored.revision() == expectedRevision) {
-      var appended = after.since(stored.samples());
+      var appended = after.since(stored.samples(), path);
       if (appended.isPresent()) {
         return new Write(false, appended.get(), stored.token(), newToken);
       }
     } else if (base != null) {
-      var appended = after.since(base.samples());
+      var appended = after.since(base.samples(), path);
       if (appended.isPresent()) {
         return new Write(false, appended.get(), base.token(), newToken);
       }

@@ -71,6 +71,80 @@ class StepEvidenceJournalTest {
   }
 
   @Test
+  @DisplayName(
+      "with the evidence after each window, merges are appended too: only a new step is stored"
+          + " afresh, and the journal still replays to the core's evidence")
+  void withThePathMergesAreAppended() {
+    Random random = new Random(13);
+    StepEvidence stored = StepEvidence.EMPTY;
+    List<StepEvidence.Entry> journal = new ArrayList<>();
+    int merges = 0;
+    int newSteps = 0;
+    int afresh = 0;
+    for (int batch = 0; batch < 400; batch++) {
+      StepEvidence after = stored;
+      List<StepEvidence> path = new ArrayList<>();
+      int windows = 1 + random.nextInt(6);
+      for (int w = 0; w < windows; w++) {
+        StepEvidence next = after.with(window(random, batch * 10 + w), faults(random, w));
+        if (next.size() < after.size() + 1) {
+          merges++;
+        }
+        after = next;
+        path.add(after);
+      }
+      boolean newStep = random.nextInt(40) == 0;
+      if (newStep) {
+        after = after.carriedPast(T0.plusSeconds(batch * 10L - 30));
+        path.add(after);
+        newSteps++;
+      }
+      var appended = after.since(stored, path);
+      if (appended.isPresent()) {
+        journal.addAll(appended.get());
+      } else {
+        assertThat(newStep).as("batch %d, stored afresh, began a step", batch).isTrue();
+        journal = new ArrayList<>(after.asEntries());
+        afresh++;
+      }
+      assertThat(StepEvidence.replay(journal)).as("batch %d", batch).isEqualTo(after);
+      stored = after;
+    }
+    assertThat(merges).as("windows that merged neighbours").isGreaterThan(20);
+    assertThat(newSteps).isPositive();
+    // A new step whose carried windows happen to extend what was stored is appended.
+    assertThat(afresh).as("batches stored afresh").isPositive().isLessThanOrEqualTo(newSteps);
+  }
+
+  @Test
+  @DisplayName(
+      "the window that merged a full track is appended as one entry, and only with a path that"
+          + " ends at the evidence written")
+  void theMergingWindowIsOneEntry() {
+    StepEvidence full = StepEvidence.EMPTY;
+    for (int i = 0; i < StepEvidence.MAX_SAMPLES; i++) {
+      full = full.with(canary(i), List.of());
+    }
+    StepEvidence merged = full.with(canary(StepEvidence.MAX_SAMPLES), List.of());
+
+    var appended = merged.since(full, List.of(merged));
+
+    assertThat(appended).isPresent();
+    assertThat(appended.get()).hasSize(1);
+    assertThat(appended.get().get(0).sample().start())
+        .isEqualTo(canary(StepEvidence.MAX_SAMPLES).windowStart());
+    List<StepEvidence.Entry> journal = new ArrayList<>(full.asEntries());
+    journal.addAll(appended.get());
+    assertThat(StepEvidence.replay(journal)).isEqualTo(merged);
+    assertThat(merged.since(full, List.of())).as("no path").isEmpty();
+    assertThat(merged.since(full, List.of(full))).as("a path ending elsewhere").isEmpty();
+    StepEvidence other = full.with(canary(StepEvidence.MAX_SAMPLES + 5), List.of());
+    assertThat(other.since(full, List.of(merged, other)))
+        .as("a path through evidence this one does not extend")
+        .isEmpty();
+  }
+
+  @Test
   @DisplayName("evidence that merged neighbours does not extend what was stored")
   void aMergeIsNotAnAppend() {
     StepEvidence full = StepEvidence.EMPTY;

@@ -22,6 +22,7 @@ import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.jdbi.v3.core.Jdbi;
@@ -393,6 +394,49 @@ class StepSamplesIT {
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(latest);
   }
 
+  @Test
+  @DisplayName(
+      "given the samples after each decision, a batch whose window merged its track appends that"
+          + " window: 300 windows, and the journal is never started afresh")
+  void mergesAppendWithTheDecisionsPath() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+    long seedRows =
+        count("SELECT count(*) FROM step_samples WHERE seed AND experiment_id = :id", e);
+    int windows = 0;
+    int merges = 0;
+    for (int batch = 0; batch < 100; batch++) {
+      Experiment read = locked(repository, e);
+      List<StepEvidence> path = new ArrayList<>();
+      int n = 1 + random.nextInt(5);
+      Experiment next = observe(read, n, path);
+      windows += n;
+      merges += path.get(0).size() < read.progress().samples().size() + 1 ? 1 : 0;
+      for (int i = 1; i < path.size(); i++) {
+        merges += path.get(i).size() < path.get(i - 1).size() + 1 ? 1 : 0;
+      }
+      jdbi.useTransaction(
+          h -> {
+            repository.findForUpdate(Tx.of(h), read.id()).orElseThrow();
+            repository.updateAll(
+                Tx.of(h),
+                List.of(new ExperimentRepository.Change(read.revision(), next, read, path)),
+                T0);
+          });
+      assertThat(load(new ExperimentRepository(), e.id()))
+          .as("cold, batch %d", batch)
+          .isEqualTo(next);
+      e = next;
+    }
+    assertThat(merges).as("windows that merged their track").isPositive();
+    assertThat(count("SELECT count(*) FROM step_samples WHERE seed AND experiment_id = :id", e))
+        .as("seed rows: only the step's start")
+        .isEqualTo(seedRows);
+    assertThat(count("SELECT count(*) FROM step_samples WHERE experiment_id = :id", e))
+        .as("one row per window, and one per fault that first touched the step")
+        .isBetween((long) windows, (long) windows * 2);
+  }
+
   private long count(String sql, Experiment e) {
     return jdbi.withHandle(h -> h.createQuery(sql).bind("id", e.id()).mapTo(Long.class).one());
   }
@@ -431,6 +475,11 @@ class StepSamplesIT {
 
   /** {@code windows} windows of random tracks, some under a chaos fault, decided by the core. */
   private Experiment observe(Experiment e, int windows) {
+    return observe(e, windows, new ArrayList<>());
+  }
+
+  /** {@link #observe(Experiment, int)}, adding to {@code path} the samples after each window. */
+  private Experiment observe(Experiment e, int windows, List<StepEvidence> path) {
     for (int i = 0; i < windows; i++) {
       HealthWindow.Track track = HealthWindow.Track.values()[random.nextInt(3)];
       Instant start = T0.plusSeconds(nextWindow);
@@ -463,6 +512,7 @@ class StepSamplesIT {
       Decision d = CORE.decide(e, new LifecycleInput.Observe(w, faults), start.plusSeconds(10));
       assertThat(d.isRefused()).isFalse();
       e = d.after();
+      path.add(e.progress().samples());
     }
     return e;
   }
