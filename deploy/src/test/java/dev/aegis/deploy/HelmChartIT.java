@@ -125,8 +125,10 @@ class HelmChartIT {
       assertThat(container.at("/startupProbe/httpGet/path").asText())
           .isEqualTo("/actuator/health/liveness");
       assertThat(container.at("/startupProbe/failureThreshold").asInt()).isGreaterThan(1);
-      assertThat(container.at("/resources/requests/memory").asText()).isNotEmpty();
       assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
+      assertThat(container.at("/resources/requests/memory").asText())
+          .as("memory requested at its limit: the heap grows to 75% of the limit and stays")
+          .isEqualTo(container.at("/resources/limits/memory").asText());
     }
 
     @Test
