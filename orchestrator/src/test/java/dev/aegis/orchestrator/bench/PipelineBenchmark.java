@@ -148,12 +148,13 @@ public final class PipelineBenchmark {
       System.out.printf(
           Locale.ROOT,
           "%nAegis pipeline benchmark: %d health events per round for %d running experiments, "
-              + "batches of %d, %s, references %s, %d cores, %s%n",
+              + "batches of %d, %s, references %s writing %s rows, %d cores, %s%n",
           events,
           experiments,
           bench.batch(),
           BASELINE ? "canary and baseline windows" : "canary windows",
           INLINE ? "in the pipeline's JVM" : "in a JVM of their own",
+          ReferenceWorkloads.ROWS,
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
       System.out.printf(

@@ -77,6 +77,7 @@ final class ReferenceProcess implements References {
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx1g",
+            "-Dbench.reference.rows=" + ReferenceWorkloads.ROWS,
             "-cp",
             OrchestratorProcess.classpath(),
             ReferenceWorkloads.class.getName(),

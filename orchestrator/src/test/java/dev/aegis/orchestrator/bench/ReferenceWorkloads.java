@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -50,6 +52,14 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class ReferenceWorkloads implements References {
 
   private static final EventCodec CODEC = new EventCodec();
+
+  /**
+   * {@code -Dbench.reference.rows=constant}: write the rows as the reference did before 2026-12-06
+   * ({@link #writeConstantRows}); {@code varied}, the default, writes them as the pipeline does.
+   */
+  static final String ROWS = System.getProperty("bench.reference.rows", "varied");
+
+  private static final boolean CONSTANT_ROWS = "constant".equals(ROWS);
 
   /** The prefix of the child's answers on its standard output; its logs may go there too. */
   static final String ANSWER = "@@reference ";
@@ -149,6 +159,169 @@ final class ReferenceWorkloads implements References {
    * health window and a step sample per event, into plain copies of the pipeline's tables.
    */
   private void writeSlice(List<String> keys) {
+    if (CONSTANT_ROWS) {
+      writeConstantRows(keys);
+      return;
+    }
+    Instant now = Instant.now();
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
+    for (int from = 0; from < keys.size(); from += batch) {
+      List<String> slice = keys.subList(from, Math.min(keys.size(), from + batch));
+      Rows rows = new Rows(slice.size());
+      for (int i = 0; i < slice.size(); i++) {
+        rows.set(i, slice.get(i), rawSeq.getAndIncrement(), micros);
+      }
+      jdbi.useTransaction(h -> rows.insert(h, now));
+    }
+  }
+
+  /**
+   * The rows of one batch as the pipeline writes them: every column bound as an array of the
+   * batch's values, through the statements of {@code InboxRepository.claim}, {@code
+   * HealthWindowRepository} and {@code StepSampleRepository.append} with the tables renamed. Each
+   * service's rows carry an experiment id of their own and each event its own window, so the
+   * indexes take as many distinct keys as the pipeline's.
+   */
+  private static final class Rows {
+    final String[] ids;
+    final String[] services;
+    final String[] experimentIds;
+    final Long[] seqs;
+    final Long[] starts;
+    final Long[] ends;
+    final Long[] requests;
+    final Long[] errors;
+    final Double[] p50;
+    final Double[] p95;
+    final Double[] p99;
+    final Double[] cpu;
+    final Double[] memory;
+    final Integer[] steps;
+    final Integer[] partitions;
+    final String[] noText;
+    final Boolean[] seeds;
+
+    Rows(int n) {
+      ids = new String[n];
+      services = new String[n];
+      experimentIds = new String[n];
+      seqs = new Long[n];
+      starts = new Long[n];
+      ends = new Long[n];
+      requests = new Long[n];
+      errors = new Long[n];
+      p50 = new Double[n];
+      p95 = new Double[n];
+      p99 = new Double[n];
+      cpu = new Double[n];
+      memory = new Double[n];
+      steps = new Integer[n];
+      partitions = new Integer[n];
+      noText = new String[n];
+      seeds = new Boolean[n];
+    }
+
+    void set(int i, String service, long seq, long micros) {
+      ids[i] = UUID.randomUUID().toString();
+      services[i] = service;
+      experimentIds[i] =
+          UUID.nameUUIDFromBytes(service.getBytes(StandardCharsets.UTF_8)).toString();
+      seqs[i] = seq;
+      starts[i] = micros - 10_000_000L + seq % 1_000_000L;
+      ends[i] = starts[i] + 10_000_000L;
+      requests[i] = 1000 + seq % 50;
+      errors[i] = seq % 7;
+      p50[i] = 80.0 + seq % 5;
+      p95[i] = 200.0 + seq % 30;
+      p99[i] = 350.0 + seq % 40;
+      cpu[i] = 0.4;
+      memory[i] = 0.5;
+      steps[i] = 0;
+      partitions[i] = Math.floorMod(service.hashCode(), 3);
+      seeds[i] = false;
+    }
+
+    void insert(Handle h, Instant now) {
+      int n = ids.length;
+      h.createUpdate(
+              "INSERT INTO bench_processed (source, event_id, type, topic, partition, kafka_offset, "
+                  + "outcome, processed_at) SELECT s, i, t, tp, p, o, 'applied', :now "
+                  + "FROM unnest(:sources, :ids, :types, :topics, :partitions, :offsets) "
+                  + "AS x(s, i, t, tp, p, o) ON CONFLICT DO NOTHING")
+          .bind("sources", BinaryArrays.text(filled(n, "/monitors/bench")))
+          .bind("ids", BinaryArrays.text(ids))
+          .bind("types", BinaryArrays.text(filled(n, EventType.HEALTH_REPORTED.type())))
+          .bind("topics", BinaryArrays.text(filled(n, Topics.HEALTH)))
+          .bind("partitions", BinaryArrays.int4(partitions))
+          .bind("offsets", BinaryArrays.int8(seqs))
+          .bind("now", now)
+          .execute();
+      h.createUpdate(
+              "INSERT INTO bench_windows (namespace, service, version, track, window_start, "
+                  + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
+                  + "step, event_source, event_id, received_at) "
+                  + "SELECT ns, svc, ver, tr, timestamptz 'epoch' + s * interval '1 microsecond', "
+                  + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, a, b, c, cp, m, xid, st, "
+                  + "src, eid, timestamptz 'epoch' + rcv * interval '1 microsecond' "
+                  + "FROM unnest(:namespaces, :services, :versions, :tracks, :starts, :ends, :requests, "
+                  + ":errors, :p50, :p95, :p99, :cpu, :memory, :experimentIds, :steps, :sources, "
+                  + ":eventIds, :received) "
+                  + "AS v(ns, svc, ver, tr, s, e, r, x, a, b, c, cp, m, xid, st, src, eid, rcv)")
+          .bind("namespaces", BinaryArrays.text(filled(n, "bench")))
+          .bind("services", BinaryArrays.text(services))
+          .bind("versions", BinaryArrays.text(filled(n, "2.0.0")))
+          .bind("tracks", BinaryArrays.text(filled(n, "canary")))
+          .bind("starts", BinaryArrays.int8(starts))
+          .bind("ends", BinaryArrays.int8(ends))
+          .bind("requests", BinaryArrays.int8(requests))
+          .bind("errors", BinaryArrays.int8(errors))
+          .bind("p50", BinaryArrays.float8(p50))
+          .bind("p95", BinaryArrays.float8(p95))
+          .bind("p99", BinaryArrays.float8(p99))
+          .bind("cpu", BinaryArrays.float8(cpu))
+          .bind("memory", BinaryArrays.float8(memory))
+          .bind("experimentIds", BinaryArrays.text(experimentIds))
+          .bind("steps", BinaryArrays.int4(steps))
+          .bind("sources", BinaryArrays.text(filled(n, "/monitors/bench")))
+          .bind("eventIds", BinaryArrays.text(ids))
+          .bind("received", BinaryArrays.int8(ends))
+          .execute();
+      h.createUpdate(
+              "INSERT INTO bench_samples (experiment_id, seq, track, window_start, window_end, "
+                  + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
+                  + "SELECT id, seq, track, timestamptz 'epoch' + s * interval '1 microsecond', "
+                  + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, p, fi::jsonb, f::jsonb, "
+                  + "seed, :now FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
+                  + ":p95, :faultIds, :faults, :seeds) AS v(id, seq, track, s, e, r, x, p, fi, f, seed)")
+          .bind("ids", BinaryArrays.text(experimentIds))
+          .bind("seqs", BinaryArrays.int8(seqs))
+          .bind("tracks", BinaryArrays.text(filled(n, "canary")))
+          .bind("starts", BinaryArrays.int8(starts))
+          .bind("ends", BinaryArrays.int8(ends))
+          .bind("requests", BinaryArrays.int8(requests))
+          .bind("errors", BinaryArrays.int8(errors))
+          .bind("p95", BinaryArrays.float8(p95))
+          .bind("faultIds", BinaryArrays.text(noText))
+          .bind("faults", BinaryArrays.text(noText))
+          .bind("seeds", BinaryArrays.bool(seeds))
+          .bind("now", now)
+          .execute();
+    }
+
+    private static String[] filled(int n, String value) {
+      String[] out = new String[n];
+      Arrays.fill(out, value);
+      return out;
+    }
+  }
+
+  /**
+   * The rows as the reference wrote them before 2026-12-06 ({@code
+   * -Dbench.reference.rows=constant}): the columns other than the event id and the service are
+   * constants of the statements, and every window row carries one experiment id, so the server
+   * parses two arrays, not eighteen, and one index takes a single key.
+   */
+  private void writeConstantRows(List<String> keys) {
     Instant now = Instant.now();
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
     for (int from = 0; from < keys.size(); from += batch) {
