@@ -15,6 +15,28 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** Every health window of a managed service, written in one batch statement per consumed batch. */
 public final class HealthWindowRepository {
 
+  private static final String INSERT = insertStatement("health_windows");
+
+  /**
+   * The statement that inserts a batch of windows into {@code table}, every column bound as an
+   * array (parameters {@code namespaces} … {@code received}); public so that the benchmark's
+   * raw-PostgreSQL reference runs the very statement the pipeline runs.
+   */
+  public static String insertStatement(String table) {
+    return "INSERT INTO "
+        + table
+        + " (namespace, service, version, track, window_start, "
+        + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
+        + "step, event_source, event_id, received_at) "
+        + "SELECT ns, svc, ver, tr, timestamptz 'epoch' + s * interval '1 microsecond', "
+        + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, a, b, c, cp, m, xid, st, "
+        + "src, eid, timestamptz 'epoch' + rcv * interval '1 microsecond' "
+        + "FROM unnest(:namespaces, :services, :versions, :tracks, :starts, :ends, :requests, "
+        + ":errors, :p50, :p95, :p99, :cpu, :memory, :experimentIds, :steps, :sources, "
+        + ":eventIds, :received) "
+        + "AS v(ns, svc, ver, tr, s, e, r, x, a, b, c, cp, m, xid, st, src, eid, rcv)";
+  }
+
   /** A window to store, with the experiment step it counted toward (both null for V2 health). */
   public record Row(
       HealthWindow window,
@@ -89,17 +111,7 @@ public final class HealthWindowRepository {
       eventIds[i] = row.eventId();
       received[i] = roundedMicros(row.receivedAt());
     }
-    h.createUpdate(
-            "INSERT INTO health_windows (namespace, service, version, track, window_start, "
-                + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
-                + "step, event_source, event_id, received_at) "
-                + "SELECT ns, svc, ver, tr, timestamptz 'epoch' + s * interval '1 microsecond', "
-                + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, a, b, c, cp, m, xid, st, "
-                + "src, eid, timestamptz 'epoch' + rcv * interval '1 microsecond' "
-                + "FROM unnest(:namespaces, :services, :versions, :tracks, :starts, :ends, :requests, "
-                + ":errors, :p50, :p95, :p99, :cpu, :memory, :experimentIds, :steps, :sources, "
-                + ":eventIds, :received) "
-                + "AS v(ns, svc, ver, tr, s, e, r, x, a, b, c, cp, m, xid, st, src, eid, rcv)")
+    h.createUpdate(INSERT)
         .bind("namespaces", BinaryArrays.text(namespaces))
         .bind("services", BinaryArrays.text(services))
         .bind("versions", BinaryArrays.text(versions))

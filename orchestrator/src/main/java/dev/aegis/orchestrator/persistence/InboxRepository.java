@@ -14,6 +14,22 @@ import java.util.Set;
  */
 public final class InboxRepository {
 
+  private static final String CLAIM = claimStatement("processed_events");
+
+  /**
+   * The statement that claims a batch of events in {@code table}, returning the keys of those that
+   * were new (parameters {@code sources} … {@code offsets}, and {@code now}); public so that the
+   * benchmark's raw-PostgreSQL reference runs the very statement the pipeline runs.
+   */
+  public static String claimStatement(String table) {
+    return "INSERT INTO "
+        + table
+        + " (source, event_id, type, topic, partition, kafka_offset, outcome, processed_at) "
+        + "SELECT s, i, t, tp, p, o, 'applied', :now "
+        + "FROM unnest(:sources, :ids, :types, :topics, :partitions, :offsets) AS x(s, i, t, tp, p, o) "
+        + "ON CONFLICT DO NOTHING RETURNING source || chr(31) || event_id";
+  }
+
   /** The identity of one consumed event and where it was read. */
   public record Arrival(
       String source, String eventId, String type, String topic, int partition, long offset) {
@@ -68,11 +84,7 @@ public final class InboxRepository {
       offsets[i] = a.offset();
     }
     List<String> fresh =
-        h.createQuery(
-                "INSERT INTO processed_events (source, event_id, type, topic, "
-                    + "partition, kafka_offset, outcome, processed_at) SELECT s, i, t, tp, p, o, 'applied', :now "
-                    + "FROM unnest(:sources, :ids, :types, :topics, :partitions, :offsets) AS x(s, i, t, tp, p, o) "
-                    + "ON CONFLICT DO NOTHING RETURNING source || chr(31) || event_id")
+        h.createQuery(CLAIM)
             .bind("sources", BinaryArrays.text(sources))
             .bind("ids", BinaryArrays.text(ids))
             .bind("types", BinaryArrays.text(types))

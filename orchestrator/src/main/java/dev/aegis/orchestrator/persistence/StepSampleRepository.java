@@ -39,6 +39,24 @@ public final class StepSampleRepository {
    */
   public static final int DEFAULT_CACHE_SAMPLES = 2_000_000;
 
+  private static final String APPEND = appendStatement("step_samples");
+
+  /**
+   * The statement that appends a batch of journal rows to {@code table}, every column bound as an
+   * array (parameters {@code ids} … {@code seeds}, and {@code now}); public so that the benchmark's
+   * raw-PostgreSQL reference runs the very statement the pipeline runs.
+   */
+  public static String appendStatement(String table) {
+    return "INSERT INTO "
+        + table
+        + " (experiment_id, seq, track, window_start, window_end, "
+        + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
+        + "SELECT id, seq, track, timestamptz 'epoch' + s * interval '1 microsecond', "
+        + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, p, fi::jsonb, f::jsonb, "
+        + "seed, :now FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
+        + ":p95, :faultIds, :faults, :seeds) AS v(id, seq, track, s, e, r, x, p, fi, f, seed)";
+  }
+
   private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
   private static final TypeReference<List<ActiveFault>> FAULTS = new TypeReference<>() {};
 
@@ -223,13 +241,7 @@ public final class StepSampleRepository {
         i++;
       }
     }
-    h.createUpdate(
-            "INSERT INTO step_samples (experiment_id, seq, track, window_start, window_end, "
-                + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
-                + "SELECT id, seq, track, timestamptz 'epoch' + s * interval '1 microsecond', "
-                + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, p, fi::jsonb, f::jsonb, "
-                + "seed, :now FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
-                + ":p95, :faultIds, :faults, :seeds) AS v(id, seq, track, s, e, r, x, p, fi, f, seed)")
+    h.createUpdate(APPEND)
         .bind("ids", BinaryArrays.text(ids))
         .bind("seqs", BinaryArrays.int8(seqs))
         .bind("tracks", BinaryArrays.text(tracks))

@@ -7,7 +7,10 @@ import dev.aegis.events.EventCodec;
 import dev.aegis.events.EventType;
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.persistence.BinaryArrays;
+import dev.aegis.orchestrator.persistence.HealthWindowRepository;
+import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.JdbiFactory;
+import dev.aegis.orchestrator.persistence.StepSampleRepository;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -177,8 +180,9 @@ final class ReferenceWorkloads implements References {
 
   /**
    * The rows of one batch as the pipeline writes them: every column bound as an array of the
-   * batch's values, through the statements of {@code InboxRepository.claim}, {@code
-   * HealthWindowRepository} and {@code StepSampleRepository.append} with the tables renamed. Each
+   * batch's values, through the pipeline's own statements ({@link InboxRepository#claimStatement},
+   * {@link HealthWindowRepository#insertStatement}, {@link StepSampleRepository#appendStatement})
+   * on the copies of its tables; the claim's answer is read, as the pipeline reads it. Each
    * service's rows carry an experiment id of their own and each event its own window, so the
    * indexes take as many distinct keys as the pipeline's.
    */
@@ -243,11 +247,7 @@ final class ReferenceWorkloads implements References {
 
     void insert(Handle h, Instant now) {
       int n = ids.length;
-      h.createUpdate(
-              "INSERT INTO bench_processed (source, event_id, type, topic, partition, kafka_offset, "
-                  + "outcome, processed_at) SELECT s, i, t, tp, p, o, 'applied', :now "
-                  + "FROM unnest(:sources, :ids, :types, :topics, :partitions, :offsets) "
-                  + "AS x(s, i, t, tp, p, o) ON CONFLICT DO NOTHING")
+      h.createQuery(InboxRepository.claimStatement("bench_processed"))
           .bind("sources", BinaryArrays.text(filled(n, "/monitors/bench")))
           .bind("ids", BinaryArrays.text(ids))
           .bind("types", BinaryArrays.text(filled(n, EventType.HEALTH_REPORTED.type())))
@@ -255,18 +255,9 @@ final class ReferenceWorkloads implements References {
           .bind("partitions", BinaryArrays.int4(partitions))
           .bind("offsets", BinaryArrays.int8(seqs))
           .bind("now", now)
-          .execute();
-      h.createUpdate(
-              "INSERT INTO bench_windows (namespace, service, version, track, window_start, "
-                  + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
-                  + "step, event_source, event_id, received_at) "
-                  + "SELECT ns, svc, ver, tr, timestamptz 'epoch' + s * interval '1 microsecond', "
-                  + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, a, b, c, cp, m, xid, st, "
-                  + "src, eid, timestamptz 'epoch' + rcv * interval '1 microsecond' "
-                  + "FROM unnest(:namespaces, :services, :versions, :tracks, :starts, :ends, :requests, "
-                  + ":errors, :p50, :p95, :p99, :cpu, :memory, :experimentIds, :steps, :sources, "
-                  + ":eventIds, :received) "
-                  + "AS v(ns, svc, ver, tr, s, e, r, x, a, b, c, cp, m, xid, st, src, eid, rcv)")
+          .mapTo(String.class)
+          .list();
+      h.createUpdate(HealthWindowRepository.insertStatement("bench_windows"))
           .bind("namespaces", BinaryArrays.text(filled(n, "bench")))
           .bind("services", BinaryArrays.text(services))
           .bind("versions", BinaryArrays.text(filled(n, "2.0.0")))
@@ -286,13 +277,7 @@ final class ReferenceWorkloads implements References {
           .bind("eventIds", BinaryArrays.text(ids))
           .bind("received", BinaryArrays.int8(ends))
           .execute();
-      h.createUpdate(
-              "INSERT INTO bench_samples (experiment_id, seq, track, window_start, window_end, "
-                  + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
-                  + "SELECT id, seq, track, timestamptz 'epoch' + s * interval '1 microsecond', "
-                  + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, p, fi::jsonb, f::jsonb, "
-                  + "seed, :now FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
-                  + ":p95, :faultIds, :faults, :seeds) AS v(id, seq, track, s, e, r, x, p, fi, f, seed)")
+      h.createUpdate(StepSampleRepository.appendStatement("bench_samples"))
           .bind("ids", BinaryArrays.text(experimentIds))
           .bind("seqs", BinaryArrays.int8(seqs))
           .bind("tracks", BinaryArrays.text(filled(n, "canary")))
