@@ -24,7 +24,7 @@ public final class HealthWindowRepository {
    */
   public static String insertStatement(String table) {
     return "INSERT INTO "
-        + table
+        + TableNames.checked(table)
         + " (namespace, service, version, track, window_start, "
         + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
         + "step, event_source, event_id, received_at) "

@@ -23,7 +23,7 @@ public final class InboxRepository {
    */
   public static String claimStatement(String table) {
     return "INSERT INTO "
-        + table
+        + TableNames.checked(table)
         + " (source, event_id, type, topic, partition, kafka_offset, outcome, processed_at) "
         + "SELECT s, i, t, tp, p, o, 'applied', :now "
         + "FROM unnest(:sources, :ids, :types, :topics, :partitions, :offsets) AS x(s, i, t, tp, p, o) "

@@ -48,7 +48,7 @@ public final class StepSampleRepository {
    */
   public static String appendStatement(String table) {
     return "INSERT INTO "
-        + table
+        + TableNames.checked(table)
         + " (experiment_id, seq, track, window_start, window_end, "
         + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
         + "SELECT id, seq, track, timestamptz 'epoch' + s * interval '1 microsecond', "
