@@ -123,18 +123,17 @@ public final class OrchestratorProcess {
         "aegis.database.username=" + database.appConnection().username(),
         "aegis.database.migration-username=" + database.connection().username(),
         "spring.kafka.consumer.group-id=" + group,
-        // A killed consumer never leaves its group: the broker drops it after the session timeout,
-        // and until
-        // then its partitions are nobody's. Kafka's default is 45 s; 6 s is the broker's minimum.
+        // A killed consumer never leaves its group: the broker drops it after the session
+        // timeout, and until then its partitions are nobody's. Kafka's default is 45 s; 6 s is
+        // the broker's minimum.
         "spring.kafka.consumer.properties[session.timeout.ms]=6000",
         "spring.kafka.consumer.properties[heartbeat.interval.ms]=1000",
         "aegis.kubernetes.mode=external",
         "aegis.kubernetes.master-url=" + cluster.masterUrl(),
         "aegis.kubernetes.experiment-resources=false",
         "aegis.kubernetes.relay-interval=100ms",
-        // A command leased by a killed relay is retried after the lease (2 min by default): keep it
-        // short,
-        // but longer than one command's retries (3 attempts, 100 ms then 200 ms).
+        // A command leased by a killed relay is retried after the lease (2 min by default): keep
+        // it short, but longer than one command's retries (3 attempts, 100 ms then 200 ms).
         "aegis.kubernetes.lease=5s",
         "aegis.kubernetes.retry.attempts=3",
         "aegis.kubernetes.retry.initial-backoff=100ms",

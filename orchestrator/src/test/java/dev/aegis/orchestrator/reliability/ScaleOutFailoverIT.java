@@ -18,6 +18,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,8 @@ class ScaleOutFailoverIT {
   private static final Duration SETTLE = Duration.ofMinutes(3);
   private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
   private static final Path LOGS = Path.of("target", "scale-out");
+  private static final String CLIENT_PREFIX = "scaleout-replica-";
+  private static final Pattern REPLICA = Pattern.compile(CLIENT_PREFIX + "(\\d+)(-\\d+)?");
 
   @Test
   @DisplayName(
@@ -56,7 +60,10 @@ class ScaleOutFailoverIT {
           OrchestratorProcess.onSharedServers("aegis-scaleout-", database, cluster);
       Jdbi jdbi = database.jdbi();
       for (int i = 0; i < 3; i++) {
-        replicas.add(OrchestratorProcess.start(properties, LOGS.resolve("replica-" + i + ".log")));
+        // A client id per replica (its consumer threads add -0, -1...), to tell who owns what.
+        List<String> own = new ArrayList<>(properties);
+        own.add("spring.kafka.consumer.client-id=" + CLIENT_PREFIX + i);
+        replicas.add(OrchestratorProcess.start(own, LOGS.resolve("replica-" + i + ".log")));
       }
       for (OrchestratorProcess replica : replicas) {
         replica.awaitReady(READY);
@@ -67,17 +74,36 @@ class ScaleOutFailoverIT {
             Duration.ofMinutes(1), () -> transitions(jdbi) >= 2L * SERVICES.size());
         OrchestratorProcess.sleep(3000);
 
-        OrchestratorProcess victim = replicas.get(random.nextInt(replicas.size()));
+        // The victim is a replica that owns a partition events arrive on: killing one that owns
+        // none (three replicas' consumer threads outnumber the partitions) would measure nothing.
+        Set<Integer> inUse = partitionsInUse(jdbi);
+        Map<Integer, Set<Integer>> owned = healthPartitionsByReplica(group(properties));
+        List<Integer> owners =
+            owned.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(inUse::contains))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertThat(owners).as("replicas owning a health partition in use: %s", owned).isNotEmpty();
+        int chosen = owners.get(random.nextInt(owners.size()));
+        Set<Integer> victimPartitions = new TreeSet<>(owned.get(chosen));
+        victimPartitions.retainAll(inUse);
+        OrchestratorProcess victim = replicas.get(chosen);
         Instant killedAt = Instant.now();
         victim.kill();
-        System.out.printf("scale-out: killed replica pid %d at %s%n", victim.pid(), killedAt);
+        System.out.printf(
+            "scale-out: killed replica %d (pid %d), owner of %s partitions %s, at %s%n",
+            chosen, victim.pid(), Topics.HEALTH, victimPartitions, killedAt);
 
         OrchestratorProcess.sleep(20_000);
         stream.stopSubmitting();
         HistoryAudit audit = HistoryAudit.afterStream(jdbi, stream, cluster, SETTLE);
 
         Map<Integer, Duration> stood = standstill(jdbi, killedAt);
-        Duration failover = stood.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+        Duration failover =
+            victimPartitions.stream()
+                .map(p -> stood.getOrDefault(p, Duration.ZERO))
+                .max(Duration::compareTo)
+                .orElseThrow();
         System.out.printf("scale-out results (seed %d, -Daegis.scaleout.seed repeats it)%n", seed);
         System.out.printf("  events produced     %d%n", stream.produced().size());
         System.out.printf("  transitions         %d%n", transitions(jdbi));
@@ -85,8 +111,11 @@ class ScaleOutFailoverIT {
         stood.forEach(
             (partition, gap) ->
                 System.out.printf(
-                    "  %s-%d: first event processed %d ms after the kill%n",
-                    Topics.HEALTH, partition, gap.toMillis()));
+                    "  %s-%d: first event processed %d ms after the kill%s%n",
+                    Topics.HEALTH,
+                    partition,
+                    gap.toMillis(),
+                    victimPartitions.contains(partition) ? " (the killed replica's)" : ""));
         System.out.printf(
             "  failover            %d ms (session timeout %d ms; Argo Rollouts' leader lease: 15 s)%n",
             failover.toMillis(), SESSION_TIMEOUT.toMillis());
@@ -111,6 +140,31 @@ class ScaleOutFailoverIT {
    * For each partition of the health topic, how long after the kill its first event was processed:
    * the killed replica's partitions wait for the broker to drop it, the others run on.
    */
+  /** The health partitions each replica's consumer threads hold now, by replica index. */
+  private static Map<Integer, Set<Integer>> healthPartitionsByReplica(String group) {
+    Map<Integer, Set<Integer>> out = new TreeMap<>();
+    SharedInfrastructure.kafka()
+        .assignments(group, Topics.HEALTH)
+        .forEach(
+            (clientId, partitions) -> {
+              Matcher m = REPLICA.matcher(clientId);
+              if (m.matches()) {
+                out.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new TreeSet<>())
+                    .addAll(partitions);
+              }
+            });
+    return out;
+  }
+
+  private static String group(List<String> properties) {
+    String prefix = "spring.kafka.consumer.group-id=";
+    return properties.stream()
+        .filter(p -> p.startsWith(prefix))
+        .map(p -> p.substring(prefix.length()))
+        .findFirst()
+        .orElseThrow();
+  }
+
   private static Map<Integer, Duration> standstill(Jdbi jdbi, Instant killedAt) {
     Map<Integer, Duration> gaps = new TreeMap<>();
     jdbi.useHandle(

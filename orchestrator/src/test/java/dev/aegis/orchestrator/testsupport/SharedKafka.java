@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -129,6 +132,37 @@ public final class SharedKafka implements AutoCloseable {
       throw new IllegalStateException("interrupted while positioning group " + groupId, e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("could not position group " + groupId, e);
+    }
+  }
+
+  /**
+   * The partitions of {@code topic} each member of consumer group {@code groupId} holds now, by the
+   * member's client id (members sharing a client id are merged).
+   */
+  public Map<String, Set<Integer>> assignments(String groupId, String topic) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      Map<String, Set<Integer>> out = new TreeMap<>();
+      admin
+          .describeConsumerGroups(List.of(groupId))
+          .all()
+          .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          .get(groupId)
+          .members()
+          .forEach(
+              m ->
+                  m.assignment().topicPartitions().stream()
+                      .filter(tp -> tp.topic().equals(topic))
+                      .forEach(
+                          tp ->
+                              out.computeIfAbsent(m.clientId(), k -> new TreeSet<>())
+                                  .add(tp.partition())));
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing group " + groupId, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not describe group " + groupId, e);
     }
   }
 
