@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.EventType;
 import dev.aegis.events.Topics;
+import dev.aegis.operators.actuation.AegisMetadata;
 import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Experiment;
@@ -16,6 +17,7 @@ import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TopicTail;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -55,17 +57,28 @@ class RollbackAlarmIT {
   void failingRollbackRaisesTheAlarm() throws Exception {
     try (TopicTail lifecycle = SharedInfrastructure.kafka().tail(Topics.LIFECYCLE)) {
       String id = ScenarioKit.submit(service, cluster, "vault", "v3");
+      // The first shift writes the canary, then the stable: wait for the stable's write, or the
+      // deletion below can make that shift fail and abort the experiment before any rollback.
       await()
           .atMost(WAIT)
           .until(
-              () ->
-                  cluster
-                          .apps()
-                          .deployments()
-                          .inNamespace(Wire.NAMESPACE)
-                          .withName("vault-canary")
-                          .get()
-                      != null);
+              () -> {
+                Deployment stable =
+                    cluster
+                        .apps()
+                        .deployments()
+                        .inNamespace(Wire.NAMESPACE)
+                        .withName("vault")
+                        .get();
+                return stable != null
+                    && stable.getMetadata().getAnnotations() != null
+                    && (id + ":1:0")
+                        .equals(
+                            stable
+                                .getMetadata()
+                                .getAnnotations()
+                                .get(AegisMetadata.LAST_ACTUATION));
+              });
 
       // The stable workload disappears (someone deleted it): the rollback has nothing to return
       // traffic to.
