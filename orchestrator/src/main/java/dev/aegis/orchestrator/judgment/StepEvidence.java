@@ -108,24 +108,7 @@ public record StepEvidence(
    * a new step), when it must be stored afresh with {@link #asEntries()}.
    */
   public Optional<List<Entry>> since(StepEvidence stored) {
-    if (!extendsList(canary, stored.canary)
-        || !extendsList(baseline, stored.baseline)
-        || !extendsList(stable, stored.stable)
-        || !extendsList(faults, stored.faults)) {
-      return Optional.empty();
-    }
-    List<ActiveFault> newFaults = faults.subList(stored.faults.size(), faults.size());
-    List<Entry> out = new ArrayList<>();
-    if (!newFaults.isEmpty()) {
-      out.add(new Entry(null, null, newFaults, false));
-    }
-    tail(canary, stored.canary)
-        .forEach(s -> out.add(new Entry(HealthWindow.Track.CANARY, s, List.of(), false)));
-    tail(baseline, stored.baseline)
-        .forEach(s -> out.add(new Entry(HealthWindow.Track.BASELINE, s, List.of(), false)));
-    tail(stable, stored.stable)
-        .forEach(s -> out.add(new Entry(HealthWindow.Track.STABLE, s, List.of(), false)));
-    return Optional.of(out);
+    return entriesFrom(stored, false);
   }
 
   /**
@@ -145,7 +128,7 @@ public record StepEvidence(
     List<Entry> out = new ArrayList<>();
     StepEvidence previous = stored;
     for (StepEvidence next : path) {
-      Optional<List<Entry>> step = next.afterOneChange(previous);
+      Optional<List<Entry>> step = next.entriesFrom(previous, true);
       if (step.isEmpty()) {
         return Optional.empty();
       }
@@ -156,10 +139,11 @@ public record StepEvidence(
   }
 
   /**
-   * The entries that take {@code previous} to this evidence when at most one window per track was
-   * added: appended samples, or a track's last sample whose arrival merged its neighbours.
+   * The entries that take {@code previous} to this evidence: each track's appended samples and,
+   * when {@code throughMerge}, a track's last sample whose arrival merged its neighbours (at most
+   * one window per track added); empty when neither explains a track or a fault went away.
    */
-  private Optional<List<Entry>> afterOneChange(StepEvidence previous) {
+  private Optional<List<Entry>> entriesFrom(StepEvidence previous, boolean throughMerge) {
     if (!extendsList(faults, previous.faults)) {
       return Optional.empty();
     }
@@ -168,9 +152,9 @@ public record StepEvidence(
     if (!newFaults.isEmpty()) {
       out.add(new Entry(null, null, newFaults, false));
     }
-    if (!added(HealthWindow.Track.CANARY, canary, previous.canary, out)
-        || !added(HealthWindow.Track.BASELINE, baseline, previous.baseline, out)
-        || !added(HealthWindow.Track.STABLE, stable, previous.stable, out)) {
+    if (!added(HealthWindow.Track.CANARY, canary, previous.canary, throughMerge, out)
+        || !added(HealthWindow.Track.BASELINE, baseline, previous.baseline, throughMerge, out)
+        || !added(HealthWindow.Track.STABLE, stable, previous.stable, throughMerge, out)) {
       return Optional.empty();
     }
     return Optional.of(out);
@@ -178,19 +162,20 @@ public record StepEvidence(
 
   /**
    * Adds to {@code out} the entries of {@code track} that take {@code before} to {@code now}: its
-   * tail when {@code now} extends {@code before}, else its last sample when appending that one
-   * merges {@code before} into {@code now}; false when neither does.
+   * tail when {@code now} extends {@code before}, else, when {@code throughMerge}, its last sample
+   * when appending that one merges {@code before} into {@code now}; false when neither does.
    */
   private static boolean added(
       HealthWindow.Track track,
       List<WindowSample> now,
       List<WindowSample> before,
+      boolean throughMerge,
       List<Entry> out) {
     if (extendsList(now, before)) {
       tail(now, before).forEach(s -> out.add(new Entry(track, s, List.of(), false)));
       return true;
     }
-    if (now.isEmpty() || now.size() >= before.size()) {
+    if (!throughMerge || now.isEmpty() || now.size() >= before.size()) {
       return false; // a merge leaves fewer samples than there were
     }
     WindowSample last = now.get(now.size() - 1);
