@@ -399,7 +399,7 @@ public final class ExperimentRepository {
         .bind("policy", StateJson.write(e.policy()))
         .bind("phase", e.phase().name())
         .bind("step", e.stepIndex())
-        .bind("progress", StateJson.writeAscii(e.progress().withoutSamples()))
+        .bind("progress", ProgressCodec.write(e.progress().withoutSamples()))
         .bind("judgment", StateJson.writeAscii(e.lastJudgment()))
         .bind("pv", e.productionVersion())
         .bind("version", e.revision())
@@ -657,7 +657,7 @@ public final class ExperimentRepository {
       expected[i] = c.expectedRevision();
       phases[i] = e.phase().name();
       steps[i] = e.stepIndex();
-      progress[i] = StateJson.writeAscii(e.progress().withoutSamples());
+      progress[i] = ProgressCodec.write(e.progress().withoutSamples());
       judgments[i] = kept ? null : StateJson.writeAscii(e.lastJudgment());
       keep[i] = kept;
       versions[i] = e.revision();
@@ -880,7 +880,7 @@ public final class ExperimentRepository {
   }
 
   private static Stored map(ResultSet rs, StatementContext ctx) throws SQLException {
-    StepProgress progress = StateJson.read(rs.getString("progress"), StepProgress.class);
+    StepProgress progress = ProgressCodec.read(rs.getString("progress"));
     Experiment e =
         new Experiment(
             rs.getString("id"),

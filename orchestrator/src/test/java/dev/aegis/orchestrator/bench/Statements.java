@@ -8,7 +8,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * Where PostgreSQL spent a benchmark phase's time, statement by statement, from pg_stat_statements:
  * on only with {@code -Dbench.statements=true}, which also makes the shared server preload the
- * extension ({@link SharedPostgres#STATEMENTS_PROPERTY}).
+ * extension ({@link SharedPostgres#STATEMENTS_PROPERTY}); then also the tables written most, with
+ * how many updates stayed on their page (heap-only) and their sizes.
  */
 final class Statements {
 
@@ -36,7 +37,11 @@ final class Statements {
   /** Starts counting afresh. */
   void reset() {
     if (superuser != null) {
-      superuser.useHandle(h -> h.execute("SELECT pg_stat_statements_reset()"));
+      superuser.useHandle(
+          h -> {
+            h.execute("SELECT pg_stat_statements_reset()");
+            h.execute("SELECT pg_stat_reset()");
+          });
     }
   }
 
@@ -52,13 +57,24 @@ final class Statements {
                   "SELECT lpad(round(total_exec_time)::text, 7) || ' ms exec ' "
                       + "|| lpad(round(total_plan_time)::text, 6) || ' ms plan ' "
                       + "|| lpad(calls::text, 6) || ' calls ' || lpad(rows::text, 7) || ' rows  ' "
-                      + "|| left(regexp_replace(query, '\\s+', ' ', 'g'), 110) "
-                      + "FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' "
+                      + "|| CASE WHEN length(q) <= 200 THEN q "
+                      + "ELSE left(q, 90) || ' … ' || right(q, 110) END "
+                      + "FROM pg_stat_statements, regexp_replace(query, '\\s+', ' ', 'g') AS q "
+                      + "WHERE query NOT LIKE '%pg_stat_statements%' "
                       + "ORDER BY total_exec_time + total_plan_time DESC LIMIT "
                       + TOP)
               .mapTo(String.class)
               .forEach(System.out::println);
+          h.createQuery(
+                  "SELECT '   table ' || relname || ': ' || n_tup_ins || ' inserted, ' || n_tup_upd "
+                      + "|| ' updated (' || n_tup_hot_upd || ' in place), ' "
+                      + "|| pg_size_pretty(pg_table_size(relid)) || ' with TOAST, indexes ' "
+                      + "|| pg_size_pretty(pg_indexes_size(relid)) FROM pg_stat_user_tables "
+                      + "WHERE n_tup_ins + n_tup_upd > 0 ORDER BY n_tup_ins + n_tup_upd DESC LIMIT 6")
+              .mapTo(String.class)
+              .forEach(System.out::println);
           h.execute("SELECT pg_stat_statements_reset()");
+          h.execute("SELECT pg_stat_reset()");
         });
   }
 }

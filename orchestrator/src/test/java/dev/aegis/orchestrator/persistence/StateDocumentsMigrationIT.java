@@ -17,6 +17,7 @@ import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -90,13 +91,36 @@ class StateDocumentsMigrationIT {
         jdbi.withHandle(
             h ->
                 h.createQuery(
-                        "SELECT (progress::jsonb ->> 'windows')::int FROM experiments WHERE id = :id")
+                        "SELECT (aegis_progress(progress) ->> 'windows')::int FROM experiments "
+                            + "WHERE id = :id")
                     .bind("id", later.id())
                     .mapTo(Integer.class)
                     .one());
     assertThat(windows)
-        .as("the progress is still readable as JSON in SQL")
+        .as("the progress, compact since V12, is still readable by name in SQL")
         .isEqualTo((int) later.progress().windows());
+    String coveredUntil =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT aegis_progress(progress) ->> 'coveredUntil' FROM experiments "
+                            + "WHERE id = :id")
+                    .bind("id", later.id())
+                    .mapTo(String.class)
+                    .one());
+    assertThat(Instant.parse(coveredUntil))
+        .isEqualTo(later.progress().coveredUntil().truncatedTo(ChronoUnit.MICROS));
+
+    String named =
+        jdbi.withHandle(
+            h ->
+                h.createQuery("SELECT aegis_progress(:named::json) ->> 'windows'")
+                    .bind("named", StateJson.write(written.progress().withoutSamples()))
+                    .mapTo(String.class)
+                    .one());
+    assertThat(named)
+        .as("a row still in the named form reads as it is")
+        .isEqualTo(String.valueOf(written.progress().windows()));
 
     jdbi.useHandle(h -> h.execute("DELETE FROM experiments WHERE id = ?", later.id()));
     String archived =
@@ -104,13 +128,14 @@ class StateDocumentsMigrationIT {
             h ->
                 h.createQuery(
                         "SELECT jsonb_typeof(experiment -> 'progress') || ' ' || "
+                            + "(aegis_progress((experiment -> 'progress')::json) ->> 'windows') || ' ' || "
                             + "jsonb_typeof(experiment -> 'last_judgment') || ' ' || "
                             + "jsonb_typeof(experiment -> 'actuation') FROM experiments_archive "
                             + "WHERE id = :id")
                     .bind("id", later.id())
                     .mapTo(String.class)
                     .one());
-    assertThat(archived).isEqualTo("object object object");
+    assertThat(archived).isEqualTo("array " + later.progress().windows() + " object object");
   }
 
   private List<String> columnTypes() {

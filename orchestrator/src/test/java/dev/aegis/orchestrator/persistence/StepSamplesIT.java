@@ -267,6 +267,7 @@ class StepSamplesIT {
                     .mapTo(String.class)
                     .one());
     assertThat(stored).as("the row keeps fixed-size state").doesNotContain("\"evidence\"");
+    assertThat(stored).as("written in the compact form").startsWith("[2,");
   }
 
   @Test
