@@ -56,7 +56,8 @@ final class Statements {
           h.createQuery(
                   "SELECT lpad(round(total_exec_time)::text, 7) || ' ms exec ' "
                       + "|| lpad(round(total_plan_time)::text, 6) || ' ms plan ' "
-                      + "|| lpad(calls::text, 6) || ' calls ' || lpad(rows::text, 7) || ' rows  ' "
+                      + "|| lpad(calls::text, 6) || ' calls ' || lpad(rows::text, 7) || ' rows ' "
+                      + "|| lpad(round(wal_bytes / greatest(rows, 1))::text, 6) || ' WAL B/row  ' "
                       + "|| CASE WHEN length(q) <= 200 THEN q "
                       + "ELSE left(q, 90) || ' … ' || right(q, 110) END "
                       + "FROM pg_stat_statements, regexp_replace(query, '\\s+', ' ', 'g') AS q "
