@@ -74,6 +74,15 @@ final class Statements {
                       + "WHERE n_tup_ins + n_tup_upd > 0 ORDER BY n_tup_ins + n_tup_upd DESC LIMIT 6")
               .mapTo(String.class)
               .forEach(System.out::println);
+          // Out-of-line values of the experiment rows: chunks of the judgments stored (each
+          // about 1.4 KB compressed, one chunk), which a write that keeps the judgment does not
+          // add.
+          h.createQuery(
+                  "SELECT '   TOAST of experiments: ' || t.n_tup_ins || ' chunks inserted' "
+                      + "FROM pg_class c JOIN pg_stat_all_tables t ON t.relid = c.reltoastrelid "
+                      + "WHERE c.relname = 'experiments' AND c.relnamespace = current_schema()::regnamespace")
+              .mapTo(String.class)
+              .forEach(System.out::println);
           h.execute("SELECT pg_stat_statements_reset()");
           h.execute("SELECT pg_stat_reset()");
         });
