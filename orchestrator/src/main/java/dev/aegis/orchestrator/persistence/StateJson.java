@@ -18,14 +18,15 @@ import dev.aegis.events.Timestamps;
 import dev.aegis.orchestrator.judgment.Judgment;
 
 /**
- * The JSON form of the core's values in jsonb columns (policy, step progress, judgments). Only
- * record components are written: derived accessors such as {@code Check.isSloCheck()} are not
- * state.
+ * The JSON form of the core's values in the database's JSON columns (policy, judgments, actuation,
+ * and step progress as rows stored it before V12). Only record components are written: derived
+ * accessors such as {@code Check.isSloCheck()} are not state.
  *
  * <p>Doubles are written and read with Jackson's fast implementations (Schubfach and
  * FastDoubleParser): the shortest text that reads back to the same double, as the JDK's own from
- * Java 19 on, instead of Java 17's {@code Double.toString}. Every batch writes a progress document
- * of about 25 doubles per experiment it judged; the values read back are the same bits either way.
+ * Java 19 on, instead of Java 17's {@code Double.toString}. A judgment holds dozens of doubles; the
+ * values read back are the same bits either way. (The row's progress, about 25 doubles written with
+ * every batch, has its own compact form since V12: {@link ProgressCodec}.)
  *
  * <p>Properties are read and written through generated accessors (Blackbird) rather than
  * reflection: in a profile at 10 000 experiments, serialising the experiment rows' documents was a
