@@ -136,10 +136,6 @@ class ScaleOutFailoverIT {
     }
   }
 
-  /**
-   * For each partition of the health topic, how long after the kill its first event was processed:
-   * the killed replica's partitions wait for the broker to drop it, the others run on.
-   */
   /** The health partitions each replica's consumer threads hold now, by replica index. */
   private static Map<Integer, Set<Integer>> healthPartitionsByReplica(String group) {
     Map<Integer, Set<Integer>> out = new TreeMap<>();
@@ -156,6 +152,7 @@ class ScaleOutFailoverIT {
     return out;
   }
 
+  /** The consumer group id among a child's {@code properties}. */
   private static String group(List<String> properties) {
     String prefix = "spring.kafka.consumer.group-id=";
     return properties.stream()
@@ -165,6 +162,10 @@ class ScaleOutFailoverIT {
         .orElseThrow();
   }
 
+  /**
+   * For each partition of the health topic, how long after the kill its first event was processed:
+   * the killed replica's partitions wait for the broker to drop it, the others run on.
+   */
   private static Map<Integer, Duration> standstill(Jdbi jdbi, Instant killedAt) {
     Map<Integer, Duration> gaps = new TreeMap<>();
     jdbi.useHandle(
