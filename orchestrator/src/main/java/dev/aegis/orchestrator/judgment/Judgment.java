@@ -77,6 +77,51 @@ public record Judgment(
   }
 
   /**
+   * The evidence a draft was judged from (samples included, and the failure count the judge saw
+   * before this judgment counted one), or null when this judgment has its text. With the policy,
+   * the step and {@link #at()} it determines the judgment: what lets the experiment row store a
+   * draft by reference ({@link #reread}).
+   */
+  public StepProgress judged() {
+    return draft == null ? null : draft.progress;
+  }
+
+  /**
+   * A draft judgment stored by reference and read back: the verdict as decided, and the judge's
+   * checks, score and text of {@code judged} written when first {@linkplain #explained() read}. The
+   * checks, score and comparison are empty until then; no reader outside the core sees them so.
+   *
+   * @param judged the evidence the judge saw, samples included ({@link #judged()})
+   * @param progress the step's progress as stored with the judgment (the judgment's own copy)
+   */
+  public static Judgment reread(
+      Policy policy,
+      int stepIndex,
+      Verdict verdict,
+      Instant at,
+      StepProgress judged,
+      StepProgress progress) {
+    if (verdict.isConclusive()) {
+      throw new IllegalArgumentException(
+          "a conclusive judgment is stored with its text: " + verdict);
+    }
+    CanaryStep step = policy.step(stepIndex);
+    return new Judgment(
+        verdict,
+        stepIndex + 1,
+        step.weight(),
+        null,
+        List.of(),
+        progress.withoutSamples(),
+        step.minDuration().toSeconds(),
+        at,
+        null,
+        null,
+        judged.samples().faults(),
+        new Draft(policy, stepIndex, judged));
+  }
+
+  /**
    * What a draft judgment was judged from: the policy, the step and its evidence (samples
    * included). Equal drafts give equal judgments; the text, once written, is kept here.
    */

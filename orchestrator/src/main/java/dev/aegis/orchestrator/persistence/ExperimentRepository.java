@@ -420,7 +420,8 @@ public final class ExperimentRepository {
             new ExperimentRecord(stored(e), submittedBy, origin, now, router, quarantineShape),
             new StepSampleRepository.Journal(0, write.entries().size(), write.newToken()),
             null,
-            new StoredJudgment(e.lastJudgment(), now)));
+            new StoredJudgment(e.lastJudgment(), now),
+            null));
   }
 
   /**
@@ -471,6 +472,7 @@ public final class ExperimentRepository {
     }
     List<StepSampleRepository.Write> writes = new ArrayList<>(decided.size());
     Set<String> keepJudgment = new HashSet<>();
+    Map<String, DraftReference.Ref> drafts = new HashMap<>();
     List<Change> changes = new ArrayList<>(decided.size());
     for (Change c : decided) {
       StepSampleRepository.Write w =
@@ -481,6 +483,13 @@ public final class ExperimentRepository {
               baseOf(c),
               c.path());
       writes.add(w);
+      DraftReference.Ref draft = DraftReference.of(c.after());
+      if (draft != null) {
+        // The draft stays one: the row stores it by reference, and its text is written when read.
+        drafts.put(c.after().id(), draft);
+        changes.add(c);
+        continue;
+      }
       Judgment kept = judgmentMayTrail(c.after(), w, now);
       if (kept != null) {
         keepJudgment.add(c.after().id());
@@ -493,7 +502,7 @@ public final class ExperimentRepository {
               kept != null ? c.after().withLastJudgment(kept) : c.after().explained(),
               c.before()));
     }
-    Map<String, Range> written = write(h, changes, writes, keepJudgment, now);
+    Map<String, Range> written = write(h, changes, writes, keepJudgment, drafts, now);
     List<Change> again = new ArrayList<>();
     List<StepSampleRepository.Write> afresh = new ArrayList<>();
     for (int i = 0; i < changes.size(); i++) {
@@ -504,7 +513,12 @@ public final class ExperimentRepository {
           throw stale(c);
         }
         // Written afresh, judgment included.
-        c = new Change(c.expectedRevision(), decided.get(i).after().explained(), c.before());
+        Experiment fresh = decided.get(i).after();
+        c =
+            new Change(
+                c.expectedRevision(),
+                drafts.containsKey(fresh.id()) ? fresh : fresh.explained(),
+                c.before());
         changes.set(i, c);
         // What this replica cached is not what the row holds (another replica wrote it): afresh.
         w =
@@ -517,7 +531,7 @@ public final class ExperimentRepository {
     }
     if (!again.isEmpty()) {
       keepJudgment.removeAll(again.stream().map(c -> c.after().id()).toList());
-      Map<String, Range> rewritten = write(h, again, afresh, Set.of(), now);
+      Map<String, Range> rewritten = write(h, again, afresh, Set.of(), drafts, now);
       for (Change c : again) {
         if (!rewritten.containsKey(c.after().id())) {
           throw stale(c);
@@ -539,14 +553,18 @@ public final class ExperimentRepository {
       long token = writes.get(i).newToken();
       Range range = written.get(e.id());
       boolean kept = keepJudgment.contains(e.id());
+      DraftReference.Ref draft = drafts.get(e.id());
       samples.written(e.id(), e.revision(), token, e.progress().samples());
+      // A draft is cached as a cold read finds it, by reference: rebuilt on each read from the
+      // samples then attached, so the row cache never holds a step's samples itself.
+      Experiment cached = draft == null ? e : e.withLastJudgment(null);
       rows.rewrite(
           e.id(),
           token,
           old ->
               new Stored(
                   new ExperimentRecord(
-                      stored(e),
+                      stored(cached),
                       old.record().submittedBy(),
                       old.record().origin(),
                       now,
@@ -554,7 +572,12 @@ public final class ExperimentRepository {
                       old.record().quarantineShape()),
                   new StepSampleRepository.Journal(range.from(), range.to(), token),
                   null,
-                  kept ? old.judgment() : new StoredJudgment(e.lastJudgment(), now)));
+                  // A reference never trails: it stands for the judgment of the progress
+                  // written with it.
+                  draft != null
+                      ? null
+                      : kept ? old.judgment() : new StoredJudgment(e.lastJudgment(), now),
+                  draft));
     }
   }
 
@@ -629,6 +652,7 @@ public final class ExperimentRepository {
       List<Change> changes,
       List<StepSampleRepository.Write> writes,
       Set<String> keepJudgment,
+      Map<String, DraftReference.Ref> drafts,
       Instant now) {
     int n = changes.size();
     String[] ids = new String[n];
@@ -658,7 +682,13 @@ public final class ExperimentRepository {
       phases[i] = e.phase().name();
       steps[i] = e.stepIndex();
       progress[i] = ProgressCodec.write(e.progress().withoutSamples());
-      judgments[i] = kept ? null : StateJson.writeAscii(e.lastJudgment());
+      DraftReference.Ref draft = drafts.get(e.id());
+      judgments[i] =
+          kept
+              ? null
+              : draft != null
+                  ? DraftReference.write(draft)
+                  : StateJson.writeAscii(e.lastJudgment());
       keep[i] = kept;
       versions[i] = e.revision();
       entered[i] = StepSampleRepository.micros(e.stepEnteredAt());
@@ -789,7 +819,8 @@ public final class ExperimentRepository {
       ExperimentRecord record,
       StepSampleRepository.Journal journal,
       StepEvidence legacy,
-      StoredJudgment judgment) {}
+      StoredJudgment judgment,
+      DraftReference.Ref draft) {}
 
   /**
    * The judgment a row holds and when this replica wrote it (null: read from the table, time
@@ -823,18 +854,18 @@ public final class ExperimentRepository {
   private static ExperimentRecord attach(Stored row, StepEvidence evidence) {
     ExperimentRecord r = row.record();
     Experiment e = r.experiment();
-    return new ExperimentRecord(
+    Experiment loaded =
         with(
             e,
             e.progress().withSamples(evidence),
             e.submittedAt(),
             e.stepEnteredAt(),
-            e.lastWindowAt()),
-        r.submittedBy(),
-        r.origin(),
-        r.updatedAt(),
-        r.router(),
-        r.quarantineShape());
+            e.lastWindowAt());
+    if (row.draft() != null) {
+      loaded = loaded.withLastJudgment(DraftReference.resolve(row.draft(), loaded));
+    }
+    return new ExperimentRecord(
+        loaded, r.submittedBy(), r.origin(), r.updatedAt(), r.router(), r.quarantineShape());
   }
 
   /**
@@ -869,7 +900,8 @@ public final class ExperimentRepository {
         e.phase(),
         e.stepIndex(),
         progress,
-        e.lastJudgment(),
+        // As decided: a draft stays one (its text is written when read).
+        e.judgmentAsDecided(),
         e.productionVersion(),
         e.revision(),
         submittedAt,
@@ -881,6 +913,10 @@ public final class ExperimentRepository {
 
   private static Stored map(ResultSet rs, StatementContext ctx) throws SQLException {
     StepProgress progress = ProgressCodec.read(rs.getString("progress"));
+    String judgment = rs.getString("last_judgment");
+    // A draft stored by reference is rebuilt once the samples are attached.
+    DraftReference.Ref draft =
+        DraftReference.isReference(judgment) ? DraftReference.read(judgment) : null;
     Experiment e =
         new Experiment(
             rs.getString("id"),
@@ -891,7 +927,7 @@ public final class ExperimentRepository {
             Phase.valueOf(rs.getString("phase")),
             rs.getInt("step_index"),
             progress.withoutSamples(),
-            StateJson.read(rs.getString("last_judgment"), Judgment.class),
+            draft == null ? StateJson.read(judgment, Judgment.class) : null,
             rs.getString("production_version"),
             rs.getLong("version"),
             instant(rs, "submitted_at"),
@@ -910,6 +946,7 @@ public final class ExperimentRepository {
         new StepSampleRepository.Journal(
             rs.getLong("samples_from"), rs.getLong("samples_to"), rs.getLong("samples_token")),
         progress.evidence(),
-        null);
+        null,
+        draft);
   }
 }

@@ -78,6 +78,7 @@ class StepJudgeDraftTest {
     Random random = new Random(20261205);
     Set<Verdict> seen = EnumSet.noneOf(Verdict.class);
     int drafts = 0;
+    int tolerated = 0;
     for (int scenario = 0; scenario < 600; scenario++) {
       Policy policy = POLICIES.get(scenario % POLICIES.size());
       int stepIndex = random.nextInt(policy.steps().size());
@@ -130,10 +131,28 @@ class StepJudgeDraftTest {
         assertThat(draft.explained()).isEqualTo(full);
         assertThat(draft.explained()).isSameAs(draft.explained());
         progress = next.withFailures(draft.progress().failures());
+        // Stored by reference: the row's progress (a tolerated failure counted), the failure
+        // count the judge saw, the verdict and the time rebuild the same judgment.
+        assertThat(draft.judged()).isSameAs(next);
+        Judgment reread =
+            Judgment.reread(
+                policy,
+                stepIndex,
+                draft.verdict(),
+                draft.at(),
+                progress.withFailures(draft.judged().failures()),
+                progress);
+        assertThat(reread.verdict()).isEqualTo(draft.verdict());
+        assertThat(reread.progress()).isEqualTo(draft.progress());
+        assertThat(reread.explained()).isEqualTo(full);
+        if (progress.failures() != next.failures()) {
+          tolerated++;
+        }
       }
     }
     assertThat(seen).containsAll(EnumSet.allOf(Verdict.class));
     assertThat(drafts).isGreaterThan(1000);
+    assertThat(tolerated).as("drafts that counted a tolerated failure").isPositive();
   }
 
   /** Everything but the text: verdict, step, evidence, score, reference, chaos, each check. */

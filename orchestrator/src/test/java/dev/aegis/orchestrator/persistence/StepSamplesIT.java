@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.orchestrator.judgment.ActiveFault;
+import dev.aegis.orchestrator.judgment.Analysis;
 import dev.aegis.orchestrator.judgment.CanaryStep;
 import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.judgment.Judgment;
 import dev.aegis.orchestrator.judgment.Policy;
 import dev.aegis.orchestrator.judgment.Slo;
 import dev.aegis.orchestrator.judgment.StepEvidence;
+import dev.aegis.orchestrator.judgment.Verdict;
 import dev.aegis.orchestrator.lifecycle.Candidate;
 import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.lifecycle.Decision;
@@ -316,13 +318,16 @@ class StepSamplesIT {
         new ExperimentRepository(new StepSampleRepository(), 100, interval);
     Experiment e = started(repository);
 
-    Experiment first = observe(e, 4);
+    // Each batch ends with a baseline window: its draft judged other evidence than the row's, so
+    // it is stored with its text (a draft of the row's own progress is stored by reference,
+    // draftsAreStoredByReference).
+    Experiment first = observe(e, 4, HealthWindow.Track.BASELINE);
     write(repository, e, first, T0.plusSeconds(1));
     assertThat(storedJudgment(e.id()))
         .as("nothing stored yet: stored")
         .isEqualTo(first.lastJudgment());
 
-    Experiment second = observe(first, 4);
+    Experiment second = observe(first, 4, HealthWindow.Track.BASELINE);
     assertThat(second.lastJudgment().verdict()).isEqualTo(first.lastJudgment().verdict());
     assertThat(second.lastJudgment()).isNotEqualTo(first.lastJudgment());
     write(repository, first, second, T0.plusSeconds(2));
@@ -337,7 +342,7 @@ class StepSamplesIT {
     assertThat(cold.progress()).as("the progress is always stored").isEqualTo(second.progress());
     assertThat(cold.lastJudgment()).isEqualTo(first.lastJudgment());
 
-    Experiment third = observe(second, 2);
+    Experiment third = observe(second, 2, HealthWindow.Track.BASELINE);
     write(repository, second, third, T0.plusSeconds(6));
     assertThat(storedJudgment(e.id()))
         .as("the interval passed since the stored one: stored")
@@ -354,11 +359,83 @@ class StepSamplesIT {
     ExperimentRepository other =
         new ExperimentRepository(new StepSampleRepository(), 100, interval);
     Experiment before = load(other, e.id());
-    Experiment taken = observe(before, 2);
+    Experiment taken = observe(before, 2, HealthWindow.Track.BASELINE);
     write(other, before, taken, T0.plusSeconds(8));
     assertThat(storedJudgment(e.id()))
         .as("a replica that has not cached the row stores its newest")
         .isEqualTo(taken.lastJudgment());
+  }
+
+  @Test
+  @DisplayName(
+      "a canary's draft of the row's own progress is stored by reference and read back, warm and"
+          + " cold, as the judge's judgment of it (a tolerated failure included); a draft of other"
+          + " evidence and a conclusive verdict are stored with their text")
+  void draftsAreStoredByReference() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+
+    Experiment canaryLast = observe(e, 5, HealthWindow.Track.CANARY);
+    assertThat(canaryLast.judgmentAsDecided().draft()).as("the core's draft").isNotNull();
+    write(repository, e, canaryLast);
+    String reference = storedJudgmentText(e.id());
+    assertThat(reference).startsWith("[1,\"").hasSizeLessThan(80);
+    assertThat(load(new ExperimentRepository(), e.id())).as("cold").isEqualTo(canaryLast);
+    assertThat(load(repository, e.id())).as("warm").isEqualTo(canaryLast);
+    Judgment read = load(new ExperimentRepository(), e.id()).lastJudgment();
+    assertThat(read.summary()).as("the text, written on read").isNotBlank();
+    assertThat(read.checks()).isNotEmpty();
+    assertThat(read).isEqualTo(canaryLast.lastJudgment());
+    String viaPsql =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT aegis_judgment(last_judgment) ->> 'verdict' || ' '"
+                            + " || (aegis_judgment(last_judgment) ->> 'draft') FROM experiments"
+                            + " WHERE id = :id")
+                    .bind("id", e.id())
+                    .mapTo(String.class)
+                    .one());
+    assertThat(viaPsql)
+        .as("psql reads a reference through aegis_judgment")
+        .isEqualTo(canaryLast.lastJudgment().verdict().name() + " true");
+
+    Experiment baselineLast = observe(canaryLast, 2, HealthWindow.Track.BASELINE);
+    write(repository, canaryLast, baselineLast);
+    assertThat(storedJudgment(e.id()))
+        .as("a draft of the evidence before the baseline window: stored with its text")
+        .isEqualTo(baselineLast.lastJudgment());
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(baselineLast);
+  }
+
+  @Test
+  @DisplayName(
+      "a tolerated failure's draft is stored by reference with the failure count the judge saw, and"
+          + " read back as that failure")
+  void toleratedFailureByReference() {
+    // The judge counts the failure, so the row's progress carries one more than the judge saw.
+    ExperimentRepository tolerant = new ExperimentRepository();
+    Experiment t =
+        started(
+            tolerant,
+            LONG_STEPS.withAnalysis(
+                new Analysis(
+                    0.98, 0.10, 0.10, 95, 75, 5, 3, null, Analysis.OnInconclusive.PAUSE, 3)));
+    // A clean baseline beside a canary failing one request in five: the anytime error-rate test
+    // crosses long before the step's 24 hours, and the policy tolerates that failure.
+    Experiment breached = t;
+    for (int pair = 0; pair < 100 && breached.progress().failures() == 0; pair++) {
+      breached = observe(breached, HealthWindow.Track.BASELINE, 1000, 0);
+      nextWindow -= 10; // the canary window of the same span: a pair
+      breached = observe(breached, HealthWindow.Track.CANARY, 1000, 200);
+    }
+    assertThat(breached.judgmentAsDecided().verdict()).isEqualTo(Verdict.HOLD);
+    assertThat(breached.progress().failures()).isEqualTo(1);
+    write(tolerant, t, breached);
+    assertThat(storedJudgmentText(t.id())).startsWith("[1,\"HOLD\",1,").endsWith(",0]");
+    Experiment cold = load(new ExperimentRepository(), t.id());
+    assertThat(cold).isEqualTo(breached);
+    assertThat(cold.lastJudgment().summary()).contains("failure 1 of 3 tolerated");
   }
 
   @Test
@@ -443,24 +520,32 @@ class StepSamplesIT {
   }
 
   private Judgment storedJudgment(String id) {
-    String json =
-        jdbi.withHandle(
-            h ->
-                h.createQuery("SELECT last_judgment::text FROM experiments WHERE id = :id")
-                    .bind("id", id)
-                    .mapTo(String.class)
-                    .one());
+    String json = storedJudgmentText(id);
+    assertThat(json).as("stored with its text").startsWith("{");
     return StateJson.read(json, Judgment.class);
   }
 
+  private String storedJudgmentText(String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT last_judgment::text FROM experiments WHERE id = :id")
+                .bind("id", id)
+                .mapTo(String.class)
+                .one());
+  }
+
   private Experiment started(ExperimentRepository repository) {
+    return started(repository, LONG_STEPS);
+  }
+
+  private Experiment started(ExperimentRepository repository, Policy policy) {
     Experiment submitted =
         Experiment.submitted(
             "exp-" + random.nextInt(1_000_000),
             "checkout",
             "shop",
             new Candidate("v2", "registry.local/checkout:v2"),
-            LONG_STEPS,
+            policy,
             "v1",
             T0);
     Decision d = CORE.decide(submitted, new LifecycleInput.Submit(null), T0);
@@ -477,6 +562,38 @@ class StepSamplesIT {
   /** {@code windows} windows of random tracks, some under a chaos fault, decided by the core. */
   private Experiment observe(Experiment e, int windows) {
     return observe(e, windows, new ArrayList<>());
+  }
+
+  /**
+   * {@code windows} windows of random tracks, then one of {@code last} (without a fault), decided
+   * by the core.
+   */
+  private Experiment observe(Experiment e, int windows, HealthWindow.Track last) {
+    return observe(observe(e, windows), last, 1000, 2);
+  }
+
+  /** One window of {@code track} with {@code requests} and {@code errors}, decided by the core. */
+  private Experiment observe(Experiment e, HealthWindow.Track track, long requests, long errors) {
+    Instant start = T0.plusSeconds(nextWindow);
+    nextWindow += 10;
+    HealthWindow w =
+        new HealthWindow(
+            "checkout",
+            track == HealthWindow.Track.CANARY ? "v2" : "v1",
+            track,
+            start,
+            start.plusSeconds(10),
+            requests,
+            errors,
+            80,
+            200,
+            300,
+            0.4,
+            0.5,
+            "shop");
+    Decision d = CORE.decide(e, new LifecycleInput.Observe(w, List.of()), start.plusSeconds(10));
+    assertThat(d.isRefused()).isFalse();
+    return d.after();
   }
 
   /** {@link #observe(Experiment, int)}, adding to {@code path} the samples after each window. */
