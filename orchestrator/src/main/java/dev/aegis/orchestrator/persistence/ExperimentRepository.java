@@ -483,24 +483,23 @@ public final class ExperimentRepository {
               baseOf(c),
               c.path());
       writes.add(w);
-      DraftReference.Ref draft = DraftReference.of(c.after());
-      if (draft != null) {
+      // A judgment with its text that may trail is kept first: keeping costs nothing, and a
+      // reference could not be kept by the next write if that one's draft judged other evidence
+      // (a baseline window after the last canary window), which would store the text at once.
+      Judgment kept = judgmentMayTrail(c.after(), w, now);
+      DraftReference.Ref draft = kept == null ? DraftReference.of(c.after()) : null;
+      if (kept != null) {
+        keepJudgment.add(c.after().id());
+        // A trailing judgment is written nowhere, so its text is not written either: the state
+        // written and cached carries the stored judgment, as a cold read of the row does.
+        changes.add(new Change(c.expectedRevision(), c.after().withLastJudgment(kept), c.before()));
+      } else if (draft != null) {
         // The draft stays one: the row stores it by reference, and its text is written when read.
         drafts.put(c.after().id(), draft);
         changes.add(c);
-        continue;
+      } else {
+        changes.add(new Change(c.expectedRevision(), c.after().explained(), c.before()));
       }
-      Judgment kept = judgmentMayTrail(c.after(), w, now);
-      if (kept != null) {
-        keepJudgment.add(c.after().id());
-      }
-      // A trailing judgment is written nowhere, so its text is not written either: the state
-      // written and cached carries the stored judgment, as a cold read of the row does.
-      changes.add(
-          new Change(
-              c.expectedRevision(),
-              kept != null ? c.after().withLastJudgment(kept) : c.after().explained(),
-              c.before()));
     }
     Map<String, Range> written = write(h, changes, writes, keepJudgment, drafts, now);
     List<Change> again = new ArrayList<>();

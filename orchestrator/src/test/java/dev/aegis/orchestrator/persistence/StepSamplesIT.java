@@ -410,6 +410,39 @@ class StepSamplesIT {
 
   @Test
   @DisplayName(
+      "with a judgment interval, a judgment stored with its text trails first; a reference is"
+          + " written once it may not, and a reference never trails")
+  void aTrailingJudgmentIsKeptBeforeAReference() {
+    ExperimentRepository repository =
+        new ExperimentRepository(new StepSampleRepository(), 100, Duration.ofSeconds(5));
+    Experiment e = started(repository);
+    Experiment first = observe(e, 3, HealthWindow.Track.CANARY);
+    write(repository, e, first, T0.plusSeconds(1));
+    assertThat(storedJudgmentText(e.id())).as("nothing to trail: a reference").startsWith("[1,");
+
+    Experiment second = observe(first, 3, HealthWindow.Track.BASELINE);
+    write(repository, first, second, T0.plusSeconds(2));
+    assertThat(storedJudgment(e.id()))
+        .as("a reference does not trail: the draft of other evidence is stored with its text")
+        .isEqualTo(second.lastJudgment());
+
+    Experiment third = observe(second, 3, HealthWindow.Track.CANARY);
+    assertThat(third.lastJudgment().verdict()).isEqualTo(second.lastJudgment().verdict());
+    write(repository, second, third, T0.plusSeconds(3));
+    assertThat(storedJudgment(e.id()))
+        .as("within the interval the text trails, though a reference could be written")
+        .isEqualTo(second.lastJudgment());
+    assertThat(load(new ExperimentRepository(), e.id()))
+        .isEqualTo(third.withLastJudgment(second.lastJudgment()));
+
+    Experiment fourth = observe(third, 3, HealthWindow.Track.CANARY);
+    write(repository, third, fourth, T0.plusSeconds(8));
+    assertThat(storedJudgmentText(e.id())).as("the interval passed: a reference").startsWith("[1,");
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(fourth);
+  }
+
+  @Test
+  @DisplayName(
       "a tolerated failure's draft is stored by reference with the failure count the judge saw, and"
           + " read back as that failure")
   void toleratedFailureByReference() {
