@@ -129,13 +129,21 @@ class StateDocumentsMigrationIT {
                 h.createQuery(
                         "SELECT jsonb_typeof(experiment -> 'progress') || ' ' || "
                             + "(aegis_progress((experiment -> 'progress')::json) ->> 'windows') || ' ' || "
-                            + "jsonb_typeof(experiment -> 'last_judgment') || ' ' || "
+                            + "(aegis_judgment((experiment -> 'last_judgment')::json) ->> 'verdict') || ' ' || "
                             + "jsonb_typeof(experiment -> 'actuation') FROM experiments_archive "
                             + "WHERE id = :id")
                     .bind("id", later.id())
                     .mapTo(String.class)
                     .one());
-    assertThat(archived).isEqualTo("array " + later.progress().windows() + " object object");
+    // A running canary's draft is archived as stored: by reference since V13 (ADR-014), its verdict
+    // readable through aegis_judgment.
+    assertThat(archived)
+        .isEqualTo(
+            "array "
+                + later.progress().windows()
+                + " "
+                + later.lastJudgment().verdict()
+                + " object");
   }
 
   private List<String> columnTypes() {

@@ -609,24 +609,29 @@ class StepSamplesIT {
   private Experiment observe(Experiment e, HealthWindow.Track track, long requests, long errors) {
     Instant start = T0.plusSeconds(nextWindow);
     nextWindow += 10;
-    HealthWindow w =
-        new HealthWindow(
-            "checkout",
-            track == HealthWindow.Track.CANARY ? "v2" : "v1",
-            track,
-            start,
-            start.plusSeconds(10),
-            requests,
-            errors,
-            80,
-            200,
-            300,
-            0.4,
-            0.5,
-            "shop");
+    HealthWindow w = window(track, start, requests, errors, 200);
     Decision d = CORE.decide(e, new LifecycleInput.Observe(w, List.of()), start.plusSeconds(10));
     assertThat(d.isRefused()).isFalse();
     return d.after();
+  }
+
+  /** A 10-second window of checkout in shop from {@code start}: v2 on the canary track, else v1. */
+  private static HealthWindow window(
+      HealthWindow.Track track, Instant start, long requests, long errors, double p95Ms) {
+    return new HealthWindow(
+        "checkout",
+        track == HealthWindow.Track.CANARY ? "v2" : "v1",
+        track,
+        start,
+        start.plusSeconds(10),
+        requests,
+        errors,
+        80,
+        p95Ms,
+        300,
+        0.4,
+        0.5,
+        "shop");
   }
 
   /** {@link #observe(Experiment, int)}, adding to {@code path} the samples after each window. */
@@ -636,20 +641,12 @@ class StepSamplesIT {
       Instant start = T0.plusSeconds(nextWindow);
       nextWindow += 10;
       HealthWindow w =
-          new HealthWindow(
-              "checkout",
-              track == HealthWindow.Track.CANARY ? "v2" : "v1",
+          window(
               track,
               start,
-              start.plusSeconds(10),
               1000 + random.nextInt(200),
               random.nextInt(10),
-              80,
-              180 + random.nextInt(40),
-              300,
-              0.4,
-              0.5,
-              "shop");
+              180 + random.nextInt(40));
       List<ActiveFault> faults =
           random.nextInt(10) == 0
               ? List.of(
