@@ -90,11 +90,15 @@ final class DraftReference {
   static Ref read(String stored) {
     try {
       JsonNode a = StateJson.mapper().readTree(stored);
-      if (!a.isArray() || a.size() != 5 || a.get(0).asInt(-1) != FORMAT) {
+      if (!a.isArray() || a.size() != 5 || !isInt(a.get(0)) || a.get(0).asInt() != FORMAT) {
         throw new IllegalStateException("not a draft reference of format " + FORMAT);
       }
       Verdict verdict = Verdict.valueOf(a.get(1).asText());
-      if (verdict.isConclusive() || !isInt(a.get(2)) || !isInt(a.get(4))) {
+      if (verdict.isConclusive()
+          || !isInt(a.get(2))
+          || a.get(2).asInt() < 1
+          || !isInt(a.get(4))
+          || a.get(4).asInt() < 0) {
         throw new IllegalStateException("not a draft's verdict, step and failure count");
       }
       Instant at = a.get(3).isNull() ? null : Instant.parse(a.get(3).asText());

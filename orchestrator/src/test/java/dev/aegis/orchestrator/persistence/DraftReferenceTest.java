@@ -37,6 +37,9 @@ class DraftReferenceTest {
     for (String bad :
         new String[] {
           "[2,\"HOLD\",1,null,0]",
+          "[\"1\",\"HOLD\",1,null,0]",
+          "[1,\"HOLD\",0,null,0]",
+          "[1,\"HOLD\",1,null,-1]",
           "[1,\"PASS\",1,null,0]",
           "[1,\"MAYBE\",1,null,0]",
           "[1,\"HOLD\",\"one\",null,0]",
