@@ -812,7 +812,9 @@ public final class ExperimentRepository {
 
   /**
    * A row as read: the experiment without its step samples, where they are, and the judgment the
-   * row holds with when it was written (see {@link #judgmentMayTrail}).
+   * row holds with when it was written (see {@link #judgmentMayTrail}); for a draft stored by
+   * reference, the reference instead (the experiment's judgment is null until {@link #attach}
+   * rebuilds it with the samples).
    */
   private record Stored(
       ExperimentRecord record,
