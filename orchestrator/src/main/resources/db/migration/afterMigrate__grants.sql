@@ -19,6 +19,10 @@ BEGIN
         RAISE WARNING 'Aegis: the application role % is a superuser; nothing is enforced', app;
     END IF;
 
+    -- Replicas that start together all run this after Flyway's migration lock is released: one at
+    -- a time, or a GRANT that meets another's uncommitted change to the same catalog row fails with
+    -- "tuple concurrently updated" (GrantsConcurrencyIT).
+    PERFORM pg_advisory_xact_lock(hashtext('aegis.afterMigrate.grants'));
     EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', schema, app);
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', schema, app);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I', schema, app);
