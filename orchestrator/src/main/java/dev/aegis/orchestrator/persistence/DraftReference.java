@@ -8,7 +8,7 @@ import dev.aegis.orchestrator.judgment.Verdict;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 /**
  * A canary's draft judgment stored by reference (V13, ADR-014): {@code [1, verdict, step, at,
@@ -49,7 +49,7 @@ final class DraftReference {
       return null;
     }
     StepProgress stored = e.progress();
-    if (judged.samples() != stored.samples() && !judged.samples().equals(stored.samples())) {
+    if (!Objects.equals(judged.samples(), stored.samples())) {
       return null;
     }
     StepProgress bare = stored.withoutSamples();
@@ -103,10 +103,8 @@ final class DraftReference {
       }
       Instant at = a.get(3).isNull() ? null : Instant.parse(a.get(3).asText());
       return new Ref(verdict, a.get(2).asInt(), at, a.get(4).asInt());
-    } catch (JsonProcessingException | IllegalArgumentException | DateTimeParseException e) {
-      throw new IllegalStateException(
-          "stored draft judgment is unreadable (" + e.getMessage() + "): " + stored, e);
-    } catch (IllegalStateException e) {
+    } catch (JsonProcessingException | RuntimeException e) {
+      // Jackson, the enum, the time and the shape checks above: one message naming the text.
       throw new IllegalStateException(
           "stored draft judgment is unreadable (" + e.getMessage() + "): " + stored, e);
     }

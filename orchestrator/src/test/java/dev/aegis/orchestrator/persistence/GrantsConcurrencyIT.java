@@ -62,9 +62,7 @@ class GrantsConcurrencyIT {
                   throw new IllegalStateException(e.getMessage(), e);
                 }
               });
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> waitingOnLocks(owner) > 0 || second.isDone());
+      await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnLocks() > 0 || second.isDone());
       assertThat(second).as("the second run waits while the first is uncommitted").isNotDone();
       first.commit();
       second.get(30, TimeUnit.SECONDS);
@@ -93,12 +91,13 @@ class GrantsConcurrencyIT {
     }
   }
 
-  private static int waitingOnLocks(DataSource owner) throws SQLException {
-    try (Connection c = owner.getConnection();
-        Statement s = c.createStatement();
-        var rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
-      rs.next();
-      return rs.getInt(1);
-    }
+  private int waitingOnLocks() {
+    return database
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                    .mapTo(Integer.class)
+                    .one());
   }
 }

@@ -387,15 +387,11 @@ class StepSamplesIT {
     assertThat(read.checks()).isNotEmpty();
     assertThat(read).isEqualTo(canaryLast.lastJudgment());
     String viaPsql =
-        jdbi.withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT aegis_judgment(last_judgment) ->> 'verdict' || ' '"
-                            + " || (aegis_judgment(last_judgment) ->> 'draft') FROM experiments"
-                            + " WHERE id = :id")
-                    .bind("id", e.id())
-                    .mapTo(String.class)
-                    .one());
+        one(
+            "SELECT aegis_judgment(last_judgment) ->> 'verdict' || ' '"
+                + " || (aegis_judgment(last_judgment) ->> 'draft') FROM experiments WHERE id = :id",
+            e.id(),
+            String.class);
     assertThat(viaPsql)
         .as("psql reads a reference through aegis_judgment")
         .isEqualTo(canaryLast.lastJudgment().verdict().name() + " true");
@@ -549,7 +545,12 @@ class StepSamplesIT {
   }
 
   private long count(String sql, Experiment e) {
-    return jdbi.withHandle(h -> h.createQuery(sql).bind("id", e.id()).mapTo(Long.class).one());
+    return one(sql, e.id(), Long.class);
+  }
+
+  /** The one value {@code sql} selects for the experiment bound as {@code :id}. */
+  private <T> T one(String sql, String id, Class<T> type) {
+    return jdbi.withHandle(h -> h.createQuery(sql).bind("id", id).mapTo(type).one());
   }
 
   private Judgment storedJudgment(String id) {
@@ -559,12 +560,7 @@ class StepSamplesIT {
   }
 
   private String storedJudgmentText(String id) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("SELECT last_judgment::text FROM experiments WHERE id = :id")
-                .bind("id", id)
-                .mapTo(String.class)
-                .one());
+    return one("SELECT last_judgment::text FROM experiments WHERE id = :id", id, String.class);
   }
 
   private Experiment started(ExperimentRepository repository) {
