@@ -64,6 +64,11 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  *       window, one step sample) inserted into plain copies of those tables the fastest way the
  *       pipeline uses, one multi-row statement per table and one transaction per batch of the same
  *       size;
+ *   <li><b>floor</b>: as many consumers as the pipeline has consumer threads, each with its share
+ *       of the partitions, decoding every record with the codec and writing those rows from the
+ *       decoded events, one transaction per poll: what any pipeline must do for an event, without
+ *       the lifecycle (no experiment read, locked, judged or written). {@code floor vs pg xN} is
+ *       the highest ratio to the writes alone a pipeline could reach on this machine;
  *   <li><b>pipeline</b>: the orchestrator itself (batch ingestion, decode, dedup, step evaluation,
  *       one transaction per batch), from the moment its consumer starts until every event is
  *       processed.
@@ -157,23 +162,31 @@ public final class PipelineBenchmark {
           ReferenceWorkloads.ROWS,
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+      int threads = bench.consumerThreads();
       System.out.printf(
           Locale.ROOT,
-          "%-6s %14s %14s %14s %14s %14s %10s %10s %10s %21s %21s%n",
+          HEADER,
           "round",
           "raw kafka/s",
           "kafka+decode/s",
           "raw pg/s",
-          "raw pg x" + bench.consumerThreads() + "/s",
+          "raw pg x" + threads + "/s",
+          "floor x" + threads + "/s",
           "pipeline/s",
           "vs kafka",
           "vs pg",
-          "vs pg x" + bench.consumerThreads(),
-          "cpu µs/event pg x" + bench.consumerThreads(),
+          "vs pg x" + threads,
+          "floor vs pg x" + threads,
+          "vs floor",
+          "cpu µs/event pg x" + threads,
+          "cpu µs/event floor",
           "cpu µs/event pipeline");
       System.out.printf(
           Locale.ROOT,
-          "%-6s %14s %14s %14s %14s %14s %10s %10s %10s %21s %21s%n",
+          HEADER,
+          "",
+          "",
+          "",
           "",
           "",
           "",
@@ -184,6 +197,7 @@ public final class PipelineBenchmark {
           "",
           "",
           "(jvms + postgres)",
+          "(jvms + postgres)",
           "(jvms + postgres)");
       List<Round> measured = new ArrayList<>();
       for (int r = 1 - warmup; r <= rounds; r++) {
@@ -191,37 +205,10 @@ public final class PipelineBenchmark {
         if (r > 0) {
           measured.add(round);
         }
-        System.out.printf(
-            Locale.ROOT,
-            "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f %21s %21s%n",
-            r <= 0 ? "warmup" : String.valueOf(r),
-            round.rawKafka,
-            round.decode,
-            round.rawPostgres,
-            round.rawPostgresParallel,
-            round.pipeline,
-            round.pipeline / round.rawKafka,
-            round.pipeline / round.rawPostgres,
-            round.pipeline / round.rawPostgresParallel,
-            cpu(round.rawPostgresParallelCpu),
-            cpu(round.pipelineCpu));
+        print(r <= 0 ? "warmup" : String.valueOf(r), round);
       }
       bench.printActuation();
-      Round median = Round.median(measured);
-      System.out.printf(
-          Locale.ROOT,
-          "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f %21s %21s%n",
-          "median",
-          median.rawKafka,
-          median.decode,
-          median.rawPostgres,
-          median.rawPostgresParallel,
-          median.pipeline,
-          median.pipeline / median.rawKafka,
-          median.pipeline / median.rawPostgres,
-          median.pipeline / median.rawPostgresParallel,
-          cpu(median.rawPostgresParallelCpu),
-          cpu(median.pipelineCpu));
+      print("median", Round.median(measured));
       bench.checkEndState(warmup + rounds);
     } catch (Exception | AssertionError e) {
       e.printStackTrace();
@@ -230,6 +217,32 @@ public final class PipelineBenchmark {
       bench.stop();
     }
     System.exit(status);
+  }
+
+  private static final String HEADER =
+      "%-6s %14s %14s %14s %14s %14s %14s %10s %10s %10s %15s %10s %21s %21s %21s%n";
+
+  /** One line of the results: {@code label}'s events per second, ratios and CPU per event. */
+  private static void print(String label, Round round) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f %15.3f %10.3f %21s %21s"
+            + " %21s%n",
+        label,
+        round.rawKafka,
+        round.decode,
+        round.rawPostgres,
+        round.rawPostgresParallel,
+        round.floor,
+        round.pipeline,
+        round.pipeline / round.rawKafka,
+        round.pipeline / round.rawPostgres,
+        round.pipeline / round.rawPostgresParallel,
+        round.floor / round.rawPostgresParallel,
+        round.pipeline / round.floor,
+        cpu(round.rawPostgresParallelCpu),
+        cpu(round.floorCpu),
+        cpu(round.pipelineCpu));
   }
 
   /** CPU microseconds per event as {@code jvm + postgres}. */
@@ -455,9 +468,13 @@ public final class PipelineBenchmark {
     double rawPostgresParallel = references.write(keys, consumerThreads());
     ProcessCpu.Reading between = cpu.read();
     statements.print("raw pg x" + consumerThreads(), round);
+    ProcessCpu.Reading floorStarted = cpu.read();
+    double floor = references.floor(from, total(), consumerThreads());
+    ProcessCpu.Reading floorEnded = cpu.read();
+    statements.print("floor", round);
     Instant pipelineStarted = Instant.now();
     double pipeline = runPipeline(ingest);
-    ProcessCpu.PerEvent pipelineCpu = cpu.read().since(between, batch.size());
+    ProcessCpu.PerEvent pipelineCpu = cpu.read().since(floorEnded, batch.size());
     statements.print("pipeline", round);
     collectActuation(pipelineStarted);
     return new Round(
@@ -465,8 +482,10 @@ public final class PipelineBenchmark {
         decode,
         rawPostgres,
         rawPostgresParallel,
+        floor,
         pipeline,
         between.since(before, batch.size()),
+        floorEnded.since(floorStarted, batch.size()),
         pipelineCpu);
   }
 
@@ -735,8 +754,10 @@ public final class PipelineBenchmark {
       double decode,
       double rawPostgres,
       double rawPostgresParallel,
+      double floor,
       double pipeline,
       ProcessCpu.PerEvent rawPostgresParallelCpu,
+      ProcessCpu.PerEvent floorCpu,
       ProcessCpu.PerEvent pipelineCpu) {
     static Round median(List<Round> rounds) {
       return new Round(
@@ -744,20 +765,18 @@ public final class PipelineBenchmark {
           median(rounds.stream().mapToDouble(Round::decode).toArray()),
           median(rounds.stream().mapToDouble(Round::rawPostgres).toArray()),
           median(rounds.stream().mapToDouble(Round::rawPostgresParallel).toArray()),
+          median(rounds.stream().mapToDouble(Round::floor).toArray()),
           median(rounds.stream().mapToDouble(Round::pipeline).toArray()),
-          new ProcessCpu.PerEvent(
-              median(
-                  rounds.stream()
-                      .mapToDouble(r -> r.rawPostgresParallelCpu().jvmMicros())
-                      .toArray()),
-              median(
-                  rounds.stream()
-                      .mapToDouble(r -> r.rawPostgresParallelCpu().postgresMicros())
-                      .toArray())),
-          new ProcessCpu.PerEvent(
-              median(rounds.stream().mapToDouble(r -> r.pipelineCpu().jvmMicros()).toArray()),
-              median(
-                  rounds.stream().mapToDouble(r -> r.pipelineCpu().postgresMicros()).toArray())));
+          median(rounds, Round::rawPostgresParallelCpu),
+          median(rounds, Round::floorCpu),
+          median(rounds, Round::pipelineCpu));
+    }
+
+    private static ProcessCpu.PerEvent median(
+        List<Round> rounds, java.util.function.Function<Round, ProcessCpu.PerEvent> cpu) {
+      return new ProcessCpu.PerEvent(
+          median(rounds.stream().mapToDouble(r -> cpu.apply(r).jvmMicros()).toArray()),
+          median(rounds.stream().mapToDouble(r -> cpu.apply(r).postgresMicros()).toArray()));
     }
 
     private static double median(double[] values) {

@@ -103,11 +103,18 @@ final class ReferenceProcess implements References {
 
   @Override
   public double consume(Map<TopicPartition, Long> from, long total, boolean decode) {
-    String positions =
-        from.entrySet().stream()
-            .map(e -> e.getKey().topic() + ":" + e.getKey().partition() + ":" + e.getValue())
-            .collect(Collectors.joining(","));
-    return call("consume " + decode + " " + total + " " + positions);
+    return call("consume " + decode + " " + total + " " + positions(from));
+  }
+
+  @Override
+  public double floor(Map<TopicPartition, Long> from, long total, int threads) {
+    return call("floor " + threads + " " + total + " " + positions(from));
+  }
+
+  private static String positions(Map<TopicPartition, Long> from) {
+    return from.entrySet().stream()
+        .map(e -> e.getKey().topic() + ":" + e.getKey().partition() + ":" + e.getValue())
+        .collect(Collectors.joining(","));
   }
 
   @Override

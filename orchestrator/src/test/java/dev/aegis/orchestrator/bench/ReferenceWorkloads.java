@@ -6,6 +6,7 @@ import dev.aegis.events.DecodeResult;
 import dev.aegis.events.EventCodec;
 import dev.aegis.events.EventType;
 import dev.aegis.events.Topics;
+import dev.aegis.events.data.HealthReported;
 import dev.aegis.orchestrator.persistence.BinaryArrays;
 import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
@@ -99,17 +100,7 @@ final class ReferenceWorkloads implements References {
 
   @Override
   public double consume(Map<TopicPartition, Long> from, long total, boolean decode) {
-    try (var consumer =
-        new KafkaConsumer<byte[], byte[]>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                batch,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+    try (var consumer = consumer()) {
       consumer.assign(from.keySet());
       from.forEach(consumer::seek);
       long seen = 0;
@@ -117,17 +108,103 @@ final class ReferenceWorkloads implements References {
       while (seen < total) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (decode) {
-            Map<String, byte[]> headers = new HashMap<>();
-            r.headers().forEach(h -> headers.put(h.key(), h.value()));
-            if (!(CODEC.decode(r.value(), headers) instanceof DecodeResult.Decoded)) {
-              throw new IllegalStateException("benchmark event rejected by the codec");
-            }
+            decodeHealth(r);
           }
           seen++;
         }
       }
       return perSecond(seen, started);
     }
+  }
+
+  @Override
+  public double floor(Map<TopicPartition, Long> from, long total, int threads) throws Exception {
+    List<Map<TopicPartition, Long>> shares = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      shares.add(new LinkedHashMap<>());
+    }
+    int next = 0;
+    for (Map.Entry<TopicPartition, Long> p : from.entrySet()) {
+      shares.get(next++ % threads).put(p.getKey(), p.getValue());
+    }
+    ExecutorService workers = Executors.newFixedThreadPool(threads);
+    try {
+      long started = System.nanoTime();
+      List<Future<Long>> running = new ArrayList<>();
+      for (Map<TopicPartition, Long> share : shares) {
+        if (!share.isEmpty()) {
+          running.add(workers.submit(() -> floorShare(share)));
+        }
+      }
+      long seen = 0;
+      for (Future<Long> f : running) {
+        seen += f.get();
+      }
+      if (seen != total) {
+        throw new IllegalStateException("the floor read " + seen + " records, not " + total);
+      }
+      return perSecond(seen, started);
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  /**
+   * One consumer thread of {@link #floor}: reads its partitions up to their end offsets as they are
+   * when it starts, and writes each poll's rows in one transaction.
+   */
+  private long floorShare(Map<TopicPartition, Long> share) {
+    try (var consumer = consumer()) {
+      consumer.assign(share.keySet());
+      share.forEach(consumer::seek);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(share.keySet());
+      long target = 0;
+      for (Map.Entry<TopicPartition, Long> p : share.entrySet()) {
+        target += ends.get(p.getKey()) - p.getValue();
+      }
+      long seen = 0;
+      while (seen < target) {
+        var records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          continue;
+        }
+        Rows rows = new Rows(records.count());
+        long micros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        int i = 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          rows.set(
+              i++, decodeHealth(r), r.partition(), r.offset(), rawSeq.getAndIncrement(), micros);
+        }
+        Instant now = Instant.now();
+        jdbi.useTransaction(h -> rows.insert(h, now));
+        seen += records.count();
+      }
+      return seen;
+    }
+  }
+
+  /** The record decoded as the pipeline's ingest listener decodes it; a health window. */
+  private static DecodeResult.Decoded decodeHealth(ConsumerRecord<byte[], byte[]> r) {
+    Map<String, byte[]> headers = new HashMap<>();
+    r.headers().forEach(h -> headers.put(h.key(), h.value()));
+    if (!(CODEC.decode(r.value(), headers) instanceof DecodeResult.Decoded d)
+        || !(d.data() instanceof HealthReported)) {
+      throw new IllegalStateException("benchmark event rejected by the codec");
+    }
+    return d;
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            batch,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   @Override
@@ -191,6 +268,7 @@ final class ReferenceWorkloads implements References {
     final String[] services;
     final String[] experimentIds;
     final Long[] seqs;
+    final Long[] offsets;
     final Long[] starts;
     final Long[] ends;
     final Long[] requests;
@@ -210,6 +288,7 @@ final class ReferenceWorkloads implements References {
       services = new String[n];
       experimentIds = new String[n];
       seqs = new Long[n];
+      offsets = new Long[n];
       starts = new Long[n];
       ends = new Long[n];
       requests = new Long[n];
@@ -242,6 +321,30 @@ final class ReferenceWorkloads implements References {
       memory[i] = 0.5;
       steps[i] = 0;
       partitions[i] = Math.floorMod(service.hashCode(), 3);
+      offsets[i] = seq;
+      seeds[i] = false;
+    }
+
+    /** Row {@code i} from a decoded health window read at {@code partition}, {@code offset}. */
+    void set(int i, DecodeResult.Decoded event, int partition, long offset, long seq, long micros) {
+      HealthReported w = (HealthReported) event.data();
+      ids[i] = event.envelope().id();
+      services[i] = w.service();
+      experimentIds[i] =
+          UUID.nameUUIDFromBytes(w.service().getBytes(StandardCharsets.UTF_8)).toString();
+      seqs[i] = seq;
+      offsets[i] = offset;
+      starts[i] = ChronoUnit.MICROS.between(Instant.EPOCH, w.windowStart());
+      ends[i] = ChronoUnit.MICROS.between(Instant.EPOCH, w.windowEnd());
+      requests[i] = w.requests();
+      errors[i] = w.errors();
+      p50[i] = w.latencyMs().p50();
+      p95[i] = w.latencyMs().p95();
+      p99[i] = w.latencyMs().p99();
+      cpu[i] = w.cpuUtilization();
+      memory[i] = w.memoryUtilization();
+      steps[i] = 1;
+      partitions[i] = partition;
       seeds[i] = false;
     }
 
@@ -253,7 +356,7 @@ final class ReferenceWorkloads implements References {
           .bind("types", BinaryArrays.text(filled(n, EventType.HEALTH_REPORTED.type())))
           .bind("topics", BinaryArrays.text(filled(n, Topics.HEALTH)))
           .bind("partitions", BinaryArrays.int4(partitions))
-          .bind("offsets", BinaryArrays.int8(seqs))
+          .bind("offsets", BinaryArrays.int8(offsets))
           .bind("now", now)
           .mapTo(String.class)
           .list();
@@ -377,6 +480,7 @@ final class ReferenceWorkloads implements References {
    *
    * <ul>
    *   <li>{@code consume <decode> <total> <topic>:<partition>:<offset>,...}: {@link #consume};
+   *   <li>{@code floor <threads> <total> <topic>:<partition>:<offset>,...}: {@link #floor};
    *   <li>{@code write <threads> <file>}: {@link #write} for the keys in {@code file}, one a line.
    * </ul>
    *
@@ -408,22 +512,29 @@ final class ReferenceWorkloads implements References {
   private static String run(ReferenceWorkloads references, String[] command) throws Exception {
     double perSecond =
         switch (command[0]) {
-          case "consume" -> {
-            Map<TopicPartition, Long> from = new LinkedHashMap<>();
-            for (String position : command[3].split(",")) {
-              String[] parts = position.split(":");
-              from.put(
-                  new TopicPartition(parts[0], Integer.parseInt(parts[1])),
-                  Long.parseLong(parts[2]));
-            }
-            yield references.consume(
-                from, Long.parseLong(command[2]), Boolean.parseBoolean(command[1]));
-          }
+          case "consume" ->
+              references.consume(
+                  positions(command[3]),
+                  Long.parseLong(command[2]),
+                  Boolean.parseBoolean(command[1]));
+          case "floor" ->
+              references.floor(
+                  positions(command[3]), Long.parseLong(command[2]), Integer.parseInt(command[1]));
           case "write" ->
               references.write(
                   Files.readAllLines(Path.of(command[2])), Integer.parseInt(command[1]));
           default -> throw new IllegalArgumentException("unknown command " + command[0]);
         };
     return String.format(Locale.ROOT, "%.3f", perSecond);
+  }
+
+  /** Positions written as {@code <topic>:<partition>:<offset>,...}. */
+  private static Map<TopicPartition, Long> positions(String text) {
+    Map<TopicPartition, Long> from = new LinkedHashMap<>();
+    for (String position : text.split(",")) {
+      String[] parts = position.split(":");
+      from.put(new TopicPartition(parts[0], Integer.parseInt(parts[1])), Long.parseLong(parts[2]));
+    }
+    return from;
   }
 }

@@ -19,6 +19,14 @@ interface References extends AutoCloseable {
    */
   double write(List<String> keys, int threads) throws Exception;
 
+  /**
+   * Events per second for the least any pipeline does with the records from {@code from} on: read
+   * them from {@code threads} consumers, each with its share of the partitions, decode each with
+   * the codec, and write its rows (marker, window, step sample) from the decoded event, one
+   * transaction per poll. No lifecycle: no experiment is read, locked, judged or written.
+   */
+  double floor(Map<TopicPartition, Long> from, long total, int threads) throws Exception;
+
   /** The process the references run in, for its CPU time; this JVM's when they run inline. */
   long pid();
 
