@@ -324,12 +324,18 @@ public final class PipelineBenchmark {
     // they are refused as from the future: start far enough back for the warm-up and every round.
     long windowsPerService = (long) events * (rounds + 1) / experiments + 60;
     nextWindow = Instant.now().minusSeconds(windowsPerService).truncatedTo(ChronoUnit.SECONDS);
-    jdbi.useHandle(
-        h ->
-            h.execute(
-                "CREATE TABLE bench_processed (LIKE processed_events INCLUDING ALL); "
-                    + "CREATE TABLE bench_windows (LIKE health_windows INCLUDING ALL); "
-                    + "CREATE TABLE bench_samples (LIKE step_samples INCLUDING ALL)"));
+    for (String tables :
+        List.of(
+            ReferenceWorkloads.ONE_WRITER, ReferenceWorkloads.WRITERS, ReferenceWorkloads.FLOOR)) {
+      jdbi.useHandle(
+          h ->
+              h.execute(
+                  String.format(
+                      "CREATE TABLE %1$sprocessed (LIKE processed_events INCLUDING ALL); "
+                          + "CREATE TABLE %1$swindows (LIKE health_windows INCLUDING ALL); "
+                          + "CREATE TABLE %1$ssamples (LIKE step_samples INCLUDING ALL)",
+                      tables)));
+    }
     references =
         INLINE
             ? new ReferenceWorkloads(

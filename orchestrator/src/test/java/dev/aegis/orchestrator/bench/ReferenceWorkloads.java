@@ -68,6 +68,17 @@ final class ReferenceWorkloads implements References {
   /** The prefix of the child's answers on its standard output; its logs may go there too. */
   static final String ANSWER = "@@reference ";
 
+  /**
+   * The prefixes of the copies of the pipeline's tables ({@code <prefix>processed}, {@code
+   * <prefix>windows}, {@code <prefix>samples}) each workload writes: a set of its own, so that
+   * every workload's tables and indexes grow by one round's rows a round, as the pipeline's do.
+   * Until 2026-12-06 both writers shared one set, which grew twice as fast as the pipeline's.
+   */
+  static final String ONE_WRITER = "bench_";
+
+  static final String WRITERS = "benchx_";
+  static final String FLOOR = "floor_";
+
   /** Connections of the reference's pool: enough for every consumer thread's share at once. */
   private static final int CONNECTIONS = 8;
 
@@ -176,7 +187,7 @@ final class ReferenceWorkloads implements References {
               i++, decodeHealth(r), r.partition(), r.offset(), rawSeq.getAndIncrement(), micros);
         }
         Instant now = Instant.now();
-        jdbi.useTransaction(h -> rows.insert(h, now));
+        jdbi.useTransaction(h -> rows.insert(h, FLOOR, now));
         seen += records.count();
       }
       return seen;
@@ -222,8 +233,9 @@ final class ReferenceWorkloads implements References {
     try {
       long started = System.nanoTime();
       List<Future<?>> running = new ArrayList<>();
+      String tables = threads == 1 ? ONE_WRITER : WRITERS;
       for (List<String> slice : slices) {
-        running.add(workers.submit(() -> writeSlice(slice)));
+        running.add(workers.submit(() -> writeSlice(slice, tables)));
       }
       for (Future<?> f : running) {
         f.get();
@@ -238,9 +250,9 @@ final class ReferenceWorkloads implements References {
    * One transaction per batch, one multi-row statement per table: a processed-event marker, a
    * health window and a step sample per event, into plain copies of the pipeline's tables.
    */
-  private void writeSlice(List<String> keys) {
+  private void writeSlice(List<String> keys, String tables) {
     if (CONSTANT_ROWS) {
-      writeConstantRows(keys);
+      writeConstantRows(keys, tables);
       return;
     }
     Instant now = Instant.now();
@@ -251,7 +263,7 @@ final class ReferenceWorkloads implements References {
       for (int i = 0; i < slice.size(); i++) {
         rows.set(i, slice.get(i), rawSeq.getAndIncrement(), micros);
       }
-      jdbi.useTransaction(h -> rows.insert(h, now));
+      jdbi.useTransaction(h -> rows.insert(h, tables, now));
     }
   }
 
@@ -348,9 +360,10 @@ final class ReferenceWorkloads implements References {
       seeds[i] = false;
     }
 
-    void insert(Handle h, Instant now) {
+    /** Writes the rows into the copies of the tables whose names start with {@code tables}. */
+    void insert(Handle h, String tables, Instant now) {
       int n = ids.length;
-      h.createQuery(InboxRepository.claimStatement("bench_processed"))
+      h.createQuery(InboxRepository.claimStatement(tables + "processed"))
           .bind("sources", BinaryArrays.text(filled(n, "/monitors/bench")))
           .bind("ids", BinaryArrays.text(ids))
           .bind("types", BinaryArrays.text(filled(n, EventType.HEALTH_REPORTED.type())))
@@ -360,7 +373,7 @@ final class ReferenceWorkloads implements References {
           .bind("now", now)
           .mapTo(String.class)
           .list();
-      h.createUpdate(HealthWindowRepository.insertStatement("bench_windows"))
+      h.createUpdate(HealthWindowRepository.insertStatement(tables + "windows"))
           .bind("namespaces", BinaryArrays.text(filled(n, "bench")))
           .bind("services", BinaryArrays.text(services))
           .bind("versions", BinaryArrays.text(filled(n, "2.0.0")))
@@ -380,7 +393,7 @@ final class ReferenceWorkloads implements References {
           .bind("eventIds", BinaryArrays.text(ids))
           .bind("received", BinaryArrays.int8(ends))
           .execute();
-      h.createUpdate(StepSampleRepository.appendStatement("bench_samples"))
+      h.createUpdate(StepSampleRepository.appendStatement(tables + "samples"))
           .bind("ids", BinaryArrays.text(experimentIds))
           .bind("seqs", BinaryArrays.int8(seqs))
           .bind("tracks", BinaryArrays.text(filled(n, "canary")))
@@ -409,7 +422,7 @@ final class ReferenceWorkloads implements References {
    * constants of the statements, and every window row carries one experiment id, so the server
    * parses two arrays, not eighteen, and one index takes a single key.
    */
-  private void writeConstantRows(List<String> keys) {
+  private void writeConstantRows(List<String> keys, String tables) {
     Instant now = Instant.now();
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
     for (int from = 0; from < keys.size(); from += batch) {
@@ -426,7 +439,9 @@ final class ReferenceWorkloads implements References {
       jdbi.useTransaction(
           h -> {
             h.createUpdate(
-                    "INSERT INTO bench_processed (source, event_id, type, topic, partition, "
+                    "INSERT INTO "
+                        + tables
+                        + "processed (source, event_id, type, topic, partition, "
                         + "kafka_offset, outcome, processed_at) SELECT '/monitors/bench', i, :type, :topic, "
                         + "0, 0, 'applied', :now FROM unnest(:ids) AS x(i) ON CONFLICT DO NOTHING")
                 .bind("ids", BinaryArrays.text(ids))
@@ -435,7 +450,9 @@ final class ReferenceWorkloads implements References {
                 .bind("now", now)
                 .execute();
             h.createUpdate(
-                    "INSERT INTO bench_windows (namespace, service, version, track, window_start, "
+                    "INSERT INTO "
+                        + tables
+                        + "windows (namespace, service, version, track, window_start, "
                         + "window_end, requests, errors, p50_ms, p95_ms, p99_ms, cpu, memory, experiment_id, "
                         + "step, event_source, event_id, received_at) SELECT 'bench', s, '2.0', 'canary', "
                         + ":now, :now, 1000, 5, 80, 200, 350, 0.4, 0.5, 'bench', 1, '/monitors/bench', i, :now "
@@ -445,7 +462,9 @@ final class ReferenceWorkloads implements References {
                 .bind("now", now)
                 .execute();
             h.createUpdate(
-                    "INSERT INTO bench_samples (experiment_id, seq, track, window_start, window_end, "
+                    "INSERT INTO "
+                        + tables
+                        + "samples (experiment_id, seq, track, window_start, window_end, "
                         + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
                         + "SELECT s, q, 'canary', timestamptz 'epoch' + :micros * interval '1 microsecond', "
                         + "timestamptz 'epoch' + :micros * interval '1 microsecond', 1000, 5, 200, "

@@ -11,7 +11,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * extension ({@link SharedPostgres#STATEMENTS_PROPERTY}); then also the tables written most, with
  * how many updates stayed on their page (heap-only) and their sizes. The table counts are
  * PostgreSQL's cumulative statistics, which a backend flushes up to a second late: a phase's lines
- * can miss its last writes and show another JVM's (the reference's {@code bench_} tables).
+ * can miss its last writes and show another JVM's (the references' {@code bench_}, {@code benchx_}
+ * and {@code floor_} tables).
  */
 final class Statements {
 
