@@ -3,16 +3,20 @@ package dev.aegis.orchestrator.persistence;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.orchestrator.judgment.Judgment;
+import dev.aegis.orchestrator.judgment.StepEvidence;
 import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.judgment.Verdict;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A canary's draft judgment stored by reference (V13, ADR-014): {@code [1, verdict, step, at,
- * failures]} in {@code last_judgment} instead of the judgment's text.
+ * failures]}, or {@code [1, verdict, step, at, failures, unjudged]}, in {@code last_judgment}
+ * instead of the judgment's text.
  *
  * <p>A draft (IN_PROGRESS or HOLD, {@link dev.aegis.orchestrator.judgment.StepJudge#draft}) is a
  * pure function of the policy, the step, the evidence the judge saw and the window's time. When
@@ -23,13 +27,26 @@ import java.util.Objects;
  * fifth of its time at 10 000 experiments, and PostgreSQL a compressed TOAST value per window
  * (docs/benchmarks.md, "Draft judgments stored by reference").
  *
- * <p>A draft that judged other evidence than the row's (a baseline window arrived after the last
- * canary window) and every other judgment are stored with their text, as before.
+ * <p>A draft that judged an earlier part of the row's samples (a baseline window arrived after the
+ * last canary window: {@link StepProgress#compare} changes the samples and nothing else) is stored
+ * by reference too when that part is a prefix of the row's journal range after the write: {@code
+ * [1, verdict, step, at, failures, unjudged]}, where the draft judged the range's samples but its
+ * last {@code unjudged} journal rows. A read replays that prefix. Every other judgment (conclusive,
+ * silence, a draft whose evidence is not such a prefix) is stored with its text, as before.
  */
 final class DraftReference {
 
-  /** The reference as read: enough, with the row's policy, step and progress, to rebuild it. */
-  record Ref(Verdict verdict, int step, Instant at, int failures) {}
+  /**
+   * The reference as read: enough, with the row's policy, step and progress, to rebuild it.
+   *
+   * @param unjudged the journal rows at the end of the row's range the draft did not judge (0: it
+   *     judged the row's samples)
+   */
+  record Ref(Verdict verdict, int step, Instant at, int failures, int unjudged) {
+    Ref(Verdict verdict, int step, Instant at, int failures) {
+      this(verdict, step, at, failures, 0);
+    }
+  }
 
   private static final int FORMAT = 1;
 
@@ -37,9 +54,18 @@ final class DraftReference {
 
   /**
    * The reference that stores {@code e}'s last judgment with {@code e}'s progress, or null when it
-   * must be stored with its text.
+   * must be stored with its text: the draft judged the samples {@code e} carries.
    */
   static Ref of(Experiment e) {
+    return of(e, null);
+  }
+
+  /**
+   * {@link #of(Experiment)}, or, when the draft judged fewer samples than {@code e} carries, the
+   * reference to the prefix of the journal range they are after {@code write} (whose entries the
+   * draft's samples must begin), or null.
+   */
+  static Ref of(Experiment e, StepSampleRepository.Write write) {
     Judgment j = e.judgmentAsDecided();
     if (j == null || e.phase() != Phase.CANARY || j.verdict().isConclusive()) {
       return null;
@@ -49,15 +75,39 @@ final class DraftReference {
       return null;
     }
     StepProgress stored = e.progress();
+    int unjudged = 0;
     if (!Objects.equals(judged.samples(), stored.samples())) {
-      return null;
+      unjudged = write == null ? -1 : unjudged(judged.samples(), write);
+      if (unjudged <= 0) {
+        return null;
+      }
     }
     StepProgress bare = stored.withoutSamples();
     if (!j.progress().equals(bare)
         || !judged.withoutSamples().withFailures(stored.failures()).equals(bare)) {
       return null;
     }
-    return new Ref(j.verdict(), j.step(), j.at(), judged.failures());
+    return new Ref(j.verdict(), j.step(), j.at(), judged.failures(), unjudged);
+  }
+
+  /**
+   * How many of {@code write}'s entries, at its end, come after {@code judged}: the journal range
+   * after the write without them replays to {@code judged}. -1 when no prefix does.
+   */
+  private static int unjudged(StepEvidence judged, StepSampleRepository.Write write) {
+    Optional<List<StepEvidence.Entry>> judgedEntries =
+        write.snapshot()
+            ? Optional.of(judged.asEntries())
+            : write.base() == null ? Optional.empty() : judged.since(write.base());
+    if (judgedEntries.isEmpty()) {
+      return -1;
+    }
+    List<StepEvidence.Entry> entries = write.entries();
+    int m = judgedEntries.get().size();
+    if (m > entries.size() || !entries.subList(0, m).equals(judgedEntries.get())) {
+      return -1;
+    }
+    return entries.size() - m;
   }
 
   /** {@code ref} as the {@code last_judgment} column stores it. */
@@ -72,6 +122,7 @@ final class DraftReference {
         + (ref.at() == null ? "null" : "\"" + ref.at() + "\"")
         + ","
         + ref.failures()
+        + (ref.unjudged() == 0 ? "" : "," + ref.unjudged())
         + "]";
   }
 
@@ -90,8 +141,14 @@ final class DraftReference {
   static Ref read(String stored) {
     try {
       JsonNode a = StateJson.mapper().readTree(stored);
-      if (!a.isArray() || a.size() != 5 || !isInt(a.get(0)) || a.get(0).asInt() != FORMAT) {
+      if (!a.isArray()
+          || (a.size() != 5 && a.size() != 6)
+          || !isInt(a.get(0))
+          || a.get(0).asInt() != FORMAT) {
         throw new IllegalStateException("not a draft reference of format " + FORMAT);
+      }
+      if (a.size() == 6 && (!isInt(a.get(5)) || a.get(5).asInt() < 1)) {
+        throw new IllegalStateException("not a count of unjudged journal rows");
       }
       Verdict verdict = Verdict.valueOf(a.get(1).asText());
       if (verdict.isConclusive()
@@ -102,7 +159,8 @@ final class DraftReference {
         throw new IllegalStateException("not a draft's verdict, step and failure count");
       }
       Instant at = a.get(3).isNull() ? null : Instant.parse(a.get(3).asText());
-      return new Ref(verdict, a.get(2).asInt(), at, a.get(4).asInt());
+      return new Ref(
+          verdict, a.get(2).asInt(), at, a.get(4).asInt(), a.size() == 6 ? a.get(5).asInt() : 0);
     } catch (JsonProcessingException | RuntimeException e) {
       // Jackson, the enum, the time and the shape checks above: one message naming the text.
       throw new IllegalStateException(
@@ -115,11 +173,14 @@ final class DraftReference {
   }
 
   /**
-   * The draft {@code ref} stands for in {@code e}, whose progress carries its samples.
+   * The draft {@code ref} stands for in {@code e}, whose progress carries its samples; {@code
+   * judged} are the samples the draft judged when {@code ref} has unjudged rows (ignored
+   * otherwise).
    *
-   * @throws IllegalStateException when {@code e} is not at the reference's step in CANARY
+   * @throws IllegalStateException when {@code e} is not at the reference's step in CANARY, or the
+   *     judged samples are missing
    */
-  static Judgment resolve(Ref ref, Experiment e) {
+  static Judgment resolve(Ref ref, Experiment e, StepEvidence judged) {
     if (e.phase() != Phase.CANARY || ref.step() != e.stepIndex() + 1) {
       throw new IllegalStateException(
           "stored draft judgment of step "
@@ -132,12 +193,22 @@ final class DraftReference {
               + (e.stepIndex() + 1));
     }
     StepProgress stored = e.progress();
+    StepProgress seen = stored;
+    if (ref.unjudged() > 0) {
+      if (judged == null) {
+        throw new IllegalStateException(
+            "the samples the stored draft judgment of experiment "
+                + e.id()
+                + " judged are missing");
+      }
+      seen = stored.withSamples(judged);
+    }
     return Judgment.reread(
         e.policy(),
         e.stepIndex(),
         ref.verdict(),
         ref.at(),
-        stored.withFailures(ref.failures()),
+        seen.withFailures(ref.failures()),
         stored);
   }
 }

@@ -421,6 +421,7 @@ public final class ExperimentRepository {
             new StepSampleRepository.Journal(0, write.entries().size(), write.newToken()),
             null,
             new StoredJudgment(e.lastJudgment(), now),
+            null,
             null));
   }
 
@@ -487,7 +488,7 @@ public final class ExperimentRepository {
       // reference could not be kept by the next write if that one's draft judged other evidence
       // (a baseline window after the last canary window), which would store the text at once.
       Judgment kept = judgmentMayTrail(c.after(), w, now);
-      DraftReference.Ref draft = kept == null ? DraftReference.of(c.after()) : null;
+      DraftReference.Ref draft = kept == null ? DraftReference.of(c.after(), w) : null;
       if (kept != null) {
         keepJudgment.add(c.after().id());
         // A trailing judgment is written nowhere, so its text is not written either: the state
@@ -513,17 +514,23 @@ public final class ExperimentRepository {
         }
         // Written afresh, judgment included.
         Experiment fresh = decided.get(i).after();
-        c =
-            new Change(
-                c.expectedRevision(),
-                drafts.containsKey(fresh.id()) ? fresh : fresh.explained(),
-                c.before());
-        changes.set(i, c);
         // What this replica cached is not what the row holds (another replica wrote it): afresh.
         w =
             new StepSampleRepository.Write(
-                true, c.after().progress().samples().asEntries(), 0, w.newToken());
+                true, fresh.progress().samples().asEntries(), 0, w.newToken(), null);
         writes.set(i, w);
+        // A draft stays a reference if it still is one against the samples written afresh.
+        DraftReference.Ref redone =
+            drafts.containsKey(fresh.id()) ? DraftReference.of(fresh, w) : null;
+        if (redone == null) {
+          drafts.remove(fresh.id());
+        } else {
+          drafts.put(fresh.id(), redone);
+        }
+        c =
+            new Change(
+                c.expectedRevision(), redone != null ? fresh : fresh.explained(), c.before());
+        changes.set(i, c);
         again.add(c);
         afresh.add(w);
       }
@@ -555,8 +562,11 @@ public final class ExperimentRepository {
       DraftReference.Ref draft = drafts.get(e.id());
       samples.written(e.id(), e.revision(), token, e.progress().samples());
       // A draft is cached as a cold read finds it, by reference: rebuilt on each read from the
-      // samples then attached, so the row cache never holds a step's samples itself.
+      // samples then attached, so the row cache never holds a step's samples itself, but for the
+      // samples a draft judged before windows appended after it (a list of the same samples).
       Experiment cached = draft == null ? e : e.withLastJudgment(null);
+      StepEvidence judged =
+          draft != null && draft.unjudged() > 0 ? e.judgmentAsDecided().judged().samples() : null;
       rows.rewrite(
           e.id(),
           token,
@@ -576,7 +586,8 @@ public final class ExperimentRepository {
                   draft != null
                       ? null
                       : kept ? old.judgment() : new StoredJudgment(e.lastJudgment(), now),
-                  draft));
+                  draft,
+                  judged));
     }
   }
 
@@ -814,14 +825,16 @@ public final class ExperimentRepository {
    * A row as read: the experiment without its step samples, where they are, and the judgment the
    * row holds with when it was written (see {@link #judgmentMayTrail}); for a draft stored by
    * reference, the reference instead (the experiment's judgment is null until {@link #attach}
-   * rebuilds it with the samples).
+   * rebuilds it with the samples); {@code judged}, the samples such a draft judged when they are
+   * not the row's (null when this replica did not write it: read from the journal).
    */
   private record Stored(
       ExperimentRecord record,
       StepSampleRepository.Journal journal,
       StepEvidence legacy,
       StoredJudgment judgment,
-      DraftReference.Ref draft) {}
+      DraftReference.Ref draft,
+      StepEvidence judged) {}
 
   /**
    * The judgment a row holds and when this replica wrote it (null: read from the table, time
@@ -831,7 +844,10 @@ public final class ExperimentRepository {
 
   private ExperimentRecord withSamples(Tx h, Stored row) {
     Experiment e = row.record().experiment();
-    return attach(row, samples.load(h, e.id(), e.revision(), row.journal(), row.legacy()));
+    return attach(
+        row,
+        samples.load(h, e.id(), e.revision(), row.journal(), row.legacy()),
+        judgedSamples(h, List.of(row)).get(e.id()));
   }
 
   private List<ExperimentRecord> withSamples(Tx h, List<Stored> rows) {
@@ -841,6 +857,7 @@ public final class ExperimentRepository {
       refs.put(e.id(), new StepSampleRepository.Ref(e.revision(), row.journal()));
     }
     Map<String, StepEvidence> loaded = samples.loadAll(h, refs);
+    Map<String, StepEvidence> judged = judgedSamples(h, rows);
     return rows.stream()
         .map(
             row ->
@@ -848,11 +865,38 @@ public final class ExperimentRepository {
                     row,
                     row.journal().legacy()
                         ? (row.legacy() == null ? StepEvidence.EMPTY : row.legacy())
-                        : loaded.get(row.record().experiment().id())))
+                        : loaded.get(row.record().experiment().id()),
+                    judged.get(row.record().experiment().id())))
         .toList();
   }
 
-  private static ExperimentRecord attach(Stored row, StepEvidence evidence) {
+  /**
+   * The samples judged by the drafts of {@code rows} stored by reference before windows appended
+   * after them: as this replica wrote them, or replayed from the journal's prefix (one query).
+   */
+  private Map<String, StepEvidence> judgedSamples(Tx h, List<Stored> rows) {
+    Map<String, StepEvidence> out = new HashMap<>();
+    Map<String, StepSampleRepository.Journal> prefixes = new HashMap<>();
+    for (Stored row : rows) {
+      if (row.draft() == null || row.draft().unjudged() == 0) {
+        continue;
+      }
+      String id = row.record().experiment().id();
+      if (row.judged() != null) {
+        out.put(id, row.judged());
+      } else {
+        StepSampleRepository.Journal j = row.journal();
+        prefixes.put(
+            id,
+            new StepSampleRepository.Journal(
+                j.from(), Math.max(j.from(), j.to() - row.draft().unjudged()), j.token()));
+      }
+    }
+    out.putAll(samples.loadRanges(h, prefixes));
+    return out;
+  }
+
+  private static ExperimentRecord attach(Stored row, StepEvidence evidence, StepEvidence judged) {
     ExperimentRecord r = row.record();
     Experiment e = r.experiment();
     Experiment loaded =
@@ -863,7 +907,7 @@ public final class ExperimentRepository {
             e.stepEnteredAt(),
             e.lastWindowAt());
     if (row.draft() != null) {
-      loaded = loaded.withLastJudgment(DraftReference.resolve(row.draft(), loaded));
+      loaded = loaded.withLastJudgment(DraftReference.resolve(row.draft(), loaded, judged));
     }
     return new ExperimentRecord(
         loaded, r.submittedBy(), r.origin(), r.updatedAt(), r.router(), r.quarantineShape());
@@ -948,6 +992,7 @@ public final class ExperimentRepository {
             rs.getLong("samples_from"), rs.getLong("samples_to"), rs.getLong("samples_token")),
         progress.evidence(),
         null,
-        draft);
+        draft,
+        null);
   }
 }

@@ -75,9 +75,15 @@ public final class StepSampleRepository {
    *     appended to the current one
    * @param expectedToken the token the row must still carry for an append (ignored for a snapshot)
    * @param newToken the token the row carries after this write
+   * @param base the samples the entries are appended to (what the row held at {@code
+   *     expectedToken}); null for a snapshot
    */
   public record Write(
-      boolean snapshot, List<StepEvidence.Entry> entries, long expectedToken, long newToken) {}
+      boolean snapshot,
+      List<StepEvidence.Entry> entries,
+      long expectedToken,
+      long newToken,
+      StepEvidence base) {}
 
   private final Cache cache;
 
@@ -133,6 +139,37 @@ public final class StepSampleRepository {
     if (ids.isEmpty()) {
       return out;
     }
+    Map<String, List<StepEvidence.Entry>> entries = entries(h, ids, froms, tos);
+    entries.forEach(
+        (id, list) -> {
+          StepEvidence samples = StepEvidence.replay(list);
+          Ref ref = refs.get(id);
+          cache.put(id, new Cached(ref.journal().token(), ref.revision(), samples));
+          out.put(id, samples);
+        });
+    return out;
+  }
+
+  /**
+   * The samples journal rows {@code from <= seq < to} of each experiment in {@code ranges} replay
+   * to, read from the table (one query, not cached): the evidence a draft stored by reference
+   * judged when windows were appended after it.
+   */
+  public Map<String, StepEvidence> loadRanges(Tx h, Map<String, Journal> ranges) {
+    Map<String, StepEvidence> out = new HashMap<>();
+    if (ranges.isEmpty()) {
+      return out;
+    }
+    List<String> ids = new ArrayList<>(ranges.keySet());
+    List<Long> froms = ids.stream().map(id -> ranges.get(id).from()).toList();
+    List<Long> tos = ids.stream().map(id -> ranges.get(id).to()).toList();
+    entries(h, ids, froms, tos).forEach((id, list) -> out.put(id, StepEvidence.replay(list)));
+    return out;
+  }
+
+  /** The journal rows of each experiment in its range, in order, in one query. */
+  private static Map<String, List<StepEvidence.Entry>> entries(
+      Tx h, List<String> ids, List<Long> froms, List<Long> tos) {
     Map<String, List<StepEvidence.Entry>> entries = new LinkedHashMap<>();
     ids.forEach(id -> entries.put(id, new ArrayList<>()));
     h.createQuery(
@@ -146,14 +183,7 @@ public final class StepSampleRepository {
         .bind("tos", BinaryArrays.int8(tos.toArray(Long[]::new)))
         .map((rs, ctx) -> row(rs))
         .forEach(r -> entries.get(r.experimentId()).add(r.entry()));
-    entries.forEach(
-        (id, list) -> {
-          StepEvidence samples = StepEvidence.replay(list);
-          Ref ref = refs.get(id);
-          cache.put(id, new Cached(ref.journal().token(), ref.revision(), samples));
-          out.put(id, samples);
-        });
-    return out;
+    return entries;
   }
 
   /**
@@ -189,15 +219,15 @@ public final class StepSampleRepository {
     if (stored != null && stored.revision() == expectedRevision) {
       var appended = after.since(stored.samples(), path);
       if (appended.isPresent()) {
-        return new Write(false, appended.get(), stored.token(), newToken);
+        return new Write(false, appended.get(), stored.token(), newToken, stored.samples());
       }
     } else if (base != null) {
       var appended = after.since(base.samples(), path);
       if (appended.isPresent()) {
-        return new Write(false, appended.get(), base.token(), newToken);
+        return new Write(false, appended.get(), base.token(), newToken, base.samples());
       }
     }
-    return new Write(true, after.asEntries(), 0, newToken);
+    return new Write(true, after.asEntries(), 0, newToken, null);
   }
 
   /**

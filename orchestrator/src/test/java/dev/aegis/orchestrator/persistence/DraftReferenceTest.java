@@ -23,6 +23,9 @@ class DraftReferenceTest {
     assertThat(DraftReference.read(stored)).isEqualTo(ref);
     var noTime = new DraftReference.Ref(Verdict.IN_PROGRESS, 1, null, 0);
     assertThat(DraftReference.read(DraftReference.write(noTime))).isEqualTo(noTime);
+    var prefix = new DraftReference.Ref(Verdict.IN_PROGRESS, 3, null, 2, 4);
+    assertThat(DraftReference.write(prefix)).isEqualTo("[1,\"IN_PROGRESS\",3,null,2,4]");
+    assertThat(DraftReference.read(DraftReference.write(prefix))).isEqualTo(prefix);
   }
 
   @Test
@@ -47,6 +50,10 @@ class DraftReferenceTest {
           "[1,\"HOLD\",1,\"yesterday\",0]",
           "[1,\"HOLD\",1,null]",
           "[1,\"HOLD\",1,null,0",
+          "[1,\"HOLD\",1,null,0,0]",
+          "[1,\"HOLD\",1,null,0,-2]",
+          "[1,\"HOLD\",1,null,0,\"1\"]",
+          "[1,\"HOLD\",1,null,0,1,1]",
         }) {
       assertThatThrownBy(() -> DraftReference.read(bad))
           .as(bad)

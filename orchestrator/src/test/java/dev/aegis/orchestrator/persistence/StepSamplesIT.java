@@ -318,16 +318,16 @@ class StepSamplesIT {
         new ExperimentRepository(new StepSampleRepository(), 100, interval);
     Experiment e = started(repository);
 
-    // Each batch ends with a baseline window: its draft judged other evidence than the row's, so
-    // it is stored with its text (a draft of the row's own progress is stored by reference,
-    // draftsAreStoredByReference).
-    Experiment first = observe(e, 4, HealthWindow.Track.BASELINE);
+    // Each batch's draft judged samples that are not a prefix of the row's journal (a stable
+    // window before the last canary window, a baseline window after it), so it is stored with its
+    // text (other drafts are stored by reference, draftsAreStoredByReference).
+    Experiment first = observe(e, NOT_A_PREFIX);
     write(repository, e, first, T0.plusSeconds(1));
     assertThat(storedJudgment(e.id()))
         .as("nothing stored yet: stored")
         .isEqualTo(first.lastJudgment());
 
-    Experiment second = observe(first, 4, HealthWindow.Track.BASELINE);
+    Experiment second = observe(first, NOT_A_PREFIX);
     assertThat(second.lastJudgment().verdict()).isEqualTo(first.lastJudgment().verdict());
     assertThat(second.lastJudgment()).isNotEqualTo(first.lastJudgment());
     write(repository, first, second, T0.plusSeconds(2));
@@ -342,7 +342,7 @@ class StepSamplesIT {
     assertThat(cold.progress()).as("the progress is always stored").isEqualTo(second.progress());
     assertThat(cold.lastJudgment()).isEqualTo(first.lastJudgment());
 
-    Experiment third = observe(second, 2, HealthWindow.Track.BASELINE);
+    Experiment third = observe(second, NOT_A_PREFIX);
     write(repository, second, third, T0.plusSeconds(6));
     assertThat(storedJudgment(e.id()))
         .as("the interval passed since the stored one: stored")
@@ -359,7 +359,7 @@ class StepSamplesIT {
     ExperimentRepository other =
         new ExperimentRepository(new StepSampleRepository(), 100, interval);
     Experiment before = load(other, e.id());
-    Experiment taken = observe(before, 2, HealthWindow.Track.BASELINE);
+    Experiment taken = observe(before, NOT_A_PREFIX);
     write(other, before, taken, T0.plusSeconds(8));
     assertThat(storedJudgment(e.id()))
         .as("a replica that has not cached the row stores its newest")
@@ -369,8 +369,8 @@ class StepSamplesIT {
   @Test
   @DisplayName(
       "a canary's draft of the row's own progress is stored by reference and read back, warm and"
-          + " cold, as the judge's judgment of it (a tolerated failure included); a draft of other"
-          + " evidence and a conclusive verdict are stored with their text")
+          + " cold, as the judge's judgment of it; a draft of samples that are not a prefix of the"
+          + " row's journal is stored with its text")
   void draftsAreStoredByReference() {
     ExperimentRepository repository = new ExperimentRepository();
     Experiment e = started(repository);
@@ -396,12 +396,87 @@ class StepSamplesIT {
         .as("psql reads a reference through aegis_judgment")
         .isEqualTo(canaryLast.lastJudgment().verdict().name() + " true");
 
-    Experiment baselineLast = observe(canaryLast, 2, HealthWindow.Track.BASELINE);
-    write(repository, canaryLast, baselineLast);
+    Experiment notAPrefix = observe(canaryLast, NOT_A_PREFIX);
+    write(repository, canaryLast, notAPrefix);
     assertThat(storedJudgment(e.id()))
-        .as("a draft of the evidence before the baseline window: stored with its text")
-        .isEqualTo(baselineLast.lastJudgment());
-    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(baselineLast);
+        .as("a draft of samples that are not a prefix of the journal: stored with its text")
+        .isEqualTo(notAPrefix.lastJudgment());
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(notAPrefix);
+  }
+
+  @Test
+  @DisplayName(
+      "a draft followed by baseline windows is stored by reference to the prefix of the journal it"
+          + " judged, and read back warm, cold and after a write afresh as the judge's judgment")
+  void draftsBeforeBaselineWindowsAreStoredByReference() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+    // Canary and baseline windows, as a monitor of both tracks sends them (no stable window: a
+    // snapshot lists the tracks one after the other, and the judged samples stay its prefix).
+    Experiment before =
+        observe(
+            e,
+            HealthWindow.Track.CANARY,
+            HealthWindow.Track.BASELINE,
+            HealthWindow.Track.CANARY,
+            HealthWindow.Track.BASELINE);
+    write(repository, e, before);
+
+    Experiment baselineLast =
+        observe(
+            before,
+            HealthWindow.Track.CANARY,
+            HealthWindow.Track.BASELINE,
+            HealthWindow.Track.CANARY,
+            HealthWindow.Track.BASELINE,
+            HealthWindow.Track.BASELINE);
+    assertThat(baselineLast.judgmentAsDecided().draft()).as("the core's draft").isNotNull();
+    assertThat(baselineLast.judgmentAsDecided().judged().samples())
+        .as("judged before the last two windows")
+        .isNotEqualTo(baselineLast.progress().samples());
+    write(repository, before, baselineLast);
+    assertThat(storedJudgmentText(e.id()))
+        .as("a reference whose last two journal rows were not judged")
+        .startsWith("[1,\"")
+        .endsWith(",2]")
+        .hasSizeLessThan(80);
+    Experiment cold = load(new ExperimentRepository(), e.id());
+    assertThat(cold).as("cold: the judged prefix replayed").isEqualTo(baselineLast);
+    assertThat(cold.lastJudgment().summary())
+        .as("the text, written on read, is the judge's")
+        .isEqualTo(baselineLast.lastJudgment().summary());
+    assertThat(cold.lastJudgment().checks()).isEqualTo(baselineLast.lastJudgment().checks());
+    assertThat(locked(repository, baselineLast))
+        .as("warm: the writing replica's row cache")
+        .isEqualTo(baselineLast);
+    assertThat(
+            one(
+                "SELECT (aegis_judgment(last_judgment) ->> 'unjudged') FROM experiments"
+                    + " WHERE id = :id",
+                e.id(),
+                String.class))
+        .as("psql reads the unjudged rows through aegis_judgment")
+        .isEqualTo("2");
+
+    // Another replica, which has not cached the row, writes the next batch; then the first
+    // replica, whose cached token the row no longer carries, writes the samples afresh.
+    ExperimentRepository other = new ExperimentRepository();
+    Experiment loaded = load(other, e.id());
+    Experiment next = observe(loaded, HealthWindow.Track.CANARY, HealthWindow.Track.BASELINE);
+    write(other, loaded, next);
+    assertThat(storedJudgmentText(e.id())).endsWith(",1]");
+    Experiment afresh = observe(next, HealthWindow.Track.CANARY, HealthWindow.Track.BASELINE);
+    jdbi.useTransaction(
+        h ->
+            repository.updateAll(
+                Tx.of(h),
+                List.of(new ExperimentRepository.Change(next.revision(), afresh, next)),
+                T0));
+    assertThat(storedJudgmentText(e.id()))
+        .as("written afresh (a snapshot): still a reference to its prefix")
+        .endsWith(",1]");
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(afresh);
+    assertThat(locked(repository, afresh)).isEqualTo(afresh);
   }
 
   @Test
@@ -416,10 +491,10 @@ class StepSamplesIT {
     write(repository, e, first, T0.plusSeconds(1));
     assertThat(storedJudgmentText(e.id())).as("nothing to trail: a reference").startsWith("[1,");
 
-    Experiment second = observe(first, 3, HealthWindow.Track.BASELINE);
+    Experiment second = observe(first, NOT_A_PREFIX);
     write(repository, first, second, T0.plusSeconds(2));
     assertThat(storedJudgment(e.id()))
-        .as("a reference does not trail: the draft of other evidence is stored with its text")
+        .as("a reference does not trail: a draft that is not one is stored with its text")
         .isEqualTo(second.lastJudgment());
 
     Experiment third = observe(second, 3, HealthWindow.Track.CANARY);
@@ -504,7 +579,8 @@ class StepSamplesIT {
   @Test
   @DisplayName(
       "given the samples after each decision, a batch whose window merged its track appends that"
-          + " window: 300 windows, and the journal is never started afresh")
+          + " window: 300 windows, and the journal is never started afresh; every state, its"
+          + " judgment included, reads back cold as decided")
   void mergesAppendWithTheDecisionsPath() {
     ExperimentRepository repository = new ExperimentRepository();
     Experiment e = started(repository);
@@ -512,6 +588,7 @@ class StepSamplesIT {
         count("SELECT count(*) FROM step_samples WHERE seed AND experiment_id = :id", e);
     int windows = 0;
     int merges = 0;
+    int prefixReferences = 0;
     for (int batch = 0; batch < 100; batch++) {
       Experiment read = locked(repository, e);
       List<StepEvidence> path = new ArrayList<>();
@@ -533,9 +610,15 @@ class StepSamplesIT {
       assertThat(load(new ExperimentRepository(), e.id()))
           .as("cold, batch %d", batch)
           .isEqualTo(next);
+      if (storedJudgmentText(e.id()).matches("\\[1,.*,[0-9]+,[1-9][0-9]*]")) {
+        prefixReferences++;
+      }
       e = next;
     }
     assertThat(merges).as("windows that merged their track").isPositive();
+    assertThat(prefixReferences)
+        .as("drafts stored by reference to a prefix of the journal, read back cold as decided")
+        .isPositive();
     assertThat(count("SELECT count(*) FROM step_samples WHERE seed AND experiment_id = :id", e))
         .as("seed rows: only the step's start")
         .isEqualTo(seedRows);
@@ -599,6 +682,26 @@ class StepSamplesIT {
    */
   private Experiment observe(Experiment e, int windows, HealthWindow.Track last) {
     return observe(observe(e, windows), last, 1000, 2);
+  }
+
+  /**
+   * A batch whose draft judged samples that are not a prefix of its journal rows: the stable window
+   * comes before the last canary window, the baseline window after it, and the rows are appended
+   * track by track (canary, baseline, stable).
+   */
+  private static final HealthWindow.Track[] NOT_A_PREFIX = {
+    HealthWindow.Track.CANARY,
+    HealthWindow.Track.STABLE,
+    HealthWindow.Track.CANARY,
+    HealthWindow.Track.BASELINE
+  };
+
+  /** One window of each of {@code tracks}, in order, decided by the core. */
+  private Experiment observe(Experiment e, HealthWindow.Track... tracks) {
+    for (HealthWindow.Track track : tracks) {
+      e = observe(e, track, 1000, 2);
+    }
+    return e;
   }
 
   /** One window of {@code track} with {@code requests} and {@code errors}, decided by the core. */
