@@ -6,6 +6,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * CPU time used so far by this JVM (with the JVM the benchmark's references run in, when that is
@@ -56,7 +60,72 @@ final class ProcessCpu {
       }
       jvm += (other[1] + other[2]) * 1_000_000_000L / TICKS_PER_SECOND;
     }
-    return new Reading(jvm, postgresNanos());
+    return new Reading(jvm, postgresNanos(), threadNanos());
+  }
+
+  /**
+   * The threads of this JVM by what they do (see {@link #kind}), with their CPU time so far; a
+   * thread that has exited no longer counts, so the kinds may add up to less than the JVM.
+   */
+  private static Map<String, Long> threadNanos() {
+    Map<String, Long> out = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        String text;
+        try {
+          text = Files.readString(task.resolve("stat"));
+        } catch (IOException e) {
+          continue; // exited meanwhile
+        }
+        String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        out.merge(kind(name), ticks * 1_000_000_000L / TICKS_PER_SECOND, Long::sum);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc/self/task", e);
+    }
+    return out;
+  }
+
+  /**
+   * What a thread of the benchmark's JVM does, from the first 15 characters of its name that Linux
+   * keeps: the pipeline's consumers, the JIT compilers, the garbage collector, the in-process Kafka
+   * broker, the orchestrator's Kafka clients' network threads, the in-process Kubernetes API, the
+   * harness itself (its main thread), or other work of the orchestrator (relays, timers).
+   */
+  static String kind(String name) {
+    if (name.startsWith("ingestContainer")) {
+      return "consumers";
+    }
+    if (name.contains("CompilerThre")) {
+      return "jit";
+    }
+    if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+      return "gc";
+    }
+    if (name.startsWith("kafka-producer-")
+        || name.startsWith("kafka-coordinat")
+        || name.startsWith("kafka-admin-cli")) {
+      return "kafka clients";
+    }
+    if (name.startsWith("data-plane-kafk")
+        || name.startsWith("kafka-")
+        || name.startsWith("quorum-")
+        || name.startsWith("broker-")
+        || name.startsWith("controller-")
+        || name.startsWith("ExpirationReape")
+        || name.startsWith("group-coordinat")
+        || name.startsWith("LogDirFailureHa")) {
+      return "broker";
+    }
+    if (name.startsWith("vert.x-")) {
+      return "cluster api";
+    }
+    if (name.startsWith("dev.aegis.orche")) {
+      return "harness";
+    }
+    return "other";
   }
 
   private long postgresNanos() {
@@ -100,14 +169,32 @@ final class ProcessCpu {
     };
   }
 
-  /** CPU time so far, in nanoseconds. */
-  record Reading(long jvmNanos, long postgresNanos) {
+  /** CPU time so far, in nanoseconds; this JVM's threads by {@link #kind}. */
+  record Reading(long jvmNanos, long postgresNanos, Map<String, Long> threadNanos) {
 
     /** Microseconds of each per event between {@code earlier} and this reading. */
     PerEvent since(Reading earlier, long events) {
       return new PerEvent(
           (jvmNanos - earlier.jvmNanos) / 1_000.0 / events,
           (postgresNanos - earlier.postgresNanos) / 1_000.0 / events);
+    }
+
+    /**
+     * Microseconds per event of this JVM's threads by kind between {@code earlier} and this
+     * reading, largest first (a kind whose threads exited meanwhile may read low).
+     */
+    String threadsSince(Reading earlier, long events) {
+      return threadNanos.entrySet().stream()
+          .map(
+              e ->
+                  Map.entry(
+                      e.getKey(),
+                      (e.getValue() - earlier.threadNanos.getOrDefault(e.getKey(), 0L))
+                          / 1_000.0
+                          / events))
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+          .collect(Collectors.joining(", "));
     }
   }
 
