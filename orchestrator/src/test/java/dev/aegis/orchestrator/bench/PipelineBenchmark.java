@@ -690,9 +690,9 @@ public final class PipelineBenchmark {
    * counters (one per outcome) count them. The harness reads it every 2 ms while the pipeline runs;
    * searching the registry each time walked every meter (one per service and more at 10 000
    * experiments) on the harness's thread, which shares the 2 cores and the CPU per event with the
-   * pipeline (4–6 µs per event at 10 000 experiments even when done every 50 ms). So the counters
-   * found are read until their sum has not moved for 50 ms, and only then looked up again: a
-   * counter first created meanwhile (a new outcome) joins then.
+   * pipeline (4–6 µs per event at 10 000 experiments even when done only every 50 ms). So the
+   * counters found are read until their sum has not moved for 50 ms, and only then looked up again:
+   * a counter first created meanwhile (a new outcome) joins then.
    */
   private static final class ProcessedHealth {
     private static final long STALL_NANOS = Duration.ofMillis(50).toNanos();
