@@ -886,10 +886,17 @@ public final class ExperimentRepository {
         out.put(id, row.judged());
       } else {
         StepSampleRepository.Journal j = row.journal();
-        prefixes.put(
-            id,
-            new StepSampleRepository.Journal(
-                j.from(), Math.max(j.from(), j.to() - row.draft().unjudged()), j.token()));
+        long judgedTo = j.to() - row.draft().unjudged();
+        if (j.legacy() || judgedTo < j.from()) {
+          throw new IllegalStateException(
+              "stored draft judgment of experiment "
+                  + id
+                  + " leaves out "
+                  + row.draft().unjudged()
+                  + " journal rows, more than its step's "
+                  + (j.to() - j.from()));
+        }
+        prefixes.put(id, new StepSampleRepository.Journal(j.from(), judgedTo, j.token()));
       }
     }
     out.putAll(samples.loadRanges(h, prefixes));

@@ -477,6 +477,19 @@ class StepSamplesIT {
         .endsWith(",1]");
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(afresh);
     assertThat(locked(repository, afresh)).isEqualTo(afresh);
+
+    // A reference that leaves out more rows than the step holds (edited by hand) is refused.
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE experiments SET last_judgment = (left(last_judgment::text,"
+                        + " length(last_judgment::text) - 2) || '999]')::json WHERE id = :id")
+                .bind("id", e.id())
+                .execute());
+    assertThat(storedJudgmentText(e.id())).endsWith(",999]");
+    assertThatThrownBy(() -> load(new ExperimentRepository(), e.id()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("leaves out 999 journal rows");
   }
 
   @Test
