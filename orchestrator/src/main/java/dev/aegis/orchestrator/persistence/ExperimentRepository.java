@@ -643,6 +643,12 @@ public final class ExperimentRepository {
         "experiment " + c.after().id() + " is no longer at revision " + c.expectedRevision());
   }
 
+  /**
+   * The actuation column of an experiment that awaits no command, as nearly every running canary's
+   * row is written between traffic shifts: serialised once, not once per row and batch.
+   */
+  private static final String NO_ACTUATION = StateJson.writeAscii(Actuation.NONE);
+
   /** The journal range of a written row: its samples are rows {@code from <= seq < to}. */
   private record Range(long from, long to) {}
 
@@ -704,7 +710,8 @@ public final class ExperimentRepository {
       entered[i] = StepSampleRepository.micros(e.stepEnteredAt());
       lastWindow[i] = StepSampleRepository.micros(e.lastWindowAt());
       silent[i] = e.silent();
-      actuations[i] = StateJson.writeAscii(e.actuation());
+      actuations[i] =
+          Actuation.NONE.equals(e.actuation()) ? NO_ACTUATION : StateJson.writeAscii(e.actuation());
       settled[i] = e.phase().isSettled();
       snapshot[i] = w.snapshot();
       appended[i] = (long) w.entries().size();

@@ -44,6 +44,34 @@ class ProgressCodecTest {
   }
 
   @Test
+  @DisplayName(
+      "a whole-number double is written as an integer and reads back equal; -0.0 and fractions keep"
+          + " their decimal form")
+  void wholeDoublesAsIntegers() {
+    StepProgress progress = fullProgress();
+    StepProgress whole =
+        new StepProgress(
+            progress.boundary(),
+            progress.windows(),
+            progress.requests(),
+            progress.errors(),
+            123_456_789.0,
+            -0.0,
+            200.5,
+            progress.observed(),
+            progress.firstWindowStart(),
+            progress.coveredUntil(),
+            null,
+            progress.failures(),
+            progress.extendedFrom(),
+            progress.shift(),
+            progress.sequential());
+    String stored = ProgressCodec.write(whole);
+    assertThat(stored).contains(",123456789,-0.0,200.5,").doesNotContain("123456789.0");
+    assertThat(ProgressCodec.read(stored)).isEqualTo(whole);
+  }
+
+  @Test
   @DisplayName("a row written in the named form, before the compact one, still reads")
   void namedFormStillReads() {
     for (int i = 0; i < 1_000; i++) {
@@ -193,6 +221,9 @@ class ProgressCodecTest {
       case 1 -> random.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
       case 2 -> random.nextBoolean() ? -0.0 : Double.MIN_VALUE;
       case 3 -> Double.longBitsToDouble(random.nextLong());
+      // Whole numbers, written as integers below 10^15 in magnitude: either side of that bound.
+      case 4 -> (double) random.nextLong(-(1L << 53), 1L << 53);
+      case 5 -> (double) random.nextLong(-1_000_000, 1_000_000);
       default -> random.nextDouble() * Math.pow(10, random.nextInt(-20, 20));
     };
   }
