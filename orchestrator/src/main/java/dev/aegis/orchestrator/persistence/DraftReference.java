@@ -42,28 +42,17 @@ final class DraftReference {
    * @param unjudged the journal rows at the end of the row's range the draft did not judge (0: it
    *     judged the row's samples)
    */
-  record Ref(Verdict verdict, int step, Instant at, int failures, int unjudged) {
-    Ref(Verdict verdict, int step, Instant at, int failures) {
-      this(verdict, step, at, failures, 0);
-    }
-  }
+  record Ref(Verdict verdict, int step, Instant at, int failures, int unjudged) {}
 
   private static final int FORMAT = 1;
 
   private DraftReference() {}
 
   /**
-   * The reference that stores {@code e}'s last judgment with {@code e}'s progress, or null when it
-   * must be stored with its text: the draft judged the samples {@code e} carries.
-   */
-  static Ref of(Experiment e) {
-    return of(e, null);
-  }
-
-  /**
-   * {@link #of(Experiment)}, or, when the draft judged fewer samples than {@code e} carries, the
-   * reference to the prefix of the journal range they are after {@code write} (whose entries the
-   * draft's samples must begin), or null.
+   * The reference that stores {@code e}'s last judgment with {@code e}'s progress written by {@code
+   * write}: to the whole journal range when the draft judged the samples {@code e} carries, to its
+   * prefix when it judged fewer (which the write's entries must begin with); null when it must be
+   * stored with its text.
    */
   static Ref of(Experiment e, StepSampleRepository.Write write) {
     Judgment j = e.judgmentAsDecided();
@@ -77,7 +66,7 @@ final class DraftReference {
     StepProgress stored = e.progress();
     int unjudged = 0;
     if (!Objects.equals(judged.samples(), stored.samples())) {
-      unjudged = write == null ? -1 : unjudged(judged.samples(), write);
+      unjudged = unjudged(judged.samples(), write);
       if (unjudged <= 0) {
         return null;
       }

@@ -16,12 +16,13 @@ class DraftReferenceTest {
   @Test
   void writesAndReadsBack() {
     var ref =
-        new DraftReference.Ref(Verdict.HOLD, 2, Instant.parse("2026-12-06T13:57:57.895204430Z"), 1);
+        new DraftReference.Ref(
+            Verdict.HOLD, 2, Instant.parse("2026-12-06T13:57:57.895204430Z"), 1, 0);
     String stored = DraftReference.write(ref);
     assertThat(stored).isEqualTo("[1,\"HOLD\",2,\"2026-12-06T13:57:57.895204430Z\",1]");
     assertThat(DraftReference.isReference(stored)).isTrue();
     assertThat(DraftReference.read(stored)).isEqualTo(ref);
-    var noTime = new DraftReference.Ref(Verdict.IN_PROGRESS, 1, null, 0);
+    var noTime = new DraftReference.Ref(Verdict.IN_PROGRESS, 1, null, 0, 0);
     assertThat(DraftReference.read(DraftReference.write(noTime))).isEqualTo(noTime);
     var prefix = new DraftReference.Ref(Verdict.IN_PROGRESS, 3, null, 2, 4);
     assertThat(DraftReference.write(prefix)).isEqualTo("[1,\"IN_PROGRESS\",3,null,2,4]");
