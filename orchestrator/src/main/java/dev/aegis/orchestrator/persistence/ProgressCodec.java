@@ -75,18 +75,18 @@ public final class ProgressCodec {
     StringWriter out = new StringWriter(640);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartArray();
-      number(g, FORMAT);
+      g.writeNumber(FORMAT);
       instant(g, progress.boundary());
-      number(g, progress.windows());
-      number(g, progress.requests());
-      number(g, progress.errors());
+      g.writeNumber(progress.windows());
+      g.writeNumber(progress.requests());
+      g.writeNumber(progress.errors());
       number(g, progress.p95RequestWeightedSum());
       number(g, progress.p95Sum());
       number(g, progress.maxP95Ms());
       duration(g, progress.observed());
       instant(g, progress.firstWindowStart());
       instant(g, progress.coveredUntil());
-      number(g, progress.failures());
+      g.writeNumber(progress.failures());
       duration(g, progress.extendedFrom());
       shift(g, progress.shift());
       sequential(g, progress.sequential());
@@ -149,8 +149,8 @@ public final class ProgressCodec {
     g.writeStartArray();
     instant(g, s.appliedAt());
     duration(g, s.settle());
-    number(g, s.excludedRequests());
-    number(g, s.excludedErrors());
+    g.writeNumber(s.excludedRequests());
+    g.writeNumber(s.excludedErrors());
     g.writeString(s.timeline().name());
     g.writeEndArray();
   }
@@ -170,19 +170,19 @@ public final class ProgressCodec {
     eprocess(g, s.errors());
     eprocess(g, s.latency());
     eprocess(g, s.slo());
-    number(g, s.pairedWindows());
+    g.writeNumber(s.pairedWindows());
     number(g, s.pairedCanaryRequests());
     number(g, s.pairedCanaryErrors());
     number(g, s.pairedReferenceRequests());
     number(g, s.pairedReferenceErrors());
-    number(g, s.latencyBets());
+    g.writeNumber(s.latencyBets());
     number(g, s.latencySum());
     number(g, s.latencySumSquares());
     number(g, s.latencyLogRatioSum());
     nullableDouble(g, s.lastRatio());
     nullableDouble(g, s.lastLambda());
     number(g, s.referenceChiSquare());
-    number(g, s.referenceDf());
+    g.writeNumber(s.referenceDf());
     Power power = s.power();
     if (power == null) {
       g.writeNull();
@@ -241,7 +241,7 @@ public final class ProgressCodec {
     g.writeStartArray();
     number(g, e.logE());
     number(g, e.maxLogE());
-    number(g, e.bets());
+    g.writeNumber(e.bets());
     instant(g, e.crossedAt());
     nullableInt(g, e.crossedStep());
     nullableInt(g, e.crossedWindow());
@@ -274,8 +274,8 @@ public final class ProgressCodec {
       return;
     }
     try {
-      number(
-          g, Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano()));
+      g.writeNumber(
+          Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano()));
     } catch (ArithmeticException beyondLong) {
       g.writeString(at.toString());
     }
@@ -301,7 +301,7 @@ public final class ProgressCodec {
       return;
     }
     try {
-      number(g, d.toNanos());
+      g.writeNumber(d.toNanos());
     } catch (ArithmeticException beyondLong) {
       g.writeString(d.toString());
     }
@@ -333,14 +333,6 @@ public final class ProgressCodec {
     }
   }
 
-  private static void number(JsonGenerator g, long v) throws IOException {
-    g.writeNumber(v);
-  }
-
-  private static void number(JsonGenerator g, int v) throws IOException {
-    g.writeNumber(v);
-  }
-
   private static void nullableDouble(JsonGenerator g, Double d) throws IOException {
     if (d == null) {
       g.writeNull();
@@ -358,7 +350,7 @@ public final class ProgressCodec {
     if (i == null) {
       g.writeNull();
     } else {
-      number(g, i);
+      g.writeNumber(i);
     }
   }
 
