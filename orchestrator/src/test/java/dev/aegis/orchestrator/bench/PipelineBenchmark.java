@@ -69,7 +69,8 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  *       of the partitions, decoding every record with the codec and writing those rows from the
  *       decoded events, one transaction per poll: what any pipeline must do for an event, without
  *       the lifecycle (no experiment read, locked, judged or written). {@code floor vs pg xN} is
- *       the highest ratio to the writes alone a pipeline could reach on this machine;
+ *       the highest ratio to the writes alone a pipeline writing these rows could reach on this
+ *       machine;
  *   <li><b>pipeline</b>: the orchestrator itself (batch ingestion, decode, dedup, step evaluation,
  *       one transaction per batch), from the moment its consumer starts until every event is
  *       processed.

@@ -54,11 +54,11 @@ final class ProcessCpu {
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime();
     if (otherJvm > 0) {
-      long[] other = stat(Path.of("/proc", String.valueOf(otherJvm), "stat"));
+      Stat other = stat(Path.of("/proc", String.valueOf(otherJvm), "stat"));
       if (other == null) {
         throw new IllegalStateException("process " + otherJvm + " is gone");
       }
-      jvm += (other[1] + other[2]) * 1_000_000_000L / TICKS_PER_SECOND;
+      jvm += other.ownTicks() * 1_000_000_000L / TICKS_PER_SECOND;
     }
     return new Reading(jvm, postgresNanos(), threadNanos());
   }
@@ -71,16 +71,13 @@ final class ProcessCpu {
     Map<String, Long> out = new TreeMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasks) {
-        String text;
-        try {
-          text = Files.readString(task.resolve("stat"));
-        } catch (IOException e) {
-          continue; // exited meanwhile
+        Stat thread = stat(task.resolve("stat"));
+        if (thread != null) { // null: exited meanwhile
+          out.merge(
+              kind(thread.name()),
+              thread.ownTicks() * 1_000_000_000L / TICKS_PER_SECOND,
+              Long::sum);
         }
-        String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
-        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        out.merge(kind(name), ticks * 1_000_000_000L / TICKS_PER_SECOND, Long::sum);
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot list /proc/self/task", e);
@@ -130,17 +127,17 @@ final class ProcessCpu {
 
   private long postgresNanos() {
     long ticks = 0;
-    long[] own = stat(Path.of("/proc", String.valueOf(postmaster), "stat"));
+    Stat own = stat(Path.of("/proc", String.valueOf(postmaster), "stat"));
     if (own == null) {
       throw new IllegalStateException("postmaster " + postmaster + " is gone");
     }
     // utime + stime + cutime + cstime: the reaped backends are in the last two.
-    ticks += own[1] + own[2] + own[3] + own[4];
+    ticks += own.ownTicks() + own.reapedTicks();
     try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path process : processes) {
-        long[] child = stat(process.resolve("stat"));
-        if (child != null && child[0] == postmaster) {
-          ticks += child[1] + child[2];
+        Stat child = stat(process.resolve("stat"));
+        if (child != null && child.ppid() == postmaster) {
+          ticks += child.ownTicks();
         }
       }
     } catch (IOException e) {
@@ -149,8 +146,17 @@ final class ProcessCpu {
     return ticks * 1_000_000_000L / TICKS_PER_SECOND;
   }
 
-  /** ppid, utime, stime, cutime, cstime of one process; null once it has exited. */
-  private static long[] stat(Path file) {
+  /**
+   * A process's or thread's command name (its first 15 characters), parent and CPU ticks, from
+   * {@code /proc/.../stat}.
+   *
+   * @param ownTicks utime + stime
+   * @param reapedTicks cutime + cstime: the children it has reaped
+   */
+  private record Stat(String name, long ppid, long ownTicks, long reapedTicks) {}
+
+  /** One process's or thread's {@link Stat}; null once it has exited. */
+  private static Stat stat(Path file) {
     String text;
     try {
       text = Files.readString(file);
@@ -160,13 +166,11 @@ final class ProcessCpu {
     // The command name may hold spaces and parentheses: the fields start after the last ')'.
     String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
     // fields[0] is the state (field 3 of proc(5)); ppid is field 4, utime..cstime fields 14..17.
-    return new long[] {
-      Long.parseLong(fields[1]),
-      Long.parseLong(fields[11]),
-      Long.parseLong(fields[12]),
-      Long.parseLong(fields[13]),
-      Long.parseLong(fields[14])
-    };
+    return new Stat(
+        text.substring(text.indexOf('(') + 1, text.lastIndexOf(')')),
+        Long.parseLong(fields[1]),
+        Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+        Long.parseLong(fields[13]) + Long.parseLong(fields[14]));
   }
 
   /** CPU time so far, in nanoseconds; this JVM's threads by {@link #kind}. */
