@@ -1,12 +1,10 @@
 package dev.aegis.orchestrator.persistence;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import dev.aegis.orchestrator.judgment.Sequential;
 import dev.aegis.orchestrator.judgment.Sequential.EProcess;
 import dev.aegis.orchestrator.judgment.Sequential.Power;
@@ -14,8 +12,6 @@ import dev.aegis.orchestrator.judgment.StepProgress;
 import dev.aegis.orchestrator.judgment.StepProgress.Shift;
 import dev.aegis.orchestrator.judgment.StepProgress.Timeline;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -55,11 +51,7 @@ public final class ProgressCodec {
   static final int FORMAT = 2;
 
   private static final JsonFactory JSON =
-      JsonFactory.builder()
-          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-          .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-          .build();
+      JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
   private ProgressCodec() {}
 
@@ -72,29 +64,25 @@ public final class ProgressCodec {
     if (progress.evidence() != null) {
       throw new IllegalArgumentException("the progress column holds no samples: write it without");
     }
-    StringWriter out = new StringWriter(640);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartArray();
-      g.writeNumber(FORMAT);
-      instant(g, progress.boundary());
-      g.writeNumber(progress.windows());
-      g.writeNumber(progress.requests());
-      g.writeNumber(progress.errors());
-      number(g, progress.p95RequestWeightedSum());
-      number(g, progress.p95Sum());
-      number(g, progress.maxP95Ms());
-      duration(g, progress.observed());
-      instant(g, progress.firstWindowStart());
-      instant(g, progress.coveredUntil());
-      g.writeNumber(progress.failures());
-      duration(g, progress.extendedFrom());
-      shift(g, progress.shift());
-      sequential(g, progress.sequential());
-      g.writeEndArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+    Out g = new Out();
+    g.writeStartArray();
+    g.writeNumber(FORMAT);
+    instant(g, progress.boundary());
+    g.writeNumber(progress.windows());
+    g.writeNumber(progress.requests());
+    g.writeNumber(progress.errors());
+    number(g, progress.p95RequestWeightedSum());
+    number(g, progress.p95Sum());
+    number(g, progress.maxP95Ms());
+    duration(g, progress.observed());
+    instant(g, progress.firstWindowStart());
+    instant(g, progress.coveredUntil());
+    g.writeNumber(progress.failures());
+    duration(g, progress.extendedFrom());
+    shift(g, progress.shift());
+    sequential(g, progress.sequential());
+    g.writeEndArray();
+    return g.toString();
   }
 
   /**
@@ -141,7 +129,7 @@ public final class ProgressCodec {
     }
   }
 
-  private static void shift(JsonGenerator g, Shift s) throws IOException {
+  private static void shift(Out g, Shift s) {
     if (s == null) {
       g.writeNull();
       return;
@@ -165,7 +153,7 @@ public final class ProgressCodec {
     return s;
   }
 
-  private static void sequential(JsonGenerator g, Sequential s) throws IOException {
+  private static void sequential(Out g, Sequential s) {
     g.writeStartArray();
     eprocess(g, s.errors());
     eprocess(g, s.latency());
@@ -233,7 +221,7 @@ public final class ProgressCodec {
     return power;
   }
 
-  private static void eprocess(JsonGenerator g, EProcess e) throws IOException {
+  private static void eprocess(Out g, EProcess e) {
     if (e == null) {
       g.writeNull();
       return;
@@ -268,7 +256,7 @@ public final class ProgressCodec {
     return e;
   }
 
-  private static void instant(JsonGenerator g, Instant at) throws IOException {
+  private static void instant(Out g, Instant at) {
     if (at == null) {
       g.writeNull();
       return;
@@ -295,7 +283,7 @@ public final class ProgressCodec {
         Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
-  private static void duration(JsonGenerator g, Duration d) throws IOException {
+  private static void duration(Out g, Duration d) {
     if (d == null) {
       g.writeNull();
       return;
@@ -325,7 +313,7 @@ public final class ProgressCodec {
    * and skips formatting a double (about a quarter of this codec's time at 10 000 experiments,
    * JFR). Not -0.0, whose integer would read back as 0.0: a record's equals tells the two apart.
    */
-  private static void number(JsonGenerator g, double v) throws IOException {
+  private static void number(Out g, double v) {
     if (Math.abs(v) < 1e15 && v == (long) v && (v != 0 || Double.doubleToRawLongBits(v) == 0)) {
       g.writeNumber((long) v);
     } else {
@@ -333,7 +321,7 @@ public final class ProgressCodec {
     }
   }
 
-  private static void nullableDouble(JsonGenerator g, Double d) throws IOException {
+  private static void nullableDouble(Out g, Double d) {
     if (d == null) {
       g.writeNull();
     } else {
@@ -346,7 +334,7 @@ public final class ProgressCodec {
     return t == JsonToken.VALUE_NULL ? null : doubleOf(p, t);
   }
 
-  private static void nullableInt(JsonGenerator g, Integer i) throws IOException {
+  private static void nullableInt(Out g, Integer i) {
     if (i == null) {
       g.writeNull();
     } else {
@@ -411,6 +399,74 @@ public final class ProgressCodec {
     if (actual != expected) {
       throw new IOException(
           "expected " + expected + " at " + p.currentLocation().getColumnNr() + ", got " + actual);
+    }
+  }
+
+  /**
+   * The compact form's text, written straight into a {@link StringBuilder}: the same text Jackson's
+   * generator wrote (no spaces; non-finite doubles as quoted text; the shortest double that reads
+   * back to the same bits), without a generator's per-token state checks and writer: the codec's
+   * share of the consumer threads' samples at 10 000 experiments fell from 9.2% to 6.8% (JFR,
+   * ADR-013).
+   */
+  private static final class Out {
+    private final StringBuilder text = new StringBuilder(640);
+
+    /** Whether the next value is the first of its array (no comma before it). */
+    private boolean first = true;
+
+    void writeStartArray() {
+      separate();
+      text.append('[');
+      first = true;
+    }
+
+    void writeEndArray() {
+      text.append(']');
+      first = false;
+    }
+
+    void writeNull() {
+      separate();
+      text.append("null");
+    }
+
+    void writeNumber(long v) {
+      separate();
+      text.append(v);
+    }
+
+    void writeNumber(double v) {
+      if (!Double.isFinite(v)) {
+        writeString(Double.toString(v));
+        return;
+      }
+      separate();
+      text.append(NumberOutput.toString(v, true));
+    }
+
+    /** Text that needs no escaping: a timeline's name, an instant's or duration's ISO form. */
+    void writeString(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+          throw new IllegalArgumentException("not plain ASCII text: " + s);
+        }
+      }
+      separate();
+      text.append('"').append(s).append('"');
+    }
+
+    private void separate() {
+      if (!first) {
+        text.append(',');
+      }
+      first = false;
+    }
+
+    @Override
+    public String toString() {
+      return text.toString();
     }
   }
 }
