@@ -78,7 +78,10 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  *
  * <p>The references run in a JVM of their own ({@link ReferenceWorkloads}, {@code
  * -Dbench.references=inline} puts them back in this one), so that they do not share the JIT's type
- * profiles with the pipeline. CPU per event counts both JVMs and the server.
+ * profiles with the pipeline. CPU per event counts both JVMs and the server. The last column,
+ * {@code consumers}, is the CPU per event of the pipeline's consumer threads alone: the lifecycle's
+ * own work (decode, judge, write), without the JIT, the garbage collector, the broker and the
+ * harness that share this JVM, whose cost varies from round to round.
  *
  * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@bench -Dbench.events=100000
  * -Dbench.experiments=100 -Dbench.rounds=3}. Each round publishes a fresh set of events; the first
@@ -182,7 +185,8 @@ public final class PipelineBenchmark {
           "vs floor",
           "cpu µs/event pg x" + threads,
           "cpu µs/event floor",
-          "cpu µs/event pipeline");
+          "cpu µs/event pipeline",
+          "consumers");
       System.out.printf(
           Locale.ROOT,
           HEADER,
@@ -200,7 +204,8 @@ public final class PipelineBenchmark {
           "",
           "(jvms + postgres)",
           "(jvms + postgres)",
-          "(jvms + postgres)");
+          "(jvms + postgres)",
+          "µs/event");
       List<Round> measured = new ArrayList<>();
       for (int r = 1 - warmup; r <= rounds; r++) {
         Round round = bench.round();
@@ -222,14 +227,14 @@ public final class PipelineBenchmark {
   }
 
   private static final String HEADER =
-      "%-6s %14s %14s %14s %14s %14s %14s %10s %10s %10s %15s %10s %21s %21s %21s%n";
+      "%-6s %14s %14s %14s %14s %14s %14s %10s %10s %10s %15s %10s %21s %21s %21s %10s%n";
 
   /** One line of the results: {@code label}'s events per second, ratios and CPU per event. */
   private static void print(String label, Round round) {
     System.out.printf(
         Locale.ROOT,
         "%-6s %14.0f %14.0f %14.0f %14.0f %14.0f %14.0f %10.3f %10.3f %10.3f %15.3f %10.3f %21s %21s"
-            + " %21s%n",
+            + " %21s %10.1f%n",
         label,
         round.rawKafka,
         round.decode,
@@ -244,7 +249,8 @@ public final class PipelineBenchmark {
         round.pipeline / round.floor,
         cpu(round.rawPostgresParallelCpu),
         cpu(round.floorCpu),
-        cpu(round.pipelineCpu));
+        cpu(round.pipelineCpu),
+        round.consumerMicros);
   }
 
   /** CPU microseconds per event as {@code jvm + postgres}. */
@@ -500,7 +506,8 @@ public final class PipelineBenchmark {
         pipeline,
         between.since(before, batch.size()),
         floorEnded.since(floorStarted, batch.size()),
-        pipelineCpu);
+        pipelineCpu,
+        pipelineEnded.kindSince(floorEnded, "consumers", batch.size()));
   }
 
   /**
@@ -815,7 +822,8 @@ public final class PipelineBenchmark {
       double pipeline,
       ProcessCpu.PerEvent rawPostgresParallelCpu,
       ProcessCpu.PerEvent floorCpu,
-      ProcessCpu.PerEvent pipelineCpu) {
+      ProcessCpu.PerEvent pipelineCpu,
+      double consumerMicros) {
     static Round median(List<Round> rounds) {
       return new Round(
           median(rounds.stream().mapToDouble(Round::rawKafka).toArray()),
@@ -826,7 +834,8 @@ public final class PipelineBenchmark {
           median(rounds.stream().mapToDouble(Round::pipeline).toArray()),
           median(rounds, Round::rawPostgresParallelCpu),
           median(rounds, Round::floorCpu),
-          median(rounds, Round::pipelineCpu));
+          median(rounds, Round::pipelineCpu),
+          median(rounds.stream().mapToDouble(Round::consumerMicros).toArray()));
     }
 
     private static ProcessCpu.PerEvent median(

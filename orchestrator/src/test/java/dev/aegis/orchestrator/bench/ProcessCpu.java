@@ -184,6 +184,16 @@ final class ProcessCpu {
     }
 
     /**
+     * Microseconds per event of this JVM's threads of {@code kind} between {@code earlier} and this
+     * reading.
+     */
+    double kindSince(Reading earlier, String kind, long events) {
+      return (threadNanos.getOrDefault(kind, 0L) - earlier.threadNanos.getOrDefault(kind, 0L))
+          / 1_000.0
+          / events;
+    }
+
+    /**
      * Microseconds per event of this JVM's threads by kind between {@code earlier} and this
      * reading, largest first (a kind whose threads exited meanwhile may read low).
      */
