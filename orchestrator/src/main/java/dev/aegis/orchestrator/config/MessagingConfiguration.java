@@ -202,11 +202,16 @@ public class MessagingConfiguration {
   }
 
   /**
-   * Runs the relay on its own thread at the configured interval, from start to stop of the context.
+   * Runs the relay on its own thread at the configured interval, from start to stop of the context,
+   * and at once after a transaction that added events or dead letters commits.
    */
   @Bean
-  SmartLifecycle outboxRelayLoop(OutboxRelay relay, AegisProperties properties) {
-    return PeriodicTask.every(
-        "aegis-outbox-relay", properties.outbox().pollInterval(), relay::drain);
+  SmartLifecycle outboxRelayLoop(
+      OutboxRelay relay, OutboxRepository outbox, AegisProperties properties) {
+    PeriodicTask passes =
+        PeriodicTask.every("aegis-outbox-relay", properties.outbox().pollInterval(), relay::drain);
+    outbox.onCommitted(OutboxRepository.Kind.EVENT, passes::wake);
+    outbox.onCommitted(OutboxRepository.Kind.DEAD_LETTER, passes::wake);
+    return passes;
   }
 }

@@ -114,15 +114,21 @@ public class KubernetesConfiguration {
   }
 
   /**
-   * Runs the actuation relay's passes on a thread of their own, from start to stop of the context.
-   * Stopping closes the relay first (no new lease, running commands finish), so the pass ends
-   * without leasing more.
+   * Runs the actuation relay's passes on a thread of their own, from start to stop of the context,
+   * and at once after a transaction that added commands commits: a decision is carried out without
+   * waiting for the interval, which is left for retries, leases that lapsed and other replicas'
+   * commands. Stopping closes the relay first (no new lease, running commands finish), so the pass
+   * ends without leasing more.
    */
   @Bean
-  SmartLifecycle actuationRelayLoop(ActuationRelay relay, KubernetesProperties properties) {
-    return new RelayLoop(
-        relay,
-        PeriodicTask.every("aegis-actuation-relay", properties.relayInterval(), relay::drain));
+  SmartLifecycle actuationRelayLoop(
+      ActuationRelay relay, OutboxRepository outbox, KubernetesProperties properties) {
+    PeriodicTask passes =
+        PeriodicTask.every("aegis-actuation-relay", properties.relayInterval(), relay::drain);
+    if (properties.relayOnCommit()) {
+      outbox.onCommitted(OutboxRepository.Kind.ACTUATION, passes::wake);
+    }
+    return new RelayLoop(relay, passes);
   }
 
   /** The relay's periodic passes, with the relay closed before they stop. */

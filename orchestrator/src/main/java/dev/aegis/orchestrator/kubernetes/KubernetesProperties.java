@@ -15,7 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param masterUrl external mode only: the API server's URL, overriding the kubeconfig's
  * @param namespace watch {@code Experiment} resources in this namespace only; empty means all
  * @param experimentResources whether the {@code Experiment} custom resource reconciler runs
- * @param relayInterval how often the actuation relay looks for due commands
+ * @param relayInterval how often the actuation relay looks for due commands (for retries, lapsed
+ *     leases and other replicas' commands: a command this replica decided wakes it at once)
+ * @param relayOnCommit whether a transaction that adds commands wakes the actuation relay once it
+ *     commits (true), or the commands wait for its next pass (for tests that drive a relay by hand)
  * @param lease how long a relay keeps a claimed command from the others; longer than one command's
  *     retries (a command is leased only when a worker is free to start it, so the lease covers that
  *     one command's call)
@@ -32,6 +35,7 @@ public record KubernetesProperties(
     @DefaultValue("") String namespace,
     @DefaultValue("true") boolean experimentResources,
     @DefaultValue("200ms") Duration relayInterval,
+    @DefaultValue("true") boolean relayOnCommit,
     @DefaultValue("2m") Duration lease,
     @DefaultValue("8") int relayConcurrency,
     @DefaultValue Retry retry,

@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -20,6 +22,12 @@ import org.jdbi.v3.core.statement.StatementContext;
  * id exists already is not written twice.
  */
 public final class OutboxRepository {
+
+  /**
+   * Per kind, what runs after a transaction that added rows of that kind commits: the relay's
+   * wake-up, so that a command or event waits for no polling interval.
+   */
+  private final Map<Kind, List<Runnable>> committed = new ConcurrentHashMap<>();
 
   /** What a row asks for. */
   public enum Kind {
@@ -76,6 +84,14 @@ public final class OutboxRepository {
         instant(rs, "created_at"));
   }
 
+  /**
+   * Runs {@code listener} after every transaction that added rows of {@code kind} commits (once per
+   * row added; a relay's wake-up coalesces them). Rolled-back rows wake nobody.
+   */
+  public void onCommitted(Kind kind, Runnable listener) {
+    committed.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(listener);
+  }
+
   /** Adds a row unless one with the same id exists. */
   public void add(Tx h, OutboxMessage message, Instant now) {
     OutboxMessage.Row row = message.row();
@@ -92,6 +108,7 @@ public final class OutboxRepository {
         .bind("payload", row.payloadJson())
         .bind("now", ts(now))
         .execute();
+    committed.getOrDefault(row.kind(), List.of()).forEach(h::afterCommit);
   }
 
   /**

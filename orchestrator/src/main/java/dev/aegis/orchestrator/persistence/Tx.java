@@ -38,6 +38,18 @@ public final class Tx implements AutoCloseable {
     handle.useTransaction(h -> work.accept(h == handle ? this : new Tx(h)));
   }
 
+  /**
+   * Runs {@code action} once this session's transaction commits, never if it rolls back; at once
+   * outside a transaction, where each statement has committed by itself.
+   */
+  public void afterCommit(Runnable action) {
+    if (handle.isInTransaction()) {
+      handle.afterCommit(action);
+    } else {
+      action.run();
+    }
+  }
+
   /** Ends the session (for sessions opened with {@link Transactions#open()}). */
   @Override
   public void close() {

@@ -31,9 +31,10 @@ import org.springframework.beans.factory.annotation.Autowired;
  * The one use case every door shares, on the real database: what {@link LifecycleService#apply}
  * locks, refuses, audits and dequeues, whichever input it is given.
  */
-// The relay stays idle (its first pass is an hour away), so this test reports actuation results
-// itself.
-@AegisComponentTest(properties = "aegis.kubernetes.relay-interval=1h")
+// The relay stays idle (its first pass is an hour away, and commits do not wake it), so this test
+// reports actuation results itself.
+@AegisComponentTest(
+    properties = {"aegis.kubernetes.relay-interval=1h", "aegis.kubernetes.relay-on-commit=false"})
 class LifecycleServiceIT {
 
   private static final String NAMESPACE = "apply";

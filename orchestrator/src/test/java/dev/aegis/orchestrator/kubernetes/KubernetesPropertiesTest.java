@@ -46,6 +46,7 @@ class KubernetesPropertiesTest {
         "",
         true,
         Duration.ofMillis(200),
+        true,
         Duration.ofMinutes(2),
         relayConcurrency,
         new KubernetesProperties.Retry(5, Duration.ofMillis(100), 3.0, Duration.ofSeconds(2)),

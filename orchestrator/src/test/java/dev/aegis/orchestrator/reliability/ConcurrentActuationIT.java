@@ -45,14 +45,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * and settled once, one service's commands reaching the server in the order they were decided, and
  * two relays on one database (two replicas) never carrying out one command twice.
  *
- * <p>The application's own relay stays idle (its first pass is an hour away): the test drives
- * relays of its own, built from the application's parts, as a replica builds its one.
+ * <p>The application's own relay stays idle (its first pass is an hour away, and commits do not
+ * wake it): the test drives relays of its own, built from the application's parts, as a replica
+ * builds its one.
  */
 @AegisComponentTest(
     properties = {
       "aegis.kubernetes.mode=external",
       "aegis.kubernetes.experiment-resources=false",
-      "aegis.kubernetes.relay-interval=1h"
+      "aegis.kubernetes.relay-interval=1h",
+      "aegis.kubernetes.relay-on-commit=false"
     })
 class ConcurrentActuationIT {
 

@@ -1,0 +1,136 @@
+package dev.aegis.orchestrator.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aegis.events.EventType;
+import dev.aegis.orchestrator.lifecycle.Candidate;
+import dev.aegis.orchestrator.lifecycle.Command;
+import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
+import dev.aegis.orchestrator.testsupport.TestDatabase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What wakes the relays: a listener of a kind of outbox row runs once the transaction that added
+ * such rows has committed, when the rows are visible to the relay's own session, and never for rows
+ * rolled back.
+ */
+class OutboxWakeUpIT {
+
+  private static final Instant T0 = Instant.parse("2026-12-06T00:00:00Z");
+
+  private TestDatabase database;
+  private Jdbi app;
+  private final OutboxRepository outbox = new OutboxRepository();
+
+  /** What each wake-up saw: the PENDING actuations another session could read at that moment. */
+  private final List<Integer> actuationWakeUps = new ArrayList<>();
+
+  private final List<String> eventWakeUps = new ArrayList<>();
+
+  @BeforeEach
+  void freshDatabase() {
+    database = SharedInfrastructure.postgres().createDatabase().migrate();
+    app = database.appJdbi();
+    outbox.onCommitted(
+        OutboxRepository.Kind.ACTUATION, () -> actuationWakeUps.add(visiblePending()));
+    outbox.onCommitted(OutboxRepository.Kind.EVENT, () -> eventWakeUps.add("event"));
+  }
+
+  @AfterEach
+  void drop() {
+    database.close();
+  }
+
+  @Test
+  @DisplayName(
+      "a committed transaction wakes the listeners of the kinds it added, after its rows are visible")
+  void committedRowsWakeTheirKind() {
+    app.useTransaction(
+        h -> {
+          outbox.add(Tx.of(h), promote("a1", "e1"), T0);
+          outbox.add(Tx.of(h), promote("a2", "e2"), T0);
+          assertThat(actuationWakeUps).as("nothing before the commit").isEmpty();
+        });
+
+    assertThat(actuationWakeUps).containsExactly(2, 2);
+    assertThat(eventWakeUps).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a rolled-back transaction wakes nobody")
+  void rolledBackRowsWakeNobody() {
+    assertThatThrownBy(
+            () ->
+                app.useTransaction(
+                    h -> {
+                      outbox.add(Tx.of(h), promote("a1", "e1"), T0);
+                      outbox.add(
+                          Tx.of(h),
+                          new OutboxMessage.Event(
+                              "ev", EventType.LIFECYCLE_TRANSITIONED, "e1", "{}"),
+                          T0);
+                      throw new IllegalStateException("decided against");
+                    }))
+        .hasMessage("decided against");
+
+    assertThat(actuationWakeUps).isEmpty();
+    assertThat(eventWakeUps).isEmpty();
+    assertThat(visiblePending()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "outside a transaction the row has committed by itself, and the listener runs after it")
+  void autocommitWakesAfterTheStatement() {
+    app.useHandle(h -> outbox.add(Tx.of(h), promote("a1", "e1"), T0));
+
+    assertThat(actuationWakeUps).containsExactly(1);
+  }
+
+  @Test
+  @DisplayName("nested transactions wake once the outer one commits")
+  void nestedTransactionsWakeAtTheOuterCommit() {
+    app.useTransaction(
+        h ->
+            Tx.of(h)
+                .useTransaction(
+                    inner -> {
+                      outbox.add(
+                          inner,
+                          new OutboxMessage.Event(
+                              "ev", EventType.LIFECYCLE_TRANSITIONED, "e1", "{}"),
+                          T0);
+                      assertThat(eventWakeUps).isEmpty();
+                    }));
+
+    assertThat(eventWakeUps).containsExactly("event");
+    assertThat(actuationWakeUps).isEmpty();
+  }
+
+  private int visiblePending() {
+    return app.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT count(*) FROM outbox WHERE kind = 'actuation' AND status = 'PENDING'")
+                .mapTo(Integer.class)
+                .one());
+  }
+
+  private static OutboxMessage promote(String commandId, String experimentId) {
+    return new OutboxMessage.Actuation(
+        new Command.PromoteCandidate(
+            commandId,
+            experimentId,
+            "svc",
+            "default",
+            new Candidate("v2", "registry.local/svc:v2")));
+  }
+}
