@@ -224,7 +224,8 @@ class DashboardReadsIT {
     return new HealthWindowRepository.Row(w, experimentId, step, "test", eventId, end);
   }
 
-  private static OutboxMessage promote(String commandId, String experimentId) {
+  /** A pending promotion of {@code experimentId}: an actuation row of the outbox. */
+  static OutboxMessage promote(String commandId, String experimentId) {
     return new OutboxMessage.Actuation(
         new Command.PromoteCandidate(
             commandId,

@@ -1,11 +1,10 @@
 package dev.aegis.orchestrator.persistence;
 
+import static dev.aegis.orchestrator.persistence.DashboardReadsIT.promote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.events.EventType;
-import dev.aegis.orchestrator.lifecycle.Candidate;
-import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
 import java.time.Instant;
@@ -122,15 +121,5 @@ class OutboxWakeUpIT {
                     "SELECT count(*) FROM outbox WHERE kind = 'actuation' AND status = 'PENDING'")
                 .mapTo(Integer.class)
                 .one());
-  }
-
-  private static OutboxMessage promote(String commandId, String experimentId) {
-    return new OutboxMessage.Actuation(
-        new Command.PromoteCandidate(
-            commandId,
-            experimentId,
-            "svc",
-            "default",
-            new Candidate("v2", "registry.local/svc:v2")));
   }
 }
