@@ -80,11 +80,18 @@ public class ActuationRelay implements AutoCloseable {
   private final Settings settings;
   private final ExecutorService workers;
 
-  /** Guards {@link #running} and {@link #finished}; signalled when a worker ends its commands. */
+  /**
+   * Guards {@link #running}, {@link #finished} and {@link #woken}; signalled when a worker ends its
+   * commands, and by {@link #wake}.
+   */
   private final Object monitor = new Object();
 
   private int running;
   private long finished;
+
+  /** How often {@link #wake} was called: new commands committed since a pass last looked. */
+  private long woken;
+
   private volatile boolean closed;
 
   /**
@@ -152,6 +159,7 @@ public class ActuationRelay implements AutoCloseable {
       while (!closed) {
         int free;
         long finishedBefore;
+        long wokenBefore;
         synchronized (monitor) {
           while (running == settings.concurrency() && !closed) {
             monitor.wait(settings.pollInterval().toMillis());
@@ -161,6 +169,7 @@ public class ActuationRelay implements AutoCloseable {
           }
           free = settings.concurrency() - running;
           finishedBefore = finished;
+          wokenBefore = woken;
         }
         Batch leased = lease(free);
         total += leased.entries().size();
@@ -170,12 +179,13 @@ public class ActuationRelay implements AutoCloseable {
         }
         synchronized (monitor) {
           // A command that settled after this lease looked may have made the next of its service
-          // due: then look again at once.
-          if (finished == finishedBefore) {
+          // due, and a command committed since may be due: then look again at once.
+          if (finished == finishedBefore && woken == wokenBefore) {
             if (running == 0) {
               break;
             }
-            // Nothing due while others run: look again when one ends, or after the interval.
+            // Nothing due while others run: look again when one ends, when new commands are
+            // committed, or after the interval.
             monitor.wait(settings.pollInterval().toMillis());
           }
         }
@@ -184,6 +194,18 @@ public class ActuationRelay implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return total;
+  }
+
+  /**
+   * Tells a pass that waits for its running commands that new ones were committed, so that it
+   * leases them at once rather than at its next interval. A pass that is not running is started by
+   * its {@link dev.aegis.orchestrator.config.PeriodicTask#wake}.
+   */
+  public void wake() {
+    synchronized (monitor) {
+      woken++;
+      monitor.notifyAll();
+    }
   }
 
   /** Commands leased together, until {@code leaseUntil}. */

@@ -126,6 +126,9 @@ public class KubernetesConfiguration {
     PeriodicTask passes =
         PeriodicTask.every("aegis-actuation-relay", properties.relayInterval(), relay::drain);
     if (properties.relayOnCommit()) {
+      // A pass that waits for running commands leases the new ones at once; none running, a pass
+      // starts.
+      outbox.onCommitted(OutboxRepository.Kind.ACTUATION, relay::wake);
       outbox.onCommitted(OutboxRepository.Kind.ACTUATION, passes::wake);
     }
     return new RelayLoop(relay, passes);

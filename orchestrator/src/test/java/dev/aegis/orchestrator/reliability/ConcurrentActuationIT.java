@@ -3,6 +3,8 @@ package dev.aegis.orchestrator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.aegis.operators.actuation.ActuationCommand;
+import dev.aegis.operators.actuation.ActuationResult;
 import dev.aegis.operators.actuation.Actuator;
 import dev.aegis.orchestrator.actuation.ActuationRelay;
 import dev.aegis.orchestrator.application.ExperimentService;
@@ -29,7 +31,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -297,6 +301,73 @@ class ConcurrentActuationIT {
                     .mapTo(Integer.class)
                     .one()
                 == 1);
+  }
+
+  @Test
+  @DisplayName(
+      "a pass that waits for a running command leases a command committed meanwhile once woken, not"
+          + " at its interval")
+  void wakeLeasesNewCommandsDuringAPass() throws Exception {
+    submitAll(List.of("held-1"));
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Actuator holding =
+        new Actuator() {
+          @Override
+          public ActuationResult apply(ActuationCommand command) {
+            return actuator.apply(command);
+          }
+
+          @Override
+          public ActuationResult apply(ActuationCommand command, BooleanSupplier mayWrite) {
+            if (command.service().equals("held-1")) {
+              entered.countDown();
+              awaitQuietly(release);
+            }
+            return actuator.apply(command, mayWrite);
+          }
+        };
+    // An hour between looks: only a finished command or a wake-up makes the pass lease again.
+    ActuationRelay.Settings settings =
+        new ActuationRelay.Settings(
+            8, LEASE, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofHours(1));
+    try (ActuationRelay relay =
+        new ActuationRelay(
+            transactions,
+            outbox,
+            experiments,
+            audit,
+            lifecycle,
+            holding,
+            new SimpleMeterRegistry(),
+            clock,
+            settings)) {
+      CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(relay::drain);
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      String late = submitAll(List.of("late-1")).get(0);
+      relay.wake();
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(commandsOf(late))
+                      .extracting(OutboxRepository.Entry::status)
+                      .containsOnly("DONE"));
+      assertThat(pass).as("the held command still runs").isNotDone();
+      release.countDown();
+      assertThat(pass.get(60, TimeUnit.SECONDS)).as("commands the pass carried out").isEqualTo(2);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private ActuationRelay relay(int workers, MeterRegistry metrics, Clock relayClock) {
