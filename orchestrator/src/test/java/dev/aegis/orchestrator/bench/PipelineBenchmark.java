@@ -507,7 +507,7 @@ public final class PipelineBenchmark {
         between.since(before, batch.size()),
         floorEnded.since(floorStarted, batch.size()),
         pipelineCpu,
-        pipelineEnded.kindSince(floorEnded, "consumers", batch.size()));
+        pipelineEnded.kindSince(floorEnded, ProcessCpu.CONSUMERS, batch.size()));
   }
 
   /**

@@ -85,6 +85,9 @@ final class ProcessCpu {
     return out;
   }
 
+  /** The {@link #kind} of the pipeline's consumer threads. */
+  static final String CONSUMERS = "consumers";
+
   /**
    * What a thread of the benchmark's JVM does, from the first 15 characters of its name that Linux
    * keeps: the pipeline's consumers, the JIT compilers, the garbage collector, the in-process Kafka
@@ -93,7 +96,7 @@ final class ProcessCpu {
    */
   static String kind(String name) {
     if (name.startsWith("ingestContainer")) {
-      return "consumers";
+      return CONSUMERS;
     }
     if (name.contains("CompilerThre")) {
       return "jit";
@@ -198,14 +201,8 @@ final class ProcessCpu {
      * reading, largest first (a kind whose threads exited meanwhile may read low).
      */
     String threadsSince(Reading earlier, long events) {
-      return threadNanos.entrySet().stream()
-          .map(
-              e ->
-                  Map.entry(
-                      e.getKey(),
-                      (e.getValue() - earlier.threadNanos.getOrDefault(e.getKey(), 0L))
-                          / 1_000.0
-                          / events))
+      return threadNanos.keySet().stream()
+          .map(kind -> Map.entry(kind, kindSince(earlier, kind, events)))
           .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
           .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
           .collect(Collectors.joining(", "));
