@@ -44,6 +44,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.MDC;
 
 /**
@@ -104,8 +105,24 @@ public class BatchProcessor {
   /** Processes {@code records} in one transaction; any exception means nothing was written. */
   public void process(List<InboundRecord> records) {
     prefetch(records);
-    Map<List<String>, Integer> tally =
-        transactions.inTransaction(h -> new Run(h, clock.instant()).process(records));
+    AtomicReference<Run> attempt = new AtomicReference<>();
+    Map<List<String>, Integer> tally;
+    try {
+      tally =
+          transactions.inTransaction(
+              h -> {
+                Run run = new Run(h, clock.instant());
+                attempt.set(run);
+                return run.process(records);
+              });
+    } catch (RuntimeException rolledBack) {
+      // The transaction took back what the batch wrote; what it changed in memory goes too.
+      Run run = attempt.get();
+      if (run != null) {
+        run.watched.rolledBack();
+      }
+      throw rolledBack;
+    }
     // Counted only once the batch committed: a rolled-back batch is processed again, and must not
     // count twice.
     tally.forEach(

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventType;
 import dev.aegis.events.data.Candidate;
 import dev.aegis.events.data.ExperimentSubmitted;
@@ -27,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -151,8 +149,10 @@ class NamespacedServicesIT {
     // One batch, as the consumer hands it over: the first window makes the batch look the name up.
     ingest.onBatch(
         List.of(
-            consumed(Wire.encode(EventType.HEALTH_REPORTED, unplaced, found, "abacus"), 1),
-            consumed(Wire.encode(EventType.HEALTH_REPORTED, inShop, elsewhere, "abacus"), 2)));
+            ScenarioKit.consumed(
+                Wire.encode(EventType.HEALTH_REPORTED, unplaced, found, "abacus"), 1),
+            ScenarioKit.consumed(
+                Wire.encode(EventType.HEALTH_REPORTED, inShop, elsewhere, "abacus"), 2)));
 
     assertThat(strings("SELECT outcome FROM processed_events WHERE event_id = '" + found + "'"))
         .containsExactly("applied");
@@ -181,19 +181,6 @@ class NamespacedServicesIT {
         w.cpuUtilization(),
         w.memoryUtilization(),
         namespace);
-  }
-
-  /** {@code event} as the consumer reads it, at an offset no real record of the topic has. */
-  private static ConsumerRecord<byte[], byte[]> consumed(EncodedEvent event, long n) {
-    ConsumerRecord<byte[], byte[]> r =
-        new ConsumerRecord<>(
-            event.topic(),
-            0,
-            Long.MAX_VALUE / 2 + n,
-            event.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            event.value());
-    event.headers().forEach((name, value) -> r.headers().add(name, value));
-    return r;
   }
 
   private String submit(String namespace, String name, String version) {

@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -111,6 +112,23 @@ final class ScenarioKit {
         Wire.window(service, "v1", Track.STABLE, start, 100, 0, 200),
         UUID.randomUUID().toString(),
         service);
+  }
+
+  /**
+   * {@code event} as the consumer reads it, for a test that hands batches to {@link
+   * dev.aegis.orchestrator.messaging.IngestListener#onBatch} itself: partition 0, at offset {@code
+   * Long.MAX_VALUE / 2 + n}, which no real record of the topic has.
+   */
+  static ConsumerRecord<byte[], byte[]> consumed(EncodedEvent event, long n) {
+    ConsumerRecord<byte[], byte[]> r =
+        new ConsumerRecord<>(
+            event.topic(),
+            0,
+            Long.MAX_VALUE / 2 + n,
+            event.key().getBytes(StandardCharsets.UTF_8),
+            event.value());
+    event.headers().forEach((name, value) -> r.headers().add(name, value));
+    return r;
   }
 
   /** The event's CloudEvents id. */

@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +29,9 @@ import java.util.function.Function;
  * <ol>
  *   <li><b>Per health window</b>, after it passed the codec, duplicate suppression and the
  *       clock-skew check, for every track (canary, baseline and stable; managed or not, if the SLO
- *       should cover it): {@code List<AlertChange> changes = monitor.observe(window)}. Windows of
+ *       should cover it): {@code List<AlertChange> changes = monitor.observe(window, journal)},
+ *       with one {@link #journal()} per transaction, and {@link Journal#undo()} if it rolls back
+ *       (the trackers are in memory; the transaction does not take their windows back). Windows of
  *       one (service, track) should come in roughly {@code windowEnd} order, as they do from one
  *       Kafka partition keyed by service; late ones are handled (see {@link BurnRateTracker}).
  *   <li><b>Per {@link AlertChange}</b> (usually none; at most one per rule and edge), in the same
@@ -95,15 +99,37 @@ public final class BurnRateMonitor {
    *     inconsistent (the codec rejects such windows before)
    */
   public List<AlertChange> observe(HealthWindow window) {
-    BurnRateTracker tracker =
-        trackers.computeIfAbsent(
-            new Key(window.namespace(), window.service(), window.track()),
-            key ->
-                new BurnRateTracker(
-                    key.namespace(), key.service(), key.track(), policyOf.apply(key.service())));
+    return observe(window, null);
+  }
+
+  /**
+   * {@link #observe(HealthWindow)} within a transaction: {@code journal} (when not null) keeps what
+   * the window changed, so that {@link Journal#undo()} takes it back if the transaction rolls back.
+   * Without it, a batch processed again after a rollback would count its windows twice, and an
+   * alert that fired in the rolled-back attempt would not fire again: its event, and a production
+   * rollback it triggers, would be lost.
+   */
+  public List<AlertChange> observe(HealthWindow window, Journal journal) {
+    Key key = new Key(window.namespace(), window.service(), window.track());
+    BurnRateTracker tracker = trackers.get(key);
+    if (tracker == null) {
+      BurnRateTracker fresh =
+          new BurnRateTracker(
+              key.namespace(), key.service(), key.track(), policyOf.apply(key.service()));
+      tracker = trackers.putIfAbsent(key, fresh);
+      if (tracker == null) {
+        tracker = fresh;
+        if (journal != null) {
+          journal.created.put(key, fresh);
+        }
+      }
+    }
     List<AlertChange> changes;
     synchronized (tracker) {
-      changes = tracker.observe(window);
+      changes =
+          tracker.observe(
+              window,
+              journal == null ? null : journal.logs.computeIfAbsent(tracker, t -> new UndoLog()));
     }
     if (retiredChanges.isEmpty()) {
       return changes;
@@ -113,9 +139,48 @@ public final class BurnRateMonitor {
         retired != null;
         retired = retiredChanges.poll()) {
       all.add(retired);
+      if (journal != null) {
+        journal.handedOut.add(retired);
+      }
     }
     all.addAll(changes);
     return all;
+  }
+
+  /** A journal for the observations of one transaction. */
+  public Journal journal() {
+    return new Journal();
+  }
+
+  /**
+   * What the observations of one transaction changed: the trackers' old values, the trackers it
+   * created, and the RESOLVED changes of retired tracks it handed out. Confined to the thread that
+   * runs the transaction.
+   */
+  public final class Journal {
+    private final Map<BurnRateTracker, UndoLog> logs = new IdentityHashMap<>();
+    private final Map<Key, BurnRateTracker> created = new HashMap<>();
+    private final List<AlertChange> handedOut = new ArrayList<>(0);
+
+    private Journal() {}
+
+    /**
+     * Takes back every observation made through this journal, newest first: the transaction that
+     * published their changes rolled back. The journal is empty afterwards.
+     */
+    public void undo() {
+      logs.forEach(
+          (tracker, log) -> {
+            synchronized (tracker) {
+              log.undo();
+            }
+          });
+      logs.clear();
+      created.forEach(trackers::remove);
+      created.clear();
+      retiredChanges.addAll(handedOut);
+      handedOut.clear();
+    }
   }
 
   /**

@@ -95,17 +95,34 @@ public final class BurnRateTracker {
    *     after it starts, or has negative counts or more errors than requests
    */
   public List<AlertChange> observe(HealthWindow window) {
+    return observe(window, null);
+  }
+
+  /**
+   * {@link #observe(HealthWindow)}, logging every change to {@code undo} (when not null) so that
+   * {@link UndoLog#undo()} takes the window back: its batch's transaction rolled back.
+   */
+  List<AlertChange> observe(HealthWindow window, UndoLog undo) {
     requireOwn(window);
     long start = window.windowStart().toEpochMilli();
     long end = Math.max(window.windowEnd().toEpochMilli(), start + 1); // sub-millisecond windows
+    if (undo != null) {
+      long oldWatermark = watermark;
+      String oldVersion = version;
+      undo.onUndo(
+          () -> {
+            watermark = oldWatermark;
+            version = oldVersion;
+          });
+    }
     if (end >= watermark) {
       watermark = end;
       version = window.version();
     }
     for (WindowRing ring : rings) {
-      ring.add(start, end, window.requests(), window.errors(), watermark);
+      ring.add(start, end, window.requests(), window.errors(), watermark, undo);
     }
-    return evaluate(read());
+    return evaluate(read(), undo);
   }
 
   /**
@@ -184,7 +201,7 @@ public final class BurnRateTracker {
     return burns;
   }
 
-  private List<AlertChange> evaluate(BurnRate[] burns) {
+  private List<AlertChange> evaluate(BurnRate[] burns, UndoLog undo) {
     List<AlertChange> changes = List.of();
     for (int i = 0; i < firedAt.length; i++) {
       double factor = policy.rules().get(i).factor();
@@ -193,6 +210,9 @@ public final class BurnRateTracker {
       AlertState edge = null;
       if (firedAt[i] == NONE) {
         if (longWindow.canFire(factor, policy) && shortWindow.canFire(factor, policy)) {
+          if (undo != null) {
+            undo.save(firedAt, i);
+          }
           firedAt[i] = watermark;
           edge = AlertState.FIRING;
         }
@@ -205,6 +225,9 @@ public final class BurnRateTracker {
         }
         changes.add(change(i, edge, burns));
         if (edge == AlertState.RESOLVED) {
+          if (undo != null) {
+            undo.save(firedAt, i);
+          }
           firedAt[i] = NONE;
         }
       }

@@ -86,12 +86,19 @@ final class WindowRing {
     return (long) capacity() * BYTES_PER_BUCKET;
   }
 
+  /** {@link #add(long, long, long, long, long, UndoLog)} without an undo log. */
+  void add(long start, long end, long windowRequests, long windowErrors, long now) {
+    add(start, end, windowRequests, windowErrors, now, null);
+  }
+
   /**
    * Adds a health window {@code [start, end)} (epoch ms, {@code end > start}). Only its part within
    * reach of the window ending at {@code now} (the watermark, {@code >= end}) is kept; older data
    * could never be read again.
+   *
+   * @param undo where to log what this changes, or null
    */
-  void add(long start, long end, long windowRequests, long windowErrors, long now) {
+  void add(long start, long end, long windowRequests, long windowErrors, long now, UndoLog undo) {
     long duration = end - start;
     long horizonBucket = Math.floorDiv(now - span, width);
     long from = Math.max(start, horizonBucket * width);
@@ -100,13 +107,29 @@ final class WindowRing {
     }
     long first = Math.floorDiv(from, width);
     long last = Math.floorDiv(end - 1, width);
-    hold(first, last, horizonBucket);
+    if (undo != null) {
+      long oldLow = low;
+      long oldHead = head;
+      double[] oldCounts = counts;
+      int[] oldCover = cover;
+      undo.onUndo(
+          () -> {
+            low = oldLow;
+            head = oldHead;
+            counts = oldCounts;
+            cover = oldCover;
+          });
+    }
+    hold(first, last, horizonBucket, undo);
     for (long b = first; b <= last; b++) {
       long bucketStart = b * width;
       long lo = Math.max(from, bucketStart);
       long hi = Math.min(end, bucketStart + width);
       double share = (double) (hi - lo) / duration;
       int slot = slot(b);
+      if (undo != null) {
+        save(slot, undo);
+      }
       counts[2 * slot] += windowRequests * share;
       counts[2 * slot + 1] += windowErrors * share;
       int c = 3 * slot;
@@ -147,7 +170,7 @@ final class WindowRing {
    * which no reading can reach any more, grows the arrays if the range needs it, and clears the
    * slots that newly enter the range.
    */
-  private void hold(long first, long last, long horizonBucket) {
+  private void hold(long first, long last, long horizonBucket, UndoLog undo) {
     if (low > head) {
       ensureCapacity(last - first + 1);
       low = first;
@@ -162,10 +185,10 @@ final class WindowRing {
     // to a late window older than any bucket held, the head's moves have cleared them already;
     // clearing again keeps the invariant local.)
     for (long b = head + 1; b <= newHead && b <= head + capacity; b++) {
-      clear(slot(b));
+      clear(slot(b), undo);
     }
     for (long b = newLow; b < low && b < newLow + capacity; b++) {
-      clear(slot(b));
+      clear(slot(b), undo);
     }
     low = newLow;
     head = newHead;
@@ -198,12 +221,24 @@ final class WindowRing {
     return (int) Math.floorMod(bucket, (long) capacity());
   }
 
-  private void clear(int slot) {
+  private void clear(int slot, UndoLog undo) {
+    if (undo != null) {
+      save(slot, undo);
+    }
     counts[2 * slot] = 0;
     counts[2 * slot + 1] = 0;
     cover[3 * slot] = 0;
     cover[3 * slot + 1] = 0;
     cover[3 * slot + 2] = 0;
+  }
+
+  /** Logs the bucket at {@code slot} as it is now. */
+  private void save(int slot, UndoLog undo) {
+    undo.save(counts, 2 * slot);
+    undo.save(counts, 2 * slot + 1);
+    undo.save(cover, 3 * slot);
+    undo.save(cover, 3 * slot + 1);
+    undo.save(cover, 3 * slot + 2);
   }
 
   private static long ceilDiv(long x, long y) {

@@ -138,6 +138,9 @@ public class ProductionWatch {
 
     private final Map<List<String>, GuardState> states = new LinkedHashMap<>();
 
+    /** What this batch's windows changed in the burn-rate trackers, taken back on a rollback. */
+    private final BurnRateMonitor.Journal journal = burnRates.journal();
+
     private Batch(Tx h, Instant now) {
       this.h = h;
       this.now = now;
@@ -145,7 +148,7 @@ public class ProductionWatch {
 
     /** Observes a window of a managed service; its {@code namespace} names which one. */
     public void observe(HealthWindow w) {
-      for (AlertChange change : burnRates.observe(w)) {
+      for (AlertChange change : burnRates.observe(w, journal)) {
         alert(change);
       }
       if (w.track() != HealthWindow.Track.STABLE) {
@@ -168,6 +171,15 @@ public class ProductionWatch {
 
     public void end() {
       states.forEach((key, state) -> guards.save(h, key.get(0), key.get(1), state, now));
+    }
+
+    /**
+     * Takes back what this batch's windows did to the burn-rate trackers: its transaction rolled
+     * back, and the batch (or each of its records) will be processed again. Everything else this
+     * batch did was in the transaction.
+     */
+    public void rolledBack() {
+      journal.undo();
     }
 
     private Optional<ManagedService> managed(List<String> key) {
@@ -258,7 +270,8 @@ public class ProductionWatch {
           data,
           change.at(),
           now);
-      gauge(change).set(change.isFiring() ? 1 : 0);
+      // Set once the event is committed: a rolled-back batch's alert is not shown as firing.
+      h.afterCommit(() -> gauge(change).set(change.isFiring() ? 1 : 0));
       if (burnRateRollback
           && change.isFiring()
           && change.rule().severity() == Severity.PAGE

@@ -5,10 +5,12 @@ import static dev.aegis.orchestrator.production.slo.Streams.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.judgment.HealthWindow.Track;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -205,5 +207,108 @@ class BurnRateMonitorTest {
         }
       }
     }
+  }
+
+  /**
+   * Windows of three services' stable tracks, seeded: one-minute and longer windows, late ones,
+   * error bursts that fire and resolve pages, and a long gap that moves every ring's head past its
+   * whole span.
+   */
+  private static List<HealthWindow> windows(Random random, int from, int count) {
+    List<HealthWindow> out = new ArrayList<>(count);
+    int minute = from;
+    for (int i = 0; i < count; i++) {
+      minute += random.nextInt(10) == 0 ? random.nextInt(3 * 24 * 60) : 1 + random.nextInt(3);
+      int start = random.nextInt(8) == 0 ? minute - 30 - random.nextInt(600) : minute;
+      int length = random.nextInt(6) == 0 ? 5 + random.nextInt(300) : 1;
+      long requests = 1 + random.nextInt(2000);
+      long errors = random.nextInt(3) == 0 ? requests * random.nextInt(30) / 100 : 0;
+      out.add(
+          window(
+              "svc-" + random.nextInt(3),
+              Track.STABLE,
+              "v" + random.nextInt(2),
+              minutes(start),
+              minutes(start + length),
+              requests,
+              errors));
+    }
+    return out;
+  }
+
+  @Test
+  @DisplayName(
+      "windows taken back by their journal leave every track as it was, and fed again fire the"
+          + " same alerts as the first time")
+  void journalUndoesItsWindows() {
+    for (long seed = 1; seed <= 40; seed++) {
+      Random random = new Random(seed);
+      BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+      BurnRateMonitor once = new BurnRateMonitor(SloPolicy.DEFAULT);
+      // A history for some services only: the journal also creates tracks and grows young rings.
+      for (HealthWindow w : windows(random, 0, random.nextInt(300))) {
+        if (!w.service().equals("svc-2")) {
+          monitor.observe(w);
+          once.observe(w);
+        }
+      }
+      List<BurnRateSnapshot> before = monitor.snapshots();
+      List<HealthWindow> batch = windows(random, 20_000, 1 + random.nextInt(120));
+
+      BurnRateMonitor.Journal journal = monitor.journal();
+      List<AlertChange> first = new ArrayList<>();
+      batch.forEach(w -> first.addAll(monitor.observe(w, journal)));
+      journal.undo();
+
+      assertThat(monitor.snapshots()).as("seed %d: after the undo", seed).isEqualTo(before);
+      List<AlertChange> again = new ArrayList<>();
+      batch.forEach(w -> again.addAll(monitor.observe(w)));
+      List<AlertChange> fedOnce = new ArrayList<>();
+      batch.forEach(w -> fedOnce.addAll(once.observe(w)));
+      assertThat(again).as("seed %d: changes fed again", seed).isEqualTo(first).isEqualTo(fedOnce);
+      assertThat(monitor.snapshots()).as("seed %d: fed again", seed).isEqualTo(once.snapshots());
+    }
+  }
+
+  @Test
+  @DisplayName("a window taken back makes its page fire again, and its tracker is dropped if new")
+  void undoneAlertFiresAgain() {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+    feed(monitor, "checkout", Track.STABLE, 29, 20);
+    var page = window("checkout", Track.STABLE, "v1", minutes(29), minutes(30), 1000, 20);
+
+    BurnRateMonitor.Journal journal = monitor.journal();
+    assertThat(monitor.observe(page, journal)).as("fired in the rolled-back batch").hasSize(1);
+    monitor.observe(
+        window("search", Track.CANARY, "v2", minutes(29), minutes(30), 1000, 0), journal);
+    journal.undo();
+
+    assertThat(monitor.snapshot("search", Track.CANARY)).as("a track the batch created").isEmpty();
+    assertThat(monitor.observe(page))
+        .extracting(AlertChange::eventId)
+        .containsExactly("checkout/stable/page-1h-5m/2025-03-01T12:30:00Z/firing");
+  }
+
+  @Test
+  @DisplayName(
+      "a retired track's RESOLVED change handed out in a rolled-back batch is handed out again")
+  void undoneHandOutIsRequeued() {
+    BurnRateMonitor monitor = new BurnRateMonitor(SloPolicy.DEFAULT);
+    feed(monitor, "gone", Track.CANARY, 60, 20);
+    feed(monitor, "alive", Track.STABLE, 120, 0);
+    monitor.retireIdle(minutes(90));
+
+    BurnRateMonitor.Journal journal = monitor.journal();
+    assertThat(
+            monitor.observe(
+                window("alive", Track.STABLE, "v1", minutes(120), minutes(121), 1000, 0), journal))
+        .hasSize(1);
+    journal.undo();
+
+    assertThat(
+            monitor.observe(
+                window("alive", Track.STABLE, "v1", minutes(120), minutes(121), 1000, 0)))
+        .extracting(AlertChange::eventId)
+        .containsExactly("gone/canary/page-1h-5m/2025-03-01T12:30:00Z/resolved");
   }
 }
