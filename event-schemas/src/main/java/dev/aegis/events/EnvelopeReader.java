@@ -35,7 +35,7 @@ final class EnvelopeReader {
         source,
         type,
         CloudEventHeaders.SPECVERSION_1_0,
-        wire.attribute("subject"),
+        storable(wire, "subject", wire.attribute("subject")),
         time(wire),
         wire.attribute("dataschema"),
         wire.dataContentType());
@@ -88,6 +88,21 @@ final class EnvelopeReader {
       throw Rejection.of(
           RejectionReason.INVALID_ATTRIBUTE,
           "attribute '" + wire.wireName(attribute) + "' must not be empty");
+    }
+    return storable(wire, attribute, value);
+  }
+
+  /**
+   * {@code value}, unless it holds U+0000 (NUL): attributes are stored (the source and id with the
+   * event's processed marker), and PostgreSQL stores no NUL in text.
+   */
+  private static String storable(WireEvent wire, String attribute, String value) {
+    if (value != null && value.indexOf('\0') >= 0) {
+      throw Rejection.of(
+          RejectionReason.INVALID_ATTRIBUTE,
+          "attribute '"
+              + wire.wireName(attribute)
+              + "' holds U+0000 (NUL), which Aegis cannot store");
     }
     return value;
   }

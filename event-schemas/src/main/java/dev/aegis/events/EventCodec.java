@@ -282,6 +282,7 @@ public final class EventCodec {
   private Object readData(EventType type, JsonNode data) {
     SchemaCatalog.requireFiniteNumbers(data);
     schemas.requireValid(type, data);
+    SchemaCatalog.requireStorableText(data);
     Object record = bind(type, data);
     checks.requireValid(type, record);
     return record;
@@ -364,6 +365,7 @@ public final class EventCodec {
     JsonNode tree = mapper.valueToTree(data);
     try {
       schemas.requireValid(type, tree);
+      SchemaCatalog.requireStorableText(tree);
       checks.requireValid(type, data);
     } catch (Rejection rejection) {
       throw new InvalidEventException(rejection.result());

@@ -45,9 +45,28 @@ final class HealthReportedReader {
   /** The event mapper's factory: its duplicate detection and read limits apply here too. */
   private final JsonFactory factory = EventJson.mapper().getFactory();
 
+  /**
+   * Whether the document may hold U+0000, which JSON can only write as the escape {@code \\u0000}:
+   * the tree path refuses it wherever it is, unknown members included, with its pointer. An escaped
+   * backslash before {@code u0000} also answers true; the tree path then accepts it.
+   */
+  static boolean mayHoldNul(byte[] bytes) {
+    for (int i = 0; i + 5 < bytes.length; i++) {
+      if (bytes[i] == '\\'
+          && bytes[i + 1] == 'u'
+          && bytes[i + 2] == '0'
+          && bytes[i + 3] == '0'
+          && bytes[i + 4] == '0'
+          && bytes[i + 5] == '0') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The window, or null when the document must go through the tree path. */
   HealthReported read(byte[] bytes) {
-    if (bytes == null || bytes.length == 0) {
+    if (bytes == null || bytes.length == 0 || mayHoldNul(bytes)) {
       return null;
     }
     try (JsonParser p = factory.createParser(bytes)) {

@@ -45,7 +45,9 @@ final class Json {
     if (text == null) {
       return "null";
     }
-    String oneLine = text.replaceAll("\\s+", " ");
+    // A NUL is written out: PostgreSQL stores no NUL in the text and jsonb columns a detail
+    // reaches.
+    String oneLine = text.replaceAll("\\s+", " ").replace("\0", "\\u0000");
     return oneLine.length() <= MAX_ECHO ? oneLine : oneLine.substring(0, MAX_ECHO) + "…";
   }
 }

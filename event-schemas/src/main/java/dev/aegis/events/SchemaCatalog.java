@@ -90,6 +90,52 @@ final class SchemaCatalog {
     return beyondDouble(pointer);
   }
 
+  /**
+   * Refuses a document holding U+0000 (NUL) in a string or a member name. Every string of an event
+   * may reach a {@code text} or {@code jsonb} column, and PostgreSQL stores neither with a NUL:
+   * refused here, the record is dead-lettered with the pointer, instead of failing its batch's
+   * transaction and holding up its partition while the batch is retried record by record.
+   */
+  static void requireStorableText(JsonNode data) {
+    String pointer = nul(data);
+    if (pointer != null) {
+      // The pointer itself may hold the NUL (a member name): written out, so the detail is stored.
+      String shown = pointer.replace("\0", "\\u0000");
+      throw Rejection.at(
+          RejectionReason.INVALID_DATA,
+          "invalid data at "
+              + (shown.isEmpty() ? "(root)" : shown)
+              + ": text holds U+0000 (NUL), which Aegis cannot store",
+          shown);
+    }
+  }
+
+  /** The JSON pointer of the first string or member name holding U+0000 (depth first), or null. */
+  private static String nul(JsonNode node) {
+    if (node.isTextual()) {
+      return node.textValue().indexOf('\0') >= 0 ? "" : null;
+    }
+    if (node.isObject()) {
+      for (var member : node.properties()) {
+        if (member.getKey().indexOf('\0') >= 0) {
+          return Violation.child("", member.getKey());
+        }
+        String below = nul(member.getValue());
+        if (below != null) {
+          return Violation.child("", member.getKey()) + below;
+        }
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String below = nul(node.get(i));
+        if (below != null) {
+          return Violation.child("", i) + below;
+        }
+      }
+    }
+    return null;
+  }
+
   private static Rejection beyondDouble(String pointer) {
     return Rejection.at(
         RejectionReason.INVALID_DATA,

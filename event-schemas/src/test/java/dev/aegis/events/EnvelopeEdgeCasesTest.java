@@ -392,6 +392,110 @@ class EnvelopeEdgeCasesTest {
     }
   }
 
+  /**
+   * U+0000 (NUL): valid in JSON and in a header, but PostgreSQL stores it in no text or jsonb
+   * column, so a record holding one would fail its batch's transaction at the insert.
+   */
+  @Nested
+  class Nul_characters {
+
+    private byte[] healthWith(String member, String json) {
+      String data = new String(HEALTH_DATA, StandardCharsets.UTF_8);
+      assertThat(data).startsWith("{");
+      return ("{\"" + member + "\":" + json + "," + data.substring(1))
+          .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void in_a_health_window_version_is_invalid_data_at_its_pointer() {
+      String data =
+          new String(HEALTH_DATA, StandardCharsets.UTF_8)
+              .replaceFirst("\"version\":\"([^\"]*)\"", "\"version\":\"$1\\\\u0000x\"");
+      assertThat(data).contains("\\u0000x");
+
+      Rejected rejected = rejected(binaryWith(data.getBytes(StandardCharsets.UTF_8)));
+
+      assertThat(rejected.reason()).isEqualTo(RejectionReason.INVALID_DATA);
+      assertThat(rejected.detail())
+          .isEqualTo("invalid data at /version: text holds U+0000 (NUL), which Aegis cannot store");
+      assertThat(rejected.pointer()).isEqualTo("/version");
+    }
+
+    @Test
+    void in_an_unknown_member_or_its_name_is_invalid_data_written_out() {
+      assertThat(rejected(binaryWith(healthWith("note", "[\"a\", \"b\\u0000\"]"))).detail())
+          .isEqualTo("invalid data at /note/1: text holds U+0000 (NUL), which Aegis cannot store");
+      Rejected named = rejected(binaryWith(healthWith("n\\u0000", "1")));
+      assertThat(named.detail())
+          .isEqualTo("invalid data at /n\\u0000: text holds U+0000 (NUL), which Aegis cannot store")
+          .doesNotContain("\0");
+    }
+
+    @Test
+    void an_escaped_backslash_before_u0000_is_plain_text() {
+      String data =
+          new String(HEALTH_DATA, StandardCharsets.UTF_8)
+              .replaceFirst("\"version\":\"([^\"]*)\"", "\"version\":\"$1\\\\\\\\u0000\"");
+      assertThat(data).contains("\\\\u0000");
+
+      assertThat(
+              decoded(binaryWith(data.getBytes(StandardCharsets.UTF_8)))
+                  .data(HealthReported.class)
+                  .version())
+          .endsWith("\\u0000");
+    }
+
+    @Test
+    void a_record_holding_one_is_refused_by_validate_and_by_the_encoders() {
+      HealthReported h = Samples.health();
+      HealthReported nul =
+          new HealthReported(
+              h.service(),
+              "1.4\u00002",
+              h.track(),
+              h.windowStart(),
+              h.windowEnd(),
+              h.requests(),
+              h.errors(),
+              h.latencyMs(),
+              h.cpuUtilization(),
+              h.memoryUtilization());
+
+      assertThat(CODEC.validate(EventType.HEALTH_REPORTED, nul))
+          .hasValueSatisfying(r -> assertThat(r.pointer()).isEqualTo("/version"));
+      assertThatThrownBy(
+              () ->
+                  CODEC.encodeBinary(
+                      Events.envelope(
+                          EventType.HEALTH_REPORTED,
+                          "h-1",
+                          "/aegis/tests",
+                          "checkout",
+                          Instant.parse("2025-01-01T00:00:00Z")),
+                      nul))
+          .isInstanceOf(InvalidEventException.class)
+          .hasMessageContaining("U+0000");
+    }
+
+    @Test
+    void in_the_id_attribute_is_an_invalid_attribute() {
+      assertRejected(
+          binary().withHeader("ce_id", "h\u00001"),
+          RejectionReason.INVALID_ATTRIBUTE,
+          "attribute 'ce_id' holds U+0000 (NUL), which Aegis cannot store");
+    }
+
+    @Test
+    void echoed_in_a_detail_it_is_written_out() {
+      Rejected rejected = rejected(binary().withHeader("ce_time", "yesterday\u0000"));
+
+      assertThat(rejected.reason()).isEqualTo(RejectionReason.INVALID_ATTRIBUTE);
+      assertThat(rejected.detail())
+          .isEqualTo("attribute 'ce_time' is not an RFC 3339 timestamp: 'yesterday\\u0000'")
+          .doesNotContain("\0");
+    }
+  }
+
   private static WireRecord binary() {
     return WireRecord.binary(HEALTH, "h-1", HEALTH_DATA);
   }
