@@ -129,7 +129,9 @@ public final class BurnRateMonitor {
       changes =
           tracker.observe(
               window,
-              journal == null ? null : journal.logs.computeIfAbsent(tracker, t -> new UndoLog()));
+              journal == null
+                  ? null
+                  : journal.logs.computeIfAbsent(tracker, BurnRateTracker::undoLog));
     }
     if (retiredChanges.isEmpty()) {
       return changes;

@@ -106,7 +106,7 @@ public final class BurnRateTracker {
     requireOwn(window);
     long start = window.windowStart().toEpochMilli();
     long end = Math.max(window.windowEnd().toEpochMilli(), start + 1); // sub-millisecond windows
-    if (undo != null) {
+    if (undo != null && undo.firstTouchOfTracker()) {
       long oldWatermark = watermark;
       String oldVersion = version;
       undo.onUndo(
@@ -119,8 +119,8 @@ public final class BurnRateTracker {
       watermark = end;
       version = window.version();
     }
-    for (WindowRing ring : rings) {
-      ring.add(start, end, window.requests(), window.errors(), watermark, undo);
+    for (int i = 0; i < rings.length; i++) {
+      rings[i].add(start, end, window.requests(), window.errors(), watermark, undo, i);
     }
     return evaluate(read(), undo);
   }
@@ -144,6 +144,11 @@ public final class BurnRateTracker {
       bytes += (long) ring.slots() * WindowRing.BYTES_PER_BUCKET;
     }
     return bytes;
+  }
+
+  /** A log for {@link #observe(HealthWindow, UndoLog)} on this tracker. */
+  UndoLog undoLog() {
+    return new UndoLog(rings.length);
   }
 
   /** The newest window end observed, or empty before the first window. */

@@ -5,10 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What one tracker's observations changed, so that they can be taken back: the old value of every
- * array element written, and a restore of every field set, undone newest first. It costs a few
- * dozen primitives per health window, where a copy of the tracker would cost its whole ring (about
- * 12 KB after three days). Not thread-safe: used under the tracker's lock.
+ * What one tracker's observations in one transaction changed, so that they can be taken back: the
+ * old value of every bucket written and of the fields set, undone newest first. Each ring's fields
+ * are saved at its first change only, and a bucket is not saved again while the ring's windows keep
+ * falling into it, so a batch's windows of one track cost a few buckets per ring, where a copy of
+ * the tracker would cost its whole rings (about 12 KB after three days). Not thread-safe: used
+ * under the tracker's lock.
  */
 final class UndoLog {
 
@@ -17,6 +19,56 @@ final class UndoLog {
   private long[] old = new long[16];
   private int size;
   private final List<Runnable> fields = new ArrayList<>(4);
+
+  /**
+   * Per ring of the tracker, the bucket saved last (-1: none): a batch's windows of one track
+   * mostly fall into the bucket the previous one did, which then needs no saving again.
+   */
+  private final int[] lastSaved;
+
+  /** Per ring, whether its fields are saved; then whether the tracker's own are. */
+  private final boolean[] ringSaved;
+
+  private boolean trackerSaved;
+
+  /** A log for a tracker of {@code rings} rings. */
+  UndoLog(int rings) {
+    lastSaved = new int[rings];
+    Arrays.fill(lastSaved, -1);
+    ringSaved = new boolean[rings];
+  }
+
+  /** Whether ring {@code ring}'s fields are to be saved now: true the first time only. */
+  boolean firstTouch(int ring) {
+    if (ringSaved[ring]) {
+      return false;
+    }
+    ringSaved[ring] = true;
+    return true;
+  }
+
+  /** Whether the tracker's fields are to be saved now: true the first time only. */
+  boolean firstTouchOfTracker() {
+    if (trackerSaved) {
+      return false;
+    }
+    trackerSaved = true;
+    return true;
+  }
+
+  /**
+   * Whether bucket {@code slot} of ring {@code ring} is the one this log saved last for that ring
+   * (its value before this log is then saved already); otherwise records that it is about to be.
+   * Only the first save of an element counts on undo, so skipping a repeat loses nothing; a ring
+   * that grew into new arrays meanwhile writes the new ones, which undo drops anyway.
+   */
+  boolean savedLast(int ring, int slot) {
+    if (lastSaved[ring] == slot) {
+      return true;
+    }
+    lastSaved[ring] = slot;
+    return false;
+  }
 
   void save(double[] array, int index) {
     push(array, index, Double.doubleToRawLongBits(array[index]));

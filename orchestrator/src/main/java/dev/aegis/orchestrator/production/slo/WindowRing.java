@@ -86,9 +86,9 @@ final class WindowRing {
     return (long) capacity() * BYTES_PER_BUCKET;
   }
 
-  /** {@link #add(long, long, long, long, long, UndoLog)} without an undo log. */
+  /** {@link #add(long, long, long, long, long, UndoLog, int)} without an undo log. */
   void add(long start, long end, long windowRequests, long windowErrors, long now) {
-    add(start, end, windowRequests, windowErrors, now, null);
+    add(start, end, windowRequests, windowErrors, now, null, 0);
   }
 
   /**
@@ -97,8 +97,16 @@ final class WindowRing {
    * could never be read again.
    *
    * @param undo where to log what this changes, or null
+   * @param ring this ring's index in {@code undo}'s tracker
    */
-  void add(long start, long end, long windowRequests, long windowErrors, long now, UndoLog undo) {
+  void add(
+      long start,
+      long end,
+      long windowRequests,
+      long windowErrors,
+      long now,
+      UndoLog undo,
+      int ring) {
     long duration = end - start;
     long horizonBucket = Math.floorDiv(now - span, width);
     long from = Math.max(start, horizonBucket * width);
@@ -107,7 +115,7 @@ final class WindowRing {
     }
     long first = Math.floorDiv(from, width);
     long last = Math.floorDiv(end - 1, width);
-    if (undo != null) {
+    if (undo != null && undo.firstTouch(ring)) {
       long oldLow = low;
       long oldHead = head;
       double[] oldCounts = counts;
@@ -120,7 +128,7 @@ final class WindowRing {
             cover = oldCover;
           });
     }
-    hold(first, last, horizonBucket, undo);
+    hold(first, last, horizonBucket, undo, ring);
     for (long b = first; b <= last; b++) {
       long bucketStart = b * width;
       long lo = Math.max(from, bucketStart);
@@ -128,7 +136,7 @@ final class WindowRing {
       double share = (double) (hi - lo) / duration;
       int slot = slot(b);
       if (undo != null) {
-        save(slot, undo);
+        save(slot, undo, ring);
       }
       counts[2 * slot] += windowRequests * share;
       counts[2 * slot + 1] += windowErrors * share;
@@ -170,7 +178,7 @@ final class WindowRing {
    * which no reading can reach any more, grows the arrays if the range needs it, and clears the
    * slots that newly enter the range.
    */
-  private void hold(long first, long last, long horizonBucket, UndoLog undo) {
+  private void hold(long first, long last, long horizonBucket, UndoLog undo, int ring) {
     if (low > head) {
       ensureCapacity(last - first + 1);
       low = first;
@@ -185,10 +193,10 @@ final class WindowRing {
     // to a late window older than any bucket held, the head's moves have cleared them already;
     // clearing again keeps the invariant local.)
     for (long b = head + 1; b <= newHead && b <= head + capacity; b++) {
-      clear(slot(b), undo);
+      clear(slot(b), undo, ring);
     }
     for (long b = newLow; b < low && b < newLow + capacity; b++) {
-      clear(slot(b), undo);
+      clear(slot(b), undo, ring);
     }
     low = newLow;
     head = newHead;
@@ -221,9 +229,9 @@ final class WindowRing {
     return (int) Math.floorMod(bucket, (long) capacity());
   }
 
-  private void clear(int slot, UndoLog undo) {
+  private void clear(int slot, UndoLog undo, int ring) {
     if (undo != null) {
-      save(slot, undo);
+      save(slot, undo, ring);
     }
     counts[2 * slot] = 0;
     counts[2 * slot + 1] = 0;
@@ -232,8 +240,11 @@ final class WindowRing {
     cover[3 * slot + 2] = 0;
   }
 
-  /** Logs the bucket at {@code slot} as it is now. */
-  private void save(int slot, UndoLog undo) {
+  /** Logs the bucket at {@code slot} as it is now, unless the log saved it last. */
+  private void save(int slot, UndoLog undo, int ring) {
+    if (undo.savedLast(ring, slot)) {
+      return;
+    }
     undo.save(counts, 2 * slot);
     undo.save(counts, 2 * slot + 1);
     undo.save(cover, 3 * slot);
