@@ -163,17 +163,17 @@ public final class LifecycleService {
     return new Applied.Done(d, dequeued);
   }
 
-  /**
-   * Starts a batch of decisions on experiments the caller has already locked (see {@link Batch}).
-   */
+  /** Starts a batch of decisions on experiments the caller has read (see {@link Batch}). */
   public Batch batch(Tx h, Instant now, Runnable beforeWrite) {
     return new Batch(h, now, beforeWrite);
   }
 
   /**
-   * Ingestion's face of {@link #apply}: the caller locks every experiment of a batch up front, in
-   * one order, and each experiment's chain of decisions is written once, at {@link #flush()},
-   * whatever the number of windows.
+   * Ingestion's face of {@link #apply}: the caller reads every experiment of a batch up front,
+   * without locking them, and each experiment's chain of decisions is written once, at {@link
+   * #flush()}, whatever the number of windows, by a statement that checks each row is still at the
+   * revision read (a row another writer changed fails the batch with a stale state, and the caller
+   * runs it again).
    */
   public final class Batch {
     private final Tx h;
@@ -188,14 +188,14 @@ public final class LifecycleService {
     }
 
     /**
-     * Decides {@code input} on {@code locked} (the latest state this batch holds) and queues it for
-     * writing.
+     * Decides {@code input} on {@code current} (the latest state this batch holds) and queues it
+     * for writing.
      */
-    public Decision decide(Experiment locked, LifecycleInput input, Cause cause) {
-      Decision d = core.decide(locked, input, now);
+    public Decision decide(Experiment current, LifecycleInput input, Cause cause) {
+      Decision d = core.decide(current, input, now);
       if (!d.isRefused()) {
         chains
-            .computeIfAbsent(locked.id(), k -> new ArrayList<>())
+            .computeIfAbsent(current.id(), k -> new ArrayList<>())
             .add(new DecisionRecorder.Caused(d, cause.causedBy()));
       }
       return d;

@@ -26,10 +26,12 @@ import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository.Outcome;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
+import dev.aegis.orchestrator.persistence.StaleStateException;
 import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.production.watch.ProductionWatch;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,8 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -57,6 +61,8 @@ import org.slf4j.MDC;
  * experiment row is written once per batch, whatever the number of windows.
  */
 public class BatchProcessor {
+
+  private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
 
   private final Transactions transactions;
   private final Clock clock;
@@ -102,26 +108,48 @@ public class BatchProcessor {
     this.watch = watch;
   }
 
-  /** Processes {@code records} in one transaction; any exception means nothing was written. */
+  /**
+   * Processes {@code records} in one transaction; any exception means nothing was written.
+   *
+   * <p>A batch locks an experiment's row only when it writes it, so another writer (an API action,
+   * the actuation relay's report, the silence timer, another replica's batch while a partition
+   * changes hands) can change a row the batch has read. The batch's write then finds the row moved
+   * ({@link StaleStateException}), or PostgreSQL ends a deadlock or serialization conflict by
+   * failing it; the batch runs again from the start, up to {@value #CONFLICT_ATTEMPTS} times in
+   * all, counted in {@code aegis_batch_conflicts_total}. Any other failure, or a conflict on the
+   * last attempt, reaches the caller, which processes the records one by one.
+   */
   public void process(List<InboundRecord> records) {
     prefetch(records);
-    AtomicReference<Run> attempt = new AtomicReference<>();
     Map<List<String>, Integer> tally;
-    try {
-      tally =
-          transactions.inTransaction(
-              h -> {
-                Run run = new Run(h, clock.instant());
-                attempt.set(run);
-                return run.process(records);
-              });
-    } catch (RuntimeException rolledBack) {
-      // The transaction took back what the batch wrote; what it changed in memory goes too.
-      Run run = attempt.get();
-      if (run != null) {
-        run.watched.rolledBack();
+    for (int attempt = 1; ; attempt++) {
+      AtomicReference<Run> started = new AtomicReference<>();
+      try {
+        tally =
+            transactions.inTransaction(
+                h -> {
+                  Run run = new Run(h, clock.instant());
+                  started.set(run);
+                  return run.process(records);
+                });
+        break;
+      } catch (RuntimeException rolledBack) {
+        // The transaction took back what the batch wrote; what it changed in memory goes too.
+        Run run = started.get();
+        if (run != null) {
+          run.watched.rolledBack();
+        }
+        String conflict = conflict(rolledBack);
+        if (conflict == null || attempt >= CONFLICT_ATTEMPTS) {
+          throw rolledBack;
+        }
+        metrics.counter("aegis.batch.conflicts", "reason", conflict).increment();
+        log.debug(
+            "batch of {} records met a concurrent write ({}: {}); running it again",
+            records.size(),
+            conflict,
+            rolledBack.getMessage());
       }
-      throw rolledBack;
     }
     // Counted only once the batch committed: a rolled-back batch is processed again, and must not
     // count twice.
@@ -130,6 +158,32 @@ public class BatchProcessor {
             metrics
                 .counter(tags.get(0), tags.subList(1, tags.size()).toArray(String[]::new))
                 .increment(n));
+  }
+
+  /** How many times a batch runs in all when each attempt meets a concurrent write. */
+  static final int CONFLICT_ATTEMPTS = 3;
+
+  /**
+   * Why {@code failure} means the batch met a concurrent write, or null when it failed otherwise:
+   * {@code stale} (a row it read changed before it wrote it), {@code deadlock} or {@code
+   * serialization} (PostgreSQL's SQLSTATE 40P01 and 40001).
+   */
+  static String conflict(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (t instanceof StaleStateException) {
+        return "stale";
+      }
+      if (t instanceof SQLException sql) {
+        if ("40P01".equals(sql.getSQLState())) {
+          return "deadlock";
+        }
+        if ("40001".equals(sql.getSQLState())) {
+          return "serialization";
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -216,7 +270,7 @@ public class BatchProcessor {
         }
       }
       Set<String> fresh = inbox.claim(h, admitted, now);
-      lockInOrder(records, arrivals, fresh);
+      loadLive(records, arrivals, fresh);
       for (int i = 0; i < records.size(); i++) {
         InboundRecord r = records.get(i);
         try (LogIdentity ignored = LogIdentity.of(r.cause(), null, null, null)) {
@@ -235,11 +289,12 @@ public class BatchProcessor {
     }
 
     /**
-     * Loads (and locks) the live experiment of every service this batch has health for, in
-     * (namespace, service) order. Every writer that locks several experiments does so in one order,
-     * so two batches (two replicas) or a batch and a timer never wait on each other in a cycle.
+     * Loads the live experiment of every service this batch has health for, without locking it:
+     * each row is locked when the batch writes it, by a statement that checks the revision read
+     * here ({@link ExperimentRepository#readLive}). A batch whose experiment another writer changed
+     * meanwhile rolls back and runs again ({@link BatchProcessor#process}).
      */
-    private void lockInOrder(
+    private void loadLive(
         List<InboundRecord> records, List<InboxRepository.Arrival> arrivals, Set<String> fresh) {
       List<HealthReported> windows = new ArrayList<>();
       for (int i = 0; i < records.size(); i++) {
@@ -282,7 +337,7 @@ public class BatchProcessor {
         }
       }
       Map<ExperimentRepository.ServiceRef, ExperimentRecord> live =
-          experiments.lockLive(h, named.stream().filter(managed::contains).toList());
+          experiments.readLive(h, named.stream().filter(managed::contains).toList());
       for (ServiceKey key : services) {
         var ref = new ExperimentRepository.ServiceRef(key.namespace(), key.service());
         ExperimentRecord record = live.get(ref);

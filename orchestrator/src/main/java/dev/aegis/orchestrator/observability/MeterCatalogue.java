@@ -87,6 +87,10 @@ public final class MeterCatalogue implements MeterFilter {
               "Records dead-lettered because their sender may not publish them, by topic and"
                   + " reason"),
           counter(
+              "aegis.batch.conflicts",
+              "Consumer batches run again because another writer changed an experiment they had"
+                  + " read, or PostgreSQL ended a deadlock with them, by reason"),
+          counter(
               "aegis.health.unmanaged",
               "Health windows for a service Aegis does not manage, ignored, by service"),
           counter(

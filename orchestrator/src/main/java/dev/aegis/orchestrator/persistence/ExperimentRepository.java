@@ -14,7 +14,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +39,7 @@ public final class ExperimentRepository {
   private final StepSampleRepository samples;
 
   /**
-   * The rows a batch locked or wrote, decoded, valid under their write token: a batch decodes the
+   * The rows a batch read or wrote, decoded, valid under their write token: a batch decodes the
    * policy, progress and judgment JSON only of rows another writer changed.
    */
   private final RowCache<Stored> rows;
@@ -165,28 +167,33 @@ public final class ExperimentRepository {
   public record ServiceRef(String namespace, String service) {}
 
   /**
-   * The live experiments (CANARY, PAUSED or ROLLING_BACK) of {@code services}, locked in
-   * (namespace, service) order by code point, the order every writer that locks several experiments
-   * uses: one statement for a whole batch.
+   * The live experiments (CANARY, PAUSED or ROLLING_BACK) of {@code services}, not locked: one
+   * statement for a whole batch.
+   *
+   * <p>The batch that reads them locks each row only when it writes it ({@link #updateAll}, whose
+   * statement checks the revision read here), so timers, API actions and the actuation relay's
+   * reports are not held behind a whole batch. A row another writer changed meanwhile fails that
+   * write with {@link StaleStateException}, and the batch runs again from the start. Locking the
+   * rows here cost a WAL record per row (docs/benchmarks.md, "Batches that lock only what they
+   * write").
    */
-  public Map<ServiceRef, ExperimentRecord> lockLive(Tx h, Collection<ServiceRef> services) {
+  public Map<ServiceRef, ExperimentRecord> readLive(Tx h, Collection<ServiceRef> services) {
     if (services.isEmpty()) {
       return Map.of();
     }
-    // Lock first, reading only ids and write tokens; decode only the rows not cached under theirs.
-    List<Map.Entry<String, Long>> locked =
+    // Ids and write tokens first; decode only the rows not cached under theirs.
+    List<Map.Entry<String, Long>> live =
         h.createQuery(
                 "SELECT id, samples_token FROM experiments WHERE (namespace, service) IN "
                     + "(SELECT * FROM unnest(:namespaces, :services)) "
-                    + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') "
-                    + "ORDER BY namespace COLLATE \"C\", service COLLATE \"C\" FOR UPDATE")
+                    + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK')")
             .bind("namespaces", namespaces(services))
             .bind("services", names(services))
             .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("samples_token")))
             .list();
-    List<Stored> found = new ArrayList<>(locked.size());
+    List<Stored> found = new ArrayList<>(live.size());
     List<String> misses = new ArrayList<>();
-    for (Map.Entry<String, Long> row : locked) {
+    for (Map.Entry<String, Long> row : live) {
       Stored cached = rows.get(row.getKey(), row.getValue());
       if (cached != null) {
         found.add(cached);
@@ -688,10 +695,19 @@ public final class ExperimentRepository {
     Long[] appended = new Long[n];
     Long[] tokens = new Long[n];
     Long[] expectedTokens = new Long[n];
+    // The rows travel sorted by id. Joined by a nested loop over the primary key, as PostgreSQL
+    // plans a batch's rows against a large table, they are locked in that order, so two batches
+    // that write the same experiments (two replicas while a partition changes hands) do not wait on
+    // each other in a cycle; should they, PostgreSQL fails one, and it runs again (BatchProcessor).
+    Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
-      Change c = changes.get(i);
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparing(k -> changes.get(k).after().id()));
+    for (int i = 0; i < n; i++) {
+      Change c = changes.get(order[i]);
       Experiment e = c.after();
-      StepSampleRepository.Write w = writes.get(i);
+      StepSampleRepository.Write w = writes.get(order[i]);
       boolean kept = keepJudgment.contains(e.id());
       ids[i] = e.id();
       expected[i] = c.expectedRevision();

@@ -87,7 +87,7 @@ class StepSamplesIT {
         appendedOnly++;
       }
       assertThat(load(warm, e.id())).as("warm, batch %d", batch).isEqualTo(after);
-      assertThat(locked(warm, after)).as("warm row cache, batch %d", batch).isEqualTo(after);
+      assertThat(batchRead(warm, after)).as("warm row cache, batch %d", batch).isEqualTo(after);
       assertThat(load(new ExperimentRepository(), e.id()))
           .as("cold, batch %d", batch)
           .isEqualTo(after);
@@ -115,8 +115,8 @@ class StepSamplesIT {
       e = after;
       assertThat(load(a, e.id())).as("replica a, round %d", round).isEqualTo(e);
       assertThat(load(b, e.id())).as("replica b, round %d", round).isEqualTo(e);
-      assertThat(locked(a, e)).as("replica a's rows, round %d", round).isEqualTo(e);
-      assertThat(locked(b, e)).as("replica b's rows, round %d", round).isEqualTo(e);
+      assertThat(batchRead(a, e)).as("replica a's rows, round %d", round).isEqualTo(e);
+      assertThat(batchRead(b, e)).as("replica b's rows, round %d", round).isEqualTo(e);
 
       // A write that rolls back: its state must not be what the next load sees.
       Experiment current = e;
@@ -131,7 +131,7 @@ class StepSamplesIT {
                       }))
           .hasMessage("rolled back");
       assertThat(load(a, e.id())).as("after a rollback, round %d", round).isEqualTo(e);
-      assertThat(locked(a, e)).as("rows after a rollback, round %d", round).isEqualTo(e);
+      assertThat(batchRead(a, e)).as("rows after a rollback, round %d", round).isEqualTo(e);
     }
   }
 
@@ -145,7 +145,7 @@ class StepSamplesIT {
     Experiment after = observe(e, 6);
     write(repository, e, after);
     assertThat(after.lastJudgment()).isNotNull();
-    assertThat(locked(repository, after)).isEqualTo(after);
+    assertThat(batchRead(repository, after)).isEqualTo(after);
 
     // Changed in place under the same token (no writer of Aegis does this): the cache answers.
     jdbi.useHandle(
@@ -153,8 +153,8 @@ class StepSamplesIT {
             h.createUpdate("UPDATE experiments SET last_judgment = NULL WHERE id = :id")
                 .bind("id", e.id())
                 .execute());
-    assertThat(locked(repository, after).lastJudgment()).isEqualTo(after.lastJudgment());
-    assertThat(locked(new ExperimentRepository(), after).lastJudgment()).isNull();
+    assertThat(batchRead(repository, after).lastJudgment()).isEqualTo(after.lastJudgment());
+    assertThat(batchRead(new ExperimentRepository(), after).lastJudgment()).isNull();
 
     // Under a new token, as every write of a row sets one: decoded from the table again.
     jdbi.useHandle(
@@ -163,7 +163,7 @@ class StepSamplesIT {
                     "UPDATE experiments SET samples_token = samples_token + 1 WHERE id = :id")
                 .bind("id", e.id())
                 .execute());
-    assertThat(locked(repository, after).lastJudgment()).isNull();
+    assertThat(batchRead(repository, after).lastJudgment()).isNull();
   }
 
   @Test
@@ -334,7 +334,7 @@ class StepSamplesIT {
     assertThat(storedJudgment(e.id()))
         .as("same verdict within the interval: the stored one trails")
         .isEqualTo(first.lastJudgment());
-    assertThat(locked(repository, second))
+    assertThat(batchRead(repository, second))
         .as(
             "the writing replica holds what the row holds: the newest progress, the stored judgment")
         .isEqualTo(second.withLastJudgment(first.lastJudgment()));
@@ -446,7 +446,7 @@ class StepSamplesIT {
         .as("the text, written on read, is the judge's")
         .isEqualTo(baselineLast.lastJudgment().summary());
     assertThat(cold.lastJudgment().checks()).isEqualTo(baselineLast.lastJudgment().checks());
-    assertThat(locked(repository, baselineLast))
+    assertThat(batchRead(repository, baselineLast))
         .as("warm: the writing replica's row cache")
         .isEqualTo(baselineLast);
     assertThat(
@@ -476,7 +476,7 @@ class StepSamplesIT {
         .as("written afresh (a snapshot): still a reference to its prefix")
         .endsWith(",1]");
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(afresh);
-    assertThat(locked(repository, afresh)).isEqualTo(afresh);
+    assertThat(batchRead(repository, afresh)).isEqualTo(afresh);
 
     // A reference that leaves out more rows than the step holds (edited by hand) is refused.
     jdbi.useHandle(
@@ -566,7 +566,7 @@ class StepSamplesIT {
     Experiment latest = e;
     int windows = 0;
     for (int i = 0; i < 5; i++) {
-      Experiment read = locked(repository, latest);
+      Experiment read = batchRead(repository, latest);
       assertThat(read).as("read back from the table").isEqualTo(latest);
       Experiment next = observe(read, 3);
       windows += 3;
@@ -603,7 +603,7 @@ class StepSamplesIT {
     int merges = 0;
     int prefixReferences = 0;
     for (int batch = 0; batch < 100; batch++) {
-      Experiment read = locked(repository, e);
+      Experiment read = batchRead(repository, e);
       List<StepEvidence> path = new ArrayList<>();
       int n = 1 + random.nextInt(5);
       Experiment next = observe(read, n, path);
@@ -790,12 +790,12 @@ class StepSamplesIT {
         });
   }
 
-  /** The experiment as a batch locks it: {@link ExperimentRepository#lockLive}. */
-  private Experiment locked(ExperimentRepository repository, Experiment e) {
+  /** The experiment as a batch reads it: {@link ExperimentRepository#readLive}. */
+  private Experiment batchRead(ExperimentRepository repository, Experiment e) {
     return jdbi.inTransaction(
         h ->
             repository
-                .lockLive(
+                .readLive(
                     Tx.of(h),
                     List.of(new ExperimentRepository.ServiceRef(e.namespace(), e.service())))
                 .values()

@@ -1,0 +1,122 @@
+package dev.aegis.orchestrator.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.aegis.events.EncodedEvent;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.lifecycle.LifecycleInput;
+import dev.aegis.orchestrator.lifecycle.Phase;
+import dev.aegis.orchestrator.messaging.IngestListener;
+import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.testsupport.AegisComponentTest;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A consumer batch locks an experiment's row only when it writes it. Another writer that changes
+ * the row meanwhile makes the batch's write find it moved; the batch then runs again, and both
+ * changes stand.
+ */
+@AegisComponentTest
+class BatchConflictIT {
+
+  @Autowired ExperimentService service;
+  @Autowired KubernetesClient cluster;
+  @Autowired IngestListener ingest;
+  @Autowired LifecycleService lifecycle;
+  @Autowired MeterRegistry metrics;
+  @Autowired Jdbi jdbi;
+
+  @Test
+  @DisplayName(
+      "a batch whose experiment an API action changed meanwhile does its work without waiting for"
+          + " the action, runs again once the action commits, and both the pause and the window"
+          + " stand")
+  void batchRunsAgainAfterAConcurrentWrite() throws Exception {
+    String id = ScenarioKit.submit(service, cluster, "ferry", "v2");
+    EncodedEvent window =
+        ScenarioKit.canaryWindows("ferry", "v2", Instant.now().minusSeconds(30), 1, 100, 0, 200)
+            .get(0);
+    double conflictsBefore = conflicts();
+    ExecutorService consumer = Executors.newSingleThreadExecutor();
+    try (Handle holder = jdbi.open()) {
+      holder.begin();
+      // An SRE pauses the experiment; the transaction holds the row until it commits.
+      assertThat(
+              lifecycle.apply(
+                  Tx.of(holder),
+                  id,
+                  new LifecycleInput.Manual(LifecycleInput.ManualAction.PAUSE, "sre", "look"),
+                  LifecycleService.Cause.rest("sre"),
+                  Instant.now()))
+          .isInstanceOf(LifecycleService.Applied.Done.class);
+
+      Future<?> batch =
+          consumer.submit(() -> ingest.onBatch(List.of(ScenarioKit.consumed(window, 2_000))));
+      // The batch reads the committed row (CANARY), decides, and waits only at its own write.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> waitingFor("UPDATE experiments e SET phase"));
+      holder.commit();
+
+      batch.get(30, TimeUnit.SECONDS);
+    } finally {
+      consumer.shutdownNow();
+    }
+
+    assertThat(conflicts() - conflictsBefore).as("batches run again").isEqualTo(1.0);
+    assertThat(ScenarioKit.experiment(jdbi, id).phase())
+        .as("the pause stands")
+        .isEqualTo(Phase.PAUSED);
+    assertThat(
+            query(
+                "SELECT outcome FROM processed_events WHERE event_id = '"
+                    + ScenarioKit.id(window)
+                    + "'"))
+        .as("the window, processed once")
+        .containsExactly("applied");
+    // Stored once, and after the pause, as its second attempt saw: a paused step takes no windows.
+    assertThat(
+            query(
+                "SELECT coalesce(experiment_id, 'none') FROM health_windows WHERE event_id = '"
+                    + ScenarioKit.id(window)
+                    + "'"))
+        .containsExactly("none");
+  }
+
+  private boolean waitingFor(String statement) {
+    return !jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            + "AND starts_with(query, :statement)")
+                    .bind("statement", statement)
+                    .mapTo(Integer.class)
+                    .list())
+        .isEmpty();
+  }
+
+  private double conflicts() {
+    Counter counter = metrics.find("aegis.batch.conflicts").tag("reason", "stale").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private List<String> query(String sql) {
+    return jdbi.withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+  }
+}
