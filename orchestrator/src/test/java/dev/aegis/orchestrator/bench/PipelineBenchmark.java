@@ -640,8 +640,10 @@ public final class PipelineBenchmark {
    * processed.
    */
   private double runPipeline(MessageListenerContainer ingest) {
-    ProcessedHealth processed = new ProcessedHealth(app.getBean(MeterRegistry.class));
+    MeterRegistry registry = app.getBean(MeterRegistry.class);
+    ProcessedHealth processed = new ProcessedHealth(registry);
     double before = processed.count();
+    double conflictsBefore = conflicts(registry);
     long started = System.nanoTime();
     ingest.start();
     long deadline = started + Duration.ofMinutes(10).toNanos();
@@ -670,13 +672,22 @@ public final class PipelineBenchmark {
     System.out.printf(
         Locale.ROOT,
         "       pipeline round %d: first batch committed after %d ms, half the events after %d ms,"
-            + " all after %d ms; health partitions per consumer thread: %s%n",
+            + " all after %d ms; health partitions per consumer thread: %s; batches run again"
+            + " after a concurrent write: %.0f%n",
         round,
         (firstCommit - started) / 1_000_000,
         ((halfway == 0 ? finished : halfway) - started) / 1_000_000,
         (finished - started) / 1_000_000,
-        healthPartitions(ingest));
+        healthPartitions(ingest),
+        conflicts(registry) - conflictsBefore);
     return perSecond(total(), started);
+  }
+
+  /** Batches run again because another writer changed an experiment they had read, so far. */
+  private static double conflicts(MeterRegistry registry) {
+    return registry.find("aegis.batch.conflicts").counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   /**
