@@ -243,7 +243,9 @@ public final class LifecycleService {
 
   private void alarm(Tx h, Experiment e, LifecycleInput.ActuationReport report, Instant now) {
     String problem = e.actuation().problem();
-    metrics.counter("aegis.actuation.alarms", "service", e.service()).increment();
+    // Counted once committed, as the audit entry below is.
+    h.afterCommit(
+        () -> metrics.counter("aegis.actuation.alarms", "service", e.service()).increment());
     audit.record(
         h,
         "aegis",

@@ -202,10 +202,17 @@ public class ProductionWatch {
             "guard:" + service.namespace() + "/" + service.name() + ":" + now);
         replicas.forget(service.namespace(), service.name());
         audit.record(h, ACTOR, "guard.scale-up", service.name(), evidence, now);
-        metrics
-            .counter(
-                "aegis.remediation.actions", "action", "scale-up", "signal", up.evidence().signal())
-            .increment();
+        // Counted once committed: a batch that rolls back runs again and acts again.
+        h.afterCommit(
+            () ->
+                metrics
+                    .counter(
+                        "aegis.remediation.actions",
+                        "action",
+                        "scale-up",
+                        "signal",
+                        up.evidence().signal())
+                    .increment());
       } else {
         GuardAction.RollBack back = (GuardAction.RollBack) action;
         rollBack(service, back.badVersion(), back.evidence().summary(), evidence, back.evidence());
@@ -237,9 +244,12 @@ public class ProductionWatch {
             r.message());
       } else if (outcome instanceof ProductionService.Outcome.Accepted) {
         quarantine.quarantine(h, service.namespace(), service.name(), badVersion, why, now);
-        metrics
-            .counter("aegis.remediation.actions", "action", "rollback", "signal", why.signal())
-            .increment();
+        h.afterCommit(
+            () ->
+                metrics
+                    .counter(
+                        "aegis.remediation.actions", "action", "rollback", "signal", why.signal())
+                    .increment());
       }
       audit.record(h, ACTOR, "guard.rollback", service.name(), evidence, now);
     }
