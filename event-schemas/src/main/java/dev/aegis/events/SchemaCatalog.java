@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The compiled JSON Schema of every {@link EventType}, loaded once from the classpath.
@@ -110,32 +111,6 @@ final class SchemaCatalog {
     }
   }
 
-  /** The JSON pointer of the first string or member name holding U+0000 (depth first), or null. */
-  private static String nul(JsonNode node) {
-    if (node.isTextual()) {
-      return node.textValue().indexOf('\0') >= 0 ? "" : null;
-    }
-    if (node.isObject()) {
-      for (var member : node.properties()) {
-        if (member.getKey().indexOf('\0') >= 0) {
-          return Violation.child("", member.getKey());
-        }
-        String below = nul(member.getValue());
-        if (below != null) {
-          return Violation.child("", member.getKey()) + below;
-        }
-      }
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        String below = nul(node.get(i));
-        if (below != null) {
-          return Violation.child("", i) + below;
-        }
-      }
-    }
-    return null;
-  }
-
   private static Rejection beyondDouble(String pointer) {
     return Rejection.at(
         RejectionReason.INVALID_DATA,
@@ -159,25 +134,51 @@ final class SchemaCatalog {
     }
   }
 
-  /**
-   * The JSON pointer of the first number Jackson read as infinite (depth first), or null. The
-   * pointer is built only on the way back from such a number, so a document without one, the usual
-   * case on every tree-path decode, costs a walk and no strings.
-   */
+  /** A number Jackson read as infinite. */
+  private static final Predicate<JsonNode> INFINITE =
+      node -> node.isDouble() && !Double.isFinite(node.doubleValue());
+
+  /** A string holding U+0000 (NUL). */
+  private static final Predicate<JsonNode> NUL_TEXT =
+      node -> node.isTextual() && node.textValue().indexOf('\0') >= 0;
+
+  /** A member name holding U+0000 (NUL). */
+  private static final Predicate<String> NUL_NAME = name -> name.indexOf('\0') >= 0;
+
+  /** The JSON pointer of the first number Jackson read as infinite (depth first), or null. */
   private static String infiniteNumber(JsonNode node) {
-    if (node.isDouble()) {
-      return Double.isFinite(node.doubleValue()) ? null : "";
+    return firstPointer(node, INFINITE, name -> false);
+  }
+
+  /** The JSON pointer of the first string or member name holding U+0000 (depth first), or null. */
+  private static String nul(JsonNode node) {
+    return firstPointer(node, NUL_TEXT, NUL_NAME);
+  }
+
+  /**
+   * The JSON pointer of the first node that {@code bad} accepts, or of the first member whose name
+   * {@code badName} accepts (depth first), or null. The pointer is built only on the way back from
+   * such a place, so a document without one, the usual case on every tree-path decode, costs a walk
+   * and no strings.
+   */
+  private static String firstPointer(
+      JsonNode node, Predicate<JsonNode> bad, Predicate<String> badName) {
+    if (bad.test(node)) {
+      return "";
     }
     if (node.isObject()) {
       for (var member : node.properties()) {
-        String below = infiniteNumber(member.getValue());
+        if (badName.test(member.getKey())) {
+          return Violation.child("", member.getKey());
+        }
+        String below = firstPointer(member.getValue(), bad, badName);
         if (below != null) {
           return Violation.child("", member.getKey()) + below;
         }
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        String below = infiniteNumber(node.get(i));
+        String below = firstPointer(node.get(i), bad, badName);
         if (below != null) {
           return Violation.child("", i) + below;
         }
