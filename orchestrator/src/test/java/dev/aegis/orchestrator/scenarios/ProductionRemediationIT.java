@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.EventType;
 import dev.aegis.events.Topics;
-import dev.aegis.events.data.HealthReported;
-import dev.aegis.events.data.Latency;
-import dev.aegis.events.data.Track;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.persistence.AuditRepository;
@@ -26,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -116,20 +112,7 @@ class ProductionRemediationIT {
 
   private static void publishStable(
       String service, String version, Instant start, long requests, long errors, double p95) {
-    HealthReported data =
-        new HealthReported(
-            service,
-            version,
-            Track.STABLE,
-            start,
-            start.plusSeconds(60),
-            requests,
-            errors,
-            new Latency(p95 / 2, p95, p95 * 1.5),
-            0.5,
-            0.5);
-    ScenarioKit.publish(
-        Wire.encode(EventType.HEALTH_REPORTED, data, UUID.randomUUID().toString(), service));
+    ScenarioKit.publish(ScenarioKit.stableMinute(service, version, start, requests, errors, p95));
   }
 
   private Phase phase(String id) {

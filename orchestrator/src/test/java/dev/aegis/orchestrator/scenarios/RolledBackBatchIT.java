@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventType;
-import dev.aegis.events.data.HealthReported;
-import dev.aegis.events.data.Latency;
-import dev.aegis.events.data.Track;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.messaging.IngestListener;
@@ -22,7 +19,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
@@ -166,18 +162,6 @@ class RolledBackBatchIT {
 
   /** A one-minute window of the stable track, failing 10% of 1 000 requests. */
   private static EncodedEvent window(String service, String version, Instant start) {
-    HealthReported data =
-        new HealthReported(
-            service,
-            version,
-            Track.STABLE,
-            start,
-            start.plusSeconds(60),
-            1000,
-            100,
-            new Latency(100, 200, 300),
-            0.5,
-            0.5);
-    return Wire.encode(EventType.HEALTH_REPORTED, data, UUID.randomUUID().toString(), service);
+    return ScenarioKit.stableMinute(service, version, start, 1000, 100, 200);
   }
 }

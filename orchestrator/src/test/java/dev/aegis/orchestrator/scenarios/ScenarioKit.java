@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.aegis.events.CloudEventHeaders;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.events.EventType;
+import dev.aegis.events.data.HealthReported;
+import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.Track;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
@@ -129,6 +131,27 @@ final class ScenarioKit {
             event.value());
     event.headers().forEach((name, value) -> r.headers().add(name, value));
     return r;
+  }
+
+  /**
+   * A one-minute stable-track window from {@code start}, encoded but not published: what a
+   * production monitor reports.
+   */
+  static EncodedEvent stableMinute(
+      String service, String version, Instant start, long requests, long errors, double p95) {
+    HealthReported data =
+        new HealthReported(
+            service,
+            version,
+            Track.STABLE,
+            start,
+            start.plusSeconds(60),
+            requests,
+            errors,
+            new Latency(p95 / 2, p95, p95 * 1.5),
+            0.5,
+            0.5);
+    return Wire.encode(EventType.HEALTH_REPORTED, data, UUID.randomUUID().toString(), service);
   }
 
   /** The event's CloudEvents id. */
