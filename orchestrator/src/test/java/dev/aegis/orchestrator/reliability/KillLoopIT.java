@@ -61,6 +61,9 @@ class KillLoopIT {
       cluster.clearLog();
       List<String> properties =
           OrchestratorProcess.onSharedServers("aegis-killloop-", database, cluster);
+      // Every kill costs a start: with the archive of the orchestrator's classes a start takes
+      // about a third less, and the loop as many kills in less time.
+      ClassDataArchive.Launch archived = ClassDataArchive.train(properties);
       Jdbi jdbi = database.jdbi();
       List<Long> readyMillis = new ArrayList<>();
       int duringStart = 0;
@@ -68,7 +71,7 @@ class KillLoopIT {
       try (EventStream stream = new EventStream(jdbi, SERVICES, random)) {
         stream.start();
         for (int kill = 1; kill <= KILLS; kill++) {
-          OrchestratorProcess child = OrchestratorProcess.start(properties, log);
+          OrchestratorProcess child = OrchestratorProcess.start(properties, log, archived);
           String when;
           if (random.nextInt(5) == 0) {
             long delay = 500 + random.nextInt(6000);
@@ -88,7 +91,7 @@ class KillLoopIT {
               kill, KILLS, child.pid(), when, stream.produced().size());
         }
 
-        OrchestratorProcess last = OrchestratorProcess.start(properties, log);
+        OrchestratorProcess last = OrchestratorProcess.start(properties, log, archived);
         try {
           readyMillis.add(last.awaitReady(READY).toMillis());
           stream.stopSubmitting();

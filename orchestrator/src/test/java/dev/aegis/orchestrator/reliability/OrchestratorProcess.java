@@ -76,19 +76,35 @@ public final class OrchestratorProcess {
    * picked here and bound by the child half a minute later may be taken in between.
    */
   static OrchestratorProcess start(List<String> properties, Path logFile) {
-    return start(properties, logFile, null);
+    return start(properties, logFile, (String) null);
   }
 
   /** As {@link #start(List, Path)}, with {@code heapFlag} (e.g. -Xmx2g) instead of the default. */
   static OrchestratorProcess start(List<String> properties, Path logFile, String heapFlag) {
+    return start(properties, logFile, heapFlag, List.of(), applicationClasspath());
+  }
+
+  /** As {@link #start(List, Path)}, from the jars and with the archive of {@code archive}. */
+  static OrchestratorProcess start(
+      List<String> properties, Path logFile, ClassDataArchive.Launch archive) {
+    return start(properties, logFile, null, archive.jvmFlags(), archive.classpath());
+  }
+
+  private static OrchestratorProcess start(
+      List<String> properties,
+      Path logFile,
+      String heapFlag,
+      List<String> jvmFlags,
+      String classpath) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
         heapFlag == null
             ? JVM_FLAGS
             : JVM_FLAGS.stream().map(f -> f.startsWith("-Xmx") ? heapFlag : f).toList());
+    command.addAll(jvmFlags);
     command.add("-cp");
-    command.add(applicationClasspath());
+    command.add(classpath);
     command.add(AegisApplication.class.getName());
     properties.forEach(p -> command.add("--" + p));
     command.add("--server.port=0");
