@@ -411,7 +411,9 @@ public final class ChaosService {
             } catch (ClusterUnavailableException e) {
               Instant next = now.plus(properties.backoffAfter(row.revertAttempts()));
               faults.revertFailed(h, faultId, e.getMessage(), next);
-              metrics.counter("aegis.chaos.revert.failures").increment();
+              // Counted once the failure is recorded: a transaction that fails after this line
+              // records nothing, and the next attempt counts.
+              h.afterCommit(() -> metrics.counter("aegis.chaos.revert.failures").increment());
               log.warn(
                   "chaos fault {} not reverted ({}); next attempt at {}",
                   faultId,
@@ -434,9 +436,12 @@ public final class ChaosService {
             detail.put("undone", done.undone());
             detail.put("alreadyGone", done.alreadyGone());
             audit.record(h, actor, "chaos.revert", faultId, detail, now);
-            metrics
-                .counter("aegis.chaos.faults", "kind", spec.kind().wireName(), "outcome", why)
-                .increment();
+            h.afterCommit(
+                () ->
+                    metrics
+                        .counter(
+                            "aegis.chaos.faults", "kind", spec.kind().wireName(), "outcome", why)
+                        .increment());
             log.info("chaos fault {} reverted ({}) by {}", faultId, why, actor);
             return Outcome.REVERTED;
           }

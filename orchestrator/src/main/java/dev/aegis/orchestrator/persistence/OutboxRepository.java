@@ -85,8 +85,8 @@ public final class OutboxRepository {
   }
 
   /**
-   * Runs {@code listener} after every transaction that added rows of {@code kind} commits (once per
-   * row added; a relay's wake-up coalesces them). Rolled-back rows wake nobody.
+   * Runs {@code listener} after every transaction that added rows of {@code kind} commits, once per
+   * transaction. Rolled-back rows wake nobody.
    */
   public void onCommitted(Kind kind, Runnable listener) {
     committed.computeIfAbsent(kind, k -> new CopyOnWriteArrayList<>()).add(listener);
@@ -108,7 +108,22 @@ public final class OutboxRepository {
         .bind("payload", row.payloadJson())
         .bind("now", ts(now))
         .execute();
-    committed.getOrDefault(row.kind(), List.of()).forEach(h::afterCommit);
+    wakeOnCommit(h, row.kind());
+  }
+
+  /**
+   * Registers {@code kind}'s listeners to run once {@code h}'s transaction commits: once per
+   * transaction, however many rows of the kind it adds (a batch that decides for 2 000 experiments
+   * adds as many outbox rows).
+   */
+  private void wakeOnCommit(Tx h, Kind kind) {
+    List<Runnable> listeners = committed.get(kind);
+    if (listeners == null || listeners.isEmpty()) {
+      return;
+    }
+    if (h.markOnce(this, kind)) {
+      listeners.forEach(h::afterCommit);
+    }
   }
 
   /**

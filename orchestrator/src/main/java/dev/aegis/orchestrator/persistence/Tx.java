@@ -1,5 +1,11 @@
 package dev.aegis.orchestrator.persistence;
 
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -48,6 +54,33 @@ public final class Tx implements AutoCloseable {
     } else {
       action.run();
     }
+  }
+
+  /**
+   * What {@link #markOnce} was given in each session's current transaction, by session: several
+   * {@code Tx} may wrap one handle. Weak, should a session end without its transaction ending.
+   */
+  private static final Map<Handle, Set<List<Object>>> MARKS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * True the first time {@code key} is marked in this session's current transaction, false after:
+   * lets a repository register one after-commit action per transaction rather than one per row.
+   * Always true outside a transaction, where each statement commits by itself.
+   */
+  boolean markOnce(Object... key) {
+    if (!handle.isInTransaction()) {
+      return true;
+    }
+    Set<List<Object>> marks = MARKS.get(handle);
+    if (marks == null) {
+      marks = new HashSet<>();
+      MARKS.put(handle, marks);
+      Runnable forget = () -> MARKS.remove(handle);
+      handle.afterCommit(forget);
+      handle.afterRollback(forget);
+    }
+    return marks.add(List.of(key));
   }
 
   /** Ends the session (for sessions opened with {@link Transactions#open()}). */

@@ -50,17 +50,31 @@ class OutboxWakeUpIT {
 
   @Test
   @DisplayName(
-      "a committed transaction wakes the listeners of the kinds it added, after its rows are visible")
+      "a committed transaction wakes the listeners of the kinds it added once, after its rows are"
+          + " visible")
   void committedRowsWakeTheirKind() {
     app.useTransaction(
         h -> {
           outbox.add(Tx.of(h), promote("a1", "e1"), T0);
           outbox.add(Tx.of(h), promote("a2", "e2"), T0);
+          outbox.add(Tx.of(h), promote("a3", "e3"), T0);
           assertThat(actuationWakeUps).as("nothing before the commit").isEmpty();
         });
 
-    assertThat(actuationWakeUps).containsExactly(2, 2);
+    assertThat(actuationWakeUps).as("one wake-up for the three rows").containsExactly(3);
     assertThat(eventWakeUps).isEmpty();
+
+    app.useTransaction(
+        h -> {
+          Tx tx = Tx.of(h);
+          outbox.add(tx, promote("a4", "e4"), T0);
+          outbox.add(
+              tx, new OutboxMessage.Event("ev", EventType.LIFECYCLE_TRANSITIONED, "e4", "{}"), T0);
+          outbox.add(tx, promote("a5", "e5"), T0);
+        });
+
+    assertThat(actuationWakeUps).as("the next transaction wakes again").containsExactly(3, 5);
+    assertThat(eventWakeUps).containsExactly("event");
   }
 
   @Test
