@@ -192,7 +192,7 @@ public final class ChaosService {
             h ->
                 faults.expireNow(
                     h, faultId, "injection failed: " + e.getMessage(), clock.instant()));
-        revertOne(faultId, SWEEPER, "injection-failed");
+        revertOne(faultId, SWEEPER, "injection-failed", "injection-failed");
         throw new ChaosRefusedException(
             HttpStatus.SERVICE_UNAVAILABLE,
             "kubernetes-unavailable",
@@ -261,7 +261,9 @@ public final class ChaosService {
               + existing.endReason()
               + ")");
     }
-    Outcome outcome = revertOne(faultId, actor, why);
+    // The metric says a person reverted it; their reason, free text, goes to the fault and the
+    // audit only: a label value from the request would let any caller add series without bound.
+    Outcome outcome = revertOne(faultId, actor, why, "reverted");
     if (outcome == Outcome.FAILED) {
       Row row = transactions.withHandle(h -> faults.find(h, faultId)).orElseThrow();
       throw new ChaosRefusedException(
@@ -286,14 +288,14 @@ public final class ChaosService {
     int reverted = 0;
     List<String> due = transactions.withHandle(h -> faults.dueForRevert(h, clock.instant(), 100));
     for (String id : due) {
-      if (revertOne(id, SWEEPER, "expired") == Outcome.REVERTED) {
+      if (revertOne(id, SWEEPER, "expired", "expired") == Outcome.REVERTED) {
         reverted++;
       }
     }
     List<String> orphaned =
         transactions.withHandle(h -> faults.ofSettledExperiments(h, SETTLED, clock.instant(), 100));
     for (String id : orphaned) {
-      if (revertOne(id, SWEEPER, "experiment-settled") == Outcome.REVERTED) {
+      if (revertOne(id, SWEEPER, "experiment-settled", "experiment-settled") == Outcome.REVERTED) {
         reverted++;
       }
     }
@@ -324,7 +326,8 @@ public final class ChaosService {
     List<String> reverted = new ArrayList<>();
     List<String> pending = new ArrayList<>();
     for (String id : live) {
-      (revertOne(id, actor, "kill-switch") == Outcome.FAILED ? pending : reverted).add(id);
+      (revertOne(id, actor, "kill-switch", "kill-switch") == Outcome.FAILED ? pending : reverted)
+          .add(id);
     }
     log.warn(
         "chaos kill switch engaged by {}: {} faults reverted, {} pending",
@@ -389,7 +392,12 @@ public final class ChaosService {
     NOT_LIVE
   }
 
-  private Outcome revertOne(String faultId, String actor, String why) {
+  /**
+   * Reverts one live fault in a transaction of its own. {@code why} is recorded with the fault and
+   * in the audit; {@code counted} is the {@code outcome} label of {@code aegis_chaos_faults_total},
+   * one of a fixed set (reverted, expired, experiment-settled, kill-switch, injection-failed).
+   */
+  private Outcome revertOne(String faultId, String actor, String why, String counted) {
     return transactions.inTransaction(
         h -> {
           Optional<Row> claimed = faults.claimLive(h, faultId);
@@ -440,7 +448,11 @@ public final class ChaosService {
                 () ->
                     metrics
                         .counter(
-                            "aegis.chaos.faults", "kind", spec.kind().wireName(), "outcome", why)
+                            "aegis.chaos.faults",
+                            "kind",
+                            spec.kind().wireName(),
+                            "outcome",
+                            counted)
                         .increment());
             log.info("chaos fault {} reverted ({}) by {}", faultId, why, actor);
             return Outcome.REVERTED;

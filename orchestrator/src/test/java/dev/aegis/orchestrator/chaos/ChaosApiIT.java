@@ -37,6 +37,7 @@ import dev.aegis.orchestrator.testsupport.TopicTail;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -108,6 +109,7 @@ class ChaosApiIT {
   private KubernetesClient cluster;
 
   @Autowired Jdbi jdbi;
+  @Autowired MeterRegistry metrics;
   @Autowired ChaosInjectionRepository injections;
   @Autowired FaultInjector injector;
 
@@ -182,6 +184,18 @@ class ChaosApiIT {
           .andExpect(jsonPath("$.state").value("REVERTED"))
           .andExpect(jsonPath("$.endReason").value("enough"));
       assertThat(partitions(service)).isZero();
+      // The reason is the caller's text: it goes to the fault, never into a metric label.
+      assertThat(metrics.find("aegis.chaos.faults").tag("outcome", "enough").counters())
+          .as("a series labelled with the caller's reason")
+          .isEmpty();
+      assertThat(
+              metrics
+                  .get("aegis.chaos.faults")
+                  .tag("kind", "network-partition")
+                  .tag("outcome", "reverted")
+                  .counter()
+                  .count())
+          .isPositive();
       ConsumerRecord<String, byte[]> cleared =
           chaosTopic.take(1, Duration.ofSeconds(30), r -> TopicTail.text(r).contains(id)).get(0);
       assertThat(TopicTail.header(cleared, "ce_type")).isEqualTo("dev.aegis.chaos.cleared.v1");
