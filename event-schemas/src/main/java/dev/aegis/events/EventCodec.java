@@ -293,16 +293,9 @@ public final class EventCodec {
     try {
       return binders.get(type).readValue(data);
     } catch (JsonMappingException e) {
-      String pointer = pointer(e);
-      throw Rejection.at(
-          RejectionReason.INVALID_DATA,
-          "invalid data at " + (pointer.isEmpty() ? "(root)" : pointer) + ": " + bindingProblem(e),
-          pointer);
+      throw Rejection.invalidDataAt(pointer(e), bindingProblem(e));
     } catch (IOException e) {
-      throw Rejection.at(
-          RejectionReason.INVALID_DATA,
-          "invalid data at (root): " + Json.abbreviate(e.getMessage()),
-          "");
+      throw Rejection.invalidDataAt("", Json.abbreviate(e.getMessage()));
     }
   }
 

@@ -24,6 +24,17 @@ final class Rejection extends RuntimeException {
     return new Rejection(new DecodeResult.Rejected(reason, detail, pointer));
   }
 
+  /**
+   * {@code invalid-data} at {@code pointer} ("" for the whole document, shown as "(root)"), with
+   * {@code problem} after it.
+   */
+  static Rejection invalidDataAt(String pointer, String problem) {
+    return at(
+        RejectionReason.INVALID_DATA,
+        "invalid data at " + (pointer.isEmpty() ? "(root)" : pointer) + ": " + problem,
+        pointer);
+  }
+
   DecodeResult.Rejected result() {
     return result;
   }

@@ -82,11 +82,8 @@ final class SchemaCatalog {
   private static Rejection unrepresentable(JsonNode data, RuntimeException failure) {
     String pointer = infiniteNumber(data);
     if (pointer == null) {
-      return Rejection.at(
-          RejectionReason.INVALID_DATA,
-          "invalid data at (root): the schema could not be checked: "
-              + Json.abbreviate(String.valueOf(failure)),
-          "");
+      return Rejection.invalidDataAt(
+          "", "the schema could not be checked: " + Json.abbreviate(String.valueOf(failure)));
     }
     return beyondDouble(pointer);
   }
@@ -102,22 +99,12 @@ final class SchemaCatalog {
     if (pointer != null) {
       // The pointer itself may hold the NUL (a member name): written out, so the detail is stored.
       String shown = pointer.replace("\0", "\\u0000");
-      throw Rejection.at(
-          RejectionReason.INVALID_DATA,
-          "invalid data at "
-              + (shown.isEmpty() ? "(root)" : shown)
-              + ": text holds U+0000 (NUL), which Aegis cannot store",
-          shown);
+      throw Rejection.invalidDataAt(shown, "text holds U+0000 (NUL), which Aegis cannot store");
     }
   }
 
   private static Rejection beyondDouble(String pointer) {
-    return Rejection.at(
-        RejectionReason.INVALID_DATA,
-        "invalid data at "
-            + (pointer.isEmpty() ? "(root)" : pointer)
-            + ": the number is beyond the range of a double",
-        pointer);
+    return Rejection.invalidDataAt(pointer, "the number is beyond the range of a double");
   }
 
   /**
