@@ -123,12 +123,15 @@ public class BatchProcessor {
     prefetch(records);
     Map<List<String>, Integer> tally;
     for (int attempt = 1; ; attempt++) {
+      int thisAttempt = attempt;
       AtomicReference<Run> started = new AtomicReference<>();
       try {
         tally =
             transactions.inTransaction(
                 h -> {
-                  Run run = new Run(h, clock.instant());
+                  // A first attempt trusts this replica's own writes; one that runs again after a
+                  // conflict reads every row.
+                  Run run = new Run(h, clock.instant(), thisAttempt == 1);
                   started.set(run);
                   return run.process(records);
                 });
@@ -233,9 +236,20 @@ public class BatchProcessor {
 
     private final ProductionWatch.Batch watched;
 
-    Run(Tx h, Instant now) {
+    /** Whether live experiments may be taken from this replica's own committed writes. */
+    private final boolean trustOwnWrites;
+
+    /**
+     * By id, the revision of each live experiment taken from this replica's own write without
+     * reading its row, until the batch decides a change for it: what is left is checked before the
+     * batch commits ({@link ExperimentRepository#verifyUnwritten}).
+     */
+    private final Map<String, Long> unverified = new HashMap<>();
+
+    Run(Tx h, Instant now, boolean trustOwnWrites) {
       this.h = h;
       this.now = now;
+      this.trustOwnWrites = trustOwnWrites;
       this.watched = watch.begin(h, now);
       this.decisions =
           lifecycle.batch(
@@ -284,6 +298,7 @@ public class BatchProcessor {
         }
       }
       flush();
+      experiments.verifyUnwritten(h, unverified);
       watched.end();
       return tally;
     }
@@ -336,8 +351,11 @@ public class BatchProcessor {
           managed.add(k);
         }
       }
-      Map<ExperimentRepository.ServiceRef, ExperimentRecord> live =
-          experiments.readLive(h, named.stream().filter(managed::contains).toList());
+      ExperimentRepository.LiveRead read =
+          experiments.readLive(
+              h, named.stream().filter(managed::contains).toList(), trustOwnWrites);
+      unverified.putAll(read.unverified());
+      Map<ExperimentRepository.ServiceRef, ExperimentRecord> live = read.records();
       for (ServiceKey key : services) {
         var ref = new ExperimentRepository.ServiceRef(key.namespace(), key.service());
         ExperimentRecord record = live.get(ref);
@@ -488,6 +506,10 @@ public class BatchProcessor {
         Decision d =
             decisions.decide(
                 live, new LifecycleInput.Observe(window, slot.faults(h, key, span)), cause);
+        if (d.changed()) {
+          // Written with a check of the revision it was decided from.
+          unverified.remove(live.id());
+        }
         if (!d.isRefused()) {
           rows.add(
               new HealthWindowRepository.Row(

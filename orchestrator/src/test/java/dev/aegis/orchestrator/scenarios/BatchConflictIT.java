@@ -6,9 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.aegis.events.EncodedEvent;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.lifecycle.Decision;
+import dev.aegis.orchestrator.lifecycle.Experiment;
+import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.messaging.IngestListener;
+import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
@@ -41,6 +46,7 @@ class BatchConflictIT {
   @Autowired LifecycleService lifecycle;
   @Autowired MeterRegistry metrics;
   @Autowired Jdbi jdbi;
+  @Autowired LifecycleCore core;
 
   @Test
   @DisplayName(
@@ -97,6 +103,91 @@ class BatchConflictIT {
                     + ScenarioKit.id(window)
                     + "'"))
         .containsExactly("none");
+  }
+
+  @Test
+  @DisplayName(
+      "a batch that decides from this replica's own last write of a canary finds the row moved when"
+          + " another replica paused it since, runs again from the table, and the pause stands")
+  void batchTrustingItsOwnWriteRunsAgainAfterAnotherReplicaWrote() {
+    String id = ScenarioKit.submit(service, cluster, "pier", "v2");
+    List<EncodedEvent> windows =
+        ScenarioKit.canaryWindows("pier", "v2", Instant.now().minusSeconds(30), 2, 10, 0, 200);
+    ingest.onBatch(List.of(ScenarioKit.consumed(windows.get(0), 3_000)));
+    assertThat(ScenarioKit.experiment(jdbi, id).progress().windows()).isEqualTo(1);
+
+    otherReplicaDecides(
+        id, e -> new LifecycleInput.Manual(LifecycleInput.ManualAction.PAUSE, "sre", ""));
+    double conflictsBefore = conflicts();
+    ingest.onBatch(List.of(ScenarioKit.consumed(windows.get(1), 3_001)));
+
+    assertThat(conflicts() - conflictsBefore).as("batches run again").isEqualTo(1.0);
+    Experiment after = ScenarioKit.experiment(jdbi, id);
+    assertThat(after.phase()).as("the pause stands").isEqualTo(Phase.PAUSED);
+    assertThat(after.progress().windows()).as("a paused step takes no windows").isEqualTo(1);
+    assertThat(windowOwner(windows.get(1))).containsExactly("none");
+  }
+
+  @Test
+  @DisplayName(
+      "a window that a batch refuses for the canary this replica last wrote is judged again when"
+          + " another replica has since aborted that canary and started the next experiment,"
+          + " which takes the window")
+  void refusedWindowIsJudgedAgainWhenTheTrustedCanaryMoved() {
+    String first = ScenarioKit.submit(service, cluster, "quay", "v2");
+    String second = ScenarioKit.submit(service, cluster, "quay", "v3");
+    assertThat(ScenarioKit.experiment(jdbi, second).phase()).isEqualTo(Phase.QUEUED);
+    Instant start = Instant.now().minusSeconds(30);
+    ingest.onBatch(
+        List.of(
+            ScenarioKit.consumed(
+                ScenarioKit.canaryWindows("quay", "v2", start, 1, 10, 0, 200).get(0), 4_000)));
+
+    otherReplicaDecides(
+        first, e -> new LifecycleInput.Manual(LifecycleInput.ManualAction.ABORT, "sre", ""));
+    otherReplicaDecides(
+        first,
+        e ->
+            new LifecycleInput.ActuationReport(
+                e.actuation().awaiting(),
+                "rollback",
+                LifecycleInput.ActuationOutcome.APPLIED,
+                "traffic back on the stable version"));
+    assertThat(ScenarioKit.experiment(jdbi, first).phase()).isEqualTo(Phase.ABORTED);
+    otherReplicaDecides(second, e -> new LifecycleInput.Dequeue());
+    assertThat(ScenarioKit.experiment(jdbi, second).phase()).isEqualTo(Phase.CANARY);
+    // The canary of v3: the first experiment, as this replica last wrote it, refuses it.
+    EncodedEvent window =
+        ScenarioKit.canaryWindows("quay", "v3", start.plusSeconds(5), 1, 10, 0, 200).get(0);
+    double conflictsBefore = conflicts();
+    ingest.onBatch(List.of(ScenarioKit.consumed(window, 4_001)));
+
+    assertThat(conflicts() - conflictsBefore).as("batches run again").isEqualTo(1.0);
+    assertThat(windowOwner(window)).containsExactly(second);
+    assertThat(ScenarioKit.experiment(jdbi, second).progress().windows()).isEqualTo(1);
+  }
+
+  /**
+   * Another replica's write: its own repository and caches, the decision of the input {@code input}
+   * gives for the experiment as stored, and no effect but the row.
+   */
+  private void otherReplicaDecides(String id, Function<Experiment, LifecycleInput> input) {
+    ExperimentRepository other = new ExperimentRepository();
+    jdbi.useTransaction(
+        h -> {
+          Experiment stored = other.findForUpdate(Tx.of(h), id).orElseThrow().experiment();
+          Decision d = core.decide(stored, input.apply(stored), Instant.now());
+          assertThat(d.isRefused()).as("%s", d.refusal()).isFalse();
+          other.update(Tx.of(h), stored.revision(), d.after(), Instant.now());
+        });
+  }
+
+  /** The experiment a window was stored against, or "none". */
+  private List<String> windowOwner(EncodedEvent window) {
+    return query(
+        "SELECT coalesce(experiment_id, 'none') FROM health_windows WHERE event_id = '"
+            + ScenarioKit.id(window)
+            + "'");
   }
 
   private boolean waitingFor(String statement) {
