@@ -324,10 +324,11 @@ public class BatchProcessor {
               .ifPresent(windows::add);
         }
       }
-      // Every query of this batch's services is one statement, whatever their number.
+      // Where every name of this batch is managed: what the replica keeps under the services
+      // epoch, and one statement for the rest, whatever their number.
       Set<String> unplaced = new HashSet<>();
       windows.stream()
-          .filter(w -> w.namespace() == null && !namespaces.containsKey(w.service()))
+          .filter(w -> !namespaces.containsKey(w.service()))
           .forEach(w -> unplaced.add(w.service()));
       Map<String, List<String>> placed = experiments.namespacesOfAll(h, unplaced);
       unplaced.forEach(name -> namespaces.put(name, placed.getOrDefault(name, List.of())));
@@ -338,13 +339,7 @@ public class BatchProcessor {
               .filter(k -> k.namespace() != null && !slots.containsKey(k))
               .map(k -> new ExperimentRepository.ServiceRef(k.namespace(), k.service()))
               .toList();
-      // A name this batch already looked up lists every namespace where it is managed; only the
-      // others need the services table (in the pipeline benchmark, whose windows name no
-      // namespace, none do).
-      Set<ExperimentRepository.ServiceRef> managed =
-          new HashSet<>(
-              experiments.managedAmong(
-                  h, named.stream().filter(k -> !namespaces.containsKey(k.service())).toList()));
+      Set<ExperimentRepository.ServiceRef> managed = new HashSet<>();
       for (ExperimentRepository.ServiceRef k : named) {
         List<String> managedIn = namespaces.get(k.service());
         if (managedIn != null && managedIn.contains(k.namespace())) {
