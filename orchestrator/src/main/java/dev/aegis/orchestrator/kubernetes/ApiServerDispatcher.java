@@ -120,8 +120,7 @@ final class ApiServerDispatcher extends Dispatcher {
     Optional<ResourcePath> resource = ResourcePath.parse(path);
     String contentType = request.getHeader("Content-Type");
     if (contentType != null && contentType.startsWith("application/vnd.kubernetes.protobuf")) {
-      // kubectl's typed requests (create namespace, ...) send protobuf; on 415 they send JSON.
-      return status(415, "UnsupportedMediaType", "the in-process Kubernetes API takes JSON only");
+      return protobuf(request, target);
     }
     MockResponse response;
     try {
@@ -609,6 +608,33 @@ final class ApiServerDispatcher extends Dispatcher {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A request in protobuf, as kubectl's imperative commands send it (kubectl create namespace, ...;
+   * kubectl does not fall back to JSON): served as the same request in JSON for the kinds {@link
+   * ProtobufObjects} reads, refused with 415 and what to do instead for the others.
+   */
+  private MockResponse protobuf(RecordedRequest request, String target) {
+    Optional<ObjectNode> object;
+    try {
+      object =
+          request.getBody() == null
+              ? Optional.empty()
+              : ProtobufObjects.toJson(request.getBody().getBytes());
+    } catch (IllegalArgumentException e) {
+      return status(400, "BadRequest", "unreadable protobuf body: " + e.getMessage());
+    }
+    if (object.isEmpty()) {
+      return status(
+          415,
+          "UnsupportedMediaType",
+          "the in-process Kubernetes API reads protobuf only for "
+              + ProtobufObjects.KINDS
+              + "; send JSON: kubectl apply -f FILE, or kubectl create ... --dry-run=client -o yaml"
+              + " | kubectl apply -f -");
+    }
+    return dispatch(request(request.method(), target, "application/json", object.get().toString()));
   }
 
   private static ObjectNode statusBody(int code, String reason, String message) {

@@ -120,6 +120,28 @@ class KubectlAgainstStandaloneIT {
 
   @Test
   @DisplayName(
+      "kubectl create namespace and create configmap (sent in protobuf) create them; create"
+          + " deployment is refused with what to run instead")
+  void imperativeCreates() {
+    assertThat(run("create", "namespace", "team-a").out()).contains("namespace/team-a created");
+    assertThat(
+            run("create", "configmap", "settings", "-n", "team-a", "--from-literal=mode=fast")
+                .out())
+        .contains("configmap/settings created");
+    assertThat(run("get", "namespace", "team-a", "-o", "jsonpath={.metadata.name}").out())
+        .isEqualTo("team-a");
+    assertThat(
+            run("get", "configmap", "settings", "-n", "team-a", "-o", "jsonpath={.data.mode}")
+                .out())
+        .isEqualTo("fast");
+    Result deployment =
+        runFailing("create", "deployment", "web", "-n", "team-a", "--image=registry.local/web:1");
+    assertThat(deployment.err()).contains("reads protobuf only for").contains("kubectl apply -f");
+    assertThat(runFailing("get", "deployment", "web", "-n", "team-a").err()).contains("NotFound");
+  }
+
+  @Test
+  @DisplayName(
       "kubectl apply of the example Experiment is picked up by Aegis, shows in get and describe,"
           + " and kubectl delete waits for Aegis to release it")
   void applyAnExperimentAegisPicksUp() {

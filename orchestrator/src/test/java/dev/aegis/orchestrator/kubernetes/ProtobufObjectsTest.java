@@ -1,0 +1,137 @@
+package dev.aegis.orchestrator.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kubectl's imperative creates in protobuf, read into JSON. The bodies are encoded here field by
+ * field as the Kubernetes API's generated.proto numbers them; KubectlAgainstStandaloneIT sends real
+ * ones with the kubectl binary.
+ */
+class ProtobufObjectsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  @DisplayName("a Namespace with labels and a finalizer, fields it does not read skipped")
+  void namespace() throws Exception {
+    byte[] metadata =
+        concat(
+            string(1, "team-a"),
+            string(5, "uid-ignored"),
+            varintField(7, 3),
+            message(11, concat(string(1, "tier"), string(2, "gold"))),
+            message(12, concat(string(1, "owner"), string(2, "sre@example.org"))));
+    byte[] body =
+        object(
+            "v1", "Namespace", concat(message(1, metadata), message(2, string(1, "kubernetes"))));
+
+    assertThat(read(body))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"team-a\","
+                    + "\"labels\":{\"tier\":\"gold\"},\"annotations\":{\"owner\":\"sre@example.org\"}},"
+                    + "\"spec\":{\"finalizers\":[\"kubernetes\"]}}"));
+  }
+
+  @Test
+  @DisplayName("a ConfigMap's data, its binary data in base64, and immutable")
+  void configMap() throws Exception {
+    byte[] meta = message(1, concat(string(1, "settings"), string(3, "team-a")));
+    byte[] configMap =
+        object(
+            "v1",
+            "ConfigMap",
+            concat(
+                meta,
+                message(2, concat(string(1, "mode"), string(2, "fast"))),
+                message(3, concat(string(1, "blob"), bytes(2, new byte[] {0, (byte) 0xff}))),
+                varintField(4, 1)));
+    assertThat(read(configMap))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\","
+                    + "\"namespace\":\"team-a\"},\"data\":{\"mode\":\"fast\"},"
+                    + "\"binaryData\":{\"blob\":\"AP8=\"},\"immutable\":true}"));
+  }
+
+  @Test
+  @DisplayName("a kind it does not read, or another API group's, is left to the caller")
+  void otherKinds() {
+    byte[] meta = message(1, string(1, "web"));
+    assertThat(ProtobufObjects.toJson(object("apps/v1", "Deployment", meta))).isEmpty();
+    assertThat(ProtobufObjects.toJson(object("v1", "Pod", meta))).isEmpty();
+    assertThat(ProtobufObjects.toJson(object("v1", "Secret", meta))).isEmpty();
+    assertThat(ProtobufObjects.toJson(object("v1", "ConfigMap", meta))).isPresent();
+  }
+
+  @Test
+  @DisplayName("a body without the magic, truncated, or with a field longer than its message")
+  void malformed() {
+    assertThatThrownBy(() -> ProtobufObjects.toJson("{}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("magic");
+    byte[] body = object("v1", "Namespace", message(1, string(1, "team-a")));
+    assertThatThrownBy(() -> ProtobufObjects.toJson(Arrays.copyOf(body, body.length - 3)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("longer than its message");
+    byte[] tooLong = concat(new byte[] {0x6b, 0x38, 0x73, 0x00}, new byte[] {0x12, 0x7f, 0x01});
+    assertThatThrownBy(() -> ProtobufObjects.toJson(tooLong))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static JsonNode read(byte[] body) {
+    return ProtobufObjects.toJson(body).orElseThrow();
+  }
+
+  /** The "k8s\0" magic, then runtime.Unknown: typeMeta = 1, raw = 2. */
+  private static byte[] object(String apiVersion, String kind, byte[] raw) {
+    return concat(
+        new byte[] {0x6b, 0x38, 0x73, 0x00},
+        message(1, concat(string(1, apiVersion), string(2, kind))),
+        bytes(2, raw),
+        string(4, "application/vnd.kubernetes.protobuf"));
+  }
+
+  private static byte[] string(int field, String value) {
+    return bytes(field, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] message(int field, byte[] value) {
+    return bytes(field, value);
+  }
+
+  private static byte[] bytes(int field, byte[] value) {
+    return concat(varint((field << 3) | 2), varint(value.length), value);
+  }
+
+  private static byte[] varintField(int field, long value) {
+    return concat(varint(field << 3), varint(value));
+  }
+
+  private static byte[] varint(long value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    while ((value & ~0x7fL) != 0) {
+      out.write((int) ((value & 0x7f) | 0x80));
+      value >>>= 7;
+    }
+    out.write((int) value);
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+}
