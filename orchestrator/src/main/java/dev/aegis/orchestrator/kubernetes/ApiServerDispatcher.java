@@ -616,25 +616,24 @@ final class ApiServerDispatcher extends Dispatcher {
    * ProtobufObjects} reads, refused with 415 and what to do instead for the others.
    */
   private MockResponse protobuf(RecordedRequest request, String target) {
-    Optional<ObjectNode> object;
+    ObjectNode object;
     try {
       object =
-          request.getBody() == null
-              ? Optional.empty()
-              : ProtobufObjects.toJson(request.getBody().getBytes());
-    } catch (IllegalArgumentException e) {
-      return status(400, "BadRequest", "unreadable protobuf body: " + e.getMessage());
-    }
-    if (object.isEmpty()) {
+          ProtobufObjects.toJson(request.getBody() == null ? null : request.getBody().getBytes());
+    } catch (ProtobufObjects.Unsupported e) {
       return status(
           415,
           "UnsupportedMediaType",
           "the in-process Kubernetes API reads protobuf only for "
               + ProtobufObjects.KINDS
-              + "; send JSON: kubectl apply -f FILE, or kubectl create ... --dry-run=client -o yaml"
-              + " | kubectl apply -f -");
+              + " as kubectl create makes them, and "
+              + e.getMessage()
+              + "; send it as JSON: kubectl apply -f FILE, or kubectl create ..."
+              + " --dry-run=client -o yaml | kubectl apply -f -");
+    } catch (IllegalArgumentException e) {
+      return status(400, "BadRequest", "unreadable protobuf body: " + e.getMessage());
     }
-    return dispatch(request(request.method(), target, "application/json", object.get().toString()));
+    return dispatch(request(request.method(), target, "application/json", object.toString()));
   }
 
   private static ObjectNode statusBody(int code, String reason, String message) {

@@ -1,41 +1,161 @@
 package dev.aegis.orchestrator.kubernetes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * The objects kubectl's imperative commands send in Kubernetes' protobuf encoding ({@code kubectl
- * create namespace}, {@code create configmap}), read into their JSON form for the in-process API
- * server, which stores JSON. kubectl does not fall back to JSON when a server refuses protobuf, so
- * without this those commands failed against the standalone cluster.
+ * create namespace}, {@code create configmap}, {@code create deployment}), read into their JSON
+ * form for the in-process API server, which stores JSON. kubectl does not fall back to JSON when a
+ * server refuses protobuf, so without this those commands failed against the standalone cluster.
  *
- * <p>Only the core kinds the standalone cluster serves and kubectl creates imperatively are read
- * (Namespace, ConfigMap), and of their metadata the name, generated name, namespace, labels and
- * annotations: what the commands set. The field numbers are those of the Kubernetes API's {@code
- * generated.proto} files (k8s.io/api/core/v1, k8s.io/apimachinery meta/v1 and runtime).
+ * <p>Each kind is read by a schema of the fields those commands set; the field numbers are those of
+ * the Kubernetes API's {@code generated.proto} files (k8s.io/api core/v1 and apps/v1,
+ * k8s.io/apimachinery meta/v1 and runtime). A field the schema does not know is accepted only when
+ * it carries nothing (an empty string, a zero, an empty message, as Go's encoder writes unset
+ * fields): nothing a client set is dropped; an object that sets more is refused ({@link
+ * Unsupported}), and the client can send it as JSON.
  */
 final class ProtobufObjects {
 
   /** The four bytes before every protobuf-encoded Kubernetes object: "k8s" and a zero. */
   private static final byte[] MAGIC = {0x6b, 0x38, 0x73, 0x00};
 
-  /** The kinds this reads. */
-  static final String KINDS = "Namespaces and ConfigMaps";
+  /** The kinds this reads, for messages. */
+  static final String KINDS = "Namespaces, ConfigMaps and Deployments";
+
+  /** An object this does not read: of another kind, or setting a field its schema lacks. */
+  static final class Unsupported extends Exception {
+    Unsupported(String message) {
+      super(message);
+    }
+  }
+
+  private enum Scalar {
+    STRING,
+    INT,
+    BOOL,
+    /** Bytes, written as JSON writes them: base64. */
+    BASE64
+  }
+
+  /** A field: its JSON name, and a scalar, a {@link Message}, or a map of strings to a scalar. */
+  private record Field(String json, Object type, boolean repeated) {
+    static Field of(String json, Object type) {
+      return new Field(json, type, false);
+    }
+
+    static Field list(String json, Object type) {
+      return new Field(json, type, true);
+    }
+  }
+
+  private record MapOf(Scalar value) {}
+
+  private record Message(String name, Map<Integer, Field> fields) {}
+
+  private static final Message OBJECT_META =
+      new Message(
+          "ObjectMeta",
+          Map.of(
+              1, Field.of("name", Scalar.STRING),
+              2, Field.of("generateName", Scalar.STRING),
+              3, Field.of("namespace", Scalar.STRING),
+              11, Field.of("labels", new MapOf(Scalar.STRING)),
+              12, Field.of("annotations", new MapOf(Scalar.STRING))));
+
+  private static final Message NAMESPACE =
+      new Message(
+          "Namespace",
+          Map.of(
+              1,
+              Field.of("metadata", OBJECT_META),
+              2,
+              Field.of(
+                  "spec",
+                  new Message(
+                      "NamespaceSpec", Map.of(1, Field.list("finalizers", Scalar.STRING))))));
+
+  private static final Message CONFIG_MAP =
+      new Message(
+          "ConfigMap",
+          Map.of(
+              1, Field.of("metadata", OBJECT_META),
+              2, Field.of("data", new MapOf(Scalar.STRING)),
+              3, Field.of("binaryData", new MapOf(Scalar.BASE64)),
+              4, Field.of("immutable", Scalar.BOOL)));
+
+  private static final Message CONTAINER =
+      new Message(
+          "Container",
+          Map.of(
+              1, Field.of("name", Scalar.STRING),
+              2, Field.of("image", Scalar.STRING),
+              3, Field.list("command", Scalar.STRING),
+              4, Field.list("args", Scalar.STRING),
+              6,
+                  Field.list(
+                      "ports",
+                      new Message(
+                          "ContainerPort",
+                          Map.of(
+                              1, Field.of("name", Scalar.STRING),
+                              3, Field.of("containerPort", Scalar.INT),
+                              4, Field.of("protocol", Scalar.STRING))))));
+
+  private static final Message POD_TEMPLATE =
+      new Message(
+          "PodTemplateSpec",
+          Map.of(
+              1, Field.of("metadata", OBJECT_META),
+              2,
+                  Field.of(
+                      "spec",
+                      new Message("PodSpec", Map.of(2, Field.list("containers", CONTAINER))))));
+
+  private static final Message DEPLOYMENT_SPEC =
+      new Message(
+          "DeploymentSpec",
+          Map.of(
+              1, Field.of("replicas", Scalar.INT),
+              2,
+                  Field.of(
+                      "selector",
+                      new Message(
+                          "LabelSelector",
+                          Map.of(1, Field.of("matchLabels", new MapOf(Scalar.STRING))))),
+              3, Field.of("template", POD_TEMPLATE),
+              4,
+                  Field.of(
+                      "strategy",
+                      new Message(
+                          "DeploymentStrategy", Map.of(1, Field.of("type", Scalar.STRING))))));
+
+  private static final Message DEPLOYMENT =
+      new Message(
+          "Deployment",
+          Map.of(1, Field.of("metadata", OBJECT_META), 2, Field.of("spec", DEPLOYMENT_SPEC)));
+
+  /** By API version and kind, the schema of the objects this reads. */
+  private static final Map<String, Message> KNOWN =
+      Map.of(
+          "v1/Namespace", NAMESPACE, "v1/ConfigMap", CONFIG_MAP, "apps/v1/Deployment", DEPLOYMENT);
 
   private ProtobufObjects() {}
 
   /**
-   * The JSON of {@code body}, a protobuf-encoded object of core/v1; empty when it is of a kind this
-   * does not read.
+   * The JSON of {@code body}, a protobuf-encoded Kubernetes object.
    *
+   * @throws Unsupported when it is of a kind this does not read, or sets a field this does not read
    * @throws IllegalArgumentException when {@code body} is not a protobuf-encoded Kubernetes object,
    *     with the reason
    */
-  static Optional<ObjectNode> toJson(byte[] body) {
+  static ObjectNode toJson(byte[] body) throws Unsupported {
     if (body == null
         || body.length < MAGIC.length
         || !Arrays.equals(body, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
@@ -44,8 +164,8 @@ final class ProtobufObjects {
     }
     // runtime.Unknown: typeMeta = 1 (apiVersion = 1, kind = 2), raw = 2.
     Reader unknown = new Reader(body, MAGIC.length, body.length);
-    String apiVersion = null;
-    String kind = null;
+    String apiVersion = "";
+    String kind = "";
     byte[] raw = null;
     while (unknown.more()) {
       int field = unknown.field();
@@ -64,86 +184,83 @@ final class ProtobufObjects {
         unknown.skip();
       }
     }
-    if (!"v1".equals(apiVersion) || kind == null || raw == null) {
-      return Optional.empty();
+    Message schema = KNOWN.get(apiVersion + "/" + kind);
+    if (schema == null || raw == null) {
+      throw new Unsupported(
+          "a " + (kind.isEmpty() ? "object" : apiVersion + " " + kind) + " is not one it reads");
     }
     ObjectNode object = JsonNodeFactory.instance.objectNode();
     object.put("apiVersion", apiVersion);
     object.put("kind", kind);
-    Reader fields = new Reader(raw, 0, raw.length);
-    switch (kind) {
-      case "Namespace" -> namespace(fields, object);
-      case "ConfigMap" -> configMap(fields, object);
-      default -> {
-        return Optional.empty();
-      }
-    }
-    return Optional.of(object);
+    read(new Reader(raw, 0, raw.length), schema, object);
+    return object;
   }
 
-  private static void namespace(Reader r, ObjectNode object) {
+  private static void read(Reader r, Message schema, ObjectNode into) throws Unsupported {
+    while (r.more()) {
+      int number = r.field();
+      Field field = schema.fields().get(number);
+      if (field == null) {
+        if (!r.skipEmpty()) {
+          throw new Unsupported(
+              "this " + schema.name() + " sets field " + number + ", which it does not read");
+        }
+        continue;
+      }
+      if (field.type() instanceof MapOf map) {
+        entry(r.message(), map.value(), into.withObjectProperty(field.json()));
+        continue;
+      }
+      JsonNode value;
+      if (field.type() instanceof Message message) {
+        ObjectNode inner = JsonNodeFactory.instance.objectNode();
+        read(r.message(), message, inner);
+        value = inner;
+      } else {
+        value = scalar(r, (Scalar) field.type());
+        if (value == null) {
+          continue; // an empty string: what JSON leaves out
+        }
+      }
+      if (field.repeated()) {
+        into.withArrayProperty(field.json()).add(value);
+      } else {
+        into.set(field.json(), value);
+      }
+    }
+  }
+
+  /** A scalar value, or null for an empty string. */
+  private static JsonNode scalar(Reader r, Scalar type) {
+    JsonNodeFactory json = JsonNodeFactory.instance;
+    return switch (type) {
+      case STRING -> {
+        String s = r.string();
+        yield s.isEmpty() ? null : json.textNode(s);
+      }
+      case INT -> json.numberNode((int) r.varint());
+      case BOOL -> json.booleanNode(r.varint() != 0);
+      case BASE64 -> json.textNode(Base64.getEncoder().encodeToString(r.bytes()));
+    };
+  }
+
+  /** A map entry (key = 1, value = 2) into {@code map}; a missing value is empty. */
+  private static void entry(Reader r, Scalar type, ObjectNode map) {
+    String key = "";
+    JsonNode value = JsonNodeFactory.instance.textNode("");
     while (r.more()) {
       switch (r.field()) {
-        case 1 -> metadata(r.message(), object);
+        case 1 -> key = r.string();
         case 2 -> {
-          // NamespaceSpec: finalizers = 1.
-          Reader spec = r.message();
-          while (spec.more()) {
-            if (spec.field() == 1) {
-              object.withObjectProperty("spec").withArrayProperty("finalizers").add(spec.string());
-            } else {
-              spec.skip();
-            }
+          JsonNode v = scalar(r, type);
+          if (v != null) {
+            value = v;
           }
         }
         default -> r.skip();
       }
     }
-  }
-
-  private static void configMap(Reader r, ObjectNode object) {
-    while (r.more()) {
-      switch (r.field()) {
-        case 1 -> metadata(r.message(), object);
-        case 2 -> entry(r.message(), object.withObjectProperty("data"), false);
-        case 3 -> entry(r.message(), object.withObjectProperty("binaryData"), true);
-        case 4 -> object.put("immutable", r.varint() != 0);
-        default -> r.skip();
-      }
-    }
-  }
-
-  /** ObjectMeta: name = 1, generateName = 2, namespace = 3, labels = 11, annotations = 12. */
-  private static void metadata(Reader r, ObjectNode object) {
-    ObjectNode metadata = object.withObjectProperty("metadata");
-    while (r.more()) {
-      switch (r.field()) {
-        case 1 -> metadata.put("name", r.string());
-        case 2 -> metadata.put("generateName", r.string());
-        case 3 -> metadata.put("namespace", r.string());
-        case 11 -> entry(r.message(), metadata.withObjectProperty("labels"), false);
-        case 12 -> entry(r.message(), metadata.withObjectProperty("annotations"), false);
-        default -> r.skip();
-      }
-    }
-  }
-
-  /** A map entry (key = 1, value = 2) into {@code map}; bytes values as JSON does, in base64. */
-  private static void entry(Reader r, ObjectNode map, boolean bytes) {
-    String key = "";
-    String value = "";
-    while (r.more()) {
-      switch (r.field()) {
-        case 1 -> key = r.string();
-        case 2 ->
-            value =
-                bytes
-                    ? Base64.getEncoder().encodeToString(r.bytes())
-                    : new String(r.bytes(), StandardCharsets.UTF_8);
-        default -> r.skip();
-      }
-    }
-    map.put(key, value);
+    map.set(key, value);
   }
 
   /** The protobuf wire format, over a range of a byte array. */
@@ -228,6 +345,47 @@ final class ProtobufObjects {
         case 5 -> advance(4);
         default -> throw new IllegalArgumentException("unsupported protobuf wire type " + wireType);
       }
+    }
+
+    /**
+     * Skips the value of the field just read, and says whether it carried nothing: a zero, no
+     * bytes, or a message whose every field carries nothing.
+     */
+    boolean skipEmpty() {
+      switch (wireType) {
+        case 0:
+          return varint() == 0;
+        case 1:
+          return zeros(8);
+        case 5:
+          return zeros(4);
+        case 2:
+          Reader inner = message();
+          try {
+            while (inner.more()) {
+              inner.field();
+              if (!inner.skipEmpty()) {
+                return false;
+              }
+            }
+            return true;
+          } catch (IllegalArgumentException notAMessage) {
+            return false; // non-empty bytes or text
+          }
+        default:
+          throw new IllegalArgumentException("unsupported protobuf wire type " + wireType);
+      }
+    }
+
+    private boolean zeros(int n) {
+      int from = position;
+      advance(n);
+      for (int i = from; i < position; i++) {
+        if (bytes[i] != 0) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private void advance(int n) {

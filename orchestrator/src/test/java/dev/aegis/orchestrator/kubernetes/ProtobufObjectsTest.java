@@ -21,13 +21,14 @@ class ProtobufObjectsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  @DisplayName("a Namespace with labels and a finalizer, fields it does not read skipped")
+  @DisplayName(
+      "a Namespace with labels and a finalizer, the empty fields Go's encoder writes skipped")
   void namespace() throws Exception {
     byte[] metadata =
         concat(
             string(1, "team-a"),
-            string(5, "uid-ignored"),
-            varintField(7, 3),
+            string(5, ""),
+            varintField(7, 0),
             message(11, concat(string(1, "tier"), string(2, "gold"))),
             message(12, concat(string(1, "owner"), string(2, "sre@example.org"))));
     byte[] body =
@@ -64,13 +65,81 @@ class ProtobufObjectsTest {
   }
 
   @Test
-  @DisplayName("a kind it does not read, or another API group's, is left to the caller")
-  void otherKinds() {
+  @DisplayName(
+      "a Deployment as kubectl create deployment makes it: replicas, selector, template labels, a"
+          + " container with its port, and the empty fields Go's encoder writes")
+  void deployment() throws Exception {
+    byte[] labels = message(11, concat(string(1, "app"), string(2, "web")));
+    byte[] container =
+        concat(
+            string(1, "web"),
+            string(2, "registry.local/web:1"),
+            string(3, "serve"),
+            string(4, "--fast"),
+            message(6, concat(string(1, ""), varintField(2, 0), varintField(3, 8080))),
+            message(8, new byte[0]),
+            string(13, ""),
+            varintField(16, 0));
+    byte[] podSpec = concat(message(2, container), string(3, ""), message(14, new byte[0]));
+    byte[] spec =
+        concat(
+            varintField(1, 2),
+            message(2, message(1, concat(string(1, "app"), string(2, "web")))),
+            message(3, concat(message(1, labels), message(2, podSpec))),
+            message(4, string(1, "")),
+            varintField(5, 0));
+    byte[] body =
+        object(
+            "apps/v1",
+            "Deployment",
+            concat(
+                message(
+                    1,
+                    concat(string(1, "web"), string(3, "team-a"), labels, message(8, new byte[0]))),
+                message(2, spec),
+                message(3, new byte[0])));
+
+    assertThat(read(body))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\","
+                    + "\"namespace\":\"team-a\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"replicas\":2,"
+                    + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":"
+                    + "{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"web\","
+                    + "\"image\":\"registry.local/web:1\",\"command\":[\"serve\"],\"args\":[\"--fast\"],"
+                    + "\"ports\":[{\"containerPort\":8080}]}]}},\"strategy\":{}}}"));
+  }
+
+  @Test
+  @DisplayName(
+      "a kind it does not read, or a field set that its schema lacks, is refused with which one;"
+          + " nothing is dropped")
+  void unsupported() {
     byte[] meta = message(1, string(1, "web"));
-    assertThat(ProtobufObjects.toJson(object("apps/v1", "Deployment", meta))).isEmpty();
-    assertThat(ProtobufObjects.toJson(object("v1", "Pod", meta))).isEmpty();
-    assertThat(ProtobufObjects.toJson(object("v1", "Secret", meta))).isEmpty();
-    assertThat(ProtobufObjects.toJson(object("v1", "ConfigMap", meta))).isPresent();
+    assertThatThrownBy(() -> ProtobufObjects.toJson(object("v1", "Secret", meta)))
+        .isInstanceOf(ProtobufObjects.Unsupported.class)
+        .hasMessageContaining("v1 Secret");
+    assertThatThrownBy(() -> ProtobufObjects.toJson(object("apps/v1", "StatefulSet", meta)))
+        .isInstanceOf(ProtobufObjects.Unsupported.class);
+    // A container with an environment variable (Container field 7): not read, so refused.
+    byte[] env = message(7, concat(string(1, "MODE"), string(2, "fast")));
+    byte[] withEnv =
+        object(
+            "apps/v1",
+            "Deployment",
+            concat(
+                meta,
+                message(2, message(3, message(2, message(2, concat(string(1, "web"), env)))))));
+    assertThatThrownBy(() -> ProtobufObjects.toJson(withEnv))
+        .isInstanceOf(ProtobufObjects.Unsupported.class)
+        .hasMessageContaining("Container sets field 7");
+    // A ConfigMap's metadata with an owner reference (field 13): refused too.
+    byte[] owned =
+        object(
+            "v1", "ConfigMap", message(1, concat(string(1, "c"), message(13, string(5, "uid")))));
+    assertThatThrownBy(() -> ProtobufObjects.toJson(owned))
+        .isInstanceOf(ProtobufObjects.Unsupported.class)
+        .hasMessageContaining("ObjectMeta sets field 13");
   }
 
   @Test
@@ -88,8 +157,8 @@ class ProtobufObjectsTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static JsonNode read(byte[] body) {
-    return ProtobufObjects.toJson(body).orElseThrow();
+  private static JsonNode read(byte[] body) throws ProtobufObjects.Unsupported {
+    return ProtobufObjects.toJson(body);
   }
 
   /** The "k8s\0" magic, then runtime.Unknown: typeMeta = 1, raw = 2. */

@@ -120,8 +120,8 @@ class KubectlAgainstStandaloneIT {
 
   @Test
   @DisplayName(
-      "kubectl create namespace and create configmap (sent in protobuf) create them; create"
-          + " deployment is refused with what to run instead")
+      "kubectl create namespace, configmap and deployment (sent in protobuf) create them; create"
+          + " service is refused with what to run instead")
   void imperativeCreates() {
     assertThat(run("create", "namespace", "team-a").out()).contains("namespace/team-a created");
     assertThat(
@@ -134,10 +134,36 @@ class KubectlAgainstStandaloneIT {
             run("get", "configmap", "settings", "-n", "team-a", "-o", "jsonpath={.data.mode}")
                 .out())
         .isEqualTo("fast");
-    Result deployment =
-        runFailing("create", "deployment", "web", "-n", "team-a", "--image=registry.local/web:1");
-    assertThat(deployment.err()).contains("reads protobuf only for").contains("kubectl apply -f");
-    assertThat(runFailing("get", "deployment", "web", "-n", "team-a").err()).contains("NotFound");
+    assertThat(
+            run(
+                    "create",
+                    "deployment",
+                    "web",
+                    "-n",
+                    "team-a",
+                    "--image=registry.local/web:1",
+                    "--replicas=2",
+                    "--port=8080")
+                .out())
+        .contains("deployment.apps/web created");
+    assertThat(
+            run(
+                    "get",
+                    "deployment",
+                    "web",
+                    "-n",
+                    "team-a",
+                    "-o",
+                    "jsonpath={.spec.replicas} {.spec.selector.matchLabels.app}"
+                        + " {.spec.template.spec.containers[0].image}"
+                        + " {.spec.template.spec.containers[0].ports[0].containerPort}")
+                .out())
+        .isEqualTo("2 web registry.local/web:1 8080");
+
+    Result service =
+        runFailing("create", "service", "clusterip", "web", "-n", "team-a", "--tcp=80:8080");
+    assertThat(service.err()).contains("reads protobuf only for").contains("kubectl apply -f");
+    assertThat(runFailing("get", "service", "web", "-n", "team-a").err()).contains("NotFound");
   }
 
   @Test
