@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * The objects kubectl's imperative commands send in Kubernetes' protobuf encoding ({@code kubectl
- * create namespace}, {@code create configmap}, {@code create deployment}), read into their JSON
- * form for the in-process API server, which stores JSON. kubectl does not fall back to JSON when a
- * server refuses protobuf, so without this those commands failed against the standalone cluster.
+ * create namespace}, {@code create configmap}, {@code create deployment}, {@code create service}),
+ * read into their JSON form for the in-process API server, which stores JSON. kubectl does not fall
+ * back to JSON when a server refuses protobuf, so without this those commands failed against the
+ * standalone cluster.
  *
  * <p>Each kind is read by a schema of the fields those commands set; the field numbers are those of
  * the Kubernetes API's {@code generated.proto} files (k8s.io/api core/v1 and apps/v1,
@@ -27,7 +28,7 @@ final class ProtobufObjects {
   private static final byte[] MAGIC = {0x6b, 0x38, 0x73, 0x00};
 
   /** The kinds this reads, for messages. */
-  static final String KINDS = "Namespaces, ConfigMaps and Deployments";
+  static final String KINDS = "Namespaces, ConfigMaps, Deployments and Services";
 
   /** An object this does not read: of another kind, or setting a field its schema lacks. */
   static final class Unsupported extends Exception {
@@ -41,7 +42,9 @@ final class ProtobufObjects {
     INT,
     BOOL,
     /** Bytes, written as JSON writes them: base64. */
-    BASE64
+    BASE64,
+    /** An IntOrString (type = 1, intVal = 2, strVal = 3): a number or a string. */
+    INT_OR_STRING
   }
 
   /** A field: its JSON name, and a scalar, a {@link Message}, or a map of strings to a scalar. */
@@ -141,10 +144,42 @@ final class ProtobufObjects {
           "Deployment",
           Map.of(1, Field.of("metadata", OBJECT_META), 2, Field.of("spec", DEPLOYMENT_SPEC)));
 
+  private static final Message SERVICE_PORT =
+      new Message(
+          "ServicePort",
+          Map.of(
+              1, Field.of("name", Scalar.STRING),
+              2, Field.of("protocol", Scalar.STRING),
+              3, Field.of("port", Scalar.INT),
+              4, Field.of("targetPort", Scalar.INT_OR_STRING),
+              5, Field.of("nodePort", Scalar.INT)));
+
+  private static final Message SERVICE_SPEC =
+      new Message(
+          "ServiceSpec",
+          Map.of(
+              1, Field.list("ports", SERVICE_PORT),
+              2, Field.of("selector", new MapOf(Scalar.STRING)),
+              3, Field.of("clusterIP", Scalar.STRING),
+              4, Field.of("type", Scalar.STRING),
+              10, Field.of("externalName", Scalar.STRING)));
+
+  private static final Message SERVICE =
+      new Message(
+          "Service",
+          Map.of(1, Field.of("metadata", OBJECT_META), 2, Field.of("spec", SERVICE_SPEC)));
+
   /** By API version and kind, the schema of the objects this reads. */
   private static final Map<String, Message> KNOWN =
       Map.of(
-          "v1/Namespace", NAMESPACE, "v1/ConfigMap", CONFIG_MAP, "apps/v1/Deployment", DEPLOYMENT);
+          "v1/Namespace",
+          NAMESPACE,
+          "v1/ConfigMap",
+          CONFIG_MAP,
+          "v1/Service",
+          SERVICE,
+          "apps/v1/Deployment",
+          DEPLOYMENT);
 
   private ProtobufObjects() {}
 
@@ -241,7 +276,25 @@ final class ProtobufObjects {
       case INT -> json.numberNode((int) r.varint());
       case BOOL -> json.booleanNode(r.varint() != 0);
       case BASE64 -> json.textNode(Base64.getEncoder().encodeToString(r.bytes()));
+      case INT_OR_STRING -> intOrString(r.message());
     };
+  }
+
+  private static JsonNode intOrString(Reader r) {
+    long type = 0;
+    int number = 0;
+    String text = "";
+    while (r.more()) {
+      switch (r.field()) {
+        case 1 -> type = r.varint();
+        case 2 -> number = (int) r.varint();
+        case 3 -> text = r.string();
+        default -> r.skip();
+      }
+    }
+    return type == 1
+        ? JsonNodeFactory.instance.textNode(text)
+        : JsonNodeFactory.instance.numberNode(number);
   }
 
   /** A map entry (key = 1, value = 2) into {@code map}; a missing value is empty. */

@@ -111,6 +111,37 @@ class ProtobufObjectsTest {
   }
 
   @Test
+  @DisplayName("a Service's port with a numeric and a named target port, its selector and type")
+  void service() throws Exception {
+    byte[] numeric =
+        concat(
+            string(1, "80-8080"),
+            string(2, "TCP"),
+            varintField(3, 80),
+            message(4, concat(varintField(1, 0), varintField(2, 8080), string(3, ""))));
+    byte[] named =
+        concat(
+            varintField(3, 443),
+            message(4, concat(varintField(1, 1), varintField(2, 0), string(3, "https"))));
+    byte[] spec =
+        concat(
+            message(1, numeric),
+            message(1, named),
+            message(2, concat(string(1, "app"), string(2, "web"))),
+            string(3, ""),
+            string(4, "ClusterIP"));
+    byte[] body = object("v1", "Service", concat(message(1, string(1, "web")), message(2, spec)));
+
+    assertThat(read(body))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},"
+                    + "\"spec\":{\"ports\":[{\"name\":\"80-8080\",\"protocol\":\"TCP\",\"port\":80,"
+                    + "\"targetPort\":8080},{\"port\":443,\"targetPort\":\"https\"}],"
+                    + "\"selector\":{\"app\":\"web\"},\"type\":\"ClusterIP\"}}"));
+  }
+
+  @Test
   @DisplayName(
       "a kind it does not read, or a field set that its schema lacks, is refused with which one;"
           + " nothing is dropped")

@@ -120,8 +120,8 @@ class KubectlAgainstStandaloneIT {
 
   @Test
   @DisplayName(
-      "kubectl create namespace, configmap and deployment (sent in protobuf) create them; create"
-          + " service is refused with what to run instead")
+      "kubectl create namespace, configmap, deployment and service (sent in protobuf) create them;"
+          + " create secret is refused with what to run instead")
   void imperativeCreates() {
     assertThat(run("create", "namespace", "team-a").out()).contains("namespace/team-a created");
     assertThat(
@@ -160,10 +160,24 @@ class KubectlAgainstStandaloneIT {
                 .out())
         .isEqualTo("2 web registry.local/web:1 8080");
 
-    Result service =
-        runFailing("create", "service", "clusterip", "web", "-n", "team-a", "--tcp=80:8080");
-    assertThat(service.err()).contains("reads protobuf only for").contains("kubectl apply -f");
-    assertThat(runFailing("get", "service", "web", "-n", "team-a").err()).contains("NotFound");
+    assertThat(run("create", "service", "clusterip", "web", "-n", "team-a", "--tcp=80:8080").out())
+        .contains("service/web created");
+    assertThat(
+            run(
+                    "get",
+                    "service",
+                    "web",
+                    "-n",
+                    "team-a",
+                    "-o",
+                    "jsonpath={.spec.type} {.spec.selector.app} {.spec.ports[0].port}"
+                        + " {.spec.ports[0].targetPort}")
+                .out())
+        .isEqualTo("ClusterIP web 80 8080");
+
+    Result secret =
+        runFailing("create", "secret", "generic", "creds", "-n", "team-a", "--from-literal=a=b");
+    assertThat(secret.err()).contains("reads protobuf only for").contains("kubectl apply -f");
   }
 
   @Test
