@@ -194,12 +194,52 @@ final class ApiServerDispatcher extends Dispatcher {
     if (isNamespaces(resource.get())) {
       response = withImplicitNamespaces(response, resource.get());
     }
+    response = typedList(response, resource.get());
     String accept = request.getHeader("Accept");
     if (response.code() == 200 && accept != null && accept.contains("as=Table")) {
       return table(response, resource.get(), params.getOrDefault("includeObject", "Metadata"))
           .orElse(response);
     }
     return response;
+  }
+
+  /**
+   * A list as an API server answers it: of kind {@code ServiceList}, {@code DeploymentList}..., in
+   * its group version, where the CRUD server answers a {@code List} of {@code v1}. kubectl's typed
+   * requests cast the list to its type ({@code kubectl cluster-info} panicked on it).
+   */
+  private MockResponse typedList(MockResponse response, ResourcePath resource)
+      throws JsonProcessingException {
+    if (response.code() != 200 || resource.name() != null || resource.sub() != null) {
+      return response;
+    }
+    ObjectNode list = (ObjectNode) json.readTree(bodyOf(response));
+    if (!"List".equals(list.path("kind").asText())) {
+      return response;
+    }
+    Optional<ServedKind> kind =
+        ApiDiscovery.BUILT_IN.stream()
+            .filter(
+                k ->
+                    k.group().equals(resource.group())
+                        && k.version().equals(resource.version())
+                        && k.plural().equals(resource.plural()))
+            .findFirst()
+            .or(() -> crdKind(resource));
+    if (kind.isEmpty()) {
+      return response;
+    }
+    list.put("apiVersion", kind.get().groupVersion());
+    list.put("kind", kind.get().kind() + "List");
+    return okJson(list);
+  }
+
+  private Optional<ServedKind> crdKind(ResourcePath resource) {
+    try {
+      return discovery().find(resource.group(), resource.version(), resource.plural());
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
   }
 
   private static boolean isNamespaces(ResourcePath resource) {

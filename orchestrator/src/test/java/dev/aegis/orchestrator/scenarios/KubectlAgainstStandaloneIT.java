@@ -182,6 +182,22 @@ class KubectlAgainstStandaloneIT {
 
   @Test
   @DisplayName(
+      "lists are typed as an API server types them (ServiceList, DeploymentList, ExperimentList),"
+          + " so kubectl cluster-info, which casts them, works")
+  void typedLists() {
+    assertThat(run("cluster-info").out()).contains("Kubernetes control plane is running at");
+    assertThat(run("get", "--raw", "/api/v1/namespaces/demo/services").out())
+        .contains("\"kind\":\"ServiceList\"")
+        .contains("\"apiVersion\":\"v1\"");
+    assertThat(run("get", "--raw", "/apis/apps/v1/deployments").out())
+        .contains("\"kind\":\"DeploymentList\"")
+        .contains("\"apiVersion\":\"apps/v1\"");
+    assertThat(run("get", "--raw", "/apis/aegis.dev/v1alpha1/experiments").out())
+        .contains("\"kind\":\"ExperimentList\"");
+  }
+
+  @Test
+  @DisplayName(
       "kubectl apply of the example Experiment is picked up by Aegis, shows in get and describe,"
           + " and kubectl delete waits for Aegis to release it")
   void applyAnExperimentAegisPicksUp() {
