@@ -72,17 +72,16 @@ final class ProtobufObjects {
               11, Field.of("labels", new MapOf(Scalar.STRING)),
               12, Field.of("annotations", new MapOf(Scalar.STRING))));
 
+  /** A kind of object: its metadata (field 1) and its spec (field 2); its status is not read. */
+  private static Message kind(String kind, Message spec) {
+    return new Message(
+        kind, Map.of(1, Field.of("metadata", OBJECT_META), 2, Field.of("spec", spec)));
+  }
+
   private static final Message NAMESPACE =
-      new Message(
+      kind(
           "Namespace",
-          Map.of(
-              1,
-              Field.of("metadata", OBJECT_META),
-              2,
-              Field.of(
-                  "spec",
-                  new Message(
-                      "NamespaceSpec", Map.of(1, Field.list("finalizers", Scalar.STRING))))));
+          new Message("NamespaceSpec", Map.of(1, Field.list("finalizers", Scalar.STRING))));
 
   private static final Message CONFIG_MAP =
       new Message(
@@ -139,10 +138,7 @@ final class ProtobufObjects {
                       new Message(
                           "DeploymentStrategy", Map.of(1, Field.of("type", Scalar.STRING))))));
 
-  private static final Message DEPLOYMENT =
-      new Message(
-          "Deployment",
-          Map.of(1, Field.of("metadata", OBJECT_META), 2, Field.of("spec", DEPLOYMENT_SPEC)));
+  private static final Message DEPLOYMENT = kind("Deployment", DEPLOYMENT_SPEC);
 
   private static final Message SERVICE_PORT =
       new Message(
@@ -164,10 +160,7 @@ final class ProtobufObjects {
               4, Field.of("type", Scalar.STRING),
               10, Field.of("externalName", Scalar.STRING)));
 
-  private static final Message SERVICE =
-      new Message(
-          "Service",
-          Map.of(1, Field.of("metadata", OBJECT_META), 2, Field.of("spec", SERVICE_SPEC)));
+  private static final Message SERVICE = kind("Service", SERVICE_SPEC);
 
   /** By API version and kind, the schema of the objects this reads. */
   private static final Map<String, Message> KNOWN =
