@@ -40,6 +40,8 @@ final class ProtobufObjects {
   private enum Scalar {
     STRING,
     INT,
+    /** A number JSON leaves out when zero ({@code omitempty}), as Go's encoder writes it anyway. */
+    OPTIONAL_INT,
     BOOL,
     /** Bytes, written as JSON writes them: base64. */
     BASE64,
@@ -148,7 +150,7 @@ final class ProtobufObjects {
               2, Field.of("protocol", Scalar.STRING),
               3, Field.of("port", Scalar.INT),
               4, Field.of("targetPort", Scalar.INT_OR_STRING),
-              5, Field.of("nodePort", Scalar.INT)));
+              5, Field.of("nodePort", Scalar.OPTIONAL_INT)));
 
   private static final Message SERVICE_SPEC =
       new Message(
@@ -247,7 +249,7 @@ final class ProtobufObjects {
       } else {
         value = scalar(r, (Scalar) field.type());
         if (value == null) {
-          continue; // an empty string: what JSON leaves out
+          continue; // what JSON leaves out
         }
       }
       if (field.repeated()) {
@@ -258,7 +260,7 @@ final class ProtobufObjects {
     }
   }
 
-  /** A scalar value, or null for an empty string. */
+  /** A scalar value, or null for what JSON leaves out: an empty string, an optional zero. */
   private static JsonNode scalar(Reader r, Scalar type) {
     JsonNodeFactory json = JsonNodeFactory.instance;
     return switch (type) {
@@ -267,6 +269,10 @@ final class ProtobufObjects {
         yield s.isEmpty() ? null : json.textNode(s);
       }
       case INT -> json.numberNode((int) r.varint());
+      case OPTIONAL_INT -> {
+        int n = (int) r.varint();
+        yield n == 0 ? null : json.numberNode(n);
+      }
       case BOOL -> json.booleanNode(r.varint() != 0);
       case BASE64 -> json.textNode(Base64.getEncoder().encodeToString(r.bytes()));
       case INT_OR_STRING -> intOrString(r.message());

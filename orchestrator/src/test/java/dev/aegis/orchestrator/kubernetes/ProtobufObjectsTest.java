@@ -111,18 +111,22 @@ class ProtobufObjectsTest {
   }
 
   @Test
-  @DisplayName("a Service's port with a numeric and a named target port, its selector and type")
+  @DisplayName(
+      "a Service's ports with a numeric and a named target port, a node port only when set, its"
+          + " selector and type")
   void service() throws Exception {
     byte[] numeric =
         concat(
             string(1, "80-8080"),
             string(2, "TCP"),
             varintField(3, 80),
-            message(4, concat(varintField(1, 0), varintField(2, 8080), string(3, ""))));
+            message(4, concat(varintField(1, 0), varintField(2, 8080), string(3, ""))),
+            varintField(5, 0));
     byte[] named =
         concat(
             varintField(3, 443),
-            message(4, concat(varintField(1, 1), varintField(2, 0), string(3, "https"))));
+            message(4, concat(varintField(1, 1), varintField(2, 0), string(3, "https"))),
+            varintField(5, 30443));
     byte[] spec =
         concat(
             message(1, numeric),
@@ -137,7 +141,7 @@ class ProtobufObjectsTest {
             JSON.readTree(
                 "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},"
                     + "\"spec\":{\"ports\":[{\"name\":\"80-8080\",\"protocol\":\"TCP\",\"port\":80,"
-                    + "\"targetPort\":8080},{\"port\":443,\"targetPort\":\"https\"}],"
+                    + "\"targetPort\":8080},{\"port\":443,\"targetPort\":\"https\",\"nodePort\":30443}],"
                     + "\"selector\":{\"app\":\"web\"},\"type\":\"ClusterIP\"}}"));
   }
 

@@ -171,9 +171,9 @@ class KubectlAgainstStandaloneIT {
                     "team-a",
                     "-o",
                     "jsonpath={.spec.type} {.spec.selector.app} {.spec.ports[0].port}"
-                        + " {.spec.ports[0].targetPort}")
+                        + " {.spec.ports[0].targetPort} [{.spec.ports[0].nodePort}]")
                 .out())
-        .isEqualTo("ClusterIP web 80 8080");
+        .isEqualTo("ClusterIP web 80 8080 []");
 
     Result secret =
         runFailing("create", "secret", "generic", "creds", "-n", "team-a", "--from-literal=a=b");
