@@ -248,7 +248,9 @@ final class ProtobufObjects {
         value = inner;
       } else {
         value = scalar(r, (Scalar) field.type());
-        if (value == null) {
+        if (value == null && field.repeated()) {
+          value = JsonNodeFactory.instance.textNode(""); // an element: an empty argument stays
+        } else if (value == null) {
           continue; // what JSON leaves out
         }
       }

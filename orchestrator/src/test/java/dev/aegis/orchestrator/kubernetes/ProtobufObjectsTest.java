@@ -76,6 +76,7 @@ class ProtobufObjectsTest {
             string(2, "registry.local/web:1"),
             string(3, "serve"),
             string(4, "--fast"),
+            string(4, ""),
             message(6, concat(string(1, ""), varintField(2, 0), varintField(3, 8080))),
             message(8, new byte[0]),
             string(13, ""),
@@ -106,7 +107,7 @@ class ProtobufObjectsTest {
                     + "\"namespace\":\"team-a\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"replicas\":2,"
                     + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":"
                     + "{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"web\","
-                    + "\"image\":\"registry.local/web:1\",\"command\":[\"serve\"],\"args\":[\"--fast\"],"
+                    + "\"image\":\"registry.local/web:1\",\"command\":[\"serve\"],\"args\":[\"--fast\",\"\"],"
                     + "\"ports\":[{\"containerPort\":8080}]}]}},\"strategy\":{}}}"));
   }
 
