@@ -231,7 +231,7 @@ final class ProtobufObjects {
       int number = r.field();
       Field field = schema.fields().get(number);
       if (field == null) {
-        if (!r.skipEmpty()) {
+        if (!r.skipEmpty(0)) {
           throw new Unsupported(
               "this " + schema.name() + " sets field " + number + ", which it does not read");
         }
@@ -401,11 +401,15 @@ final class ProtobufObjects {
       }
     }
 
+    /** How deep {@link #skipEmpty} looks into nested messages before calling a value set. */
+    private static final int MAX_DEPTH = 16;
+
     /**
      * Skips the value of the field just read, and says whether it carried nothing: a zero, no
-     * bytes, or a message whose every field carries nothing.
+     * bytes, or a message whose every field carries nothing, nested at most {@value #MAX_DEPTH}
+     * deep (a body nested deeper is not taken for empty, and cannot exhaust the stack).
      */
-    boolean skipEmpty() {
+    boolean skipEmpty(int depth) {
       switch (wireType) {
         case 0:
           return varint() == 0;
@@ -415,10 +419,13 @@ final class ProtobufObjects {
           return zeros(4);
         case 2:
           Reader inner = message();
+          if (inner.more() && depth >= MAX_DEPTH) {
+            return false;
+          }
           try {
             while (inner.more()) {
               inner.field();
-              if (!inner.skipEmpty()) {
+              if (!inner.skipEmpty(depth + 1)) {
                 return false;
               }
             }

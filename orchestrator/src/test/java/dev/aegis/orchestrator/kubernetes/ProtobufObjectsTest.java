@@ -188,6 +188,11 @@ class ProtobufObjectsTest {
     assertThatThrownBy(() -> ProtobufObjects.toJson(Arrays.copyOf(body, body.length - 3)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("longer than its message");
+    // An unknown field nested 100 000 deep: refused as set, without exhausting the stack.
+    byte[] deep = object("v1", "Namespace", message(3, nested(100_000)));
+    assertThatThrownBy(() -> ProtobufObjects.toJson(deep))
+        .isInstanceOf(ProtobufObjects.Unsupported.class)
+        .hasMessageContaining("Namespace sets field 3");
     byte[] tooLong = concat(new byte[] {0x6b, 0x38, 0x73, 0x00}, new byte[] {0x12, 0x7f, 0x01});
     assertThatThrownBy(() -> ProtobufObjects.toJson(tooLong))
         .isInstanceOf(IllegalArgumentException.class);
@@ -204,6 +209,18 @@ class ProtobufObjectsTest {
         message(1, concat(string(1, apiVersion), string(2, kind))),
         bytes(2, raw),
         string(4, "application/vnd.kubernetes.protobuf"));
+  }
+
+  /** Field 1 holding field 1 holding ... {@code depth} levels deep, built from the inside out. */
+  private static byte[] nested(int depth) {
+    byte[] out = new byte[depth * 6];
+    int start = out.length;
+    for (int i = 0; i < depth; i++) {
+      byte[] prefix = concat(varint((1 << 3) | 2), varint(out.length - start));
+      start -= prefix.length;
+      System.arraycopy(prefix, 0, out, start, prefix.length);
+    }
+    return Arrays.copyOfRange(out, start, out.length);
   }
 
   private static byte[] string(int field, String value) {
