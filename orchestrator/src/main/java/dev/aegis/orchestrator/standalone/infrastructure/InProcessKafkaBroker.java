@@ -127,7 +127,8 @@ public final class InProcessKafkaBroker implements AutoCloseable {
       server =
           new KafkaRaftServer(
               new KafkaConfig(
-                  brokerProperties(logs, clientPort, freePort(), fsyncEveryWrite, partitions),
+                  brokerProperties(
+                      logs, clientPort, freePortBut(clientPort), fsyncEveryWrite, partitions),
                   false),
               Time.SYSTEM);
       server.startup();
@@ -303,6 +304,20 @@ public final class InProcessKafkaBroker implements AutoCloseable {
    * A port free now. The controller's port must be known before the broker starts (it is in the
    * quorum configuration), so it is picked here rather than by the OS at bind time.
    */
+  /**
+   * A free port other than {@code taken}: the client port is only probed, not held, so the system
+   * may hand the same port out again, and the broker refuses two listeners on one port.
+   */
+  private static int freePortBut(int taken) {
+    for (int attempt = 0; attempt < 16; attempt++) {
+      int port = freePort();
+      if (port != taken) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port on " + LOOPBACK + " other than " + taken);
+  }
+
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
