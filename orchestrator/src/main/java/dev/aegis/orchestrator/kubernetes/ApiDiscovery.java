@@ -70,6 +70,11 @@ final class ApiDiscovery {
     String groupVersion() {
       return group.isEmpty() ? version : group + "/" + version;
     }
+
+    /** Whether a request path's group, version and plural name are this kind's. */
+    boolean serves(String group, String version, String plural) {
+      return this.group.equals(group) && this.version.equals(version) && this.plural.equals(plural);
+    }
   }
 
   /**
@@ -215,11 +220,7 @@ final class ApiDiscovery {
 
   /** The served kind a request path's group, version and plural name, if any. */
   Optional<ServedKind> find(String group, String version, String plural) {
-    return kinds.stream()
-        .filter(
-            k ->
-                k.group().equals(group) && k.version().equals(version) && k.plural().equals(plural))
-        .findFirst();
+    return kinds.stream().filter(k -> k.serves(group, version, plural)).findFirst();
   }
 
   /**

@@ -219,11 +219,7 @@ final class ApiServerDispatcher extends Dispatcher {
     }
     Optional<ServedKind> kind =
         ApiDiscovery.BUILT_IN.stream()
-            .filter(
-                k ->
-                    k.group().equals(resource.group())
-                        && k.version().equals(resource.version())
-                        && k.plural().equals(resource.plural()))
+            .filter(k -> k.serves(resource.group(), resource.version(), resource.plural()))
             .findFirst()
             .or(() -> crdKind(resource));
     if (kind.isEmpty()) {
