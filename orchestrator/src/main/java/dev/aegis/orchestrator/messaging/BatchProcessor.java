@@ -118,6 +118,10 @@ public class BatchProcessor {
    * failing it; the batch runs again from the start, up to {@value #CONFLICT_ATTEMPTS} times in
    * all, counted in {@code aegis_batch_conflicts_total}. Any other failure, or a conflict on the
    * last attempt, reaches the caller, which processes the records one by one.
+   *
+   * <p>A commit whose reply is lost is no such failure when PostgreSQL then reports the transaction
+   * committed ({@link Transactions#inTransactionResolvingCommit}): the batch stands, with what it
+   * changed in memory, counted in {@code aegis_batch_lost_replies_total}.
    */
   public void process(List<InboundRecord> records) {
     prefetch(records);
@@ -126,15 +130,27 @@ public class BatchProcessor {
       int thisAttempt = attempt;
       AtomicReference<Run> started = new AtomicReference<>();
       try {
-        tally =
-            transactions.inTransaction(
+        Transactions.Outcome<Map<List<String>, Integer>> outcome =
+            transactions.inTransactionResolvingCommit(
                 h -> {
                   // A first attempt trusts this replica's own writes; one that runs again after a
                   // conflict reads every row.
                   Run run = new Run(h, clock.instant(), thisAttempt == 1);
                   started.set(run);
                   return run.process(records);
-                });
+                },
+                COMMIT_PATIENCE);
+        tally = outcome.value();
+        if (outcome.lostReply() != null) {
+          // The batch stands: what it changed in memory is kept, and its records, processed once
+          // more one by one, would only find themselves processed.
+          metrics.counter("aegis.batch.lost.replies").increment();
+          log.warn(
+              "the commit of a batch of {} records lost its reply; PostgreSQL reports it"
+                  + " committed, so the batch stands",
+              records.size(),
+              outcome.lostReply());
+        }
         break;
       } catch (RuntimeException rolledBack) {
         // The transaction took back what the batch wrote; what it changed in memory goes too.
@@ -162,6 +178,12 @@ public class BatchProcessor {
                 .counter(tags.get(0), tags.subList(1, tags.size()).toArray(String[]::new))
                 .increment(n));
   }
+
+  /**
+   * How long a batch whose commit lost its reply waits for PostgreSQL to finish that commit before
+   * it takes the commit as failed.
+   */
+  static final Duration COMMIT_PATIENCE = Duration.ofSeconds(30);
 
   /** How many times a batch runs in all when each attempt meets a concurrent write. */
   static final int CONFLICT_ATTEMPTS = 3;

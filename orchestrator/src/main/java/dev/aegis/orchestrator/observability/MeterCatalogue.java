@@ -91,6 +91,10 @@ public final class MeterCatalogue implements MeterFilter {
               "Consumer batches run again because another writer changed an experiment they had"
                   + " read, or PostgreSQL ended a deadlock with them, by reason"),
           counter(
+              "aegis.batch.lost.replies",
+              "Consumer batches whose commit lost its reply (the connection broke) and which"
+                  + " PostgreSQL then reported committed, so they stood"),
+          counter(
               "aegis.health.unmanaged",
               "Health windows for a service Aegis does not manage, ignored, by service"),
           counter(

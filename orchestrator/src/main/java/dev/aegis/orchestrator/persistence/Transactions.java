@@ -1,5 +1,8 @@
 package dev.aegis.orchestrator.persistence;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
@@ -21,6 +24,87 @@ public final class Transactions {
   public <T> T inTransaction(Function<Tx, T> work) {
     return jdbi.inTransaction(h -> work.apply(Tx.of(h)));
   }
+
+  /**
+   * {@link #inTransaction}, for work whose caller keeps state in memory that must follow the
+   * transaction's outcome: when the commit fails without saying how it ended (the connection broke
+   * after the server received the {@code COMMIT}), PostgreSQL is asked ({@code pg_xact_status})
+   * whether the transaction committed. If it did, the work's result is returned as though the reply
+   * had arrived, with the failure in {@link Outcome#lostReply()}; the actions registered with
+   * {@link Tx#afterCommit} have not run. If it ended otherwise, or no answer comes within {@code
+   * patience}, the commit's failure is thrown.
+   */
+  public <T> Outcome<T> inTransactionResolvingCommit(Function<Tx, T> work, Duration patience) {
+    AtomicReference<String> xid = new AtomicReference<>();
+    AtomicReference<T> result = new AtomicReference<>();
+    AtomicBoolean returned = new AtomicBoolean();
+    try {
+      T value =
+          jdbi.inTransaction(
+              h -> {
+                xid.set(
+                    h.createQuery("SELECT CAST(pg_current_xact_id() AS text)")
+                        .mapTo(String.class)
+                        .one());
+                T done = work.apply(Tx.of(h));
+                result.set(done);
+                returned.set(true);
+                return done;
+              });
+      return new Outcome<>(value, null);
+    } catch (RuntimeException failure) {
+      // Thrown by the work: nothing was committed. Thrown after it returned: by the commit, or
+      // by what follows it, and only the server knows which.
+      if (!returned.get() || !"committed".equals(statusOf(xid.get(), patience, failure))) {
+        throw failure;
+      }
+      return new Outcome<>(result.get(), failure);
+    }
+  }
+
+  /**
+   * The status PostgreSQL gives transaction {@code xid}, asked again while it is still in progress
+   * (a commit the server has not finished) for at most {@code patience}; null when it cannot be
+   * asked, the failure to ask being added to {@code failure}.
+   */
+  private String statusOf(String xid, Duration patience, RuntimeException failure) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      String status;
+      try {
+        status =
+            jdbi.withHandle(
+                h ->
+                    h.createQuery("SELECT pg_xact_status(CAST(:xid AS xid8))")
+                        .bind("xid", xid)
+                        .mapTo(String.class)
+                        .one());
+      } catch (RuntimeException unanswered) {
+        failure.addSuppressed(unanswered);
+        return null;
+      }
+      if (!"in progress".equals(status) || System.nanoTime() - deadline >= 0) {
+        return status;
+      }
+      try {
+        Thread.sleep(STATUS_POLL.toMillis());
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        return status;
+      }
+    }
+  }
+
+  private static final Duration STATUS_POLL = Duration.ofMillis(50);
+
+  /**
+   * What {@link #inTransactionResolvingCommit} returns.
+   *
+   * @param value the work's result
+   * @param lostReply the commit's failure, when its reply was lost and PostgreSQL said the
+   *     transaction had committed; null when the commit answered
+   */
+  public record Outcome<T>(T value, RuntimeException lostReply) {}
 
   /** Runs {@code work} in one transaction. */
   public void useTransaction(Consumer<Tx> work) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.events.EncodedEvent;
-import dev.aegis.events.EventType;
 import dev.aegis.orchestrator.application.ExperimentService;
-import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.messaging.IngestListener;
 import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
@@ -84,23 +82,10 @@ class RolledBackBatchIT {
                   h.execute(
                       "DROP TRIGGER refuse_window ON health_windows; DROP FUNCTION refuse_window()"));
     }
-    var hour =
-        burnRates.snapshot("quill", HealthWindow.Track.STABLE).orElseThrow().windows().stream()
-            .filter(w -> w.window().equals(Duration.ofHours(1)))
-            .findFirst()
-            .orElseThrow();
+    var hour = ScenarioKit.stableLastHour(burnRates, "quill");
     assertThat(hour.requests()).as("requests counted in the last hour").isEqualTo(12_000.0);
     assertThat(hour.errors()).as("errors counted in the last hour").isEqualTo(1_200.0);
-    List<String> pages =
-        jdbi.withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT payload->'data'->>'state' FROM outbox WHERE type = :type "
-                            + "AND message_key = 'quill' AND payload->'data'->>'severity' = 'page'")
-                    .bind("type", EventType.SLO_BURN_RATE_ALERTED.type())
-                    .mapTo(String.class)
-                    .list());
-    assertThat(pages)
+    assertThat(ScenarioKit.pageStates(jdbi, "quill"))
         .as("the page's event, enqueued by the records processed again")
         .containsExactly("firing");
     assertThat(

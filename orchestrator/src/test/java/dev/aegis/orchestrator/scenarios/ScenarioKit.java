@@ -11,11 +11,14 @@ import dev.aegis.events.data.Latency;
 import dev.aegis.events.data.Track;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.application.SubmitOutcome;
+import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.TransitionRepository;
 import dev.aegis.orchestrator.persistence.Tx;
+import dev.aegis.orchestrator.production.slo.BurnRate;
+import dev.aegis.orchestrator.production.slo.BurnRateMonitor;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -187,6 +190,32 @@ final class ScenarioKit {
     return history(jdbi, id).stream()
         .map(t -> t.transition().to() + "@" + t.transition().weight())
         .toList();
+  }
+
+  /**
+   * The last hour of {@code service}'s stable-track burn rate, as its tracker counts it in memory;
+   * fails when the service has no tracker.
+   */
+  static BurnRate stableLastHour(BurnRateMonitor burnRates, String service) {
+    return burnRates.snapshot(service, HealthWindow.Track.STABLE).orElseThrow().windows().stream()
+        .filter(w -> w.window().equals(Duration.ofHours(1)))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /**
+   * The states ({@code firing}, {@code resolved}) of the SLO pages enqueued for {@code service}.
+   */
+  static List<String> pageStates(Jdbi jdbi, String service) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT payload->'data'->>'state' FROM outbox WHERE type = :type "
+                        + "AND message_key = :service AND payload->'data'->>'severity' = 'page'")
+                .bind("type", EventType.SLO_BURN_RATE_ALERTED.type())
+                .bind("service", service)
+                .mapTo(String.class)
+                .list());
   }
 
   static List<TransitionRepository.StoredTransition> history(Jdbi jdbi, String id) {
