@@ -410,7 +410,19 @@ public final class ProgressCodec {
    * ADR-013).
    */
   private static final class Out {
-    private final StringBuilder text = new StringBuilder(640);
+    /**
+     * One buffer per thread, emptied for every document: a consumer thread writes a progress per
+     * experiment of every batch, and a buffer each came to 4% of its allocations at 10 000
+     * experiments (JFR). A document is written to the end before the next starts.
+     */
+    private static final ThreadLocal<StringBuilder> BUFFER =
+        ThreadLocal.withInitial(() -> new StringBuilder(640));
+
+    private final StringBuilder text = BUFFER.get();
+
+    Out() {
+      text.setLength(0);
+    }
 
     /** Whether the next value is the first of its array (no comma before it). */
     private boolean first = true;

@@ -14,9 +14,9 @@ import java.util.List;
  */
 final class UndoLog {
 
-  private Object[] arrays = new Object[16];
-  private int[] indexes = new int[16];
-  private long[] old = new long[16];
+  private Object[] arrays;
+  private int[] indexes;
+  private long[] old;
   private int size;
   private final List<Runnable> fields = new ArrayList<>(4);
 
@@ -33,10 +33,20 @@ final class UndoLog {
 
   /** A log for a tracker of {@code rings} rings. */
   UndoLog(int rings) {
+    // Room for one window's saves without growing: five elements of a bucket per ring, and the
+    // tracker's alert times. A log lives for one batch, and at 10 000 services nearly every window
+    // of a batch has its own.
+    int room = SAVES_PER_RING * rings + 2;
+    arrays = new Object[room];
+    indexes = new int[room];
+    old = new long[room];
     lastSaved = new int[rings];
     Arrays.fill(lastSaved, -1);
     ringSaved = new boolean[rings];
   }
+
+  /** The elements {@link WindowRing} saves for a bucket it writes. */
+  static final int SAVES_PER_RING = 5;
 
   /** Whether ring {@code ring}'s fields are to be saved now: true the first time only. */
   boolean firstTouch(int ring) {

@@ -240,7 +240,10 @@ final class WindowRing {
     cover[3 * slot + 2] = 0;
   }
 
-  /** Logs the bucket at {@code slot} as it is now, unless the log saved it last. */
+  /**
+   * Logs the bucket at {@code slot} as it is now ({@link UndoLog#SAVES_PER_RING} elements), unless
+   * the log saved it last.
+   */
   private void save(int slot, UndoLog undo, int ring) {
     if (undo.savedLast(ring, slot)) {
       return;
