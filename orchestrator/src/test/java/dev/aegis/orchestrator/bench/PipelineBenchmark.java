@@ -492,9 +492,11 @@ public final class PipelineBenchmark {
     ProcessCpu.PerEvent pipelineCpu = pipelineEnded.since(floorEnded, batch.size());
     System.out.printf(
         Locale.ROOT,
-        "       pipeline round %d: CPU µs/event of the benchmark JVM's threads: %s%n",
+        "       pipeline round %d: CPU µs/event of the benchmark JVM's threads: %s; the consumer"
+            + " threads allocated %.0f bytes/event%n",
         round,
-        pipelineEnded.threadsSince(floorEnded, batch.size()));
+        pipelineEnded.threadsSince(floorEnded, batch.size()),
+        (double) ProcessCpu.allocatedBytes(ProcessCpu.CONSUMERS) / batch.size());
     statements.print("pipeline", round);
     collectActuation(pipelineStarted);
     return new Round(
