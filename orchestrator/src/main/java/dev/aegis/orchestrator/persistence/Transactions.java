@@ -1,10 +1,12 @@
 package dev.aegis.orchestrator.persistence;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -29,19 +31,23 @@ public final class Transactions {
    * {@link #inTransaction}, for work whose caller keeps state in memory that must follow the
    * transaction's outcome: when the commit fails without saying how it ended (the connection broke
    * after the server received the {@code COMMIT}), PostgreSQL is asked ({@code pg_xact_status})
-   * whether the transaction committed. If it did, the work's result is returned as though the reply
-   * had arrived, with the failure in {@link Outcome#lostReply()}; the actions registered with
-   * {@link Tx#afterCommit} have not run. If it ended otherwise, or no answer comes within {@code
-   * patience}, the commit's failure is thrown.
+   * whether the transaction committed. If it did, the actions registered with {@link
+   * Tx#afterCommit} run, and the work's result is returned as though the reply had arrived, with
+   * the failure in {@link Outcome#lostReply()}. If it ended otherwise, or no answer comes within
+   * {@code patience}, the commit's failure is thrown and those actions never run.
    */
   public <T> Outcome<T> inTransactionResolvingCommit(Function<Tx, T> work, Duration patience) {
+    AtomicReference<Handle> session = new AtomicReference<>();
     AtomicReference<String> xid = new AtomicReference<>();
     AtomicReference<T> result = new AtomicReference<>();
     AtomicBoolean returned = new AtomicBoolean();
+    T value;
     try {
-      T value =
+      value =
           jdbi.inTransaction(
               h -> {
+                session.set(h);
+                Tx.keepAfterCommit(h);
                 xid.set(
                     h.createQuery("SELECT CAST(pg_current_xact_id() AS text)")
                         .mapTo(String.class)
@@ -51,15 +57,19 @@ public final class Transactions {
                 returned.set(true);
                 return done;
               });
-      return new Outcome<>(value, null);
     } catch (RuntimeException failure) {
-      // Thrown by the work: nothing was committed. Thrown after it returned: by the commit, or
-      // by what follows it, and only the server knows which.
+      List<Runnable> afterCommit =
+          session.get() == null ? List.of() : Tx.takeAfterCommit(session.get());
+      // Thrown by the work: nothing was committed. Thrown after it returned: by the commit, and
+      // only the server knows how that ended.
       if (!returned.get() || !"committed".equals(statusOf(xid.get(), patience, failure))) {
         throw failure;
       }
+      afterCommit.forEach(Runnable::run);
       return new Outcome<>(result.get(), failure);
     }
+    Tx.takeAfterCommit(session.get()).forEach(Runnable::run);
+    return new Outcome<>(value, null);
   }
 
   /**

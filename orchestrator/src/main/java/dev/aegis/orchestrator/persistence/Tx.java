@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.persistence;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -50,10 +51,37 @@ public final class Tx implements AutoCloseable {
    */
   public void afterCommit(Runnable action) {
     if (handle.isInTransaction()) {
-      handle.afterCommit(action);
+      List<Runnable> kept = KEPT.get(handle);
+      if (kept != null) {
+        kept.add(action);
+      } else {
+        handle.afterCommit(action);
+      }
     } else {
       action.run();
     }
+  }
+
+  /**
+   * The after-commit actions of sessions whose transaction {@link
+   * Transactions#inTransactionResolvingCommit} ends, by session: kept here rather than by JDBI,
+   * which runs them only when the commit answers, so that they also run when its reply was lost and
+   * PostgreSQL says the transaction committed. Weak, as {@link #MARKS}.
+   */
+  private static final Map<Handle, List<Runnable>> KEPT =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * Keeps the after-commit actions of {@code handle}'s current transaction here ({@link #KEPT}).
+   */
+  static void keepAfterCommit(Handle handle) {
+    KEPT.put(handle, new ArrayList<>());
+  }
+
+  /** The actions kept for {@code handle}'s transaction, in the order given, kept no longer. */
+  static List<Runnable> takeAfterCommit(Handle handle) {
+    List<Runnable> kept = KEPT.remove(handle);
+    return kept == null ? List.of() : kept;
   }
 
   /**

@@ -61,7 +61,8 @@ class TransactionsIT {
 
   @Test
   @DisplayName(
-      "a commit whose reply is lost, and which the server then finishes, returns the work's result")
+      "a commit whose reply is lost, and which the server then finishes, runs the after-commit actions"
+          + " and returns the work's result")
   void lostReplyOfACommittedTransaction() {
     Transactions.Outcome<String> outcome = mark(2);
 
@@ -71,6 +72,7 @@ class TransactionsIT {
         .isNotNull()
         .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
     assertThat(marks()).containsExactly(2);
+    assertThat(committed).as("after-commit actions run").containsExactly(2);
   }
 
   @Test
@@ -78,6 +80,7 @@ class TransactionsIT {
   void lostReplyOfARolledBackTransaction() {
     assertThatThrownBy(() -> mark(3)).hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
     assertThat(marks()).isEmpty();
+    assertThat(committed).as("after-commit actions run").isEmpty();
   }
 
   @Test
@@ -85,6 +88,7 @@ class TransactionsIT {
   void refusedCommit() {
     assertThatThrownBy(() -> mark(1)).hasStackTraceContaining("mark 1 refused");
     assertThat(marks()).isEmpty();
+    assertThat(committed).as("after-commit actions run").isEmpty();
   }
 
   @Test
@@ -95,6 +99,7 @@ class TransactionsIT {
     assertThat(outcome.value()).isEqualTo("marked 4");
     assertThat(outcome.lostReply()).isNull();
     assertThat(marks()).containsExactly(4);
+    assertThat(committed).as("after-commit actions run").containsExactly(4);
   }
 
   @Test
@@ -113,10 +118,14 @@ class TransactionsIT {
     assertThat(marks()).isEmpty();
   }
 
+  /** What the after-commit actions of {@link #mark} have run for. */
+  private final List<Integer> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private Transactions.Outcome<String> mark(int x) {
     return transactions.inTransactionResolvingCommit(
         tx -> {
           tx.execute("INSERT INTO marks VALUES (?)", x);
+          tx.afterCommit(() -> committed.add(x));
           return "marked " + x;
         },
         Duration.ofSeconds(30));

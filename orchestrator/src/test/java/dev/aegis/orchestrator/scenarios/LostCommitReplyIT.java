@@ -51,7 +51,8 @@ class LostCommitReplyIT {
   @Test
   @DisplayName(
       "a batch whose commit lost its reply, and which PostgreSQL committed, stands: each window is"
-          + " counted once, its SLO page is published once, and the lost reply is counted")
+          + " counted once, its SLO page is published once and its gauge set, and the lost reply is"
+          + " counted")
   void committedBatchStandsWhenItsReplyIsLost() {
     ScenarioKit.submit(service, cluster, "quire", "v2");
     Instant start = Instant.now().minus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.MINUTES);
@@ -99,6 +100,14 @@ class LostCommitReplyIT {
     assertThat(ScenarioKit.pageStates(jdbi, "quire"))
         .as("the page's event, enqueued by the batch that stood")
         .containsExactly("firing");
+    assertThat(
+            metrics
+                .get("aegis.slo.alert.firing")
+                .tags("service", "quire", "track", "stable", "severity", "page")
+                .gauge()
+                .value())
+        .as("the page's gauge, set after commit")
+        .isEqualTo(1.0);
     assertThat(metrics.get("aegis.batch.lost.replies").counter().count())
         .as("batches whose commit lost its reply and committed")
         .isEqualTo(1.0);
