@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.judgment;
 
+import dev.aegis.orchestrator.judgment.stats.Dispersion;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.Arrays;
@@ -113,21 +114,17 @@ final class Samples extends AbstractList<WindowSample> implements RandomAccess {
   }
 
   /**
-   * Copies the requests and errors of the windows ending at or before {@code until} into {@code
-   * requests} and {@code errors} (each at least {@link #size()} long), in order; returns how many.
+   * Pearson's dispersion ({@link Dispersion#pearson}) of the windows ending at or before {@code
+   * until}, read from these arrays in place.
    */
-  int countsUntil(Instant until, long[] requests, long[] errors) {
+  Dispersion dispersionUntil(Instant until) {
     long seconds = until.getEpochSecond();
     int nanos = until.getNano();
-    int n = 0;
-    for (int i = 0; i < samples.length; i++) {
-      if (compare(endSeconds[i], endNanos[i], seconds, nanos) <= 0) {
-        requests[n] = this.requests[i];
-        errors[n] = this.errors[i];
-        n++;
-      }
-    }
-    return n;
+    return Dispersion.pearson(
+        requests,
+        errors,
+        samples.length,
+        i -> compare(endSeconds[i], endNanos[i], seconds, nanos) <= 0);
   }
 
   /**

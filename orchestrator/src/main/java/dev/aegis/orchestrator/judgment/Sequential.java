@@ -425,13 +425,10 @@ public record Sequential(
 
   /**
    * Pearson's dispersion of the {@code samples} ending at or before {@code until}. Runs on every
-   * window: two arrays of counts, from the primitive arrays the evidence keeps beside its samples.
+   * window: read in place from the primitive arrays the evidence keeps beside its samples.
    */
   private static Dispersion pearson(List<WindowSample> samples, Instant until) {
-    long[] requests = new long[samples.size()];
-    long[] errors = new long[samples.size()];
-    int n = Samples.of(samples).countsUntil(until, requests, errors);
-    return Dispersion.pearson(requests, errors, n);
+    return Samples.of(samples).dispersionUntil(until);
   }
 
   /** Where a bet lands: its threshold, the window's end, step and number. */

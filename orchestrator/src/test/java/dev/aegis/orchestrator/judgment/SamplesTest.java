@@ -3,10 +3,10 @@ package dev.aegis.orchestrator.judgment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.aegis.orchestrator.judgment.stats.Dispersion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
@@ -19,9 +19,10 @@ class SamplesTest {
 
   @Test
   @DisplayName(
-      "the windows ending at or before a time are those Instant.isAfter keeps, to the nanosecond,"
-          + " in order, whether the list was built at once or appended to")
-  void countsUntilFiltersAsTheInstantsDo() {
+      "the dispersion of the windows ending at or before a time is that of the windows"
+          + " Instant.isAfter keeps, to the nanosecond, whether the list was built at once or"
+          + " appended to")
+  void dispersionUntilFiltersAsTheInstantsDo() {
     Random random = new Random(5);
     for (int round = 0; round < 2_000; round++) {
       List<WindowSample> kept = new ArrayList<>();
@@ -42,17 +43,13 @@ class SamplesTest {
       for (WindowSample s : kept) {
         appended = appended.plus(s);
       }
+      Dispersion ofExpected =
+          Dispersion.pearson(
+              expected.stream().mapToLong(WindowSample::requests).toArray(),
+              expected.stream().mapToLong(WindowSample::errors).toArray());
       for (Samples samples : List.of(Samples.of(kept), appended)) {
-        long[] requests = new long[size];
-        long[] errors = new long[size];
-        int n = samples.countsUntil(until, requests, errors);
-
         assertThat(samples).isEqualTo(kept);
-        assertThat(n).isEqualTo(expected.size());
-        assertThat(Arrays.copyOf(requests, n))
-            .containsExactly(expected.stream().mapToLong(WindowSample::requests).toArray());
-        assertThat(Arrays.copyOf(errors, n))
-            .containsExactly(expected.stream().mapToLong(WindowSample::errors).toArray());
+        assertThat(samples.dispersionUntil(until)).as("until %s", until).isEqualTo(ofExpected);
       }
     }
   }

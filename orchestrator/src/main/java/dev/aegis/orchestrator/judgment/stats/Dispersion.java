@@ -1,5 +1,7 @@
 package dev.aegis.orchestrator.judgment.stats;
 
+import java.util.function.IntPredicate;
+
 /**
  * How much more per-window error counts scatter than a binomial would: Pearson's χ² of each track's
  * windows around the track's own rate over a step, Σ (xᵢ - nᵢp̂)² / (nᵢp̂(1-p̂)), with one degree
@@ -25,11 +27,21 @@ public record Dispersion(double chiSquare, int df) {
 
   /** {@link #pearson(long[], long[])} of the first {@code length} windows. */
   public static Dispersion pearson(long[] requests, long[] errors, int length) {
+    return pearson(requests, errors, length, i -> true);
+  }
+
+  /**
+   * {@link #pearson(long[], long[])} of the windows among the first {@code length} that {@code
+   * counted} takes (by index): read in place, where a copy of those windows would be two arrays for
+   * every window judged.
+   */
+  public static Dispersion pearson(
+      long[] requests, long[] errors, int length, IntPredicate counted) {
     long n = 0;
     long x = 0;
     int windows = 0;
     for (int i = 0; i < length; i++) {
-      if (requests[i] > 0) {
+      if (requests[i] > 0 && counted.test(i)) {
         n += requests[i];
         x += errors[i];
         windows++;
@@ -41,7 +53,7 @@ public record Dispersion(double chiSquare, int df) {
     double p = (double) x / n;
     double chi = 0;
     for (int i = 0; i < length; i++) {
-      if (requests[i] > 0) {
+      if (requests[i] > 0 && counted.test(i)) {
         double expected = requests[i] * p;
         double d = errors[i] - expected;
         chi += d * d / (expected * (1 - p));
