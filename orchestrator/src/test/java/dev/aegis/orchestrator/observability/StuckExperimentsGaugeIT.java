@@ -11,9 +11,8 @@ import dev.aegis.orchestrator.persistence.StateJson;
 import dev.aegis.orchestrator.persistence.StuckExperimentRepository;
 import dev.aegis.orchestrator.persistence.StuckExperimentRepository.Reason;
 import dev.aegis.orchestrator.persistence.Transactions;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import dev.aegis.orchestrator.testsupport.MovableClock;
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,9 +21,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * a step past its planned time plus the grace counts, by reason; a fresh or merely long one does
  * not; settled experiments never do.
  */
-class StuckExperimentsGaugeIT {
+class StuckExperimentsGaugeIT extends FreshDatabaseTest {
 
   private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
 
@@ -56,20 +52,6 @@ class StuckExperimentsGaugeIT {
   private static final MetricsProperties.StuckExperiments SETTINGS =
       new MetricsProperties.StuckExperiments(
           Duration.ofHours(1), Duration.ofMinutes(15), Duration.ofMinutes(1));
-
-  private TestDatabase database;
-  private Jdbi app;
-
-  @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    app = database.appJdbi();
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
-  }
 
   @Test
   @DisplayName(

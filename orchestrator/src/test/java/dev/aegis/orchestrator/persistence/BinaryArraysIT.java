@@ -2,13 +2,9 @@ package dev.aegis.orchestrator.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import java.util.ArrayList;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -16,21 +12,7 @@ import org.junit.jupiter.api.Test;
  * Column arrays bound in the binary format reach the server element for element: the characters a
  * text array literal must escape, nulls, empty strings and long JSON documents.
  */
-class BinaryArraysIT {
-
-  private TestDatabase database;
-  private Jdbi jdbi;
-
-  @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    jdbi = database.appJdbi();
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
-  }
+class BinaryArraysIT extends FreshDatabaseTest {
 
   @Test
   @DisplayName("text elements come back as sent, nulls and array-literal syntax included")
@@ -47,7 +29,7 @@ class BinaryArraysIT {
       "x".repeat(200_000)
     };
     List<String> back =
-        jdbi.withHandle(
+        app.withHandle(
             h ->
                 h.createQuery("SELECT v FROM unnest(:values) WITH ORDINALITY AS t(v, i) ORDER BY i")
                     .bind("values", BinaryArrays.text(sent))
@@ -60,7 +42,7 @@ class BinaryArraysIT {
   @DisplayName("an empty array, an array of nulls and a one-element array arrive as text[]")
   void edgeShapesRoundTrip() {
     List<String> back =
-        jdbi.withHandle(
+        app.withHandle(
             h ->
                 h.createQuery(
                         "SELECT concat_ws('|', pg_typeof(:empty)::text, cardinality(:empty), "
@@ -79,7 +61,7 @@ class BinaryArraysIT {
   void documentsCastToJsonb() {
     String[] docs = {"{\"a\": [1, 2.5, \"\\\"q\\\"\"]}", null, "null"};
     List<String> back = new ArrayList<>();
-    jdbi.useHandle(
+    app.useHandle(
         h ->
             h.createQuery(
                     "SELECT CASE WHEN v IS NULL THEN 'SQL NULL' ELSE (v::jsonb)::text END AS doc "
@@ -98,7 +80,7 @@ class BinaryArraysIT {
     Long[] longs = {Long.MAX_VALUE, null, -1L};
     Double[] doubles = {0.1, null, -1e300};
     List<String> back =
-        jdbi.withHandle(
+        app.withHandle(
             h ->
                 h.createQuery(
                         "SELECT concat_ws('|', coalesce(b::text, '-'), coalesce(n::text, '-'), "

@@ -8,14 +8,10 @@ import dev.aegis.chaos.FaultSpec;
 import dev.aegis.chaos.FaultTarget;
 import dev.aegis.events.data.Track;
 import dev.aegis.orchestrator.persistence.ChaosRepository.Fault;
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -24,25 +20,12 @@ import org.junit.jupiter.api.Test;
  * Aegis's own injections, which count from the moment they are recorded, before their announcement
  * is read back.
  */
-class ChaosFaultsIT {
+class ChaosFaultsIT extends FreshDatabaseTest {
 
   private static final Instant T0 = Instant.parse("2025-06-01T00:00:00Z");
 
-  private TestDatabase database;
-  private Jdbi app;
   private final ChaosRepository faults = new ChaosRepository();
   private final ChaosInjectionRepository injections = new ChaosInjectionRepository();
-
-  @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    app = database.appJdbi();
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
-  }
 
   @Test
   @DisplayName("an injection not yet announced on aegis.chaos is already active for the RCA")

@@ -9,15 +9,11 @@ import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.persistence.FeedRepository.Head;
 import dev.aegis.orchestrator.persistence.FeedRepository.Table;
 import dev.aegis.orchestrator.persistence.HealthWindowRepository.StoredWindow;
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,23 +22,9 @@ import org.junit.jupiter.api.Test;
  * as the application role: the windows endpoint's limit and step filter, pending commands per
  * experiment, and where the live stream starts following a table.
  */
-class DashboardReadsIT {
+class DashboardReadsIT extends FreshDatabaseTest {
 
   private static final Instant T0 = Instant.parse("2025-06-01T00:00:00Z");
-
-  private TestDatabase database;
-  private Jdbi app;
-
-  @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    app = database.appJdbi();
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
-  }
 
   @Test
   @DisplayName(

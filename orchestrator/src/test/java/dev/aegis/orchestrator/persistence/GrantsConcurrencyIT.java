@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -27,19 +24,7 @@ import org.junit.jupiter.api.Test;
  * change to the same catalog row failed with "tuple concurrently updated", and that replica exited
  * before it was ready (seen in ScaleOutFailoverIT's three-replica start).
  */
-class GrantsConcurrencyIT {
-
-  private TestDatabase database;
-
-  @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
-  }
+class GrantsConcurrencyIT extends FreshDatabaseTest {
 
   @Test
   @DisplayName(

@@ -2,29 +2,20 @@ package dev.aegis.orchestrator.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** One leader at a time, and the lead passes on when the leader's session ends. */
-class LeaderLockIT {
+class LeaderLockIT extends FreshDatabaseTest {
 
-  private TestDatabase database;
   private Transactions transactions;
 
   @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    transactions = new Transactions(database.appJdbi());
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
+  void wire() {
+    transactions = new Transactions(app);
   }
 
   @Test

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.events.EventType;
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,12 +18,10 @@ import org.junit.jupiter.api.Test;
  * such rows has committed, when the rows are visible to the relay's own session, and never for rows
  * rolled back.
  */
-class OutboxWakeUpIT {
+class OutboxWakeUpIT extends FreshDatabaseTest {
 
   private static final Instant T0 = Instant.parse("2026-12-06T00:00:00Z");
 
-  private TestDatabase database;
-  private Jdbi app;
   private final OutboxRepository outbox = new OutboxRepository();
 
   /** What each wake-up saw: the PENDING actuations another session could read at that moment. */
@@ -35,17 +30,10 @@ class OutboxWakeUpIT {
   private final List<String> eventWakeUps = new ArrayList<>();
 
   @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    app = database.appJdbi();
+  void wire() {
     outbox.onCommitted(
         OutboxRepository.Kind.ACTUATION, () -> actuationWakeUps.add(visiblePending()));
     outbox.onCommitted(OutboxRepository.Kind.EVENT, () -> eventWakeUps.add("event"));
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
   }
 
   @Test

@@ -3,15 +3,11 @@ package dev.aegis.orchestrator.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -20,29 +16,15 @@ import org.junit.jupiter.api.Test;
  * what it keeps must never hide a service another replica added since, nor one a rolled-back
  * transaction added.
  */
-class ServiceNamespacesIT {
+class ServiceNamespacesIT extends FreshDatabaseTest {
 
   private static final Instant T0 = Instant.parse("2026-12-07T03:00:00Z");
-
-  private TestDatabase database;
-  private Jdbi jdbi;
 
   /** The replica whose batches read the names. */
   private final ExperimentRepository batches = new ExperimentRepository();
 
   /** Another replica, which adds services. */
   private final ExperimentRepository other = new ExperimentRepository();
-
-  @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    jdbi = database.appJdbi();
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
-  }
 
   @Test
   @DisplayName(
@@ -84,7 +66,7 @@ class ServiceNamespacesIT {
     manage("dock", "shop");
     assertThat(read("dock")).containsExactly(entry("dock", List.of("shop")));
 
-    try (Handle h = jdbi.open()) {
+    try (Handle h = app.open()) {
       h.begin();
       other.manage(Tx.of(h), "dock", "ghost", T0);
       assertThat(batches.namespacesOfAll(Tx.of(h), List.of("dock")))
@@ -99,10 +81,10 @@ class ServiceNamespacesIT {
   }
 
   private void manage(String service, String namespace) {
-    jdbi.useTransaction(h -> other.manage(Tx.of(h), service, namespace, T0));
+    app.useTransaction(h -> other.manage(Tx.of(h), service, namespace, T0));
   }
 
   private Map<String, List<String>> read(String... names) {
-    return jdbi.inTransaction(h -> batches.namespacesOfAll(Tx.of(h), List.of(names)));
+    return app.inTransaction(h -> batches.namespacesOfAll(Tx.of(h), List.of(names)));
   }
 }

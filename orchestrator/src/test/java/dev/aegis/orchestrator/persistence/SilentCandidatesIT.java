@@ -13,8 +13,7 @@ import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * The silence watch asks the database which experiments may have gone silent instead of loading
  * every CANARY experiment: the statement must find exactly those the core's silence check flags.
  */
-class SilentCandidatesIT {
+class SilentCandidatesIT extends FreshDatabaseTest {
 
   private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
   private static final LifecycleCore CORE =
@@ -41,20 +37,7 @@ class SilentCandidatesIT {
     Duration.ofSeconds(90), Duration.ofMinutes(5), Duration.ofMillis(45_500), Duration.ofHours(26)
   };
 
-  private TestDatabase database;
-  private Jdbi jdbi;
   private final Random random = new Random(5);
-
-  @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    jdbi = database.appJdbi();
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
-  }
 
   @Test
   @DisplayName(
@@ -71,7 +54,7 @@ class SilentCandidatesIT {
     ExperimentRepository cold = new ExperimentRepository();
     List<Experiment> stored = new ArrayList<>();
     for (String id : ids) {
-      stored.add(jdbi.withHandle(h -> cold.find(Tx.of(h), id).orElseThrow().experiment()));
+      stored.add(app.withHandle(h -> cold.find(Tx.of(h), id).orElseThrow().experiment()));
     }
     Set<Integer> sizes = new HashSet<>();
     for (long seconds : new long[] {0, 30, 46, 91, 200, 301, 600, 3_600, 100_000}) {
@@ -85,9 +68,9 @@ class SilentCandidatesIT {
       }
       sizes.add(flagged.size());
       List<String> candidates =
-          jdbi.withHandle(h -> repository.silentCandidates(Tx.of(h), now, 10_000));
+          app.withHandle(h -> repository.silentCandidates(Tx.of(h), now, 10_000));
       assertThat(new HashSet<>(candidates)).as("at +%ds", seconds).isEqualTo(flagged);
-      List<String> firstTwo = jdbi.withHandle(h -> repository.silentCandidates(Tx.of(h), now, 2));
+      List<String> firstTwo = app.withHandle(h -> repository.silentCandidates(Tx.of(h), now, 2));
       assertThat(firstTwo)
           .as("the limit keeps the longest silent")
           .isEqualTo(candidates.subList(0, Math.min(2, candidates.size())));
@@ -156,7 +139,7 @@ class SilentCandidatesIT {
       assertThat(e.silent()).isTrue();
     }
     Experiment toStore = e;
-    jdbi.useTransaction(
+    app.useTransaction(
         h -> {
           repository.manage(Tx.of(h), toStore.service(), "shop", T0);
           repository.insert(Tx.of(h), toStore, "test", "rest", null, null, T0);

@@ -20,16 +20,12 @@ import dev.aegis.orchestrator.lifecycle.LifecycleCore;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.statemachine.LifecycleStateMachine;
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * whatever its cache holds, a load gives back exactly the samples the core decided with, and a
  * window costs one appended row.
  */
-class StepSamplesIT {
+class StepSamplesIT extends FreshDatabaseTest {
 
   private static final Instant T0 = Instant.parse("2026-12-04T10:00:00Z");
   private static final LifecycleCore CORE =
@@ -53,21 +49,8 @@ class StepSamplesIT {
           100,
           Duration.ofDays(1));
 
-  private TestDatabase database;
-  private Jdbi jdbi;
   private final Random random = new Random(3);
   private long nextWindow;
-
-  @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    jdbi = database.appJdbi();
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
-  }
 
   @Test
   @DisplayName(
@@ -122,7 +105,7 @@ class StepSamplesIT {
       Experiment current = e;
       assertThatThrownBy(
               () ->
-                  jdbi.useTransaction(
+                  app.useTransaction(
                       h -> {
                         Experiment locked =
                             a.findForUpdate(Tx.of(h), current.id()).orElseThrow().experiment();
@@ -148,7 +131,7 @@ class StepSamplesIT {
     assertThat(batchRead(repository, after)).isEqualTo(after);
 
     // Changed in place under the same token (no writer of Aegis does this): the cache answers.
-    jdbi.useHandle(
+    app.useHandle(
         h ->
             h.createUpdate("UPDATE experiments SET last_judgment = NULL WHERE id = :id")
                 .bind("id", e.id())
@@ -157,7 +140,7 @@ class StepSamplesIT {
     assertThat(batchRead(new ExperimentRepository(), after).lastJudgment()).isNull();
 
     // Under a new token, as every write of a row sets one: decoded from the table again.
-    jdbi.useHandle(
+    app.useHandle(
         h ->
             h.createUpdate(
                     "UPDATE experiments SET samples_token = samples_token + 1 WHERE id = :id")
@@ -179,7 +162,7 @@ class StepSamplesIT {
       Experiment after = observe(before, 2);
       int b = batch;
       hot +=
-          jdbi.inTransaction(
+          app.inTransaction(
               h -> {
                 repository.findForUpdate(Tx.of(h), before.id()).orElseThrow();
                 // Each write at a new time, as batches are: updated_at changes every time.
@@ -218,7 +201,7 @@ class StepSamplesIT {
             .after();
     assertThat(aborted.phase()).isEqualTo(Phase.ABORTED);
     Instant at = T0.plusSeconds(6000);
-    jdbi.useTransaction(
+    app.useTransaction(
         h -> {
           repository.findForUpdate(Tx.of(h), aborted.id()).orElseThrow();
           repository.update(Tx.of(h), abort.after().revision(), aborted, at);
@@ -227,7 +210,7 @@ class StepSamplesIT {
   }
 
   private Instant settledAt(String id) {
-    return jdbi.withHandle(
+    return app.withHandle(
         h ->
             h.createQuery("SELECT settled_at FROM experiments WHERE id = :id")
                 .bind("id", id)
@@ -244,7 +227,7 @@ class StepSamplesIT {
     Experiment e = started(repository);
     Experiment withSamples = observe(e, 8);
     write(repository, e, withSamples);
-    jdbi.useHandle(
+    app.useHandle(
         h ->
             h.createUpdate(
                     "UPDATE experiments SET progress = :progress::jsonb, samples_token = 0, "
@@ -252,7 +235,7 @@ class StepSamplesIT {
                 .bind("progress", StateJson.write(withSamples.progress()))
                 .bind("id", e.id())
                 .execute());
-    jdbi.useHandle(h -> h.execute("DELETE FROM step_samples"));
+    app.useHandle(h -> h.execute("DELETE FROM step_samples"));
 
     Experiment legacy = load(new ExperimentRepository(), e.id());
     assertThat(legacy).isEqualTo(withSamples);
@@ -262,7 +245,7 @@ class StepSamplesIT {
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(next);
     assertThat(rows()).isEqualTo(next.progress().samples().asEntries().size());
     String stored =
-        jdbi.withHandle(
+        app.withHandle(
             h ->
                 h.createQuery("SELECT progress::text FROM experiments WHERE id = :id")
                     .bind("id", e.id())
@@ -284,7 +267,7 @@ class StepSamplesIT {
       write(repository, before, e);
     }
     long current =
-        jdbi.withHandle(
+        app.withHandle(
             h ->
                 h.createQuery(
                         "SELECT count(*) FROM step_samples s JOIN experiments e ON e.id = s.experiment_id "
@@ -295,7 +278,7 @@ class StepSamplesIT {
 
     RetentionRepository retention = new RetentionRepository();
     int pruned =
-        jdbi.inTransaction(
+        app.inTransaction(
             h ->
                 retention.deleteBatch(
                     Tx.of(h),
@@ -466,7 +449,7 @@ class StepSamplesIT {
     write(other, loaded, next);
     assertThat(storedJudgmentText(e.id())).endsWith(",1]");
     Experiment afresh = observe(next, HealthWindow.Track.CANARY, HealthWindow.Track.BASELINE);
-    jdbi.useTransaction(
+    app.useTransaction(
         h ->
             repository.updateAll(
                 Tx.of(h),
@@ -479,7 +462,7 @@ class StepSamplesIT {
     assertThat(batchRead(repository, afresh)).isEqualTo(afresh);
 
     // A reference that leaves out more rows than the step holds (edited by hand) is refused.
-    jdbi.useHandle(
+    app.useHandle(
         h ->
             h.createUpdate(
                     "UPDATE experiments SET last_judgment = (left(last_judgment::text,"
@@ -570,7 +553,7 @@ class StepSamplesIT {
       assertThat(read).as("read back from the table").isEqualTo(latest);
       Experiment next = observe(read, 3);
       windows += 3;
-      jdbi.useTransaction(
+      app.useTransaction(
           h -> {
             repository.findForUpdate(Tx.of(h), read.id()).orElseThrow();
             repository.updateAll(
@@ -612,7 +595,7 @@ class StepSamplesIT {
       for (int i = 1; i < path.size(); i++) {
         merges += path.get(i).size() < path.get(i - 1).size() + 1 ? 1 : 0;
       }
-      jdbi.useTransaction(
+      app.useTransaction(
           h -> {
             repository.findForUpdate(Tx.of(h), read.id()).orElseThrow();
             repository.updateAll(
@@ -646,7 +629,7 @@ class StepSamplesIT {
 
   /** The one value {@code sql} selects for the experiment bound as {@code :id}. */
   private <T> T one(String sql, String id, Class<T> type) {
-    return jdbi.withHandle(h -> h.createQuery(sql).bind("id", id).mapTo(type).one());
+    return app.withHandle(h -> h.createQuery(sql).bind("id", id).mapTo(type).one());
   }
 
   private Judgment storedJudgment(String id) {
@@ -675,7 +658,7 @@ class StepSamplesIT {
             T0);
     Decision d = CORE.decide(submitted, new LifecycleInput.Submit(null), T0);
     assertThat(d.after().phase()).isEqualTo(Phase.CANARY);
-    jdbi.useTransaction(
+    app.useTransaction(
         h -> {
           repository.manage(Tx.of(h), "checkout", "shop", T0);
           repository.insert(Tx.of(h), d.after(), "test", "rest", null, null, T0);
@@ -783,7 +766,7 @@ class StepSamplesIT {
 
   private void write(
       ExperimentRepository repository, Experiment before, Experiment after, Instant now) {
-    jdbi.useTransaction(
+    app.useTransaction(
         h -> {
           repository.findForUpdate(Tx.of(h), before.id()).orElseThrow();
           repository.update(Tx.of(h), before.revision(), after, now);
@@ -792,7 +775,7 @@ class StepSamplesIT {
 
   /** The experiment as a batch reads it: {@link ExperimentRepository#readLive}. */
   private Experiment batchRead(ExperimentRepository repository, Experiment e) {
-    return jdbi.inTransaction(
+    return app.inTransaction(
         h ->
             repository
                 .readLive(
@@ -805,11 +788,11 @@ class StepSamplesIT {
   }
 
   private Experiment load(ExperimentRepository repository, String id) {
-    return jdbi.withHandle(h -> repository.find(Tx.of(h), id).orElseThrow().experiment());
+    return app.withHandle(h -> repository.find(Tx.of(h), id).orElseThrow().experiment());
   }
 
   private long rows() {
-    return jdbi.withHandle(
+    return app.withHandle(
         h -> h.createQuery("SELECT count(*) FROM step_samples").mapTo(Long.class).one());
   }
 }

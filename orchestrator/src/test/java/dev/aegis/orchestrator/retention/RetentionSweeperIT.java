@@ -13,8 +13,7 @@ import dev.aegis.orchestrator.production.slo.SloPolicy;
 import dev.aegis.orchestrator.retention.RetentionSweeper.Kind;
 import dev.aegis.orchestrator.retention.RetentionSweeper.Skipped;
 import dev.aegis.orchestrator.retention.RetentionSweeper.Swept;
-import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
-import dev.aegis.orchestrator.testsupport.TestDatabase;
+import dev.aegis.orchestrator.testsupport.FreshDatabaseTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,27 +31,18 @@ import org.junit.jupiter.api.Test;
  * The sweeper on a real database, connected as the application role, at a fixed time: what is old
  * goes, what is young or still needed stays, and the history is untouched.
  */
-class RetentionSweeperIT {
+class RetentionSweeperIT extends FreshDatabaseTest {
 
   private static final Instant NOW = Instant.parse("2025-06-01T00:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-  private TestDatabase database;
-  private Jdbi app;
   private SimpleMeterRegistry metrics;
   private BurnRateMonitor burnRates;
 
   @BeforeEach
-  void freshDatabase() {
-    database = SharedInfrastructure.postgres().createDatabase().migrate();
-    app = database.appJdbi();
+  void wire() {
     metrics = new SimpleMeterRegistry();
     burnRates = new BurnRateMonitor(SloPolicy.DEFAULT);
-  }
-
-  @AfterEach
-  void drop() {
-    database.close();
   }
 
   @Test
