@@ -8,6 +8,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where every unit of work on the database starts. Each method opens a session on the pool and
@@ -32,9 +34,10 @@ public final class Transactions {
    * transaction's outcome: when the commit fails without saying how it ended (the connection broke
    * after the server received the {@code COMMIT}), PostgreSQL is asked ({@code pg_xact_status})
    * whether the transaction committed. If it did, the actions registered with {@link
-   * Tx#afterCommit} run, and the work's result is returned as though the reply had arrived, with
-   * the failure in {@link Outcome#lostReply()}. If it ended otherwise, or no answer comes within
-   * {@code patience}, the commit's failure is thrown and those actions never run.
+   * Tx#afterCommit} run (one that throws is logged and stops nothing), and the work's result is
+   * returned as though the reply had arrived, with the failure in {@link Outcome#lostReply()}. If
+   * it ended otherwise, or no answer comes within {@code patience}, the commit's failure is thrown
+   * and those actions never run.
    */
   public <T> Outcome<T> inTransactionResolvingCommit(Function<Tx, T> work, Duration patience) {
     AtomicReference<Handle> session = new AtomicReference<>();
@@ -65,12 +68,28 @@ public final class Transactions {
       if (!returned.get() || !"committed".equals(statusOf(xid.get(), patience, failure))) {
         throw failure;
       }
-      afterCommit.forEach(Runnable::run);
+      runAll(afterCommit);
       return new Outcome<>(result.get(), failure);
     }
-    Tx.takeAfterCommit(session.get()).forEach(Runnable::run);
+    runAll(Tx.takeAfterCommit(session.get()));
     return new Outcome<>(value, null);
   }
+
+  /**
+   * Runs each of a committed transaction's after-commit actions; one that throws is logged, and
+   * neither stops the others nor makes the committed transaction look failed to its caller.
+   */
+  private static void runAll(List<Runnable> afterCommit) {
+    for (Runnable action : afterCommit) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.error("an action after a committed transaction failed; the transaction stands", e);
+      }
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
 
   /**
    * The status PostgreSQL gives transaction {@code xid}, asked again while it is still in progress

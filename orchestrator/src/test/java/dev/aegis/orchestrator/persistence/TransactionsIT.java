@@ -103,6 +103,30 @@ class TransactionsIT {
   }
 
   @Test
+  @DisplayName(
+      "an after-commit action that throws does not make a committed transaction look failed, nor"
+          + " stop the actions after it")
+  void throwingAfterCommitAction() {
+    Transactions.Outcome<String> outcome =
+        transactions.inTransactionResolvingCommit(
+            tx -> {
+              tx.execute("INSERT INTO marks VALUES (6)");
+              tx.afterCommit(
+                  () -> {
+                    throw new IllegalStateException("action failed");
+                  });
+              tx.afterCommit(() -> committed.add(6));
+              return "marked 6";
+            },
+            Duration.ofSeconds(30));
+
+    assertThat(outcome.value()).isEqualTo("marked 6");
+    assertThat(outcome.lostReply()).isNull();
+    assertThat(marks()).containsExactly(6);
+    assertThat(committed).as("the action after the one that threw").containsExactly(6);
+  }
+
+  @Test
   @DisplayName("work that fails is thrown, and nothing it wrote stays")
   void failedWork() {
     assertThatThrownBy(
