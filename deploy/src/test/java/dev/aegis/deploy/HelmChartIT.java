@@ -325,6 +325,7 @@ class HelmChartIT {
               "AegisDeadLettersGrowing",
               "AegisActuationAlarm",
               "AegisConsumerLag",
+              "AegisCommitRepliesLost",
               "AegisHealthWindowsStopped",
               "AegisActuationStuck",
               "AegisExperimentsStuck");
