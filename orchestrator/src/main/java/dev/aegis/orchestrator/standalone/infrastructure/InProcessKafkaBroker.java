@@ -301,10 +301,6 @@ public final class InProcessKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * A port free now. The controller's port must be known before the broker starts (it is in the
-   * quorum configuration), so it is picked here rather than by the OS at bind time.
-   */
-  /**
    * A free port other than {@code taken}: the client port is only probed, not held, so the system
    * may hand the same port out again, and the broker refuses two listeners on one port.
    */
@@ -318,6 +314,10 @@ public final class InProcessKafkaBroker implements AutoCloseable {
     throw new IllegalStateException("no free port on " + LOOPBACK + " other than " + taken);
   }
 
+  /**
+   * A port free now. The controller's port must be known before the broker starts (it is in the
+   * quorum configuration), so it is picked here rather than by the OS at bind time.
+   */
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
