@@ -44,22 +44,18 @@ public final class Transactions {
     AtomicReference<String> xid = new AtomicReference<>();
     AtomicReference<T> result = new AtomicReference<>();
     AtomicBoolean returned = new AtomicBoolean();
-    T value;
     try {
-      value =
-          jdbi.inTransaction(
-              h -> {
-                session.set(h);
-                Tx.keepAfterCommit(h);
-                xid.set(
-                    h.createQuery("SELECT CAST(pg_current_xact_id() AS text)")
-                        .mapTo(String.class)
-                        .one());
-                T done = work.apply(Tx.of(h));
-                result.set(done);
-                returned.set(true);
-                return done;
-              });
+      jdbi.useTransaction(
+          h -> {
+            session.set(h);
+            Tx.keepAfterCommit(h);
+            xid.set(
+                h.createQuery("SELECT CAST(pg_current_xact_id() AS text)")
+                    .mapTo(String.class)
+                    .one());
+            result.set(work.apply(Tx.of(h)));
+            returned.set(true);
+          });
     } catch (RuntimeException failure) {
       List<Runnable> afterCommit =
           session.get() == null ? List.of() : Tx.takeAfterCommit(session.get());
@@ -72,7 +68,7 @@ public final class Transactions {
       return new Outcome<>(result.get(), failure);
     }
     runAll(Tx.takeAfterCommit(session.get()));
-    return new Outcome<>(value, null);
+    return new Outcome<>(result.get(), null);
   }
 
   /**
