@@ -79,11 +79,10 @@ final class CanaryComparison {
     Check latency = latency(span, p95s(evidence.canary()), p95s(reference));
     String insufficient =
         latency.classification() == Classification.NODATA ? latency.explanation() : null;
-    Dispersion pooled = dispersion(evidence.canary()).plus(dispersion(reference));
+    Dispersion ofReference = dispersion(reference);
+    Dispersion pooled = dispersion(evidence.canary()).plus(ofReference);
     Dispersion referenceScatter =
-        analysis.sequential()
-            ? dispersion(reference).upperBound(REFERENCE_SCATTER_CONFIDENCE)
-            : null;
+        analysis.sequential() ? ofReference.upperBound(REFERENCE_SCATTER_CONFIDENCE) : null;
     return new Result(
         errorRate(span, progress, reference, pooled, referenceScatter),
         latency,
@@ -286,10 +285,9 @@ final class CanaryComparison {
         phi);
   }
 
+  /** Read in place from the arrays the evidence keeps beside its samples, as Sequential does. */
   private static Dispersion dispersion(List<WindowSample> samples) {
-    return Dispersion.pearson(
-        samples.stream().mapToLong(WindowSample::requests).toArray(),
-        samples.stream().mapToLong(WindowSample::errors).toArray());
+    return Samples.of(samples).dispersionUntil(Instant.MAX);
   }
 
   private static Check noData(String name, double observed, String why) {
