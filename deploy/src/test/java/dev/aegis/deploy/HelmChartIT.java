@@ -332,6 +332,22 @@ class HelmChartIT {
     }
 
     @Test
+    void theActuationAlarmAlertFiresOnAServicesFirstAlarm() {
+      JsonNode alert = alert(one(manifests, "PrometheusRule"), "AegisActuationAlarm");
+
+      // A service's alarm counter is created at its first alarm and first scraped at 1, a rise
+      // increase() cannot see: the rule must also take series that did not exist a window ago.
+      String expr = alert.path("expr").asText().replaceAll("\\s+", " ");
+      assertThat(expr)
+          .startsWith("sum by (exported_service) (increase(aegis_actuation_alarms_total{")
+          .contains(
+              "[15m])) > 0 or sum by (exported_service) (aegis_actuation_alarms_total{",
+              "} unless aegis_actuation_alarms_total{",
+              "} offset 15m) > 0")
+          .doesNotContain("{{");
+    }
+
+    @Test
     void theStuckExperimentsAlertTakesTheMaxOverReplicasByReason() {
       JsonNode alert = alert(one(manifests, "PrometheusRule"), "AegisExperimentsStuck");
 

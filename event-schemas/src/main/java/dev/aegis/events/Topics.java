@@ -26,6 +26,9 @@ public final class Topics {
    */
   public static final String DLQ = "aegis.dlq";
 
+  /** The topics the orchestrator consumes as input: health windows, submissions, chaos faults. */
+  public static final List<String> INPUTS = List.of(HEALTH, EXPERIMENTS, CHAOS);
+
   /** Every topic above, inputs first. */
   public static final List<String> ALL = List.of(HEALTH, EXPERIMENTS, CHAOS, LIFECYCLE, RCA, DLQ);
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -426,12 +427,23 @@ public class ActuationRelay implements AutoCloseable {
     }
     metrics
         .counter(
-            "aegis.actuation.results",
-            "command",
-            kind,
-            "outcome",
-            result.getClass().getSimpleName().toLowerCase(Locale.ROOT))
+            "aegis.actuation.results", "command", kind, "outcome", outcomeTag(result.getClass()))
         .increment();
+  }
+
+  /**
+   * The {@code outcome} tag of {@code aegis.actuation.results} for a result of {@code type}: its
+   * simple name in lower case ({@code applied}, {@code rejected}, {@code deferred}).
+   */
+  public static String outcomeTag(Class<?> type) {
+    return type.getSimpleName().toLowerCase(Locale.ROOT);
+  }
+
+  /** Every {@code outcome} tag of {@code aegis.actuation.results}, one per kind of result. */
+  public static List<String> outcomeTags() {
+    return Arrays.stream(ActuationResult.class.getPermittedSubclasses())
+        .map(ActuationRelay::outcomeTag)
+        .toList();
   }
 
   private Duration backoff(int attemptsSoFar) {

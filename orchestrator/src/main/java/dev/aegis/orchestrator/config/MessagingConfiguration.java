@@ -78,8 +78,7 @@ public class MessagingConfiguration {
       KafkaTemplate<byte[], byte[]> kafka,
       AegisProperties properties,
       ProductionWatch watch) {
-    ContainerProperties props =
-        new ContainerProperties(Topics.HEALTH, Topics.EXPERIMENTS, Topics.CHAOS);
+    ContainerProperties props = new ContainerProperties(Topics.INPUTS.toArray(String[]::new));
     props.setAckMode(ContainerProperties.AckMode.BATCH);
     // Several replicas share the partitions (docs/scale-out.md): a partition taken away hands its
     // services' in-memory watch over to its new owner.

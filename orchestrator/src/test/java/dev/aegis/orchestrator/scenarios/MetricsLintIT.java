@@ -85,6 +85,18 @@ class MetricsLintIT {
             "aegis_actuation_results_total",
             "aegis_dead_letters_recorder_parked");
     assertThat(Promlint.lint(scrape, "aegis_")).isEmpty();
+    // The series the chart's increase() alerts read are there at zero before their first count
+    // (AlertedCounters), so that count is a rise Prometheus sees.
+    assertThat(aegis.get("aegis_batch_lost_replies_total").samples())
+        .extracting(Promlint.Sample::value)
+        .containsExactly("0.0");
+    assertThat(aegis.get("aegis_actuation_results_total").samples())
+        .filteredOn(
+            s ->
+                "RollBackProduction".equals(s.labels().get("command"))
+                    && "rejected".equals(s.labels().get("outcome")))
+        .extracting(Promlint.Sample::value)
+        .containsExactly("0.0");
     for (Promlint.Family f : aegis.values()) {
       String meter = f.name().replaceFirst("_total$", "").replace('_', '.');
       assertThat(
