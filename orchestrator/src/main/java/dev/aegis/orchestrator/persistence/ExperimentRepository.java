@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,9 +96,42 @@ public final class ExperimentRepository {
   private static final String COLUMNS =
       "id, service, namespace, candidate_version, candidate_image, policy::text AS policy, phase, "
           + "step_index, progress::text AS progress, last_judgment::text AS last_judgment, "
-          + "production_version, version, submitted_at, submitted_by, origin, step_entered_at, "
-          + "last_window_at, silent, updated_at, router, quarantine_shape, actuation::text AS actuation, "
-          + "samples_from, samples_to, samples_token";
+          + "judgment_to, production_version, version, row_version, submitted_at, submitted_by, "
+          + "origin, step_entered_at, last_window_at, silent, updated_at, router, quarantine_shape, "
+          + "actuation::text AS actuation, samples_from, samples_to, samples_token";
+
+  /**
+   * Every experiment as it is now (V16): the row, overlaid with the state a running canary's
+   * journal-only writes appended since the row's last write. Every read of an experiment's state
+   * reads this view; writes go to the table and the journal.
+   */
+  private static final String CURRENT = "experiments_current";
+
+  /**
+   * Where a transaction found an experiment's journal and row (V16), which its write is checked
+   * against: the journal range {@code from}–{@code tail}, the row's own revision, the experiment's
+   * revision and write token.
+   */
+  private record Position(long from, long tail, long rowVersion, long revision, long token) {}
+
+  /** The experiments this transaction read or wrote, by id, as it found or left them. */
+  private Map<String, Position> positions(Tx h) {
+    return h.local(this, HashMap::new);
+  }
+
+  /** Remembers, for this transaction, where {@code row} was read. */
+  private void remember(Tx h, Stored row) {
+    Experiment e = row.record().experiment();
+    positions(h)
+        .put(
+            e.id(),
+            new Position(
+                row.journal().from(),
+                row.journal().to(),
+                row.rowVersion(),
+                e.revision(),
+                row.journal().token()));
+  }
 
   /** An experiment's identity of change: its core revision and the time of its last write. */
   public record Stamp(String id, long revision, Instant updatedAt) {}
@@ -111,31 +145,67 @@ public final class ExperimentRepository {
   public record LatestDecision(String experimentId, String phase, Instant decidedAt) {}
 
   public Optional<ExperimentRecord> find(Tx h, String id) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id")
+    return current(h, id).map(row -> withSamples(h, row));
+  }
+
+  /** The experiment as it is now, not locked, samples not attached. */
+  private Optional<Stored> current(Tx h, String id) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM " + CURRENT + " WHERE id = :id")
         .bind("id", id)
         .map(ExperimentRepository::map)
-        .findOne()
-        .map(row -> withSamples(h, row));
+        .findOne();
   }
 
   public Optional<ExperimentRecord> findForUpdate(Tx h, String id) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE")
-        .bind("id", id)
-        .map(ExperimentRepository::map)
-        .findOne()
-        .map(row -> withSamples(h, row));
+    return locked(
+        h, h.createQuery("SELECT id FROM experiments WHERE id = :id FOR UPDATE").bind("id", id));
   }
 
   /**
    * The experiment, locked, or empty when it does not exist or another transaction holds its lock.
    */
   public Optional<ExperimentRecord> findForUpdateSkipLocked(Tx h, String id) {
-    return h.createQuery(
-            "SELECT " + COLUMNS + " FROM experiments WHERE id = :id FOR UPDATE SKIP LOCKED")
-        .bind("id", id)
-        .map(ExperimentRepository::map)
-        .findOne()
-        .map(row -> withSamples(h, row));
+    return locked(
+        h,
+        h.createQuery("SELECT id FROM experiments WHERE id = :id FOR UPDATE SKIP LOCKED")
+            .bind("id", id));
+  }
+
+  /** How many times {@link #locked} reads again after a batch appended to the journal it read. */
+  private static final int FENCE_ATTEMPTS = 50;
+
+  /**
+   * Locks the row {@code lock} selects (its id), then reads the experiment as it is now, in a
+   * statement of its own (one that waited for the lock sees what committed meanwhile).
+   *
+   * <p>A consumer batch appends to a running canary's journal without the row's lock (V16). A
+   * CANARY experiment's journal is therefore fenced at its tail too: a batch that read the same
+   * tail waits for this transaction at its insert, then finds the journal moved and runs again, as
+   * it waited for the row's lock before. Should a batch have appended between the read and the
+   * fence, the experiment is read again.
+   */
+  private Optional<ExperimentRecord> locked(Tx h, org.jdbi.v3.core.statement.Query lock) {
+    Optional<String> id = lock.mapTo(String.class).findOne();
+    if (id.isEmpty()) {
+      return Optional.empty();
+    }
+    for (int attempt = 1; ; attempt++) {
+      Optional<Stored> read = current(h, id.get());
+      if (read.isEmpty()) {
+        return Optional.empty();
+      }
+      Stored row = read.get();
+      if (row.record().experiment().phase() != Phase.CANARY) {
+        return Optional.of(withSamples(h, row));
+      }
+      if (samples.fence(h, id.get(), row.journal().to())) {
+        return Optional.of(withSamples(h, row.withTail(row.journal().to() + 1)));
+      }
+      if (attempt == FENCE_ATTEMPTS) {
+        throw new StaleStateException(
+            "experiment " + id.get() + " kept moving while it was locked for a write");
+      }
+    }
   }
 
   /**
@@ -143,17 +213,15 @@ public final class ExperimentRepository {
    */
   public Optional<ExperimentRecord> findPromotedForUpdate(
       Tx h, String namespace, String service, String version) {
-    return h.createQuery(
-            "SELECT "
-                + COLUMNS
-                + " FROM experiments WHERE namespace = :namespace AND service = :service "
-                + "AND candidate_version = :version AND phase = 'PROMOTED' ORDER BY submitted_at DESC LIMIT 1 FOR UPDATE")
-        .bind("namespace", namespace)
-        .bind("service", service)
-        .bind("version", version)
-        .map(ExperimentRepository::map)
-        .findOne()
-        .map(row -> withSamples(h, row));
+    return locked(
+        h,
+        h.createQuery(
+                "SELECT id FROM experiments WHERE namespace = :namespace AND service = :service "
+                    + "AND candidate_version = :version AND phase = 'PROMOTED' "
+                    + "ORDER BY submitted_at DESC LIMIT 1 FOR UPDATE")
+            .bind("namespace", namespace)
+            .bind("service", service)
+            .bind("version", version));
   }
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), not locked. */
@@ -161,7 +229,9 @@ public final class ExperimentRepository {
     return h.createQuery(
             "SELECT "
                 + COLUMNS
-                + " FROM experiments WHERE namespace = :namespace AND service = :service "
+                + " FROM "
+                + CURRENT
+                + " WHERE namespace = :namespace AND service = :service "
                 + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK')")
         .bind("namespace", namespace)
         .bind("service", service)
@@ -172,16 +242,13 @@ public final class ExperimentRepository {
 
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), locked. */
   public Optional<ExperimentRecord> findLiveForUpdate(Tx h, String namespace, String service) {
-    return h.createQuery(
-            "SELECT "
-                + COLUMNS
-                + " FROM experiments WHERE namespace = :namespace AND service = :service "
-                + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') FOR UPDATE")
-        .bind("namespace", namespace)
-        .bind("service", service)
-        .map(ExperimentRepository::map)
-        .findOne()
-        .map(row -> withSamples(h, row));
+    return locked(
+        h,
+        h.createQuery(
+                "SELECT id FROM experiments WHERE namespace = :namespace AND service = :service "
+                    + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK') FOR UPDATE")
+            .bind("namespace", namespace)
+            .bind("service", service));
   }
 
   /** A service: its name in a namespace. */
@@ -273,27 +340,34 @@ public final class ExperimentRepository {
     if (services.isEmpty()) {
       return;
     }
-    // Ids and write tokens first; decode only the rows not cached under theirs.
-    List<Map.Entry<String, Long>> live =
+    // Ids, write tokens and journal tails first; decode only the rows not cached as they are.
+    record Live(String id, long token, long tail) {}
+    List<Live> live =
         h.createQuery(
-                "SELECT id, samples_token FROM experiments WHERE (namespace, service) IN "
+                "SELECT id, samples_token, samples_to FROM "
+                    + CURRENT
+                    + " WHERE (namespace, service) IN "
                     + "(SELECT * FROM unnest(:namespaces, :services)) "
                     + "AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK')")
             .bind("namespaces", namespaces(services))
             .bind("services", names(services))
-            .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("samples_token")))
+            .map(
+                (rs, ctx) ->
+                    new Live(
+                        rs.getString("id"), rs.getLong("samples_token"), rs.getLong("samples_to")))
             .list();
     List<String> misses = new ArrayList<>();
-    for (Map.Entry<String, Long> row : live) {
-      Stored cached = rows.get(row.getKey(), row.getValue());
-      if (cached != null) {
+    for (Live row : live) {
+      Stored cached = rows.get(row.id(), row.token());
+      // A fence (a locked write that wrote nothing) moves the tail, not the token.
+      if (cached != null && cached.journal().to() == row.tail()) {
         found.add(cached);
       } else {
-        misses.add(row.getKey());
+        misses.add(row.id());
       }
     }
     if (!misses.isEmpty()) {
-      h.createQuery("SELECT " + COLUMNS + " FROM experiments WHERE id = ANY(:ids)")
+      h.createQuery("SELECT " + COLUMNS + " FROM " + CURRENT + " WHERE id = ANY(:ids)")
           .bind("ids", BinaryArrays.text(misses.toArray(String[]::new)))
           .map(ExperimentRepository::map)
           .forEach(
@@ -318,7 +392,7 @@ public final class ExperimentRepository {
       return;
     }
     Map<String, Long> stored = new HashMap<>();
-    h.createQuery("SELECT id, version FROM experiments WHERE id = ANY(:ids)")
+    h.createQuery("SELECT id, version FROM " + CURRENT + " WHERE id = ANY(:ids)")
         .bind("ids", BinaryArrays.text(revisions.keySet().toArray(String[]::new)))
         .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("version")))
         .forEach(row -> stored.put(row.getKey(), row.getValue()));
@@ -352,16 +426,13 @@ public final class ExperimentRepository {
 
   /** The oldest QUEUED experiment of {@code service}, locked. */
   public Optional<ExperimentRecord> oldestQueuedForUpdate(Tx h, String namespace, String service) {
-    return h.createQuery(
-            "SELECT "
-                + COLUMNS
-                + " FROM experiments WHERE namespace = :namespace AND service = :service "
-                + "AND phase = 'QUEUED' ORDER BY submitted_at, id LIMIT 1 FOR UPDATE")
-        .bind("namespace", namespace)
-        .bind("service", service)
-        .map(ExperimentRepository::map)
-        .findOne()
-        .map(row -> withSamples(h, row));
+    return locked(
+        h,
+        h.createQuery(
+                "SELECT id FROM experiments WHERE namespace = :namespace AND service = :service "
+                    + "AND phase = 'QUEUED' ORDER BY submitted_at, id LIMIT 1 FOR UPDATE")
+            .bind("namespace", namespace)
+            .bind("service", service));
   }
 
   /**
@@ -378,7 +449,7 @@ public final class ExperimentRepository {
    */
   public List<ExperimentRecord> list(
       Tx h, String namespace, String service, Collection<Phase> phases, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM experiments WHERE true");
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + CURRENT + " WHERE true");
     if (namespace != null) {
       sql.append(" AND namespace = :namespace");
     }
@@ -411,7 +482,9 @@ public final class ExperimentRepository {
    */
   public List<String> silentCandidates(Tx h, Instant now, int limit) {
     return h.createQuery(
-            "SELECT id FROM experiments WHERE phase = 'CANARY' AND NOT silent "
+            "SELECT id FROM "
+                + CURRENT
+                + " WHERE phase = 'CANARY' AND NOT silent "
                 + "AND COALESCE(last_window_at, step_entered_at) "
                 + "+ (policy ->> 'maxSilence')::interval < :now "
                 + "ORDER BY COALESCE(last_window_at, step_entered_at), id LIMIT :limit")
@@ -424,7 +497,9 @@ public final class ExperimentRepository {
   /** Experiments written after {@code since}, oldest write first, at most {@code limit}. */
   public List<Stamp> updatedAfter(Tx h, Instant since, int limit) {
     return h.createQuery(
-            "SELECT id, version, updated_at FROM experiments WHERE updated_at > :since "
+            "SELECT id, version, updated_at FROM "
+                + CURRENT
+                + " WHERE updated_at > :since "
                 + "ORDER BY updated_at, id LIMIT :limit")
         .bind("since", ts(since))
         .bind("limit", limit)
@@ -505,18 +580,27 @@ public final class ExperimentRepository {
         .bind("silent", e.silent())
         .bind("now", ts(now))
         .execute();
-    samples.append(h, List.of(new StepSampleRepository.Appended(e.id(), 0, write.entries())), now);
+    Set<String> moved =
+        samples.append(
+            h, List.of(new StepSampleRepository.Appended(e.id(), 0, write.entries())), now);
+    if (!moved.isEmpty()) {
+      throw new IllegalStateException("experiment " + e.id() + " has journal rows already");
+    }
     samples.written(e.id(), e.revision(), write.newToken(), e.progress().samples());
+    int size = write.entries().size();
+    positions(h).put(e.id(), new Position(0, size, e.revision(), e.revision(), write.newToken()));
     rows.put(
         e.id(),
         write.newToken(),
         new Stored(
             new ExperimentRecord(stored(e), submittedBy, origin, now, router, quarantineShape),
-            new StepSampleRepository.Journal(0, write.entries().size(), write.newToken()),
+            new StepSampleRepository.Journal(0, size, write.newToken()),
             null,
             new StoredJudgment(e.lastJudgment(), now),
             null,
-            null));
+            null,
+            e.revision(),
+            size));
   }
 
   /**
@@ -555,33 +639,38 @@ public final class ExperimentRepository {
   }
 
   /**
-   * {@link #update} for a whole batch: one statement writes every row, one more appends every
-   * sample. An experiment whose row another replica wrote since this one cached its samples is
-   * written again, its samples afresh.
+   * {@link #update} for a whole batch: one statement writes the rows that change beyond their
+   * progress, one more appends every sample, with the state of the others on their last (V16).
    *
-   * @throws StaleStateException when an experiment moved meanwhile
+   * @throws StaleStateException when an experiment moved since this transaction read it
    */
   public void updateAll(Tx h, List<Change> decided, Instant now) {
     if (decided.isEmpty()) {
       return;
     }
+    Map<String, Position> read = positionsOf(h, decided);
     List<StepSampleRepository.Write> writes = new ArrayList<>(decided.size());
     Set<String> keepJudgment = new HashSet<>();
     Map<String, DraftReference.Ref> drafts = new HashMap<>();
     List<Change> changes = new ArrayList<>(decided.size());
     for (Change c : decided) {
+      Position at = read.get(c.after().id());
+      if (at == null || at.revision() != c.expectedRevision()) {
+        throw stale(c);
+      }
       StepSampleRepository.Write w =
           samples.plan(
               c.after().id(),
               c.expectedRevision(),
+              at.token(),
               c.after().progress().samples(),
-              baseOf(c),
+              baseOf(c, at),
               c.path());
       writes.add(w);
       // A judgment with its text that may trail is kept first: keeping costs nothing, and a
       // reference could not be kept by the next write if that one's draft judged other evidence
       // (a baseline window after the last canary window), which would store the text at once.
-      Judgment kept = judgmentMayTrail(c.after(), w, now);
+      Judgment kept = judgmentMayTrail(c.after(), w, at, now);
       DraftReference.Ref draft = kept == null ? DraftReference.of(c.after(), w) : null;
       if (kept != null) {
         keepJudgment.add(c.after().id());
@@ -596,60 +685,10 @@ public final class ExperimentRepository {
         changes.add(new Change(c.expectedRevision(), c.after().explained(), c.before()));
       }
     }
-    Map<String, Range> written = write(h, changes, writes, keepJudgment, drafts, now);
-    List<Change> again = new ArrayList<>();
-    List<StepSampleRepository.Write> afresh = new ArrayList<>();
-    for (int i = 0; i < changes.size(); i++) {
-      Change c = changes.get(i);
-      StepSampleRepository.Write w = writes.get(i);
-      if (!written.containsKey(c.after().id())) {
-        if (w.snapshot()) {
-          throw stale(c);
-        }
-        // Written afresh, judgment included.
-        Experiment fresh = decided.get(i).after();
-        // What this replica cached is not what the row holds (another replica wrote it): afresh.
-        w =
-            new StepSampleRepository.Write(
-                true, fresh.progress().samples().asEntries(), 0, w.newToken(), null);
-        writes.set(i, w);
-        // A draft stays a reference if it still is one against the samples written afresh.
-        DraftReference.Ref redone =
-            drafts.containsKey(fresh.id()) ? DraftReference.of(fresh, w) : null;
-        if (redone == null) {
-          drafts.remove(fresh.id());
-        } else {
-          drafts.put(fresh.id(), redone);
-        }
-        c =
-            new Change(
-                c.expectedRevision(), redone != null ? fresh : fresh.explained(), c.before());
-        changes.set(i, c);
-        again.add(c);
-        afresh.add(w);
-      }
-    }
-    if (!again.isEmpty()) {
-      keepJudgment.removeAll(again.stream().map(c -> c.after().id()).toList());
-      Map<String, Range> rewritten = write(h, again, afresh, Set.of(), drafts, now);
-      for (Change c : again) {
-        if (!rewritten.containsKey(c.after().id())) {
-          throw stale(c);
-        }
-      }
-      written.putAll(rewritten);
-    }
-    List<StepSampleRepository.Appended> appended = new ArrayList<>(changes.size());
-    for (int i = 0; i < changes.size(); i++) {
-      String id = changes.get(i).after().id();
-      StepSampleRepository.Write w = writes.get(i);
-      appended.add(
-          new StepSampleRepository.Appended(
-              id, written.get(id).to() - w.entries().size(), w.entries()));
-    }
-    samples.append(h, appended, now);
+    Map<String, Range> written = write(h, changes, writes, keepJudgment, drafts, read, now);
     List<Experiment> committed = new ArrayList<>(changes.size());
     List<Long> committedTokens = new ArrayList<>(changes.size());
+    Map<String, Position> positions = positions(h);
     for (int i = 0; i < changes.size(); i++) {
       Experiment e = changes.get(i).after();
       long token = writes.get(i).newToken();
@@ -658,6 +697,9 @@ public final class ExperimentRepository {
       Range range = written.get(e.id());
       boolean kept = keepJudgment.contains(e.id());
       DraftReference.Ref draft = drafts.get(e.id());
+      long rowVersion = range.journalOnly() ? read.get(e.id()).rowVersion() : e.revision();
+      positions.put(
+          e.id(), new Position(range.from(), range.to(), rowVersion, e.revision(), token));
       samples.written(e.id(), e.revision(), token, e.progress().samples());
       // A draft is cached as a cold read finds it, by reference: rebuilt on each read from the
       // samples then attached, so the row cache never holds a step's samples itself, but for the
@@ -685,11 +727,48 @@ public final class ExperimentRepository {
                       ? null
                       : kept ? old.judgment() : new StoredJudgment(e.lastJudgment(), now),
                   draft,
-                  judged));
+                  judged,
+                  rowVersion,
+                  kept ? old.judgmentTo() : range.judgmentTo()));
     }
     if (cachedRows > 0) {
       h.afterCommit(() -> trust(committed, committedTokens));
     }
+  }
+
+  /**
+   * Where this transaction read each experiment of {@code changes}; those it did not read (a caller
+   * that decided from a state it holds) are read now, in one statement, and must still be at the
+   * revision they were decided from.
+   */
+  private Map<String, Position> positionsOf(Tx h, List<Change> changes) {
+    Map<String, Position> known = positions(h);
+    Map<String, Position> out = new HashMap<>(known);
+    List<String> unread = new ArrayList<>();
+    for (Change c : changes) {
+      if (!known.containsKey(c.after().id())) {
+        unread.add(c.after().id());
+      }
+    }
+    if (!unread.isEmpty()) {
+      h.createQuery(
+              "SELECT id, samples_from, samples_to, row_version, version, samples_token FROM "
+                  + CURRENT
+                  + " WHERE id = ANY(:ids)")
+          .bind("ids", BinaryArrays.text(unread.toArray(String[]::new)))
+          .map(
+              (rs, ctx) ->
+                  Map.entry(
+                      rs.getString("id"),
+                      new Position(
+                          rs.getLong("samples_from"),
+                          rs.getLong("samples_to"),
+                          rs.getLong("row_version"),
+                          rs.getLong("version"),
+                          rs.getLong("samples_token"))))
+          .forEach(entry -> out.put(entry.getKey(), entry.getValue()));
+    }
+    return out;
   }
 
   /**
@@ -715,20 +794,22 @@ public final class ExperimentRepository {
   }
 
   /**
-   * The stored judgment the write of {@code e} may leave in the row as it is, or null: {@code e} is
-   * a canary whose row this replica cached under the token it is about to replace, and whose stored
-   * judgment has the same verdict and step as the newest and was written less than {@code
-   * judgmentInterval} ago. Every decision (a transition) and every verdict change is stored at
-   * once; in between, the stored judgment of a busy canary trails by at most the interval (its
-   * {@code at} says which window it judged). The lifecycle reads a stored judgment only as
-   * quarantine evidence, once the failing verdict (a change) was stored. The newest judgment is
-   * compared as decided, so a draft's text is written only when the judgment is stored.
+   * The stored judgment the write of {@code e} may leave as it is, or null: {@code e} is a canary
+   * whose row this replica cached under the token it was read with, and whose stored judgment has
+   * the same verdict and step as the newest and was written less than {@code judgmentInterval} ago.
+   * Every decision (a transition) and every verdict change is stored at once; in between, the
+   * stored judgment of a busy canary trails by at most the interval (its {@code at} says which
+   * window it judged). The lifecycle reads a stored judgment only as quarantine evidence, once the
+   * failing verdict (a change) was stored. The newest judgment is compared as decided, so a draft's
+   * text is written only when the judgment is stored.
    */
-  private Judgment judgmentMayTrail(Experiment e, StepSampleRepository.Write w, Instant now) {
+  private Judgment judgmentMayTrail(
+      Experiment e, StepSampleRepository.Write w, Position at, Instant now) {
     if (judgmentInterval.isZero() || w.snapshot() || e.phase() != Phase.CANARY) {
       return null;
     }
-    Stored cached = rows.get(e.id(), w.expectedToken());
+    Stored cached = rows.get(e.id(), at.token());
+    // Under the token read, whatever fences moved its tail since: a fence stores no judgment.
     if (cached == null || cached.judgment() == null) {
       return null;
     }
@@ -747,18 +828,14 @@ public final class ExperimentRepository {
   }
 
   /**
-   * The samples {@code c} was decided from, with the write token of the row they were read under
-   * (as this replica's row cache holds it), or null when either is unknown. A token the row no
-   * longer carries only makes the conditional write fail and the samples be written afresh.
+   * The samples {@code c} was decided from, with the write token they were read under, or null when
+   * either is unknown.
    */
-  private StepSampleRepository.Base baseOf(Change c) {
-    if (c.before() == null || c.before().revision() != c.expectedRevision()) {
+  private static StepSampleRepository.Base baseOf(Change c, Position at) {
+    if (c.before() == null || c.before().revision() != c.expectedRevision() || at.token() == 0) {
       return null;
     }
-    long token = rows.tokenOf(c.after().id());
-    return token == 0
-        ? null
-        : new StepSampleRepository.Base(token, c.before().progress().samples());
+    return new StepSampleRepository.Base(at.token(), c.before().progress().samples());
   }
 
   /** The failure of a write that found {@code c}'s row moved; this replica no longer trusts it. */
@@ -777,12 +854,39 @@ public final class ExperimentRepository {
    */
   private static final String NO_ACTUATION = StateJson.writeAscii(Actuation.NONE);
 
-  /** The journal range of a written row: its samples are rows {@code from <= seq < to}. */
-  private record Range(long from, long to) {}
+  /**
+   * What a write left: the journal range {@code from <= seq < to} (fences included), where the
+   * range of a judgment it stored by reference ends, and whether the row was left as it was.
+   */
+  private record Range(long from, long to, long judgmentTo, boolean journalOnly) {}
 
   /**
-   * One statement for every row of {@code changes} still at its expected revision (and, unless the
-   * write is a snapshot, still at the samples token this replica cached); the written rows' ranges.
+   * Whether {@code c} may be written to the journal alone (V16): a running canary's write that
+   * appends samples and changes nothing of the row but its progress, judgment, revision and last
+   * window.
+   */
+  private static boolean journalOnly(Change c, StepSampleRepository.Write w, Position at) {
+    Experiment before = c.before();
+    Experiment after = c.after();
+    return before != null
+        && before.revision() == c.expectedRevision()
+        && at.token() != 0
+        && !w.snapshot()
+        && !w.entries().isEmpty()
+        && before.phase() == Phase.CANARY
+        && after.phase() == Phase.CANARY
+        && before.stepIndex() == after.stepIndex()
+        && Objects.equals(before.stepEnteredAt(), after.stepEnteredAt())
+        && before.silent() == after.silent()
+        && Objects.equals(before.actuation(), after.actuation())
+        && Objects.equals(before.productionVersion(), after.productionVersion());
+  }
+
+  /**
+   * Writes {@code changes}: one statement for the rows that change beyond their progress, still as
+   * this transaction read them, and one that appends every experiment's samples at the tail it read
+   * (with the state of the journal-only writes on their last sample, and a fence for a row write
+   * that appends none). Either finding an experiment moved fails the write.
    *
    * <p>The rows travel as column arrays in PostgreSQL's binary format, each state document one
    * {@code text} element cast to {@code json} (V11: validated and stored as text, not converted to
@@ -790,6 +894,8 @@ public final class ExperimentRepository {
    * jsonb_to_recordset}, whose function scan took 70 to 85% of this statement at 10 000 experiments
    * (auto_explain, docs/benchmarks.md): the server parsed the whole document, printed each nested
    * state document back to text and parsed it again.
+   *
+   * @throws StaleStateException when an experiment moved since it was read
    */
   private Map<String, Range> write(
       Tx h,
@@ -797,10 +903,103 @@ public final class ExperimentRepository {
       List<StepSampleRepository.Write> writes,
       Set<String> keepJudgment,
       Map<String, DraftReference.Ref> drafts,
+      Map<String, Position> read,
       Instant now) {
+    // The writes travel sorted by id. Joined by a nested loop over the primary key, as PostgreSQL
+    // plans a batch's rows against a large table, they are locked in that order, so two batches
+    // that write the same experiments (two replicas while a partition changes hands) do not wait on
+    // each other in a cycle; should they, PostgreSQL fails one, and it runs again (BatchProcessor).
     int n = changes.size();
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparing(k -> changes.get(k).after().id()));
+    List<Integer> rowWrites = new ArrayList<>(n);
+    boolean[] journalOnly = new boolean[n];
+    for (int k : order) {
+      Change c = changes.get(k);
+      journalOnly[k] = journalOnly(c, writes.get(k), read.get(c.after().id()));
+      if (!journalOnly[k]) {
+        rowWrites.add(k);
+      }
+    }
+    Set<String> rowsWritten =
+        writeRows(h, changes, writes, keepJudgment, drafts, read, rowWrites, now);
+    for (int k : rowWrites) {
+      if (!rowsWritten.contains(changes.get(k).after().id())) {
+        throw stale(changes.get(k));
+      }
+    }
+    Map<String, Range> written = new HashMap<>();
+    List<StepSampleRepository.Appended> appended = new ArrayList<>(n);
+    for (int k : order) {
+      Change c = changes.get(k);
+      Experiment e = c.after();
+      StepSampleRepository.Write w = writes.get(k);
+      Position at = read.get(e.id());
+      long tail = at.tail();
+      int entries = w.entries().size();
+      if (journalOnly[k]) {
+        DraftReference.Ref draft = drafts.get(e.id());
+        String judgment =
+            keepJudgment.contains(e.id())
+                ? null
+                : draft != null
+                    ? DraftReference.write(draft)
+                    : StateJson.writeAscii(e.lastJudgment());
+        appended.add(
+            new StepSampleRepository.Appended(
+                e.id(),
+                tail,
+                w.entries(),
+                new StepSampleRepository.State(
+                    e.revision(),
+                    ProgressCodec.write(e.progress().withoutSamples()),
+                    judgment,
+                    e.lastWindowAt(),
+                    w.newToken()),
+                false));
+        written.put(e.id(), new Range(at.from(), tail + entries, tail + entries, true));
+      } else {
+        boolean fence = entries == 0;
+        appended.add(new StepSampleRepository.Appended(e.id(), tail, w.entries(), null, fence));
+        long from = w.snapshot() ? tail : at.from();
+        written.put(
+            e.id(), new Range(from, tail + entries + (fence ? 1 : 0), tail + entries, false));
+      }
+    }
+    Set<String> moved = samples.append(h, appended, now);
+    for (int k : order) {
+      if (moved.contains(changes.get(k).after().id())) {
+        throw stale(changes.get(k));
+      }
+    }
+    return written;
+  }
+
+  /**
+   * One statement for the rows of {@code changes} at {@code indexes}, each written only if its row
+   * is still at the revision this transaction read and nothing was appended to its journal since;
+   * the ids of the rows written.
+   */
+  private Set<String> writeRows(
+      Tx h,
+      List<Change> changes,
+      List<StepSampleRepository.Write> writes,
+      Set<String> keepJudgment,
+      Map<String, DraftReference.Ref> drafts,
+      Map<String, Position> read,
+      List<Integer> indexes,
+      Instant now) {
+    Set<String> written = new HashSet<>();
+    int n = indexes.size();
+    if (n == 0) {
+      return written;
+    }
     String[] ids = new String[n];
-    Long[] expected = new Long[n];
+    Long[] rowVersions = new Long[n];
+    Long[] tails = new Long[n];
     String[] phases = new String[n];
     Integer[] steps = new Integer[n];
     String[] progress = new String[n];
@@ -815,23 +1014,15 @@ public final class ExperimentRepository {
     Boolean[] snapshot = new Boolean[n];
     Long[] appended = new Long[n];
     Long[] tokens = new Long[n];
-    Long[] expectedTokens = new Long[n];
-    // The rows travel sorted by id. Joined by a nested loop over the primary key, as PostgreSQL
-    // plans a batch's rows against a large table, they are locked in that order, so two batches
-    // that write the same experiments (two replicas while a partition changes hands) do not wait on
-    // each other in a cycle; should they, PostgreSQL fails one, and it runs again (BatchProcessor).
-    Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparing(k -> changes.get(k).after().id()));
-    for (int i = 0; i < n; i++) {
-      Change c = changes.get(order[i]);
-      Experiment e = c.after();
-      StepSampleRepository.Write w = writes.get(order[i]);
+      int k = indexes.get(i);
+      Experiment e = changes.get(k).after();
+      StepSampleRepository.Write w = writes.get(k);
+      Position at = read.get(e.id());
       boolean kept = keepJudgment.contains(e.id());
       ids[i] = e.id();
-      expected[i] = c.expectedRevision();
+      rowVersions[i] = at.rowVersion();
+      tails[i] = at.tail();
       phases[i] = e.phase().name();
       steps[i] = e.stepIndex();
       progress[i] = ProgressCodec.write(e.progress().withoutSamples());
@@ -853,30 +1044,33 @@ public final class ExperimentRepository {
       snapshot[i] = w.snapshot();
       appended[i] = (long) w.entries().size();
       tokens[i] = w.newToken();
-      expectedTokens[i] = w.expectedToken();
     }
-    Map<String, Range> written = new HashMap<>();
+    // A kept judgment is the one stored last: on the row, or on a journal-only write since (V16).
     h.createQuery(
             "UPDATE experiments e SET phase = v.phase, step_index = v.step, "
                 + "progress = v.progress::json, "
-                + "last_judgment = CASE WHEN v.keep THEN e.last_judgment ELSE v.judgment::json END, "
+                + "last_judgment = CASE WHEN v.keep THEN COALESCE((SELECT x.last_judgment "
+                + "FROM step_samples x WHERE x.experiment_id = e.id AND x.seq >= e.samples_to "
+                + "AND x.last_judgment IS NOT NULL ORDER BY x.seq DESC LIMIT 1), e.last_judgment) "
+                + "ELSE v.judgment::json END, "
                 + "version = v.version, "
                 + "step_entered_at = timestamptz 'epoch' + v.entered * interval '1 microsecond', "
                 + "last_window_at = timestamptz 'epoch' + v.last_window * interval '1 microsecond', "
                 + "silent = v.silent, actuation = v.actuation::json, updated_at = :now, "
                 + "settled_at = CASE WHEN v.settled THEN CAST(:now AS timestamptz) END, "
-                + "samples_from = CASE WHEN v.snapshot THEN e.samples_to ELSE e.samples_from END, "
-                + "samples_to = e.samples_to + v.n, samples_token = v.token "
-                + "FROM unnest(:ids, :expected, :phases, :steps, :progress, :judgments, :keep, "
-                + ":versions, :entered, :lastWindow, :silent, :actuations, :settled, :snapshot, "
-                + ":appended, :tokens, :expectedTokens) AS v(id, expected, phase, step, progress, "
-                + "judgment, keep, version, entered, last_window, silent, actuation, settled, "
-                + "snapshot, n, token, expected_token) "
-                + "WHERE e.id = v.id AND e.version = v.expected "
-                + "AND (v.snapshot OR e.samples_token = v.expected_token) "
-                + "RETURNING e.id, e.samples_from, e.samples_to")
+                + "samples_from = CASE WHEN v.snapshot THEN v.tail ELSE e.samples_from END, "
+                + "samples_to = v.tail + v.n, samples_token = v.token "
+                + "FROM unnest(:ids, :rowVersions, :tails, :phases, :steps, :progress, :judgments, "
+                + ":keep, :versions, :entered, :lastWindow, :silent, :actuations, :settled, "
+                + ":snapshot, :appended, :tokens) AS v(id, row_version, tail, phase, step, "
+                + "progress, judgment, keep, version, entered, last_window, silent, actuation, "
+                + "settled, snapshot, n, token) "
+                + "WHERE e.id = v.id AND e.version = v.row_version AND NOT EXISTS "
+                + "(SELECT 1 FROM step_samples x WHERE x.experiment_id = v.id AND x.seq >= v.tail) "
+                + "RETURNING e.id")
         .bind("ids", BinaryArrays.text(ids))
-        .bind("expected", BinaryArrays.int8(expected))
+        .bind("rowVersions", BinaryArrays.int8(rowVersions))
+        .bind("tails", BinaryArrays.int8(tails))
         .bind("phases", BinaryArrays.text(phases))
         .bind("steps", BinaryArrays.int4(steps))
         .bind("progress", BinaryArrays.text(progress))
@@ -891,14 +1085,9 @@ public final class ExperimentRepository {
         .bind("snapshot", BinaryArrays.bool(snapshot))
         .bind("appended", BinaryArrays.int8(appended))
         .bind("tokens", BinaryArrays.int8(tokens))
-        .bind("expectedTokens", BinaryArrays.int8(expectedTokens))
         .bind("now", ts(now))
-        .map(
-            (rs, ctx) ->
-                Map.entry(
-                    rs.getString("id"),
-                    new Range(rs.getLong("samples_from"), rs.getLong("samples_to"))))
-        .forEach(entry -> written.put(entry.getKey(), entry.getValue()));
+        .mapTo(String.class)
+        .forEach(written::add);
     return written;
   }
 
@@ -972,13 +1161,37 @@ public final class ExperimentRepository {
    * rebuilds it with the samples); {@code judged}, the samples such a draft judged when they are
    * not the row's (null when this replica did not write it: read from the journal).
    */
+  /**
+   * An experiment as stored: its record, journal range and write token, and what of its judgment a
+   * read needs.
+   *
+   * @param rowVersion the revision its row holds (below the experiment's after journal-only writes)
+   * @param judgmentTo where the journal range ended when its judgment was stored (a draft stored by
+   *     reference left out rows at the end of that range)
+   */
   private record Stored(
       ExperimentRecord record,
       StepSampleRepository.Journal journal,
       StepEvidence legacy,
       StoredJudgment judgment,
       DraftReference.Ref draft,
-      StepEvidence judged) {}
+      StepEvidence judged,
+      long rowVersion,
+      long judgmentTo) {
+
+    /** This state with its journal ending at {@code tail} (after a fence). */
+    Stored withTail(long tail) {
+      return new Stored(
+          record,
+          new StepSampleRepository.Journal(journal.from(), tail, journal.token()),
+          legacy,
+          judgment,
+          draft,
+          judged,
+          rowVersion,
+          judgmentTo);
+    }
+  }
 
   /**
    * The judgment a row holds and when this replica wrote it (null: read from the table, time
@@ -987,6 +1200,7 @@ public final class ExperimentRepository {
   private record StoredJudgment(Judgment judgment, Instant writtenAt) {}
 
   private ExperimentRecord withSamples(Tx h, Stored row) {
+    remember(h, row);
     Experiment e = row.record().experiment();
     return attach(
         row,
@@ -997,6 +1211,7 @@ public final class ExperimentRepository {
   private List<ExperimentRecord> withSamples(Tx h, List<Stored> rows) {
     Map<String, StepSampleRepository.Ref> refs = new HashMap<>();
     for (Stored row : rows) {
+      remember(h, row);
       Experiment e = row.record().experiment();
       refs.put(e.id(), new StepSampleRepository.Ref(e.revision(), row.journal()));
     }
@@ -1030,7 +1245,7 @@ public final class ExperimentRepository {
         out.put(id, row.judged());
       } else {
         StepSampleRepository.Journal j = row.journal();
-        long judgedTo = j.to() - row.draft().unjudged();
+        long judgedTo = row.judgmentTo() - row.draft().unjudged();
         if (j.legacy() || judgedTo < j.from()) {
           throw new IllegalStateException(
               "stored draft judgment of experiment "
@@ -1144,6 +1359,8 @@ public final class ExperimentRepository {
         progress.evidence(),
         null,
         draft,
-        null);
+        null,
+        rs.getLong("row_version"),
+        rs.getLong("judgment_to"));
   }
 }

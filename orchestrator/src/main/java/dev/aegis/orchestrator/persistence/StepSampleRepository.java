@@ -11,10 +11,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -39,22 +41,47 @@ public final class StepSampleRepository {
    */
   public static final int DEFAULT_CACHE_SAMPLES = 2_000_000;
 
-  private static final String APPEND = appendStatement("step_samples");
+  private static final String APPEND = appendStatement("step_samples") + " RETURNING experiment_id";
+
+  /**
+   * {@link #APPEND} for rows without state (no journal-only write among them): the statement of
+   * V9's columns, which a schema from before V16 also runs.
+   */
+  private static final String APPEND_SAMPLES =
+      appendStatement("step_samples", false) + " RETURNING experiment_id";
 
   /**
    * The statement that appends a batch of journal rows to {@code table}, every column bound as an
-   * array (parameters {@code ids} … {@code seeds}, and {@code now}); public so that the benchmark's
-   * raw-PostgreSQL reference runs the very statement the pipeline runs.
+   * array (parameters {@code ids} … {@code tokens}, and {@code now}); public so that the
+   * benchmark's raw-PostgreSQL reference runs the very statement the pipeline runs.
+   *
+   * <p>A row whose sequence number another writer took first is not inserted: every write of an
+   * experiment appends at the tail it read, so the primary key lets one of two writers that read
+   * the same state commit (V16). The caller counts what was inserted.
    */
   public static String appendStatement(String table) {
+    return appendStatement(table, true);
+  }
+
+  /** {@link #appendStatement(String)}, without the state columns unless {@code withState}. */
+  private static String appendStatement(String table, boolean withState) {
     return "INSERT INTO "
         + TableNames.checked(table)
         + " (experiment_id, seq, track, window_start, window_end, "
-        + "requests, errors, p95_ms, fault_ids, faults, seed, written_at) "
+        + "requests, errors, p95_ms, fault_ids, faults, seed, written_at"
+        + (withState ? ", revision, progress, last_judgment, last_window_at, token) " : ") ")
         + "SELECT id, seq, track, timestamptz 'epoch' + s * interval '1 microsecond', "
         + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, p, fi::jsonb, f::jsonb, "
-        + "seed, :now FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
-        + ":p95, :faultIds, :faults, :seeds) AS v(id, seq, track, s, e, r, x, p, fi, f, seed)";
+        + "seed, :now"
+        + (withState
+            ? ", rev, pr::json, j::json, timestamptz 'epoch' + lw * interval '1 microsecond', tok "
+            : " ")
+        + "FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
+        + ":p95, :faultIds, :faults, :seeds"
+        + (withState ? ", :revisions, :progress, :judgments, :lastWindows, :tokens" : "")
+        + ") AS v(id, seq, track, s, e, r, x, p, fi, f, seed"
+        + (withState ? ", rev, pr, j, lw, tok" : "")
+        + ") ON CONFLICT DO NOTHING";
   }
 
   private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
@@ -192,7 +219,7 @@ public final class StepSampleRepository {
    * only adds windows to it, afresh otherwise.
    */
   public Write plan(String id, long expectedRevision, StepEvidence after) {
-    return plan(id, expectedRevision, after, null, List.of());
+    return plan(id, expectedRevision, 0, after, null, List.of());
   }
 
   /**
@@ -207,16 +234,28 @@ public final class StepSampleRepository {
    * samples of the experiments one batch touches). The write is conditional on {@code base}'s
    * token, so a base the row no longer holds costs a rewrite, never a wrong journal.
    *
+   * @param readToken the write token the state at {@code expectedRevision} was read with (0:
+   *     unknown, and the cache is not used)
    * @param path the samples after each decision since {@code expectedRevision}, ending with {@code
    *     after}, when known (empty otherwise): with them, windows whose arrival merged neighbouring
    *     samples are appended too ({@link StepEvidence#since(StepEvidence, List)}), where without
    *     them the whole step would be written afresh
    */
   public Write plan(
-      String id, long expectedRevision, StepEvidence after, Base base, List<StepEvidence> path) {
+      String id,
+      long expectedRevision,
+      long readToken,
+      StepEvidence after,
+      Base base,
+      List<StepEvidence> path) {
     long newToken = newToken();
     Cached stored = cache.peek(id);
-    if (stored != null && stored.revision() == expectedRevision) {
+    // What the cache holds counts only under the token the write's state was read with: a write of
+    // this replica that rolled back cached samples of a revision another writer then wrote too.
+    if (stored != null
+        && stored.revision() == expectedRevision
+        && readToken != 0
+        && stored.token() == readToken) {
       var appended = after.since(stored.samples(), path);
       if (appended.isPresent()) {
         return new Write(false, appended.get(), stored.token(), newToken, stored.samples());
@@ -231,13 +270,20 @@ public final class StepSampleRepository {
   }
 
   /**
-   * Appends {@code entries} of experiment {@code id} from sequence number {@code firstSeq} (one
-   * statement, any number of rows); the caller has moved the row's range to cover them.
+   * Appends the entries of each of {@code appended} from its first sequence number (one statement,
+   * any number of rows): its state, if any, on its last row; a fence alone when it has no entries
+   * and asks for one.
+   *
+   * @return the experiments some of whose rows were not inserted, because another writer appended
+   *     at those sequence numbers first (empty when every row went in)
    */
-  public void append(Tx h, List<Appended> appended, Instant now) {
-    int n = appended.stream().mapToInt(a -> a.entries().size()).sum();
+  public Set<String> append(Tx h, List<Appended> appended, Instant now) {
+    int n = 0;
+    for (Appended a : appended) {
+      n += a.rows();
+    }
     if (n == 0) {
-      return;
+      return Set.of();
     }
     String[] ids = new String[n];
     Long[] seqs = new Long[n];
@@ -250,9 +296,22 @@ public final class StepSampleRepository {
     String[] faultIds = new String[n];
     String[] faults = new String[n];
     Boolean[] seeds = new Boolean[n];
+    Long[] revisions = new Long[n];
+    String[] progress = new String[n];
+    String[] judgments = new String[n];
+    Long[] lastWindows = new Long[n];
+    Long[] tokens = new Long[n];
     int i = 0;
     for (Appended a : appended) {
       long seq = a.firstSeq();
+      if (a.entries().isEmpty() && a.fence()) {
+        // A fence: no track and no faults, which replay skips.
+        ids[i] = a.experimentId();
+        seqs[i] = seq;
+        seeds[i] = false;
+        i++;
+        continue;
+      }
       for (StepEvidence.Entry e : a.entries()) {
         ids[i] = a.experimentId();
         seqs[i] = seq++;
@@ -270,25 +329,101 @@ public final class StepSampleRepository {
         }
         i++;
       }
+      State state = a.state();
+      if (state != null && !a.entries().isEmpty()) {
+        int last = i - 1;
+        revisions[last] = state.revision();
+        progress[last] = state.progress();
+        judgments[last] = state.judgment();
+        lastWindows[last] = micros(state.lastWindowAt());
+        tokens[last] = state.token();
+      }
     }
-    h.createUpdate(APPEND)
-        .bind("ids", BinaryArrays.text(ids))
-        .bind("seqs", BinaryArrays.int8(seqs))
-        .bind("tracks", BinaryArrays.text(tracks))
-        .bind("starts", BinaryArrays.int8(starts))
-        .bind("ends", BinaryArrays.int8(ends))
-        .bind("requests", BinaryArrays.int8(requests))
-        .bind("errors", BinaryArrays.int8(errors))
-        .bind("p95", BinaryArrays.float8(p95))
-        .bind("faultIds", BinaryArrays.text(faultIds))
-        .bind("faults", BinaryArrays.text(faults))
-        .bind("seeds", BinaryArrays.bool(seeds))
-        .bind("now", ExperimentRepository.ts(now))
-        .execute();
+    boolean withState = false;
+    for (Appended a : appended) {
+      withState |= a.state() != null && !a.entries().isEmpty();
+    }
+    Map<String, Integer> inserted = new HashMap<>();
+    var query =
+        h.createQuery(withState ? APPEND : APPEND_SAMPLES)
+            .bind("ids", BinaryArrays.text(ids))
+            .bind("seqs", BinaryArrays.int8(seqs))
+            .bind("tracks", BinaryArrays.text(tracks))
+            .bind("starts", BinaryArrays.int8(starts))
+            .bind("ends", BinaryArrays.int8(ends))
+            .bind("requests", BinaryArrays.int8(requests))
+            .bind("errors", BinaryArrays.int8(errors))
+            .bind("p95", BinaryArrays.float8(p95))
+            .bind("faultIds", BinaryArrays.text(faultIds))
+            .bind("faults", BinaryArrays.text(faults))
+            .bind("seeds", BinaryArrays.bool(seeds))
+            .bind("now", ExperimentRepository.ts(now));
+    if (withState) {
+      query
+          .bind("revisions", BinaryArrays.int8(revisions))
+          .bind("progress", BinaryArrays.text(progress))
+          .bind("judgments", BinaryArrays.text(judgments))
+          .bind("lastWindows", BinaryArrays.int8(lastWindows))
+          .bind("tokens", BinaryArrays.int8(tokens));
+    }
+    query.mapTo(String.class).forEach(id -> inserted.merge(id, 1, Integer::sum));
+    Set<String> shortOf = new HashSet<>();
+    for (Appended a : appended) {
+      if (a.rows() > 0 && inserted.getOrDefault(a.experimentId(), 0) < a.rows()) {
+        shortOf.add(a.experimentId());
+      }
+    }
+    return shortOf;
   }
 
-  /** Entries of one experiment to append from {@code firstSeq}. */
-  public record Appended(String experimentId, long firstSeq, List<StepEvidence.Entry> entries) {}
+  /**
+   * Appends a fence at {@code seq} of experiment {@code id}: a row that replays to nothing, which a
+   * writer that read the same tail cannot append over (V16).
+   *
+   * @return false when another writer appended at {@code seq} first
+   */
+  public boolean fence(Tx h, String id, long seq) {
+    return h.createUpdate(
+                "INSERT INTO step_samples (experiment_id, seq, seed, written_at) "
+                    + "VALUES (:id, :seq, false, now()) ON CONFLICT DO NOTHING")
+            .bind("id", id)
+            .bind("seq", seq)
+            .execute()
+        == 1;
+  }
+
+  /**
+   * The state a journal-only write leaves, stored on its last row (V16).
+   *
+   * @param progress the progress column's text
+   * @param judgment the judgment column's text, or null when the stored judgment stays as it was
+   */
+  public record State(
+      long revision, String progress, String judgment, Instant lastWindowAt, long token) {}
+
+  /**
+   * Entries of one experiment to append from {@code firstSeq}.
+   *
+   * @param state the experiment's state after the write, stored on the last entry (null: the row
+   *     holds it)
+   * @param fence when there are no entries: append one fence row at {@code firstSeq}, so that a
+   *     writer that read the same tail cannot append there
+   */
+  public record Appended(
+      String experimentId,
+      long firstSeq,
+      List<StepEvidence.Entry> entries,
+      State state,
+      boolean fence) {
+    public Appended(String experimentId, long firstSeq, List<StepEvidence.Entry> entries) {
+      this(experimentId, firstSeq, entries, null, false);
+    }
+
+    /** The journal rows this appends. */
+    int rows() {
+      return entries.isEmpty() ? (fence ? 1 : 0) : entries.size();
+    }
+  }
 
   /** Remembers what experiment {@code id} stores after a write (valid once it commits). */
   public void written(String id, long revision, long token, StepEvidence samples) {

@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.persistence;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
@@ -66,7 +68,7 @@ public final class Tx implements AutoCloseable {
    * The after-commit actions of sessions whose transaction {@link
    * Transactions#inTransactionResolvingCommit} ends, by session: kept here rather than by JDBI,
    * which runs them only when the commit answers, so that they also run when its reply was lost and
-   * PostgreSQL says the transaction committed. Weak, as {@link #MARKS}.
+   * PostgreSQL says the transaction committed. Weak, as {@link #LOCALS}.
    */
   private static final Map<Handle, List<Runnable>> KEPT =
       Collections.synchronizedMap(new WeakHashMap<>());
@@ -84,12 +86,8 @@ public final class Tx implements AutoCloseable {
     return kept == null ? List.of() : kept;
   }
 
-  /**
-   * What {@link #markOnce} was given in each session's current transaction, by session: several
-   * {@code Tx} may wrap one handle. Weak, should a session end without its transaction ending.
-   */
-  private static final Map<Handle, Set<List<Object>>> MARKS =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  /** The key of {@link #markOnce}'s marks among a transaction's {@link #local} values. */
+  private static final Object MARKS = new Object();
 
   /**
    * True the first time {@code key} is marked in this session's current transaction, false after:
@@ -97,18 +95,37 @@ public final class Tx implements AutoCloseable {
    * Always true outside a transaction, where each statement commits by itself.
    */
   boolean markOnce(Object... key) {
+    Set<List<Object>> marks = local(MARKS, HashSet::new);
+    return marks.add(List.of(key));
+  }
+
+  /**
+   * Values kept for each session's current transaction, by session and key ({@link #local}):
+   * several {@code Tx} may wrap one handle. Weak, should a session end without its transaction
+   * ending.
+   */
+  private static final Map<Handle, Map<Object, Object>> LOCALS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * The value kept under {@code key} for this session's current transaction, made by {@code create}
+   * the first time and forgotten when the transaction ends: what a repository read in this
+   * transaction and must check its writes against. Outside a transaction, a new value every call.
+   */
+  @SuppressWarnings("unchecked")
+  <T> T local(Object key, Supplier<T> create) {
     if (!handle.isInTransaction()) {
-      return true;
+      return create.get();
     }
-    Set<List<Object>> marks = MARKS.get(handle);
-    if (marks == null) {
-      marks = new HashSet<>();
-      MARKS.put(handle, marks);
-      Runnable forget = () -> MARKS.remove(handle);
+    Map<Object, Object> locals = LOCALS.get(handle);
+    if (locals == null) {
+      locals = new HashMap<>();
+      LOCALS.put(handle, locals);
+      Runnable forget = () -> LOCALS.remove(handle);
       handle.afterCommit(forget);
       handle.afterRollback(forget);
     }
-    return marks.add(List.of(key));
+    return (T) locals.computeIfAbsent(key, k -> create.get());
   }
 
   /** Ends the session (for sessions opened with {@link Transactions#open()}). */

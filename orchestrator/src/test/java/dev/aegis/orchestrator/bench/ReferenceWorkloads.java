@@ -433,6 +433,13 @@ final class ReferenceWorkloads implements References {
           .bind("faultIds", BinaryArrays.text(noText))
           .bind("faults", BinaryArrays.text(noText))
           .bind("seeds", BinaryArrays.bool(seeds))
+          // The experiment's state, which the pipeline's journal-only writes put on a window's
+          // row since V16, is not part of the reference, as the row's UPDATE never was.
+          .bind("revisions", BinaryArrays.int8(new Long[n]))
+          .bind("progress", BinaryArrays.text(noText))
+          .bind("judgments", BinaryArrays.text(noText))
+          .bind("lastWindows", BinaryArrays.int8(new Long[n]))
+          .bind("tokens", BinaryArrays.int8(new Long[n]))
           .bind("now", now)
           .execute();
     }

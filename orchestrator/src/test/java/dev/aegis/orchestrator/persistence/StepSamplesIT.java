@@ -247,7 +247,7 @@ class StepSamplesIT extends FreshDatabaseTest {
     String stored =
         app.withHandle(
             h ->
-                h.createQuery("SELECT progress::text FROM experiments WHERE id = :id")
+                h.createQuery("SELECT progress::text FROM experiments_current WHERE id = :id")
                     .bind("id", e.id())
                     .mapTo(String.class)
                     .one());
@@ -271,7 +271,8 @@ class StepSamplesIT extends FreshDatabaseTest {
             h ->
                 h.createQuery(
                         "SELECT count(*) FROM step_samples s JOIN experiments e ON e.id = s.experiment_id "
-                            + "WHERE s.seq >= e.samples_from")
+                            + "WHERE s.seq >= e.samples_from"
+                            + " AND (s.track IS NOT NULL OR s.faults IS NOT NULL OR s.seed)")
                     .mapTo(Long.class)
                     .one());
     assertThat(rows()).as("superseded rows exist after merges").isGreaterThan(current);
@@ -372,7 +373,8 @@ class StepSamplesIT extends FreshDatabaseTest {
     String viaPsql =
         one(
             "SELECT aegis_judgment(last_judgment) ->> 'verdict' || ' '"
-                + " || (aegis_judgment(last_judgment) ->> 'draft') FROM experiments WHERE id = :id",
+                + " || (aegis_judgment(last_judgment) ->> 'draft') FROM experiments_current"
+                + " WHERE id = :id",
             e.id(),
             String.class);
     assertThat(viaPsql)
@@ -434,7 +436,7 @@ class StepSamplesIT extends FreshDatabaseTest {
         .isEqualTo(baselineLast);
     assertThat(
             one(
-                "SELECT (aegis_judgment(last_judgment) ->> 'unjudged') FROM experiments"
+                "SELECT (aegis_judgment(last_judgment) ->> 'unjudged') FROM experiments_current"
                     + " WHERE id = :id",
                 e.id(),
                 String.class))
@@ -442,7 +444,8 @@ class StepSamplesIT extends FreshDatabaseTest {
         .isEqualTo("2");
 
     // Another replica, which has not cached the row, writes the next batch; then the first
-    // replica, whose cached token the row no longer carries, writes the samples afresh.
+    // replica, whose cached token the row no longer carries, appends to the samples it decided
+    // from (the other replica's), with its state on the journal (V16).
     ExperimentRepository other = new ExperimentRepository();
     Experiment loaded = load(other, e.id());
     Experiment next = observe(loaded, HealthWindow.Track.CANARY, HealthWindow.Track.BASELINE);
@@ -456,19 +459,27 @@ class StepSamplesIT extends FreshDatabaseTest {
                 List.of(new ExperimentRepository.Change(next.revision(), afresh, next)),
                 T0));
     assertThat(storedJudgmentText(e.id()))
-        .as("written afresh (a snapshot): still a reference to its prefix")
+        .as("appended after another replica's write: still a reference to its prefix")
         .endsWith(",1]");
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(afresh);
     assertThat(batchRead(repository, afresh)).isEqualTo(afresh);
 
-    // A reference that leaves out more rows than the step holds (edited by hand) is refused.
+    // A reference that leaves out more rows than the step holds (edited by hand, wherever it is
+    // stored: on the row, or on a journal-only write's state row) is refused.
     app.useHandle(
-        h ->
-            h.createUpdate(
-                    "UPDATE experiments SET last_judgment = (left(last_judgment::text,"
-                        + " length(last_judgment::text) - 2) || '999]')::json WHERE id = :id")
-                .bind("id", e.id())
-                .execute());
+        h -> {
+          h.createUpdate(
+                  "UPDATE experiments SET last_judgment = (left(last_judgment::text,"
+                      + " length(last_judgment::text) - 2) || '999]')::json WHERE id = :id")
+              .bind("id", e.id())
+              .execute();
+          h.createUpdate(
+                  "UPDATE step_samples SET last_judgment = (left(last_judgment::text,"
+                      + " length(last_judgment::text) - 2) || '999]')::json"
+                      + " WHERE experiment_id = :id AND last_judgment IS NOT NULL")
+              .bind("id", e.id())
+              .execute();
+        });
     assertThat(storedJudgmentText(e.id())).endsWith(",999]");
     assertThatThrownBy(() -> load(new ExperimentRepository(), e.id()))
         .isInstanceOf(IllegalStateException.class)
@@ -623,6 +634,160 @@ class StepSamplesIT extends FreshDatabaseTest {
         .isBetween((long) windows, (long) windows * 2);
   }
 
+  @Test
+  @DisplayName(
+      "a batch that only adds a running canary's windows leaves its row as it was: the journal's"
+          + " last row carries the state, which every read sees (V16)")
+  void journalOnlyWritesLeaveTheRow() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+    long rowVersion = one("SELECT version FROM experiments WHERE id = :id", e.id(), Long.class);
+    String rowProgress =
+        one("SELECT progress::text FROM experiments WHERE id = :id", e.id(), String.class);
+    for (int batch = 0; batch < 5; batch++) {
+      Experiment read = batchRead(repository, e);
+      Experiment next = observe(read, 2, HealthWindow.Track.CANARY);
+      app.useTransaction(
+          h ->
+              repository.updateAll(
+                  Tx.of(h),
+                  List.of(new ExperimentRepository.Change(read.revision(), next, read)),
+                  T0));
+      e = next;
+      assertThat(load(new ExperimentRepository(), e.id())).as("cold, batch %d", batch).isEqualTo(e);
+      assertThat(batchRead(new ExperimentRepository(), e))
+          .as("a cold batch read, batch %d", batch)
+          .isEqualTo(e);
+    }
+    assertThat(one("SELECT version FROM experiments WHERE id = :id", e.id(), Long.class))
+        .as("the row's revision")
+        .isEqualTo(rowVersion);
+    assertThat(one("SELECT progress::text FROM experiments WHERE id = :id", e.id(), String.class))
+        .as("the row's progress")
+        .isEqualTo(rowProgress);
+    assertThat(one("SELECT version FROM experiments_current WHERE id = :id", e.id(), Long.class))
+        .as("the experiment's revision, as read")
+        .isEqualTo(e.revision());
+    assertThat(
+            count(
+                "SELECT count(*) FROM step_samples WHERE experiment_id = :id AND revision IS NOT NULL",
+                e))
+        .as("one state row per write")
+        .isEqualTo(5);
+    long revision = e.revision();
+    List<ExperimentRepository.Stamp> feed =
+        app.withHandle(h -> repository.updatedAfter(Tx.of(h), T0.minusSeconds(1), 10));
+    assertThat(feed)
+        .as("the dashboard's feed sees the write")
+        .extracting(ExperimentRepository.Stamp::revision)
+        .containsExactly(revision);
+  }
+
+  @Test
+  @DisplayName(
+      "a transaction holding the row's lock fences the journal: a batch that read before it waits"
+          + " for it, then finds the experiment moved, and the locked write stands")
+  void aLockedWriteFencesOffABatch() throws Exception {
+    ExperimentRepository batchReplica = new ExperimentRepository();
+    ExperimentRepository api = new ExperimentRepository();
+    Experiment e = started(batchReplica);
+    Experiment read = batchRead(batchReplica, e);
+    Experiment batchNext = observe(read, 2, HealthWindow.Track.CANARY);
+
+    java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Experiment[] apiWrote = new Experiment[1];
+    Thread apiThread =
+        new Thread(
+            () ->
+                app.useTransaction(
+                    h -> {
+                      Experiment current =
+                          api.findForUpdate(Tx.of(h), read.id()).orElseThrow().experiment();
+                      // Locked, not yet written: the batch must wait for this transaction.
+                      locked.countDown();
+                      try {
+                        release.await();
+                      } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                      }
+                      Experiment next = observe(current, 1, HealthWindow.Track.BASELINE);
+                      api.update(Tx.of(h), current.revision(), next, T0);
+                      apiWrote[0] = next;
+                    }));
+    apiThread.start();
+    assertThat(locked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    java.util.concurrent.ExecutorService batch =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var batchWrite =
+          batch.submit(
+              () ->
+                  app.useTransaction(
+                      h -> {
+                        batchReplica.readLive(
+                            Tx.of(h),
+                            List.of(new ExperimentRepository.ServiceRef("shop", "checkout")),
+                            true);
+                        batchReplica.updateAll(
+                            Tx.of(h),
+                            List.of(
+                                new ExperimentRepository.Change(read.revision(), batchNext, read)),
+                            T0);
+                      }));
+      Thread.sleep(500);
+      assertThat(batchWrite.isDone()).as("the batch waits for the locked write").isFalse();
+      release.countDown();
+      apiThread.join(30_000);
+      assertThatThrownBy(() -> batchWrite.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .hasCauseInstanceOf(StaleStateException.class);
+    } finally {
+      release.countDown();
+      batch.shutdownNow();
+    }
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(apiWrote[0]);
+    assertThat(batchRead(batchReplica, apiWrote[0]))
+        .as("the batch's replica, reading again")
+        .isEqualTo(apiWrote[0]);
+  }
+
+  @Test
+  @DisplayName(
+      "of two journal-only writes from the same read (two replicas while a partition changes"
+          + " hands), the second finds the experiment moved and writes nothing")
+  void twoJournalOnlyWritersFromOneRead() {
+    ExperimentRepository a = new ExperimentRepository();
+    ExperimentRepository b = new ExperimentRepository();
+    Experiment e = started(a);
+    Experiment readA = batchRead(a, e);
+    Experiment readB = batchRead(b, e);
+    Experiment nextA = observe(readA, 2, HealthWindow.Track.CANARY);
+    Experiment nextB = observe(readB, 1, HealthWindow.Track.CANARY);
+    long rowsBefore = rows();
+    app.useTransaction(
+        h -> {
+          a.readLive(Tx.of(h), List.of(new ExperimentRepository.ServiceRef("shop", "checkout")));
+          a.updateAll(
+              Tx.of(h),
+              List.of(new ExperimentRepository.Change(readA.revision(), nextA, readA)),
+              T0);
+        });
+    long rowsAfterA = rows();
+    assertThatThrownBy(
+            () ->
+                app.useTransaction(
+                    h ->
+                        b.updateAll(
+                            Tx.of(h),
+                            List.of(
+                                new ExperimentRepository.Change(readB.revision(), nextB, readB)),
+                            T0)))
+        .isInstanceOf(StaleStateException.class);
+    assertThat(rowsAfterA - rowsBefore).as("a's windows").isEqualTo(3);
+    assertThat(rows()).as("nothing of b's").isEqualTo(rowsAfterA);
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(nextA);
+  }
+
   private long count(String sql, Experiment e) {
     return one(sql, e.id(), Long.class);
   }
@@ -639,7 +804,8 @@ class StepSamplesIT extends FreshDatabaseTest {
   }
 
   private String storedJudgmentText(String id) {
-    return one("SELECT last_judgment::text FROM experiments WHERE id = :id", id, String.class);
+    return one(
+        "SELECT last_judgment::text FROM experiments_current WHERE id = :id", id, String.class);
   }
 
   private Experiment started(ExperimentRepository repository) {
@@ -791,8 +957,17 @@ class StepSamplesIT extends FreshDatabaseTest {
     return app.withHandle(h -> repository.find(Tx.of(h), id).orElseThrow().experiment());
   }
 
+  /**
+   * The journal's sample rows: fences (no track, no faults, not a seed; a write under the row's
+   * lock appends one, V16) replay to nothing and are not counted.
+   */
   private long rows() {
     return app.withHandle(
-        h -> h.createQuery("SELECT count(*) FROM step_samples").mapTo(Long.class).one());
+        h ->
+            h.createQuery(
+                    "SELECT count(*) FROM step_samples"
+                        + " WHERE track IS NOT NULL OR faults IS NOT NULL OR seed")
+                .mapTo(Long.class)
+                .one());
   }
 }

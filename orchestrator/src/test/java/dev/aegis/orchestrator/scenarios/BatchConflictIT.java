@@ -74,10 +74,15 @@ class BatchConflictIT {
 
       Future<?> batch =
           consumer.submit(() -> ingest.onBatch(List.of(ScenarioKit.consumed(window, 2_000))));
-      // The batch reads the committed row (CANARY), decides, and waits only at its own write.
+      // The batch reads the committed row (CANARY), decides, and waits only at its own write: the
+      // journal append that carries a canary's new state, at the tail the pause fenced (ADR-017),
+      // or the row's UPDATE when the window changed more than the canary's progress.
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> waitingFor("UPDATE experiments e SET phase"));
+          .until(
+              () ->
+                  waitingFor("INSERT INTO step_samples")
+                      || waitingFor("UPDATE experiments e SET phase"));
       holder.commit();
 
       batch.get(30, TimeUnit.SECONDS);
