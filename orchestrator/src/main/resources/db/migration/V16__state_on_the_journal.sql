@@ -20,16 +20,18 @@
 -- Writes go to experiments and step_samples. A column added to experiments must be added here too.
 ALTER TABLE step_samples
     ADD COLUMN revision       bigint,       -- on a state row only: the experiment's revision after it
-    ADD COLUMN progress       json,         -- the row's progress column as the write left it
-    ADD COLUMN last_judgment  json,         -- null: the judgment stays as it was
+    ADD COLUMN progress       text,         -- the row's progress column as the write left it (text:
+                                             -- the server does not parse it on the hot path; the
+                                             -- view casts it to json when it is read)
+    ADD COLUMN last_judgment  text,         -- null: the judgment stays as it was
     ADD COLUMN last_window_at timestamptz,
     ADD COLUMN token          bigint;       -- the write token (samples_token)
 
 CREATE VIEW experiments_current AS
 SELECT e.id, e.service, e.namespace, e.candidate_version, e.candidate_image, e.policy, e.phase,
        e.step_index,
-       COALESCE(s.progress, e.progress)                 AS progress,
-       COALESCE(j.last_judgment, e.last_judgment)       AS last_judgment,
+       COALESCE(s.progress::json, e.progress)           AS progress,
+       COALESCE(j.last_judgment::json, e.last_judgment) AS last_judgment,
        COALESCE(j.seq + 1, e.samples_to)                AS judgment_to,  -- a draft's range ends here
        e.production_version,
        COALESCE(s.revision, e.version)                  AS version,

@@ -198,8 +198,20 @@ public final class ExperimentRepository {
       if (row.record().experiment().phase() != Phase.CANARY) {
         return Optional.of(withSamples(h, row));
       }
-      if (samples.fence(h, id.get(), row.journal().to())) {
-        return Optional.of(withSamples(h, row.withTail(row.journal().to() + 1)));
+      long tail = row.journal().to();
+      if (samples.fence(h, id.get(), tail)) {
+        // Should this transaction write nothing, its fence still moves the tail: the row cache
+        // follows, or a batch trusting this replica's own write would append at the old tail and
+        // run again.
+        long token = row.journal().token();
+        h.afterCommit(
+            () ->
+                rows.rewriteIf(
+                    id.get(),
+                    token,
+                    kept -> kept.journal().to() == tail,
+                    kept -> kept.withTail(tail + 1)));
+        return Optional.of(withSamples(h, row.withTail(tail + 1)));
       }
       if (attempt == FENCE_ATTEMPTS) {
         throw new StaleStateException(
@@ -1049,7 +1061,7 @@ public final class ExperimentRepository {
     h.createQuery(
             "UPDATE experiments e SET phase = v.phase, step_index = v.step, "
                 + "progress = v.progress::json, "
-                + "last_judgment = CASE WHEN v.keep THEN COALESCE((SELECT x.last_judgment "
+                + "last_judgment = CASE WHEN v.keep THEN COALESCE((SELECT x.last_judgment::json "
                 + "FROM step_samples x WHERE x.experiment_id = e.id AND x.seq >= e.samples_to "
                 + "AND x.last_judgment IS NOT NULL ORDER BY x.seq DESC LIMIT 1), e.last_judgment) "
                 + "ELSE v.judgment::json END, "

@@ -58,6 +58,18 @@ final class RowCache<V> {
     }
   }
 
+  /**
+   * The cached value of row {@code id}, when cached under {@code token} and {@code test} holds for
+   * it, changed by {@code change} (its token kept); nothing otherwise.
+   */
+  synchronized void rewriteIf(
+      String id, long token, java.util.function.Predicate<V> test, UnaryOperator<V> change) {
+    Entry<V> e = entries.get(id);
+    if (e != null && e.token() == token && token != 0 && test.test(e.value())) {
+      entries.put(id, new Entry<>(token, change.apply(e.value())));
+    }
+  }
+
   synchronized int size() {
     return entries.size();
   }

@@ -74,7 +74,7 @@ public final class StepSampleRepository {
         + "timestamptz 'epoch' + e * interval '1 microsecond', r, x, p, fi::jsonb, f::jsonb, "
         + "seed, :now"
         + (withState
-            ? ", rev, pr::json, j::json, timestamptz 'epoch' + lw * interval '1 microsecond', tok "
+            ? ", rev, pr, j, timestamptz 'epoch' + lw * interval '1 microsecond', tok "
             : " ")
         + "FROM unnest(:ids, :seqs, :tracks, :starts, :ends, :requests, :errors, "
         + ":p95, :faultIds, :faults, :seeds"

@@ -753,6 +753,37 @@ class StepSamplesIT extends FreshDatabaseTest {
 
   @Test
   @DisplayName(
+      "a transaction that locks a canary and writes nothing leaves a fence; this replica's next"
+          + " batch, deciding from its own last write without a statement, appends after it")
+  void aFenceAloneMovesTheTrustedTail() {
+    ExperimentRepository repository = new ExperimentRepository();
+    Experiment e = started(repository);
+    List<ExperimentRepository.ServiceRef> service =
+        List.of(new ExperimentRepository.ServiceRef("shop", "checkout"));
+    Experiment read = batchRead(repository, e);
+    Experiment next = observe(read, 1, HealthWindow.Track.CANARY);
+    app.useTransaction(
+        h ->
+            repository.updateAll(
+                Tx.of(h),
+                List.of(new ExperimentRepository.Change(read.revision(), next, read)),
+                T0));
+
+    app.useTransaction(h -> repository.findForUpdate(Tx.of(h), e.id()).orElseThrow());
+
+    Experiment after = observe(next, 1, HealthWindow.Track.CANARY);
+    app.useTransaction(
+        h -> {
+          ExperimentRepository.LiveRead live = repository.readLive(Tx.of(h), service, true);
+          assertThat(live.unverified()).as("taken from its own write").containsKey(e.id());
+          repository.updateAll(
+              Tx.of(h), List.of(new ExperimentRepository.Change(next.revision(), after, next)), T0);
+        });
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(after);
+  }
+
+  @Test
+  @DisplayName(
       "of two journal-only writes from the same read (two replicas while a partition changes"
           + " hands), the second finds the experiment moved and writes nothing")
   void twoJournalOnlyWritersFromOneRead() {
