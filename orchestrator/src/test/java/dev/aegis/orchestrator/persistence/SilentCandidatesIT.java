@@ -78,6 +78,15 @@ class SilentCandidatesIT extends FreshDatabaseTest {
     assertThat(sizes)
         .as("instants with different numbers of silent experiments")
         .hasSizeGreaterThan(4);
+    long stateRows =
+        app.withHandle(
+            h ->
+                h.createQuery("SELECT count(*) FROM step_samples WHERE revision IS NOT NULL")
+                    .mapTo(Long.class)
+                    .one());
+    assertThat(stateRows)
+        .as("canaries whose window's time is on the journal, not on their row")
+        .isPositive();
   }
 
   /** Experiment {@code i}: a canary that heard a window or none, paused, or flagged already. */
@@ -104,6 +113,7 @@ class SilentCandidatesIT extends FreshDatabaseTest {
                 new LifecycleInput.Submit(null),
                 submittedAt)
             .after();
+    Experiment started = e;
     int kind = random.nextInt(4);
     if (kind >= 1) {
       // Heard a canary window some seconds ago (wall clock), with sub-millisecond parts.
@@ -138,11 +148,19 @@ class SilentCandidatesIT extends FreshDatabaseTest {
       e = CORE.decide(e, new LifecycleInput.CheckSilence(), T0.plusSeconds(100_000)).after();
       assertThat(e.silent()).isTrue();
     }
+    // Stored as started, then written as decided: a canary that only heard its window is written
+    // to the journal alone (V16), so the window's time is read from there.
     Experiment toStore = e;
     app.useTransaction(
         h -> {
           repository.manage(Tx.of(h), toStore.service(), "shop", T0);
-          repository.insert(Tx.of(h), toStore, "test", "rest", null, null, T0);
+          repository.insert(Tx.of(h), started, "test", "rest", null, null, T0);
+          if (toStore != started) {
+            repository.updateAll(
+                Tx.of(h),
+                List.of(new ExperimentRepository.Change(started.revision(), toStore, started)),
+                T0);
+          }
         });
     return e;
   }
