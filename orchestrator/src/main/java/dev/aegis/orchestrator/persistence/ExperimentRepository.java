@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -184,7 +185,7 @@ public final class ExperimentRepository {
    * it waited for the row's lock before. Should a batch have appended between the read and the
    * fence, the experiment is read again.
    */
-  private Optional<ExperimentRecord> locked(Tx h, org.jdbi.v3.core.statement.Query lock) {
+  private Optional<ExperimentRecord> locked(Tx h, Query lock) {
     Optional<String> id = lock.mapTo(String.class).findOne();
     if (id.isEmpty()) {
       return Optional.empty();

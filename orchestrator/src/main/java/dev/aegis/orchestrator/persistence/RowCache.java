@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.persistence;
 
 import java.util.LinkedHashMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -62,8 +63,7 @@ final class RowCache<V> {
    * The cached value of row {@code id}, when cached under {@code token} and {@code test} holds for
    * it, changed by {@code change} (its token kept); nothing otherwise.
    */
-  synchronized void rewriteIf(
-      String id, long token, java.util.function.Predicate<V> test, UnaryOperator<V> change) {
+  synchronized void rewriteIf(String id, long token, Predicate<V> test, UnaryOperator<V> change) {
     Entry<V> e = entries.get(id);
     if (e != null && e.token() == token && token != 0 && test.test(e.value())) {
       entries.put(id, new Entry<>(token, change.apply(e.value())));

@@ -26,6 +26,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -694,8 +698,8 @@ class StepSamplesIT extends FreshDatabaseTest {
     Experiment read = batchRead(batchReplica, e);
     Experiment batchNext = observe(read, 2, HealthWindow.Track.CANARY);
 
-    java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     Experiment[] apiWrote = new Experiment[1];
     Thread apiThread =
         new Thread(
@@ -716,9 +720,8 @@ class StepSamplesIT extends FreshDatabaseTest {
                       apiWrote[0] = next;
                     }));
     apiThread.start();
-    assertThat(locked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    java.util.concurrent.ExecutorService batch =
-        java.util.concurrent.Executors.newSingleThreadExecutor();
+    assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+    ExecutorService batch = Executors.newSingleThreadExecutor();
     try {
       var batchWrite =
           batch.submit(
@@ -739,7 +742,7 @@ class StepSamplesIT extends FreshDatabaseTest {
       assertThat(batchWrite.isDone()).as("the batch waits for the locked write").isFalse();
       release.countDown();
       apiThread.join(30_000);
-      assertThatThrownBy(() -> batchWrite.get(30, java.util.concurrent.TimeUnit.SECONDS))
+      assertThatThrownBy(() -> batchWrite.get(30, TimeUnit.SECONDS))
           .hasCauseInstanceOf(StaleStateException.class);
     } finally {
       release.countDown();
