@@ -840,15 +840,12 @@ public final class ExperimentRepository {
     return trails ? stored.judgment() : null;
   }
 
-  /**
-   * The samples {@code c} was decided from, with the write token they were read under, or null when
-   * either is unknown.
-   */
-  private static StepSampleRepository.Base baseOf(Change c, Position at) {
+  /** The samples {@code c} was decided from, as read, or null when unknown. */
+  private static StepEvidence baseOf(Change c, Position at) {
     if (c.before() == null || c.before().revision() != c.expectedRevision() || at.token() == 0) {
       return null;
     }
-    return new StepSampleRepository.Base(at.token(), c.before().progress().samples());
+    return c.before().progress().samples();
   }
 
   /** The failure of a write that found {@code c}'s row moved; this replica no longer trusts it. */
@@ -954,13 +951,6 @@ public final class ExperimentRepository {
       long tail = at.tail();
       int entries = w.entries().size();
       if (journalOnly[k]) {
-        DraftReference.Ref draft = drafts.get(e.id());
-        String judgment =
-            keepJudgment.contains(e.id())
-                ? null
-                : draft != null
-                    ? DraftReference.write(draft)
-                    : StateJson.writeAscii(e.lastJudgment());
         appended.add(
             new StepSampleRepository.Appended(
                 e.id(),
@@ -969,7 +959,7 @@ public final class ExperimentRepository {
                 new StepSampleRepository.State(
                     e.revision(),
                     ProgressCodec.write(e.progress().withoutSamples()),
-                    judgment,
+                    judgmentText(e, keepJudgment, drafts),
                     e.lastWindowAt(),
                     w.newToken()),
                 false));
@@ -989,6 +979,19 @@ public final class ExperimentRepository {
       }
     }
     return written;
+  }
+
+  /**
+   * The judgment column's text for {@code e}'s write: null when the stored judgment stays, a
+   * draft's reference, or the judgment itself.
+   */
+  private static String judgmentText(
+      Experiment e, Set<String> keepJudgment, Map<String, DraftReference.Ref> drafts) {
+    if (keepJudgment.contains(e.id())) {
+      return null;
+    }
+    DraftReference.Ref draft = drafts.get(e.id());
+    return draft != null ? DraftReference.write(draft) : StateJson.writeAscii(e.lastJudgment());
   }
 
   /**
@@ -1032,21 +1035,14 @@ public final class ExperimentRepository {
       Experiment e = changes.get(k).after();
       StepSampleRepository.Write w = writes.get(k);
       Position at = read.get(e.id());
-      boolean kept = keepJudgment.contains(e.id());
       ids[i] = e.id();
       rowVersions[i] = at.rowVersion();
       tails[i] = at.tail();
       phases[i] = e.phase().name();
       steps[i] = e.stepIndex();
       progress[i] = ProgressCodec.write(e.progress().withoutSamples());
-      DraftReference.Ref draft = drafts.get(e.id());
-      judgments[i] =
-          kept
-              ? null
-              : draft != null
-                  ? DraftReference.write(draft)
-                  : StateJson.writeAscii(e.lastJudgment());
-      keep[i] = kept;
+      judgments[i] = judgmentText(e, keepJudgment, drafts);
+      keep[i] = keepJudgment.contains(e.id());
       versions[i] = e.revision();
       entered[i] = StepSampleRepository.micros(e.stepEnteredAt());
       lastWindow[i] = StepSampleRepository.micros(e.lastWindowAt());

@@ -29,12 +29,6 @@ final class RowCache<V> {
     return e != null && e.token() == token && token != 0 ? e.value() : null;
   }
 
-  /** The token row {@code id} is cached under, whatever the row holds now; 0 when not cached. */
-  synchronized long tokenOf(String id) {
-    Entry<V> e = entries.get(id);
-    return e == null ? 0 : e.token();
-  }
-
   /** Caches {@code value} as the row {@code id} holds under {@code token}. */
   synchronized void put(String id, long token, V value) {
     if (capacity <= 0 || token == 0) {

@@ -100,17 +100,12 @@ public final class StepSampleRepository {
    *
    * @param snapshot true when the entries replace the samples (a new range), false when they are
    *     appended to the current one
-   * @param expectedToken the token the row must still carry for an append (ignored for a snapshot)
    * @param newToken the token the row carries after this write
-   * @param base the samples the entries are appended to (what the row held at {@code
-   *     expectedToken}); null for a snapshot
+   * @param base the samples the entries are appended to (what the state the write was decided from
+   *     held); null for a snapshot
    */
   public record Write(
-      boolean snapshot,
-      List<StepEvidence.Entry> entries,
-      long expectedToken,
-      long newToken,
-      StepEvidence base) {}
+      boolean snapshot, List<StepEvidence.Entry> entries, long newToken, StepEvidence base) {}
 
   private final Cache cache;
 
@@ -223,16 +218,11 @@ public final class StepSampleRepository {
   }
 
   /**
-   * Samples a writer read, and the write token of the row they were read under: what {@link
-   * #plan(String, long, StepEvidence, Base)} appends to when the cache no longer holds them.
-   */
-  public record Base(long token, StepEvidence samples) {}
-
-  /**
-   * {@link #plan(String, long, StepEvidence)}, appending to {@code base} when the cache has not
-   * kept what {@code expectedRevision} stored (evicted since it was read: a cache smaller than the
-   * samples of the experiments one batch touches). The write is conditional on {@code base}'s
-   * token, so a base the row no longer holds costs a rewrite, never a wrong journal.
+   * {@link #plan(String, long, StepEvidence)}, appending to {@code base} (the samples of the state
+   * the write was decided from, as read) when the cache has not kept what {@code expectedRevision}
+   * stored (evicted since it was read: a cache smaller than the samples of the experiments one
+   * batch touches). The write appends at the journal's tail as read, so a base another writer moved
+   * on from fails the write, never leaves a wrong journal (ADR-017).
    *
    * @param readToken the write token the state at {@code expectedRevision} was read with (0:
    *     unknown, and the cache is not used)
@@ -246,7 +236,7 @@ public final class StepSampleRepository {
       long expectedRevision,
       long readToken,
       StepEvidence after,
-      Base base,
+      StepEvidence base,
       List<StepEvidence> path) {
     long newToken = newToken();
     Cached stored = cache.peek(id);
@@ -258,15 +248,15 @@ public final class StepSampleRepository {
         && stored.token() == readToken) {
       var appended = after.since(stored.samples(), path);
       if (appended.isPresent()) {
-        return new Write(false, appended.get(), stored.token(), newToken, stored.samples());
+        return new Write(false, appended.get(), newToken, stored.samples());
       }
     } else if (base != null) {
-      var appended = after.since(base.samples(), path);
+      var appended = after.since(base, path);
       if (appended.isPresent()) {
-        return new Write(false, appended.get(), base.token(), newToken, base.samples());
+        return new Write(false, appended.get(), newToken, base);
       }
     }
-    return new Write(true, after.asEntries(), 0, newToken, null);
+    return new Write(true, after.asEntries(), newToken, null);
   }
 
   /**

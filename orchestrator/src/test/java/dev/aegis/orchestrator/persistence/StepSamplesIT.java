@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.aegis.orchestrator.judgment.ActiveFault;
 import dev.aegis.orchestrator.judgment.Analysis;
@@ -456,12 +457,7 @@ class StepSamplesIT extends FreshDatabaseTest {
     write(other, loaded, next);
     assertThat(storedJudgmentText(e.id())).endsWith(",1]");
     Experiment afresh = observe(next, HealthWindow.Track.CANARY, HealthWindow.Track.BASELINE);
-    app.useTransaction(
-        h ->
-            repository.updateAll(
-                Tx.of(h),
-                List.of(new ExperimentRepository.Change(next.revision(), afresh, next)),
-                T0));
+    decidedWrite(repository, next, afresh);
     assertThat(storedJudgmentText(e.id()))
         .as("appended after another replica's write: still a reference to its prefix")
         .endsWith(",1]");
@@ -651,12 +647,7 @@ class StepSamplesIT extends FreshDatabaseTest {
     for (int batch = 0; batch < 5; batch++) {
       Experiment read = batchRead(repository, e);
       Experiment next = observe(read, 2, HealthWindow.Track.CANARY);
-      app.useTransaction(
-          h ->
-              repository.updateAll(
-                  Tx.of(h),
-                  List.of(new ExperimentRepository.Change(read.revision(), next, read)),
-                  T0));
+      decidedWrite(repository, read, next);
       e = next;
       assertThat(load(new ExperimentRepository(), e.id())).as("cold, batch %d", batch).isEqualTo(e);
       assertThat(batchRead(new ExperimentRepository(), e))
@@ -738,7 +729,9 @@ class StepSamplesIT extends FreshDatabaseTest {
                                 new ExperimentRepository.Change(read.revision(), batchNext, read)),
                             T0);
                       }));
-      Thread.sleep(500);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> waitingOnALock("INSERT INTO step_samples"));
       assertThat(batchWrite.isDone()).as("the batch waits for the locked write").isFalse();
       release.countDown();
       apiThread.join(30_000);
@@ -765,12 +758,7 @@ class StepSamplesIT extends FreshDatabaseTest {
         List.of(new ExperimentRepository.ServiceRef("shop", "checkout"));
     Experiment read = batchRead(repository, e);
     Experiment next = observe(read, 1, HealthWindow.Track.CANARY);
-    app.useTransaction(
-        h ->
-            repository.updateAll(
-                Tx.of(h),
-                List.of(new ExperimentRepository.Change(read.revision(), next, read)),
-                T0));
+    decidedWrite(repository, read, next);
 
     app.useTransaction(h -> repository.findForUpdate(Tx.of(h), e.id()).orElseThrow());
 
@@ -807,19 +795,36 @@ class StepSamplesIT extends FreshDatabaseTest {
               T0);
         });
     long rowsAfterA = rows();
-    assertThatThrownBy(
-            () ->
-                app.useTransaction(
-                    h ->
-                        b.updateAll(
-                            Tx.of(h),
-                            List.of(
-                                new ExperimentRepository.Change(readB.revision(), nextB, readB)),
-                            T0)))
-        .isInstanceOf(StaleStateException.class);
+    assertThatThrownBy(() -> decidedWrite(b, readB, nextB)).isInstanceOf(StaleStateException.class);
     assertThat(rowsAfterA - rowsBefore).as("a's windows").isEqualTo(3);
     assertThat(rows()).as("nothing of b's").isEqualTo(rowsAfterA);
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(nextA);
+  }
+
+  /**
+   * Writes {@code after}, decided from {@code before} as read, in a transaction of its own, as a
+   * batch does: a canary that only gained windows goes to the journal alone.
+   */
+  private void decidedWrite(ExperimentRepository repository, Experiment before, Experiment after) {
+    app.useTransaction(
+        h ->
+            repository.updateAll(
+                Tx.of(h),
+                List.of(new ExperimentRepository.Change(before.revision(), after, before)),
+                T0));
+  }
+
+  /** Whether a session waits for a lock in a statement that starts with {@code statement}. */
+  private boolean waitingOnALock(String statement) {
+    return app.withHandle(
+        h ->
+            h.createQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                            + "AND starts_with(query, :statement)")
+                    .bind("statement", statement)
+                    .mapTo(Long.class)
+                    .one()
+                > 0);
   }
 
   private long count(String sql, Experiment e) {
