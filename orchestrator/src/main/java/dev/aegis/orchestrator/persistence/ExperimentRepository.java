@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -201,17 +202,7 @@ public final class ExperimentRepository {
       }
       long tail = row.journal().to();
       if (samples.fence(h, id.get(), tail)) {
-        // Should this transaction write nothing, its fence still moves the tail: the row cache
-        // follows, or a batch trusting this replica's own write would append at the old tail and
-        // run again.
-        long token = row.journal().token();
-        h.afterCommit(
-            () ->
-                rows.rewriteIf(
-                    id.get(),
-                    token,
-                    kept -> kept.journal().to() == tail,
-                    kept -> kept.withTail(tail + 1)));
+        fenced(h, id.get(), tail);
         return Optional.of(withSamples(h, row.withTail(tail + 1)));
       }
       if (attempt == FENCE_ATTEMPTS) {
@@ -219,6 +210,39 @@ public final class ExperimentRepository {
             "experiment " + id.get() + " kept moving while it was locked for a write");
       }
     }
+  }
+
+  /** The key of the fences this transaction appended, among its {@link Tx#local} values. */
+  private final Object fences = new Object();
+
+  /**
+   * Notes that this transaction fenced experiment {@code id}'s journal at {@code seq}. A fence that
+   * nothing follows when the transaction commits (it locked the experiment and wrote nothing) is
+   * deleted before the commit: a batch waiting at its insert then goes on without running again,
+   * and the journal and every cache stay as they were.
+   */
+  private void fenced(Tx h, String id, long seq) {
+    Map<String, List<Long>> mine = h.local(fences, LinkedHashMap::new);
+    if (mine.isEmpty()) {
+      h.beforeCommit(() -> dropUnwrittenFences(h, mine));
+    }
+    mine.computeIfAbsent(id, k -> new ArrayList<>()).add(seq);
+  }
+
+  private void dropUnwrittenFences(Tx h, Map<String, List<Long>> mine) {
+    Map<String, Position> positions = positions(h);
+    List<String> ids = new ArrayList<>();
+    List<Long> seqs = new ArrayList<>();
+    mine.forEach(
+        (id, fenced) -> {
+          long tail = positions.get(id).tail();
+          // From the last: a fence with rows of this transaction after it stays.
+          for (int i = fenced.size() - 1; i >= 0 && fenced.get(i) == tail - 1; i--) {
+            ids.add(id);
+            seqs.add(--tail);
+          }
+        });
+    samples.dropFences(h, ids, seqs);
   }
 
   /**
@@ -372,7 +396,8 @@ public final class ExperimentRepository {
     List<String> misses = new ArrayList<>();
     for (Live row : live) {
       Stored cached = rows.get(row.id(), row.token());
-      // A fence (a locked write that wrote nothing) moves the tail, not the token.
+      // A fence alone moves the tail, not the token (one whose transaction was not run by
+      // JdbiFactory's Jdbi, which drops unwritten fences).
       if (cached != null && cached.journal().to() == row.tail()) {
         found.add(cached);
       } else {

@@ -15,7 +15,8 @@ import org.jdbi.v3.core.config.ConfigRegistry;
  *
  * <p>It installs whatever Jdbi plugins are on the classpath and binds {@link Instant} as a UTC
  * {@code timestamptz} (and maps it back), so event times never depend on the JVM's or the session's
- * time zone. Jdbi's built-in java.time support stays in place for the other types.
+ * time zone. Jdbi's built-in java.time support stays in place for the other types. Its transactions
+ * run the {@link Tx#beforeCommit} actions at commit.
  */
 public final class JdbiFactory {
 
@@ -24,6 +25,7 @@ public final class JdbiFactory {
   /** A Jdbi on {@code dataSource}, configured as described above. */
   public static Jdbi create(DataSource dataSource) {
     Jdbi jdbi = Jdbi.create(dataSource).installPlugins();
+    jdbi.setTransactionHandler(new CommitHooks(jdbi.getTransactionHandler()));
     jdbi.registerArgument(new UtcInstantArgumentFactory());
     jdbi.registerColumnMapper(
         Instant.class,

@@ -1,7 +1,6 @@
 package dev.aegis.orchestrator.persistence;
 
 import java.util.LinkedHashMap;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -49,17 +48,6 @@ final class RowCache<V> {
   synchronized void rewrite(String id, long token, UnaryOperator<V> change) {
     Entry<V> e = entries.get(id);
     if (e != null && token != 0) {
-      entries.put(id, new Entry<>(token, change.apply(e.value())));
-    }
-  }
-
-  /**
-   * The cached value of row {@code id}, when cached under {@code token} and {@code test} holds for
-   * it, changed by {@code change} (its token kept); nothing otherwise.
-   */
-  synchronized void rewriteIf(String id, long token, Predicate<V> test, UnaryOperator<V> change) {
-    Entry<V> e = entries.get(id);
-    if (e != null && e.token() == token && token != 0 && test.test(e.value())) {
       entries.put(id, new Entry<>(token, change.apply(e.value())));
     }
   }

@@ -383,6 +383,29 @@ public final class StepSampleRepository {
   }
 
   /**
+   * Deletes the fences at {@code seqs} of experiments {@code ids} (pairwise), which their
+   * transaction appended: only fences, never a sample.
+   */
+  public void dropFences(Tx h, List<String> ids, List<Long> seqs) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    int dropped =
+        h.createUpdate(
+                "DELETE FROM step_samples s USING unnest(:ids, :seqs) AS f(id, seq) "
+                    + "WHERE s.experiment_id = f.id AND s.seq = f.seq "
+                    + "AND s.track IS NULL AND s.faults IS NULL AND NOT s.seed "
+                    + "AND s.revision IS NULL")
+            .bind("ids", BinaryArrays.text(ids.toArray(String[]::new)))
+            .bind("seqs", BinaryArrays.int8(seqs.toArray(Long[]::new)))
+            .execute();
+    if (dropped != ids.size()) {
+      throw new IllegalStateException(
+          "deleted " + dropped + " of " + ids.size() + " fences: " + ids + " at " + seqs);
+    }
+  }
+
+  /**
    * The state a journal-only write leaves, stored on its last row (V16).
    *
    * @param progress the progress column's text

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.Update;
@@ -126,6 +127,36 @@ public final class Tx implements AutoCloseable {
       handle.afterRollback(forget);
     }
     return (T) locals.computeIfAbsent(key, k -> create.get());
+  }
+
+  /** The key of {@link #beforeCommit}'s actions among a transaction's {@link #local} values. */
+  private static final Object BEFORE_COMMIT = new Object();
+
+  /**
+   * Runs {@code action} when this session's transaction is about to commit, inside it: what it
+   * writes commits with the transaction, and a failure rolls the transaction back. Never when it
+   * rolls back. Outside a transaction it never runs: each statement there has committed already.
+   * Needs a {@link Jdbi} from {@link JdbiFactory}, whose transactions run these actions.
+   */
+  void beforeCommit(Runnable action) {
+    this.<List<Runnable>>local(BEFORE_COMMIT, ArrayList::new).add(action);
+  }
+
+  /**
+   * Runs the {@link #beforeCommit} actions of {@code handle}'s transaction, in the order given, and
+   * those they add in turn; each runs once.
+   */
+  static void runBeforeCommit(Handle handle) {
+    while (true) {
+      Map<Object, Object> locals = LOCALS.get(handle);
+      @SuppressWarnings("unchecked")
+      List<Runnable> actions =
+          locals == null ? null : (List<Runnable>) locals.remove(BEFORE_COMMIT);
+      if (actions == null) {
+        return;
+      }
+      actions.forEach(Runnable::run);
+    }
   }
 
   /** Ends the session (for sessions opened with {@link Transactions#open()}). */

@@ -35,24 +35,6 @@ class RowCacheTest {
   }
 
   @Test
-  @DisplayName(
-      "a conditional rewrite changes the row only under the token given and when the test holds,"
-          + " keeping the token")
-  void rewriteIfKeepsTheToken() {
-    RowCache<String> cache = new RowCache<>(10);
-    cache.put("a", 7, "seven");
-
-    cache.rewriteIf("a", 8, old -> true, old -> "another token");
-    cache.rewriteIf("a", 7, old -> old.startsWith("x"), old -> "test failed");
-    assertThat(cache.get("a", 7)).isEqualTo("seven");
-
-    cache.rewriteIf("a", 7, old -> old.startsWith("s"), old -> old + ", fenced");
-    assertThat(cache.get("a", 7)).isEqualTo("seven, fenced");
-    cache.rewriteIf("z", 7, old -> true, old -> "never");
-    assertThat(cache.get("z", 7)).isNull();
-  }
-
-  @Test
   @DisplayName("past its capacity the least recently used row leaves first; capacity 0 keeps none")
   void boundedLeastRecentlyUsed() {
     RowCache<String> cache = new RowCache<>(2);

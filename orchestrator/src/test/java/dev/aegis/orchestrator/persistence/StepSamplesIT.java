@@ -749,9 +749,72 @@ class StepSamplesIT extends FreshDatabaseTest {
 
   @Test
   @DisplayName(
-      "a transaction that locks a canary and writes nothing leaves a fence; this replica's next"
-          + " batch, deciding from its own last write without a statement, appends after it")
-  void aFenceAloneMovesTheTrustedTail() {
+      "a transaction that locks a canary and writes nothing drops its fence before it commits: a"
+          + " batch that read before it waits at its insert, then goes on and stands")
+  void anUnwrittenFenceLetsTheBatchThrough() throws Exception {
+    ExperimentRepository batchReplica = new ExperimentRepository();
+    ExperimentRepository api = new ExperimentRepository();
+    Experiment e = started(batchReplica);
+    Experiment read = batchRead(batchReplica, e);
+    Experiment batchNext = observe(read, 2, HealthWindow.Track.CANARY);
+
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread apiThread =
+        new Thread(
+            () ->
+                app.useTransaction(
+                    h -> {
+                      api.findForUpdate(Tx.of(h), read.id()).orElseThrow();
+                      locked.countDown();
+                      try {
+                        release.await();
+                      } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                      }
+                      // Decides nothing: writes nothing.
+                    }));
+    apiThread.start();
+    assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+    ExecutorService batch = Executors.newSingleThreadExecutor();
+    try {
+      var batchWrite =
+          batch.submit(
+              () ->
+                  app.useTransaction(
+                      h -> {
+                        batchReplica.readLive(
+                            Tx.of(h),
+                            List.of(new ExperimentRepository.ServiceRef("shop", "checkout")),
+                            true);
+                        batchReplica.updateAll(
+                            Tx.of(h),
+                            List.of(
+                                new ExperimentRepository.Change(read.revision(), batchNext, read)),
+                            T0);
+                      }));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> waitingOnALock("INSERT INTO step_samples"));
+      assertThat(batchWrite.isDone()).as("the batch waits for the locked transaction").isFalse();
+      release.countDown();
+      apiThread.join(30_000);
+      batchWrite.get(30, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      batch.shutdownNow();
+    }
+    assertThat(fences(e)).as("no fence left").isZero();
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(batchNext);
+    assertThat(batchRead(batchReplica, batchNext)).isEqualTo(batchNext);
+  }
+
+  @Test
+  @DisplayName(
+      "of a transaction's fences only those no write of it follows are dropped; this replica's"
+          + " next batch, deciding from its own last write without a statement, appends after"
+          + " them")
+  void onlyTrailingFencesAreDropped() {
     ExperimentRepository repository = new ExperimentRepository();
     Experiment e = started(repository);
     List<ExperimentRepository.ServiceRef> service =
@@ -761,14 +824,31 @@ class StepSamplesIT extends FreshDatabaseTest {
     decidedWrite(repository, read, next);
 
     app.useTransaction(h -> repository.findForUpdate(Tx.of(h), e.id()).orElseThrow());
+    assertThat(fences(e)).as("locked, nothing written").isZero();
 
-    Experiment after = observe(next, 1, HealthWindow.Track.CANARY);
+    Experiment[] observed = new Experiment[1];
+    app.useTransaction(
+        h -> {
+          Experiment current =
+              repository.findForUpdate(Tx.of(h), e.id()).orElseThrow().experiment();
+          observed[0] = observe(current, 1, HealthWindow.Track.BASELINE);
+          repository.update(Tx.of(h), current.revision(), observed[0], T0);
+          // Locked again after the write: this fence follows it and goes; the first stays.
+          repository.findForUpdate(Tx.of(h), e.id()).orElseThrow();
+        });
+    assertThat(fences(e)).as("the fence the write follows").isEqualTo(1);
+    Experiment written = observed[0];
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(written);
+
+    Experiment after = observe(written, 1, HealthWindow.Track.CANARY);
     app.useTransaction(
         h -> {
           ExperimentRepository.LiveRead live = repository.readLive(Tx.of(h), service, true);
           assertThat(live.unverified()).as("taken from its own write").containsKey(e.id());
           repository.updateAll(
-              Tx.of(h), List.of(new ExperimentRepository.Change(next.revision(), after, next)), T0);
+              Tx.of(h),
+              List.of(new ExperimentRepository.Change(written.revision(), after, written)),
+              T0);
         });
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(after);
   }
@@ -994,6 +1074,18 @@ class StepSamplesIT extends FreshDatabaseTest {
 
   private Experiment load(ExperimentRepository repository, String id) {
     return app.withHandle(h -> repository.find(Tx.of(h), id).orElseThrow().experiment());
+  }
+
+  /** Experiment {@code e}'s fences: rows with no track, no faults and no state, not a seed. */
+  private long fences(Experiment e) {
+    return app.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT count(*) FROM step_samples WHERE experiment_id = :id AND track IS NULL"
+                        + " AND faults IS NULL AND NOT seed AND revision IS NULL")
+                .bind("id", e.id())
+                .mapTo(Long.class)
+                .one());
   }
 
   /**

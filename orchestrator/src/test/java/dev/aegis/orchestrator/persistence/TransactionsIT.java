@@ -142,6 +142,49 @@ class TransactionsIT {
     assertThat(marks()).isEmpty();
   }
 
+  @Test
+  @DisplayName(
+      "before-commit actions run at the commit, inside the transaction (what they write commits"
+          + " with it, those they add run too), and never for a transaction that rolls back")
+  void beforeCommitActions() {
+    List<Integer> marksSeenBeforeCommit = new java.util.ArrayList<>();
+    transactions.useTransaction(
+        tx -> {
+          tx.beforeCommit(
+              () -> {
+                marksSeenBeforeCommit.addAll(marks());
+                tx.execute("INSERT INTO marks VALUES (7)");
+                tx.beforeCommit(() -> tx.execute("INSERT INTO marks VALUES (8)"));
+              });
+          tx.execute("INSERT INTO marks VALUES (4)");
+        });
+    assertThat(marksSeenBeforeCommit).as("not yet committed when the action ran").isEmpty();
+    assertThat(marks()).containsExactlyInAnyOrder(4, 7, 8);
+
+    assertThatThrownBy(
+            () ->
+                transactions.useTransaction(
+                    tx -> {
+                      tx.beforeCommit(() -> tx.execute("INSERT INTO marks VALUES (9)"));
+                      throw new IllegalStateException("work failed");
+                    }))
+        .hasMessage("work failed");
+    assertThat(marks()).as("rolled back: the action never ran").containsExactlyInAnyOrder(4, 7, 8);
+
+    assertThatThrownBy(
+            () ->
+                transactions.useTransaction(
+                    tx -> {
+                      tx.execute("INSERT INTO marks VALUES (4)");
+                      tx.beforeCommit(
+                          () -> {
+                            throw new IllegalStateException("action failed");
+                          });
+                    }))
+        .hasMessage("action failed");
+    assertThat(marks()).as("the failed action rolled its transaction back").hasSize(3);
+  }
+
   /** What the after-commit actions of {@link #mark} have run for. */
   private final List<Integer> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
