@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The step sample journal (V9): the per-window samples of every experiment's current step, in an
@@ -390,15 +392,16 @@ public final class StepSampleRepository {
     if (ids.isEmpty()) {
       return;
     }
-    int dropped =
-        h.createUpdate(
-                "DELETE FROM step_samples s USING unnest(:ids, :seqs) AS f(id, seq) "
-                    + "WHERE s.experiment_id = f.id AND s.seq = f.seq "
-                    + "AND s.track IS NULL AND s.faults IS NULL AND NOT s.seed "
-                    + "AND s.revision IS NULL")
-            .bind("ids", BinaryArrays.text(ids.toArray(String[]::new)))
-            .bind("seqs", BinaryArrays.int8(seqs.toArray(Long[]::new)))
-            .execute();
+    // By primary key, one statement each (a transaction drops one or two): a join with the
+    // arrays would be planned as a scan of the journal.
+    PreparedBatch batch =
+        h.prepareBatch(
+            "DELETE FROM step_samples WHERE experiment_id = :id AND seq = :seq "
+                + "AND track IS NULL AND faults IS NULL AND NOT seed AND revision IS NULL");
+    for (int i = 0; i < ids.size(); i++) {
+      batch.bind("id", ids.get(i)).bind("seq", seqs.get(i)).add();
+    }
+    int dropped = IntStream.of(batch.execute()).sum();
     if (dropped != ids.size()) {
       throw new IllegalStateException(
           "deleted " + dropped + " of " + ids.size() + " fences: " + ids + " at " + seqs);
