@@ -28,9 +28,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -688,59 +690,23 @@ class StepSamplesIT extends FreshDatabaseTest {
     Experiment e = started(batchReplica);
     Experiment read = batchRead(batchReplica, e);
     Experiment batchNext = observe(read, 2, HealthWindow.Track.CANARY);
-
-    CountDownLatch locked = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     Experiment[] apiWrote = new Experiment[1];
-    Thread apiThread =
-        new Thread(
-            () ->
-                app.useTransaction(
-                    h -> {
-                      Experiment current =
-                          api.findForUpdate(Tx.of(h), read.id()).orElseThrow().experiment();
-                      // Locked, not yet written: the batch must wait for this transaction.
-                      locked.countDown();
-                      try {
-                        release.await();
-                      } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                      }
-                      Experiment next = observe(current, 1, HealthWindow.Track.BASELINE);
-                      api.update(Tx.of(h), current.revision(), next, T0);
-                      apiWrote[0] = next;
-                    }));
-    apiThread.start();
-    assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
-    ExecutorService batch = Executors.newSingleThreadExecutor();
-    try {
-      var batchWrite =
-          batch.submit(
-              () ->
-                  app.useTransaction(
-                      h -> {
-                        batchReplica.readLive(
-                            Tx.of(h),
-                            List.of(new ExperimentRepository.ServiceRef("shop", "checkout")),
-                            true);
-                        batchReplica.updateAll(
-                            Tx.of(h),
-                            List.of(
-                                new ExperimentRepository.Change(read.revision(), batchNext, read)),
-                            T0);
-                      }));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> waitingOnALock("INSERT INTO step_samples"));
-      assertThat(batchWrite.isDone()).as("the batch waits for the locked write").isFalse();
-      release.countDown();
-      apiThread.join(30_000);
-      assertThatThrownBy(() -> batchWrite.get(30, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(StaleStateException.class);
-    } finally {
-      release.countDown();
-      batch.shutdownNow();
-    }
+
+    Throwable batchFailure =
+        batchBehindALock(
+            batchReplica,
+            read,
+            batchNext,
+            h -> {
+              Experiment current = api.findForUpdate(h, read.id()).orElseThrow().experiment();
+              return () -> {
+                Experiment next = observe(current, 1, HealthWindow.Track.BASELINE);
+                api.update(h, current.revision(), next, T0);
+                apiWrote[0] = next;
+              };
+            });
+
+    assertThat(batchFailure).isInstanceOf(StaleStateException.class);
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(apiWrote[0]);
     assertThat(batchRead(batchReplica, apiWrote[0]))
         .as("the batch's replica, reading again")
@@ -758,23 +724,53 @@ class StepSamplesIT extends FreshDatabaseTest {
     Experiment read = batchRead(batchReplica, e);
     Experiment batchNext = observe(read, 2, HealthWindow.Track.CANARY);
 
+    Throwable batchFailure =
+        batchBehindALock(
+            batchReplica,
+            read,
+            batchNext,
+            h -> {
+              api.findForUpdate(h, read.id()).orElseThrow();
+              return () -> {}; // decides nothing: writes nothing
+            });
+
+    assertThat(batchFailure).isNull();
+    assertThat(fences(e)).as("no fence left").isZero();
+    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(batchNext);
+    assertThat(batchRead(batchReplica, batchNext)).isEqualTo(batchNext);
+  }
+
+  /**
+   * Another transaction runs {@code lock} (which locks {@code read}'s experiment and returns what
+   * it does next) and holds it while a batch of {@code batchReplica} writes {@code batchNext},
+   * decided from {@code read}; once the batch waits for it at its insert, that transaction goes on
+   * and commits.
+   *
+   * @return why the batch's write failed, or null when it committed
+   */
+  private Throwable batchBehindALock(
+      ExperimentRepository batchReplica,
+      Experiment read,
+      Experiment batchNext,
+      Function<Tx, Runnable> lock)
+      throws Exception {
     CountDownLatch locked = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Thread apiThread =
+    Thread locking =
         new Thread(
             () ->
                 app.useTransaction(
                     h -> {
-                      api.findForUpdate(Tx.of(h), read.id()).orElseThrow();
+                      Runnable then = lock.apply(Tx.of(h));
                       locked.countDown();
                       try {
                         release.await();
                       } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                       }
-                      // Decides nothing: writes nothing.
+                      then.run();
                     }));
-    apiThread.start();
+    locking.start();
     assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
     ExecutorService batch = Executors.newSingleThreadExecutor();
     try {
@@ -798,15 +794,17 @@ class StepSamplesIT extends FreshDatabaseTest {
           .until(() -> waitingOnALock("INSERT INTO step_samples"));
       assertThat(batchWrite.isDone()).as("the batch waits for the locked transaction").isFalse();
       release.countDown();
-      apiThread.join(30_000);
-      batchWrite.get(30, TimeUnit.SECONDS);
+      locking.join(30_000);
+      try {
+        batchWrite.get(30, TimeUnit.SECONDS);
+        return null;
+      } catch (ExecutionException failed) {
+        return failed.getCause();
+      }
     } finally {
       release.countDown();
       batch.shutdownNow();
     }
-    assertThat(fences(e)).as("no fence left").isZero();
-    assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(batchNext);
-    assertThat(batchRead(batchReplica, batchNext)).isEqualTo(batchNext);
   }
 
   @Test
