@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The dashboard's live stream ({@code aegis.dashboard.*}).
  *
- * @param tick how often the ticker reads what changed and broadcasts it
+ * @param tick how often the ticker reads what changed and broadcasts it; longer, up to the
+ *     heartbeat's interval, while those reads take more than a tenth of the time
  * @param heartbeat how often an idle stream gets a {@code heartbeat} event (also how a dead client
  *     is noticed)
  * @param maxClients connected streams at most; one more is answered 503 with {@code Retry-After}

@@ -60,7 +60,7 @@ class LiveStream implements SmartLifecycle {
   private static final int READ_LIMIT = 1000;
   private static final int HEAD_WINDOW = 200;
   private static final MediaType UTF8_TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
-  private static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
+  private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
 
   /** One event, serialized once for every client. */
   record Frame(String name, String json) {}
@@ -150,9 +150,8 @@ class LiveStream implements SmartLifecycle {
   public void start() {
     ticker = Executors.newSingleThreadScheduledExecutor(daemon("aegis-stream-ticker"));
     senders = Executors.newCachedThreadPool(daemon("aegis-stream-send"));
-    long every = Math.max(50, properties.tick().toMillis());
-    ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     running = true;
+    ticker.schedule(this::tickThenReschedule, tickMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -202,6 +201,62 @@ class LiveStream implements SmartLifecycle {
   private void prime(Tx h, IdCursor cursor, Table table) {
     Head head = feed.head(h, table, HEAD_WINDOW);
     cursor.reset(head.from(), head.recentIds());
+  }
+
+  private long tickMillis() {
+    return Math.max(50, properties.tick().toMillis());
+  }
+
+  /**
+   * The share of the ticker's time that its reads may take: a tick whose reads took longer than
+   * that (a database holding tens of thousands of running experiments, whose change feed reads each
+   * one's newest state) puts the next tick off, so watching costs the database at most about this
+   * share of one core, never a core.
+   */
+  static final double READ_SHARE = 0.1;
+
+  /**
+   * Milliseconds until the next tick, after one whose reads took {@code readNanos}: the configured
+   * {@code tickMillis}, or longer so that reads take at most {@link #READ_SHARE} of the time, but
+   * never longer than the heartbeat's interval (which tells clients the stream is alive).
+   */
+  static long nextTickMillis(long tickMillis, long heartbeatMillis, long readNanos) {
+    double readMillis = readNanos / 1e6;
+    long spaced = (long) Math.ceil(readMillis * (1 - READ_SHARE) / READ_SHARE);
+    return Math.max(tickMillis, Math.min(spaced, Math.max(tickMillis, heartbeatMillis)));
+  }
+
+  private void tickThenReschedule() {
+    long started = System.nanoTime();
+    tick();
+    long read = System.nanoTime() - started;
+    long next = nextTickMillis(tickMillis(), properties.heartbeat().toMillis(), read);
+    if (next > tickMillis()) {
+      logSpacing(read, next);
+    }
+    if (running) {
+      try {
+        ticker.schedule(this::tickThenReschedule, next, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopped) {
+        // stop() shut the ticker down meanwhile
+      }
+    }
+  }
+
+  private Instant lastSpacingLogged = Instant.EPOCH;
+
+  private void logSpacing(long readNanos, long nextMillis) {
+    Instant now = clock.instant();
+    if (!now.isBefore(lastSpacingLogged.plus(LOG_INTERVAL))) {
+      lastSpacingLogged = now;
+      log.info(
+          "dashboard stream: reading what changed took {} ms; ticks spaced to {} ms so that reads"
+              + " take at most {}% of the time (aegis.dashboard.tick is {} ms)",
+          TimeUnit.NANOSECONDS.toMillis(readNanos),
+          nextMillis,
+          Math.round(READ_SHARE * 100),
+          tickMillis());
+    }
   }
 
   private void tick() {
@@ -286,7 +341,7 @@ class LiveStream implements SmartLifecycle {
 
   private void logFailure(String what, RuntimeException e) {
     Instant now = clock.instant();
-    if (!now.isBefore(lastFailureLogged.plus(FAILURE_LOG_INTERVAL))) {
+    if (!now.isBefore(lastFailureLogged.plus(LOG_INTERVAL))) {
       lastFailureLogged = now;
       log.warn("{}: {}", what, e.toString());
     }
