@@ -65,7 +65,8 @@ class ProblemHandler {
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ProblemDetail unreadable(HttpMessageNotReadableException e) {
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
       if (t instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
         return tooLarge(tooLarge);
       }
@@ -112,8 +113,12 @@ class ProblemHandler {
         .replace(".[", "[");
   }
 
-  private static JsonMappingException mappingCause(Throwable e) {
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+  /** How deep a cause chain is searched: a chain with a cycle would never end. */
+  static final int MAX_CAUSES = 16;
+
+  static JsonMappingException mappingCause(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
       if (t instanceof JsonMappingException m && !m.getPath().isEmpty()) {
         return m;
       }

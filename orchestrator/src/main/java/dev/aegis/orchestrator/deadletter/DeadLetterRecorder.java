@@ -150,7 +150,9 @@ public class DeadLetterRecorder {
 
   /** A data error (SQLSTATE class 22 or 23), as opposed to the database being unreachable. */
   static boolean isDataError(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    int depth = 0;
+    // Bounded: a cause chain with a cycle would never end.
+    for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
       if (t instanceof SQLException sql
           && sql.getSQLState() != null
           && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {

@@ -52,9 +52,10 @@ public class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     }
   }
 
-  private static Throwable rootCause(Throwable t) {
+  /** The last cause of {@code t}'s chain, or the 16th of a longer one (a cycle never ends). */
+  static Throwable rootCause(Throwable t) {
     Throwable cause = t;
-    while (cause.getCause() != null && cause.getCause() != cause) {
+    for (int depth = 1; depth < 16 && cause.getCause() != null; depth++) {
       cause = cause.getCause();
     }
     return cause;
