@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.aegis.orchestrator.api.problem.Problems;
 import dev.aegis.orchestrator.application.InvalidSubmissionException;
 import dev.aegis.orchestrator.application.MissingTargetsException;
+import dev.aegis.orchestrator.errors.Causes;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import java.net.URI;
 import java.util.stream.Collectors;
@@ -65,8 +66,7 @@ class ProblemHandler {
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ProblemDetail unreadable(HttpMessageNotReadableException e) {
-    int depth = 0;
-    for (Throwable t = e; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
+    for (Throwable t : Causes.chain(e)) {
       if (t instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
         return tooLarge(tooLarge);
       }
@@ -113,12 +113,8 @@ class ProblemHandler {
         .replace(".[", "[");
   }
 
-  /** How deep a cause chain is searched: a chain with a cycle would never end. */
-  static final int MAX_CAUSES = 16;
-
   static JsonMappingException mappingCause(Throwable e) {
-    int depth = 0;
-    for (Throwable t = e; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
+    for (Throwable t : Causes.chain(e)) {
       if (t instanceof JsonMappingException m && !m.getPath().isEmpty()) {
         return m;
       }

@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.deadletter;
 
 import dev.aegis.events.DeadLetterHeaders;
 import dev.aegis.events.EventCodec;
+import dev.aegis.orchestrator.errors.Causes;
 import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.DeadLetterRepository;
 import dev.aegis.orchestrator.persistence.StateJson;
@@ -150,9 +151,7 @@ public class DeadLetterRecorder {
 
   /** A data error (SQLSTATE class 22 or 23), as opposed to the database being unreachable. */
   static boolean isDataError(Throwable e) {
-    int depth = 0;
-    // Bounded: a cause chain with a cycle would never end.
-    for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+    for (Throwable t : Causes.chain(e)) {
       if (t instanceof SQLException sql
           && sql.getSQLState() != null
           && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {

@@ -11,6 +11,7 @@ import dev.aegis.orchestrator.application.LifecycleService;
 import dev.aegis.orchestrator.application.MissingTargetsException;
 import dev.aegis.orchestrator.application.SubmitOutcome;
 import dev.aegis.orchestrator.deadletter.DeadLetters;
+import dev.aegis.orchestrator.errors.Causes;
 import dev.aegis.orchestrator.judgment.ActiveFault;
 import dev.aegis.orchestrator.judgment.HealthWindow;
 import dev.aegis.orchestrator.lifecycle.Decision;
@@ -194,8 +195,7 @@ public class BatchProcessor {
    * serialization} (PostgreSQL's SQLSTATE 40P01 and 40001).
    */
   static String conflict(Throwable failure) {
-    int depth = 0;
-    for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof StaleStateException) {
         return "stale";
       }

@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.messaging;
 import dev.aegis.events.Topics;
 import dev.aegis.orchestrator.deadletter.DeadLetterRequest;
 import dev.aegis.orchestrator.deadletter.DeadLetters;
+import dev.aegis.orchestrator.errors.Causes;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,7 +34,7 @@ public class DeadLetterRecoverer implements ConsumerRecordRecoverer {
   public void accept(ConsumerRecord<?, ?> record, Exception exception) {
     @SuppressWarnings("unchecked")
     InboundRecord r = listener.inbound((ConsumerRecord<byte[], byte[]>) record);
-    Throwable cause = rootCause(exception);
+    Throwable cause = Causes.root(exception);
     DeadLetterRequest request =
         DeadLetters.request(
             r.consumed(),
@@ -50,14 +51,5 @@ public class DeadLetterRecoverer implements ConsumerRecordRecoverer {
       throw new IllegalStateException(
           "could not dead-letter " + r.cause() + "; it will be retried", e);
     }
-  }
-
-  /** The last cause of {@code t}'s chain, or the 16th of a longer one (a cycle never ends). */
-  static Throwable rootCause(Throwable t) {
-    Throwable cause = t;
-    for (int depth = 1; depth < 16 && cause.getCause() != null; depth++) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }
