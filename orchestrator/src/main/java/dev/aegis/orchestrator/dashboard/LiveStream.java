@@ -230,9 +230,10 @@ class LiveStream implements SmartLifecycle {
     long started = System.nanoTime();
     tick();
     long read = System.nanoTime() - started;
-    long next = nextTickMillis(tickMillis(), properties.heartbeat().toMillis(), read);
-    if (next > tickMillis()) {
-      logSpacing(read, next);
+    long tick = tickMillis();
+    long next = nextTickMillis(tick, properties.heartbeat().toMillis(), read);
+    if (next > tick) {
+      logSpacing(read, next, tick);
     }
     if (running) {
       try {
@@ -245,7 +246,7 @@ class LiveStream implements SmartLifecycle {
 
   private Instant lastSpacingLogged = Instant.EPOCH;
 
-  private void logSpacing(long readNanos, long nextMillis) {
+  private void logSpacing(long readNanos, long nextMillis, long tickMillis) {
     Instant now = clock.instant();
     if (!now.isBefore(lastSpacingLogged.plus(LOG_INTERVAL))) {
       lastSpacingLogged = now;
@@ -255,7 +256,7 @@ class LiveStream implements SmartLifecycle {
           TimeUnit.NANOSECONDS.toMillis(readNanos),
           nextMillis,
           Math.round(READ_SHARE * 100),
-          tickMillis());
+          tickMillis);
     }
   }
 
