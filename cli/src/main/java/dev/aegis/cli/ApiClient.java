@@ -188,13 +188,21 @@ final class ApiClient {
     }
   }
 
-  private static String reason(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
+  /** How far {@link #reason} follows a chain of causes: a chain may loop (A caused by B by A). */
+  static final int MAX_CAUSES = 16;
+
+  /** Why a request failed to reach the server, in a few words, from {@code e}'s chain of causes. */
+  static String reason(Throwable e) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = e; t != null && chain.size() < MAX_CAUSES; t = t.getCause()) {
+      chain.add(t);
+    }
+    for (Throwable t : chain) {
       if (t instanceof UnresolvedAddressException) {
         return "unknown host";
       }
     }
-    for (Throwable t = e; t != null; t = t.getCause()) {
+    for (Throwable t : chain) {
       if (t instanceof ConnectException && (t.getMessage() == null || t.getMessage().isBlank())) {
         return "connection refused";
       }
