@@ -5,35 +5,25 @@ import dev.aegis.events.EventCodec;
 import dev.aegis.events.EventType;
 import dev.aegis.events.Events;
 import dev.aegis.events.Topics;
-import dev.aegis.events.data.Candidate;
-import dev.aegis.events.data.ExperimentSubmitted;
 import dev.aegis.events.data.HealthReported;
 import dev.aegis.events.data.Latency;
-import dev.aegis.events.data.PolicySpec;
-import dev.aegis.events.data.SloSpec;
-import dev.aegis.events.data.StepSpec;
 import dev.aegis.events.data.Track;
 import dev.aegis.operators.testing.ClusterFixtures;
-import dev.aegis.orchestrator.AegisApplication;
-import dev.aegis.orchestrator.application.ExperimentService;
-import dev.aegis.orchestrator.application.SubmitOutcome;
-import dev.aegis.orchestrator.config.AegisProperties;
 import dev.aegis.orchestrator.standalone.infrastructure.AegisKafkaBootstrap;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseSettings;
 import dev.aegis.orchestrator.standalone.infrastructure.KafkaSettings;
 import dev.aegis.orchestrator.testsupport.SharedInfrastructure;
 import dev.aegis.orchestrator.testsupport.SharedKafka;
 import dev.aegis.orchestrator.testsupport.TestDatabase;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,9 +38,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jdbi.v3.core.Jdbi;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * Throughput of the health-event hot path, end to end, next to references measured in the same run
@@ -78,10 +65,13 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  *
  * <p>The references run in a JVM of their own ({@link ReferenceWorkloads}, {@code
  * -Dbench.references=inline} puts them back in this one), so that they do not share the JIT's type
- * profiles with the pipeline. CPU per event counts both JVMs and the server. The last column,
- * {@code consumers}, is the CPU per event of the pipeline's consumer threads alone: the lifecycle's
- * own work (decode, judge, write), without the JIT, the garbage collector, the broker and the
- * harness that share this JVM, whose cost varies from round to round.
+ * profiles with the pipeline. So does the orchestrator ({@link PipelineProcess}, with the heap the
+ * chart's default Pod gives it; {@code -Dbench.pipeline=inline} puts it back in this one), as a
+ * replica runs: this JVM keeps the Kafka broker and hosts the Kubernetes API the orchestrator acts
+ * on, so the orchestrator's one C2 compiler thread (two cores) compiles only the orchestrator's
+ * code. CPU per event counts the three JVMs and the server. The last column, {@code consumers}, is
+ * the CPU per event of the pipeline's consumer threads alone: the lifecycle's own work (decode,
+ * judge, write), without the JIT and the garbage collector, whose cost varies from round to round.
  *
  * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@bench -Dbench.events=100000
  * -Dbench.experiments=100 -Dbench.rounds=3}. Each round publishes a fresh set of events; the first
@@ -113,6 +103,23 @@ public final class PipelineBenchmark {
    */
   private static final boolean INLINE = "inline".equals(System.getProperty("bench.references"));
 
+  /**
+   * With {@code -Dbench.pipeline=inline} the orchestrator runs in this JVM, beside the Kafka broker
+   * and the Kubernetes API, as it did before 2026-12-07; in a JVM of its own by default ({@link
+   * PipelineProcess}), as a replica runs.
+   */
+  private static final boolean PIPELINE_INLINE =
+      "inline".equals(System.getProperty("bench.pipeline"));
+
+  /**
+   * With {@code -Dbench.cores=split} PostgreSQL runs on one half of the CPUs and the JVMs on the
+   * other ({@link CoreSplit}), as on hosts of their own; all share every CPU by default.
+   */
+  /** The machine's CPUs, counted before {@link CoreSplit} pins this JVM to some of them. */
+  private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+  private static final boolean SPLIT_CORES = "split".equals(System.getProperty("bench.cores"));
+
   /** Windows each probe experiment reports per round: 2 s each, three 15 s steps. */
   private static final int PROBE_WINDOWS = 30;
 
@@ -126,6 +133,13 @@ public final class PipelineBenchmark {
    */
   private final int rounds;
 
+  /**
+   * Rounds of the pipeline alone before the warm-up rounds ({@code -Dbench.soak}, 0 by default):
+   * each publishes a round of events and times the pipeline through them, without the references,
+   * so that the pipeline's JIT sees more of its load for less time (see {@link #soakRound}).
+   */
+  private final int soak;
+
   private final List<Double> actuationMillis = new ArrayList<>();
   private int round;
   private final SharedKafka kafka = SharedInfrastructure.kafka();
@@ -135,11 +149,13 @@ public final class PipelineBenchmark {
   private ProcessCpu cpu;
   private final Statements statements =
       Statements.of(SharedInfrastructure.postgres(), database.name());
-  private ConfigurableApplicationContext app;
+  private Pipeline pipeline;
+  private String cores = "every process on every CPU";
   private Instant nextWindow;
 
-  private PipelineBenchmark(int events, int experiments, int probes, int rounds) {
+  private PipelineBenchmark(int events, int experiments, int probes, int rounds, int soak) {
     this.events = events;
+    this.soak = soak;
     this.rounds = rounds;
     this.experiments = experiments;
     this.probes = probes;
@@ -150,22 +166,28 @@ public final class PipelineBenchmark {
     int experiments = Integer.getInteger("bench.experiments", 100);
     int rounds = Integer.getInteger("bench.rounds", 3);
     int warmup = Math.max(1, Integer.getInteger("bench.warmup", 1));
+    int soak = Integer.getInteger("bench.soak", 0);
     int probes = Integer.getInteger("bench.probes", 20);
-    var bench = new PipelineBenchmark(events, experiments, probes, warmup + rounds);
+    var bench = new PipelineBenchmark(events, experiments, probes, soak + warmup + rounds, soak);
     int status = 0;
     try {
       bench.start();
       System.out.printf(
           Locale.ROOT,
           "%nAegis pipeline benchmark: %d health events per round for %d running experiments, "
-              + "batches of %d, %s, references %s writing %s rows, %d cores, %s%n",
+              + "batches of %d, %s, pipeline %s, references %s writing %s rows, %d cores (%s),"
+              + " %s%n",
           events,
           experiments,
           bench.batch(),
           BASELINE ? "canary and baseline windows" : "canary windows",
-          INLINE ? "in the pipeline's JVM" : "in a JVM of their own",
+          PIPELINE_INLINE
+              ? "in the harness's JVM"
+              : "in a JVM of its own (-Xmx" + PipelineProcess.HEAP + ")",
+          INLINE ? "in the harness's JVM" : "in a JVM of their own",
           ReferenceWorkloads.ROWS,
-          Runtime.getRuntime().availableProcessors(),
+          CPUS,
+          bench.cores,
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
       int threads = bench.consumerThreads();
       System.out.printf(
@@ -206,6 +228,9 @@ public final class PipelineBenchmark {
           "(jvms + postgres)",
           "(jvms + postgres)",
           "µs/event");
+      for (int s = 0; s < soak; s++) {
+        bench.soakRound();
+      }
       List<Round> measured = new ArrayList<>();
       for (int r = 1 - warmup; r <= rounds; r++) {
         Round round = bench.round();
@@ -216,7 +241,7 @@ public final class PipelineBenchmark {
       }
       bench.printActuation();
       print("median", Round.median(measured));
-      bench.checkEndState(warmup + rounds);
+      bench.checkEndState(soak + warmup + rounds);
     } catch (Exception | AssertionError e) {
       e.printStackTrace();
       status = 1;
@@ -259,10 +284,10 @@ public final class PipelineBenchmark {
         Locale.ROOT, "%.0f + %.0f", perEvent.jvmMicros(), perEvent.postgresMicros());
   }
 
-  private void start() {
+  private void start() throws IOException {
     String group = "aegis-bench-" + UUID.randomUUID();
     kafka.positionGroupAtEnd(group, AegisKafkaBootstrap.CONTRACT_TOPICS);
-    Map<String, Object> props = new HashMap<>();
+    Map<String, String> props = new LinkedHashMap<>();
     props.put(KafkaSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     props.put("spring.kafka.consumer.group-id", group);
     props.put(DatabaseSettings.URL, database.connection().jdbcUrl());
@@ -273,27 +298,14 @@ public final class PipelineBenchmark {
     props.put("aegis.security.development", "true");
     props.put("logging.level.root", "WARN");
     props.put("logging.level.dev.aegis", "WARN");
-    // As command-line arguments: they take precedence over application.yml's environment
-    // placeholders.
-    app =
-        new SpringApplicationBuilder(AegisApplication.class)
-            .run(
-                props.entrySet().stream()
-                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                    .toArray(String[]::new));
-    ExperimentService service = app.getBean(ExperimentService.class);
-    // Steps far longer than the run: every event is judged, none ends a step, so all stay in
-    // CANARY.
-    PolicySpec policy =
-        new PolicySpec(
-            List.of(
-                new StepSpec(10, Duration.ofHours(24)),
-                new StepSpec(50, Duration.ofHours(48)),
-                new StepSpec(100, Duration.ofDays(7))),
-            new SloSpec(0.02, 3000.0),
-            100L,
-            Duration.ofDays(1));
-    var cluster = app.getBean(KubernetesClient.class);
+    if (PIPELINE_INLINE) {
+      pipeline = LocalPipeline.start(props);
+    } else {
+      Path log = Files.createTempFile("aegis-bench-pipeline", ".log");
+      System.out.println("the pipeline's JVM logs to " + log);
+      pipeline = PipelineProcess.start(props, log);
+    }
+    var cluster = pipeline.cluster();
     long submitting = System.nanoTime();
     for (int i = 0; i < experiments; i++) {
       cluster
@@ -301,19 +313,8 @@ public final class PipelineBenchmark {
               ClusterFixtures.stableDeployment(
                   "bench", service(i), "registry.local/" + service(i) + ":1.0", 4))
           .create();
-      SubmitOutcome outcome =
-          service.submit(
-              new ExperimentSubmitted(
-                  service(i),
-                  "bench",
-                  new Candidate("2.0." + i, "registry.local/" + service(i) + ":2.0." + i),
-                  policy),
-              ExperimentService.Origin.rest("bench"),
-              null);
-      if (!(outcome instanceof SubmitOutcome.Accepted)) {
-        throw new IllegalStateException("submission refused: " + outcome);
-      }
     }
+    pipeline.submitExperiments(experiments);
     for (int p = 0; p < probes; p++) {
       cluster
           .resource(
@@ -356,14 +357,22 @@ public final class PipelineBenchmark {
                 database.connection().jdbcUrl(),
                 database.connection().username(),
                 batch());
-    cpu = ProcessCpu.of(SharedInfrastructure.postgres().dataDirectory(), references.pid());
+    cpu =
+        ProcessCpu.of(
+            SharedInfrastructure.postgres().dataDirectory(), references.pid(), pipeline.pid());
+    if (SPLIT_CORES) {
+      cores =
+          CoreSplit.apply(
+              cpu.postmaster(),
+              List.of(ProcessHandle.current().pid(), references.pid(), pipeline.pid()));
+    }
   }
 
-  private static String service(int i) {
+  static String service(int i) {
     return "bench-svc-" + i;
   }
 
-  private static String probe(int p) {
+  static String probe(int p) {
     return "bench-probe-" + p;
   }
 
@@ -394,34 +403,6 @@ public final class PipelineBenchmark {
     return events + probes * PROBE_WINDOWS;
   }
 
-  /** Submits this round's probe experiments: short steps, so that they pass during the round. */
-  private void submitProbes() {
-    ExperimentService service = app.getBean(ExperimentService.class);
-    PolicySpec shortSteps =
-        new PolicySpec(
-            List.of(
-                new StepSpec(10, Duration.ofSeconds(15)),
-                new StepSpec(50, Duration.ofSeconds(15)),
-                new StepSpec(100, Duration.ofSeconds(15))),
-            new SloSpec(0.02, 3000.0),
-            100L,
-            Duration.ofDays(1));
-    for (int p = 0; p < probes; p++) {
-      SubmitOutcome outcome =
-          service.submit(
-              new ExperimentSubmitted(
-                  probe(p),
-                  "bench",
-                  new Candidate("3.0." + round, "registry.local/" + probe(p) + ":3.0." + round),
-                  shortSteps),
-              ExperimentService.Origin.rest("bench"),
-              null);
-      if (!(outcome instanceof SubmitOutcome.Accepted)) {
-        throw new IllegalStateException("probe submission refused: " + outcome);
-      }
-    }
-  }
-
   /** Decision-to-patch times of the traffic shifts the probes caused while the pipeline ran. */
   private void collectActuation(Instant pipelineStarted) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -443,7 +424,7 @@ public final class PipelineBenchmark {
                     .bind("started", pipelineStarted)
                     .mapTo(Double.class)
                     .list());
-    if (round > 1) {
+    if (round > soak + 1) {
       actuationMillis.addAll(millis);
     }
   }
@@ -464,12 +445,37 @@ public final class PipelineBenchmark {
         sorted[sorted.length - 1]);
   }
 
-  private Round round() throws Exception {
-    MessageListenerContainer ingest =
-        app.getBean("ingestContainer", MessageListenerContainer.class);
-    ingest.stop();
+  /**
+   * A round of the pipeline alone: its events published and the pipeline timed through them, with
+   * its CPU per event, and no reference. The references take about four fifths of a round's time at
+   * 100 experiments, while the pipeline's hot methods are only compiled once they have run long
+   * enough: soak rounds give its JIT that time, as a replica's steady load would.
+   */
+  private void soakRound() throws Exception {
+    pipeline.stopIngest();
     round++;
-    submitProbes();
+    pipeline.submitProbes(probes, round);
+    List<EncodedEvent> batch = withProbes(encode());
+    publish(batch);
+    Instant pipelineStarted = Instant.now();
+    ProcessCpu.Reading started = cpu.read();
+    double perSecond = pipeline.run(total(), round);
+    ProcessCpu.Reading ended = cpu.read();
+    System.out.printf(
+        Locale.ROOT,
+        "soak %d: pipeline %.0f events/s, CPU µs/event %s, consumers %.1f µs/event, jit %.1f%n",
+        round,
+        perSecond,
+        cpu(ended.since(started, batch.size())),
+        ended.kindSince(started, ProcessCpu.CONSUMERS, batch.size()),
+        ended.kindSince(started, "jit", batch.size()));
+    collectActuation(pipelineStarted);
+  }
+
+  private Round round() throws Exception {
+    pipeline.stopIngest();
+    round++;
+    pipeline.submitProbes(probes, round);
     Map<TopicPartition, Long> from = endOffsets();
     List<EncodedEvent> batch = withProbes(encode());
     publish(batch);
@@ -487,16 +493,16 @@ public final class PipelineBenchmark {
     ProcessCpu.Reading floorEnded = cpu.read();
     statements.print("floor", round);
     Instant pipelineStarted = Instant.now();
-    double pipeline = runPipeline(ingest);
+    double pipelined = pipeline.run(total(), round);
     ProcessCpu.Reading pipelineEnded = cpu.read();
     ProcessCpu.PerEvent pipelineCpu = pipelineEnded.since(floorEnded, batch.size());
     System.out.printf(
         Locale.ROOT,
-        "       pipeline round %d: CPU µs/event of the benchmark JVM's threads: %s; the consumer"
+        "       pipeline round %d: CPU µs/event of the pipeline JVM's threads (and the harness JVM's, \"bench jvm\"): %s; the consumer"
             + " threads allocated %.0f bytes/event%n",
         round,
         pipelineEnded.threadsSince(floorEnded, batch.size()),
-        (double) ProcessCpu.allocatedBytes(ProcessCpu.CONSUMERS) / batch.size());
+        (double) pipeline.consumerAllocatedBytes() / batch.size());
     statements.print("pipeline", round);
     collectActuation(pipelineStarted);
     return new Round(
@@ -505,7 +511,7 @@ public final class PipelineBenchmark {
         rawPostgres,
         rawPostgresParallel,
         floor,
-        pipeline,
+        pipelined,
         between.since(before, batch.size()),
         floorEnded.since(floorStarted, batch.size()),
         pipelineCpu,
@@ -517,12 +523,12 @@ public final class PipelineBenchmark {
    * consumers and the reference's transactions take too.
    */
   private int batch() {
-    return app.getBean(AegisProperties.class).processing().maxPollRecords();
+    return pipeline.batch();
   }
 
   /** The pipeline's consumer threads ({@code aegis.processing.concurrency}). */
   private int consumerThreads() {
-    return app.getBean(AegisProperties.class).processing().concurrency();
+    return pipeline.consumerThreads();
   }
 
   /**
@@ -638,124 +644,6 @@ public final class PipelineBenchmark {
   }
 
   /**
-   * Events per second through the orchestrator, from starting its consumer to the last event
-   * processed.
-   */
-  private double runPipeline(MessageListenerContainer ingest) {
-    MeterRegistry registry = app.getBean(MeterRegistry.class);
-    ProcessedHealth processed = new ProcessedHealth(registry);
-    double before = processed.count();
-    double conflictsBefore = conflicts(registry);
-    long started = System.nanoTime();
-    ingest.start();
-    long deadline = started + Duration.ofMinutes(10).toNanos();
-    long firstCommit = 0;
-    long halfway = 0;
-    double done;
-    while ((done = processed.count() - before) < total()) {
-      if (firstCommit == 0 && done > 0) {
-        firstCommit = System.nanoTime();
-      }
-      if (halfway == 0 && done >= total() / 2.0) {
-        halfway = System.nanoTime();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "pipeline processed only "
-                + (processed.count() - before)
-                + " of "
-                + total()
-                + " events in 10 minutes");
-      }
-      Thread.onSpinWait();
-      sleepQuietly(2);
-    }
-    long finished = System.nanoTime();
-    System.out.printf(
-        Locale.ROOT,
-        "       pipeline round %d: first batch committed after %d ms, half the events after %d ms,"
-            + " all after %d ms; health partitions per consumer thread: %s; batches run again"
-            + " after a concurrent write: %.0f%n",
-        round,
-        (firstCommit - started) / 1_000_000,
-        ((halfway == 0 ? finished : halfway) - started) / 1_000_000,
-        (finished - started) / 1_000_000,
-        healthPartitions(ingest),
-        conflicts(registry) - conflictsBefore);
-    return perSecond(total(), started);
-  }
-
-  /** Batches run again because another writer changed an experiment they had read, so far. */
-  private static double conflicts(MeterRegistry registry) {
-    return registry.find("aegis.batch.conflicts").counters().stream()
-        .mapToDouble(Counter::count)
-        .sum();
-  }
-
-  /**
-   * The health partitions each of the ingest container's consumers holds, e.g. {@code [1, 1, 1]}.
-   */
-  private static List<Integer> healthPartitions(MessageListenerContainer ingest) {
-    var byClient = ingest.getAssignmentsByClientId();
-    if (byClient == null) {
-      return List.of();
-    }
-    return byClient.values().stream()
-        .map(tps -> (int) tps.stream().filter(tp -> tp.topic().equals(Topics.HEALTH)).count())
-        .sorted()
-        .toList();
-  }
-
-  /**
-   * The health events the pipeline has processed, as its {@code aegis_events_processed_total}
-   * counters (one per outcome) count them. The harness reads it every 2 ms while the pipeline runs;
-   * searching the registry each time walked every meter (one per service and more at 10 000
-   * experiments) on the harness's thread, which shares the 2 cores and the CPU per event with the
-   * pipeline (4–6 µs per event at 10 000 experiments even when done only every 50 ms). So the
-   * counters found are read until their sum has not moved for 50 ms, and only then looked up again:
-   * a counter first created meanwhile (a new outcome) joins then.
-   */
-  private static final class ProcessedHealth {
-    private static final long STALL_NANOS = Duration.ofMillis(50).toNanos();
-    private final MeterRegistry metrics;
-    private Collection<Counter> counters = List.of();
-    private double last = -1;
-    private long movedAt;
-    private long lookedUpAt;
-
-    ProcessedHealth(MeterRegistry metrics) {
-      this.metrics = metrics;
-      lookUp();
-    }
-
-    double count() {
-      double sum = sum();
-      long now = System.nanoTime();
-      if (sum != last) {
-        last = sum;
-        movedAt = now;
-      } else if (now - movedAt > STALL_NANOS && now - lookedUpAt > STALL_NANOS) {
-        lookUp();
-        sum = sum();
-      }
-      return sum;
-    }
-
-    private double sum() {
-      double sum = 0;
-      for (Counter c : counters) {
-        sum += c.count();
-      }
-      return sum;
-    }
-
-    private void lookUp() {
-      counters = metrics.find("aegis.events.processed").tag("topic", Topics.HEALTH).counters();
-      lookedUpAt = System.nanoTime();
-    }
-  }
-
-  /**
    * The run only counts if the pipeline did the work: every window stored, every experiment still
    * on step 1.
    */
@@ -807,14 +695,10 @@ public final class PipelineBenchmark {
     if (references != null) {
       references.close();
     }
-    if (app != null) {
-      app.close();
+    if (pipeline != null) {
+      pipeline.close();
     }
     database.close();
-  }
-
-  private static double perSecond(long count, long startedNanos) {
-    return count / ((System.nanoTime() - startedNanos) / 1e9);
   }
 
   private static void sleepQuietly(long millis) {

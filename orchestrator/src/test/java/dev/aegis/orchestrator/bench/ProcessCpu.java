@@ -12,10 +12,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * CPU time used so far by this JVM (with the JVM the benchmark's references run in, when that is
- * another) and by the PostgreSQL server, so that a benchmark can say how many microseconds of each
- * one an event cost. Throughput on two shared cores moves with whatever else the machine does; CPU
- * time per event moves far less, and says which side to make cheaper.
+ * CPU time used so far by this JVM (with the JVMs the benchmark's references and pipeline run in,
+ * when those are others) and by the PostgreSQL server, so that a benchmark can say how many
+ * microseconds of each one an event cost. Throughput on two shared cores moves with whatever else
+ * the machine does; CPU time per event moves far less, and says which side to make cheaper.
  *
  * <p>The server's time is read from Linux's {@code /proc}: the postmaster's own time, the time of
  * the backends it has already reaped (its children's totals), and that of its live children.
@@ -26,61 +26,84 @@ final class ProcessCpu {
   private static final long TICKS_PER_SECOND = 100;
 
   private final long postmaster;
-  private final long otherJvm;
+  private final long referencesJvm;
+  private final long pipelineJvm;
 
-  private ProcessCpu(long postmaster, long otherJvm) {
+  private ProcessCpu(long postmaster, long referencesJvm, long pipelineJvm) {
     this.postmaster = postmaster;
-    this.otherJvm = otherJvm;
+    this.referencesJvm = referencesJvm;
+    this.pipelineJvm = pipelineJvm;
   }
 
   /**
    * A meter for the server whose data directory is {@code dataDirectory}, and for this JVM with the
-   * JVM whose process id is {@code otherJvm} (ignored when it is this one).
+   * JVMs whose process ids are {@code referencesJvm} and {@code pipelineJvm} (each ignored when it
+   * is this one). The threads by kind are the pipeline's JVM's; when that is another, this JVM's
+   * threads are listed too, their kinds prefixed with {@value #HARNESS_PREFIX}.
    */
-  static ProcessCpu of(Path dataDirectory, long otherJvm) {
+  static ProcessCpu of(Path dataDirectory, long referencesJvm, long pipelineJvm) {
+    long self = ProcessHandle.current().pid();
     try {
       List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
       return new ProcessCpu(
           Long.parseLong(lines.get(0).trim()),
-          otherJvm == ProcessHandle.current().pid() ? -1 : otherJvm);
+          referencesJvm == self ? -1 : referencesJvm,
+          pipelineJvm == self ? -1 : pipelineJvm);
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("no running postmaster in " + dataDirectory, e);
     }
   }
+
+  /** The prefix of this JVM's thread kinds when the pipeline runs in another. */
+  static final String HARNESS_PREFIX = "bench jvm: ";
 
   /** A reading of the JVMs' and the server's CPU time so far. */
   Reading read() {
     long jvm =
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime();
-    if (otherJvm > 0) {
-      Stat other = stat(Path.of("/proc", String.valueOf(otherJvm), "stat"));
-      if (other == null) {
-        throw new IllegalStateException("process " + otherJvm + " is gone");
-      }
-      jvm += other.ownTicks() * 1_000_000_000L / TICKS_PER_SECOND;
+    jvm += processNanos(referencesJvm) + processNanos(pipelineJvm);
+    Map<String, Long> threads;
+    if (pipelineJvm > 0) {
+      threads = threadNanos(String.valueOf(pipelineJvm), "");
+      threads.putAll(threadNanos("self", HARNESS_PREFIX));
+    } else {
+      threads = threadNanos("self", "");
     }
-    return new Reading(jvm, postgresNanos(), threadNanos());
+    return new Reading(jvm, postgresNanos(), threads);
+  }
+
+  /** The CPU time so far of process {@code pid}; 0 for none (-1). */
+  private static long processNanos(long pid) {
+    if (pid <= 0) {
+      return 0;
+    }
+    Stat other = stat(Path.of("/proc", String.valueOf(pid), "stat"));
+    if (other == null) {
+      throw new IllegalStateException("process " + pid + " is gone");
+    }
+    return other.ownTicks() * 1_000_000_000L / TICKS_PER_SECOND;
   }
 
   /**
-   * The threads of this JVM by what they do (see {@link #kind}), with their CPU time so far; a
-   * thread that has exited no longer counts, so the kinds may add up to less than the JVM.
+   * The threads of process {@code pid} ({@code self}: this JVM) by what they do (see {@link
+   * #kind}), each kind prefixed with {@code prefix}, with their CPU time so far; a thread that has
+   * exited no longer counts, so the kinds may add up to less than the JVM.
    */
-  private static Map<String, Long> threadNanos() {
+  private static Map<String, Long> threadNanos(String pid, String prefix) {
     Map<String, Long> out = new TreeMap<>();
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", pid, "task"))) {
       for (Path task : tasks) {
         Stat thread = stat(task.resolve("stat"));
         if (thread != null) { // null: exited meanwhile
           out.merge(
-              kind(thread.name()),
+              prefix + kind(thread.name()),
               thread.ownTicks() * 1_000_000_000L / TICKS_PER_SECOND,
               Long::sum);
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc/self/task", e);
+      throw new IllegalStateException("cannot list /proc/" + pid + "/task", e);
     }
     return out;
   }
@@ -150,24 +173,37 @@ final class ProcessCpu {
   }
 
   private long postgresNanos() {
-    long ticks = 0;
     Stat own = stat(Path.of("/proc", String.valueOf(postmaster), "stat"));
     if (own == null) {
       throw new IllegalStateException("postmaster " + postmaster + " is gone");
     }
     // utime + stime + cutime + cstime: the reaped backends are in the last two.
-    ticks += own.ownTicks() + own.reapedTicks();
+    long ticks = own.ownTicks() + own.reapedTicks();
+    for (Stat child : children(postmaster).values()) {
+      ticks += child.ownTicks();
+    }
+    return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+  }
+
+  /** The PostgreSQL server's postmaster. */
+  long postmaster() {
+    return postmaster;
+  }
+
+  /** The live children of process {@code parent} by process id. */
+  static Map<Long, Stat> children(long parent) {
+    Map<Long, Stat> out = new TreeMap<>();
     try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path process : processes) {
         Stat child = stat(process.resolve("stat"));
-        if (child != null && child.ppid() == postmaster) {
-          ticks += child.ownTicks();
+        if (child != null && child.ppid() == parent) {
+          out.put(Long.parseLong(process.getFileName().toString()), child);
         }
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot list /proc", e);
     }
-    return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+    return out;
   }
 
   /**
@@ -177,7 +213,7 @@ final class ProcessCpu {
    * @param ownTicks utime + stime
    * @param reapedTicks cutime + cstime: the children it has reaped
    */
-  private record Stat(String name, long ppid, long ownTicks, long reapedTicks) {}
+  record Stat(String name, long ppid, long ownTicks, long reapedTicks) {}
 
   /** One process's or thread's {@link Stat}; null once it has exited. */
   private static Stat stat(Path file) {
@@ -197,7 +233,7 @@ final class ProcessCpu {
         Long.parseLong(fields[13]) + Long.parseLong(fields[14]));
   }
 
-  /** CPU time so far, in nanoseconds; this JVM's threads by {@link #kind}. */
+  /** CPU time so far, in nanoseconds; the pipeline's JVM's threads by {@link #kind}. */
   record Reading(long jvmNanos, long postgresNanos, Map<String, Long> threadNanos) {
 
     /** Microseconds of each per event between {@code earlier} and this reading. */
@@ -208,7 +244,7 @@ final class ProcessCpu {
     }
 
     /**
-     * Microseconds per event of this JVM's threads of {@code kind} between {@code earlier} and this
+     * Microseconds per event of the threads of {@code kind} between {@code earlier} and this
      * reading.
      */
     double kindSince(Reading earlier, String kind, long events) {
@@ -218,8 +254,8 @@ final class ProcessCpu {
     }
 
     /**
-     * Microseconds per event of this JVM's threads by kind between {@code earlier} and this
-     * reading, largest first (a kind whose threads exited meanwhile may read low).
+     * Microseconds per event of the threads by kind between {@code earlier} and this reading,
+     * largest first (a kind whose threads exited meanwhile may read low).
      */
     String threadsSince(Reading earlier, long events) {
       return threadNanos.keySet().stream()
@@ -231,8 +267,8 @@ final class ProcessCpu {
   }
 
   /**
-   * CPU microseconds per event in the JVMs (the Kafka broker's, and the references' when they run
-   * in a JVM of their own) and in PostgreSQL.
+   * CPU microseconds per event in the JVMs (the harness's with the Kafka broker, and the
+   * references' and the pipeline's when they run in JVMs of their own) and in PostgreSQL.
    */
   record PerEvent(double jvmMicros, double postgresMicros) {}
 }

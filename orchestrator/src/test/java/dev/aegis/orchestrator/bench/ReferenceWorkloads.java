@@ -12,10 +12,7 @@ import dev.aegis.orchestrator.persistence.HealthWindowRepository;
 import dev.aegis.orchestrator.persistence.InboxRepository;
 import dev.aegis.orchestrator.persistence.JdbiFactory;
 import dev.aegis.orchestrator.persistence.StepSampleRepository;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -541,24 +538,9 @@ final class ReferenceWorkloads implements References {
    * It exits at the end of its input.
    */
   public static void main(String[] args) throws IOException {
-    PrintStream answers = System.out;
     try (var references =
-            new ReferenceWorkloads(args[0], args[1], args[2], Integer.parseInt(args[3]));
-        var commands =
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-      answers.println(ANSWER + "ok 0");
-      answers.flush();
-      String line;
-      while ((line = commands.readLine()) != null) {
-        String answer;
-        try {
-          answer = "ok " + run(references, line.split(" "));
-        } catch (Exception | AssertionError e) {
-          answer = "error " + String.valueOf(e).replace('\n', ' ');
-        }
-        answers.println(ANSWER + answer);
-        answers.flush();
-      }
+        new ReferenceWorkloads(args[0], args[1], args[2], Integer.parseInt(args[3]))) {
+      ChildJvm.serve(ANSWER, "0", command -> run(references, command));
     }
     System.exit(0);
   }

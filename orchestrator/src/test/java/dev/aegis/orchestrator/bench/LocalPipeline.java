@@ -1,0 +1,328 @@
+package dev.aegis.orchestrator.bench;
+
+import dev.aegis.events.Topics;
+import dev.aegis.events.data.Candidate;
+import dev.aegis.events.data.ExperimentSubmitted;
+import dev.aegis.events.data.PolicySpec;
+import dev.aegis.events.data.SloSpec;
+import dev.aegis.events.data.StepSpec;
+import dev.aegis.orchestrator.AegisApplication;
+import dev.aegis.orchestrator.application.ExperimentService;
+import dev.aegis.orchestrator.application.SubmitOutcome;
+import dev.aegis.orchestrator.config.AegisProperties;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * The orchestrator in this JVM: in the harness's with {@code -Dbench.pipeline=inline}, or in a JVM
+ * of its own, where {@link #main} drives it for a {@link PipelineProcess}.
+ */
+final class LocalPipeline implements Pipeline {
+
+  /** The prefix of the child's answers on its standard output. */
+  static final String ANSWER = "@@pipeline ";
+
+  /** Steps far longer than the run: every event is judged, none ends a step. */
+  private static final PolicySpec LONG_STEPS =
+      new PolicySpec(
+          List.of(
+              new StepSpec(10, Duration.ofHours(24)),
+              new StepSpec(50, Duration.ofHours(48)),
+              new StepSpec(100, Duration.ofDays(7))),
+          new SloSpec(0.02, 3000.0),
+          100L,
+          Duration.ofDays(1));
+
+  /** Short steps, so that the probes' experiments pass during a round. */
+  private static final PolicySpec SHORT_STEPS =
+      new PolicySpec(
+          List.of(
+              new StepSpec(10, Duration.ofSeconds(15)),
+              new StepSpec(50, Duration.ofSeconds(15)),
+              new StepSpec(100, Duration.ofSeconds(15))),
+          new SloSpec(0.02, 3000.0),
+          100L,
+          Duration.ofDays(1));
+
+  private final ConfigurableApplicationContext app;
+
+  private LocalPipeline(ConfigurableApplicationContext app) {
+    this.app = app;
+  }
+
+  /** Starts the orchestrator with {@code properties}. */
+  static LocalPipeline start(Map<String, String> properties) {
+    // As command-line arguments: they take precedence over application.yml's environment
+    // placeholders.
+    return new LocalPipeline(
+        new SpringApplicationBuilder(AegisApplication.class)
+            .run(
+                properties.entrySet().stream()
+                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                    .toArray(String[]::new)));
+  }
+
+  @Override
+  public int batch() {
+    return app.getBean(AegisProperties.class).processing().maxPollRecords();
+  }
+
+  @Override
+  public int consumerThreads() {
+    return app.getBean(AegisProperties.class).processing().concurrency();
+  }
+
+  @Override
+  public KubernetesClient cluster() {
+    return app.getBean(KubernetesClient.class);
+  }
+
+  @Override
+  public void submitExperiments(int count) {
+    for (int i = 0; i < count; i++) {
+      submit(
+          PipelineBenchmark.service(i),
+          new Candidate("2.0." + i, "registry.local/" + PipelineBenchmark.service(i) + ":2.0." + i),
+          LONG_STEPS);
+    }
+  }
+
+  @Override
+  public void submitProbes(int count, int round) {
+    for (int p = 0; p < count; p++) {
+      String probe = PipelineBenchmark.probe(p);
+      submit(
+          probe,
+          new Candidate("3.0." + round, "registry.local/" + probe + ":3.0." + round),
+          SHORT_STEPS);
+    }
+  }
+
+  private void submit(String service, Candidate candidate, PolicySpec policy) {
+    SubmitOutcome outcome =
+        app.getBean(ExperimentService.class)
+            .submit(
+                new ExperimentSubmitted(service, "bench", candidate, policy),
+                ExperimentService.Origin.rest("bench"),
+                null);
+    if (!(outcome instanceof SubmitOutcome.Accepted)) {
+      throw new IllegalStateException("submission for " + service + " refused: " + outcome);
+    }
+  }
+
+  private MessageListenerContainer ingest() {
+    return app.getBean("ingestContainer", MessageListenerContainer.class);
+  }
+
+  @Override
+  public void stopIngest() {
+    ingest().stop();
+  }
+
+  @Override
+  public double run(long total, int round) {
+    Run run = measure(total, round);
+    System.out.println(run.detail());
+    return run.perSecond();
+  }
+
+  /** Events per second and what the run saw on the way, in one line. */
+  record Run(double perSecond, String detail) {}
+
+  /**
+   * Events per second through the orchestrator, from starting its consumer to the last event
+   * processed.
+   */
+  private Run measure(long total, int round) {
+    MeterRegistry registry = app.getBean(MeterRegistry.class);
+    ProcessedHealth processed = new ProcessedHealth(registry);
+    double before = processed.count();
+    double conflictsBefore = conflicts(registry);
+    MessageListenerContainer ingest = ingest();
+    long started = System.nanoTime();
+    ingest.start();
+    long deadline = started + Duration.ofMinutes(10).toNanos();
+    long firstCommit = 0;
+    long halfway = 0;
+    double done;
+    while ((done = processed.count() - before) < total) {
+      if (firstCommit == 0 && done > 0) {
+        firstCommit = System.nanoTime();
+      }
+      if (halfway == 0 && done >= total / 2.0) {
+        halfway = System.nanoTime();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "pipeline processed only " + done + " of " + total + " events in 10 minutes");
+      }
+      Thread.onSpinWait();
+      sleepQuietly(2);
+    }
+    long finished = System.nanoTime();
+    return new Run(
+        total / ((finished - started) / 1e9),
+        String.format(
+            Locale.ROOT,
+            "       pipeline round %d: first batch committed after %d ms, half the events after %d"
+                + " ms, all after %d ms; health partitions per consumer thread: %s; batches run"
+                + " again after a concurrent write: %.0f",
+            round,
+            (firstCommit - started) / 1_000_000,
+            ((halfway == 0 ? finished : halfway) - started) / 1_000_000,
+            (finished - started) / 1_000_000,
+            healthPartitions(ingest),
+            conflicts(registry) - conflictsBefore));
+  }
+
+  /** Batches run again because another writer changed an experiment they had read, so far. */
+  private static double conflicts(MeterRegistry registry) {
+    return registry.find("aegis.batch.conflicts").counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
+  }
+
+  /**
+   * The health partitions each of the ingest container's consumers holds, e.g. {@code [1, 1, 1]}.
+   */
+  private static List<Integer> healthPartitions(MessageListenerContainer ingest) {
+    var byClient = ingest.getAssignmentsByClientId();
+    if (byClient == null) {
+      return List.of();
+    }
+    return byClient.values().stream()
+        .map(tps -> (int) tps.stream().filter(tp -> tp.topic().equals(Topics.HEALTH)).count())
+        .sorted()
+        .toList();
+  }
+
+  @Override
+  public long consumerAllocatedBytes() {
+    return ProcessCpu.allocatedBytes(ProcessCpu.CONSUMERS);
+  }
+
+  @Override
+  public long pid() {
+    return ProcessHandle.current().pid();
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+
+  /**
+   * The health events the pipeline has processed, as its {@code aegis_events_processed_total}
+   * counters (one per outcome) count them. The harness reads it every 2 ms while the pipeline runs;
+   * searching the registry each time walked every meter (one per service and more at 10 000
+   * experiments) on the harness's thread, which shares the 2 cores and the CPU per event with the
+   * pipeline (4–6 µs per event at 10 000 experiments even when done only every 50 ms). So the
+   * counters found are read until their sum has not moved for 50 ms, and only then looked up again:
+   * a counter first created meanwhile (a new outcome) joins then.
+   */
+  private static final class ProcessedHealth {
+    private static final long STALL_NANOS = Duration.ofMillis(50).toNanos();
+    private final MeterRegistry metrics;
+    private Collection<Counter> counters = List.of();
+    private double last = -1;
+    private long movedAt;
+    private long lookedUpAt;
+
+    ProcessedHealth(MeterRegistry metrics) {
+      this.metrics = metrics;
+      lookUp();
+    }
+
+    double count() {
+      double sum = sum();
+      long now = System.nanoTime();
+      if (sum != last) {
+        last = sum;
+        movedAt = now;
+      } else if (now - movedAt > STALL_NANOS && now - lookedUpAt > STALL_NANOS) {
+        lookUp();
+        sum = sum();
+      }
+      return sum;
+    }
+
+    private double sum() {
+      double sum = 0;
+      for (Counter c : counters) {
+        sum += c.count();
+      }
+      return sum;
+    }
+
+    private void lookUp() {
+      counters = metrics.find("aegis.events.processed").tag("topic", Topics.HEALTH).counters();
+      lookedUpAt = System.nanoTime();
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The orchestrator as a process of its own. Arguments: its properties, {@code name=value} each.
+   * It answers {@code ok <batch> <consumer threads>} once started, then one line per command on
+   * standard input, each starting with {@link #ANSWER} ({@code ok <text>} or {@code error
+   * <reason>}):
+   *
+   * <ul>
+   *   <li>{@code experiments <count>}: {@link #submitExperiments};
+   *   <li>{@code probes <count> <round>}: {@link #submitProbes};
+   *   <li>{@code stop}: {@link #stopIngest};
+   *   <li>{@code run <total> <round>}: {@link #run}, answered {@code ok <events/s> <detail>};
+   *   <li>{@code allocated}: {@link #consumerAllocatedBytes}.
+   * </ul>
+   *
+   * It stops the orchestrator and exits at the end of its input.
+   */
+  public static void main(String[] args) throws IOException {
+    Map<String, String> properties = new LinkedHashMap<>();
+    Arrays.stream(args).map(a -> a.split("=", 2)).forEach(kv -> properties.put(kv[0], kv[1]));
+    try (LocalPipeline pipeline = start(properties)) {
+      ChildJvm.serve(
+          ANSWER,
+          pipeline.batch() + " " + pipeline.consumerThreads(),
+          command -> pipeline.handle(command));
+    }
+    System.exit(0);
+  }
+
+  private String handle(String[] command) {
+    switch (command[0]) {
+      case "experiments" -> submitExperiments(Integer.parseInt(command[1]));
+      case "probes" -> submitProbes(Integer.parseInt(command[1]), Integer.parseInt(command[2]));
+      case "stop" -> stopIngest();
+      case "run" -> {
+        Run run = measure(Long.parseLong(command[1]), Integer.parseInt(command[2]));
+        return String.format(Locale.ROOT, "%.3f %s", run.perSecond(), run.detail());
+      }
+      case "allocated" -> {
+        return String.valueOf(consumerAllocatedBytes());
+      }
+      default -> throw new IllegalArgumentException("unknown command " + command[0]);
+    }
+    return "0";
+  }
+}

@@ -1,0 +1,48 @@
+package dev.aegis.orchestrator.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The orchestrator the benchmark measures, wherever it runs: in the harness's JVM ({@link
+ * LocalPipeline}) or in a JVM of its own, as a replica runs ({@link PipelineProcess}).
+ */
+interface Pipeline extends AutoCloseable {
+
+  /** Records per batch ({@code aegis.processing.max-poll-records}). */
+  int batch();
+
+  /** Consumer threads ({@code aegis.processing.concurrency}). */
+  int consumerThreads();
+
+  /** A client of the Kubernetes API the orchestrator acts on, to create the stable Deployments. */
+  KubernetesClient cluster();
+
+  /**
+   * Submits one experiment with steps far longer than the run for each of the first {@code count}
+   * services ({@link PipelineBenchmark#service}).
+   */
+  void submitExperiments(int count);
+
+  /** Submits round {@code round}'s experiment with short steps for each of {@code count} probes. */
+  void submitProbes(int count, int round);
+
+  /** Stops the ingest consumers, so that the round's events wait in Kafka. */
+  void stopIngest();
+
+  /**
+   * Starts the ingest consumers and waits until they have processed {@code total} more health
+   * events; prints what it saw on the way as round {@code round}'s.
+   *
+   * @return events per second, from the start to the last event processed
+   */
+  double run(long total, int round);
+
+  /** Bytes the ingest consumer threads have allocated since they started. */
+  long consumerAllocatedBytes();
+
+  /** The process the orchestrator runs in, for its CPU time and threads. */
+  long pid();
+
+  @Override
+  void close();
+}

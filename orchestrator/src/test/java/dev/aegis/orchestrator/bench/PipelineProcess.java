@@ -1,0 +1,145 @@
+package dev.aegis.orchestrator.bench;
+
+import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The orchestrator in a JVM of its own ({@link LocalPipeline#main}), as a replica runs: the
+ * harness's JVM keeps the Kafka broker, and hosts the Kubernetes API the orchestrator acts on (the
+ * in-process server standalone mode starts, here as an external cluster), so the orchestrator's JIT
+ * compiles only the orchestrator's code.
+ */
+final class PipelineProcess implements Pipeline {
+
+  /**
+   * The orchestrator JVM's flags: the image's ({@code -XX:+ExitOnOutOfMemoryError}, and a heap of
+   * 75% of the memory the chart's default Pod may use, 2 GiB), heap set with {@code
+   * -Dbench.pipeline.heap}.
+   */
+  static final String HEAP = System.getProperty("bench.pipeline.heap", "1536m");
+
+  /**
+   * More flags for the orchestrator's JVM, space-separated ({@code -Dbench.pipeline.jvm=...}), e.g.
+   * a JIT log: {@code -Xlog:jit+compilation=debug:file=/tmp/jit.log:uptime}.
+   */
+  private static final List<String> MORE_FLAGS =
+      Arrays.stream(System.getProperty("bench.pipeline.jvm", "").split(" "))
+          .filter(f -> !f.isBlank())
+          .toList();
+
+  /**
+   * The API server logs every request at INFO through java.util.logging, which this JVM (no Spring
+   * Boot logging here) would print: a line per request of every traffic shift.
+   */
+  private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
+  }
+
+  private final AegisKubernetes cluster;
+  private final ChildJvm child;
+  private final int batch;
+  private final int consumerThreads;
+
+  private PipelineProcess(AegisKubernetes cluster, ChildJvm child, String ready) {
+    this.cluster = cluster;
+    this.child = child;
+    String[] sizes = ready.split(" ");
+    this.batch = Integer.parseInt(sizes[0]);
+    this.consumerThreads = Integer.parseInt(sizes[1]);
+  }
+
+  /**
+   * Starts the orchestrator with {@code properties}, on an API server this JVM hosts; it logs to
+   * {@code logFile}.
+   */
+  static PipelineProcess start(Map<String, String> properties, Path logFile) {
+    AegisKubernetes cluster = AegisKubernetes.inProcess(0, List.of());
+    try {
+      List<String> args = new ArrayList<>();
+      properties.forEach((k, v) -> args.add(k + "=" + v));
+      args.add("aegis.kubernetes.mode=external");
+      args.add("aegis.kubernetes.master-url=" + cluster.masterUrl());
+      args.add("logging.file.name=" + logFile);
+      ChildJvm.Started started =
+          ChildJvm.start(
+              "pipeline",
+              LocalPipeline.ANSWER,
+              LocalPipeline.class,
+              Stream.concat(
+                      Stream.of("-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError"), MORE_FLAGS.stream())
+                  .toList(),
+              args,
+              5);
+      return new PipelineProcess(cluster, started.child(), started.answer());
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public int batch() {
+    return batch;
+  }
+
+  @Override
+  public int consumerThreads() {
+    return consumerThreads;
+  }
+
+  @Override
+  public KubernetesClient cluster() {
+    return cluster.client();
+  }
+
+  @Override
+  public void submitExperiments(int count) {
+    child.call("experiments " + count);
+  }
+
+  @Override
+  public void submitProbes(int count, int round) {
+    child.call("probes " + count + " " + round);
+  }
+
+  @Override
+  public void stopIngest() {
+    child.call("stop");
+  }
+
+  @Override
+  public double run(long total, int round) {
+    String[] answer = child.call("run " + total + " " + round).split(" ", 2);
+    System.out.println(answer[1]);
+    return Double.parseDouble(answer[0]);
+  }
+
+  @Override
+  public long consumerAllocatedBytes() {
+    return Long.parseLong(child.call("allocated"));
+  }
+
+  @Override
+  public long pid() {
+    return child.pid();
+  }
+
+  @Override
+  public void close() {
+    try {
+      child.close();
+    } finally {
+      cluster.close();
+    }
+  }
+}
