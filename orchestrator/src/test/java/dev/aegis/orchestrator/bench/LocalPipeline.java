@@ -169,7 +169,7 @@ final class LocalPipeline implements Pipeline {
             "pipeline processed only " + done + " of " + total + " events in 10 minutes");
       }
       Thread.onSpinWait();
-      sleepQuietly(2);
+      PipelineBenchmark.sleepQuietly(2);
     }
     long finished = System.nanoTime();
     return new Run(
@@ -269,15 +269,6 @@ final class LocalPipeline implements Pipeline {
     private void lookUp() {
       counters = metrics.find("aegis.events.processed").tag("topic", Topics.HEALTH).counters();
       lookedUpAt = System.nanoTime();
-    }
-  }
-
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

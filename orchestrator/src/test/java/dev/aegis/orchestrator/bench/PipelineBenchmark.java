@@ -701,7 +701,7 @@ public final class PipelineBenchmark {
     database.close();
   }
 
-  private static void sleepQuietly(long millis) {
+  static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
