@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.bench;
 
 import dev.aegis.orchestrator.testsupport.SharedPostgres;
 import java.util.Locale;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -19,6 +20,7 @@ final class Statements {
   private static final int TOP = 12;
 
   private final Jdbi superuser;
+  private long checkpointsAtReset;
 
   private Statements(Jdbi superuser) {
     this.superuser = superuser;
@@ -44,6 +46,7 @@ final class Statements {
           h -> {
             h.execute("SELECT pg_stat_statements_reset()");
             h.execute("SELECT pg_stat_reset()");
+            checkpointsAtReset = checkpoints(h);
           });
     }
   }
@@ -55,12 +58,20 @@ final class Statements {
     }
     superuser.useHandle(
         h -> {
-          System.out.printf(Locale.ROOT, "-- round %d, %s: statements by time%n", round, phase);
+          long checkpoints = checkpoints(h);
+          System.out.printf(
+              Locale.ROOT,
+              "-- round %d, %s: statements by time (checkpoints begun meanwhile: %d)%n",
+              round,
+              phase,
+              checkpoints - checkpointsAtReset);
           h.createQuery(
                   "SELECT lpad(round(total_exec_time)::text, 7) || ' ms exec ' "
                       + "|| lpad(round(total_plan_time)::text, 6) || ' ms plan ' "
                       + "|| lpad(calls::text, 6) || ' calls ' || lpad(rows::text, 7) || ' rows ' "
-                      + "|| lpad(round(wal_bytes / greatest(rows, 1))::text, 6) || ' WAL B/row  ' "
+                      + "|| lpad(round(wal_bytes / greatest(rows, 1))::text, 6) || ' WAL B/row ' "
+                      + "|| lpad(round(1000.0 * wal_fpi / greatest(rows, 1))::text, 5)"
+                      + " || ' FPI/1k rows  ' "
                       + "|| CASE WHEN length(q) <= 200 THEN q "
                       + "ELSE left(q, 90) || ' … ' || right(q, 110) END "
                       + "FROM pg_stat_statements, regexp_replace(query, '\\s+', ' ', 'g') AS q "
@@ -88,6 +99,17 @@ final class Statements {
               .forEach(System.out::println);
           h.execute("SELECT pg_stat_statements_reset()");
           h.execute("SELECT pg_stat_reset()");
+          checkpointsAtReset = checkpoints;
         });
+  }
+
+  /**
+   * Checkpoints the server has begun, timed and requested: after each, the first change to a page
+   * writes the whole page to the WAL (a full-page image, {@code FPI} above).
+   */
+  private static long checkpoints(Handle h) {
+    return h.createQuery("SELECT num_timed + num_requested FROM pg_stat_checkpointer")
+        .mapTo(Long.class)
+        .one();
   }
 }
