@@ -15,9 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,14 +62,19 @@ final class LocalPipeline implements Pipeline {
 
   /** Starts the orchestrator with {@code properties}. */
   static LocalPipeline start(Map<String, String> properties) {
-    // As command-line arguments: they take precedence over application.yml's environment
-    // placeholders.
-    return new LocalPipeline(
-        new SpringApplicationBuilder(AegisApplication.class)
-            .run(
-                properties.entrySet().stream()
-                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                    .toArray(String[]::new)));
+    return start(arguments(properties).toArray(String[]::new));
+  }
+
+  /**
+   * {@code properties} as the orchestrator's command-line arguments ({@code --name=value}), which
+   * take precedence over application.yml's environment placeholders.
+   */
+  static List<String> arguments(Map<String, String> properties) {
+    return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
+  }
+
+  private static LocalPipeline start(String[] arguments) {
+    return new LocalPipeline(new SpringApplicationBuilder(AegisApplication.class).run(arguments));
   }
 
   @Override
@@ -273,10 +276,9 @@ final class LocalPipeline implements Pipeline {
   }
 
   /**
-   * The orchestrator as a process of its own. Arguments: its properties, {@code name=value} each.
-   * It answers {@code ok <batch> <consumer threads>} once started, then one line per command on
-   * standard input, each starting with {@link #ANSWER} ({@code ok <text>} or {@code error
-   * <reason>}):
+   * The orchestrator as a process of its own. Arguments: its own ({@link #arguments}). It answers
+   * {@code ok <batch> <consumer threads>} once started, then one line per command on standard
+   * input, each starting with {@link #ANSWER} ({@code ok <text>} or {@code error <reason>}):
    *
    * <ul>
    *   <li>{@code experiments <count>}: {@link #submitExperiments};
@@ -289,9 +291,7 @@ final class LocalPipeline implements Pipeline {
    * It stops the orchestrator and exits at the end of its input.
    */
   public static void main(String[] args) throws IOException {
-    Map<String, String> properties = new LinkedHashMap<>();
-    Arrays.stream(args).map(a -> a.split("=", 2)).forEach(kv -> properties.put(kv[0], kv[1]));
-    try (LocalPipeline pipeline = start(properties)) {
+    try (LocalPipeline pipeline = start(args)) {
       ChildJvm.serve(
           ANSWER,
           pipeline.batch() + " " + pipeline.consumerThreads(),

@@ -452,11 +452,7 @@ public final class PipelineBenchmark {
    * enough: soak rounds give its JIT that time, as a replica's steady load would.
    */
   private void soakRound() throws Exception {
-    pipeline.stopIngest();
-    round++;
-    pipeline.submitProbes(probes, round);
-    List<EncodedEvent> batch = withProbes(encode());
-    publish(batch);
+    List<EncodedEvent> batch = nextRound().events();
     Instant pipelineStarted = Instant.now();
     ProcessCpu.Reading started = cpu.read();
     double perSecond = pipeline.run(total(), round);
@@ -468,17 +464,31 @@ public final class PipelineBenchmark {
         perSecond,
         cpu(ended.since(started, batch.size())),
         ended.kindSince(started, ProcessCpu.CONSUMERS, batch.size()),
-        ended.kindSince(started, "jit", batch.size()));
+        ended.kindSince(started, ProcessCpu.JIT, batch.size()));
     collectActuation(pipelineStarted);
   }
 
-  private Round round() throws Exception {
+  /** A round's events, published, and where they start on the health topic's partitions. */
+  private record Published(Map<TopicPartition, Long> from, List<EncodedEvent> events) {}
+
+  /**
+   * Starts the next round: stops the pipeline's consumers, submits the round's probe experiments
+   * and publishes its events, which then wait in Kafka.
+   */
+  private Published nextRound() throws Exception {
     pipeline.stopIngest();
     round++;
     pipeline.submitProbes(probes, round);
     Map<TopicPartition, Long> from = endOffsets();
-    List<EncodedEvent> batch = withProbes(encode());
-    publish(batch);
+    List<EncodedEvent> events = withProbes(encode());
+    publish(events);
+    return new Published(from, events);
+  }
+
+  private Round round() throws Exception {
+    Published published = nextRound();
+    Map<TopicPartition, Long> from = published.from();
+    List<EncodedEvent> batch = published.events();
     List<String> keys = batch.stream().map(EncodedEvent::key).toList();
     double rawKafka = references.consume(from, total(), false);
     double decode = references.consume(from, total(), true);
@@ -498,8 +508,8 @@ public final class PipelineBenchmark {
     ProcessCpu.PerEvent pipelineCpu = pipelineEnded.since(floorEnded, batch.size());
     System.out.printf(
         Locale.ROOT,
-        "       pipeline round %d: CPU µs/event of the pipeline JVM's threads (and the harness JVM's, \"bench jvm\"): %s; the consumer"
-            + " threads allocated %.0f bytes/event%n",
+        "       pipeline round %d: CPU µs/event of the pipeline JVM's threads (and the harness"
+            + " JVM's, \"bench jvm\"): %s; the consumer threads allocated %.0f bytes/event%n",
         round,
         pipelineEnded.threadsSince(floorEnded, batch.size()),
         (double) pipeline.consumerAllocatedBytes() / batch.size());

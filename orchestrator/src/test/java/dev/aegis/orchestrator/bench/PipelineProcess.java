@@ -3,8 +3,8 @@ package dev.aegis.orchestrator.bench;
 import dev.aegis.orchestrator.kubernetes.AegisKubernetes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -65,11 +65,10 @@ final class PipelineProcess implements Pipeline {
   static PipelineProcess start(Map<String, String> properties, Path logFile) {
     AegisKubernetes cluster = AegisKubernetes.inProcess(0, List.of());
     try {
-      List<String> args = new ArrayList<>();
-      properties.forEach((k, v) -> args.add(k + "=" + v));
-      args.add("aegis.kubernetes.mode=external");
-      args.add("aegis.kubernetes.master-url=" + cluster.masterUrl());
-      args.add("logging.file.name=" + logFile);
+      Map<String, String> own = new LinkedHashMap<>(properties);
+      own.put("aegis.kubernetes.mode", "external");
+      own.put("aegis.kubernetes.master-url", cluster.masterUrl());
+      own.put("logging.file.name", logFile.toString());
       ChildJvm.Started started =
           ChildJvm.start(
               "pipeline",
@@ -78,7 +77,7 @@ final class PipelineProcess implements Pipeline {
               Stream.concat(
                       Stream.of("-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError"), MORE_FLAGS.stream())
                   .toList(),
-              args,
+              LocalPipeline.arguments(own),
               5);
       return new PipelineProcess(cluster, started.child(), started.answer());
     } catch (RuntimeException e) {

@@ -132,6 +132,9 @@ final class ProcessCpu {
   /** The {@link #kind} of the pipeline's consumer threads. */
   static final String CONSUMERS = "consumers";
 
+  /** The {@link #kind} of the JIT's compiler threads. */
+  static final String JIT = "jit";
+
   /**
    * What a thread of the benchmark's JVM does, from the first 15 characters of its name that Linux
    * keeps: the pipeline's consumers, the JIT compilers, the garbage collector, the in-process Kafka
@@ -143,7 +146,7 @@ final class ProcessCpu {
       return CONSUMERS;
     }
     if (name.contains("CompilerThre")) {
-      return "jit";
+      return JIT;
     }
     if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
       return "gc";
