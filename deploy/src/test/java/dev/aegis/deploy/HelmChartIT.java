@@ -44,6 +44,9 @@ class HelmChartIT {
   private static final String NAMESPACE = "aegis-system";
   private static final YAMLMapper YAML = new YAMLMapper();
 
+  /** A flag that chooses the JVM's garbage collector (as the chart's check reads it). */
+  private static final Pattern NAMES_A_COLLECTOR = Pattern.compile("-XX:[+-]Use\\w+GC(\\s|$)");
+
   @Test
   void theChartPassesHelmLintInStrictMode() {
     LintResult lint = new Helm(CHART).lint().strict().call();
@@ -74,6 +77,48 @@ class HelmChartIT {
         .isEqualTo(version);
     assertThat(container(render(t -> t)).path("image").asText())
         .isEqualTo(repository + ":" + version);
+  }
+
+  @Test
+  void theImageNamesItsCollectorWhereAPodCanReplaceIt() throws Exception {
+    Document orchestrator = pom(ROOT.resolve("orchestrator/pom.xml"));
+    NodeList flags = orchestrator.getElementsByTagName("jvmFlag");
+    List<String> commandLine = new ArrayList<>();
+    for (int i = 0; i < flags.getLength(); i++) {
+      commandLine.add(flags.item(i).getTextContent().trim());
+    }
+
+    assertThat(commandLine).isNotEmpty().noneMatch(f -> NAMES_A_COLLECTOR.matcher(f).find());
+    assertThat(text(orchestrator, "JDK_JAVA_OPTIONS")).isEqualTo("-XX:+UseParallelGC");
+    assertThat(env(container(render(t -> t)))).doesNotContainKey("JDK_JAVA_OPTIONS");
+    assertThat(
+            env(container(
+                    render(
+                        t ->
+                            t.set("extraEnv[0].name", "JDK_JAVA_OPTIONS")
+                                .set("extraEnv[0].value", "-XX:+UseG1GC"))))
+                .get("JDK_JAVA_OPTIONS")
+                .path("value")
+                .asText())
+        .isEqualTo("-XX:+UseG1GC");
+  }
+
+  @Test
+  void aCollectorInJavaToolOptionsIsRefusedSinceTheJvmWouldNotStart() {
+    for (String options :
+        List.of("-XX:+UseG1GC", "-Xss1m -XX:+UseZGC -Xmn512m", "-XX:-UseParallelGC")) {
+      assertThatThrownBy(() -> render(t -> t.set("javaToolOptions", options)))
+          .as(options)
+          .hasMessageContaining("set JDK_JAVA_OPTIONS in extraEnv");
+    }
+    String tuning = "-XX:+UseGCOverheadLimit -XX:+UseStringDeduplication -Xmn512m";
+
+    assertThat(
+            env(container(render(t -> t.set("javaToolOptions", tuning))))
+                .get("JAVA_TOOL_OPTIONS")
+                .path("value")
+                .asText())
+        .isEqualTo(tuning);
   }
 
   @Nested
