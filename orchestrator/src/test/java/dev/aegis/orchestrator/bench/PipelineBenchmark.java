@@ -302,7 +302,8 @@ public final class PipelineBenchmark {
       pipeline = LocalPipeline.start(props);
     } else {
       Path log = Files.createTempFile("aegis-bench-pipeline", ".log");
-      System.out.println("the pipeline's JVM logs to " + log);
+      System.out.println(
+          "the pipeline's JVM (" + String.join(" ", PipelineProcess.flags()) + ") logs to " + log);
       pipeline = PipelineProcess.start(props, log);
     }
     var cluster = pipeline.cluster();

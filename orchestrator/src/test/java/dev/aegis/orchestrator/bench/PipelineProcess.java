@@ -20,15 +20,23 @@ import java.util.stream.Stream;
 final class PipelineProcess implements Pipeline {
 
   /**
-   * The orchestrator JVM's flags: the image's ({@code -XX:+ExitOnOutOfMemoryError}, and a heap of
-   * 75% of the memory the chart's default Pod may use, 2 GiB), heap set with {@code
-   * -Dbench.pipeline.heap}.
+   * The orchestrator JVM's heap: the image's 75% of the memory the chart's default Pod may use, 2
+   * GiB; set with {@code -Dbench.pipeline.heap}.
    */
   static final String HEAP = System.getProperty("bench.pipeline.heap", "1536m");
 
   /**
-   * More flags for the orchestrator's JVM, space-separated ({@code -Dbench.pipeline.jvm=...}), e.g.
-   * a JIT log: {@code -Xlog:jit+compilation=debug:file=/tmp/jit.log:uptime}.
+   * The image's other flags (orchestrator/pom.xml, Jib's {@code jvmFlags} and {@code
+   * JDK_JAVA_OPTIONS}): the parallel collector (ADR-018), and an exit on running out of memory.
+   */
+  private static final List<String> IMAGE_FLAGS =
+      List.of("-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError");
+
+  /**
+   * More flags for the orchestrator's JVM, space-separated ({@code -Dbench.pipeline.jvm=...}),
+   * after the image's, e.g. a JIT log: {@code
+   * -Xlog:jit+compilation=debug:file=/tmp/jit.log:uptime}, or another collector: {@code
+   * -XX:-UseParallelGC -XX:+UseG1GC}.
    */
   private static final List<String> MORE_FLAGS =
       Arrays.stream(System.getProperty("bench.pipeline.jvm", "").split(" "))
@@ -58,6 +66,13 @@ final class PipelineProcess implements Pipeline {
     this.consumerThreads = Integer.parseInt(sizes[1]);
   }
 
+  /** The orchestrator JVM's flags: its heap, the image's other flags, then the more flags given. */
+  static List<String> flags() {
+    return Stream.of(Stream.of("-Xmx" + HEAP), IMAGE_FLAGS.stream(), MORE_FLAGS.stream())
+        .flatMap(f -> f)
+        .toList();
+  }
+
   /**
    * Starts the orchestrator with {@code properties}, on an API server this JVM hosts; it logs to
    * {@code logFile}.
@@ -74,9 +89,7 @@ final class PipelineProcess implements Pipeline {
               "pipeline",
               LocalPipeline.ANSWER,
               LocalPipeline.class,
-              Stream.concat(
-                      Stream.of("-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError"), MORE_FLAGS.stream())
-                  .toList(),
+              flags(),
               LocalPipeline.arguments(own),
               5);
       return new PipelineProcess(cluster, started.child(), started.answer());
