@@ -15,10 +15,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.listener.MessageListenerContainer;
@@ -154,6 +158,7 @@ final class LocalPipeline implements Pipeline {
     double before = processed.count();
     double conflictsBefore = conflicts(registry);
     MessageListenerContainer ingest = ingest();
+    Instant startedAt = Instant.now();
     long started = System.nanoTime();
     ingest.start();
     long deadline = started + Duration.ofMinutes(10).toNanos();
@@ -180,14 +185,37 @@ final class LocalPipeline implements Pipeline {
         String.format(
             Locale.ROOT,
             "       pipeline round %d: first batch committed after %d ms, half the events after %d"
-                + " ms, all after %d ms; health partitions per consumer thread: %s; batches run"
-                + " again after a concurrent write: %.0f",
+                + " ms, all after %d ms; health partitions per consumer thread: %s; %s; batches"
+                + " run again after a concurrent write: %.0f",
             round,
             (firstCommit - started) / 1_000_000,
             ((halfway == 0 ? finished : halfway) - started) / 1_000_000,
             (finished - started) / 1_000_000,
             healthPartitions(ingest),
+            partitionsDone(startedAt),
             conflicts(registry) - conflictsBefore));
+  }
+
+  /**
+   * Each health partition's events processed since {@code startedAt} and when its last batch began,
+   * e.g. {@code events by partition (last batch at ms): 0: 33 950 (5 012), …}: a round that ends
+   * long after half its events waited for one partition's consumer thread.
+   */
+  private String partitionsDone(Instant startedAt) {
+    return app.getBean(Jdbi.class)
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT 'events by partition (last batch at ms): ' || string_agg("
+                            + "partition || ': ' || n || ' (' || last_ms || ')', ', '"
+                            + " ORDER BY partition) FROM (SELECT partition, count(*) AS n,"
+                            + " round(1000 * extract(epoch FROM max(processed_at) - :startedAt))"
+                            + " AS last_ms FROM processed_events WHERE topic = :topic"
+                            + " AND processed_at >= :startedAt GROUP BY partition) p")
+                    .bind("startedAt", OffsetDateTime.ofInstant(startedAt, ZoneOffset.UTC))
+                    .bind("topic", Topics.HEALTH)
+                    .mapTo(String.class)
+                    .one());
   }
 
   /** Batches run again because another writer changed an experiment they had read, so far. */

@@ -1,7 +1,15 @@
 package dev.aegis.orchestrator.bench;
 
 import dev.aegis.orchestrator.testsupport.SharedPostgres;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -19,8 +27,17 @@ final class Statements {
 
   private static final int TOP = 12;
 
+  /** How often the backends' states are sampled while a phase runs. */
+  private static final long SAMPLE_MILLIS = 20;
+
   private final Jdbi superuser;
   private long checkpointsAtReset;
+
+  /** Busy backends' states seen since the last print, by state: see {@link #sample}. */
+  private final Map<String, Integer> states = new ConcurrentHashMap<>();
+
+  private final AtomicInteger samples = new AtomicInteger();
+  private ScheduledExecutorService sampler;
 
   private Statements(Jdbi superuser) {
     this.superuser = superuser;
@@ -48,6 +65,41 @@ final class Statements {
             h.execute("SELECT pg_stat_reset()");
             checkpointsAtReset = checkpoints(h);
           });
+      if (sampler == null) {
+        sampler =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "bench-backend-sampler");
+                  t.setDaemon(true);
+                  return t;
+                });
+        Handle h = superuser.open();
+        sampler.scheduleWithFixedDelay(
+            () -> sample(h), SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+      }
+      states.clear();
+      samples.set(0);
+    }
+  }
+
+  /**
+   * One look at the database's other client backends that are not idle: on the CPU or waiting on
+   * PostgreSQL ({@code active}), or in a transaction waiting for their client's next statement
+   * ({@code idle in transaction}: the client's time, or its trip over the socket).
+   */
+  private void sample(Handle h) {
+    try {
+      h.createQuery(
+              "SELECT CASE WHEN state = 'active' THEN 'active, '"
+                  + " || coalesce(wait_event_type || ':' || wait_event, 'on the CPU')"
+                  + " ELSE state END FROM pg_stat_activity"
+                  + " WHERE datname = current_database() AND backend_type = 'client backend'"
+                  + " AND pid <> pg_backend_pid() AND state <> 'idle'")
+          .mapTo(String.class)
+          .forEach(state -> states.merge(state, 1, Integer::sum));
+      samples.incrementAndGet();
+    } catch (RuntimeException e) {
+      states.merge("not sampled: " + e.getClass().getSimpleName(), 1, Integer::sum);
     }
   }
 
@@ -97,10 +149,51 @@ final class Statements {
                       + "WHERE c.relname = 'experiments' AND c.relnamespace = current_schema()::regnamespace")
               .mapTo(String.class)
               .forEach(System.out::println);
+          System.out.println(autovacuum(h));
+          System.out.println(busyBackends());
           h.execute("SELECT pg_stat_statements_reset()");
           h.execute("SELECT pg_stat_reset()");
           checkpointsAtReset = checkpoints;
         });
+  }
+
+  /**
+   * The busy backends' states sampled since the last print, as backends on average (samples of the
+   * state ÷ samples), the largest first; then starts counting afresh.
+   */
+  private String busyBackends() {
+    int n = Math.max(1, samples.getAndSet(0));
+    Map<String, Integer> seen = new HashMap<>(states);
+    states.clear();
+    String shares =
+        seen.entrySet().stream()
+            .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+            .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), (double) e.getValue() / n))
+            .collect(Collectors.joining(", "));
+    return String.format(
+        Locale.ROOT,
+        "   busy backends on average (%d samples, %d ms apart): %s",
+        n,
+        SAMPLE_MILLIS,
+        shares.isEmpty() ? "none" : shares);
+  }
+
+  /**
+   * The autovacuum runs that ended in the phase (counted by table) and those still running: a
+   * phase's time includes the vacuums of rows that earlier phases wrote, which share its cores.
+   */
+  private static String autovacuum(Handle h) {
+    return h.createQuery(
+            "SELECT '   autovacuum, ended meanwhile: ' || coalesce(string_agg(relname || ' ' "
+                + "|| concat_ws(' and ', "
+                + "CASE WHEN autovacuum_count > 0 THEN 'vacuumed ' || autovacuum_count END, "
+                + "CASE WHEN autoanalyze_count > 0 THEN 'analysed ' || autoanalyze_count END), "
+                + "', ' ORDER BY relname), 'none') || '; running: ' || coalesce(("
+                + "SELECT string_agg(regexp_replace(query, '^autovacuum: ', ''), ', ') "
+                + "FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'), 'none') "
+                + "FROM pg_stat_user_tables WHERE autovacuum_count + autoanalyze_count > 0")
+        .mapTo(String.class)
+        .one();
   }
 
   /**
