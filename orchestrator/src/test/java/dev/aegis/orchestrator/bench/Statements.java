@@ -18,10 +18,12 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Where PostgreSQL spent a benchmark phase's time, statement by statement, from pg_stat_statements:
  * on only with {@code -Dbench.statements=true}, which also makes the shared server preload the
  * extension ({@link SharedPostgres#STATEMENTS_PROPERTY}); then also the tables written most, with
- * how many updates stayed on their page (heap-only) and their sizes. The table counts are
- * PostgreSQL's cumulative statistics, which a backend flushes up to a second late: a phase's lines
- * can miss its last writes and show another JVM's (the references' {@code bench_}, {@code benchx_}
- * and {@code floor_} tables).
+ * how many updates stayed on their page (heap-only) and their sizes, the autovacuum runs, and the
+ * states of the busy backends, sampled every {@value #SAMPLE_MILLIS} ms from another connection
+ * (whose own statements at a phase's end are sampled too, a few of the phase's samples). The table
+ * counts are PostgreSQL's cumulative statistics, which a backend flushes up to a second late: a
+ * phase's lines can miss its last writes and show another JVM's (the references' {@code bench_},
+ * {@code benchx_} and {@code floor_} tables).
  */
 final class Statements {
 
