@@ -87,7 +87,8 @@ class LiveStream implements SmartLifecycle {
   private Instant experimentsSince = Instant.EPOCH;
   private Instant replaysSince = Instant.EPOCH;
   private Instant lastHeartbeat = Instant.EPOCH;
-  private Instant lastFailureLogged = Instant.EPOCH;
+  private final LogGate spacingLog = new LogGate();
+  private final LogGate failureLog = new LogGate();
 
   LiveStream(
       Transactions transactions,
@@ -244,12 +245,8 @@ class LiveStream implements SmartLifecycle {
     }
   }
 
-  private Instant lastSpacingLogged = Instant.EPOCH;
-
   private void logSpacing(long readNanos, long nextMillis, long tickMillis) {
-    Instant now = clock.instant();
-    if (!now.isBefore(lastSpacingLogged.plus(LOG_INTERVAL))) {
-      lastSpacingLogged = now;
+    if (spacingLog.due()) {
       log.info(
           "dashboard stream: reading what changed took {} ms; ticks spaced to {} ms so that reads"
               + " take at most {}% of the time (aegis.dashboard.tick is {} ms)",
@@ -341,10 +338,23 @@ class LiveStream implements SmartLifecycle {
   }
 
   private void logFailure(String what, RuntimeException e) {
-    Instant now = clock.instant();
-    if (!now.isBefore(lastFailureLogged.plus(LOG_INTERVAL))) {
-      lastFailureLogged = now;
+    if (failureLog.due()) {
       log.warn("{}: {}", what, e.toString());
+    }
+  }
+
+  /** A log line repeated at most once per {@link #LOG_INTERVAL}. */
+  private final class LogGate {
+    private Instant last = Instant.EPOCH;
+
+    /** Whether the line is due now; if so, the next one is due an interval later. */
+    boolean due() {
+      Instant now = clock.instant();
+      if (now.isBefore(last.plus(LOG_INTERVAL))) {
+        return false;
+      }
+      last = now;
+      return true;
     }
   }
 
