@@ -79,9 +79,12 @@ final class ApiDiscovery {
 
   /**
    * The kinds Aegis reads or changes (docs/kubernetes.md: kubernetes/rbac.yaml lists the same), and
-   * the few kubectl itself reads for {@code describe} (events, replica sets) or {@code get all}.
-   * Istio, Gateway API and SMI are custom resources on a real cluster; here they are served as if
-   * installed, as the operators expect them.
+   * the few kubectl itself reads for {@code describe} (events, replica sets) or {@code get all},
+   * and the two an application's manifest carries beside its Deployment and Service (Secrets,
+   * ServiceAccounts), so that {@code kubectl apply -f} of such a manifest works here as it does on
+   * a cluster (a Secret's {@code stringData} is stored as {@code data}, {@link
+   * ApiServerDispatcher#foldStringData}). Istio, Gateway API and SMI are custom resources on a real
+   * cluster; here they are served as if installed, as the operators expect them.
    */
   static final List<ServedKind> BUILT_IN =
       List.of(
@@ -89,6 +92,8 @@ final class ApiDiscovery {
           core("pods", "Pod", true, List.of("po"), List.of("all")),
           core("services", "Service", true, List.of("svc"), List.of("all")),
           core("configmaps", "ConfigMap", true, List.of("cm"), List.of()),
+          core("secrets", "Secret", true, List.of(), List.of()),
+          core("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of()),
           core("events", "Event", true, List.of("ev"), List.of()),
           kind("apps", "v1", "deployments", "Deployment", List.of("deploy"), List.of("all")),
           kind("apps", "v1", "replicasets", "ReplicaSet", List.of("rs"), List.of("all")),

@@ -22,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,6 +125,11 @@ final class ApiServerDispatcher extends Dispatcher {
     }
     MockResponse response;
     try {
+      if (resource.isPresent()
+          && isSecret(resource.get())
+          && (request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)) {
+        request = withStringDataFolded(request, target);
+      }
       if (resource.isPresent() && SCALE.equals(resource.get().sub())) {
         response = scale(request, path, params, resource.get());
       } else {
@@ -411,6 +417,9 @@ final class ApiServerDispatcher extends Dispatcher {
         created.putObject("metadata");
       }
       ((ObjectNode) created.get("metadata")).put("name", resource.get().name());
+      if (isSecret(resource.get())) {
+        foldStringData(created);
+      }
       return dryRun
           ? new MockResponse().setResponseCode(201).setBody(json.writeValueAsString(created))
           : objects.dispatch(
@@ -424,11 +433,60 @@ final class ApiServerDispatcher extends Dispatcher {
       return current;
     }
     JsonNode merged = ObjectPatches.apply(json.readTree(bodyOf(current)), patch);
+    if (isSecret(resource.get())) {
+      foldStringData(merged);
+    }
     if (dryRun) {
       return ok(json.writeValueAsString(merged));
     }
     return objects.dispatch(
         request(HttpMethod.PUT, path, "application/json", json.writeValueAsString(merged)));
+  }
+
+  private static boolean isSecret(ResourcePath resource) {
+    return resource.group().isEmpty()
+        && "secrets".equals(resource.plural())
+        && resource.sub() == null;
+  }
+
+  /**
+   * A Secret's write with its {@code stringData} folded into {@code data}, as {@link
+   * #foldStringData}; a new request either way, since reading the body consumes it.
+   */
+  private RecordedRequest withStringDataFolded(RecordedRequest request, String target)
+      throws JsonProcessingException {
+    String body = request.getUtf8Body();
+    if (body != null && !body.isBlank()) {
+      JsonNode secret = json.readTree(body);
+      if (foldStringData(secret)) {
+        body = json.writeValueAsString(secret);
+      }
+    }
+    return request(request.method(), target, request.getHeader("Content-Type"), body);
+  }
+
+  /**
+   * As an API server does with a Secret: each {@code stringData} entry written into {@code data},
+   * base64-encoded, over an entry of the same key, and {@code stringData} dropped (it is
+   * write-only). Returns whether there was any.
+   */
+  static boolean foldStringData(JsonNode secret) {
+    if (!(secret instanceof ObjectNode object)
+        || !(secret.get("stringData") instanceof ObjectNode)) {
+      return false;
+    }
+    ObjectNode strings = (ObjectNode) object.remove("stringData");
+    ObjectNode data =
+        object.get("data") instanceof ObjectNode existing ? existing : object.putObject("data");
+    strings
+        .fields()
+        .forEachRemaining(
+            e ->
+                data.put(
+                    e.getKey(),
+                    Base64.getEncoder()
+                        .encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+    return true;
   }
 
   private static boolean isPatchTypeServed(String contentType) {

@@ -45,6 +45,8 @@ class ApiDiscoveryTest {
         new Expected("", "v1", "pods", "Pod", true, "po"),
         new Expected("", "v1", "services", "Service", true, "svc"),
         new Expected("", "v1", "configmaps", "ConfigMap", true, "cm"),
+        new Expected("", "v1", "secrets", "Secret", true, ""),
+        new Expected("", "v1", "serviceaccounts", "ServiceAccount", true, "sa"),
         new Expected("", "v1", "events", "Event", true, "ev"),
         new Expected("apps", "v1", "deployments", "Deployment", true, "deploy"),
         new Expected("apps", "v1", "replicasets", "ReplicaSet", true, "rs"),

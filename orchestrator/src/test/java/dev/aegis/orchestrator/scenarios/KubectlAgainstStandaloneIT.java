@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -178,6 +179,50 @@ class KubectlAgainstStandaloneIT {
     Result secret =
         runFailing("create", "secret", "generic", "creds", "-n", "team-a", "--from-literal=a=b");
     assertThat(secret.err()).contains("reads protobuf only for").contains("kubectl apply -f");
+  }
+
+  @Test
+  @DisplayName(
+      "kubectl apply of a manifest with a Secret and a ServiceAccount beside the Deployment, as the"
+          + " refusal of create secret advises")
+  void applyASecretAndAServiceAccount() throws IOException {
+    Path manifest = home.resolve("credentials.yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: cart-credentials
+          namespace: demo
+        stringData:
+          password: s3cret
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          name: cart
+          namespace: demo
+        """);
+
+    assertThat(run("apply", "-f", manifest.toString()).out())
+        .contains("secret/cart-credentials created")
+        .contains("serviceaccount/cart created");
+    assertThat(
+            run(
+                    "get",
+                    "secret",
+                    "cart-credentials",
+                    "-n",
+                    "demo",
+                    "-o",
+                    "jsonpath={.data.password}")
+                .out())
+        .isEqualTo(Base64.getEncoder().encodeToString("s3cret".getBytes(StandardCharsets.UTF_8)));
+    assertThat(run("get", "sa", "-n", "demo", "-o", "name").out()).contains("serviceaccount/cart");
+    assertThat(run("delete", "-f", manifest.toString()).out())
+        .contains("secret \"cart-credentials\" deleted")
+        .contains("serviceaccount \"cart\" deleted");
   }
 
   @Test

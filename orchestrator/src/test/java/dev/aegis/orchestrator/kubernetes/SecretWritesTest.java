@@ -1,0 +1,93 @@
+package dev.aegis.orchestrator.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Secrets written to the in-process Kubernetes API keep what an API server keeps: {@code
+ * stringData} is folded into {@code data}, base64-encoded, on create, replace and patch.
+ */
+class SecretWritesTest {
+
+  private AegisKubernetes cluster;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void start() {
+    cluster = AegisKubernetes.inProcess(0, List.of());
+    client = cluster.client();
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  @Test
+  @DisplayName("stringData is stored as base64 data on create, over a data entry of the same key")
+  void createFoldsStringData() {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("creds")
+                .withNamespace("demo")
+                .endMetadata()
+                .addToData("user", base64("old"))
+                .addToData("kept", base64("k"))
+                .addToStringData("user", "admin")
+                .addToStringData("password", "s3cret")
+                .build())
+        .create();
+
+    Secret stored = client.secrets().inNamespace("demo").withName("creds").get();
+    assertThat(stored.getStringData()).isNullOrEmpty();
+    assertThat(stored.getData())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("user", base64("admin"), "password", base64("s3cret"), "kept", base64("k")));
+  }
+
+  @Test
+  @DisplayName("a merge patch's stringData is folded into the stored data too")
+  void patchFoldsStringData() {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("creds")
+                .withNamespace("demo")
+                .endMetadata()
+                .addToData("user", base64("admin"))
+                .build())
+        .create();
+
+    client
+        .secrets()
+        .inNamespace("demo")
+        .withName("creds")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"stringData\":{\"password\":\"new\"}}");
+
+    Secret stored = client.secrets().inNamespace("demo").withName("creds").get();
+    assertThat(stored.getStringData()).isNullOrEmpty();
+    assertThat(stored.getData())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("user", base64("admin"), "password", base64("new")));
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+}
