@@ -38,27 +38,22 @@ final class LocalPipeline implements Pipeline {
 
   /** Steps far longer than the run: every event is judged, none ends a step. */
   private static final PolicySpec LONG_STEPS =
-      new PolicySpec(
-          List.of(
-              new StepSpec(10, Duration.ofHours(24)),
-              new StepSpec(50, Duration.ofHours(48)),
-              new StepSpec(100, Duration.ofDays(7))),
-          new SloSpec(0.02, 3000.0),
-          100L,
-          Duration.ofDays(1));
+      steps(Duration.ofHours(24), Duration.ofHours(48), Duration.ofDays(7));
 
   /** Short steps, so that the probes' experiments pass during a round. */
   private static final PolicySpec SHORT_STEPS =
-      new PolicySpec(
-          List.of(
-              new StepSpec(10, Duration.ofSeconds(15)),
-              new StepSpec(50, Duration.ofSeconds(15)),
-              new StepSpec(100, Duration.ofSeconds(15))),
-          new SloSpec(0.02, 3000.0),
-          100L,
-          Duration.ofDays(1));
+      steps(Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofSeconds(15));
 
   private final ConfigurableApplicationContext app;
+
+  /** The bench's policy: steps of 10, 50 and 100% lasting as long as given, under one SLO. */
+  private static PolicySpec steps(Duration at10, Duration at50, Duration at100) {
+    return new PolicySpec(
+        List.of(new StepSpec(10, at10), new StepSpec(50, at50), new StepSpec(100, at100)),
+        new SloSpec(0.02, 3000.0),
+        100L,
+        Duration.ofDays(1));
+  }
 
   private LocalPipeline(ConfigurableApplicationContext app) {
     this.app = app;

@@ -111,13 +111,13 @@ public final class PipelineBenchmark {
   private static final boolean PIPELINE_INLINE =
       "inline".equals(System.getProperty("bench.pipeline"));
 
+  /** The machine's CPUs, counted before {@link CoreSplit} pins this JVM to some of them. */
+  private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
   /**
    * With {@code -Dbench.cores=split} PostgreSQL runs on one half of the CPUs and the JVMs on the
    * other ({@link CoreSplit}), as on hosts of their own; all share every CPU by default.
    */
-  /** The machine's CPUs, counted before {@link CoreSplit} pins this JVM to some of them. */
-  private static final int CPUS = Runtime.getRuntime().availableProcessors();
-
   private static final boolean SPLIT_CORES = "split".equals(System.getProperty("bench.cores"));
 
   /** Windows each probe experiment reports per round: 2 s each, three 15 s steps. */

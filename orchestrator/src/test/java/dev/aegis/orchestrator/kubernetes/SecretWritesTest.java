@@ -41,11 +41,7 @@ class SecretWritesTest {
   void createFoldsStringData() {
     client
         .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("creds")
-                .withNamespace("demo")
-                .endMetadata()
+            creds()
                 .addToData("user", base64("old"))
                 .addToData("kept", base64("k"))
                 .addToStringData("user", "admin")
@@ -63,16 +59,7 @@ class SecretWritesTest {
   @Test
   @DisplayName("a merge patch's stringData is folded into the stored data too")
   void patchFoldsStringData() {
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("creds")
-                .withNamespace("demo")
-                .endMetadata()
-                .addToData("user", base64("admin"))
-                .build())
-        .create();
+    client.resource(creds().addToData("user", base64("admin")).build()).create();
 
     client
         .secrets()
@@ -85,6 +72,15 @@ class SecretWritesTest {
     assertThat(stored.getData())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("user", base64("admin"), "password", base64("new")));
+  }
+
+  /** The Secret demo/creds, its contents to add. */
+  private static SecretBuilder creds() {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("creds")
+        .withNamespace("demo")
+        .endMetadata();
   }
 
   private static String base64(String text) {
