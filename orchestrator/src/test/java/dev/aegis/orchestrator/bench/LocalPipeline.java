@@ -46,6 +46,12 @@ final class LocalPipeline implements Pipeline {
 
   private final ConfigurableApplicationContext app;
 
+  /** The last {@link #run}'s. */
+  private Run last;
+
+  /** What the live consumer threads had allocated when the last {@link #run} began. */
+  private long allocatedBefore;
+
   /** The bench's policy: steps of 10, 50 and 100% lasting as long as given, under one SLO. */
   private static PolicySpec steps(Duration at10, Duration at50, Duration at100) {
     return new PolicySpec(
@@ -129,19 +135,38 @@ final class LocalPipeline implements Pipeline {
   }
 
   @Override
-  public void stopIngest() {
-    ingest().stop();
+  public void holdIngest(boolean leaveGroup) {
+    MessageListenerContainer ingest = ingest();
+    if (leaveGroup || !ingest.isRunning()) {
+      ingest.stop();
+      return;
+    }
+    ingest.pause();
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!ingest.isContainerPaused()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the ingest consumers did not pause within a minute");
+      }
+      PipelineBenchmark.sleepQuietly(5);
+    }
   }
 
   @Override
   public double run(long total, int round) {
-    Run run = measure(total, round);
-    System.out.println(run.detail());
-    return run.perSecond();
+    last = measure(total, round);
+    return last.perSecond();
   }
 
-  /** Events per second and what the run saw on the way, in one line. */
-  record Run(double perSecond, String detail) {}
+  @Override
+  public String lastRun() {
+    return last.detail() + "; " + partitionsDone(last.startedAt());
+  }
+
+  /**
+   * Events per second, what the run saw on the way (in one line, without what {@link
+   * #partitionsDone} adds), and when it began.
+   */
+  record Run(double perSecond, String detail, Instant startedAt) {}
 
   /**
    * Events per second through the orchestrator, from starting its consumer to the last event
@@ -153,9 +178,14 @@ final class LocalPipeline implements Pipeline {
     double before = processed.count();
     double conflictsBefore = conflicts(registry);
     MessageListenerContainer ingest = ingest();
+    allocatedBefore = ProcessCpu.allocatedBytes(ProcessCpu.CONSUMERS);
     Instant startedAt = Instant.now();
     long started = System.nanoTime();
-    ingest.start();
+    if (ingest.isRunning()) {
+      ingest.resume();
+    } else {
+      ingest.start();
+    }
     long deadline = started + Duration.ofMinutes(10).toNanos();
     long firstCommit = 0;
     long halfway = 0;
@@ -180,33 +210,44 @@ final class LocalPipeline implements Pipeline {
         String.format(
             Locale.ROOT,
             "       pipeline round %d: first batch committed after %d ms, half the events after %d"
-                + " ms, all after %d ms; health partitions per consumer thread: %s; %s; batches"
+                + " ms, all after %d ms; health partitions per consumer thread: %s; batches"
                 + " run again after a concurrent write: %.0f",
             round,
             (firstCommit - started) / 1_000_000,
             ((halfway == 0 ? finished : halfway) - started) / 1_000_000,
             (finished - started) / 1_000_000,
             healthPartitions(ingest),
-            partitionsDone(startedAt),
-            conflicts(registry) - conflictsBefore));
+            conflicts(registry) - conflictsBefore),
+        startedAt);
   }
 
   /**
-   * Each health partition's events processed since {@code startedAt} and when its last batch began,
-   * e.g. {@code events by partition (last batch at ms): 0: 33 950 (5 012), …}: a round that ends
-   * long after half its events waited for one partition's consumer thread.
+   * Each health partition's events and batches since {@code startedAt}: when its last batch began,
+   * and its longest gap between two batches' starts and when that gap began, e.g. {@code events by
+   * partition: 0: 33 950 in 17 batches, last at 5 012 ms, longest gap 812 ms from 2 204 ms, …}. A
+   * round that ends long after half its events waited for one partition's consumer thread; the gap
+   * says whether that thread stalled once or ran slowly throughout.
    */
   private String partitionsDone(Instant startedAt) {
     return app.getBean(Jdbi.class)
         .withHandle(
             h ->
                 h.createQuery(
-                        "SELECT 'events by partition (last batch at ms): ' || string_agg("
-                            + "partition || ': ' || n || ' (' || last_ms || ')', ', '"
-                            + " ORDER BY partition) FROM (SELECT partition, count(*) AS n,"
-                            + " round(1000 * extract(epoch FROM max(processed_at) - :startedAt))"
-                            + " AS last_ms FROM processed_events WHERE topic = :topic"
-                            + " AND processed_at >= :startedAt GROUP BY partition) p")
+                        "WITH b AS (SELECT partition, processed_at AS at, count(*) AS n"
+                            + " FROM processed_events WHERE topic = :topic"
+                            + " AND processed_at >= :startedAt GROUP BY partition, processed_at),"
+                            + " g AS (SELECT partition, at, n, round(1000 * extract(epoch FROM"
+                            + " at - lag(at) OVER (PARTITION BY partition ORDER BY at))) AS gap"
+                            + " FROM b), p AS (SELECT partition, sum(n) AS n, count(*) AS batches,"
+                            + " round(1000 * extract(epoch FROM max(at) - :startedAt)) AS last_ms,"
+                            + " (array_agg(gap ORDER BY gap DESC NULLS LAST))[1] AS gap,"
+                            + " (array_agg(round(1000 * extract(epoch FROM at - :startedAt)) - gap"
+                            + " ORDER BY gap DESC NULLS LAST))[1] AS gap_from FROM g"
+                            + " GROUP BY partition)"
+                            + " SELECT 'events by partition: ' || string_agg(partition || ': ' || n"
+                            + " || ' in ' || batches || ' batches, last at ' || last_ms"
+                            + " || ' ms, longest gap ' || coalesce(gap, 0) || ' ms from '"
+                            + " || coalesce(gap_from, 0) || ' ms', '; ' ORDER BY partition) FROM p")
                     .bind("startedAt", OffsetDateTime.ofInstant(startedAt, ZoneOffset.UTC))
                     .bind("topic", Topics.HEALTH)
                     .mapTo(String.class)
@@ -236,7 +277,7 @@ final class LocalPipeline implements Pipeline {
 
   @Override
   public long consumerAllocatedBytes() {
-    return ProcessCpu.allocatedBytes(ProcessCpu.CONSUMERS);
+    return ProcessCpu.allocatedBytes(ProcessCpu.CONSUMERS) - allocatedBefore;
   }
 
   @Override
@@ -306,8 +347,9 @@ final class LocalPipeline implements Pipeline {
    * <ul>
    *   <li>{@code experiments <count>}: {@link #submitExperiments};
    *   <li>{@code probes <count> <round>}: {@link #submitProbes};
-   *   <li>{@code stop}: {@link #stopIngest};
-   *   <li>{@code run <total> <round>}: {@link #run}, answered {@code ok <events/s> <detail>};
+   *   <li>{@code hold <leave group>}: {@link #holdIngest};
+   *   <li>{@code run <total> <round>}: {@link #run}, answered {@code ok <events/s>};
+   *   <li>{@code last}: {@link #lastRun};
    *   <li>{@code allocated}: {@link #consumerAllocatedBytes}.
    * </ul>
    *
@@ -327,10 +369,13 @@ final class LocalPipeline implements Pipeline {
     switch (command[0]) {
       case "experiments" -> submitExperiments(Integer.parseInt(command[1]));
       case "probes" -> submitProbes(Integer.parseInt(command[1]), Integer.parseInt(command[2]));
-      case "stop" -> stopIngest();
+      case "hold" -> holdIngest(Boolean.parseBoolean(command[1]));
       case "run" -> {
-        Run run = measure(Long.parseLong(command[1]), Integer.parseInt(command[2]));
-        return String.format(Locale.ROOT, "%.3f %s", run.perSecond(), run.detail());
+        return String.format(
+            Locale.ROOT, "%.3f", run(Long.parseLong(command[1]), Integer.parseInt(command[2])));
+      }
+      case "last" -> {
+        return lastRun();
       }
       case "allocated" -> {
         return String.valueOf(consumerAllocatedBytes());

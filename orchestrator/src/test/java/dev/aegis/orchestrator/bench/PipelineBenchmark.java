@@ -111,6 +111,15 @@ public final class PipelineBenchmark {
   private static final boolean PIPELINE_INLINE =
       "inline".equals(System.getProperty("bench.pipeline"));
 
+  /**
+   * With {@code -Dbench.ingest=restart} the pipeline's consumers are stopped between rounds and
+   * started for the next, as before 2026-12-07 (night): each round then began with its consumers
+   * joining the group again, which a running replica does not do, and the references (which {@code
+   * assign} their partitions) never do. Paused between rounds by default, staying members.
+   */
+  private static final boolean RESTART_INGEST =
+      "restart".equals(System.getProperty("bench.ingest"));
+
   /** The machine's CPUs, counted before {@link CoreSplit} pins this JVM to some of them. */
   private static final int CPUS = Runtime.getRuntime().availableProcessors();
 
@@ -458,6 +467,7 @@ public final class PipelineBenchmark {
     ProcessCpu.Reading started = cpu.read();
     double perSecond = pipeline.run(total(), round);
     ProcessCpu.Reading ended = cpu.read();
+    System.out.println(pipeline.lastRun());
     System.out.printf(
         Locale.ROOT,
         "soak %d: pipeline %.0f events/s, CPU µs/event %s, consumers %.1f µs/event, jit %.1f%n",
@@ -473,11 +483,11 @@ public final class PipelineBenchmark {
   private record Published(Map<TopicPartition, Long> from, List<EncodedEvent> events) {}
 
   /**
-   * Starts the next round: stops the pipeline's consumers, submits the round's probe experiments
+   * Starts the next round: holds the pipeline's consumers, submits the round's probe experiments
    * and publishes its events, which then wait in Kafka.
    */
   private Published nextRound() throws Exception {
-    pipeline.stopIngest();
+    pipeline.holdIngest(RESTART_INGEST);
     round++;
     pipeline.submitProbes(probes, round);
     Map<TopicPartition, Long> from = endOffsets();
@@ -506,6 +516,7 @@ public final class PipelineBenchmark {
     Instant pipelineStarted = Instant.now();
     double pipelined = pipeline.run(total(), round);
     ProcessCpu.Reading pipelineEnded = cpu.read();
+    System.out.println(pipeline.lastRun());
     ProcessCpu.PerEvent pipelineCpu = pipelineEnded.since(floorEnded, batch.size());
     System.out.printf(
         Locale.ROOT,

@@ -125,15 +125,18 @@ final class PipelineProcess implements Pipeline {
   }
 
   @Override
-  public void stopIngest() {
-    child.call("stop");
+  public void holdIngest(boolean leaveGroup) {
+    child.call("hold " + leaveGroup);
   }
 
   @Override
   public double run(long total, int round) {
-    String[] answer = child.call("run " + total + " " + round).split(" ", 2);
-    System.out.println(answer[1]);
-    return Double.parseDouble(answer[0]);
+    return Double.parseDouble(child.call("run " + total + " " + round));
+  }
+
+  @Override
+  public String lastRun() {
+    return child.call("last");
   }
 
   @Override

@@ -110,9 +110,9 @@ final class ProcessCpu {
 
   /**
    * Bytes the live threads of {@link #kind} {@code kind} have allocated on the heap since they
-   * started. The pipeline's consumer threads start with each round's pipeline and run until the
-   * next round stops them, so read right after a round they give what its events cost the
-   * collector: a figure that, unlike CPU time, does not move with what else the two cores do.
+   * started. Read before and after a round for the pipeline's consumer threads, they give what its
+   * events cost the collector: a figure that, unlike CPU time, does not move with what else the two
+   * cores do.
    */
   static long allocatedBytes(String kind) {
     com.sun.management.ThreadMXBean threads =
@@ -146,7 +146,7 @@ final class ProcessCpu {
       return CONSUMERS;
     }
     if (name.contains("CompilerThre")) {
-      return JIT;
+      return OTHER_BY_NAME ? JIT + " " + name.substring(0, 2) : JIT;
     }
     if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
       return "gc";
@@ -172,8 +172,15 @@ final class ProcessCpu {
     if (name.startsWith("dev.aegis.orche")) {
       return "harness";
     }
-    return "other";
+    return OTHER_BY_NAME ? "other " + name.replaceAll("[0-9]+", "N") : "other";
   }
+
+  /**
+   * With {@code -Dbench.threads=names} the threads of {@code other} work are listed by name (digits
+   * folded, {@code aegis-relay-N}), to see which of the orchestrator's own threads cost what, and
+   * the JIT's as {@code jit C1} and {@code jit C2}.
+   */
+  private static final boolean OTHER_BY_NAME = "names".equals(System.getProperty("bench.threads"));
 
   private long postgresNanos() {
     Stat own = stat(Path.of("/proc", String.valueOf(postmaster), "stat"));
@@ -251,9 +258,15 @@ final class ProcessCpu {
      * reading.
      */
     double kindSince(Reading earlier, String kind, long events) {
-      return (threadNanos.getOrDefault(kind, 0L) - earlier.threadNanos.getOrDefault(kind, 0L))
-          / 1_000.0
-          / events;
+      return (nanos(kind) - earlier.nanos(kind)) / 1_000.0 / events;
+    }
+
+    /** The CPU time of {@code kind}'s threads, with its named parts ({@code jit C2}) if listed. */
+    private long nanos(String kind) {
+      return threadNanos.entrySet().stream()
+          .filter(e -> e.getKey().equals(kind) || e.getKey().startsWith(kind + " "))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
     }
 
     /**
