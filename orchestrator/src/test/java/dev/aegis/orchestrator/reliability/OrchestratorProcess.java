@@ -140,10 +140,9 @@ public final class OrchestratorProcess {
         "aegis.database.migration-username=" + database.connection().username(),
         "spring.kafka.consumer.group-id=" + group,
         // A killed consumer never leaves its group: the broker drops it after the session
-        // timeout, and until then its partitions are nobody's. Kafka's default is 45 s; 6 s is
-        // the broker's minimum.
+        // timeout, and until then its partitions are nobody's. Aegis's default is 10 s (Kafka's
+        // 45 s); 6 s is the broker's minimum. The heartbeat stays at Aegis's 1 s.
         "spring.kafka.consumer.properties[session.timeout.ms]=6000",
-        "spring.kafka.consumer.properties[heartbeat.interval.ms]=1000",
         "aegis.kubernetes.mode=external",
         "aegis.kubernetes.master-url=" + cluster.masterUrl(),
         "aegis.kubernetes.experiment-resources=false",
