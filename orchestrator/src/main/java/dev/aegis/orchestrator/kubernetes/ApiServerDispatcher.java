@@ -401,9 +401,13 @@ final class ApiServerDispatcher extends Dispatcher {
       throws JsonProcessingException {
     String contentType = mediaType(request.getHeader("Content-Type"));
     if (resource.isEmpty() || resource.get().name() == null || !isPatchTypeServed(contentType)) {
-      return params.containsKey("dryRun")
-          ? status(400, "BadRequest", "a dry run of this patch type is not supported here")
-          : objects.dispatch(request);
+      if (params.containsKey("dryRun")) {
+        return status(400, "BadRequest", "a dry run of this patch type is not supported here");
+      }
+      MockResponse response = objects.dispatch(request);
+      return resource.isPresent() && isSecret(resource.get())
+          ? withStoredStringDataFolded(response, path)
+          : response;
     }
     JsonNode patch = patchOf(request, contentType);
     if (!patch.isObject()) {
@@ -441,6 +445,25 @@ final class ApiServerDispatcher extends Dispatcher {
     }
     return objects.dispatch(
         request(HttpMethod.PUT, path, "application/json", json.writeValueAsString(merged)));
+  }
+
+  /**
+   * After a patch the CRUD server applied as sent (a JSON patch, {@code kubectl patch
+   * --type=json}): a Secret it left with {@code stringData} is written again with it folded into
+   * {@code data} ({@link #foldStringData}), so that what is stored and answered is what an API
+   * server keeps.
+   */
+  private MockResponse withStoredStringDataFolded(MockResponse response, String path)
+      throws JsonProcessingException {
+    if (response.code() / 100 != 2) { // the CRUD server answers a patch with 202
+      return response;
+    }
+    JsonNode stored = json.readTree(bodyOf(response));
+    if (!foldStringData(stored)) {
+      return response;
+    }
+    return objects.dispatch(
+        request(HttpMethod.PUT, path, "application/json", json.writeValueAsString(stored)));
   }
 
   private static boolean isSecret(ResourcePath resource) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Secrets written to the in-process Kubernetes API keep what an API server keeps: {@code
- * stringData} is folded into {@code data}, base64-encoded, on create, replace and patch.
+ * stringData} is folded into {@code data}, base64-encoded, on create, replace and patch (merge and
+ * JSON patches).
  */
 class SecretWritesTest {
 
@@ -72,6 +73,29 @@ class SecretWritesTest {
     assertThat(stored.getData())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("user", base64("admin"), "password", base64("new")));
+  }
+
+  @Test
+  @DisplayName("a JSON patch that adds stringData is folded into the stored data too")
+  void jsonPatchFoldsStringData() {
+    client.resource(creds().addToData("user", base64("admin")).build()).create();
+
+    Secret answered =
+        client
+            .secrets()
+            .inNamespace("demo")
+            .withName("creds")
+            .patch(
+                PatchContext.of(PatchType.JSON),
+                "[{\"op\": \"add\", \"path\": \"/stringData\", \"value\": {\"password\": \"new\"}}]");
+
+    Secret stored = client.secrets().inNamespace("demo").withName("creds").get();
+    for (Secret secret : List.of(answered, stored)) {
+      assertThat(secret.getStringData()).isNullOrEmpty();
+      assertThat(secret.getData())
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of("user", base64("admin"), "password", base64("new")));
+    }
   }
 
   /** The Secret demo/creds, its contents to add. */
