@@ -38,7 +38,15 @@ class ScaleOutFailoverIT {
           "so-cart", "so-pay", "so-search", "so-ship", "so-mail", "so-auth", "so-feed", "so-chat");
   private static final Duration READY = Duration.ofMinutes(2);
   private static final Duration SETTLE = Duration.ofMinutes(3);
-  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+
+  /**
+   * The orchestrator's own session timeout (application.yml): the failover printed is what a
+   * deployment with the defaults sees. The other tests' replicas run with 6 s.
+   */
+  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final String SESSION_TIMEOUT_PROPERTY =
+      "spring.kafka.consumer.properties[session.timeout.ms]";
   private static final Path LOGS = Path.of("target", "scale-out");
   private static final String CLIENT_PREFIX = "scaleout-replica-";
   private static final Pattern REPLICA = Pattern.compile(CLIENT_PREFIX + "(\\d+)(-\\d+)?");
@@ -57,7 +65,11 @@ class ScaleOutFailoverIT {
       SERVICES.forEach(s -> CanaryEvents.deployStable(cluster.admin(), s));
       cluster.clearLog();
       List<String> properties =
-          OrchestratorProcess.onSharedServers("aegis-scaleout-", database, cluster);
+          new ArrayList<>(
+              OrchestratorProcess.onSharedServers("aegis-scaleout-", database, cluster));
+      assertThat(properties.removeIf(p -> p.startsWith(SESSION_TIMEOUT_PROPERTY + "=")))
+          .as("the shared settings' session timeout, dropped for the orchestrator's own")
+          .isTrue();
       Jdbi jdbi = database.jdbi();
       for (int i = 0; i < 3; i++) {
         // A client id per replica (its consumer threads add -0, -1...), to tell who owns what.
