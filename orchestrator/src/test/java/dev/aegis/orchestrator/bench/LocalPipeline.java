@@ -169,8 +169,8 @@ final class LocalPipeline implements Pipeline {
   record Run(double perSecond, String detail, Instant startedAt) {}
 
   /**
-   * Events per second through the orchestrator, from starting its consumer to the last event
-   * processed.
+   * Events per second through the orchestrator, from resuming (or starting) its consumers to the
+   * last event processed.
    */
   private Run measure(long total, int round) {
     MeterRegistry registry = app.getBean(MeterRegistry.class);
