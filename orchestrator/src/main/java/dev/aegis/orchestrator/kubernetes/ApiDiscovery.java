@@ -82,9 +82,9 @@ final class ApiDiscovery {
    * the few kubectl itself reads for {@code describe} (events, replica sets) or {@code get all},
    * and the two an application's manifest carries beside its Deployment and Service (Secrets,
    * ServiceAccounts), so that {@code kubectl apply -f} of such a manifest works here as it does on
-   * a cluster (a Secret's {@code stringData} is stored as {@code data}, {@link
-   * ApiServerDispatcher#foldStringData}). Istio, Gateway API and SMI are custom resources on a real
-   * cluster; here they are served as if installed, as the operators expect them.
+   * a cluster (a Secret's {@code stringData} is stored as {@code data}, {@link SecretData}). Istio,
+   * Gateway API and SMI are custom resources on a real cluster; here they are served as if
+   * installed, as the operators expect them.
    */
   static final List<ServedKind> BUILT_IN =
       List.of(

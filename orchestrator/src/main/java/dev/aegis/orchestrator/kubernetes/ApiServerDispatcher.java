@@ -22,7 +22,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -110,6 +109,11 @@ final class ApiServerDispatcher extends Dispatcher {
     String resource() {
       return group.isEmpty() ? plural : plural + "." + group;
     }
+
+    /** Whether this is a Secret or the Secrets of a namespace (not a subresource). */
+    boolean isSecret() {
+      return group.isEmpty() && "secrets".equals(plural) && sub == null;
+    }
   }
 
   @Override
@@ -125,11 +129,6 @@ final class ApiServerDispatcher extends Dispatcher {
     }
     MockResponse response;
     try {
-      if (resource.isPresent()
-          && isSecret(resource.get())
-          && (request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)) {
-        request = withStringDataFolded(request, target);
-      }
       if (resource.isPresent() && SCALE.equals(resource.get().sub())) {
         response = scale(request, path, params, resource.get());
       } else {
@@ -153,6 +152,13 @@ final class ApiServerDispatcher extends Dispatcher {
     }
     if (response == null) {
       return null;
+    }
+    if (resource.isPresent()
+        && resource.get().isSecret()
+        && request.method() != HttpMethod.GET
+        && response.code() / 100 == 2) {
+      // The object a write answers with, as it was stored (IndexedCrudDispatcher#processEvent).
+      response.setBody(SecretData.folded(bodyOf(response)));
     }
     if (response.code() == 404 && (response.getBody() == null || response.getBody().size() == 0)) {
       response = notFound(resource, path);
@@ -401,13 +407,9 @@ final class ApiServerDispatcher extends Dispatcher {
       throws JsonProcessingException {
     String contentType = mediaType(request.getHeader("Content-Type"));
     if (resource.isEmpty() || resource.get().name() == null || !isPatchTypeServed(contentType)) {
-      if (params.containsKey("dryRun")) {
-        return status(400, "BadRequest", "a dry run of this patch type is not supported here");
-      }
-      MockResponse response = objects.dispatch(request);
-      return resource.isPresent() && isSecret(resource.get())
-          ? withStoredStringDataFolded(response, path)
-          : response;
+      return params.containsKey("dryRun")
+          ? status(400, "BadRequest", "a dry run of this patch type is not supported here")
+          : objects.dispatch(request);
     }
     JsonNode patch = patchOf(request, contentType);
     if (!patch.isObject()) {
@@ -421,9 +423,6 @@ final class ApiServerDispatcher extends Dispatcher {
         created.putObject("metadata");
       }
       ((ObjectNode) created.get("metadata")).put("name", resource.get().name());
-      if (isSecret(resource.get())) {
-        foldStringData(created);
-      }
       return dryRun
           ? new MockResponse().setResponseCode(201).setBody(json.writeValueAsString(created))
           : objects.dispatch(
@@ -437,79 +436,11 @@ final class ApiServerDispatcher extends Dispatcher {
       return current;
     }
     JsonNode merged = ObjectPatches.apply(json.readTree(bodyOf(current)), patch);
-    if (isSecret(resource.get())) {
-      foldStringData(merged);
-    }
     if (dryRun) {
       return ok(json.writeValueAsString(merged));
     }
     return objects.dispatch(
         request(HttpMethod.PUT, path, "application/json", json.writeValueAsString(merged)));
-  }
-
-  /**
-   * After a patch the CRUD server applied as sent (a JSON patch, {@code kubectl patch
-   * --type=json}): a Secret it left with {@code stringData} is written again with it folded into
-   * {@code data} ({@link #foldStringData}), so that what is stored and answered is what an API
-   * server keeps.
-   */
-  private MockResponse withStoredStringDataFolded(MockResponse response, String path)
-      throws JsonProcessingException {
-    if (response.code() / 100 != 2) { // the CRUD server answers a patch with 202
-      return response;
-    }
-    JsonNode stored = json.readTree(bodyOf(response));
-    if (!foldStringData(stored)) {
-      return response;
-    }
-    return objects.dispatch(
-        request(HttpMethod.PUT, path, "application/json", json.writeValueAsString(stored)));
-  }
-
-  private static boolean isSecret(ResourcePath resource) {
-    return resource.group().isEmpty()
-        && "secrets".equals(resource.plural())
-        && resource.sub() == null;
-  }
-
-  /**
-   * A Secret's write with its {@code stringData} folded into {@code data}, as {@link
-   * #foldStringData}; a new request either way, since reading the body consumes it.
-   */
-  private RecordedRequest withStringDataFolded(RecordedRequest request, String target)
-      throws JsonProcessingException {
-    String body = request.getUtf8Body();
-    if (body != null && !body.isBlank()) {
-      JsonNode secret = json.readTree(body);
-      if (foldStringData(secret)) {
-        body = json.writeValueAsString(secret);
-      }
-    }
-    return request(request.method(), target, request.getHeader("Content-Type"), body);
-  }
-
-  /**
-   * As an API server does with a Secret: each {@code stringData} entry written into {@code data},
-   * base64-encoded, over an entry of the same key, and {@code stringData} dropped (it is
-   * write-only). Returns whether there was any.
-   */
-  static boolean foldStringData(JsonNode secret) {
-    if (!(secret instanceof ObjectNode object)
-        || !(secret.get("stringData") instanceof ObjectNode)) {
-      return false;
-    }
-    ObjectNode strings = (ObjectNode) object.remove("stringData");
-    ObjectNode data =
-        object.get("data") instanceof ObjectNode existing ? existing : object.putObject("data");
-    strings
-        .fields()
-        .forEachRemaining(
-            e ->
-                data.put(
-                    e.getKey(),
-                    Base64.getEncoder()
-                        .encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
-    return true;
   }
 
   private static boolean isPatchTypeServed(String contentType) {

@@ -87,6 +87,11 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     return super.findResource(attributes);
   }
 
+  /**
+   * Stores {@code newState} (null: removes the object) and keeps the index. A Secret is stored as
+   * an API server stores it, its {@code stringData} folded into {@code data} ({@link SecretData}):
+   * every create, replace and patch, of every patch type, passes through here.
+   */
   @Override
   public void processEvent(
       String path,
@@ -94,6 +99,9 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       AttributeSet oldAttributes,
       GenericKubernetesResource resource,
       String newState) {
+    if (newState != null && newState.contains("\"stringData\"") && isSecret(path)) {
+      newState = SecretData.folded(newState);
+    }
     Lock write = consistency.writeLock();
     write.lock();
     try {
@@ -108,6 +116,13 @@ class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     } finally {
       write.unlock();
     }
+  }
+
+  private static boolean isSecret(String path) {
+    int query = path.indexOf('?');
+    return ApiServerDispatcher.ResourcePath.parse(query < 0 ? path : path.substring(0, query))
+        .filter(ApiServerDispatcher.ResourcePath::isSecret)
+        .isPresent();
   }
 
   /** Look-ups the index left to the CRUD server's scan (for tests). */

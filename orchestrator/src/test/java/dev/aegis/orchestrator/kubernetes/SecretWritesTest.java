@@ -40,21 +40,20 @@ class SecretWritesTest {
   @Test
   @DisplayName("stringData is stored as base64 data on create, over a data entry of the same key")
   void createFoldsStringData() {
-    client
-        .resource(
-            creds()
-                .addToData("user", base64("old"))
-                .addToData("kept", base64("k"))
-                .addToStringData("user", "admin")
-                .addToStringData("password", "s3cret")
-                .build())
-        .create();
+    Secret answered =
+        client
+            .resource(
+                creds()
+                    .addToData("user", base64("old"))
+                    .addToData("kept", base64("k"))
+                    .addToStringData("user", "admin")
+                    .addToStringData("password", "s3cret")
+                    .build())
+            .create();
 
-    Secret stored = client.secrets().inNamespace("demo").withName("creds").get();
-    assertThat(stored.getStringData()).isNullOrEmpty();
-    assertThat(stored.getData())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of("user", base64("admin"), "password", base64("s3cret"), "kept", base64("k")));
+    assertAnsweredAndStored(
+        answered,
+        Map.of("user", base64("admin"), "password", base64("s3cret"), "kept", base64("k")));
   }
 
   @Test
@@ -62,17 +61,15 @@ class SecretWritesTest {
   void patchFoldsStringData() {
     client.resource(creds().addToData("user", base64("admin")).build()).create();
 
-    client
-        .secrets()
-        .inNamespace("demo")
-        .withName("creds")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"stringData\":{\"password\":\"new\"}}");
+    Secret answered =
+        client
+            .secrets()
+            .inNamespace("demo")
+            .withName("creds")
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE), "{\"stringData\":{\"password\":\"new\"}}");
 
-    Secret stored = client.secrets().inNamespace("demo").withName("creds").get();
-    assertThat(stored.getStringData()).isNullOrEmpty();
-    assertThat(stored.getData())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of("user", base64("admin"), "password", base64("new")));
+    assertAnsweredAndStored(answered, Map.of("user", base64("admin"), "password", base64("new")));
   }
 
   @Test
@@ -89,12 +86,18 @@ class SecretWritesTest {
                 PatchContext.of(PatchType.JSON),
                 "[{\"op\": \"add\", \"path\": \"/stringData\", \"value\": {\"password\": \"new\"}}]");
 
+    assertAnsweredAndStored(answered, Map.of("user", base64("admin"), "password", base64("new")));
+  }
+
+  /**
+   * The Secret a write answered with and demo/creds as then stored both hold {@code data} and no
+   * {@code stringData}.
+   */
+  private void assertAnsweredAndStored(Secret answered, Map<String, String> data) {
     Secret stored = client.secrets().inNamespace("demo").withName("creds").get();
     for (Secret secret : List.of(answered, stored)) {
       assertThat(secret.getStringData()).isNullOrEmpty();
-      assertThat(secret.getData())
-          .containsExactlyInAnyOrderEntriesOf(
-              Map.of("user", base64("admin"), "password", base64("new")));
+      assertThat(secret.getData()).containsExactlyInAnyOrderEntriesOf(data);
     }
   }
 
