@@ -59,15 +59,7 @@ class SecretWritesTest {
   @Test
   @DisplayName("a merge patch's stringData is folded into the stored data too")
   void patchFoldsStringData() {
-    client.resource(creds().addToData("user", base64("admin")).build()).create();
-
-    Secret answered =
-        client
-            .secrets()
-            .inNamespace("demo")
-            .withName("creds")
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE), "{\"stringData\":{\"password\":\"new\"}}");
+    Secret answered = patchedCreds(PatchType.JSON_MERGE, "{\"stringData\":{\"password\":\"new\"}}");
 
     assertAnsweredAndStored(answered, Map.of("user", base64("admin"), "password", base64("new")));
   }
@@ -75,18 +67,22 @@ class SecretWritesTest {
   @Test
   @DisplayName("a JSON patch that adds stringData is folded into the stored data too")
   void jsonPatchFoldsStringData() {
-    client.resource(creds().addToData("user", base64("admin")).build()).create();
-
     Secret answered =
-        client
-            .secrets()
-            .inNamespace("demo")
-            .withName("creds")
-            .patch(
-                PatchContext.of(PatchType.JSON),
-                "[{\"op\": \"add\", \"path\": \"/stringData\", \"value\": {\"password\": \"new\"}}]");
+        patchedCreds(
+            PatchType.JSON,
+            "[{\"op\": \"add\", \"path\": \"/stringData\", \"value\": {\"password\": \"new\"}}]");
 
     assertAnsweredAndStored(answered, Map.of("user", base64("admin"), "password", base64("new")));
+  }
+
+  /** Creates demo/creds with {@code user: admin} in its data, patches it; the patch's answer. */
+  private Secret patchedCreds(PatchType type, String patch) {
+    client.resource(creds().addToData("user", base64("admin")).build()).create();
+    return client
+        .secrets()
+        .inNamespace("demo")
+        .withName("creds")
+        .patch(PatchContext.of(type), patch);
   }
 
   /**
