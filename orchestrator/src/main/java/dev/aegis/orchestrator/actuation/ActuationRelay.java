@@ -25,11 +25,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +43,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A command is leased in a short transaction ({@code FOR UPDATE SKIP LOCKED}, then a lease
  * time), carried out with no transaction open, and its result recorded in a second transaction
- * together with the core's decision on it. Several relay threads or replicas never carry out one
+ * together with the core's decision on it. While a worker holds it, the lease is renewed every
+ * third of its length, so a call with all its retries keeps it however long it takes, and a replica
+ * that dies mid-call (or whose renewals fail) gives its command up within one lease ({@code
+ * aegis.kubernetes.lease}, 15 s by default). Several relay threads or replicas never carry out one
  * command at the same time; one that dies mid-call leaves the command to be retried after the
  * lease, and the command id recorded on the cluster objects makes that retry change nothing twice.
- * One whose call outlasts its lease (a slow API, a paused process) writes no object after the
- * lease's end, less a tenth of it for clock differences: the actuator asks before each write, once
- * the object is read, and the write carries that read's resourceVersion. Otherwise it could write
- * over a later command of the service, which runs once another relay has settled this one.
+ * One whose lease lapses (a paused process, a database it cannot reach to renew) or is taken over
+ * writes no object after the lease's end, less a tenth of it for clock differences: the actuator
+ * asks before each write, once the object is read, and the write carries that read's
+ * resourceVersion. Otherwise it could write over a later command of the service, which runs once
+ * another relay has settled this one.
  *
  * <p>Commands of different services run at the same time, on up to {@link Settings#concurrency()}
  * worker threads; one service's commands never overtake each other. The lease hands out only the
@@ -81,6 +89,12 @@ public class ActuationRelay implements AutoCloseable {
   private final Settings settings;
   private final ExecutorService workers;
 
+  /** Renews the leases of {@link #held} every third of the lease. */
+  private final ScheduledExecutorService renewer;
+
+  /** The commands this relay has leased and not yet settled or given up. */
+  private final Set<Lease> held = ConcurrentHashMap.newKeySet();
+
   /**
    * Guards {@link #running}, {@link #finished} and {@link #woken}; signalled when a worker ends its
    * commands, and by {@link #wake}.
@@ -98,8 +112,9 @@ public class ActuationRelay implements AutoCloseable {
   /**
    * @param concurrency how many services' commands are carried out at the same time (worker
    *     threads)
-   * @param lease how long a claimed command is kept from other relays; longer than the actuator's
-   *     worst case (all retries with their backoff)
+   * @param lease how long a claimed command is kept from other relays without a renewal; renewed
+   *     every third of it while a worker holds the command, so it bounds how long the command of a
+   *     replica that died waits for another, not how long a call may take
    * @param retryBackoff first delay before a deferred command is tried again; doubles up to {@code
    *     maxBackoff}
    * @param pollInterval how often a pass looks for due commands while some are still running
@@ -146,6 +161,83 @@ public class ActuationRelay implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    this.renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "aegis-actuation-lease");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long every = Math.max(1, settings.lease().toMillis() / 3);
+    renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A command this relay holds: until when, renewed while a worker has it; lost once a renewal
+   * finds the row moved on (another relay took the command over after the lease lapsed). The lock
+   * keeps a renewal and the recording of the command's result apart, so the result is recorded
+   * under the lease the row carries.
+   */
+  private static final class Lease {
+    final String commandId;
+    final ReentrantLock lock = new ReentrantLock();
+    volatile Instant until;
+    volatile boolean lost;
+
+    Lease(String commandId, Instant until) {
+      this.commandId = commandId;
+      this.until = until;
+    }
+
+    /** Whether an object may be written at {@code now}, {@code margin} before the lease's end. */
+    boolean mayWrite(Instant now, Duration margin) {
+      return !lost && now.isBefore(until.minus(margin));
+    }
+  }
+
+  /**
+   * Extends the lease of every command held to a full lease from now, each in a short transaction
+   * of its own. A command whose result is being recorded is skipped (the recording ends its lease);
+   * one whose row no longer carries this relay's lease is lost, and its worker writes nothing more.
+   * A renewal that fails (the database out of reach) is tried again at the next round; should the
+   * lease run out meanwhile, the worker stops writing as if it had lapsed.
+   */
+  void renewLeases() {
+    for (Lease lease : held) {
+      if (!lease.lock.tryLock()) {
+        continue;
+      }
+      try {
+        if (lease.lost || !held.contains(lease)) {
+          continue;
+        }
+        Instant until = clock.instant().plus(settings.lease()).truncatedTo(ChronoUnit.MICROS);
+        if (!until.isAfter(lease.until)) {
+          continue;
+        }
+        Instant from = lease.until;
+        if (transactions.inTransaction(h -> outbox.renewLease(h, lease.commandId, from, until))) {
+          lease.until = until;
+          metrics.counter("aegis.actuation.lease.renewals", "outcome", "renewed").increment();
+        } else {
+          lease.lost = true;
+          metrics.counter("aegis.actuation.lease.renewals", "outcome", "lost").increment();
+          log.warn(
+              "lease on actuation command {} was taken over by another relay; this one writes"
+                  + " nothing more for it",
+              lease.commandId);
+        }
+      } catch (RuntimeException e) {
+        metrics.counter("aegis.actuation.lease.renewals", "outcome", "failed").increment();
+        log.warn(
+            "could not renew the lease on actuation command {} (held until {}): {}",
+            lease.commandId,
+            lease.until,
+            e.toString());
+      } finally {
+        lease.lock.unlock();
+      }
+    }
   }
 
   /**
@@ -231,12 +323,19 @@ public class ActuationRelay implements AutoCloseable {
       byService.computeIfAbsent(entry.key(), k -> new ArrayList<>()).add(entry);
     }
     for (List<Entry> commands : byService.values()) {
+      List<Lease> leases = new ArrayList<>(commands.size());
+      for (Entry entry : commands) {
+        Lease lease = new Lease(entry.id(), batch.leaseUntil());
+        leases.add(lease);
+        held.add(lease);
+      }
       synchronized (monitor) {
         running++;
       }
       try {
-        workers.execute(() -> carryOutInOrder(commands, batch.leaseUntil()));
+        workers.execute(() -> carryOutInOrder(commands, leases));
       } catch (RejectedExecutionException e) {
+        held.removeAll(leases);
         ended();
         log.info(
             "relay closing: {} leased command(s) are carried out after their lease",
@@ -249,14 +348,15 @@ public class ActuationRelay implements AutoCloseable {
    * On a worker: one service's commands, one after the other. A command that could not be settled
    * stops the rest, which would otherwise overtake it; all of them are carried out after the lease.
    */
-  private void carryOutInOrder(List<Entry> commands, Instant leaseUntil) {
+  private void carryOutInOrder(List<Entry> commands, List<Lease> leases) {
     try {
-      for (Entry entry : commands) {
-        if (closed && entry != commands.get(0)) {
+      for (int i = 0; i < commands.size(); i++) {
+        Entry entry = commands.get(i);
+        if (closed && i > 0) {
           return;
         }
         try {
-          carryOut(entry, leaseUntil);
+          carryOut(entry, leases.get(i));
         } catch (RuntimeException e) {
           log.warn(
               "actuation command {} not settled; it is carried out after its lease: {}",
@@ -266,6 +366,8 @@ public class ActuationRelay implements AutoCloseable {
         }
       }
     } finally {
+      // What was not settled is given up: its lease runs out, and another pass carries it out.
+      held.removeAll(leases);
       ended();
     }
   }
@@ -300,16 +402,20 @@ public class ActuationRelay implements AutoCloseable {
     } catch (InterruptedException e) {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      // Renewed while the running commands had their grace; what is still held now lapses within
+      // one lease, and the writes of a worker that has not stopped yet stop with it.
+      renewer.shutdownNow();
     }
   }
 
-  private void carryOut(Entry entry, Instant leaseUntil) {
+  private void carryOut(Entry entry, Lease lease) {
     try (LogIdentity ignored = LogIdentity.of(null, entry.experimentId(), entry.id(), null)) {
-      carryOutIdentified(entry, leaseUntil);
+      carryOutIdentified(entry, lease);
     }
   }
 
-  private void carryOutIdentified(Entry entry, Instant leaseUntil) {
+  private void carryOutIdentified(Entry entry, Lease lease) {
     Command command;
     ExperimentRecord experiment;
     try {
@@ -328,54 +434,69 @@ public class ActuationRelay implements AutoCloseable {
       return;
     }
     // Each object is written only while the lease is held, with a tenth of it to spare for the
-    // clocks of the replicas that compare it: a relay whose call outlasted its lease stops before
-    // writing over what the command's new holder, or a later command of the service, wrote since.
-    Instant writeUntil = leaseUntil.minus(settings.lease().dividedBy(10));
+    // clocks of the replicas that compare it: a relay whose lease lapsed or was taken over stops
+    // before writing over what the command's new holder, or a later command of the service, wrote
+    // since.
+    Duration margin = settings.lease().dividedBy(10);
     ActuationResult result =
         actuator.apply(
             CommandMapper.toCluster(command, experiment),
-            () -> clock.instant().isBefore(writeUntil));
-    boolean recorded =
-        transactions.inTransaction(
-            h -> {
-              Instant now = clock.instant();
-              if (!outbox.holdsLease(h, entry.id(), leaseUntil)) {
-                return false;
-              }
-              // A rollback is never given up: rejected, it stays pending (with backoff) and the
-              // core raises the alarm.
-              Outcome outcome =
-                  settle(h, entry, result, command instanceof Command.RollBackCandidate, now);
-              if (command instanceof Command.ForExperiment) {
-                lifecycle.apply(
-                    h,
-                    entry.experimentId(),
-                    new LifecycleInput.ActuationReport(
-                        command.id(), command.kind().wire(), outcome.outcome(), outcome.detail()),
-                    LifecycleService.Cause.actuation(command.id()),
-                    now);
-              } else if (outcome.outcome() != ActuationOutcome.DEFERRED) {
-                // A command on a service's production workload has no experiment to report to: the
-                // audit log says how it went.
-                audit.record(
-                    h,
-                    "aegis",
-                    "service.actuation",
-                    command.service(),
-                    Map.of(
-                        "command",
-                        command.id(),
-                        "kind",
-                        command.kind().wire(),
-                        "outcome",
-                        outcome.outcome().name(),
-                        "detail",
-                        outcome.detail()),
-                    now);
-              }
-              return true;
-            });
+            () -> lease.mayWrite(clock.instant(), margin));
+    boolean recorded;
+    lease.lock.lock();
+    try {
+      recorded = record(entry, command, result, lease);
+    } finally {
+      held.remove(lease);
+      lease.lock.unlock();
+    }
     count(command.kind().wire(), result, recorded);
+  }
+
+  /**
+   * Records {@code result} with the core's decision on it, in one transaction, if the row still
+   * carries {@code lease}; false when another relay took the command over.
+   */
+  private boolean record(Entry entry, Command command, ActuationResult result, Lease lease) {
+    return transactions.inTransaction(
+        h -> {
+          Instant now = clock.instant();
+          if (lease.lost || !outbox.holdsLease(h, entry.id(), lease.until)) {
+            return false;
+          }
+          // A rollback is never given up: rejected, it stays pending (with backoff) and the
+          // core raises the alarm.
+          Outcome outcome =
+              settle(h, entry, result, command instanceof Command.RollBackCandidate, now);
+          if (command instanceof Command.ForExperiment) {
+            lifecycle.apply(
+                h,
+                entry.experimentId(),
+                new LifecycleInput.ActuationReport(
+                    command.id(), command.kind().wire(), outcome.outcome(), outcome.detail()),
+                LifecycleService.Cause.actuation(command.id()),
+                now);
+          } else if (outcome.outcome() != ActuationOutcome.DEFERRED) {
+            // A command on a service's production workload has no experiment to report to: the
+            // audit log says how it went.
+            audit.record(
+                h,
+                "aegis",
+                "service.actuation",
+                command.service(),
+                Map.of(
+                    "command",
+                    command.id(),
+                    "kind",
+                    command.kind().wire(),
+                    "outcome",
+                    outcome.outcome().name(),
+                    "detail",
+                    outcome.detail()),
+                now);
+          }
+          return true;
+        });
   }
 
   private record Outcome(ActuationOutcome outcome, String detail) {}

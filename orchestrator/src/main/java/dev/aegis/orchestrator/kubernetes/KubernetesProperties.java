@@ -19,9 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     leases and other replicas' commands: a command this replica decided wakes it at once)
  * @param relayOnCommit whether a transaction that adds commands wakes the actuation relay once it
  *     commits (true), or the commands wait for its next pass (for tests that drive a relay by hand)
- * @param lease how long a relay keeps a claimed command from the others; longer than one command's
- *     retries (a command is leased only when a worker is free to start it, so the lease covers that
- *     one command's call)
+ * @param lease how long a relay keeps a claimed command from the others without renewing it; the
+ *     relay renews it every third of this while the call runs, so it bounds how long the command of
+ *     a replica that died mid-call waits for another replica (Argo Rollouts' leader lease is 15 s),
+ *     not how long a call with its retries may take
  * @param relayConcurrency how many services' commands the actuation relay carries out at the same
  *     time (its worker threads); one service's commands always run in order
  * @param retry resilience4j retry around every API call
@@ -36,7 +37,7 @@ public record KubernetesProperties(
     @DefaultValue("true") boolean experimentResources,
     @DefaultValue("200ms") Duration relayInterval,
     @DefaultValue("true") boolean relayOnCommit,
-    @DefaultValue("2m") Duration lease,
+    @DefaultValue("15s") Duration lease,
     @DefaultValue("8") int relayConcurrency,
     @DefaultValue Retry retry,
     @DefaultValue Breaker breaker) {

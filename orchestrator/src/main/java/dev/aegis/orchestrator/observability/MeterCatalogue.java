@@ -106,6 +106,11 @@ public final class MeterCatalogue implements MeterFilter {
               "Actuation calls whose lease ran out during the call, so another relay's result"
                   + " stands"),
           counter(
+              "aegis.actuation.lease.renewals",
+              "Renewals of the leases of actuation commands whose call is still running, by"
+                  + " outcome (renewed; lost: another relay took the command over; failed: the"
+                  + " database could not be reached)"),
+          counter(
               "aegis.actuation.alarms",
               "Rollbacks that keep failing on the cluster and raised the actuation alarm, by"
                   + " service"),

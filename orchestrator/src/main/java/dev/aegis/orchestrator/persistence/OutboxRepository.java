@@ -187,6 +187,22 @@ public final class OutboxRepository {
   }
 
   /**
+   * Extends the caller's lease on command {@code id} from {@code heldUntil} to {@code until}; false
+   * when the row no longer carries that lease (another relay took the command over once it ran out,
+   * or it was settled).
+   */
+  public boolean renewLease(Tx h, String id, Instant heldUntil, Instant until) {
+    return h.createUpdate(
+                "UPDATE outbox SET next_attempt_at = :until, version = version + 1 "
+                    + "WHERE id = :id AND status = 'PENDING' AND next_attempt_at = :held")
+            .bind("until", ts(until))
+            .bind("id", id)
+            .bind("held", ts(heldUntil))
+            .execute()
+        == 1;
+  }
+
+  /**
    * Locks a leased command and tells whether the caller's lease still holds: the row is PENDING and
    * its next attempt is the caller's lease time (another relay that took it over after the lease
    * ran out has moved it on).

@@ -64,6 +64,9 @@ class ConcurrentActuationIT {
 
   private static final Duration LEASE = Duration.ofMinutes(2);
 
+  /** A lease short enough for a test to outlast several times: renewed every second. */
+  private static final Duration SHORT_LEASE = Duration.ofSeconds(3);
+
   private static final ClusterApi CLUSTER = new ClusterApi();
 
   /** Commands a test deferred on purpose: settled after two attempts, not one. */
@@ -311,37 +314,12 @@ class ConcurrentActuationIT {
     submitAll(List.of("held-1"));
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Actuator holding =
-        new Actuator() {
-          @Override
-          public ActuationResult apply(ActuationCommand command) {
-            return actuator.apply(command);
-          }
-
-          @Override
-          public ActuationResult apply(ActuationCommand command, BooleanSupplier mayWrite) {
-            if (command.service().equals("held-1")) {
-              entered.countDown();
-              awaitQuietly(release);
-            }
-            return actuator.apply(command, mayWrite);
-          }
-        };
     // An hour between looks: only a finished command or a wake-up makes the pass lease again.
     ActuationRelay.Settings settings =
         new ActuationRelay.Settings(
             8, LEASE, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofHours(1));
     try (ActuationRelay relay =
-        new ActuationRelay(
-            transactions,
-            outbox,
-            experiments,
-            audit,
-            lifecycle,
-            holding,
-            new SimpleMeterRegistry(),
-            clock,
-            settings)) {
+        relay(new SimpleMeterRegistry(), clock, holding("held-1", entered, release), settings)) {
       CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(relay::drain);
       assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
       String late = submitAll(List.of("late-1")).get(0);
@@ -362,6 +340,136 @@ class ConcurrentActuationIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a call that runs longer than its lease keeps it by renewal: another relay does not take the"
+          + " command over, and the first settles it once")
+  void aLongCallKeepsItsLeaseByRenewal() throws Exception {
+    String id = submitAll(List.of("renewed-1")).get(0);
+    String command = commandsOf(id).get(0).id();
+    CLUSTER.clearLog();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    try (ActuationRelay a =
+            relay(first, clock, holding("renewed-1", entered, release), shortLease());
+        ActuationRelay b = relay(new SimpleMeterRegistry(), clock, actuator, shortLease())) {
+      CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(a::drain);
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      // For three leases another relay looks for due commands, as a second replica does.
+      long end = System.nanoTime() + SHORT_LEASE.multipliedBy(3).toNanos();
+      while (System.nanoTime() < end) {
+        b.drain();
+        assertThat(commandsOf(id).get(0).status())
+            .as("the held command while its call runs")
+            .isEqualTo("PENDING");
+        Thread.sleep(200);
+      }
+      release.countDown();
+      assertThat(pass.get(60, TimeUnit.SECONDS)).as("commands the first relay carried out").isOne();
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(commandsOf(id).get(0))
+        .satisfies(
+            c -> {
+              assertThat(c.status()).isEqualTo("DONE");
+              assertThat(c.attempts()).isOne();
+            });
+    assertThat(commandsWritingAny()).isNotEmpty().allMatch(command::equals);
+    assertThat(CLUSTER.repeatedWrites()).isEmpty();
+    assertThat(renewals(first, "renewed")).as("renewals during the call").isGreaterThanOrEqualTo(4);
+    assertThat(result(first)).as("results the first relay recorded").isOne();
+  }
+
+  @Test
+  @DisplayName(
+      "a relay whose lease was taken over during its call learns it at its next renewal, writes"
+          + " nothing more and records no result; the relay that took it over settles the command")
+  void aLeaseTakenOverIsLostAtTheNextRenewal() throws Exception {
+    String id = submitAll(List.of("taken-1")).get(0);
+    String command = commandsOf(id).get(0).id();
+    CLUSTER.clearLog();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    try (ActuationRelay a =
+        relay(first, clock, holding("taken-1", entered, release), shortLease())) {
+      CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(a::drain);
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      // As after a lapse (a replica paused longer than its lease): the command is due again, and
+      // another relay carries it out.
+      jdbi.useHandle(
+          h ->
+              h.createUpdate(
+                      "UPDATE outbox SET next_attempt_at = now() - interval '1 second' "
+                          + "WHERE id = :id")
+                  .bind("id", command)
+                  .execute());
+      try (ActuationRelay b = relay(1, new SimpleMeterRegistry(), clock)) {
+        assertThat(b.drain()).isPositive();
+      }
+      assertThat(commandsOf(id).get(0).status()).isEqualTo("DONE");
+      await().atMost(Duration.ofSeconds(30)).until(() -> renewals(first, "lost") == 1);
+      CLUSTER.clearLog();
+      release.countDown();
+      pass.get(60, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(CLUSTER.writes())
+        .as("objects the first relay wrote after losing its lease")
+        .isEmpty();
+    assertThat(result(first)).as("results the first relay recorded").isZero();
+    assertThat(Search.in(first).name("aegis.actuation.lease.lost").counter().count()).isOne();
+    assertThat(commandsOf(id).get(0))
+        .satisfies(
+            c -> {
+              assertThat(c.status()).isEqualTo("DONE");
+              assertThat(c.attempts()).as("the call of the relay that took it over").isOne();
+            });
+  }
+
+  /** A lease of {@link #SHORT_LEASE}, renewed every second, one worker. */
+  private static ActuationRelay.Settings shortLease() {
+    return new ActuationRelay.Settings(
+        1, SHORT_LEASE, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(100));
+  }
+
+  private static double renewals(MeterRegistry metrics, String outcome) {
+    return Search.in(metrics)
+        .name("aegis.actuation.lease.renewals")
+        .tag("outcome", outcome)
+        .counters()
+        .stream()
+        .mapToDouble(c -> c.count())
+        .sum();
+  }
+
+  /**
+   * The application's actuator, whose calls for {@code service} wait for {@code release} after
+   * counting down {@code entered}.
+   */
+  private Actuator holding(String service, CountDownLatch entered, CountDownLatch release) {
+    return new Actuator() {
+      @Override
+      public ActuationResult apply(ActuationCommand command) {
+        return actuator.apply(command);
+      }
+
+      @Override
+      public ActuationResult apply(ActuationCommand command, BooleanSupplier mayWrite) {
+        if (command.service().equals(service)) {
+          entered.countDown();
+          awaitQuietly(release);
+        }
+        return actuator.apply(command, mayWrite);
+      }
+    };
+  }
+
   private static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await(60, TimeUnit.SECONDS);
@@ -380,13 +488,21 @@ class ConcurrentActuationIT {
 
   private ActuationRelay relay(
       MeterRegistry metrics, Clock relayClock, ActuationRelay.Settings settings) {
+    return relay(metrics, relayClock, actuator, settings);
+  }
+
+  private ActuationRelay relay(
+      MeterRegistry metrics,
+      Clock relayClock,
+      Actuator relayActuator,
+      ActuationRelay.Settings settings) {
     return new ActuationRelay(
         transactions,
         outbox,
         experiments,
         audit,
         lifecycle,
-        actuator,
+        relayActuator,
         metrics,
         relayClock,
         settings);
