@@ -305,14 +305,22 @@ public class BatchProcessor {
           admitted.add(arrivals.get(i));
         }
       }
-      Set<String> fresh = inbox.claim(h, admitted, now);
-      loadLive(records, arrivals, fresh);
+      Set<String> claimed = inbox.claim(h, admitted, now);
+      // Which records this batch applies, decided once: of several records of one identity, the
+      // first takes the claim, and the others are duplicates.
+      boolean[] fresh = new boolean[records.size()];
+      for (int i = 0; i < records.size(); i++) {
+        fresh[i] =
+            !(records.get(i).admission() instanceof Admission.Refused)
+                && claimed.remove(arrivals.get(i).key());
+      }
+      loadLive(records, fresh);
       for (int i = 0; i < records.size(); i++) {
         InboundRecord r = records.get(i);
         try (LogIdentity ignored = LogIdentity.of(r.cause(), null, null, null)) {
           if (r.admission() instanceof Admission.Refused refused) {
             count(r, refuse(r, refused));
-          } else if (fresh.remove(arrivals.get(i).key())) {
+          } else if (fresh[i]) {
             count(r, apply(r));
           } else {
             tally(List.of("aegis.events.duplicates", "topic", r.topic()));
@@ -331,12 +339,10 @@ public class BatchProcessor {
      * here ({@link ExperimentRepository#readLive}). A batch whose experiment another writer changed
      * meanwhile rolls back and runs again ({@link BatchProcessor#process}).
      */
-    private void loadLive(
-        List<InboundRecord> records, List<InboxRepository.Arrival> arrivals, Set<String> fresh) {
+    private void loadLive(List<InboundRecord> records, boolean[] fresh) {
       List<HealthReported> windows = new ArrayList<>();
       for (int i = 0; i < records.size(); i++) {
-        if (fresh.contains(arrivals.get(i).key())
-            && !(records.get(i).admission() instanceof Admission.Refused)) {
+        if (fresh[i]) {
           records
               .get(i)
               .decoded()

@@ -686,13 +686,18 @@ public final class ExperimentRepository {
     if (decided.isEmpty()) {
       return;
     }
-    Map<String, Position> read = positionsOf(h, decided);
-    List<StepSampleRepository.Write> writes = new ArrayList<>(decided.size());
-    Set<String> keepJudgment = new HashSet<>();
-    Map<String, DraftReference.Ref> drafts = new HashMap<>();
-    List<Change> changes = new ArrayList<>(decided.size());
-    for (Change c : decided) {
-      Position at = read.get(c.after().id());
+    // Everything known of each change is kept at its index, in arrays, not looked up by id per
+    // step: at 10 000 experiments a batch writes about 1 800, and each lookup of a map that size
+    // missed the CPU's caches (docs/benchmarks.md, "A batch's changes by index").
+    int n = decided.size();
+    Position[] read = positionsOf(h, decided);
+    List<StepSampleRepository.Write> writes = new ArrayList<>(n);
+    boolean[] keepJudgment = new boolean[n];
+    DraftReference.Ref[] drafts = new DraftReference.Ref[n];
+    List<Change> changes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Change c = decided.get(i);
+      Position at = read[i];
       if (at == null || at.revision() != c.expectedRevision()) {
         throw stale(c);
       }
@@ -711,31 +716,31 @@ public final class ExperimentRepository {
       Judgment kept = judgmentMayTrail(c.after(), w, at, now);
       DraftReference.Ref draft = kept == null ? DraftReference.of(c.after(), w) : null;
       if (kept != null) {
-        keepJudgment.add(c.after().id());
+        keepJudgment[i] = true;
         // A trailing judgment is written nowhere, so its text is not written either: the state
         // written and cached carries the stored judgment, as a cold read of the row does.
         changes.add(new Change(c.expectedRevision(), c.after().withLastJudgment(kept), c.before()));
       } else if (draft != null) {
         // The draft stays one: the row stores it by reference, and its text is written when read.
-        drafts.put(c.after().id(), draft);
+        drafts[i] = draft;
         changes.add(c);
       } else {
         changes.add(new Change(c.expectedRevision(), c.after().explained(), c.before()));
       }
     }
-    Map<String, Range> written = write(h, changes, writes, keepJudgment, drafts, read, now);
-    List<Experiment> committed = new ArrayList<>(changes.size());
-    List<Long> committedTokens = new ArrayList<>(changes.size());
+    Range[] written = write(h, changes, writes, keepJudgment, drafts, read, now);
+    List<Experiment> committed = new ArrayList<>(n);
+    List<Long> committedTokens = new ArrayList<>(n);
     Map<String, Position> positions = positions(h);
-    for (int i = 0; i < changes.size(); i++) {
+    for (int i = 0; i < n; i++) {
       Experiment e = changes.get(i).after();
       long token = writes.get(i).newToken();
       committed.add(e);
       committedTokens.add(token);
-      Range range = written.get(e.id());
-      boolean kept = keepJudgment.contains(e.id());
-      DraftReference.Ref draft = drafts.get(e.id());
-      long rowVersion = range.journalOnly() ? read.get(e.id()).rowVersion() : e.revision();
+      Range range = written[i];
+      boolean kept = keepJudgment[i];
+      DraftReference.Ref draft = drafts[i];
+      long rowVersion = range.journalOnly() ? read[i].rowVersion() : e.revision();
       positions.put(
           e.id(), new Position(range.from(), range.to(), rowVersion, e.revision(), token));
       samples.written(e.id(), e.revision(), token, e.progress().samples());
@@ -775,20 +780,22 @@ public final class ExperimentRepository {
   }
 
   /**
-   * Where this transaction read each experiment of {@code changes}; those it did not read (a caller
-   * that decided from a state it holds) are read now, in one statement, and must still be at the
-   * revision they were decided from.
+   * Where this transaction read each experiment of {@code changes}, by index (null: not stored);
+   * those it did not read (a caller that decided from a state it holds) are read now, in one
+   * statement, and must still be at the revision they were decided from.
    */
-  private Map<String, Position> positionsOf(Tx h, List<Change> changes) {
+  private Position[] positionsOf(Tx h, List<Change> changes) {
     Map<String, Position> known = positions(h);
-    Map<String, Position> out = new HashMap<>(known);
+    Position[] out = new Position[changes.size()];
     List<String> unread = new ArrayList<>();
-    for (Change c : changes) {
-      if (!known.containsKey(c.after().id())) {
-        unread.add(c.after().id());
+    for (int i = 0; i < out.length; i++) {
+      out[i] = known.get(changes.get(i).after().id());
+      if (out[i] == null) {
+        unread.add(changes.get(i).after().id());
       }
     }
     if (!unread.isEmpty()) {
+      Map<String, Position> fetched = new HashMap<>();
       h.createQuery(
               "SELECT id, samples_from, samples_to, row_version, version, samples_token FROM "
                   + CURRENT
@@ -804,7 +811,12 @@ public final class ExperimentRepository {
                           rs.getLong("row_version"),
                           rs.getLong("version"),
                           rs.getLong("samples_token"))))
-          .forEach(entry -> out.put(entry.getKey(), entry.getValue()));
+          .forEach(entry -> fetched.put(entry.getKey(), entry.getValue()));
+      for (int i = 0; i < out.length; i++) {
+        if (out[i] == null) {
+          out[i] = fetched.get(changes.get(i).after().id());
+        }
+      }
     }
     return out;
   }
@@ -932,13 +944,13 @@ public final class ExperimentRepository {
    *
    * @throws StaleStateException when an experiment moved since it was read
    */
-  private Map<String, Range> write(
+  private Range[] write(
       Tx h,
       List<Change> changes,
       List<StepSampleRepository.Write> writes,
-      Set<String> keepJudgment,
-      Map<String, DraftReference.Ref> drafts,
-      Map<String, Position> read,
+      boolean[] keepJudgment,
+      DraftReference.Ref[] drafts,
+      Position[] read,
       Instant now) {
     // The writes travel sorted by id. Joined by a nested loop over the primary key, as PostgreSQL
     // plans a batch's rows against a large table, they are locked in that order, so two batches
@@ -954,7 +966,7 @@ public final class ExperimentRepository {
     boolean[] journalOnly = new boolean[n];
     for (int k : order) {
       Change c = changes.get(k);
-      journalOnly[k] = journalOnly(c, writes.get(k), read.get(c.after().id()));
+      journalOnly[k] = journalOnly(c, writes.get(k), read[k]);
       if (!journalOnly[k]) {
         rowWrites.add(k);
       }
@@ -966,13 +978,13 @@ public final class ExperimentRepository {
         throw stale(changes.get(k));
       }
     }
-    Map<String, Range> written = new HashMap<>();
+    Range[] written = new Range[n];
     List<StepSampleRepository.Appended> appended = new ArrayList<>(n);
     for (int k : order) {
       Change c = changes.get(k);
       Experiment e = c.after();
       StepSampleRepository.Write w = writes.get(k);
-      Position at = read.get(e.id());
+      Position at = read[k];
       long tail = at.tail();
       int entries = w.entries().size();
       if (journalOnly[k]) {
@@ -984,17 +996,16 @@ public final class ExperimentRepository {
                 new StepSampleRepository.State(
                     e.revision(),
                     ProgressCodec.write(e.progress().withoutSamples()),
-                    judgmentText(e, keepJudgment, drafts),
+                    judgmentText(e, keepJudgment[k], drafts[k]),
                     e.lastWindowAt(),
                     w.newToken()),
                 false));
-        written.put(e.id(), new Range(at.from(), tail + entries, tail + entries, true));
+        written[k] = new Range(at.from(), tail + entries, tail + entries, true);
       } else {
         boolean fence = entries == 0;
         appended.add(new StepSampleRepository.Appended(e.id(), tail, w.entries(), null, fence));
         long from = w.snapshot() ? tail : at.from();
-        written.put(
-            e.id(), new Range(from, tail + entries + (fence ? 1 : 0), tail + entries, false));
+        written[k] = new Range(from, tail + entries + (fence ? 1 : 0), tail + entries, false);
       }
     }
     Set<String> moved = samples.append(h, appended, now);
@@ -1010,12 +1021,10 @@ public final class ExperimentRepository {
    * The judgment column's text for {@code e}'s write: null when the stored judgment stays, a
    * draft's reference, or the judgment itself.
    */
-  private static String judgmentText(
-      Experiment e, Set<String> keepJudgment, Map<String, DraftReference.Ref> drafts) {
-    if (keepJudgment.contains(e.id())) {
+  private static String judgmentText(Experiment e, boolean keep, DraftReference.Ref draft) {
+    if (keep) {
       return null;
     }
-    DraftReference.Ref draft = drafts.get(e.id());
     return draft != null ? DraftReference.write(draft) : StateJson.writeAscii(e.lastJudgment());
   }
 
@@ -1028,9 +1037,9 @@ public final class ExperimentRepository {
       Tx h,
       List<Change> changes,
       List<StepSampleRepository.Write> writes,
-      Set<String> keepJudgment,
-      Map<String, DraftReference.Ref> drafts,
-      Map<String, Position> read,
+      boolean[] keepJudgment,
+      DraftReference.Ref[] drafts,
+      Position[] read,
       List<Integer> indexes,
       Instant now) {
     Set<String> written = new HashSet<>();
@@ -1059,15 +1068,15 @@ public final class ExperimentRepository {
       int k = indexes.get(i);
       Experiment e = changes.get(k).after();
       StepSampleRepository.Write w = writes.get(k);
-      Position at = read.get(e.id());
+      Position at = read[k];
       ids[i] = e.id();
       rowVersions[i] = at.rowVersion();
       tails[i] = at.tail();
       phases[i] = e.phase().name();
       steps[i] = e.stepIndex();
       progress[i] = ProgressCodec.write(e.progress().withoutSamples());
-      judgments[i] = judgmentText(e, keepJudgment, drafts);
-      keep[i] = keepJudgment.contains(e.id());
+      judgments[i] = judgmentText(e, keepJudgment[k], drafts[k]);
+      keep[i] = keepJudgment[k];
       versions[i] = e.revision();
       entered[i] = StepSampleRepository.micros(e.stepEnteredAt());
       lastWindow[i] = StepSampleRepository.micros(e.lastWindowAt());

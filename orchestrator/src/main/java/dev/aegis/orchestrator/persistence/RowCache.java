@@ -46,9 +46,9 @@ final class RowCache<V> {
    * changed by {@code change}. Nothing when the row is not cached (the next read decodes it).
    */
   synchronized void rewrite(String id, long token, UnaryOperator<V> change) {
-    Entry<V> e = entries.get(id);
-    if (e != null && token != 0) {
-      entries.put(id, new Entry<>(token, change.apply(e.value())));
+    if (token != 0) {
+      // One lookup, not a get and a put: at 10 000 experiments each missed the CPU's caches.
+      entries.computeIfPresent(id, (k, e) -> new Entry<>(token, change.apply(e.value())));
     }
   }
 
