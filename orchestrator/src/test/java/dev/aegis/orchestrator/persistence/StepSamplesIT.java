@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -877,6 +878,40 @@ class StepSamplesIT extends FreshDatabaseTest {
     assertThat(rowsAfterA - rowsBefore).as("a's windows").isEqualTo(3);
     assertThat(rows()).as("nothing of b's").isEqualTo(rowsAfterA);
     assertThat(load(new ExperimentRepository(), e.id())).isEqualTo(nextA);
+  }
+
+  @Test
+  @DisplayName(
+      "an append that finds sequence numbers taken names the experiments another writer appended"
+          + " to, and only them; two writers of the same microsecond cannot be told apart, and then"
+          + " every experiment is named")
+  void anAppendNamesTheExperimentsAnotherWriterMoved() {
+    StepSampleRepository samples = new StepSampleRepository();
+    Instant earlier = T0;
+    Instant later = T0.plusSeconds(1);
+    Set<String> first =
+        app.inTransaction(
+            h -> samples.append(Tx.of(h), List.of(fence("moved-1"), fence("moved-2")), earlier));
+    assertThat(first).isEmpty();
+
+    Set<String> shortOf =
+        app.inTransaction(
+            h ->
+                samples.append(
+                    Tx.of(h),
+                    List.of(fence("kept-1"), fence("moved-1"), fence("kept-2"), fence("moved-2")),
+                    later));
+    assertThat(shortOf).containsExactlyInAnyOrder("moved-1", "moved-2");
+
+    Set<String> sameTime =
+        app.inTransaction(
+            h -> samples.append(Tx.of(h), List.of(fence("kept-3"), fence("moved-1")), earlier));
+    assertThat(sameTime).containsExactlyInAnyOrder("kept-3", "moved-1");
+  }
+
+  /** A fence at sequence number 0 of experiment {@code id}: one journal row. */
+  private static StepSampleRepository.Appended fence(String id) {
+    return new StepSampleRepository.Appended(id, 0, List.of(), null, true);
   }
 
   /**
