@@ -345,42 +345,36 @@ class ConcurrentActuationIT {
       "a call that runs longer than its lease keeps it by renewal: another relay does not take the"
           + " command over, and the first settles it once")
   void aLongCallKeepsItsLeaseByRenewal() throws Exception {
-    String id = submitAll(List.of("renewed-1")).get(0);
-    String command = commandsOf(id).get(0).id();
-    CLUSTER.clearLog();
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    SimpleMeterRegistry first = new SimpleMeterRegistry();
-    try (ActuationRelay a =
-            relay(first, clock, holding("renewed-1", entered, release), shortLease());
+    HeldCall held = new HeldCall("renewed-1");
+    try (held;
         ActuationRelay b = relay(new SimpleMeterRegistry(), clock, actuator, shortLease())) {
-      CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(a::drain);
-      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
       // For three leases another relay looks for due commands, as a second replica does.
       long end = System.nanoTime() + SHORT_LEASE.multipliedBy(3).toNanos();
       while (System.nanoTime() < end) {
         b.drain();
-        assertThat(commandsOf(id).get(0).status())
+        assertThat(commandsOf(held.experiment).get(0).status())
             .as("the held command while its call runs")
             .isEqualTo("PENDING");
         Thread.sleep(200);
       }
-      release.countDown();
-      assertThat(pass.get(60, TimeUnit.SECONDS)).as("commands the first relay carried out").isOne();
-    } finally {
-      release.countDown();
+      held.release.countDown();
+      assertThat(held.pass.get(60, TimeUnit.SECONDS))
+          .as("commands the first relay carried out")
+          .isOne();
     }
 
-    assertThat(commandsOf(id).get(0))
+    assertThat(commandsOf(held.experiment).get(0))
         .satisfies(
             c -> {
               assertThat(c.status()).isEqualTo("DONE");
               assertThat(c.attempts()).isOne();
             });
-    assertThat(commandsWritingAny()).isNotEmpty().allMatch(command::equals);
+    assertThat(commandsWritingAny()).isNotEmpty().allMatch(held.command::equals);
     assertThat(CLUSTER.repeatedWrites()).isEmpty();
-    assertThat(renewals(first, "renewed")).as("renewals during the call").isGreaterThanOrEqualTo(4);
-    assertThat(result(first)).as("results the first relay recorded").isOne();
+    assertThat(renewals(held.metrics, "renewed"))
+        .as("renewals during the call")
+        .isGreaterThanOrEqualTo(4);
+    assertThat(result(held.metrics)).as("results the first relay recorded").isOne();
   }
 
   @Test
@@ -388,16 +382,8 @@ class ConcurrentActuationIT {
       "a relay whose lease was taken over during its call learns it at its next renewal, writes"
           + " nothing more and records no result; the relay that took it over settles the command")
   void aLeaseTakenOverIsLostAtTheNextRenewal() throws Exception {
-    String id = submitAll(List.of("taken-1")).get(0);
-    String command = commandsOf(id).get(0).id();
-    CLUSTER.clearLog();
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    SimpleMeterRegistry first = new SimpleMeterRegistry();
-    try (ActuationRelay a =
-        relay(first, clock, holding("taken-1", entered, release), shortLease())) {
-      CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(a::drain);
-      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+    HeldCall held = new HeldCall("taken-1");
+    try (held) {
       // As after a lapse (a replica paused longer than its lease): the command is due again, and
       // another relay carries it out.
       jdbi.useHandle(
@@ -405,31 +391,59 @@ class ConcurrentActuationIT {
               h.createUpdate(
                       "UPDATE outbox SET next_attempt_at = now() - interval '1 second' "
                           + "WHERE id = :id")
-                  .bind("id", command)
+                  .bind("id", held.command)
                   .execute());
       try (ActuationRelay b = relay(1, new SimpleMeterRegistry(), clock)) {
         assertThat(b.drain()).isPositive();
       }
-      assertThat(commandsOf(id).get(0).status()).isEqualTo("DONE");
-      await().atMost(Duration.ofSeconds(30)).until(() -> renewals(first, "lost") == 1);
+      assertThat(commandsOf(held.experiment).get(0).status()).isEqualTo("DONE");
+      await().atMost(Duration.ofSeconds(30)).until(() -> renewals(held.metrics, "lost") == 1);
       CLUSTER.clearLog();
-      release.countDown();
-      pass.get(60, TimeUnit.SECONDS);
-    } finally {
-      release.countDown();
+      held.release.countDown();
+      held.pass.get(60, TimeUnit.SECONDS);
     }
 
     assertThat(CLUSTER.writes())
         .as("objects the first relay wrote after losing its lease")
         .isEmpty();
-    assertThat(result(first)).as("results the first relay recorded").isZero();
-    assertThat(Search.in(first).name("aegis.actuation.lease.lost").counter().count()).isOne();
-    assertThat(commandsOf(id).get(0))
+    assertThat(result(held.metrics)).as("results the first relay recorded").isZero();
+    assertThat(Search.in(held.metrics).name("aegis.actuation.lease.lost").counter().count())
+        .isOne();
+    assertThat(commandsOf(held.experiment).get(0))
         .satisfies(
             c -> {
               assertThat(c.status()).isEqualTo("DONE");
               assertThat(c.attempts()).as("the call of the relay that took it over").isOne();
             });
+  }
+
+  /**
+   * A relay with a {@link #SHORT_LEASE} whose call for the first command of a new experiment of
+   * {@code service} waits for {@link #release}, on a pass of its own; built once the call began.
+   */
+  private final class HeldCall implements AutoCloseable {
+    final String experiment;
+    final String command;
+    final CountDownLatch release = new CountDownLatch(1);
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    final ActuationRelay relay;
+    final CompletableFuture<Integer> pass;
+
+    HeldCall(String service) throws InterruptedException {
+      experiment = submitAll(List.of(service)).get(0);
+      command = commandsOf(experiment).get(0).id();
+      CLUSTER.clearLog();
+      CountDownLatch entered = new CountDownLatch(1);
+      relay = relay(metrics, clock, holding(service, entered, release), shortLease());
+      pass = CompletableFuture.supplyAsync(relay::drain);
+      assertThat(entered.await(30, TimeUnit.SECONDS)).as("the held call began").isTrue();
+    }
+
+    @Override
+    public void close() {
+      release.countDown();
+      relay.close();
+    }
   }
 
   /** A lease of {@link #SHORT_LEASE}, renewed every second, one worker. */
