@@ -22,7 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lease how long a relay keeps a claimed command from the others without renewing it; the
  *     relay renews it every third of this while the call runs, so it bounds how long the command of
  *     a replica that died mid-call waits for another replica (Argo Rollouts' leader lease is 15 s),
- *     not how long a call with its retries may take
+ *     not how long a call with its retries may take; at least 1 s
  * @param relayConcurrency how many services' commands the actuation relay carries out at the same
  *     time (its worker threads); one service's commands always run in order
  * @param retry resilience4j retry around every API call
@@ -42,10 +42,20 @@ public record KubernetesProperties(
     @DefaultValue Retry retry,
     @DefaultValue Breaker breaker) {
 
+  /** The shortest actuation lease accepted. */
+  public static final Duration MIN_LEASE = Duration.ofSeconds(1);
+
   public KubernetesProperties {
     if (relayConcurrency < 1) {
       throw new IllegalArgumentException(
           "aegis.kubernetes.relay-concurrency must be at least 1, was " + relayConcurrency);
+    }
+    if (lease.compareTo(MIN_LEASE) < 0) {
+      throw new IllegalArgumentException(
+          "aegis.kubernetes.lease must be at least "
+              + MIN_LEASE.toSeconds()
+              + "s (it is renewed every third of it, each renewal a database write), was "
+              + lease);
     }
   }
 

@@ -20,6 +20,15 @@ class KubernetesPropertiesTest {
   }
 
   @Test
+  @DisplayName("actuation lease: at least a second, refused with the property's name")
+  void leaseIsAtLeastASecond() {
+    assertThat(kubernetes(8, Duration.ofSeconds(1)).lease()).isEqualTo(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> kubernetes(8, Duration.ofMillis(999)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("aegis.kubernetes.lease");
+  }
+
+  @Test
   @DisplayName(
       "every client of the API gets the configured retry and breaker policy, under its own name and attempts")
   void resilienceOfOneClient() {
@@ -39,6 +48,10 @@ class KubernetesPropertiesTest {
   }
 
   private static KubernetesProperties kubernetes(int relayConcurrency) {
+    return kubernetes(relayConcurrency, Duration.ofMinutes(2));
+  }
+
+  private static KubernetesProperties kubernetes(int relayConcurrency, Duration lease) {
     return new KubernetesProperties(
         "embedded",
         0,
@@ -47,7 +60,7 @@ class KubernetesPropertiesTest {
         true,
         Duration.ofMillis(200),
         true,
-        Duration.ofMinutes(2),
+        lease,
         relayConcurrency,
         new KubernetesProperties.Retry(5, Duration.ofMillis(100), 3.0, Duration.ofSeconds(2)),
         new KubernetesProperties.Breaker(4, Duration.ofSeconds(7), 2));
