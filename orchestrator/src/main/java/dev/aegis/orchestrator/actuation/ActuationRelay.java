@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -430,7 +431,12 @@ public class ActuationRelay implements AutoCloseable {
                               "experiment " + entry.experimentId() + " does not exist"))
               : null;
     } catch (RuntimeException e) {
-      rejectUnreadable(entry, e);
+      settling(
+          lease,
+          () -> {
+            rejectUnreadable(entry, e);
+            return null;
+          });
       return;
     }
     // Each object is written only while the lease is held, with a tenth of it to spare for the
@@ -442,15 +448,22 @@ public class ActuationRelay implements AutoCloseable {
         actuator.apply(
             CommandMapper.toCluster(command, experiment),
             () -> lease.mayWrite(clock.instant(), margin));
-    boolean recorded;
+    boolean recorded = settling(lease, () -> record(entry, command, result, lease));
+    count(command.kind().wire(), result, recorded);
+  }
+
+  /**
+   * Settles a command under its lease's lock, so that no renewal runs meanwhile, and stops renewing
+   * the lease: settled, the row no longer carries it, and a renewal would call it lost.
+   */
+  private <T> T settling(Lease lease, Supplier<T> settle) {
     lease.lock.lock();
     try {
-      recorded = record(entry, command, result, lease);
+      return settle.get();
     } finally {
       held.remove(lease);
       lease.lock.unlock();
     }
-    count(command.kind().wire(), result, recorded);
   }
 
   /**

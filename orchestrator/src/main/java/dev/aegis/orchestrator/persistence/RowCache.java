@@ -47,7 +47,7 @@ final class RowCache<V> {
    */
   synchronized void rewrite(String id, long token, UnaryOperator<V> change) {
     if (token != 0) {
-      // One lookup, not a get and a put: at 10 000 experiments each missed the CPU's caches.
+      // One lookup, not a get and a put.
       entries.computeIfPresent(id, (k, e) -> new Entry<>(token, change.apply(e.value())));
     }
   }
