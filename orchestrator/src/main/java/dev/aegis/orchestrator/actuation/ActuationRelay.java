@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -156,21 +157,20 @@ public class ActuationRelay implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     this.workers =
         Executors.newFixedThreadPool(
-            settings.concurrency(),
-            r -> {
-              Thread thread = new Thread(r, "aegis-actuation-" + threads.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+            settings.concurrency(), daemon(() -> "aegis-actuation-" + threads.incrementAndGet()));
     this.renewer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "aegis-actuation-lease");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newSingleThreadScheduledExecutor(daemon(() -> "aegis-actuation-lease"));
     long every = Math.max(1, settings.lease().toMillis() / 3);
     renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Daemon threads, each named by {@code name} when it is made. */
+  private static ThreadFactory daemon(Supplier<String> name) {
+    return r -> {
+      Thread thread = new Thread(r, name.get());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /**

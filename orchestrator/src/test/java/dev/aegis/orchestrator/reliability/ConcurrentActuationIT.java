@@ -348,15 +348,19 @@ class ConcurrentActuationIT {
     HeldCall held = new HeldCall("renewed-1");
     try (held;
         ActuationRelay b = relay(new SimpleMeterRegistry(), clock, actuator, shortLease())) {
-      // For three leases another relay looks for due commands, as a second replica does.
-      long end = System.nanoTime() + SHORT_LEASE.multipliedBy(3).toNanos();
-      while (System.nanoTime() < end) {
-        b.drain();
-        assertThat(commandsOf(held.experiment).get(0).status())
-            .as("the held command while its call runs")
-            .isEqualTo("PENDING");
-        Thread.sleep(200);
-      }
+      // For three leases another relay looks for due commands, as a second replica does, and the
+      // held command stays pending throughout.
+      await()
+          .during(SHORT_LEASE.multipliedBy(3))
+          .atMost(SHORT_LEASE.multipliedBy(3).plusSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                b.drain();
+                assertThat(commandsOf(held.experiment).get(0).status())
+                    .as("the held command while its call runs")
+                    .isEqualTo("PENDING");
+              });
       held.release.countDown();
       assertThat(held.pass.get(60, TimeUnit.SECONDS))
           .as("commands the first relay carried out")
