@@ -1,8 +1,12 @@
 package dev.aegis.orchestrator.testsupport;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.aegis.orchestrator.persistence.JdbiFactory;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseRoles;
 import dev.aegis.orchestrator.standalone.infrastructure.DatabaseUrl;
+import java.util.HashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -19,12 +23,22 @@ import org.postgresql.ds.PGSimpleDataSource;
  * anything to the schema; {@link #appConnection()} is the application role, with only what the
  * migrations grant it (no UPDATE or DELETE of the history, no DDL).
  *
+ * <p>{@link #jdbi()} and {@link #appJdbi()} take their connections from a small pool per role, as
+ * the application does: a new PostgreSQL connection is a new server process, and tests that run
+ * hundreds of short transactions spent most of their time starting them.
+ *
  * @param name the database name, {@code test_<random>}
  * @param connection how to connect to it as the owner role
  * @param server the shared server that holds it
+ * @param pools its pools by role, closed before it is dropped
  */
-public record TestDatabase(String name, DatabaseUrl connection, SharedPostgres server)
+public record TestDatabase(
+    String name, DatabaseUrl connection, SharedPostgres server, Map<String, HikariDataSource> pools)
     implements AutoCloseable {
+
+  public TestDatabase(String name, DatabaseUrl connection, SharedPostgres server) {
+    this(name, connection, server, new HashMap<>());
+  }
 
   /** How to connect to it as the application role. */
   public DatabaseUrl appConnection() {
@@ -36,14 +50,32 @@ public record TestDatabase(String name, DatabaseUrl connection, SharedPostgres s
     return dataSource(connection);
   }
 
-  /** A Jdbi on {@link #dataSource()} (the owner), configured as the application's. */
+  /** A Jdbi as the owner, configured as the application's, on a pool of the owner's connections. */
   public Jdbi jdbi() {
-    return JdbiFactory.create(dataSource());
+    return JdbiFactory.create(pool(connection));
   }
 
-  /** A Jdbi connected as the application role, configured as the application's. */
+  /** A Jdbi connected as the application role, configured as the application's (pooled). */
   public Jdbi appJdbi() {
-    return JdbiFactory.create(dataSource(appConnection()));
+    return JdbiFactory.create(pool(appConnection()));
+  }
+
+  /**
+   * The role's pool: up to 16 connections (more than any test's threads hold at once), none kept
+   * idle for long.
+   */
+  private synchronized DataSource pool(DatabaseUrl url) {
+    return pools.computeIfAbsent(
+        url.username(),
+        role -> {
+          HikariConfig config = new HikariConfig();
+          config.setDataSource(dataSource(url));
+          config.setPoolName(name + "-" + role);
+          config.setMaximumPoolSize(16);
+          config.setMinimumIdle(0);
+          config.setIdleTimeout(10_000);
+          return new HikariDataSource(config);
+        });
   }
 
   /**
@@ -79,6 +111,10 @@ public record TestDatabase(String name, DatabaseUrl connection, SharedPostgres s
   /** Drops the database, disconnecting whoever still uses it. */
   @Override
   public void close() {
+    synchronized (this) {
+      pools.values().forEach(HikariDataSource::close);
+      pools.clear();
+    }
     server.drop(name);
   }
 }
