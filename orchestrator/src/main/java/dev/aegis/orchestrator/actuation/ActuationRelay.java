@@ -3,6 +3,7 @@ package dev.aegis.orchestrator.actuation;
 import dev.aegis.operators.actuation.ActuationResult;
 import dev.aegis.operators.actuation.Actuator;
 import dev.aegis.orchestrator.application.LifecycleService;
+import dev.aegis.orchestrator.config.DaemonThreads;
 import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput.ActuationOutcome;
@@ -31,9 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -154,23 +153,13 @@ public class ActuationRelay implements AutoCloseable {
     this.metrics = metrics;
     this.clock = clock;
     this.settings = settings;
-    AtomicInteger threads = new AtomicInteger();
     this.workers =
         Executors.newFixedThreadPool(
-            settings.concurrency(), daemon(() -> "aegis-actuation-" + threads.incrementAndGet()));
+            settings.concurrency(), DaemonThreads.numbered("aegis-actuation"));
     this.renewer =
-        Executors.newSingleThreadScheduledExecutor(daemon(() -> "aegis-actuation-lease"));
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("aegis-actuation-lease"));
     long every = Math.max(1, settings.lease().toMillis() / 3);
     renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  /** Daemon threads, each named by {@code name} when it is made. */
-  private static ThreadFactory daemon(Supplier<String> name) {
-    return r -> {
-      Thread thread = new Thread(r, name.get());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /**

@@ -50,13 +50,7 @@ public final class PeriodicTask implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, name);
-              thread.setDaemon(true);
-              return thread;
-            });
+    executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name));
     executor.scheduleWithFixedDelay(
         this::runOnce, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aegis.orchestrator.config.DaemonThreads;
 import dev.aegis.orchestrator.dashboard.LiveEvents.AuditEvent;
 import dev.aegis.orchestrator.dashboard.LiveEvents.DeadLetterEvent;
 import dev.aegis.orchestrator.dashboard.LiveEvents.Heartbeat;
@@ -28,9 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -149,8 +148,8 @@ class LiveStream implements SmartLifecycle {
 
   @Override
   public void start() {
-    ticker = Executors.newSingleThreadScheduledExecutor(daemon("aegis-stream-ticker"));
-    senders = Executors.newCachedThreadPool(daemon("aegis-stream-send"));
+    ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("aegis-stream-ticker"));
+    senders = Executors.newCachedThreadPool(DaemonThreads.numbered("aegis-stream-send"));
     running = true;
     ticker.schedule(this::tickThenReschedule, tickMillis(), TimeUnit.MILLISECONDS);
   }
@@ -360,15 +359,6 @@ class LiveStream implements SmartLifecycle {
 
   private static Instant later(Instant a, Instant b) {
     return b != null && b.isAfter(a) ? b : a;
-  }
-
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** One connected stream: its emitter and the events waiting to be written to it, in order. */

@@ -1,6 +1,7 @@
 package dev.aegis.orchestrator.kubernetes;
 
 import dev.aegis.operators.resource.ExperimentReconciler;
+import dev.aegis.orchestrator.config.DaemonThreads;
 import dev.aegis.orchestrator.persistence.LeaderLock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -39,12 +40,7 @@ public final class LeaderElectedReconciler implements SmartLifecycle {
   @Override
   public synchronized void start() {
     executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "aegis-reconciler-lead");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("aegis-reconciler-lead"));
     executor.scheduleWithFixedDelay(this::check, 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
   }
 

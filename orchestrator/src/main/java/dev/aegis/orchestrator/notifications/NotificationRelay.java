@@ -2,6 +2,7 @@ package dev.aegis.orchestrator.notifications;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.EventJson;
+import dev.aegis.orchestrator.config.DaemonThreads;
 import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.NotificationRepository;
 import dev.aegis.orchestrator.persistence.NotificationRepository.Entry;
@@ -30,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,15 +77,9 @@ public final class NotificationRelay implements AutoCloseable {
     this.properties = properties;
     this.clock = clock;
     this.metrics = metrics;
-    AtomicInteger threadNumber = new AtomicInteger();
     this.pool =
         Executors.newFixedThreadPool(
-            Math.max(1, properties.threads()),
-            r -> {
-              Thread t = new Thread(r, "aegis-notify-" + threadNumber.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            Math.max(1, properties.threads()), DaemonThreads.numbered("aegis-notify"));
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))

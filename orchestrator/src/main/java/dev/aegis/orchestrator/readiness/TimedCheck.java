@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.readiness;
 
+import dev.aegis.orchestrator.config.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -22,13 +23,7 @@ public abstract class TimedCheck implements HealthIndicator, AutoCloseable {
 
   protected TimedCheck(String name, Duration timeout) {
     this.timeout = timeout;
-    this.thread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "aegis-readiness-" + name);
-              t.setDaemon(true);
-              return t;
-            });
+    this.thread = Executors.newSingleThreadExecutor(DaemonThreads.named("aegis-readiness-" + name));
   }
 
   /** Does the check; returns a detail to show; throws when the server is not usable. */
