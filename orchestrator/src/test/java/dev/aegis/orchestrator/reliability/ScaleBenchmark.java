@@ -21,7 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,7 +42,9 @@ import org.jdbi.v3.core.Jdbi;
  * of event time after the last, so a service's state grows as it would under steady traffic) and
  * measures how long they take to be processed and the heap in use after a full GC (by {@code jcmd})
  * at ready and after the first and the last round. Memory per experiment is the heap after a round
- * less the heap at ready, over the experiments.
+ * less the heap at ready, over the experiments. {@code -Dscale.histogram=<n>} also prints the
+ * {@code n} classes whose live instances grew most from ready to the last round ({@code jcmd
+ * GC.class_histogram}), per experiment: what a live experiment's memory is made of.
  *
  * <p>Run: {@code ./mvnw -q -pl orchestrator -am test-compile exec:java@scale
  * -Dscale.experiments=100000}.
@@ -64,6 +69,7 @@ public final class ScaleBenchmark {
     int experiments = Integer.getInteger("scale.experiments", 100_000);
     int rounds = Math.max(1, Integer.getInteger("scale.windows", 1));
     String heap = System.getProperty("scale.heap", "2g");
+    int histogram = Integer.getInteger("scale.histogram", 0);
     // Experiments start before the first window and the last window ends before now: every window
     // counts in its step, none is ahead of the orchestrator's clock.
     Instant seededAt = Instant.now().minus(Duration.ofMinutes(rounds + 2L));
@@ -82,6 +88,7 @@ public final class ScaleBenchmark {
       try {
         Duration ready = child.awaitReady(Duration.ofMinutes(10));
         long heapAtReady = heapAfterGc(child.pid());
+        Map<String, long[]> classesAtReady = histogram > 0 ? classHistogram(child.pid()) : Map.of();
 
         long published = System.nanoTime();
         long heapAfterOne = -1;
@@ -121,6 +128,9 @@ public final class ScaleBenchmark {
         System.out.printf(
             "  windows            %d processed in %.1f s (%.0f/s)%n",
             processed, seconds, processed / seconds);
+        if (histogram > 0 && child.isAlive()) {
+          printGrowth(classesAtReady, classHistogram(child.pid()), histogram, experiments);
+        }
         System.out.printf(
             "  replica            %s%n",
             child.exitCode().isPresent()
@@ -234,6 +244,47 @@ public final class ScaleBenchmark {
       throw new IllegalStateException("no heap figure in: " + info);
     }
     return used;
+  }
+
+  /**
+   * Live instances and bytes by class of {@code pid} ({@code jcmd GC.class_histogram}, which
+   * collects first): class name to {instances, bytes}.
+   */
+  private static Map<String, long[]> classHistogram(long pid)
+      throws IOException, InterruptedException {
+    Map<String, long[]> classes = new HashMap<>();
+    for (String line : jcmd(pid, "GC.class_histogram").split("\n")) {
+      // "   1:        123456       7890123  java.lang.String (java.base@17.0.x)"
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[0].endsWith(":") && !f[0].equals("Total")) {
+        classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+      }
+    }
+    if (classes.isEmpty()) {
+      throw new IllegalStateException("no class histogram from pid " + pid);
+    }
+    return classes;
+  }
+
+  private static void printGrowth(
+      Map<String, long[]> before, Map<String, long[]> after, int top, int experiments) {
+    record Growth(String type, long instances, long bytes) {}
+    List<Growth> growth = new ArrayList<>();
+    after.forEach(
+        (type, a) -> {
+          long[] b = before.getOrDefault(type, new long[2]);
+          growth.add(new Growth(type, a[0] - b[0], a[1] - b[1]));
+        });
+    growth.sort(Comparator.comparingLong(Growth::bytes).reversed());
+    long total = growth.stream().mapToLong(Growth::bytes).sum();
+    System.out.printf(
+        "  classes grown most since ready (of %.0f bytes per experiment in all):%n",
+        total / (double) experiments);
+    for (Growth g : growth.subList(0, Math.min(top, growth.size()))) {
+      System.out.printf(
+          "    %8.0f B %6.2f objects  %s%n",
+          g.bytes() / (double) experiments, g.instances() / (double) experiments, g.type());
+    }
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
