@@ -147,7 +147,7 @@ public final class OrchestratorProcess {
         "aegis.kubernetes.master-url=" + cluster.masterUrl(),
         "aegis.kubernetes.experiment-resources=false",
         "aegis.kubernetes.relay-interval=100ms",
-        // A command leased by a killed relay is retried after the lease (2 min by default): keep
+        // A command leased by a killed relay is retried after the lease (15 s by default): keep
         // it short, but longer than one command's retries (3 attempts, 100 ms then 200 ms).
         "aegis.kubernetes.lease=5s",
         "aegis.kubernetes.retry.attempts=3",
