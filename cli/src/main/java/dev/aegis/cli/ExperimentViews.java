@@ -46,10 +46,20 @@ final class ExperimentViews {
     }
     Table table =
         new Table(
-            "ID", "SERVICE", "CANDIDATE", "PHASE", "STEP", "WEIGHT", "VERDICT", "AGE", "UPDATED");
+            "ID",
+            "NAMESPACE",
+            "SERVICE",
+            "CANDIDATE",
+            "PHASE",
+            "STEP",
+            "WEIGHT",
+            "VERDICT",
+            "AGE",
+            "UPDATED");
     for (JsonNode s : summaries) {
       table.row(
           Text.str(s, "id"),
+          Text.str(s, "namespace"), // "-" from a server before the list carried it
           Text.str(s, "service"),
           Text.str(s, "candidateVersion"),
           Text.str(s, "phase"),

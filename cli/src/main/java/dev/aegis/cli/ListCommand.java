@@ -16,6 +16,12 @@ final class ListCommand extends ApiCommand {
   String service;
 
   @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NAMESPACE",
+      description = "Only experiments in this namespace.")
+  String namespace;
+
+  @Option(
       names = "--phase",
       paramLabel = "PHASE",
       split = ",",
@@ -42,6 +48,7 @@ final class ListCommand extends ApiCommand {
                 "/api/v1/experiments",
                 ApiClient.Query.none()
                     .add("service", service)
+                    .add("namespace", namespace)
                     .addAll("phase", upper)
                     .add("limit", limit));
     print(reply.body(), body -> ExperimentViews.list(body, clock().instant()));

@@ -113,7 +113,7 @@ class HttpBehaviourTest {
       "without a token no Authorization header is sent; list filters become query parameters")
   void noTokenAndQuery() {
     script.put("/api/v1/experiments", List.of(json("[]")));
-    Run run = cli().run("list", "--service", "check out", "--phase", "canary,paused");
+    Run run = cli().run("list", "--service", "check out", "-n", "shop", "--phase", "canary,paused");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.out()).isEqualTo("No experiments.\n");
     assertThat(requests)
@@ -122,7 +122,8 @@ class HttpBehaviourTest {
             r -> {
               assertThat(r.get("uri"))
                   .isEqualTo(
-                      "/api/v1/experiments?service=check+out&phase=CANARY&phase=PAUSED&limit=100");
+                      "/api/v1/experiments?service=check+out&namespace=shop&phase=CANARY"
+                          + "&phase=PAUSED&limit=100");
               assertThat(r.get("authorization")).isEqualTo("null");
               assertThat(r.get("actor"))
                   .as("the server records the authenticated principal")

@@ -102,12 +102,14 @@ class RenderingTest {
   }
 
   @Test
-  @DisplayName("the experiment list shows phase, step, weight, verdict and ages")
+  @DisplayName(
+      "the experiment list shows namespace, phase, step, weight, verdict and ages (a dash for a"
+          + " server that sends no namespace)")
   void experimentList() throws Exception {
     JsonNode summaries =
         JSON.readTree(
             """
-        [{"id": "exp-1", "service": "checkout", "candidateVersion": "1.4.2", "phase": "CANARY", "step": 2, "weight": 50,
+        [{"id": "exp-1", "service": "checkout", "namespace": "shop", "candidateVersion": "1.4.2", "phase": "CANARY", "step": 2, "weight": 50,
           "verdict": "IN_PROGRESS", "submittedAt": "2025-04-30T09:00:00Z", "updatedAt": "2025-05-01T11:59:30Z"},
          {"id": "exp-2", "service": "search", "candidateVersion": "7", "phase": "QUARANTINED", "step": 1, "weight": 10,
           "verdict": null, "submittedAt": "2025-05-01T11:15:00Z", "updatedAt": "2025-05-01T11:20:00Z"}]
@@ -115,9 +117,9 @@ class RenderingTest {
     assertThat(ExperimentViews.list(summaries, NOW))
         .isEqualTo(
             """
-        ID      SERVICE    CANDIDATE   PHASE         STEP   WEIGHT   VERDICT       AGE   UPDATED
-        exp-1   checkout   1.4.2       CANARY        2      50%      IN_PROGRESS   27h   30s ago
-        exp-2   search     7           QUARANTINED   1      10%      -             45m   40m ago
+        ID      NAMESPACE   SERVICE    CANDIDATE   PHASE         STEP   WEIGHT   VERDICT       AGE   UPDATED
+        exp-1   shop        checkout   1.4.2       CANARY        2      50%      IN_PROGRESS   27h   30s ago
+        exp-2   -           search     7           QUARANTINED   1      10%      -             45m   40m ago
         """);
     assertThat(ExperimentViews.list(JSON.readTree("[]"), NOW)).isEqualTo("No experiments.\n");
   }

@@ -81,6 +81,7 @@ public record ExperimentView(
   public record Summary(
       String id,
       String service,
+      String namespace,
       String candidateVersion,
       String phase,
       int step,
@@ -93,6 +94,7 @@ public record ExperimentView(
       return new Summary(
           e.id(),
           e.service(),
+          e.namespace(),
           e.candidate().version(),
           e.phase().name(),
           e.stepIndex() + 1,

@@ -113,9 +113,9 @@ class CliAgainstServerIT {
     Run list = ok(cli.run("list", "--service", "cli-cart"));
     assertThat(list.out().lines().findFirst().orElseThrow())
         .startsWith("ID")
-        .contains("SERVICE", "PHASE", "WEIGHT");
+        .contains("NAMESPACE", "SERVICE", "PHASE", "WEIGHT");
     assertThat(list.out().lines().filter(l -> l.startsWith(id)).findFirst().orElseThrow())
-        .contains("cli-cart", "v2", "CANARY", "10%");
+        .contains("shop", "cli-cart", "v2", "CANARY", "10%");
     assertThat(ok(cli.run("list", "--phase", "promoted", "--service", "cli-cart")).out())
         .isEqualTo("No experiments.\n");
 
