@@ -102,7 +102,14 @@ class ExperimentsController {
       @RequestParam(defaultValue = "100") int limit) {
     return transactions
         .withHandle(
-            h -> experiments.list(h, namespace, service, phase, Math.min(Math.max(limit, 1), 1000)))
+            h ->
+                experiments.list(
+                    h,
+                    namespace,
+                    service,
+                    phase,
+                    access.readable(),
+                    Math.min(Math.max(limit, 1), 1000)))
         .stream()
         .filter(r -> access.mayRead(r.experiment().namespace()))
         .map(ExperimentView.Summary::of)

@@ -76,9 +76,8 @@ class QuarantineController {
     return transactions
         .withHandle(
             h ->
-                rcas.list(h, includeReleased, Math.min(Math.max(limit, 1), 1000)).stream()
-                    .filter(r -> readable(h, r.experimentId()))
-                    .toList())
+                rcas.list(
+                    h, includeReleased, access.readable(), Math.min(Math.max(limit, 1), 1000)))
         .stream()
         .map(
             r -> {

@@ -26,6 +26,7 @@ import dev.aegis.orchestrator.persistence.ChaosInjectionRepository.State;
 import dev.aegis.orchestrator.persistence.ChaosInjectionRepository.Switch;
 import dev.aegis.orchestrator.persistence.ExperimentRecord;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.NamespaceScope;
 import dev.aegis.orchestrator.persistence.Transactions;
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.security.AegisPrincipal;
@@ -368,8 +369,8 @@ public final class ChaosService {
     return transactions.withHandle(h -> faults.find(h, faultId)).map(FaultView::of);
   }
 
-  public List<FaultView> list(boolean live, int limit) {
-    return transactions.withHandle(h -> faults.list(h, live, limit)).stream()
+  public List<FaultView> list(boolean live, NamespaceScope scope, int limit) {
+    return transactions.withHandle(h -> faults.list(h, live, scope, limit)).stream()
         .map(FaultView::of)
         .toList();
   }

@@ -125,7 +125,10 @@ class NotificationsController {
         new NotificationRepository.Filter(experimentId, channel, status, kind);
     List<NotificationView> items =
         transactions
-            .withHandle(h -> repository.list(h, filter, Math.min(Math.max(limit, 1), 1000)))
+            .withHandle(
+                h ->
+                    repository.list(
+                        h, filter, access.readable(), Math.min(Math.max(limit, 1), 1000)))
             .stream()
             .filter(e -> e.namespace() == null ? all : access.mayRead(e.namespace()))
             .map(NotificationView::of)

@@ -244,13 +244,17 @@ public final class ChaosInjectionRepository {
   }
 
   /** Newest first; {@code live} only the INJECTING and ACTIVE ones. */
-  public List<Row> list(Tx h, boolean live, int limit) {
-    return h.createQuery(
-            "SELECT "
-                + COLUMNS
-                + " FROM chaos_injections "
-                + (live ? "WHERE state IN ('INJECTING', 'ACTIVE') " : "")
-                + "ORDER BY started_at DESC LIMIT :limit")
+  /** Faults aimed at {@code scope}, newest first; only the live ones when {@code live}. */
+  public List<Row> list(Tx h, boolean live, NamespaceScope scope, int limit) {
+    return scope
+        .bind(
+            h.createQuery(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM chaos_injections WHERE "
+                    + scope.condition("namespace")
+                    + (live ? " AND state IN ('INJECTING', 'ACTIVE')" : "")
+                    + " ORDER BY started_at DESC LIMIT :limit"))
         .bind("limit", limit)
         .map(ChaosInjectionRepository::row)
         .list();

@@ -478,16 +478,23 @@ public final class ExperimentRepository {
    * {@code phases}.
    */
   public List<ExperimentRecord> list(Tx h, String service, Collection<Phase> phases, int limit) {
-    return list(h, null, service, phases, limit);
+    return list(h, null, service, phases, NamespaceScope.ALL, limit);
   }
 
   /**
-   * Experiments, newest first, optionally only those in {@code namespace}, of {@code service} and
-   * in {@code phases}.
+   * Experiments in {@code scope}, newest first, optionally only those in {@code namespace}, of
+   * {@code service} and in {@code phases}.
    */
   public List<ExperimentRecord> list(
-      Tx h, String namespace, String service, Collection<Phase> phases, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + CURRENT + " WHERE true");
+      Tx h,
+      String namespace,
+      String service,
+      Collection<Phase> phases,
+      NamespaceScope scope,
+      int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT " + COLUMNS + " FROM " + CURRENT + " WHERE " + scope.condition("namespace"));
     if (namespace != null) {
       sql.append(" AND namespace = :namespace");
     }
@@ -498,7 +505,7 @@ public final class ExperimentRepository {
       sql.append(" AND phase IN (<phases>)");
     }
     sql.append(" ORDER BY submitted_at DESC, id DESC LIMIT :limit");
-    var query = h.createQuery(sql.toString()).bind("limit", limit);
+    var query = scope.bind(h.createQuery(sql.toString()).bind("limit", limit));
     if (namespace != null) {
       query.bind("namespace", namespace);
     }

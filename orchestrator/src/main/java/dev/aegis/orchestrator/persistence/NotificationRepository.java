@@ -199,8 +199,10 @@ public final class NotificationRepository {
   }
 
   /** Matching rows, newest first. */
-  public List<Entry> list(Tx h, Filter filter, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM notifications WHERE true");
+  public List<Entry> list(Tx h, Filter filter, NamespaceScope scope, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT " + COLUMNS + " FROM notifications WHERE " + scope.condition("namespace"));
     if (filter.experimentId() != null) {
       sql.append(" AND experiment_id = :experimentId");
     }
@@ -220,7 +222,7 @@ public final class NotificationRepository {
           });
     }
     sql.append(" ORDER BY seq DESC LIMIT :limit");
-    var query = h.createQuery(sql.toString()).bind("limit", limit);
+    var query = scope.bind(h.createQuery(sql.toString()).bind("limit", limit));
     if (filter.experimentId() != null) {
       query.bind("experimentId", filter.experimentId());
     }

@@ -78,11 +78,26 @@ public final class RcaRepository {
         .findOne();
   }
 
-  public List<StoredRca> list(Tx h, boolean includeReleased, int limit) {
-    return h.createQuery(
-            SELECT
-                + (includeReleased ? "" : " WHERE released_at IS NULL")
-                + " ORDER BY recorded_at DESC LIMIT :limit")
+  /**
+   * RCA records, newest first, of experiments in {@code scope} (a record whose experiment is gone,
+   * archived by the retention sweep, has no namespace left to be in: only {@link
+   * NamespaceScope#ALL} lists it).
+   */
+  public List<StoredRca> list(Tx h, boolean includeReleased, NamespaceScope scope, int limit) {
+    String inScope =
+        scope.isAll()
+            ? "true"
+            : "EXISTS (SELECT 1 FROM experiments e WHERE e.id = rca_records.experiment_id AND "
+                + scope.condition("e.namespace")
+                + ")";
+    return scope
+        .bind(
+            h.createQuery(
+                SELECT
+                    + " WHERE "
+                    + inScope
+                    + (includeReleased ? "" : " AND released_at IS NULL")
+                    + " ORDER BY recorded_at DESC LIMIT :limit"))
         .bind("limit", limit)
         .map(RcaRepository::map)
         .list();

@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.security;
 
+import dev.aegis.orchestrator.persistence.NamespaceScope;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
@@ -60,6 +61,12 @@ public class Access {
 
   public boolean mayRead(String namespace) {
     return principal().inNamespace(namespace);
+  }
+
+  /** The namespaces the principal may read, for list queries to apply before their limit. */
+  public NamespaceScope readable() {
+    AegisPrincipal p = principal();
+    return p.allNamespaces() ? NamespaceScope.ALL : NamespaceScope.only(p.namespaces());
   }
 
   /** Refuses unless the principal's roles apply in {@code namespace}. */

@@ -317,6 +317,45 @@ class ChaosApiIT {
 
   @Test
   @DisplayName(
+      "a viewer's fault list with a limit holds its namespace's newest, however many newer faults"
+          + " other namespaces have")
+  void faultListIsScopedBeforeItsLimit() throws Exception {
+    String ours = "f-ours-" + UUID.randomUUID().toString().substring(0, 6);
+    String theirs = "f-theirs-" + UUID.randomUUID().toString().substring(0, 6);
+    Instant older = Instant.now().minusSeconds(60);
+    // Rows only (ended, so that nothing reverts them): the list reads the table.
+    recordEnded(ours, NAMESPACE, older);
+    recordEnded(theirs, "other", older.plusSeconds(30));
+
+    JsonNode page =
+        new Json(mvc.perform(as(get("/api/v1/chaos/faults?limit=1"), viewer))).andReturnJson();
+    assertThat(page.findValuesAsText("faultId")).containsExactly(ours);
+    JsonNode all =
+        new Json(mvc.perform(as(get("/api/v1/chaos/faults?limit=1"), sre))).andReturnJson();
+    assertThat(all.findValuesAsText("faultId")).containsExactly(theirs);
+  }
+
+  private void recordEnded(String faultId, String namespace, Instant at) {
+    FaultSpec spec =
+        new FaultSpec(
+            FaultKind.NETWORK_PARTITION,
+            new FaultTarget(namespace, "listed", Track.CANARY),
+            Duration.ofMinutes(1),
+            FaultParameters.NONE);
+    jdbi.useTransaction(
+        h -> {
+          injections.begin(
+              Tx.of(h), faultId, spec, null, false, "test", null, at, at.plusSeconds(60));
+          h.createUpdate(
+                  "UPDATE chaos_injections SET state = 'REVERTED', ended_at = :at WHERE fault_id = :id")
+              .bind("at", at)
+              .bind("id", faultId)
+              .execute();
+        });
+  }
+
+  @Test
+  @DisplayName(
       "production needs consent and the role for it; other namespaces and other roles are refused")
   void blastRadius() throws Exception {
     String service = service("radius");

@@ -13,6 +13,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.aegis.orchestrator.application.ExperimentService;
 import dev.aegis.orchestrator.lifecycle.Phase;
 import dev.aegis.orchestrator.notifications.WebhookSignature;
+import dev.aegis.orchestrator.persistence.NamespaceScope;
 import dev.aegis.orchestrator.persistence.NotificationRepository;
 import dev.aegis.orchestrator.persistence.Tx;
 import dev.aegis.orchestrator.security.ApiTokens;
@@ -442,6 +443,7 @@ class NotificationsIT {
                 .list(
                     Tx.of(h),
                     new NotificationRepository.Filter(experimentId, null, null, "quarantined"),
+                    NamespaceScope.ALL,
                     100));
   }
 

@@ -12,7 +12,9 @@ import dev.aegis.operators.testing.ClusterFixtures;
 import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.hamcrest.Matchers;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
@@ -235,6 +237,97 @@ class NamespaceScopingIT {
                     Matchers.anyOf(
                         Matchers.endsWith("/service-held"),
                         Matchers.endsWith("/no-rollback-target"))));
+  }
+
+  @Test
+  @DisplayName(
+      "a list's limit counts only what its reader may see: a viewer of a quiet namespace gets its"
+          + " newest, however many newer ones other namespaces have")
+  void listsAreScopedBeforeTheirLimit() throws Exception {
+    String admin = bootstrap();
+    String inPay =
+        id(
+            mvc.perform(
+                    as(post("/api/v1/experiments"), admin).content(submission("scope-pay", "pay")))
+                .andExpect(status().isCreated())
+                .andReturn()
+                .getResponse()
+                .getContentAsString());
+    String inShop = null;
+    for (String service : List.of("scope-a", "scope-b")) {
+      inShop =
+          id(
+              mvc.perform(
+                      as(post("/api/v1/experiments"), admin).content(submission(service, "shop")))
+                  .andExpect(status().isCreated())
+                  .andReturn()
+                  .getResponse()
+                  .getContentAsString());
+    }
+    // Quarantine records and notifications of both, the pay one older; released and failed, so
+    // that nothing acts on them.
+    Instant older = Instant.now().minusSeconds(60);
+    rca(inPay, "scope-pay", older);
+    rca(inShop, "scope-b", older.plusSeconds(30));
+    notification("pay", "scope-pay", older);
+    notification("shop", "scope-b", older.plusSeconds(30));
+    notification(null, null, older.plusSeconds(40));
+
+    JsonNode experiments = read("/api/v1/experiments?limit=1", viewerOfPay);
+    assertThat(experiments.findValuesAsText("id")).containsExactly(inPay);
+    assertThat(experiments.get(0).path("namespace").asText()).isEqualTo("pay");
+    assertThat(read("/api/v1/experiments?limit=1", admin).findValuesAsText("id"))
+        .as("every namespace: the newest")
+        .containsExactly(inShop);
+    assertThat(
+            read("/api/v1/quarantine?includeReleased=true&limit=1", viewerOfPay)
+                .findValuesAsText("experimentId"))
+        .containsExactly(inPay);
+    JsonNode notifications = read("/api/v1/notifications?limit=1", viewerOfPay).path("items");
+    assertThat(notifications.findValuesAsText("namespace")).containsExactly("pay");
+    JsonNode newest = read("/api/v1/notifications?limit=1", admin).path("items").get(0);
+    assertThat(newest.path("namespace").isNull())
+        .as("a notification of no namespace, to who reads every namespace: %s", newest)
+        .isTrue();
+  }
+
+  private JsonNode read(String path, String token) throws Exception {
+    return JSON.readTree(
+        mvc.perform(as(get(path), token))
+            .andExpect(status().isOk())
+            .andReturn()
+            .getResponse()
+            .getContentAsString());
+  }
+
+  private void rca(String experimentId, String service, Instant at) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO rca_records (id, experiment_id, service, candidate_version,"
+                        + " candidate_image, record, recorded_at, released_at, released_by,"
+                        + " release_reason) VALUES (:id, :id, :service, 'v2', :image, '{}', :at,"
+                        + " :at, 'test', 'listed only')")
+                .bind("id", experimentId)
+                .bind("service", service)
+                .bind("image", "registry.local/" + service + ":scoped-" + experimentId)
+                .bind("at", at)
+                .execute());
+  }
+
+  private void notification(String namespace, String service, Instant at) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO notifications (id, channel, kind, severity, namespace, service,"
+                        + " title, payload, status, next_attempt_at, created_at) VALUES (:id,"
+                        + " 'nowhere', 'promoted', 'info', :namespace, :service, 'listed only',"
+                        + " '{}', 'FAILED', :at, :at)")
+                .bind("id", UUID.randomUUID().toString())
+                .bind("namespace", namespace)
+                .bind("service", service)
+                .bind("at", at)
+                .execute());
   }
 
   private long scaleCommands() {
