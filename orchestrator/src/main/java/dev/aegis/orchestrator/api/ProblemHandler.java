@@ -8,12 +8,18 @@ import dev.aegis.orchestrator.application.MissingTargetsException;
 import dev.aegis.orchestrator.errors.Causes;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -124,14 +130,49 @@ class ProblemHandler {
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ProblemDetail mismatch(MethodArgumentTypeMismatchException e) {
+    // The parameter's type, or its elements' (a repeated parameter such as ?phase=A&phase=B).
+    ResolvableType declared = ResolvableType.forMethodParameter(e.getParameter());
+    Class<?> type =
+        declared.asCollection() == ResolvableType.NONE
+            ? declared.toClass()
+            : declared.asCollection().getGeneric(0).toClass();
+    String allowed =
+        type.isEnum()
+            ? "; one of "
+                + Arrays.stream(type.getEnumConstants())
+                    .map(c -> ((Enum<?>) c).name())
+                    .collect(Collectors.joining(", ", "[", "]"))
+            : "";
     ProblemDetail p =
         Problems.of(
             HttpStatus.BAD_REQUEST,
             "invalid-parameter",
             "Invalid parameter",
-            "parameter '" + e.getName() + "' has an invalid value '" + e.getValue() + "'");
+            "parameter '"
+                + e.getName()
+                + "' has an invalid value '"
+                + e.getValue()
+                + "'"
+                + allowed);
     p.setProperty("field", e.getName());
     return p;
+  }
+
+  /** A body that is not JSON: 415 naming what to send, with {@code Accept} listing it. */
+  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+  ResponseEntity<ProblemDetail> unsupportedMediaType(HttpMediaTypeNotSupportedException e) {
+    ProblemDetail p =
+        Problems.of(
+            HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "send the body as application/json"
+                + (e.getContentType() == null
+                    ? " (the request has no Content-Type)"
+                    : ", not " + e.getContentType()));
+    return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+        .header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+        .body(p);
   }
 
   @ExceptionHandler(MissingRequestHeaderException.class)

@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
@@ -108,6 +112,42 @@ class InputLimitsIT {
             List.of("Content-Length-Override: none"),
             "{\"service\": \"" + "y".repeat(1_100_000) + "\"}");
     assertThat(declared.status()).isEqualTo(413);
+  }
+
+  @Test
+  @DisplayName(
+      "a body that is not JSON is 415 naming what to send; a parameter outside its values is 400"
+          + " listing them")
+  void mediaTypeAndParameterValues() throws Exception {
+    long experiments = rows("experiments");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> text =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/experiments"))
+                .header("Content-Type", "text/plain")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        submission("registry.local/limited:v2", "v2", "shop", "")))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(text.statusCode()).as(text.body()).isEqualTo(415);
+    assertThat(text.headers().firstValue("Accept")).hasValue("application/json");
+    JsonNode problem = JSON.readTree(text.body());
+    assertThat(problem.path("type").asText()).endsWith("/unsupported-media-type");
+    assertThat(problem.path("detail").asText())
+        .startsWith("send the body as application/json, not text/plain");
+    assertThat(rows("experiments")).isEqualTo(experiments);
+
+    HttpResponse<String> phase =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/v1/experiments?phase=canery"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(phase.statusCode()).as(phase.body()).isEqualTo(400);
+    assertThat(JSON.readTree(phase.body()).path("detail").asText())
+        .startsWith("parameter 'phase' has an invalid value 'canery'; one of [")
+        .contains("CANARY", "QUARANTINED");
   }
 
   @Test
