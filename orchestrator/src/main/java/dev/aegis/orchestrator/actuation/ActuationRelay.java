@@ -3,7 +3,7 @@ package dev.aegis.orchestrator.actuation;
 import dev.aegis.operators.actuation.ActuationResult;
 import dev.aegis.operators.actuation.Actuator;
 import dev.aegis.orchestrator.application.LifecycleService;
-import dev.aegis.orchestrator.config.DaemonThreads;
+import dev.aegis.orchestrator.concurrent.DaemonThreads;
 import dev.aegis.orchestrator.lifecycle.Command;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput;
 import dev.aegis.orchestrator.lifecycle.LifecycleInput.ActuationOutcome;

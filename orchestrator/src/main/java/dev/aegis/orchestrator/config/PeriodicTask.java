@@ -1,5 +1,6 @@
 package dev.aegis.orchestrator.config;
 
+import dev.aegis.orchestrator.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;

@@ -2,7 +2,7 @@ package dev.aegis.orchestrator.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aegis.orchestrator.config.DaemonThreads;
+import dev.aegis.orchestrator.concurrent.DaemonThreads;
 import dev.aegis.orchestrator.dashboard.LiveEvents.AuditEvent;
 import dev.aegis.orchestrator.dashboard.LiveEvents.DeadLetterEvent;
 import dev.aegis.orchestrator.dashboard.LiveEvents.Heartbeat;

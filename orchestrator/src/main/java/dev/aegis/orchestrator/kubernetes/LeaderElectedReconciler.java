@@ -1,7 +1,7 @@
 package dev.aegis.orchestrator.kubernetes;
 
 import dev.aegis.operators.resource.ExperimentReconciler;
-import dev.aegis.orchestrator.config.DaemonThreads;
+import dev.aegis.orchestrator.concurrent.DaemonThreads;
 import dev.aegis.orchestrator.persistence.LeaderLock;
 import java.time.Duration;
 import java.util.concurrent.Executors;

@@ -2,7 +2,7 @@ package dev.aegis.orchestrator.notifications;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aegis.events.EventJson;
-import dev.aegis.orchestrator.config.DaemonThreads;
+import dev.aegis.orchestrator.concurrent.DaemonThreads;
 import dev.aegis.orchestrator.observability.LogIdentity;
 import dev.aegis.orchestrator.persistence.NotificationRepository;
 import dev.aegis.orchestrator.persistence.NotificationRepository.Entry;

@@ -1,6 +1,6 @@
 package dev.aegis.orchestrator.readiness;
 
-import dev.aegis.orchestrator.config.DaemonThreads;
+import dev.aegis.orchestrator.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;

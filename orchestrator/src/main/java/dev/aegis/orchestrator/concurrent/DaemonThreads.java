@@ -1,4 +1,4 @@
-package dev.aegis.orchestrator.config;
+package dev.aegis.orchestrator.concurrent;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
