@@ -234,12 +234,7 @@ class ChaosApiIT {
     // INJECTING, the partition is there, the deadline has passed. The sweeper undoes it all the
     // same.
     String crashed = "f-crashed" + UUID.randomUUID().toString().substring(0, 6);
-    FaultSpec spec =
-        new FaultSpec(
-            FaultKind.NETWORK_PARTITION,
-            new FaultTarget(NAMESPACE, service, Track.CANARY),
-            Duration.ofSeconds(1),
-            FaultParameters.NONE);
+    FaultSpec spec = canaryPartition(NAMESPACE, service, Duration.ofSeconds(1));
     // The row is written with a deadline far ahead, so that the sweeper running meanwhile cannot
     // revert the fault before the test has seen it on the cluster; then the deadline is moved to
     // the past, as that run's would be by now.
@@ -335,13 +330,16 @@ class ChaosApiIT {
     assertThat(all.findValuesAsText("faultId")).containsExactly(theirs);
   }
 
+  private static FaultSpec canaryPartition(String namespace, String service, Duration duration) {
+    return new FaultSpec(
+        FaultKind.NETWORK_PARTITION,
+        new FaultTarget(namespace, service, Track.CANARY),
+        duration,
+        FaultParameters.NONE);
+  }
+
   private void recordEnded(String faultId, String namespace, Instant at) {
-    FaultSpec spec =
-        new FaultSpec(
-            FaultKind.NETWORK_PARTITION,
-            new FaultTarget(namespace, "listed", Track.CANARY),
-            Duration.ofMinutes(1),
-            FaultParameters.NONE);
+    FaultSpec spec = canaryPartition(namespace, "listed", Duration.ofMinutes(1));
     jdbi.useTransaction(
         h -> {
           injections.begin(
