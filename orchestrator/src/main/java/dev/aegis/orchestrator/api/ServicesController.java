@@ -2,9 +2,9 @@ package dev.aegis.orchestrator.api;
 
 import dev.aegis.orchestrator.api.problem.Problems;
 import dev.aegis.orchestrator.application.Limits;
-import dev.aegis.orchestrator.lifecycle.Experiment;
 import dev.aegis.orchestrator.persistence.AmbiguousServiceException;
 import dev.aegis.orchestrator.persistence.ExperimentRepository;
+import dev.aegis.orchestrator.persistence.ExperimentRepository.ServiceRef;
 import dev.aegis.orchestrator.persistence.OutboxRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository;
 import dev.aegis.orchestrator.persistence.ServiceRepository.ManagedService;
@@ -15,8 +15,10 @@ import dev.aegis.orchestrator.production.service.ProductionService.Outcome;
 import dev.aegis.orchestrator.security.Access;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -26,7 +28,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Managed services, each keyed by (namespace, name), and their production (V2): what runs, what
@@ -81,14 +85,65 @@ class ServicesController {
     this.production = production;
   }
 
+  /**
+   * A page of the services the principal may read (in {@code namespace} when given), by name then
+   * namespace: up to {@code limit} (1 to 1000), from the one after {@code after} ({@code
+   * namespace/name}). A full page links the next with {@code Link: <…>; rel="next"}. Three
+   * statements whatever the page's size: the services, their live experiments, their pending
+   * commands.
+   */
   @GetMapping
-  List<ServiceView> list() {
-    return transactions.withHandle(
-        h ->
-            services.list(h).stream()
-                .filter(s -> access.mayRead(s.namespace()))
-                .map(s -> view(h, s))
-                .toList());
+  ResponseEntity<?> list(
+      @RequestParam(required = false) String namespace,
+      @RequestParam(required = false) String after,
+      @RequestParam(defaultValue = "1000") int limit) {
+    ServiceRef from = null;
+    if (after != null) {
+      int slash = after.indexOf('/');
+      if (slash <= 0 || slash == after.length() - 1 || after.indexOf('/', slash + 1) >= 0) {
+        ProblemDetail p =
+            Problems.of(
+                HttpStatus.BAD_REQUEST,
+                "invalid-parameter",
+                "Invalid parameter",
+                "parameter 'after' must be namespace/name, was '" + Limits.shown(after) + "'");
+        p.setProperty("field", "after");
+        return ResponseEntity.badRequest().body(p);
+      }
+      from = new ServiceRef(after.substring(0, slash), after.substring(slash + 1));
+    }
+    int bounded = Math.min(Math.max(limit, 1), 1000);
+    ServiceRef start = from;
+    List<ServiceView> page =
+        transactions.withHandle(
+            h -> {
+              List<ManagedService> found =
+                  services.page(h, access.readable(), namespace, start, bounded);
+              List<ServiceRef> refs =
+                  found.stream().map(s -> new ServiceRef(s.namespace(), s.name())).toList();
+              Map<ServiceRef, ExperimentRepository.LiveHead> live = experiments.liveHeads(h, refs);
+              Map<ServiceRef, Integer> pending = outbox.pendingActuationsOfServices(h, refs);
+              return found.stream()
+                  .map(
+                      s -> {
+                        ServiceRef ref = new ServiceRef(s.namespace(), s.name());
+                        return view(s, live.get(ref), pending.getOrDefault(ref, 0));
+                      })
+                  .toList();
+            });
+    ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+    if (page.size() == bounded) {
+      ServiceView last = page.get(page.size() - 1);
+      String next =
+          UriComponentsBuilder.fromPath("/api/v1/services")
+              .queryParam("limit", bounded)
+              .queryParamIfPresent("namespace", Optional.ofNullable(namespace))
+              .queryParam("after", last.namespace() + "/" + last.name())
+              .encode()
+              .toUriString();
+      ok.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
+    }
+    return ok.body(page);
   }
 
   /**
@@ -224,23 +279,25 @@ class ServicesController {
   }
 
   private ServiceView view(Tx h, ManagedService s) {
-    LiveExperiment live =
-        experiments
-            .findLive(h, s.namespace(), s.name())
-            .map(
-                r -> {
-                  Experiment e = r.experiment();
-                  return new LiveExperiment(
-                      e.id(), e.phase().name(), e.candidate().version(), e.currentWeight());
-                })
-            .orElse(null);
+    ServiceRef ref = new ServiceRef(s.namespace(), s.name());
+    return view(
+        s,
+        experiments.liveHeads(h, List.of(ref)).get(ref),
+        outbox.pendingActuationsOfService(h, s.namespace(), s.name()));
+  }
+
+  private static ServiceView view(
+      ManagedService s, ExperimentRepository.LiveHead live, int pendingCommands) {
     return new ServiceView(
         s.name(),
         s.namespace(),
         s.productionVersion(),
         s.previousProductionVersion(),
-        live,
-        outbox.pendingActuationsOfService(h, s.namespace(), s.name()),
+        live == null
+            ? null
+            : new LiveExperiment(
+                live.id(), live.phase().name(), live.candidateVersion(), live.weight()),
+        pendingCommands,
         s.managedSince(),
         s.updatedAt());
   }

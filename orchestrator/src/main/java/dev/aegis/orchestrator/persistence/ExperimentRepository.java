@@ -277,6 +277,44 @@ public final class ExperimentRepository {
         .map(row -> withSamples(h, row));
   }
 
+  /**
+   * What a view of services shows of a live experiment: no state, no samples.
+   *
+   * @param weight the candidate's share of traffic now, in percent
+   */
+  public record LiveHead(String id, Phase phase, String candidateVersion, int weight) {}
+
+  /**
+   * The live experiment (CANARY, PAUSED or ROLLING_BACK) of each of {@code services} that has one:
+   * one statement for a page of services, reading no step samples.
+   */
+  public Map<ServiceRef, LiveHead> liveHeads(Tx h, Collection<ServiceRef> services) {
+    if (services.isEmpty()) {
+      return Map.of();
+    }
+    Set<ServiceRef> wanted = Set.copyOf(services);
+    Map<ServiceRef, LiveHead> heads = new HashMap<>();
+    h.createQuery(
+            "SELECT "
+                + COLUMNS
+                + " FROM "
+                + CURRENT
+                + " WHERE service IN (<services>) AND phase IN ('CANARY', 'PAUSED', 'ROLLING_BACK')")
+        .bindList("services", wanted.stream().map(ServiceRef::service).distinct().toList())
+        .map(ExperimentRepository::map)
+        .forEach(
+            row -> {
+              Experiment e = row.record().experiment();
+              ServiceRef ref = new ServiceRef(e.namespace(), e.service());
+              if (wanted.contains(ref)) {
+                heads.put(
+                    ref,
+                    new LiveHead(e.id(), e.phase(), e.candidate().version(), e.currentWeight()));
+              }
+            });
+    return heads;
+  }
+
   /** The experiment holding {@code service} (CANARY, PAUSED or ROLLING_BACK), locked. */
   public Optional<ExperimentRecord> findLiveForUpdate(Tx h, String namespace, String service) {
     return locked(

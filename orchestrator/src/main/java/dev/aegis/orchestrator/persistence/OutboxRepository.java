@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -251,6 +252,34 @@ public final class OutboxRepository {
         .bind("service", service)
         .mapTo(Integer.class)
         .one();
+  }
+
+  /**
+   * {@link #pendingActuationsOfService} for each of {@code services} that has any: one grouped
+   * statement for a page of services.
+   */
+  public Map<ExperimentRepository.ServiceRef, Integer> pendingActuationsOfServices(
+      Tx h, Collection<ExperimentRepository.ServiceRef> services) {
+    if (services.isEmpty()) {
+      return Map.of();
+    }
+    Map<ExperimentRepository.ServiceRef, Integer> pending = new HashMap<>();
+    h.createQuery(
+            "SELECT payload->>'namespace' AS namespace, message_key AS service, count(*) AS n"
+                + " FROM outbox WHERE message_key IN (<services>) AND kind = 'actuation'"
+                + " AND status = 'PENDING' GROUP BY 1, 2")
+        .bindList(
+            "services",
+            services.stream().map(ExperimentRepository.ServiceRef::service).distinct().toList())
+        .map(
+            (rs, ctx) ->
+                Map.entry(
+                    new ExperimentRepository.ServiceRef(
+                        rs.getString("namespace"), rs.getString("service")),
+                    rs.getInt("n")))
+        .forEach(e -> pending.put(e.getKey(), e.getValue()));
+    pending.keySet().retainAll(Set.copyOf(services));
+    return pending;
   }
 
   /** How many actuation commands of {@code experimentId} are still waiting to be carried out. */

@@ -32,10 +32,34 @@ public final class ServiceRepository {
   private static final String COLUMNS =
       "name, namespace, production_version, previous_production_version, managed_since, updated_at";
 
-  public List<ManagedService> list(Tx h) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM services ORDER BY name, namespace")
-        .map(ServiceRepository::map)
-        .list();
+  /**
+   * Up to {@code limit} services in {@code scope} (and in {@code namespace} when not null), by name
+   * then namespace, from the one after {@code after} (null: from the first).
+   */
+  public List<ManagedService> page(
+      Tx h,
+      NamespaceScope scope,
+      String namespace,
+      ExperimentRepository.ServiceRef after,
+      int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT " + COLUMNS + " FROM services WHERE " + scope.condition("namespace"));
+    if (namespace != null) {
+      sql.append(" AND namespace = :namespace");
+    }
+    if (after != null) {
+      sql.append(" AND (name, namespace) > (:afterName, :afterNamespace)");
+    }
+    sql.append(" ORDER BY name, namespace LIMIT :limit");
+    var query = scope.bind(h.createQuery(sql.toString())).bind("limit", limit);
+    if (namespace != null) {
+      query.bind("namespace", namespace);
+    }
+    if (after != null) {
+      query.bind("afterName", after.service()).bind("afterNamespace", after.namespace());
+    }
+    return query.map(ServiceRepository::map).list();
   }
 
   public Optional<ManagedService> find(Tx h, String namespace, String name) {

@@ -13,6 +13,7 @@ import dev.aegis.orchestrator.testsupport.AegisComponentTest;
 import dev.aegis.orchestrator.testsupport.Workloads;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.hamcrest.Matchers;
@@ -289,6 +290,63 @@ class NamespaceScopingIT {
     assertThat(newest.path("namespace").isNull())
         .as("a notification of no namespace, to who reads every namespace: %s", newest)
         .isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "the services list pages by name in the principal's namespaces, linking the next page, with"
+          + " each service's live experiment")
+  void servicesArePaged() throws Exception {
+    String admin = bootstrap();
+    String viewer =
+        tokens.create("viewer-paging", List.of("viewer"), List.of("paging"), null, "test").secret();
+    for (String name : List.of("page-a", "page-b", "page-d", "page-e")) {
+      managed("paging", name);
+    }
+    managed("shop", "page-c"); // between them by name, in a namespace the viewer does not read
+    String live =
+        id(
+            mvc.perform(
+                    as(post("/api/v1/experiments"), admin).content(submission("page-d", "paging")))
+                .andExpect(status().isCreated())
+                .andReturn()
+                .getResponse()
+                .getContentAsString());
+
+    List<String> seen = new ArrayList<>();
+    String next = "/api/v1/services?limit=2";
+    int pages = 0;
+    while (next != null) {
+      var response =
+          mvc.perform(as(get(next), viewer)).andExpect(status().isOk()).andReturn().getResponse();
+      JsonNode page = JSON.readTree(response.getContentAsString());
+      page.forEach(s -> seen.add(s.path("namespace").asText() + "/" + s.path("name").asText()));
+      if ("page-d".equals(page.path(0).path("name").asText())) {
+        assertThat(page.path(0).path("liveExperiment").path("id").asText()).isEqualTo(live);
+        assertThat(page.path(0).path("liveExperiment").path("weight").asInt()).isEqualTo(10);
+      }
+      String link = response.getHeader("Link");
+      next = link == null ? null : link.substring(1, link.indexOf(">; rel=\"next\""));
+      pages++;
+    }
+    assertThat(seen)
+        .containsExactly("paging/page-a", "paging/page-b", "paging/page-d", "paging/page-e");
+    assertThat(pages).as("two full pages, then an empty one").isEqualTo(3);
+
+    mvc.perform(as(get("/api/v1/services?after=paging"), viewer))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.field").value("after"));
+  }
+
+  private void managed(String namespace, String name) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO services (namespace, name, managed_since, updated_at)"
+                        + " VALUES (:namespace, :name, now(), now()) ON CONFLICT DO NOTHING")
+                .bind("namespace", namespace)
+                .bind("name", name)
+                .execute());
   }
 
   private JsonNode read(String path, String token) throws Exception {
