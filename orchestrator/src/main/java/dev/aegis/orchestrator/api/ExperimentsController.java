@@ -111,7 +111,6 @@ class ExperimentsController {
                     access.readable(),
                     Math.min(Math.max(limit, 1), 1000)))
         .stream()
-        .filter(r -> access.mayRead(r.experiment().namespace()))
         .map(ExperimentView.Summary::of)
         .toList();
   }

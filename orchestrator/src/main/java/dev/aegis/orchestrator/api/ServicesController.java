@@ -14,6 +14,7 @@ import dev.aegis.orchestrator.production.service.ProductionService;
 import dev.aegis.orchestrator.production.service.ProductionService.Outcome;
 import dev.aegis.orchestrator.security.Access;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,21 +117,7 @@ class ServicesController {
     ServiceRef start = from;
     List<ServiceView> page =
         transactions.withHandle(
-            h -> {
-              List<ManagedService> found =
-                  services.page(h, access.readable(), namespace, start, bounded);
-              List<ServiceRef> refs =
-                  found.stream().map(s -> new ServiceRef(s.namespace(), s.name())).toList();
-              Map<ServiceRef, ExperimentRepository.LiveHead> live = experiments.liveHeads(h, refs);
-              Map<ServiceRef, Integer> pending = outbox.pendingActuationsOfServices(h, refs);
-              return found.stream()
-                  .map(
-                      s -> {
-                        ServiceRef ref = new ServiceRef(s.namespace(), s.name());
-                        return view(s, live.get(ref), pending.getOrDefault(ref, 0));
-                      })
-                  .toList();
-            });
+            h -> views(h, services.page(h, access.readable(), namespace, start, bounded)));
     ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
     if (page.size() == bounded) {
       ServiceView last = page.get(page.size() - 1);
@@ -279,27 +266,37 @@ class ServicesController {
   }
 
   private ServiceView view(Tx h, ManagedService s) {
-    ServiceRef ref = new ServiceRef(s.namespace(), s.name());
-    return view(
-        s,
-        experiments.liveHeads(h, List.of(ref)).get(ref),
-        outbox.pendingActuationsOfService(h, s.namespace(), s.name()));
+    return views(h, List.of(s)).get(0);
   }
 
-  private static ServiceView view(
-      ManagedService s, ExperimentRepository.LiveHead live, int pendingCommands) {
-    return new ServiceView(
-        s.name(),
-        s.namespace(),
-        s.productionVersion(),
-        s.previousProductionVersion(),
-        live == null
-            ? null
-            : new LiveExperiment(
-                live.id(), live.phase().name(), live.candidateVersion(), live.weight()),
-        pendingCommands,
-        s.managedSince(),
-        s.updatedAt());
+  /**
+   * The views of {@code found}, in its order: their live experiments and pending commands read in
+   * one statement each, however many services.
+   */
+  private List<ServiceView> views(Tx h, List<ManagedService> found) {
+    List<ServiceRef> refs =
+        found.stream().map(s -> new ServiceRef(s.namespace(), s.name())).toList();
+    Map<ServiceRef, ExperimentRepository.LiveHead> live = experiments.liveHeads(h, refs);
+    Map<ServiceRef, Integer> pending = outbox.pendingActuationsOfServices(h, refs);
+    List<ServiceView> views = new ArrayList<>(found.size());
+    for (int i = 0; i < found.size(); i++) {
+      ManagedService s = found.get(i);
+      ExperimentRepository.LiveHead head = live.get(refs.get(i));
+      views.add(
+          new ServiceView(
+              s.name(),
+              s.namespace(),
+              s.productionVersion(),
+              s.previousProductionVersion(),
+              head == null
+                  ? null
+                  : new LiveExperiment(
+                      head.id(), head.phase().name(), head.candidateVersion(), head.weight()),
+              pending.getOrDefault(refs.get(i), 0),
+              s.managedSince(),
+              s.updatedAt()));
+    }
+    return views;
   }
 
   private static ResponseEntity<?> notFound(String namespace, String name) {

@@ -120,7 +120,6 @@ class NotificationsController {
     if (status != null && !STATUSES.contains(status)) {
       return badRequest("status", "status must be one of pending, retrying, delivered, failed");
     }
-    boolean all = access.principal().allNamespaces();
     NotificationRepository.Filter filter =
         new NotificationRepository.Filter(experimentId, channel, status, kind);
     List<NotificationView> items =
@@ -130,7 +129,6 @@ class NotificationsController {
                     repository.list(
                         h, filter, access.readable(), Math.min(Math.max(limit, 1), 1000)))
             .stream()
-            .filter(e -> e.namespace() == null ? all : access.mayRead(e.namespace()))
             .map(NotificationView::of)
             .toList();
     return ResponseEntity.ok(Map.of("items", items));

@@ -243,8 +243,10 @@ public final class ChaosInjectionRepository {
         .findOne();
   }
 
-  /** Newest first; {@code live} only the INJECTING and ACTIVE ones. */
-  /** Faults aimed at {@code scope}, newest first; only the live ones when {@code live}. */
+  /**
+   * Faults aimed at {@code scope}, newest first; only the INJECTING and ACTIVE ones when {@code
+   * live}.
+   */
   public List<Row> list(Tx h, boolean live, NamespaceScope scope, int limit) {
     return scope
         .bind(

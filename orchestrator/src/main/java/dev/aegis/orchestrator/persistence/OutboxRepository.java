@@ -241,22 +241,8 @@ public final class OutboxRepository {
   }
 
   /**
-   * How many actuation commands on {@code service} in {@code namespace} (experiments' and
-   * production's) are still waiting.
-   */
-  public int pendingActuationsOfService(Tx h, String namespace, String service) {
-    return h.createQuery(
-            "SELECT count(*) FROM outbox WHERE message_key = :service AND kind = 'actuation' "
-                + "AND status = 'PENDING' AND payload->>'namespace' = :namespace")
-        .bind("namespace", namespace)
-        .bind("service", service)
-        .mapTo(Integer.class)
-        .one();
-  }
-
-  /**
-   * {@link #pendingActuationsOfService} for each of {@code services} that has any: one grouped
-   * statement for a page of services.
+   * How many actuation commands on each of {@code services} (experiments' and production's) are
+   * still waiting, for those that have any: one grouped statement for a page of services.
    */
   public Map<ExperimentRepository.ServiceRef, Integer> pendingActuationsOfServices(
       Tx h, Collection<ExperimentRepository.ServiceRef> services) {
