@@ -132,13 +132,7 @@ class NamespaceScopingIT {
   @DisplayName(
       "a viewer of another namespace neither lists nor reads the experiment, nor the cross-namespace audit")
   void readsAreScoped() throws Exception {
-    String body =
-        mvc.perform(as(post("/api/v1/experiments"), alice).content(submission("shelf", "shop")))
-            .andExpect(status().isCreated())
-            .andReturn()
-            .getResponse()
-            .getContentAsString();
-    String id = JSON.readTree(body).path("id").asText();
+    String id = submitted(alice, "shelf", "shop");
 
     mvc.perform(as(get("/api/v1/experiments/" + id), viewerOfPay)).andExpect(status().isNotFound());
     JsonNode list =
@@ -167,21 +161,8 @@ class NamespaceScopingIT {
           .create();
       cluster.resource(ClusterFixtures.stableService(namespace, "ledger")).create();
     }
-    String inShop =
-        id(
-            mvc.perform(
-                    as(post("/api/v1/experiments"), admin).content(submission("ledger", "shop")))
-                .andExpect(status().isCreated())
-                .andReturn()
-                .getResponse()
-                .getContentAsString());
-    String inPay =
-        id(
-            mvc.perform(as(post("/api/v1/experiments"), admin).content(submission("ledger", "pay")))
-                .andExpect(status().isCreated())
-                .andReturn()
-                .getResponse()
-                .getContentAsString());
+    String inShop = submitted(admin, "ledger", "shop");
+    String inPay = submitted(admin, "ledger", "pay");
     assertThat(inPay).isNotEqualTo(inShop);
 
     mvc.perform(as(get("/api/v1/services/shop/ledger"), admin))
@@ -246,24 +227,10 @@ class NamespaceScopingIT {
           + " newest, however many newer ones other namespaces have")
   void listsAreScopedBeforeTheirLimit() throws Exception {
     String admin = bootstrap();
-    String inPay =
-        id(
-            mvc.perform(
-                    as(post("/api/v1/experiments"), admin).content(submission("scope-pay", "pay")))
-                .andExpect(status().isCreated())
-                .andReturn()
-                .getResponse()
-                .getContentAsString());
+    String inPay = submitted(admin, "scope-pay", "pay");
     String inShop = null;
     for (String service : List.of("scope-a", "scope-b")) {
-      inShop =
-          id(
-              mvc.perform(
-                      as(post("/api/v1/experiments"), admin).content(submission(service, "shop")))
-                  .andExpect(status().isCreated())
-                  .andReturn()
-                  .getResponse()
-                  .getContentAsString());
+      inShop = submitted(admin, service, "shop");
     }
     // Quarantine records and notifications of both, the pay one older; released and failed, so
     // that nothing acts on them.
@@ -304,14 +271,7 @@ class NamespaceScopingIT {
       managed("paging", name);
     }
     managed("shop", "page-c"); // between them by name, in a namespace the viewer does not read
-    String live =
-        id(
-            mvc.perform(
-                    as(post("/api/v1/experiments"), admin).content(submission("page-d", "paging")))
-                .andExpect(status().isCreated())
-                .andReturn()
-                .getResponse()
-                .getContentAsString());
+    String live = submitted(admin, "page-d", "paging");
 
     List<String> seen = new ArrayList<>();
     String next = "/api/v1/services?limit=2";
@@ -394,6 +354,16 @@ class NamespaceScopingIT {
             h.createQuery("SELECT count(*) FROM outbox WHERE type = 'ScaleStable'")
                 .mapTo(Long.class)
                 .one());
+  }
+
+  /** Submits {@code service} in {@code namespace} as {@code token}'s principal: 201, the id. */
+  private String submitted(String token, String service, String namespace) throws Exception {
+    return id(
+        mvc.perform(as(post("/api/v1/experiments"), token).content(submission(service, namespace)))
+            .andExpect(status().isCreated())
+            .andReturn()
+            .getResponse()
+            .getContentAsString());
   }
 
   private static String id(String body) throws Exception {
